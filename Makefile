@@ -1,0 +1,104 @@
+# Makefile — builds build/imhe, compiles rules/*.imhe, runs the Criterion suite.
+# `make test` and `make demo` first install missing Debian packages (as root) so each works alone.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS:= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ibuild/gen -Ibuild/$(MODE)gen
+LDLIBS  := -lyaml -lm
+MIN_FLEX  := 2.6.4
+MIN_BISON := 3.5
+PKGS    := flex bison libyaml-dev libcriterion-dev pkg-config
+
+B       := build
+GEN     := $(B)/gen
+SRC     := $(wildcard compiler/*.c runtime/*.c)
+CLI     := $(wildcard cli/*.c)
+GENSRC  := $(GEN)/parser.c $(GEN)/lexer.c
+OBJ     := $(patsubst %.c,$(B)/obj/%.o,$(SRC) $(CLI)) $(B)/obj/gen/parser.o $(B)/obj/gen/lexer.o
+LIBOBJ  := $(filter-out $(B)/obj/cli/main.o,$(OBJ))
+RULES   := $(wildcard rules/*.imhe)
+RULEBIN := $(patsubst rules/%.imhe,$(B)/rules/%.imhec,$(filter-out rules/catalogue.imhe,$(RULES)))
+TESTSRC := $(wildcard tests/*.c)
+
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz bench docs
+all: $(B)/imhe $(RULEBIN)
+
+# ---- dependencies -------------------------------------------------------
+deps:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+	  else echo "missing packages; run: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+check-tools:
+	@v=$$(flex --version | awk '{print $$2}'); \
+	  [ "$$(printf '%s\n%s\n' $(MIN_FLEX) $$v | sort -V | head -n1)" = $(MIN_FLEX) ] || { echo "flex $$v is older than $(MIN_FLEX)"; exit 1; }
+	@v=$$(bison --version | head -n1 | awk '{print $$NF}'); \
+	  [ "$$(printf '%s\n%s\n' $(MIN_BISON) $$v | sort -V | head -n1)" = $(MIN_BISON) ] || { echo "bison $$v is older than $(MIN_BISON)"; exit 1; }
+
+# ---- build --------------------------------------------------------------
+$(GEN)/parser.c $(GEN)/parser.h: grammar/parser.y | check-tools
+	@mkdir -p $(GEN)
+	bison -Wall -Werror --header=$(GEN)/parser.h -o $(GEN)/parser.c $<
+
+$(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
+	@mkdir -p $(GEN)
+	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
+
+$(B)/obj/gen/%.o: $(GEN)/%.c $(GEN)/parser.h $(GEN)/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -c $< -o $@
+
+$(B)/obj/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h $(wildcard runtime/*.h compiler/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(B)/libimhe.a: $(LIBOBJ)
+	ar rcs $@ $^
+
+$(B)/imhe: $(B)/obj/cli/main.o $(B)/libimhe.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/rules/%.imhec: rules/%.imhe $(RULES) $(B)/imhe
+	@mkdir -p $(B)/rules
+	$(B)/imhe compile $< -o $@
+
+# ---- tests --------------------------------------------------------------
+$(B)/tests/run: $(TESTSRC) $(B)/libimhe.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(B)/tests/run
+	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
+	../shared/acceptance/run applications 2>/dev/null || [ ! -d ../shared/acceptance ] || IMHE=$(B)/imhe bash ../shared/acceptance/run applications
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo "== imhe check examples/*.yaml"
+	@$(B)/imhe check examples/*.yaml; rc=$$?; echo "(exit status $$rc: 0 all eligible, 1 some not eligible, 2 some invalid)"
+
+sanitize:
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+	  CC=$(CC) build/sanitize/imhe build/sanitize/tests/run LDLIBS="$(SAN) $(LDLIBS)"
+
+test-sanitize: deps sanitize
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
+	IMHE=build/sanitize/imhe ../shared/acceptance/run applications
+
+valgrind: all $(B)/tests/run
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe check --format json ../shared/acceptance/applications/*.yaml >/dev/null; test $$? -ne 3
+	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
+
+format:
+	clang-format -i $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
+
+clean:
+	rm -rf build

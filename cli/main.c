@@ -1,0 +1,559 @@
+/* main.c — the `imhe` command line: compile, disasm, check, fmt, each with --help.
+ * Parses options, wires the compiler and runtime together, writes outputs atomically; holds no domain logic. */
+#include "../compiler/compile.h"
+#include "../compiler/fmt.h"
+#include "../compiler/symtab.h"
+#include "../runtime/dates.h"
+#include "../runtime/program.h"
+#include "../runtime/record.h"
+#include "../runtime/report.h"
+#include "../runtime/result.h"
+#include "atomic.h"
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const usage_main =
+    "usage: imhe <command> [options]\n"
+    "\n"
+    "Rules engine for the Infant and Early Childhood Mental Health Endorsement.\n"
+    "\n"
+    "commands:\n"
+    "  check     judge application records against their association's policy\n"
+    "  compile   compile a .imhe policy into verified bytecode (.imhec)\n"
+    "  disasm    list a compiled policy's rules and instructions\n"
+    "  fmt       print a policy in canonical layout (--check: report if it differs)\n"
+    "\n"
+    "Run 'imhe <command> --help' for a command's options.\n";
+
+static const char *const usage_compile =
+    "usage: imhe compile POLICY.imhe [-o OUT.imhec] [--diagnostics=text|json]\n"
+    "\n"
+    "Compiles a policy and the bases it extends (found beside it as NAME.imhe).\n"
+    "Writes OUT atomically (default: POLICY.imhec beside the source); on any\n"
+    "error nothing is written and an earlier OUT is left untouched.\n"
+    "exit: 0 compiled, 1 errors in the policy, 2 usage or I/O error\n";
+
+static const char *const usage_disasm =
+    "usage: imhe disasm [--no-checksum] FILE.imhec\n"
+    "\n"
+    "Verifies a compiled policy and lists each rule (id, kind, area, categories,\n"
+    "file:line) and its instructions (offset, source line, opcode, operands).\n"
+    "--no-checksum skips only the checksum comparison; the verifier still runs.\n"
+    "exit: 0 listed, 2 unreadable or refused\n";
+
+static const char *const usage_check =
+    "usage: imhe check [--as-of YYYY-MM-DD] [--format text|json] [--rules DIR | --policy FILE]\n"
+    "                  [--no-checksum] [-o OUT] FILE... | -\n"
+    "\n"
+    "Judges every record of every FILE (YAML, several documents per file; - reads\n"
+    "standard input) and explains each requirement: rule, source line, observed,\n"
+    "required and shortfall. The policy of each record is chosen by its\n"
+    "association from the rules directory (default: the built-in one).\n"
+    "  --as-of DATE    judge every record as of DATE (default: its submitted date)\n"
+    "  --format F      text (default, for people) or json (JSON Lines)\n"
+    "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
+    "  --policy FILE   judge every record with this .imhe or .imhec file\n"
+    "  --no-checksum   accept compiled policies whose checksum does not match\n"
+    "  -o OUT          write the report to OUT atomically instead of stdout\n"
+    "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
+    "invalid, or a usage or policy error\n";
+
+static const char *const usage_fmt =
+    "usage: imhe fmt [--check] FILE.imhe\n"
+    "\n"
+    "Prints the policy in canonical layout, comments kept. With --check, prints\n"
+    "nothing and exits 1 when the file is not in canonical layout.\n"
+    "exit: 0 formatted (or already canonical), 1 not canonical or syntax errors, 2 I/O\n";
+
+static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+/* ---------- compile ---------- */
+
+static int write_program(const struct imhe_program *p, const char *out, char *err, size_t errlen) {
+  uint8_t *bytes;
+  size_t n;
+  imhe_program_write(p, &bytes, &n);
+  int rc = imhe_write_atomic(out, bytes, n, err, errlen);
+  free(bytes);
+  return rc;
+}
+
+static int cmd_compile(int argc, char **argv) {
+  const char *in = NULL, *out = NULL;
+  int json = 0;
+  for (int i = 1; i < argc; i++) {
+    if (is_help(argv[i])) {
+      fputs(usage_compile, stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      out = argv[++i];
+    else if (!strcmp(argv[i], "--diagnostics=json"))
+      json = 1;
+    else if (!strcmp(argv[i], "--diagnostics=text"))
+      json = 0;
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "imhe compile: unknown option '%s'\n%s", argv[i], usage_compile);
+      return 2;
+    } else if (!in)
+      in = argv[i];
+    else {
+      fprintf(stderr, "imhe compile: one policy at a time\n%s", usage_compile);
+      return 2;
+    }
+  }
+  if (!in) {
+    fputs(usage_compile, stderr);
+    return 2;
+  }
+  char defout[PATH_MAX];
+  if (!out) {
+    size_t n = strlen(in);
+    snprintf(defout, sizeof defout, "%.*s.imhec", (int)(n > 5 && !strcmp(in + n - 5, ".imhe") ? n - 5 : n), in);
+    out = defout;
+  }
+  struct diags d;
+  diags_init(&d, stderr, json, !json && isatty(2) && !getenv("NO_COLOR"));
+  struct imhe_program p;
+  int rc = imhe_compile_file(in, &d, &p);
+  int had_files = d.nfiles > 0;
+  diags_flush(&d);
+  diags_free(&d);
+  if (rc != 0)
+    return had_files ? 1 : 2;
+  char err[512];
+  if (write_program(&p, out, err, sizeof err) != 0) {
+    fprintf(stderr, "imhe compile: %s\n", err);
+    imhe_program_free(&p);
+    return 2;
+  }
+  imhe_program_free(&p);
+  return 0;
+}
+
+/* ---------- loading a compiled policy ---------- */
+
+static int load_imhec(const char *path, int check_sum, struct imhe_program *p, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *buf = malloc(cap);
+  size_t r;
+  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      if (cap >= (256u << 20))
+        break;
+      cap *= 2;
+      buf = realloc(buf, cap);
+    }
+  }
+  fclose(f);
+  if (!buf)
+    abort();
+  char e2[400];
+  int rc = imhe_program_load(buf, n, check_sum, p, e2, sizeof e2);
+  free(buf);
+  if (rc)
+    snprintf(err, errlen, "%s: refused: %s", path, e2);
+  return rc;
+}
+
+static int cmd_disasm(int argc, char **argv) {
+  const char *in = NULL;
+  int check = 1;
+  for (int i = 1; i < argc; i++) {
+    if (is_help(argv[i])) {
+      fputs(usage_disasm, stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "--no-checksum"))
+      check = 0;
+    else if (argv[i][0] == '-') {
+      fprintf(stderr, "imhe disasm: unknown option '%s'\n%s", argv[i], usage_disasm);
+      return 2;
+    } else
+      in = argv[i];
+  }
+  if (!in) {
+    fputs(usage_disasm, stderr);
+    return 2;
+  }
+  struct imhe_program p;
+  char err[600];
+  if (load_imhec(in, check, &p, err, sizeof err)) {
+    fprintf(stderr, "imhe disasm: %s\n", err);
+    return 2;
+  }
+  imhe_disasm(&p, stdout);
+  imhe_program_free(&p);
+  return 0;
+}
+
+/* ---------- check ---------- */
+
+struct policy_slot {
+  char *code;
+  struct imhe_program p;
+  int ok;
+  char *err;
+};
+
+struct checker {
+  const char *rules_dir, *src_dir, *policy_file;
+  int check_sum;
+  struct policy_slot slots[64];
+  int nslots;
+  struct policy_slot single;
+  int single_loaded;
+};
+
+static time_t mtime(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? st.st_mtime : 0;
+}
+
+/* Any policy source in `dir` newer than `t` (a base may have changed). */
+static int newest_source_after(const char *dir, time_t t) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0;
+  int newer = 0;
+  struct dirent *e;
+  char path[PATH_MAX];
+  while ((e = readdir(d)) && !newer) {
+    size_t n = strlen(e->d_name);
+    if (n < 6 || strcmp(e->d_name + n - 5, ".imhe"))
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    newer = mtime(path) > t;
+  }
+  closedir(d);
+  return newer;
+}
+
+static int load_policy_for(struct checker *c, const char *src_path, const char *bin_path,
+                           struct policy_slot *s) {
+  char err[700];
+  time_t bt = mtime(bin_path), st = mtime(src_path);
+  if (bt && (!st || (bt >= st && !newest_source_after(c->src_dir, bt)))) {
+    if (load_imhec(bin_path, c->check_sum, &s->p, err, sizeof err) == 0)
+      return 0;
+    if (!st) {
+      s->err = strdup(err);
+      return -1;
+    }
+  }
+  if (!st) {
+    snprintf(err, sizeof err, "no policy: neither %s nor %s exists", src_path, bin_path);
+    s->err = strdup(err);
+    return -1;
+  }
+  struct diags d;
+  diags_init(&d, stderr, 0, 0);
+  int rc = imhe_compile_file(src_path, &d, &s->p);
+  diags_flush(&d);
+  diags_free(&d);
+  if (rc) {
+    snprintf(err, sizeof err, "policy %s has errors (run: imhe compile %s)", src_path, src_path);
+    s->err = strdup(err);
+    return -1;
+  }
+  /* Round-trip through the file format so the verifier sees what a cache holds. */
+  uint8_t *bytes;
+  size_t n;
+  imhe_program_write(&s->p, &bytes, &n);
+  imhe_program_free(&s->p);
+  if (imhe_program_load(bytes, n, 1, &s->p, err, sizeof err)) {
+    free(bytes);
+    s->err = strdup(err);
+    return -1;
+  }
+  char e2[300];
+  if (imhe_write_atomic(bin_path, bytes, n, e2, sizeof e2) != 0) {
+    /* a read-only rules directory is fine: the policy is in memory */
+  }
+  free(bytes);
+  return 0;
+}
+
+static struct policy_slot *policy_of(struct checker *c, const struct imhe_text *assoc) {
+  if (c->policy_file) {
+    if (!c->single_loaded) {
+      c->single_loaded = 1;
+      size_t n = strlen(c->policy_file);
+      if (n > 6 && !strcmp(c->policy_file + n - 6, ".imhec")) {
+        char err[700];
+        c->single.ok = load_imhec(c->policy_file, c->check_sum, &c->single.p, err, sizeof err) == 0;
+        if (!c->single.ok)
+          c->single.err = strdup(err);
+      } else {
+        char bin[PATH_MAX];
+        snprintf(bin, sizeof bin, "%sc", c->policy_file);
+        const char *save = c->src_dir;
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", c->policy_file);
+        char *sl = strrchr(dir, '/');
+        if (sl)
+          *sl = 0;
+        else
+          snprintf(dir, sizeof dir, ".");
+        c->src_dir = dir;
+        c->single.ok = load_policy_for(c, c->policy_file, bin, &c->single) == 0;
+        c->src_dir = save;
+      }
+    }
+    return &c->single;
+  }
+  char code[64];
+  size_t n = 0;
+  for (uint32_t i = 0; i < assoc->n && n < sizeof code - 1; i++) {
+    char ch = assoc->s[i];
+    if (ch >= 'A' && ch <= 'Z')
+      ch = (char)(ch + 32);
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+      return NULL;
+    code[n++] = ch;
+  }
+  code[n] = 0;
+  if (n > 5 && !strcmp(code + n - 5, "-aimh"))
+    code[n - 5] = 0;
+  if (!code[0] || !strcmp(code, "legacy") || !strcmp(code, "alliance-2025") || !strcmp(code, "catalogue"))
+    return NULL;
+  for (int i = 0; i < c->nslots; i++)
+    if (!strcmp(c->slots[i].code, code))
+      return &c->slots[i];
+  if (c->nslots == 64)
+    return NULL;
+  char src[PATH_MAX], bin[PATH_MAX];
+  snprintf(src, sizeof src, "%s/%s.imhe", c->src_dir, code);
+  snprintf(bin, sizeof bin, "%s/%s.imhec", c->rules_dir, code);
+  if (!mtime(src) && !mtime(bin))
+    return NULL;
+  struct policy_slot *s = &c->slots[c->nslots++];
+  s->code = strdup(code);
+  s->ok = load_policy_for(c, src, bin, s) == 0;
+  return s;
+}
+
+static void default_dirs(struct checker *c, char *bin, char *src, size_t cap) {
+  char exe[PATH_MAX - 16];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) {
+    snprintf(bin, cap, "build/rules");
+    snprintf(src, cap, "rules");
+  } else {
+    exe[n] = 0;
+    char *sl = strrchr(exe, '/');
+    if (sl)
+      *sl = 0;
+    snprintf(bin, cap, "%s/rules", exe);
+    snprintf(src, cap, "%s/../rules", exe);
+  }
+  c->rules_dir = bin;
+  c->src_dir = src;
+}
+
+struct idset {
+  struct symtab t;
+  struct imhe_arena keys;
+};
+
+static int cmd_check(int argc, char **argv) {
+  int32_t as_of = IMHE_NO_DATE;
+  int json = 0;
+  const char *out = NULL;
+  struct checker c;
+  memset(&c, 0, sizeof c);
+  c.check_sum = 1;
+  char bin[PATH_MAX], src[PATH_MAX];
+  default_dirs(&c, bin, src, sizeof bin);
+  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  int nfiles = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (is_help(a)) {
+      fputs(usage_check, stdout);
+      free(files);
+      return 0;
+    } else if (!strcmp(a, "--as-of") && i + 1 < argc) {
+      if (imhe_parse_date(argv[i + 1], strlen(argv[i + 1]), &as_of) != 0) {
+        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n", argv[i + 1]);
+        free(files);
+        return 2;
+      }
+      i++;
+    } else if (!strcmp(a, "--format") && i + 1 < argc) {
+      const char *f = argv[++i];
+      if (!strcmp(f, "json"))
+        json = 1;
+      else if (!strcmp(f, "text"))
+        json = 0;
+      else {
+        fprintf(stderr, "imhe check: unknown format '%s' (text or json)\n", f);
+        free(files);
+        return 2;
+      }
+    } else if (!strcmp(a, "--rules") && i + 1 < argc) {
+      c.rules_dir = c.src_dir = argv[++i];
+    } else if (!strcmp(a, "--policy") && i + 1 < argc) {
+      c.policy_file = argv[++i];
+    } else if (!strcmp(a, "--no-checksum")) {
+      c.check_sum = 0;
+    } else if (!strcmp(a, "-o") && i + 1 < argc) {
+      out = argv[++i];
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "imhe check: unknown option '%s'\n%s", a, usage_check);
+      free(files);
+      return 2;
+    } else
+      files[nfiles++] = a;
+  }
+  if (!nfiles) {
+    fputs(usage_check, stderr);
+    free(files);
+    return 2;
+  }
+  struct imhe_atomic_out ao;
+  FILE *f = stdout;
+  char err[700];
+  if (out) {
+    if (imhe_atomic_open(&ao, out, err, sizeof err) != 0) {
+      fprintf(stderr, "imhe check: %s\n", err);
+      free(files);
+      return 2;
+    }
+    f = ao.f;
+  }
+  struct report_opts ro = {.color = !out && !json && isatty(1) && !getenv("NO_COLOR")};
+  int progress = isatty(2) && !getenv("NO_PROGRESS");
+  int any_invalid = 0, any_fail = 0, usage_err = 0;
+  unsigned long count = 0;
+  struct idset ids;
+  symtab_init(&ids.t);
+  imhe_arena_init(&ids.keys, 0);
+  int32_t today = imhe_today();
+  for (int fi = 0; fi < nfiles; fi++) {
+    struct imhe_loader *l = imhe_loader_open(files[fi], NULL, err, sizeof err);
+    if (!l) {
+      fprintf(stderr, "imhe check: %s\n", err);
+      usage_err = 1;
+      continue;
+    }
+    struct imhe_record r;
+    while (imhe_loader_next(l, &r) == 1) {
+      count++;
+      if (progress && count % 1000 == 0)
+        fprintf(stderr, "\r  %lu records", count);
+      if (r.id.s && !r.errors.n) {
+        const char *prev = symtab_get(&ids.t, r.id.s);
+        if (prev)
+          imhe_record_error(&r, r.line, 1, "id '%.60s' repeats the record at %s", r.id.s, prev);
+        else
+          symtab_put(&ids.t, imhe_arena_strndup(&ids.keys, r.id.s, r.id.n),
+                     imhe_arena_printf(&ids.keys, "%s:%u", r.file, r.line));
+      }
+      int src_kind = ASOF_OPTION;
+      int32_t d = as_of;
+      if (d == IMHE_NO_DATE && r.kind == 1 && r.renewal_deadline != IMHE_NO_DATE) {
+        d = r.renewal_deadline;
+        src_kind = ASOF_DEADLINE;
+      } else if (d == IMHE_NO_DATE && r.submitted != IMHE_NO_DATE) {
+        d = r.submitted;
+        src_kind = ASOF_SUBMITTED;
+      } else if (d == IMHE_NO_DATE) {
+        d = today;
+        src_kind = ASOF_TODAY;
+        imhe_record_warning(&r, r.line, 1,
+                            "no 'submitted' date and no --as-of: judged as of today, so the verdict "
+                            "depends on the day it is run");
+      }
+      struct imhe_result res;
+      struct policy_slot *ps = r.association.s ? policy_of(&c, &r.association) : NULL;
+      if (!r.errors.n && !ps && r.association.s)
+        imhe_record_error(&r, r.line, 1, "unknown association '%.40s': no policy for it in %s", r.association.s,
+                          c.src_dir);
+      if (ps && !ps->ok && !r.errors.n)
+        imhe_record_error(&r, r.line, 1, "%s", ps->err ? ps->err : "policy unavailable");
+      if (ps && ps->ok) {
+        imhe_evaluate(&ps->p, &r, d, src_kind, &res);
+      } else {
+        memset(&res, 0, sizeof res);
+        res.verdict = V_INVALID;
+        res.as_of = d;
+        res.as_of_source = src_kind;
+        res.next_deadline = IMHE_NO_DATE;
+      }
+      if (res.verdict == V_INVALID)
+        any_invalid = 1;
+      else if (res.verdict == V_NOT_ELIGIBLE)
+        any_fail = 1;
+      if (json)
+        imhe_report_json(f, &r, &res);
+      else
+        imhe_report_text(f, &r, &res, &ro);
+      imhe_record_free(&r);
+    }
+    imhe_loader_close(l);
+  }
+  if (progress && count >= 1000)
+    fprintf(stderr, "\r  %lu records\n", count);
+  if (out && imhe_atomic_commit(&ao, err, sizeof err) != 0) {
+    fprintf(stderr, "imhe check: %s\n", err);
+    usage_err = 1;
+  }
+  for (int i = 0; i < c.nslots; i++) {
+    free(c.slots[i].code);
+    free(c.slots[i].err);
+    if (c.slots[i].ok)
+      imhe_program_free(&c.slots[i].p);
+  }
+  if (c.single_loaded) {
+    free(c.single.err);
+    if (c.single.ok)
+      imhe_program_free(&c.single.p);
+  }
+  symtab_free(&ids.t);
+  imhe_arena_free(&ids.keys);
+  free(files);
+  return usage_err || any_invalid ? 2 : any_fail ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (is_help(cmd) || !strcmp(cmd, "help")) {
+    fputs(usage_main, stdout);
+    return 0;
+  }
+  if (!strcmp(cmd, "--version")) {
+    printf("imhe %s (bytecode format %d)\n", IMHE_VERSION, IMHE_FORMAT_VERSION);
+    return 0;
+  }
+  if (!strcmp(cmd, "compile"))
+    return cmd_compile(argc - 1, argv + 1);
+  if (!strcmp(cmd, "disasm"))
+    return cmd_disasm(argc - 1, argv + 1);
+  if (!strcmp(cmd, "check"))
+    return cmd_check(argc - 1, argv + 1);
+  if (!strcmp(cmd, "fmt")) {
+    for (int i = 2; i < argc; i++)
+      if (is_help(argv[i])) {
+        fputs(usage_fmt, stdout);
+        return 0;
+      }
+    return imhe_fmt_main(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "imhe: unknown command '%s'\n\n%s", cmd, usage_main);
+  return 2;
+}

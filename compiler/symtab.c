@@ -1,0 +1,103 @@
+/* symtab.c — open-addressing hash table (FNV-1a, linear probing, doubling at 50% load).
+ * Lookups are O(1), so resolving a policy's names stays linear in its size. */
+#include "symtab.h"
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+void symtab_init(struct symtab *t) { memset(t, 0, sizeof *t); }
+void symtab_free(struct symtab *t) {
+  free(t->keys);
+  free(t->vals);
+  memset(t, 0, sizeof *t);
+}
+
+static void grow(struct symtab *t) {
+  uint32_t cap = t->cap ? t->cap * 2 : 64;
+  const char **keys = calloc(cap, sizeof *keys);
+  void **vals = calloc(cap, sizeof *vals);
+  if (!keys || !vals)
+    abort();
+  for (uint32_t i = 0; i < t->cap; i++)
+    if (t->keys[i]) {
+      uint32_t j = hash(t->keys[i]) & (cap - 1);
+      while (keys[j])
+        j = (j + 1) & (cap - 1);
+      keys[j] = t->keys[i];
+      vals[j] = t->vals[i];
+    }
+  free(t->keys);
+  free(t->vals);
+  t->keys = keys;
+  t->vals = vals;
+  t->cap = cap;
+}
+
+void *symtab_get(const struct symtab *t, const char *key) {
+  if (!t->cap)
+    return NULL;
+  for (uint32_t j = hash(key) & (t->cap - 1); t->keys[j]; j = (j + 1) & (t->cap - 1))
+    if (strcmp(t->keys[j], key) == 0)
+      return t->vals[j];
+  return NULL;
+}
+
+void *symtab_put(struct symtab *t, const char *key, void *val) {
+  if ((t->n + 1) * 2 > t->cap)
+    grow(t);
+  uint32_t j = hash(key) & (t->cap - 1);
+  for (; t->keys[j]; j = (j + 1) & (t->cap - 1))
+    if (strcmp(t->keys[j], key) == 0) {
+      void *old = t->vals[j];
+      t->vals[j] = val;
+      return old;
+    }
+  t->keys[j] = key;
+  t->vals[j] = val;
+  t->n++;
+  return NULL;
+}
+
+unsigned imhe_edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 60 || lb > 60)
+    return 99;
+  unsigned row[62];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = (unsigned)j;
+  for (size_t i = 1; i <= la; i++) {
+    unsigned prev = row[0];
+    row[0] = (unsigned)i;
+    for (size_t j = 1; j <= lb; j++) {
+      unsigned cur = row[j];
+      unsigned m = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < m)
+        m = row[j] + 1;
+      if (row[j - 1] + 1 < m)
+        m = row[j - 1] + 1;
+      row[j] = m;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}
+
+const char *symtab_nearest(const struct symtab *t, const char *key) {
+  const char *best = NULL;
+  unsigned bd = 3;
+  for (uint32_t i = 0; i < t->cap; i++)
+    if (t->keys[i]) {
+      unsigned d = imhe_edit_distance(key, t->keys[i]);
+      if (d < bd || (d == bd && best && strcmp(t->keys[i], best) < 0 && d < 3)) {
+        bd = d;
+        best = t->keys[i];
+      }
+    }
+  return best;
+}

@@ -1,0 +1,301 @@
+/* parser.y — the grammar of .imhe policies: a pure bison parser with locations and LAC.
+ * Actions only call the AST builders; errors recover at item boundaries so one run reports several. */
+%require "3.5"
+%define api.pure full
+%define api.prefix {imhe_yy}
+%define parse.error detailed
+%define parse.lac full
+%locations
+%expect 0
+%param {void *scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%code requires {
+#include "../../compiler/ast.h"
+#include "../../compiler/diag.h"
+struct parse_ctx {
+  struct imhe_arena *arena;
+  struct diags *diags;
+  struct policy_file *out;
+  uint32_t file;
+  int errors;
+};
+#define IMHE_YYLTYPE struct loc
+#define IMHE_YYLTYPE_IS_DECLARED 1
+#define IMHE_YYLTYPE_IS_TRIVIAL 0
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                            \
+  do {                                                                         \
+    if (N) {                                                                   \
+      (Cur).file = YYRHSLOC(Rhs, 1).file;                                      \
+      (Cur).start = YYRHSLOC(Rhs, 1).start;                                    \
+      (Cur).end = YYRHSLOC(Rhs, N).end;                                        \
+    } else {                                                                   \
+      (Cur).file = YYRHSLOC(Rhs, 0).file;                                      \
+      (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;                          \
+    }                                                                          \
+  } while (0)
+}
+
+%code provides {
+int imhe_yylex(IMHE_YYSTYPE *yylval, IMHE_YYLTYPE *yylloc, void *scanner);
+}
+
+%code {
+#include <string.h>
+static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
+                         const char *msg);
+#define A (ctx->arena)
+static struct node *item(struct parse_ctx *ctx, struct node *n) {
+  struct policy_file *p = ctx->out;
+  if (!n)
+    return NULL;
+  if (p->last)
+    p->last->next = n;
+  else
+    p->items = n;
+  p->last = n;
+  return n;
+}
+static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l) {
+  struct node *n = ast_new(A, N_NAME, l);
+  n->s = s;
+  return n;
+}
+}
+
+%union {
+  struct node *node;
+  const char *str;
+  double num;
+}
+
+%token <str> IDENT "name" STRING "quoted text"
+%token <num> NUMBER "number" MONEY "amount of money" DATE "date"
+%token INVALID "invalid character"
+%token POLICY "'policy'" EXTENDS "'extends'" BEFORE "'before'" FROM "'from'"
+       CALLED "'called'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
+       ACCEPTS "'accepts'" MEMBERS "'members'" ANY "'any'" FEE "'fee'" FEES "'fees'"
+       NOT "'not'" PUBLISHED "'published'" COUPON "'coupon'" WAIVES "'waives'"
+       FOR "'for'" TO "'to'" WHEN "'when'" NOTE "'note'"
+       DEADLINES "'deadlines'" EVERY "'every'" YEAR "'year'" ON "'on'"
+       RENEWAL "'renewal'" UNTIL "'until'" REINSTATEMENT "'reinstatement'"
+       LET "'let'" DOMAIN "'domain'" CORE "'core'" RULE "'rule'"
+       OVERRIDE "'override'" REMOVE "'remove'" REQUIRE "'require'"
+       ADVISE "'advise'" ALL "'all'" OF "'of'" END "'end'" AND "'and'"
+       OR "'or'" IN "'in'" WHERE "'where'"
+       GE "'>='" LE "'<='" NE "'!='" GT "'>'" LT "'<'" EQ "'='"
+       PLUS "'+'" MINUS "'-'" LPAREN "'('" RPAREN "')'" COMMA "','"
+       COLON "':'" DOT "'.'"
+
+%type <node> expr pred primary postfix names name_list cats branches branch
+             args bases base guard_opt expr_list monthdays domain_parts
+             domain_part
+%type <str> name note_opt
+%type <num> from_opt until_opt
+
+%left OR
+%left AND
+%precedence NOT
+%precedence PRED
+%nonassoc GE LE NE GT LT EQ IN
+%left PLUS MINUS
+%precedence WHERE
+
+%destructor { (void)$$; } <node> <str>
+
+%start file
+
+%%
+
+file: head items
+    ;
+
+head: POLICY name bases {
+        ctx->out->name = $2;
+        ctx->out->name_loc = @2;
+        ctx->out->bases = $3;
+      }
+    | error { ctx->out->name = ""; }
+    ;
+
+bases: %empty { $$ = NULL; }
+     | EXTENDS base { $$ = ast_push(A, ast_new(A, N_LIST, @2), $2); }
+     | bases COMMA base { $$ = $1 ? ast_push(A, $1, $3) : NULL; }
+     ;
+
+base: name { $$ = name_node(ctx, $1, @1); $$->num = $$->num2 = 0; }
+    | name BEFORE DATE { $$ = name_node(ctx, $1, @1); $$->num2 = $3; $$->op = 2; }
+    | name FROM DATE { $$ = name_node(ctx, $1, @1); $$->num = $3; $$->op = 1; }
+    ;
+
+items: %empty
+     | items item_stmt
+     ;
+
+item_stmt: item
+         | error { }
+         ;
+
+name: IDENT { $$ = $1; }
+    ;
+
+names: name_list { $$ = $1; }
+     ;
+name_list: name { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, $1, @1)); }
+         | ALL { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "all", @1)); }
+         | name_list COMMA name { $$ = ast_push(A, $1, name_node(ctx, $3, @3)); }
+         ;
+
+cats: FOR names { $$ = $2; }
+    ;
+
+note_opt: %empty { $$ = NULL; }
+        | NOTE STRING { $$ = $2; }
+        ;
+
+from_opt: %empty { $$ = 0; }
+        | FROM DATE { $$ = $2; }
+        ;
+until_opt: %empty { $$ = 0; }
+         | UNTIL DATE { $$ = $2; }
+         | TO DATE { $$ = $2; }
+         ;
+
+guard_opt: %empty { $$ = NULL; }
+         | WHEN expr { $$ = $2; }
+         ;
+
+item: CALLED STRING LPAREN STRING RPAREN {
+        struct node *n = ast_new(A, I_CALLED, @$); n->s = $2; n->s2 = $4; item(ctx, n); }
+    | DEFINES names { struct node *n = ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
+    | OFFERS names { struct node *n = ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
+    | GROUP name EQ names {
+        struct node *n = ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
+    | ACCEPTS MEMBERS OF ANY { struct node *n = ast_new(A, I_MEMBERSHIP, @$); n->op = 1; item(ctx, n); }
+    | ACCEPTS MEMBERS OF names { struct node *n = ast_new(A, I_MEMBERSHIP, @$); n->b = $4; item(ctx, n); }
+    | FEE name MONEY cats note_opt {
+        struct node *n = ast_new(A, I_FEE, @$); n->s = $2; n->loc2 = @2; n->num = $3;
+        n->b = $4; n->s2 = $5; item(ctx, n); }
+    | FEE RENEWAL MONEY cats note_opt {
+        struct node *n = ast_new(A, I_FEE, @$); n->s = "renewal"; n->loc2 = @2; n->num = $3;
+        n->b = $4; n->s2 = $5; item(ctx, n); }
+    | FEES NOT PUBLISHED { item(ctx, ast_new(A, I_FEES_UNPUBLISHED, @$)); }
+    | COUPON STRING WAIVES names cats from_opt until_opt guard_opt note_opt {
+        struct node *n = ast_new(A, I_COUPON, @$); n->s = $2; n->c = $4; n->b = $5;
+        n->num = $6; n->num2 = $7; n->a = $8; n->s2 = $9; item(ctx, n); }
+    | DEADLINES EVERY YEAR ON monthdays {
+        struct node *n = ast_new(A, I_DEADLINES, @$); n->b = $5; item(ctx, n); }
+    | RENEWAL name expr from_opt until_opt {
+        struct node *n = ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->a = $3;
+        n->num = $4; n->num2 = $5; item(ctx, n); }
+    | REINSTATEMENT FROM DATE {
+        struct node *n = ast_new(A, I_REINSTATEMENT, @$); n->num = $3; item(ctx, n); }
+    | LET name EQ expr {
+        struct node *n = ast_new(A, I_LET, @$); n->s = $2; n->loc2 = @2; n->a = $4; item(ctx, n); }
+    | DOMAIN name STRING COLON domain_parts {
+        struct node *n = ast_new(A, I_DOMAIN, @$); n->s = $2; n->loc2 = @2; n->s2 = $3;
+        n->b = $5; item(ctx, n); }
+    | DOMAIN name STRING CORE COLON domain_parts {
+        struct node *n = ast_new(A, I_DOMAIN, @$); n->s = $2; n->loc2 = @2; n->s2 = $3;
+        n->op = 1; n->b = $6; item(ctx, n); }
+    | RULE name cats REQUIRE name STRING guard_opt COLON expr {
+        struct node *n = ast_new(A, I_RULE, @$); n->s = $2; n->loc2 = @2; n->b = $3;
+        n->c = name_node(ctx, $5, @5); n->s2 = $6; n->d = $7; n->a = $9; item(ctx, n); }
+    | OVERRIDE RULE name cats REQUIRE name STRING guard_opt COLON expr {
+        struct node *n = ast_new(A, I_RULE, @$); n->s = $3; n->loc2 = @3; n->b = $4;
+        n->op = RF_OVERRIDE; n->c = name_node(ctx, $6, @6); n->s2 = $7; n->d = $8;
+        n->a = $10; item(ctx, n); }
+    | RULE name cats ADVISE name STRING guard_opt COLON expr {
+        struct node *n = ast_new(A, I_RULE, @$); n->s = $2; n->loc2 = @2; n->b = $3;
+        n->op = RF_ADVISE; n->c = name_node(ctx, $5, @5); n->s2 = $6; n->d = $7;
+        n->a = $9; item(ctx, n); }
+    | OVERRIDE RULE name cats ADVISE name STRING guard_opt COLON expr {
+        struct node *n = ast_new(A, I_RULE, @$); n->s = $3; n->loc2 = @3; n->b = $4;
+        n->op = RF_OVERRIDE | RF_ADVISE; n->c = name_node(ctx, $6, @6); n->s2 = $7;
+        n->d = $8; n->a = $10; item(ctx, n); }
+    | REMOVE RULE name {
+        struct node *n = ast_new(A, I_REMOVE, @$); n->s = $3; n->loc2 = @3; item(ctx, n); }
+    ;
+
+monthdays: name NUMBER {
+             struct node *d = ast_new(A, N_DATE, @$); d->s = $1; d->num = $2;
+             $$ = ast_push(A, ast_new(A, N_LIST, @$), d); }
+         | monthdays COMMA name NUMBER {
+             struct node *d = ast_new(A, N_DATE, @3); d->loc.end = @4.end; d->s = $3; d->num = $4;
+             $$ = ast_push(A, $1, d); }
+         ;
+
+domain_parts: domain_part { $$ = ast_push(A, ast_new(A, N_LIST, @1), $1); }
+            | domain_parts PLUS domain_part { $$ = ast_push(A, $1, $3); }
+            ;
+domain_part: names { $$ = ast_new(A, N_LIST, @1); $$->a = $1; }
+           | names cats { $$ = ast_new(A, N_LIST, @$); $$->a = $1; $$->b = $2; }
+           ;
+
+expr: expr OR expr { $$ = ast_bin(A, OR, $1, $3, @$); }
+    | expr AND expr { $$ = ast_bin(A, AND, $1, $3, @$); }
+    | NOT expr { $$ = ast_new(A, N_NOT, @$); $$->a = $2; }
+    | expr GE expr { $$ = ast_bin(A, GE, $1, $3, @$); }
+    | expr LE expr { $$ = ast_bin(A, LE, $1, $3, @$); }
+    | expr GT expr { $$ = ast_bin(A, GT, $1, $3, @$); }
+    | expr LT expr { $$ = ast_bin(A, LT, $1, $3, @$); }
+    | expr EQ expr { $$ = ast_bin(A, EQ, $1, $3, @$); }
+    | expr NE expr { $$ = ast_bin(A, NE, $1, $3, @$); }
+    | expr IN expr { $$ = ast_bin(A, IN, $1, $3, @$); }
+    | expr PLUS expr { $$ = ast_bin(A, PLUS, $1, $3, @$); }
+    | expr MINUS expr { $$ = ast_bin(A, MINUS, $1, $3, @$); }
+    | expr WHERE pred { $$ = ast_new(A, N_WHERE, @$); $$->a = $1; $$->b = $3; }
+    | postfix { $$ = $1; }
+    ;
+
+/* A filter's condition: one comparison, or any condition in parentheses. */
+pred: postfix %prec PRED { $$ = $1; }
+    | postfix EQ postfix { $$ = ast_bin(A, EQ, $1, $3, @$); }
+    | postfix NE postfix { $$ = ast_bin(A, NE, $1, $3, @$); }
+    | postfix IN postfix { $$ = ast_bin(A, IN, $1, $3, @$); }
+    | NOT postfix { $$ = ast_new(A, N_NOT, @$); $$->a = $2; }
+    ;
+
+postfix: primary { $$ = $1; }
+       | postfix DOT name { $$ = ast_new(A, N_FIELD, @$); $$->a = $1; $$->s = $3; $$->loc2 = @3; }
+       ;
+
+primary: NUMBER { $$ = ast_new(A, N_NUM, @$); $$->num = $1; }
+       | NUMBER name { $$ = ast_new(A, N_NUM, @$); $$->num = $1; $$->s = $2; $$->loc2 = @2; }
+       | NUMBER YEAR { $$ = ast_new(A, N_NUM, @$); $$->num = $1; $$->s = "year"; $$->loc2 = @2; }
+       | MONEY { $$ = ast_new(A, N_MONEY, @$); $$->num = $1; }
+       | DATE { $$ = ast_new(A, N_DATE, @$); $$->num = $1; }
+       | STRING { $$ = ast_new(A, N_STR, @$); $$->s = $1; }
+       | name { $$ = name_node(ctx, $1, @1); }
+       | name LPAREN args RPAREN { $$ = $3; $$->kind = N_CALL; $$->s = $1; $$->loc = @$; $$->loc2 = @1; }
+       | name LPAREN RPAREN { $$ = ast_new(A, N_CALL, @$); $$->s = $1; $$->loc2 = @1; }
+       | LPAREN expr_list RPAREN { $$ = $2->nkids == 1 ? $2->kids[0] : $2; if ($2->nkids != 1) $$->loc = @$; }
+       | ALL OF branches END { $$ = $3; $$->kind = N_ALLOF; $$->loc = @$; }
+       | ANY OF branches END { $$ = $3; $$->kind = N_ANYOF; $$->loc = @$; }
+       ;
+
+expr_list: expr { $$ = ast_push(A, ast_new(A, N_LIST, @1), $1); }
+         | expr_list COMMA expr { $$ = ast_push(A, $1, $3); }
+         ;
+args: expr_list { $$ = $1; }
+    ;
+
+branches: branch { $$ = ast_push(A, ast_new(A, N_LIST, @1), $1); }
+        | branches branch { $$ = ast_push(A, $1, $2); }
+        ;
+branch: STRING COLON expr { $$ = ast_new(A, N_BRANCH, @$); $$->s = $1; $$->a = $3; $$->loc2 = @1; }
+      ;
+
+%%
+
+static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
+                         const char *msg) {
+  (void)scanner;
+  ctx->errors++;
+  const char *hint = NULL;
+  if (strstr(msg, "expected ':'"))
+    hint = "a requirement reads: rule ID for CATEGORIES require AREA \"sentence\": CONDITION";
+  else if (strstr(msg, "'end'"))
+    hint = "'all of' and 'any of' list \"label\": condition branches and close with 'end'";
+  diag_error(ctx->diags, *loc, hint, "%s", msg);
+}

@@ -1,0 +1,95 @@
+/* arena.c — chunked bump allocator behind arena.h.
+ * Allocation failure of the system allocator aborts: callers never see a half-built object. */
+#include "arena.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct imhe_arena_chunk {
+  struct imhe_arena_chunk *next;
+  size_t size, used;
+  _Alignas(16) unsigned char data[];
+};
+
+void imhe_arena_init(struct imhe_arena *a, size_t limit) {
+  a->head = NULL;
+  a->total = 0;
+  a->limit = limit;
+}
+
+void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  if (n == 0)
+    n = 16;
+  if (a->limit && (n > a->limit || a->total > a->limit - n))
+    return NULL;
+  struct imhe_arena_chunk *c = a->head;
+  if (!c || c->size - c->used < n) {
+    size_t size = n > 65536 ? n : 65536;
+    c = malloc(sizeof *c + size);
+    if (!c) {
+      fputs("imhe: out of memory\n", stderr);
+      abort();
+    }
+    c->size = size;
+    c->used = 0;
+    c->next = a->head;
+    a->head = c;
+  }
+  void *p = c->data + c->used;
+  c->used += n;
+  a->total += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n) {
+  char *p = imhe_arena_alloc(a, n + 1);
+  if (p) {
+    if (n)
+      memcpy(p, s, n);
+    p[n] = 0;
+  }
+  return p;
+}
+
+char *imhe_arena_printf(struct imhe_arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return NULL;
+  char *p = imhe_arena_alloc(a, (size_t)n + 1);
+  if (!p)
+    return NULL;
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+void imhe_arena_reset(struct imhe_arena *a) {
+  struct imhe_arena_chunk *c = a->head;
+  if (!c)
+    return;
+  struct imhe_arena_chunk *rest = c->next;
+  while (rest) {
+    struct imhe_arena_chunk *n = rest->next;
+    free(rest);
+    rest = n;
+  }
+  c->next = NULL;
+  c->used = 0;
+  a->total = 0;
+}
+
+void imhe_arena_free(struct imhe_arena *a) {
+  while (a->head) {
+    struct imhe_arena_chunk *n = a->head->next;
+    free(a->head);
+    a->head = n;
+  }
+  a->total = 0;
+}

@@ -1,0 +1,20 @@
+/* dates.h — calendar dates as days since 1970-01-01 (proleptic Gregorian).
+ * Month arithmetic clamps to the month's end, as requirements.md reading 8 says. */
+#ifndef IMHE_DATES_H
+#define IMHE_DATES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int32_t imhe_days_from_civil(int y, int m, int d);
+void imhe_civil_from_days(int32_t z, int *y, int *m, int *d);
+int imhe_days_in_month(int y, int m);
+/* Parses exactly YYYY-MM-DD; 0 ok, -1 malformed or impossible. */
+int imhe_parse_date(const char *s, size_t n, int32_t *out);
+/* Writes YYYY-MM-DD into buf (at least 11 bytes). */
+void imhe_format_date(int32_t days, char *buf);
+/* The date `months` calendar months after `d` (negative: before), clamped to month end. */
+int32_t imhe_add_months(int32_t d, int months);
+int32_t imhe_today(void);
+
+#endif

@@ -1,0 +1,168 @@
+/* defs.c — name tables expanded from the X-macro lists of defs.h, opcodes.h and schema.h.
+ * Nothing here is written by hand twice: every table comes from its list. */
+#include "defs.h"
+#include "opcodes.h"
+#include "schema.h"
+#include <string.h>
+
+const char *const imhe_category_code[CAT__COUNT] = {
+#define X(id, code, track, name) code,
+    IMHE_CATEGORIES(X)
+#undef X
+};
+const char *const imhe_category_name[CAT__COUNT] = {
+#define X(id, code, track, name) name,
+    IMHE_CATEGORIES(X)
+#undef X
+};
+const uint8_t imhe_category_track[CAT__COUNT] = {
+#define X(id, code, track, name) TRACK_##track,
+    IMHE_CATEGORIES(X)
+#undef X
+};
+const char *const imhe_track_name[TRACK__COUNT] = {
+#define X(id, s) s,
+    IMHE_TRACKS(X)
+#undef X
+};
+const char *const imhe_area_name[AREA__COUNT] = {
+#define X(id, s) s,
+    IMHE_AREAS(X)
+#undef X
+};
+const char *const imhe_unit_symbol[UNIT__COUNT] = {
+#define X(id, sym, name) sym,
+    IMHE_UNITS(X)
+#undef X
+};
+const char *const imhe_unit_name[UNIT__COUNT] = {
+#define X(id, sym, name) name,
+    IMHE_UNITS(X)
+#undef X
+};
+const char imhe_vtype_char[VT__COUNT] = {
+#define X(id, ch, name) ch,
+    IMHE_VTYPES(X)
+#undef X
+};
+const char *const imhe_vtype_name[VT__COUNT] = {
+#define X(id, ch, name) name,
+    IMHE_VTYPES(X)
+#undef X
+};
+const char *const imhe_fact_name[FACT__COUNT] = {
+#define X(id, name, type, desc) name,
+    IMHE_FACTS(X)
+#undef X
+};
+const char imhe_fact_type[FACT__COUNT] = {
+#define X(id, name, type, desc) type,
+    IMHE_FACTS(X)
+#undef X
+};
+const char *const imhe_fact_desc[FACT__COUNT] = {
+#define X(id, name, type, desc) desc,
+    IMHE_FACTS(X)
+#undef X
+};
+const char *const imhe_cmp_symbol[CMP__COUNT] = {
+#define X(id, s) s,
+    IMHE_CMPS(X)
+#undef X
+};
+const char *const imhe_rule_kind_name[RK__COUNT] = {
+#define X(id, s) s,
+    IMHE_RULE_KINDS(X)
+#undef X
+};
+const char *const imhe_enum_name[ENUM__COUNT] = {
+#define X(id, name, list) name,
+    IMHE_ENUMS(X)
+#undef X
+    "category",
+};
+
+#define V(id, s) s,
+#define X(id, name, list) static const char *const values_##id[] = {list(V)};
+IMHE_ENUMS(X)
+#undef X
+#undef V
+static const char *const *const enum_values[ENUM__COUNT] = {
+#define X(id, name, list) values_##id,
+    IMHE_ENUMS(X)
+#undef X
+    imhe_category_code,
+};
+static const int enum_counts[ENUM__COUNT] = {
+#define X(id, name, list) (int)(sizeof values_##id / sizeof *values_##id),
+    IMHE_ENUMS(X)
+#undef X
+    CAT__COUNT,
+};
+
+const char *const *imhe_enum_values(enum imhe_enum e, int *count) {
+  *count = enum_counts[e];
+  return enum_values[e];
+}
+
+static int lookup(const char *const *names, int count, const char *s,
+                  size_t n) {
+  for (int i = 0; i < count; i++)
+    if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+      return i;
+  return -1;
+}
+
+int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n) {
+  return lookup(enum_values[e], enum_counts[e], s, n);
+}
+int imhe_category_lookup(const char *s, size_t n) {
+  return lookup(imhe_category_code, CAT__COUNT, s, n);
+}
+int imhe_area_lookup(const char *s, size_t n) {
+  return lookup(imhe_area_name, AREA__COUNT, s, n);
+}
+
+const struct imhe_opinfo imhe_ops[OP__COUNT] = {
+#define OP(name, kind, pops, pushes, syn) {#name, OK_##kind, pops, pushes, syn},
+    IMHE_OPCODES(OP)
+#undef OP
+};
+
+#define FD(s, id, name, kind, arg, req) {name, kind, arg, req},
+static const struct imhe_field_desc edu_f[] = {IMHE_EDU_FIELDS(FD)};
+static const struct imhe_field_desc work_f[] = {IMHE_WORK_FIELDS(FD)};
+static const struct imhe_field_desc lead_f[] = {IMHE_LEAD_FIELDS(FD)};
+static const struct imhe_field_desc train_f[] = {IMHE_TRAIN_FIELDS(FD)};
+static const struct imhe_field_desc rsc_f[] = {IMHE_RSC_FIELDS(FD)};
+static const struct imhe_field_desc prov_f[] = {IMHE_PROV_FIELDS(FD)};
+static const struct imhe_field_desc ref_f[] = {IMHE_REF_FIELDS(FD)};
+static const struct imhe_field_desc endo_f[] = {IMHE_ENDO_FIELDS(FD)};
+#undef FD
+#define NF(a) (int)(sizeof a / sizeof *a)
+const struct imhe_section_desc imhe_sections[SEC__COUNT] = {
+    {"education", edu_f, NF(edu_f), EDU_COMPLETED},
+    {"work", work_f, NF(work_f), WORK_START},
+    {"leadership", lead_f, NF(lead_f), LEAD_START},
+    {"training", train_f, NF(train_f), TRAIN_DATE},
+    {"rsc", rsc_f, NF(rsc_f), RSC_START},
+    {"rsc_provided", prov_f, NF(prov_f), PROV_START},
+    {"references", ref_f, NF(ref_f), -1},
+    {"endorsements", endo_f, NF(endo_f), ENDO_EARNED},
+};
+_Static_assert(SEC__COUNT == 8, "imhe_sections follows IMHE_SECTIONS");
+
+int imhe_section_lookup(const char *s, size_t n) {
+  for (int i = 0; i < SEC__COUNT; i++)
+    if (strlen(imhe_sections[i].name) == n &&
+        memcmp(imhe_sections[i].name, s, n) == 0)
+      return i;
+  return -1;
+}
+int imhe_field_lookup(int section, const char *s, size_t n) {
+  const struct imhe_section_desc *d = &imhe_sections[section];
+  for (int i = 0; i < d->nfields; i++)
+    if (strlen(d->fields[i].name) == n && memcmp(d->fields[i].name, s, n) == 0)
+      return i;
+  return -1;
+}

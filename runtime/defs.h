@@ -1,0 +1,229 @@
+/* defs.h — every enumeration of the domain and of the bytecode, each defined once.
+ * The compiler, verifier, VM, loader and disassembler all expand these X-macro lists. */
+#ifndef IMHE_DEFS_H
+#define IMHE_DEFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Tracks a category belongs to; ERS serves either track. */
+#define IMHE_TRACKS(X) X(IMH, "IMH") X(ECMH, "ECMH") X(EITHER, "either")
+enum imhe_track {
+#define X(id, s) TRACK_##id,
+  IMHE_TRACKS(X)
+#undef X
+      TRACK__COUNT
+};
+
+/* X(enum id, code as written, track, full name) */
+#define IMHE_CATEGORIES(X)                                                     \
+  X(IFA, "IFA", IMH, "Infant Family Associate")                                \
+  X(IFS, "IFS", IMH, "Infant Family Specialist")                               \
+  X(IMHS, "IMHS", IMH, "Infant Mental Health Specialist")                      \
+  X(IMHM_C, "IMHM-C", IMH, "Infant Mental Health Mentor - Clinical")           \
+  X(IMHM_P, "IMHM-P", IMH, "Infant Mental Health Mentor - Policy")             \
+  X(IMHM_RF, "IMHM-RF", IMH, "Infant Mental Health Mentor - Research-Faculty") \
+  X(ECFA, "ECFA", ECMH, "Early Childhood Family Associate")                    \
+  X(ECFS, "ECFS", ECMH, "Early Childhood Family Specialist")                   \
+  X(ECMHS, "ECMHS", ECMH, "Early Childhood Mental Health Specialist")          \
+  X(ECMHM_C, "ECMHM-C", ECMH,                                                  \
+    "Early Childhood Mental Health Mentor - Clinical")                         \
+  X(ECMHM_P, "ECMHM-P", ECMH, "Early Childhood Mental Health Mentor - Policy")  \
+  X(ECMHM_RF, "ECMHM-RF", ECMH,                                                \
+    "Early Childhood Mental Health Mentor - Research-Faculty")                 \
+  X(ERS, "ERS", EITHER, "Endorsed Reflective Supervisor")                      \
+  X(ERS_E, "ERS-E", EITHER, "Endorsed Reflective Supervisor - Emerging")
+enum imhe_category {
+#define X(id, code, track, name) CAT_##id,
+  IMHE_CATEGORIES(X)
+#undef X
+      CAT__COUNT
+};
+
+/* The EASy tab a requirement belongs to. */
+#define IMHE_AREAS(X)                                                          \
+  X(CATEGORY, "category")                                                      \
+  X(MEMBERSHIP, "membership")                                                  \
+  X(AGREEMENT, "agreement")                                                    \
+  X(ETHICS, "ethics")                                                          \
+  X(EDUCATION, "education")                                                    \
+  X(WORK, "work")                                                              \
+  X(LEADERSHIP, "leadership")                                                  \
+  X(TRAINING, "training")                                                      \
+  X(COMPETENCIES, "competencies")                                              \
+  X(RSC, "rsc")                                                                \
+  X(REFERENCES, "references")                                                  \
+  X(EXAM, "exam")                                                              \
+  X(PREREQUISITE, "prerequisite")
+enum imhe_area {
+#define X(id, s) AREA_##id,
+  IMHE_AREAS(X)
+#undef X
+      AREA__COUNT
+};
+
+/* Enumerated record values. X(enum id, spelling). */
+#define IMHE_DEGREES(X)                                                        \
+  X(ASSOCIATE, "associate")                                                    \
+  X(BACHELORS, "bachelors")                                                    \
+  X(MASTERS, "masters")                                                        \
+  X(POST_GRADUATE, "post_graduate")                                            \
+  X(DOCTORATE, "doctorate")
+#define IMHE_CREDENTIALS(X)                                                    \
+  X(CDA, "cda")                                                                \
+  X(GRADUATE_CERTIFICATE, "graduate_certificate")                              \
+  X(INFANT_TODDLER_CREDENTIAL, "infant_toddler_credential")
+#define IMHE_TRANSCRIPTS(X)                                                    \
+  X(OFFICIAL, "official") X(UNOFFICIAL, "unofficial") X(NONE, "none")
+#define IMHE_WORK_KINDS(X) X(PAID, "paid") X(VOLUNTEER, "volunteer")
+#define IMHE_SCOPES(X)                                                         \
+  X(PROMOTION, "promotion")                                                    \
+  X(PREVENTION, "prevention")                                                  \
+  X(INTERVENTION, "intervention")                                              \
+  X(TREATMENT, "treatment")                                                    \
+  X(MACRO, "macro")
+#define IMHE_AGES(X)                                                           \
+  X(PRENATAL, "prenatal")                                                      \
+  X(INFANT, "infant")                                                          \
+  X(EARLY_CHILDHOOD, "early_childhood")
+#define IMHE_LEAD_TYPES(X)                                                     \
+  X(CLINICAL, "clinical") X(POLICY, "policy")                                  \
+  X(RESEARCH_FACULTY, "research_faculty")
+#define IMHE_TRAIN_TYPES(X)                                                    \
+  X(GENERAL, "general")                                                        \
+  X(RSC_PROVISION, "rsc_provision")                                            \
+  X(PSYCHOTHERAPY, "psychotherapy")
+#define IMHE_FORMATS(X) X(FORMAL, "formal") X(INFORMAL, "informal")
+#define IMHE_ROLES(X)                                                          \
+  X(PROGRAM_SUPERVISOR, "program_supervisor")                                  \
+  X(SUPERVISOR, "supervisor")                                                  \
+  X(TEACHER, "teacher")                                                        \
+  X(TRAINER, "trainer")                                                        \
+  X(CONSULTANT, "consultant")                                                  \
+  X(COLLEAGUE, "colleague")                                                    \
+  X(PARENT, "parent")                                                          \
+  X(RSC_PROVIDER, "rsc_provider")                                              \
+  X(SUPERVISEE, "supervisee")                                                  \
+  X(PEER, "peer")
+#define IMHE_STATUSES(X) X(COMPLETED, "completed") X(REQUESTED, "requested")
+#define IMHE_KINDS(X)                                                          \
+  X(APPLICATION, "application")                                                \
+  X(RENEWAL, "renewal")                                                        \
+  X(REINSTATEMENT, "reinstatement")
+
+/* Every enumerated type: X(enum id, name, list). Value sets are small
+ * (at most 32), so a set of values is a uint32 mask. */
+#define IMHE_ENUMS(X)                                                          \
+  X(DEGREE, "degree", IMHE_DEGREES)                                            \
+  X(CREDENTIAL, "credential", IMHE_CREDENTIALS)                                \
+  X(TRANSCRIPT, "transcript", IMHE_TRANSCRIPTS)                                \
+  X(WORK_KIND, "work kind", IMHE_WORK_KINDS)                                   \
+  X(SCOPE, "scope", IMHE_SCOPES)                                               \
+  X(AGE, "age", IMHE_AGES)                                                     \
+  X(LEAD_TYPE, "leadership type", IMHE_LEAD_TYPES)                             \
+  X(TRAIN_TYPE, "training type", IMHE_TRAIN_TYPES)                             \
+  X(FORMAT, "format", IMHE_FORMATS)                                            \
+  X(ROLE, "role", IMHE_ROLES)                                                  \
+  X(STATUS, "status", IMHE_STATUSES)                                           \
+  X(KIND, "kind", IMHE_KINDS)
+
+enum imhe_enum {
+#define X(id, name, list) ENUM_##id,
+  IMHE_ENUMS(X)
+#undef X
+      ENUM_CATEGORY, /* values are the category codes above */
+  ENUM__COUNT
+};
+
+/* Units of quantities; the compiler rejects comparisons across kinds. */
+#define IMHE_UNITS(X)                                                          \
+  X(NONE, "", "")                                                              \
+  X(HOURS, "h", "hours")                                                       \
+  X(DAYS, "days", "days")                                                      \
+  X(MONTHS, "months", "months")                                                \
+  X(MONEY, "$", "dollars")                                                     \
+  X(FAMILIES, "families", "families")                                          \
+  X(COUNT, "", "count")                                                        \
+  X(DEGREE, "", "degree level")
+enum imhe_unit {
+#define X(id, sym, name) UNIT_##id,
+  IMHE_UNITS(X)
+#undef X
+      UNIT__COUNT
+};
+
+/* Value types on the VM stack, as the verifier tracks them. */
+#define IMHE_VTYPES(X)                                                         \
+  X(NUM, 'N', "number") X(DATE, 'D', "date") X(BOOL, 'B', "truth")             \
+  X(TRI, 'T', "pass/fail/pending") X(COLL, 'C', "collection")
+enum imhe_vtype {
+#define X(id, ch, name) VT_##id,
+  IMHE_VTYPES(X)
+#undef X
+      VT__COUNT
+};
+
+/* Built-in facts a BOOL/TRI measure reads (operand of OP_FACT). */
+#define IMHE_FACTS(X)                                                          \
+  X(MEMBERSHIP, "membership", 'B', "active membership of an accepted association") \
+  X(AGREEMENT, "agreement_signed", 'B', "Endorsement Agreement signed")        \
+  X(ETHICS, "ethics_signed", 'B', "Code of Ethics signed")                    \
+  X(EXAM, "exam", 'T', "written exam passed")                                  \
+  X(REPORTED_TO, "reported_to_referenced", 'B',                                \
+    "a completed reference from the supervisor named in current work")        \
+  X(HAS_REPORTED_TO, "names_reported_to", 'B',                                 \
+    "a current work entry names whom the applicant reports to")               \
+  X(RSC_ATTESTED, "rsc_attested", 'B', "a current RSC provider attested")
+enum imhe_fact {
+#define X(id, name, type, desc) FACT_##id,
+  IMHE_FACTS(X)
+#undef X
+      FACT__COUNT
+};
+
+/* Comparison operators, shared by CHECK and FILT_CMP. */
+#define IMHE_CMPS(X)                                                           \
+  X(GE, ">=") X(GT, ">") X(LE, "<=") X(LT, "<") X(EQ, "=") X(NE, "!=")
+enum imhe_cmp {
+#define X(id, s) CMP_##id,
+  IMHE_CMPS(X)
+#undef X
+      CMP__COUNT
+};
+
+/* Rule kinds in the rules table. */
+#define IMHE_RULE_KINDS(X)                                                     \
+  X(REQUIRE, "require") X(ADVISE, "advise") X(COUPON, "coupon")
+enum imhe_rule_kind {
+#define X(id, s) RK_##id,
+  IMHE_RULE_KINDS(X)
+#undef X
+      RK__COUNT
+};
+
+/* Names tables, defined once in defs.c. */
+extern const char *const imhe_category_code[CAT__COUNT];
+extern const char *const imhe_category_name[CAT__COUNT];
+extern const uint8_t imhe_category_track[CAT__COUNT];
+extern const char *const imhe_track_name[TRACK__COUNT];
+extern const char *const imhe_area_name[AREA__COUNT];
+extern const char *const imhe_unit_symbol[UNIT__COUNT];
+extern const char *const imhe_unit_name[UNIT__COUNT];
+extern const char imhe_vtype_char[VT__COUNT];
+extern const char *const imhe_vtype_name[VT__COUNT];
+extern const char *const imhe_fact_name[FACT__COUNT];
+extern const char imhe_fact_type[FACT__COUNT];
+extern const char *const imhe_fact_desc[FACT__COUNT];
+extern const char *const imhe_cmp_symbol[CMP__COUNT];
+extern const char *const imhe_rule_kind_name[RK__COUNT];
+extern const char *const imhe_enum_name[ENUM__COUNT];
+
+/* Spellings of enum `e`'s values, and their number. */
+const char *const *imhe_enum_values(enum imhe_enum e, int *count);
+/* Index of `s` (length n) among enum `e`'s values, or -1. */
+int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n);
+/* Category by code, case-sensitive as written in records; -1 if unknown. */
+int imhe_category_lookup(const char *s, size_t n);
+int imhe_area_lookup(const char *s, size_t n);
+
+#endif

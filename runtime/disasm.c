@@ -1,0 +1,139 @@
+/* disasm.c — the one disassembler, driven by operand kinds: used by `imhe disasm`, the tests and docs.
+ * Each rule with its id, area and file:line; each instruction with offset, source line, opcode, decoded operands. */
+#include "dates.h"
+#include "program.h"
+#include "schema.h"
+#include <stdio.h>
+
+static uint32_t line_at(const struct imhe_program *p, uint32_t pc) {
+  uint32_t line = 0;
+  for (uint32_t i = 0; i < p->nlines && p->lines[i].pc <= pc; i++)
+    line = p->lines[i].line;
+  return line;
+}
+
+static void mask_names(FILE *f, uint32_t mask, const char *const *names, int n) {
+  int first = 1;
+  fputc('(', f);
+  for (int i = 0; i < n && i < 32; i++)
+    if (mask >> i & 1u) {
+      fprintf(f, "%s%s", first ? "" : ", ", names[i]);
+      first = 0;
+    }
+  fputc(')', f);
+}
+
+static void cats(FILE *f, uint32_t mask) {
+  if (mask == (1u << CAT__COUNT) - 1) {
+    fputs("all", f);
+    return;
+  }
+  int first = 1;
+  for (int i = 0; i < CAT__COUNT; i++)
+    if (mask >> i & 1u) {
+      fprintf(f, "%s%s", first ? "" : ",", imhe_category_code[i]);
+      first = 0;
+    }
+}
+
+static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in) {
+  const struct imhe_opinfo *oi = &imhe_ops[in.op];
+  const struct imhe_field_desc *fd = NULL;
+  if ((oi->kind == OK_FIELD || oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD_FLAG ||
+       oi->kind == OK_FIELD_CMP) &&
+      in.b < SEC__COUNT && in.a < imhe_sections[in.b].nfields) {
+    fd = &imhe_sections[in.b].fields[in.a];
+    fprintf(f, "%s.%s", imhe_sections[in.b].name, fd->name);
+  }
+  char d[11];
+  switch (oi->kind) {
+  case OK_NONE: break;
+  case OK_CONST:
+    fprintf(f, "%g %s", in.c < p->nconsts ? p->consts[in.c] : 0.0,
+            in.a < UNIT__COUNT ? imhe_unit_name[in.a] : "?");
+    break;
+  case OK_DATE:
+    imhe_format_date((int32_t)in.c, d);
+    fputs(d, f);
+    break;
+  case OK_SECTION: fputs(in.a < SEC__COUNT ? imhe_sections[in.a].name : "?", f); break;
+  case OK_FIELD_MASK:
+    if (fd) {
+      int n;
+      const char *const *v = imhe_enum_values((enum imhe_enum)fd->arg, &n);
+      fputc(' ', f);
+      mask_names(f, in.c, v, n);
+    }
+    break;
+  case OK_FIELD: break;
+  case OK_FIELD_FLAG: fprintf(f, " %s", in.c ? "true" : "false"); break;
+  case OK_FIELD_CMP: fprintf(f, " %s", in.c < CMP__COUNT ? imhe_cmp_symbol[in.c] : "?"); break;
+  case OK_FLAG: fprintf(f, "%s", in.c ? "post-masters" : ""); break;
+  case OK_MONTHS: fprintf(f, "%u months", in.c); break;
+  case OK_SLOTSET:
+    if (in.c < p->nslotsets) {
+      const struct imhe_slotset *s = &p->slotsets[in.c];
+      int n;
+      const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
+      for (uint32_t k = 0; k < s->count && s->first + k < p->nslot_masks; k++) {
+        fputs(k ? " " : "", f);
+        mask_names(f, p->slot_masks[s->first + k], roles, n);
+      }
+    }
+    break;
+  case OK_DOMAIN:
+    fputs(in.a < p->ndomains ? imhe_str(p, p->domains[in.a].code) : "?", f);
+    break;
+  case OK_CRED: {
+    int n;
+    const char *const *v = imhe_enum_values(ENUM_CREDENTIAL, &n);
+    fputs(in.a < n ? v[in.a] : "?", f);
+    break;
+  }
+  case OK_FACT: fputs(in.a < FACT__COUNT ? imhe_fact_name[in.a] : "?", f); break;
+  case OK_COND:
+    if (in.op == OP_CHECK)
+      fprintf(f, "%s ", in.a < CMP__COUNT ? imhe_cmp_symbol[in.a] : "?");
+    fprintf(f, "#%u", in.c);
+    if (in.c < p->nconds)
+      fprintf(f, " \"%s\"", imhe_str(p, p->conds[in.c].desc));
+    break;
+  case OK_TARGET: fprintf(f, "-> %u", in.c); break;
+  case OK_RULE:
+    fprintf(f, "%s", in.c < p->nrules ? imhe_str(p, p->rules[in.c].id) : "?");
+    break;
+  }
+}
+
+void imhe_disasm(const struct imhe_program *p, FILE *f) {
+  fprintf(f, "; policy %s (compiler %s, source hash %016llx)\n", imhe_str(p, p->policy_name),
+          p->compiler_version, (unsigned long long)p->source_hash);
+  for (uint32_t e = 0; e < p->neras; e++) {
+    char a[11] = "open", b[11] = "open";
+    if (p->eras[e].from != IMHE_NO_DATE)
+      imhe_format_date(p->eras[e].from, a);
+    if (p->eras[e].until != IMHE_NO_DATE)
+      imhe_format_date(p->eras[e].until, b);
+    fprintf(f, "; era %u: base %s, as-of from %s until %s, offers ", e,
+            imhe_str(p, p->eras[e].base), a, b);
+    cats(f, p->eras[e].offered);
+    fputc('\n', f);
+  }
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const struct imhe_rule *r = &p->rules[i];
+    fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id),
+            r->kind < RK__COUNT ? imhe_rule_kind_name[r->kind] : "?",
+            r->area < AREA__COUNT ? imhe_area_name[r->area] : "?", r->era);
+    cats(f, r->cats);
+    fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
+    for (uint32_t pc = r->start; pc + IMHE_INSN_SIZE <= r->end && pc + IMHE_INSN_SIZE <= p->code_size;
+         pc += IMHE_INSN_SIZE) {
+      struct imhe_insn in = imhe_decode(p->code + pc);
+      fprintf(f, "  %5u  %4u  %-10s ", pc, line_at(p, pc),
+              in.op < OP__COUNT ? imhe_ops[in.op].name : "???");
+      if (in.op < OP__COUNT)
+        operands(p, f, in);
+      fputc('\n', f);
+    }
+  }
+}

@@ -1,0 +1,860 @@
+/* loader.c — YAML records into typed records, with libyaml's event API, one document at a time.
+ * Every fault is located (file:line:col) and makes only its own record invalid; hostile input meets named limits. */
+#include "record.h"
+#include "dates.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+const struct imhe_limits imhe_default_limits = {
+    .max_depth = 64,
+    .max_scalar = 64 * 1024,
+    .max_document = 4 * 1024 * 1024,
+    .max_entries = 10000,
+    .max_nodes = 200000,
+};
+
+enum ntype { N_SCALAR, N_SEQ, N_MAP };
+struct ynode {
+  uint8_t type, plain;
+  uint32_t line, col;
+  const char *s;
+  uint32_t n;
+  struct ynode *first, *last, *next; /* children; mapping children alternate key, value */
+  uint32_t count;
+};
+
+struct imhe_loader {
+  FILE *f;
+  const char *path;
+  char *path_copy;
+  yaml_parser_t parser;
+  int started, done;
+  struct imhe_limits lim;
+};
+
+static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line,
+                    uint32_t col, const char *fmt, va_list ap) {
+  if (m->n == m->cap) {
+    uint32_t cap = m->cap ? m->cap * 2 : 8;
+    struct imhe_msg *v = imhe_arena_alloc(&r->arena, cap * sizeof *v);
+    if (!v)
+      return;
+    if (m->n)
+      memcpy(v, m->v, m->n * sizeof *v);
+    m->v = v;
+    m->cap = cap;
+  }
+  char buf[512];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  struct imhe_msg *x = &m->v[m->n++];
+  x->file = r->file;
+  x->line = line;
+  x->col = col;
+  x->text = imhe_arena_strndup(&r->arena, buf, strlen(buf));
+}
+
+void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
+                       const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add_msg(r, &r->errors, line, col, fmt, ap);
+  va_end(ap);
+}
+void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
+                         const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add_msg(r, &r->warnings, line, col, fmt, ap);
+  va_end(ap);
+}
+void imhe_record_free(struct imhe_record *r) { imhe_arena_free(&r->arena); }
+
+struct imhe_loader *imhe_loader_open(const char *path,
+                                     const struct imhe_limits *lim, char *err,
+                                     size_t errlen) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct imhe_loader *l = calloc(1, sizeof *l);
+  if (!l)
+    abort();
+  l->f = f;
+  l->path_copy = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
+  l->path = l->path_copy;
+  l->lim = lim ? *lim : imhe_default_limits;
+  yaml_parser_initialize(&l->parser);
+  yaml_parser_set_input_file(&l->parser, f);
+  return l;
+}
+
+void imhe_loader_close(struct imhe_loader *l) {
+  if (!l)
+    return;
+  yaml_parser_delete(&l->parser);
+  if (l->f != stdin)
+    fclose(l->f);
+  free(l->path_copy);
+  free(l);
+}
+
+/* libyaml reports reader errors (bad UTF-8, control characters) by byte
+ * offset only: find the line and column by reading the file again. */
+static void offset_to_linecol(struct imhe_loader *l, size_t off, uint32_t *line,
+                              uint32_t *col) {
+  *line = 0;
+  *col = 0;
+  if (l->f == stdin)
+    return;
+  FILE *f = fopen(l->path, "rb");
+  if (!f)
+    return;
+  uint32_t ln = 1, c = 1;
+  for (size_t i = 0; i < off; i++) {
+    int ch = fgetc(f);
+    if (ch == EOF)
+      break;
+    if (ch == '\n') {
+      ln++;
+      c = 1;
+    } else if ((ch & 0xC0) != 0x80) {
+      c++;
+    }
+  }
+  fclose(f);
+  *line = ln;
+  *col = c;
+}
+
+/* ---- building the document tree ---- */
+
+struct builder {
+  struct imhe_record *r;
+  const struct imhe_limits *lim;
+  struct ynode *stack[80];
+  unsigned depth;
+  unsigned nodes;
+  struct ynode *root;
+  int failed; /* a limit was hit: stop building, keep consuming events */
+};
+
+static void attach(struct builder *b, struct ynode *n) {
+  if (b->depth == 0) {
+    b->root = n;
+    return;
+  }
+  struct ynode *p = b->stack[b->depth - 1];
+  if (p->count >= b->lim->max_entries * (p->type == N_MAP ? 2u : 1u)) {
+    imhe_record_error(b->r, n->line, n->col,
+                      "more than %u entries in one list or mapping (limit)",
+                      b->lim->max_entries);
+    b->failed = 1;
+    return;
+  }
+  if (p->last)
+    p->last->next = n;
+  else
+    p->first = n;
+  p->last = n;
+  p->count++;
+}
+
+static struct ynode *new_node(struct builder *b, int type,
+                              const yaml_event_t *e) {
+  if (++b->nodes > b->lim->max_nodes) {
+    imhe_record_error(b->r, (uint32_t)e->start_mark.line + 1,
+                      (uint32_t)e->start_mark.column + 1,
+                      "more than %u nodes in one document (limit)",
+                      b->lim->max_nodes);
+    b->failed = 1;
+    return NULL;
+  }
+  struct ynode *n = imhe_arena_alloc(&b->r->arena, sizeof *n);
+  if (!n) {
+    b->failed = 1;
+    return NULL;
+  }
+  n->type = (uint8_t)type;
+  n->line = (uint32_t)e->start_mark.line + 1;
+  n->col = (uint32_t)e->start_mark.column + 1;
+  return n;
+}
+
+static void on_event(struct builder *b, const yaml_event_t *e) {
+  if (b->failed)
+    return;
+  uint32_t line = (uint32_t)e->start_mark.line + 1,
+           col = (uint32_t)e->start_mark.column + 1;
+  switch (e->type) {
+  case YAML_ALIAS_EVENT:
+    imhe_record_error(b->r, line, col,
+                      "aliases are not accepted in records (*%s)",
+                      (const char *)e->data.alias.anchor);
+    b->failed = 1;
+    return;
+  case YAML_SCALAR_EVENT: {
+    size_t len = e->data.scalar.length;
+    if (len > b->lim->max_scalar) {
+      imhe_record_error(b->r, line, col,
+                        "scalar of %zu bytes exceeds the limit of %zu bytes",
+                        len, b->lim->max_scalar);
+      b->failed = 1;
+      return;
+    }
+    struct ynode *n = new_node(b, N_SCALAR, e);
+    if (!n)
+      return;
+    n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value,
+                              len);
+    n->n = (uint32_t)len;
+    n->plain = e->data.scalar.plain_implicit &&
+               e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    attach(b, n);
+    return;
+  }
+  case YAML_SEQUENCE_START_EVENT:
+  case YAML_MAPPING_START_EVENT: {
+    if (b->depth >= b->lim->max_depth) {
+      imhe_record_error(b->r, line, col,
+                        "nesting deeper than %u levels (limit)",
+                        b->lim->max_depth);
+      b->failed = 1;
+      return;
+    }
+    struct ynode *n = new_node(
+        b, e->type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, e);
+    if (!n)
+      return;
+    attach(b, n);
+    b->stack[b->depth++] = n;
+    return;
+  }
+  case YAML_SEQUENCE_END_EVENT:
+  case YAML_MAPPING_END_EVENT:
+    if (b->depth)
+      b->depth--;
+    return;
+  default:
+    return;
+  }
+}
+
+/* ---- typing the tree into a record ---- */
+
+static int is_null(const struct ynode *n) {
+  if (!n)
+    return 1;
+  if (n->type != N_SCALAR || !n->plain)
+    return 0;
+  return n->n == 0 || (n->n == 1 && n->s[0] == '~') ||
+         (n->n == 4 && (!memcmp(n->s, "null", 4) || !memcmp(n->s, "Null", 4) ||
+                        !memcmp(n->s, "NULL", 4)));
+}
+
+static int key_is(const struct ynode *k, const char *s) {
+  size_t n = strlen(s);
+  return k->type == N_SCALAR && k->n == n && memcmp(k->s, s, n) == 0;
+}
+
+/* A printable excerpt of a scalar for messages: at most 40 bytes, control
+ * bytes shown as '?'. */
+static const char *excerpt(const struct ynode *n, char *buf, size_t cap) {
+  if (n->type != N_SCALAR)
+    return n->type == N_SEQ ? "a list" : "a mapping";
+  size_t k = 0;
+  for (uint32_t i = 0; i < n->n && k + 4 < cap && i < 40; i++) {
+    unsigned char c = (unsigned char)n->s[i];
+    buf[k++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+  }
+  if (n->n > 40 && k + 4 < cap) {
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k] = 0;
+  return buf;
+}
+
+static int get_date(struct imhe_record *r, const struct ynode *v,
+                    const char *path, int32_t *out) {
+  char b[64];
+  if (v->type != N_SCALAR || imhe_parse_date(v->s, v->n, out) != 0) {
+    imhe_record_error(r, v->line, v->col,
+                      "%s: impossible or malformed date '%s'", path,
+                      excerpt(v, b, sizeof b));
+    return -1;
+  }
+  return 0;
+}
+
+static int get_text(struct imhe_record *r, const struct ynode *v,
+                    const char *path, struct imhe_text *out) {
+  if (v->type != N_SCALAR) {
+    imhe_record_error(r, v->line, v->col, "%s: expected text, got %s", path,
+                      v->type == N_SEQ ? "a list" : "a mapping");
+    return -1;
+  }
+  out->s = v->s;
+  out->n = v->n;
+  return 0;
+}
+
+static int get_bool(struct imhe_record *r, const struct ynode *v,
+                    const char *path, int *out) {
+  char b[64];
+  if (v->type == N_SCALAR) {
+    if (key_is(v, "true") || key_is(v, "True") || key_is(v, "TRUE")) {
+      *out = 1;
+      return 0;
+    }
+    if (key_is(v, "false") || key_is(v, "False") || key_is(v, "FALSE")) {
+      *out = 0;
+      return 0;
+    }
+  }
+  imhe_record_error(r, v->line, v->col, "%s: expected true or false, got '%s'",
+                    path, excerpt(v, b, sizeof b));
+  return -1;
+}
+
+static int get_num(struct imhe_record *r, const struct ynode *v,
+                   const char *path, const char *what, double *out) {
+  char b[64];
+  if (v->type == N_SCALAR && v->n > 0 && v->n < 40 && memchr(v->s, 0, v->n) == NULL) {
+    char tmp[48];
+    memcpy(tmp, v->s, v->n);
+    tmp[v->n] = 0;
+    char *end;
+    errno = 0;
+    double d = strtod(tmp, &end);
+    int hexlike = strchr(tmp, 'x') || strchr(tmp, 'X') || strchr(tmp, 'n') ||
+                  strchr(tmp, 'N') || strchr(tmp, 'i') || strchr(tmp, 'I');
+    if (*end == 0 && end != tmp && errno == 0 && isfinite(d) && !hexlike) {
+      if (d < 0) {
+        imhe_record_error(r, v->line, v->col, "%s: %s must not be negative (%s)",
+                          path, what, tmp);
+        return -1;
+      }
+      if (d > 1e7) {
+        imhe_record_error(r, v->line, v->col, "%s: %s %s is implausibly large",
+                          path, what, tmp);
+        return -1;
+      }
+      *out = d;
+      return 0;
+    }
+  }
+  imhe_record_error(r, v->line, v->col, "%s: expected a number of %s, got '%s'",
+                    path, what, excerpt(v, b, sizeof b));
+  return -1;
+}
+
+static void enum_error(struct imhe_record *r, const struct ynode *v,
+                       const char *path, int e) {
+  char b[64], list[400];
+  int n;
+  const char *const *vals = imhe_enum_values((enum imhe_enum)e, &n);
+  size_t k = 0;
+  list[0] = 0;
+  for (int i = 0; i < n && k + 40 < sizeof list; i++)
+    k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
+                          vals[i]);
+  imhe_record_error(r, v->line, v->col, "%s: unknown %s '%s' (expected one of: %s)",
+                    path, imhe_enum_name[e], excerpt(v, b, sizeof b), list);
+}
+
+static int get_enum(struct imhe_record *r, const struct ynode *v,
+                    const char *path, int e, int *out) {
+  int i = v->type == N_SCALAR ? imhe_enum_lookup((enum imhe_enum)e, v->s, v->n)
+                              : -1;
+  if (i < 0) {
+    enum_error(r, v, path, e);
+    return -1;
+  }
+  *out = i;
+  return 0;
+}
+
+static int get_set(struct imhe_record *r, const struct ynode *v,
+                   const char *path, int e, uint32_t *out) {
+  *out = 0;
+  const struct ynode *one = v->type == N_SCALAR ? v : NULL;
+  if (v->type == N_MAP) {
+    imhe_record_error(r, v->line, v->col, "%s: expected a value or a list", path);
+    return -1;
+  }
+  for (const struct ynode *x = one ? one : v->first; x; x = one ? NULL : x->next) {
+    if (e == ENUM_CATEGORY && key_is(x, "none"))
+      continue;
+    int i;
+    if (get_enum(r, x, path, e, &i) != 0)
+      return -1;
+    *out |= 1u << i;
+  }
+  return 0;
+}
+
+/* Edit distance, for "did you mean" on unknown fields. */
+static unsigned edit_distance(const char *a, size_t la, const char *b) {
+  size_t lb = strlen(b);
+  if (la > 40 || lb > 40)
+    return 99;
+  unsigned row[42];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = (unsigned)j;
+  for (size_t i = 1; i <= la; i++) {
+    unsigned prev = row[0];
+    row[0] = (unsigned)i;
+    for (size_t j = 1; j <= lb; j++) {
+      unsigned cur = row[j];
+      unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      unsigned m = prev + cost;
+      if (row[j] + 1 < m)
+        m = row[j] + 1;
+      if (row[j - 1] + 1 < m)
+        m = row[j - 1] + 1;
+      row[j] = m;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}
+
+static void unknown_field(struct imhe_record *r, const struct ynode *k,
+                          const char *where, const char *const *known,
+                          int nknown) {
+  const char *best = NULL;
+  unsigned bd = 3;
+  for (int i = 0; i < nknown; i++) {
+    unsigned d = edit_distance(k->s, k->n, known[i]);
+    if (d < bd) {
+      bd = d;
+      best = known[i];
+    }
+  }
+  char b[64];
+  if (best)
+    imhe_record_warning(r, k->line, k->col,
+                        "%sunknown field '%s' ignored; did you mean '%s'?",
+                        where, excerpt(k, b, sizeof b), best);
+  else
+    imhe_record_warning(r, k->line, k->col, "%sunknown field '%s' ignored", where,
+                        excerpt(k, b, sizeof b));
+}
+
+/* Warns about a key seen earlier in the same mapping; returns 1 if repeated. */
+static int repeated_key(struct imhe_record *r, const struct ynode *map,
+                        const struct ynode *key, const char *where) {
+  for (const struct ynode *k = map->first; k && k != key; k = k->next->next)
+    if (k->type == N_SCALAR && key->type == N_SCALAR && k->n == key->n &&
+        memcmp(k->s, key->s, k->n) == 0) {
+      char b[64];
+      imhe_record_warning(r, key->line, key->col,
+                          "%sduplicate key '%s' (first at line %u); the later "
+                          "value is used",
+                          where, excerpt(key, b, sizeof b), k->line);
+      return 1;
+    }
+  return 0;
+}
+
+static const char *num_word(int unit) {
+  return unit == UNIT_HOURS ? "hours" : unit == UNIT_FAMILIES ? "families" : "units";
+}
+
+static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
+                       const struct ynode *m, struct imhe_entry *e) {
+  const struct imhe_section_desc *d = &imhe_sections[sec];
+  char path[96];
+  e->line = m->line;
+  e->col = m->col;
+  if (m->type != N_MAP) {
+    imhe_record_error(r, m->line, m->col, "%s[%u]: expected a mapping of fields",
+                      d->name, idx);
+    return;
+  }
+  if (m->count > 2 * 64) {
+    imhe_record_error(r, m->line, m->col, "%s[%u]: too many fields", d->name, idx);
+    return;
+  }
+  const char *known[IMHE_MAX_FIELDS];
+  for (int i = 0; i < d->nfields; i++)
+    known[i] = d->fields[i].name;
+  for (const struct ynode *k = m->first; k && k->next; k = k->next->next) {
+    const struct ynode *v = k->next;
+    char where[64];
+    snprintf(where, sizeof where, "%s[%u]: ", d->name, idx);
+    int f = k->type == N_SCALAR ? imhe_field_lookup(sec, k->s, k->n) : -1;
+    if (f < 0) {
+      unknown_field(r, k, where, known, d->nfields);
+      continue;
+    }
+    repeated_key(r, m, k, where);
+    snprintf(path, sizeof path, "%s[%u].%s", d->name, idx, d->fields[f].name);
+    struct imhe_slot *s = &e->f[f];
+    s->present = 0;
+    s->line = v->line;
+    s->col = v->col;
+    if (is_null(v))
+      continue;
+    int ok = -1;
+    switch (d->fields[f].kind) {
+    case FT_TEXT:
+      ok = get_text(r, v, path, &s->v.text);
+      break;
+    case FT_DATE:
+      ok = get_date(r, v, path, &s->v.date);
+      break;
+    case FT_NUM:
+      ok = get_num(r, v, path, num_word(d->fields[f].arg), &s->v.num);
+      break;
+    case FT_BOOL:
+      ok = get_bool(r, v, path, &s->v.ival);
+      break;
+    case FT_ENUM:
+      ok = get_enum(r, v, path, d->fields[f].arg, &s->v.ival);
+      break;
+    case FT_SET:
+      ok = get_set(r, v, path, d->fields[f].arg, &s->v.mask);
+      break;
+    case FT_CODES: {
+      if (v->type != N_SEQ) {
+        imhe_record_error(r, v->line, v->col, "%s: expected a list of codes", path);
+        break;
+      }
+      s->v.codes.v = imhe_arena_alloc(&r->arena, (v->count + 1) * sizeof(struct imhe_code));
+      if (!s->v.codes.v)
+        break;
+      ok = 0;
+      for (const struct ynode *x = v->first; x; x = x->next) {
+        if (x->type != N_SCALAR) {
+          imhe_record_error(r, x->line, x->col, "%s: expected a competency code", path);
+          ok = -1;
+          continue;
+        }
+        struct imhe_code *c = &s->v.codes.v[s->v.codes.n++];
+        c->s.s = x->s;
+        c->s.n = x->n;
+        c->line = x->line;
+        c->col = x->col;
+      }
+      break;
+    }
+    }
+    if (ok == 0)
+      s->present = 1;
+  }
+  /* Requirements on the entry as a whole (reading 20). */
+  for (int f = 0; f < d->nfields; f++)
+    if (d->fields[f].required && !e->f[f].present) {
+      int had_value = 0;
+      for (const struct ynode *k = m->first; k && k->next; k = k->next->next)
+        if (key_is(k, d->fields[f].name) && !is_null(k->next))
+          had_value = 1; /* already reported as malformed */
+      if (!had_value)
+        imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'",
+                          d->name, idx, d->fields[f].name);
+    }
+  if (sec == SEC_EDUCATION) {
+    int deg = e->f[EDU_DEGREE].present, cred = e->f[EDU_CREDENTIAL].present;
+    if (deg == cred)
+      imhe_record_error(r, m->line, m->col,
+                        "education[%u]: an entry needs exactly one of 'degree' "
+                        "and 'credential' (has %s)",
+                        idx, deg ? "both" : "neither");
+  }
+  int fs = imhe_field_lookup(sec, "start", 5), fe = imhe_field_lookup(sec, "end", 3);
+  if (fs >= 0 && fe >= 0 && e->f[fs].present && e->f[fe].present &&
+      e->f[fe].v.date < e->f[fs].v.date) {
+    char a[11], b[11];
+    imhe_format_date(e->f[fe].v.date, a);
+    imhe_format_date(e->f[fs].v.date, b);
+    imhe_record_error(r, e->f[fe].line, e->f[fe].col,
+                      "%s[%u].end: end %s is before start %s", d->name, idx, a, b);
+  }
+  if (sec == SEC_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present &&
+      e->f[RSC_HOURS].present &&
+      e->f[RSC_ABOUT_PROVISION_HOURS].v.num > e->f[RSC_HOURS].v.num)
+    imhe_record_error(r, e->f[RSC_ABOUT_PROVISION_HOURS].line,
+                      e->f[RSC_ABOUT_PROVISION_HOURS].col,
+                      "rsc[%u].about_provision_hours: %g h is more than the "
+                      "entry's %g hours",
+                      idx, e->f[RSC_ABOUT_PROVISION_HOURS].v.num,
+                      e->f[RSC_HOURS].v.num);
+}
+
+static void load_section(struct imhe_record *r, int sec, const struct ynode *v) {
+  struct imhe_list *l = &r->sec[sec];
+  l->line = v->line;
+  l->col = v->col;
+  if (is_null(v))
+    return;
+  if (v->type != N_SEQ) {
+    imhe_record_error(r, v->line, v->col, "%s: expected a list of entries",
+                      imhe_sections[sec].name);
+    return;
+  }
+  l->v = imhe_arena_alloc(&r->arena, (v->count + 1) * sizeof *l->v);
+  if (!l->v)
+    return;
+  for (const struct ynode *x = v->first; x; x = x->next) {
+    load_entry(r, sec, l->n, x, &l->v[l->n]);
+    l->n++;
+  }
+}
+
+static const char *const top_fields[] = {
+    "kind", "id", "association", "category", "submitted", "applicant",
+    "coupon", "membership", "agreement_signed", "ethics_signed", "education",
+    "work", "leadership", "training", "rsc", "rsc_provided", "references",
+    "exam", "endorsements", "renewal_deadline", "rsc_attested"};
+
+static void load_sub(struct imhe_record *r, const struct ynode *v,
+                     const char *name) {
+  /* applicant, membership and exam: small fixed mappings */
+  if (v->type != N_MAP) {
+    imhe_record_error(r, v->line, v->col, "%s: expected a mapping", name);
+    return;
+  }
+  char where[40], path[64];
+  snprintf(where, sizeof where, "%s: ", name);
+  for (const struct ynode *k = v->first; k && k->next; k = k->next->next) {
+    const struct ynode *x = k->next;
+    repeated_key(r, v, k, where);
+    snprintf(path, sizeof path, "%s.%.*s", name, (int)(k->n > 30 ? 30 : k->n), k->s);
+    if (!strcmp(name, "applicant")) {
+      static const char *const known[] = {"name", "email", "credentials"};
+      if (key_is(k, "name")) {
+        r->applicant_name.s = NULL;
+        if (!is_null(x))
+          get_text(r, x, path, &r->applicant_name);
+      } else if (key_is(k, "email")) {
+        if (!is_null(x))
+          get_text(r, x, path, &r->applicant_email);
+      } else if (key_is(k, "credentials")) {
+        if (!is_null(x) && x->type == N_MAP)
+          imhe_record_error(r, x->line, x->col, "%s: expected a list", path);
+      } else
+        unknown_field(r, k, where, known, 3);
+    } else if (!strcmp(name, "membership")) {
+      static const char *const known[] = {"association", "expires"};
+      if (key_is(k, "association")) {
+        if (!is_null(x))
+          get_text(r, x, path, &r->membership_association);
+      } else if (key_is(k, "expires")) {
+        if (!is_null(x))
+          get_date(r, x, path, &r->membership_expires);
+      } else
+        unknown_field(r, k, where, known, 2);
+    } else {
+      static const char *const known[] = {"passed", "date"};
+      if (key_is(k, "passed")) {
+        int b;
+        if (!is_null(x) && get_bool(r, x, path, &b) == 0)
+          r->exam_passed = b;
+      } else if (key_is(k, "date")) {
+        if (!is_null(x))
+          get_date(r, x, path, &r->exam_date);
+      } else
+        unknown_field(r, k, where, known, 2);
+    }
+  }
+}
+
+static void load_record(struct imhe_record *r, const struct ynode *doc) {
+  r->line = doc->line;
+  if (doc->type != N_MAP) {
+    imhe_record_error(r, doc->line, doc->col,
+                      "a record must be a mapping of fields, not %s",
+                      doc->type == N_SEQ ? "a list" : "a single value");
+    return;
+  }
+  uint32_t kind_line = doc->line, kind_col = doc->col;
+  const struct ynode *cat = NULL, *deadline = NULL;
+  for (const struct ynode *k = doc->first; k && k->next; k = k->next->next) {
+    const struct ynode *v = k->next;
+    if (k->type != N_SCALAR) {
+      imhe_record_error(r, k->line, k->col, "a field name must be text");
+      continue;
+    }
+    repeated_key(r, doc, k, "");
+    int sec = imhe_section_lookup(k->s, k->n);
+    if (sec >= 0) {
+      r->sec[sec].n = 0;
+      load_section(r, sec, v);
+      continue;
+    }
+    if (key_is(k, "kind")) {
+      kind_line = v->line;
+      kind_col = v->col;
+      if (!is_null(v))
+        get_enum(r, v, "kind", ENUM_KIND, &r->kind);
+    } else if (key_is(k, "id")) {
+      if (!is_null(v))
+        get_text(r, v, "id", &r->id);
+    } else if (key_is(k, "association")) {
+      if (!is_null(v))
+        get_text(r, v, "association", &r->association);
+    } else if (key_is(k, "category")) {
+      cat = is_null(v) ? NULL : v;
+      r->category = -1;
+    } else if (key_is(k, "submitted")) {
+      if (!is_null(v))
+        get_date(r, v, "submitted", &r->submitted);
+    } else if (key_is(k, "coupon")) {
+      if (!is_null(v))
+        get_text(r, v, "coupon", &r->coupon);
+    } else if (key_is(k, "agreement_signed")) {
+      r->agreement_line = v->line;
+      r->agreement_col = v->col;
+      if (!is_null(v))
+        get_date(r, v, "agreement_signed", &r->agreement_signed);
+    } else if (key_is(k, "ethics_signed")) {
+      r->ethics_line = v->line;
+      r->ethics_col = v->col;
+      if (!is_null(v))
+        get_date(r, v, "ethics_signed", &r->ethics_signed);
+    } else if (key_is(k, "renewal_deadline")) {
+      deadline = is_null(v) ? NULL : v;
+      if (deadline)
+        get_date(r, v, "renewal_deadline", &r->renewal_deadline);
+    } else if (key_is(k, "rsc_attested")) {
+      if (!is_null(v))
+        get_bool(r, v, "rsc_attested", &r->rsc_attested);
+    } else if (key_is(k, "applicant") || key_is(k, "membership") ||
+               key_is(k, "exam")) {
+      if (key_is(k, "membership"))
+        r->has_membership = !is_null(v);
+      if (!is_null(v))
+        load_sub(r, v, k->s);
+    } else {
+      unknown_field(r, k, "", top_fields,
+                    (int)(sizeof top_fields / sizeof *top_fields));
+    }
+  }
+  if (cat) {
+    if (cat->type != N_SCALAR ||
+        (r->category = imhe_category_lookup(cat->s, cat->n)) < 0) {
+      enum_error(r, cat, "category", ENUM_CATEGORY);
+      r->category = -1;
+    }
+    r->category_line = cat->line;
+    r->category_col = cat->col;
+  }
+  if (!r->id.s)
+    imhe_record_error(r, doc->line, doc->col, "missing required field 'id'");
+  if (!r->association.s || r->association.n == 0)
+    imhe_record_error(r, doc->line, doc->col,
+                      "missing required field 'association'");
+  if (!r->applicant_name.s || r->applicant_name.n == 0)
+    imhe_record_error(r, doc->line, doc->col,
+                      "missing required field 'applicant.name'");
+  if (r->kind == 0 && !cat)
+    imhe_record_error(r, doc->line, doc->col,
+                      "missing required field 'category' (an application "
+                      "names the category applied for)");
+  if (r->kind == 1 && !deadline)
+    imhe_record_error(r, kind_line, kind_col,
+                      "missing required field 'renewal_deadline' (a renewal "
+                      "is judged at its deadline)");
+}
+
+static void record_init(struct imhe_loader *l, struct imhe_record *r) {
+  memset(r, 0, sizeof *r);
+  imhe_arena_init(&r->arena, l->lim.max_document * 8 + (1u << 20));
+  r->file = imhe_arena_strndup(&r->arena, l->path, strlen(l->path));
+  r->category = -1;
+  r->submitted = r->agreement_signed = r->ethics_signed = INT32_MIN;
+  r->renewal_deadline = r->membership_expires = r->exam_date = INT32_MIN;
+  r->exam_passed = -1;
+}
+
+static void yaml_fault(struct imhe_loader *l, struct imhe_record *r) {
+  yaml_parser_t *p = &l->parser;
+  uint32_t line, col;
+  if (p->error == YAML_READER_ERROR) {
+    offset_to_linecol(l, p->problem_offset, &line, &col);
+    imhe_record_error(r, line, col, "unreadable YAML at byte %zu: %s",
+                      p->problem_offset, p->problem ? p->problem : "error");
+  } else if (p->error == YAML_MEMORY_ERROR) {
+    imhe_record_error(r, 0, 0, "YAML parser out of memory");
+  } else {
+    line = (uint32_t)p->problem_mark.line + 1;
+    col = (uint32_t)p->problem_mark.column + 1;
+    if (p->context)
+      imhe_record_error(r, line, col, "YAML syntax error: %s %s (line %zu)",
+                        p->problem ? p->problem : "error", p->context,
+                        p->context_mark.line + 1);
+    else
+      imhe_record_error(r, line, col, "YAML syntax error: %s",
+                        p->problem ? p->problem : "error");
+  }
+}
+
+int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
+  while (!l->done) {
+    record_init(l, r);
+    struct builder b = {.r = r, .lim = &l->lim};
+    size_t doc_start = 0;
+    int in_doc = 0;
+    for (;;) {
+      yaml_event_t e;
+      if (!yaml_parser_parse(&l->parser, &e)) {
+        yaml_fault(l, r);
+        l->done = 1;
+        if (b.root && b.root->type == N_MAP && !b.failed)
+          load_record(r, b.root);
+        if (!r->id.s)
+          r->line = r->errors.n ? r->errors.v[0].line : 0;
+        return 1;
+      }
+      yaml_event_type_t t = e.type;
+      if (t == YAML_DOCUMENT_START_EVENT) {
+        in_doc = 1;
+        doc_start = e.start_mark.index;
+        r->line = (uint32_t)e.start_mark.line + 1;
+      } else if (in_doc && t != YAML_DOCUMENT_END_EVENT) {
+        if (!b.failed && e.end_mark.index - doc_start > l->lim.max_document) {
+          imhe_record_error(r, (uint32_t)e.start_mark.line + 1,
+                            (uint32_t)e.start_mark.column + 1,
+                            "document larger than %zu bytes (limit)",
+                            l->lim.max_document);
+          b.failed = 1;
+        }
+        on_event(&b, &e);
+      }
+      yaml_event_delete(&e);
+      if (t == YAML_STREAM_END_EVENT) {
+        l->done = 1;
+        imhe_record_free(r);
+        return 0;
+      }
+      if (t == YAML_DOCUMENT_END_EVENT)
+        break;
+    }
+    if (b.failed) {
+      if (b.root)
+        r->line = b.root->line;
+      /* Salvage the id for the report when the top level got that far. */
+      if (b.root && b.root->type == N_MAP)
+        for (const struct ynode *k = b.root->first; k && k->next; k = k->next->next)
+          if (key_is(k, "id") && k->next->type == N_SCALAR) {
+            r->id.s = k->next->s;
+            r->id.n = k->next->n;
+          }
+      return 1;
+    }
+    if (!b.root || is_null(b.root)) { /* an empty document: nothing to judge */
+      imhe_record_free(r);
+      continue;
+    }
+    load_record(r, b.root);
+    return 1;
+  }
+  return 0;
+}

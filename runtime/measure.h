@@ -1,0 +1,34 @@
+/* measure.h — the domain's measures as pure functions over plain arrays, each unit-tested alone.
+ * The VM's measure instructions call these; nothing here knows about records or bytecode. */
+#ifndef IMHE_MEASURE_H
+#define IMHE_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct imhe_range {
+  int32_t start, end; /* inclusive days */
+  double hours;
+};
+
+/* Days in the union of the ranges (both ends included); ranges with end <
+ * start count nothing. Sorts `r` in place. */
+int32_t imhe_union_days(struct imhe_range *r, size_t n);
+/* Hours of the ranges, spread evenly over each range's days, that fall in
+ * [lo, hi] and on or before as_of. */
+double imhe_spread_hours(const struct imhe_range *r, size_t n, int32_t lo, int32_t hi,
+                         int32_t as_of);
+/* The most hours any window of `months` calendar months holds (a window runs
+ * from day d to the day before d plus `months`); the earliest best window's
+ * first and last days go to *from and *to. */
+double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
+                        int32_t *from, int32_t *to);
+/* Maximum one-to-one matching of references (roles[i], one bit) to slots
+ * (masks of acceptable roles). slot_ref[k] gets the reference index or -1.
+ * Returns the number of slots filled. */
+int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots,
+                     size_t nslots, int *slot_ref);
+/* Equal without regard to ASCII case or surrounding spaces. */
+int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn);
+
+#endif

@@ -1,0 +1,62 @@
+/* result.h — what evaluating one record yields: a plain structure every report format reads.
+ * Everything in it lives in the record's arena and is freed with the record. */
+#ifndef IMHE_RESULT_H
+#define IMHE_RESULT_H
+
+#include "program.h"
+#include "record.h"
+
+enum imhe_status { ST_PASS, ST_FAIL, ST_PENDING, ST_ADVICE, ST_SKIPPED };
+enum imhe_verdict { V_ELIGIBLE, V_PENDING_EXAM, V_NOT_ELIGIBLE, V_INVALID };
+enum imhe_asof_source { ASOF_OPTION, ASOF_SUBMITTED, ASOF_DEADLINE, ASOF_TODAY };
+
+struct imhe_cond_result {
+  const char *desc;
+  uint32_t line;
+  int status;
+  int kind; /* 'N' comparison, 'B' yes/no, 'T' pass/fail/pending */
+  int cmp, unit, display;
+  double observed, required, shortfall;
+  const char *note;       /* what the measure found (best window, empty slots, ...) */
+  const char **left_out;  /* entries left out and why */
+  uint32_t nleft;
+};
+
+struct imhe_rule_result {
+  uint32_t rule;
+  const char *id, *desc, *file;
+  uint32_t line;
+  int area, kind, status;
+  struct imhe_cond_result *conds;
+  uint32_t nconds;
+  const char *message; /* for results made outside the VM (category) */
+};
+
+struct imhe_fees {
+  int present;
+  double registration, processing, total; /* < 0: not published */
+  const char *coupon;
+  int coupon_applied;
+  const char *notes[8];
+  int nnotes;
+};
+
+struct imhe_result {
+  int verdict;
+  int32_t as_of;
+  int as_of_source;
+  const char *policy, *base;
+  struct imhe_rule_result *rules;
+  uint32_t nrules;
+  uint32_t failed_areas; /* mask of areas */
+  struct imhe_fees fees;
+  int32_t next_deadline; /* IMHE_NO_DATE when none */
+  const char *deadline_label;
+};
+
+/* Evaluates `r` against verified program `p` at the as-of date. Reentrant:
+ * no global state; all memory comes from the record's arena. */
+void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
+                   int as_of_source, struct imhe_result *out);
+
+#endif

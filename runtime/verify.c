@@ -1,0 +1,400 @@
+/* verify.c — proves a loaded program safe to run: indices in range, forward jumps, typed stack.
+ * Driven by the opcode X-macro's operand kinds and stack effects; a program it accepts cannot crash or hang the VM. */
+#include "program.h"
+#include "schema.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALL_CATS ((1u << CAT__COUNT) - 1)
+
+struct state {
+  int valid;
+  int depth;
+  char t[IMHE_MAX_STACK];
+  uint8_t sec[IMHE_MAX_STACK];
+};
+
+#define BAD(...)                                                               \
+  do {                                                                         \
+    snprintf(err, errlen, __VA_ARGS__);                                        \
+    goto fail;                                                                 \
+  } while (0)
+
+static int str_ok(const struct imhe_program *p, uint32_t s) { return s < p->strings_size; }
+
+static int check_tables(const struct imhe_program *p, char *err, size_t errlen) {
+#define STR(x, what)                                                           \
+  if (!str_ok(p, x)) {                                                         \
+    snprintf(err, errlen, "%s: string index %u out of range (%u bytes of strings)", what, \
+             (unsigned)(x), p->strings_size);                                  \
+    return -1;                                                                 \
+  }
+  STR(p->policy_name, "header policy name");
+  STR(p->settings.code, "settings");
+  STR(p->settings.display, "settings");
+  STR(p->settings.name, "settings");
+  if (p->neras < 1 || p->neras > 8) {
+    snprintf(err, errlen, "eras: %u eras (1 to 8 allowed)", p->neras);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->neras; i++) {
+    STR(p->eras[i].base, "era");
+    if (p->eras[i].offered & ~ALL_CATS) {
+      snprintf(err, errlen, "era %u: unknown categories in mask 0x%x", i, p->eras[i].offered);
+      return -1;
+    }
+  }
+  for (uint32_t i = 0; i < p->naccepted; i++)
+    STR(p->accepted[i], "membership");
+  uint32_t prev_end = 0;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const struct imhe_rule *r = &p->rules[i];
+    STR(r->id, "rule id");
+    STR(r->desc, "rule description");
+    STR(r->file, "rule source file");
+    if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
+        (r->cats & ~ALL_CATS)) {
+      snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);
+      return -1;
+    }
+    if (r->start % IMHE_INSN_SIZE || r->end % IMHE_INSN_SIZE || r->start >= r->end ||
+        r->end > p->code_size || r->start < prev_end) {
+      snprintf(err, errlen,
+               "rule %u: code range [%u, %u) is not a run of whole instructions after the "
+               "previous rule's inside the %u-byte code section",
+               i, r->start, r->end, p->code_size);
+      return -1;
+    }
+    prev_end = r->end;
+  }
+  if (p->code_size % IMHE_INSN_SIZE) {
+    snprintf(err, errlen, "code section: %u bytes is not a whole number of instructions",
+             p->code_size);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->nconds; i++) {
+    const struct imhe_cond *c = &p->conds[i];
+    STR(c->desc, "condition");
+    if (c->rule >= p->nrules || c->display > DISP_DEGREE || c->unit >= UNIT__COUNT) {
+      snprintf(err, errlen, "condition %u: rule, display or unit out of range", i);
+      return -1;
+    }
+  }
+  for (uint32_t i = 0; i < p->nlines; i++)
+    if (p->lines[i].pc >= p->code_size || (i && p->lines[i].pc <= p->lines[i - 1].pc)) {
+      snprintf(err, errlen, "line table entry %u: offset %u out of order or range", i,
+               p->lines[i].pc);
+      return -1;
+    }
+  int nroles;
+  imhe_enum_values(ENUM_ROLE, &nroles);
+  for (uint32_t i = 0; i < p->nslotsets; i++) {
+    const struct imhe_slotset *s = &p->slotsets[i];
+    if (s->count < 1 || s->count > 8 || s->first > p->nslot_masks ||
+        s->count > p->nslot_masks - s->first) {
+      snprintf(err, errlen, "slot set %u: range out of bounds", i);
+      return -1;
+    }
+    for (uint32_t k = 0; k < s->count; k++)
+      if (p->slot_masks[s->first + k] & ~((1u << nroles) - 1)) {
+        snprintf(err, errlen, "slot set %u: unknown role in mask", i);
+        return -1;
+      }
+  }
+  if (p->ndomains > 16) {
+    snprintf(err, errlen, "%u competency domains (at most 16)", p->ndomains);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->ndomains; i++) {
+    const struct imhe_domain *d = &p->domains[i];
+    STR(d->code, "domain");
+    STR(d->name, "domain");
+    if (d->first > p->nitems || d->count > p->nitems - d->first || d->count > 64) {
+      snprintf(err, errlen, "domain %u: items out of range", i);
+      return -1;
+    }
+  }
+  for (uint32_t i = 0; i < p->nitems; i++)
+    STR(p->items[i].name, "competency");
+  for (uint32_t i = 0; i < p->nfees; i++) {
+    if (p->fees[i].kind > FEE_MEMBERSHIP || p->fees[i].cents < 0 ||
+        (p->fees[i].note != UINT32_MAX && !str_ok(p, p->fees[i].note))) {
+      snprintf(err, errlen, "fee %u: kind, amount or note out of range", i);
+      return -1;
+    }
+  }
+  for (uint32_t i = 0; i < p->ncoupons; i++) {
+    const struct imhe_coupon *c = &p->coupons[i];
+    STR(c->code, "coupon");
+    if ((c->note != UINT32_MAX && !str_ok(p, c->note)) || (c->waives & ~3u) ||
+        (c->rule != IMHE_NO_RULE && (c->rule >= p->nrules || p->rules[c->rule].kind != RK_COUPON))) {
+      snprintf(err, errlen, "coupon %u: note, waived fees or condition out of range", i);
+      return -1;
+    }
+  }
+  for (uint32_t i = 0; i < p->ndeadlines; i++)
+    if (p->deadlines[i].month < 1 || p->deadlines[i].month > 12 || p->deadlines[i].day < 1 ||
+        p->deadlines[i].day > 31) {
+      snprintf(err, errlen, "deadline %u: impossible month or day", i);
+      return -1;
+    }
+  for (uint32_t i = 0; i < p->nrenewals; i++)
+    if (p->renewals[i].scheme > RENEW_CYCLE || p->renewals[i].years > 10 ||
+        !(p->renewals[i].hours >= 0 && p->renewals[i].hours < 1e6)) {
+      snprintf(err, errlen, "renewal %u: out of range", i);
+      return -1;
+    }
+  for (uint32_t i = 0; i < p->nconsts; i++)
+    if (!(p->consts[i] >= -1e12 && p->consts[i] <= 1e12)) {
+      snprintf(err, errlen, "constant %u is not a finite quantity", i);
+      return -1;
+    }
+#undef STR
+  return 0;
+}
+
+/* Pops one value of a type in `allowed` (letters); returns its section. */
+static int pop(struct state *s, const char *allowed, char *got) {
+  if (s->depth == 0)
+    return -1;
+  s->depth--;
+  *got = s->t[s->depth];
+  if (allowed[0] != '?' && !strchr(allowed, *got))
+    return -2;
+  return s->sec[s->depth];
+}
+
+static int field_kind_ok(int op, const struct imhe_field_desc *f) {
+  switch (op) {
+  case OP_F_ENUM: return f->kind == FT_ENUM;
+  case OP_F_SET: return f->kind == FT_SET;
+  case OP_F_TRACK: return f->kind == FT_SET && f->arg == ENUM_AGE;
+  case OP_F_BOOL: return f->kind == FT_BOOL;
+  case OP_F_PRESENT: return 1;
+  case OP_F_CMP: return f->kind == FT_NUM || f->kind == FT_DATE;
+  case OP_SUM: return f->kind == FT_NUM;
+  }
+  return 0;
+}
+
+static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, size_t errlen) {
+  const struct imhe_rule *r = &p->rules[ri];
+  uint32_t n = (r->end - r->start) / IMHE_INSN_SIZE;
+  struct state *st = calloc(n + 1, sizeof *st);
+  if (!st)
+    abort();
+  st[0].valid = 1;
+  int last_terminal = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t pc = r->start + i * IMHE_INSN_SIZE;
+    struct imhe_insn in = imhe_decode(p->code + pc);
+    if (!st[i].valid)
+      BAD("offset %u (rule %u): unreachable instruction", pc, ri);
+    struct state s = st[i];
+    if (in.op >= OP__COUNT)
+      BAD("offset %u: unknown opcode %u", pc, in.op);
+    const struct imhe_opinfo *oi = &imhe_ops[in.op];
+    /* operands */
+    switch (oi->kind) {
+    case OK_NONE: break;
+    case OK_CONST:
+      if (in.a >= UNIT__COUNT || in.c >= p->nconsts)
+        BAD("offset %u: %s: unit %u or constant %u out of range", pc, oi->name, in.a, in.c);
+      break;
+    case OK_DATE:
+      if ((int32_t)in.c < -200000 || (int32_t)in.c > 200000)
+        BAD("offset %u: DATE: %d is not a plausible date", pc, (int32_t)in.c);
+      break;
+    case OK_SECTION:
+      if (in.a >= SEC__COUNT)
+        BAD("offset %u: SECTION: section %u out of range", pc, in.a);
+      break;
+    case OK_FIELD_MASK:
+    case OK_FIELD:
+    case OK_FIELD_FLAG:
+    case OK_FIELD_CMP:
+      if (in.b >= SEC__COUNT || in.a >= imhe_sections[in.b].nfields)
+        BAD("offset %u: %s: field %u of section %u out of range", pc, oi->name, in.a, in.b);
+      if (!field_kind_ok(in.op, &imhe_sections[in.b].fields[in.a]))
+        BAD("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name,
+            imhe_sections[in.b].name, imhe_sections[in.b].fields[in.a].name);
+      if (oi->kind == OK_FIELD_FLAG && in.c > 1)
+        BAD("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
+      if (oi->kind == OK_FIELD_CMP && in.c >= CMP__COUNT)
+        BAD("offset %u: %s: comparison %u out of range", pc, oi->name, in.c);
+      break;
+    case OK_FLAG:
+      if (in.c > 1)
+        BAD("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
+      break;
+    case OK_MONTHS:
+      if (in.c < 1 || in.c > 600)
+        BAD("offset %u: WINDOW: %u months out of range", pc, in.c);
+      break;
+    case OK_SLOTSET:
+      if (in.c >= p->nslotsets)
+        BAD("offset %u: SLOTS: slot set %u out of range", pc, in.c);
+      break;
+    case OK_DOMAIN:
+      if (in.a >= p->ndomains)
+        BAD("offset %u: %s: domain %u out of range", pc, oi->name, in.a);
+      break;
+    case OK_CRED:
+      if (in.a >= 3)
+        BAD("offset %u: CRED: credential %u out of range", pc, in.a);
+      break;
+    case OK_FACT:
+      if (in.a >= FACT__COUNT)
+        BAD("offset %u: FACT: fact %u out of range", pc, in.a);
+      break;
+    case OK_COND:
+      if (in.c >= p->nconds || p->conds[in.c].rule != ri || in.a >= CMP__COUNT)
+        BAD("offset %u: %s: condition %u out of range or of another rule", pc, oi->name, in.c);
+      break;
+    case OK_TARGET:
+      if (in.c <= pc || in.c % IMHE_INSN_SIZE || in.c >= r->end)
+        BAD("offset %u: JUMPF: target %u is not a later instruction of the rule [%u, %u)", pc,
+            in.c, r->start, r->end);
+      break;
+    case OK_RULE:
+      if (in.c != ri)
+        BAD("offset %u: %s names rule %u inside rule %u", pc, oi->name, in.c, ri);
+      break;
+    }
+    /* stack effect */
+    char got, got2;
+    int sec = 0, sec2 = 0;
+    switch (in.op) {
+    case OP_DUP:
+      if (s.depth < 1)
+        BAD("offset %u: DUP on an empty stack", pc);
+      s.t[s.depth] = s.t[s.depth - 1];
+      s.sec[s.depth] = s.sec[s.depth - 1];
+      s.depth++;
+      break;
+    case OP_SWAP: {
+      if (s.depth < 2)
+        BAD("offset %u: SWAP needs two values", pc);
+      char t = s.t[s.depth - 1];
+      uint8_t x = s.sec[s.depth - 1];
+      s.t[s.depth - 1] = s.t[s.depth - 2];
+      s.sec[s.depth - 1] = s.sec[s.depth - 2];
+      s.t[s.depth - 2] = t;
+      s.sec[s.depth - 2] = x;
+      break;
+    }
+    default: {
+      /* pops are listed bottom first: pop them in reverse */
+      char pops[8][4];
+      int np = 0;
+      const char *q = oi->pops;
+      while (*q && np < 8) {
+        int k = 0;
+        while (*q && *q != ' ') {
+          if (*q != '/' && k < 3)
+            pops[np][k++] = *q;
+          q++;
+        }
+        pops[np++][k] = 0;
+        while (*q == ' ')
+          q++;
+      }
+      int secs[8];
+      for (int k = np - 1; k >= 0; k--) {
+        secs[k] = pop(&s, pops[k], &got);
+        if (secs[k] == -1)
+          BAD("offset %u: %s pops from an empty stack", pc, oi->name);
+        if (secs[k] == -2)
+          BAD("offset %u: %s expects %s, found %c", pc, oi->name, pops[k], got);
+        if (k == np - 1)
+          got2 = got;
+      }
+      (void)got2;
+      sec = np > 0 ? secs[0] : 0;
+      sec2 = np > 1 ? secs[1] : 0;
+      if ((oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD || oi->kind == OK_FIELD_FLAG ||
+           oi->kind == OK_FIELD_CMP) && sec != in.b)
+        BAD("offset %u: %s reads a field of %s from a collection of %s", pc, oi->name,
+            imhe_sections[in.b].name, imhe_sections[sec].name);
+      if (in.op == OP_F_CMP) {
+        int want_date = imhe_sections[in.b].fields[in.a].kind == FT_DATE;
+        if ((s.t[s.depth + 1] == 'D') != want_date)
+          BAD("offset %u: F_CMP compares field %s with a %s", pc,
+              imhe_sections[in.b].fields[in.a].name, want_date ? "number" : "date");
+      }
+      if ((in.op == OP_UNION || in.op == OP_MINUS) && sec != sec2)
+        BAD("offset %u: %s of collections of different sections", pc, oi->name);
+      if (in.op == OP_SLOTS && sec != SEC_REFERENCES)
+        BAD("offset %u: SLOTS needs references", pc);
+      if ((in.op == OP_WINDOW || in.op == OP_RECEIVED) && sec != SEC_RSC)
+        BAD("offset %u: %s needs rsc entries", pc, oi->name);
+      if ((in.op == OP_YEARS || in.op == OP_COVER || in.op == OP_F_CURRENT) &&
+          imhe_field_lookup(sec, "start", 5) < 0)
+        BAD("offset %u: %s needs entries with date ranges", pc, oi->name);
+      if (in.op == OP_F_OVERLAP && (imhe_field_lookup(sec, "start", 5) < 0 ||
+                                    imhe_field_lookup(sec2, "start", 5) < 0))
+        BAD("offset %u: F_OVERLAP needs entries with date ranges", pc);
+      /* pushes */
+      const char *w = oi->pushes;
+      if (*w == '!') {
+        if (s.depth != 0)
+          BAD("offset %u: %s leaves %d value(s) on the stack", pc, oi->name, s.depth);
+        if ((in.op == OP_REQUIRE && r->kind != RK_REQUIRE) ||
+            (in.op == OP_ADVISE && r->kind != RK_ADVISE) ||
+            (in.op == OP_ACCEPT && r->kind != RK_COUPON))
+          BAD("offset %u: %s ends a rule of kind %s", pc, oi->name, imhe_rule_kind_name[r->kind]);
+        break;
+      }
+      if (*w) {
+        if (s.depth >= IMHE_MAX_STACK)
+          BAD("offset %u: stack deeper than %d", pc, IMHE_MAX_STACK);
+        char t = w[0];
+        if (in.op == OP_FACT)
+          t = imhe_fact_type[in.a];
+        if (in.op == OP_SECTION)
+          sec = in.a;
+        s.t[s.depth] = t;
+        s.sec[s.depth] = (uint8_t)(t == 'C' ? sec : 0);
+        s.depth++;
+      }
+    }
+    }
+    last_terminal = imhe_ops[in.op].pushes[0] == '!';
+    /* successors */
+    if (in.op == OP_JUMPF) {
+      uint32_t ti = (in.c - r->start) / IMHE_INSN_SIZE;
+      if (st[ti].valid) {
+        if (st[ti].depth != s.depth || memcmp(st[ti].t, s.t, (size_t)s.depth))
+          BAD("offset %u: the stack differs on the paths joining at offset %u", pc, in.c);
+      } else
+        st[ti] = s;
+    }
+    if (!last_terminal) {
+      if (i + 1 < n) {
+        if (st[i + 1].valid &&
+            (st[i + 1].depth != s.depth || memcmp(st[i + 1].t, s.t, (size_t)s.depth)))
+          BAD("offset %u: the stack differs on the paths joining at offset %u", pc,
+              pc + IMHE_INSN_SIZE);
+        st[i + 1] = s;
+        st[i + 1].valid = 1;
+      }
+    }
+  }
+  if (!last_terminal)
+    BAD("rule %u: code ends at offset %u without a terminal instruction", ri, r->end);
+  free(st);
+  return 0;
+fail:
+  free(st);
+  return -1;
+}
+
+int imhe_verify(const struct imhe_program *p, char *err, size_t errlen) {
+  if (check_tables(p, err, errlen) != 0)
+    return -1;
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (verify_rule(p, i, err, errlen) != 0)
+      return -1;
+  return 0;
+}
