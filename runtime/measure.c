@@ -57,25 +57,45 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
   double best = -1;
   int32_t best_d = 0;
   *from = *to = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (r[i].end < r[i].start)
-      continue;
-    int32_t e = r[i].end < as_of ? r[i].end : as_of;
-    /* The windowed sum is piecewise linear in the start day: its maximum is
-     * at a window starting on an entry's first day or ending on its last. */
-    int32_t cands[6] = {r[i].start, 0, 0, 0, 0, 0};
-    int32_t back = imhe_add_months(e + 1, -months);
-    for (int k = 0; k < 5; k++)
-      cands[k + 1] = back - 2 + k;
-    for (int k = 0; k < 6; k++) {
-      int32_t d = cands[k];
-      int32_t end = imhe_add_months(d, months) - 1;
-      if (k > 0 && (end < e || end > e + 3))
-        continue; /* only windows whose last day is near the entry's end */
-      double h = imhe_spread_hours(r, n, d, end, as_of);
-      if (h > best + 1e-9 || (h > best - 1e-9 && d < best_d)) {
-        best = h;
-        best_d = d;
+  /* The windowed sum is piecewise linear in the start day: its maximum is at
+   * a window starting on an entry's first day or ending on an entry's last.
+   * Windows starting on an entry's first day are tried first, earliest
+   * first, and a later candidate wins only with strictly more hours. */
+  for (int pass = 0; pass < 2; pass++) {
+    int32_t prev = INT32_MIN;
+    for (;;) {
+      int32_t next = INT32_MAX;
+      for (size_t i = 0; i < n; i++) /* next distinct start, ascending */
+        if (r[i].end >= r[i].start && r[i].start > prev && r[i].start < next)
+          next = r[i].start;
+      if (next == INT32_MAX)
+        break;
+      prev = next;
+      for (size_t i = 0; i < n; i++) {
+        if (r[i].start != next || r[i].end < r[i].start)
+          continue;
+        int32_t cands[5];
+        int nc = 0;
+        if (pass == 0)
+          cands[nc++] = next;
+        else {
+          int32_t e = r[i].end < as_of ? r[i].end : as_of;
+          int32_t back = imhe_add_months(e + 1, -months);
+          for (int k = -2; k <= 2; k++) {
+            int32_t d = back + k;
+            int32_t end = imhe_add_months(d, months) - 1;
+            if (end >= e && end <= e + 3)
+              cands[nc++] = d;
+          }
+        }
+        for (int k = 0; k < nc; k++) {
+          double h = imhe_spread_hours(r, n, cands[k], imhe_add_months(cands[k], months) - 1, as_of);
+          if (h > best + 1e-9) {
+            best = h;
+            best_d = cands[k];
+          }
+        }
+        break;
       }
     }
   }
