@@ -71,7 +71,7 @@ $(B)/rules/%.imhec: rules/%.imhe $(RULES) $(B)/imhe
 # ---- tests --------------------------------------------------------------
 $(B)/tests/run: $(TESTSRC) $(B)/libimhe.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(B)/tests/run

@@ -78,15 +78,15 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
   return buf;
 }
 
-static struct policy_file *load_policy(struct compiler *c, const char *path,
+static struct policy_file *load_policy(struct compiler *c, const char *path, const char *name,
                                        struct loc from, int *fatal) {
   char err[256];
   size_t len;
   char *text = read_file(path, &len, err, sizeof err);
   if (!text) {
     if (from.end)
-      diag_error(c->d, from, "a base policy is looked for beside the policy that extends it",
-                 "cannot read base policy '%s': %s", path, err);
+      diag_error(c->d, from, "a base policy is looked for beside the policy that extends it, as NAME.imhe",
+                 "cannot read base policy '%s' (%s): %s", name, path, err);
     else {
       fprintf(c->d->out, "%s: error: cannot read: %s\n", path, err);
       *fatal = 1;
@@ -96,11 +96,12 @@ static struct policy_file *load_policy(struct compiler *c, const char *path,
   uint32_t file = diags_add_file(c->d, path, text, (uint32_t)len);
   c->hash = imhe_fnv1a(text, len, c->hash);
   struct policy_file *pf = imhe_arena_alloc(&c->arena, sizeof *pf);
-  imhe_parse(&c->arena, c->d, file, text, len, pf);
-  free(text);
   if (len == 0)
     diag_error(c->d, (struct loc){file, 0, 0}, "a policy starts with: policy NAME",
                "empty policy file");
+  else
+    imhe_parse(&c->arena, c->d, file, text, len, pf);
+  free(text);
   return pf;
 }
 
@@ -136,9 +137,12 @@ static struct policy_file *find_policy(struct compiler *c, const char *name,
   if (pf)
     return pf;
   char path[4096];
-  snprintf(path, sizeof path, "%s/%s.imhe", c->dir, name);
+  if (c->dir[0])
+    snprintf(path, sizeof path, "%s/%s.imhe", c->dir, name);
+  else
+    snprintf(path, sizeof path, "%s.imhe", name);
   int fatal = 0;
-  pf = load_policy(c, path, from, &fatal);
+  pf = load_policy(c, path, name, from, &fatal);
   if (pf)
     symtab_put(&c->files, imhe_arena_strndup(&c->arena, name, strlen(name)), pf);
   return pf;
@@ -342,6 +346,18 @@ struct ty {
   int t, unit, disp, sec, field;
 };
 static const struct ty TERR = {T_ERR, 0, 0, 0, 0};
+
+static const char *ty_name(const struct ty *t) {
+  switch (t->t) {
+  case T_NUM: return "a quantity";
+  case T_DATE: return "a date";
+  case T_BOOL: return "a yes/no fact";
+  case T_TRI: return "a pass/fail/pending fact";
+  case T_COLL: return "a list of entries";
+  case T_PROJ: return "a field of a list of entries";
+  }
+  return "this";
+}
 
 static uint32_t line_of(struct compiler *c, struct loc l) {
   uint32_t line, col;
@@ -952,8 +968,7 @@ static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
       return TERR;
     if (l.t != T_NUM || r.t != T_NUM) {
       diag_error(c->d, n->loc, "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
-                 "cannot compare %s with %s", l.t == T_NUM ? "a quantity" : "this",
-                 r.t == T_NUM ? "a quantity" : "this");
+                 "cannot compare %s with %s", ty_name(&l), ty_name(&r));
       return TERR;
     }
     if (!units_compatible(l.unit, r.unit)) {
@@ -1217,9 +1232,9 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
   c.d = d;
   c.hash = 1469598103934665603ull;
   const char *slash = strrchr(path, '/');
-  c.dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+  c.dir = slash ? strndup(path, (size_t)(slash - path)) : strdup("");
   int fatal = 0;
-  struct policy_file *top = load_policy(&c, path, (struct loc){0, 0, 0}, &fatal);
+  struct policy_file *top = load_policy(&c, path, path, (struct loc){0, 0, 0}, &fatal);
   int rc = -1;
   if (!top)
     goto done;

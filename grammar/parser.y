@@ -253,6 +253,10 @@ pred: postfix %prec PRED { $$ = $1; }
     | postfix EQ postfix { $$ = ast_bin(A, EQ, $1, $3, @$); }
     | postfix NE postfix { $$ = ast_bin(A, NE, $1, $3, @$); }
     | postfix IN postfix { $$ = ast_bin(A, IN, $1, $3, @$); }
+    | postfix GE postfix { $$ = ast_bin(A, GE, $1, $3, @$); }
+    | postfix LE postfix { $$ = ast_bin(A, LE, $1, $3, @$); }
+    | postfix GT postfix { $$ = ast_bin(A, GT, $1, $3, @$); }
+    | postfix LT postfix { $$ = ast_bin(A, LT, $1, $3, @$); }
     | NOT postfix { $$ = ast_new(A, N_NOT, @$); $$->a = $2; }
     ;
 
@@ -292,9 +296,14 @@ static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx
                          const char *msg) {
   (void)scanner;
   ctx->errors++;
+  /* The scanner has already explained an invalid token. */
+  if (strstr(msg, "unexpected invalid character"))
+    return;
   const char *hint = NULL;
   if (strstr(msg, "expected ':'"))
     hint = "a requirement reads: rule ID for CATEGORIES require AREA \"sentence\": CONDITION";
+  else if (strstr(msg, "unexpected end of file"))
+    hint = "the file ends inside an item: is a condition, a closing ')' or an 'end' missing?";
   else if (strstr(msg, "'end'"))
     hint = "'all of' and 'any of' list \"label\": condition branches and close with 'end'";
   diag_error(ctx->diags, *loc, hint, "%s", msg);

@@ -483,6 +483,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
     return;
   }
   const char *known[IMHE_MAX_FIELDS];
+  int given[IMHE_MAX_FIELDS] = {0};
   for (int i = 0; i < d->nfields; i++)
     known[i] = d->fields[i].name;
   for (const struct ynode *k = m->first; k && k->next; k = k->next->next) {
@@ -502,6 +503,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
     s->col = v->col;
     if (is_null(v))
       continue;
+    given[f] = 1;
     int ok = -1;
     switch (d->fields[f].kind) {
     case FT_TEXT:
@@ -551,17 +553,12 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
   }
   /* Requirements on the entry as a whole (reading 20). */
   for (int f = 0; f < d->nfields; f++)
-    if (d->fields[f].required && !e->f[f].present) {
-      int had_value = 0;
-      for (const struct ynode *k = m->first; k && k->next; k = k->next->next)
-        if (key_is(k, d->fields[f].name) && !is_null(k->next))
-          had_value = 1; /* already reported as malformed */
-      if (!had_value)
+    if (d->fields[f].required && !given[f]) {
         imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'",
                           d->name, idx, d->fields[f].name);
     }
   if (sec == SEC_EDUCATION) {
-    int deg = e->f[EDU_DEGREE].present, cred = e->f[EDU_CREDENTIAL].present;
+    int deg = given[EDU_DEGREE], cred = given[EDU_CREDENTIAL];
     if (deg == cred)
       imhe_record_error(r, m->line, m->col,
                         "education[%u]: an entry needs exactly one of 'degree' "
@@ -676,6 +673,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
   }
   uint32_t kind_line = doc->line, kind_col = doc->col;
   const struct ynode *cat = NULL, *deadline = NULL;
+  int has_id = 0;
   for (const struct ynode *k = doc->first; k && k->next; k = k->next->next) {
     const struct ynode *v = k->next;
     if (k->type != N_SCALAR) {
@@ -695,6 +693,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
       if (!is_null(v))
         get_enum(r, v, "kind", ENUM_KIND, &r->kind);
     } else if (key_is(k, "id")) {
+      has_id = 1;
       if (!is_null(v))
         get_text(r, v, "id", &r->id);
     } else if (key_is(k, "association")) {
@@ -746,7 +745,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
     r->category_line = cat->line;
     r->category_col = cat->col;
   }
-  if (!r->id.s)
+  if (!r->id.s && !has_id)
     imhe_record_error(r, doc->line, doc->col, "missing required field 'id'");
   if (!r->association.s || r->association.n == 0)
     imhe_record_error(r, doc->line, doc->col,

@@ -46,8 +46,8 @@ static const char *required_text(struct imhe_arena *a, const struct imhe_cond_re
   if (c->unit == UNIT_DAYS && c->display == DISP_YEARS) {
     double y = c->required / 365.0;
     if (c->status == ST_PASS)
-      return imhe_arena_printf(a, "%s%g years (%.0f days)", cmp, y, c->required);
-    return imhe_arena_printf(a, "%s%g years (%.0f days, short %.0f days)", cmp, y, c->required, c->shortfall);
+      return imhe_arena_printf(a, "%s%g year%s (%.0f days)", cmp, y, y == 1 ? "" : "s", c->required);
+    return imhe_arena_printf(a, "%s%g year%s (%.0f days, short %.0f days)", cmp, y, y == 1 ? "" : "s", c->required, c->shortfall);
   }
   const char *q = quantity(a, c->required, c->unit, c->display);
   if (c->status == ST_PASS || c->cmp == CMP_EQ || c->cmp == CMP_LE || c->cmp == CMP_LT)

@@ -1,0 +1,130 @@
+/* helpers.c — file, process and compile helpers for the tests.
+ * Deliberately plain: the tests should fail on the code under test, not on their helpers. */
+#include "helpers.h"
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 4096, n = 0, r;
+  char *b = malloc(cap + 1);
+  while ((r = fread(b + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      cap *= 2;
+      b = realloc(b, cap + 1);
+    }
+  }
+  fclose(f);
+  b[n] = 0;
+  if (len)
+    *len = n;
+  return b;
+}
+
+int write_all(const char *path, const void *data, size_t n) {
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return -1;
+  size_t w = fwrite(data, 1, n, f);
+  fclose(f);
+  return w == n ? 0 : -1;
+}
+
+int run_cmd(const char *cmd, char **out) {
+  FILE *p = popen(cmd, "r");
+  if (!p)
+    return -1;
+  size_t cap = 4096, n = 0, r;
+  char *b = malloc(cap + 1);
+  while ((r = fread(b + n, 1, cap - n, p)) > 0) {
+    n += r;
+    if (n == cap) {
+      cap *= 2;
+      b = realloc(b, cap + 1);
+    }
+  }
+  b[n] = 0;
+  int st = pclose(p);
+  if (out)
+    *out = b;
+  else
+    free(b);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+const char *imhe_bin(void) {
+  const char *e = getenv("IMHE");
+  return e && *e ? e : "build/imhe";
+}
+
+int compile_to(const char *path, struct imhe_program *p, char **diags) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  struct diags d;
+  diags_init(&d, mem, 1, 0);
+  int rc = imhe_compile_file(path, &d, p);
+  diags_flush(&d);
+  diags_free(&d);
+  fclose(mem);
+  if (diags)
+    *diags = buf;
+  else
+    free(buf);
+  return rc;
+}
+
+uint8_t *compile_bytes(const char *path, size_t *n) {
+  struct imhe_program p;
+  if (compile_to(path, &p, NULL) != 0)
+    return NULL;
+  uint8_t *b;
+  imhe_program_write(&p, &b, n);
+  imhe_program_free(&p);
+  return b;
+}
+
+static int cmpstr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int list_files(const char *dir, const char *ext, char ***names) {
+  DIR *d = opendir(dir);
+  int n = 0, cap = 64;
+  *names = malloc(sizeof(char *) * (size_t)cap);
+  if (!d)
+    return 0;
+  struct dirent *e;
+  size_t el = strlen(ext);
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (l <= el || strcmp(e->d_name + l - el, ext))
+      continue;
+    if (n == cap) {
+      cap *= 2;
+      *names = realloc(*names, sizeof(char *) * (size_t)cap);
+    }
+    (*names)[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(*names, (size_t)n, sizeof(char *), cmpstr);
+  return n;
+}
+
+void free_list(char **names, int n) {
+  for (int i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+char *temp_dir(void) {
+  char tmpl[] = "/tmp/imhe-test-XXXXXX";
+  char *d = mkdtemp(tmpl);
+  return d ? strdup(d) : NULL;
+}

@@ -1,0 +1,25 @@
+/* helpers.h — small utilities shared by the Criterion tests: files, commands, compiling.
+ * Test data lives under tests/; the CLI binary under test is $IMHE (default build/imhe). */
+#ifndef IMHE_TEST_HELPERS_H
+#define IMHE_TEST_HELPERS_H
+
+#include "../compiler/compile.h"
+#include "../runtime/program.h"
+#include <stddef.h>
+#include <stdint.h>
+
+char *read_all(const char *path, size_t *len);
+int write_all(const char *path, const void *data, size_t n);
+/* Runs a shell command; returns its exit status and its stdout (malloc'd) in *out if given. */
+int run_cmd(const char *cmd, char **out);
+const char *imhe_bin(void);
+/* Compiles `path`; diagnostics as JSON Lines go to a malloc'd buffer in *diags. */
+int compile_to(const char *path, struct imhe_program *p, char **diags);
+/* Compiles and serialises; returns a malloc'd buffer. */
+uint8_t *compile_bytes(const char *path, size_t *n);
+/* Lists files in dir ending in `ext`, sorted; returns count, names malloc'd. */
+int list_files(const char *dir, const char *ext, char ***names);
+void free_list(char **names, int n);
+char *temp_dir(void);
+
+#endif

@@ -1,0 +1,210 @@
+/* test_check.c — `imhe check` end to end: verdicts of the examples, explanations with sources,
+ * exit codes, determinism, atomic output, and the bad-input paths a coordinator will meet. */
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *check(const char *args, int *rc) {
+  char cmd[2000], *out;
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check %s 2>/dev/null", imhe_bin(), args);
+  int r = run_cmd(cmd, &out);
+  if (rc)
+    *rc = r;
+  return out;
+}
+
+/* The line of JSON output for record `id`. */
+static char *line_of(const char *text, const char *id) {
+  char key[200];
+  snprintf(key, sizeof key, "{\"id\":\"%s\"", id);
+  const char *start = strstr(text, key);
+  if (!start)
+    return NULL;
+  size_t len = strcspn(start, "\n");
+  return strndup(start, len);
+}
+
+Test(check, examples_get_the_verdicts_their_readme_promises) {
+  static const struct {
+    const char *id, *verdict, *areas;
+  } want[] = {
+      {"WI-2026-0101", "eligible", "[]"},
+      {"WI-2026-0102", "not_eligible", "[\"references\",\"rsc\"]"},
+      {"WI-2026-0103", "eligible", "[]"},
+      {"WI-2026-0104", "not_eligible", "[\"category\"]"},
+      {"WI-2026-0105", "eligible_pending_exam", "[]"},
+      {"CT-2025-0201", "eligible", "[]"},
+      {"CT-2025-0202", "not_eligible", "[\"exam\",\"training\",\"work\"]"},
+      {"CT-2025-0205", "invalid", "[]"},
+      {"MI-2024-0301", "eligible", "[]"},
+      {"MI-2025-0302", "eligible", "[]"},
+      {"MI-2026-0303", "not_eligible", "[\"rsc\",\"work\"]"},
+      {"MI-2025-0304", "eligible", "[]"},
+  };
+  int rc;
+  char *out = check("--format json examples/*.yaml", &rc);
+  cr_expect_eq(rc, 2, "an invalid record makes the exit status 2");
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    char *l = line_of(out, want[i].id);
+    cr_assert(l, "no output for %s", want[i].id);
+    char v[100], a[200];
+    snprintf(v, sizeof v, "\"verdict\":\"%s\"", want[i].verdict);
+    snprintf(a, sizeof a, "\"failed_areas\":%s", want[i].areas);
+    cr_expect(strstr(l, v), "%s: %s not in %.300s", want[i].id, v, l);
+    cr_expect(strstr(l, a), "%s: %s not in output", want[i].id, a);
+    free(l);
+  }
+  free(out);
+}
+
+Test(check, every_rule_result_carries_source_observed_required_shortfall) {
+  char *out = check("--format json examples/wi-ifs-short-rsc.yaml", NULL);
+  cr_expect(strstr(out, "\"id\":\"specialist_rsc\",\"area\":\"rsc\",\"kind\":\"requirement\",\"status\":\"fail\""), "%s", out);
+  cr_expect(strstr(out, "\"source\":\"") && strstr(out, "legacy.imhe:"), "no source file:line");
+  cr_expect(strstr(out, "RSC period: 153 days; required 365 days (short 212 days)"), "%s", out);
+  cr_expect(strstr(out, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s", out);
+  cr_expect(strstr(out, "\"observed\":153,\"required\":365,\"shortfall\":212,\"unit\":\"days\""), "%s", out);
+  free(out);
+}
+
+Test(check, left_out_entries_are_explained) {
+  char *out = check("--format json examples/wi-ifs-short-rsc.yaml", NULL);
+  /* the volunteer promotion job does not count toward Family Specialist work */
+  cr_expect(strstr(out, "work[1] (Parent Educator) left out: kind volunteer, not paid"), "%s", out);
+  free(out);
+}
+
+Test(check, text_report_for_people) {
+  int rc;
+  char *out = check("examples/mi-ers-prerequisite.yaml", &rc);
+  cr_expect_eq(rc, 1);
+  cr_expect(strstr(out, "verdict: not_eligible"));
+  cr_expect(strstr(out, "as of 2026-04-01 (submitted date); policy MI, base alliance-2025"));
+  cr_expect(strstr(out, "✗ 1 year providing reflective supervision/consultation: 0.75 years (275 days); required 1 year (365 days, short 90 days)"), "%s", out);
+  cr_expect(strstr(out, "MI-AIMH does not publish the ERS processing fee"));
+  cr_expect(!strstr(out, "\033["), "colour written with NO_COLOR");
+  free(out);
+}
+
+Test(check, fees_coupons_and_deadlines) {
+  char *out = check("--format json examples/wi-ifa-coupon.yaml examples/mi-ifa-legacy-scholarship.yaml", NULL);
+  cr_expect(strstr(out, "\"fees\":{\"registration\":0,\"processing\":25,\"total\":25,\"coupon\":\"IT-CREDENTIAL\",\"coupon_applied\":true"), "%s", out);
+  cr_expect(strstr(out, "\"next_deadline\":\"2026-03-15\""));
+  cr_expect(strstr(out, "\"registration\":0,\"processing\":0,\"total\":0,\"coupon\":\"SCHOLARSHIP\",\"coupon_applied\":true"));
+  free(out);
+  /* the scholarship has lapsed by 2025: reported, not silently dropped */
+  out = check("--format json --as-of 2025-03-01 examples/mi-ifa-legacy-scholarship.yaml", NULL);
+  cr_expect(strstr(out, "coupon SCHOLARSHIP not applied: valid only from 2023-01-01 to 2024-12-31"), "%s", out);
+  free(out);
+}
+
+Test(check, exit_status_follows_the_verdicts) {
+  int rc;
+  free(check("examples/wi-ifs-eligible.yaml", &rc));
+  cr_expect_eq(rc, 0);
+  free(check("examples/wi-imhs-pending-exam.yaml", &rc));
+  cr_expect_eq(rc, 0);
+  free(check("examples/wi-ifs-short-rsc.yaml", &rc));
+  cr_expect_eq(rc, 1);
+  free(check("examples/ct-invalid-record.yaml", &rc));
+  cr_expect_eq(rc, 2);
+  free(check("--as-of 2026-02-30 examples/wi-ifs-eligible.yaml", &rc));
+  cr_expect_eq(rc, 2);
+  free(check("--format xml examples/wi-ifs-eligible.yaml", &rc));
+  cr_expect_eq(rc, 2);
+  free(check("/nonexistent.yaml", &rc));
+  cr_expect_eq(rc, 2);
+}
+
+Test(check, output_is_deterministic) {
+  char *a = check("--format json examples/*.yaml", NULL);
+  char *b = check("--format json examples/*.yaml", NULL);
+  cr_expect_str_eq(a, b);
+  free(a);
+  free(b);
+  a = check("examples/*.yaml", NULL);
+  b = check("examples/*.yaml", NULL);
+  cr_expect_str_eq(a, b);
+  free(a);
+  free(b);
+}
+
+Test(check, as_of_option_overrides_submitted) {
+  char *out = check("--format json --as-of 2027-06-01 examples/wi-ifs-eligible.yaml", NULL);
+  cr_expect(strstr(out, "\"as_of\":\"2027-06-01\",\"as_of_source\":\"--as-of option\""), "%s", out);
+  /* the membership expired in March 2027 */
+  cr_expect(strstr(out, "\"failed_areas\":[\"membership\"]"), "%s", out);
+  free(out);
+}
+
+Test(check, unknown_association_duplicate_ids_and_unknown_codes_are_invalid) {
+  const char *path = "/tmp/imhe-check-batch.yaml";
+  const char *text =
+      "id: X-1\nassociation: ZZ\ncategory: IFA\napplicant: {name: A}\nsubmitted: 2025-01-01\n---\n"
+      "id: X-2\nassociation: mi-aimh\ncategory: IFA\napplicant: {name: B}\nsubmitted: 2025-06-01\n"
+      "training:\n  - {title: T, date: 2025-01-01, hours: 3, competencies: [RF.reflection]}\n---\n"
+      "id: X-2\nassociation: WI\ncategory: IFA\napplicant: {name: C}\nsubmitted: 2025-06-01\n";
+  write_all(path, text, strlen(text));
+  int rc;
+  char *out = check("--format json /tmp/imhe-check-batch.yaml", &rc);
+  cr_expect_eq(rc, 2);
+  cr_expect(strstr(out, "unknown association 'ZZ'"), "%s", out);
+  cr_expect(strstr(out, "\"line\":13,\"column\":59,\"message\":\"training[0].competencies: unknown competency code 'RF.reflection'\""), "%s", out);
+  cr_expect(strstr(out, "id 'X-2' repeats the record at /tmp/imhe-check-batch.yaml:7"), "%s", out);
+  free(out);
+}
+
+Test(check, report_file_is_written_atomically) {
+  char *dir = temp_dir();
+  char args[600], path[300];
+  snprintf(path, sizeof path, "%s/report.jsonl", dir);
+  write_all(path, "previous\n", 9);
+  snprintf(args, sizeof args, "--format json -o %s examples/wi-ifs-eligible.yaml", path);
+  int rc;
+  free(check(args, &rc));
+  cr_expect_eq(rc, 0);
+  char *got = read_all(path, NULL);
+  cr_expect(got && !strncmp(got, "{\"id\":\"WI-2026-0101\"", 20), "%s", got);
+  free(got);
+  /* a report into a directory that does not exist fails without a partial file */
+  snprintf(args, sizeof args, "-o %s/missing/report.txt examples/wi-ifs-eligible.yaml", dir);
+  free(check(args, &rc));
+  cr_expect_eq(rc, 2);
+  snprintf(args, sizeof args, "rm -rf %s", dir);
+  run_cmd(args, NULL);
+  free(dir);
+}
+
+Test(check, policy_from_a_rules_directory_is_compiled_and_verified) {
+  char *dir = temp_dir();
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/ && sed -i 's/>= 30 h/>= 60 h/' %s/legacy.imhe", dir, dir);
+  run_cmd(cmd, NULL);
+  char args[600];
+  snprintf(args, sizeof args, "--format json --rules %s examples/wi-ifs-eligible.yaml", dir);
+  int rc;
+  char *out = check(args, &rc);
+  cr_expect_eq(rc, 1, "the stricter local policy must apply");
+  cr_expect(strstr(out, "\"failed_areas\":[\"training\"]"), "%s", out);
+  free(out);
+  /* a tampered cached .imhec is refused, then rebuilt from its source */
+  snprintf(cmd, sizeof cmd, "printf 'garbage' > %s/wi.imhec && touch -d '2000-01-01' %s/*.imhe", dir, dir);
+  run_cmd(cmd, NULL);
+  out = check(args, &rc);
+  cr_expect_eq(rc, 1);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(check, stdin_and_hostile_input) {
+  char cmd[600], *out;
+  snprintf(cmd, sizeof cmd, "head -c 20000 /dev/urandom | %s check --format json - 2>&1; echo rc=$?", imhe_bin());
+  run_cmd(cmd, &out);
+  cr_expect(strstr(out, "rc=2") || strstr(out, "rc=0"), "%s", out);
+  cr_expect(!strstr(out, "rc=1") && !strstr(out, "Segmentation"), "%s", out);
+  free(out);
+}

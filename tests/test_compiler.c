@@ -1,0 +1,307 @@
+/* test_compiler.c — the compiler's contract: diagnostics with locations, bytes that never change
+ * for the same sources, atomic output, and policies in rules/ that compile cleanly. */
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Every malformed policy names its expected diagnostic on its first line:
+ * "# expect error line N col C: message". */
+Test(policies, malformed_policies_report_message_line_and_column) {
+  char **names;
+  int n = list_files("tests/policies/bad", ".imhe", &names);
+  int checked = 0;
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(names[i], "base.imhe"))
+      continue;
+    char path[512];
+    snprintf(path, sizeof path, "tests/policies/bad/%s", names[i]);
+    size_t len;
+    char *text = read_all(path, &len);
+    cr_assert(text, "cannot read %s", path);
+    char sev[16], msg[256];
+    unsigned line, col;
+    cr_assert_eq(sscanf(text, "# expect %15s line %u col %u: %255[^\n]", sev, &line, &col, msg), 4,
+                 "%s: first line must be '# expect error line N col C: message'", path);
+    struct imhe_program p;
+    char *diags;
+    int rc = compile_to(path, &p, &diags);
+    if (!strcmp(sev, "error"))
+      cr_expect_neq(rc, 0, "%s: compiled, but an error was expected", path);
+    else if (rc == 0)
+      imhe_program_free(&p);
+    char want[128];
+    snprintf(want, sizeof want, "\"line\":%u,\"column\":%u,", line, col);
+    int found = 0;
+    for (char *l = diags; l && *l;) {
+      char *nl = strchr(l, '\n');
+      if (nl)
+        *nl = 0;
+      if (strstr(l, want) && strstr(l, msg) && strstr(l, sev))
+        found = 1;
+      l = nl ? nl + 1 : l + strlen(l);
+    }
+    cr_expect(found, "%s: no %s at line %u col %u containing '%s'", path, sev, line, col, msg);
+    free(diags);
+    free(text);
+    checked++;
+  }
+  cr_expect_geq(checked, 40, "at least 40 malformed policies (found %d)", checked);
+  free_list(names, n);
+}
+
+Test(policies, every_shipped_policy_compiles_without_warnings) {
+  static const char *const files[] = {"rules/wi.imhe", "rules/ct.imhe", "rules/mi.imhe",
+                                      "rules/legacy.imhe", "rules/alliance-2025.imhe"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    struct imhe_program p;
+    char *diags;
+    cr_assert_eq(compile_to(files[i], &p, &diags), 0, "%s: %s", files[i], diags);
+    cr_expect_eq(strlen(diags), 0, "%s printed diagnostics: %s", files[i], diags);
+    cr_expect_gt(p.nrules, 10);
+    char err[300];
+    cr_expect_eq(imhe_verify(&p, err, sizeof err), 0, "%s: %s", files[i], err);
+    free(diags);
+    imhe_program_free(&p);
+  }
+}
+
+Test(policies, empty_file_and_missing_file) {
+  char *dir = temp_dir();
+  char path[256];
+  snprintf(path, sizeof path, "%s/empty.imhe", dir);
+  write_all(path, "", 0);
+  struct imhe_program p;
+  char *diags;
+  cr_expect_neq(compile_to(path, &p, &diags), 0);
+  cr_expect(strstr(diags, "\"line\":1,\"column\":1,") && strstr(diags, "empty policy file"), "%s", diags);
+  free(diags);
+  snprintf(path, sizeof path, "%s/absent.imhe", dir);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "%s compile %s 2>&1", imhe_bin(), path);
+  char *out;
+  cr_expect_eq(run_cmd(cmd, &out), 2, "a missing file is an I/O error (exit 2)");
+  cr_expect(strstr(out, "cannot read"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(policies, hostile_policy_text_gives_diagnostics_never_a_crash) {
+  char *dir = temp_dir();
+  char path[256], cmd[600];
+  snprintf(path, sizeof path, "%s/hostile.imhe", dir);
+  /* a 1 MB identifier, 10,000 nested parentheses, binary garbage, invalid UTF-8 */
+  size_t n = 1 << 20;
+  char *big = malloc(n + 64);
+  strcpy(big, "policy p\nrule r for all require training \"t\":\n  ");
+  size_t k = strlen(big);
+  for (size_t i = 0; i < n; i++)
+    big[k++] = 'a';
+  big[k++] = '\n';
+  write_all(path, big, k);
+  struct imhe_program p;
+  char *diags;
+  cr_expect_neq(compile_to(path, &p, &diags), 0);
+  cr_expect(strstr(diags, "\"line\":3"), "%.200s", diags);
+  free(diags);
+  k = strlen("policy p\nrule r for all require training \"t\":\n  ");
+  for (size_t i = 0; i < 10000; i++)
+    big[k++] = '(';
+  big[k++] = '1';
+  for (size_t i = 0; i < 10000; i++)
+    big[k++] = ')';
+  write_all(path, big, k);
+  cr_expect_neq(compile_to(path, &p, &diags), 0);
+  cr_expect(strstr(diags, "\"line\":3") || strstr(diags, "exhausted"), "%.300s", diags);
+  free(diags);
+  unsigned char garbage[4096];
+  unsigned s = 12345;
+  for (size_t i = 0; i < sizeof garbage; i++) {
+    s = s * 1103515245u + 12345u;
+    garbage[i] = (unsigned char)(s >> 16);
+  }
+  write_all(path, garbage, sizeof garbage);
+  cr_expect_neq(compile_to(path, &p, &diags), 0);
+  cr_expect(strstr(diags, "\"line\":"), "%.300s", diags);
+  free(diags);
+  /* no output file is created by a failed compile */
+  snprintf(cmd, sizeof cmd, "%s compile %s -o %s/out.imhec 2>/dev/null; test ! -e %s/out.imhec", imhe_bin(), path,
+           dir, dir);
+  cr_expect_eq(run_cmd(cmd, NULL), 0, "a failed compile created an output file");
+  free(big);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(policies, failed_compile_leaves_previous_output_untouched) {
+  char *dir = temp_dir();
+  char cmd[4000], out[300];
+  snprintf(out, sizeof out, "%s/p.imhec", dir);
+  snprintf(cmd, sizeof cmd,
+           "cp rules/*.imhe %s/ && %s compile %s/wi.imhe -o %s && cp %s %s.before && "
+           "printf 'rule broken for all require training \"x\": nonsense(\\n' >> %s/wi.imhe && "
+           "%s compile %s/wi.imhe -o %s 2>/dev/null; test $? -eq 1 && cmp %s %s.before && "
+           "test -z \"$(ls %s | grep tmp)\"",
+           dir, imhe_bin(), dir, out, out, out, dir, imhe_bin(), dir, out, out, out, dir);
+  cr_expect_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(policies, output_is_deterministic_across_directory_timezone_and_locale) {
+  char *dir = temp_dir();
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd,
+           "cp rules/*.imhe %s/ && %s compile rules/mi.imhe -o %s/a.imhec && "
+           "(cd %s && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 %s/%s compile mi.imhe -o b.imhec) && "
+           "TZ=America/Anchorage LC_ALL=POSIX %s compile rules/mi.imhe -o %s/c.imhec && "
+           "cmp %s/a.imhec %s/c.imhec",
+           dir, imhe_bin(), dir, dir, getcwd((char[512]){0}, 512), imhe_bin(), imhe_bin(), dir, dir, dir);
+  cr_expect_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  /* The copy in another directory differs only in the recorded source paths, so
+   * compare its disassembly with file names stripped. */
+  snprintf(cmd, sizeof cmd,
+           "%s disasm %s/a.imhec | sed 's#rules/##' > %s/a.txt && %s disasm %s/b.imhec > %s/b.txt && "
+           "cmp %s/a.txt %s/b.txt",
+           imhe_bin(), dir, dir, imhe_bin(), dir, dir, dir, dir);
+  cr_expect_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* compile -> write -> load -> verify -> disassemble equals the compiler's own listing */
+Test(bytecode, round_trip_listing_matches) {
+  static const char *const files[] = {"rules/wi.imhe", "rules/ct.imhe", "rules/mi.imhe"};
+  for (size_t i = 0; i < 3; i++) {
+    struct imhe_program p, q;
+    cr_assert_eq(compile_to(files[i], &p, NULL), 0);
+    char *a = NULL, *b = NULL;
+    size_t al, bl;
+    FILE *fa = open_memstream(&a, &al);
+    imhe_disasm(&p, fa);
+    fclose(fa);
+    uint8_t *bytes;
+    size_t n;
+    imhe_program_write(&p, &bytes, &n);
+    char err[300];
+    cr_assert_eq(imhe_program_load(bytes, n, 1, &q, err, sizeof err), 0, "%s", err);
+    FILE *fb = open_memstream(&b, &bl);
+    imhe_disasm(&q, fb);
+    fclose(fb);
+    cr_expect_str_eq(a, b);
+    uint8_t *bytes2;
+    size_t n2;
+    imhe_program_write(&q, &bytes2, &n2);
+    cr_expect(n == n2 && !memcmp(bytes, bytes2, n), "re-serialised bytes differ");
+    free(a);
+    free(b);
+    free(bytes);
+    free(bytes2);
+    imhe_program_free(&p);
+    imhe_program_free(&q);
+  }
+}
+
+/* Golden tests: tests/golden/NAME.imhe with its expected listing NAME.disasm. */
+Test(bytecode, golden_disassembly) {
+  char **names;
+  int n = list_files("tests/golden", ".imhe", &names);
+  cr_assert_geq(n, 5, "golden snippets missing");
+  for (int i = 0; i < n; i++) {
+    char path[300], gold[300];
+    snprintf(path, sizeof path, "tests/golden/%s", names[i]);
+    snprintf(gold, sizeof gold, "tests/golden/%.*s.disasm", (int)(strlen(names[i]) - 5), names[i]);
+    struct imhe_program p;
+    char *diags;
+    cr_assert_eq(compile_to(path, &p, &diags), 0, "%s: %s", path, diags);
+    free(diags);
+    char *got = NULL;
+    size_t gl;
+    FILE *f = open_memstream(&got, &gl);
+    imhe_disasm(&p, f);
+    fclose(f);
+    char *want = read_all(gold, NULL);
+    cr_assert(want, "missing %s (generate with: imhe compile + imhe disasm)", gold);
+    /* the source hash line depends on the file bytes only; compare everything */
+    cr_expect_str_eq(got, want, "%s differs from %s", path, gold);
+    free(got);
+    free(want);
+    imhe_program_free(&p);
+  }
+  free_list(names, n);
+}
+
+Test(fmt, formatting_is_idempotent_and_keeps_comments) {
+  static const char *const files[] = {"rules/wi.imhe", "rules/legacy.imhe", "rules/alliance-2025.imhe",
+                                      "rules/mi.imhe", "rules/catalogue.imhe"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char cmd[600], *once, *twice;
+    snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), files[i]);
+    cr_assert_eq(run_cmd(cmd, &once), 0, "%s", cmd);
+    char *dir = temp_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/x.imhe", dir);
+    write_all(path, once, strlen(once));
+    snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), path);
+    cr_assert_eq(run_cmd(cmd, &twice), 0);
+    cr_expect_str_eq(once, twice, "fmt is not idempotent on %s", files[i]);
+    snprintf(cmd, sizeof cmd, "%s fmt --check %s", imhe_bin(), path);
+    cr_expect_eq(run_cmd(cmd, NULL), 0);
+    char *orig = read_all(files[i], NULL);
+    int comments = 0, kept = 0;
+    for (char *l = orig; (l = strchr(l, '#')); l++) {
+      char *e = strchr(l, '\n');
+      char line[2048];
+      snprintf(line, sizeof line, "%.*s", (int)(e ? e - l : (long)strlen(l)), l);
+      comments++;
+      kept += strstr(once, line) != NULL;
+    }
+    cr_expect_eq(comments, kept, "fmt dropped comments of %s", files[i]);
+    free(orig);
+    free(once);
+    free(twice);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    run_cmd(cmd, NULL);
+    free(dir);
+  }
+}
+
+Test(fmt, check_flags_a_file_out_of_layout) {
+  char *dir = temp_dir();
+  char path[300], cmd[600];
+  snprintf(path, sizeof path, "%s/x.imhe", dir);
+  const char *messy = "policy   p\n\n\n rule r for all require training \"t\":   sum( training.hours )>=30 h\n";
+  write_all(path, messy, strlen(messy));
+  snprintf(cmd, sizeof cmd, "%s fmt --check %s 2>/dev/null", imhe_bin(), path);
+  cr_expect_eq(run_cmd(cmd, NULL), 1);
+  char *out;
+  snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), path);
+  run_cmd(cmd, &out);
+  cr_expect_str_eq(out, "policy p\n\nrule r for all require training \"t\": sum(training.hours) >= 30 h\n");
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(cli, help_on_every_subcommand) {
+  static const char *const cmds[] = {"--help", "compile --help", "disasm --help", "check --help", "fmt --help"};
+  for (size_t i = 0; i < 5; i++) {
+    char cmd[200], *out;
+    snprintf(cmd, sizeof cmd, "%s %s", imhe_bin(), cmds[i]);
+    cr_expect_eq(run_cmd(cmd, &out), 0, "%s", cmd);
+    cr_expect(strstr(out, "usage:"), "%s printed no usage", cmd);
+    free(out);
+  }
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "%s frobnicate 2>/dev/null", imhe_bin());
+  cr_expect_eq(run_cmd(cmd, NULL), 2);
+}

@@ -1,0 +1,178 @@
+/* test_records.c — the record loader: every malformed or hostile record names its fault with
+ * file:line:col, hostile input meets a named limit, and real-world YAML never crashes it. */
+#include "../runtime/record.h"
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct loaded {
+  int records, errors, warnings;
+  char first[600];
+};
+
+/* Loads every record of `path`; the first message of kind `want` ('E' or 'W') goes to first. */
+static struct loaded load_all(const char *path, char want) {
+  struct loaded L = {0};
+  char err[300];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert(l, "%s", err);
+  struct imhe_record r;
+  while (imhe_loader_next(l, &r) == 1) {
+    L.records++;
+    L.errors += (int)r.errors.n;
+    L.warnings += (int)r.warnings.n;
+    const struct imhe_msgs *m = want == 'E' ? &r.errors : &r.warnings;
+    if (!L.first[0] && m->n)
+      snprintf(L.first, sizeof L.first, "%u:%u: %s", m->v[0].line, m->v[0].col, m->v[0].text);
+    imhe_record_free(&r);
+  }
+  imhe_loader_close(l);
+  return L;
+}
+
+/* Each file's first line: "# expect error LINE:COL: message" (or warning). */
+Test(records, malformed_records_name_their_fault_and_location) {
+  char **names;
+  int n = list_files("tests/records/bad", ".yaml", &names);
+  cr_assert_geq(n, 50, "at least 50 malformed record files (found %d)", n);
+  for (int i = 0; i < n; i++) {
+    char path[400];
+    snprintf(path, sizeof path, "tests/records/bad/%s", names[i]);
+    char *text = read_all(path, NULL);
+    char kind[16], want[300];
+    cr_assert_eq(sscanf(text, "# expect %15s %299[^\n]", kind, want), 2, "%s: no expectation line", path);
+    size_t wl = strlen(want);
+    while (wl && want[wl - 1] == ' ')
+      want[--wl] = 0;
+    struct loaded L = load_all(path, kind[0] == 'e' ? 'E' : 'W');
+    cr_expect(strstr(L.first, want) == L.first, "%s: got '%s', expected '%s'", path, L.first, want);
+    if (kind[0] == 'w')
+      cr_expect_eq(L.errors, 0, "%s: a warning-only fault made the record invalid", path);
+    free(text);
+  }
+  free_list(names, n);
+}
+
+Test(records, a_batch_goes_on_past_a_bad_record) {
+  const char *path = "/tmp/imhe-batch-test.yaml";
+  const char *text = "id: A\nassociation: WI\ncategory: IFA\napplicant: {name: A}\n"
+                     "---\nid: B\nassociation: WI\ncategory: IFA\napplicant: {name: B}\nsubmitted: 2026-13-01\n"
+                     "---\nid: C\nassociation: WI\ncategory: IFA\napplicant: {name: C}\n";
+  write_all(path, text, strlen(text));
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  struct imhe_record r;
+  int k = 0, bad = 0;
+  while (imhe_loader_next(l, &r) == 1) {
+    k++;
+    if (r.errors.n) {
+      bad++;
+      cr_expect_eq(r.errors.v[0].line, 10);
+      cr_expect_eq(r.errors.v[0].col, 12);
+    }
+    imhe_record_free(&r);
+  }
+  imhe_loader_close(l);
+  cr_expect_eq(k, 3);
+  cr_expect_eq(bad, 1);
+}
+
+Test(records, billion_laughs_is_refused_fast) {
+  const char *path = "/tmp/imhe-laughs.yaml";
+  FILE *f = fopen(path, "w");
+  fputs("id: L\nassociation: WI\ncategory: IFA\napplicant: {name: L}\n", f);
+  fputs("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n", f);
+  for (char c = 'b'; c <= 'j'; c++)
+    fprintf(f, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", c, c, c - 1, c - 1, c - 1, c - 1,
+            c - 1, c - 1, c - 1, c - 1, c - 1);
+  fclose(f);
+  clock_t t0 = clock();
+  struct loaded L = load_all(path, 'E');
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  cr_expect_eq(L.records, 1);
+  cr_expect(strstr(L.first, "aliases are not accepted"), "%s", L.first);
+  cr_expect_lt(secs, 2.0, "took %.2f s", secs);
+}
+
+Test(records, limits_on_entries_and_document_size) {
+  const char *path = "/tmp/imhe-wide.yaml";
+  FILE *f = fopen(path, "w");
+  fputs("id: W\nassociation: WI\ncategory: IFA\napplicant: {name: W}\ntraining:\n", f);
+  for (int i = 0; i < 10050; i++)
+    fputs("  - {title: t, date: 2020-01-01, hours: 1}\n", f);
+  fclose(f);
+  struct loaded L = load_all(path, 'E');
+  cr_expect(strstr(L.first, "more than 10000 entries"), "%s", L.first);
+  struct imhe_limits lim = imhe_default_limits;
+  lim.max_document = 1000;
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, &lim, err, sizeof err);
+  struct imhe_record r;
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_expect(r.errors.n && strstr(r.errors.v[0].text, "document larger than 1000 bytes"), "%s",
+            r.errors.n ? r.errors.v[0].text : "(no error)");
+  imhe_record_free(&r);
+  imhe_loader_close(l);
+}
+
+Test(records, bom_quoted_dates_numbers_as_text_and_nulls_are_accepted) {
+  const char *path = "/tmp/imhe-lenient.yaml";
+  const char *text = "\xEF\xBB\xBFid: 42\nassociation: WI\ncategory: IFA\napplicant: {name: 7}\n"
+                     "submitted: '2026-01-15'\ncoupon: null\nexam: ~\n";
+  write_all(path, text, strlen(text));
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  struct imhe_record r;
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_expect_eq(r.errors.n, 0, "%s", r.errors.n ? r.errors.v[0].text : "");
+  cr_expect_str_eq(r.id.s, "42");
+  cr_expect_str_eq(r.applicant_name.s, "7");
+  cr_expect_eq(r.coupon.s, NULL);
+  imhe_record_free(&r);
+  imhe_loader_close(l);
+}
+
+Test(records, missing_file_is_reported) {
+  char err[300];
+  cr_expect_null(imhe_loader_open("/nonexistent/records.yaml", NULL, err, sizeof err));
+  cr_expect(strstr(err, "cannot open"), "%s", err);
+}
+
+/* The 402 inputs of the YAML test suite: read and rejected as records, or
+ * rejected as YAML, always with a location; never a crash. */
+Test(records, yaml_test_suite_inputs_never_crash_the_loader, .timeout = 120) {
+  char **names;
+  int n = list_files("../shared/yaml-test-suite/in", ".yaml", &names);
+  if (n == 0) {
+    cr_log_warn("../shared/yaml-test-suite not present: skipped");
+    free_list(names, n);
+    return;
+  }
+  int with_location = 0, without = 0;
+  for (int i = 0; i < n; i++) {
+    char path[400], err[300];
+    snprintf(path, sizeof path, "../shared/yaml-test-suite/in/%s", names[i]);
+    struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+    cr_assert(l, "%s", err);
+    struct imhe_record r;
+    int guard = 0;
+    while (imhe_loader_next(l, &r) == 1 && guard++ < 1000) {
+      /* none is an application record: each must carry at least one error */
+      cr_expect_gt(r.errors.n, 0, "%s: read as a valid record", path);
+      for (uint32_t k = 0; k < r.errors.n; k++) {
+        if (r.errors.v[k].line > 0)
+          with_location++;
+        else
+          without++;
+      }
+      imhe_record_free(&r);
+    }
+    imhe_loader_close(l);
+  }
+  cr_expect_eq(without, 0, "%d messages without a line", without);
+  cr_expect_gt(with_location, n / 2);
+  free_list(names, n);
+}
