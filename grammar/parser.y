@@ -11,8 +11,8 @@
 %parse-param {struct parse_ctx *ctx}
 
 %code requires {
-#include "../../compiler/ast.h"
-#include "../../compiler/diag.h"
+#include "compiler/ast.h"
+#include "compiler/diag.h"
 struct parse_ctx {
   struct imhe_arena *arena;
   struct diags *diags;
