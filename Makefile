@@ -74,7 +74,8 @@ $(B)/tests/run: $(TESTSRC) $(B)/libimhe.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/run
+	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes
+	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run applications; \
 	  else echo "acceptance: ../shared/acceptance not present, skipped"; fi
@@ -97,6 +98,12 @@ valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(B)/imhe check --format json ../shared/acceptance/applications/*.yaml >/dev/null; test $$? -ne 3
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
+
+$(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libimhe.a $(LDLIBS)
+
+docs: $(B)/gen_opcodes
+	$(B)/gen_opcodes > docs/opcodes.md.tmp && mv docs/opcodes.md.tmp docs/opcodes.md
 
 format:
 	clang-format -i $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)

@@ -1,12 +1,14 @@
 /* build.c — growable arrays and string interning behind build.h.
  * Strings are interned so the same text is stored once and output stays deterministic. */
 #include "build.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 void build_init(struct builder *b) {
   memset(b, 0, sizeof *b);
   symtab_init(&b->strs);
+  symtab_init(&b->consts);
   imhe_arena_init(&b->keys, 0);
   build_str(b, ""); /* string 0 is the empty string */
 }
@@ -14,6 +16,7 @@ void build_init(struct builder *b) {
 void build_free(struct builder *b) {
   imhe_program_free(&b->p);
   symtab_free(&b->strs);
+  symtab_free(&b->consts);
   imhe_arena_free(&b->keys);
 }
 
@@ -48,10 +51,17 @@ uint32_t build_str(struct builder *b, const char *s) {
 }
 
 uint32_t build_const(struct builder *b, double v) {
-  for (uint32_t i = 0; i < b->p.nconsts; i++)
-    if (memcmp(&b->p.consts[i], &v, sizeof v) == 0)
-      return i;
+  /* interned through the string table's hash: the key is the value's exact bits */
+  char key[40];
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  snprintf(key, sizeof key, "\x01%016llx", (unsigned long long)bits);
+  void *hit = symtab_get(&b->consts, key);
+  if (hit)
+    return (uint32_t)(uintptr_t)hit - 1;
   *BUILD_PUSH(b, consts, nconsts, 1) = v;
+  symtab_put(&b->consts, imhe_arena_strndup(&b->keys, key, strlen(key)),
+             (void *)(uintptr_t)b->p.nconsts);
   return b->p.nconsts - 1;
 }
 

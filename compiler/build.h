@@ -10,7 +10,7 @@
 struct builder {
   struct imhe_program p;
   uint32_t caps[16];
-  struct symtab strs;
+  struct symtab strs, consts;
   struct imhe_arena keys;
 };
 

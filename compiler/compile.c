@@ -15,7 +15,7 @@
 #define ALL_CATS ((1u << CAT__COUNT) - 1)
 
 struct merged {
-  struct symtab rules, lets, groups, domains;
+  struct symtab rules, lets, groups, domains, slot; /* slot: rule id -> order index + 1 */
   struct node **order; /* rules in definition order (NULL = removed) */
   uint32_t norder, caporder;
   uint32_t defines;
@@ -120,12 +120,14 @@ static void merged_init(struct merged *m) {
   symtab_init(&m->lets);
   symtab_init(&m->groups);
   symtab_init(&m->domains);
+  symtab_init(&m->slot);
 }
 static void merged_free(struct merged *m) {
   symtab_free(&m->rules);
   symtab_free(&m->lets);
   symtab_free(&m->groups);
   symtab_free(&m->domains);
+  symtab_free(&m->slot);
   free(m->order);
 }
 
@@ -179,6 +181,8 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
     switch (it->kind) {
     case I_RULE: {
       struct node *prev = symtab_get(&m->rules, it->s);
+      if (prev == (void *)m) /* removed by a base: free to define again */
+        prev = NULL;
       struct node *here = symtab_get(&own, it->s);
       if (here) {
         diag_error(c->d, it->loc2, "rule ids are unique within a policy",
@@ -201,12 +205,11 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
         break;
       }
       if (prev) {
-        for (uint32_t i = 0; i < m->norder; i++)
-          if (m->order[i] == prev)
-            m->order[i] = it;
+        m->order[(uintptr_t)symtab_get(&m->slot, it->s) - 1] = it;
       } else {
         *(struct node **)build_push((void **)&m->order, &m->norder, &m->caporder,
                                     sizeof(struct node *)) = it;
+        symtab_put(&m->slot, it->s, (void *)(uintptr_t)m->norder);
       }
       symtab_put(&m->rules, it->s, it);
       break;
@@ -222,9 +225,7 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
                    "removed rule '%s' does not exist", it->s);
         break;
       }
-      for (uint32_t i = 0; i < m->norder; i++)
-        if (m->order[i] == prev)
-          m->order[i] = NULL;
+      m->order[(uintptr_t)symtab_get(&m->slot, it->s) - 1] = NULL;
       symtab_put(&m->rules, it->s, (void *)m); /* tombstone */
       break;
     }

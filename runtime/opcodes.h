@@ -3,6 +3,8 @@
 #ifndef IMHE_OPCODES_H
 #define IMHE_OPCODES_H
 
+#include <stdint.h>
+
 /* Every instruction is 8 bytes: op (u8), a (u8), b (u16), c (u32), little-endian.
  * Operand layouts (what a, b and c mean), used by the verifier and disassembler. */
 #define IMHE_OPERAND_KINDS(X)                                                  \
