@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
-LDLIBS  := -lyaml -lm
+LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
 PKGS    := flex bison libyaml-dev libcriterion-dev pkg-config

@@ -7,12 +7,13 @@ n=${1:-100000}
 make --no-print-directory all >/dev/null
 mkdir -p build/bench
 cc -O2 -o build/bench/yamlparse bench/yamlparse.c -lyaml
+cc -O2 -o build/bench/rss bench/rss.c
 data=build/bench/records-$n.yaml
 [ -s "$data" ] || python3 bench/gen_records.py "$n" > "$data"
 best() { # best wall time of 3 runs, and the peak RSS seen
   local t=999999 r=0
   for _ in 1 2 3; do
-    read -r s k _ < <(python3 bench/measure.py "$@")
+    read -r s k _ < <(build/bench/rss "$@")
     t=$(python3 -c "print(min($t, $s))"); r=$(( k > r ? k : r ))
   done
   echo "$t $r"

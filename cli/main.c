@@ -9,6 +9,8 @@
 #include "../runtime/report.h"
 #include "../runtime/result.h"
 #include "atomic.h"
+#include "queue.h"
+#include <pthread.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -361,10 +363,74 @@ static void default_dirs(struct checker *c, char *bin, char *src, size_t cap) {
   c->src_dir = src;
 }
 
-struct idset {
-  struct symtab t;
-  struct imhe_arena keys;
+/* One record on its way from the reader thread to the judging thread. */
+struct job {
+  struct imhe_record r;
+  int32_t as_of;
+  int src;
 };
+
+struct reader {
+  const char **files;
+  int nfiles;
+  int32_t as_of, today;
+  struct imhe_queue q;
+  struct symtab ids; /* id -> "file:line" of its first record */
+  struct imhe_arena id_keys;
+  int open_failed;
+};
+
+/* Reads every record, marks repeated ids, settles each as-of date; pushes
+ * NULL at the end. Touches nothing the judging thread uses. */
+static void *reader_main(void *arg) {
+  struct reader *rd = arg;
+  char err[700];
+  for (int fi = 0; fi < rd->nfiles; fi++) {
+    struct imhe_loader *l = imhe_loader_open(rd->files[fi], NULL, err, sizeof err);
+    if (!l) {
+      fprintf(stderr, "imhe check: %s\n", err);
+      rd->open_failed = 1;
+      continue;
+    }
+    for (;;) {
+      struct job *jb = malloc(sizeof *jb);
+      if (!jb)
+        abort();
+      if (imhe_loader_next(l, &jb->r) != 1) {
+        free(jb);
+        break;
+      }
+      struct imhe_record *r = &jb->r;
+      if (r->id.s && !r->errors.n) {
+        const char *prev = symtab_get(&rd->ids, r->id.s);
+        if (prev)
+          imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s", r->id.s, prev);
+        else
+          symtab_put(&rd->ids, imhe_arena_strndup(&rd->id_keys, r->id.s, r->id.n),
+                     imhe_arena_printf(&rd->id_keys, "%s:%u", r->file, r->line));
+      }
+      jb->src = ASOF_OPTION;
+      jb->as_of = rd->as_of;
+      if (jb->as_of == IMHE_NO_DATE && r->kind == 1 && r->renewal_deadline != IMHE_NO_DATE) {
+        jb->as_of = r->renewal_deadline;
+        jb->src = ASOF_DEADLINE;
+      } else if (jb->as_of == IMHE_NO_DATE && r->submitted != IMHE_NO_DATE) {
+        jb->as_of = r->submitted;
+        jb->src = ASOF_SUBMITTED;
+      } else if (jb->as_of == IMHE_NO_DATE) {
+        jb->as_of = rd->today;
+        jb->src = ASOF_TODAY;
+        imhe_record_warning(r, r->line, 1,
+                            "no 'submitted' date and no --as-of: judged as of today, so the "
+                            "verdict depends on the day it is run");
+      }
+      imhe_queue_push(&rd->q, jb);
+    }
+    imhe_loader_close(l);
+  }
+  imhe_queue_push(&rd->q, NULL);
+  return NULL;
+}
 
 static int cmd_check(int argc, char **argv) {
   int32_t as_of = IMHE_NO_DATE;
@@ -436,73 +502,57 @@ static int cmd_check(int argc, char **argv) {
   int progress = isatty(2) && !getenv("NO_PROGRESS");
   int any_invalid = 0, any_fail = 0, usage_err = 0;
   unsigned long count = 0;
-  struct idset ids;
-  symtab_init(&ids.t);
-  imhe_arena_init(&ids.keys, 0);
-  int32_t today = imhe_today();
-  for (int fi = 0; fi < nfiles; fi++) {
-    struct imhe_loader *l = imhe_loader_open(files[fi], NULL, err, sizeof err);
-    if (!l) {
-      fprintf(stderr, "imhe check: %s\n", err);
-      usage_err = 1;
-      continue;
+  /* Reading and judging overlap: a reader thread parses records into a
+   * bounded queue while this thread evaluates and reports them in order. */
+  struct reader rd = {.files = files, .nfiles = nfiles, .as_of = as_of, .today = imhe_today()};
+  imhe_queue_init(&rd.q);
+  symtab_init(&rd.ids);
+  imhe_arena_init(&rd.id_keys, 0);
+  pthread_t th;
+  int threaded = pthread_create(&th, NULL, reader_main, &rd) == 0;
+  if (!threaded)
+    reader_main(&rd); /* cannot happen in practice; kept correct anyway */
+  for (;;) {
+    struct job *jb = imhe_queue_pop(&rd.q);
+    if (!jb)
+      break;
+    struct imhe_record *rp = &jb->r;
+    count++;
+    if (progress && count % 1000 == 0)
+      fprintf(stderr, "\r  %lu records", count);
+    struct imhe_result res;
+    struct policy_slot *ps = rp->association.s ? policy_of(&c, &rp->association) : NULL;
+    if (!rp->errors.n && !ps && rp->association.s)
+      imhe_record_error(rp, rp->line, 1, "unknown association '%.40s': no policy for it in %s",
+                        rp->association.s, c.src_dir);
+    if (ps && !ps->ok && !rp->errors.n)
+      imhe_record_error(rp, rp->line, 1, "%s", ps->err ? ps->err : "policy unavailable");
+    if (ps && ps->ok) {
+      imhe_evaluate(&ps->p, rp, jb->as_of, jb->src, &res);
+    } else {
+      memset(&res, 0, sizeof res);
+      res.verdict = V_INVALID;
+      res.as_of = jb->as_of;
+      res.as_of_source = jb->src;
+      res.next_deadline = IMHE_NO_DATE;
     }
-    struct imhe_record r;
-    while (imhe_loader_next(l, &r) == 1) {
-      count++;
-      if (progress && count % 1000 == 0)
-        fprintf(stderr, "\r  %lu records", count);
-      if (r.id.s && !r.errors.n) {
-        const char *prev = symtab_get(&ids.t, r.id.s);
-        if (prev)
-          imhe_record_error(&r, r.line, 1, "id '%.60s' repeats the record at %s", r.id.s, prev);
-        else
-          symtab_put(&ids.t, imhe_arena_strndup(&ids.keys, r.id.s, r.id.n),
-                     imhe_arena_printf(&ids.keys, "%s:%u", r.file, r.line));
-      }
-      int src_kind = ASOF_OPTION;
-      int32_t d = as_of;
-      if (d == IMHE_NO_DATE && r.kind == 1 && r.renewal_deadline != IMHE_NO_DATE) {
-        d = r.renewal_deadline;
-        src_kind = ASOF_DEADLINE;
-      } else if (d == IMHE_NO_DATE && r.submitted != IMHE_NO_DATE) {
-        d = r.submitted;
-        src_kind = ASOF_SUBMITTED;
-      } else if (d == IMHE_NO_DATE) {
-        d = today;
-        src_kind = ASOF_TODAY;
-        imhe_record_warning(&r, r.line, 1,
-                            "no 'submitted' date and no --as-of: judged as of today, so the verdict "
-                            "depends on the day it is run");
-      }
-      struct imhe_result res;
-      struct policy_slot *ps = r.association.s ? policy_of(&c, &r.association) : NULL;
-      if (!r.errors.n && !ps && r.association.s)
-        imhe_record_error(&r, r.line, 1, "unknown association '%.40s': no policy for it in %s", r.association.s,
-                          c.src_dir);
-      if (ps && !ps->ok && !r.errors.n)
-        imhe_record_error(&r, r.line, 1, "%s", ps->err ? ps->err : "policy unavailable");
-      if (ps && ps->ok) {
-        imhe_evaluate(&ps->p, &r, d, src_kind, &res);
-      } else {
-        memset(&res, 0, sizeof res);
-        res.verdict = V_INVALID;
-        res.as_of = d;
-        res.as_of_source = src_kind;
-        res.next_deadline = IMHE_NO_DATE;
-      }
-      if (res.verdict == V_INVALID)
-        any_invalid = 1;
-      else if (res.verdict == V_NOT_ELIGIBLE)
-        any_fail = 1;
-      if (json)
-        imhe_report_json(f, &r, &res);
-      else
-        imhe_report_text(f, &r, &res, &ro);
-      imhe_record_free(&r);
-    }
-    imhe_loader_close(l);
+    if (res.verdict == V_INVALID)
+      any_invalid = 1;
+    else if (res.verdict == V_NOT_ELIGIBLE)
+      any_fail = 1;
+    if (json)
+      imhe_report_json(f, rp, &res);
+    else
+      imhe_report_text(f, rp, &res, &ro);
+    imhe_record_free(rp);
+    free(jb);
   }
+  if (threaded)
+    pthread_join(th, NULL);
+  usage_err |= rd.open_failed;
+  imhe_queue_destroy(&rd.q);
+  symtab_free(&rd.ids);
+  imhe_arena_free(&rd.id_keys);
   if (progress && count >= 1000)
     fprintf(stderr, "\r  %lu records\n", count);
   if (out && imhe_atomic_commit(&ao, err, sizeof err) != 0) {
@@ -520,8 +570,6 @@ static int cmd_check(int argc, char **argv) {
     if (c.single.ok)
       imhe_program_free(&c.single.p);
   }
-  symtab_free(&ids.t);
-  imhe_arena_free(&ids.keys);
   free(files);
   return usage_err || any_invalid ? 2 : any_fail ? 1 : 0;
 }

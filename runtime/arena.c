@@ -55,12 +55,15 @@ char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n) {
 }
 
 char *imhe_arena_printf(struct imhe_arena *a, const char *fmt, ...) {
+  char small[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (n < 0)
     return NULL;
+  if ((size_t)n < sizeof small) /* the common case formats once */
+    return imhe_arena_strndup(a, small, (size_t)n);
   char *p = imhe_arena_alloc(a, (size_t)n + 1);
   if (!p)
     return NULL;

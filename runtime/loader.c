@@ -467,6 +467,28 @@ static const char *num_word(int unit) {
   return unit == UNIT_HOURS ? "hours" : unit == UNIT_FAMILIES ? "families" : "units";
 }
 
+/* "name[idx]" then `tail`, without printf: this runs for every field of every entry. */
+static void entry_path(char *buf, size_t cap, const char *name, uint32_t idx, const char *tail) {
+  size_t k = 0, n = strlen(name);
+  char digits[12];
+  int nd = 0;
+  do {
+    digits[nd++] = (char)('0' + idx % 10);
+    idx /= 10;
+  } while (idx && nd < 11);
+  if (n + (size_t)nd + 3 + strlen(tail) >= cap) {
+    buf[0] = 0;
+    return;
+  }
+  memcpy(buf, name, n);
+  k = n;
+  buf[k++] = '[';
+  while (nd)
+    buf[k++] = digits[--nd];
+  buf[k++] = ']';
+  strcpy(buf + k, tail);
+}
+
 static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
                        const struct ynode *m, struct imhe_entry *e) {
   const struct imhe_section_desc *d = &imhe_sections[sec];
@@ -486,17 +508,19 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
   int given[IMHE_MAX_FIELDS] = {0};
   for (int i = 0; i < d->nfields; i++)
     known[i] = d->fields[i].name;
+  char where[64];
+  entry_path(where, sizeof where, d->name, idx, ": ");
   for (const struct ynode *k = m->first; k && k->next; k = k->next->next) {
     const struct ynode *v = k->next;
-    char where[64];
-    snprintf(where, sizeof where, "%s[%u]: ", d->name, idx);
     int f = k->type == N_SCALAR ? imhe_field_lookup(sec, k->s, k->n) : -1;
     if (f < 0) {
       unknown_field(r, k, where, known, d->nfields);
       continue;
     }
     repeated_key(r, m, k, where);
-    snprintf(path, sizeof path, "%s[%u].%s", d->name, idx, d->fields[f].name);
+    char tail[48] = ".";
+    strncat(tail, d->fields[f].name, sizeof tail - 2);
+    entry_path(path, sizeof path, d->name, idx, tail);
     struct imhe_slot *s = &e->f[f];
     s->present = 0;
     s->line = v->line;

@@ -2,6 +2,7 @@
  * A condition reads "sentence: observed; required X (short Y)", with what the measure found and what it left out. */
 #include "report.h"
 #include "dates.h"
+#include "sbuf.h"
 #include <math.h>
 #include <string.h>
 
@@ -67,80 +68,59 @@ const char *imhe_explain(struct imhe_arena *a, const struct imhe_cond_result *c)
   return s;
 }
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p == '\n')
-      fputs("\\n", f);
-    else if (*p == '\t')
-      fputs("\\t", f);
-    else if (*p < 0x20 || *p == 0x7f)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
-static void json_text(FILE *f, const struct imhe_text *t) {
-  if (!t->s) {
-    fputs("null", f);
-    return;
-  }
-  /* Text may hold NULs or invalid UTF-8: escape byte by byte up to its length. */
-  fputc('"', f);
-  const unsigned char *p = (const unsigned char *)t->s;
-  for (uint32_t i = 0; i < t->n; i++) {
-    unsigned char c = p[i];
-    if (c == '"' || c == '\\')
-      fprintf(f, "\\%c", c);
-    else if (c < 0x20 || c == 0x7f)
-      fprintf(f, "\\u%04x", c);
-    else if (c >= 0x80) {
-      int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-      int ok = len && i + (uint32_t)len <= t->n;
-      for (int k = 1; ok && k < len; k++)
-        ok = (p[i + (uint32_t)k] & 0xC0) == 0x80;
-      if (ok) {
-        fwrite(p + i, 1, (size_t)len, f);
-        i += (uint32_t)len - 1;
-      } else
-        fputs("\\ufffd", f);
-    } else
-      fputc(c, f);
-  }
-  fputc('"', f);
-}
-
-static void json_num(FILE *f, double v) {
-  if (v < 0)
-    fputs("null", f);
+static void json_text(struct sbuf *b, const struct imhe_text *t) {
+  if (!t->s)
+    sb_puts(b, "null");
   else
-    fprintf(f, "%.10g", round(v * 100) / 100);
+    sb_json(b, t->s, t->n);
 }
 
-static void json_date(FILE *f, int32_t d) {
+static void json_num(struct sbuf *b, double v) {
+  if (v < 0)
+    sb_puts(b, "null");
+  else
+    sb_num2(b, v);
+}
+
+static void json_date(struct sbuf *b, int32_t d) {
   if (d == IMHE_NO_DATE) {
-    fputs("null", f);
+    sb_puts(b, "null");
     return;
   }
-  char b[11];
-  imhe_format_date(d, b);
-  fprintf(f, "\"%s\"", b);
+  char s[11];
+  imhe_format_date(d, s);
+  sb_putc(b, '"');
+  sb_put(b, s, 10);
+  sb_putc(b, '"');
 }
 
-static void json_msgs(FILE *f, const struct imhe_msgs *m) {
-  fputc('[', f);
-  for (uint32_t i = 0; i < m->n; i++) {
-    fputs(i ? ",{\"file\":" : "{\"file\":", f);
-    json_str(f, m->v[i].file);
-    fprintf(f, ",\"line\":%u,\"column\":%u,\"message\":", m->v[i].line, m->v[i].col);
-    json_str(f, m->v[i].text);
-    fputc('}', f);
+/* "file:line" as one JSON string; "" when there is no file. */
+static void json_source(struct sbuf *b, const char *file, uint32_t line) {
+  if (!file || !file[0]) {
+    sb_puts(b, "\"\"");
+    return;
   }
-  fputc(']', f);
+  sb_json(b, file, strlen(file));
+  b->n--; /* reopen the string to append ":line" */
+  sb_putc(b, ':');
+  sb_uint(b, line);
+  sb_putc(b, '"');
+}
+
+static void json_msgs(struct sbuf *b, const struct imhe_msgs *m) {
+  sb_putc(b, '[');
+  for (uint32_t i = 0; i < m->n; i++) {
+    sb_puts(b, i ? ",{\"file\":" : "{\"file\":");
+    sb_jstr(b, m->v[i].file);
+    sb_puts(b, ",\"line\":");
+    sb_uint(b, m->v[i].line);
+    sb_puts(b, ",\"column\":");
+    sb_uint(b, m->v[i].col);
+    sb_puts(b, ",\"message\":");
+    sb_jstr(b, m->v[i].text);
+    sb_putc(b, '}');
+  }
+  sb_putc(b, ']');
 }
 
 static const char *const status_names[] = {"pass", "fail", "pending", "advice", "skipped"};
@@ -155,43 +135,114 @@ static const char *unit_word(const struct imhe_cond_result *c) {
   return imhe_unit_name[c->unit];
 }
 
-static const struct imhe_cond_result *main_cond(const struct imhe_rule_result *rr) {
+/* The condition a rule's one-line message stands for: its first that did not pass. */
+static uint32_t main_cond(const struct imhe_rule_result *rr) {
   for (uint32_t k = 0; k < rr->nconds; k++)
     if (rr->conds[k].status != ST_PASS)
-      return &rr->conds[k];
-  return rr->nconds ? &rr->conds[0] : NULL;
+      return k;
+  return 0;
+}
+
+static void json_rule(struct sbuf *b, struct imhe_arena *a, const struct imhe_rule_result *rr) {
+  const char *msgs[64];
+  uint32_t nc = rr->nconds < 64 ? rr->nconds : 64;
+  for (uint32_t k = 0; k < nc; k++)
+    msgs[k] = imhe_explain(a, &rr->conds[k]);
+  uint32_t mi = main_cond(rr);
+  const struct imhe_cond_result *mc = nc ? &rr->conds[mi] : NULL;
+  sb_puts(b, "{\"id\":");
+  sb_jstr(b, rr->id);
+  sb_puts(b, ",\"area\":\"");
+  sb_puts(b, imhe_area_name[rr->area]);
+  sb_puts(b, rr->kind == RK_ADVISE ? "\",\"kind\":\"advisory\",\"status\":\"" : "\",\"kind\":\"requirement\",\"status\":\"");
+  sb_puts(b, status_names[rr->status]);
+  sb_puts(b, "\",\"description\":");
+  sb_jstr(b, rr->desc);
+  sb_puts(b, ",\"message\":");
+  sb_jstr(b, rr->message ? rr->message : mc ? msgs[mi] : rr->desc);
+  if (mc && mc->kind == 'N') {
+    sb_puts(b, ",\"observed\":");
+    sb_num2(b, mc->observed);
+    sb_puts(b, ",\"required\":");
+    sb_num2(b, mc->required);
+    sb_puts(b, ",\"shortfall\":");
+    sb_num2(b, mc->shortfall);
+    sb_puts(b, ",\"unit\":");
+    sb_jstr(b, unit_word(mc));
+  } else if (mc) {
+    sb_puts(b, ",\"observed\":");
+    sb_jstr(b, mc->status == ST_PASS ? "yes" : mc->status == ST_PENDING ? "pending" : "no");
+    sb_puts(b, ",\"required\":\"yes\",\"shortfall\":null,\"unit\":null");
+  } else
+    sb_puts(b, ",\"observed\":null,\"required\":null,\"shortfall\":null,\"unit\":null");
+  sb_puts(b, ",\"source\":");
+  json_source(b, rr->file, rr->line);
+  sb_puts(b, ",\"conditions\":[");
+  for (uint32_t k = 0; k < nc; k++) {
+    const struct imhe_cond_result *c = &rr->conds[k];
+    sb_puts(b, k ? ",{\"description\":" : "{\"description\":");
+    sb_jstr(b, c->desc);
+    sb_puts(b, ",\"status\":\"");
+    sb_puts(b, status_names[c->status]);
+    sb_puts(b, "\",\"line\":");
+    sb_uint(b, c->line);
+    sb_puts(b, ",\"message\":");
+    sb_jstr(b, msgs[k]);
+    if (c->kind == 'N') {
+      sb_puts(b, ",\"observed\":");
+      sb_num2(b, c->observed);
+      sb_puts(b, ",\"required\":");
+      sb_num2(b, c->required);
+      sb_puts(b, ",\"shortfall\":");
+      sb_num2(b, c->shortfall);
+      sb_puts(b, ",\"unit\":");
+      sb_jstr(b, unit_word(c));
+    }
+    if (c->nleft) {
+      sb_puts(b, ",\"left_out\":[");
+      for (uint32_t j = 0; j < c->nleft; j++) {
+        if (j)
+          sb_putc(b, ',');
+        sb_jstr(b, c->left_out[j]);
+      }
+      sb_putc(b, ']');
+    }
+    sb_putc(b, '}');
+  }
+  sb_puts(b, "]}");
 }
 
 void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_result *res) {
   struct imhe_arena *a = (struct imhe_arena *)&r->arena;
-  fputs("{\"id\":", f);
-  json_text(f, &r->id);
-  fprintf(f, ",\"kind\":\"%s\",\"association\":", r->kind == 1 ? "renewal" : r->kind == 2 ? "reinstatement" : "application");
-  json_text(f, &r->association);
-  fputs(",\"category\":", f);
+  struct sbuf sb = {0}, *b = &sb;
+  sb_puts(b, "{\"id\":");
+  json_text(b, &r->id);
+  sb_puts(b, ",\"kind\":\"");
+  sb_puts(b, r->kind == 1 ? "renewal" : r->kind == 2 ? "reinstatement" : "application");
+  sb_puts(b, "\",\"association\":");
+  json_text(b, &r->association);
+  sb_puts(b, ",\"category\":");
   if (r->category >= 0 && r->kind == 0)
-    json_str(f, imhe_category_code[r->category]);
+    sb_jstr(b, imhe_category_code[r->category]);
   else
-    fputs("null", f);
-  fputs(",\"applicant\":", f);
-  json_text(f, &r->applicant_name);
-  fputs(",\"as_of\":", f);
-  json_date(f, res->as_of);
-  fputs(",\"as_of_source\":", f);
-  json_str(f, asof_names[res->as_of_source]);
-  fputs(",\"policy\":", f);
-  json_str(f, res->policy);
-  fputs(",\"base\":", f);
-  json_str(f, res->base);
-  fprintf(f, ",\"verdict\":\"%s\",\"failed_areas\":[", verdicts[res->verdict]);
-  int first = 1;
-  char names[AREA__COUNT][16];
+    sb_puts(b, "null");
+  sb_puts(b, ",\"applicant\":");
+  json_text(b, &r->applicant_name);
+  sb_puts(b, ",\"as_of\":");
+  json_date(b, res->as_of);
+  sb_puts(b, ",\"as_of_source\":");
+  sb_jstr(b, asof_names[res->as_of_source]);
+  sb_puts(b, ",\"policy\":");
+  sb_jstr(b, res->policy);
+  sb_puts(b, ",\"base\":");
+  sb_jstr(b, res->base);
+  sb_puts(b, ",\"verdict\":\"");
+  sb_puts(b, verdicts[res->verdict]);
+  sb_puts(b, "\",\"failed_areas\":[");
   int order[AREA__COUNT], n = 0;
   for (int i = 0; i < AREA__COUNT; i++)
-    if (res->failed_areas >> i & 1u) {
-      snprintf(names[n], sizeof names[n], "%s", imhe_area_name[i]);
+    if (res->failed_areas >> i & 1u)
       order[n++] = i;
-    }
   for (int i = 1; i < n; i++) /* sorted by name */
     for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0; j--) {
       int t = order[j];
@@ -199,104 +250,51 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
       order[j - 1] = t;
     }
   for (int i = 0; i < n; i++) {
-    fprintf(f, "%s\"%s\"", first ? "" : ",", imhe_area_name[order[i]]);
-    first = 0;
+    if (i)
+      sb_putc(b, ',');
+    sb_jstr(b, imhe_area_name[order[i]]);
   }
-  fputs("],\"rules\":[", f);
+  sb_puts(b, "],\"rules\":[");
   for (uint32_t i = 0; i < res->nrules; i++) {
-    const struct imhe_rule_result *rr = &res->rules[i];
-    const struct imhe_cond_result *mc = main_cond(rr);
-    fputs(i ? ",{\"id\":" : "{\"id\":", f);
-    json_str(f, rr->id);
-    fprintf(f, ",\"area\":\"%s\",\"kind\":\"%s\",\"status\":\"%s\",\"description\":", imhe_area_name[rr->area],
-            rr->kind == RK_ADVISE ? "advisory" : "requirement", status_names[rr->status]);
-    json_str(f, rr->desc);
-    fputs(",\"message\":", f);
-    json_str(f, rr->message ? rr->message : mc ? imhe_explain(a, mc) : rr->desc);
-    fputs(",\"observed\":", f);
-    if (mc && mc->kind == 'N')
-      fprintf(f, "%.10g", round(mc->observed * 100) / 100);
-    else if (mc)
-      json_str(f, mc->status == ST_PASS ? "yes" : mc->status == ST_PENDING ? "pending" : "no");
-    else
-      fputs("null", f);
-    fputs(",\"required\":", f);
-    if (mc && mc->kind == 'N')
-      fprintf(f, "%.10g", round(mc->required * 100) / 100);
-    else
-      fputs(mc ? "\"yes\"" : "null", f);
-    fputs(",\"shortfall\":", f);
-    if (mc && mc->kind == 'N')
-      fprintf(f, "%.10g", round(mc->shortfall * 100) / 100);
-    else
-      fputs("null", f);
-    fputs(",\"unit\":", f);
-    if (mc && mc->kind == 'N')
-      json_str(f, unit_word(mc));
-    else
-      fputs("null", f);
-    fputs(",\"source\":", f);
-    json_str(f, rr->file[0] ? imhe_arena_printf(a, "%s:%u", rr->file, rr->line) : "");
-    fputs(",\"conditions\":[", f);
-    for (uint32_t k = 0; k < rr->nconds; k++) {
-      const struct imhe_cond_result *c = &rr->conds[k];
-      fputs(k ? ",{\"description\":" : "{\"description\":", f);
-      json_str(f, c->desc);
-      fprintf(f, ",\"status\":\"%s\",\"line\":%u,\"message\":", status_names[c->status], c->line);
-      json_str(f, imhe_explain(a, c));
-      if (c->kind == 'N') {
-        fputs(",\"observed\":", f);
-        fprintf(f, "%.10g", round(c->observed * 100) / 100);
-        fprintf(f, ",\"required\":%.10g,\"shortfall\":%.10g,\"unit\":", round(c->required * 100) / 100,
-                round(c->shortfall * 100) / 100);
-        json_str(f, unit_word(c));
-      }
-      if (c->nleft) {
-        fputs(",\"left_out\":[", f);
-        for (uint32_t j = 0; j < c->nleft; j++) {
-          if (j)
-            fputc(',', f);
-          json_str(f, c->left_out[j]);
-        }
-        fputc(']', f);
-      }
-      fputc('}', f);
-    }
-    fputs("]}", f);
+    if (i)
+      sb_putc(b, ',');
+    json_rule(b, a, &res->rules[i]);
   }
-  fputs("],\"fees\":", f);
+  sb_puts(b, "],\"fees\":");
   if (!res->fees.present)
-    fputs("null", f);
+    sb_puts(b, "null");
   else {
     const struct imhe_fees *fe = &res->fees;
-    fputs("{\"registration\":", f);
-    json_num(f, fe->registration);
-    fputs(",\"processing\":", f);
-    json_num(f, fe->processing);
-    fputs(",\"total\":", f);
-    json_num(f, fe->total);
-    fputs(",\"coupon\":", f);
+    sb_puts(b, "{\"registration\":");
+    json_num(b, fe->registration);
+    sb_puts(b, ",\"processing\":");
+    json_num(b, fe->processing);
+    sb_puts(b, ",\"total\":");
+    json_num(b, fe->total);
+    sb_puts(b, ",\"coupon\":");
     if (fe->coupon)
-      json_str(f, fe->coupon);
+      sb_jstr(b, fe->coupon);
     else
-      fputs("null", f);
-    fprintf(f, ",\"coupon_applied\":%s,\"notes\":[", fe->coupon_applied ? "true" : "false");
+      sb_puts(b, "null");
+    sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":[" : ",\"coupon_applied\":false,\"notes\":[");
     for (int i = 0; i < fe->nnotes; i++) {
       if (i)
-        fputc(',', f);
-      json_str(f, fe->notes[i]);
+        sb_putc(b, ',');
+      sb_jstr(b, fe->notes[i]);
     }
-    fputs("]}", f);
+    sb_puts(b, "]}");
   }
-  fputs(",\"next_deadline\":", f);
-  json_date(f, res->next_deadline);
-  fputs(",\"errors\":", f);
-  json_msgs(f, &r->errors);
-  fputs(",\"warnings\":", f);
-  json_msgs(f, &r->warnings);
-  fputs(",\"source\":", f);
-  json_str(f, imhe_arena_printf(a, "%s:%u", r->file, r->line));
-  fputs("}\n", f);
+  sb_puts(b, ",\"next_deadline\":");
+  json_date(b, res->next_deadline);
+  sb_puts(b, ",\"errors\":");
+  json_msgs(b, &r->errors);
+  sb_puts(b, ",\"warnings\":");
+  json_msgs(b, &r->warnings);
+  sb_puts(b, ",\"source\":");
+  json_source(b, r->file, r->line);
+  sb_puts(b, "}\n");
+  fwrite(b->v, 1, b->n, f);
+  free(b->v);
 }
 
 void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,

@@ -1,0 +1,111 @@
+/* sbuf.h — a growable byte buffer for building a report before one write: JSON escaping and
+ * number formatting without printf, since reports are the hottest path of a large batch. */
+#ifndef IMHE_SBUF_H
+#define IMHE_SBUF_H
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sbuf {
+  char *v;
+  size_t n, cap;
+};
+
+static inline void sb_grow(struct sbuf *b, size_t extra) {
+  if (b->n + extra <= b->cap)
+    return;
+  size_t cap = b->cap ? b->cap * 2 : 8192;
+  while (cap < b->n + extra)
+    cap *= 2;
+  b->v = realloc(b->v, cap);
+  if (!b->v)
+    abort();
+  b->cap = cap;
+}
+static inline void sb_put(struct sbuf *b, const char *s, size_t n) {
+  sb_grow(b, n);
+  memcpy(b->v + b->n, s, n);
+  b->n += n;
+}
+static inline void sb_puts(struct sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+static inline void sb_putc(struct sbuf *b, char c) {
+  sb_grow(b, 1);
+  b->v[b->n++] = c;
+}
+static inline void sb_uint(struct sbuf *b, unsigned long long v) {
+  char d[24];
+  int k = 0;
+  do {
+    d[k++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  sb_grow(b, (size_t)k);
+  while (k)
+    b->v[b->n++] = d[--k];
+}
+/* A quantity rounded to hundredths, as "%.10g" would print it for report-sized values. */
+static inline void sb_num2(struct sbuf *b, double v) {
+  if (!(fabs(v) < 1e13)) {
+    sb_puts(b, "0");
+    return;
+  }
+  long long c = llround(v * 100);
+  if (c < 0) {
+    sb_putc(b, '-');
+    c = -c;
+  }
+  sb_uint(b, (unsigned long long)(c / 100));
+  int f = (int)(c % 100);
+  if (f) {
+    sb_putc(b, '.');
+    sb_putc(b, (char)('0' + f / 10));
+    if (f % 10)
+      sb_putc(b, (char)('0' + f % 10));
+  }
+}
+/* JSON string of `n` bytes: escapes quotes, backslashes and control bytes; invalid UTF-8
+ * becomes U+FFFD so the output is always valid JSON. */
+static inline void sb_json(struct sbuf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  sb_grow(b, n + 2);
+  b->v[b->n++] = '"';
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+      run++;
+    if (run > i) {
+      sb_put(b, s + i, run - i);
+      i = run;
+      continue;
+    }
+    unsigned char c = p[i];
+    if (c == '"' || c == '\\') {
+      char e[2] = {'\\', (char)c};
+      sb_put(b, e, 2);
+      i++;
+    } else if (c < 0x20 || c == 0x7f) {
+      char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      sb_put(b, e, 6);
+      i++;
+    } else {
+      int len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      int ok = len && i + (size_t)len <= n;
+      for (int k = 1; ok && k < len; k++)
+        ok = (p[i + (size_t)k] & 0xC0) == 0x80;
+      if (ok) {
+        sb_put(b, s + i, (size_t)len);
+        i += (size_t)len;
+      } else {
+        sb_puts(b, "\\ufffd");
+        i++;
+      }
+    }
+  }
+  sb_putc(b, '"');
+}
+static inline void sb_jstr(struct sbuf *b, const char *s) { sb_json(b, s ? s : "", s ? strlen(s) : 0); }
+
+#endif
