@@ -375,13 +375,13 @@ struct reader {
   int nfiles;
   int32_t as_of, today;
   struct imhe_queue q;
-  struct symtab ids; /* id -> "file:line" of its first record */
+  struct symtab ids; /* id -> "file:line" of its first record (judging thread only) */
   struct imhe_arena id_keys;
   int open_failed;
 };
 
-/* Reads every record, marks repeated ids, settles each as-of date; pushes
- * NULL at the end. Touches nothing the judging thread uses. */
+/* Parses every document into its record's arena and queues it; pushes NULL
+ * at the end. Typing and judging happen on the other thread. */
 static void *reader_main(void *arg) {
   struct reader *rd = arg;
   char err[700];
@@ -396,33 +396,9 @@ static void *reader_main(void *arg) {
       struct job *jb = malloc(sizeof *jb);
       if (!jb)
         abort();
-      if (imhe_loader_next(l, &jb->r) != 1) {
+      if (imhe_loader_read(l, &jb->r) != 1) {
         free(jb);
         break;
-      }
-      struct imhe_record *r = &jb->r;
-      if (r->id.s && !r->errors.n) {
-        const char *prev = symtab_get(&rd->ids, r->id.s);
-        if (prev)
-          imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s", r->id.s, prev);
-        else
-          symtab_put(&rd->ids, imhe_arena_strndup(&rd->id_keys, r->id.s, r->id.n),
-                     imhe_arena_printf(&rd->id_keys, "%s:%u", r->file, r->line));
-      }
-      jb->src = ASOF_OPTION;
-      jb->as_of = rd->as_of;
-      if (jb->as_of == IMHE_NO_DATE && r->kind == 1 && r->renewal_deadline != IMHE_NO_DATE) {
-        jb->as_of = r->renewal_deadline;
-        jb->src = ASOF_DEADLINE;
-      } else if (jb->as_of == IMHE_NO_DATE && r->submitted != IMHE_NO_DATE) {
-        jb->as_of = r->submitted;
-        jb->src = ASOF_SUBMITTED;
-      } else if (jb->as_of == IMHE_NO_DATE) {
-        jb->as_of = rd->today;
-        jb->src = ASOF_TODAY;
-        imhe_record_warning(r, r->line, 1,
-                            "no 'submitted' date and no --as-of: judged as of today, so the "
-                            "verdict depends on the day it is run");
       }
       imhe_queue_push(&rd->q, jb);
     }
@@ -430,6 +406,35 @@ static void *reader_main(void *arg) {
   }
   imhe_queue_push(&rd->q, NULL);
   return NULL;
+}
+
+/* Types a parsed record, marks a repeated id, settles the as-of date. */
+static void prepare(struct reader *rd, struct job *jb) {
+  struct imhe_record *r = &jb->r;
+  imhe_record_type(r);
+  if (r->id.s && !r->errors.n) {
+    const char *prev = symtab_get(&rd->ids, r->id.s);
+    if (prev)
+      imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s", r->id.s, prev);
+    else
+      symtab_put(&rd->ids, imhe_arena_strndup(&rd->id_keys, r->id.s, r->id.n),
+                 imhe_arena_printf(&rd->id_keys, "%s:%u", r->file, r->line));
+  }
+  jb->src = ASOF_OPTION;
+  jb->as_of = rd->as_of;
+  if (jb->as_of == IMHE_NO_DATE && r->kind == 1 && r->renewal_deadline != IMHE_NO_DATE) {
+    jb->as_of = r->renewal_deadline;
+    jb->src = ASOF_DEADLINE;
+  } else if (jb->as_of == IMHE_NO_DATE && r->submitted != IMHE_NO_DATE) {
+    jb->as_of = r->submitted;
+    jb->src = ASOF_SUBMITTED;
+  } else if (jb->as_of == IMHE_NO_DATE) {
+    jb->as_of = rd->today;
+    jb->src = ASOF_TODAY;
+    imhe_record_warning(r, r->line, 1,
+                        "no 'submitted' date and no --as-of: judged as of today, so the "
+                        "verdict depends on the day it is run");
+  }
 }
 
 static int cmd_check(int argc, char **argv) {
@@ -517,6 +522,7 @@ static int cmd_check(int argc, char **argv) {
     if (!jb)
       break;
     struct imhe_record *rp = &jb->r;
+    prepare(&rd, jb);
     count++;
     if (progress && count % 1000 == 0)
       fprintf(stderr, "\r  %lu records", count);

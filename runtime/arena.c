@@ -18,10 +18,10 @@ void imhe_arena_init(struct imhe_arena *a, size_t limit) {
   a->limit = limit;
 }
 
-void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
-  n = (n + 15) & ~(size_t)15;
+static void *alloc_raw(struct imhe_arena *a, size_t n) {
+  n = (n + 7) & ~(size_t)7;
   if (n == 0)
-    n = 16;
+    n = 8;
   if (a->limit && (n > a->limit || a->total > a->limit - n))
     return NULL;
   struct imhe_arena_chunk *c = a->head;
@@ -40,12 +40,18 @@ void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
   void *p = c->data + c->used;
   c->used += n;
   a->total += n;
-  memset(p, 0, n);
+  return p;
+}
+
+void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
+  void *p = alloc_raw(a, n);
+  if (p)
+    memset(p, 0, n);
   return p;
 }
 
 char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n) {
-  char *p = imhe_arena_alloc(a, n + 1);
+  char *p = alloc_raw(a, n + 1); /* every byte is written below */
   if (p) {
     if (n)
       memcpy(p, s, n);

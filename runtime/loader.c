@@ -819,7 +819,7 @@ static void yaml_fault(struct imhe_loader *l, struct imhe_record *r) {
   }
 }
 
-int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
+int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {
   while (!l->done) {
     record_init(l, r);
     struct builder b = {.r = r, .lim = &l->lim};
@@ -831,8 +831,8 @@ int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
         yaml_fault(l, r);
         l->done = 1;
         if (b.root && b.root->type == N_MAP && !b.failed)
-          load_record(r, b.root);
-        if (!r->id.s)
+          r->tree = b.root;
+        else
           r->line = r->errors.n ? r->errors.v[0].line : 0;
         return 1;
       }
@@ -876,8 +876,26 @@ int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
       imhe_record_free(r);
       continue;
     }
-    load_record(r, b.root);
+    r->tree = b.root;
     return 1;
   }
   return 0;
+}
+
+void imhe_record_type(struct imhe_record *r) {
+  const struct ynode *root = r->tree;
+  r->tree = NULL;
+  if (root) {
+    uint32_t line = r->line;
+    load_record(r, root);
+    if (r->errors.n && !r->id.s && line == 0)
+      r->line = r->errors.v[0].line;
+  }
+}
+
+int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
+  int k = imhe_loader_read(l, r);
+  if (k == 1)
+    imhe_record_type(r);
+  return k;
 }

@@ -67,6 +67,7 @@ struct imhe_record {
   int rsc_attested;
   struct imhe_list sec[SEC__COUNT];
   struct imhe_msgs errors, warnings;
+  const void *tree; /* the parsed document until imhe_record_type types it */
 };
 
 void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
@@ -95,5 +96,9 @@ struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits 
  * carrying it is the last one. */
 int imhe_loader_next(struct imhe_loader *l, struct imhe_record *out);
 void imhe_loader_close(struct imhe_loader *l);
+/* The two halves of imhe_loader_next, so parsing and typing can run on two
+ * threads: read parses one document, type fills the record's fields. */
+int imhe_loader_read(struct imhe_loader *l, struct imhe_record *out);
+void imhe_record_type(struct imhe_record *r);
 
 #endif
