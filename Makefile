@@ -22,7 +22,7 @@ TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz bench docs
+.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs
 all: $(B)/imhe $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
@@ -77,6 +77,7 @@ test: deps
 	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
+	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run applications; \
 	  else echo "acceptance: ../shared/acceptance not present, skipped"; fi
 
@@ -104,6 +105,23 @@ $(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
 
 docs: $(B)/gen_opcodes
 	$(B)/gen_opcodes > docs/opcodes.md.tmp && mv docs/opcodes.md.tmp docs/opcodes.md
+
+FUZZERS := fuzz_policy fuzz_bytecode fuzz_records
+fuzz:
+	@mkdir -p $(B)/fuzz
+	@$(MAKE) --no-print-directory $(GEN)/parser.h $(GEN)/lexer.h
+	for h in $(FUZZERS); do \
+	  clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $(B)/fuzz/$$h fuzz/$$h.c \
+	    $(SRC) $(GENSRC) $(LDLIBS) || exit 1; done
+
+# Runs each harness over the test data with the plain driver (no libFuzzer needed).
+fuzz-smoke: $(B)/libimhe.a
+	@mkdir -p $(B)/fuzz
+	for h in $(FUZZERS); do \
+	  $(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(B)/libimhe.a $(LDLIBS) || exit 1; done
+	$(B)/fuzz/fuzz_policy-driver tests/policies/bad/*.imhe rules/*.imhe
+	$(B)/fuzz/fuzz_records-driver tests/records/bad/*.yaml examples/*.yaml
+	$(B)/fuzz/fuzz_bytecode-driver $(B)/rules/*.imhec
 
 format:
 	clang-format -i $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)

@@ -101,57 +101,94 @@ char *imhe_format(const char *path, const char *text, size_t len) {
     return NULL;
   struct buf out = {0};
   put(&out, "", 0);
-  int depth = 0, blank = 0, in_item = 0;
+  /* Lines as token lists, so a comment can take the indentation of the code it precedes. */
+  struct line {
+    size_t first, count;
+    int blank_before;
+  };
   struct tok *t = malloc(sizeof *t * (len + 1));
-  if (!t)
+  struct line *lines = malloc(sizeof *lines * (len + 2));
+  if (!t || !lines)
     abort();
-  size_t i = 0;
+  size_t ntok = 0, nlines = 0, i = 0;
+  int blank = 0;
   while (i < len) {
     size_t e = i;
     while (e < len && text[e] != '\n')
       e++;
-    size_t k = tokenize(text + i, e - i, t, len + 1);
+    size_t k = tokenize(text + i, e - i, t + ntok, len + 1 - ntok);
     i = e + 1;
     if (k == 0) {
       blank = 1;
       continue;
     }
-    int starts_item = is_item_word(t[0].s, t[0].n);
-    int closes = tok_is(&t[0], "end");
-    if (closes && depth > 0)
-      depth--;
-    if (blank && out.n)
-      put(&out, "\n", 1);
+    lines[nlines].first = ntok;
+    lines[nlines].count = k;
+    lines[nlines].blank_before = blank;
+    nlines++;
+    ntok += k;
     blank = 0;
-    int indent = starts_item ? 0 : t[0].s[0] == '#' && !in_item ? 0 : 2 + 2 * depth;
+  }
+  int depth = 0, after_label = 0, parens = 0;
+  int *indent = malloc(sizeof *indent * (nlines + 1));
+  if (!indent)
+    abort();
+  for (size_t li = 0; li < nlines; li++) { /* indentation of code lines */
+    struct tok *lt = t + lines[li].first;
+    size_t k = lines[li].count;
+    if (lt[0].s[0] == '#') {
+      indent[li] = -1;
+      continue;
+    }
+    int starts_item = is_item_word(lt[0].s, lt[0].n);
     if (starts_item)
       depth = 0;
-    for (int s = 0; s < indent; s++)
+    if (tok_is(&lt[0], "end") && depth > 0)
+      depth--;
+    if (starts_item)
+      parens = 0;
+    /* inside open parentheses, or a line continuing an expression: one step more */
+    int cont = parens > 0 || tok_is(&lt[0], "+") || tok_is(&lt[0], "-") || tok_is(&lt[0], "and") ||
+               tok_is(&lt[0], "or");
+    indent[li] = starts_item ? 0 : 2 + 2 * depth + 2 * after_label + 2 * cont;
+    for (size_t j = 0; j < k; j++)
+      parens += tok_is(&lt[j], "(") - tok_is(&lt[j], ")");
+    after_label = lt[0].s[0] == '"' && tok_is(&lt[k - 1], ":") && depth > 0;
+    for (size_t j = 0; j + 1 < k; j++)
+      if ((tok_is(&lt[j], "all") || tok_is(&lt[j], "any")) && tok_is(&lt[j + 1], "of"))
+        depth++;
+    for (size_t j = 1; j < k; j++)
+      if (tok_is(&lt[j], "end") && depth > 0)
+        depth--;
+  }
+  for (size_t li = nlines; li-- > 0;) /* a comment takes the indentation of the code after it */
+    if (indent[li] < 0)
+      indent[li] = li + 1 < nlines ? indent[li + 1] : 0;
+  for (size_t li = 0; li < nlines; li++) {
+    struct tok *lt = t + lines[li].first;
+    size_t k = lines[li].count;
+    if (lines[li].blank_before && out.n)
+      put(&out, "\n", 1);
+    for (int sp = 0; sp < indent[li]; sp++)
       put(&out, " ", 1);
     for (size_t j = 0; j < k; j++) {
-      int tight_before = j == 0 || tok_is(&t[j], ",") || tok_is(&t[j], ")") || tok_is(&t[j], ":") ||
-                         tok_is(&t[j], ".") || tok_is(&t[j - 1], "(") || tok_is(&t[j - 1], ".");
-      /* a call's or a list's opening parenthesis hugs a preceding name */
-      if (tok_is(&t[j], "(") && j > 0 && !tok_is(&t[j - 1], "in") && !tok_is(&t[j - 1], ",") &&
-          !tok_is(&t[j - 1], "(") && !tok_is(&t[j - 1], "=") && !tok_is(&t[j - 1], "where") &&
-          !tok_is(&t[j - 1], "not") && !tok_is(&t[j - 1], "and") && !tok_is(&t[j - 1], "or") &&
-          !tok_is(&t[j - 1], ":") && !tok_is(&t[j - 1], "+") && !tok_is(&t[j - 1], "-") &&
-          ((t[j - 1].s[0] >= 'a' && t[j - 1].s[0] <= 'z') || t[j - 1].s[0] == '_'))
+      int tight_before = j == 0 || tok_is(&lt[j], ",") || tok_is(&lt[j], ")") || tok_is(&lt[j], ":") ||
+                         tok_is(&lt[j], ".") || tok_is(&lt[j - 1], "(") || tok_is(&lt[j - 1], ".");
+      /* a call's opening parenthesis hugs the measure's name */
+      if (tok_is(&lt[j], "(") && j > 0 && !tok_is(&lt[j - 1], "in") && !tok_is(&lt[j - 1], ",") &&
+          !tok_is(&lt[j - 1], "(") && !tok_is(&lt[j - 1], "=") && !tok_is(&lt[j - 1], "where") &&
+          !tok_is(&lt[j - 1], "not") && !tok_is(&lt[j - 1], "and") && !tok_is(&lt[j - 1], "or") &&
+          !tok_is(&lt[j - 1], ":") && !tok_is(&lt[j - 1], "+") && !tok_is(&lt[j - 1], "-") &&
+          ((lt[j - 1].s[0] >= 'a' && lt[j - 1].s[0] <= 'z') || lt[j - 1].s[0] == '_'))
         tight_before = 1;
       if (!tight_before)
         put(&out, " ", 1);
-      put(&out, t[j].s, t[j].n);
+      put(&out, lt[j].s, lt[j].n);
     }
     put(&out, "\n", 1);
-    for (size_t j = 0; j + 1 < k; j++)
-      if ((tok_is(&t[j], "all") || tok_is(&t[j], "any")) && tok_is(&t[j + 1], "of"))
-        depth++;
-    for (size_t j = 1; j < k; j++)
-      if (tok_is(&t[j], "end") && depth > 0)
-        depth--;
-    if (starts_item)
-      in_item = 1;
   }
+  free(indent);
+  free(lines);
   free(t);
   return out.v;
 }

@@ -274,6 +274,16 @@ Test(fmt, formatting_is_idempotent_and_keeps_comments) {
   }
 }
 
+Test(fmt, shipped_policies_are_in_canonical_layout) {
+  static const char *const files[] = {"rules/wi.imhe", "rules/ct.imhe", "rules/mi.imhe", "rules/legacy.imhe",
+                                      "rules/alliance-2025.imhe", "rules/catalogue.imhe"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "%s fmt --check %s", imhe_bin(), files[i]);
+    cr_expect_eq(run_cmd(cmd, NULL), 0, "%s is not in canonical layout", files[i]);
+  }
+}
+
 Test(fmt, check_flags_a_file_out_of_layout) {
   char *dir = temp_dir();
   char path[300], cmd[600];

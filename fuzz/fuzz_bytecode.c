@@ -1,0 +1,32 @@
+/* fuzz_bytecode.c — libFuzzer harness: arbitrary bytes as a .imhec file (checksum not required).
+ * Whatever the verifier accepts must disassemble and evaluate a record without crashing. */
+#include "runtime/dates.h"
+#include "runtime/program.h"
+#include "runtime/record.h"
+#include "runtime/result.h"
+#include <stdio.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  struct imhe_program p;
+  char err[400];
+  if (imhe_program_load(data, size, 0, &p, err, sizeof err) != 0)
+    return 0;
+  FILE *null = fopen("/dev/null", "w");
+  imhe_disasm(&p, null);
+  fclose(null);
+  struct imhe_loader *l = imhe_loader_open("examples/mi-ifs-2025-competencies.yaml", NULL, err, sizeof err);
+  struct imhe_record r;
+  if (l && imhe_loader_next(l, &r) == 1) {
+    struct imhe_result res;
+    for (int cat = 0; cat < CAT__COUNT; cat++) {
+      r.category = cat;
+      imhe_evaluate(&p, &r, imhe_days_from_civil(2025, 8, 1), 0, &res);
+    }
+    imhe_record_free(&r);
+  }
+  imhe_loader_close(l);
+  imhe_program_free(&p);
+  return 0;
+}

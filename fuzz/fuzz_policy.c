@@ -1,0 +1,35 @@
+/* fuzz_policy.c — libFuzzer harness: arbitrary bytes as a policy file through the whole compiler.
+ * Any input must end in diagnostics or a program that verifies; never a crash or a leak. */
+#include "compiler/compile.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char path[] = "/tmp/imhe-fuzz-policy-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0)
+    return 0;
+  if (write(fd, data, size) != (ssize_t)size) {
+    close(fd);
+    unlink(path);
+    return 0;
+  }
+  close(fd);
+  FILE *null = fopen("/dev/null", "w");
+  struct diags d;
+  diags_init(&d, null, 0, 0);
+  struct imhe_program p;
+  if (imhe_compile_file(path, &d, &p) == 0) {
+    char err[300];
+    if (imhe_verify(&p, err, sizeof err) != 0)
+      abort(); /* the compiler emitted a program its own verifier refuses */
+    imhe_program_free(&p);
+  }
+  diags_flush(&d);
+  diags_free(&d);
+  fclose(null);
+  unlink(path);
+  return 0;
+}

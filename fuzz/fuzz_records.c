@@ -1,0 +1,50 @@
+/* fuzz_records.c — libFuzzer harness: arbitrary bytes as a YAML batch through the record loader
+ * and an evaluation of every record it yields against the compiled WI policy. */
+#include "compiler/compile.h"
+#include "runtime/dates.h"
+#include "runtime/record.h"
+#include "runtime/report.h"
+#include "runtime/result.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static struct imhe_program policy;
+static int have_policy;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!have_policy) {
+    struct diags d;
+    diags_init(&d, stderr, 0, 0);
+    if (imhe_compile_file("rules/wi.imhe", &d, &policy) != 0)
+      abort();
+    diags_free(&d);
+    have_policy = 1;
+  }
+  char path[] = "/tmp/imhe-fuzz-records-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0)
+    return 0;
+  if (write(fd, data, size) != (ssize_t)size) {
+    close(fd);
+    unlink(path);
+    return 0;
+  }
+  close(fd);
+  char err[300];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  FILE *null = fopen("/dev/null", "w");
+  struct imhe_record r;
+  int n = 0;
+  while (l && n++ < 100 && imhe_loader_next(l, &r) == 1) {
+    struct imhe_result res;
+    imhe_evaluate(&policy, &r, imhe_days_from_civil(2026, 1, 1), 0, &res);
+    imhe_report_json(null, &r, &res);
+    imhe_record_free(&r);
+  }
+  imhe_loader_close(l);
+  fclose(null);
+  unlink(path);
+  return 0;
+}
