@@ -72,7 +72,27 @@ void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
   add_msg(r, &r->warnings, line, col, fmt, ap);
   va_end(ap);
 }
-void imhe_record_free(struct imhe_record *r) { imhe_arena_free(&r->arena); }
+void imhe_record_free(struct imhe_record *r) {
+  for (uint32_t i = 0; i < r->nowned; i++)
+    free(r->owned[i]);
+  imhe_arena_free(&r->arena);
+}
+
+/* Records that the record now owns malloc'd `p`; -1 when the list cannot grow. */
+static int own(struct imhe_record *r, void *p) {
+  if (r->nowned == r->capowned) {
+    uint32_t cap = r->capowned ? r->capowned * 2 : 256;
+    void **v = imhe_arena_alloc(&r->arena, cap * sizeof *v);
+    if (!v)
+      return -1;
+    if (r->nowned)
+      memcpy(v, r->owned, r->nowned * sizeof *v);
+    r->owned = v;
+    r->capowned = cap;
+  }
+  r->owned[r->nowned++] = p;
+  return 0;
+}
 
 struct imhe_loader *imhe_loader_open(const char *path,
                                      const struct imhe_limits *lim, char *err,
@@ -186,7 +206,7 @@ static struct ynode *new_node(struct builder *b, int type,
   return n;
 }
 
-static void on_event(struct builder *b, const yaml_event_t *e) {
+static void on_event(struct builder *b, yaml_event_t *e) {
   if (b->failed)
     return;
   uint32_t line = (uint32_t)e->start_mark.line + 1,
@@ -210,8 +230,13 @@ static void on_event(struct builder *b, const yaml_event_t *e) {
     struct ynode *n = new_node(b, N_SCALAR, e);
     if (!n)
       return;
-    n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value,
-                              len);
+    /* Take libyaml's NUL-terminated buffer instead of copying it: the record
+     * frees it, on whichever thread finishes with the record. */
+    if (own(b->r, e->data.scalar.value) == 0) {
+      n->s = (const char *)e->data.scalar.value;
+      e->data.scalar.value = NULL;
+    } else
+      n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value, len);
     n->n = (uint32_t)len;
     n->plain = e->data.scalar.plain_implicit &&
                e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -297,6 +322,10 @@ static int get_text(struct imhe_record *r, const struct ynode *v,
   if (v->type != N_SCALAR) {
     imhe_record_error(r, v->line, v->col, "%s: expected text, got %s", path,
                       v->type == N_SEQ ? "a list" : "a mapping");
+    return -1;
+  }
+  if (memchr(v->s, 0, v->n)) {
+    imhe_record_error(r, v->line, v->col, "%s: text contains a NUL byte", path);
     return -1;
   }
   out->s = v->s;
@@ -652,6 +681,7 @@ static void load_sub(struct imhe_record *r, const struct ynode *v,
       static const char *const known[] = {"name", "email", "credentials"};
       if (key_is(k, "name")) {
         r->applicant_name.s = NULL;
+        r->name_given = !is_null(x);
         if (!is_null(x))
           get_text(r, x, path, &r->applicant_name);
       } else if (key_is(k, "email")) {
@@ -774,7 +804,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
   if (!r->association.s || r->association.n == 0)
     imhe_record_error(r, doc->line, doc->col,
                       "missing required field 'association'");
-  if (!r->applicant_name.s || r->applicant_name.n == 0)
+  if (!r->name_given && (!r->applicant_name.s || r->applicant_name.n == 0))
     imhe_record_error(r, doc->line, doc->col,
                       "missing required field 'applicant.name'");
   if (r->kind == 0 && !cat)

@@ -65,9 +65,12 @@ struct imhe_record {
   int exam_passed; /* -1 not taken, 0 failed, 1 passed */
   int32_t exam_date;
   int rsc_attested;
+  int name_given; /* applicant.name had a value, even a malformed one */
   struct imhe_list sec[SEC__COUNT];
   struct imhe_msgs errors, warnings;
   const void *tree; /* the parsed document until imhe_record_type types it */
+  void **owned;     /* malloc'd scalar buffers taken from libyaml, freed with the record */
+  uint32_t nowned, capowned;
 };
 
 void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
