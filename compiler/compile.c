@@ -35,6 +35,7 @@ struct compiler {
   uint32_t era, rule;
   int depth, max_depth;
   struct symtab let_busy;
+  int nest; /* recursion depth of the code generator */
   uint32_t cat_mask_cache;
   uint64_t hash;
 };
@@ -500,7 +501,18 @@ static int cmp_of(int tok) {
 }
 
 /* Emits filters for predicate `n` over a collection of `sec` on the stack. */
+static void gen_pred_inner(struct compiler *c, struct node *n, int sec);
 static void gen_pred(struct compiler *c, struct node *n, int sec) {
+  if (c->nest > 200) {
+    diag_error(c->d, n->loc, NULL, "filter nested too deeply");
+    return;
+  }
+  c->nest++;
+  gen_pred_inner(c, n, sec);
+  c->nest--;
+}
+
+static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
   if (n->kind == N_BIN && n->op == AND) {
     gen_pred(c, n->a, sec);
     gen_pred(c, n->b, sec);
@@ -821,7 +833,21 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
   return TERR;
 }
 
+static struct ty gen_value_inner(struct compiler *c, struct node *n);
+
+/* Every recursive descent passes here, so no policy can exhaust the stack. */
 static struct ty gen_value(struct compiler *c, struct node *n) {
+  if (c->nest > 200) {
+    diag_error(c->d, n->loc, "split it into named definitions with 'let'", "expression nested too deeply");
+    return TERR;
+  }
+  c->nest++;
+  struct ty t = gen_value_inner(c, n);
+  c->nest--;
+  return t;
+}
+
+static struct ty gen_value_inner(struct compiler *c, struct node *n) {
   switch (n->kind) {
   case N_NUM: {
     double scale;
@@ -927,9 +953,26 @@ static int units_compatible(int a, int b) {
   return an && bn;
 }
 
-static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
-                          int top) {
+static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label, int top);
+static struct ty gen_cond(struct compiler *c, struct node *n, const char *label, int top) {
+  if (c->nest > 200) {
+    diag_error(c->d, n->loc, "split it into named definitions with 'let'", "condition nested too deeply");
+    return TERR;
+  }
+  c->nest++;
+  struct ty t = gen_cond_inner(c, n, label, top);
+  c->nest--;
+  return t;
+}
+
+static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label,
+                                int top) {
   const struct ty tb = {T_BOOL, 0, 0, 0, 0};
+  if (n->kind == N_BIN && n->op == IN) {
+    diag_error(c->d, n->loc, "e.g. work where scope in (prevention, intervention)",
+               "'in' compares a field of entries: use it after 'where'");
+    return TERR;
+  }
   if (n->kind == N_BIN && (n->op == AND || n->op == OR)) {
     struct ty l = gen_cond(c, n->a, label, 0), r = gen_cond(c, n->b, label, 0);
     if (l.t == T_ERR || r.t == T_ERR)
@@ -1026,6 +1069,8 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era,
   ru->start = c->b.p.code_size;
   c->rule = idx;
   c->depth = 0;
+  c->max_depth = 0;
+  int errors_before = diags_errors(c->d);
   uint32_t jump = UINT32_MAX;
   if (r->d) {
     struct ty g = gen_value(c, r->d);
@@ -1044,6 +1089,9 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era,
     emit(c, r->loc, OP_SKIP, 0, 0, idx);
   }
   c->b.p.rules[idx].end = c->b.p.code_size;
+  if (c->max_depth > IMHE_MAX_STACK && !errors_before && !diags_errors(c->d))
+    diag_error(c->d, r->loc2, "split the condition into several rules or named definitions",
+               "rule '%s' needs %d stack slots; the limit is %d", r->s, c->max_depth, IMHE_MAX_STACK);
   return idx;
 }
 
@@ -1328,9 +1376,6 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     gen_settings(&c, &first, top, 0);
     merged_free(&first);
   }
-  if (c.max_depth > IMHE_MAX_STACK)
-    diag_error(d, top->name_loc, NULL, "a condition nests too deeply (stack %d > %d)",
-               c.max_depth, IMHE_MAX_STACK);
   p->source_hash = c.hash;
   snprintf(p->compiler_version, sizeof p->compiler_version, "%s", IMHE_VERSION);
   if (!diags_errors(d)) {

@@ -171,15 +171,27 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
       le++;
     if (le > ls && s->text[le - 1] == '\r')
       le--;
-    fprintf(f, "%5u | ", line);
-    for (uint32_t i = ls; i < le; i++) {
+    /* A long line is shown as a window of at most 120 bytes around the column. */
+    uint32_t at = e->loc.start > le ? le : e->loc.start < ls ? ls : e->loc.start;
+    uint32_t from = ls, to = le;
+    if (le - ls > 120) {
+      from = at > ls + 40 ? at - 40 : ls;
+      to = from + 120 < le ? from + 120 : le;
+    }
+    fprintf(f, "%5u | %s", line, from > ls ? "..." : "");
+    for (uint32_t i = from; i < to; i++) {
       unsigned char c = (unsigned char)s->text[i];
       fputc(c == '\t' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : (char)c, f);
     }
-    fputs("\n      | ", f);
-    for (uint32_t i = 1; i < col; i++)
+    fprintf(f, "%s\n      | %s", to < le ? "..." : "", from > ls ? "   " : "");
+    uint32_t lead = 0;
+    for (uint32_t i = from; i < at; i++)
+      lead += ((unsigned char)s->text[i] & 0xC0) != 0x80;
+    for (uint32_t i = 0; i < lead; i++)
       fputc(' ', f);
     uint32_t width = (eline == line && ecol > col) ? ecol - col : 1;
+    if (to >= at && width > to - at + 1)
+      width = to - at > 0 ? to - at : 1;
     fputs(grn, f);
     for (uint32_t i = 0; i < width; i++)
       fputc('^', f);
