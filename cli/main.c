@@ -375,6 +375,7 @@ struct reader {
   int nfiles;
   int32_t as_of, today;
   struct imhe_queue q;
+  struct imhe_queue spare; /* judged jobs handed back, so their arenas are reused */
   struct symtab ids; /* id -> "file:line" of its first record (judging thread only) */
   struct imhe_arena id_keys;
   int open_failed;
@@ -393,11 +394,12 @@ static void *reader_main(void *arg) {
       continue;
     }
     for (;;) {
-      struct job *jb = malloc(sizeof *jb);
-      if (!jb)
+      struct job *jb = imhe_queue_try_pop(&rd->spare);
+      int reuse = jb != NULL;
+      if (!jb && !(jb = malloc(sizeof *jb)))
         abort();
-      if (imhe_loader_read(l, &jb->r) != 1) {
-        free(jb);
+      if (imhe_loader_read_into(l, &jb->r, reuse) != 1) {
+        free(jb); /* its record was freed by the loader */
         break;
       }
       imhe_queue_push(&rd->q, jb);
@@ -511,6 +513,7 @@ static int cmd_check(int argc, char **argv) {
    * bounded queue while this thread evaluates and reports them in order. */
   struct reader rd = {.files = files, .nfiles = nfiles, .as_of = as_of, .today = imhe_today()};
   imhe_queue_init(&rd.q);
+  imhe_queue_init(&rd.spare);
   symtab_init(&rd.ids);
   imhe_arena_init(&rd.id_keys, 0);
   pthread_t th;
@@ -550,13 +553,20 @@ static int cmd_check(int argc, char **argv) {
       imhe_report_json(f, rp, &res);
     else
       imhe_report_text(f, rp, &res, &ro);
-    imhe_record_free(rp);
-    free(jb);
+    if (!imhe_queue_try_push(&rd.spare, jb)) {
+      imhe_record_free(rp);
+      free(jb);
+    }
   }
   if (threaded)
     pthread_join(th, NULL);
   usage_err |= rd.open_failed;
+  for (struct job *jb; (jb = imhe_queue_try_pop(&rd.spare));) {
+    imhe_record_free(&jb->r);
+    free(jb);
+  }
   imhe_queue_destroy(&rd.q);
+  imhe_queue_destroy(&rd.spare);
   symtab_free(&rd.ids);
   imhe_arena_free(&rd.id_keys);
   if (progress && count >= 1000)

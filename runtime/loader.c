@@ -72,27 +72,7 @@ void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
   add_msg(r, &r->warnings, line, col, fmt, ap);
   va_end(ap);
 }
-void imhe_record_free(struct imhe_record *r) {
-  for (uint32_t i = 0; i < r->nowned; i++)
-    free(r->owned[i]);
-  imhe_arena_free(&r->arena);
-}
-
-/* Records that the record now owns malloc'd `p`; -1 when the list cannot grow. */
-static int own(struct imhe_record *r, void *p) {
-  if (r->nowned == r->capowned) {
-    uint32_t cap = r->capowned ? r->capowned * 2 : 256;
-    void **v = imhe_arena_alloc(&r->arena, cap * sizeof *v);
-    if (!v)
-      return -1;
-    if (r->nowned)
-      memcpy(v, r->owned, r->nowned * sizeof *v);
-    r->owned = v;
-    r->capowned = cap;
-  }
-  r->owned[r->nowned++] = p;
-  return 0;
-}
+void imhe_record_free(struct imhe_record *r) { imhe_arena_free(&r->arena); }
 
 struct imhe_loader *imhe_loader_open(const char *path,
                                      const struct imhe_limits *lim, char *err,
@@ -206,7 +186,7 @@ static struct ynode *new_node(struct builder *b, int type,
   return n;
 }
 
-static void on_event(struct builder *b, yaml_event_t *e) {
+static void on_event(struct builder *b, const yaml_event_t *e) {
   if (b->failed)
     return;
   uint32_t line = (uint32_t)e->start_mark.line + 1,
@@ -230,13 +210,7 @@ static void on_event(struct builder *b, yaml_event_t *e) {
     struct ynode *n = new_node(b, N_SCALAR, e);
     if (!n)
       return;
-    /* Take libyaml's NUL-terminated buffer instead of copying it: the record
-     * frees it, on whichever thread finishes with the record. */
-    if (own(b->r, e->data.scalar.value) == 0) {
-      n->s = (const char *)e->data.scalar.value;
-      e->data.scalar.value = NULL;
-    } else
-      n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value, len);
+    n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value, len);
     n->n = (uint32_t)len;
     n->plain = e->data.scalar.plain_implicit &&
                e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -817,9 +791,14 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
                       "is judged at its deadline)");
 }
 
-static void record_init(struct imhe_loader *l, struct imhe_record *r) {
+static void record_init(struct imhe_loader *l, struct imhe_record *r, int reuse) {
+  struct imhe_arena keep = r->arena;
   memset(r, 0, sizeof *r);
-  imhe_arena_init(&r->arena, l->lim.max_document * 8 + (1u << 20));
+  if (reuse) { /* keep the arena's first chunk: no allocation per record */
+    r->arena = keep;
+    imhe_arena_reset(&r->arena);
+  } else
+    imhe_arena_init(&r->arena, l->lim.max_document * 8 + (1u << 20));
   r->file = imhe_arena_strndup(&r->arena, l->path, strlen(l->path));
   r->category = -1;
   r->submitted = r->agreement_signed = r->ethics_signed = INT32_MIN;
@@ -849,9 +828,10 @@ static void yaml_fault(struct imhe_loader *l, struct imhe_record *r) {
   }
 }
 
-int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {
+int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reuse) {
   while (!l->done) {
-    record_init(l, r);
+    record_init(l, r, reuse);
+    reuse = 1;
     struct builder b = {.r = r, .lim = &l->lim};
     size_t doc_start = 0;
     int in_doc = 0;
@@ -909,7 +889,13 @@ int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {
     r->tree = b.root;
     return 1;
   }
+  if (reuse) /* a record handed in for reuse is not returned: free it */
+    imhe_arena_free(&r->arena);
   return 0;
+}
+
+int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {
+  return imhe_loader_read_into(l, r, 0);
 }
 
 void imhe_record_type(struct imhe_record *r) {

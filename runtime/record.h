@@ -69,8 +69,6 @@ struct imhe_record {
   struct imhe_list sec[SEC__COUNT];
   struct imhe_msgs errors, warnings;
   const void *tree; /* the parsed document until imhe_record_type types it */
-  void **owned;     /* malloc'd scalar buffers taken from libyaml, freed with the record */
-  uint32_t nowned, capowned;
 };
 
 void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
@@ -102,6 +100,9 @@ void imhe_loader_close(struct imhe_loader *l);
 /* The two halves of imhe_loader_next, so parsing and typing can run on two
  * threads: read parses one document, type fills the record's fields. */
 int imhe_loader_read(struct imhe_loader *l, struct imhe_record *out);
+/* As imhe_loader_read; with reuse, `out` is a record read before whose arena
+ * is reused instead of allocated anew (on 0 the record is already freed). */
+int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *out, int reuse);
 void imhe_record_type(struct imhe_record *r);
 
 #endif

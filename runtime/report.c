@@ -9,62 +9,117 @@
 static const char *const verdicts[] = {"eligible", "eligible_pending_exam", "not_eligible", "invalid"};
 const char *imhe_verdict_name(int v) { return verdicts[v]; }
 
-static const char *num2(struct imhe_arena *a, double v) {
-  return imhe_arena_printf(a, "%.10g", round(v * 100) / 100);
-}
-
 static const char *degree_name(double v) {
   int d = (int)v;
   return d <= 0 ? "no degree" : d == 1 ? "associate" : d == 2 ? "bachelors" : "masters or higher";
 }
 
-static const char *quantity(struct imhe_arena *a, double v, int unit, int disp) {
-  if (disp == DISP_DEGREE)
-    return degree_name(v);
+/* Two decimals always, as "%.2f" prints report-sized values. */
+static void sb_fixed2(struct sbuf *b, double v) {
+  long long c = llround(v * 100);
+  if (c < 0) {
+    sb_putc(b, '-');
+    c = -c;
+  }
+  sb_uint(b, (unsigned long long)(c / 100));
+  sb_putc(b, '.');
+  sb_putc(b, (char)('0' + c % 100 / 10));
+  sb_putc(b, (char)('0' + c % 10));
+}
+
+static void quantity(struct sbuf *b, double v, int unit, int disp) {
+  if (disp == DISP_DEGREE) {
+    sb_puts(b, degree_name(v));
+    return;
+  }
   switch (unit) {
-  case UNIT_HOURS: return imhe_arena_printf(a, "%s h", num2(a, v));
+  case UNIT_HOURS:
+    sb_num2(b, v);
+    sb_puts(b, " h");
+    return;
   case UNIT_DAYS:
-    if (disp == DISP_YEARS)
-      return imhe_arena_printf(a, "%.2f years (%.0f days)", v / 365.0, v);
-    return imhe_arena_printf(a, "%.0f days", v);
-  case UNIT_MONTHS: return imhe_arena_printf(a, "%s months", num2(a, v));
-  case UNIT_MONEY: return imhe_arena_printf(a, "$%s", num2(a, v));
-  case UNIT_FAMILIES: return imhe_arena_printf(a, "%s families", num2(a, v));
-  default: return num2(a, v);
+    if (disp == DISP_YEARS) {
+      sb_fixed2(b, v / 365.0);
+      sb_puts(b, " years (");
+      sb_num2(b, round(v));
+      sb_puts(b, " days)");
+    } else {
+      sb_num2(b, round(v));
+      sb_puts(b, " days");
+    }
+    return;
+  case UNIT_MONTHS:
+    sb_num2(b, v);
+    sb_puts(b, " months");
+    return;
+  case UNIT_MONEY:
+    sb_putc(b, '$');
+    sb_num2(b, v);
+    return;
+  case UNIT_FAMILIES:
+    sb_num2(b, v);
+    sb_puts(b, " families");
+    return;
+  default:
+    sb_num2(b, v);
   }
 }
 
-static const char *required_text(struct imhe_arena *a, const struct imhe_cond_result *c) {
-  if (c->display == DISP_DEGREE)
-    return c->required >= 3 ? "masters or higher"
-           : c->required >= 2 ? "bachelors or higher"
-                              : "an academic degree (associate or higher)";
-  const char *cmp = c->cmp == CMP_GE ? "" : c->cmp == CMP_EQ ? "exactly " : c->cmp == CMP_LE ? "at most " : "";
-  if (c->cmp == CMP_GT)
-    cmp = "more than ";
-  if (c->cmp == CMP_LT)
-    cmp = "less than ";
+static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
+  if (c->display == DISP_DEGREE) {
+    sb_puts(b, c->required >= 3   ? "masters or higher"
+               : c->required >= 2 ? "bachelors or higher"
+                                  : "an academic degree (associate or higher)");
+    return;
+  }
+  static const char *const words[CMP__COUNT] = {"", "more than ", "at most ", "less than ", "exactly ",
+                                                "other than "};
+  sb_puts(b, words[c->cmp]);
+  int shortfall = c->status != ST_PASS && (c->cmp == CMP_GE || c->cmp == CMP_GT);
   if (c->unit == UNIT_DAYS && c->display == DISP_YEARS) {
     double y = c->required / 365.0;
-    if (c->status == ST_PASS)
-      return imhe_arena_printf(a, "%s%g year%s (%.0f days)", cmp, y, y == 1 ? "" : "s", c->required);
-    return imhe_arena_printf(a, "%s%g year%s (%.0f days, short %.0f days)", cmp, y, y == 1 ? "" : "s", c->required, c->shortfall);
+    sb_num2(b, y);
+    sb_puts(b, y == 1 ? " year (" : " years (");
+    sb_num2(b, round(c->required));
+    sb_puts(b, " days");
+    if (shortfall) {
+      sb_puts(b, ", short ");
+      sb_num2(b, round(c->shortfall));
+      sb_puts(b, " days");
+    }
+    sb_putc(b, ')');
+    return;
   }
-  const char *q = quantity(a, c->required, c->unit, c->display);
-  if (c->status == ST_PASS || c->cmp == CMP_EQ || c->cmp == CMP_LE || c->cmp == CMP_LT)
-    return imhe_arena_printf(a, "%s%s", cmp, q);
-  return imhe_arena_printf(a, "%s%s (short %s)", cmp, q, quantity(a, c->shortfall, c->unit, c->display));
+  quantity(b, c->required, c->unit, c->display);
+  if (shortfall) {
+    sb_puts(b, " (short ");
+    quantity(b, c->shortfall, c->unit, c->display);
+    sb_putc(b, ')');
+  }
+}
+
+/* "sentence: observed; required X (short Y) (what the measure found)" */
+static void explain_into(struct sbuf *b, const struct imhe_cond_result *c) {
+  sb_puts(b, c->desc);
+  sb_puts(b, ": ");
+  if (c->kind == 'N') {
+    quantity(b, c->observed, c->unit, c->display);
+    sb_puts(b, "; required ");
+    required_text(b, c);
+    if (c->note) {
+      sb_puts(b, " (");
+      sb_puts(b, c->note);
+      sb_putc(b, ')');
+    }
+  } else
+    sb_puts(b, c->note ? c->note : (c->status == ST_PASS ? "yes" : "no"));
 }
 
 const char *imhe_explain(struct imhe_arena *a, const struct imhe_cond_result *c) {
-  const char *s;
-  if (c->kind == 'N')
-    s = imhe_arena_printf(a, "%s: %s; required %s", c->desc,
-                          quantity(a, c->observed, c->unit, c->display), required_text(a, c));
-  else
-    s = imhe_arena_printf(a, "%s: %s", c->desc, c->note ? c->note : (c->status == ST_PASS ? "yes" : "no"));
-  if (c->kind == 'N' && c->note)
-    s = imhe_arena_printf(a, "%s (%s)", s, c->note);
+  struct sbuf b = {0};
+  explain_into(&b, c);
+  const char *s = imhe_arena_strndup(a, b.v, b.n);
+  free(b.v);
   return s;
 }
 
@@ -143,11 +198,14 @@ static uint32_t main_cond(const struct imhe_rule_result *rr) {
   return 0;
 }
 
-static void json_rule(struct sbuf *b, struct imhe_arena *a, const struct imhe_rule_result *rr) {
-  const char *msgs[64];
-  uint32_t nc = rr->nconds < 64 ? rr->nconds : 64;
-  for (uint32_t k = 0; k < nc; k++)
-    msgs[k] = imhe_explain(a, &rr->conds[k]);
+static void json_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
+  scratch->n = 0;
+  explain_into(scratch, c);
+  sb_json(b, scratch->v, scratch->n);
+}
+
+static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_rule_result *rr) {
+  uint32_t nc = rr->nconds;
   uint32_t mi = main_cond(rr);
   const struct imhe_cond_result *mc = nc ? &rr->conds[mi] : NULL;
   sb_puts(b, "{\"id\":");
@@ -159,7 +217,10 @@ static void json_rule(struct sbuf *b, struct imhe_arena *a, const struct imhe_ru
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
   sb_puts(b, ",\"message\":");
-  sb_jstr(b, rr->message ? rr->message : mc ? msgs[mi] : rr->desc);
+  if (rr->message || !mc)
+    sb_jstr(b, rr->message ? rr->message : rr->desc);
+  else
+    json_explain(b, scratch, mc);
   if (mc && mc->kind == 'N') {
     sb_puts(b, ",\"observed\":");
     sb_num2(b, mc->observed);
@@ -187,7 +248,7 @@ static void json_rule(struct sbuf *b, struct imhe_arena *a, const struct imhe_ru
     sb_puts(b, "\",\"line\":");
     sb_uint(b, c->line);
     sb_puts(b, ",\"message\":");
-    sb_jstr(b, msgs[k]);
+    json_explain(b, scratch, c);
     if (c->kind == 'N') {
       sb_puts(b, ",\"observed\":");
       sb_num2(b, c->observed);
@@ -213,8 +274,7 @@ static void json_rule(struct sbuf *b, struct imhe_arena *a, const struct imhe_ru
 }
 
 void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_result *res) {
-  struct imhe_arena *a = (struct imhe_arena *)&r->arena;
-  struct sbuf sb = {0}, *b = &sb;
+  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
   sb_puts(b, "{\"id\":");
   json_text(b, &r->id);
   sb_puts(b, ",\"kind\":\"");
@@ -258,7 +318,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   for (uint32_t i = 0; i < res->nrules; i++) {
     if (i)
       sb_putc(b, ',');
-    json_rule(b, a, &res->rules[i]);
+    json_rule(b, &scratch, &res->rules[i]);
   }
   sb_puts(b, "],\"fees\":");
   if (!res->fees.present)
@@ -295,6 +355,17 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, "}\n");
   fwrite(b->v, 1, b->n, f);
   free(b->v);
+  free(scratch.v);
+}
+
+static const char *money(struct imhe_arena *a, double v) {
+  if (v < 0)
+    return "not published";
+  struct sbuf b = {0};
+  quantity(&b, v, UNIT_MONEY, DISP_PLAIN);
+  const char *s = imhe_arena_strndup(a, b.v, b.n);
+  free(b.v);
+  return s;
 }
 
 void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
@@ -354,9 +425,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   if (res->fees.present) {
     const struct imhe_fees *fe = &res->fees;
     fprintf(f, "  %sfees%s\n", B, Z);
-    const char *reg = fe->registration < 0 ? "not published" : imhe_arena_printf(a, "$%s", num2(a, fe->registration));
-    const char *proc = fe->processing < 0 ? "not published" : imhe_arena_printf(a, "$%s", num2(a, fe->processing));
-    const char *tot = fe->total < 0 ? "not published" : imhe_arena_printf(a, "$%s", num2(a, fe->total));
+    const char *reg = money(a, fe->registration), *proc = money(a, fe->processing), *tot = money(a, fe->total);
     fprintf(f, "    registration %s, processing %s, total %s\n", reg, proc, tot);
     for (int i = 0; i < fe->nnotes; i++)
       fprintf(f, "    - %s\n", fe->notes[i]);
