@@ -363,11 +363,58 @@ static void default_dirs(struct checker *c, char *bin, char *src, size_t cap) {
   c->src_dir = src;
 }
 
+/* Ids seen in a batch, 16 bytes each: a 64-bit hash of the id and where it
+ * was first seen, so memory grows as little as possible with the batch. */
+struct idslot {
+  uint64_t hash; /* 0 = empty */
+  uint32_t file, line;
+};
+struct idtab {
+  struct idslot *v;
+  size_t cap, n;
+};
+
+static uint64_t id_hash(const char *s, size_t n) {
+  uint64_t h = imhe_fnv1a(s, n, 1469598103934665603ull);
+  return h ? h : 1;
+}
+
+/* Returns the slot of an earlier record with the same id, or NULL after adding it. */
+static const struct idslot *id_seen(struct idtab *t, const char *s, size_t n, uint32_t file, uint32_t line) {
+  if ((t->n + 1) * 2 > t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    struct idslot *v = calloc(cap, sizeof *v);
+    if (!v)
+      abort();
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->v[i].hash) {
+        size_t j = t->v[i].hash & (cap - 1);
+        while (v[j].hash)
+          j = (j + 1) & (cap - 1);
+        v[j] = t->v[i];
+      }
+    free(t->v);
+    t->v = v;
+    t->cap = cap;
+  }
+  uint64_t h = id_hash(s, n);
+  size_t j = h & (t->cap - 1);
+  for (; t->v[j].hash; j = (j + 1) & (t->cap - 1))
+    if (t->v[j].hash == h)
+      return &t->v[j];
+  t->v[j].hash = h;
+  t->v[j].file = file;
+  t->v[j].line = line;
+  t->n++;
+  return NULL;
+}
+
 /* One record on its way from the reader thread to the judging thread. */
 struct job {
   struct imhe_record r;
   int32_t as_of;
   int src;
+  uint32_t file; /* index into the command line's files */
 };
 
 struct reader {
@@ -376,8 +423,7 @@ struct reader {
   int32_t as_of, today;
   struct imhe_queue q;
   struct imhe_queue spare; /* judged jobs handed back, so their arenas are reused */
-  struct symtab ids; /* id -> "file:line" of its first record (judging thread only) */
-  struct imhe_arena id_keys;
+  struct idtab ids; /* ids seen so far (judging thread only) */
   int open_failed;
 };
 
@@ -402,6 +448,7 @@ static void *reader_main(void *arg) {
         free(jb); /* its record was freed by the loader */
         break;
       }
+      jb->file = (uint32_t)fi;
       imhe_queue_push(&rd->q, jb);
     }
     imhe_loader_close(l);
@@ -415,12 +462,10 @@ static void prepare(struct reader *rd, struct job *jb) {
   struct imhe_record *r = &jb->r;
   imhe_record_type(r);
   if (r->id.s && !r->errors.n) {
-    const char *prev = symtab_get(&rd->ids, r->id.s);
+    const struct idslot *prev = id_seen(&rd->ids, r->id.s, r->id.n, jb->file, r->line);
     if (prev)
-      imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s", r->id.s, prev);
-    else
-      symtab_put(&rd->ids, imhe_arena_strndup(&rd->id_keys, r->id.s, r->id.n),
-                 imhe_arena_printf(&rd->id_keys, "%s:%u", r->file, r->line));
+      imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
+                        rd->files[prev->file], prev->line);
   }
   jb->src = ASOF_OPTION;
   jb->as_of = rd->as_of;
@@ -514,8 +559,7 @@ static int cmd_check(int argc, char **argv) {
   struct reader rd = {.files = files, .nfiles = nfiles, .as_of = as_of, .today = imhe_today()};
   imhe_queue_init(&rd.q);
   imhe_queue_init(&rd.spare);
-  symtab_init(&rd.ids);
-  imhe_arena_init(&rd.id_keys, 0);
+
   pthread_t th;
   int threaded = pthread_create(&th, NULL, reader_main, &rd) == 0;
   if (!threaded)
@@ -567,8 +611,7 @@ static int cmd_check(int argc, char **argv) {
   }
   imhe_queue_destroy(&rd.q);
   imhe_queue_destroy(&rd.spare);
-  symtab_free(&rd.ids);
-  imhe_arena_free(&rd.id_keys);
+  free(rd.ids.v);
   if (progress && count >= 1000)
     fprintf(stderr, "\r  %lu records\n", count);
   if (out && imhe_atomic_commit(&ao, err, sizeof err) != 0) {

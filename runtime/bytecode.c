@@ -95,21 +95,15 @@ uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h) {
   return h;
 }
 
+/* CRC-32 (IEEE), bit by bit: policies are small and this keeps the runtime free of
+ * any shared table, so loading is reentrant. */
 uint32_t imhe_crc32(const uint8_t *data, size_t n) {
-  static uint32_t table[256];
-  static int ready;
-  if (!ready) { /* benign race: every thread computes the same table */
-    for (uint32_t i = 0; i < 256; i++) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; k++)
-        c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-    ready = 1;
-  }
   uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++)
-    c = table[(c ^ data[i]) & 0xff] ^ (c >> 8);
+  for (size_t i = 0; i < n; i++) {
+    c ^= data[i];
+    for (int k = 0; k < 8; k++)
+      c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
   return c ^ 0xFFFFFFFFu;
 }
 

@@ -3,6 +3,7 @@
 #include "report.h"
 #include "dates.h"
 #include "sbuf.h"
+#include "schema.h"
 #include <math.h>
 #include <string.h>
 
@@ -204,7 +205,24 @@ static void json_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe
   sb_json(b, scratch->v, scratch->n);
 }
 
-static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_rule_result *rr) {
+/* "work[2] (Home Visitor)": an entry as a reviewer finds it in the record. */
+static void entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  sb_puts(b, imhe_sections[sec].name);
+  sb_putc(b, '[');
+  sb_uint(b, i);
+  sb_putc(b, ']');
+  int f = sec == SEC_WORK ? WORK_TITLE : sec == SEC_TRAINING ? TRAIN_TITLE : sec == SEC_RSC ? RSC_PROVIDER
+          : sec == SEC_REFERENCES ? REF_NAME : sec == SEC_LEADERSHIP ? LEAD_ROLE : -1;
+  if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
+    const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
+    sb_puts(b, " (");
+    sb_put(b, t->s, t->n > 60 ? 60 : t->n);
+    sb_putc(b, ')');
+  }
+}
+
+static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                      const struct imhe_rule_result *rr) {
   uint32_t nc = rr->nconds;
   uint32_t mi = main_cond(rr);
   const struct imhe_cond_result *mc = nc ? &rr->conds[mi] : NULL;
@@ -258,6 +276,17 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_ru
       sb_num2(b, c->shortfall);
       sb_puts(b, ",\"unit\":");
       sb_jstr(b, unit_word(c));
+    }
+    if (c->counted_sec >= 0) {
+      sb_puts(b, ",\"counted\":[");
+      for (uint32_t j = 0; j < c->ncounted; j++) {
+        if (j)
+          sb_putc(b, ',');
+        scratch->n = 0;
+        entry_label(scratch, r, c->counted_sec, c->counted[j]);
+        sb_json(b, scratch->v, scratch->n);
+      }
+      sb_putc(b, ']');
     }
     if (c->nleft) {
       sb_puts(b, ",\"left_out\":[");
@@ -318,7 +347,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   for (uint32_t i = 0; i < res->nrules; i++) {
     if (i)
       sb_putc(b, ',');
-    json_rule(b, &scratch, &res->rules[i]);
+    json_rule(b, &scratch, r, &res->rules[i]);
   }
   sb_puts(b, "],\"fees\":");
   if (!res->fees.present)
@@ -405,6 +434,19 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
         const struct imhe_cond_result *c = &rr->conds[k];
         const char *cm = c->status == ST_PASS ? "✓" : c->status == ST_PENDING ? "…" : "✗";
         fprintf(f, "        %s %s\n", cm, imhe_explain(a, c));
+        if (c->status != ST_PASS && c->counted_sec >= 0) {
+          struct sbuf lb = {0};
+          sb_puts(&lb, c->ncounted ? "counted: " : "counted: no entry");
+          for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
+            if (j)
+              sb_puts(&lb, ", ");
+            entry_label(&lb, r, c->counted_sec, c->counted[j]);
+          }
+          if (c->ncounted > 12)
+            sb_puts(&lb, ", ...");
+          fprintf(f, "            %.*s\n", (int)lb.n, lb.v);
+          free(lb.v);
+        }
         if (c->status != ST_PASS)
           for (uint32_t j = 0; j < c->nleft && j < 12; j++)
             fprintf(f, "            %s\n", c->left_out[j]);

@@ -93,6 +93,17 @@ static const char *mask_text(struct vm *vm, int e, uint32_t mask) {
   return imhe_arena_strndup(vm->a, buf, k);
 }
 
+/* The value an absent enumerated field takes (requirements.md reading 12), or -1. */
+static int enum_default(int sec, int f) {
+  if (sec == SEC_WORK && f == WORK_KIND)
+    return 0; /* paid */
+  if (sec == SEC_TRAINING && (f == TRAIN_TYPE || f == TRAIN_FORMAT))
+    return 0; /* general, formal */
+  if (sec == SEC_REFERENCES && f == REF_STATUS)
+    return 1; /* not completed: counted as requested */
+  return -1;
+}
+
 /* Why entry `i` fails a filter on field f (for the left-out list). */
 static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c) {
   const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
@@ -100,6 +111,9 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
   char d[11];
   switch (op) {
   case OP_F_ENUM:
+    if (!s->present && enum_default(sec, f) >= 0)
+      return imhe_arena_printf(vm->a, "%s not given (%s by default), not %s", fd->name,
+                               enum_value_name(fd->arg, enum_default(sec, f)), mask_text(vm, fd->arg, c));
     if (!s->present)
       return imhe_arena_printf(vm->a, "no %s, not %s", fd->name, mask_text(vm, fd->arg, c));
     return imhe_arena_printf(vm->a, "%s %s, not %s", fd->name, enum_value_name(fd->arg, s->v.ival),
@@ -159,15 +173,7 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   switch (op) {
   case OP_F_ENUM: {
-    int v = s->present ? s->v.ival : -1;
-    if (!s->present) { /* records.md defaults (reading 12) */
-      if (sec == SEC_WORK && f == WORK_KIND)
-        v = 0; /* paid */
-      else if (sec == SEC_TRAINING && (f == TRAIN_TYPE || f == TRAIN_FORMAT))
-        v = 0; /* general, formal */
-      else if (sec == SEC_REFERENCES && f == REF_STATUS)
-        v = 1; /* not completed */
-    }
+    int v = s->present ? s->v.ival : enum_default(sec, f);
     return v >= 0 && (c >> v & 1u);
   }
   case OP_F_SET: return s->present && (s->v.mask & c) != 0;
@@ -546,6 +552,12 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
     c->observed = obs->num;
     c->required = req->num;
     c->shortfall = status == ST_PASS ? 0 : fabs(req->num - obs->num);
+  }
+  c->counted_sec = -1;
+  if (obs->src) {
+    c->counted_sec = obs->src->sec;
+    c->counted = obs->src->idx;
+    c->ncounted = obs->src->n;
   }
   if (obs->src && obs->src->nex) {
     c->left_out = imhe_arena_alloc(vm->a, obs->src->nex * sizeof *c->left_out);

@@ -73,6 +73,8 @@ Test(check, left_out_entries_are_explained) {
   char *out = check("--format json examples/wi-ifs-short-rsc.yaml", NULL);
   /* the volunteer promotion job does not count toward Family Specialist work */
   cr_expect(strstr(out, "work[1] (Parent Educator) left out: kind volunteer, not paid"), "%s", out);
+  /* and every measured condition lists the entries it counted */
+  cr_expect(strstr(out, "\"counted\":[\"work[0] (Family Advocate)\"]"), "%s", out);
   free(out);
 }
 
