@@ -7,7 +7,7 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev pkg-config
+PKGS    := flex bison libyaml-dev libcriterion-dev
 
 B       := build
 GEN     := $(B)/gen
