@@ -1,0 +1,194 @@
+/* test_vm.c — each measure instruction as the VM runs it, on hand-worked records: post-masters
+ * clipping, distinct competencies per domain, capped sums, the as-of clipping, effective-dated eras. */
+#include "../runtime/dates.h"
+#include "../runtime/record.h"
+#include "../runtime/result.h"
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run {
+  struct imhe_program p;
+  struct imhe_record r;
+  struct imhe_result res;
+};
+
+/* Compiles `policy` (bases from rules/ are reachable), loads `record`, evaluates it. */
+static void run(struct run *x, const char *policy, const char *record, const char *as_of) {
+  char *dir = temp_dir();
+  char path[300], cmd[600];
+  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/", dir);
+  run_cmd(cmd, NULL);
+  snprintf(path, sizeof path, "%s/t.imhe", dir);
+  write_all(path, policy, strlen(policy));
+  char *diags;
+  cr_assert_eq(compile_to(path, &x->p, &diags), 0, "%s", diags);
+  free(diags);
+  snprintf(path, sizeof path, "%s/r.yaml", dir);
+  write_all(path, record, strlen(record));
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert_eq(imhe_loader_next(l, &x->r), 1);
+  imhe_loader_close(l);
+  cr_assert_eq(x->r.errors.n, 0, "%s", x->r.errors.n ? x->r.errors.v[0].text : "");
+  int32_t d;
+  imhe_parse_date(as_of, strlen(as_of), &d);
+  imhe_evaluate(&x->p, &x->r, d, 0, &x->res);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+static const struct imhe_cond_result *cond(struct run *x, const char *rule, unsigned k) {
+  for (uint32_t i = 0; i < x->res.nrules; i++)
+    if (!strcmp(x->res.rules[i].id, rule)) {
+      cr_assert_lt(k, x->res.rules[i].nconds);
+      return &x->res.rules[i].conds[k];
+    }
+  cr_assert_fail("no result for rule %s", rule);
+  return NULL;
+}
+
+static void done(struct run *x) {
+  imhe_record_free(&x->r);
+  imhe_program_free(&x->p);
+}
+
+static const char *const HEAD = "id: T\nassociation: WI\ncategory: IMHS\napplicant: {name: T}\n";
+
+Test(vm, post_masters_clipping_starts_work_at_the_masters_date) {
+  struct run x;
+  char rec[1000];
+  snprintf(rec, sizeof rec,
+           "%seducation:\n  - {degree: bachelors, completed: 2010-05-01}\n"
+           "  - {degree: masters, completed: 2021-06-01}\n  - {degree: doctorate, completed: 2024-06-01}\n"
+           "work:\n  - {start: 2020-01-01, end: 2022-05-31, psychotherapy: true, ages: [infant]}\n"
+           "  - {start: 2022-03-01, psychotherapy: true, ages: [infant]}\n",
+           HEAD);
+  run(&x, "policy t\nrule w for all require work \"w\": years_post_masters(work where psychotherapy) >= 2 years\n",
+      rec, "2023-06-01");
+  /* the earliest masters-level degree (2021-06-01) clips the first job; the union runs to the as-of date */
+  cr_expect_float_eq(cond(&x, "w", 0)->observed,
+                     imhe_days_from_civil(2023, 6, 1) - imhe_days_from_civil(2021, 6, 1) + 1, 1e-9);
+  cr_expect_eq(x.res.verdict, V_ELIGIBLE);
+  done(&x);
+  /* without a masters-level degree, post-masters work is 0 days (reading 6) */
+  snprintf(rec, sizeof rec, "%seducation:\n  - {degree: bachelors, completed: 2010-05-01}\n"
+                            "work:\n  - {start: 2015-01-01, psychotherapy: true}\n", HEAD);
+  run(&x, "policy t\nrule w for all require work \"w\": years_post_masters(work) >= 2 years\n", rec, "2023-06-01");
+  cr_expect_float_eq(cond(&x, "w", 0)->observed, 0, 1e-9);
+  cr_expect(strstr(cond(&x, "w", 0)->note, "no masters-level degree"));
+  done(&x);
+}
+
+Test(vm, distinct_competencies_per_domain_use_the_categorys_list) {
+  struct run x;
+  char rec[1200];
+  /* disorders_of_infancy is in the Family Specialist list, not the Associate list */
+  snprintf(rec, sizeof rec,
+           "id: T\nassociation: MI\ncategory: IFA\napplicant: {name: T}\n"
+           "training:\n  - {title: A, date: 2024-01-01, hours: 5, competencies: [TF.infant_development, "
+           "TF.infant_development, TF.disorders_of_infancy, TF.cultural_humility]}\n"
+           "  - {title: B, date: 2030-01-01, hours: 5, competencies: [TF.family_relationships]}\n"
+           "education:\n  - {degree: bachelors, completed: 2020-01-01, transcript: official, competencies: "
+           "[TF.attachment_separation_loss, DS.safety]}\n");
+  run(&x, "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= half(TF)\n", rec,
+      "2025-01-01");
+  const struct imhe_cond_result *c = cond(&x, "c", 0);
+  cr_expect_float_eq(c->observed, 3, 1e-9); /* infant_development once, cultural_humility, attachment */
+  cr_expect_float_eq(c->required, 4, 1e-9); /* 7 for Associates, half rounded up */
+  done(&x);
+  snprintf(rec, sizeof rec,
+           "id: T\nassociation: MI\ncategory: IFS\napplicant: {name: T}\n"
+           "training:\n  - {title: A, date: 2024-01-01, hours: 5, competencies: [TF.infant_development, "
+           "TF.disorders_of_infancy, TF.cultural_humility]}\n");
+  run(&x, "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= half(TF)\n", rec,
+      "2025-01-01");
+  cr_expect_float_eq(cond(&x, "c", 0)->observed, 3, 1e-9);
+  cr_expect_float_eq(cond(&x, "c", 0)->required, 4, 1e-9); /* 8 for Family Specialists */
+  done(&x);
+}
+
+Test(vm, capped_sum_counts_informal_hours_up_to_the_cap) {
+  struct run x;
+  char rec[800];
+  snprintf(rec, sizeof rec,
+           "%straining:\n  - {title: A, date: 2024-01-01, hours: 10, type: rsc_provision}\n"
+           "  - {title: B, date: 2024-02-01, hours: 4, type: rsc_provision, format: informal}\n"
+           "  - {title: C, date: 2024-03-01, hours: 9, type: general}\n",
+           HEAD);
+  run(&x,
+      "policy t\nlet p = training where type = rsc_provision\nrule t for all require training \"t\":\n"
+      "  sum((p where format = formal).hours) + min(sum((p where format = informal).hours), 2 h) >= 15 h\n",
+      rec, "2025-01-01");
+  cr_expect_float_eq(cond(&x, "t", 0)->observed, 12, 1e-9);
+  cr_expect_float_eq(cond(&x, "t", 0)->shortfall, 3, 1e-9);
+  done(&x);
+}
+
+Test(vm, entries_after_the_as_of_date_count_nothing) {
+  struct run x;
+  char rec[800];
+  snprintf(rec, sizeof rec,
+           "%straining:\n  - {title: A, date: 2024-01-01, hours: 10}\n  - {title: B, date: 2026-01-01, hours: 40}\n"
+           "rsc:\n  - {provider: X, start: 2024-01-01, end: 2024-12-31, hours: 366}\n",
+           HEAD);
+  run(&x,
+      "policy t\nrule t for all require training \"t\": sum(training.hours) >= 30 h\n"
+      "rule r for all require rsc \"r\": received(rsc) >= 24 h\n",
+      rec, "2024-01-31");
+  cr_expect_float_eq(cond(&x, "t", 0)->observed, 10, 1e-9);
+  cr_expect_eq(cond(&x, "t", 0)->nleft, 1);
+  cr_expect(strstr(cond(&x, "t", 0)->left_out[0], "date 2026-01-01 is after the as-of date"));
+  cr_expect_float_eq(cond(&x, "r", 0)->observed, 31, 1e-9); /* January's days only */
+  done(&x);
+}
+
+Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
+  struct run x;
+  const char *rec = "id: T\nassociation: MI\ncategory: ERS\napplicant: {name: T}\n";
+  run(&x, "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, ECMH\n", rec,
+      "2024-12-31");
+  cr_expect_str_eq(x.res.base, "legacy");
+  cr_expect_eq(x.res.failed_areas, 1u << AREA_CATEGORY, "ERS is not offered under the legacy base");
+  done(&x);
+  run(&x, "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, ECMH\n", rec,
+      "2025-01-01");
+  cr_expect_str_eq(x.res.base, "alliance-2025");
+  cr_expect_eq(x.res.failed_areas & (1u << AREA_CATEGORY), 0);
+  done(&x);
+}
+
+Test(vm, reported_to_names_compare_without_case_and_spaces) {
+  struct run x;
+  char rec[800];
+  snprintf(rec, sizeof rec,
+           "%swork:\n  - {start: 2020-01-01, reported_to: '  MARIA lopez '}\n  - {start: 2010-01-01, end: 2011-01-01, "
+           "reported_to: Old Boss}\nreferences:\n  - {name: Maria Lopez, role: supervisor, status: completed}\n",
+           HEAD);
+  run(&x, "policy t\nrule r for all require references \"r\" when names_reported_to: reported_to_referenced\n", rec,
+      "2024-01-01");
+  cr_expect_eq(x.res.rules[0].status, ST_PASS, "only the current job's supervisor is required");
+  done(&x);
+}
+
+Test(vm, references_are_matched_to_slots_one_to_one) {
+  struct run x;
+  char rec[800];
+  snprintf(rec, sizeof rec,
+           "%sreferences:\n  - {name: A, role: teacher, status: completed}\n  - {name: B, role: program_supervisor, "
+           "status: completed}\n  - {name: C, role: rsc_provider, status: requested}\n",
+           HEAD);
+  run(&x,
+      "policy t\nrule r for all require references \"r\":\n  slots(references where status = completed, "
+      "(program_supervisor, teacher), (rsc_provider), (teacher, colleague)) >= 3\n",
+      rec, "2024-01-01");
+  const struct imhe_cond_result *c = cond(&x, "r", 0);
+  cr_expect_float_eq(c->observed, 2, 1e-9);
+  cr_expect(strstr(c->note, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s", c->note);
+  cr_expect(strstr(c->left_out[0], "references[2] (C) left out: status requested, not completed"), "%s",
+            c->left_out[0]);
+  done(&x);
+}
