@@ -22,7 +22,7 @@ TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs
+.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check
 all: $(B)/imhe $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
@@ -125,6 +125,9 @@ fuzz-smoke: $(B)/libimhe.a
 
 format:
 	clang-format -i $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
+
+format-check:
+	clang-format --dry-run -Werror $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
 
 clean:
 	rm -rf build

@@ -1,5 +1,6 @@
 /* main.c — the `imhe` command line: compile, disasm, check, fmt, each with --help.
- * Parses options, wires the compiler and runtime together, writes outputs atomically; holds no domain logic. */
+ * Parses options, wires the compiler and runtime together, writes outputs atomically; holds no
+ * domain logic. */
 #include "../compiler/compile.h"
 #include "../compiler/fmt.h"
 #include "../compiler/symtab.h"
@@ -10,10 +11,10 @@
 #include "../runtime/result.h"
 #include "atomic.h"
 #include "queue.h"
-#include <pthread.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,9 @@ static const char *const usage_fmt =
     "nothing and exits 1 when the file is not in canonical layout.\n"
     "exit: 0 formatted (or already canonical), 1 not canonical or syntax errors, 2 I/O\n";
 
-static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+static int is_help(const char *a) {
+  return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
 
 /* ---------- compile ---------- */
 
@@ -116,7 +119,8 @@ static int cmd_compile(int argc, char **argv) {
   char defout[PATH_MAX];
   if (!out) {
     size_t n = strlen(in);
-    snprintf(defout, sizeof defout, "%.*s.imhec", (int)(n > 5 && !strcmp(in + n - 5, ".imhe") ? n - 5 : n), in);
+    snprintf(defout, sizeof defout, "%.*s.imhec",
+             (int)(n > 5 && !strcmp(in + n - 5, ".imhe") ? n - 5 : n), in);
     out = defout;
   }
   struct diags d;
@@ -140,7 +144,8 @@ static int cmd_compile(int argc, char **argv) {
 
 /* ---------- loading a compiled policy ---------- */
 
-static int load_imhec(const char *path, int check_sum, struct imhe_program *p, char *err, size_t errlen) {
+static int load_imhec(const char *path, int check_sum, struct imhe_program *p, char *err,
+                      size_t errlen) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -327,7 +332,8 @@ static struct policy_slot *policy_of(struct checker *c, const struct imhe_text *
   code[n] = 0;
   if (n > 5 && !strcmp(code + n - 5, "-aimh"))
     code[n - 5] = 0;
-  if (!code[0] || !strcmp(code, "legacy") || !strcmp(code, "alliance-2025") || !strcmp(code, "catalogue"))
+  if (!code[0] || !strcmp(code, "legacy") || !strcmp(code, "alliance-2025") ||
+      !strcmp(code, "catalogue"))
     return NULL;
   for (int i = 0; i < c->nslots; i++)
     if (!strcmp(c->slots[i].code, code))
@@ -380,7 +386,8 @@ static uint64_t id_hash(const char *s, size_t n) {
 }
 
 /* Returns the slot of an earlier record with the same id, or NULL after adding it. */
-static const struct idslot *id_seen(struct idtab *t, const char *s, size_t n, uint32_t file, uint32_t line) {
+static const struct idslot *id_seen(struct idtab *t, const char *s, size_t n, uint32_t file,
+                                    uint32_t line) {
   if ((t->n + 1) * 2 > t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 1024;
     struct idslot *v = calloc(cap, sizeof *v);
@@ -423,7 +430,7 @@ struct reader {
   int32_t as_of, today;
   struct imhe_queue q;
   struct imhe_queue spare; /* judged jobs handed back, so their arenas are reused */
-  struct idtab ids; /* ids seen so far (judging thread only) */
+  struct idtab ids;        /* ids seen so far (judging thread only) */
   int open_failed;
 };
 
@@ -503,7 +510,8 @@ static int cmd_check(int argc, char **argv) {
       return 0;
     } else if (!strcmp(a, "--as-of") && i + 1 < argc) {
       if (imhe_parse_date(argv[i + 1], strlen(argv[i + 1]), &as_of) != 0) {
-        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n", argv[i + 1]);
+        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n",
+                argv[i + 1]);
         free(files);
         return 2;
       }

@@ -10,8 +10,7 @@ struct node *ast_new(struct imhe_arena *a, enum node_kind k, struct loc l) {
   return n;
 }
 
-struct node *ast_push(struct imhe_arena *a, struct node *list,
-                      struct node *kid) {
+struct node *ast_push(struct imhe_arena *a, struct node *list, struct node *kid) {
   if (!list || !kid)
     return list;
   if (list->nkids == list->capkids) {
@@ -28,8 +27,7 @@ struct node *ast_push(struct imhe_arena *a, struct node *list,
   return list;
 }
 
-struct node *ast_bin(struct imhe_arena *a, int op, struct node *l,
-                     struct node *r, struct loc loc) {
+struct node *ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r, struct loc loc) {
   struct node *n = ast_new(a, N_BIN, loc);
   n->op = op;
   n->a = l;

@@ -12,36 +12,36 @@ struct loc {
 
 enum node_kind {
   /* expressions */
-  N_NUM,    /* num, unit in s (may be NULL) */
-  N_MONEY,  /* num */
-  N_DATE,   /* num = days */
-  N_STR,    /* s */
-  N_NAME,   /* s */
-  N_CALL,   /* s(kids) */
-  N_FIELD,  /* a.s */
-  N_LIST,   /* (kids) */
-  N_BIN,    /* a op b */
-  N_NOT,    /* not a */
-  N_WHERE,  /* a where b */
-  N_ALLOF,  /* kids: N_BRANCH */
+  N_NUM,   /* num, unit in s (may be NULL) */
+  N_MONEY, /* num */
+  N_DATE,  /* num = days */
+  N_STR,   /* s */
+  N_NAME,  /* s */
+  N_CALL,  /* s(kids) */
+  N_FIELD, /* a.s */
+  N_LIST,  /* (kids) */
+  N_BIN,   /* a op b */
+  N_NOT,   /* not a */
+  N_WHERE, /* a where b */
+  N_ALLOF, /* kids: N_BRANCH */
   N_ANYOF,
   N_BRANCH, /* s: a */
   /* items */
-  I_CALLED,    /* s full name, s2 display code */
-  I_DEFINES,   /* kids: names */
+  I_CALLED,  /* s full name, s2 display code */
+  I_DEFINES, /* kids: names */
   I_OFFERS,
-  I_GROUP,     /* s = kids */
-  I_MEMBERSHIP,/* kids: names, or op=1 for any */
-  I_FEE,       /* s kind, num, kids cats, s2 note */
+  I_GROUP,      /* s = kids */
+  I_MEMBERSHIP, /* kids: names, or op=1 for any */
+  I_FEE,        /* s kind, num, kids cats, s2 note */
   I_FEES_UNPUBLISHED,
-  I_COUPON,    /* s code, kids waives, b cats list, num from, num2 until, a cond, s2 note */
-  I_DEADLINES, /* kids: N_DATE with month/day in num, num2 */
-  I_RENEWAL,   /* s scheme, a quantity, num from, num2 until */
+  I_COUPON,        /* s code, kids waives, b cats list, num from, num2 until, a cond, s2 note */
+  I_DEADLINES,     /* kids: N_DATE with month/day in num, num2 */
+  I_RENEWAL,       /* s scheme, a quantity, num from, num2 until */
   I_REINSTATEMENT, /* num from */
-  I_LET,       /* s = a */
-  I_DOMAIN,    /* s code, s2 name, op core, kids: N_LIST parts (each: kids names, b cats or NULL) */
-  I_RULE,      /* s id, op flags, b cats (N_LIST), s2 desc, area (N_NAME) in c, a cond, d guard */
-  I_REMOVE,    /* s id */
+  I_LET,           /* s = a */
+  I_DOMAIN, /* s code, s2 name, op core, kids: N_LIST parts (each: kids names, b cats or NULL) */
+  I_RULE,   /* s id, op flags, b cats (N_LIST), s2 desc, area (N_NAME) in c, a cond, d guard */
+  I_REMOVE, /* s id */
 };
 
 enum rule_flags { RF_OVERRIDE = 1, RF_ADVISE = 2 };
@@ -69,8 +69,7 @@ struct policy_file {
 
 struct node *ast_new(struct imhe_arena *a, enum node_kind k, struct loc l);
 struct node *ast_push(struct imhe_arena *a, struct node *list, struct node *kid);
-struct node *ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r,
-                     struct loc loc);
+struct node *ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r, struct loc loc);
 /* Copies yytext of length n into the arena, NUL-terminated. */
 const char *ast_str(struct imhe_arena *a, const char *s, size_t n);
 

@@ -45,8 +45,7 @@ uint32_t build_str(struct builder *b, const char *s) {
   uint32_t off = b->p.strings_size;
   for (size_t i = 0; i < n; i++)
     *(char *)build_push((void **)&b->p.strings, &b->p.strings_size, &b->caps[0], 1) = s[i];
-  symtab_put(&b->strs, imhe_arena_strndup(&b->keys, s, n - 1),
-             (void *)(uintptr_t)(off + 1));
+  symtab_put(&b->strs, imhe_arena_strndup(&b->keys, s, n - 1), (void *)(uintptr_t)(off + 1));
   return off;
 }
 
@@ -65,11 +64,16 @@ uint32_t build_const(struct builder *b, double v) {
   return b->p.nconsts - 1;
 }
 
-uint32_t build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb,
-                    uint32_t c, uint32_t line) {
+uint32_t build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
+                    uint32_t line) {
   uint32_t pc = b->p.code_size;
-  uint8_t bytes[8] = {op, a, (uint8_t)(bb & 0xff), (uint8_t)(bb >> 8),
-                      (uint8_t)(c & 0xff), (uint8_t)(c >> 8), (uint8_t)(c >> 16),
+  uint8_t bytes[8] = {op,
+                      a,
+                      (uint8_t)(bb & 0xff),
+                      (uint8_t)(bb >> 8),
+                      (uint8_t)(c & 0xff),
+                      (uint8_t)(c >> 8),
+                      (uint8_t)(c >> 16),
                       (uint8_t)(c >> 24)};
   for (int i = 0; i < 8; i++)
     *(uint8_t *)build_push((void **)&b->p.code, &b->p.code_size, &b->caps[2], 1) = bytes[i];

@@ -1,5 +1,6 @@
 /* compile.c — policy chain merging, name resolution, unit and type checks, and code generation.
- * Reads parsed files, resolves every name once through hash tables, emits a program; never touches records. */
+ * Reads parsed files, resolves every name once through hash tables, emits a program; never touches
+ * records. */
 #include "compile.h"
 #include "../runtime/dates.h"
 #include "../runtime/schema.h"
@@ -16,7 +17,7 @@
 
 struct merged {
   struct symtab rules, lets, groups, domains, slot; /* slot: rule id -> order index + 1 */
-  struct node **order; /* rules in definition order (NULL = removed) */
+  struct node **order;                              /* rules in definition order (NULL = removed) */
   uint32_t norder, caporder;
   uint32_t defines;
   int has_defines;
@@ -86,7 +87,8 @@ static struct policy_file *load_policy(struct compiler *c, const char *path, con
   char *text = read_file(path, &len, err, sizeof err);
   if (!text) {
     if (from.end)
-      diag_error(c->d, from, "a base policy is looked for beside the policy that extends it, as NAME.imhe",
+      diag_error(c->d, from,
+                 "a base policy is looked for beside the policy that extends it, as NAME.imhe",
                  "cannot read base policy '%s' (%s): %s", name, path, err);
     else {
       fprintf(c->d->out, "%s: error: cannot read: %s\n", path, err);
@@ -134,8 +136,7 @@ static void merged_free(struct merged *m) {
 
 static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *list);
 
-static struct policy_file *find_policy(struct compiler *c, const char *name,
-                                       struct loc from) {
+static struct policy_file *find_policy(struct compiler *c, const char *name, struct loc from) {
   struct policy_file *pf = symtab_get(&c->files, name);
   if (pf)
     return pf;
@@ -151,15 +152,14 @@ static struct policy_file *find_policy(struct compiler *c, const char *name,
   return pf;
 }
 
-static void merge_file(struct compiler *c, struct merged *m, struct policy_file *pf,
-                       int depth);
+static void merge_file(struct compiler *c, struct merged *m, struct policy_file *pf, int depth);
 
-static void merge_bases(struct compiler *c, struct merged *m, struct policy_file *pf,
-                        int depth) {
+static void merge_bases(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   if (!pf->bases)
     return;
   if (pf->bases->nkids != 1 || pf->bases->kids[0]->op) {
-    diag_error(c->d, pf->bases->loc, "only the policy named on the command line may switch bases by date",
+    diag_error(c->d, pf->bases->loc,
+               "only the policy named on the command line may switch bases by date",
                "a base policy may extend one policy, without dates");
     return;
   }
@@ -173,8 +173,7 @@ static void merge_bases(struct compiler *c, struct merged *m, struct policy_file
     merge_file(c, m, base, depth + 1);
 }
 
-static void merge_file(struct compiler *c, struct merged *m, struct policy_file *pf,
-                       int depth) {
+static void merge_file(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   merge_bases(c, m, pf, depth);
   struct symtab own;
   symtab_init(&own);
@@ -186,8 +185,8 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
         prev = NULL;
       struct node *here = symtab_get(&own, it->s);
       if (here) {
-        diag_error(c->d, it->loc2, "rule ids are unique within a policy",
-                   "duplicate rule id '%s'", it->s);
+        diag_error(c->d, it->loc2, "rule ids are unique within a policy", "duplicate rule id '%s'",
+                   it->s);
         break;
       }
       symtab_put(&own, it->s, it);
@@ -222,8 +221,7 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
         char hint[300];
         if (near)
           snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-        diag_error(c->d, it->loc2, near ? hint : NULL,
-                   "removed rule '%s' does not exist", it->s);
+        diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist", it->s);
         break;
       }
       m->order[(uintptr_t)symtab_get(&m->slot, it->s) - 1] = NULL;
@@ -274,8 +272,8 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
 
 /* ---------- names ---------- */
 
-static void unknown(struct compiler *c, struct loc l, const char *what,
-                    const char *name, const char *near) {
+static void unknown(struct compiler *c, struct loc l, const char *what, const char *name,
+                    const char *near) {
   char hint[300];
   if (near)
     snprintf(hint, sizeof hint, "did you mean '%s'?", near);
@@ -351,12 +349,18 @@ static const struct ty TERR = {T_ERR, 0, 0, 0, 0};
 
 static const char *ty_name(const struct ty *t) {
   switch (t->t) {
-  case T_NUM: return "a quantity";
-  case T_DATE: return "a date";
-  case T_BOOL: return "a yes/no fact";
-  case T_TRI: return "a pass/fail/pending fact";
-  case T_COLL: return "a list of entries";
-  case T_PROJ: return "a field of a list of entries";
+  case T_NUM:
+    return "a quantity";
+  case T_DATE:
+    return "a date";
+  case T_BOOL:
+    return "a yes/no fact";
+  case T_TRI:
+    return "a pass/fail/pending fact";
+  case T_COLL:
+    return "a list of entries";
+  case T_PROJ:
+    return "a field of a list of entries";
   }
   return "this";
 }
@@ -407,18 +411,17 @@ static int degree_value(const char *s) {
 }
 
 static int has_range(int sec) {
-  return sec == SEC_WORK || sec == SEC_LEADERSHIP || sec == SEC_RSC ||
-         sec == SEC_RSC_PROVIDED;
+  return sec == SEC_WORK || sec == SEC_LEADERSHIP || sec == SEC_RSC || sec == SEC_RSC_PROVIDED;
 }
 
 static struct ty gen_value(struct compiler *c, struct node *n);
-static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
-                          int top);
+static struct ty gen_cond(struct compiler *c, struct node *n, const char *label, int top);
 
 static struct ty want_coll(struct compiler *c, struct node *n, const char *fn) {
   struct ty t = gen_value(c, n);
   if (t.t == T_PROJ) {
-    diag_error(c->d, n->loc, "drop the '.field' part", "%s takes entries, not one field of them", fn);
+    diag_error(c->d, n->loc, "drop the '.field' part", "%s takes entries, not one field of them",
+               fn);
     return TERR;
   }
   if (t.t != T_COLL && t.t != T_ERR) {
@@ -456,8 +459,7 @@ static int field_of(struct compiler *c, struct node *n, int sec) {
     else
       snprintf(hint, sizeof hint, "%s entries have: %s", imhe_sections[sec].name,
                field_names(sec, list, sizeof list));
-    diag_error(c->d, n->loc, hint, "unknown field '%s' of %s", n->s,
-               imhe_sections[sec].name);
+    diag_error(c->d, n->loc, hint, "unknown field '%s' of %s", n->s, imhe_sections[sec].name);
   }
   return f;
 }
@@ -490,12 +492,18 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
 
 static int cmp_of(int tok) {
   switch (tok) {
-  case GE: return CMP_GE;
-  case GT: return CMP_GT;
-  case LE: return CMP_LE;
-  case LT: return CMP_LT;
-  case EQ: return CMP_EQ;
-  case NE: return CMP_NE;
+  case GE:
+    return CMP_GE;
+  case GT:
+    return CMP_GT;
+  case LE:
+    return CMP_LE;
+  case LT:
+    return CMP_LT;
+  case EQ:
+    return CMP_EQ;
+  case NE:
+    return CMP_NE;
   }
   return -1;
 }
@@ -559,8 +567,8 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
     else if (fd->kind == FT_TEXT || fd->kind == FT_DATE)
       emit(c, n->loc, OP_F_PRESENT, f, sec, 1);
     else
-      diag_error(c->d, n->loc, "compare it, e.g. kind = paid",
-                 "field '%s' is not a yes/no field", n->s);
+      diag_error(c->d, n->loc, "compare it, e.g. kind = paid", "field '%s' is not a yes/no field",
+                 n->s);
     return;
   }
   if (n->kind == N_BIN && (n->op == IN || cmp_of(n->op) >= 0)) {
@@ -568,8 +576,7 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
     if (f < 0)
       return;
     const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
-    if (n->op == IN && fd->kind == FT_SET && n->b->kind == N_NAME &&
-        !strcmp(n->b->s, "track")) {
+    if (n->op == IN && fd->kind == FT_SET && n->b->kind == N_NAME && !strcmp(n->b->s, "track")) {
       if (fd->arg != ENUM_AGE)
         diag_error(c->d, n->b->loc, NULL, "only ages can serve a track");
       emit(c, n->loc, OP_F_TRACK, f, sec, 0);
@@ -578,7 +585,8 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
     if (fd->kind == FT_ENUM || fd->kind == FT_SET) {
       uint32_t mask;
       if (n->op != IN && n->op != EQ && n->op != NE) {
-        diag_error(c->d, n->loc, "use =, != or in", "%s values have no order", imhe_enum_name[fd->arg]);
+        diag_error(c->d, n->loc, "use =, != or in", "%s values have no order",
+                   imhe_enum_name[fd->arg]);
         return;
       }
       if (n->op != IN && n->b->kind == N_LIST) {
@@ -604,18 +612,20 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
       if (t.t == T_ERR)
         return;
       if (fd->kind == FT_DATE && t.t != T_DATE)
-        diag_error(c->d, n->b->loc, "e.g. start <= as_of", "field '%s' is a date; compare it with a date",
-                   fd->name);
+        diag_error(c->d, n->b->loc, "e.g. start <= as_of",
+                   "field '%s' is a date; compare it with a date", fd->name);
       else if (fd->kind == FT_NUM && (t.t != T_NUM || (t.unit != fd->arg && t.unit != UNIT_NONE)))
-        diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s",
-                   fd->name, imhe_unit_name[fd->arg], imhe_unit_name[fd->arg]);
+        diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s", fd->name,
+                   imhe_unit_name[fd->arg], imhe_unit_name[fd->arg]);
       emit(c, n->loc, OP_F_CMP, f, sec, (uint32_t)cmp_of(n->op));
       return;
     }
     diag_error(c->d, n->loc, NULL, "field '%s' cannot be compared", fd->name);
     return;
   }
-  diag_error(c->d, n->loc, "a filter is a field comparison, e.g. kind = paid, or several in parentheses joined by and/or",
+  diag_error(c->d, n->loc,
+             "a filter is a field comparison, e.g. kind = paid, or several in parentheses joined "
+             "by and/or",
              "not a filter condition");
 }
 
@@ -643,11 +653,11 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
   const char *f = n->s;
   uint32_t k = n->nkids;
   struct node **a = n->kids;
-#define ARGS(want)                                                             \
-  if (k != (want)) {                                                           \
-    diag_error(c->d, n->loc, NULL, "%s takes %d argument%s, not %u", f, want,  \
-               (want) == 1 ? "" : "s", k);                                     \
-    return TERR;                                                               \
+#define ARGS(want)                                                                                 \
+  if (k != (want)) {                                                                               \
+    diag_error(c->d, n->loc, NULL, "%s takes %d argument%s, not %u", f, want,                      \
+               (want) == 1 ? "" : "s", k);                                                         \
+    return TERR;                                                                                   \
   }
   if (!strcmp(f, "sum")) {
     ARGS(1);
@@ -669,8 +679,8 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     emit(c, n->loc, OP_COUNT, 0, 0, 0);
     return num(UNIT_COUNT, DISP_PLAIN);
   }
-  if (!strcmp(f, "years") || !strcmp(f, "years_post_masters") ||
-      !strcmp(f, "coverage") || !strcmp(f, "received")) {
+  if (!strcmp(f, "years") || !strcmp(f, "years_post_masters") || !strcmp(f, "coverage") ||
+      !strcmp(f, "received")) {
     ARGS(1);
     struct ty t = want_coll(c, a[0], f);
     if (t.t != T_COLL)
@@ -709,7 +719,8 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
   }
   if (!strcmp(f, "slots")) {
     if (k < 2 || k > 9) {
-      diag_error(c->d, n->loc, "e.g. slots(completed_references, (supervisor, teacher), (rsc_provider))",
+      diag_error(c->d, n->loc,
+                 "e.g. slots(completed_references, (supervisor, teacher), (rsc_provider))",
                  "slots takes references and 1 to 8 sets of roles");
       return TERR;
     }
@@ -754,17 +765,16 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
       return TERR;
     }
     if (l.unit != r.unit && l.unit != UNIT_NONE && r.unit != UNIT_NONE) {
-      diag_error(c->d, n->loc, NULL, "%s of %s and %s: units differ", f,
-                 imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
+      diag_error(c->d, n->loc, NULL, "%s of %s and %s: units differ", f, imhe_unit_name[l.unit],
+                 imhe_unit_name[r.unit]);
       return TERR;
     }
     emit(c, n->loc, f[1] == 'i' ? OP_MIN : OP_MAX, 0, 0, 0);
     return num(l.unit ? l.unit : r.unit, l.disp);
   }
-  static const char *const known[] = {"sum", "count", "years", "years_post_masters",
-                                      "coverage", "received", "window", "slots",
-                                      "competencies", "half", "credential", "min",
-                                      "max", "overlaps"};
+  static const char *const known[] = {
+      "sum",   "count",        "years", "years_post_masters", "coverage", "received", "window",
+      "slots", "competencies", "half",  "credential",         "min",      "max",      "overlaps"};
   if (!strcmp(f, "overlaps"))
     diag_error(c->d, n->loc, "use it in a filter: rsc where overlaps(rsc_provided)",
                "overlaps is a filter condition");
@@ -838,7 +848,8 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n);
 /* Every recursive descent passes here, so no policy can exhaust the stack. */
 static struct ty gen_value(struct compiler *c, struct node *n) {
   if (c->nest > 200) {
-    diag_error(c->d, n->loc, "split it into named definitions with 'let'", "expression nested too deeply");
+    diag_error(c->d, n->loc, "split it into named definitions with 'let'",
+               "expression nested too deeply");
     return TERR;
   }
   c->nest++;
@@ -906,13 +917,14 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
       if (l.t == T_ERR || r.t == T_ERR)
         return TERR;
       if (l.t != T_NUM || r.t != T_NUM) {
-        diag_error(c->d, n->loc, NULL, "'%s' adds or subtracts quantities", n->op == PLUS ? "+" : "-");
+        diag_error(c->d, n->loc, NULL, "'%s' adds or subtracts quantities",
+                   n->op == PLUS ? "+" : "-");
         return TERR;
       }
       if (l.unit != r.unit && l.unit != UNIT_NONE && r.unit != UNIT_NONE) {
-        diag_error(c->d, n->loc, "both sides need the same kind of unit",
-                   "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract",
-                   imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
+        diag_error(c->d, n->loc, "both sides need the same kind of unit", "cannot %s %s and %s",
+                   n->op == PLUS ? "add" : "subtract", imhe_unit_name[l.unit],
+                   imhe_unit_name[r.unit]);
         return TERR;
       }
       emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
@@ -932,8 +944,8 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
   }
 }
 
-static uint32_t add_cond(struct compiler *c, struct node *n, const char *label,
-                         int disp, int unit) {
+static uint32_t add_cond(struct compiler *c, struct node *n, const char *label, int disp,
+                         int unit) {
   struct imhe_cond *cd = BUILD_PUSH(&c->b, conds, nconds, 7);
   cd->rule = c->rule;
   cd->desc = build_str(&c->b, label ? label : "");
@@ -956,7 +968,8 @@ static int units_compatible(int a, int b) {
 static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label, int top);
 static struct ty gen_cond(struct compiler *c, struct node *n, const char *label, int top) {
   if (c->nest > 200) {
-    diag_error(c->d, n->loc, "split it into named definitions with 'let'", "condition nested too deeply");
+    diag_error(c->d, n->loc, "split it into named definitions with 'let'",
+               "condition nested too deeply");
     return TERR;
   }
   c->nest++;
@@ -965,8 +978,7 @@ static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
   return t;
 }
 
-static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label,
-                                int top) {
+static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label, int top) {
   const struct ty tb = {T_BOOL, 0, 0, 0, 0};
   if (n->kind == N_BIN && n->op == IN) {
     diag_error(c->d, n->loc, "e.g. work where scope in (prevention, intervention)",
@@ -992,8 +1004,7 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
       for (uint32_t j = 0; j < i; j++) {
         struct node *prev = n->kids[j];
         const struct source *src = &c->d->files[br->a->loc.file];
-        uint32_t l1 = br->a->loc.end - br->a->loc.start,
-                 l2 = prev->a->loc.end - prev->a->loc.start;
+        uint32_t l1 = br->a->loc.end - br->a->loc.start, l2 = prev->a->loc.end - prev->a->loc.start;
         if (l1 == l2 && br->a->loc.file == prev->a->loc.file &&
             !memcmp(src->text + br->a->loc.start, src->text + prev->a->loc.start, l1))
           diag_warning(c->d, br->loc, "remove it, or change its condition",
@@ -1011,16 +1022,18 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     if (l.t == T_ERR || r.t == T_ERR)
       return TERR;
     if (l.t != T_NUM || r.t != T_NUM) {
-      diag_error(c->d, n->loc, "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
-                 "cannot compare %s with %s", ty_name(&l), ty_name(&r));
+      diag_error(
+          c->d, n->loc,
+          "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
+          "cannot compare %s with %s", ty_name(&l), ty_name(&r));
       return TERR;
     }
     if (!units_compatible(l.unit, r.unit)) {
       char hint[200];
       snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
                imhe_unit_name[l.unit], imhe_unit_name[l.unit]);
-      diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
-                 imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
+      diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", imhe_unit_name[l.unit],
+                 imhe_unit_name[r.unit]);
       return TERR;
     }
     int disp = r.disp ? r.disp : l.disp;
@@ -1048,8 +1061,7 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
   return TERR;
 }
 
-static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era,
-                         uint32_t cats) {
+static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint32_t cats) {
   int area = -1;
   int kind = (r->op & RF_ADVISE) ? RK_ADVISE : RK_REQUIRE;
   area = imhe_area_lookup(r->c->s, strlen(r->c->s));
@@ -1075,7 +1087,8 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era,
   if (r->d) {
     struct ty g = gen_value(c, r->d);
     if (g.t != T_BOOL && g.t != T_ERR)
-      diag_error(c->d, r->d->loc, "e.g. when names_reported_to", "a 'when' guard must be a yes/no fact");
+      diag_error(c->d, r->d->loc, "e.g. when names_reported_to",
+                 "a 'when' guard must be a yes/no fact");
     jump = c->b.p.code_size;
     emit(c, r->d->loc, OP_JUMPF, 0, 0, 0);
   }
@@ -1091,7 +1104,8 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era,
   c->b.p.rules[idx].end = c->b.p.code_size;
   if (c->max_depth > IMHE_MAX_STACK && !errors_before && !diags_errors(c->d))
     diag_error(c->d, r->loc2, "split the condition into several rules or named definitions",
-               "rule '%s' needs %d stack slots; the limit is %d", r->s, c->max_depth, IMHE_MAX_STACK);
+               "rule '%s' needs %d stack slots; the limit is %d", r->s, c->max_depth,
+               IMHE_MAX_STACK);
   return idx;
 }
 
@@ -1106,8 +1120,7 @@ static int month_of(const char *s) {
   return 0;
 }
 
-static void gen_settings(struct compiler *c, struct merged *m, struct policy_file *pf,
-                         int depth) {
+static void gen_settings(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   if (pf->bases && pf->bases->nkids == 1 && !pf->bases->kids[0]->op && depth < MAX_CHAIN) {
     struct policy_file *base = symtab_get(&c->files, pf->bases->kids[0]->s);
     if (base)
@@ -1211,12 +1224,14 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
       if (!strcmp(it->s, "annual")) {
         rn->scheme = RENEW_ANNUAL;
         if (unit != UNIT_HOURS)
-          diag_error(c->d, it->a->loc, "e.g. renewal annual 15 h", "annual renewal needs hours of training");
+          diag_error(c->d, it->a->loc, "e.g. renewal annual 15 h",
+                     "annual renewal needs hours of training");
         rn->hours = it->a->num;
       } else if (!strcmp(it->s, "cycle")) {
         rn->scheme = RENEW_CYCLE;
         if (unit != UNIT_DAYS || disp != DISP_YEARS)
-          diag_error(c->d, it->a->loc, "e.g. renewal cycle 3 years from 2024-01-01", "a renewal cycle is a number of years");
+          diag_error(c->d, it->a->loc, "e.g. renewal cycle 3 years from 2024-01-01",
+                     "a renewal cycle is a number of years");
         rn->years = (uint32_t)it->a->num;
       } else
         unknown(c, it->loc2, "renewal scheme", it->s, NULL);
@@ -1348,9 +1363,8 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     if (has_offers) {
       uint32_t mask = 0;
       for (int k = 0; k < CAT__COUNT; k++)
-        if (imhe_category_track[k] == TRACK_EITHER
-                ? tracks != 0
-                : (tracks >> imhe_category_track[k]) & 1u)
+        if (imhe_category_track[k] == TRACK_EITHER ? tracks != 0
+                                                   : (tracks >> imhe_category_track[k]) & 1u)
           mask |= 1u << k;
       offered &= mask;
     }

@@ -35,8 +35,7 @@ static void *xrealloc(void *p, size_t n) {
   return q;
 }
 
-uint32_t diags_add_file(struct diags *d, const char *path, const char *text,
-                        uint32_t len) {
+uint32_t diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len) {
   d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof *d->files);
   struct source *s = &d->files[d->nfiles];
   char *copy = xrealloc(NULL, (size_t)len + 1);
@@ -59,8 +58,8 @@ uint32_t diags_add_file(struct diags *d, const char *path, const char *text,
   return d->nfiles++;
 }
 
-void diag_linecol(const struct diags *d, uint32_t file, uint32_t off,
-                  uint32_t *line, uint32_t *col) {
+void diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
+                  uint32_t *col) {
   *line = *col = 1;
   if (file >= d->nfiles)
     return;
@@ -83,8 +82,8 @@ void diag_linecol(const struct diags *d, uint32_t file, uint32_t off,
   *col = c;
 }
 
-static void add(struct diags *d, int error, struct loc l, const char *hint,
-                const char *fmt, va_list ap) {
+static void add(struct diags *d, int error, struct loc l, const char *hint, const char *fmt,
+                va_list ap) {
   if (d->n == d->cap) {
     d->cap = d->cap ? d->cap * 2 : 16;
     d->v = xrealloc(d->v, d->cap * sizeof *d->v);
@@ -98,15 +97,13 @@ static void add(struct diags *d, int error, struct loc l, const char *hint,
   e->hint = hint ? strdup(hint) : NULL;
 }
 
-void diag_error(struct diags *d, struct loc l, const char *hint,
-                const char *fmt, ...) {
+void diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   add(d, 1, l, hint, fmt, ap);
   va_end(ap);
 }
-void diag_warning(struct diags *d, struct loc l, const char *hint,
-                  const char *fmt, ...) {
+void diag_warning(struct diags *d, struct loc l, const char *hint, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   add(d, 0, l, hint, fmt, ap);
@@ -143,14 +140,15 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
   const struct source *s = e->loc.file < d->nfiles ? &d->files[e->loc.file] : NULL;
   uint32_t line, col, eline, ecol;
   diag_linecol(d, e->loc.file, e->loc.start, &line, &col);
-  diag_linecol(d, e->loc.file, e->loc.end > e->loc.start ? e->loc.end : e->loc.start,
-               &eline, &ecol);
+  diag_linecol(d, e->loc.file, e->loc.end > e->loc.start ? e->loc.end : e->loc.start, &eline,
+               &ecol);
   const char *path = s ? s->path : "<unknown>";
   if (d->json) {
     fputs("{\"file\":", f);
     json_str(f, path);
-    fprintf(f, ",\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,"
-               "\"severity\":\"%s\",\"message\":",
+    fprintf(f,
+            ",\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,"
+            "\"severity\":\"%s\",\"message\":",
             line, col, eline, ecol, e->error ? "error" : "warning");
     json_str(f, e->msg);
     if (e->hint) {
@@ -163,8 +161,8 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
   const char *bold = d->color ? "\033[1m" : "", *red = d->color ? "\033[1;31m" : "",
              *mag = d->color ? "\033[1;35m" : "", *grn = d->color ? "\033[1;32m" : "",
              *off = d->color ? "\033[0m" : "";
-  fprintf(f, "%s%s:%u:%u:%s %s%s:%s %s\n", bold, path, line, col, off,
-          e->error ? red : mag, e->error ? "error" : "warning", off, e->msg);
+  fprintf(f, "%s%s:%u:%u:%s %s%s:%s %s\n", bold, path, line, col, off, e->error ? red : mag,
+          e->error ? "error" : "warning", off, e->msg);
   if (s && line <= s->nlines) {
     uint32_t ls = s->line_starts[line - 1], le = ls;
     while (le < s->len && s->text[le] != '\n')
@@ -205,8 +203,7 @@ void diags_flush(struct diags *d) {
   if (d->n)
     qsort(d->v, d->n, sizeof *d->v, cmp_entry);
   for (uint32_t i = 0; i < d->n; i++) {
-    if (i && cmp_entry(&d->v[i], &d->v[i - 1]) == 0 &&
-        d->v[i].error == d->v[i - 1].error)
+    if (i && cmp_entry(&d->v[i], &d->v[i - 1]) == 0 && d->v[i].error == d->v[i - 1].error)
       continue;
     if (d->v[i].error)
       d->errors++;

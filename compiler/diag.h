@@ -26,7 +26,7 @@ struct diags {
   struct diag_entry *v;
   uint32_t n, cap;
   int errors, warnings;
-  int json;     /* print JSON Lines */
+  int json; /* print JSON Lines */
   int color;
   FILE *out;
 };
@@ -34,15 +34,14 @@ struct diags {
 void diags_init(struct diags *d, FILE *out, int json, int color);
 void diags_free(struct diags *d);
 /* Adds a source buffer (copied); returns its file index. */
-uint32_t diags_add_file(struct diags *d, const char *path, const char *text,
-                        uint32_t len);
-void diag_error(struct diags *d, struct loc l, const char *hint,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void diag_warning(struct diags *d, struct loc l, const char *hint,
-                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+uint32_t diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len);
+void diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_warning(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Line and column (1-based, column in characters) of a byte offset. */
-void diag_linecol(const struct diags *d, uint32_t file, uint32_t off,
-                  uint32_t *line, uint32_t *col);
+void diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
+                  uint32_t *col);
 /* Sorts by position, drops exact repeats, prints every diagnostic. */
 void diags_flush(struct diags *d);
 

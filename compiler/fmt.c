@@ -1,5 +1,6 @@
 /* fmt.c — re-lays a policy out line by line: items at column 0, their continuation lines indented
- * by nesting of 'all of'/'any of' ... 'end', one space between tokens, comments and blank-line breaks kept. */
+ * by nesting of 'all of'/'any of' ... 'end', one space between tokens, comments and blank-line
+ * breaks kept. */
 #include "fmt.h"
 #include "diag.h"
 #include "lex.h"
@@ -26,10 +27,10 @@ static void put(struct buf *b, const char *s, size_t n) {
   b->v[b->n] = 0;
 }
 
-static const char *const item_words[] = {"policy", "called", "defines", "offers", "group",
-                                         "accepts", "fee", "fees", "coupon", "deadlines",
-                                         "renewal", "reinstatement", "let", "domain", "rule",
-                                         "override", "remove", NULL};
+static const char *const item_words[] = {
+    "policy", "called", "defines", "offers",    "group",   "accepts",
+    "fee",    "fees",   "coupon",  "deadlines", "renewal", "reinstatement",
+    "let",    "domain", "rule",    "override",  "remove",  NULL};
 
 static int is_item_word(const char *s, size_t n) {
   for (int i = 0; item_words[i]; i++)
@@ -71,7 +72,9 @@ static size_t tokenize(const char *s, size_t n, struct tok *t, size_t cap) {
     } else if (s[i] == '-' && (i + 1 >= n || s[i + 1] == ' '))
       i++;
     else
-      while (i < n && !strchr(" \t\r(),:#\"<>!=+", s[i]) && !(s[i] == '.' && i + 1 < n && s[i + 1] >= 'a' && s[i + 1] <= 'z' && !(s[i - 1] >= '0' && s[i - 1] <= '9')))
+      while (i < n && !strchr(" \t\r(),:#\"<>!=+", s[i]) &&
+             !(s[i] == '.' && i + 1 < n && s[i + 1] >= 'a' && s[i + 1] <= 'z' &&
+               !(s[i - 1] >= '0' && s[i - 1] <= '9')))
         i++;
     if (i == st)
       i++;
@@ -172,8 +175,9 @@ char *imhe_format(const char *path, const char *text, size_t len) {
     for (int sp = 0; sp < indent[li]; sp++)
       put(&out, " ", 1);
     for (size_t j = 0; j < k; j++) {
-      int tight_before = j == 0 || tok_is(&lt[j], ",") || tok_is(&lt[j], ")") || tok_is(&lt[j], ":") ||
-                         tok_is(&lt[j], ".") || tok_is(&lt[j - 1], "(") || tok_is(&lt[j - 1], ".");
+      int tight_before = j == 0 || tok_is(&lt[j], ",") || tok_is(&lt[j], ")") ||
+                         tok_is(&lt[j], ":") || tok_is(&lt[j], ".") || tok_is(&lt[j - 1], "(") ||
+                         tok_is(&lt[j - 1], ".");
       /* a call's opening parenthesis hugs the measure's name */
       if (tok_is(&lt[j], "(") && j > 0 && !tok_is(&lt[j - 1], "in") && !tok_is(&lt[j - 1], ",") &&
           !tok_is(&lt[j - 1], "(") && !tok_is(&lt[j - 1], "=") && !tok_is(&lt[j - 1], "where") &&

@@ -16,8 +16,7 @@ void lex_fatal(const char *msg) {
   abort();
 }
 
-void lex_error(struct lex_extra *x, struct loc l, const char *fmt,
-               const char *hint, ...) {
+void lex_error(struct lex_extra *x, struct loc l, const char *fmt, const char *hint, ...) {
   char buf[512];
   va_list ap;
   va_start(ap, hint);
@@ -47,8 +46,8 @@ void lex_append(struct lex_extra *x, const char *s, size_t n) {
   x->buf[x->buflen] = 0;
 }
 
-int imhe_parse(struct imhe_arena *arena, struct diags *diags, uint32_t file,
-               const char *text, size_t len, struct policy_file *out) {
+int imhe_parse(struct imhe_arena *arena, struct diags *diags, uint32_t file, const char *text,
+               size_t len, struct policy_file *out) {
   struct lex_extra extra = {.arena = arena, .diags = diags, .file = file};
   struct parse_ctx ctx = {.arena = arena, .diags = diags, .out = out, .file = file};
   memset(out, 0, sizeof *out);

@@ -11,7 +11,9 @@ static uint32_t hash(const char *s) {
   return h;
 }
 
-void symtab_init(struct symtab *t) { memset(t, 0, sizeof *t); }
+void symtab_init(struct symtab *t) {
+  memset(t, 0, sizeof *t);
+}
 void symtab_free(struct symtab *t) {
   free(t->keys);
   free(t->vals);

@@ -1,5 +1,6 @@
 /* arena.h — bump allocator: one per compilation and one per evaluated record.
- * Everything allocated from an arena is freed together by imhe_arena_free; nothing is freed alone. */
+ * Everything allocated from an arena is freed together by imhe_arena_free; nothing is freed alone.
+ */
 #ifndef IMHE_ARENA_H
 #define IMHE_ARENA_H
 
@@ -8,8 +9,8 @@
 struct imhe_arena_chunk;
 struct imhe_arena {
   struct imhe_arena_chunk *head;
-  size_t total;  /* bytes handed out, for limits */
-  size_t limit;  /* 0 = unlimited; past it allocations fail (return NULL) */
+  size_t total; /* bytes handed out, for limits */
+  size_t limit; /* 0 = unlimited; past it allocations fail (return NULL) */
 };
 
 void imhe_arena_init(struct imhe_arena *a, size_t limit);

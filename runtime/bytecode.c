@@ -1,5 +1,6 @@
 /* bytecode.c — the .imhec file: serialising a program and loading one back, bounds-checked.
- * Every multi-byte field is little-endian whatever the host; the loader refuses what it cannot prove sound. */
+ * Every multi-byte field is little-endian whatever the host; the loader refuses what it cannot
+ * prove sound. */
 #include "program.h"
 #include <stddef.h>
 #include <stdio.h>
@@ -14,65 +15,89 @@ struct member {
   size_t off;
   char type; /* b u8, u u32, i i32, d f64 */
 };
-#define M(s, f, t) {offsetof(struct s, f), t}
+#define M(s, f, t)                                                                                 \
+  { offsetof(struct s, f), t }
 static const struct member era_m[] = {M(imhe_era, base, 'u'), M(imhe_era, from, 'i'),
                                       M(imhe_era, until, 'i'), M(imhe_era, offered, 'u')};
 static const struct member rule_m[] = {
-    M(imhe_rule, id, 'u'),       M(imhe_rule, desc, 'u'),     M(imhe_rule, file, 'u'),
-    M(imhe_rule, line, 'u'),     M(imhe_rule, col, 'u'),      M(imhe_rule, end_line, 'u'),
-    M(imhe_rule, end_col, 'u'),  M(imhe_rule, kind, 'b'),     M(imhe_rule, area, 'b'),
-    M(imhe_rule, era, 'b'),      M(imhe_rule, cats, 'u'),     M(imhe_rule, start, 'u'),
+    M(imhe_rule, id, 'u'),      M(imhe_rule, desc, 'u'), M(imhe_rule, file, 'u'),
+    M(imhe_rule, line, 'u'),    M(imhe_rule, col, 'u'),  M(imhe_rule, end_line, 'u'),
+    M(imhe_rule, end_col, 'u'), M(imhe_rule, kind, 'b'), M(imhe_rule, area, 'b'),
+    M(imhe_rule, era, 'b'),     M(imhe_rule, cats, 'u'), M(imhe_rule, start, 'u'),
     M(imhe_rule, end, 'u')};
-static const struct member cond_m[] = {M(imhe_cond, rule, 'u'), M(imhe_cond, desc, 'u'),
-                                       M(imhe_cond, line, 'u'), M(imhe_cond, col, 'u'),
+static const struct member cond_m[] = {M(imhe_cond, rule, 'u'),    M(imhe_cond, desc, 'u'),
+                                       M(imhe_cond, line, 'u'),    M(imhe_cond, col, 'u'),
                                        M(imhe_cond, display, 'b'), M(imhe_cond, unit, 'b')};
 static const struct member line_m[] = {M(imhe_line, pc, 'u'), M(imhe_line, line, 'u')};
-static const struct member slotset_m[] = {M(imhe_slotset, first, 'u'),
-                                          M(imhe_slotset, count, 'u')};
+static const struct member slotset_m[] = {M(imhe_slotset, first, 'u'), M(imhe_slotset, count, 'u')};
 static const struct member domain_m[] = {M(imhe_domain, code, 'u'), M(imhe_domain, name, 'u'),
                                          M(imhe_domain, core, 'b'), M(imhe_domain, first, 'u'),
                                          M(imhe_domain, count, 'u')};
 static const struct member item_m[] = {M(imhe_item, name, 'u'), M(imhe_item, cats, 'u')};
 static const struct member fee_m[] = {M(imhe_fee, kind, 'b'), M(imhe_fee, cats, 'u'),
                                       M(imhe_fee, cents, 'i'), M(imhe_fee, note, 'u')};
-static const struct member coupon_m[] = {
-    M(imhe_coupon, code, 'u'), M(imhe_coupon, note, 'u'),  M(imhe_coupon, waives, 'b'),
-    M(imhe_coupon, cats, 'u'), M(imhe_coupon, from, 'i'),  M(imhe_coupon, until, 'i'),
-    M(imhe_coupon, rule, 'u')};
+static const struct member coupon_m[] = {M(imhe_coupon, code, 'u'),   M(imhe_coupon, note, 'u'),
+                                         M(imhe_coupon, waives, 'b'), M(imhe_coupon, cats, 'u'),
+                                         M(imhe_coupon, from, 'i'),   M(imhe_coupon, until, 'i'),
+                                         M(imhe_coupon, rule, 'u')};
 static const struct member deadline_m[] = {M(imhe_deadline, month, 'b'),
                                            M(imhe_deadline, day, 'b')};
 static const struct member renewal_m[] = {M(imhe_renewal, scheme, 'b'), M(imhe_renewal, from, 'i'),
                                           M(imhe_renewal, until, 'i'), M(imhe_renewal, years, 'u'),
                                           M(imhe_renewal, hours, 'd')};
-static const struct member settings_m[] = {
-    M(imhe_settings, code, 'u'),           M(imhe_settings, display, 'u'),
-    M(imhe_settings, name, 'u'),           M(imhe_settings, membership_any, 'b'),
-    M(imhe_settings, fees_published, 'b'), M(imhe_settings, reinstatement, 'b'),
-    M(imhe_settings, reinstatement_from, 'i')};
+static const struct member settings_m[] = {M(imhe_settings, code, 'u'),
+                                           M(imhe_settings, display, 'u'),
+                                           M(imhe_settings, name, 'u'),
+                                           M(imhe_settings, membership_any, 'b'),
+                                           M(imhe_settings, fees_published, 'b'),
+                                           M(imhe_settings, reinstatement, 'b'),
+                                           M(imhe_settings, reinstatement_from, 'i')};
 #undef M
 
-enum sec_kind { S_STRINGS = 1, S_CONSTS, S_ERAS, S_RULES, S_CONDS, S_LINES, S_CODE,
-                S_SLOTSETS, S_SLOTMASKS, S_DOMAINS, S_ITEMS, S_FEES, S_COUPONS,
-                S_DEADLINES, S_ACCEPTED, S_RENEWALS, S_SETTINGS, S__END };
-static const char *const sec_names[] = {"", "strings", "constants", "eras", "rules",
-                                        "conditions", "lines", "code", "slot sets",
-                                        "slot masks", "domains", "items", "fees",
-                                        "coupons", "deadlines", "accepted", "renewals",
-                                        "settings"};
+enum sec_kind {
+  S_STRINGS = 1,
+  S_CONSTS,
+  S_ERAS,
+  S_RULES,
+  S_CONDS,
+  S_LINES,
+  S_CODE,
+  S_SLOTSETS,
+  S_SLOTMASKS,
+  S_DOMAINS,
+  S_ITEMS,
+  S_FEES,
+  S_COUPONS,
+  S_DEADLINES,
+  S_ACCEPTED,
+  S_RENEWALS,
+  S_SETTINGS,
+  S__END
+};
+static const char *const sec_names[] = {
+    "",      "strings", "constants", "eras",       "rules",    "conditions",
+    "lines", "code",    "slot sets", "slot masks", "domains",  "items",
+    "fees",  "coupons", "deadlines", "accepted",   "renewals", "settings"};
 
 struct layout {
   const struct member *m;
   int n;
   size_t csize; /* struct size in memory */
 };
-#define L(arr, s) {arr, (int)(sizeof arr / sizeof *arr), sizeof(struct s)}
-static const struct layout layouts[S__END] = {
-    [S_ERAS] = L(era_m, imhe_era),         [S_RULES] = L(rule_m, imhe_rule),
-    [S_CONDS] = L(cond_m, imhe_cond),      [S_LINES] = L(line_m, imhe_line),
-    [S_SLOTSETS] = L(slotset_m, imhe_slotset), [S_DOMAINS] = L(domain_m, imhe_domain),
-    [S_ITEMS] = L(item_m, imhe_item),      [S_FEES] = L(fee_m, imhe_fee),
-    [S_COUPONS] = L(coupon_m, imhe_coupon), [S_DEADLINES] = L(deadline_m, imhe_deadline),
-    [S_RENEWALS] = L(renewal_m, imhe_renewal), [S_SETTINGS] = L(settings_m, imhe_settings)};
+#define L(arr, s)                                                                                  \
+  { arr, (int)(sizeof arr / sizeof *arr), sizeof(struct s) }
+static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
+                                              [S_RULES] = L(rule_m, imhe_rule),
+                                              [S_CONDS] = L(cond_m, imhe_cond),
+                                              [S_LINES] = L(line_m, imhe_line),
+                                              [S_SLOTSETS] = L(slotset_m, imhe_slotset),
+                                              [S_DOMAINS] = L(domain_m, imhe_domain),
+                                              [S_ITEMS] = L(item_m, imhe_item),
+                                              [S_FEES] = L(fee_m, imhe_fee),
+                                              [S_COUPONS] = L(coupon_m, imhe_coupon),
+                                              [S_DEADLINES] = L(deadline_m, imhe_deadline),
+                                              [S_RENEWALS] = L(renewal_m, imhe_renewal),
+                                              [S_SETTINGS] = L(settings_m, imhe_settings)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -194,32 +219,60 @@ int imhe_program_write(const struct imhe_program *p, uint8_t **outp, size_t *np)
   for (int k = 1; k < S__END; k++) {
     size_t start = body.n;
     switch (k) {
-    case S_STRINGS: put(&body, p->strings, p->strings_size); break;
+    case S_STRINGS:
+      put(&body, p->strings, p->strings_size);
+      break;
     case S_CONSTS:
       for (uint32_t i = 0; i < p->nconsts; i++)
         put_f64(&body, p->consts[i]);
       break;
-    case S_ERAS: put_records(&body, k, p->eras, p->neras); break;
-    case S_RULES: put_records(&body, k, p->rules, p->nrules); break;
-    case S_CONDS: put_records(&body, k, p->conds, p->nconds); break;
-    case S_LINES: put_records(&body, k, p->lines, p->nlines); break;
-    case S_CODE: put(&body, p->code, p->code_size); break;
-    case S_SLOTSETS: put_records(&body, k, p->slotsets, p->nslotsets); break;
+    case S_ERAS:
+      put_records(&body, k, p->eras, p->neras);
+      break;
+    case S_RULES:
+      put_records(&body, k, p->rules, p->nrules);
+      break;
+    case S_CONDS:
+      put_records(&body, k, p->conds, p->nconds);
+      break;
+    case S_LINES:
+      put_records(&body, k, p->lines, p->nlines);
+      break;
+    case S_CODE:
+      put(&body, p->code, p->code_size);
+      break;
+    case S_SLOTSETS:
+      put_records(&body, k, p->slotsets, p->nslotsets);
+      break;
     case S_SLOTMASKS:
       for (uint32_t i = 0; i < p->nslot_masks; i++)
         put_u32(&body, p->slot_masks[i]);
       break;
-    case S_DOMAINS: put_records(&body, k, p->domains, p->ndomains); break;
-    case S_ITEMS: put_records(&body, k, p->items, p->nitems); break;
-    case S_FEES: put_records(&body, k, p->fees, p->nfees); break;
-    case S_COUPONS: put_records(&body, k, p->coupons, p->ncoupons); break;
-    case S_DEADLINES: put_records(&body, k, p->deadlines, p->ndeadlines); break;
+    case S_DOMAINS:
+      put_records(&body, k, p->domains, p->ndomains);
+      break;
+    case S_ITEMS:
+      put_records(&body, k, p->items, p->nitems);
+      break;
+    case S_FEES:
+      put_records(&body, k, p->fees, p->nfees);
+      break;
+    case S_COUPONS:
+      put_records(&body, k, p->coupons, p->ncoupons);
+      break;
+    case S_DEADLINES:
+      put_records(&body, k, p->deadlines, p->ndeadlines);
+      break;
     case S_ACCEPTED:
       for (uint32_t i = 0; i < p->naccepted; i++)
         put_u32(&body, p->accepted[i]);
       break;
-    case S_RENEWALS: put_records(&body, k, p->renewals, p->nrenewals); break;
-    case S_SETTINGS: put_records(&body, k, &p->settings, 1); break;
+    case S_RENEWALS:
+      put_records(&body, k, p->renewals, p->nrenewals);
+      break;
+    case S_SETTINGS:
+      put_records(&body, k, &p->settings, 1);
+      break;
     }
     table[nsec].kind = (uint32_t)k;
     table[nsec].size = (uint32_t)(body.n - start);
@@ -261,8 +314,7 @@ int imhe_program_write(const struct imhe_program *p, uint8_t **outp, size_t *np)
 /* ---- loading ---- */
 
 static uint32_t get_u32(const uint8_t *b) {
-  return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
-         ((uint32_t)b[3] << 24);
+  return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
 }
 static double get_f64(const uint8_t *b) {
   uint64_t x = (uint64_t)get_u32(b) | ((uint64_t)get_u32(b + 4) << 32);
@@ -301,15 +353,15 @@ static void *get_records(int k, const uint8_t *src, uint32_t count) {
   return arr;
 }
 
-#define FAIL(...)                                                              \
-  do {                                                                         \
-    snprintf(err, errlen, __VA_ARGS__);                                        \
-    imhe_program_free(out);                                                    \
-    return -1;                                                                 \
+#define FAIL(...)                                                                                  \
+  do {                                                                                             \
+    snprintf(err, errlen, __VA_ARGS__);                                                            \
+    imhe_program_free(out);                                                                        \
+    return -1;                                                                                     \
   } while (0)
 
-int imhe_program_load(const uint8_t *data, size_t n, int check_sum,
-                      struct imhe_program *out, char *err, size_t errlen) {
+int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
+                      char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   if (n < HEADER_SIZE)
     FAIL("truncated: %zu bytes, shorter than the %d-byte header (offset 0)", n, HEADER_SIZE);
@@ -319,8 +371,8 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum,
     FAIL("line endings were converted (offset 6): the file was copied as text");
   uint16_t ver = (uint16_t)(data[8] | (data[9] << 8));
   if (ver != IMHE_FORMAT_VERSION)
-    FAIL("format version %u at offset 8; this imhe reads version %u (recompile the policy)",
-         ver, IMHE_FORMAT_VERSION);
+    FAIL("format version %u at offset 8; this imhe reads version %u (recompile the policy)", ver,
+         IMHE_FORMAT_VERSION);
   if (data[10] != 0x02 || data[11] != 0x01)
     FAIL("byte-order sentinel wrong at offset 10");
   if (get_u32(data + 12) != (IMHE_INSN_SIZE | (sizeof(double) << 8)))
@@ -358,15 +410,15 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum,
       FAIL("section entry at offset %zu has kind %u, expected %u (%s)", toff, kind, i + 1,
            sec_names[i + 1]);
     if (off < prev_end)
-      FAIL("%s section at offset %u overlaps what precedes it (ends at %zu)", sec_names[kind],
-           off, prev_end);
+      FAIL("%s section at offset %u overlaps what precedes it (ends at %zu)", sec_names[kind], off,
+           prev_end);
     if ((size_t)off + sz > n)
-      FAIL("%s section at offset %u runs %zu bytes past the end of the file", sec_names[kind],
-           off, (size_t)off + sz - n);
+      FAIL("%s section at offset %u runs %zu bytes past the end of the file", sec_names[kind], off,
+           (size_t)off + sz - n);
     size_t rs = rec_size((int)kind);
     if (sz % rs)
-      FAIL("%s section at offset %u: size %u is not a multiple of %zu", sec_names[kind], off,
-           sz, rs);
+      FAIL("%s section at offset %u: size %u is not a multiple of %zu", sec_names[kind], off, sz,
+           rs);
     prev_end = (size_t)off + sz;
     const uint8_t *src = data + off;
     uint32_t cnt = (uint32_t)(sz / rs);
@@ -412,10 +464,10 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum,
         free(s);
       }
       break;
-#define REC(K, field, nfield)                                                  \
-  case K:                                                                      \
-    out->field = get_records(K, src, cnt);                                     \
-    out->nfield = cnt;                                                         \
+#define REC(K, field, nfield)                                                                      \
+  case K:                                                                                          \
+    out->field = get_records(K, src, cnt);                                                         \
+    out->nfield = cnt;                                                                             \
     break;
       REC(S_ERAS, eras, neras)
       REC(S_RULES, rules, nrules)

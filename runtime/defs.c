@@ -79,7 +79,7 @@ const char *const imhe_enum_name[ENUM__COUNT] = {
 #define X(id, name, list) name,
     IMHE_ENUMS(X)
 #undef X
-    "category",
+        "category",
 };
 
 #define V(id, s) s,
@@ -91,13 +91,13 @@ static const char *const *const enum_values[ENUM__COUNT] = {
 #define X(id, name, list) values_##id,
     IMHE_ENUMS(X)
 #undef X
-    imhe_category_code,
+        imhe_category_code,
 };
 static const int enum_counts[ENUM__COUNT] = {
 #define X(id, name, list) (int)(sizeof values_##id / sizeof *values_##id),
     IMHE_ENUMS(X)
 #undef X
-    CAT__COUNT,
+        CAT__COUNT,
 };
 
 const char *const *imhe_enum_values(enum imhe_enum e, int *count) {
@@ -105,8 +105,7 @@ const char *const *imhe_enum_values(enum imhe_enum e, int *count) {
   return enum_values[e];
 }
 
-static int lookup(const char *const *names, int count, const char *s,
-                  size_t n) {
+static int lookup(const char *const *names, int count, const char *s, size_t n) {
   for (int i = 0; i < count; i++)
     if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
       return i;
@@ -154,8 +153,7 @@ _Static_assert(SEC__COUNT == 8, "imhe_sections follows IMHE_SECTIONS");
 
 int imhe_section_lookup(const char *s, size_t n) {
   for (int i = 0; i < SEC__COUNT; i++)
-    if (strlen(imhe_sections[i].name) == n &&
-        memcmp(imhe_sections[i].name, s, n) == 0)
+    if (strlen(imhe_sections[i].name) == n && memcmp(imhe_sections[i].name, s, n) == 0)
       return i;
   return -1;
 }

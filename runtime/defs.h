@@ -16,22 +16,20 @@ enum imhe_track {
 };
 
 /* X(enum id, code as written, track, full name) */
-#define IMHE_CATEGORIES(X)                                                     \
-  X(IFA, "IFA", IMH, "Infant Family Associate")                                \
-  X(IFS, "IFS", IMH, "Infant Family Specialist")                               \
-  X(IMHS, "IMHS", IMH, "Infant Mental Health Specialist")                      \
-  X(IMHM_C, "IMHM-C", IMH, "Infant Mental Health Mentor - Clinical")           \
-  X(IMHM_P, "IMHM-P", IMH, "Infant Mental Health Mentor - Policy")             \
-  X(IMHM_RF, "IMHM-RF", IMH, "Infant Mental Health Mentor - Research-Faculty") \
-  X(ECFA, "ECFA", ECMH, "Early Childhood Family Associate")                    \
-  X(ECFS, "ECFS", ECMH, "Early Childhood Family Specialist")                   \
-  X(ECMHS, "ECMHS", ECMH, "Early Childhood Mental Health Specialist")          \
-  X(ECMHM_C, "ECMHM-C", ECMH,                                                  \
-    "Early Childhood Mental Health Mentor - Clinical")                         \
-  X(ECMHM_P, "ECMHM-P", ECMH, "Early Childhood Mental Health Mentor - Policy")  \
-  X(ECMHM_RF, "ECMHM-RF", ECMH,                                                \
-    "Early Childhood Mental Health Mentor - Research-Faculty")                 \
-  X(ERS, "ERS", EITHER, "Endorsed Reflective Supervisor")                      \
+#define IMHE_CATEGORIES(X)                                                                         \
+  X(IFA, "IFA", IMH, "Infant Family Associate")                                                    \
+  X(IFS, "IFS", IMH, "Infant Family Specialist")                                                   \
+  X(IMHS, "IMHS", IMH, "Infant Mental Health Specialist")                                          \
+  X(IMHM_C, "IMHM-C", IMH, "Infant Mental Health Mentor - Clinical")                               \
+  X(IMHM_P, "IMHM-P", IMH, "Infant Mental Health Mentor - Policy")                                 \
+  X(IMHM_RF, "IMHM-RF", IMH, "Infant Mental Health Mentor - Research-Faculty")                     \
+  X(ECFA, "ECFA", ECMH, "Early Childhood Family Associate")                                        \
+  X(ECFS, "ECFS", ECMH, "Early Childhood Family Specialist")                                       \
+  X(ECMHS, "ECMHS", ECMH, "Early Childhood Mental Health Specialist")                              \
+  X(ECMHM_C, "ECMHM-C", ECMH, "Early Childhood Mental Health Mentor - Clinical")                   \
+  X(ECMHM_P, "ECMHM-P", ECMH, "Early Childhood Mental Health Mentor - Policy")                     \
+  X(ECMHM_RF, "ECMHM-RF", ECMH, "Early Childhood Mental Health Mentor - Research-Faculty")         \
+  X(ERS, "ERS", EITHER, "Endorsed Reflective Supervisor")                                          \
   X(ERS_E, "ERS-E", EITHER, "Endorsed Reflective Supervisor - Emerging")
 enum imhe_category {
 #define X(id, code, track, name) CAT_##id,
@@ -41,19 +39,19 @@ enum imhe_category {
 };
 
 /* The EASy tab a requirement belongs to. */
-#define IMHE_AREAS(X)                                                          \
-  X(CATEGORY, "category")                                                      \
-  X(MEMBERSHIP, "membership")                                                  \
-  X(AGREEMENT, "agreement")                                                    \
-  X(ETHICS, "ethics")                                                          \
-  X(EDUCATION, "education")                                                    \
-  X(WORK, "work")                                                              \
-  X(LEADERSHIP, "leadership")                                                  \
-  X(TRAINING, "training")                                                      \
-  X(COMPETENCIES, "competencies")                                              \
-  X(RSC, "rsc")                                                                \
-  X(REFERENCES, "references")                                                  \
-  X(EXAM, "exam")                                                              \
+#define IMHE_AREAS(X)                                                                              \
+  X(CATEGORY, "category")                                                                          \
+  X(MEMBERSHIP, "membership")                                                                      \
+  X(AGREEMENT, "agreement")                                                                        \
+  X(ETHICS, "ethics")                                                                              \
+  X(EDUCATION, "education")                                                                        \
+  X(WORK, "work")                                                                                  \
+  X(LEADERSHIP, "leadership")                                                                      \
+  X(TRAINING, "training")                                                                          \
+  X(COMPETENCIES, "competencies")                                                                  \
+  X(RSC, "rsc")                                                                                    \
+  X(REFERENCES, "references")                                                                      \
+  X(EXAM, "exam")                                                                                  \
   X(PREREQUISITE, "prerequisite")
 enum imhe_area {
 #define X(id, s) AREA_##id,
@@ -63,68 +61,66 @@ enum imhe_area {
 };
 
 /* Enumerated record values. X(enum id, spelling). */
-#define IMHE_DEGREES(X)                                                        \
-  X(ASSOCIATE, "associate")                                                    \
-  X(BACHELORS, "bachelors")                                                    \
-  X(MASTERS, "masters")                                                        \
-  X(POST_GRADUATE, "post_graduate")                                            \
+#define IMHE_DEGREES(X)                                                                            \
+  X(ASSOCIATE, "associate")                                                                        \
+  X(BACHELORS, "bachelors")                                                                        \
+  X(MASTERS, "masters")                                                                            \
+  X(POST_GRADUATE, "post_graduate")                                                                \
   X(DOCTORATE, "doctorate")
-#define IMHE_CREDENTIALS(X)                                                    \
-  X(CDA, "cda")                                                                \
-  X(GRADUATE_CERTIFICATE, "graduate_certificate")                              \
+#define IMHE_CREDENTIALS(X)                                                                        \
+  X(CDA, "cda")                                                                                    \
+  X(GRADUATE_CERTIFICATE, "graduate_certificate")                                                  \
   X(INFANT_TODDLER_CREDENTIAL, "infant_toddler_credential")
-#define IMHE_TRANSCRIPTS(X)                                                    \
-  X(OFFICIAL, "official") X(UNOFFICIAL, "unofficial") X(NONE, "none")
+#define IMHE_TRANSCRIPTS(X) X(OFFICIAL, "official") X(UNOFFICIAL, "unofficial") X(NONE, "none")
 #define IMHE_WORK_KINDS(X) X(PAID, "paid") X(VOLUNTEER, "volunteer")
-#define IMHE_SCOPES(X)                                                         \
-  X(PROMOTION, "promotion")                                                    \
-  X(PREVENTION, "prevention")                                                  \
-  X(INTERVENTION, "intervention")                                              \
-  X(TREATMENT, "treatment")                                                    \
+#define IMHE_SCOPES(X)                                                                             \
+  X(PROMOTION, "promotion")                                                                        \
+  X(PREVENTION, "prevention")                                                                      \
+  X(INTERVENTION, "intervention")                                                                  \
+  X(TREATMENT, "treatment")                                                                        \
   X(MACRO, "macro")
-#define IMHE_AGES(X)                                                           \
-  X(PRENATAL, "prenatal")                                                      \
-  X(INFANT, "infant")                                                          \
+#define IMHE_AGES(X)                                                                               \
+  X(PRENATAL, "prenatal")                                                                          \
+  X(INFANT, "infant")                                                                              \
   X(EARLY_CHILDHOOD, "early_childhood")
-#define IMHE_LEAD_TYPES(X)                                                     \
-  X(CLINICAL, "clinical") X(POLICY, "policy")                                  \
-  X(RESEARCH_FACULTY, "research_faculty")
-#define IMHE_TRAIN_TYPES(X)                                                    \
-  X(GENERAL, "general")                                                        \
-  X(RSC_PROVISION, "rsc_provision")                                            \
+#define IMHE_LEAD_TYPES(X)                                                                         \
+  X(CLINICAL, "clinical") X(POLICY, "policy") X(RESEARCH_FACULTY, "research_faculty")
+#define IMHE_TRAIN_TYPES(X)                                                                        \
+  X(GENERAL, "general")                                                                            \
+  X(RSC_PROVISION, "rsc_provision")                                                                \
   X(PSYCHOTHERAPY, "psychotherapy")
 #define IMHE_FORMATS(X) X(FORMAL, "formal") X(INFORMAL, "informal")
-#define IMHE_ROLES(X)                                                          \
-  X(PROGRAM_SUPERVISOR, "program_supervisor")                                  \
-  X(SUPERVISOR, "supervisor")                                                  \
-  X(TEACHER, "teacher")                                                        \
-  X(TRAINER, "trainer")                                                        \
-  X(CONSULTANT, "consultant")                                                  \
-  X(COLLEAGUE, "colleague")                                                    \
-  X(PARENT, "parent")                                                          \
-  X(RSC_PROVIDER, "rsc_provider")                                              \
-  X(SUPERVISEE, "supervisee")                                                  \
+#define IMHE_ROLES(X)                                                                              \
+  X(PROGRAM_SUPERVISOR, "program_supervisor")                                                      \
+  X(SUPERVISOR, "supervisor")                                                                      \
+  X(TEACHER, "teacher")                                                                            \
+  X(TRAINER, "trainer")                                                                            \
+  X(CONSULTANT, "consultant")                                                                      \
+  X(COLLEAGUE, "colleague")                                                                        \
+  X(PARENT, "parent")                                                                              \
+  X(RSC_PROVIDER, "rsc_provider")                                                                  \
+  X(SUPERVISEE, "supervisee")                                                                      \
   X(PEER, "peer")
 #define IMHE_STATUSES(X) X(COMPLETED, "completed") X(REQUESTED, "requested")
-#define IMHE_KINDS(X)                                                          \
-  X(APPLICATION, "application")                                                \
-  X(RENEWAL, "renewal")                                                        \
+#define IMHE_KINDS(X)                                                                              \
+  X(APPLICATION, "application")                                                                    \
+  X(RENEWAL, "renewal")                                                                            \
   X(REINSTATEMENT, "reinstatement")
 
 /* Every enumerated type: X(enum id, name, list). Value sets are small
  * (at most 32), so a set of values is a uint32 mask. */
-#define IMHE_ENUMS(X)                                                          \
-  X(DEGREE, "degree", IMHE_DEGREES)                                            \
-  X(CREDENTIAL, "credential", IMHE_CREDENTIALS)                                \
-  X(TRANSCRIPT, "transcript", IMHE_TRANSCRIPTS)                                \
-  X(WORK_KIND, "work kind", IMHE_WORK_KINDS)                                   \
-  X(SCOPE, "scope", IMHE_SCOPES)                                               \
-  X(AGE, "age", IMHE_AGES)                                                     \
-  X(LEAD_TYPE, "leadership type", IMHE_LEAD_TYPES)                             \
-  X(TRAIN_TYPE, "training type", IMHE_TRAIN_TYPES)                             \
-  X(FORMAT, "format", IMHE_FORMATS)                                            \
-  X(ROLE, "role", IMHE_ROLES)                                                  \
-  X(STATUS, "status", IMHE_STATUSES)                                           \
+#define IMHE_ENUMS(X)                                                                              \
+  X(DEGREE, "degree", IMHE_DEGREES)                                                                \
+  X(CREDENTIAL, "credential", IMHE_CREDENTIALS)                                                    \
+  X(TRANSCRIPT, "transcript", IMHE_TRANSCRIPTS)                                                    \
+  X(WORK_KIND, "work kind", IMHE_WORK_KINDS)                                                       \
+  X(SCOPE, "scope", IMHE_SCOPES)                                                                   \
+  X(AGE, "age", IMHE_AGES)                                                                         \
+  X(LEAD_TYPE, "leadership type", IMHE_LEAD_TYPES)                                                 \
+  X(TRAIN_TYPE, "training type", IMHE_TRAIN_TYPES)                                                 \
+  X(FORMAT, "format", IMHE_FORMATS)                                                                \
+  X(ROLE, "role", IMHE_ROLES)                                                                      \
+  X(STATUS, "status", IMHE_STATUSES)                                                               \
   X(KIND, "kind", IMHE_KINDS)
 
 enum imhe_enum {
@@ -136,14 +132,14 @@ enum imhe_enum {
 };
 
 /* Units of quantities; the compiler rejects comparisons across kinds. */
-#define IMHE_UNITS(X)                                                          \
-  X(NONE, "", "")                                                              \
-  X(HOURS, "h", "hours")                                                       \
-  X(DAYS, "days", "days")                                                      \
-  X(MONTHS, "months", "months")                                                \
-  X(MONEY, "$", "dollars")                                                     \
-  X(FAMILIES, "families", "families")                                          \
-  X(COUNT, "", "count")                                                        \
+#define IMHE_UNITS(X)                                                                              \
+  X(NONE, "", "")                                                                                  \
+  X(HOURS, "h", "hours")                                                                           \
+  X(DAYS, "days", "days")                                                                          \
+  X(MONTHS, "months", "months")                                                                    \
+  X(MONEY, "$", "dollars")                                                                         \
+  X(FAMILIES, "families", "families")                                                              \
+  X(COUNT, "", "count")                                                                            \
   X(DEGREE, "", "degree level")
 enum imhe_unit {
 #define X(id, sym, name) UNIT_##id,
@@ -153,9 +149,10 @@ enum imhe_unit {
 };
 
 /* Value types on the VM stack, as the verifier tracks them. */
-#define IMHE_VTYPES(X)                                                         \
-  X(NUM, 'N', "number") X(DATE, 'D', "date") X(BOOL, 'B', "truth")             \
-  X(TRI, 'T', "pass/fail/pending") X(COLL, 'C', "collection")
+#define IMHE_VTYPES(X)                                                                             \
+  X(NUM, 'N', "number")                                                                            \
+  X(DATE, 'D', "date")                                                                             \
+  X(BOOL, 'B', "truth") X(TRI, 'T', "pass/fail/pending") X(COLL, 'C', "collection")
 enum imhe_vtype {
 #define X(id, ch, name) VT_##id,
   IMHE_VTYPES(X)
@@ -164,15 +161,15 @@ enum imhe_vtype {
 };
 
 /* Built-in facts a BOOL/TRI measure reads (operand of OP_FACT). */
-#define IMHE_FACTS(X)                                                          \
-  X(MEMBERSHIP, "membership", 'B', "active membership of an accepted association") \
-  X(AGREEMENT, "agreement_signed", 'B', "Endorsement Agreement signed")        \
-  X(ETHICS, "ethics_signed", 'B', "Code of Ethics signed")                    \
-  X(EXAM, "exam", 'T', "written exam passed")                                  \
-  X(REPORTED_TO, "reported_to_referenced", 'B',                                \
-    "a completed reference from the supervisor named in current work")        \
-  X(HAS_REPORTED_TO, "names_reported_to", 'B',                                 \
-    "a current work entry names whom the applicant reports to")               \
+#define IMHE_FACTS(X)                                                                              \
+  X(MEMBERSHIP, "membership", 'B', "active membership of an accepted association")                 \
+  X(AGREEMENT, "agreement_signed", 'B', "Endorsement Agreement signed")                            \
+  X(ETHICS, "ethics_signed", 'B', "Code of Ethics signed")                                         \
+  X(EXAM, "exam", 'T', "written exam passed")                                                      \
+  X(REPORTED_TO, "reported_to_referenced", 'B',                                                    \
+    "a completed reference from the supervisor named in current work")                             \
+  X(HAS_REPORTED_TO, "names_reported_to", 'B',                                                     \
+    "a current work entry names whom the applicant reports to")                                    \
   X(RSC_ATTESTED, "rsc_attested", 'B', "a current RSC provider attested")
 enum imhe_fact {
 #define X(id, name, type, desc) FACT_##id,
@@ -182,8 +179,7 @@ enum imhe_fact {
 };
 
 /* Comparison operators, shared by CHECK and FILT_CMP. */
-#define IMHE_CMPS(X)                                                           \
-  X(GE, ">=") X(GT, ">") X(LE, "<=") X(LT, "<") X(EQ, "=") X(NE, "!=")
+#define IMHE_CMPS(X) X(GE, ">=") X(GT, ">") X(LE, "<=") X(LT, "<") X(EQ, "=") X(NE, "!=")
 enum imhe_cmp {
 #define X(id, s) CMP_##id,
   IMHE_CMPS(X)
@@ -192,8 +188,7 @@ enum imhe_cmp {
 };
 
 /* Rule kinds in the rules table. */
-#define IMHE_RULE_KINDS(X)                                                     \
-  X(REQUIRE, "require") X(ADVISE, "advise") X(COUPON, "coupon")
+#define IMHE_RULE_KINDS(X) X(REQUIRE, "require") X(ADVISE, "advise") X(COUPON, "coupon")
 enum imhe_rule_kind {
 #define X(id, s) RK_##id,
   IMHE_RULE_KINDS(X)

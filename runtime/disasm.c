@@ -1,5 +1,6 @@
-/* disasm.c — the one disassembler, driven by operand kinds: used by `imhe disasm`, the tests and docs.
- * Each rule with its id, area and file:line; each instruction with offset, source line, opcode, decoded operands. */
+/* disasm.c — the one disassembler, driven by operand kinds: used by `imhe disasm`, the tests and
+ * docs. Each rule with its id, area and file:line; each instruction with offset, source line,
+ * opcode, decoded operands. */
 #include "dates.h"
 #include "program.h"
 #include "schema.h"
@@ -47,7 +48,8 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
   }
   char d[11];
   switch (oi->kind) {
-  case OK_NONE: break;
+  case OK_NONE:
+    break;
   case OK_CONST:
     fprintf(f, "%g %s", in.c < p->nconsts ? p->consts[in.c] : 0.0,
             in.a < UNIT__COUNT ? imhe_unit_name[in.a] : "?");
@@ -56,7 +58,9 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     imhe_format_date((int32_t)in.c, d);
     fputs(d, f);
     break;
-  case OK_SECTION: fputs(in.a < SEC__COUNT ? imhe_sections[in.a].name : "?", f); break;
+  case OK_SECTION:
+    fputs(in.a < SEC__COUNT ? imhe_sections[in.a].name : "?", f);
+    break;
   case OK_FIELD_MASK:
     if (fd) {
       int n;
@@ -65,11 +69,20 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
       mask_names(f, in.c, v, n);
     }
     break;
-  case OK_FIELD: break;
-  case OK_FIELD_FLAG: fprintf(f, " %s", in.c ? "true" : "false"); break;
-  case OK_FIELD_CMP: fprintf(f, " %s", in.c < CMP__COUNT ? imhe_cmp_symbol[in.c] : "?"); break;
-  case OK_FLAG: fprintf(f, "%s", in.c ? "post-masters" : ""); break;
-  case OK_MONTHS: fprintf(f, "%u months", in.c); break;
+  case OK_FIELD:
+    break;
+  case OK_FIELD_FLAG:
+    fprintf(f, " %s", in.c ? "true" : "false");
+    break;
+  case OK_FIELD_CMP:
+    fprintf(f, " %s", in.c < CMP__COUNT ? imhe_cmp_symbol[in.c] : "?");
+    break;
+  case OK_FLAG:
+    fprintf(f, "%s", in.c ? "post-masters" : "");
+    break;
+  case OK_MONTHS:
+    fprintf(f, "%u months", in.c);
+    break;
   case OK_SLOTSET:
     if (in.c < p->nslotsets) {
       const struct imhe_slotset *s = &p->slotsets[in.c];
@@ -90,7 +103,9 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     fputs(in.a < n ? v[in.a] : "?", f);
     break;
   }
-  case OK_FACT: fputs(in.a < FACT__COUNT ? imhe_fact_name[in.a] : "?", f); break;
+  case OK_FACT:
+    fputs(in.a < FACT__COUNT ? imhe_fact_name[in.a] : "?", f);
+    break;
   case OK_COND:
     if (in.op == OP_CHECK)
       fprintf(f, "%s ", in.a < CMP__COUNT ? imhe_cmp_symbol[in.a] : "?");
@@ -98,7 +113,9 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     if (in.c < p->nconds)
       fprintf(f, " \"%s\"", imhe_str(p, p->conds[in.c].desc));
     break;
-  case OK_TARGET: fprintf(f, "-> %u", in.c); break;
+  case OK_TARGET:
+    fprintf(f, "-> %u", in.c);
+    break;
   case OK_RULE:
     fprintf(f, "%s", in.c < p->nrules ? imhe_str(p, p->rules[in.c].id) : "?");
     break;
@@ -126,7 +143,8 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
             r->area < AREA__COUNT ? imhe_area_name[r->area] : "?", r->era);
     cats(f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
-    for (uint32_t pc = r->start; pc + IMHE_INSN_SIZE <= r->end && pc + IMHE_INSN_SIZE <= p->code_size;
+    for (uint32_t pc = r->start;
+         pc + IMHE_INSN_SIZE <= r->end && pc + IMHE_INSN_SIZE <= p->code_size;
          pc += IMHE_INSN_SIZE) {
       struct imhe_insn in = imhe_decode(p->code + pc);
       fprintf(f, "  %5u  %4u  %-10s ", pc, line_at(p, pc),

@@ -1,7 +1,8 @@
 /* loader.c — YAML records into typed records, with libyaml's event API, one document at a time.
- * Every fault is located (file:line:col) and makes only its own record invalid; hostile input meets named limits. */
-#include "record.h"
+ * Every fault is located (file:line:col) and makes only its own record invalid; hostile input meets
+ * named limits. */
 #include "dates.h"
+#include "record.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -37,8 +38,8 @@ struct imhe_loader {
   struct imhe_limits lim;
 };
 
-static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line,
-                    uint32_t col, const char *fmt, va_list ap) {
+static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line, uint32_t col,
+                    const char *fmt, va_list ap) {
   if (m->n == m->cap) {
     uint32_t cap = m->cap ? m->cap * 2 : 8;
     struct imhe_msg *v = imhe_arena_alloc(&r->arena, cap * sizeof *v);
@@ -58,24 +59,23 @@ static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line,
   x->text = imhe_arena_strndup(&r->arena, buf, strlen(buf));
 }
 
-void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
-                       const char *fmt, ...) {
+void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   add_msg(r, &r->errors, line, col, fmt, ap);
   va_end(ap);
 }
-void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
-                         const char *fmt, ...) {
+void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   add_msg(r, &r->warnings, line, col, fmt, ap);
   va_end(ap);
 }
-void imhe_record_free(struct imhe_record *r) { imhe_arena_free(&r->arena); }
+void imhe_record_free(struct imhe_record *r) {
+  imhe_arena_free(&r->arena);
+}
 
-struct imhe_loader *imhe_loader_open(const char *path,
-                                     const struct imhe_limits *lim, char *err,
+struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
                                      size_t errlen) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) {
@@ -106,8 +106,7 @@ void imhe_loader_close(struct imhe_loader *l) {
 
 /* libyaml reports reader errors (bad UTF-8, control characters) by byte
  * offset only: find the line and column by reading the file again. */
-static void offset_to_linecol(struct imhe_loader *l, size_t off, uint32_t *line,
-                              uint32_t *col) {
+static void offset_to_linecol(struct imhe_loader *l, size_t off, uint32_t *line, uint32_t *col) {
   *line = 0;
   *col = 0;
   if (l->f == stdin)
@@ -151,8 +150,7 @@ static void attach(struct builder *b, struct ynode *n) {
   }
   struct ynode *p = b->stack[b->depth - 1];
   if (p->count >= b->lim->max_entries * (p->type == N_MAP ? 2u : 1u)) {
-    imhe_record_error(b->r, n->line, n->col,
-                      "more than %u entries in one list or mapping (limit)",
+    imhe_record_error(b->r, n->line, n->col, "more than %u entries in one list or mapping (limit)",
                       b->lim->max_entries);
     b->failed = 1;
     return;
@@ -165,13 +163,10 @@ static void attach(struct builder *b, struct ynode *n) {
   p->count++;
 }
 
-static struct ynode *new_node(struct builder *b, int type,
-                              const yaml_event_t *e) {
+static struct ynode *new_node(struct builder *b, int type, const yaml_event_t *e) {
   if (++b->nodes > b->lim->max_nodes) {
-    imhe_record_error(b->r, (uint32_t)e->start_mark.line + 1,
-                      (uint32_t)e->start_mark.column + 1,
-                      "more than %u nodes in one document (limit)",
-                      b->lim->max_nodes);
+    imhe_record_error(b->r, (uint32_t)e->start_mark.line + 1, (uint32_t)e->start_mark.column + 1,
+                      "more than %u nodes in one document (limit)", b->lim->max_nodes);
     b->failed = 1;
     return NULL;
   }
@@ -189,21 +184,18 @@ static struct ynode *new_node(struct builder *b, int type,
 static void on_event(struct builder *b, const yaml_event_t *e) {
   if (b->failed)
     return;
-  uint32_t line = (uint32_t)e->start_mark.line + 1,
-           col = (uint32_t)e->start_mark.column + 1;
+  uint32_t line = (uint32_t)e->start_mark.line + 1, col = (uint32_t)e->start_mark.column + 1;
   switch (e->type) {
   case YAML_ALIAS_EVENT:
-    imhe_record_error(b->r, line, col,
-                      "aliases are not accepted in records (*%s)",
+    imhe_record_error(b->r, line, col, "aliases are not accepted in records (*%s)",
                       (const char *)e->data.alias.anchor);
     b->failed = 1;
     return;
   case YAML_SCALAR_EVENT: {
     size_t len = e->data.scalar.length;
     if (len > b->lim->max_scalar) {
-      imhe_record_error(b->r, line, col,
-                        "scalar of %zu bytes exceeds the limit of %zu bytes",
-                        len, b->lim->max_scalar);
+      imhe_record_error(b->r, line, col, "scalar of %zu bytes exceeds the limit of %zu bytes", len,
+                        b->lim->max_scalar);
       b->failed = 1;
       return;
     }
@@ -212,22 +204,19 @@ static void on_event(struct builder *b, const yaml_event_t *e) {
       return;
     n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value, len);
     n->n = (uint32_t)len;
-    n->plain = e->data.scalar.plain_implicit &&
-               e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    n->plain = e->data.scalar.plain_implicit && e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     attach(b, n);
     return;
   }
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: {
     if (b->depth >= b->lim->max_depth) {
-      imhe_record_error(b->r, line, col,
-                        "nesting deeper than %u levels (limit)",
+      imhe_record_error(b->r, line, col, "nesting deeper than %u levels (limit)",
                         b->lim->max_depth);
       b->failed = 1;
       return;
     }
-    struct ynode *n = new_node(
-        b, e->type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, e);
+    struct ynode *n = new_node(b, e->type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, e);
     if (!n)
       return;
     attach(b, n);
@@ -252,8 +241,8 @@ static int is_null(const struct ynode *n) {
   if (n->type != N_SCALAR || !n->plain)
     return 0;
   return n->n == 0 || (n->n == 1 && n->s[0] == '~') ||
-         (n->n == 4 && (!memcmp(n->s, "null", 4) || !memcmp(n->s, "Null", 4) ||
-                        !memcmp(n->s, "NULL", 4)));
+         (n->n == 4 &&
+          (!memcmp(n->s, "null", 4) || !memcmp(n->s, "Null", 4) || !memcmp(n->s, "NULL", 4)));
 }
 
 static int key_is(const struct ynode *k, const char *s) {
@@ -279,20 +268,18 @@ static const char *excerpt(const struct ynode *n, char *buf, size_t cap) {
   return buf;
 }
 
-static int get_date(struct imhe_record *r, const struct ynode *v,
-                    const char *path, int32_t *out) {
+static int get_date(struct imhe_record *r, const struct ynode *v, const char *path, int32_t *out) {
   char b[64];
   if (v->type != N_SCALAR || imhe_parse_date(v->s, v->n, out) != 0) {
-    imhe_record_error(r, v->line, v->col,
-                      "%s: impossible or malformed date '%s'", path,
+    imhe_record_error(r, v->line, v->col, "%s: impossible or malformed date '%s'", path,
                       excerpt(v, b, sizeof b));
     return -1;
   }
   return 0;
 }
 
-static int get_text(struct imhe_record *r, const struct ynode *v,
-                    const char *path, struct imhe_text *out) {
+static int get_text(struct imhe_record *r, const struct ynode *v, const char *path,
+                    struct imhe_text *out) {
   if (v->type != N_SCALAR) {
     imhe_record_error(r, v->line, v->col, "%s: expected text, got %s", path,
                       v->type == N_SEQ ? "a list" : "a mapping");
@@ -307,8 +294,7 @@ static int get_text(struct imhe_record *r, const struct ynode *v,
   return 0;
 }
 
-static int get_bool(struct imhe_record *r, const struct ynode *v,
-                    const char *path, int *out) {
+static int get_bool(struct imhe_record *r, const struct ynode *v, const char *path, int *out) {
   char b[64];
   if (v->type == N_SCALAR) {
     if (key_is(v, "true") || key_is(v, "True") || key_is(v, "TRUE")) {
@@ -320,13 +306,13 @@ static int get_bool(struct imhe_record *r, const struct ynode *v,
       return 0;
     }
   }
-  imhe_record_error(r, v->line, v->col, "%s: expected true or false, got '%s'",
-                    path, excerpt(v, b, sizeof b));
+  imhe_record_error(r, v->line, v->col, "%s: expected true or false, got '%s'", path,
+                    excerpt(v, b, sizeof b));
   return -1;
 }
 
-static int get_num(struct imhe_record *r, const struct ynode *v,
-                   const char *path, const char *what, double *out) {
+static int get_num(struct imhe_record *r, const struct ynode *v, const char *path, const char *what,
+                   double *out) {
   char b[64];
   if (v->type == N_SCALAR && v->n > 0 && v->n < 40 && memchr(v->s, 0, v->n) == NULL) {
     char tmp[48];
@@ -335,46 +321,41 @@ static int get_num(struct imhe_record *r, const struct ynode *v,
     char *end;
     errno = 0;
     double d = strtod(tmp, &end);
-    int hexlike = strchr(tmp, 'x') || strchr(tmp, 'X') || strchr(tmp, 'n') ||
-                  strchr(tmp, 'N') || strchr(tmp, 'i') || strchr(tmp, 'I');
+    int hexlike = strchr(tmp, 'x') || strchr(tmp, 'X') || strchr(tmp, 'n') || strchr(tmp, 'N') ||
+                  strchr(tmp, 'i') || strchr(tmp, 'I');
     if (*end == 0 && end != tmp && errno == 0 && isfinite(d) && !hexlike) {
       if (d < 0) {
-        imhe_record_error(r, v->line, v->col, "%s: %s must not be negative (%s)",
-                          path, what, tmp);
+        imhe_record_error(r, v->line, v->col, "%s: %s must not be negative (%s)", path, what, tmp);
         return -1;
       }
       if (d > 1e7) {
-        imhe_record_error(r, v->line, v->col, "%s: %s %s is implausibly large",
-                          path, what, tmp);
+        imhe_record_error(r, v->line, v->col, "%s: %s %s is implausibly large", path, what, tmp);
         return -1;
       }
       *out = d;
       return 0;
     }
   }
-  imhe_record_error(r, v->line, v->col, "%s: expected a number of %s, got '%s'",
-                    path, what, excerpt(v, b, sizeof b));
+  imhe_record_error(r, v->line, v->col, "%s: expected a number of %s, got '%s'", path, what,
+                    excerpt(v, b, sizeof b));
   return -1;
 }
 
-static void enum_error(struct imhe_record *r, const struct ynode *v,
-                       const char *path, int e) {
+static void enum_error(struct imhe_record *r, const struct ynode *v, const char *path, int e) {
   char b[64], list[400];
   int n;
   const char *const *vals = imhe_enum_values((enum imhe_enum)e, &n);
   size_t k = 0;
   list[0] = 0;
   for (int i = 0; i < n && k + 40 < sizeof list; i++)
-    k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
-                          vals[i]);
-  imhe_record_error(r, v->line, v->col, "%s: unknown %s '%s' (expected one of: %s)",
-                    path, imhe_enum_name[e], excerpt(v, b, sizeof b), list);
+    k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", vals[i]);
+  imhe_record_error(r, v->line, v->col, "%s: unknown %s '%s' (expected one of: %s)", path,
+                    imhe_enum_name[e], excerpt(v, b, sizeof b), list);
 }
 
-static int get_enum(struct imhe_record *r, const struct ynode *v,
-                    const char *path, int e, int *out) {
-  int i = v->type == N_SCALAR ? imhe_enum_lookup((enum imhe_enum)e, v->s, v->n)
-                              : -1;
+static int get_enum(struct imhe_record *r, const struct ynode *v, const char *path, int e,
+                    int *out) {
+  int i = v->type == N_SCALAR ? imhe_enum_lookup((enum imhe_enum)e, v->s, v->n) : -1;
   if (i < 0) {
     enum_error(r, v, path, e);
     return -1;
@@ -383,8 +364,8 @@ static int get_enum(struct imhe_record *r, const struct ynode *v,
   return 0;
 }
 
-static int get_set(struct imhe_record *r, const struct ynode *v,
-                   const char *path, int e, uint32_t *out) {
+static int get_set(struct imhe_record *r, const struct ynode *v, const char *path, int e,
+                   uint32_t *out) {
   *out = 0;
   const struct ynode *one = v->type == N_SCALAR ? v : NULL;
   if (v->type == N_MAP) {
@@ -428,9 +409,8 @@ static unsigned edit_distance(const char *a, size_t la, const char *b) {
   return row[lb];
 }
 
-static void unknown_field(struct imhe_record *r, const struct ynode *k,
-                          const char *where, const char *const *known,
-                          int nknown) {
+static void unknown_field(struct imhe_record *r, const struct ynode *k, const char *where,
+                          const char *const *known, int nknown) {
   const char *best = NULL;
   unsigned bd = 3;
   for (int i = 0; i < nknown; i++) {
@@ -442,8 +422,7 @@ static void unknown_field(struct imhe_record *r, const struct ynode *k,
   }
   char b[64];
   if (best)
-    imhe_record_warning(r, k->line, k->col,
-                        "%sunknown field '%s' ignored; did you mean '%s'?",
+    imhe_record_warning(r, k->line, k->col, "%sunknown field '%s' ignored; did you mean '%s'?",
                         where, excerpt(k, b, sizeof b), best);
   else
     imhe_record_warning(r, k->line, k->col, "%sunknown field '%s' ignored", where,
@@ -451,8 +430,8 @@ static void unknown_field(struct imhe_record *r, const struct ynode *k,
 }
 
 /* Warns about a key seen earlier in the same mapping; returns 1 if repeated. */
-static int repeated_key(struct imhe_record *r, const struct ynode *map,
-                        const struct ynode *key, const char *where) {
+static int repeated_key(struct imhe_record *r, const struct ynode *map, const struct ynode *key,
+                        const char *where) {
   for (const struct ynode *k = map->first; k && k != key; k = k->next->next)
     if (k->type == N_SCALAR && key->type == N_SCALAR && k->n == key->n &&
         memcmp(k->s, key->s, k->n) == 0) {
@@ -492,15 +471,14 @@ static void entry_path(char *buf, size_t cap, const char *name, uint32_t idx, co
   strcpy(buf + k, tail);
 }
 
-static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
-                       const struct ynode *m, struct imhe_entry *e) {
+static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struct ynode *m,
+                       struct imhe_entry *e) {
   const struct imhe_section_desc *d = &imhe_sections[sec];
   char path[96];
   e->line = m->line;
   e->col = m->col;
   if (m->type != N_MAP) {
-    imhe_record_error(r, m->line, m->col, "%s[%u]: expected a mapping of fields",
-                      d->name, idx);
+    imhe_record_error(r, m->line, m->col, "%s[%u]: expected a mapping of fields", d->name, idx);
     return;
   }
   if (m->count > 2 * 64) {
@@ -581,8 +559,8 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
   /* Requirements on the entry as a whole (reading 20). */
   for (int f = 0; f < d->nfields; f++)
     if (d->fields[f].required && !given[f]) {
-        imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'",
-                          d->name, idx, d->fields[f].name);
+      imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'", d->name, idx,
+                        d->fields[f].name);
     }
   if (sec == SEC_EDUCATION) {
     int deg = given[EDU_DEGREE], cred = given[EDU_CREDENTIAL];
@@ -598,18 +576,15 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx,
     char a[11], b[11];
     imhe_format_date(e->f[fe].v.date, a);
     imhe_format_date(e->f[fs].v.date, b);
-    imhe_record_error(r, e->f[fe].line, e->f[fe].col,
-                      "%s[%u].end: end %s is before start %s", d->name, idx, a, b);
+    imhe_record_error(r, e->f[fe].line, e->f[fe].col, "%s[%u].end: end %s is before start %s",
+                      d->name, idx, a, b);
   }
-  if (sec == SEC_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present &&
-      e->f[RSC_HOURS].present &&
+  if (sec == SEC_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present && e->f[RSC_HOURS].present &&
       e->f[RSC_ABOUT_PROVISION_HOURS].v.num > e->f[RSC_HOURS].v.num)
-    imhe_record_error(r, e->f[RSC_ABOUT_PROVISION_HOURS].line,
-                      e->f[RSC_ABOUT_PROVISION_HOURS].col,
+    imhe_record_error(r, e->f[RSC_ABOUT_PROVISION_HOURS].line, e->f[RSC_ABOUT_PROVISION_HOURS].col,
                       "rsc[%u].about_provision_hours: %g h is more than the "
                       "entry's %g hours",
-                      idx, e->f[RSC_ABOUT_PROVISION_HOURS].v.num,
-                      e->f[RSC_HOURS].v.num);
+                      idx, e->f[RSC_ABOUT_PROVISION_HOURS].v.num, e->f[RSC_HOURS].v.num);
 }
 
 static void load_section(struct imhe_record *r, int sec, const struct ynode *v) {
@@ -633,13 +608,13 @@ static void load_section(struct imhe_record *r, int sec, const struct ynode *v) 
 }
 
 static const char *const top_fields[] = {
-    "kind", "id", "association", "category", "submitted", "applicant",
-    "coupon", "membership", "agreement_signed", "ethics_signed", "education",
-    "work", "leadership", "training", "rsc", "rsc_provided", "references",
-    "exam", "endorsements", "renewal_deadline", "rsc_attested"};
+    "kind",         "id",         "association", "category",         "submitted",
+    "applicant",    "coupon",     "membership",  "agreement_signed", "ethics_signed",
+    "education",    "work",       "leadership",  "training",         "rsc",
+    "rsc_provided", "references", "exam",        "endorsements",     "renewal_deadline",
+    "rsc_attested"};
 
-static void load_sub(struct imhe_record *r, const struct ynode *v,
-                     const char *name) {
+static void load_sub(struct imhe_record *r, const struct ynode *v, const char *name) {
   /* applicant, membership and exam: small fixed mappings */
   if (v->type != N_MAP) {
     imhe_record_error(r, v->line, v->col, "%s: expected a mapping", name);
@@ -694,8 +669,7 @@ static void load_sub(struct imhe_record *r, const struct ynode *v,
 static void load_record(struct imhe_record *r, const struct ynode *doc) {
   r->line = doc->line;
   if (doc->type != N_MAP) {
-    imhe_record_error(r, doc->line, doc->col,
-                      "a record must be a mapping of fields, not %s",
+    imhe_record_error(r, doc->line, doc->col, "a record must be a mapping of fields, not %s",
                       doc->type == N_SEQ ? "a list" : "a single value");
     return;
   }
@@ -753,20 +727,17 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
     } else if (key_is(k, "rsc_attested")) {
       if (!is_null(v))
         get_bool(r, v, "rsc_attested", &r->rsc_attested);
-    } else if (key_is(k, "applicant") || key_is(k, "membership") ||
-               key_is(k, "exam")) {
+    } else if (key_is(k, "applicant") || key_is(k, "membership") || key_is(k, "exam")) {
       if (key_is(k, "membership"))
         r->has_membership = !is_null(v);
       if (!is_null(v))
         load_sub(r, v, k->s);
     } else {
-      unknown_field(r, k, "", top_fields,
-                    (int)(sizeof top_fields / sizeof *top_fields));
+      unknown_field(r, k, "", top_fields, (int)(sizeof top_fields / sizeof *top_fields));
     }
   }
   if (cat) {
-    if (cat->type != N_SCALAR ||
-        (r->category = imhe_category_lookup(cat->s, cat->n)) < 0) {
+    if (cat->type != N_SCALAR || (r->category = imhe_category_lookup(cat->s, cat->n)) < 0) {
       enum_error(r, cat, "category", ENUM_CATEGORY);
       r->category = -1;
     }
@@ -776,11 +747,9 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
   if (!r->id.s && !has_id)
     imhe_record_error(r, doc->line, doc->col, "missing required field 'id'");
   if (!r->association.s || r->association.n == 0)
-    imhe_record_error(r, doc->line, doc->col,
-                      "missing required field 'association'");
+    imhe_record_error(r, doc->line, doc->col, "missing required field 'association'");
   if (!r->name_given && (!r->applicant_name.s || r->applicant_name.n == 0))
-    imhe_record_error(r, doc->line, doc->col,
-                      "missing required field 'applicant.name'");
+    imhe_record_error(r, doc->line, doc->col, "missing required field 'applicant.name'");
   if (r->kind == 0 && !cat)
     imhe_record_error(r, doc->line, doc->col,
                       "missing required field 'category' (an application "
@@ -811,8 +780,8 @@ static void yaml_fault(struct imhe_loader *l, struct imhe_record *r) {
   uint32_t line, col;
   if (p->error == YAML_READER_ERROR) {
     offset_to_linecol(l, p->problem_offset, &line, &col);
-    imhe_record_error(r, line, col, "unreadable YAML at byte %zu: %s",
-                      p->problem_offset, p->problem ? p->problem : "error");
+    imhe_record_error(r, line, col, "unreadable YAML at byte %zu: %s", p->problem_offset,
+                      p->problem ? p->problem : "error");
   } else if (p->error == YAML_MEMORY_ERROR) {
     imhe_record_error(r, 0, 0, "YAML parser out of memory");
   } else {
@@ -820,11 +789,9 @@ static void yaml_fault(struct imhe_loader *l, struct imhe_record *r) {
     col = (uint32_t)p->problem_mark.column + 1;
     if (p->context)
       imhe_record_error(r, line, col, "YAML syntax error: %s %s (line %zu)",
-                        p->problem ? p->problem : "error", p->context,
-                        p->context_mark.line + 1);
+                        p->problem ? p->problem : "error", p->context, p->context_mark.line + 1);
     else
-      imhe_record_error(r, line, col, "YAML syntax error: %s",
-                        p->problem ? p->problem : "error");
+      imhe_record_error(r, line, col, "YAML syntax error: %s", p->problem ? p->problem : "error");
   }
 }
 
@@ -853,10 +820,8 @@ int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reus
         r->line = (uint32_t)e.start_mark.line + 1;
       } else if (in_doc && t != YAML_DOCUMENT_END_EVENT) {
         if (!b.failed && e.end_mark.index - doc_start > l->lim.max_document) {
-          imhe_record_error(r, (uint32_t)e.start_mark.line + 1,
-                            (uint32_t)e.start_mark.column + 1,
-                            "document larger than %zu bytes (limit)",
-                            l->lim.max_document);
+          imhe_record_error(r, (uint32_t)e.start_mark.line + 1, (uint32_t)e.start_mark.column + 1,
+                            "document larger than %zu bytes (limit)", l->lim.max_document);
           b.failed = 1;
         }
         on_event(&b, &e);

@@ -1,5 +1,5 @@
-/* measure.c — union of date ranges, evenly spread hours, best window, slot matching, name comparison.
- * Quadratic only in the entries of one record's list, which the loader bounds. */
+/* measure.c — union of date ranges, evenly spread hours, best window, slot matching, name
+ * comparison. Quadratic only in the entries of one record's list, which the loader bounds. */
 #include "measure.h"
 #include "dates.h"
 #include <stdlib.h>
@@ -89,7 +89,8 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
           }
         }
         for (int k = 0; k < nc; k++) {
-          double h = imhe_spread_hours(r, n, cands[k], imhe_add_months(cands[k], months) - 1, as_of);
+          double h =
+              imhe_spread_hours(r, n, cands[k], imhe_add_months(cands[k], months) - 1, as_of);
           if (h > best + 1e-9) {
             best = h;
             best_d = cands[k];
@@ -120,8 +121,8 @@ static int augment(int ref, const uint32_t *roles, const uint32_t *slots, size_t
   return 0;
 }
 
-int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots,
-                     size_t nslots, int *slot_ref) {
+int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots, size_t nslots,
+                     int *slot_ref) {
   char seen[64];
   int filled = 0;
   if (nslots > 64)
@@ -135,8 +136,12 @@ int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots,
   return filled;
 }
 
-static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-static int space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int lower(int c) {
+  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+static int space(int c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn) {
   while (an && space((unsigned char)*a))

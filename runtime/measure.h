@@ -26,8 +26,8 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
 /* Maximum one-to-one matching of references (roles[i], one bit) to slots
  * (masks of acceptable roles). slot_ref[k] gets the reference index or -1.
  * Returns the number of slots filled. */
-int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots,
-                     size_t nslots, int *slot_ref);
+int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots, size_t nslots,
+                     int *slot_ref);
 /* Equal without regard to ASCII case or surrounding spaces. */
 int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn);
 

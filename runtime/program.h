@@ -1,5 +1,6 @@
 /* program.h — a policy program in memory: what the compiler builds and what the
- * loader rebuilds from a verified .imhec file. Plain arrays; the owner frees with imhe_program_free. */
+ * loader rebuilds from a verified .imhec file. Plain arrays; the owner frees with
+ * imhe_program_free. */
 #ifndef IMHE_PROGRAM_H
 #define IMHE_PROGRAM_H
 
@@ -19,50 +20,58 @@
 enum imhe_display { DISP_PLAIN, DISP_YEARS, DISP_MONTHS, DISP_DEGREE };
 
 struct imhe_era {
-  uint32_t base;           /* string: base policy name */
-  int32_t from, until;     /* [from, until) as-of dates; IMHE_NO_DATE = open */
-  uint32_t offered;        /* category mask */
+  uint32_t base;       /* string: base policy name */
+  int32_t from, until; /* [from, until) as-of dates; IMHE_NO_DATE = open */
+  uint32_t offered;    /* category mask */
 };
 struct imhe_rule {
   uint32_t id, desc, file; /* strings */
   uint32_t line, col, end_line, end_col;
   uint8_t kind, area, era;
-  uint32_t cats;           /* category mask */
-  uint32_t start, end;     /* code byte range [start, end) */
+  uint32_t cats;       /* category mask */
+  uint32_t start, end; /* code byte range [start, end) */
 };
 struct imhe_cond {
   uint32_t rule, desc, line, col;
   uint8_t display, unit;
 };
-struct imhe_line { uint32_t pc, line; };
-struct imhe_slotset { uint32_t first, count; }; /* into slot_masks */
-struct imhe_domain {
-  uint32_t code, name;     /* strings */
-  uint8_t core;
-  uint32_t first, count;   /* into items */
+struct imhe_line {
+  uint32_t pc, line;
 };
-struct imhe_item { uint32_t name, cats; };
+struct imhe_slotset {
+  uint32_t first, count;
+}; /* into slot_masks */
+struct imhe_domain {
+  uint32_t code, name; /* strings */
+  uint8_t core;
+  uint32_t first, count; /* into items */
+};
+struct imhe_item {
+  uint32_t name, cats;
+};
 enum imhe_fee_kind { FEE_REGISTRATION, FEE_PROCESSING, FEE_RENEWAL, FEE_MEMBERSHIP };
 struct imhe_fee {
   uint8_t kind;
   uint32_t cats;
-  int32_t cents;           /* -1: not published */
-  uint32_t note;           /* string or UINT32_MAX */
+  int32_t cents; /* -1: not published */
+  uint32_t note; /* string or UINT32_MAX */
 };
 struct imhe_coupon {
   uint32_t code, note;
-  uint8_t waives;          /* bit per fee kind */
+  uint8_t waives; /* bit per fee kind */
   uint32_t cats;
-  int32_t from, until;     /* inclusive as-of dates; IMHE_NO_DATE = open */
-  uint32_t rule;           /* condition rule, or IMHE_NO_RULE */
+  int32_t from, until; /* inclusive as-of dates; IMHE_NO_DATE = open */
+  uint32_t rule;       /* condition rule, or IMHE_NO_RULE */
 };
-struct imhe_deadline { uint8_t month, day; };
+struct imhe_deadline {
+  uint8_t month, day;
+};
 enum imhe_renewal_scheme { RENEW_NONE, RENEW_ANNUAL, RENEW_CYCLE };
 struct imhe_renewal {
   uint8_t scheme;
-  int32_t from, until;     /* deadlines this scheme applies to */
-  uint32_t years;          /* cycle length */
-  double hours;            /* annual training hours */
+  int32_t from, until; /* deadlines this scheme applies to */
+  uint32_t years;      /* cycle length */
+  double hours;        /* annual training hours */
 };
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
@@ -71,25 +80,41 @@ struct imhe_settings {
 };
 
 struct imhe_program {
-  char *strings; uint32_t strings_size;   /* NUL-terminated strings */
+  char *strings;
+  uint32_t strings_size; /* NUL-terminated strings */
   uint32_t policy_name;
   uint64_t source_hash;
   char compiler_version[16];
-  double *consts; uint32_t nconsts;
-  struct imhe_era *eras; uint32_t neras;
-  struct imhe_rule *rules; uint32_t nrules;
-  struct imhe_cond *conds; uint32_t nconds;
-  struct imhe_line *lines; uint32_t nlines;
-  uint8_t *code; uint32_t code_size;
-  struct imhe_slotset *slotsets; uint32_t nslotsets;
-  uint32_t *slot_masks; uint32_t nslot_masks;
-  struct imhe_domain *domains; uint32_t ndomains;
-  struct imhe_item *items; uint32_t nitems;
-  struct imhe_fee *fees; uint32_t nfees;
-  struct imhe_coupon *coupons; uint32_t ncoupons;
-  struct imhe_deadline *deadlines; uint32_t ndeadlines;
-  uint32_t *accepted; uint32_t naccepted;  /* membership association strings */
-  struct imhe_renewal *renewals; uint32_t nrenewals;
+  double *consts;
+  uint32_t nconsts;
+  struct imhe_era *eras;
+  uint32_t neras;
+  struct imhe_rule *rules;
+  uint32_t nrules;
+  struct imhe_cond *conds;
+  uint32_t nconds;
+  struct imhe_line *lines;
+  uint32_t nlines;
+  uint8_t *code;
+  uint32_t code_size;
+  struct imhe_slotset *slotsets;
+  uint32_t nslotsets;
+  uint32_t *slot_masks;
+  uint32_t nslot_masks;
+  struct imhe_domain *domains;
+  uint32_t ndomains;
+  struct imhe_item *items;
+  uint32_t nitems;
+  struct imhe_fee *fees;
+  uint32_t nfees;
+  struct imhe_coupon *coupons;
+  uint32_t ncoupons;
+  struct imhe_deadline *deadlines;
+  uint32_t ndeadlines;
+  uint32_t *accepted;
+  uint32_t naccepted; /* membership association strings */
+  struct imhe_renewal *renewals;
+  uint32_t nrenewals;
   struct imhe_settings settings;
 };
 
@@ -101,8 +126,7 @@ static inline struct imhe_insn imhe_decode(const uint8_t *b) {
   in.op = b[0];
   in.a = b[1];
   in.b = (uint16_t)(b[2] | (b[3] << 8));
-  in.c = (uint32_t)b[4] | ((uint32_t)b[5] << 8) | ((uint32_t)b[6] << 16) |
-         ((uint32_t)b[7] << 24);
+  in.c = (uint32_t)b[4] | ((uint32_t)b[5] << 8) | ((uint32_t)b[6] << 16) | ((uint32_t)b[7] << 24);
   return in;
 }
 
@@ -112,8 +136,8 @@ void imhe_program_free(struct imhe_program *p);
 int imhe_program_write(const struct imhe_program *p, uint8_t **out, size_t *n);
 /* Parse and verify `data`; on failure returns -1 and writes a message naming
  * the offset into err. `check_sum` 0 skips only the checksum comparison. */
-int imhe_program_load(const uint8_t *data, size_t n, int check_sum,
-                      struct imhe_program *out, char *err, size_t errlen);
+int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
+                      char *err, size_t errlen);
 /* The verifier proper (called by load); exposed for tests. */
 int imhe_verify(const struct imhe_program *p, char *err, size_t errlen);
 /* Listing used by `imhe disasm`, the tests and the compiler's own listing. */

@@ -1,5 +1,6 @@
 /* record.h — one application, renewal or reinstatement record, typed and located.
- * Everything in a record lives in its arena; the loader owns nothing once it hands a record over. */
+ * Everything in a record lives in its arena; the loader owns nothing once it hands a record over.
+ */
 #ifndef IMHE_RECORD_H
 #define IMHE_RECORD_H
 
@@ -21,7 +22,7 @@ struct imhe_slot {
   union {
     double num;
     int32_t date;
-    int32_t ival; /* FT_ENUM value, FT_BOOL 0/1 */
+    int32_t ival;  /* FT_ENUM value, FT_BOOL 0/1 */
     uint32_t mask; /* FT_SET */
     struct imhe_text text;
     struct {
@@ -55,7 +56,7 @@ struct imhe_record {
   uint32_t line; /* where the document starts */
   int kind;      /* enum value of ENUM_KIND */
   struct imhe_text id, association, coupon, applicant_name, applicant_email;
-  int category;  /* -1 absent */
+  int category; /* -1 absent */
   uint32_t category_line, category_col;
   int32_t submitted, agreement_signed, ethics_signed, renewal_deadline;
   uint32_t agreement_line, agreement_col, ethics_line, ethics_col;
@@ -71,27 +72,26 @@ struct imhe_record {
   const void *tree; /* the parsed document until imhe_record_type types it */
 };
 
-void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
-                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
-                         const char *fmt, ...)
+void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void imhe_record_free(struct imhe_record *r);
 
 /* Streams records from one YAML file, one document at a time. */
 struct imhe_loader;
 struct imhe_limits {
-  unsigned max_depth;       /* nesting */
-  size_t max_scalar;        /* bytes in one scalar */
-  size_t max_document;      /* bytes in one document */
-  unsigned max_entries;     /* items in one list or mapping */
-  unsigned max_nodes;       /* nodes in one document */
+  unsigned max_depth;   /* nesting */
+  size_t max_scalar;    /* bytes in one scalar */
+  size_t max_document;  /* bytes in one document */
+  unsigned max_entries; /* items in one list or mapping */
+  unsigned max_nodes;   /* nodes in one document */
 };
 extern const struct imhe_limits imhe_default_limits;
 
 /* path "-" reads standard input. NULL with a message in err when the file cannot be opened. */
-struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim,
-                                     char *err, size_t errlen);
+struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
+                                     size_t errlen);
 /* 1: *out holds the next record (caller frees with imhe_record_free), possibly
  * with errors; 0: end of the stream. After a YAML syntax error the record
  * carrying it is the last one. */

@@ -1,5 +1,6 @@
-/* report.c — text and JSON Lines renderings of a result; every explanation comes from the result's data.
- * A condition reads "sentence: observed; required X (short Y)", with what the measure found and what it left out. */
+/* report.c — text and JSON Lines renderings of a result; every explanation comes from the result's
+ * data. A condition reads "sentence: observed; required X (short Y)", with what the measure found
+ * and what it left out. */
 #include "report.h"
 #include "dates.h"
 #include "sbuf.h"
@@ -7,8 +8,11 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const verdicts[] = {"eligible", "eligible_pending_exam", "not_eligible", "invalid"};
-const char *imhe_verdict_name(int v) { return verdicts[v]; }
+static const char *const verdicts[] = {"eligible", "eligible_pending_exam", "not_eligible",
+                                       "invalid"};
+const char *imhe_verdict_name(int v) {
+  return verdicts[v];
+}
 
 static const char *degree_name(double v) {
   int d = (int)v;
@@ -73,8 +77,8 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
                                   : "an academic degree (associate or higher)");
     return;
   }
-  static const char *const words[CMP__COUNT] = {"", "more than ", "at most ", "less than ", "exactly ",
-                                                "other than "};
+  static const char *const words[CMP__COUNT] = {"",           "more than ", "at most ",
+                                                "less than ", "exactly ",   "other than "};
   sb_puts(b, words[c->cmp]);
   int shortfall = c->status != ST_PASS && (c->cmp == CMP_GE || c->cmp == CMP_GT);
   if (c->unit == UNIT_DAYS && c->display == DISP_YEARS) {
@@ -211,8 +215,12 @@ static void entry_label(struct sbuf *b, const struct imhe_record *r, int sec, ui
   sb_putc(b, '[');
   sb_uint(b, i);
   sb_putc(b, ']');
-  int f = sec == SEC_WORK ? WORK_TITLE : sec == SEC_TRAINING ? TRAIN_TITLE : sec == SEC_RSC ? RSC_PROVIDER
-          : sec == SEC_REFERENCES ? REF_NAME : sec == SEC_LEADERSHIP ? LEAD_ROLE : -1;
+  int f = sec == SEC_WORK         ? WORK_TITLE
+          : sec == SEC_TRAINING   ? TRAIN_TITLE
+          : sec == SEC_RSC        ? RSC_PROVIDER
+          : sec == SEC_REFERENCES ? REF_NAME
+          : sec == SEC_LEADERSHIP ? LEAD_ROLE
+                                  : -1;
   if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
     const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
     sb_puts(b, " (");
@@ -230,7 +238,8 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_jstr(b, rr->id);
   sb_puts(b, ",\"area\":\"");
   sb_puts(b, imhe_area_name[rr->area]);
-  sb_puts(b, rr->kind == RK_ADVISE ? "\",\"kind\":\"advisory\",\"status\":\"" : "\",\"kind\":\"requirement\",\"status\":\"");
+  sb_puts(b, rr->kind == RK_ADVISE ? "\",\"kind\":\"advisory\",\"status\":\""
+                                   : "\",\"kind\":\"requirement\",\"status\":\"");
   sb_puts(b, status_names[rr->status]);
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
@@ -333,7 +342,8 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
     if (res->failed_areas >> i & 1u)
       order[n++] = i;
   for (int i = 1; i < n; i++) /* sorted by name */
-    for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0; j--) {
+    for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0;
+         j--) {
       int t = order[j];
       order[j] = order[j - 1];
       order[j - 1] = t;
@@ -365,7 +375,8 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
       sb_jstr(b, fe->coupon);
     else
       sb_puts(b, "null");
-    sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":[" : ",\"coupon_applied\":false,\"notes\":[");
+    sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":["
+                                  : ",\"coupon_applied\":false,\"notes\":[");
     for (int i = 0; i < fe->nnotes; i++) {
       if (i)
         sb_putc(b, ',');
@@ -401,7 +412,8 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
                       const struct report_opts *o) {
   struct imhe_arena *a = (struct imhe_arena *)&r->arena;
   const char *B = o->color ? "\033[1m" : "", *G = o->color ? "\033[32m" : "",
-             *R = o->color ? "\033[31m" : "", *Y = o->color ? "\033[33m" : "", *Z = o->color ? "\033[0m" : "";
+             *R = o->color ? "\033[31m" : "", *Y = o->color ? "\033[33m" : "",
+             *Z = o->color ? "\033[0m" : "";
   char d[11] = "?";
   if (res->as_of != IMHE_NO_DATE)
     imhe_format_date(res->as_of, d);
@@ -414,8 +426,8 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
           res->policy ? res->policy : "-", res->base ? res->base : "-");
   fprintf(f, "  verdict: %s%s%s\n", vc, verdicts[res->verdict], Z);
   for (uint32_t i = 0; i < r->errors.n; i++)
-    fprintf(f, "  %s✗ %s:%u:%u: %s%s\n", R, r->errors.v[i].file, r->errors.v[i].line, r->errors.v[i].col,
-            r->errors.v[i].text, Z);
+    fprintf(f, "  %s✗ %s:%u:%u: %s%s\n", R, r->errors.v[i].file, r->errors.v[i].line,
+            r->errors.v[i].col, r->errors.v[i].text, Z);
   for (int area = 0; area < AREA__COUNT; area++) {
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
@@ -462,12 +474,14 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
       fprintf(f, "  %sadvisories%s\n", B, Z);
     for (uint32_t k = 0; k < rr->nconds; k++)
       if (rr->conds[k].status != ST_PASS)
-        fprintf(f, "    %s! %s%s  [%s, %s:%u]\n", Y, imhe_explain(a, &rr->conds[k]), Z, rr->id, rr->file, rr->line);
+        fprintf(f, "    %s! %s%s  [%s, %s:%u]\n", Y, imhe_explain(a, &rr->conds[k]), Z, rr->id,
+                rr->file, rr->line);
   }
   if (res->fees.present) {
     const struct imhe_fees *fe = &res->fees;
     fprintf(f, "  %sfees%s\n", B, Z);
-    const char *reg = money(a, fe->registration), *proc = money(a, fe->processing), *tot = money(a, fe->total);
+    const char *reg = money(a, fe->registration), *proc = money(a, fe->processing),
+               *tot = money(a, fe->total);
     fprintf(f, "    registration %s, processing %s, total %s\n", reg, proc, tot);
     for (int i = 0; i < fe->nnotes; i++)
       fprintf(f, "    - %s\n", fe->notes[i]);

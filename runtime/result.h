@@ -17,12 +17,12 @@ struct imhe_cond_result {
   int kind; /* 'N' comparison, 'B' yes/no, 'T' pass/fail/pending */
   int cmp, unit, display;
   double observed, required, shortfall;
-  const char *note;       /* what the measure found (best window, empty slots, ...) */
-  const char **left_out;  /* entries left out and why */
+  const char *note;      /* what the measure found (best window, empty slots, ...) */
+  const char **left_out; /* entries left out and why */
   uint32_t nleft;
   const uint32_t *counted; /* indices of the entries a measure counted, in section counted_sec */
   uint32_t ncounted;
-  int counted_sec;         /* -1 when the condition measured no collection */
+  int counted_sec; /* -1 when the condition measured no collection */
 };
 
 struct imhe_rule_result {

@@ -28,7 +28,9 @@ static inline void sb_put(struct sbuf *b, const char *s, size_t n) {
   memcpy(b->v + b->n, s, n);
   b->n += n;
 }
-static inline void sb_puts(struct sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+static inline void sb_puts(struct sbuf *b, const char *s) {
+  sb_put(b, s, strlen(s));
+}
 static inline void sb_putc(struct sbuf *b, char c) {
   sb_grow(b, 1);
   b->v[b->n++] = c;
@@ -106,6 +108,8 @@ static inline void sb_json(struct sbuf *b, const char *s, size_t n) {
   }
   sb_putc(b, '"');
 }
-static inline void sb_jstr(struct sbuf *b, const char *s) { sb_json(b, s ? s : "", s ? strlen(s) : 0); }
+static inline void sb_jstr(struct sbuf *b, const char *s) {
+  sb_json(b, s ? s : "", s ? strlen(s) : 0);
+}
 
 #endif

@@ -11,59 +11,58 @@
 enum imhe_ftype { FT_TEXT, FT_DATE, FT_NUM, FT_BOOL, FT_ENUM, FT_SET, FT_CODES };
 
 /* F(section prefix, id, name, kind, enum-or-unit, required) */
-#define IMHE_EDU_FIELDS(F)                                                     \
-  F(EDU, DEGREE, "degree", FT_ENUM, ENUM_DEGREE, 0)                            \
-  F(EDU, CREDENTIAL, "credential", FT_ENUM, ENUM_CREDENTIAL, 0)                \
-  F(EDU, FIELD, "field", FT_TEXT, 0, 0)                                        \
-  F(EDU, INSTITUTION, "institution", FT_TEXT, 0, 0)                            \
-  F(EDU, COMPLETED, "completed", FT_DATE, 0, 1)                                \
-  F(EDU, TRANSCRIPT, "transcript", FT_ENUM, ENUM_TRANSCRIPT, 0)                \
+#define IMHE_EDU_FIELDS(F)                                                                         \
+  F(EDU, DEGREE, "degree", FT_ENUM, ENUM_DEGREE, 0)                                                \
+  F(EDU, CREDENTIAL, "credential", FT_ENUM, ENUM_CREDENTIAL, 0)                                    \
+  F(EDU, FIELD, "field", FT_TEXT, 0, 0)                                                            \
+  F(EDU, INSTITUTION, "institution", FT_TEXT, 0, 0)                                                \
+  F(EDU, COMPLETED, "completed", FT_DATE, 0, 1)                                                    \
+  F(EDU, TRANSCRIPT, "transcript", FT_ENUM, ENUM_TRANSCRIPT, 0)                                    \
   F(EDU, COMPETENCIES, "competencies", FT_CODES, 0, 0)
-#define IMHE_WORK_FIELDS(F)                                                    \
-  F(WORK, TITLE, "title", FT_TEXT, 0, 0)                                       \
-  F(WORK, EMPLOYER, "employer", FT_TEXT, 0, 0)                                 \
-  F(WORK, START, "start", FT_DATE, 0, 1)                                       \
-  F(WORK, END, "end", FT_DATE, 0, 0)                                           \
-  F(WORK, KIND, "kind", FT_ENUM, ENUM_WORK_KIND, 0)                            \
-  F(WORK, SUPERVISED, "supervised", FT_BOOL, 0, 0)                             \
-  F(WORK, SPECIALIZED_TRAINING, "specialized_training", FT_BOOL, 0, 0)         \
-  F(WORK, SCOPE, "scope", FT_ENUM, ENUM_SCOPE, 0)                              \
-  F(WORK, AGES, "ages", FT_SET, ENUM_AGE, 0)                                   \
-  F(WORK, FAMILIES_SERVED, "families_served", FT_NUM, UNIT_FAMILIES, 0)        \
-  F(WORK, PSYCHOTHERAPY, "psychotherapy", FT_BOOL, 0, 0)                       \
+#define IMHE_WORK_FIELDS(F)                                                                        \
+  F(WORK, TITLE, "title", FT_TEXT, 0, 0)                                                           \
+  F(WORK, EMPLOYER, "employer", FT_TEXT, 0, 0)                                                     \
+  F(WORK, START, "start", FT_DATE, 0, 1)                                                           \
+  F(WORK, END, "end", FT_DATE, 0, 0)                                                               \
+  F(WORK, KIND, "kind", FT_ENUM, ENUM_WORK_KIND, 0)                                                \
+  F(WORK, SUPERVISED, "supervised", FT_BOOL, 0, 0)                                                 \
+  F(WORK, SPECIALIZED_TRAINING, "specialized_training", FT_BOOL, 0, 0)                             \
+  F(WORK, SCOPE, "scope", FT_ENUM, ENUM_SCOPE, 0)                                                  \
+  F(WORK, AGES, "ages", FT_SET, ENUM_AGE, 0)                                                       \
+  F(WORK, FAMILIES_SERVED, "families_served", FT_NUM, UNIT_FAMILIES, 0)                            \
+  F(WORK, PSYCHOTHERAPY, "psychotherapy", FT_BOOL, 0, 0)                                           \
   F(WORK, REPORTED_TO, "reported_to", FT_TEXT, 0, 0)
-#define IMHE_LEAD_FIELDS(F)                                                    \
-  F(LEAD, ROLE, "role", FT_TEXT, 0, 0)                                         \
-  F(LEAD, START, "start", FT_DATE, 0, 1)                                       \
-  F(LEAD, END, "end", FT_DATE, 0, 0)                                           \
+#define IMHE_LEAD_FIELDS(F)                                                                        \
+  F(LEAD, ROLE, "role", FT_TEXT, 0, 0)                                                             \
+  F(LEAD, START, "start", FT_DATE, 0, 1)                                                           \
+  F(LEAD, END, "end", FT_DATE, 0, 0)                                                               \
   F(LEAD, TYPE, "type", FT_ENUM, ENUM_LEAD_TYPE, 0)
-#define IMHE_TRAIN_FIELDS(F)                                                   \
-  F(TRAIN, TITLE, "title", FT_TEXT, 0, 0)                                      \
-  F(TRAIN, DATE, "date", FT_DATE, 0, 1)                                        \
-  F(TRAIN, HOURS, "hours", FT_NUM, UNIT_HOURS, 1)                              \
-  F(TRAIN, FACILITATOR, "facilitator", FT_TEXT, 0, 0)                          \
-  F(TRAIN, TYPE, "type", FT_ENUM, ENUM_TRAIN_TYPE, 0)                          \
-  F(TRAIN, FORMAT, "format", FT_ENUM, ENUM_FORMAT, 0)                          \
+#define IMHE_TRAIN_FIELDS(F)                                                                       \
+  F(TRAIN, TITLE, "title", FT_TEXT, 0, 0)                                                          \
+  F(TRAIN, DATE, "date", FT_DATE, 0, 1)                                                            \
+  F(TRAIN, HOURS, "hours", FT_NUM, UNIT_HOURS, 1)                                                  \
+  F(TRAIN, FACILITATOR, "facilitator", FT_TEXT, 0, 0)                                              \
+  F(TRAIN, TYPE, "type", FT_ENUM, ENUM_TRAIN_TYPE, 0)                                              \
+  F(TRAIN, FORMAT, "format", FT_ENUM, ENUM_FORMAT, 0)                                              \
   F(TRAIN, COMPETENCIES, "competencies", FT_CODES, 0, 0)
-#define IMHE_RSC_FIELDS(F)                                                     \
-  F(RSC, PROVIDER, "provider", FT_TEXT, 0, 0)                                  \
-  F(RSC, PROVIDER_ENDORSEMENT, "provider_endorsement", FT_SET, ENUM_CATEGORY,  \
-    0)                                                                         \
-  F(RSC, START, "start", FT_DATE, 0, 1)                                        \
-  F(RSC, END, "end", FT_DATE, 0, 1)                                            \
-  F(RSC, HOURS, "hours", FT_NUM, UNIT_HOURS, 1)                                \
+#define IMHE_RSC_FIELDS(F)                                                                         \
+  F(RSC, PROVIDER, "provider", FT_TEXT, 0, 0)                                                      \
+  F(RSC, PROVIDER_ENDORSEMENT, "provider_endorsement", FT_SET, ENUM_CATEGORY, 0)                   \
+  F(RSC, START, "start", FT_DATE, 0, 1)                                                            \
+  F(RSC, END, "end", FT_DATE, 0, 1)                                                                \
+  F(RSC, HOURS, "hours", FT_NUM, UNIT_HOURS, 1)                                                    \
   F(RSC, ABOUT_PROVISION_HOURS, "about_provision_hours", FT_NUM, UNIT_HOURS, 0)
-#define IMHE_PROV_FIELDS(F)                                                    \
-  F(PROV, START, "start", FT_DATE, 0, 1)                                       \
-  F(PROV, END, "end", FT_DATE, 0, 0)                                           \
+#define IMHE_PROV_FIELDS(F)                                                                        \
+  F(PROV, START, "start", FT_DATE, 0, 1)                                                           \
+  F(PROV, END, "end", FT_DATE, 0, 0)                                                               \
   F(PROV, SUPERVISEES, "supervisees", FT_NUM, UNIT_COUNT, 0)
-#define IMHE_REF_FIELDS(F)                                                     \
-  F(REF, NAME, "name", FT_TEXT, 0, 0)                                          \
-  F(REF, ROLE, "role", FT_ENUM, ENUM_ROLE, 1)                                  \
+#define IMHE_REF_FIELDS(F)                                                                         \
+  F(REF, NAME, "name", FT_TEXT, 0, 0)                                                              \
+  F(REF, ROLE, "role", FT_ENUM, ENUM_ROLE, 1)                                                      \
   F(REF, STATUS, "status", FT_ENUM, ENUM_STATUS, 0)
-#define IMHE_ENDO_FIELDS(F)                                                    \
-  F(ENDO, CATEGORY, "category", FT_ENUM, ENUM_CATEGORY, 1)                     \
-  F(ENDO, EARNED, "earned", FT_DATE, 0, 1)                                     \
+#define IMHE_ENDO_FIELDS(F)                                                                        \
+  F(ENDO, CATEGORY, "category", FT_ENUM, ENUM_CATEGORY, 1)                                         \
+  F(ENDO, EARNED, "earned", FT_DATE, 0, 1)                                                         \
   F(ENDO, ASSOCIATION, "association", FT_TEXT, 0, 0)
 
 #define IMHE_FIELD_ENUM_(s, id, name, kind, arg, req) s##_##id,
@@ -77,16 +76,15 @@ enum { IMHE_REF_FIELDS(IMHE_FIELD_ENUM_) REF__N };
 enum { IMHE_ENDO_FIELDS(IMHE_FIELD_ENUM_) ENDO__N };
 
 /* X(id, name, field list, date field that dates the entry or -1, singular) */
-#define IMHE_SECTIONS(X)                                                       \
-  X(EDUCATION, "education", IMHE_EDU_FIELDS, EDU_COMPLETED, "education")       \
-  X(WORK, "work", IMHE_WORK_FIELDS, -1, "work")                                \
-  X(LEADERSHIP, "leadership", IMHE_LEAD_FIELDS, -1, "leadership")              \
-  X(TRAINING, "training", IMHE_TRAIN_FIELDS, TRAIN_DATE, "training")           \
-  X(RSC, "rsc", IMHE_RSC_FIELDS, -1, "rsc")                                    \
-  X(RSC_PROVIDED, "rsc_provided", IMHE_PROV_FIELDS, -1, "rsc_provided")        \
-  X(REFERENCES, "references", IMHE_REF_FIELDS, -1, "references")               \
-  X(ENDORSEMENTS, "endorsements", IMHE_ENDO_FIELDS, ENDO_EARNED,               \
-    "endorsements")
+#define IMHE_SECTIONS(X)                                                                           \
+  X(EDUCATION, "education", IMHE_EDU_FIELDS, EDU_COMPLETED, "education")                           \
+  X(WORK, "work", IMHE_WORK_FIELDS, -1, "work")                                                    \
+  X(LEADERSHIP, "leadership", IMHE_LEAD_FIELDS, -1, "leadership")                                  \
+  X(TRAINING, "training", IMHE_TRAIN_FIELDS, TRAIN_DATE, "training")                               \
+  X(RSC, "rsc", IMHE_RSC_FIELDS, -1, "rsc")                                                        \
+  X(RSC_PROVIDED, "rsc_provided", IMHE_PROV_FIELDS, -1, "rsc_provided")                            \
+  X(REFERENCES, "references", IMHE_REF_FIELDS, -1, "references")                                   \
+  X(ENDORSEMENTS, "endorsements", IMHE_ENDO_FIELDS, ENDO_EARNED, "endorsements")
 enum imhe_section {
 #define X(id, name, fields, dated, sing) SEC_##id,
   IMHE_SECTIONS(X)

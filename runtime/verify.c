@@ -1,5 +1,6 @@
 /* verify.c — proves a loaded program safe to run: indices in range, forward jumps, typed stack.
- * Driven by the opcode X-macro's operand kinds and stack effects; a program it accepts cannot crash or hang the VM. */
+ * Driven by the opcode X-macro's operand kinds and stack effects; a program it accepts cannot crash
+ * or hang the VM. */
 #include "program.h"
 #include "schema.h"
 #include <stdio.h>
@@ -15,20 +16,22 @@ struct state {
   uint8_t sec[IMHE_MAX_STACK];
 };
 
-#define BAD(...)                                                               \
-  do {                                                                         \
-    snprintf(err, errlen, __VA_ARGS__);                                        \
-    goto fail;                                                                 \
+#define BAD(...)                                                                                   \
+  do {                                                                                             \
+    snprintf(err, errlen, __VA_ARGS__);                                                            \
+    goto fail;                                                                                     \
   } while (0)
 
-static int str_ok(const struct imhe_program *p, uint32_t s) { return s < p->strings_size; }
+static int str_ok(const struct imhe_program *p, uint32_t s) {
+  return s < p->strings_size;
+}
 
 static int check_tables(const struct imhe_program *p, char *err, size_t errlen) {
-#define STR(x, what)                                                           \
-  if (!str_ok(p, x)) {                                                         \
-    snprintf(err, errlen, "%s: string index %u out of range (%u bytes of strings)", what, \
-             (unsigned)(x), p->strings_size);                                  \
-    return -1;                                                                 \
+#define STR(x, what)                                                                               \
+  if (!str_ok(p, x)) {                                                                             \
+    snprintf(err, errlen, "%s: string index %u out of range (%u bytes of strings)", what,          \
+             (unsigned)(x), p->strings_size);                                                      \
+    return -1;                                                                                     \
   }
   STR(p->policy_name, "header policy name");
   STR(p->settings.code, "settings");
@@ -128,7 +131,8 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
     const struct imhe_coupon *c = &p->coupons[i];
     STR(c->code, "coupon");
     if ((c->note != UINT32_MAX && !str_ok(p, c->note)) || (c->waives & ~3u) ||
-        (c->rule != IMHE_NO_RULE && (c->rule >= p->nrules || p->rules[c->rule].kind != RK_COUPON))) {
+        (c->rule != IMHE_NO_RULE &&
+         (c->rule >= p->nrules || p->rules[c->rule].kind != RK_COUPON))) {
       snprintf(err, errlen, "coupon %u: note, waived fees or condition out of range", i);
       return -1;
     }
@@ -167,13 +171,20 @@ static int pop(struct state *s, const char *allowed, char *got) {
 
 static int field_kind_ok(int op, const struct imhe_field_desc *f) {
   switch (op) {
-  case OP_F_ENUM: return f->kind == FT_ENUM;
-  case OP_F_SET: return f->kind == FT_SET;
-  case OP_F_TRACK: return f->kind == FT_SET && f->arg == ENUM_AGE;
-  case OP_F_BOOL: return f->kind == FT_BOOL;
-  case OP_F_PRESENT: return 1;
-  case OP_F_CMP: return f->kind == FT_NUM || f->kind == FT_DATE;
-  case OP_SUM: return f->kind == FT_NUM;
+  case OP_F_ENUM:
+    return f->kind == FT_ENUM;
+  case OP_F_SET:
+    return f->kind == FT_SET;
+  case OP_F_TRACK:
+    return f->kind == FT_SET && f->arg == ENUM_AGE;
+  case OP_F_BOOL:
+    return f->kind == FT_BOOL;
+  case OP_F_PRESENT:
+    return 1;
+  case OP_F_CMP:
+    return f->kind == FT_NUM || f->kind == FT_DATE;
+  case OP_SUM:
+    return f->kind == FT_NUM;
   }
   return 0;
 }
@@ -197,7 +208,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
     const struct imhe_opinfo *oi = &imhe_ops[in.op];
     /* operands */
     switch (oi->kind) {
-    case OK_NONE: break;
+    case OK_NONE:
+      break;
     case OK_CONST:
       if (in.a >= UNIT__COUNT || in.c >= p->nconsts)
         BAD("offset %u: %s: unit %u or constant %u out of range", pc, oi->name, in.a, in.c);
@@ -217,8 +229,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
       if (in.b >= SEC__COUNT || in.a >= imhe_sections[in.b].nfields)
         BAD("offset %u: %s: field %u of section %u out of range", pc, oi->name, in.a, in.b);
       if (!field_kind_ok(in.op, &imhe_sections[in.b].fields[in.a]))
-        BAD("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name,
-            imhe_sections[in.b].name, imhe_sections[in.b].fields[in.a].name);
+        BAD("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name, imhe_sections[in.b].name,
+            imhe_sections[in.b].fields[in.a].name);
       if (oi->kind == OK_FIELD_FLAG && in.c > 1)
         BAD("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
       if (oi->kind == OK_FIELD_CMP && in.c >= CMP__COUNT)
@@ -254,8 +266,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
       break;
     case OK_TARGET:
       if (in.c <= pc || in.c % IMHE_INSN_SIZE || in.c >= r->end)
-        BAD("offset %u: JUMPF: target %u is not a later instruction of the rule [%u, %u)", pc,
-            in.c, r->start, r->end);
+        BAD("offset %u: JUMPF: target %u is not a later instruction of the rule [%u, %u)", pc, in.c,
+            r->start, r->end);
       break;
     case OK_RULE:
       if (in.c != ri)
@@ -314,7 +326,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
       sec = np > 0 ? secs[0] : 0;
       sec2 = np > 1 ? secs[1] : 0;
       if ((oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD || oi->kind == OK_FIELD_FLAG ||
-           oi->kind == OK_FIELD_CMP) && sec != in.b)
+           oi->kind == OK_FIELD_CMP) &&
+          sec != in.b)
         BAD("offset %u: %s reads a field of %s from a collection of %s", pc, oi->name,
             imhe_sections[in.b].name, imhe_sections[sec].name);
       if (in.op == OP_F_CMP) {
@@ -332,8 +345,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
       if ((in.op == OP_YEARS || in.op == OP_COVER || in.op == OP_F_CURRENT) &&
           imhe_field_lookup(sec, "start", 5) < 0)
         BAD("offset %u: %s needs entries with date ranges", pc, oi->name);
-      if (in.op == OP_F_OVERLAP && (imhe_field_lookup(sec, "start", 5) < 0 ||
-                                    imhe_field_lookup(sec2, "start", 5) < 0))
+      if (in.op == OP_F_OVERLAP &&
+          (imhe_field_lookup(sec, "start", 5) < 0 || imhe_field_lookup(sec2, "start", 5) < 0))
         BAD("offset %u: F_OVERLAP needs entries with date ranges", pc);
       /* pushes */
       const char *w = oi->pushes;

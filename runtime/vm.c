@@ -1,5 +1,6 @@
 /* vm.c — evaluates one record against one verified program and records every condition's outcome.
- * No global state: all memory comes from the record's arena, so records may run on several threads. */
+ * No global state: all memory comes from the record's arena, so records may run on several threads.
+ */
 #include "dates.h"
 #include "measure.h"
 #include "result.h"
@@ -37,7 +38,9 @@ struct vm {
   uint32_t capconds;
 };
 
-static const char *sec_name(int s) { return imhe_sections[s].name; }
+static const char *sec_name(int s) {
+  return imhe_sections[s].name;
+}
 
 static const char *entry_label(struct vm *vm, int sec, uint32_t i) {
   const struct imhe_entry *e = &vm->r->sec[sec].v[i];
@@ -113,7 +116,8 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
   case OP_F_ENUM:
     if (!s->present && enum_default(sec, f) >= 0)
       return imhe_arena_printf(vm->a, "%s not given (%s by default), not %s", fd->name,
-                               enum_value_name(fd->arg, enum_default(sec, f)), mask_text(vm, fd->arg, c));
+                               enum_value_name(fd->arg, enum_default(sec, f)),
+                               mask_text(vm, fd->arg, c));
     if (!s->present)
       return imhe_arena_printf(vm->a, "no %s, not %s", fd->name, mask_text(vm, fd->arg, c));
     return imhe_arena_printf(vm->a, "%s %s, not %s", fd->name, enum_value_name(fd->arg, s->v.ival),
@@ -123,9 +127,10 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
                              s->present && s->v.mask ? mask_text(vm, fd->arg, s->v.mask) : "none",
                              mask_text(vm, fd->arg, c));
   case OP_F_TRACK:
-    return imhe_arena_printf(vm->a, "ages %s do not serve the %s track",
-                             s->present && s->v.mask ? mask_text(vm, fd->arg, s->v.mask) : "not given",
-                             imhe_track_name[vm->r->category >= 0 ? imhe_category_track[vm->r->category] : 0]);
+    return imhe_arena_printf(
+        vm->a, "ages %s do not serve the %s track",
+        s->present && s->v.mask ? mask_text(vm, fd->arg, s->v.mask) : "not given",
+        imhe_track_name[vm->r->category >= 0 ? imhe_category_track[vm->r->category] : 0]);
   case OP_F_BOOL:
     return imhe_arena_printf(vm->a, "%s is %s", fd->name,
                              s->present && s->v.ival ? "true" : "not true");
@@ -159,12 +164,18 @@ static int32_t entry_start(struct vm *vm, int sec, uint32_t i) {
 static int cmp_apply(int cmp, double l, double r) {
   const double eps = 1e-9;
   switch (cmp) {
-  case CMP_GE: return l >= r - eps;
-  case CMP_GT: return l > r + eps;
-  case CMP_LE: return l <= r + eps;
-  case CMP_LT: return l < r - eps;
-  case CMP_EQ: return fabs(l - r) <= eps;
-  default: return fabs(l - r) > eps;
+  case CMP_GE:
+    return l >= r - eps;
+  case CMP_GT:
+    return l > r + eps;
+  case CMP_LE:
+    return l <= r + eps;
+  case CMP_LT:
+    return l < r - eps;
+  case CMP_EQ:
+    return fabs(l - r) <= eps;
+  default:
+    return fabs(l - r) > eps;
   }
 }
 
@@ -176,7 +187,8 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
     int v = s->present ? s->v.ival : enum_default(sec, f);
     return v >= 0 && (c >> v & 1u);
   }
-  case OP_F_SET: return s->present && (s->v.mask & c) != 0;
+  case OP_F_SET:
+    return s->present && (s->v.mask & c) != 0;
   case OP_F_TRACK: {
     int cat = vm->r->category;
     uint32_t want = 0;
@@ -187,8 +199,10 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
       want |= 4u; /* early_childhood */
     return s->present && (s->v.mask & want);
   }
-  case OP_F_BOOL: return (s->present && s->v.ival) == (int)c;
-  case OP_F_PRESENT: return s->present == (int)c;
+  case OP_F_BOOL:
+    return (s->present && s->v.ival) == (int)c;
+  case OP_F_PRESENT:
+    return s->present == (int)c;
   case OP_F_CMP:
     if (!s->present)
       return 0;
@@ -387,11 +401,13 @@ static double capviol(struct vm *vm, const char **note) {
     double cap = floor(e->f[TRAIN_HOURS].v.num + 1e-9);
     if (cnt > cap) {
       n++;
-      add_note(vm, note, imhe_arena_printf(vm->a,
-                                           "training[%u] (%.60s, %s h) lists %u competencies; at "
-                                           "most %.0f (one per whole training hour)",
-                                           i, e->f[TRAIN_TITLE].present ? e->f[TRAIN_TITLE].v.text.s : "untitled",
-                                           fmt_num(vm, e->f[TRAIN_HOURS].v.num), cnt, cap));
+      add_note(
+          vm, note,
+          imhe_arena_printf(vm->a,
+                            "training[%u] (%.60s, %s h) lists %u competencies; at "
+                            "most %.0f (one per whole training hour)",
+                            i, e->f[TRAIN_TITLE].present ? e->f[TRAIN_TITLE].v.text.s : "untitled",
+                            fmt_num(vm, e->f[TRAIN_HOURS].v.num), cnt, cap));
     }
   }
   return n;
@@ -408,14 +424,15 @@ static double eduviol(struct vm *vm, const char **note) {
     int tr = e->f[EDU_TRANSCRIPT].present ? e->f[EDU_TRANSCRIPT].v.ival : 2;
     if (tr == 2) {
       n++;
-      add_note(vm, note, imhe_arena_printf(vm->a,
-                                           "education[%u] lists %u competencies without a "
-                                           "transcript (official or unofficial)",
-                                           i, cnt));
+      add_note(vm, note,
+               imhe_arena_printf(vm->a,
+                                 "education[%u] lists %u competencies without a "
+                                 "transcript (official or unofficial)",
+                                 i, cnt));
     } else if (cnt > 12) {
       n++;
-      add_note(vm, note, imhe_arena_printf(vm->a, "education[%u] lists %u competencies; at most 12",
-                                           i, cnt));
+      add_note(vm, note,
+               imhe_arena_printf(vm->a, "education[%u] lists %u competencies; at most 12", i, cnt));
     }
   }
   return n;
@@ -438,7 +455,8 @@ static int fact(struct vm *vm, int f, const char **note) {
   switch (f) {
   case FACT_MEMBERSHIP: {
     if (!r->has_membership || !r->membership_association.s || !r->membership_association.n) {
-      *note = r->has_membership ? "membership names no association" : "no association membership given";
+      *note =
+          r->has_membership ? "membership names no association" : "no association membership given";
       return 0;
     }
     if (r->membership_expires == IMHE_NO_DATE) {
@@ -448,12 +466,13 @@ static int fact(struct vm *vm, int f, const char **note) {
     int ok = p->settings.membership_any;
     for (uint32_t i = 0; i < p->naccepted && !ok; i++) {
       const char *acc = imhe_str(p, p->accepted[i]);
-      ok = assoc_matches(r->membership_association.s, r->membership_association.n, acc, strlen(acc));
+      ok =
+          assoc_matches(r->membership_association.s, r->membership_association.n, acc, strlen(acc));
     }
     imhe_format_date(r->membership_expires, d);
     if (!ok) {
-      *note = imhe_arena_printf(vm->a, "membership of %.40s is not accepted by %s", r->membership_association.s,
-                                imhe_str(p, p->settings.display));
+      *note = imhe_arena_printf(vm->a, "membership of %.40s is not accepted by %s",
+                                r->membership_association.s, imhe_str(p, p->settings.display));
       return 0;
     }
     if (r->membership_expires < vm->as_of) {
@@ -511,11 +530,14 @@ static int fact(struct vm *vm, int f, const char **note) {
       const struct imhe_list *refs = &r->sec[SEC_REFERENCES];
       for (uint32_t k = 0; k < refs->n && !found; k++) {
         const struct imhe_entry *x = &refs->v[k];
-        found = x->f[REF_STATUS].present && x->f[REF_STATUS].v.ival == 0 && x->f[REF_NAME].present &&
-                imhe_names_equal(x->f[REF_NAME].v.text.s, x->f[REF_NAME].v.text.n, name->s, name->n);
+        found =
+            x->f[REF_STATUS].present && x->f[REF_STATUS].v.ival == 0 && x->f[REF_NAME].present &&
+            imhe_names_equal(x->f[REF_NAME].v.text.s, x->f[REF_NAME].v.text.n, name->s, name->n);
       }
-      add_note(vm, note, imhe_arena_printf(vm->a, "%s completed reference from %.60s, named as reported_to in work[%u]",
-                                           found ? "a" : "no", name->s, i));
+      add_note(vm, note,
+               imhe_arena_printf(
+                   vm->a, "%s completed reference from %.60s, named as reported_to in work[%u]",
+                   found ? "a" : "no", name->s, i));
       all &= found;
     }
     return f == FACT_HAS_REPORTED_TO ? any : (any && all);
@@ -562,9 +584,9 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   if (obs->src && obs->src->nex) {
     c->left_out = imhe_arena_alloc(vm->a, obs->src->nex * sizeof *c->left_out);
     for (uint32_t k = 0; k < obs->src->nex; k++)
-      c->left_out[c->nleft++] = imhe_arena_printf(vm->a, "%s left out: %s",
-                                                  entry_label(vm, obs->src->sec, obs->src->ex[k].idx),
-                                                  obs->src->ex[k].why);
+      c->left_out[c->nleft++] = imhe_arena_printf(
+          vm->a, "%s left out: %s", entry_label(vm, obs->src->sec, obs->src->ex[k].idx),
+          obs->src->ex[k].why);
   }
 }
 
@@ -689,10 +711,12 @@ static int run_rule(struct vm *vm, uint32_t ri) {
         for (uint32_t k = 0; k < ss->count; k++)
           if (slot_ref[k] < 0)
             add_note(vm, &v.note,
-                     imhe_arena_printf(vm->a, "slot (%u) left empty: needs a completed reference from %s "
-                                              "(%u completed reference%s in all)",
-                                       k + 1, mask_text(vm, ENUM_ROLE, p->slot_masks[ss->first + k]),
-                                       c->n, c->n == 1 ? "" : "s"));
+                     imhe_arena_printf(vm->a,
+                                       "slot (%u) left empty: needs a completed reference from %s "
+                                       "(%u completed reference%s in all)",
+                                       k + 1,
+                                       mask_text(vm, ENUM_ROLE, p->slot_masks[ss->first + k]), c->n,
+                                       c->n == 1 ? "" : "s"));
       }
       st[sp - 1] = v;
       break;
@@ -708,9 +732,9 @@ static int run_rule(struct vm *vm, uint32_t ri) {
         for (uint32_t k = 0; k < d->count; k++)
           n += (p->items[d->first + k].cats & catbit) != 0;
         v.num = (n + 1) / 2;
-        v.note = imhe_arena_printf(vm->a, "half of the %u %s competencies for %s, rounded up", n,
-                                   imhe_str(p, d->code),
-                                   vm->r->category >= 0 ? imhe_category_code[vm->r->category] : "?");
+        v.note = imhe_arena_printf(
+            vm->a, "half of the %u %s competencies for %s, rounded up", n, imhe_str(p, d->code),
+            vm->r->category >= 0 ? imhe_category_code[vm->r->category] : "?");
       }
       st[sp++] = v;
       break;
@@ -792,7 +816,9 @@ static int run_rule(struct vm *vm, uint32_t ri) {
     case OP_CHECKB:
     case OP_CHECKT: {
       struct val *o = &st[sp - 1];
-      int status = o->t == 'T' ? (o->b == 1 ? ST_PASS : o->b == 2 ? ST_PENDING : ST_FAIL)
+      int status = o->t == 'T' ? (o->b == 1   ? ST_PASS
+                                  : o->b == 2 ? ST_PENDING
+                                              : ST_FAIL)
                                : (o->b ? ST_PASS : ST_FAIL);
       record_cond(vm, &in, o, NULL, status);
       break;
@@ -836,8 +862,9 @@ static void validate_codes(struct vm *vm) {
         uint32_t item;
         const struct imhe_code *c = &sl->v.codes.v[k];
         if (!find_item(vm, c, &d, &item))
-          imhe_record_error(vm->r, c->line, c->col, "%s[%u].competencies: unknown competency code '%.60s'",
-                            sec_name(sec), i, c->s.s);
+          imhe_record_error(vm->r, c->line, c->col,
+                            "%s[%u].competencies: unknown competency code '%.60s'", sec_name(sec),
+                            i, c->s.s);
       }
     }
   }
@@ -860,7 +887,8 @@ static void fees(struct vm *vm, struct imhe_fees *f) {
   if (!p->settings.fees_published) {
     fee_note(f, imhe_arena_printf(vm->a, "%s fees are not published", disp));
     if (f->coupon)
-      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s publishes no fees", f->coupon, disp));
+      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s publishes no fees",
+                                    f->coupon, disp));
     return;
   }
   const struct imhe_fee *reg = NULL, *proc = NULL;
@@ -876,13 +904,15 @@ static void fees(struct vm *vm, struct imhe_fees *f) {
     if (reg->note != UINT32_MAX)
       fee_note(f, imhe_str(p, reg->note));
   } else
-    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s registration fee", disp, imhe_category_code[cat]));
+    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s registration fee", disp,
+                                  imhe_category_code[cat]));
   if (proc) {
     f->processing = proc->cents / 100.0;
     if (proc->note != UINT32_MAX)
       fee_note(f, imhe_str(p, proc->note));
   } else
-    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp, imhe_category_code[cat]));
+    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp,
+                                  imhe_category_code[cat]));
   if (f->coupon) {
     const struct imhe_coupon *cp = NULL;
     for (uint32_t i = 0; i < p->ncoupons && !cp; i++) {
@@ -902,7 +932,8 @@ static void fees(struct vm *vm, struct imhe_fees *f) {
         imhe_format_date(cp->from, a);
       if (cp->until != IMHE_NO_DATE)
         imhe_format_date(cp->until, b);
-      why = imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start", *b ? b : "now");
+      why = imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
+                              *b ? b : "now");
     } else if (cp->rule != IMHE_NO_RULE) {
       struct imhe_rule_result scratch;
       memset(&scratch, 0, sizeof scratch);
@@ -911,7 +942,8 @@ static void fees(struct vm *vm, struct imhe_fees *f) {
       vm->rr = &scratch;
       vm->capconds = 0;
       if (run_rule(vm, cp->rule) != ST_PASS)
-        why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note : "its condition is not met";
+        why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note
+                                                      : "its condition is not met";
       vm->rr = save;
       vm->capconds = savecap;
     }
@@ -930,7 +962,8 @@ static void fees(struct vm *vm, struct imhe_fees *f) {
       }
       const char *code = imhe_str(p, cp->code);
       fee_note(f, cp->note != UINT32_MAX ? imhe_str(p, cp->note)
-                                         : imhe_arena_printf(vm->a, "%s waives $%s of fees", code, fmt_num(vm, waived)));
+                                         : imhe_arena_printf(vm->a, "%s waives $%s of fees", code,
+                                                             fmt_num(vm, waived)));
     }
   }
   if (f->registration >= 0 && f->processing >= 0)
@@ -975,7 +1008,8 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
   out->rules = imhe_arena_alloc(&r->arena, (p->nrules + 1) * sizeof *out->rules);
   int cat = r->category;
   if (r->kind != 0) {
-    imhe_record_error(r, r->line, 1, "%s records are not evaluated by this version (applications only)",
+    imhe_record_error(r, r->line, 1,
+                      "%s records are not evaluated by this version (applications only)",
                       enum_value_name(ENUM_KIND, r->kind));
     out->verdict = V_INVALID;
     return;
@@ -988,8 +1022,9 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
     rr->status = ST_FAIL;
     rr->desc = "the category is offered by the association";
     rr->file = "";
-    rr->message = imhe_arena_printf(&r->arena, "%s does not offer %s", imhe_str(p, p->settings.display),
-                                    cat >= 0 ? imhe_category_code[cat] : "this category");
+    rr->message =
+        imhe_arena_printf(&r->arena, "%s does not offer %s", imhe_str(p, p->settings.display),
+                          cat >= 0 ? imhe_category_code[cat] : "this category");
     out->failed_areas |= 1u << AREA_CATEGORY;
     out->verdict = V_NOT_ELIGIBLE;
     return;

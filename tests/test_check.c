@@ -61,11 +61,15 @@ Test(check, examples_get_the_verdicts_their_readme_promises) {
 
 Test(check, every_rule_result_carries_source_observed_required_shortfall) {
   char *out = check("--format json examples/wi-ifs-short-rsc.yaml", NULL);
-  cr_expect(strstr(out, "\"id\":\"specialist_rsc\",\"area\":\"rsc\",\"kind\":\"requirement\",\"status\":\"fail\""), "%s", out);
+  cr_expect(strstr(out, "\"id\":\"specialist_rsc\",\"area\":\"rsc\",\"kind\":\"requirement\","
+                        "\"status\":\"fail\""),
+            "%s", out);
   cr_expect(strstr(out, "\"source\":\"") && strstr(out, "legacy.imhe:"), "no source file:line");
   cr_expect(strstr(out, "RSC period: 153 days; required 365 days (short 212 days)"), "%s", out);
-  cr_expect(strstr(out, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s", out);
-  cr_expect(strstr(out, "\"observed\":153,\"required\":365,\"shortfall\":212,\"unit\":\"days\""), "%s", out);
+  cr_expect(strstr(out, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s",
+            out);
+  cr_expect(strstr(out, "\"observed\":153,\"required\":365,\"shortfall\":212,\"unit\":\"days\""),
+            "%s", out);
   free(out);
 }
 
@@ -84,21 +88,28 @@ Test(check, text_report_for_people) {
   cr_expect_eq(rc, 1);
   cr_expect(strstr(out, "verdict: not_eligible"));
   cr_expect(strstr(out, "as of 2026-04-01 (submitted date); policy MI, base alliance-2025"));
-  cr_expect(strstr(out, "✗ 1 year providing reflective supervision/consultation: 0.75 years (275 days); required 1 year (365 days, short 90 days)"), "%s", out);
+  cr_expect(strstr(out, "✗ 1 year providing reflective supervision/consultation: 0.75 years (275 "
+                        "days); required 1 year (365 days, short 90 days)"),
+            "%s", out);
   cr_expect(strstr(out, "MI-AIMH does not publish the ERS processing fee"));
   cr_expect(!strstr(out, "\033["), "colour written with NO_COLOR");
   free(out);
 }
 
 Test(check, fees_coupons_and_deadlines) {
-  char *out = check("--format json examples/wi-ifa-coupon.yaml examples/mi-ifa-legacy-scholarship.yaml", NULL);
-  cr_expect(strstr(out, "\"fees\":{\"registration\":0,\"processing\":25,\"total\":25,\"coupon\":\"IT-CREDENTIAL\",\"coupon_applied\":true"), "%s", out);
+  char *out = check(
+      "--format json examples/wi-ifa-coupon.yaml examples/mi-ifa-legacy-scholarship.yaml", NULL);
+  cr_expect(strstr(out, "\"fees\":{\"registration\":0,\"processing\":25,\"total\":25,\"coupon\":"
+                        "\"IT-CREDENTIAL\",\"coupon_applied\":true"),
+            "%s", out);
   cr_expect(strstr(out, "\"next_deadline\":\"2026-03-15\""));
-  cr_expect(strstr(out, "\"registration\":0,\"processing\":0,\"total\":0,\"coupon\":\"SCHOLARSHIP\",\"coupon_applied\":true"));
+  cr_expect(strstr(out, "\"registration\":0,\"processing\":0,\"total\":0,\"coupon\":"
+                        "\"SCHOLARSHIP\",\"coupon_applied\":true"));
   free(out);
   /* the scholarship has lapsed by 2025: reported, not silently dropped */
   out = check("--format json --as-of 2025-03-01 examples/mi-ifa-legacy-scholarship.yaml", NULL);
-  cr_expect(strstr(out, "coupon SCHOLARSHIP not applied: valid only from 2023-01-01 to 2024-12-31"), "%s", out);
+  cr_expect(strstr(out, "coupon SCHOLARSHIP not applied: valid only from 2023-01-01 to 2024-12-31"),
+            "%s", out);
   free(out);
 }
 
@@ -153,7 +164,9 @@ Test(check, unknown_association_duplicate_ids_and_unknown_codes_are_invalid) {
   char *out = check("--format json /tmp/imhe-check-batch.yaml", &rc);
   cr_expect_eq(rc, 2);
   cr_expect(strstr(out, "unknown association 'ZZ'"), "%s", out);
-  cr_expect(strstr(out, "\"line\":13,\"column\":59,\"message\":\"training[0].competencies: unknown competency code 'RF.reflection'\""), "%s", out);
+  cr_expect(strstr(out, "\"line\":13,\"column\":59,\"message\":\"training[0].competencies: unknown "
+                        "competency code 'RF.reflection'\""),
+            "%s", out);
   cr_expect(strstr(out, "id 'X-2' repeats the record at /tmp/imhe-check-batch.yaml:7"), "%s", out);
   free(out);
 }
@@ -182,7 +195,8 @@ Test(check, report_file_is_written_atomically) {
 Test(check, policy_from_a_rules_directory_is_compiled_and_verified) {
   char *dir = temp_dir();
   char cmd[1200];
-  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/ && sed -i 's/>= 30 h/>= 60 h/' %s/legacy.imhe", dir, dir);
+  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/ && sed -i 's/>= 30 h/>= 60 h/' %s/legacy.imhe",
+           dir, dir);
   run_cmd(cmd, NULL);
   char args[600];
   snprintf(args, sizeof args, "--format json --rules %s examples/wi-ifs-eligible.yaml", dir);
@@ -192,7 +206,8 @@ Test(check, policy_from_a_rules_directory_is_compiled_and_verified) {
   cr_expect(strstr(out, "\"failed_areas\":[\"training\"]"), "%s", out);
   free(out);
   /* a tampered cached .imhec is refused, then rebuilt from its source */
-  snprintf(cmd, sizeof cmd, "printf 'garbage' > %s/wi.imhec && touch -d '2000-01-01' %s/*.imhe", dir, dir);
+  snprintf(cmd, sizeof cmd, "printf 'garbage' > %s/wi.imhec && touch -d '2000-01-01' %s/*.imhe",
+           dir, dir);
   run_cmd(cmd, NULL);
   out = check(args, &rc);
   cr_expect_eq(rc, 1);
@@ -204,7 +219,8 @@ Test(check, policy_from_a_rules_directory_is_compiled_and_verified) {
 
 Test(check, stdin_and_hostile_input) {
   char cmd[600], *out;
-  snprintf(cmd, sizeof cmd, "head -c 20000 /dev/urandom | %s check --format json - 2>&1; echo rc=$?", imhe_bin());
+  snprintf(cmd, sizeof cmd,
+           "head -c 20000 /dev/urandom | %s check --format json - 2>&1; echo rc=$?", imhe_bin());
   run_cmd(cmd, &out);
   cr_expect(strstr(out, "rc=2") || strstr(out, "rc=0"), "%s", out);
   cr_expect(!strstr(out, "rc=1") && !strstr(out, "Segmentation"), "%s", out);

@@ -77,7 +77,8 @@ Test(policies, empty_file_and_missing_file) {
   struct imhe_program p;
   char *diags;
   cr_expect_neq(compile_to(path, &p, &diags), 0);
-  cr_expect(strstr(diags, "\"line\":1,\"column\":1,") && strstr(diags, "empty policy file"), "%s", diags);
+  cr_expect(strstr(diags, "\"line\":1,\"column\":1,") && strstr(diags, "empty policy file"), "%s",
+            diags);
   free(diags);
   snprintf(path, sizeof path, "%s/absent.imhe", dir);
   char cmd[512];
@@ -130,8 +131,8 @@ Test(policies, hostile_policy_text_gives_diagnostics_never_a_crash) {
   cr_expect(strstr(diags, "\"line\":"), "%.300s", diags);
   free(diags);
   /* no output file is created by a failed compile */
-  snprintf(cmd, sizeof cmd, "%s compile %s -o %s/out.imhec 2>/dev/null; test ! -e %s/out.imhec", imhe_bin(), path,
-           dir, dir);
+  snprintf(cmd, sizeof cmd, "%s compile %s -o %s/out.imhec 2>/dev/null; test ! -e %s/out.imhec",
+           imhe_bin(), path, dir, dir);
   cr_expect_eq(run_cmd(cmd, NULL), 0, "a failed compile created an output file");
   free(big);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -163,14 +164,16 @@ Test(policies, output_is_deterministic_across_directory_timezone_and_locale) {
            "(cd %s && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 %s/%s compile mi.imhe -o b.imhec) && "
            "TZ=America/Anchorage LC_ALL=POSIX %s compile rules/mi.imhe -o %s/c.imhec && "
            "cmp %s/a.imhec %s/c.imhec",
-           dir, imhe_bin(), dir, dir, getcwd((char[512]){0}, 512), imhe_bin(), imhe_bin(), dir, dir, dir);
+           dir, imhe_bin(), dir, dir, getcwd((char[512]){0}, 512), imhe_bin(), imhe_bin(), dir, dir,
+           dir);
   cr_expect_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
   /* The copy in another directory differs only in the recorded source paths, so
    * compare its disassembly with file names stripped. */
-  snprintf(cmd, sizeof cmd,
-           "%s disasm %s/a.imhec | sed 's#rules/##' > %s/a.txt && %s disasm %s/b.imhec > %s/b.txt && "
-           "cmp %s/a.txt %s/b.txt",
-           imhe_bin(), dir, dir, imhe_bin(), dir, dir, dir, dir);
+  snprintf(
+      cmd, sizeof cmd,
+      "%s disasm %s/a.imhec | sed 's#rules/##' > %s/a.txt && %s disasm %s/b.imhec > %s/b.txt && "
+      "cmp %s/a.txt %s/b.txt",
+      imhe_bin(), dir, dir, imhe_bin(), dir, dir, dir, dir);
   cr_expect_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);
@@ -240,8 +243,9 @@ Test(bytecode, golden_disassembly) {
 }
 
 Test(fmt, formatting_is_idempotent_and_keeps_comments) {
-  static const char *const files[] = {"rules/wi.imhe", "rules/legacy.imhe", "rules/alliance-2025.imhe",
-                                      "rules/mi.imhe", "rules/catalogue.imhe"};
+  static const char *const files[] = {"rules/wi.imhe", "rules/legacy.imhe",
+                                      "rules/alliance-2025.imhe", "rules/mi.imhe",
+                                      "rules/catalogue.imhe"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char cmd[600], *once, *twice;
     snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), files[i]);
@@ -275,8 +279,12 @@ Test(fmt, formatting_is_idempotent_and_keeps_comments) {
 }
 
 Test(fmt, shipped_policies_are_in_canonical_layout) {
-  static const char *const files[] = {"rules/wi.imhe", "rules/ct.imhe", "rules/mi.imhe", "rules/legacy.imhe",
-                                      "rules/alliance-2025.imhe", "rules/catalogue.imhe"};
+  static const char *const files[] = {"rules/wi.imhe",
+                                      "rules/ct.imhe",
+                                      "rules/mi.imhe",
+                                      "rules/legacy.imhe",
+                                      "rules/alliance-2025.imhe",
+                                      "rules/catalogue.imhe"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "%s fmt --check %s", imhe_bin(), files[i]);
@@ -288,14 +296,16 @@ Test(fmt, check_flags_a_file_out_of_layout) {
   char *dir = temp_dir();
   char path[300], cmd[600];
   snprintf(path, sizeof path, "%s/x.imhe", dir);
-  const char *messy = "policy   p\n\n\n rule r for all require training \"t\":   sum( training.hours )>=30 h\n";
+  const char *messy =
+      "policy   p\n\n\n rule r for all require training \"t\":   sum( training.hours )>=30 h\n";
   write_all(path, messy, strlen(messy));
   snprintf(cmd, sizeof cmd, "%s fmt --check %s 2>/dev/null", imhe_bin(), path);
   cr_expect_eq(run_cmd(cmd, NULL), 1);
   char *out;
   snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), path);
   run_cmd(cmd, &out);
-  cr_expect_str_eq(out, "policy p\n\nrule r for all require training \"t\": sum(training.hours) >= 30 h\n");
+  cr_expect_str_eq(
+      out, "policy p\n\nrule r for all require training \"t\": sum(training.hours) >= 30 h\n");
   free(out);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);
@@ -303,7 +313,8 @@ Test(fmt, check_flags_a_file_out_of_layout) {
 }
 
 Test(cli, help_on_every_subcommand) {
-  static const char *const cmds[] = {"--help", "compile --help", "disasm --help", "check --help", "fmt --help"};
+  static const char *const cmds[] = {"--help", "compile --help", "disasm --help", "check --help",
+                                     "fmt --help"};
   for (size_t i = 0; i < 5; i++) {
     char cmd[200], *out;
     snprintf(cmd, sizeof cmd, "%s %s", imhe_bin(), cmds[i]);

@@ -5,7 +5,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-static int32_t D(int y, int m, int d) { return imhe_days_from_civil(y, m, d); }
+static int32_t D(int y, int m, int d) {
+  return imhe_days_from_civil(y, m, d);
+}
 
 Test(dates, parse_format_and_impossible_dates) {
   int32_t d;
@@ -29,10 +31,12 @@ Test(dates, month_arithmetic_clamps_to_month_end) {
 }
 
 Test(measures, union_counts_overlaps_once_with_both_ends) {
-  struct imhe_range r[] = {{D(2020, 1, 1), D(2020, 12, 31), 0}, {D(2020, 7, 1), D(2021, 6, 30), 0},
+  struct imhe_range r[] = {{D(2020, 1, 1), D(2020, 12, 31), 0},
+                           {D(2020, 7, 1), D(2021, 6, 30), 0},
                            {D(2022, 1, 1), D(2022, 1, 1), 0}};
   cr_expect_eq(imhe_union_days(r, 3), 366 + 181 + 1);
-  struct imhe_range adj[] = {{D(2020, 1, 1), D(2020, 1, 10), 0}, {D(2020, 1, 11), D(2020, 1, 20), 0}};
+  struct imhe_range adj[] = {{D(2020, 1, 1), D(2020, 1, 10), 0},
+                             {D(2020, 1, 11), D(2020, 1, 20), 0}};
   cr_expect_eq(imhe_union_days(adj, 2), 20);
   struct imhe_range bad[] = {{D(2020, 1, 10), D(2020, 1, 1), 0}};
   cr_expect_eq(imhe_union_days(bad, 1), 0);
@@ -43,8 +47,10 @@ Test(measures, union_counts_overlaps_once_with_both_ends) {
 
 Test(measures, spread_hours_drop_days_after_as_of) {
   struct imhe_range r[] = {{D(2024, 1, 1), D(2024, 1, 10), 10}};
-  cr_expect_float_eq(imhe_spread_hours(r, 1, D(2024, 1, 1), D(2024, 12, 31), D(2024, 1, 5)), 5.0, 1e-9);
-  cr_expect_float_eq(imhe_spread_hours(r, 1, D(2024, 1, 3), D(2024, 1, 4), D(2030, 1, 1)), 2.0, 1e-9);
+  cr_expect_float_eq(imhe_spread_hours(r, 1, D(2024, 1, 1), D(2024, 12, 31), D(2024, 1, 5)), 5.0,
+                     1e-9);
+  cr_expect_float_eq(imhe_spread_hours(r, 1, D(2024, 1, 3), D(2024, 1, 4), D(2030, 1, 1)), 2.0,
+                     1e-9);
 }
 
 Test(measures, best_window_of_evenly_spread_hours) {
@@ -61,7 +67,8 @@ Test(measures, best_window_of_evenly_spread_hours) {
   cr_expect_eq(from, D(2022, 9, 1));
   cr_expect_eq(to, D(2024, 8, 31));
   /* two entries far apart: the window takes the richer one */
-  struct imhe_range two[] = {{D(2010, 1, 1), D(2010, 12, 31), 20}, {D(2020, 1, 1), D(2020, 6, 30), 25}};
+  struct imhe_range two[] = {{D(2010, 1, 1), D(2010, 12, 31), 20},
+                             {D(2020, 1, 1), D(2020, 6, 30), 25}};
   h = imhe_best_window(two, 2, 24, D(2024, 6, 1), &from, &to);
   cr_expect_float_eq(h, 25.0, 1e-9);
   /* hours after the as-of date are dropped */
@@ -80,7 +87,8 @@ Test(measures, slot_matching_is_a_matching_not_a_greedy_pass) {
   uint32_t refs[] = {PS, TEACH, RSC};
   int sr[3];
   cr_expect_eq(imhe_match_slots(refs, 3, slots, 3, sr), 3);
-  /* order that defeats greedy: the first reference fits both slots 1 and 3, the second only slot 1 */
+  /* order that defeats greedy: the first reference fits both slots 1 and 3, the second only slot 1
+   */
   uint32_t slots2[] = {PS | TEACH, SUP | PS};
   uint32_t refs2[] = {PS, TEACH};
   cr_expect_eq(imhe_match_slots(refs2, 2, slots2, 2, sr), 2);

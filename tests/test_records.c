@@ -43,7 +43,8 @@ Test(records, malformed_records_name_their_fault_and_location) {
     snprintf(path, sizeof path, "tests/records/bad/%s", names[i]);
     char *text = read_all(path, NULL);
     char kind[16], want[300];
-    cr_assert_eq(sscanf(text, "# expect %15s %299[^\n]", kind, want), 2, "%s: no expectation line", path);
+    cr_assert_eq(sscanf(text, "# expect %15s %299[^\n]", kind, want), 2, "%s: no expectation line",
+                 path);
     size_t wl = strlen(want);
     while (wl && want[wl - 1] == ' ')
       want[--wl] = 0;
@@ -58,9 +59,10 @@ Test(records, malformed_records_name_their_fault_and_location) {
 
 Test(records, a_batch_goes_on_past_a_bad_record) {
   const char *path = "/tmp/imhe-batch-test.yaml";
-  const char *text = "id: A\nassociation: WI\ncategory: IFA\napplicant: {name: A}\n"
-                     "---\nid: B\nassociation: WI\ncategory: IFA\napplicant: {name: B}\nsubmitted: 2026-13-01\n"
-                     "---\nid: C\nassociation: WI\ncategory: IFA\napplicant: {name: C}\n";
+  const char *text =
+      "id: A\nassociation: WI\ncategory: IFA\napplicant: {name: A}\n"
+      "---\nid: B\nassociation: WI\ncategory: IFA\napplicant: {name: B}\nsubmitted: 2026-13-01\n"
+      "---\nid: C\nassociation: WI\ncategory: IFA\napplicant: {name: C}\n";
   write_all(path, text, strlen(text));
   char err[200];
   struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
@@ -86,8 +88,8 @@ Test(records, billion_laughs_is_refused_fast) {
   fputs("id: L\nassociation: WI\ncategory: IFA\napplicant: {name: L}\n", f);
   fputs("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n", f);
   for (char c = 'b'; c <= 'j'; c++)
-    fprintf(f, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", c, c, c - 1, c - 1, c - 1, c - 1,
-            c - 1, c - 1, c - 1, c - 1, c - 1);
+    fprintf(f, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", c, c, c - 1, c - 1, c - 1,
+            c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
   fclose(f);
   clock_t t0 = clock();
   struct loaded L = load_all(path, 'E');

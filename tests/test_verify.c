@@ -1,8 +1,8 @@
 /* test_verify.c — the loader and verifier refuse every malformed .imhec with a reason, and every
  * file they accept (any bit flipped, any truncation) disassembles and runs without crashing. */
+#include "../runtime/dates.h"
 #include "../runtime/record.h"
 #include "../runtime/result.h"
-#include "../runtime/dates.h"
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -15,7 +15,8 @@ static void put32(uint8_t *b, uint32_t v) {
   b[2] = (uint8_t)(v >> 16);
   b[3] = (uint8_t)(v >> 24);
 }
-static void set_insn(struct imhe_program *p, uint32_t pc, uint8_t op, uint8_t a, uint16_t b, uint32_t c) {
+static void set_insn(struct imhe_program *p, uint32_t pc, uint8_t op, uint8_t a, uint16_t b,
+                     uint32_t c) {
   uint8_t *x = p->code + pc;
   x[0] = op;
   x[1] = a;
@@ -25,7 +26,8 @@ static void set_insn(struct imhe_program *p, uint32_t pc, uint8_t op, uint8_t a,
 }
 
 /* Loads the golden snippet, lets `mutate` break it, and expects refusal naming `want`. */
-static void expect_refused(const char *snippet, void (*mutate)(struct imhe_program *), const char *want) {
+static void expect_refused(const char *snippet, void (*mutate)(struct imhe_program *),
+                           const char *want) {
   struct imhe_program p;
   char path[200];
   snprintf(path, sizeof path, "tests/golden/%s.imhe", snippet);
@@ -36,51 +38,102 @@ static void expect_refused(const char *snippet, void (*mutate)(struct imhe_progr
   imhe_program_write(&p, &bytes, &n);
   struct imhe_program q;
   char err[400] = "";
-  cr_expect_neq(imhe_program_load(bytes, n, 1, &q, err, sizeof err), 0, "accepted a file that should be refused (%s)", want);
+  cr_expect_neq(imhe_program_load(bytes, n, 1, &q, err, sizeof err), 0,
+                "accepted a file that should be refused (%s)", want);
   cr_expect(strstr(err, want), "refusal '%s' does not mention '%s'", err, want);
   free(bytes);
   imhe_program_free(&p);
 }
 
-static void m_unknown_op(struct imhe_program *p) { p->code[0] = 200; }
-static void m_const_range(struct imhe_program *p) { set_insn(p, 16, OP_CONST, UNIT_HOURS, 0, 999); }
-static void m_underflow(struct imhe_program *p) { set_insn(p, 0, OP_COUNT, 0, 0, 0); }
-static void m_type(struct imhe_program *p) { set_insn(p, 0, OP_CONST, UNIT_HOURS, 0, 0); }
-static void m_no_terminal(struct imhe_program *p) { p->rules[0].end -= 8; }
+static void m_unknown_op(struct imhe_program *p) {
+  p->code[0] = 200;
+}
+static void m_const_range(struct imhe_program *p) {
+  set_insn(p, 16, OP_CONST, UNIT_HOURS, 0, 999);
+}
+static void m_underflow(struct imhe_program *p) {
+  set_insn(p, 0, OP_COUNT, 0, 0, 0);
+}
+static void m_type(struct imhe_program *p) {
+  set_insn(p, 0, OP_CONST, UNIT_HOURS, 0, 0);
+}
+static void m_no_terminal(struct imhe_program *p) {
+  p->rules[0].end -= 8;
+}
 static void m_leftover(struct imhe_program *p) {
   set_insn(p, 0, OP_FACT, FACT_MEMBERSHIP, 0, 0);
   set_insn(p, 8, OP_FACT, FACT_AGREEMENT, 0, 0);
   set_insn(p, 16, OP_CHECKB, 0, 0, 0);
   set_insn(p, 24, OP_NOT, 0, 0, 0);
 }
-static void m_field_section(struct imhe_program *p) { set_insn(p, 8, OP_SUM, RSC_HOURS, SEC_RSC, 0); }
-static void m_field_kind(struct imhe_program *p) { set_insn(p, 8, OP_SUM, TRAIN_TITLE, SEC_TRAINING, 0); }
-static void m_rule_range(struct imhe_program *p) { p->rules[0].end = p->code_size + 8; }
-static void m_misaligned(struct imhe_program *p) { p->rules[0].start = 4; }
-static void m_string(struct imhe_program *p) { p->rules[0].id = p->strings_size + 10; }
-static void m_cond_rule(struct imhe_program *p) { p->conds[0].rule = 7; }
-static void m_area(struct imhe_program *p) { p->rules[0].area = 99; }
-static void m_wrong_terminal(struct imhe_program *p) { set_insn(p, 32, OP_ADVISE, 0, 0, 0); }
-static void m_rule_operand(struct imhe_program *p) { set_insn(p, 32, OP_REQUIRE, 0, 0, 5); }
-static void m_unknown_fact(struct imhe_program *p) { set_insn(p, 48, OP_FACT, 77, 0, 0); }
-static void m_jump_back(struct imhe_program *p) { set_insn(p, 56, OP_JUMPF, 0, 0, 48); }
-static void m_jump_misaligned(struct imhe_program *p) { set_insn(p, 56, OP_JUMPF, 0, 0, 85); }
-static void m_jump_out(struct imhe_program *p) { set_insn(p, 56, OP_JUMPF, 0, 0, 4096); }
+static void m_field_section(struct imhe_program *p) {
+  set_insn(p, 8, OP_SUM, RSC_HOURS, SEC_RSC, 0);
+}
+static void m_field_kind(struct imhe_program *p) {
+  set_insn(p, 8, OP_SUM, TRAIN_TITLE, SEC_TRAINING, 0);
+}
+static void m_rule_range(struct imhe_program *p) {
+  p->rules[0].end = p->code_size + 8;
+}
+static void m_misaligned(struct imhe_program *p) {
+  p->rules[0].start = 4;
+}
+static void m_string(struct imhe_program *p) {
+  p->rules[0].id = p->strings_size + 10;
+}
+static void m_cond_rule(struct imhe_program *p) {
+  p->conds[0].rule = 7;
+}
+static void m_area(struct imhe_program *p) {
+  p->rules[0].area = 99;
+}
+static void m_wrong_terminal(struct imhe_program *p) {
+  set_insn(p, 32, OP_ADVISE, 0, 0, 0);
+}
+static void m_rule_operand(struct imhe_program *p) {
+  set_insn(p, 32, OP_REQUIRE, 0, 0, 5);
+}
+static void m_unknown_fact(struct imhe_program *p) {
+  set_insn(p, 48, OP_FACT, 77, 0, 0);
+}
+static void m_jump_back(struct imhe_program *p) {
+  set_insn(p, 56, OP_JUMPF, 0, 0, 48);
+}
+static void m_jump_misaligned(struct imhe_program *p) {
+  set_insn(p, 56, OP_JUMPF, 0, 0, 85);
+}
+static void m_jump_out(struct imhe_program *p) {
+  set_insn(p, 56, OP_JUMPF, 0, 0, 4096);
+}
 static void m_join_differs(struct imhe_program *p) {
   /* at the jump target the stack is empty on one path, holds a truth on the other */
   set_insn(p, 80, OP_CHECKB, 0, 0, 1);
 }
-static void m_slotset(struct imhe_program *p) { set_insn(p, 16, OP_SLOTS, 0, 0, 9); }
-static void m_slot_bounds(struct imhe_program *p) { p->slotsets[0].count = 50; }
+static void m_slotset(struct imhe_program *p) {
+  set_insn(p, 16, OP_SLOTS, 0, 0, 9);
+}
+static void m_slot_bounds(struct imhe_program *p) {
+  p->slotsets[0].count = 50;
+}
 static void m_line_order(struct imhe_program *p) {
   if (p->nlines > 1)
     p->lines[1].pc = 0;
 }
-static void m_unreachable(struct imhe_program *p) { set_insn(p, 0, OP_SKIP, 0, 0, 0); }
-static void m_deadline(struct imhe_program *p) { p->deadlines[0].month = 13; }
-static void m_coupon(struct imhe_program *p) { p->coupons[0].rule = 0; }
-static void m_eras(struct imhe_program *p) { p->neras = 0; }
-static void m_const_nan(struct imhe_program *p) { p->consts[0] = 0.0 / 0.0; }
+static void m_unreachable(struct imhe_program *p) {
+  set_insn(p, 0, OP_SKIP, 0, 0, 0);
+}
+static void m_deadline(struct imhe_program *p) {
+  p->deadlines[0].month = 13;
+}
+static void m_coupon(struct imhe_program *p) {
+  p->coupons[0].rule = 0;
+}
+static void m_eras(struct imhe_program *p) {
+  p->neras = 0;
+}
+static void m_const_nan(struct imhe_program *p) {
+  p->consts[0] = 0.0 / 0.0;
+}
 static void m_deep(struct imhe_program *p) {
   /* 33 pushes exceed the stack limit: rebuild the code of rule 0 */
   uint8_t *code = calloc(40, 8);
@@ -97,35 +150,93 @@ static void m_deep(struct imhe_program *p) {
   p->nlines = 0;
 }
 
-Test(verifier, unknown_opcode) { expect_refused("sum-compare", m_unknown_op, "unknown opcode"); }
-Test(verifier, constant_out_of_range) { expect_refused("sum-compare", m_const_range, "constant 999 out of range"); }
-Test(verifier, stack_underflow) { expect_refused("sum-compare", m_underflow, "empty stack"); }
-Test(verifier, operand_type) { expect_refused("sum-compare", m_type, "expects C"); }
-Test(verifier, missing_terminal) { expect_refused("sum-compare", m_no_terminal, "without a terminal"); }
-Test(verifier, values_left_on_stack) { expect_refused("sum-compare", m_leftover, "leaves"); }
-Test(verifier, field_of_other_section) { expect_refused("sum-compare", m_field_section, "reads a field of rsc"); }
-Test(verifier, field_of_wrong_kind) { expect_refused("sum-compare", m_field_kind, "wrong kind"); }
-Test(verifier, rule_range_past_code) { expect_refused("sum-compare", m_rule_range, "code range"); }
-Test(verifier, rule_range_misaligned) { expect_refused("sum-compare", m_misaligned, "whole instructions"); }
-Test(verifier, string_index) { expect_refused("sum-compare", m_string, "string index"); }
-Test(verifier, condition_of_other_rule) { expect_refused("sum-compare", m_cond_rule, "condition 0"); }
-Test(verifier, area_out_of_range) { expect_refused("sum-compare", m_area, "out of range"); }
-Test(verifier, terminal_of_wrong_kind) { expect_refused("sum-compare", m_wrong_terminal, "ends a rule of kind"); }
-Test(verifier, terminal_names_other_rule) { expect_refused("sum-compare", m_rule_operand, "names rule 5"); }
-Test(verifier, unknown_fact) { expect_refused("slots-guard", m_unknown_fact, "fact 77"); }
-Test(verifier, backward_jump) { expect_refused("slots-guard", m_jump_back, "not a later instruction"); }
-Test(verifier, jump_off_boundary) { expect_refused("slots-guard", m_jump_misaligned, "not a later instruction"); }
-Test(verifier, jump_outside_rule) { expect_refused("slots-guard", m_jump_out, "not a later instruction"); }
-Test(verifier, stack_differs_at_join) { expect_refused("slots-guard", m_join_differs, "differs"); }
-Test(verifier, slot_set_index) { expect_refused("slots-guard", m_slotset, "slot set 9"); }
-Test(verifier, slot_set_bounds) { expect_refused("slots-guard", m_slot_bounds, "slot set 0"); }
-Test(verifier, line_table_order) { expect_refused("slots-guard", m_line_order, "line table"); }
-Test(verifier, unreachable_code) { expect_refused("sum-compare", m_unreachable, "unreachable"); }
-Test(verifier, impossible_deadline) { expect_refused("settings", m_deadline, "deadline"); }
-Test(verifier, coupon_condition_not_a_coupon_rule) { expect_refused("settings", m_coupon, "coupon 0"); }
-Test(verifier, no_era) { expect_refused("sum-compare", m_eras, "eras"); }
-Test(verifier, constant_not_finite) { expect_refused("sum-compare", m_const_nan, "not a finite"); }
-Test(verifier, stack_too_deep) { expect_refused("sum-compare", m_deep, "deeper than"); }
+Test(verifier, unknown_opcode) {
+  expect_refused("sum-compare", m_unknown_op, "unknown opcode");
+}
+Test(verifier, constant_out_of_range) {
+  expect_refused("sum-compare", m_const_range, "constant 999 out of range");
+}
+Test(verifier, stack_underflow) {
+  expect_refused("sum-compare", m_underflow, "empty stack");
+}
+Test(verifier, operand_type) {
+  expect_refused("sum-compare", m_type, "expects C");
+}
+Test(verifier, missing_terminal) {
+  expect_refused("sum-compare", m_no_terminal, "without a terminal");
+}
+Test(verifier, values_left_on_stack) {
+  expect_refused("sum-compare", m_leftover, "leaves");
+}
+Test(verifier, field_of_other_section) {
+  expect_refused("sum-compare", m_field_section, "reads a field of rsc");
+}
+Test(verifier, field_of_wrong_kind) {
+  expect_refused("sum-compare", m_field_kind, "wrong kind");
+}
+Test(verifier, rule_range_past_code) {
+  expect_refused("sum-compare", m_rule_range, "code range");
+}
+Test(verifier, rule_range_misaligned) {
+  expect_refused("sum-compare", m_misaligned, "whole instructions");
+}
+Test(verifier, string_index) {
+  expect_refused("sum-compare", m_string, "string index");
+}
+Test(verifier, condition_of_other_rule) {
+  expect_refused("sum-compare", m_cond_rule, "condition 0");
+}
+Test(verifier, area_out_of_range) {
+  expect_refused("sum-compare", m_area, "out of range");
+}
+Test(verifier, terminal_of_wrong_kind) {
+  expect_refused("sum-compare", m_wrong_terminal, "ends a rule of kind");
+}
+Test(verifier, terminal_names_other_rule) {
+  expect_refused("sum-compare", m_rule_operand, "names rule 5");
+}
+Test(verifier, unknown_fact) {
+  expect_refused("slots-guard", m_unknown_fact, "fact 77");
+}
+Test(verifier, backward_jump) {
+  expect_refused("slots-guard", m_jump_back, "not a later instruction");
+}
+Test(verifier, jump_off_boundary) {
+  expect_refused("slots-guard", m_jump_misaligned, "not a later instruction");
+}
+Test(verifier, jump_outside_rule) {
+  expect_refused("slots-guard", m_jump_out, "not a later instruction");
+}
+Test(verifier, stack_differs_at_join) {
+  expect_refused("slots-guard", m_join_differs, "differs");
+}
+Test(verifier, slot_set_index) {
+  expect_refused("slots-guard", m_slotset, "slot set 9");
+}
+Test(verifier, slot_set_bounds) {
+  expect_refused("slots-guard", m_slot_bounds, "slot set 0");
+}
+Test(verifier, line_table_order) {
+  expect_refused("slots-guard", m_line_order, "line table");
+}
+Test(verifier, unreachable_code) {
+  expect_refused("sum-compare", m_unreachable, "unreachable");
+}
+Test(verifier, impossible_deadline) {
+  expect_refused("settings", m_deadline, "deadline");
+}
+Test(verifier, coupon_condition_not_a_coupon_rule) {
+  expect_refused("settings", m_coupon, "coupon 0");
+}
+Test(verifier, no_era) {
+  expect_refused("sum-compare", m_eras, "eras");
+}
+Test(verifier, constant_not_finite) {
+  expect_refused("sum-compare", m_const_nan, "not a finite");
+}
+Test(verifier, stack_too_deep) {
+  expect_refused("sum-compare", m_deep, "deeper than");
+}
 
 /* ---- file-level faults ---- */
 
@@ -270,7 +381,8 @@ Test(loader, every_truncation_is_refused, .timeout = 300) {
   for (size_t len = 0; len < n; len++) {
     struct imhe_program q;
     char err[300];
-    cr_expect_neq(imhe_program_load(b, len, 0, &q, err, sizeof err), 0, "accepted a file cut at %zu", len);
+    cr_expect_neq(imhe_program_load(b, len, 0, &q, err, sizeof err), 0,
+                  "accepted a file cut at %zu", len);
   }
   free(b);
 }

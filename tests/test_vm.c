@@ -1,5 +1,6 @@
 /* test_vm.c — each measure instruction as the VM runs it, on hand-worked records: post-masters
- * clipping, distinct competencies per domain, capped sums, the as-of clipping, effective-dated eras. */
+ * clipping, distinct competencies per domain, capped sums, the as-of clipping, effective-dated
+ * eras. */
 #include "../runtime/dates.h"
 #include "../runtime/record.h"
 #include "../runtime/result.h"
@@ -63,21 +64,28 @@ Test(vm, post_masters_clipping_starts_work_at_the_masters_date) {
   char rec[1000];
   snprintf(rec, sizeof rec,
            "%seducation:\n  - {degree: bachelors, completed: 2010-05-01}\n"
-           "  - {degree: masters, completed: 2021-06-01}\n  - {degree: doctorate, completed: 2024-06-01}\n"
+           "  - {degree: masters, completed: 2021-06-01}\n  - {degree: doctorate, completed: "
+           "2024-06-01}\n"
            "work:\n  - {start: 2020-01-01, end: 2022-05-31, psychotherapy: true, ages: [infant]}\n"
            "  - {start: 2022-03-01, psychotherapy: true, ages: [infant]}\n",
            HEAD);
-  run(&x, "policy t\nrule w for all require work \"w\": years_post_masters(work where psychotherapy) >= 2 years\n",
+  run(&x,
+      "policy t\nrule w for all require work \"w\": years_post_masters(work where psychotherapy) "
+      ">= 2 years\n",
       rec, "2023-06-01");
-  /* the earliest masters-level degree (2021-06-01) clips the first job; the union runs to the as-of date */
+  /* the earliest masters-level degree (2021-06-01) clips the first job; the union runs to the as-of
+   * date */
   cr_expect_float_eq(cond(&x, "w", 0)->observed,
                      imhe_days_from_civil(2023, 6, 1) - imhe_days_from_civil(2021, 6, 1) + 1, 1e-9);
   cr_expect_eq(x.res.verdict, V_ELIGIBLE);
   done(&x);
   /* without a masters-level degree, post-masters work is 0 days (reading 6) */
-  snprintf(rec, sizeof rec, "%seducation:\n  - {degree: bachelors, completed: 2010-05-01}\n"
-                            "work:\n  - {start: 2015-01-01, psychotherapy: true}\n", HEAD);
-  run(&x, "policy t\nrule w for all require work \"w\": years_post_masters(work) >= 2 years\n", rec, "2023-06-01");
+  snprintf(rec, sizeof rec,
+           "%seducation:\n  - {degree: bachelors, completed: 2010-05-01}\n"
+           "work:\n  - {start: 2015-01-01, psychotherapy: true}\n",
+           HEAD);
+  run(&x, "policy t\nrule w for all require work \"w\": years_post_masters(work) >= 2 years\n", rec,
+      "2023-06-01");
   cr_expect_float_eq(cond(&x, "w", 0)->observed, 0, 1e-9);
   cr_expect(strstr(cond(&x, "w", 0)->note, "no masters-level degree"));
   done(&x);
@@ -87,25 +95,33 @@ Test(vm, distinct_competencies_per_domain_use_the_categorys_list) {
   struct run x;
   char rec[1200];
   /* disorders_of_infancy is in the Family Specialist list, not the Associate list */
-  snprintf(rec, sizeof rec,
-           "id: T\nassociation: MI\ncategory: IFA\napplicant: {name: T}\n"
-           "training:\n  - {title: A, date: 2024-01-01, hours: 5, competencies: [TF.infant_development, "
-           "TF.infant_development, TF.disorders_of_infancy, TF.cultural_humility]}\n"
-           "  - {title: B, date: 2030-01-01, hours: 5, competencies: [TF.family_relationships]}\n"
-           "education:\n  - {degree: bachelors, completed: 2020-01-01, transcript: official, competencies: "
-           "[TF.attachment_separation_loss, DS.safety]}\n");
-  run(&x, "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= half(TF)\n", rec,
-      "2025-01-01");
+  snprintf(
+      rec, sizeof rec,
+      "id: T\nassociation: MI\ncategory: IFA\napplicant: {name: T}\n"
+      "training:\n  - {title: A, date: 2024-01-01, hours: 5, competencies: [TF.infant_development, "
+      "TF.infant_development, TF.disorders_of_infancy, TF.cultural_humility]}\n"
+      "  - {title: B, date: 2030-01-01, hours: 5, competencies: [TF.family_relationships]}\n"
+      "education:\n  - {degree: bachelors, completed: 2020-01-01, transcript: official, "
+      "competencies: "
+      "[TF.attachment_separation_loss, DS.safety]}\n");
+  run(&x,
+      "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= "
+      "half(TF)\n",
+      rec, "2025-01-01");
   const struct imhe_cond_result *c = cond(&x, "c", 0);
-  cr_expect_float_eq(c->observed, 3, 1e-9); /* infant_development once, cultural_humility, attachment */
+  cr_expect_float_eq(c->observed, 3,
+                     1e-9); /* infant_development once, cultural_humility, attachment */
   cr_expect_float_eq(c->required, 4, 1e-9); /* 7 for Associates, half rounded up */
   done(&x);
-  snprintf(rec, sizeof rec,
-           "id: T\nassociation: MI\ncategory: IFS\napplicant: {name: T}\n"
-           "training:\n  - {title: A, date: 2024-01-01, hours: 5, competencies: [TF.infant_development, "
-           "TF.disorders_of_infancy, TF.cultural_humility]}\n");
-  run(&x, "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= half(TF)\n", rec,
-      "2025-01-01");
+  snprintf(
+      rec, sizeof rec,
+      "id: T\nassociation: MI\ncategory: IFS\napplicant: {name: T}\n"
+      "training:\n  - {title: A, date: 2024-01-01, hours: 5, competencies: [TF.infant_development, "
+      "TF.disorders_of_infancy, TF.cultural_humility]}\n");
+  run(&x,
+      "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= "
+      "half(TF)\n",
+      rec, "2025-01-01");
   cr_expect_float_eq(cond(&x, "c", 0)->observed, 3, 1e-9);
   cr_expect_float_eq(cond(&x, "c", 0)->required, 4, 1e-9); /* 8 for Family Specialists */
   done(&x);
@@ -120,8 +136,10 @@ Test(vm, capped_sum_counts_informal_hours_up_to_the_cap) {
            "  - {title: C, date: 2024-03-01, hours: 9, type: general}\n",
            HEAD);
   run(&x,
-      "policy t\nlet p = training where type = rsc_provision\nrule t for all require training \"t\":\n"
-      "  sum((p where format = formal).hours) + min(sum((p where format = informal).hours), 2 h) >= 15 h\n",
+      "policy t\nlet p = training where type = rsc_provision\nrule t for all require training "
+      "\"t\":\n"
+      "  sum((p where format = formal).hours) + min(sum((p where format = informal).hours), 2 h) "
+      ">= 15 h\n",
       rec, "2025-01-01");
   cr_expect_float_eq(cond(&x, "t", 0)->observed, 12, 1e-9);
   cr_expect_float_eq(cond(&x, "t", 0)->shortfall, 3, 1e-9);
@@ -132,7 +150,8 @@ Test(vm, entries_after_the_as_of_date_count_nothing) {
   struct run x;
   char rec[800];
   snprintf(rec, sizeof rec,
-           "%straining:\n  - {title: A, date: 2024-01-01, hours: 10}\n  - {title: B, date: 2026-01-01, hours: 40}\n"
+           "%straining:\n  - {title: A, date: 2024-01-01, hours: 10}\n  - {title: B, date: "
+           "2026-01-01, hours: 40}\n"
            "rsc:\n  - {provider: X, start: 2024-01-01, end: 2024-12-31, hours: 366}\n",
            HEAD);
   run(&x,
@@ -149,13 +168,17 @@ Test(vm, entries_after_the_as_of_date_count_nothing) {
 Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
   struct run x;
   const char *rec = "id: T\nassociation: MI\ncategory: ERS\napplicant: {name: T}\n";
-  run(&x, "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, ECMH\n", rec,
-      "2024-12-31");
+  run(&x,
+      "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, "
+      "ECMH\n",
+      rec, "2024-12-31");
   cr_expect_str_eq(x.res.base, "legacy");
   cr_expect_eq(x.res.failed_areas, 1u << AREA_CATEGORY, "ERS is not offered under the legacy base");
   done(&x);
-  run(&x, "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, ECMH\n", rec,
-      "2025-01-01");
+  run(&x,
+      "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, "
+      "ECMH\n",
+      rec, "2025-01-01");
   cr_expect_str_eq(x.res.base, "alliance-2025");
   cr_expect_eq(x.res.failed_areas & (1u << AREA_CATEGORY), 0);
   done(&x);
@@ -165,11 +188,15 @@ Test(vm, reported_to_names_compare_without_case_and_spaces) {
   struct run x;
   char rec[800];
   snprintf(rec, sizeof rec,
-           "%swork:\n  - {start: 2020-01-01, reported_to: '  MARIA lopez '}\n  - {start: 2010-01-01, end: 2011-01-01, "
-           "reported_to: Old Boss}\nreferences:\n  - {name: Maria Lopez, role: supervisor, status: completed}\n",
+           "%swork:\n  - {start: 2020-01-01, reported_to: '  MARIA lopez '}\n  - {start: "
+           "2010-01-01, end: 2011-01-01, "
+           "reported_to: Old Boss}\nreferences:\n  - {name: Maria Lopez, role: supervisor, status: "
+           "completed}\n",
            HEAD);
-  run(&x, "policy t\nrule r for all require references \"r\" when names_reported_to: reported_to_referenced\n", rec,
-      "2024-01-01");
+  run(&x,
+      "policy t\nrule r for all require references \"r\" when names_reported_to: "
+      "reported_to_referenced\n",
+      rec, "2024-01-01");
   cr_expect_eq(x.res.rules[0].status, ST_PASS, "only the current job's supervisor is required");
   done(&x);
 }
@@ -178,17 +205,20 @@ Test(vm, references_are_matched_to_slots_one_to_one) {
   struct run x;
   char rec[800];
   snprintf(rec, sizeof rec,
-           "%sreferences:\n  - {name: A, role: teacher, status: completed}\n  - {name: B, role: program_supervisor, "
+           "%sreferences:\n  - {name: A, role: teacher, status: completed}\n  - {name: B, role: "
+           "program_supervisor, "
            "status: completed}\n  - {name: C, role: rsc_provider, status: requested}\n",
            HEAD);
   run(&x,
-      "policy t\nrule r for all require references \"r\":\n  slots(references where status = completed, "
+      "policy t\nrule r for all require references \"r\":\n  slots(references where status = "
+      "completed, "
       "(program_supervisor, teacher), (rsc_provider), (teacher, colleague)) >= 3\n",
       rec, "2024-01-01");
   const struct imhe_cond_result *c = cond(&x, "r", 0);
   cr_expect_float_eq(c->observed, 2, 1e-9);
-  cr_expect(strstr(c->note, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s", c->note);
-  cr_expect(strstr(c->left_out[0], "references[2] (C) left out: status requested, not completed"), "%s",
-            c->left_out[0]);
+  cr_expect(strstr(c->note, "slot (2) left empty: needs a completed reference from rsc_provider"),
+            "%s", c->note);
+  cr_expect(strstr(c->left_out[0], "references[2] (C) left out: status requested, not completed"),
+            "%s", c->left_out[0]);
   done(&x);
 }
