@@ -284,7 +284,7 @@ static const char *nearest_in(const char *const *names, int n, const char *s) {
   const char *best = NULL;
   unsigned bd = 3;
   for (int i = 0; i < n; i++) {
-    unsigned d = imhe_edit_distance(s, names[i]);
+    unsigned d = imhe_edit_distance(s, strlen(s), names[i]);
     if (d < bd) {
       bd = d;
       best = names[i];

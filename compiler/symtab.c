@@ -66,36 +66,12 @@ void *symtab_put(struct symtab *t, const char *key, void *val) {
   return NULL;
 }
 
-unsigned imhe_edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 60 || lb > 60)
-    return 99;
-  unsigned row[62];
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = (unsigned)j;
-  for (size_t i = 1; i <= la; i++) {
-    unsigned prev = row[0];
-    row[0] = (unsigned)i;
-    for (size_t j = 1; j <= lb; j++) {
-      unsigned cur = row[j];
-      unsigned m = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < m)
-        m = row[j] + 1;
-      if (row[j - 1] + 1 < m)
-        m = row[j - 1] + 1;
-      row[j] = m;
-      prev = cur;
-    }
-  }
-  return row[lb];
-}
-
 const char *symtab_nearest(const struct symtab *t, const char *key) {
   const char *best = NULL;
   unsigned bd = 3;
   for (uint32_t i = 0; i < t->cap; i++)
     if (t->keys[i]) {
-      unsigned d = imhe_edit_distance(key, t->keys[i]);
+      unsigned d = imhe_edit_distance(key, strlen(key), t->keys[i]);
       if (d < bd || (d == bd && best && strcmp(t->keys[i], best) < 0 && d < 3)) {
         bd = d;
         best = t->keys[i];

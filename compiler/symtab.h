@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../runtime/defs.h"
+
 struct symtab {
   const char **keys;
   void **vals;
@@ -19,6 +21,5 @@ void *symtab_get(const struct symtab *t, const char *key);
 void *symtab_put(struct symtab *t, const char *key, void *val);
 /* The key within edit distance 2 of `key` closest to it, or NULL ("did you mean"). */
 const char *symtab_nearest(const struct symtab *t, const char *key);
-unsigned imhe_edit_distance(const char *a, const char *b);
 
 #endif

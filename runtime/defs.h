@@ -220,5 +220,7 @@ int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n);
 /* Category by code, case-sensitive as written in records; -1 if unknown. */
 int imhe_category_lookup(const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
+/* Edit distance between `a` (length la) and NUL-terminated `b`, for "did you mean". */
+unsigned imhe_edit_distance(const char *a, size_t la, const char *b);
 
 #endif

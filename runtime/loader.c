@@ -383,38 +383,12 @@ static int get_set(struct imhe_record *r, const struct ynode *v, const char *pat
   return 0;
 }
 
-/* Edit distance, for "did you mean" on unknown fields. */
-static unsigned edit_distance(const char *a, size_t la, const char *b) {
-  size_t lb = strlen(b);
-  if (la > 40 || lb > 40)
-    return 99;
-  unsigned row[42];
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = (unsigned)j;
-  for (size_t i = 1; i <= la; i++) {
-    unsigned prev = row[0];
-    row[0] = (unsigned)i;
-    for (size_t j = 1; j <= lb; j++) {
-      unsigned cur = row[j];
-      unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      unsigned m = prev + cost;
-      if (row[j] + 1 < m)
-        m = row[j] + 1;
-      if (row[j - 1] + 1 < m)
-        m = row[j - 1] + 1;
-      row[j] = m;
-      prev = cur;
-    }
-  }
-  return row[lb];
-}
-
 static void unknown_field(struct imhe_record *r, const struct ynode *k, const char *where,
                           const char *const *known, int nknown) {
   const char *best = NULL;
   unsigned bd = 3;
   for (int i = 0; i < nknown; i++) {
-    unsigned d = edit_distance(k->s, k->n, known[i]);
+    unsigned d = imhe_edit_distance(k->s, k->n, known[i]);
     if (d < bd) {
       bd = d;
       best = known[i];
