@@ -18,7 +18,7 @@ void imhe_arena_init(struct imhe_arena *a, size_t limit) {
   a->limit = limit;
 }
 
-static void *alloc_raw(struct imhe_arena *a, size_t n) {
+void *imhe_arena_alloc_raw(struct imhe_arena *a, size_t n) {
   n = (n + 7) & ~(size_t)7;
   if (n == 0)
     n = 8;
@@ -44,14 +44,14 @@ static void *alloc_raw(struct imhe_arena *a, size_t n) {
 }
 
 void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
-  void *p = alloc_raw(a, n);
+  void *p = imhe_arena_alloc_raw(a, n);
   if (p)
     memset(p, 0, n);
   return p;
 }
 
 char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n) {
-  char *p = alloc_raw(a, n + 1); /* every byte is written below */
+  char *p = imhe_arena_alloc_raw(a, n + 1); /* every byte is written below */
   if (p) {
     if (n)
       memcpy(p, s, n);

@@ -16,6 +16,8 @@ struct imhe_arena {
 void imhe_arena_init(struct imhe_arena *a, size_t limit);
 /* Zeroed memory, 8-byte aligned; NULL only when the limit is reached. */
 void *imhe_arena_alloc(struct imhe_arena *a, size_t n);
+/* As imhe_arena_alloc, without zeroing: the caller sets every byte. */
+void *imhe_arena_alloc_raw(struct imhe_arena *a, size_t n);
 char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n);
 char *imhe_arena_printf(struct imhe_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

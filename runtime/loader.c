@@ -170,11 +170,17 @@ static struct ynode *new_node(struct builder *b, int type, const yaml_event_t *e
     b->failed = 1;
     return NULL;
   }
-  struct ynode *n = imhe_arena_alloc(&b->r->arena, sizeof *n);
+  struct ynode *n = imhe_arena_alloc_raw(&b->r->arena, sizeof *n);
   if (!n) {
     b->failed = 1;
     return NULL;
   }
+  /* every field is set here: a node is made per YAML event, so no memset */
+  n->plain = 0;
+  n->s = NULL;
+  n->n = 0;
+  n->first = n->last = n->next = NULL;
+  n->count = 0;
   n->type = (uint8_t)type;
   n->line = (uint32_t)e->start_mark.line + 1;
   n->col = (uint32_t)e->start_mark.column + 1;
