@@ -226,3 +226,39 @@ Test(check, stdin_and_hostile_input) {
   cr_expect(!strstr(out, "rc=1") && !strstr(out, "Segmentation"), "%s", out);
   free(out);
 }
+
+Test(check, one_policy_for_every_record_with_policy_option) {
+  char dir_cmd[600];
+  char *dir = temp_dir();
+  snprintf(dir_cmd, sizeof dir_cmd, "cp rules/*.imhe %s/ && %s compile %s/ct.imhe -o %s/ct.imhec",
+           dir, imhe_bin(), dir, dir);
+  cr_assert_eq(run_cmd(dir_cmd, NULL), 0);
+  char args[600];
+  int rc;
+  /* the WI applicant judged by CT's policy: CT accepts only CT membership */
+  snprintf(args, sizeof args, "--format json --policy %s/ct.imhe examples/wi-ifs-eligible.yaml",
+           dir);
+  char *out = check(args, &rc);
+  cr_expect(strstr(out, "\"policy\":\"CT\"") && strstr(out, "\"failed_areas\":[\"membership\"]"),
+            "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "--format json --policy %s/ct.imhec examples/wi-ifs-eligible.yaml",
+           dir);
+  out = check(args, &rc);
+  cr_expect(strstr(out, "\"policy\":\"CT\""), "%s", out);
+  free(out);
+  /* a damaged compiled policy is refused, never run; --no-checksum lets the verifier alone decide
+   */
+  snprintf(dir_cmd, sizeof dir_cmd,
+           "printf 'X' | dd of=%s/ct.imhec bs=1 seek=200 conv=notrunc 2>/dev/null", dir);
+  run_cmd(dir_cmd, NULL);
+  snprintf(args, sizeof args, "--format json --policy %s/ct.imhec examples/wi-ifs-eligible.yaml",
+           dir);
+  out = check(args, &rc);
+  cr_expect_eq(rc, 2);
+  cr_expect(strstr(out, "checksum mismatch"), "%s", out);
+  free(out);
+  snprintf(dir_cmd, sizeof dir_cmd, "rm -rf %s", dir);
+  run_cmd(dir_cmd, NULL);
+  free(dir);
+}

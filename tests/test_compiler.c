@@ -326,3 +326,12 @@ Test(cli, help_on_every_subcommand) {
   snprintf(cmd, sizeof cmd, "%s frobnicate 2>/dev/null", imhe_bin());
   cr_expect_eq(run_cmd(cmd, NULL), 2);
 }
+
+Test(policies, one_run_reports_several_syntax_errors) {
+  struct imhe_program p;
+  char *diags;
+  cr_expect_neq(compile_to("tests/policies/bad/two-syntax-errors.imhe", &p, &diags), 0);
+  cr_expect(strstr(diags, "\"line\":4,") && strstr(diags, "\"line\":6,"),
+            "recovery lost an error: %s", diags);
+  free(diags);
+}
