@@ -222,3 +222,55 @@ Test(vm, references_are_matched_to_slots_one_to_one) {
             "%s", c->left_out[0]);
   done(&x);
 }
+
+/* The VM keeps no global state: one verified program judges records on several threads at
+ * once, and each thread's reports are byte-identical to a single-threaded run's. */
+#include "../runtime/report.h"
+#include <pthread.h>
+
+struct worker {
+  const struct imhe_program *p;
+  char *out;
+  size_t len;
+};
+
+static void *judge_examples(void *arg) {
+  struct worker *w = arg;
+  FILE *f = open_memstream(&w->out, &w->len);
+  static const char *const files[] = {
+      "examples/wi-ifs-eligible.yaml", "examples/wi-ifs-short-rsc.yaml",
+      "examples/wi-imhs-pending-exam.yaml", "examples/wi-ifa-coupon.yaml"};
+  for (int round = 0; round < 25; round++)
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+      char err[200];
+      struct imhe_loader *l = imhe_loader_open(files[i], NULL, err, sizeof err);
+      struct imhe_record r;
+      while (imhe_loader_next(l, &r) == 1) {
+        struct imhe_result res;
+        imhe_evaluate(w->p, &r, r.submitted, ASOF_SUBMITTED, &res);
+        imhe_report_json(f, &r, &res);
+        imhe_record_free(&r);
+      }
+      imhe_loader_close(l);
+    }
+  fclose(f);
+  return NULL;
+}
+
+Test(vm, evaluation_is_reentrant_across_threads) {
+  struct imhe_program p;
+  cr_assert_eq(compile_to("rules/wi.imhe", &p, NULL), 0);
+  struct worker w[3] = {{&p, NULL, 0}, {&p, NULL, 0}, {&p, NULL, 0}};
+  judge_examples(&w[0]);
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++)
+    pthread_create(&t[i], NULL, judge_examples, &w[i + 1]);
+  for (int i = 0; i < 2; i++)
+    pthread_join(t[i], NULL);
+  cr_expect_gt(w[0].len, 1000);
+  cr_expect(w[1].len == w[0].len && !memcmp(w[1].out, w[0].out, w[0].len), "thread 1 differs");
+  cr_expect(w[2].len == w[0].len && !memcmp(w[2].out, w[0].out, w[0].len), "thread 2 differs");
+  for (int i = 0; i < 3; i++)
+    free(w[i].out);
+  imhe_program_free(&p);
+}
