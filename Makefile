@@ -78,7 +78,7 @@ test: deps
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
-	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run applications; \
+	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \
 	  else echo "acceptance: ../shared/acceptance not present, skipped"; fi
 
 demo: deps
@@ -93,7 +93,7 @@ sanitize:
 test-sanitize: deps sanitize
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
-	IMHE=build/sanitize/imhe ../shared/acceptance/run applications
+	IMHE=build/sanitize/imhe ../shared/acceptance/run all
 
 valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \

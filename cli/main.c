@@ -476,7 +476,8 @@ static void prepare(struct reader *rd, struct job *jb) {
   }
   jb->src = ASOF_OPTION;
   jb->as_of = rd->as_of;
-  if (jb->as_of == IMHE_NO_DATE && r->kind == 1 && r->renewal_deadline != IMHE_NO_DATE) {
+  if (r->kind == 1 &&
+      r->renewal_deadline != IMHE_NO_DATE) { /* reading 23: judged at the deadline */
     jb->as_of = r->renewal_deadline;
     jb->src = ASOF_DEADLINE;
   } else if (jb->as_of == IMHE_NO_DATE && r->submitted != IMHE_NO_DATE) {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define MAX_CHAIN 8
-#define ALL_CATS ((1u << CAT__COUNT) - 1)
+#define ALL_CATS IMHE_ALL_CATS
 
 struct merged {
   struct symtab rules, lets, groups, domains, slot; /* slot: rule id -> order index + 1 */
@@ -36,7 +36,8 @@ struct compiler {
   uint32_t era, rule;
   int depth, max_depth;
   struct symtab let_busy;
-  int nest; /* recursion depth of the code generator */
+  int nest;  /* recursion depth of the code generator */
+  int quiet; /* generating a 'when' guard: comparisons record nothing */
   uint32_t cat_mask_cache;
   uint64_t hash;
 };
@@ -324,6 +325,10 @@ static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *
     }
     if (!strcmp(n->s, "all")) {
       mask |= ALL_CATS;
+      continue;
+    }
+    if (!strcmp(n->s, "renewal") || !strcmp(n->s, "reinstatement")) {
+      mask |= n->s[2] == 'n' ? IMHE_KIND_RENEWAL_BIT : IMHE_KIND_REINSTATEMENT_BIT;
       continue;
     }
     struct node *g = symtab_get(&m->groups, n->s);
@@ -679,6 +684,22 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     emit(c, n->loc, OP_COUNT, 0, 0, 0);
     return num(UNIT_COUNT, DISP_PLAIN);
   }
+  if (!strcmp(f, "received") && k == 2) {
+    struct ty t = want_coll(c, a[0], f);
+    if (t.t != T_COLL)
+      return TERR;
+    if (t.sec != SEC_RSC)
+      diag_error(c->d, a[0]->loc, NULL, "received spreads RSC hours: it needs rsc entries");
+    struct ty d = gen_value(c, a[1]);
+    if (d.t != T_DATE) {
+      if (d.t != T_ERR)
+        diag_error(c->d, a[1]->loc, "e.g. received(qualified_rsc, as_of - 3 years)",
+                   "the second argument of received is the date the period starts after");
+      return TERR;
+    }
+    emit(c, n->loc, OP_RECEIVED_SINCE, 0, 0, 0);
+    return num(UNIT_HOURS, DISP_PLAIN);
+  }
   if (!strcmp(f, "years") || !strcmp(f, "years_post_masters") || !strcmp(f, "coverage") ||
       !strcmp(f, "received")) {
     ARGS(1);
@@ -811,6 +832,10 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
     emit(c, n->loc, OP_DEGREE, 0, 0, 0);
     return num(UNIT_DEGREE, DISP_DEGREE);
   }
+  if (!strcmp(s, "years_endorsed")) {
+    emit(c, n->loc, OP_ENDORSED, 0, 0, 0);
+    return num(UNIT_COUNT, DISP_PLAIN);
+  }
   if (!strcmp(s, "overcapped_training")) {
     emit(c, n->loc, OP_CAPVIOL, 0, 0, 0);
     return num(UNIT_COUNT, DISP_PLAIN);
@@ -912,6 +937,34 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
     return t;
   }
   case N_BIN:
+    if ((n->op == PLUS || n->op == MINUS) && n->b->kind == N_NUM && n->b->s &&
+        (!strcmp(n->b->s, "month") || !strcmp(n->b->s, "months") || !strcmp(n->b->s, "year") ||
+         !strcmp(n->b->s, "years"))) {
+      /* a date moved by calendar months: as_of - 12 months */
+      struct ty l = gen_value(c, n->a);
+      if (l.t == T_DATE) {
+        double months = n->b->num * (n->b->s[0] == 'y' ? 12 : 1);
+        if (months != (int)months || months > 1200) {
+          diag_error(c->d, n->b->loc, NULL,
+                     "a date moves by a whole number of months (at most 100 years)");
+          return TERR;
+        }
+        emit(c, n->loc, OP_DMONTHS, 0, 0, (uint32_t)(int32_t)(n->op == MINUS ? -months : months));
+        return (struct ty){T_DATE, 0, 0, 0, 0};
+      }
+      if (l.t == T_ERR)
+        return TERR;
+      struct ty r = gen_value(c, n->b);
+      if (r.t == T_ERR)
+        return TERR;
+      if (l.t != T_NUM || l.unit != r.unit) {
+        diag_error(c->d, n->loc, "both sides need the same kind of unit", "cannot %s %s and %s",
+                   n->op == PLUS ? "add" : "subtract", ty_name(&l), imhe_unit_name[r.unit]);
+        return TERR;
+      }
+      emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
+      return num(l.unit, l.disp);
+    }
     if (n->op == PLUS || n->op == MINUS) {
       struct ty l = gen_value(c, n->a), r = gen_value(c, n->b);
       if (l.t == T_ERR || r.t == T_ERR)
@@ -998,6 +1051,11 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     emit(c, n->loc, OP_NOT, 0, 0, 0);
     return tb;
   }
+  if ((n->kind == N_ALLOF || n->kind == N_ANYOF) && c->quiet) {
+    diag_error(c->d, n->loc, "a guard is a plain yes/no test; put alternatives in the condition",
+               "'all of' and 'any of' are not allowed in a 'when' guard");
+    return TERR;
+  }
   if (n->kind == N_ALLOF || n->kind == N_ANYOF) {
     for (uint32_t i = 0; i < n->nkids; i++) {
       struct node *br = n->kids[i];
@@ -1021,6 +1079,19 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     struct ty l = gen_value(c, n->a), r = gen_value(c, n->b);
     if (l.t == T_ERR || r.t == T_ERR)
       return TERR;
+    if (l.t == T_DATE && r.t == T_DATE) {
+      if (!c->quiet) {
+        diag_error(c->d, n->loc, "e.g. when as_of < 2024-01-01",
+                   "dates are compared only in a 'when' guard");
+        return TERR;
+      }
+      emit(c, n->loc, OP_CMPD, cmp_of(n->op), 0, 0);
+      return tb;
+    }
+    if (c->quiet && l.t == T_NUM && r.t == T_NUM && units_compatible(l.unit, r.unit)) {
+      emit(c, n->loc, OP_CMP, cmp_of(n->op), 0, 0);
+      return tb;
+    }
     if (l.t != T_NUM || r.t != T_NUM) {
       diag_error(
           c->d, n->loc,
@@ -1042,6 +1113,8 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     return tb;
   }
   struct ty t = gen_value(c, n);
+  if (t.t == T_BOOL && c->quiet)
+    return tb;
   if (t.t == T_BOOL) {
     emit(c, n->loc, OP_CHECKB, 0, 0, add_cond(c, n, label, 0, 0));
     return tb;
@@ -1055,7 +1128,10 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     emit(c, n->loc, OP_CHECKT, 0, 0, add_cond(c, n, label, 0, 0));
     return t;
   }
-  if (t.t != T_ERR)
+  if (t.t != T_ERR && c->quiet)
+    diag_error(c->d, n->loc, "e.g. when names_reported_to, or when years_endorsed >= 3",
+               "a 'when' guard must be a yes/no fact or a comparison");
+  else if (t.t != T_ERR)
     diag_error(c->d, n->loc, "e.g. sum(training.hours) >= 30 h",
                "a condition must be a comparison or a yes/no fact");
   return TERR;
@@ -1085,7 +1161,9 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   int errors_before = diags_errors(c->d);
   uint32_t jump = UINT32_MAX;
   if (r->d) {
-    struct ty g = gen_value(c, r->d);
+    c->quiet = 1;
+    struct ty g = gen_cond(c, r->d, NULL, 0);
+    c->quiet = 0;
     if (g.t != T_BOOL && g.t != T_ERR)
       diag_error(c->d, r->d->loc, "e.g. when names_reported_to",
                  "a 'when' guard must be a yes/no fact");
@@ -1220,19 +1298,21 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
       rn->until = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
       double scale;
       int disp;
-      int unit = it->a->kind == N_NUM ? unit_of_word(it->a->s, &scale, &disp) : -1;
+      int unit = it->a && it->a->kind == N_NUM ? unit_of_word(it->a->s, &scale, &disp) : -1;
       if (!strcmp(it->s, "annual")) {
         rn->scheme = RENEW_ANNUAL;
-        if (unit != UNIT_HOURS)
-          diag_error(c->d, it->a->loc, "e.g. renewal annual 15 h",
-                     "annual renewal needs hours of training");
-        rn->hours = it->a->num;
+        if (it->a)
+          diag_error(c->d, it->a->loc, "the hours due are stated by the renewal rules",
+                     "an annual renewal takes no quantity");
       } else if (!strcmp(it->s, "cycle")) {
         rn->scheme = RENEW_CYCLE;
-        if (unit != UNIT_DAYS || disp != DISP_YEARS)
-          diag_error(c->d, it->a->loc, "e.g. renewal cycle 3 years from 2024-01-01",
-                     "a renewal cycle is a number of years");
-        rn->years = (uint32_t)it->a->num;
+        if (!it->a || unit != UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
+            it->a->num > 10 || it->a->num != (int)it->a->num || !it->num)
+          diag_error(
+              c->d, it->a ? it->a->loc : it->loc2, "e.g. renewal cycle 3 years from 2024-01-01",
+              "a renewal cycle is a whole number of years (1 to 10) from a first cycle year");
+        else
+          rn->years = (uint32_t)it->a->num;
       } else
         unknown(c, it->loc2, "renewal scheme", it->s, NULL);
       break;

@@ -30,7 +30,8 @@ int main(void) {
   printf("| SECTION | section | - | - |\n| FIELD_MASK | field | section | value mask |\n");
   printf("| FIELD | field | section | - |\n| FIELD_FLAG | field | section | 0 or 1 |\n");
   printf("| FIELD_CMP | field | section | comparison |\n| FLAG | - | - | 0 or 1 |\n");
-  printf("| MONTHS | - | - | months (1-600) |\n| SLOTSET | - | - | slot set index |\n");
+  printf("| MONTHS | - | - | months (1-600) |\n| MONTHS_SIGNED | - | - | signed months (-1200..1200) |\n");
+  printf("| COND_QUIET | comparison | - | - |\n| SLOTSET | - | - | slot set index |\n");
   printf("| DOMAIN | domain index | - | - |\n| CRED | credential | - | - |\n| FACT | fact | - | - |\n");
   printf("| COND | comparison | - | condition index |\n| TARGET | - | - | absolute offset of a later instruction |\n");
   printf("| RULE | - | - | rule index |\n");

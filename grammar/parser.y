@@ -143,6 +143,10 @@ names: name_list { $$ = $1; }
      ;
 name_list: name { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, $1, @1)); }
          | ALL { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "all", @1)); }
+         | RENEWAL { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "renewal", @1)); }
+         | REINSTATEMENT { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "reinstatement", @1)); }
+         | name_list COMMA RENEWAL { $$ = ast_push(A, $1, name_node(ctx, "renewal", @3)); }
+         | name_list COMMA REINSTATEMENT { $$ = ast_push(A, $1, name_node(ctx, "reinstatement", @3)); }
          | name_list COMMA name { $$ = ast_push(A, $1, name_node(ctx, $3, @3)); }
          ;
 
@@ -185,6 +189,9 @@ item: CALLED STRING LPAREN STRING RPAREN {
         n->num = $6; n->num2 = $7; n->a = $8; n->s2 = $9; item(ctx, n); }
     | DEADLINES EVERY YEAR ON monthdays {
         struct node *n = ast_new(A, I_DEADLINES, @$); n->b = $5; item(ctx, n); }
+    | RENEWAL name from_opt until_opt {
+        struct node *n = ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2;
+        n->num = $3; n->num2 = $4; item(ctx, n); }
     | RENEWAL name expr from_opt until_opt {
         struct node *n = ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->a = $3;
         n->num = $4; n->num2 = $5; item(ctx, n); }

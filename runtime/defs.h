@@ -170,7 +170,9 @@ enum imhe_vtype {
     "a completed reference from the supervisor named in current work")                             \
   X(HAS_REPORTED_TO, "names_reported_to", 'B',                                                     \
     "a current work entry names whom the applicant reports to")                                    \
-  X(RSC_ATTESTED, "rsc_attested", 'B', "a current RSC provider attested")
+  X(RSC_ATTESTED, "rsc_attested", 'B', "a current RSC provider attested")                          \
+  X(ANNUAL_RENEWAL, "annual_renewal", 'B', "the renewal deadline falls under an annual scheme")    \
+  X(CYCLE_RENEWAL, "cycle_renewal", 'B', "the renewal deadline falls under a multi-year cycle")
 enum imhe_fact {
 #define X(id, name, type, desc) FACT_##id,
   IMHE_FACTS(X)
@@ -195,6 +197,13 @@ enum imhe_rule_kind {
 #undef X
       RK__COUNT
 };
+
+/* Rules for renewal and reinstatement records are selected like categories, by
+ * two bits after the categories' in a rule's category mask. */
+#define IMHE_KIND_RENEWAL_BIT (1u << CAT__COUNT)
+#define IMHE_KIND_REINSTATEMENT_BIT (1u << (CAT__COUNT + 1))
+#define IMHE_ALL_CATS ((1u << CAT__COUNT) - 1)
+#define IMHE_RULE_CATS_MASK (IMHE_ALL_CATS | IMHE_KIND_RENEWAL_BIT | IMHE_KIND_REINSTATEMENT_BIT)
 
 /* Names tables, defined once in defs.c. */
 extern const char *const imhe_category_code[CAT__COUNT];

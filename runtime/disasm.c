@@ -25,11 +25,20 @@ static void mask_names(FILE *f, uint32_t mask, const char *const *names, int n) 
 }
 
 static void cats(FILE *f, uint32_t mask) {
-  if (mask == (1u << CAT__COUNT) - 1) {
-    fputs("all", f);
-    return;
-  }
   int first = 1;
+  if ((mask & IMHE_ALL_CATS) == IMHE_ALL_CATS) {
+    fputs("all", f);
+    first = 0;
+    mask &= ~IMHE_ALL_CATS;
+  }
+  if (mask & IMHE_KIND_RENEWAL_BIT) {
+    fprintf(f, "%srenewal", first ? "" : ",");
+    first = 0;
+  }
+  if (mask & IMHE_KIND_REINSTATEMENT_BIT) {
+    fprintf(f, "%sreinstatement", first ? "" : ",");
+    first = 0;
+  }
   for (int i = 0; i < CAT__COUNT; i++)
     if (mask >> i & 1u) {
       fprintf(f, "%s%s", first ? "" : ",", imhe_category_code[i]);
@@ -82,6 +91,12 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     break;
   case OK_MONTHS:
     fprintf(f, "%u months", in.c);
+    break;
+  case OK_MONTHS_SIGNED:
+    fprintf(f, "%+d months", (int32_t)in.c);
+    break;
+  case OK_COND_QUIET:
+    fprintf(f, "%s", in.a < CMP__COUNT ? imhe_cmp_symbol[in.a] : "?");
     break;
   case OK_SLOTSET:
     if (in.c < p->nslotsets) {

@@ -702,6 +702,8 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
         get_date(r, v, "ethics_signed", &r->ethics_signed);
     } else if (key_is(k, "renewal_deadline")) {
       deadline = is_null(v) ? NULL : v;
+      r->deadline_line = v->line;
+      r->deadline_col = v->col;
       if (deadline)
         get_date(r, v, "renewal_deadline", &r->renewal_deadline);
     } else if (key_is(k, "rsc_attested")) {

@@ -9,23 +9,25 @@
 /* Every instruction is 8 bytes: op (u8), a (u8), b (u16), c (u32), little-endian.
  * Operand layouts (what a, b and c mean), used by the verifier and disassembler. */
 #define IMHE_OPERAND_KINDS(X)                                                                      \
-  X(NONE)       /* no operands */                                                                  \
-  X(CONST)      /* a unit, c constant index */                                                     \
-  X(DATE)       /* c a date (days since 1970-01-01) */                                             \
-  X(SECTION)    /* a section */                                                                    \
-  X(FIELD_MASK) /* a field, b section, c value mask */                                             \
-  X(FIELD)      /* a field, b section */                                                           \
-  X(FIELD_FLAG) /* a field, b section, c 0 or 1 */                                                 \
-  X(FIELD_CMP)  /* a field, b section, c comparison */                                             \
-  X(FLAG)       /* c 0 or 1 */                                                                     \
-  X(MONTHS)     /* c a number of months (1..600) */                                                \
-  X(SLOTSET)    /* c slot-set index */                                                             \
-  X(DOMAIN)     /* a catalogue domain index */                                                     \
-  X(CRED)       /* a credential */                                                                 \
-  X(FACT)       /* a fact */                                                                       \
-  X(COND)       /* a comparison, c condition index */                                              \
-  X(TARGET)     /* c absolute byte offset of a later instruction */                                \
-  X(RULE)       /* c rule index */
+  X(NONE)          /* no operands */                                                               \
+  X(CONST)         /* a unit, c constant index */                                                  \
+  X(DATE)          /* c a date (days since 1970-01-01) */                                          \
+  X(SECTION)       /* a section */                                                                 \
+  X(FIELD_MASK)    /* a field, b section, c value mask */                                          \
+  X(FIELD)         /* a field, b section */                                                        \
+  X(FIELD_FLAG)    /* a field, b section, c 0 or 1 */                                              \
+  X(FIELD_CMP)     /* a field, b section, c comparison */                                          \
+  X(FLAG)          /* c 0 or 1 */                                                                  \
+  X(MONTHS)        /* c a number of months (1..600) */                                             \
+  X(MONTHS_SIGNED) /* c a signed number of months (-1200..1200) */                                 \
+  X(COND_QUIET)    /* a a comparison */                                                            \
+  X(SLOTSET)       /* c slot-set index */                                                          \
+  X(DOMAIN)        /* a catalogue domain index */                                                  \
+  X(CRED)          /* a credential */                                                              \
+  X(FACT)          /* a fact */                                                                    \
+  X(COND)          /* a comparison, c condition index */                                           \
+  X(TARGET)        /* c absolute byte offset of a later instruction */                             \
+  X(RULE)          /* c rule index */
 enum imhe_operand_kind {
 #define X(k) OK_##k,
   IMHE_OPERAND_KINDS(X)
@@ -91,6 +93,16 @@ enum imhe_operand_kind {
   OP(CRED, CRED, "", "B",                                                                          \
      "true when an education entry completed by the as-of date is credential "                     \
      "a")                                                                                          \
+  OP(RECEIVED_SINCE, NONE, "C D", "N",                                                             \
+     "pop d; RSC hours spread over each entry's days that fall after d and on or before the "      \
+     "as-of date")                                                                                 \
+  OP(ENDORSED, NONE, "", "N",                                                                      \
+     "whole years from the earliest endorsement's earned date to the as-of date")                  \
+  OP(DMONTHS, MONTHS_SIGNED, "D", "D",                                                             \
+     "move the date c months (signed) along the calendar, clamped to the month's end")             \
+  OP(CMP, COND_QUIET, "N N", "B",                                                                  \
+     "pop r, pop l; push l (compare a) r, recording nothing (guards)")                             \
+  OP(CMPD, COND_QUIET, "D D", "B", "pop r, pop l; push the date comparison l (a) r (guards)")      \
   OP(FACT, FACT, "", "B/T", "push fact a (membership, signatures, exam, ...)")                     \
   OP(ADD, NONE, "N N", "N", "pop r, pop l; push l + r")                                            \
   OP(SUB, NONE, "N N", "N", "pop r, pop l; push l - r")                                            \

@@ -59,7 +59,7 @@ struct imhe_record {
   int category; /* -1 absent */
   uint32_t category_line, category_col;
   int32_t submitted, agreement_signed, ethics_signed, renewal_deadline;
-  uint32_t agreement_line, agreement_col, ethics_line, ethics_col;
+  uint32_t agreement_line, agreement_col, ethics_line, ethics_col, deadline_line, deadline_col;
   int has_membership;
   struct imhe_text membership_association;
   int32_t membership_expires;

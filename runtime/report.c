@@ -362,7 +362,22 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, "],\"fees\":");
   if (!res->fees.present)
     sb_puts(b, "null");
-  else {
+  else if (res->fees.renewal) {
+    const struct imhe_fees *fe = &res->fees;
+    sb_puts(b, "{\"renewal\":");
+    json_num(b, fe->renewal_fee);
+    sb_puts(b, ",\"membership_per_year\":");
+    json_num(b, fe->membership_fee);
+    sb_puts(b, ",\"total_per_year\":");
+    json_num(b, fe->total);
+    sb_puts(b, ",\"notes\":[");
+    for (int i = 0; i < fe->nnotes; i++) {
+      if (i)
+        sb_putc(b, ',');
+      sb_jstr(b, fe->notes[i]);
+    }
+    sb_puts(b, "]}");
+  } else {
     const struct imhe_fees *fe = &res->fees;
     sb_puts(b, "{\"registration\":");
     json_num(b, fe->registration);
@@ -421,7 +436,10 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   fprintf(f, "%s%.*s%s  %.*s  (%.*s, %s)\n", B, (int)r->id.n, r->id.s ? r->id.s : "<no id>", Z,
           (int)r->applicant_name.n, r->applicant_name.s ? r->applicant_name.s : "",
           (int)r->association.n, r->association.s ? r->association.s : "?",
-          r->category >= 0 ? imhe_category_code[r->category] : "no category");
+          r->kind == 1       ? "renewal"
+          : r->kind == 2     ? "reinstatement"
+          : r->category >= 0 ? imhe_category_code[r->category]
+                             : "no category");
   fprintf(f, "  as of %s (%s); policy %s, base %s\n", d, asof_names[res->as_of_source],
           res->policy ? res->policy : "-", res->base ? res->base : "-");
   fprintf(f, "  verdict: %s%s%s\n", vc, verdicts[res->verdict], Z);
@@ -480,9 +498,12 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   if (res->fees.present) {
     const struct imhe_fees *fe = &res->fees;
     fprintf(f, "  %sfees%s\n", B, Z);
-    const char *reg = money(a, fe->registration), *proc = money(a, fe->processing),
-               *tot = money(a, fe->total);
-    fprintf(f, "    registration %s, processing %s, total %s\n", reg, proc, tot);
+    if (fe->renewal)
+      fprintf(f, "    renewal %s, membership %s a year, total %s a year\n",
+              money(a, fe->renewal_fee), money(a, fe->membership_fee), money(a, fe->total));
+    else
+      fprintf(f, "    registration %s, processing %s, total %s\n", money(a, fe->registration),
+              money(a, fe->processing), money(a, fe->total));
     for (int i = 0; i < fe->nnotes; i++)
       fprintf(f, "    - %s\n", fe->notes[i]);
   }

@@ -37,7 +37,9 @@ struct imhe_rule_result {
 
 struct imhe_fees {
   int present;
+  int renewal; /* renewal or reinstatement: the fees below are a year's */
   double registration, processing, total; /* < 0: not published */
+  double renewal_fee, membership_fee;     /* renewals only; < 0: not published */
   const char *coupon;
   int coupon_applied;
   const char *notes[8];

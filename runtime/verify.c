@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALL_CATS ((1u << CAT__COUNT) - 1)
-
 struct state {
   int valid;
   int depth;
@@ -43,7 +41,7 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
   }
   for (uint32_t i = 0; i < p->neras; i++) {
     STR(p->eras[i].base, "era");
-    if (p->eras[i].offered & ~ALL_CATS) {
+    if (p->eras[i].offered & ~IMHE_ALL_CATS) {
       snprintf(err, errlen, "era %u: unknown categories in mask 0x%x", i, p->eras[i].offered);
       return -1;
     }
@@ -57,7 +55,7 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
     STR(r->desc, "rule description");
     STR(r->file, "rule source file");
     if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
-        (r->cats & ~ALL_CATS)) {
+        (r->cats & ~IMHE_RULE_CATS_MASK)) {
       snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);
       return -1;
     }
@@ -244,6 +242,14 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
       if (in.c < 1 || in.c > 600)
         BAD("offset %u: WINDOW: %u months out of range", pc, in.c);
       break;
+    case OK_MONTHS_SIGNED:
+      if ((int32_t)in.c < -1200 || (int32_t)in.c > 1200)
+        BAD("offset %u: %s: %d months out of range", pc, oi->name, (int32_t)in.c);
+      break;
+    case OK_COND_QUIET:
+      if (in.a >= CMP__COUNT)
+        BAD("offset %u: %s: comparison %u out of range", pc, oi->name, in.a);
+      break;
     case OK_SLOTSET:
       if (in.c >= p->nslotsets)
         BAD("offset %u: SLOTS: slot set %u out of range", pc, in.c);
@@ -340,7 +346,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
         BAD("offset %u: %s of collections of different sections", pc, oi->name);
       if (in.op == OP_SLOTS && sec != SEC_REFERENCES)
         BAD("offset %u: SLOTS needs references", pc);
-      if ((in.op == OP_WINDOW || in.op == OP_RECEIVED) && sec != SEC_RSC)
+      if ((in.op == OP_WINDOW || in.op == OP_RECEIVED || in.op == OP_RECEIVED_SINCE) &&
+          sec != SEC_RSC)
         BAD("offset %u: %s needs rsc entries", pc, oi->name);
       if ((in.op == OP_YEARS || in.op == OP_COVER || in.op == OP_F_CURRENT) &&
           imhe_field_lookup(sec, "start", 5) < 0)

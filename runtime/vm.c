@@ -108,7 +108,8 @@ static int enum_default(int sec, int f) {
 }
 
 /* Why entry `i` fails a filter on field f (for the left-out list). */
-static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c) {
+static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
+                           const struct val *arg) {
   const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   char d[11];
@@ -137,11 +138,18 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
   case OP_F_PRESENT:
     return imhe_arena_printf(vm->a, "%s %s", fd->name, s->present ? "given" : "not given");
   case OP_F_CMP:
-    if (fd->kind == FT_DATE && s->present) {
+    if (fd->kind == FT_DATE && s->present && arg) {
+      static const char *const words[CMP__COUNT] = {"on or after", "after", "on or before",
+                                                    "before",      "on",    "other than"};
+      char lim[11];
       imhe_format_date(s->v.date, d);
-      return imhe_arena_printf(vm->a, "%s %s is not %s the limit", fd->name, d, imhe_cmp_symbol[c]);
+      imhe_format_date(arg->date, lim);
+      return imhe_arena_printf(vm->a, "%s %s is not %s %s", fd->name, d, words[c], lim);
     }
-    return imhe_arena_printf(vm->a, "%s does not meet %s", fd->name, imhe_cmp_symbol[c]);
+    if (fd->kind == FT_NUM && s->present && arg)
+      return imhe_arena_printf(vm->a, "%s %s is not %s %s", fd->name, fmt_num(vm, s->v.num),
+                               imhe_cmp_symbol[c], fmt_num(vm, arg->num));
+    return imhe_arena_printf(vm->a, "%s not given", fd->name);
   case OP_F_CURRENT:
     return "not a current entry";
   case OP_F_OVERLAP:
@@ -238,7 +246,7 @@ static struct coll *filter(struct vm *vm, const struct coll *in, int op, int f, 
       out->idx[out->n++] = i;
     else {
       out->ex[out->nex].idx = i;
-      out->ex[out->nex++].why = why_not(vm, op, in->sec, f, i, c);
+      out->ex[out->nex++].why = why_not(vm, op, in->sec, f, i, c, arg);
     }
   }
   return out;
@@ -438,6 +446,43 @@ static double eduviol(struct vm *vm, const char **note) {
   return n;
 }
 
+/* Whole years from the earliest `earned` date of any listed endorsement to `day`,
+ * counted by calendar anniversaries (reading 26); -1 when none is listed. */
+static double years_endorsed(const struct imhe_record *r, int32_t day, const char **note,
+                             struct imhe_arena *a) {
+  int32_t first = IMHE_NO_DATE;
+  const struct imhe_list *l = &r->sec[SEC_ENDORSEMENTS];
+  for (uint32_t i = 0; i < l->n; i++)
+    if (l->v[i].f[ENDO_EARNED].present &&
+        (first == IMHE_NO_DATE || l->v[i].f[ENDO_EARNED].v.date < first))
+      first = l->v[i].f[ENDO_EARNED].v.date;
+  if (first == IMHE_NO_DATE || first > day) {
+    if (note)
+      *note = "no endorsement earned by then";
+    return 0;
+  }
+  int years = 0;
+  while (years < 200 && imhe_add_months(first, 12 * (years + 1)) <= day)
+    years++;
+  if (note) {
+    char d[11];
+    imhe_format_date(first, d);
+    *note = imhe_arena_printf(a, "first endorsement earned %s", d);
+  }
+  return years;
+}
+
+/* The renewal scheme whose dates hold `deadline`, or NULL. */
+static const struct imhe_renewal *renewal_scheme(const struct imhe_program *p, int32_t deadline) {
+  for (uint32_t i = 0; i < p->nrenewals; i++) {
+    const struct imhe_renewal *rn = &p->renewals[i];
+    if ((rn->from == IMHE_NO_DATE || deadline >= rn->from) &&
+        (rn->until == IMHE_NO_DATE || deadline <= rn->until))
+      return rn;
+  }
+  return NULL;
+}
+
 static int assoc_matches(const char *a, size_t an, const char *b, size_t bn) {
   /* codes compare without case, with an optional -AIMH suffix (reading 17) */
   if (an > 5 && imhe_names_equal(a + an - 5, 5, "-AIMH", 5))
@@ -541,6 +586,14 @@ static int fact(struct vm *vm, int f, const char **note) {
       all &= found;
     }
     return f == FACT_HAS_REPORTED_TO ? any : (any && all);
+  }
+  case FACT_ANNUAL_RENEWAL:
+  case FACT_CYCLE_RENEWAL: {
+    const struct imhe_renewal *rn = r->kind == 1 ? renewal_scheme(p, vm->as_of) : NULL;
+    int want = f == FACT_ANNUAL_RENEWAL ? RENEW_ANNUAL : RENEW_CYCLE;
+    *note = rn ? (rn->scheme == RENEW_ANNUAL ? "annual renewal" : "multi-year renewal cycle")
+               : "no renewal scheme";
+    return rn && rn->scheme == want;
   }
   case FACT_RSC_ATTESTED:
     *note = r->rsc_attested ? "RSC provider attested" : "no current RSC provider attested";
@@ -721,6 +774,38 @@ static int run_rule(struct vm *vm, uint32_t ri) {
       st[sp - 1] = v;
       break;
     }
+    case OP_RECEIVED_SINCE: {
+      struct val since = st[--sp];
+      const struct coll *c = st[sp - 1].c;
+      v.t = 'N';
+      v.src = c;
+      struct imhe_range *r = ranges(vm, c, 0, 0);
+      v.num = imhe_spread_hours(r, c->n, since.date + 1, vm->as_of, vm->as_of);
+      char a[11], b[11];
+      imhe_format_date(since.date + 1, a);
+      imhe_format_date(vm->as_of, b);
+      v.note = imhe_arena_printf(vm->a, "received %s..%s", a, b);
+      st[sp - 1] = v;
+      break;
+    }
+    case OP_ENDORSED:
+      v.t = 'N';
+      v.num = years_endorsed(vm->r, vm->as_of, &v.note, vm->a);
+      st[sp++] = v;
+      break;
+    case OP_DMONTHS:
+      st[sp - 1].date = imhe_add_months(st[sp - 1].date, (int32_t)in.c);
+      break;
+    case OP_CMP:
+    case OP_CMPD: {
+      struct val r = st[--sp];
+      struct val *l = &st[sp - 1];
+      int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r.num) : cmp_apply(in.a, l->date, r.date);
+      memset(l, 0, sizeof *l);
+      l->t = 'B';
+      l->b = ok;
+      break;
+    }
     case OP_COMPS:
     case OP_HALF: {
       v.t = 'N';
@@ -875,9 +960,41 @@ static void fee_note(struct imhe_fees *f, const char *n) {
     f->notes[f->nnotes++] = n;
 }
 
+/* Renewal and reinstatement: the renewal fee and the yearly membership, when published. */
+static void renewal_fees(struct vm *vm, struct imhe_fees *f) {
+  const struct imhe_program *p = vm->p;
+  const char *disp = imhe_str(p, p->settings.display);
+  f->present = 1;
+  f->renewal = 1;
+  f->registration = f->processing = f->total = f->renewal_fee = f->membership_fee = -1;
+  const struct imhe_fee *ren = NULL, *mem = NULL;
+  for (uint32_t i = 0; i < p->nfees; i++) {
+    if (p->fees[i].kind == FEE_RENEWAL)
+      ren = &p->fees[i];
+    else if (p->fees[i].kind == FEE_MEMBERSHIP)
+      mem = &p->fees[i];
+  }
+  if (!ren || vm->r->kind != 1) {
+    fee_note(f, imhe_arena_printf(vm->a, "%s %s fees are not published", disp,
+                                  vm->r->kind == 1 ? "renewal" : "reinstatement"));
+    return;
+  }
+  f->renewal_fee = ren->cents / 100.0;
+  if (ren->note != UINT32_MAX)
+    fee_note(f, imhe_str(p, ren->note));
+  if (mem) {
+    f->membership_fee = mem->cents / 100.0;
+    f->total = f->renewal_fee + f->membership_fee;
+  }
+}
+
 static void fees(struct vm *vm, struct imhe_fees *f) {
   const struct imhe_program *p = vm->p;
   int cat = vm->r->category;
+  if (vm->r->kind != 0) {
+    renewal_fees(vm, f);
+    return;
+  }
   uint32_t bit = 1u << cat;
   const char *disp = imhe_str(p, p->settings.display);
   f->present = 1;
@@ -985,6 +1102,21 @@ static int32_t next_deadline(const struct imhe_program *p, int32_t as_of) {
   return best;
 }
 
+/* The single result of a record whose category or kind the association does not offer. */
+static void not_offered(struct imhe_result *out, struct imhe_arena *a, const char *message) {
+  struct imhe_rule_result *rr = &out->rules[out->nrules++];
+  (void)a;
+  rr->id = "category_offered";
+  rr->area = AREA_CATEGORY;
+  rr->kind = RK_REQUIRE;
+  rr->status = ST_FAIL;
+  rr->desc = "the category is offered by the association";
+  rr->file = "";
+  rr->message = message;
+  out->failed_areas |= 1u << AREA_CATEGORY;
+  out->verdict = V_NOT_ELIGIBLE;
+}
+
 void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
                    int as_of_source, struct imhe_result *out) {
   struct vm vm = {.p = p, .r = r, .a = &r->arena, .as_of = as_of};
@@ -1007,32 +1139,92 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
   }
   out->rules = imhe_arena_alloc(&r->arena, (p->nrules + 1) * sizeof *out->rules);
   int cat = r->category;
-  if (r->kind != 0) {
-    imhe_record_error(r, r->line, 1,
-                      "%s records are not evaluated by this version (applications only)",
-                      enum_value_name(ENUM_KIND, r->kind));
-    out->verdict = V_INVALID;
-    return;
-  }
-  if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
-    struct imhe_rule_result *rr = &out->rules[out->nrules++];
-    rr->id = "category_offered";
-    rr->area = AREA_CATEGORY;
-    rr->kind = RK_REQUIRE;
-    rr->status = ST_FAIL;
-    rr->desc = "the category is offered by the association";
-    rr->file = "";
-    rr->message =
-        imhe_arena_printf(&r->arena, "%s does not offer %s", imhe_str(p, p->settings.display),
-                          cat >= 0 ? imhe_category_code[cat] : "this category");
-    out->failed_areas |= 1u << AREA_CATEGORY;
-    out->verdict = V_NOT_ELIGIBLE;
-    return;
+  const char *disp = imhe_str(p, p->settings.display);
+  char d1[11], d2[11];
+  uint32_t kindbit;
+  if (r->kind == 0) {
+    if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
+      not_offered(out, &r->arena,
+                  imhe_arena_printf(&r->arena, "%s does not offer %s", disp,
+                                    cat >= 0 ? imhe_category_code[cat] : "this category"));
+      return;
+    }
+    kindbit = 1u << cat;
+  } else if (r->kind == 1) {
+    const struct imhe_renewal *rn = renewal_scheme(p, as_of);
+    imhe_format_date(as_of, d1);
+    if (!rn) {
+      not_offered(
+          out, &r->arena,
+          imhe_arena_printf(&r->arena, "%s has no renewal scheme for a deadline of %s", disp, d1));
+      return;
+    }
+    if (rn->scheme == RENEW_CYCLE) {
+      /* a cycle deadline is December 31 of a cycle year (requirements.md, renewal) */
+      int y, m, d, y0 = 0, m0, d0;
+      imhe_civil_from_days(as_of, &y, &m, &d);
+      if (rn->from != IMHE_NO_DATE)
+        imhe_civil_from_days(rn->from, &y0, &m0, &d0);
+      if (m != 12 || d != 31 || rn->years == 0 || y < y0 || (y - y0) % (int)rn->years) {
+        imhe_record_error(
+            r, r->deadline_line, r->deadline_col,
+            "renewal_deadline: %s is not a %u-year cycle deadline (December 31 of %d, %d, "
+            "%d, ...)",
+            d1, rn->years, y0, y0 + (int)rn->years, y0 + 2 * (int)rn->years);
+        out->verdict = V_INVALID;
+        return;
+      }
+      if (!r->sec[SEC_ENDORSEMENTS].n) {
+        imhe_record_error(
+            r, r->line, 1,
+            "endorsements: a %u-year renewal needs the endorsements held (none listed)", rn->years);
+        out->verdict = V_INVALID;
+        return;
+      }
+      const char *note = NULL;
+      if (years_endorsed(r, as_of, &note, &r->arena) < 1) {
+        /* nothing is due the year an endorsement was earned (reading 25) */
+        int32_t first = IMHE_NO_DATE;
+        for (uint32_t i = 0; i < r->sec[SEC_ENDORSEMENTS].n; i++) {
+          const struct imhe_slot *e = &r->sec[SEC_ENDORSEMENTS].v[i].f[ENDO_EARNED];
+          if (e->present && (first == IMHE_NO_DATE || e->v.date < first))
+            first = e->v.date;
+        }
+        imhe_format_date(first, d2);
+        struct imhe_rule_result *rr = &out->rules[out->nrules++];
+        rr->id = "renewal_due";
+        rr->area = AREA_CATEGORY;
+        rr->kind = RK_REQUIRE;
+        rr->status = ST_PASS;
+        rr->desc = "a renewal is due";
+        rr->file = "";
+        rr->message =
+            imhe_arena_printf(&r->arena,
+                              "no renewal is due: endorsed %s, less than a year before the %s "
+                              "deadline",
+                              d2, d1);
+        out->verdict = V_ELIGIBLE;
+        fees(&vm, &out->fees);
+        return;
+      }
+    }
+    kindbit = IMHE_KIND_RENEWAL_BIT;
+  } else {
+    if (!p->settings.reinstatement || as_of < p->settings.reinstatement_from) {
+      const char *why = "does not offer reinstatement after a lapse";
+      if (p->settings.reinstatement) {
+        imhe_format_date(p->settings.reinstatement_from, d2);
+        why = imhe_arena_printf(&r->arena, "offers reinstatement only from %s", d2);
+      }
+      not_offered(out, &r->arena, imhe_arena_printf(&r->arena, "%s %s", disp, why));
+      return;
+    }
+    kindbit = IMHE_KIND_REINSTATEMENT_BIT;
   }
   int failed = 0, pending = 0;
   for (uint32_t i = 0; i < p->nrules; i++) {
     const struct imhe_rule *ru = &p->rules[i];
-    if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats >> cat & 1u))
+    if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
       continue;
     struct imhe_rule_result *rr = &out->rules[out->nrules++];
     rr->rule = i;
@@ -1054,6 +1246,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
   }
   out->verdict = failed ? V_NOT_ELIGIBLE : pending ? V_PENDING_EXAM : V_ELIGIBLE;
   fees(&vm, &out->fees);
-  out->next_deadline = next_deadline(p, as_of);
+  if (r->kind == 0) /* submission deadlines concern applications */
+    out->next_deadline = next_deadline(p, as_of);
   out->deadline_label = imhe_str(p, p->settings.display);
 }

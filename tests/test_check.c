@@ -42,6 +42,8 @@ Test(check, examples_get_the_verdicts_their_readme_promises) {
       {"MI-2025-0302", "eligible", "[]"},
       {"MI-2026-0303", "not_eligible", "[\"rsc\",\"work\"]"},
       {"MI-2025-0304", "eligible", "[]"},
+      {"WI-R-2026-0402", "eligible", "[]"},
+      {"MI-R-2027-0401", "not_eligible", "[\"rsc\"]"},
   };
   int rc;
   char *out = check("--format json examples/*.yaml", &rc);
@@ -261,4 +263,20 @@ Test(check, one_policy_for_every_record_with_policy_option) {
   snprintf(dir_cmd, sizeof dir_cmd, "rm -rf %s", dir);
   run_cmd(dir_cmd, NULL);
   free(dir);
+}
+
+Test(check, renewals_are_judged_at_their_deadline) {
+  char *out = check("--format json --as-of 2020-01-01 examples/mi-renewal-cycle.yaml", NULL);
+  cr_expect(strstr(out, "\"kind\":\"renewal\",\"association\":\"MI\",\"category\":null"), "%s",
+            out);
+  cr_expect(strstr(out, "\"as_of\":\"2027-12-31\",\"as_of_source\":\"renewal deadline\""), "%s",
+            out);
+  cr_expect(strstr(out, "15.5 h") == NULL);
+  cr_expect(strstr(out, "18 h; required 24 h (short 6 h) (received 2025-01-01..2027-12-31)"), "%s",
+            out);
+  cr_expect(
+      strstr(out, "\"fees\":{\"renewal\":30,\"membership_per_year\":70,\"total_per_year\":100"),
+      "%s", out);
+  cr_expect(strstr(out, "\"next_deadline\":null"), "%s", out);
+  free(out);
 }

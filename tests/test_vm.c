@@ -274,3 +274,90 @@ Test(vm, evaluation_is_reentrant_across_threads) {
     free(w[i].out);
   imhe_program_free(&p);
 }
+
+/* ---- renewal and reinstatement ---- */
+
+static void run_kind(struct run *x, const char *assoc_policy, const char *record,
+                     const char *as_of) {
+  char *dir = temp_dir();
+  char path[300], cmd[600];
+  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/", dir);
+  run_cmd(cmd, NULL);
+  snprintf(path, sizeof path, "%s/%s.imhe", dir, assoc_policy);
+  char *diags;
+  cr_assert_eq(compile_to(path, &x->p, &diags), 0, "%s", diags);
+  free(diags);
+  snprintf(path, sizeof path, "%s/r.yaml", dir);
+  write_all(path, record, strlen(record));
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert_eq(imhe_loader_next(l, &x->r), 1);
+  imhe_loader_close(l);
+  int32_t d;
+  imhe_parse_date(as_of, strlen(as_of), &d);
+  imhe_evaluate(&x->p, &x->r, d, ASOF_DEADLINE, &x->res);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(vm, cycle_deadline_must_be_december_31_of_a_cycle_year) {
+  struct run x;
+  const char *rec =
+      "kind: renewal\nid: R\nassociation: MI\napplicant: {name: R}\nrenewal_deadline: 2026-06-30\n"
+      "endorsements:\n  - {category: IFS, earned: 2020-01-01}\n";
+  run_kind(&x, "mi", rec, "2026-06-30");
+  cr_expect_eq(x.res.verdict, V_INVALID);
+  cr_expect(x.r.errors.n &&
+            strstr(x.r.errors.v[0].text, "is not a 3-year cycle deadline (December 31 of 2024, "
+                                         "2027, 2030, ...)"));
+  cr_expect_eq(x.r.errors.v[0].line, 5);
+  done(&x);
+}
+
+Test(vm, nothing_is_due_under_a_year_endorsed) {
+  struct run x;
+  const char *rec =
+      "kind: renewal\nid: R\nassociation: MI\napplicant: {name: R}\nrenewal_deadline: 2027-12-31\n"
+      "endorsements:\n  - {category: IFS, earned: 2027-06-30}\n";
+  run_kind(&x, "mi", rec, "2027-12-31");
+  cr_expect_eq(x.res.verdict, V_ELIGIBLE);
+  cr_expect_eq(x.res.nrules, 1);
+  cr_expect(strstr(x.res.rules[0].message, "no renewal is due: endorsed 2027-06-30"));
+  done(&x);
+}
+
+Test(vm, years_endorsed_set_what_the_cycle_asks) {
+  struct run x;
+  /* 2021-01-01 to 2027-12-31: six whole years, so 45 h and 36 h; no RSC-requiring endorsement (IFA)
+   */
+  const char *rec =
+      "kind: renewal\nid: R\nassociation: MI\napplicant: {name: R}\nrenewal_deadline: 2027-12-31\n"
+      "endorsements:\n  - {category: IFA, earned: 2021-01-01}\nmembership: {association: MI, "
+      "expires: 2028-01-01}\nethics_signed: 2027-01-01\ntraining:\n  - {title: T, date: "
+      "2025-01-01, hours: 44}\n";
+  run_kind(&x, "mi", rec, "2027-12-31");
+  cr_expect_eq(x.res.failed_areas, 1u << AREA_TRAINING, "RSC is not asked of an IFA");
+  cr_expect_float_eq(cond(&x, "cycle_training_3", 0)->required, 45, 1e-9);
+  done(&x);
+}
+
+Test(vm, reinstatement_only_where_and_when_offered) {
+  struct run x;
+  const char *rec = "kind: reinstatement\nid: R\nassociation: WI\napplicant: {name: R}\n";
+  run_kind(&x, "wi", rec, "2026-01-01");
+  cr_expect_eq(x.res.failed_areas, 1u << AREA_CATEGORY);
+  cr_expect(strstr(x.res.rules[0].message, "does not offer reinstatement"));
+  done(&x);
+  run_kind(&x, "mi", rec, "2024-06-01");
+  cr_expect(strstr(x.res.rules[0].message, "offers reinstatement only from 2025-01-01"));
+  done(&x);
+  const char *ok =
+      "kind: reinstatement\nid: R\nassociation: MI\napplicant: {name: R}\nrsc_attested: false\n"
+      "endorsements:\n  - {category: IMHS, earned: 2015-01-01}\nmembership: {association: MI, "
+      "expires: 2027-01-01}\nethics_signed: 2026-01-01\ntraining:\n  - {title: T, date: "
+      "2025-06-01, hours: 15}\n";
+  run_kind(&x, "mi", ok, "2026-05-31");
+  cr_expect_eq(x.res.failed_areas, 1u << AREA_RSC, "an IMHS must attest a current RSC provider");
+  done(&x);
+}
