@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 make --no-print-directory all >/dev/null
 mkdir -p build/bench
 cc -O2 -o build/bench/rss bench/rss.c
+cc -O2 -D_POSIX_C_SOURCE=200809L -I. -Ibuild/gen -o build/bench/compile_inproc bench/compile_inproc.c \
+  build/libimhe.a -lyaml -lm -pthread
 gen() { # gen N: a policy of N rules over the legacy base
   python3 - "$1" <<'PY'
 import sys
@@ -34,6 +36,7 @@ for f in rules/wi.imhe rules/ct.imhe rules/mi.imhe rules/legacy.imhe rules/allia
   total=$(python3 -c "print($total + $t)")
 done
 printf '%-28s %7.1f ms (process start included)\n' "all of rules/" "$(python3 -c "print($total*1000)")"
+build/bench/compile_inproc rules/wi.imhe rules/ct.imhe rules/mi.imhe rules/legacy.imhe rules/alliance-2025.imhe
 t0=$(best true)
 printf '%-28s %7.1f ms (an empty process, for scale)\n' "/bin/true" "$(python3 -c "print($t0*1000)")"
 t1=$(best build/imhe compile build/bench/big10k.imhe -o build/bench/big10k.imhec)
