@@ -16,14 +16,17 @@ struct run {
   struct imhe_result res;
 };
 
-/* Compiles `policy` (bases from rules/ are reachable), loads `record`, evaluates it. */
-static void run(struct run *x, const char *policy, const char *record, const char *as_of) {
+/* Compiles NAME.imhe beside copies of rules/ (written from `policy` when given), loads
+ * `record`, and evaluates it at `as_of`. */
+static void run_named(struct run *x, const char *name, const char *policy, const char *record,
+                      const char *as_of, int as_of_source) {
   char *dir = temp_dir();
   char path[300], cmd[600];
   snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/", dir);
   run_cmd(cmd, NULL);
-  snprintf(path, sizeof path, "%s/t.imhe", dir);
-  write_all(path, policy, strlen(policy));
+  snprintf(path, sizeof path, "%s/%s.imhe", dir, name);
+  if (policy)
+    write_all(path, policy, strlen(policy));
   char *diags;
   cr_assert_eq(compile_to(path, &x->p, &diags), 0, "%s", diags);
   free(diags);
@@ -33,13 +36,17 @@ static void run(struct run *x, const char *policy, const char *record, const cha
   struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
   cr_assert_eq(imhe_loader_next(l, &x->r), 1);
   imhe_loader_close(l);
-  cr_assert_eq(x->r.errors.n, 0, "%s", x->r.errors.n ? x->r.errors.v[0].text : "");
   int32_t d;
   imhe_parse_date(as_of, strlen(as_of), &d);
-  imhe_evaluate(&x->p, &x->r, d, 0, &x->res);
+  imhe_evaluate(&x->p, &x->r, d, as_of_source, &x->res);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);
   free(dir);
+}
+
+static void run(struct run *x, const char *policy, const char *record, const char *as_of) {
+  run_named(x, "t", policy, record, as_of, ASOF_SUBMITTED);
+  cr_assert_eq(x->r.errors.n, 0, "%s", x->r.errors.n ? x->r.errors.v[0].text : "");
 }
 
 static const struct imhe_cond_result *cond(struct run *x, const char *rule, unsigned k) {
@@ -277,28 +284,9 @@ Test(vm, evaluation_is_reentrant_across_threads) {
 
 /* ---- renewal and reinstatement ---- */
 
-static void run_kind(struct run *x, const char *assoc_policy, const char *record,
+static void run_kind(struct run *x, const char *association, const char *record,
                      const char *as_of) {
-  char *dir = temp_dir();
-  char path[300], cmd[600];
-  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/", dir);
-  run_cmd(cmd, NULL);
-  snprintf(path, sizeof path, "%s/%s.imhe", dir, assoc_policy);
-  char *diags;
-  cr_assert_eq(compile_to(path, &x->p, &diags), 0, "%s", diags);
-  free(diags);
-  snprintf(path, sizeof path, "%s/r.yaml", dir);
-  write_all(path, record, strlen(record));
-  char err[200];
-  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
-  cr_assert_eq(imhe_loader_next(l, &x->r), 1);
-  imhe_loader_close(l);
-  int32_t d;
-  imhe_parse_date(as_of, strlen(as_of), &d);
-  imhe_evaluate(&x->p, &x->r, d, ASOF_DEADLINE, &x->res);
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  run_cmd(cmd, NULL);
-  free(dir);
+  run_named(x, association, NULL, record, as_of, ASOF_DEADLINE);
 }
 
 Test(vm, cycle_deadline_must_be_december_31_of_a_cycle_year) {
