@@ -5,18 +5,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "tempfile.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char path[] = "/tmp/imhe-fuzz-policy-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
+  if (fuzz_tempfile(path, data, size) != 0)
     return 0;
-  if (write(fd, data, size) != (ssize_t)size) {
-    close(fd);
-    unlink(path);
-    return 0;
-  }
-  close(fd);
   FILE *null = fopen("/dev/null", "w");
   struct diags d;
   diags_init(&d, null, 0, 0);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "tempfile.h"
+
 static struct imhe_program policy;
 static int have_policy;
 
@@ -23,15 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     have_policy = 1;
   }
   char path[] = "/tmp/imhe-fuzz-records-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
+  if (fuzz_tempfile(path, data, size) != 0)
     return 0;
-  if (write(fd, data, size) != (ssize_t)size) {
-    close(fd);
-    unlink(path);
-    return 0;
-  }
-  close(fd);
   char err[300];
   struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
   FILE *null = fopen("/dev/null", "w");

@@ -3,6 +3,7 @@
  * named limits. */
 #include "dates.h"
 #include "record.h"
+#include "sbuf.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -861,4 +862,24 @@ int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
   if (k == 1)
     imhe_record_type(r);
   return k;
+}
+
+/* "work[2] (Home Visitor)": an entry as a reviewer finds it in the record. */
+void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  sb_puts(b, imhe_sections[sec].name);
+  sb_putc(b, '[');
+  sb_uint(b, i);
+  sb_putc(b, ']');
+  int f = sec == SEC_WORK         ? WORK_TITLE
+          : sec == SEC_TRAINING   ? TRAIN_TITLE
+          : sec == SEC_RSC        ? RSC_PROVIDER
+          : sec == SEC_REFERENCES ? REF_NAME
+          : sec == SEC_LEADERSHIP ? LEAD_ROLE
+                                  : -1;
+  if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
+    const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
+    sb_puts(b, " (");
+    sb_put(b, t->s, t->n > 60 ? 60 : t->n);
+    sb_putc(b, ')');
+  }
 }

@@ -78,6 +78,10 @@ void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col, con
     __attribute__((format(printf, 4, 5)));
 void imhe_record_free(struct imhe_record *r);
 
+struct sbuf;
+/* Appends how a reviewer finds entry i of section sec: "work[2] (Home Visitor)". */
+void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i);
+
 /* Streams records from one YAML file, one document at a time. */
 struct imhe_loader;
 struct imhe_limits {

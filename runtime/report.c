@@ -167,6 +167,16 @@ static void json_source(struct sbuf *b, const char *file, uint32_t line) {
   sb_putc(b, '"');
 }
 
+/* The fee notes and the closing of the fees object. */
+static void json_notes(struct sbuf *b, const struct imhe_fees *fe) {
+  for (int i = 0; i < fe->nnotes; i++) {
+    if (i)
+      sb_putc(b, ',');
+    sb_jstr(b, fe->notes[i]);
+  }
+  sb_puts(b, "]}");
+}
+
 static void json_msgs(struct sbuf *b, const struct imhe_msgs *m) {
   sb_putc(b, '[');
   for (uint32_t i = 0; i < m->n; i++) {
@@ -195,6 +205,18 @@ static const char *unit_word(const struct imhe_cond_result *c) {
   return imhe_unit_name[c->unit];
 }
 
+/* "observed", "required", "shortfall" and "unit" of a comparison. */
+static void json_quantities(struct sbuf *b, const struct imhe_cond_result *c) {
+  sb_puts(b, ",\"observed\":");
+  sb_num2(b, c->observed);
+  sb_puts(b, ",\"required\":");
+  sb_num2(b, c->required);
+  sb_puts(b, ",\"shortfall\":");
+  sb_num2(b, c->shortfall);
+  sb_puts(b, ",\"unit\":");
+  sb_jstr(b, unit_word(c));
+}
+
 /* The condition a rule's one-line message stands for: its first that did not pass. */
 static uint32_t main_cond(const struct imhe_rule_result *rr) {
   for (uint32_t k = 0; k < rr->nconds; k++)
@@ -207,26 +229,6 @@ static void json_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe
   scratch->n = 0;
   explain_into(scratch, c);
   sb_json(b, scratch->v, scratch->n);
-}
-
-/* "work[2] (Home Visitor)": an entry as a reviewer finds it in the record. */
-static void entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
-  sb_puts(b, imhe_sections[sec].name);
-  sb_putc(b, '[');
-  sb_uint(b, i);
-  sb_putc(b, ']');
-  int f = sec == SEC_WORK         ? WORK_TITLE
-          : sec == SEC_TRAINING   ? TRAIN_TITLE
-          : sec == SEC_RSC        ? RSC_PROVIDER
-          : sec == SEC_REFERENCES ? REF_NAME
-          : sec == SEC_LEADERSHIP ? LEAD_ROLE
-                                  : -1;
-  if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
-    const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
-    sb_puts(b, " (");
-    sb_put(b, t->s, t->n > 60 ? 60 : t->n);
-    sb_putc(b, ')');
-  }
 }
 
 static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
@@ -249,14 +251,7 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   else
     json_explain(b, scratch, mc);
   if (mc && mc->kind == 'N') {
-    sb_puts(b, ",\"observed\":");
-    sb_num2(b, mc->observed);
-    sb_puts(b, ",\"required\":");
-    sb_num2(b, mc->required);
-    sb_puts(b, ",\"shortfall\":");
-    sb_num2(b, mc->shortfall);
-    sb_puts(b, ",\"unit\":");
-    sb_jstr(b, unit_word(mc));
+    json_quantities(b, mc);
   } else if (mc) {
     sb_puts(b, ",\"observed\":");
     sb_jstr(b, mc->status == ST_PASS ? "yes" : mc->status == ST_PENDING ? "pending" : "no");
@@ -277,14 +272,7 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     sb_puts(b, ",\"message\":");
     json_explain(b, scratch, c);
     if (c->kind == 'N') {
-      sb_puts(b, ",\"observed\":");
-      sb_num2(b, c->observed);
-      sb_puts(b, ",\"required\":");
-      sb_num2(b, c->required);
-      sb_puts(b, ",\"shortfall\":");
-      sb_num2(b, c->shortfall);
-      sb_puts(b, ",\"unit\":");
-      sb_jstr(b, unit_word(c));
+      json_quantities(b, c);
     }
     if (c->counted_sec >= 0) {
       sb_puts(b, ",\"counted\":[");
@@ -292,7 +280,7 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
         if (j)
           sb_putc(b, ',');
         scratch->n = 0;
-        entry_label(scratch, r, c->counted_sec, c->counted[j]);
+        imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
         sb_json(b, scratch->v, scratch->n);
       }
       sb_putc(b, ']');
@@ -371,12 +359,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
     sb_puts(b, ",\"total_per_year\":");
     json_num(b, fe->total);
     sb_puts(b, ",\"notes\":[");
-    for (int i = 0; i < fe->nnotes; i++) {
-      if (i)
-        sb_putc(b, ',');
-      sb_jstr(b, fe->notes[i]);
-    }
-    sb_puts(b, "]}");
+    json_notes(b, fe);
   } else {
     const struct imhe_fees *fe = &res->fees;
     sb_puts(b, "{\"registration\":");
@@ -392,12 +375,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
       sb_puts(b, "null");
     sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":["
                                   : ",\"coupon_applied\":false,\"notes\":[");
-    for (int i = 0; i < fe->nnotes; i++) {
-      if (i)
-        sb_putc(b, ',');
-      sb_jstr(b, fe->notes[i]);
-    }
-    sb_puts(b, "]}");
+    json_notes(b, fe);
   }
   sb_puts(b, ",\"next_deadline\":");
   json_date(b, res->next_deadline);
@@ -470,7 +448,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
           for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
             if (j)
               sb_puts(&lb, ", ");
-            entry_label(&lb, r, c->counted_sec, c->counted[j]);
+            imhe_entry_label(&lb, r, c->counted_sec, c->counted[j]);
           }
           if (c->ncounted > 12)
             sb_puts(&lb, ", ...");

@@ -4,6 +4,7 @@
 #include "dates.h"
 #include "measure.h"
 #include "result.h"
+#include "sbuf.h"
 #include "schema.h"
 #include <math.h>
 #include <stdio.h>
@@ -40,22 +41,6 @@ struct vm {
 
 static const char *sec_name(int s) {
   return imhe_sections[s].name;
-}
-
-static const char *entry_label(struct vm *vm, int sec, uint32_t i) {
-  const struct imhe_entry *e = &vm->r->sec[sec].v[i];
-  const struct imhe_slot *t = NULL;
-  if (sec == SEC_WORK)
-    t = &e->f[WORK_TITLE];
-  else if (sec == SEC_TRAINING)
-    t = &e->f[TRAIN_TITLE];
-  else if (sec == SEC_RSC)
-    t = &e->f[RSC_PROVIDER];
-  else if (sec == SEC_REFERENCES)
-    t = &e->f[REF_NAME];
-  if (t && t->present)
-    return imhe_arena_printf(vm->a, "%s[%u] (%.60s)", sec_name(sec), i, t->v.text.s);
-  return imhe_arena_printf(vm->a, "%s[%u]", sec_name(sec), i);
 }
 
 static struct coll *coll_new(struct vm *vm, int sec, uint32_t cap) {
@@ -636,10 +621,15 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   }
   if (obs->src && obs->src->nex) {
     c->left_out = imhe_arena_alloc(vm->a, obs->src->nex * sizeof *c->left_out);
-    for (uint32_t k = 0; k < obs->src->nex; k++)
-      c->left_out[c->nleft++] = imhe_arena_printf(
-          vm->a, "%s left out: %s", entry_label(vm, obs->src->sec, obs->src->ex[k].idx),
-          obs->src->ex[k].why);
+    struct sbuf b = {0};
+    for (uint32_t k = 0; k < obs->src->nex; k++) {
+      b.n = 0;
+      imhe_entry_label(&b, vm->r, obs->src->sec, obs->src->ex[k].idx);
+      sb_puts(&b, " left out: ");
+      sb_puts(&b, obs->src->ex[k].why);
+      c->left_out[c->nleft++] = imhe_arena_strndup(vm->a, b.v, b.n);
+    }
+    free(b.v);
   }
 }
 

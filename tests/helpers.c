@@ -7,10 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-char *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
+/* Everything left in `f`, NUL-terminated (malloc'd); its length in *len if given. */
+static char *read_stream(FILE *f, size_t *len) {
   size_t cap = 4096, n = 0, r;
   char *b = malloc(cap + 1);
   while ((r = fread(b + n, 1, cap - n, f)) > 0) {
@@ -20,10 +18,18 @@ char *read_all(const char *path, size_t *len) {
       b = realloc(b, cap + 1);
     }
   }
-  fclose(f);
   b[n] = 0;
   if (len)
     *len = n;
+  return b;
+}
+
+char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *b = read_stream(f, len);
+  fclose(f);
   return b;
 }
 
@@ -40,16 +46,7 @@ int run_cmd(const char *cmd, char **out) {
   FILE *p = popen(cmd, "r");
   if (!p)
     return -1;
-  size_t cap = 4096, n = 0, r;
-  char *b = malloc(cap + 1);
-  while ((r = fread(b + n, 1, cap - n, p)) > 0) {
-    n += r;
-    if (n == cap) {
-      cap *= 2;
-      b = realloc(b, cap + 1);
-    }
-  }
-  b[n] = 0;
+  char *b = read_stream(p, NULL);
   int st = pclose(p);
   if (out)
     *out = b;
