@@ -109,11 +109,9 @@ static struct policy_file *load_policy(struct compiler *c, const char *path, con
   return pf;
 }
 
+/* Asked before and after every rule, so it is a counter, not a scan. */
 static int diags_errors(const struct diags *d) {
-  for (uint32_t i = 0; i < d->n; i++)
-    if (d->v[i].error)
-      return 1;
-  return 0;
+  return d->nerrors > 0;
 }
 
 /* ---------- merging a policy chain ---------- */

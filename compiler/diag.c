@@ -91,6 +91,7 @@ static void add(struct diags *d, int error, struct loc l, const char *hint, cons
   char buf[1024];
   vsnprintf(buf, sizeof buf, fmt, ap);
   struct diag_entry *e = &d->v[d->n++];
+  d->nerrors += error != 0;
   e->error = error;
   e->loc = l;
   e->msg = strdup(buf);

@@ -25,8 +25,9 @@ struct diags {
   uint32_t nfiles;
   struct diag_entry *v;
   uint32_t n, cap;
-  int errors, warnings;
-  int json; /* print JSON Lines */
+  int errors, warnings; /* counted as printed by diags_flush */
+  uint32_t nerrors;     /* errors recorded so far */
+  int json;             /* print JSON Lines */
   int color;
   FILE *out;
 };
