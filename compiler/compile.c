@@ -414,7 +414,7 @@ static int degree_value(const char *s) {
 }
 
 static int has_range(int sec) {
-  return sec == SEC_WORK || sec == SEC_LEADERSHIP || sec == SEC_RSC || sec == SEC_RSC_PROVIDED;
+  return imhe_sections[sec].start >= 0;
 }
 
 static struct ty gen_value(struct compiler *c, struct node *n);

@@ -140,14 +140,14 @@ static const struct imhe_field_desc endo_f[] = {IMHE_ENDO_FIELDS(FD)};
 #undef FD
 #define NF(a) (int)(sizeof a / sizeof *a)
 const struct imhe_section_desc imhe_sections[SEC__COUNT] = {
-    {"education", edu_f, NF(edu_f), EDU_COMPLETED},
-    {"work", work_f, NF(work_f), WORK_START},
-    {"leadership", lead_f, NF(lead_f), LEAD_START},
-    {"training", train_f, NF(train_f), TRAIN_DATE},
-    {"rsc", rsc_f, NF(rsc_f), RSC_START},
-    {"rsc_provided", prov_f, NF(prov_f), PROV_START},
-    {"references", ref_f, NF(ref_f), -1},
-    {"endorsements", endo_f, NF(endo_f), ENDO_EARNED},
+    {"education", edu_f, NF(edu_f), EDU_COMPLETED, -1, -1},
+    {"work", work_f, NF(work_f), WORK_START, WORK_START, WORK_END},
+    {"leadership", lead_f, NF(lead_f), LEAD_START, LEAD_START, LEAD_END},
+    {"training", train_f, NF(train_f), TRAIN_DATE, -1, -1},
+    {"rsc", rsc_f, NF(rsc_f), RSC_START, RSC_START, RSC_END},
+    {"rsc_provided", prov_f, NF(prov_f), PROV_START, PROV_START, PROV_END},
+    {"references", ref_f, NF(ref_f), -1, -1, -1},
+    {"endorsements", endo_f, NF(endo_f), ENDO_EARNED, -1, -1},
 };
 _Static_assert(SEC__COUNT == 8, "imhe_sections follows IMHE_SECTIONS");
 

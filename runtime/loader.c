@@ -551,7 +551,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
                         "and 'credential' (has %s)",
                         idx, deg ? "both" : "neither");
   }
-  int fs = imhe_field_lookup(sec, "start", 5), fe = imhe_field_lookup(sec, "end", 3);
+  int fs = imhe_sections[sec].start, fe = imhe_sections[sec].end;
   if (fs >= 0 && fe >= 0 && e->f[fs].present && e->f[fe].present &&
       e->f[fe].v.date < e->f[fs].v.date) {
     char a[11], b[11];

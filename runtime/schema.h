@@ -103,7 +103,8 @@ struct imhe_section_desc {
   const char *name;
   const struct imhe_field_desc *fields;
   int nfields;
-  int dated_by; /* field whose date after the as-of date drops the entry */
+  int dated_by;   /* field whose date after the as-of date drops the entry */
+  int start, end; /* the entry's date range fields, or -1 when it has none */
 };
 extern const struct imhe_section_desc imhe_sections[SEC__COUNT];
 

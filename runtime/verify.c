@@ -350,10 +350,9 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
           sec != SEC_RSC)
         BAD("offset %u: %s needs rsc entries", pc, oi->name);
       if ((in.op == OP_YEARS || in.op == OP_COVER || in.op == OP_F_CURRENT) &&
-          imhe_field_lookup(sec, "start", 5) < 0)
+          imhe_sections[sec].start < 0)
         BAD("offset %u: %s needs entries with date ranges", pc, oi->name);
-      if (in.op == OP_F_OVERLAP &&
-          (imhe_field_lookup(sec, "start", 5) < 0 || imhe_field_lookup(sec2, "start", 5) < 0))
+      if (in.op == OP_F_OVERLAP && (imhe_sections[sec].start < 0 || imhe_sections[sec2].start < 0))
         BAD("offset %u: F_OVERLAP needs entries with date ranges", pc);
       /* pushes */
       const char *w = oi->pushes;

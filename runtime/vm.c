@@ -144,13 +144,13 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
 }
 
 static int32_t entry_end(struct vm *vm, int sec, uint32_t i) {
-  int fe = imhe_field_lookup(sec, "end", 3);
+  int fe = imhe_sections[sec].end;
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[fe];
   int32_t e = s->present ? s->v.date : vm->as_of;
   return e > vm->as_of ? vm->as_of : e;
 }
 static int32_t entry_start(struct vm *vm, int sec, uint32_t i) {
-  int fs = imhe_field_lookup(sec, "start", 5);
+  int fs = imhe_sections[sec].start;
   return vm->r->sec[sec].v[i].f[fs].v.date;
 }
 
@@ -214,7 +214,7 @@ static struct coll *filter(struct vm *vm, const struct coll *in, int op, int f, 
     int ok;
     if (op == OP_F_CURRENT) {
       const struct imhe_entry *e = &vm->r->sec[in->sec].v[i];
-      int fe = imhe_field_lookup(in->sec, "end", 3);
+      int fe = imhe_sections[in->sec].end;
       ok = entry_start(vm, in->sec, i) <= vm->as_of &&
            (!e->f[fe].present || e->f[fe].v.date >= vm->as_of);
     } else if (op == OP_F_OVERLAP) {
