@@ -243,6 +243,10 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
         diag_error(c->d, it->loc2, NULL, "group '%s' has the name of a category", it->s);
         break;
       }
+      if (!strcmp(it->s, "none")) { /* `for none` in a catalogue part means no category */
+        diag_error(c->d, it->loc2, NULL, "a group may not be named 'none'");
+        break;
+      }
       if (symtab_get(&m->groups, it->s)) {
         diag_error(c->d, it->loc2, NULL, "group '%s' is defined twice", it->s);
         break;
@@ -1325,6 +1329,21 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
   }
 }
 
+/* The categories whose lists a catalogue part joins. `for none` puts names in no
+ * category's list: they stay valid codes in records but count toward no threshold
+ * (requirements.md: research_evaluation). */
+static uint32_t part_cats(struct compiler *c, struct merged *m, struct node *list) {
+  for (uint32_t i = 0; i < list->nkids; i++)
+    if (!strcmp(list->kids[i]->s, "none")) {
+      if (list->nkids > 1)
+        diag_error(c->d, list->kids[i]->loc,
+                   "write the names in no list as a part of their own: + NAMES for none",
+                   "'none' cannot be combined with categories");
+      return 0;
+    }
+  return resolve_cats(c, m, list);
+}
+
 static void gen_domains(struct compiler *c, struct merged *m) {
   /* Domains in definition order of the chain: walk the symtab deterministically
    * by sorting on source position. */
@@ -1351,7 +1370,7 @@ static void gen_domains(struct compiler *c, struct merged *m) {
     dom->first = c->b.p.nitems;
     for (uint32_t k = 0; k < d->b->nkids; k++) {
       struct node *part = d->b->kids[k];
-      uint32_t cats = part->b ? resolve_cats(c, m, part->b) : ALL_CATS;
+      uint32_t cats = part->b ? part_cats(c, m, part->b) : ALL_CATS;
       for (uint32_t j = 0; j < part->a->nkids; j++) {
         struct imhe_item *item = BUILD_PUSH(&c->b, items, nitems, 14);
         item->name = build_str(&c->b, part->a->kids[j]->s);

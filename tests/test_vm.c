@@ -134,6 +134,44 @@ Test(vm, distinct_competencies_per_domain_use_the_categorys_list) {
   done(&x);
 }
 
+/* Mentors' TF list is the first 12 names; research_evaluation is a valid code in no list
+ * (requirements.md, competency catalogue): 6 of the 12 meet half, and it never counts. */
+Test(vm, mentor_tf_list_is_the_first_twelve_names) {
+  struct run x;
+  static const char *const policy =
+      "policy t extends catalogue\nrule c for all require competencies \"c\": competencies(TF) >= "
+      "half(TF)\n";
+  run(&x, policy,
+      "id: T\nassociation: MI\ncategory: IMHM-C\napplicant: {name: T}\n"
+      "training:\n  - {title: A, date: 2024-01-01, hours: 9, competencies: [TF.infant_development, "
+      "TF.disorders_of_infancy, TF.theories_of_change, TF.adult_disorders, TF.adult_learning, "
+      "TF.statistics, TF.research_evaluation]}\n",
+      "2025-01-01");
+  cr_expect_float_eq(cond(&x, "c", 0)->required, 6, 1e-9);
+  cr_expect_float_eq(cond(&x, "c", 0)->observed, 6, 1e-9);
+  cr_expect_eq(cond(&x, "c", 0)->status, ST_PASS);
+  done(&x);
+  /* 5 of the 12 and research_evaluation: still 5, one short */
+  run(&x, policy,
+      "id: T\nassociation: MI\ncategory: IMHM-C\napplicant: {name: T}\n"
+      "training:\n  - {title: A, date: 2024-01-01, hours: 9, competencies: [TF.infant_development, "
+      "TF.disorders_of_infancy, TF.theories_of_change, TF.adult_disorders, TF.statistics, "
+      "TF.research_evaluation]}\n",
+      "2025-01-01");
+  cr_expect_float_eq(cond(&x, "c", 0)->observed, 5, 1e-9);
+  cr_expect_eq(cond(&x, "c", 0)->status, ST_FAIL);
+  done(&x);
+  /* an Associate may list it too: valid, counted nowhere */
+  run(&x, policy,
+      "id: T\nassociation: MI\ncategory: IFA\napplicant: {name: T}\n"
+      "training:\n  - {title: A, date: 2024-01-01, hours: 9, competencies: "
+      "[TF.research_evaluation]}\n",
+      "2025-01-01");
+  cr_expect_eq(x.res.verdict, V_NOT_ELIGIBLE);
+  cr_expect_float_eq(cond(&x, "c", 0)->observed, 0, 1e-9);
+  done(&x);
+}
+
 Test(vm, capped_sum_counts_informal_hours_up_to_the_cap) {
   struct run x;
   char rec[800];
