@@ -52,59 +52,207 @@ double imhe_spread_hours(const struct imhe_range *r, size_t n, int32_t lo, int32
   return sum;
 }
 
-double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
-                        int32_t *from, int32_t *to) {
-  double best = -1;
-  int32_t best_d = 0;
-  *from = *to = 0;
-  /* The windowed sum is piecewise linear in the start day: its maximum is at
-   * a window starting on an entry's first day or ending on an entry's last.
-   * Windows starting on an entry's first day are tried first, earliest
-   * first, and a later candidate wins only with strictly more hours. */
-  for (int pass = 0; pass < 2; pass++) {
-    int32_t prev = INT32_MIN;
-    for (;;) {
-      int32_t next = INT32_MAX;
-      for (size_t i = 0; i < n; i++) /* next distinct start, ascending */
-        if (r[i].end >= r[i].start && r[i].start > prev && r[i].start < next)
-          next = r[i].start;
-      if (next == INT32_MAX)
-        break;
-      prev = next;
-      for (size_t i = 0; i < n; i++) {
-        if (r[i].start != next || r[i].end < r[i].start)
-          continue;
-        int32_t cands[5];
-        int nc = 0;
-        if (pass == 0)
-          cands[nc++] = next;
-        else {
-          int32_t e = r[i].end < as_of ? r[i].end : as_of;
-          int32_t back = imhe_add_months(e + 1, -months);
-          for (int k = -2; k <= 2; k++) {
-            int32_t d = back + k;
-            int32_t end = imhe_add_months(d, months) - 1;
-            if (end >= e && end <= e + 3)
-              cands[nc++] = d;
-          }
-        }
-        for (int k = 0; k < nc; k++) {
-          double h =
-              imhe_spread_hours(r, n, cands[k], imhe_add_months(cands[k], months) - 1, as_of);
-          if (h > best + 1e-9) {
-            best = h;
-            best_d = cands[k];
-          }
-        }
-        break;
+/* ---- best window ----
+ * H(d), the hours a window starting on day d holds, is F(E(d)) - F(d - 1): F(t) is the hours
+ * on days up to t (piecewise linear in t, with knots where an entry's counted days begin and
+ * end) and E(d) = (d + N months) - 1 is the window's last day. E(d) - d is constant except
+ * around month ends (the window is 730 or 731 days for 24 months, depending on Feb 29;
+ * clamping makes E skip or repeat days). So H is linear in d between these breakpoints:
+ *   - d - 1 at a knot of F:            d = T, T + 1 for every knot T;
+ *   - E(d) at a knot of F:             the first d with E(d) >= T, and the day before it;
+ *   - E(d) - d changes, where F rises at E(d): a few days around each month end;
+ *   - the last window ending by the as-of date, and the one after it (the tie rule below).
+ * The maximum over every start day is at one of these points; the work grows with the
+ * entries and, for the month ends, with the months their ranges span, never with days. */
+
+struct knot {
+  int32_t t;
+  double a, b; /* F(t - 1), and F's rise per day from t up to the next knot */
+};
+struct kevent {
+  int32_t t;
+  int active; /* +1 an entry's counted days begin at t, -1 they ended the day before */
+  double rate;
+};
+
+static int kevent_cmp(const void *pa, const void *pb) {
+  const struct kevent *a = pa, *b = pb;
+  return (a->t > b->t) - (a->t < b->t);
+}
+static int day_cmp(const void *pa, const void *pb) {
+  int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+  return (a > b) - (a < b);
+}
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p)
+    abort();
+  return p;
+}
+
+/* Hours on days up to t. */
+static double cumulative(const struct knot *k, size_t nk, int32_t t) {
+  size_t lo = 0, hi = nk; /* first knot after t */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (k[mid].t <= t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0)
+    return 0;
+  const struct knot *p = &k[lo - 1];
+  return p->a + p->b * ((double)t - p->t + 1);
+}
+
+static int32_t window_end(int32_t d, int months) {
+  return imhe_add_months(d, months) - 1;
+}
+
+/* The first start day whose window ends on or after t. E is nondecreasing and the guess is
+ * within a few days (month-end clamping), so both loops take a handful of steps. */
+static int32_t first_ending_by(int32_t t, int months) {
+  int32_t d = imhe_add_months(t + 1, -months);
+  while (window_end(d, months) >= t)
+    d--;
+  while (window_end(d, months) < t)
+    d++;
+  return d;
+}
+
+struct days {
+  int32_t *v;
+  size_t n, cap;
+};
+static void days_add(struct days *c, int32_t d) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? c->cap * 2 : 64;
+    int32_t *v = xmalloc(c->cap * sizeof *v);
+    if (c->n)
+      memcpy(v, c->v, c->n * sizeof *v);
+    free(c->v);
+    c->v = v;
+  }
+  c->v[c->n++] = d;
+}
+
+/* Start days in [lo, hi] around which E(d) - d changes: in a month of dim_s days whose
+ * window ends in a month of dim_t days, from day min(dim_s, dim_t) to the first of the
+ * next month; nothing when the two months are as long. */
+static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
+  int y, m, dd;
+  imhe_civil_from_days(lo, &y, &m, &dd);
+  for (;;) {
+    int32_t first = imhe_days_from_civil(y, m, 1);
+    if (first > hi + 1)
+      break;
+    int total = y * 12 + (m - 1) + months;
+    int dim_s = imhe_days_in_month(y, m), dim_t = imhe_days_in_month(total / 12, total % 12 + 1);
+    if (dim_s != dim_t) {
+      for (int day = dim_s < dim_t ? dim_s : dim_t; day <= dim_s + 1; day++) {
+        int32_t d = first + day - 1; /* day dim_s + 1: the first of the next month */
+        if (d >= lo - 1 && d <= hi + 1)
+          days_add(c, d);
       }
     }
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
   }
-  if (best < 0)
+}
+
+double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
+                        int32_t *from, int32_t *to) {
+  *from = *to = 0;
+  struct kevent *ev = xmalloc(2 * n * sizeof *ev);
+  size_t nev = 0;
+  for (size_t i = 0; i < n; i++) {
+    int32_t last = r[i].end < as_of ? r[i].end : as_of; /* days after the as-of date dropped */
+    if (r[i].end < r[i].start || last < r[i].start || !(r[i].hours > 0))
+      continue;
+    double rate = r[i].hours / ((double)r[i].end - r[i].start + 1);
+    ev[nev++] = (struct kevent){r[i].start, 1, rate};
+    ev[nev++] = (struct kevent){last + 1, -1, -rate};
+  }
+  if (!nev) {
+    free(ev);
     return 0;
-  *from = best_d;
-  *to = imhe_add_months(best_d, months) - 1;
-  return best;
+  }
+  qsort(ev, nev, sizeof *ev, kevent_cmp);
+  struct knot *k = xmalloc(nev * sizeof *k);
+  size_t nk = 0;
+  int active = 0;
+  double f = 0, b = 0;
+  for (size_t i = 0; i < nev;) {
+    int32_t t = ev[i].t;
+    if (nk)
+      f += b * ((double)t - k[nk - 1].t);
+    for (; i < nev && ev[i].t == t; i++) {
+      active += ev[i].active;
+      b += ev[i].rate;
+    }
+    if (!active)
+      b = 0; /* no rounding drift where no entry runs */
+    k[nk++] = (struct knot){t, f, b};
+  }
+  free(ev);
+
+  struct days c = {0};
+  for (size_t i = 0; i < nk; i++) {
+    int32_t e = first_ending_by(k[i].t, months);
+    days_add(&c, k[i].t);
+    days_add(&c, k[i].t + 1);
+    days_add(&c, e - 1);
+    days_add(&c, e);
+    if (k[i].b > 0 && i + 1 < nk) /* F rises here: where the window length changes matters */
+      offset_changes(&c, e, first_ending_by(k[i + 1].t, months) - 1, months);
+  }
+  int32_t after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
+  days_add(&c, after - 1);
+  days_add(&c, after);
+  qsort(c.v, c.n, sizeof *c.v, day_cmp);
+
+  double *h = xmalloc(c.n * sizeof *h);
+  double best = 0;
+  size_t arg = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    h[i] = cumulative(k, nk, window_end(c.v[i], months)) - cumulative(k, nk, c.v[i] - 1);
+    if (h[i] > best) {
+      best = h[i];
+      arg = i;
+    }
+  }
+  /* Of the windows holding the most hours, the latest one ending on or before the as-of date
+   * is named. Restricting to those loses nothing: a window ending later counts its days only
+   * up to the as-of date, and the window ending on the as-of date itself holds all of those
+   * days and maybe more. The one exception is an as-of date on which no window ends (the
+   * window's end skips a day when its length jumps, e.g. no 24-month window ends on
+   * 2024-02-28): then the first window ending after it may hold the as-of day's hours that no
+   * earlier window holds, and it is named with its end clipped to the as-of date, the last
+   * day it counts. */
+  double tol = 1e-9 * (best > 1 ? best : 1);
+  int found = 0;
+  for (size_t i = c.n; i-- > 0 && !found;)
+    if (c.v[i] < after && h[i] >= best - tol) {
+      *from = c.v[i];
+      *to = window_end(c.v[i], months);
+      found = 1;
+    }
+  if (!found) {
+    *from = after;
+    *to = as_of;
+  }
+  /* The value is summed entry by entry over the best window, so a window that holds an
+   * entry whole holds exactly its hours (no cumulative rounding). */
+  int32_t bd = c.v[arg];
+  double value = best > 0 ? imhe_spread_hours(r, n, bd, window_end(bd, months), as_of) : 0;
+  free(h);
+  free(c.v);
+  free(k);
+  return value;
 }
 
 static int augment(int ref, const uint32_t *roles, const uint32_t *slots, size_t nslots,

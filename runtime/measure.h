@@ -18,9 +18,12 @@ int32_t imhe_union_days(struct imhe_range *r, size_t n);
  * [lo, hi] and on or before as_of. */
 double imhe_spread_hours(const struct imhe_range *r, size_t n, int32_t lo, int32_t hi,
                          int32_t as_of);
-/* The most hours any window of `months` calendar months holds (a window runs
- * from day d to the day before d plus `months`); the earliest best window's
- * first and last days go to *from and *to. */
+/* The most hours any window of `months` calendar months holds, over every start
+ * day (a window runs from day d to the day before d plus `months`, clamped to the
+ * month's end); each range's hours are spread evenly over its days and days after
+ * as_of are dropped. The best window named in *from and *to is the latest of those
+ * holding the most that ends on or before as_of (see measure.c for the one case
+ * where none does). 0, and *from = *to = 0, when no range has hours by as_of. */
 double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
                         int32_t *from, int32_t *to);
 /* Maximum one-to-one matching of references (roles[i], one bit) to slots

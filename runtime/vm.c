@@ -735,8 +735,10 @@ static int run_rule(struct vm *vm, uint32_t ri) {
           char a[11], b[11];
           imhe_format_date(from, a);
           imhe_format_date(to, b);
-          v.note = imhe_arena_printf(vm->a, "best %u-month window %s..%s holds %s h", in.c, a, b,
-                                     fmt_num(vm, v.num));
+          /* clipped only when no window ends on the as-of date itself (measure.c) */
+          int clipped = to != imhe_add_months(from, (int)in.c) - 1;
+          v.note = imhe_arena_printf(vm->a, "best %u-month window %s..%s%s holds %s h", in.c, a, b,
+                                     clipped ? " (to the as-of date)" : "", fmt_num(vm, v.num));
         } else
           v.note = "no entry with hours, so no window holds any";
       } else if (in.op == OP_RECEIVED) {

@@ -3,6 +3,8 @@
 #include "../runtime/dates.h"
 #include "../runtime/measure.h"
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int32_t D(int y, int m, int d) {
@@ -64,8 +66,10 @@ Test(measures, best_window_of_evenly_spread_hours) {
   struct imhe_range crammed[] = {{D(2022, 9, 1), D(2023, 12, 31), 30}};
   h = imhe_best_window(crammed, 1, 24, D(2024, 6, 1), &from, &to);
   cr_expect_float_eq(h, 30.0, 1e-9);
-  cr_expect_eq(from, D(2022, 9, 1));
-  cr_expect_eq(to, D(2024, 8, 31));
+  /* every window from 2022-01-01 to 2022-09-01 holds all 30 h: the latest that ends by
+   * the as-of date is named, never one ending in the future */
+  cr_expect_eq(from, D(2022, 6, 2));
+  cr_expect_eq(to, D(2024, 6, 1));
   /* two entries far apart: the window takes the richer one */
   struct imhe_range two[] = {{D(2010, 1, 1), D(2010, 12, 31), 20},
                              {D(2020, 1, 1), D(2020, 6, 30), 25}};
@@ -76,6 +80,162 @@ Test(measures, best_window_of_evenly_spread_hours) {
   h = imhe_best_window(future, 1, 24, D(2024, 1, 31), &from, &to);
   cr_expect_float_eq(h, 31.0, 1e-9);
   cr_expect_float_eq(imhe_best_window(NULL, 0, 24, D(2024, 1, 1), &from, &to), 0.0, 1e-12);
+}
+
+/* The best window may start in the middle of an entry, where the window grows to 731 days
+ * over Feb 29: 2018-03-01..2020-02-29 holds exactly 24 h, every other window less. */
+Test(measures, best_window_starting_inside_an_entry_over_feb_29) {
+  struct imhe_range r[] = {{D(2018, 2, 28), D(2018, 3, 31), 4.8},  /* 0.15 h a day */
+                           {D(2018, 4, 1), D(2020, 1, 31), 16.45}, /* whole in the window */
+                           {D(2020, 2, 1), D(2020, 3, 10), 3.9}};  /* 0.1 h a day */
+  int32_t from, to;
+  double h = imhe_best_window(r, 3, 24, D(2020, 6, 1), &from, &to);
+  cr_expect_float_eq(h, 24.0, 1e-9);
+  cr_expect_eq(from, D(2018, 3, 1));
+  cr_expect_eq(to, D(2020, 2, 29));
+  /* the windows either side hold 23.95 h */
+  cr_expect_float_eq(imhe_spread_hours(r, 3, D(2018, 3, 2), D(2020, 3, 1), D(2020, 6, 1)), 23.95,
+                     1e-9);
+  cr_expect_float_eq(imhe_spread_hours(r, 3, D(2018, 2, 28), D(2020, 2, 27), D(2020, 6, 1)), 23.95,
+                     1e-9);
+}
+
+/* No 24-month window ends on 2024-02-28 (2022-02-28's ends 02-27, 2022-03-01's ends 02-29):
+ * with that as-of date, the as-of day's hours are held only by a window ending after it,
+ * named up to the as-of date. */
+Test(measures, best_window_when_no_window_ends_on_the_as_of_date) {
+  struct imhe_range r[] = {{D(2024, 2, 28), D(2024, 2, 28), 10}};
+  int32_t from, to;
+  double h = imhe_best_window(r, 1, 24, D(2024, 2, 28), &from, &to);
+  cr_expect_float_eq(h, 10.0, 1e-9);
+  cr_expect_eq(from, D(2022, 3, 1));
+  cr_expect_eq(to, D(2024, 2, 28));
+  /* a day later the window ending on the as-of date holds it */
+  h = imhe_best_window(r, 1, 24, D(2024, 2, 29), &from, &to);
+  cr_expect_float_eq(h, 10.0, 1e-9);
+  cr_expect_eq(from, D(2022, 3, 1));
+  cr_expect_eq(to, D(2024, 2, 29));
+}
+
+/* ---- property: the best window against a brute force over every start day ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd(uint32_t n) { /* xorshift64*, reproducible */
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return (uint32_t)((rng_state * 2685821657736338717ull) >> 33) % n;
+}
+
+/* A day near a Feb 29 (or a Feb 28 of a common year) a third of the time, else any day of
+ * 2014..2026. */
+static int32_t random_day(void) {
+  static const int years[] = {2015, 2016, 2017, 2019, 2020, 2021, 2023, 2024, 2025};
+  if (rnd(3) == 0)
+    return D(years[rnd(9)], 2, 27) + (int32_t)rnd(5); /* Feb 27 .. Mar 2 or 3 */
+  return D(2014, 1, 1) + (int32_t)rnd(4748);
+}
+
+struct brute {
+  double best;
+  int32_t from, to;
+};
+
+/* Every start day, each day's hours summed from a per-day table: nothing shared with the
+ * measure but the calendar. */
+static struct brute brute_window(const struct imhe_range *r, size_t n, int months, int32_t as_of) {
+  struct brute b = {0, 0, 0};
+  int32_t lo = INT32_MAX, hi = INT32_MIN;
+  for (size_t i = 0; i < n; i++) {
+    if (r[i].start < lo)
+      lo = r[i].start;
+    if (r[i].end > hi)
+      hi = r[i].end;
+  }
+  if (as_of > hi)
+    hi = as_of;
+  lo -= months * 31 + 10;
+  hi += 2;
+  size_t span = (size_t)(hi - lo + 1);
+  double *prefix = calloc(span + 1, sizeof *prefix); /* prefix[k]: hours on days lo..lo+k-1 */
+  double *day = calloc(span, sizeof *day);
+  for (size_t i = 0; i < n; i++) {
+    double rate = r[i].hours / ((double)r[i].end - r[i].start + 1);
+    for (int32_t t = r[i].start; t <= r[i].end && t <= as_of; t++)
+      day[t - lo] += rate;
+  }
+  for (size_t k = 0; k < span; k++)
+    prefix[k + 1] = prefix[k] + day[k];
+  int32_t first_after = INT32_MAX;
+  double *h = calloc(span, sizeof *h);
+  for (int32_t d = lo; d <= hi; d++) {
+    int32_t e = imhe_add_months(d, months) - 1;
+    if (e > hi)
+      e = hi;
+    h[d - lo] = prefix[e - lo + 1] - prefix[d - lo];
+    if (h[d - lo] > b.best)
+      b.best = h[d - lo];
+    if (imhe_add_months(d, months) - 1 > as_of && d < first_after)
+      first_after = d;
+  }
+  double tol = 1e-9 * (b.best > 1 ? b.best : 1);
+  int found = 0;
+  for (int32_t d = hi; d >= lo && !found; d--)
+    if (imhe_add_months(d, months) - 1 <= as_of && h[d - lo] >= b.best - tol) {
+      b.from = d;
+      b.to = imhe_add_months(d, months) - 1;
+      found = 1;
+    }
+  if (!found) {
+    b.from = first_after;
+    b.to = as_of;
+  }
+  free(h);
+  free(day);
+  free(prefix);
+  return b;
+}
+
+Test(measures, best_window_equals_brute_force_over_every_start_day, .timeout = 120) {
+  static const int month_choices[] = {24, 24, 24, 24, 12, 1, 7, 13, 36};
+  int cases = 0, nonzero = 0, skipped_end = 0;
+  for (int it = 0; it < 4000; it++) {
+    struct imhe_range r[6];
+    size_t n = 1 + rnd(6);
+    for (size_t i = 0; i < n; i++) {
+      int32_t s = random_day();
+      uint32_t kind = rnd(4);
+      int32_t len = kind == 0   ? (int32_t)rnd(31)
+                    : kind == 1 ? (int32_t)rnd(800)
+                                : (int32_t)rnd(2200);
+      if (rnd(4) == 0) /* end near a Feb 29 too */
+        len = random_day() - s;
+      if (len < 0)
+        len = -len;
+      r[i].start = s;
+      r[i].end = s + len;
+      r[i].hours = rnd(5) == 0 ? 0 : (double)rnd(400) / 4; /* quarter hours, some zero */
+    }
+    int months = month_choices[rnd(9)];
+    int32_t as_of = rnd(3) == 0 ? random_day() : r[rnd((uint32_t)n)].start + (int32_t)rnd(900);
+    int32_t from, to;
+    double h = imhe_best_window(r, n, months, as_of, &from, &to);
+    struct brute b = brute_window(r, n, months, as_of);
+    cr_assert_float_eq(h, b.best, 1e-7 * (b.best > 1 ? b.best : 1),
+                       "case %d (%zu entries, %d months): best %.9f, brute force %.9f", it, n,
+                       months, h, b.best);
+    if (b.best > 0) {
+      cr_assert(from == b.from && to == b.to,
+                "case %d (%zu entries, %d months): window %d..%d, brute force %d..%d", it, n,
+                months, from, to, b.from, b.to);
+      cr_assert_leq(to, as_of, "case %d: a window ending in the future", it);
+      nonzero++;
+      skipped_end += to == as_of && imhe_add_months(from, months) - 1 != as_of;
+    }
+    cases++;
+  }
+  cr_expect_geq(nonzero, 2000, "most random cases hold some hours (%d of %d)", nonzero, cases);
+  cr_expect_geq(skipped_end, 1, "some case has an as-of date no window ends on");
 }
 
 Test(measures, slot_matching_is_a_matching_not_a_greedy_pass) {
