@@ -128,7 +128,8 @@ const struct imhe_opinfo imhe_ops[OP__COUNT] = {
 #undef OP
 };
 
-#define FD(s, id, name, kind, arg, req) {name, kind, arg, req},
+#define FD(s, id, name, kind, arg, flags)                                                          \
+  {name, kind, arg, ((flags)&FLD_REQ) != 0, ((flags)&FLD_SPREAD) != 0},
 static const struct imhe_field_desc edu_f[] = {IMHE_EDU_FIELDS(FD)};
 static const struct imhe_field_desc work_f[] = {IMHE_WORK_FIELDS(FD)};
 static const struct imhe_field_desc lead_f[] = {IMHE_LEAD_FIELDS(FD)};

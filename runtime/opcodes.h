@@ -62,7 +62,9 @@ enum imhe_operand_kind {
   OP(MINUS, NONE, "C C", "C", "pop r, pop l; push the entries of l not in r")                      \
   OP(DUP, NONE, "?", "? ?", "duplicate the top of the stack")                                      \
   OP(SWAP, NONE, "? ?", "? ?", "swap the two top values")                                          \
-  OP(SUM, FIELD, "C", "N", "sum of numeric field a over the collection")                           \
+  OP(SUM, FIELD, "C", "N",                                                                         \
+     "sum of numeric field a over the collection; a field spread over each entry's days "          \
+     "counts only its days up to the as-of date")                                                  \
   OP(COUNT, NONE, "C", "N", "number of entries")                                                   \
   OP(YEARS, FLAG, "C", "N",                                                                        \
      "days in the union of the entries' ranges clipped to the as-of date; "                        \

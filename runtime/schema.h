@@ -10,19 +10,24 @@
 /* Field value kinds. */
 enum imhe_ftype { FT_TEXT, FT_DATE, FT_NUM, FT_BOOL, FT_ENUM, FT_SET, FT_CODES };
 
-/* F(section prefix, id, name, kind, enum-or-unit, required) */
+/* Field flags. FLD_REQ: the loader requires the field. FLD_SPREAD: an amount spread evenly
+ * over the entry's days (start to end, both included), like RSC hours: a sum of it counts
+ * only the share on days up to the as-of date (requirements.md readings 7 and 30). */
+enum { FLD_REQ = 1, FLD_SPREAD = 2 };
+
+/* F(section prefix, id, name, kind, enum-or-unit, flags) */
 #define IMHE_EDU_FIELDS(F)                                                                         \
   F(EDU, DEGREE, "degree", FT_ENUM, ENUM_DEGREE, 0)                                                \
   F(EDU, CREDENTIAL, "credential", FT_ENUM, ENUM_CREDENTIAL, 0)                                    \
   F(EDU, FIELD, "field", FT_TEXT, 0, 0)                                                            \
   F(EDU, INSTITUTION, "institution", FT_TEXT, 0, 0)                                                \
-  F(EDU, COMPLETED, "completed", FT_DATE, 0, 1)                                                    \
+  F(EDU, COMPLETED, "completed", FT_DATE, 0, FLD_REQ)                                              \
   F(EDU, TRANSCRIPT, "transcript", FT_ENUM, ENUM_TRANSCRIPT, 0)                                    \
   F(EDU, COMPETENCIES, "competencies", FT_CODES, 0, 0)
 #define IMHE_WORK_FIELDS(F)                                                                        \
   F(WORK, TITLE, "title", FT_TEXT, 0, 0)                                                           \
   F(WORK, EMPLOYER, "employer", FT_TEXT, 0, 0)                                                     \
-  F(WORK, START, "start", FT_DATE, 0, 1)                                                           \
+  F(WORK, START, "start", FT_DATE, 0, FLD_REQ)                                                     \
   F(WORK, END, "end", FT_DATE, 0, 0)                                                               \
   F(WORK, KIND, "kind", FT_ENUM, ENUM_WORK_KIND, 0)                                                \
   F(WORK, SUPERVISED, "supervised", FT_BOOL, 0, 0)                                                 \
@@ -34,13 +39,13 @@ enum imhe_ftype { FT_TEXT, FT_DATE, FT_NUM, FT_BOOL, FT_ENUM, FT_SET, FT_CODES }
   F(WORK, REPORTED_TO, "reported_to", FT_TEXT, 0, 0)
 #define IMHE_LEAD_FIELDS(F)                                                                        \
   F(LEAD, ROLE, "role", FT_TEXT, 0, 0)                                                             \
-  F(LEAD, START, "start", FT_DATE, 0, 1)                                                           \
+  F(LEAD, START, "start", FT_DATE, 0, FLD_REQ)                                                     \
   F(LEAD, END, "end", FT_DATE, 0, 0)                                                               \
   F(LEAD, TYPE, "type", FT_ENUM, ENUM_LEAD_TYPE, 0)
 #define IMHE_TRAIN_FIELDS(F)                                                                       \
   F(TRAIN, TITLE, "title", FT_TEXT, 0, 0)                                                          \
-  F(TRAIN, DATE, "date", FT_DATE, 0, 1)                                                            \
-  F(TRAIN, HOURS, "hours", FT_NUM, UNIT_HOURS, 1)                                                  \
+  F(TRAIN, DATE, "date", FT_DATE, 0, FLD_REQ)                                                      \
+  F(TRAIN, HOURS, "hours", FT_NUM, UNIT_HOURS, FLD_REQ)                                            \
   F(TRAIN, FACILITATOR, "facilitator", FT_TEXT, 0, 0)                                              \
   F(TRAIN, TYPE, "type", FT_ENUM, ENUM_TRAIN_TYPE, 0)                                              \
   F(TRAIN, FORMAT, "format", FT_ENUM, ENUM_FORMAT, 0)                                              \
@@ -48,21 +53,21 @@ enum imhe_ftype { FT_TEXT, FT_DATE, FT_NUM, FT_BOOL, FT_ENUM, FT_SET, FT_CODES }
 #define IMHE_RSC_FIELDS(F)                                                                         \
   F(RSC, PROVIDER, "provider", FT_TEXT, 0, 0)                                                      \
   F(RSC, PROVIDER_ENDORSEMENT, "provider_endorsement", FT_SET, ENUM_CATEGORY, 0)                   \
-  F(RSC, START, "start", FT_DATE, 0, 1)                                                            \
-  F(RSC, END, "end", FT_DATE, 0, 1)                                                                \
-  F(RSC, HOURS, "hours", FT_NUM, UNIT_HOURS, 1)                                                    \
-  F(RSC, ABOUT_PROVISION_HOURS, "about_provision_hours", FT_NUM, UNIT_HOURS, 0)
+  F(RSC, START, "start", FT_DATE, 0, FLD_REQ)                                                      \
+  F(RSC, END, "end", FT_DATE, 0, FLD_REQ)                                                          \
+  F(RSC, HOURS, "hours", FT_NUM, UNIT_HOURS, FLD_REQ | FLD_SPREAD)                                 \
+  F(RSC, ABOUT_PROVISION_HOURS, "about_provision_hours", FT_NUM, UNIT_HOURS, FLD_SPREAD)
 #define IMHE_PROV_FIELDS(F)                                                                        \
-  F(PROV, START, "start", FT_DATE, 0, 1)                                                           \
+  F(PROV, START, "start", FT_DATE, 0, FLD_REQ)                                                     \
   F(PROV, END, "end", FT_DATE, 0, 0)                                                               \
   F(PROV, SUPERVISEES, "supervisees", FT_NUM, UNIT_COUNT, 0)
 #define IMHE_REF_FIELDS(F)                                                                         \
   F(REF, NAME, "name", FT_TEXT, 0, 0)                                                              \
-  F(REF, ROLE, "role", FT_ENUM, ENUM_ROLE, 1)                                                      \
+  F(REF, ROLE, "role", FT_ENUM, ENUM_ROLE, FLD_REQ)                                                \
   F(REF, STATUS, "status", FT_ENUM, ENUM_STATUS, 0)
 #define IMHE_ENDO_FIELDS(F)                                                                        \
-  F(ENDO, CATEGORY, "category", FT_ENUM, ENUM_CATEGORY, 1)                                         \
-  F(ENDO, EARNED, "earned", FT_DATE, 0, 1)                                                         \
+  F(ENDO, CATEGORY, "category", FT_ENUM, ENUM_CATEGORY, FLD_REQ)                                   \
+  F(ENDO, EARNED, "earned", FT_DATE, 0, FLD_REQ)                                                   \
   F(ENDO, ASSOCIATION, "association", FT_TEXT, 0, 0)
 
 #define IMHE_FIELD_ENUM_(s, id, name, kind, arg, req) s##_##id,
@@ -98,6 +103,7 @@ struct imhe_field_desc {
   enum imhe_ftype kind;
   int arg; /* enum for FT_ENUM/FT_SET, unit for FT_NUM */
   int required;
+  int spread; /* FLD_SPREAD */
 };
 struct imhe_section_desc {
   const char *name;

@@ -131,9 +131,14 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
       imhe_format_date(arg->date, lim);
       return imhe_arena_printf(vm->a, "%s %s is not %s %s", fd->name, d, words[c], lim);
     }
-    if (fd->kind == FT_NUM && s->present && arg)
-      return imhe_arena_printf(vm->a, "%s %s is not %s %s", fd->name, fmt_num(vm, s->v.num),
-                               imhe_cmp_symbol[c], fmt_num(vm, arg->num));
+    if (fd->kind == FT_NUM && s->present && arg) {
+      static const char *const words[CMP__COUNT] = {"less than",     "not more than", "more than",
+                                                    "not less than", "not",           ""};
+      if (c == CMP_NE) /* "supervisees is 0" */
+        return imhe_arena_printf(vm->a, "%s is %s", fd->name, fmt_num(vm, s->v.num));
+      return imhe_arena_printf(vm->a, "%s is %s, %s %s", fd->name, fmt_num(vm, s->v.num), words[c],
+                               fmt_num(vm, arg->num));
+    }
     return imhe_arena_printf(vm->a, "%s not given", fd->name);
   case OP_F_CURRENT:
     return "not a current entry";
@@ -197,8 +202,8 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   case OP_F_PRESENT:
     return s->present == (int)c;
   case OP_F_CMP:
-    if (!s->present)
-      return 0;
+    if (!s->present) /* an absent value equals nothing, so it is != any value */
+      return c == CMP_NE;
     if (imhe_sections[sec].fields[f].kind == FT_DATE)
       return cmp_apply((int)c, s->v.date, arg->date);
     return cmp_apply((int)c, s->v.num, arg->num);
@@ -633,6 +638,51 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   }
 }
 
+/* The share of entry i's days, start to end, that fall on or before the as-of date: what
+ * counts of an amount spread over them (FLD_SPREAD; readings 7 and 30). An entry with no end
+ * runs to the as-of date. */
+static double counted_share(struct vm *vm, int sec, uint32_t i) {
+  int fe = imhe_sections[sec].end;
+  const struct imhe_slot *e = &vm->r->sec[sec].v[i].f[fe];
+  int32_t start = entry_start(vm, sec, i);
+  if (start > vm->as_of)
+    return 0;
+  if (!e->present || e->v.date <= vm->as_of)
+    return 1;
+  return ((double)vm->as_of - start + 1) / ((double)e->v.date - start + 1);
+}
+
+/* sum(C.field). A field spread over its entry's days counts only its days up to the as-of
+ * date; each entry cut short that way is named with what it brings. */
+static double sum_field(struct vm *vm, const struct coll *c, int f, const char **note) {
+  const struct imhe_field_desc *fd = &imhe_sections[c->sec].fields[f];
+  int spread = fd->spread && imhe_sections[c->sec].start >= 0 && imhe_sections[c->sec].end >= 0;
+  double total = 0;
+  uint32_t cut = 0;
+  for (uint32_t k = 0; k < c->n; k++) {
+    const struct imhe_slot *s = &vm->r->sec[c->sec].v[c->idx[k]].f[f];
+    if (!s->present)
+      continue;
+    double share = spread ? counted_share(vm, c->sec, c->idx[k]) : 1;
+    total += s->v.num * share;
+    if (share < 1 && s->v.num > 0 && cut++ < 3) {
+      struct sbuf b = {0};
+      imhe_entry_label(&b, vm->r, c->sec, c->idx[k]);
+      add_note(vm, note,
+               imhe_arena_printf(vm->a,
+                                 "%.*s counts %s of its %s %s, those on days up to the as-of date",
+                                 (int)b.n, b.v, fmt_num(vm, s->v.num * share),
+                                 fmt_num(vm, s->v.num), imhe_unit_symbol[fd->arg]));
+      free(b.v);
+    }
+  }
+  if (cut > 3)
+    add_note(vm, note,
+             imhe_arena_printf(vm->a, "%u more entries count only their days up to the as-of date",
+                               cut - 3));
+  return total;
+}
+
 /* Runs rule ri; returns ST_PASS/ST_FAIL/ST_PENDING/ST_SKIPPED (coupons: PASS when accepted). */
 static int run_rule(struct vm *vm, uint32_t ri) {
   const struct imhe_program *p = vm->p;
@@ -707,10 +757,7 @@ static int run_rule(struct vm *vm, uint32_t ri) {
       v.t = 'N';
       v.src = c;
       if (in.op == OP_SUM) {
-        for (uint32_t k = 0; k < c->n; k++) {
-          const struct imhe_slot *s = &vm->r->sec[c->sec].v[c->idx[k]].f[in.a];
-          v.num += s->present ? s->v.num : 0;
-        }
+        v.num = sum_field(vm, c, in.a, &v.note);
       } else if (in.op == OP_COUNT) {
         v.num = c->n;
       } else if (in.op == OP_YEARS || in.op == OP_COVER) {

@@ -210,6 +210,47 @@ Test(vm, entries_after_the_as_of_date_count_nothing) {
   done(&x);
 }
 
+/* Readings 30 and 31: about-provision hours are spread over the entry's days like its hours,
+ * only days up to the as-of date count, also through an overlap filter; an rsc_provided entry
+ * with 0 supervisees provides nothing (left out, saying why), one without the field still
+ * provides. */
+Test(vm, about_provision_hours_spread_and_zero_supervisees_provide_nothing) {
+  struct run x;
+  char rec[1200];
+  snprintf(rec, sizeof rec,
+           "%srsc_provided:\n  - {start: 2023-01-01, end: 2023-12-31, supervisees: 0}\n"
+           "  - {start: 2024-01-01}\n"
+           "rsc:\n  - {provider: Ann, start: 2023-03-01, end: 2023-06-30, hours: 10, "
+           "about_provision_hours: 10}\n"
+           "  - {provider: Bo, start: 2024-03-01, end: 2024-12-31, hours: 30.6, "
+           "about_provision_hours: 30.6}\n",
+           HEAD);
+  run(&x,
+      "policy t\nlet providing = rsc_provided where supervisees != 0\n"
+      "rule p for all require work \"p\": years(providing) >= 1 year\n"
+      "rule a for all require rsc \"a\": sum((rsc where "
+      "overlaps(providing)).about_provision_hours) >= 12 h\n"
+      "rule h for all require rsc \"h\": sum(rsc.hours) >= 30 h\n",
+      rec, "2024-06-30");
+  const struct imhe_cond_result *p = cond(&x, "p", 0);
+  cr_expect_float_eq(p->observed, 182, 1e-9); /* 2024-01-01..2024-06-30 */
+  cr_assert_eq(p->nleft, 1);
+  cr_expect(strstr(p->left_out[0], "rsc_provided[0] left out: supervisees is 0"), "%s",
+            p->left_out[0]);
+  const struct imhe_cond_result *a = cond(&x, "a", 0);
+  /* Bo's 306 days, 122 of them by 2024-06-30: 12.2 h; Ann overlaps only the entry with no
+   * supervisees */
+  cr_expect_float_eq(a->observed, 12.2, 1e-9);
+  cr_expect_eq(a->status, ST_PASS);
+  cr_assert_eq(a->nleft, 1);
+  cr_expect(strstr(a->left_out[0], "rsc[0] (Ann) left out: does not overlap"), "%s",
+            a->left_out[0]);
+  cr_expect(strstr(a->note, "rsc[1] (Bo) counts 12.2 of its 30.6 h"), "%s", a->note);
+  /* the hours likewise: 10 + 12.2 */
+  cr_expect_float_eq(cond(&x, "h", 0)->observed, 22.2, 1e-9);
+  done(&x);
+}
+
 Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
   struct run x;
   const char *rec = "id: T\nassociation: MI\ncategory: ERS\napplicant: {name: T}\n";
