@@ -118,6 +118,24 @@ int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n) {
 int imhe_category_lookup(const char *s, size_t n) {
   return lookup(imhe_category_code, CAT__COUNT, s, n);
 }
+static int is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+int imhe_category_lookup_loose(const char *s, size_t n) {
+  while (n && is_space(*s))
+    s++, n--;
+  while (n && is_space(s[n - 1]))
+    n--;
+  for (int i = 0; i < CAT__COUNT; i++) {
+    const char *code = imhe_category_code[i];
+    size_t k = 0;
+    while (k < n && code[k] && (s[k] >= 'a' && s[k] <= 'z' ? s[k] - 32 : s[k]) == code[k])
+      k++;
+    if (k == n && !code[k])
+      return i;
+  }
+  return -1;
+}
 int imhe_area_lookup(const char *s, size_t n) {
   return lookup(imhe_area_name, AREA__COUNT, s, n);
 }

@@ -228,6 +228,9 @@ const char *const *imhe_enum_values(enum imhe_enum e, int *count);
 int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n);
 /* Category by code, case-sensitive as written in records; -1 if unknown. */
 int imhe_category_lookup(const char *s, size_t n);
+/* The same without regard to ASCII case or surrounding spaces, as a record's provider
+ * endorsement codes compare (requirements.md reading 33). */
+int imhe_category_lookup_loose(const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
 /* Edit distance between `a` (length la) and NUL-terminated `b`, for "did you mean". */
 unsigned imhe_edit_distance(const char *a, size_t la, const char *b);

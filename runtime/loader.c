@@ -2,6 +2,7 @@
  * Every fault is located (file:line:col) and makes only its own record invalid; hostile input meets
  * named limits. */
 #include "dates.h"
+#include "measure.h"
 #include "record.h"
 #include "sbuf.h"
 #include <errno.h>
@@ -285,6 +286,15 @@ static int get_date(struct imhe_record *r, const struct ynode *v, const char *pa
   return 0;
 }
 
+/* Empty, or only spaces (reading 32: blank text is absent). */
+static int is_blank(const struct ynode *v) {
+  for (uint32_t i = 0; i < v->n; i++)
+    if (v->s[i] != ' ' && v->s[i] != '\t' && v->s[i] != '\n' && v->s[i] != '\r')
+      return 0;
+  return 1;
+}
+
+/* 0: *out holds the text; 1: blank, which is absent (*out untouched); -1: an error. */
 static int get_text(struct imhe_record *r, const struct ynode *v, const char *path,
                     struct imhe_text *out) {
   if (v->type != N_SCALAR) {
@@ -296,9 +306,24 @@ static int get_text(struct imhe_record *r, const struct ynode *v, const char *pa
     imhe_record_error(r, v->line, v->col, "%s: text contains a NUL byte", path);
     return -1;
   }
+  if (is_blank(v))
+    return 1;
   out->s = v->s;
   out->n = v->n;
   return 0;
+}
+
+/* A required text field: 1 when a value stands there, even a faulty one (its error is
+ * already reported), 0 when it is absent. Blank text is reported where it stands. */
+static int required_text(struct imhe_record *r, const struct ynode *v, const char *path,
+                         struct imhe_text *out) {
+  if (is_null(v))
+    return 0;
+  if (get_text(r, v, path, out) == 1)
+    imhe_record_error(r, v->line, v->col,
+                      "%s: blank text (empty or only spaces) is no value, and one is required",
+                      path);
+  return 1;
 }
 
 static int get_bool(struct imhe_record *r, const struct ynode *v, const char *path, int *out) {
@@ -380,10 +405,17 @@ static int get_set(struct imhe_record *r, const struct ynode *v, const char *pat
     return -1;
   }
   for (const struct ynode *x = one ? one : v->first; x; x = one ? NULL : x->next) {
-    if (e == ENUM_CATEGORY && key_is(x, "none"))
-      continue;
     int i;
-    if (get_enum(r, x, path, e, &i) != 0)
+    if (e == ENUM_CATEGORY) {
+      /* provider endorsement codes: without case or surrounding spaces; `none` or blank is
+       * no endorsement (readings 32, 33) */
+      if (x->type == N_SCALAR && (is_blank(x) || imhe_names_equal(x->s, x->n, "none", 4)))
+        continue;
+      if (x->type != N_SCALAR || (i = imhe_category_lookup_loose(x->s, x->n)) < 0) {
+        enum_error(r, x, path, e);
+        return -1;
+      }
+    } else if (get_enum(r, x, path, e, &i) != 0)
       return -1;
     *out |= 1u << i;
   }
@@ -494,6 +526,8 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
     switch (d->fields[f].kind) {
     case FT_TEXT:
       ok = get_text(r, v, path, &s->v.text);
+      if (ok == 1) /* blank: absent (reading 32) */
+        given[f] = 0;
       break;
     case FT_DATE:
       ok = get_date(r, v, path, &s->v.date);
@@ -611,9 +645,7 @@ static void load_sub(struct imhe_record *r, const struct ynode *v, const char *n
       static const char *const known[] = {"name", "email", "credentials"};
       if (key_is(k, "name")) {
         r->applicant_name.s = NULL;
-        r->name_given = !is_null(x);
-        if (!is_null(x))
-          get_text(r, x, path, &r->applicant_name);
+        r->name_given = required_text(r, x, path, &r->applicant_name);
       } else if (key_is(k, "email")) {
         if (!is_null(x))
           get_text(r, x, path, &r->applicant_email);
@@ -656,7 +688,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
   }
   uint32_t kind_line = doc->line, kind_col = doc->col;
   const struct ynode *cat = NULL, *deadline = NULL;
-  int has_id = 0;
+  int has_id = 0, has_association = 0;
   for (const struct ynode *k = doc->first; k && k->next; k = k->next->next) {
     const struct ynode *v = k->next;
     if (k->type != N_SCALAR) {
@@ -676,12 +708,11 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
       if (!is_null(v))
         get_enum(r, v, "kind", ENUM_KIND, &r->kind);
     } else if (key_is(k, "id")) {
-      has_id = 1;
-      if (!is_null(v))
-        get_text(r, v, "id", &r->id);
+      r->id.s = NULL;
+      has_id = required_text(r, v, "id", &r->id);
     } else if (key_is(k, "association")) {
-      if (!is_null(v))
-        get_text(r, v, "association", &r->association);
+      r->association.s = NULL;
+      has_association = required_text(r, v, "association", &r->association);
     } else if (key_is(k, "category")) {
       cat = is_null(v) ? NULL : v;
       r->category = -1;
@@ -729,7 +760,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
   }
   if (!r->id.s && !has_id)
     imhe_record_error(r, doc->line, doc->col, "missing required field 'id'");
-  if (!r->association.s || r->association.n == 0)
+  if (!r->association.s && !has_association)
     imhe_record_error(r, doc->line, doc->col, "missing required field 'association'");
   if (!r->name_given && (!r->applicant_name.s || r->applicant_name.n == 0))
     imhe_record_error(r, doc->line, doc->col, "missing required field 'applicant.name'");

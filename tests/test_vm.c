@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct run {
   struct imhe_program p;
@@ -249,6 +250,66 @@ Test(vm, about_provision_hours_spread_and_zero_supervisees_provide_nothing) {
   /* the hours likewise: 10 + 12.2 */
   cr_expect_float_eq(cond(&x, "h", 0)->observed, 22.2, 1e-9);
   done(&x);
+}
+
+/* Reading 32: blank text is absent. A blank membership association fails membership even
+ * where any association is accepted; a blank reported_to names no supervisor. */
+Test(vm, blank_text_is_absent) {
+  struct run x;
+  run(&x,
+      "policy t\naccepts members of any\n"
+      "rule m for all require membership \"m\": membership\n"
+      "rule r for all require references \"r\" when names_reported_to: reported_to_referenced\n",
+      "id: T\nassociation: WI\ncategory: IFS\napplicant: {name: T, email: ' '}\n"
+      "coupon: ''\nmembership: {association: '   ', expires: 2030-01-01}\n"
+      "work:\n  - {title: '  ', start: 2020-01-01, reported_to: ' '}\n",
+      "2025-01-01");
+  cr_expect_eq(cond(&x, "m", 0)->status, ST_FAIL);
+  cr_expect(strstr(cond(&x, "m", 0)->note, "membership names no association"), "%s",
+            cond(&x, "m", 0)->note);
+  cr_expect_eq(x.res.rules[1].status, ST_SKIPPED, "a blank reported_to names nobody");
+  cr_expect_null(x.r.coupon.s);
+  cr_expect_null(x.r.applicant_email.s);
+  cr_expect(!x.r.sec[SEC_WORK].v[0].f[WORK_TITLE].present);
+  done(&x);
+}
+
+/* Reading 33: provider endorsement codes compare without case and surrounding spaces, `none`
+ * in any case is not endorsed; the record's own category stays an exact code. */
+Test(vm, provider_endorsement_codes_ignore_case_and_spaces) {
+  struct run x;
+  run(&x,
+      "policy t\nrule q for all require rsc \"q\": count(rsc where provider_endorsement in (ERS, "
+      "IMHM-C, ECMHM-C)) >= 3\n",
+      "id: T\nassociation: MI\ncategory: IFS\napplicant: {name: T}\nrsc:\n"
+      "  - {provider: A, provider_endorsement: ers, start: 2024-01-01, end: 2024-02-01, hours: 1}\n"
+      "  - {provider: B, provider_endorsement: ' IMHM-C ', start: 2024-01-01, end: 2024-02-01, "
+      "hours: 1}\n"
+      "  - {provider: C, provider_endorsement: [None, ecmhm-c], start: 2024-01-01, end: "
+      "2024-02-01, hours: 1}\n"
+      "  - {provider: D, provider_endorsement: NONE, start: 2024-01-01, end: 2024-02-01, hours: "
+      "1}\n"
+      "  - {provider: E, provider_endorsement: ' ', start: 2024-01-01, end: 2024-02-01, hours: "
+      "1}\n",
+      "2025-01-01");
+  cr_expect_float_eq(cond(&x, "q", 0)->observed, 3, 1e-9);
+  cr_expect_eq(cond(&x, "q", 0)->nleft, 2);
+  done(&x);
+  char err[200];
+  char path[] = "/tmp/imhe-cat-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  const char *rec = "id: T\nassociation: MI\ncategory: ifs\napplicant: {name: T}\n"
+                    "endorsements: [{category: ' IFS', earned: 2020-01-01}]\n";
+  cr_assert_eq(write(fd, rec, strlen(rec)), (ssize_t)strlen(rec));
+  close(fd);
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert(l, "%s", err);
+  cr_assert_eq(imhe_loader_next(l, &x.r), 1);
+  cr_expect_eq(x.r.errors.n, 2, "category and endorsements[].category are exact codes");
+  imhe_record_free(&x.r);
+  imhe_loader_close(l);
+  unlink(path);
 }
 
 Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
