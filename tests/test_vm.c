@@ -312,6 +312,28 @@ Test(vm, provider_endorsement_codes_ignore_case_and_spaces) {
   unlink(path);
 }
 
+/* The report names the latest best window that ends by the as-of date; when none ends on
+ * the as-of date itself, the window is named up to it. */
+Test(vm, best_window_named_is_the_latest_ending_by_the_as_of_date) {
+  struct run x;
+  static const char *const policy =
+      "policy t\nrule w for all require rsc \"w\": window(rsc, 24 months) >= 24 h\n";
+  char rec[600];
+  snprintf(rec, sizeof rec,
+           "%srsc:\n  - {provider: A, start: 2023-01-01, end: 2023-12-31, hours: 30}\n", HEAD);
+  /* every window from 2022-01-01 to 2023-01-01 holds all 30 h: the latest is named */
+  run(&x, policy, rec, "2025-06-01");
+  cr_expect_str_eq(cond(&x, "w", 0)->note,
+                   "best 24-month window 2023-01-01..2024-12-31 holds 30 h");
+  done(&x);
+  snprintf(rec, sizeof rec,
+           "%srsc:\n  - {provider: A, start: 2024-02-28, end: 2024-02-28, hours: 30}\n", HEAD);
+  run(&x, policy, rec, "2024-02-28");
+  cr_expect_str_eq(cond(&x, "w", 0)->note,
+                   "best 24-month window 2022-03-01..2024-02-28 (to the as-of date) holds 30 h");
+  done(&x);
+}
+
 Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
   struct run x;
   const char *rec = "id: T\nassociation: MI\ncategory: ERS\napplicant: {name: T}\n";
