@@ -39,7 +39,9 @@ static const char *const usage_compile =
     "\n"
     "Compiles a policy and the bases it extends (found beside it as NAME.imhe).\n"
     "Writes OUT atomically (default: POLICY.imhec beside the source); on any\n"
-    "error nothing is written and an earlier OUT is left untouched.\n"
+    "error nothing is written and an earlier OUT is left untouched. Sources are\n"
+    "recorded as the policy directory's name and the file's (rules/wi.imhe), so\n"
+    "the same policy gives the same bytes however its path is spelled.\n"
     "exit: 0 compiled, 1 errors in the policy, 2 usage or I/O error\n";
 
 static const char *const usage_disasm =
