@@ -74,10 +74,10 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
       buf = realloc(buf, cap);
     }
   }
-  int bad = ferror(f);
+  int bad = ferror(f) ? errno : 0;
   fclose(f);
   if (bad) {
-    snprintf(err, errlen, "read error");
+    snprintf(err, errlen, "%s", bad == EISDIR ? "is a directory" : strerror(bad));
     free(buf);
     return NULL;
   }
