@@ -25,37 +25,48 @@ enum {
   C_CONT
 };
 
-static unsigned char byte_class(unsigned b) {
-  if (b == ' ' || b == '\t')
-    return C_BLANK;
-  if (b == '\n')
-    return C_LF;
-  if (b == '\r')
-    return C_CR;
-  if (b == '#')
-    return C_HASH;
-  if (b < 0x20 || b == 0x7f)
-    return C_BAD; /* libyaml refuses control characters */
-  if (b < 0x80)
-    return C_TEXT;
-  if (b < 0xc0)
-    return C_CONT;
-  if (b < 0xc2)
-    return C_BAD; /* an overlong two-byte form */
-  if (b < 0xe0)
-    return C_LEAD2;
-  if (b < 0xf0)
-    return C_LEAD3;
-  if (b < 0xf5)
-    return C_LEAD4;
-  return C_BAD;
-}
-
-static unsigned char classes[256];
-static void init_classes(void) {
-  for (unsigned b = 0; b < 256; b++)
-    classes[b] = byte_class(b);
-}
+/* classes[b] for every byte: printable ASCII, blanks, '#', line breaks, what libyaml refuses
+ * (control characters, bytes that never start UTF-8), UTF-8 lead bytes by length, continuations. */
+#define T C_TEXT
+#define B C_BLANK
+#define H C_HASH
+#define L C_LF
+#define R C_CR
+#define X C_BAD
+#define U2 C_LEAD2
+#define U3 C_LEAD3
+#define U4 C_LEAD4
+#define K C_CONT
+/* clang-format off */
+static const unsigned char classes[256] = {
+    X, X, X, X, X, X, X, X, X, B, L, X, X, R, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    B, T, T, H, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, X,
+    K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K,
+    K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K,
+    K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K,
+    K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K,
+    X, X, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2,
+    U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2, U2,
+    U3, U3, U3, U3, U3, U3, U3, U3, U3, U3, U3, U3, U3, U3, U3, U3,
+    U4, U4, U4, U4, U4, X, X, X, X, X, X, X, X, X, X, X,
+};
+/* clang-format on */
+#undef T
+#undef B
+#undef H
+#undef L
+#undef R
+#undef X
+#undef U2
+#undef U3
+#undef U4
+#undef K
 
 /* The characters libyaml's reader accepts (YAML 1.1 c-printable). */
 static int printable(uint32_t c) {
@@ -173,6 +184,8 @@ static void fill(struct imhe_yinput *in, size_t need) {
   memmove(in->buf, in->buf + in->pos, in->len - in->pos);
   in->len -= in->pos;
   in->pos = 0;
+  if (need > IMHE_YINPUT_BUF)
+    need = IMHE_YINPUT_BUF; /* a look-ahead never asks for more than the buffer holds */
   while (in->len < need && can_fill(in)) {
     size_t before = in->len;
     if (in->utf16)
@@ -246,7 +259,7 @@ static int directives_ahead(struct imhe_yinput *in) {
     fill(in, i + 8);
     const unsigned char *p = in->buf + in->pos;
     size_t avail = in->len - in->pos;
-    if (avail - i < 4)
+    if (avail - i < 3)
       return 0; /* the end, or more than the buffer holds */
     if (p[i] == '-' && p[i + 1] == '-' && p[i + 2] == '-' && blankz(in, p + i + 3, avail - i - 3))
       return 1;
@@ -400,10 +413,16 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
       if (cls != C_HASH && !brk)
         in->content = 1; /* the document's content starts on this line */
     }
-    if (out)
+    if (out && k > cap - n) { /* a character larger than the room left: the rest waits */
+      if (n)
+        break;
+      in->npend = k - cap;
+      memcpy(in->pend, in->buf + in->pos + cap, in->npend);
+      memcpy(out, in->buf + in->pos, cap);
+    } else if (out)
       memcpy(out + n, in->buf + in->pos, k);
     take(in, k);
-    n += k;
+    n += k < cap - n ? k : cap - n;
     if (cls == C_LF) {
       if (!in->cr)
         line_break(in);
@@ -439,6 +458,14 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
 
 int imhe_yinput_read(void *data, unsigned char *buffer, size_t size, size_t *size_read) {
   struct imhe_yinput *in = data;
+  if (in->npend) { /* the end of a character split by a small request */
+    size_t k = in->npend < size ? in->npend : size;
+    memcpy(buffer, in->pend, k);
+    memmove(in->pend, in->pend + k, in->npend - k);
+    in->npend -= k;
+    *size_read = k;
+    return 1;
+  }
   /* A small bite at a time: libyaml's look-ahead past a refused byte stays a few KiB. */
   size_t n = advance(in, buffer, size < 4096 ? size : 4096, DELIVER);
   *size_read = n;
@@ -454,16 +481,17 @@ static void start_document(struct imhe_yinput *in) {
   in->lead = 0;
 }
 
-/* Whether the line at pos holds nothing for libyaml: blanks, then a comment, a line break or
- * the end. Its leading blanks may be indentation, so they are looked at, not taken. */
-static int ignorable_line(struct imhe_yinput *in) {
-  size_t i = 0;
+/* Whether the line at pos holds nothing for libyaml from column `from` on: blanks, then a
+ * comment, a line break or the end. Its leading blanks may be indentation, so they are looked
+ * at, not taken. */
+static int ignorable_line(struct imhe_yinput *in, size_t from) {
+  size_t i = from;
   for (;;) {
     fill(in, i + 4);
     const unsigned char *p = in->buf + in->pos;
     size_t avail = in->len - in->pos;
-    if (i == avail)
-      return !can_fill(in) || i >= IMHE_YINPUT_BUF - 8; /* the end, or blanks past all bounds */
+    if (i == avail) /* the end; or blanks past all look-ahead: libyaml is to judge the line */
+      return !can_fill(in) && i < IMHE_YINPUT_BUF - 8;
     if (p[i] == ' ' || p[i] == '\t') {
       i++;
       continue;
@@ -491,8 +519,8 @@ int imhe_yinput_next(struct imhe_yinput *in) {
       break;
     }
     int m = marker(in);
-    if (m == '-' || (m == 0 && in->buf[in->pos] == '%') || (m == 0 && !ignorable_line(in)))
-      break;
+    if (m == '-' || (m == 0 && in->buf[in->pos] == '%') || !ignorable_line(in, m ? 3 : 0))
+      break; /* a document starts here (a `...` followed by more is for libyaml to refuse) */
     in->bol = 0;
     in->lead = 0;
     advance(in, NULL, SIZE_MAX, SKIP_LINE);
@@ -544,8 +572,6 @@ static int fifo_ready(int fd, unsigned wait_ms) {
 
 int imhe_yinput_open(struct imhe_yinput *in, const char *path, size_t max_document,
                      unsigned max_directives, unsigned fifo_wait_ms, char *err, size_t errlen) {
-  if (!classes['\n'])
-    init_classes(); /* idempotent: racing threads write the same values */
   memset(in, 0, sizeof *in);
   in->path = path;
   in->max_document = max_document;

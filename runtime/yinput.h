@@ -26,6 +26,8 @@ struct imhe_yinput {
   /* UTF-8 bytes ready for scanning */
   unsigned char buf[IMHE_YINPUT_BUF + 8];
   size_t pos, len;
+  unsigned char pend[4]; /* bytes of a character handed out in part, still owed to libyaml */
+  size_t npend;
   /* where buf[pos] is */
   uint64_t offset;   /* its byte offset in the file (UTF-8 files) */
   uint64_t consumed; /* bytes scanned so far, handed to libyaml or skipped */

@@ -2,6 +2,7 @@
  * file:line:col, after reading a bounded number of bytes past the one that broke the limit (work,
  * not wall-clock), in bounded memory; a batch goes on past them; empty input is never silent. */
 #include "../runtime/record.h"
+#include "../runtime/yinput.h"
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -419,4 +420,44 @@ Test(hostile, fifo_with_and_without_a_writer) {
   cr_expect(strstr(out, "{\"id\":\"OK\"") && strstr(out, "records.fifo:1\"}") && strstr(out, "rc="),
             "%s", out);
   free(out);
+}
+
+/* The byte layer hands libyaml exactly each document's bytes — split at `---`, after `...`,
+ * before the directives of the next document, comments before a document left out — whatever
+ * size libyaml asks for, even characters split across requests. */
+Test(hostile, documents_are_cut_at_their_markers_whatever_the_request_size) {
+  const char *text = "# lead\n\nid: \xc3\xa9t\xc3\xa9\n--- # x\n\xe2\x80\xa8k: \xf0\x9f\x98\x80\n"
+                     "...\n# between\n%YAML 1.1\n---\nlast: 1\r\n";
+  const char *want[] = {"id: \xc3\xa9t\xc3\xa9\n",
+                        "--- # x\n\xe2\x80\xa8k: \xf0\x9f\x98\x80\n...\n",
+                        "%YAML 1.1\n---\nlast: 1\r\n"};
+  const uint32_t lines[] = {3, 4, 9};
+  struct text t = {0};
+  adds(&t, text);
+  const char *path = save("cut.yaml", &t);
+  for (size_t bite = 1; bite <= 7; bite += 2) {
+    struct imhe_yinput *in = malloc(sizeof *in);
+    char err[300];
+    cr_assert_eq(imhe_yinput_open(in, path, 1 << 20, 16, 0, err, sizeof err), 0, "%s", err);
+    int docs = 0;
+    while (imhe_yinput_next(in)) {
+      char got[200];
+      size_t n = 0, k;
+      unsigned char b[8];
+      while (imhe_yinput_read(in, b, bite, &k) && k) {
+        cr_assert_lt(n + k, sizeof got);
+        memcpy(got + n, b, k);
+        n += k;
+      }
+      got[n] = 0;
+      cr_assert_lt(docs, 3);
+      cr_expect_str_eq(got, want[docs], "bite %zu, document %d", bite, docs + 1);
+      cr_expect_eq(in->doc_line, lines[docs], "bite %zu, document %d", bite, docs + 1);
+      docs++;
+    }
+    cr_expect_eq(docs, 3);
+    imhe_yinput_close(in);
+    free(in);
+  }
+  free(t.v);
 }
