@@ -119,10 +119,10 @@ void imhe_loader_close(struct imhe_loader *l) {
   free(l);
 }
 
-static void notice(struct imhe_loader *l, int error, uint32_t line, uint32_t col, const char *fmt,
-                   ...) __attribute__((format(printf, 5, 6)));
-static void notice(struct imhe_loader *l, int error, uint32_t line, uint32_t col, const char *fmt,
-                   ...) {
+static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t col,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t col,
+                   const char *fmt, ...) {
   if (!l->notice)
     return;
   char text[400];
@@ -131,7 +131,7 @@ static void notice(struct imhe_loader *l, int error, uint32_t line, uint32_t col
   vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
   struct imhe_msg m = {.file = l->path, .line = line, .col = col, .text = text};
-  l->notice(l->notice_ctx, error, &m);
+  l->notice(l->notice_ctx, severity, &m);
 }
 
 /* ---- building the document tree ---- */
