@@ -39,7 +39,9 @@ static const char *const usage_compile =
     "\n"
     "Compiles a policy and the bases it extends (found beside it as NAME.imhe).\n"
     "Writes OUT atomically (default: POLICY.imhec beside the source); on any\n"
-    "error nothing is written and an earlier OUT is left untouched.\n"
+    "error nothing is written and an earlier OUT is left untouched. Sources are\n"
+    "recorded as the policy directory's name and the file's (rules/wi.imhe), so\n"
+    "the same policy gives the same bytes however its path is spelled.\n"
     "exit: 0 compiled, 1 errors in the policy, 2 usage or I/O error\n";
 
 static const char *const usage_disasm =
@@ -58,14 +60,21 @@ static const char *const usage_check =
     "standard input) and explains each requirement: rule, source line, observed,\n"
     "required and shortfall. The policy of each record is chosen by its\n"
     "association from the rules directory (default: the built-in one).\n"
+    "An empty file or document is a warning on stderr (file:line:col); a run that\n"
+    "judges no record at all exits 2. A document over a limit (depth 64, scalar\n"
+    "64 KiB, document 4 MiB, 10000 entries, 200000 nodes, 16 directives) is\n"
+    "refused where the limit breaks and reading goes on at the next document (past\n"
+    "4 MiB, the rest of the file is not read). A FIFO is read as a stream once a\n"
+    "program writes to it (refused after 10 s without a writer).\n"
     "  --as-of DATE    judge every record as of DATE (default: its submitted date)\n"
     "  --format F      text (default, for people) or json (JSON Lines)\n"
     "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
     "  --policy FILE   judge every record with this .imhe or .imhec file\n"
     "  --no-checksum   accept compiled policies whose checksum does not match\n"
-    "  -o OUT          write the report to OUT atomically instead of stdout\n"
+    "  -o OUT          write the report to OUT atomically instead of stdout; not\n"
+    "                  written if a record file cannot be read\n"
     "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
-    "invalid, or a usage or policy error\n";
+    "invalid, no record judged, or a usage, I/O or policy error\n";
 
 static const char *const usage_fmt =
     "usage: imhe fmt [--check] FILE.imhe\n"
@@ -76,6 +85,57 @@ static const char *const usage_fmt =
 
 static int is_help(const char *a) {
   return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+/* The value after option argv[*i] (advancing *i), or NULL after saying what is missing. A next
+ * argument that is itself an option is not taken as the value. */
+static const char *option_value(const char *cmd, int argc, char **argv, int *i, const char *what) {
+  if (*i + 1 >= argc || !strncmp(argv[*i + 1], "--", 2)) {
+    fprintf(stderr, "imhe %s: %s needs %s\n", cmd, argv[*i], what);
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+/* Refuses, before anything is read, an output that could not be written in place atomically:
+ * a directory, a device or FIFO, a missing directory, or one of the command's own inputs. */
+static int check_output(const char *cmd, const char *out, const char *const *inputs, int ninputs) {
+  struct stat st;
+  if (stat(out, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "imhe %s: -o %s: is a directory (give a file name)\n", cmd, out);
+      return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      fprintf(stderr,
+              "imhe %s: -o %s: not a regular file (it is replaced whole by a new file; "
+              "leave out -o to write to standard output)\n",
+              cmd, out);
+      return -1;
+    }
+    for (int i = 0; i < ninputs; i++) {
+      struct stat in;
+      if (strcmp(inputs[i], "-") && stat(inputs[i], &in) == 0 && in.st_dev == st.st_dev &&
+          in.st_ino == st.st_ino) {
+        fprintf(stderr, "imhe %s: -o %s is also an input: refusing to overwrite it\n", cmd, out);
+        return -1;
+      }
+    }
+    return 0;
+  }
+  if (errno != ENOENT) {
+    fprintf(stderr, "imhe %s: -o %s: %s\n", cmd, out, strerror(errno));
+    return -1;
+  }
+  char dir[PATH_MAX];
+  const char *sl = strrchr(out, '/');
+  snprintf(dir, sizeof dir, "%.*s", sl ? (int)(sl - out) + (sl == out) : 1, sl ? out : ".");
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "imhe %s: -o %s: directory '%s' %s\n", cmd, out, dir,
+            stat(dir, &st) != 0 ? "does not exist" : "is not a directory");
+    return -1;
+  }
+  return 0;
 }
 
 /* ---------- compile ---------- */
@@ -90,30 +150,43 @@ static int write_program(const struct imhe_program *p, const char *out, char *er
 }
 
 static int cmd_compile(int argc, char **argv) {
-  const char *in = NULL, *out = NULL;
+  const char *in = NULL, *out = NULL, *v;
   int json = 0;
   for (int i = 1; i < argc; i++) {
     if (is_help(argv[i])) {
       fputs(usage_compile, stdout);
       return 0;
-    } else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-      out = argv[++i];
-    else if (!strcmp(argv[i], "--diagnostics=json"))
-      json = 1;
-    else if (!strcmp(argv[i], "--diagnostics=text"))
-      json = 0;
-    else if (argv[i][0] == '-' && argv[i][1]) {
+    } else if (!strcmp(argv[i], "-o")) {
+      if (!(out = option_value("compile", argc, argv, &i, "a file name for the bytecode")))
+        return 2;
+    } else if (!strncmp(argv[i], "--diagnostics", 13) && (argv[i][13] == '=' || argv[i][13] == 0)) {
+      v = argv[i][13] == '=' ? argv[i] + 14
+                             : option_value("compile", argc, argv, &i, "text or json");
+      if (!v)
+        return 2;
+      if (strcmp(v, "text") && strcmp(v, "json")) {
+        fprintf(stderr, "imhe compile: --diagnostics is text or json, not '%s'\n", v);
+        return 2;
+      }
+      json = !strcmp(v, "json");
+    } else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "imhe compile: unknown option '%s'\n%s", argv[i], usage_compile);
       return 2;
     } else if (!in)
       in = argv[i];
     else {
-      fprintf(stderr, "imhe compile: one policy at a time\n%s", usage_compile);
+      fprintf(stderr, "imhe compile: one policy at a time ('%s' and '%s')\n%s", in, argv[i],
+              usage_compile);
       return 2;
     }
   }
   if (!in) {
     fputs(usage_compile, stderr);
+    return 2;
+  }
+  struct stat st;
+  if (stat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "imhe compile: %s: is a directory, not a policy file\n", in);
     return 2;
   }
   char defout[PATH_MAX];
@@ -123,6 +196,8 @@ static int cmd_compile(int argc, char **argv) {
              (int)(n > 5 && !strcmp(in + n - 5, ".imhe") ? n - 5 : n), in);
     out = defout;
   }
+  if (check_output("compile", out, &in, 1) != 0)
+    return 2;
   struct diags d;
   diags_init(&d, stderr, json, !json && isatty(2) && !getenv("NO_COLOR"));
   struct imhe_program p;
@@ -146,6 +221,11 @@ static int cmd_compile(int argc, char **argv) {
 
 static int load_imhec(const char *path, int check_sum, struct imhe_program *p, char *err,
                       size_t errlen) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s: is a directory, not a compiled policy", path);
+    return -1;
+  }
   FILE *f = fopen(path, "rb");
   if (!f) {
     snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -163,9 +243,15 @@ static int load_imhec(const char *path, int check_sum, struct imhe_program *p, c
       buf = realloc(buf, cap);
     }
   }
+  int read_err = ferror(f) ? errno : 0;
   fclose(f);
   if (!buf)
     abort();
+  if (read_err) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(read_err));
+    free(buf);
+    return -1;
+  }
   char e2[400];
   int rc = imhe_program_load(buf, n, check_sum, p, e2, sizeof e2);
   free(buf);
@@ -185,6 +271,10 @@ static int cmd_disasm(int argc, char **argv) {
       check = 0;
     else if (argv[i][0] == '-') {
       fprintf(stderr, "imhe disasm: unknown option '%s'\n%s", argv[i], usage_disasm);
+      return 2;
+    } else if (in) {
+      fprintf(stderr, "imhe disasm: one file at a time ('%s' and '%s')\n%s", in, argv[i],
+              usage_disasm);
       return 2;
     } else
       in = argv[i];
@@ -431,8 +521,20 @@ struct reader {
   struct imhe_queue q;
   struct imhe_queue spare; /* judged jobs handed back, so their arenas are reused */
   struct idtab ids;        /* ids seen so far (judging thread only) */
-  int open_failed;
+  int open_failed;         /* a file could not be opened or read */
+  int stream_error;        /* a file's rest was left unread after a refused document */
 };
+
+/* Notices about the streams themselves go to stderr as file:line:col diagnostics. */
+static void on_notice(void *ctx, int severity, const struct imhe_msg *m) {
+  struct reader *rd = ctx;
+  fprintf(stderr, "%s:%u:%u: %s: %s\n", m->file, m->line, m->col, severity ? "error" : "warning",
+          m->text);
+  if (severity == IMHE_NOTICE_IO)
+    rd->open_failed = 1;
+  else if (severity)
+    rd->stream_error = 1;
+}
 
 /* Parses every document into its record's arena and queues it; pushes NULL
  * at the end. Typing and judging happen on the other thread. */
@@ -446,6 +548,7 @@ static void *reader_main(void *arg) {
       rd->open_failed = 1;
       continue;
     }
+    imhe_loader_on_notice(l, on_notice, rd);
     for (;;) {
       struct job *jb = imhe_queue_try_pop(&rd->spare);
       int reuse = jb != NULL;
@@ -492,6 +595,46 @@ static void prepare(struct reader *rd, struct job *jb) {
   }
 }
 
+/* Every input must be there before anything is read or written: the policy options name what
+ * exists, and each record file exists and is not a directory. */
+static int check_inputs(const struct checker *c, const char *rules, const char *const *files,
+                        int nfiles) {
+  struct stat st;
+  if (rules && c->policy_file) {
+    fprintf(stderr, "imhe check: --rules and --policy exclude each other\n");
+    return 1;
+  }
+  if (rules && (stat(rules, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    fprintf(stderr, "imhe check: --rules %s: %s\n", rules,
+            stat(rules, &st) != 0 ? strerror(errno) : "not a directory");
+    return 1;
+  }
+  if (c->policy_file && (stat(c->policy_file, &st) != 0 || !S_ISREG(st.st_mode))) {
+    fprintf(stderr, "imhe check: --policy %s: %s\n", c->policy_file,
+            stat(c->policy_file, &st) != 0 ? strerror(errno) : "not a regular file");
+    return 1;
+  }
+  int stdin_seen = 0;
+  for (int i = 0; i < nfiles; i++) {
+    if (!strcmp(files[i], "-")) {
+      if (stdin_seen++) {
+        fprintf(stderr, "imhe check: standard input (-) given twice\n");
+        return 1;
+      }
+      continue;
+    }
+    if (stat(files[i], &st) != 0) {
+      fprintf(stderr, "imhe check: %s: cannot open: %s\n", files[i], strerror(errno));
+      return 1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "imhe check: %s: is a directory, not a file of records\n", files[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static int cmd_check(int argc, char **argv) {
   int32_t as_of = IMHE_NO_DATE;
   int json = 0;
@@ -503,48 +646,59 @@ static int cmd_check(int argc, char **argv) {
   default_dirs(&c, bin, src, sizeof bin);
   const char **files = calloc((size_t)argc + 1, sizeof *files);
   int nfiles = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
+  const char *rules_opt = NULL;
+  int bad = 0;
+  for (int i = 1; i < argc && !bad; i++) {
+    const char *a = argv[i], *v;
     if (is_help(a)) {
       fputs(usage_check, stdout);
       free(files);
       return 0;
-    } else if (!strcmp(a, "--as-of") && i + 1 < argc) {
-      if (imhe_parse_date(argv[i + 1], strlen(argv[i + 1]), &as_of) != 0) {
-        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n",
-                argv[i + 1]);
-        free(files);
-        return 2;
+    } else if (!strcmp(a, "--as-of")) {
+      if (!(v = option_value("check", argc, argv, &i, "a date as YYYY-MM-DD")))
+        bad = 1;
+      else if (imhe_parse_date(v, strlen(v), &as_of) != 0) {
+        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n", v);
+        bad = 1;
       }
-      i++;
-    } else if (!strcmp(a, "--format") && i + 1 < argc) {
-      const char *f = argv[++i];
-      if (!strcmp(f, "json"))
-        json = 1;
-      else if (!strcmp(f, "text"))
-        json = 0;
+    } else if (!strcmp(a, "--format")) {
+      if (!(v = option_value("check", argc, argv, &i, "text or json")))
+        bad = 1;
+      else if (!strcmp(v, "json") || !strcmp(v, "text"))
+        json = !strcmp(v, "json");
       else {
-        fprintf(stderr, "imhe check: unknown format '%s' (text or json)\n", f);
-        free(files);
-        return 2;
+        fprintf(stderr, "imhe check: unknown format '%s' (text or json)\n", v);
+        bad = 1;
       }
-    } else if (!strcmp(a, "--rules") && i + 1 < argc) {
-      c.rules_dir = c.src_dir = argv[++i];
-    } else if (!strcmp(a, "--policy") && i + 1 < argc) {
-      c.policy_file = argv[++i];
+    } else if (!strcmp(a, "--rules")) {
+      if (!(v = option_value("check", argc, argv, &i, "a directory of policies")))
+        bad = 1;
+      else
+        rules_opt = c.rules_dir = c.src_dir = v;
+    } else if (!strcmp(a, "--policy")) {
+      if (!(v = option_value("check", argc, argv, &i, "a policy file (.imhe or .imhec)")))
+        bad = 1;
+      else
+        c.policy_file = v;
     } else if (!strcmp(a, "--no-checksum")) {
       c.check_sum = 0;
-    } else if (!strcmp(a, "-o") && i + 1 < argc) {
-      out = argv[++i];
+    } else if (!strcmp(a, "-o")) {
+      if (!(out = option_value("check", argc, argv, &i, "a file name for the report")))
+        bad = 1;
     } else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "imhe check: unknown option '%s'\n%s", a, usage_check);
-      free(files);
-      return 2;
+      bad = 1;
     } else
       files[nfiles++] = a;
   }
-  if (!nfiles) {
+  if (!bad && !nfiles) {
     fputs(usage_check, stderr);
+    bad = 1;
+  }
+  if (!bad)
+    bad = check_inputs(&c, rules_opt, files, nfiles) ||
+          (out && check_output("check", out, files, nfiles));
+  if (bad) {
     free(files);
     return 2;
   }
@@ -613,7 +767,14 @@ static int cmd_check(int argc, char **argv) {
   }
   if (threaded)
     pthread_join(th, NULL);
-  usage_err |= rd.open_failed;
+  usage_err |= rd.open_failed | rd.stream_error;
+  if (count == 0) /* the wrong file, an empty export: never a silent success */
+    fprintf(stderr, "imhe check: no record judged in %d file%s\n", nfiles, nfiles == 1 ? "" : "s");
+  if (out && rd.open_failed) {
+    imhe_atomic_abort(&ao);
+    fprintf(stderr, "imhe check: %s not written: a record file could not be read\n", out);
+    out = NULL;
+  }
   for (struct job *jb; (jb = imhe_queue_try_pop(&rd.spare));) {
     imhe_record_free(&jb->r);
     free(jb);
@@ -639,7 +800,7 @@ static int cmd_check(int argc, char **argv) {
       imhe_program_free(&c.single.p);
   }
   free(files);
-  return usage_err || any_invalid ? 2 : any_fail ? 1 : 0;
+  return usage_err || any_invalid || count == 0 ? 2 : any_fail ? 1 : 0;
 }
 
 int main(int argc, char **argv) {

@@ -27,7 +27,11 @@ struct merged {
 struct compiler {
   struct imhe_arena arena;
   struct diags *d;
-  char *dir;
+  char *dir;          /* where the policy and its bases are read, spelled for diagnostics */
+  char *shown_dir;    /* the name of the policy's own directory: "rules" */
+  char *top_base;     /* the policy file's own name there (through a symlink, the target's) */
+  const char **shown; /* per diagnostic file: the source name stored in the program */
+  uint32_t nshown;
   struct symtab files; /* policy name -> struct policy_file* */
   struct builder b;
   struct policy_file *top;
@@ -70,15 +74,62 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
       buf = realloc(buf, cap);
     }
   }
-  int bad = ferror(f);
+  int bad = ferror(f) ? errno : 0;
   fclose(f);
   if (bad) {
-    snprintf(err, errlen, "read error");
+    snprintf(err, errlen, "%s", bad == EISDIR ? "is a directory" : strerror(bad));
     free(buf);
     return NULL;
   }
   *len = n;
   return buf;
+}
+
+/* The program cites each source as the policy directory's own name and the file's name in it
+ * ("rules/legacy.imhe"), never as the path was spelled: the same policy compiles to the same
+ * bytes from any working directory, through any symlink, and reports stay readable. */
+static void remember_shown_name(struct compiler *c, uint32_t file, const char *base) {
+  if (file >= c->nshown) {
+    uint32_t n = file + 8;
+    const char **v = imhe_arena_alloc(&c->arena, n * sizeof *v);
+    if (!v)
+      abort();
+    if (c->nshown)
+      memcpy(v, c->shown, c->nshown * sizeof *v);
+    c->shown = v;
+    c->nshown = n;
+  }
+  c->shown[file] = c->shown_dir[0] ? imhe_arena_printf(&c->arena, "%s/%s", c->shown_dir, base)
+                                   : imhe_arena_strndup(&c->arena, base, strlen(base));
+}
+
+static const char *shown_name(const struct compiler *c, uint32_t file) {
+  return file < c->nshown && c->shown[file] ? c->shown[file] : "";
+}
+
+/* Sets c->dir (where bases are read: the directory as spelled, unless the policy is reached
+ * through a symlinked file, then its real directory) and c->shown_dir (that directory's own
+ * name). */
+static void policy_dirs(struct compiler *c, const char *path) {
+  const char *slash = strrchr(path, '/');
+  c->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+  char *real = realpath(path, NULL);
+  if (!real) { /* unreadable: load_policy reports it; show the spelled name */
+    c->shown_dir = strdup("");
+    return;
+  }
+  char *rslash = strrchr(real, '/');
+  *rslash = 0;
+  char *spelled = realpath(c->dir, NULL);
+  if (!spelled || strcmp(spelled, real[0] ? real : "/") != 0) {
+    free(c->dir); /* a symlink to the file: its bases are beside the real file */
+    c->dir = strdup(real[0] ? real : "/");
+  }
+  free(spelled);
+  const char *name = strrchr(real, '/');
+  c->shown_dir = strdup(name ? name + 1 : "");
+  c->top_base = strdup(rslash + 1);
+  free(real);
 }
 
 static struct policy_file *load_policy(struct compiler *c, const char *path, const char *name,
@@ -98,6 +149,8 @@ static struct policy_file *load_policy(struct compiler *c, const char *path, con
     return NULL;
   }
   uint32_t file = diags_add_file(c->d, path, text, (uint32_t)len);
+  const char *slash = strrchr(path, '/');
+  remember_shown_name(c, file, c->top || !c->top_base ? (slash ? slash + 1 : path) : c->top_base);
   c->hash = imhe_fnv1a(text, len, c->hash);
   struct policy_file *pf = imhe_arena_alloc(&c->arena, sizeof *pf);
   if (len == 0)
@@ -140,10 +193,12 @@ static struct policy_file *find_policy(struct compiler *c, const char *name, str
   if (pf)
     return pf;
   char path[4096];
-  if (c->dir[0])
-    snprintf(path, sizeof path, "%s/%s.imhe", c->dir, name);
-  else
+  if (!strcmp(c->dir, "."))
     snprintf(path, sizeof path, "%s.imhe", name);
+  else if (!strcmp(c->dir, "/"))
+    snprintf(path, sizeof path, "/%s.imhe", name);
+  else
+    snprintf(path, sizeof path, "%s/%s.imhe", c->dir, name);
   int fatal = 0;
   pf = load_policy(c, path, name, from, &fatal);
   if (pf)
@@ -1149,7 +1204,7 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   uint32_t idx = c->b.p.nrules - 1;
   ru->id = build_str(&c->b, r->s);
   ru->desc = build_str(&c->b, r->s2);
-  ru->file = build_str(&c->b, c->d->files[r->loc.file].path);
+  ru->file = build_str(&c->b, shown_name(c, r->loc.file));
   diag_linecol(c->d, r->loc.file, r->loc.start, &ru->line, &ru->col);
   diag_linecol(c->d, r->loc.file, r->loc.end, &ru->end_line, &ru->end_col);
   ru->kind = (uint8_t)kind;
@@ -1262,7 +1317,7 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
         uint32_t idx = p->nrules - 1;
         ru->id = build_str(&c->b, it->s);
         ru->desc = build_str(&c->b, "coupon condition");
-        ru->file = build_str(&c->b, c->d->files[it->loc.file].path);
+        ru->file = build_str(&c->b, shown_name(c, it->loc.file));
         diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
         diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
         ru->kind = RK_COUPON;
@@ -1392,8 +1447,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
   build_init(&c.b);
   c.d = d;
   c.hash = 1469598103934665603ull;
-  const char *slash = strrchr(path, '/');
-  c.dir = slash ? strndup(path, (size_t)(slash - path)) : strdup("");
+  policy_dirs(&c, path);
   int fatal = 0;
   struct policy_file *top = load_policy(&c, path, path, (struct loc){0, 0, 0}, &fatal);
   int rc = -1;
@@ -1500,6 +1554,8 @@ done:
   symtab_free(&c.let_busy);
   imhe_arena_free(&c.arena);
   free(c.dir);
+  free(c.shown_dir);
+  free(c.top_base);
   (void)fatal;
   return rc;
 }

@@ -4,6 +4,7 @@
 #include "fmt.h"
 #include "diag.h"
 #include "lex.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +205,11 @@ int imhe_fmt_main(int argc, char **argv) {
     if (!strcmp(argv[i], "--check"))
       check = 1;
     else if (argv[i][0] == '-') {
-      fprintf(stderr, "imhe fmt: unknown option '%s'\n", argv[i]);
+      fprintf(stderr, "imhe fmt: unknown option '%s'\nusage: imhe fmt [--check] FILE.imhe\n",
+              argv[i]);
+      return 2;
+    } else if (path) {
+      fprintf(stderr, "imhe fmt: one file at a time ('%s' and '%s')\n", path, argv[i]);
       return 2;
     } else
       path = argv[i];
@@ -215,7 +220,7 @@ int imhe_fmt_main(int argc, char **argv) {
   }
   FILE *f = fopen(path, "rb");
   if (!f) {
-    perror(path);
+    fprintf(stderr, "imhe fmt: %s: cannot open: %s\n", path, strerror(errno));
     return 2;
   }
   struct buf in = {0};
@@ -224,7 +229,14 @@ int imhe_fmt_main(int argc, char **argv) {
   put(&in, "", 0);
   while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)
     put(&in, chunk, r);
+  int read_err = ferror(f) ? errno : 0;
   fclose(f);
+  if (read_err) { /* a directory, or a failing device: never "formatted" as an empty policy */
+    fprintf(stderr, "imhe fmt: %s: cannot read: %s\n", path,
+            read_err == EISDIR ? "is a directory" : strerror(read_err));
+    free(in.v);
+    return 2;
+  }
   char *out = imhe_format(path, in.v, in.n);
   if (!out) {
     free(in.v);

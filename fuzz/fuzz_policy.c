@@ -1,10 +1,12 @@
 /* fuzz_policy.c — libFuzzer harness: arbitrary bytes as a policy file through the whole compiler.
- * Any input must end in diagnostics or a program that verifies; never a crash or a leak. */
+ * Any input must end in diagnostics or a program that survives write, load (verifier) and disasm
+ * unchanged; never a crash or a leak. */
 #include "compiler/compile.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "roundtrip.h"
 #include "tempfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -17,9 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   diags_init(&d, null, 0, 0);
   struct imhe_program p;
   if (imhe_compile_file(path, &d, &p) == 0) {
-    char err[300];
+    char err[500];
     if (imhe_verify(&p, err, sizeof err) != 0)
       abort(); /* the compiler emitted a program its own verifier refuses */
+    if (roundtrip_check(&p, err, sizeof err) != 0) {
+      fprintf(stderr, "fuzz_policy: %s\n", err);
+      abort(); /* what the compiler writes does not load back as the same program */
+    }
     imhe_program_free(&p);
   }
   diags_flush(&d);

@@ -159,6 +159,8 @@ struct out {
   size_t n, cap;
 };
 static void put(struct out *o, const void *p, size_t n) {
+  if (n == 0) /* an empty section may have no array at all: memcpy from NULL is undefined */
+    return;
   if (o->n + n > o->cap) {
     size_t cap = o->cap ? o->cap * 2 : 4096;
     while (cap < o->n + n)

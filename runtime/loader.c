@@ -1,10 +1,11 @@
 /* loader.c — YAML records into typed records, with libyaml's event API, one document at a time.
  * Every fault is located (file:line:col) and makes only its own record invalid; hostile input meets
- * named limits. */
+ * named limits, and a refused document is abandoned at once, so none costs more than its bytes. */
 #include "dates.h"
 #include "measure.h"
 #include "record.h"
 #include "sbuf.h"
+#include "yinput.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -19,6 +20,8 @@ const struct imhe_limits imhe_default_limits = {
     .max_document = 4 * 1024 * 1024,
     .max_entries = 10000,
     .max_nodes = 200000,
+    .max_directives = 16,
+    .fifo_wait_ms = 10000,
 };
 
 enum ntype { N_SCALAR, N_SEQ, N_MAP };
@@ -32,12 +35,17 @@ struct ynode {
 };
 
 struct imhe_loader {
-  FILE *f;
+  struct imhe_yinput in; /* the file, cut into documents */
   const char *path;
   char *path_copy;
   yaml_parser_t parser;
-  int started, done;
+  int live; /* the parser is reading the current document */
+  int skip; /* the rest of a refused document is still to be passed over */
+  int done;
+  unsigned long records; /* records handed out from this file */
   struct imhe_limits lim;
+  imhe_notice_fn *notice;
+  void *notice_ctx;
 };
 
 static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line, uint32_t col,
@@ -79,58 +87,52 @@ void imhe_record_free(struct imhe_record *r) {
 
 struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
                                      size_t errlen) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-    return NULL;
-  }
   struct imhe_loader *l = calloc(1, sizeof *l);
   if (!l)
     abort();
-  l->f = f;
+  l->lim = lim ? *lim : imhe_default_limits;
+  if (imhe_yinput_open(&l->in, path, l->lim.max_document, l->lim.max_directives,
+                       l->lim.fifo_wait_ms, err, errlen) != 0) {
+    free(l);
+    return NULL;
+  }
   l->path_copy = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
   l->path = l->path_copy;
-  l->lim = lim ? *lim : imhe_default_limits;
-  yaml_parser_initialize(&l->parser);
-  yaml_parser_set_input_file(&l->parser, f);
   return l;
+}
+
+void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx) {
+  l->notice = fn;
+  l->notice_ctx = ctx;
+}
+
+uint64_t imhe_loader_bytes_read(const struct imhe_loader *l) {
+  return l->in.consumed;
 }
 
 void imhe_loader_close(struct imhe_loader *l) {
   if (!l)
     return;
-  yaml_parser_delete(&l->parser);
-  if (l->f != stdin)
-    fclose(l->f);
+  if (l->live)
+    yaml_parser_delete(&l->parser);
+  imhe_yinput_close(&l->in);
   free(l->path_copy);
   free(l);
 }
 
-/* libyaml reports reader errors (bad UTF-8, control characters) by byte
- * offset only: find the line and column by reading the file again. */
-static void offset_to_linecol(struct imhe_loader *l, size_t off, uint32_t *line, uint32_t *col) {
-  *line = 0;
-  *col = 0;
-  if (l->f == stdin)
+static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t col,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t col,
+                   const char *fmt, ...) {
+  if (!l->notice)
     return;
-  FILE *f = fopen(l->path, "rb");
-  if (!f)
-    return;
-  uint32_t ln = 1, c = 1;
-  for (size_t i = 0; i < off; i++) {
-    int ch = fgetc(f);
-    if (ch == EOF)
-      break;
-    if (ch == '\n') {
-      ln++;
-      c = 1;
-    } else if ((ch & 0xC0) != 0x80) {
-      c++;
-    }
-  }
-  fclose(f);
-  *line = ln;
-  *col = c;
+  char text[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  struct imhe_msg m = {.file = l->path, .line = line, .col = col, .text = text};
+  l->notice(l->notice_ctx, severity, &m);
 }
 
 /* ---- building the document tree ---- */
@@ -138,6 +140,7 @@ static void offset_to_linecol(struct imhe_loader *l, size_t off, uint32_t *line,
 struct builder {
   struct imhe_record *r;
   const struct imhe_limits *lim;
+  uint32_t base; /* lines before the document: libyaml counts from its start */
   struct ynode *stack[80];
   unsigned depth;
   unsigned nodes;
@@ -167,7 +170,8 @@ static void attach(struct builder *b, struct ynode *n) {
 
 static struct ynode *new_node(struct builder *b, int type, const yaml_event_t *e) {
   if (++b->nodes > b->lim->max_nodes) {
-    imhe_record_error(b->r, (uint32_t)e->start_mark.line + 1, (uint32_t)e->start_mark.column + 1,
+    imhe_record_error(b->r, b->base + (uint32_t)e->start_mark.line + 1,
+                      (uint32_t)e->start_mark.column + 1,
                       "more than %u nodes in one document (limit)", b->lim->max_nodes);
     b->failed = 1;
     return NULL;
@@ -184,7 +188,7 @@ static struct ynode *new_node(struct builder *b, int type, const yaml_event_t *e
   n->first = n->last = n->next = NULL;
   n->count = 0;
   n->type = (uint8_t)type;
-  n->line = (uint32_t)e->start_mark.line + 1;
+  n->line = b->base + (uint32_t)e->start_mark.line + 1;
   n->col = (uint32_t)e->start_mark.column + 1;
   return n;
 }
@@ -192,7 +196,8 @@ static struct ynode *new_node(struct builder *b, int type, const yaml_event_t *e
 static void on_event(struct builder *b, const yaml_event_t *e) {
   if (b->failed)
     return;
-  uint32_t line = (uint32_t)e->start_mark.line + 1, col = (uint32_t)e->start_mark.column + 1;
+  uint32_t line = b->base + (uint32_t)e->start_mark.line + 1;
+  uint32_t col = (uint32_t)e->start_mark.column + 1;
   switch (e->type) {
   case YAML_ALIAS_EVENT:
     imhe_record_error(b->r, line, col, "aliases are not accepted in records (*%s)",
@@ -789,67 +794,90 @@ static void record_init(struct imhe_loader *l, struct imhe_record *r, int reuse)
   r->exam_passed = -1;
 }
 
-static void yaml_fault(struct imhe_loader *l, struct imhe_record *r) {
+/* Why libyaml stopped: a refusal of the byte layer (a limit, an unreadable byte, a failed read)
+ * or a syntax error, located in the file. */
+static void parse_fault(struct imhe_loader *l, struct imhe_record *r, uint32_t base) {
+  const struct imhe_yinput *in = &l->in;
   yaml_parser_t *p = &l->parser;
-  uint32_t line, col;
-  if (p->error == YAML_READER_ERROR) {
-    offset_to_linecol(l, p->problem_offset, &line, &col);
-    imhe_record_error(r, line, col, "unreadable YAML at byte %zu: %s", p->problem_offset,
-                      p->problem ? p->problem : "error");
+  if (in->refused) {
+    imhe_record_error(r, in->ref_line, in->ref_col, "%s", in->msg);
+    if (in->io_error)
+      notice(l, IMHE_NOTICE_IO, in->ref_line, in->ref_col, "%s", in->msg);
   } else if (p->error == YAML_MEMORY_ERROR) {
-    imhe_record_error(r, 0, 0, "YAML parser out of memory");
+    imhe_record_error(r, base + 1, 1, "YAML parser out of memory");
+  } else if (p->error == YAML_READER_ERROR) { /* the byte layer checks first: not expected */
+    imhe_record_error(r, base + 1, 1, "unreadable YAML: %s", p->problem ? p->problem : "error");
   } else {
-    line = (uint32_t)p->problem_mark.line + 1;
-    col = (uint32_t)p->problem_mark.column + 1;
+    uint32_t line = base + (uint32_t)p->problem_mark.line + 1;
+    uint32_t col = (uint32_t)p->problem_mark.column + 1;
     if (p->context)
       imhe_record_error(r, line, col, "YAML syntax error: %s %s (line %zu)",
-                        p->problem ? p->problem : "error", p->context, p->context_mark.line + 1);
+                        p->problem ? p->problem : "error", p->context,
+                        base + p->context_mark.line + 1);
     else
       imhe_record_error(r, line, col, "YAML syntax error: %s", p->problem ? p->problem : "error");
   }
 }
 
-int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reuse) {
-  while (!l->done) {
-    record_init(l, r, reuse);
-    reuse = 1;
-    struct builder b = {.r = r, .lim = &l->lim};
-    size_t doc_start = 0;
-    int in_doc = 0;
-    for (;;) {
-      yaml_event_t e;
-      if (!yaml_parser_parse(&l->parser, &e)) {
-        yaml_fault(l, r);
-        l->done = 1;
-        if (b.root && b.root->type == N_MAP && !b.failed)
-          r->tree = b.root;
-        else
-          r->line = r->errors.n ? r->errors.v[0].line : 0;
-        return 1;
-      }
-      yaml_event_type_t t = e.type;
-      if (t == YAML_DOCUMENT_START_EVENT) {
-        in_doc = 1;
-        doc_start = e.start_mark.index;
-        r->line = (uint32_t)e.start_mark.line + 1;
-      } else if (in_doc && t != YAML_DOCUMENT_END_EVENT) {
-        if (!b.failed && e.end_mark.index - doc_start > l->lim.max_document) {
-          imhe_record_error(r, (uint32_t)e.start_mark.line + 1, (uint32_t)e.start_mark.column + 1,
-                            "document larger than %zu bytes (limit)", l->lim.max_document);
-          b.failed = 1;
-        }
-        on_event(&b, &e);
-      }
-      yaml_event_delete(&e);
-      if (t == YAML_STREAM_END_EVENT) {
-        l->done = 1;
-        imhe_record_free(r);
-        return 0;
-      }
-      if (t == YAML_DOCUMENT_END_EVENT)
-        break;
+/* Ends libyaml's work on the current document; with `abandon`, its unread rest is to be passed
+ * over without parsing (on the next read, so the refused record is handed out first). */
+static void end_document(struct imhe_loader *l, int abandon) {
+  if (!l->live)
+    return;
+  yaml_parser_delete(&l->parser);
+  l->live = 0;
+  l->skip = abandon;
+}
+
+static void skip_rest(struct imhe_loader *l) {
+  l->skip = 0;
+  int stopped = l->in.stopped;
+  imhe_yinput_skip(&l->in);
+  if (l->in.refused && !stopped) /* the rest was too long, or unreadable */
+    notice(l, l->in.io_error ? IMHE_NOTICE_IO : IMHE_NOTICE_ERROR, l->in.ref_line, l->in.ref_col,
+           "%s", l->in.msg);
+}
+
+static int start_document(struct imhe_loader *l) {
+  if (!imhe_yinput_next(&l->in))
+    return 0;
+  yaml_parser_initialize(&l->parser);
+  yaml_parser_set_input(&l->parser, imhe_yinput_read, &l->in);
+  l->live = 1;
+  return 1;
+}
+
+/* Parses events of the current document into r: 1 when r holds a record (possibly with errors),
+ * 0 when the document was empty or libyaml's stream for it ended. */
+static int parse_document(struct imhe_loader *l, struct imhe_record *r) {
+  struct builder b = {.r = r, .lim = &l->lim, .base = l->in.doc_line - 1};
+  int in_doc = 0;
+  uint32_t doc_line = l->in.doc_line, doc_col = 1;
+  r->line = doc_line;
+  for (;;) {
+    yaml_event_t e;
+    if (!yaml_parser_parse(&l->parser, &e)) {
+      parse_fault(l, r, b.base);
+      end_document(l, 1);
+      if (b.root && b.root->type == N_MAP && !b.failed)
+        r->tree = b.root;
+      else
+        r->line = r->errors.n ? r->errors.v[0].line : 0;
+      return 1;
     }
+    yaml_event_type_t t = e.type;
+    if (t == YAML_DOCUMENT_START_EVENT) {
+      in_doc = 1;
+      doc_line = b.base + (uint32_t)e.start_mark.line + 1;
+      doc_col = (uint32_t)e.start_mark.column + 1;
+      r->line = doc_line;
+    } else if (in_doc && t != YAML_DOCUMENT_END_EVENT)
+      on_event(&b, &e);
+    yaml_event_delete(&e);
     if (b.failed) {
+      /* A limit broke: stop parsing here. libyaml's work on this document was bounded by the
+       * bytes up to the breaking one and its short look-ahead; the rest is only skipped. */
+      end_document(l, 1);
       if (b.root)
         r->line = b.root->line;
       /* Salvage the id for the report when the top level got that far. */
@@ -861,12 +889,37 @@ int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reus
           }
       return 1;
     }
-    if (!b.root || is_null(b.root)) { /* an empty document: nothing to judge */
-      imhe_record_free(r);
-      continue;
+    if (t == YAML_STREAM_END_EVENT) {
+      end_document(l, 0);
+      return 0;
     }
-    r->tree = b.root;
-    return 1;
+    if (t == YAML_DOCUMENT_END_EVENT) {
+      if (!b.root || is_null(b.root)) {
+        notice(l, IMHE_NOTICE_WARNING, doc_line, doc_col, "empty document: nothing to judge");
+        return 0;
+      }
+      r->tree = b.root;
+      return 1;
+    }
+  }
+}
+
+int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reuse) {
+  while (!l->done) {
+    if (l->skip)
+      skip_rest(l);
+    if (!l->live && !start_document(l)) {
+      l->done = 1;
+      if (!l->records)
+        notice(l, IMHE_NOTICE_WARNING, 1, 1, "no records in file");
+      break;
+    }
+    record_init(l, r, reuse);
+    reuse = 1;
+    if (parse_document(l, r)) {
+      l->records++;
+      return 1;
+    }
   }
   if (reuse) /* a record handed in for reuse is not returned: free it */
     imhe_arena_free(&r->arena);

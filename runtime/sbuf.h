@@ -24,6 +24,8 @@ static inline void sb_grow(struct sbuf *b, size_t extra) {
   b->cap = cap;
 }
 static inline void sb_put(struct sbuf *b, const char *s, size_t n) {
+  if (n == 0) /* b->v may still be NULL: NULL + 0 and memcpy from it are undefined */
+    return;
   sb_grow(b, n);
   memcpy(b->v + b->n, s, n);
   b->n += n;
