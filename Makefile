@@ -69,7 +69,7 @@ $(B)/rules/%.imhec: rules/%.imhe $(RULES) $(B)/imhe
 	$(B)/imhe compile $< -o $@
 
 # ---- tests --------------------------------------------------------------
-$(B)/tests/run: $(TESTSRC) $(B)/libimhe.a
+$(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/faultshim.so
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
 
@@ -123,12 +123,46 @@ fuzz-smoke: $(B)/libimhe.a
 	$(B)/fuzz/fuzz_records-driver tests/records/bad/*.yaml examples/*.yaml
 	$(B)/fuzz/fuzz_bytecode-driver $(B)/rules/*.imhec
 
+FORMATTED = $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC) \
+  $(wildcard tests/*.h tests/fault/*.c fuzz/*.c fuzz/*.h)
 format:
-	clang-format -i $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run -Werror $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
+	clang-format --dry-run -Werror $(FORMATTED)
 
 clean:
 	rm -rf build
 
+# ---- fault injection ----------------------------------------------------
+# An LD_PRELOAD library that fails the N-th file-system call of a command (tests/fault/shim.c);
+# built without sanitizers or coverage so it can be preloaded into any build of imhe.
+$(B)/tests/faultshim.so: tests/fault/shim.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O2 -g $(WARN) -o $@ $< -ldl
+
+# ---- coverage -----------------------------------------------------------
+# An instrumented tree under build/coverage; the suite and the acceptance run there; gcovr prints
+# line and branch coverage of compiler/ and runtime/ per file and in total, and writes HTML.
+# Lines or branches marked GCOVR_EXCL_* are excluded only where tests cannot reach them (see
+# tests/README.md).
+COVB    := build/coverage
+COVFLAGS := -O0 -g --coverage -fprofile-update=atomic
+GCOVR   := gcovr -r . --object-directory $(COVB)/obj --filter 'compiler/' --filter 'runtime/' \
+             --exclude-unreachable-branches
+.PHONY: coverage
+coverage: deps
+	@command -v gcovr >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing: gcovr"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcovr) >/dev/null || exit 1; \
+	  else echo "missing gcovr; run: sudo apt-get install gcovr"; exit 1; fi; }
+	@$(MAKE) --no-print-directory B=$(COVB) CFLAGS="$(COVFLAGS)" LDLIBS="--coverage $(LDLIBS)" \
+	  $(COVB)/imhe $(COVB)/tests/run $(COVB)/tests/faultshim.so \
+	  $(patsubst $(B)/%,$(COVB)/%,$(RULEBIN))
+	@find $(COVB) -name '*.gcda' -delete
+	IMHE=$(COVB)/imhe IMHE_FAULTSHIM=$(COVB)/tests/faultshim.so $(COVB)/tests/run --jobs 2 || true
+	@if [ -d ../shared/acceptance ]; then IMHE=$(COVB)/imhe bash ../shared/acceptance/run all >/dev/null || true; fi
+	@$(GCOVR) --html-details $(COVB)/index.html >/dev/null
+	@echo "== line coverage"; $(GCOVR) --txt | sed -n '/^File/,$$p'
+	@echo "== branch coverage"; $(GCOVR) --txt --branches | sed -n '/^File/,$$p'
+	@echo "HTML report: $(COVB)/index.html"
