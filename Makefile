@@ -124,7 +124,7 @@ fuzz-smoke: $(B)/libimhe.a
 	$(B)/fuzz/fuzz_bytecode-driver $(B)/rules/*.imhec
 
 FORMATTED = $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC) \
-  $(wildcard tests/*.h tests/fault/*.c fuzz/*.c fuzz/*.h)
+  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c)
 format:
 	clang-format -i $(FORMATTED)
 

@@ -139,7 +139,10 @@ int imhe_atomic_open(struct imhe_atomic_out *o, const char *path, char *err, siz
   o->fd = fd;
   cookie_io_functions_t io = {.write = sink_write};
   o->f = fopencookie(o, "w", io);
-  if (!o->f || setvbuf(o->f, NULL, _IOFBF, STREAM_BUFFER) != 0) {
+  /* glibc ignores the size asked for unless it is given the buffer: large reports go out in
+   * 64 KiB writes rather than 8 KiB ones */
+  o->buf = malloc(STREAM_BUFFER);
+  if (!o->f || !o->buf || setvbuf(o->f, o->buf, _IOFBF, STREAM_BUFFER) != 0) {
     int e = errno;
     imhe_atomic_abort(o);
     snprintf(err, errlen, "%s: %s", path, strerror(e));
@@ -154,6 +157,8 @@ void imhe_atomic_abort(struct imhe_atomic_out *o) {
     fclose(o->f);
   }
   o->f = NULL;
+  free(o->buf);
+  o->buf = NULL;
   if (o->fd >= 0)
     close(o->fd);
   o->fd = -1;
@@ -179,6 +184,8 @@ int imhe_atomic_commit(struct imhe_atomic_out *o, char *err, size_t errlen) {
     o->err = e;
   fclose(o->f); /* the sink writes nothing more: any failure is already in o->err */
   o->f = NULL;
+  free(o->buf);
+  o->buf = NULL;
   if (!flushed)
     return failed(o, err, errlen, "cannot write", e);
   if (o->direct) {
@@ -228,6 +235,8 @@ int imhe_write_atomic(const char *path, const void *data, size_t n, char *err, s
   struct imhe_atomic_out o;
   if (imhe_atomic_open(&o, path, err, errlen) != 0)
     return -1;
-  fwrite(data, 1, n, o.f); /* a failure sticks in the stream and is reported by the commit */
+  /* straight to the file in one write, past the stream's buffer; a failure sticks in o.err */
+  if (n)
+    sink_write(&o, data, n);
   return imhe_atomic_commit(&o, err, errlen);
 }

@@ -10,6 +10,7 @@
 
 struct imhe_atomic_out {
   FILE *f;    /* the stream to write; owned by the writer until commit or abort */
+  char *buf;  /* the stream's buffer */
   int fd;     /* the temp file (or the device itself when `direct`) */
   int err;    /* errno of the first failed write, 0 while none failed */
   int direct; /* the target is a device or a FIFO: written in place, not replaced */

@@ -737,14 +737,10 @@ static int cmd_fmt(int argc, char **argv) {
     free(out);
     free(in);
   }
-  if (fflush(stdout) != 0) {
-    fprintf(stderr, "imhe fmt: standard output: %s\n", strerror(errno));
-    rc = 2;
-  }
   return rc;
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_main, stderr);
     return 2;
@@ -768,4 +764,15 @@ int main(int argc, char **argv) {
     return cmd_fmt(argc - 1, argv + 1);
   fprintf(stderr, "imhe: unknown command '%s'\n\n%s", cmd, usage_main);
   return 2;
+}
+
+/* A report that could not reach standard output (a full disk behind a redirection, a closed
+ * pipe) is an error, not a success with nothing written. */
+int main(int argc, char **argv) {
+  int rc = run(argc, argv);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "imhe: standard output: %s\n", strerror(errno ? errno : EIO));
+    rc = 2;
+  }
+  return rc;
 }
