@@ -94,6 +94,7 @@ test-sanitize: deps sanitize
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
 	@if [ -d ../shared/acceptance ]; then IMHE=build/sanitize/imhe bash ../shared/acceptance/run all; fi
+	@$(MAKE) --no-print-directory fuzz-smoke-sanitize
 
 valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
@@ -106,22 +107,27 @@ $(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
 docs: $(B)/gen_opcodes
 	$(B)/gen_opcodes > docs/opcodes.md.tmp && mv docs/opcodes.md.tmp docs/opcodes.md
 
-FUZZERS := fuzz_policy fuzz_bytecode fuzz_records
-fuzz:
-	@mkdir -p $(B)/fuzz
-	@$(MAKE) --no-print-directory $(GEN)/parser.h $(GEN)/lexer.h
-	for h in $(FUZZERS); do \
-	  clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $(B)/fuzz/$$h fuzz/$$h.c \
-	    $(SRC) $(GENSRC) $(LDLIBS) || exit 1; done
+FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report
+FUZZSRC := tests/json.c
+# UBSan does not recover, so undefined behaviour is a finding like a crash.
+FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: $(patsubst %,$(B)/fuzz/%,$(FUZZERS))
 
-# Runs each harness over the test data with the plain driver (no libFuzzer needed).
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h \
+  $(wildcard runtime/*.h compiler/*.h fuzz/*.h tests/json.h)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) $(FUZZFLAGS) -o $@ $< $(FUZZSRC) $(SRC) $(GENSRC) $(LDLIBS)
+
+# Runs each harness over its seed corpus and the test data with the plain driver (no libFuzzer).
 fuzz-smoke: $(B)/libimhe.a
 	@mkdir -p $(B)/fuzz
 	for h in $(FUZZERS); do \
-	  $(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(B)/libimhe.a $(LDLIBS) || exit 1; done
-	$(B)/fuzz/fuzz_policy-driver tests/policies/bad/*.imhe rules/*.imhe
-	$(B)/fuzz/fuzz_records-driver tests/records/bad/*.yaml examples/*.yaml
-	$(B)/fuzz/fuzz_bytecode-driver $(B)/rules/*.imhec
+	  $(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(FUZZSRC) \
+	    $(B)/libimhe.a $(LDLIBS) || exit 1; done
+	$(B)/fuzz/fuzz_policy-driver fuzz/corpus/fuzz_policy/* tests/policies/bad/*.imhe rules/*.imhe
+	$(B)/fuzz/fuzz_records-driver fuzz/corpus/fuzz_records/* tests/records/bad/*.yaml examples/*.yaml
+	$(B)/fuzz/fuzz_bytecode-driver fuzz/corpus/fuzz_bytecode/* $(B)/rules/*.imhec
+	$(B)/fuzz/fuzz_report-driver fuzz/corpus/fuzz_report/* tests/acceptance/*/*.yaml
 
 FORMATTED = $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC) \
   $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c)
@@ -133,6 +139,23 @@ format-check:
 
 clean:
 	rm -rf build
+
+# The harnesses over their seeds under ASan+UBSan (part of test-sanitize).
+.PHONY: fuzz-smoke-sanitize
+fuzz-smoke-sanitize:
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" \
+	  build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" \
+	  LDLIBS="$(SAN) $(LDLIBS)" fuzz-smoke
+
+# ---- long fuzzing ---------------------------------------------------------
+# make fuzz-long FUZZ_SECONDS=3600 [FUZZERS="fuzz_records fuzz_report"]: each harness for that long
+# over build/fuzz/corpus/<harness> (seeded from fuzz/corpus/), findings in build/fuzz/crashes/.
+FUZZ_SECONDS ?= 3600
+.PHONY: fuzz-long
+fuzz-long: deps
+	@$(MAKE) --no-print-directory all fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZERS="$(FUZZERS)" B=$(B) bash fuzz/run-long.sh
 
 # ---- fault injection ----------------------------------------------------
 # An LD_PRELOAD library that fails the N-th file-system call of a command (tests/fault/shim.c);
