@@ -137,6 +137,14 @@ static int cmd_compile(int argc, char **argv) {
   if (rc != 0)
     return had_files ? 1 : 2;
   char err[512];
+  /* never write a file the loader would refuse: a compiler defect is reported, not shipped */
+  if (imhe_verify(&p, err, sizeof err) != 0) {
+    fprintf(stderr,
+            "imhe compile: %s: internal error: the compiled program fails verification: %s\n", in,
+            err);
+    imhe_program_free(&p);
+    return 2;
+  }
   if (write_program(&p, out, err, sizeof err) != 0) {
     fprintf(stderr, "imhe compile: %s\n", err);
     imhe_program_free(&p);

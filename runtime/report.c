@@ -80,7 +80,9 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
   static const char *const words[CMP__COUNT] = {"",           "more than ", "at most ",
                                                 "less than ", "exactly ",   "other than "};
   sb_puts(b, words[c->cmp]);
-  int shortfall = c->status != ST_PASS && (c->cmp == CMP_GE || c->cmp == CMP_GT);
+  /* "more than 1 h" missed at exactly 1 h is short of no stated amount: no "(short 0 h)" */
+  int shortfall =
+      c->status != ST_PASS && (c->cmp == CMP_GE || (c->cmp == CMP_GT && c->shortfall > 0));
   if (c->unit == UNIT_DAYS && c->display == DISP_YEARS) {
     double y = c->required / 365.0;
     sb_num2(b, y);

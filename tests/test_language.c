@@ -1,0 +1,91 @@
+/* test_language.c — valid policies in tests/policies/good/ judged on their own records: each file
+ * lists "# expect ID: verdict [areas]" for the records of NAME.yaml beside it, and compiles to a
+ * program the disassembler lists in full. */
+#include "helpers.h"
+#include "json.h"
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The failed areas of a JSON record as "a,b" (the report sorts them). */
+static void areas_of(const struct json *rec, char *buf, size_t cap) {
+  const struct json *a = json_get(rec, "failed_areas");
+  size_t k = 0;
+  buf[0] = 0;
+  for (size_t i = 0; a && i < a->n && k + 1 < cap; i++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? "," : "", a->items[i].str);
+}
+
+static void check_policy(const char *name) {
+  char policy[PATH_MAX], records[PATH_MAX], cmd[3 * PATH_MAX];
+  snprintf(policy, sizeof policy, "tests/policies/good/%s", name);
+  snprintf(records, sizeof records, "%.*s.yaml", (int)(strlen(policy) - 5), policy);
+  char *text = read_all(policy, NULL);
+  cr_assert(text, "cannot read %s", policy);
+  snprintf(cmd, sizeof cmd, "%s check --policy %s --format json %s 2>&1", imhe_bin(), policy,
+           records);
+  char *out;
+  run_cmd(cmd, &out);
+  int expected = 0;
+  for (const char *l = text; (l = strstr(l, "# expect ")); l++) {
+    char id[100], verdict[40], areas[300] = "";
+    if (sscanf(l, "# expect %99[^:]: %39s [%299[^]]]", id, verdict, areas) < 2)
+      continue;
+    expected++;
+    char key[140];
+    snprintf(key, sizeof key, "{\"id\":\"%s\"", id);
+    const char *line = strstr(out, key);
+    cr_expect(line, "%s: no output for %s: %s", policy, id, out);
+    if (!line)
+      continue;
+    char err[200];
+    struct json *rec = json_parse(line, strcspn(line, "\n"), err, sizeof err);
+    cr_assert(rec, "%s: %s", id, err);
+    const struct json *v = json_get(rec, "verdict");
+    char got[300];
+    areas_of(rec, got, sizeof got);
+    cr_expect(v && !strcmp(v->str, verdict) && !strcmp(got, areas),
+              "%s: %s is %s [%s], expected %s [%s]", policy, id, v ? v->str : "?", got, verdict,
+              areas);
+    json_free(rec);
+  }
+  cr_expect_gt(expected, 0, "%s has no '# expect ID: verdict [areas]' line", policy);
+
+  /* the text report states no shortfall of nothing ("more than 1 h" missed at 1 h) */
+  char *textout;
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check --policy %s %s 2>&1", imhe_bin(), policy, records);
+  run_cmd(cmd, &textout);
+  cr_expect(!strstr(textout, "(short 0 ") && !strstr(textout, "short 0)"), "%s: %s", policy,
+            textout);
+  free(textout);
+
+  /* the compiled program lists every rule it keeps */
+  char *dir = temp_dir(), bin[PATH_MAX], *listing;
+  snprintf(bin, sizeof bin, "%s/p.imhec", dir);
+  snprintf(cmd, sizeof cmd, "%s compile %s -o %s && %s disasm %s", imhe_bin(), policy, bin,
+           imhe_bin(), bin);
+  cr_expect_eq(run_cmd(cmd, &listing), 0, "%s", cmd);
+  cr_expect(strstr(listing, "\nrule "), "%s: no rule listed", policy);
+  free(listing);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+  free(out);
+  free(text);
+}
+
+Test(language, valid_policies_judge_their_records_as_expected, .timeout = 60) {
+  char **names;
+  int n = list_files("tests/policies/good", ".imhe", &names);
+  int checked = 0;
+  for (int i = 0; i < n; i++) {
+    if (!strncmp(names[i], "base", 4)) /* bases of the others */
+      continue;
+    check_policy(names[i]);
+    checked++;
+  }
+  cr_expect_geq(checked, 2, "policies checked: %d", checked);
+  free_list(names, n);
+}
