@@ -89,3 +89,64 @@ Test(language, valid_policies_judge_their_records_as_expected, .timeout = 60) {
   cr_expect_geq(checked, 2, "policies checked: %d", checked);
   free_list(names, n);
 }
+
+/* tests/policies/fmt/NAME.imhe laid out by hand formats to NAME.fmt, which is a fixed point;
+ * fmt -w of a copy writes the same bytes. */
+Test(language, hand_laid_policies_format_to_their_golden_layout) {
+  char **names;
+  int n = list_files("tests/policies/fmt", ".imhe", &names);
+  cr_assert_gt(n, 0);
+  for (int i = 0; i < n; i++) {
+    char src[PATH_MAX], golden[PATH_MAX], cmd[3 * PATH_MAX], *out, *again;
+    snprintf(src, sizeof src, "tests/policies/fmt/%s", names[i]);
+    snprintf(golden, sizeof golden, "%.*s.fmt", (int)(strlen(src) - 5), src);
+    char *want = read_all(golden, NULL);
+    cr_assert(want, "no %s", golden);
+    snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), src);
+    cr_expect_eq(run_cmd(cmd, &out), 0, "%s", cmd);
+    cr_expect_str_eq(out, want, "%s does not format to %s", src, golden);
+    snprintf(cmd, sizeof cmd, "%s fmt %s", imhe_bin(), golden);
+    run_cmd(cmd, &again);
+    cr_expect_str_eq(again, want, "%s is not a fixed point of fmt", golden);
+    char *dir = temp_dir(), copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s/x.imhe", dir);
+    size_t len;
+    char *text = read_all(src, &len);
+    write_all(copy, text, len);
+    snprintf(cmd, sizeof cmd, "%s fmt -w %s && %s fmt --check %s", imhe_bin(), copy, imhe_bin(),
+             copy);
+    cr_expect_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+    char *written = read_all(copy, NULL);
+    cr_expect_str_eq(written, want);
+    free(written);
+    free(text);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    run_cmd(cmd, NULL);
+    free(dir);
+    free(out);
+    free(again);
+    free(want);
+  }
+  free_list(names, n);
+}
+
+/* A definition used by several rules is compiled once per use, but its error is reported once. */
+Test(language, an_error_in_a_definition_is_reported_once) {
+  char *dir = temp_dir(), path[PATH_MAX], cmd[2 * PATH_MAX], *out;
+  snprintf(path, sizeof path, "%s/p.imhe", dir);
+  const char *src = "policy p\nlet broken = training where nosuch = 1\n"
+                    "rule a for all require training \"a\": count(broken) >= 1\n"
+                    "rule b for all require training \"b\": count(broken) >= 2\n";
+  write_all(path, src, strlen(src));
+  snprintf(cmd, sizeof cmd, "%s compile --diagnostics=json %s -o %s/p.imhec 2>&1", imhe_bin(), path,
+           dir);
+  cr_expect_eq(run_cmd(cmd, &out), 1);
+  int n = 0;
+  for (const char *p = out; (p = strstr(p, "unknown field 'nosuch'")); p++)
+    n++;
+  cr_expect_eq(n, 1, "reported %d times: %s", n, out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
