@@ -60,7 +60,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
     if (r == 0)
       break;
     if (n == cap) {
-      if (cap > (64u << 20)) {
+      if (cap >= (64u << 20)) {
         snprintf(err, errlen, "file larger than 64 MiB");
         fclose(f);
         free(buf);

@@ -150,3 +150,44 @@ Test(language, an_error_in_a_definition_is_reported_once) {
   run_cmd(cmd, NULL);
   free(dir);
 }
+
+/* A source that cannot be read whole is refused with its name, not compiled in part. */
+Test(language, unreadable_sources_are_refused) {
+  char *dir = temp_dir(), cmd[2 * PATH_MAX], *out;
+  snprintf(cmd, sizeof cmd, "%s compile %s -o %s/x.imhec 2>&1", imhe_bin(), dir, dir);
+  cr_expect_eq(run_cmd(cmd, &out), 2, "%s", out);
+  cr_expect(strstr(out, dir), "the message does not name the directory: %s", out);
+  free(out);
+  /* a sparse file just over 64 MiB: read quickly, refused by size */
+  snprintf(cmd, sizeof cmd,
+           "truncate -s 65M %s/big.imhe && %s compile %s/big.imhe -o %s/x.imhec 2>&1", dir,
+           imhe_bin(), dir, dir);
+  cr_expect_eq(run_cmd(cmd, &out), 2, "%s", out);
+  cr_expect(strstr(out, "larger than 64 MiB"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* Garbage yields an error per byte: the first 100 are shown, the rest counted, and the file is
+ * not read past 1000 errors, so a megabyte of it is refused as fast as a line of it. */
+Test(language, garbage_policies_get_a_bounded_report, .timeout = 30) {
+  char *dir = temp_dir(), path[PATH_MAX], cmd[2 * PATH_MAX], *out;
+  snprintf(path, sizeof path, "%s/garbage.imhe", dir);
+  FILE *f = fopen(path, "w");
+  for (int i = 0; i < 4000000; i++)
+    fputc(i % 3 ? '@' : '\0', f);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "%s compile %s -o %s/x.imhec 2>&1", imhe_bin(), path, dir);
+  cr_expect_eq(run_cmd(cmd, &out), 1);
+  int shown = 0;
+  for (const char *p = out; (p = strstr(p, ": error: ")); p++)
+    shown++;
+  cr_expect_eq(shown, 100, "%d errors shown", shown);
+  cr_expect(strstr(out, "imhe: 900 more diagnostics not shown"), "%.300s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
