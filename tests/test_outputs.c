@@ -141,3 +141,28 @@ Test(outputs, a_new_output_gets_the_usual_permissions) {
   cr_expect_eq(st.st_mode & 0777, 0644, "mode %o, expected 644", st.st_mode & 0777);
   rm_rf(dir);
 }
+
+/* Colour only on a terminal (script(1) gives the command one), and never with NO_COLOR. */
+Test(outputs, colour_on_a_terminal_only) {
+  static const struct {
+    const char *args, *want;
+  } runs[] = {
+      {"compile tests/policies/bad/unknown-field.imhe -o /dev/null", "\033[1;31merror:"},
+      {"compile tests/policies/bad/unreachable-alternative.imhe -o /dev/null",
+       "\033[1;35mwarning:"},
+      {"check examples/wi-ifs-short-rsc.yaml", "\033[31mnot_eligible\033[0m"},
+      {"check examples/wi-ifs-eligible.yaml", "\033[32meligible\033[0m"},
+      {"check examples/wi-imhs-pending-exam.yaml", "\033[33meligible_pending_exam\033[0m"},
+  };
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+    char cmd[1000], *out;
+    snprintf(cmd, sizeof cmd, "script -qec '%s %s' /dev/null", imhe_bin(), runs[i].args);
+    run_cmd(cmd, &out);
+    cr_expect(strstr(out, runs[i].want), "%s: no colour on a terminal: %s", runs[i].args, out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "NO_COLOR=1 script -qec '%s %s' /dev/null", imhe_bin(), runs[i].args);
+    run_cmd(cmd, &out);
+    cr_expect(!strstr(out, "\033["), "%s: colour despite NO_COLOR: %s", runs[i].args, out);
+    free(out);
+  }
+}
