@@ -134,3 +134,30 @@ Test(report, file_names_that_are_not_utf8_stay_out_of_the_output) {
   run_cmd(cmd, NULL);
   free(dir);
 }
+
+/* Text in many scripts, astral characters and Unicode separators pass through both reports. */
+Test(report, text_in_every_script_passes_through_unchanged) {
+  static const char *const path = "fuzz/corpus/fuzz_report/report-unicode.yaml";
+  char cmd[400], *out;
+  snprintf(cmd, sizeof cmd, "%s check --format json %s 2>/dev/null", imhe_bin(), path);
+  run_cmd(cmd, &out);
+  int records = 0;
+  for (char *save, *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char err[200];
+    struct json *v = json_parse(line, strlen(line), err, sizeof err);
+    cr_assert(v, "%s: %s", err, line);
+    const struct json *name = json_get(v, "applicant");
+    cr_assert(name && name->type == JSON_STRING);
+    cr_expect(!strcmp(name->str, "Zoë Ñandú 王小明 محمد 🙂") ||
+                  !strcmp(name->str, "\xc2\xa0nbsp\xe2\x80\xa8line\xe2\x80\xa9para"),
+              "%s", name->str);
+    records++;
+    json_free(v);
+  }
+  cr_expect_eq(records, 2);
+  free(out);
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check %s 2>/dev/null", imhe_bin(), path);
+  run_cmd(cmd, &out);
+  cr_expect(strstr(out, "MI-Ünïcødé-𝔘-1  Zoë Ñandú 王小明 محمد 🙂  (MI, IFA)"), "%s", out);
+  free(out);
+}
