@@ -28,9 +28,9 @@ void diags_free(struct diags *d) {
 
 static void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
-  if (!q) {
-    fputs("imhe: out of memory\n", stderr);
-    abort();
+  if (!q) {                                 /* GCOVR_EXCL_BR_LINE: out of memory */
+    fputs("imhe: out of memory\n", stderr); /* GCOVR_EXCL_LINE: out of memory */
+    abort();                                /* GCOVR_EXCL_LINE: out of memory */
   }
   return q;
 }

@@ -18,8 +18,8 @@ static void put(struct buf *b, const char *s, size_t n) {
     while (cap < b->n + n + 1)
       cap *= 2;
     b->v = realloc(b->v, cap);
-    if (!b->v)
-      abort();
+    if (!b->v) /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
     b->cap = cap;
   }
   memcpy(b->v + b->n, s, n);
@@ -111,8 +111,8 @@ char *imhe_format(const char *path, const char *text, size_t len) {
   };
   struct tok *t = malloc(sizeof *t * (len + 1));
   struct line *lines = malloc(sizeof *lines * (len + 2));
-  if (!t || !lines)
-    abort();
+  if (!t || !lines) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();        /* GCOVR_EXCL_LINE: out of memory */
   size_t ntok = 0, nlines = 0, i = 0;
   int blank = 0;
   while (i < len) {
@@ -134,8 +134,8 @@ char *imhe_format(const char *path, const char *text, size_t len) {
   }
   int depth = 0, after_label = 0, parens = 0;
   int *indent = malloc(sizeof *indent * (nlines + 1));
-  if (!indent)
-    abort();
+  if (!indent)                             /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();                               /* GCOVR_EXCL_LINE: out of memory */
   for (size_t li = 0; li < nlines; li++) { /* indentation of code lines */
     struct tok *lt = t + lines[li].first;
     size_t k = lines[li].count;

@@ -19,8 +19,8 @@ static inline void sb_grow(struct sbuf *b, size_t extra) {
   while (cap < b->n + extra)
     cap *= 2;
   b->v = realloc(b->v, cap);
-  if (!b->v)
-    abort();
+  if (!b->v) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
   b->cap = cap;
 }
 static inline void sb_put(struct sbuf *b, const char *s, size_t n) {

@@ -90,12 +90,13 @@ Test(report, text_of_hostile_text_shows_control_characters_escaped) {
   cr_expect(strstr(out, "WI-\\x1b[31mRED\\x1b[0m-1  Jo\\nverdict: eligible\\u202e\\u0085\\t\"\\"),
             "%s", out);
   cr_expect(!strstr(out, "\xe2\x80\xae") && !strstr(out, "\xc2\x85"), "%s", out);
+  cr_expect(strstr(out, "coupon X\\u202dY\\u2066 not applied"), "%s", out);
   int verdicts = 0;
   for (const char *p = out; (p = strstr(p, "\n  verdict: ")); p++)
     verdicts++;
   cr_expect_eq(verdicts, 1, "a record forged a verdict line: %s", out);
-  cr_expect(strstr(out, "(Foundations\\x1b]0;title\\x07)"), "an entry label is not escaped: %s",
-            out);
+  cr_expect(strstr(out, "(Foundations\\x1b]0;title\\x07\\x7f)"),
+            "an entry label is not escaped: %s", out);
   free(out);
 }
 
@@ -104,7 +105,7 @@ Test(report, file_names_that_are_not_utf8_stay_out_of_the_output) {
   char *dir = temp_dir();
   char path[PATH_MAX];
   /* an encoded UTF-16 surrogate, a byte that is never UTF-8, and an escape */
-  snprintf(path, sizeof path, "%s/rec-\xed\xa0\x80-\xff-\x1b.yaml", dir);
+  snprintf(path, sizeof path, "%s/rec-\xed\xa0\x80-\xff-\xe4\x41-\x1b.yaml", dir);
   const char *rec = "id: X\nassociation: WI\ncategory: IFS\napplicant: {name: N}\nsubmitted: 2026-"
                     "13-01\n";
   cr_assert_eq(write_all(path, rec, strlen(rec)), 0);
@@ -158,6 +159,20 @@ Test(report, text_in_every_script_passes_through_unchanged) {
   free(out);
   snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check %s 2>/dev/null", imhe_bin(), path);
   run_cmd(cmd, &out);
-  cr_expect(strstr(out, "MI-Ünïcødé-𝔘-1  Zoë Ñandú 王小明 محمد 🙂  (MI, IFA)"), "%s", out);
+  cr_expect(strstr(out, "MI-Ünïcødé-𝔘-1  Zoë Ñandú 王小明 محمد 🙂  (MI, IFA)"),
+            "%s", out);
+  free(out);
+}
+
+/* A record without an id or an association is still named in the text report. */
+Test(report, records_without_id_or_association_are_named) {
+  char cmd[400], *out;
+  snprintf(cmd, sizeof cmd,
+           "NO_COLOR=1 %s check tests/records/bad/missing-id.yaml "
+           "tests/records/bad/missing-association.yaml 2>/dev/null",
+           imhe_bin());
+  run_cmd(cmd, &out);
+  cr_expect(strstr(out, "<no id>  "), "%s", out);
+  cr_expect(strstr(out, "  (?, "), "%s", out);
   free(out);
 }
