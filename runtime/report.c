@@ -122,14 +122,6 @@ static void explain_into(struct sbuf *b, const struct imhe_cond_result *c) {
     sb_puts(b, c->note ? c->note : (c->status == ST_PASS ? "yes" : "no"));
 }
 
-const char *imhe_explain(struct imhe_arena *a, const struct imhe_cond_result *c) {
-  struct sbuf b = {0};
-  explain_into(&b, c);
-  const char *s = imhe_arena_strndup(a, b.v, b.n);
-  free(b.v);
-  return s;
-}
-
 static void json_text(struct sbuf *b, const struct imhe_text *t) {
   if (!t->s)
     sb_puts(b, "null");

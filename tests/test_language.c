@@ -195,3 +195,16 @@ Test(language, garbage_policies_get_a_bounded_report, .timeout = 30) {
   run_cmd(cmd, NULL);
   free(dir);
 }
+
+/* A source with CRLF line endings is cited without the carriage return. */
+Test(language, crlf_sources_are_cited_without_carriage_returns) {
+  char cmd[400], *out;
+  snprintf(cmd, sizeof cmd,
+           "NO_COLOR=1 %s compile tests/policies/bad/crlf-line-endings.imhe -o "
+           "/dev/null 2>&1",
+           imhe_bin());
+  cr_expect_eq(run_cmd(cmd, &out), 1);
+  cr_expect(strstr(out, "    4 |   sum(training.hourz) >= 30 h\n"), "%s", out);
+  cr_expect(!strchr(out, '\r'), "a carriage return reached the terminal: %s", out);
+  free(out);
+}
