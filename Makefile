@@ -69,7 +69,7 @@ $(B)/rules/%.imhec: rules/%.imhe $(RULES) $(B)/imhe
 	$(B)/imhe compile $< -o $@
 
 # ---- tests --------------------------------------------------------------
-$(B)/tests/run: $(TESTSRC) $(B)/libimhe.a
+$(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/faultshim.so
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
 
@@ -93,11 +93,12 @@ sanitize:
 test-sanitize: deps sanitize
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
-	IMHE=build/sanitize/imhe ../shared/acceptance/run all
+	@if [ -d ../shared/acceptance ]; then IMHE=build/sanitize/imhe bash ../shared/acceptance/run all; fi
+	@$(MAKE) --no-print-directory fuzz-smoke-sanitize
 
 valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
-	  $(B)/imhe check --format json ../shared/acceptance/applications/*.yaml >/dev/null; test $$? -ne 3
+	  $(B)/imhe check --format json tests/acceptance/*/*.yaml >/dev/null; test $$? -ne 3
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
 
 $(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
@@ -106,28 +107,88 @@ $(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
 docs: $(B)/gen_opcodes
 	$(B)/gen_opcodes > docs/opcodes.md.tmp && mv docs/opcodes.md.tmp docs/opcodes.md
 
-FUZZERS := fuzz_policy fuzz_bytecode fuzz_records
-fuzz:
-	@mkdir -p $(B)/fuzz
-	@$(MAKE) --no-print-directory $(GEN)/parser.h $(GEN)/lexer.h
-	for h in $(FUZZERS); do \
-	  clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $(B)/fuzz/$$h fuzz/$$h.c \
-	    $(SRC) $(GENSRC) $(LDLIBS) || exit 1; done
+FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report
+FUZZSRC := tests/json.c
+# UBSan does not recover, so undefined behaviour is a finding like a crash.
+FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: $(patsubst %,$(B)/fuzz/%,$(FUZZERS))
 
-# Runs each harness over the test data with the plain driver (no libFuzzer needed).
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h \
+  $(wildcard runtime/*.h compiler/*.h fuzz/*.h tests/json.h)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) $(FUZZFLAGS) -o $@ $< $(FUZZSRC) $(SRC) $(GENSRC) $(LDLIBS)
+
+# Runs each harness over its seed corpus and the test data with the plain driver (no libFuzzer).
 fuzz-smoke: $(B)/libimhe.a
 	@mkdir -p $(B)/fuzz
 	for h in $(FUZZERS); do \
-	  $(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(B)/libimhe.a $(LDLIBS) || exit 1; done
-	$(B)/fuzz/fuzz_policy-driver tests/policies/bad/*.imhe rules/*.imhe
-	$(B)/fuzz/fuzz_records-driver tests/records/bad/*.yaml examples/*.yaml
-	$(B)/fuzz/fuzz_bytecode-driver $(B)/rules/*.imhec
+	  $(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(FUZZSRC) \
+	    $(B)/libimhe.a $(LDLIBS) || exit 1; done
+	$(B)/fuzz/fuzz_policy-driver fuzz/corpus/fuzz_policy/* tests/policies/bad/*.imhe rules/*.imhe
+	$(B)/fuzz/fuzz_records-driver fuzz/corpus/fuzz_records/* tests/records/bad/*.yaml examples/*.yaml
+	$(B)/fuzz/fuzz_bytecode-driver fuzz/corpus/fuzz_bytecode/* $(B)/rules/*.imhec
+	$(B)/fuzz/fuzz_report-driver fuzz/corpus/fuzz_report/* tests/acceptance/*/*.yaml
 
+FORMATTED = $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC) \
+  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c)
 format:
-	clang-format -i $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run -Werror $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC)
+	clang-format --dry-run -Werror $(FORMATTED)
 
 clean:
 	rm -rf build
+
+# The harnesses over their seeds under ASan+UBSan (part of test-sanitize).
+.PHONY: fuzz-smoke-sanitize
+fuzz-smoke-sanitize:
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" \
+	  build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" \
+	  LDLIBS="$(SAN) $(LDLIBS)" fuzz-smoke
+
+# ---- long fuzzing ---------------------------------------------------------
+# make fuzz-long FUZZ_SECONDS=3600 [FUZZERS="fuzz_records fuzz_report"]: each harness for that long
+# over build/fuzz/corpus/<harness> (seeded from fuzz/corpus/), findings in build/fuzz/crashes/.
+FUZZ_SECONDS ?= 3600
+.PHONY: fuzz-long
+fuzz-long: deps
+	@$(MAKE) --no-print-directory all fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZERS="$(FUZZERS)" B=$(B) bash fuzz/run-long.sh
+
+# ---- fault injection ----------------------------------------------------
+# An LD_PRELOAD library that fails the N-th file-system call of a command (tests/fault/shim.c);
+# built without sanitizers or coverage so it can be preloaded into any build of imhe.
+$(B)/tests/faultshim.so: tests/fault/shim.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O2 -g $(WARN) -o $@ $< -ldl
+
+# ---- coverage -----------------------------------------------------------
+# An instrumented tree under build/coverage; the suite and the acceptance run there; gcovr prints
+# line and branch coverage of compiler/ and runtime/ per file and in total, and writes HTML.
+# Only allocation failures are excluded, by GCOVR_EXCL_* markers in the code (see tests/README.md).
+COVB    := build/coverage
+COVFLAGS := -O0 -g --coverage -fprofile-update=atomic
+GCOVR   := gcovr -r . --object-directory $(COVB)/obj --filter 'compiler/' --filter 'runtime/' \
+             --exclude-unreachable-branches
+.PHONY: coverage
+coverage: deps
+	@command -v gcovr >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing: gcovr"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcovr) >/dev/null || exit 1; \
+	  else echo "missing gcovr; run: sudo apt-get install gcovr"; exit 1; fi; }
+	@if [ -d $(COVB) ]; then find $(COVB) -name '*.gcda' -delete; fi
+	@$(MAKE) --no-print-directory B=$(COVB) CFLAGS="$(COVFLAGS)" LDLIBS="--coverage $(LDLIBS)" \
+	  $(COVB)/imhe $(COVB)/tests/run $(COVB)/tests/faultshim.so \
+	  $(patsubst $(B)/%,$(COVB)/%,$(RULEBIN))
+	@find $(COVB) -name '*.gcda' -delete
+	@echo "== the suite, instrumented"
+	@IMHE=$(COVB)/imhe IMHE_FAULTSHIM=$(COVB)/tests/faultshim.so $(COVB)/tests/run --jobs 2 || \
+	  echo "coverage: some tests failed; the figures below are still measured"
+	@if [ -d ../shared/acceptance ]; then IMHE=$(COVB)/imhe bash ../shared/acceptance/run all >/dev/null || \
+	  echo "coverage: ../shared/acceptance disagreed"; fi
+	@$(GCOVR) --html-details $(COVB)/index.html >/dev/null
+	@echo "== line coverage"; $(GCOVR) --txt | sed -n '/^File/,$$p'
+	@echo "== branch coverage"; $(GCOVR) --txt --branches | sed -n '/^File/,$$p'
+	@echo "HTML report: $(COVB)/index.html"

@@ -30,7 +30,8 @@ static const char *const usage_main =
     "  check     judge application records against their association's policy\n"
     "  compile   compile a .imhe policy into verified bytecode (.imhec)\n"
     "  disasm    list a compiled policy's rules and instructions\n"
-    "  fmt       print a policy in canonical layout (--check: report if it differs)\n"
+    "  fmt       print a policy in canonical layout (--check: report if it differs,\n"
+    "            -w: rewrite it in place)\n"
     "\n"
     "Run 'imhe <command> --help' for a command's options.\n";
 
@@ -77,11 +78,14 @@ static const char *const usage_check =
     "invalid, no record judged, or a usage, I/O or policy error\n";
 
 static const char *const usage_fmt =
-    "usage: imhe fmt [--check] FILE.imhe\n"
+    "usage: imhe fmt [--check | -w] FILE.imhe...\n"
     "\n"
-    "Prints the policy in canonical layout, comments kept. With --check, prints\n"
-    "nothing and exits 1 when the file is not in canonical layout.\n"
-    "exit: 0 formatted (or already canonical), 1 not canonical or syntax errors, 2 I/O\n";
+    "Prints each policy in canonical layout, comments kept.\n"
+    "  --check   print nothing; exit 1 when a file is not in canonical layout\n"
+    "  -w        rewrite each file not in canonical layout in place, atomically\n"
+    "            (a file with syntax errors, or a failed write, leaves it as it was)\n"
+    "exit: 0 formatted (or already canonical), 1 not canonical or syntax errors, 2 usage or\n"
+    "I/O error\n";
 
 static int is_help(const char *a) {
   return !strcmp(a, "--help") || !strcmp(a, "-h");
@@ -97,8 +101,9 @@ static const char *option_value(const char *cmd, int argc, char **argv, int *i, 
   return argv[++*i];
 }
 
-/* Refuses, before anything is read, an output that could not be written in place atomically:
- * a directory, a device or FIFO, a missing directory, or one of the command's own inputs. */
+/* Refuses, before anything is read, an output that cannot be written: a directory, a FIFO or
+ * socket, a missing directory, or one of the command's own inputs. A character device
+ * (/dev/null, a terminal) is written as it is, since it cannot be replaced. */
 static int check_output(const char *cmd, const char *out, const char *const *inputs, int ninputs) {
   struct stat st;
   if (stat(out, &st) == 0) {
@@ -106,9 +111,11 @@ static int check_output(const char *cmd, const char *out, const char *const *inp
       fprintf(stderr, "imhe %s: -o %s: is a directory (give a file name)\n", cmd, out);
       return -1;
     }
+    if (S_ISCHR(st.st_mode))
+      return 0;
     if (!S_ISREG(st.st_mode)) {
       fprintf(stderr,
-              "imhe %s: -o %s: not a regular file (it is replaced whole by a new file; "
+              "imhe %s: -o %s: not a regular file or device (it is replaced whole by a new file; "
               "leave out -o to write to standard output)\n",
               cmd, out);
       return -1;
@@ -208,6 +215,14 @@ static int cmd_compile(int argc, char **argv) {
   if (rc != 0)
     return had_files ? 1 : 2;
   char err[512];
+  /* never write a file the loader would refuse: a compiler defect is reported, not shipped */
+  if (imhe_verify(&p, err, sizeof err) != 0) {
+    fprintf(stderr,
+            "imhe compile: %s: internal error: the compiled program fails verification: %s\n", in,
+            err);
+    imhe_program_free(&p);
+    return 2;
+  }
   if (write_program(&p, out, err, sizeof err) != 0) {
     fprintf(stderr, "imhe compile: %s\n", err);
     imhe_program_free(&p);
@@ -732,6 +747,14 @@ static int cmd_check(int argc, char **argv) {
     if (!jb)
       break;
     struct imhe_record *rp = &jb->r;
+    if (out && ferror(f)) {
+      /* the report can no longer be written (a full disk): the rest is only drained */
+      if (!imhe_queue_try_push(&rd.spare, jb)) {
+        imhe_record_free(rp);
+        free(jb);
+      }
+      continue;
+    }
     prepare(&rd, jb);
     count++;
     if (progress && count % 1000 == 0)
@@ -803,7 +826,94 @@ static int cmd_check(int argc, char **argv) {
   return usage_err || any_invalid || count == 0 ? 2 : any_fail ? 1 : 0;
 }
 
-int main(int argc, char **argv) {
+/* ---------- fmt ---------- */
+
+/* The whole file, NUL-terminated (malloc'd), or NULL with "PATH: cannot read: why" in err. */
+static char *read_text(const char *path, size_t *len, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 16, n = 0, r;
+  char *b = malloc(cap + 1);
+  if (!b)
+    abort();
+  while ((r = fread(b + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap && !(b = realloc(b, (cap *= 2) + 1)))
+      abort();
+  }
+  int bad = ferror(f);
+  int e = errno;
+  fclose(f);
+  if (bad) {
+    free(b);
+    snprintf(err, errlen, "%s: cannot read: %s", path,
+             e == EISDIR ? "is a directory" : strerror(e));
+    return NULL;
+  }
+  b[n] = 0;
+  *len = n;
+  return b;
+}
+
+static int cmd_fmt(int argc, char **argv) {
+  int check = 0, write = 0, nfiles = 0;
+  for (int i = 1; i < argc; i++) {
+    if (is_help(argv[i])) {
+      fputs(usage_fmt, stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "--check"))
+      check = 1;
+    else if (!strcmp(argv[i], "-w"))
+      write = 1;
+    else if (argv[i][0] == '-') {
+      fprintf(stderr, "imhe fmt: unknown option '%s'\n%s", argv[i], usage_fmt);
+      return 2;
+    } else
+      nfiles++;
+  }
+  if (!nfiles || (check && write)) {
+    fputs(check && write ? "imhe fmt: --check and -w exclude each other\n" : "", stderr);
+    fputs(usage_fmt, stderr);
+    return 2;
+  }
+  int rc = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *path = argv[i];
+    if (path[0] == '-')
+      continue;
+    char err[700];
+    size_t n;
+    char *in = read_text(path, &n, err, sizeof err);
+    if (!in) {
+      fprintf(stderr, "imhe fmt: %s\n", err);
+      rc = 2;
+      continue;
+    }
+    char *out = imhe_format(path, in, n);
+    if (!out) {
+      rc = rc ? rc : 1;
+    } else if (check || write) {
+      size_t m = strlen(out);
+      int same = m == n && !memcmp(out, in, n);
+      if (!same && check) {
+        fprintf(stderr, "%s: not in canonical layout (run: imhe fmt -w %s)\n", path, path);
+        rc = rc ? rc : 1;
+      } else if (!same && imhe_write_atomic(path, out, m, err, sizeof err) != 0) {
+        fprintf(stderr, "imhe fmt: %s\n", err);
+        rc = 2;
+      }
+    } else
+      fputs(out, stdout);
+    free(out);
+    free(in);
+  }
+  return rc;
+}
+
+static int run(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_main, stderr);
     return 2;
@@ -823,14 +933,19 @@ int main(int argc, char **argv) {
     return cmd_disasm(argc - 1, argv + 1);
   if (!strcmp(cmd, "check"))
     return cmd_check(argc - 1, argv + 1);
-  if (!strcmp(cmd, "fmt")) {
-    for (int i = 2; i < argc; i++)
-      if (is_help(argv[i])) {
-        fputs(usage_fmt, stdout);
-        return 0;
-      }
-    return imhe_fmt_main(argc - 1, argv + 1);
-  }
+  if (!strcmp(cmd, "fmt"))
+    return cmd_fmt(argc - 1, argv + 1);
   fprintf(stderr, "imhe: unknown command '%s'\n\n%s", cmd, usage_main);
   return 2;
+}
+
+/* A report that could not reach standard output (a full disk behind a redirection, a closed
+ * pipe) is an error, not a success with nothing written. */
+int main(int argc, char **argv) {
+  int rc = run(argc, argv);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "imhe: standard output: %s\n", strerror(errno ? errno : EIO));
+    rc = 2;
+  }
+  return rc;
 }

@@ -24,8 +24,8 @@ void *build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size) {
   if (*n == *cap) {
     uint32_t nc = *cap ? *cap * 2 : 16;
     void *v = realloc(*arr, nc * size);
-    if (!v)
-      abort();
+    if (!v)    /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
     *arr = v;
     *cap = nc;
   }

@@ -64,7 +64,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen) 
     if (r == 0)
       break;
     if (n == cap) {
-      if (cap > (64u << 20)) {
+      if (cap >= (64u << 20)) {
         snprintf(err, errlen, "file larger than 64 MiB");
         fclose(f);
         free(buf);
@@ -353,8 +353,12 @@ static const char *nearest_in(const char *const *names, int n, const char *s) {
 
 static uint32_t group_mask(struct compiler *c, struct merged *m, struct node *g, int depth) {
   uint32_t mask = 0;
-  if (depth > 16)
+  if (depth > 16) {
+    /* groups name only earlier groups, so this is depth, not a cycle: refuse it rather than
+     * drop categories silently */
+    diag_error(c->d, g->loc2, "name some categories directly", "groups nested more than 16 deep");
     return 0;
+  }
   for (uint32_t i = 0; g->b && i < g->b->nkids; i++) {
     struct node *n = g->b->kids[i];
     int cat = imhe_category_lookup(n->s, strlen(n->s));
@@ -829,7 +833,13 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
   if (!strcmp(f, "credential")) {
     ARGS(1);
     uint32_t mask;
-    if (!enum_mask(c, a[0], ENUM_CREDENTIAL, &mask) || a[0]->kind != N_NAME)
+    if (a[0]->kind != N_NAME) {
+      diag_error(c->d, a[0]->loc,
+                 "one credential each: credential(cda) or credential(infant_toddler_credential)",
+                 "credential names one credential");
+      return TERR;
+    }
+    if (!enum_mask(c, a[0], ENUM_CREDENTIAL, &mask))
       return TERR;
     emit(c, n->loc, OP_CRED, imhe_enum_lookup(ENUM_CREDENTIAL, a[0]->s, strlen(a[0]->s)), 0, 0);
     return (struct ty){T_BOOL, 0, 0, 0, 0};

@@ -28,9 +28,9 @@ void diags_free(struct diags *d) {
 
 static void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
-  if (!q) {
-    fputs("imhe: out of memory\n", stderr);
-    abort();
+  if (!q) {                                 /* GCOVR_EXCL_BR_LINE: out of memory */
+    fputs("imhe: out of memory\n", stderr); /* GCOVR_EXCL_LINE: out of memory */
+    abort();                                /* GCOVR_EXCL_LINE: out of memory */
   }
   return q;
 }
@@ -84,6 +84,11 @@ void diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *
 
 static void add(struct diags *d, int error, struct loc l, const char *hint, const char *fmt,
                 va_list ap) {
+  d->nerrors += error != 0;
+  if (d->n >= IMHE_DIAG_KEPT) {
+    d->dropped++;
+    return;
+  }
   if (d->n == d->cap) {
     d->cap = d->cap ? d->cap * 2 : 16;
     d->v = xrealloc(d->v, d->cap * sizeof *d->v);
@@ -91,7 +96,6 @@ static void add(struct diags *d, int error, struct loc l, const char *hint, cons
   char buf[1024];
   vsnprintf(buf, sizeof buf, fmt, ap);
   struct diag_entry *e = &d->v[d->n++];
-  d->nerrors += error != 0;
   e->error = error;
   e->loc = l;
   e->msg = strdup(buf);
@@ -166,7 +170,11 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
           e->error ? "error" : "warning", off, e->msg);
   if (s && line <= s->nlines) {
     uint32_t ls = s->line_starts[line - 1], le = ls;
-    while (le < s->len && s->text[le] != '\n')
+    /* the end of the line, looked for no further than the window can show: a megabyte-long
+     * line costs no more to cite than a short one */
+    uint32_t stop = e->loc.start > ls ? e->loc.start : ls;
+    stop = s->len - stop > 200 ? stop + 200 : s->len;
+    while (le < stop && s->text[le] != '\n')
       le++;
     if (le > ls && s->text[le - 1] == '\r')
       le--;
@@ -203,6 +211,7 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
 void diags_flush(struct diags *d) {
   if (d->n)
     qsort(d->v, d->n, sizeof *d->v, cmp_entry);
+  uint32_t shown = 0, more = d->dropped;
   for (uint32_t i = 0; i < d->n; i++) {
     if (i && cmp_entry(&d->v[i], &d->v[i - 1]) == 0 && d->v[i].error == d->v[i - 1].error)
       continue;
@@ -210,6 +219,12 @@ void diags_flush(struct diags *d) {
       d->errors++;
     else
       d->warnings++;
-    print_one(d, &d->v[i]);
+    if (shown < IMHE_DIAG_SHOWN) {
+      print_one(d, &d->v[i]);
+      shown++;
+    } else
+      more++;
   }
+  if (more && !d->json)
+    fprintf(d->out, "imhe: %u more diagnostic%s not shown\n", more, more == 1 ? "" : "s");
 }

@@ -6,6 +6,11 @@
 #include "ast.h"
 #include <stdio.h>
 
+/* Hostile input can yield an error per byte: only so many are kept and shown, so a run stays
+ * linear in the input and bounded in memory. */
+#define IMHE_DIAG_KEPT 1000
+#define IMHE_DIAG_SHOWN 100
+
 struct source {
   const char *path;
   const char *text; /* owned by the diag module */
@@ -27,6 +32,7 @@ struct diags {
   uint32_t n, cap;
   int errors, warnings; /* counted as printed by diags_flush */
   uint32_t nerrors;     /* errors recorded so far */
+  uint32_t dropped;     /* diagnostics past the limit: counted, neither kept nor printed */
   int json;             /* print JSON Lines */
   int color;
   FILE *out;
@@ -43,7 +49,8 @@ void diag_warning(struct diags *d, struct loc l, const char *hint, const char *f
 /* Line and column (1-based, column in characters) of a byte offset. */
 void diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
                   uint32_t *col);
-/* Sorts by position, drops exact repeats, prints every diagnostic. */
+/* Sorts by position, drops exact repeats, prints the first IMHE_DIAG_SHOWN diagnostics and
+ * says how many more there were. */
 void diags_flush(struct diags *d);
 
 #endif

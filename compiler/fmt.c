@@ -4,7 +4,6 @@
 #include "fmt.h"
 #include "diag.h"
 #include "lex.h"
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +18,8 @@ static void put(struct buf *b, const char *s, size_t n) {
     while (cap < b->n + n + 1)
       cap *= 2;
     b->v = realloc(b->v, cap);
-    if (!b->v)
-      abort();
+    if (!b->v) /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
     b->cap = cap;
   }
   memcpy(b->v + b->n, s, n);
@@ -112,8 +111,8 @@ char *imhe_format(const char *path, const char *text, size_t len) {
   };
   struct tok *t = malloc(sizeof *t * (len + 1));
   struct line *lines = malloc(sizeof *lines * (len + 2));
-  if (!t || !lines)
-    abort();
+  if (!t || !lines) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();        /* GCOVR_EXCL_LINE: out of memory */
   size_t ntok = 0, nlines = 0, i = 0;
   int blank = 0;
   while (i < len) {
@@ -135,8 +134,8 @@ char *imhe_format(const char *path, const char *text, size_t len) {
   }
   int depth = 0, after_label = 0, parens = 0;
   int *indent = malloc(sizeof *indent * (nlines + 1));
-  if (!indent)
-    abort();
+  if (!indent)                             /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();                               /* GCOVR_EXCL_LINE: out of memory */
   for (size_t li = 0; li < nlines; li++) { /* indentation of code lines */
     struct tok *lt = t + lines[li].first;
     size_t k = lines[li].count;
@@ -196,59 +195,4 @@ char *imhe_format(const char *path, const char *text, size_t len) {
   free(lines);
   free(t);
   return out.v;
-}
-
-int imhe_fmt_main(int argc, char **argv) {
-  int check = 0;
-  const char *path = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--check"))
-      check = 1;
-    else if (argv[i][0] == '-') {
-      fprintf(stderr, "imhe fmt: unknown option '%s'\nusage: imhe fmt [--check] FILE.imhe\n",
-              argv[i]);
-      return 2;
-    } else if (path) {
-      fprintf(stderr, "imhe fmt: one file at a time ('%s' and '%s')\n", path, argv[i]);
-      return 2;
-    } else
-      path = argv[i];
-  }
-  if (!path) {
-    fputs("usage: imhe fmt [--check] FILE.imhe\n", stderr);
-    return 2;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "imhe fmt: %s: cannot open: %s\n", path, strerror(errno));
-    return 2;
-  }
-  struct buf in = {0};
-  char chunk[65536];
-  size_t r;
-  put(&in, "", 0);
-  while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)
-    put(&in, chunk, r);
-  int read_err = ferror(f) ? errno : 0;
-  fclose(f);
-  if (read_err) { /* a directory, or a failing device: never "formatted" as an empty policy */
-    fprintf(stderr, "imhe fmt: %s: cannot read: %s\n", path,
-            read_err == EISDIR ? "is a directory" : strerror(read_err));
-    free(in.v);
-    return 2;
-  }
-  char *out = imhe_format(path, in.v, in.n);
-  if (!out) {
-    free(in.v);
-    return 1;
-  }
-  int same = strlen(out) == in.n && !memcmp(out, in.v, in.n);
-  if (check) {
-    if (!same)
-      fprintf(stderr, "%s: not in canonical layout (run: imhe fmt %s)\n", path, path);
-  } else
-    fputs(out, stdout);
-  free(out);
-  free(in.v);
-  return check && !same ? 1 : 0;
 }

@@ -8,6 +8,5 @@
 /* Returns a malloc'd canonical rendering of `text`, or NULL on syntax errors
  * (reported to stderr under `path`). */
 char *imhe_format(const char *path, const char *text, size_t len);
-int imhe_fmt_main(int argc, char **argv);
 
 #endif

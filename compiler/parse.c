@@ -36,8 +36,8 @@ void lex_append(struct lex_extra *x, const char *s, size_t n) {
     while (cap < x->buflen + n + 1)
       cap *= 2;
     char *b = realloc(x->buf, cap);
-    if (!b)
-      lex_fatal("out of memory");
+    if (!b)                       /* GCOVR_EXCL_BR_LINE: out of memory */
+      lex_fatal("out of memory"); /* GCOVR_EXCL_LINE: out of memory */
     x->buf = b;
     x->bufcap = cap;
   }

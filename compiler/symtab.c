@@ -24,8 +24,8 @@ static void grow(struct symtab *t) {
   uint32_t cap = t->cap ? t->cap * 2 : 64;
   const char **keys = calloc(cap, sizeof *keys);
   void **vals = calloc(cap, sizeof *vals);
-  if (!keys || !vals)
-    abort();
+  if (!keys || !vals) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();          /* GCOVR_EXCL_LINE: out of memory */
   for (uint32_t i = 0; i < t->cap; i++)
     if (t->keys[i]) {
       uint32_t j = hash(t->keys[i]) & (cap - 1);

@@ -28,9 +28,9 @@ void *imhe_arena_alloc_raw(struct imhe_arena *a, size_t n) {
   if (!c || c->size - c->used < n) {
     size_t size = n > 65536 ? n : 65536;
     c = malloc(sizeof *c + size);
-    if (!c) {
-      fputs("imhe: out of memory\n", stderr);
-      abort();
+    if (!c) {                                 /* GCOVR_EXCL_BR_LINE: out of memory */
+      fputs("imhe: out of memory\n", stderr); /* GCOVR_EXCL_LINE: out of memory */
+      abort();                                /* GCOVR_EXCL_LINE: out of memory */
     }
     c->size = size;
     c->used = 0;

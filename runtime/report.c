@@ -80,7 +80,9 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
   static const char *const words[CMP__COUNT] = {"",           "more than ", "at most ",
                                                 "less than ", "exactly ",   "other than "};
   sb_puts(b, words[c->cmp]);
-  int shortfall = c->status != ST_PASS && (c->cmp == CMP_GE || c->cmp == CMP_GT);
+  /* "more than 1 h" missed at exactly 1 h is short of no stated amount: no "(short 0 h)" */
+  int shortfall =
+      c->status != ST_PASS && (c->cmp == CMP_GE || (c->cmp == CMP_GT && c->shortfall > 0));
   if (c->unit == UNIT_DAYS && c->display == DISP_YEARS) {
     double y = c->required / 365.0;
     sb_num2(b, y);
@@ -118,14 +120,6 @@ static void explain_into(struct sbuf *b, const struct imhe_cond_result *c) {
     }
   } else
     sb_puts(b, c->note ? c->note : (c->status == ST_PASS ? "yes" : "no"));
-}
-
-const char *imhe_explain(struct imhe_arena *a, const struct imhe_cond_result *c) {
-  struct sbuf b = {0};
-  explain_into(&b, c);
-  const char *s = imhe_arena_strndup(a, b.v, b.n);
-  free(b.v);
-  return s;
 }
 
 static void json_text(struct sbuf *b, const struct imhe_text *t) {
@@ -391,74 +385,202 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   free(scratch.v);
 }
 
-static const char *money(struct imhe_arena *a, double v) {
+/* Record text as a person's terminal shows it: control characters (C0, DEL, C1), bidirectional
+ * overrides and invalid UTF-8 cannot reach the screen, so no record can forge a line, a colour or
+ * a reordered verdict. Control characters appear escaped (\n, \x1b, \u202e); a byte that is not
+ * UTF-8 appears as U+FFFD. */
+static void sb_text(struct sbuf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f)
+      run++;
+    if (run > i) {
+      sb_put(b, s + i, run - i);
+      i = run;
+      continue;
+    }
+    unsigned c = p[i];
+    if (c < 0x20 || c == 0x7f) {
+      if (c == '\n' || c == '\t' || c == '\r') {
+        char e[2] = {'\\', c == '\n' ? 'n' : c == '\t' ? 't' : 'r'};
+        sb_put(b, e, 2);
+      } else {
+        char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+        sb_put(b, e, 4);
+      }
+      i++;
+      continue;
+    }
+    int len = sb_utf8_len(p + i, n - i);
+    if (!len) {
+      sb_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
+      i++;
+      continue;
+    }
+    unsigned cp = len == 2   ? (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu)
+                  : len == 3 ? (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu)
+                             : 0;
+    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069)) {
+      char e[6] = {'\\', 'u', hex[cp >> 12], hex[cp >> 8 & 15], hex[cp >> 4 & 15], hex[cp & 15]};
+      sb_put(b, e, 6);
+    } else
+      sb_put(b, s + i, (size_t)len);
+    i += (size_t)len;
+  }
+}
+
+static void sb_tstr(struct sbuf *b, const char *s) {
+  if (s)
+    sb_text(b, s, strlen(s));
+}
+
+/* "file:line:col: message" of a record's error or warning. */
+static void text_msg(struct sbuf *b, const struct imhe_msg *m) {
+  sb_tstr(b, m->file);
+  sb_putc(b, ':');
+  sb_uint(b, m->line);
+  sb_putc(b, ':');
+  sb_uint(b, m->col);
+  sb_puts(b, ": ");
+  sb_tstr(b, m->text);
+}
+
+/* " [id, file:line]" citing a rule. */
+static void text_cite(struct sbuf *b, const struct imhe_rule_result *rr) {
+  sb_puts(b, "  [");
+  sb_tstr(b, rr->id);
+  sb_puts(b, ", ");
+  sb_tstr(b, rr->file);
+  sb_putc(b, ':');
+  sb_uint(b, rr->line);
+  sb_putc(b, ']');
+}
+
+static void text_money(struct sbuf *b, double v) {
   if (v < 0)
-    return "not published";
-  struct sbuf b = {0};
-  quantity(&b, v, UNIT_MONEY, DISP_PLAIN);
-  const char *s = imhe_arena_strndup(a, b.v, b.n);
-  free(b.v);
-  return s;
+    sb_puts(b, "not published");
+  else
+    quantity(b, v, UNIT_MONEY, DISP_PLAIN);
+}
+
+static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
+  scratch->n = 0;
+  explain_into(scratch, c);
+  sb_text(b, scratch->v, scratch->n);
+}
+
+static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                      const struct imhe_rule_result *rr, const char *const *col) {
+  const char *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
+  const char *mark = rr->status == ST_PASS ? "✓" : rr->status == ST_PENDING ? "…" : "✗";
+  sb_puts(b, "    ");
+  sb_puts(b, rr->status == ST_PASS ? G : rr->status == ST_PENDING ? Y : R);
+  sb_puts(b, mark);
+  sb_puts(b, Z);
+  sb_putc(b, ' ');
+  sb_tstr(b, rr->message ? rr->message : rr->desc);
+  if (rr->file[0])
+    text_cite(b, rr);
+  sb_putc(b, '\n');
+  for (uint32_t k = 0; k < rr->nconds; k++) {
+    const struct imhe_cond_result *c = &rr->conds[k];
+    sb_puts(b, "        ");
+    sb_puts(b, c->status == ST_PASS ? "✓" : c->status == ST_PENDING ? "…" : "✗");
+    sb_putc(b, ' ');
+    text_explain(b, scratch, c);
+    sb_putc(b, '\n');
+    if (c->status != ST_PASS && c->counted_sec >= 0) {
+      sb_puts(b, "            ");
+      sb_puts(b, c->ncounted ? "counted: " : "counted: no entry");
+      for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
+        if (j)
+          sb_puts(b, ", ");
+        scratch->n = 0;
+        imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
+        sb_text(b, scratch->v, scratch->n);
+      }
+      if (c->ncounted > 12)
+        sb_puts(b, ", ...");
+      sb_putc(b, '\n');
+    }
+    if (c->status != ST_PASS)
+      for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
+        sb_puts(b, "            ");
+        sb_tstr(b, c->left_out[j]);
+        sb_putc(b, '\n');
+      }
+  }
 }
 
 void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
                       const struct report_opts *o) {
-  struct imhe_arena *a = (struct imhe_arena *)&r->arena;
-  const char *B = o->color ? "\033[1m" : "", *G = o->color ? "\033[32m" : "",
-             *R = o->color ? "\033[31m" : "", *Y = o->color ? "\033[33m" : "",
-             *Z = o->color ? "\033[0m" : "";
+  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
+  /* bold, green, red, yellow, reset */
+  static const char *const ansi[] = {"\033[1m", "\033[32m", "\033[31m", "\033[33m", "\033[0m"};
+  static const char *const plain[] = {"", "", "", "", ""};
+  const char *const *col = o->color ? ansi : plain;
+  const char *B = col[0], *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
+  sb_puts(b, B);
+  if (r->id.s)
+    sb_text(b, r->id.s, r->id.n);
+  else
+    sb_puts(b, "<no id>");
+  sb_puts(b, Z);
+  sb_puts(b, "  ");
+  if (r->applicant_name.s)
+    sb_text(b, r->applicant_name.s, r->applicant_name.n);
+  sb_puts(b, "  (");
+  if (r->association.s)
+    sb_text(b, r->association.s, r->association.n);
+  else
+    sb_putc(b, '?');
+  sb_puts(b, ", ");
+  sb_puts(b, r->kind == 1       ? "renewal"
+             : r->kind == 2     ? "reinstatement"
+             : r->category >= 0 ? imhe_category_code[r->category]
+                                : "no category");
+  sb_puts(b, ")\n  as of ");
   char d[11] = "?";
   if (res->as_of != IMHE_NO_DATE)
     imhe_format_date(res->as_of, d);
-  const char *vc = res->verdict == V_ELIGIBLE ? G : res->verdict == V_PENDING_EXAM ? Y : R;
-  fprintf(f, "%s%.*s%s  %.*s  (%.*s, %s)\n", B, (int)r->id.n, r->id.s ? r->id.s : "<no id>", Z,
-          (int)r->applicant_name.n, r->applicant_name.s ? r->applicant_name.s : "",
-          (int)r->association.n, r->association.s ? r->association.s : "?",
-          r->kind == 1       ? "renewal"
-          : r->kind == 2     ? "reinstatement"
-          : r->category >= 0 ? imhe_category_code[r->category]
-                             : "no category");
-  fprintf(f, "  as of %s (%s); policy %s, base %s\n", d, asof_names[res->as_of_source],
-          res->policy ? res->policy : "-", res->base ? res->base : "-");
-  fprintf(f, "  verdict: %s%s%s\n", vc, verdicts[res->verdict], Z);
-  for (uint32_t i = 0; i < r->errors.n; i++)
-    fprintf(f, "  %s✗ %s:%u:%u: %s%s\n", R, r->errors.v[i].file, r->errors.v[i].line,
-            r->errors.v[i].col, r->errors.v[i].text, Z);
+  sb_puts(b, d);
+  sb_puts(b, " (");
+  sb_puts(b, asof_names[res->as_of_source]);
+  sb_puts(b, "); policy ");
+  sb_tstr(b, res->policy ? res->policy : "-");
+  sb_puts(b, ", base ");
+  sb_tstr(b, res->base ? res->base : "-");
+  sb_puts(b, "\n  verdict: ");
+  sb_puts(b, res->verdict == V_ELIGIBLE ? G : res->verdict == V_PENDING_EXAM ? Y : R);
+  sb_puts(b, verdicts[res->verdict]);
+  sb_puts(b, Z);
+  sb_putc(b, '\n');
+  for (uint32_t i = 0; i < r->errors.n; i++) {
+    sb_puts(b, "  ");
+    sb_puts(b, R);
+    sb_puts(b, "✗ ");
+    text_msg(b, &r->errors.v[i]);
+    sb_puts(b, Z);
+    sb_putc(b, '\n');
+  }
   for (int area = 0; area < AREA__COUNT; area++) {
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
       const struct imhe_rule_result *rr = &res->rules[i];
       if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == ST_SKIPPED)
         continue;
-      if (!shown++)
-        fprintf(f, "  %s%s%s\n", B, imhe_area_name[area], Z);
-      const char *mark = rr->status == ST_PASS ? "✓" : rr->status == ST_PENDING ? "…" : "✗";
-      const char *col = rr->status == ST_PASS ? G : rr->status == ST_PENDING ? Y : R;
-      fprintf(f, "    %s%s%s %s", col, mark, Z, rr->message ? rr->message : rr->desc);
-      if (rr->file[0])
-        fprintf(f, "  [%s, %s:%u]", rr->id, rr->file, rr->line);
-      fputc('\n', f);
-      for (uint32_t k = 0; k < rr->nconds; k++) {
-        const struct imhe_cond_result *c = &rr->conds[k];
-        const char *cm = c->status == ST_PASS ? "✓" : c->status == ST_PENDING ? "…" : "✗";
-        fprintf(f, "        %s %s\n", cm, imhe_explain(a, c));
-        if (c->status != ST_PASS && c->counted_sec >= 0) {
-          struct sbuf lb = {0};
-          sb_puts(&lb, c->ncounted ? "counted: " : "counted: no entry");
-          for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
-            if (j)
-              sb_puts(&lb, ", ");
-            imhe_entry_label(&lb, r, c->counted_sec, c->counted[j]);
-          }
-          if (c->ncounted > 12)
-            sb_puts(&lb, ", ...");
-          fprintf(f, "            %.*s\n", (int)lb.n, lb.v);
-          free(lb.v);
-        }
-        if (c->status != ST_PASS)
-          for (uint32_t j = 0; j < c->nleft && j < 12; j++)
-            fprintf(f, "            %s\n", c->left_out[j]);
+      if (!shown++) {
+        sb_puts(b, "  ");
+        sb_puts(b, B);
+        sb_puts(b, imhe_area_name[area]);
+        sb_puts(b, Z);
+        sb_putc(b, '\n');
       }
+      text_rule(b, &scratch, r, rr, col);
     }
   }
   int adv = 0;
@@ -466,31 +588,72 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
     const struct imhe_rule_result *rr = &res->rules[i];
     if (rr->kind != RK_ADVISE || rr->status != ST_ADVICE)
       continue;
-    if (!adv++)
-      fprintf(f, "  %sadvisories%s\n", B, Z);
+    if (!adv++) {
+      sb_puts(b, "  ");
+      sb_puts(b, B);
+      sb_puts(b, "advisories");
+      sb_puts(b, Z);
+      sb_putc(b, '\n');
+    }
     for (uint32_t k = 0; k < rr->nconds; k++)
-      if (rr->conds[k].status != ST_PASS)
-        fprintf(f, "    %s! %s%s  [%s, %s:%u]\n", Y, imhe_explain(a, &rr->conds[k]), Z, rr->id,
-                rr->file, rr->line);
+      if (rr->conds[k].status != ST_PASS) {
+        sb_puts(b, "    ");
+        sb_puts(b, Y);
+        sb_puts(b, "! ");
+        text_explain(b, &scratch, &rr->conds[k]);
+        sb_puts(b, Z);
+        text_cite(b, rr);
+        sb_putc(b, '\n');
+      }
   }
   if (res->fees.present) {
     const struct imhe_fees *fe = &res->fees;
-    fprintf(f, "  %sfees%s\n", B, Z);
-    if (fe->renewal)
-      fprintf(f, "    renewal %s, membership %s a year, total %s a year\n",
-              money(a, fe->renewal_fee), money(a, fe->membership_fee), money(a, fe->total));
-    else
-      fprintf(f, "    registration %s, processing %s, total %s\n", money(a, fe->registration),
-              money(a, fe->processing), money(a, fe->total));
-    for (int i = 0; i < fe->nnotes; i++)
-      fprintf(f, "    - %s\n", fe->notes[i]);
+    sb_puts(b, "  ");
+    sb_puts(b, B);
+    sb_puts(b, "fees");
+    sb_puts(b, Z);
+    if (fe->renewal) {
+      sb_puts(b, "\n    renewal ");
+      text_money(b, fe->renewal_fee);
+      sb_puts(b, ", membership ");
+      text_money(b, fe->membership_fee);
+      sb_puts(b, " a year, total ");
+      text_money(b, fe->total);
+      sb_puts(b, " a year\n");
+    } else {
+      sb_puts(b, "\n    registration ");
+      text_money(b, fe->registration);
+      sb_puts(b, ", processing ");
+      text_money(b, fe->processing);
+      sb_puts(b, ", total ");
+      text_money(b, fe->total);
+      sb_putc(b, '\n');
+    }
+    for (int i = 0; i < fe->nnotes; i++) {
+      sb_puts(b, "    - ");
+      sb_tstr(b, fe->notes[i]);
+      sb_putc(b, '\n');
+    }
   }
   if (res->next_deadline != IMHE_NO_DATE) {
     imhe_format_date(res->next_deadline, d);
-    fprintf(f, "  next %s submission deadline: %s\n", res->deadline_label, d);
+    sb_puts(b, "  next ");
+    sb_tstr(b, res->deadline_label);
+    sb_puts(b, " submission deadline: ");
+    sb_puts(b, d);
+    sb_putc(b, '\n');
   }
-  for (uint32_t i = 0; i < r->warnings.n; i++)
-    fprintf(f, "  %swarning%s %s:%u:%u: %s\n", Y, Z, r->warnings.v[i].file, r->warnings.v[i].line,
-            r->warnings.v[i].col, r->warnings.v[i].text);
-  fputc('\n', f);
+  for (uint32_t i = 0; i < r->warnings.n; i++) {
+    sb_puts(b, "  ");
+    sb_puts(b, Y);
+    sb_puts(b, "warning");
+    sb_puts(b, Z);
+    sb_putc(b, ' ');
+    text_msg(b, &r->warnings.v[i]);
+    sb_putc(b, '\n');
+  }
+  sb_putc(b, '\n');
+  fwrite(b->v, 1, b->n, f);
+  free(b->v);
+  free(scratch.v);
 }

@@ -19,13 +19,13 @@ static inline void sb_grow(struct sbuf *b, size_t extra) {
   while (cap < b->n + extra)
     cap *= 2;
   b->v = realloc(b->v, cap);
-  if (!b->v)
-    abort();
+  if (!b->v) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
   b->cap = cap;
 }
 static inline void sb_put(struct sbuf *b, const char *s, size_t n) {
-  if (n == 0) /* b->v may still be NULL: NULL + 0 and memcpy from it are undefined */
-    return;
+  if (!n)
+    return; /* an empty buffer has no storage yet: NULL + 0 is undefined */
   sb_grow(b, n);
   memcpy(b->v + b->n, s, n);
   b->n += n;
@@ -68,6 +68,32 @@ static inline void sb_num2(struct sbuf *b, double v) {
       sb_putc(b, (char)('0' + f % 10));
   }
 }
+/* Length of the well-formed UTF-8 sequence at p[0..n) (1 to 4 bytes), or 0 when there is none:
+ * no overlong forms, UTF-16 surrogates or code points past U+10FFFF. */
+static inline int sb_utf8_len(const unsigned char *p, size_t n) {
+  unsigned c = p[0], lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
+  int len;
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    lo = c == 0xE0 ? 0xA0 : lo;
+    hi = c == 0xED ? 0x9F : hi;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    lo = c == 0xF0 ? 0x90 : lo;
+    hi = c == 0xF4 ? 0x8F : hi;
+  } else
+    return 0;
+  if ((size_t)len > n || p[1] < lo || p[1] > hi)
+    return 0;
+  for (int k = 2; k < len; k++)
+    if ((p[k] & 0xC0) != 0x80)
+      return 0;
+  return len;
+}
 /* JSON string of `n` bytes: escapes quotes, backslashes and control bytes; invalid UTF-8
  * becomes U+FFFD so the output is always valid JSON. */
 static inline void sb_json(struct sbuf *b, const char *s, size_t n) {
@@ -95,11 +121,8 @@ static inline void sb_json(struct sbuf *b, const char *s, size_t n) {
       sb_put(b, e, 6);
       i++;
     } else {
-      int len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-      int ok = len && i + (size_t)len <= n;
-      for (int k = 1; ok && k < len; k++)
-        ok = (p[i + (size_t)k] & 0xC0) == 0x80;
-      if (ok) {
+      int len = sb_utf8_len(p + i, n - i);
+      if (len) {
         sb_put(b, s + i, (size_t)len);
         i += (size_t)len;
       } else {

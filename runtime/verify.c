@@ -191,8 +191,8 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
   const struct imhe_rule *r = &p->rules[ri];
   uint32_t n = (r->end - r->start) / IMHE_INSN_SIZE;
   struct state *st = calloc(n + 1, sizeof *st);
-  if (!st)
-    abort();
+  if (!st)   /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
   st[0].valid = 1;
   int last_terminal = 0;
   for (uint32_t i = 0; i < n; i++) {

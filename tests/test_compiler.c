@@ -15,7 +15,7 @@ Test(policies, malformed_policies_report_message_line_and_column) {
   int n = list_files("tests/policies/bad", ".imhe", &names);
   int checked = 0;
   for (int i = 0; i < n; i++) {
-    if (!strcmp(names[i], "base.imhe"))
+    if (!strncmp(names[i], "base", 4)) /* bases the malformed policies extend */
       continue;
     char path[512];
     snprintf(path, sizeof path, "tests/policies/bad/%s", names[i]);

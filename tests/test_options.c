@@ -137,7 +137,12 @@ Test(options, check_output_onto_a_directory_or_an_input) {
   cr_expect_str_eq(kept, orig);
   free(kept);
   free(orig);
-  refused("-o device", imhe("check -o /dev/null %s", record), "-o /dev/null: not a regular file");
+  /* a FIFO cannot be replaced atomically and would block: refused before anything is read */
+  char fifo[400];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  cr_assert_eq(mkfifo(fifo, 0600), 0);
+  refused("-o fifo", imhe("check -o %s %s", fifo, record), "not a regular file or device");
+  unlink(fifo);
 }
 
 Test(options, check_refuses_a_directory_as_records) {
@@ -229,7 +234,6 @@ Test(options, disasm_and_fmt_refuse_bad_arguments) {
   refused("disasm missing", imhe("disasm %s/none.imhec", dir), "none.imhec: cannot open");
   refused("fmt none", imhe("fmt"), "usage: imhe fmt");
   refused("fmt unknown", imhe("fmt --write rules/wi.imhe"), "imhe fmt: unknown option '--write'");
-  refused("fmt two", imhe("fmt rules/wi.imhe rules/ct.imhe"), "imhe fmt: one file at a time");
   refused("fmt dir", imhe("fmt rules"), "imhe fmt: rules: cannot read: is a directory");
   refused("fmt missing", imhe("fmt %s/none.imhe", dir), "none.imhe: cannot open");
 }

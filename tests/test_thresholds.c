@@ -107,8 +107,8 @@ static void explain(const struct imhe_result *res, struct imhe_record *r, char *
     k += (size_t)snprintf(buf + k, cap - k, "\n  failed %s", rr->id);
     for (uint32_t c = 0; c < rr->nconds && k + 300 < cap; c++)
       if (rr->conds[c].status == ST_FAIL)
-        k += (size_t)snprintf(buf + k, cap - k, "\n    %.250s",
-                              imhe_explain(&r->arena, &rr->conds[c]));
+        k += (size_t)snprintf(buf + k, cap - k, "\n    %.120s: observed %g, required %g",
+                              rr->conds[c].desc, rr->conds[c].observed, rr->conds[c].required);
   }
 }
 

@@ -238,6 +238,33 @@ Test(verifier, stack_too_deep) {
   expect_refused("sum-compare", m_deep, "deeper than");
 }
 
+static void m_date(struct imhe_program *p) {
+  set_insn(p, 16, OP_DATE, 0, 0, 300000);
+}
+static void m_dup_empty(struct imhe_program *p) {
+  set_insn(p, 0, OP_DUP, 0, 0, 0);
+}
+static void m_deadline_day(struct imhe_program *p) {
+  p->deadlines[0].day = 0;
+}
+static void m_code_tail(struct imhe_program *p) {
+  p->code = realloc(p->code, p->code_size + 4);
+  memset(p->code + p->code_size, 0, 4);
+  p->code_size += 4;
+}
+Test(verifier, implausible_date) {
+  expect_refused("sum-compare", m_date, "not a plausible date");
+}
+Test(verifier, dup_on_empty_stack) {
+  expect_refused("sum-compare", m_dup_empty, "DUP on an empty stack");
+}
+Test(verifier, deadline_on_day_zero) {
+  expect_refused("settings", m_deadline_day, "deadline 0: impossible month or day");
+}
+Test(verifier, code_of_partial_instructions) {
+  expect_refused("sum-compare", m_code_tail, "not a whole number of instructions");
+}
+
 /* ---- file-level faults ---- */
 
 static uint8_t *good_file(size_t *n) {
