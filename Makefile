@@ -11,7 +11,10 @@ PKGS    := flex bison libyaml-dev libcriterion-dev
 
 B       := build
 GEN     := $(B)/gen
-SRC     := $(wildcard compiler/*.c runtime/*.c)
+# every .c and .h under a directory, however deep
+rwildcard = $(foreach d,$(wildcard $(1:=/*)),$(call rwildcard,$d,$2) $(filter $(subst *,%,$2),$d))
+SRC     := $(sort $(call rwildcard,compiler runtime,*.c))
+HDR     := $(sort $(call rwildcard,compiler runtime,*.h))
 CLI     := $(wildcard cli/*.c)
 GENSRC  := $(GEN)/parser.c $(GEN)/lexer.c
 OBJ     := $(patsubst %.c,$(B)/obj/%.o,$(SRC) $(CLI)) $(B)/obj/gen/parser.o $(B)/obj/gen/lexer.o
@@ -54,7 +57,7 @@ $(B)/obj/gen/%.o: $(GEN)/%.c $(GEN)/parser.h $(GEN)/lexer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -c $< -o $@
 
-$(B)/obj/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h $(wildcard runtime/*.h compiler/*.h cli/*.h)
+$(B)/obj/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) $(wildcard cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
@@ -114,7 +117,7 @@ FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=al
 fuzz: $(patsubst %,$(B)/fuzz/%,$(FUZZERS))
 
 $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h \
-  $(wildcard runtime/*.h compiler/*.h fuzz/*.h tests/json.h)
+  $(HDR) $(wildcard fuzz/*.h tests/json.h)
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) $(FUZZFLAGS) -o $@ $< $(FUZZSRC) $(SRC) $(GENSRC) $(LDLIBS)
 
@@ -129,7 +132,7 @@ fuzz-smoke: $(B)/libimhe.a
 	$(B)/fuzz/fuzz_bytecode-driver fuzz/corpus/fuzz_bytecode/* $(B)/rules/*.imhec
 	$(B)/fuzz/fuzz_report-driver fuzz/corpus/fuzz_report/* tests/acceptance/*/*.yaml
 
-FORMATTED = $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC) \
+FORMATTED = $(SRC) $(CLI) $(HDR) $(wildcard cli/*.h) $(TESTSRC) \
   $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c)
 format:
 	clang-format -i $(FORMATTED)

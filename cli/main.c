@@ -1,16 +1,16 @@
 /* main.c — the `imhe` command line: compile, disasm, check, fmt, each with --help.
  * Parses options, wires the compiler and runtime together, writes outputs atomically; holds no
  * domain logic. */
-#include "../compiler/compile.h"
-#include "../compiler/fmt.h"
-#include "../compiler/symtab.h"
-#include "../runtime/dates.h"
-#include "../runtime/program.h"
-#include "../runtime/record.h"
-#include "../runtime/report.h"
-#include "../runtime/result.h"
-#include "atomic.h"
+#include "compiler/compile.h"
+#include "compiler/fmt.h"
+#include "compiler/symtab.h"
 #include "queue.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/core/atomic.h"
+#include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
+#include "runtime/records/record.h"
+#include "runtime/report/report.h"
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* ast.c — constructors for syntax tree nodes; the parser's actions call only these.
  * Lists grow by doubling inside the arena, so building a file is linear in its size. */
-#include "ast.h"
+#include "compiler/ast.h"
 #include <string.h>
 
 struct node *ast_new(struct imhe_arena *a, enum node_kind k, struct loc l) {

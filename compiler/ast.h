@@ -3,7 +3,7 @@
 #ifndef IMHE_AST_H
 #define IMHE_AST_H
 
-#include "../runtime/arena.h"
+#include "runtime/core/arena.h"
 #include <stdint.h>
 
 struct loc {

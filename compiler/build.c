@@ -1,6 +1,6 @@
 /* build.c — growable arrays and string interning behind build.h.
  * Strings are interned so the same text is stored once and output stays deterministic. */
-#include "build.h"
+#include "compiler/build.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
 #ifndef IMHE_BUILD_H
 #define IMHE_BUILD_H
 
-#include "../runtime/arena.h"
-#include "../runtime/program.h"
-#include "symtab.h"
+#include "compiler/symtab.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/core/arena.h"
 
 struct builder {
   struct imhe_program p;

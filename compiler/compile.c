@@ -1,13 +1,13 @@
 /* compile.c — policy chain merging, name resolution, unit and type checks, and code generation.
  * Reads parsed files, resolves every name once through hash tables, emits a program; never touches
  * records. */
-#include "compile.h"
-#include "../runtime/dates.h"
-#include "../runtime/schema.h"
-#include "build.h"
-#include "lex.h"
+#include "compiler/compile.h"
+#include "compiler/build.h"
+#include "compiler/lex.h"
+#include "compiler/symtab.h"
 #include "parser.h"
-#include "symtab.h"
+#include "runtime/core/dates.h"
+#include "runtime/records/schema.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,8 @@
 #ifndef IMHE_COMPILE_H
 #define IMHE_COMPILE_H
 
-#include "../runtime/program.h"
-#include "diag.h"
+#include "compiler/diag.h"
+#include "runtime/bytecode/program.h"
 
 /* Compiles `path` (bases are found beside it as NAME.imhe). Returns 0 and
  * fills *out when there was no error; warnings do not fail. */

@@ -1,6 +1,6 @@
 /* diag.c — collects diagnostics, then prints each with its source line and underline.
  * Positions are byte offsets until printing, when the line map turns them into line:col. */
-#include "diag.h"
+#include "compiler/diag.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

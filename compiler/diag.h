@@ -3,7 +3,7 @@
 #ifndef IMHE_DIAG_H
 #define IMHE_DIAG_H
 
-#include "ast.h"
+#include "compiler/ast.h"
 #include <stdio.h>
 
 /* Hostile input can yield an error per byte: only so many are kept and shown, so a run stays

@@ -1,9 +1,9 @@
 /* fmt.c — re-lays a policy out line by line: items at column 0, their continuation lines indented
  * by nesting of 'all of'/'any of' ... 'end', one space between tokens, comments and blank-line
  * breaks kept. */
-#include "fmt.h"
-#include "diag.h"
-#include "lex.h"
+#include "compiler/fmt.h"
+#include "compiler/diag.h"
+#include "compiler/lex.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

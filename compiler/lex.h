@@ -3,8 +3,8 @@
 #ifndef IMHE_LEX_H
 #define IMHE_LEX_H
 
-#include "ast.h"
-#include "diag.h"
+#include "compiler/ast.h"
+#include "compiler/diag.h"
 #include <stddef.h>
 
 struct lex_extra {

@@ -1,6 +1,6 @@
 /* parse.c — drives the flex scanner and bison parser over one source buffer.
  * The scanner's helpers live here so grammar/ holds only the grammar. */
-#include "lex.h"
+#include "compiler/lex.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* symtab.c — open-addressing hash table (FNV-1a, linear probing, doubling at 50% load).
  * Lookups are O(1), so resolving a policy's names stays linear in its size. */
-#include "symtab.h"
+#include "compiler/symtab.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../runtime/defs.h"
+#include "runtime/core/defs.h"
 
 struct symtab {
   const char **keys;

@@ -1,9 +1,9 @@
 /* fuzz_bytecode.c — libFuzzer harness: arbitrary bytes as a .imhec file (checksum not required).
  * Whatever the verifier accepts must disassemble and evaluate a record without crashing. */
-#include "runtime/dates.h"
-#include "runtime/program.h"
-#include "runtime/record.h"
-#include "runtime/result.h"
+#include "runtime/core/dates.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/records/record.h"
+#include "runtime/eval/result.h"
 #include <stdio.h>
 #include <string.h>
 

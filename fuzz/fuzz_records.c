@@ -1,10 +1,10 @@
 /* fuzz_records.c — libFuzzer harness: arbitrary bytes as a YAML batch through the record loader
  * and an evaluation of every record it yields against the compiled WI policy. */
 #include "compiler/compile.h"
-#include "runtime/dates.h"
-#include "runtime/record.h"
-#include "runtime/report.h"
-#include "runtime/result.h"
+#include "runtime/core/dates.h"
+#include "runtime/records/record.h"
+#include "runtime/report/report.h"
+#include "runtime/eval/result.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -3,10 +3,10 @@
  * whose id and applicant read back byte for byte, and the text must be valid UTF-8 with no
  * control character, C1 control or bidirectional override but its own line breaks. */
 #include "compiler/compile.h"
-#include "runtime/dates.h"
-#include "runtime/record.h"
-#include "runtime/report.h"
-#include "runtime/result.h"
+#include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
+#include "runtime/records/record.h"
+#include "runtime/report/report.h"
 #include "tests/json.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef IMHE_FUZZ_ROUNDTRIP_H
 #define IMHE_FUZZ_ROUNDTRIP_H
 
-#include "runtime/program.h"
+#include "runtime/bytecode/program.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,8 @@
 #ifndef IMHE_TEST_HELPERS_H
 #define IMHE_TEST_HELPERS_H
 
-#include "../compiler/compile.h"
-#include "../runtime/program.h"
+#include "compiler/compile.h"
+#include "runtime/bytecode/program.h"
 #include <stddef.h>
 #include <stdint.h>
 

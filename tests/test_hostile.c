@@ -1,9 +1,9 @@
 /* test_hostile.c — hostile and empty record files: each refused with its limit's name and its
  * file:line:col, after reading a bounded number of bytes past the one that broke the limit (work,
  * not wall-clock), in bounded memory; a batch goes on past them; empty input is never silent. */
-#include "../runtime/record.h"
-#include "../runtime/yinput.h"
 #include "helpers.h"
+#include "runtime/records/record.h"
+#include "runtime/records/yinput.h"
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>

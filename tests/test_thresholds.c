@@ -8,11 +8,11 @@
  * Files come in pairs, NAME-at.yaml and NAME-under.yaml. The policy is the shipped
  * rules/<association>.imhe; the record is judged at its renewal deadline (renewals) or its
  * submitted date. */
-#include "../runtime/dates.h"
-#include "../runtime/record.h"
-#include "../runtime/report.h"
-#include "../runtime/result.h"
 #include "helpers.h"
+#include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
+#include "runtime/records/record.h"
+#include "runtime/report/report.h"
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* test_verify.c — the loader and verifier refuse every malformed .imhec with a reason, and every
  * file they accept (any bit flipped, any truncation) disassembles and runs without crashing. */
-#include "../runtime/dates.h"
-#include "../runtime/record.h"
-#include "../runtime/result.h"
 #include "helpers.h"
+#include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
+#include "runtime/records/record.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

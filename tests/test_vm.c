@@ -1,10 +1,10 @@
 /* test_vm.c — each measure instruction as the VM runs it, on hand-worked records: post-masters
  * clipping, distinct competencies per domain, capped sums, the as-of clipping, effective-dated
  * eras. */
-#include "../runtime/dates.h"
-#include "../runtime/record.h"
-#include "../runtime/result.h"
 #include "helpers.h"
+#include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
+#include "runtime/records/record.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,7 +394,7 @@ Test(vm, references_are_matched_to_slots_one_to_one) {
 
 /* The VM keeps no global state: one verified program judges records on several threads at
  * once, and each thread's reports are byte-identical to a single-threaded run's. */
-#include "../runtime/report.h"
+#include "runtime/report/report.h"
 #include <pthread.h>
 
 struct worker {

@@ -1,7 +1,7 @@
-/* measure.h — the domain's measures as pure functions over plain arrays, each unit-tested alone.
- * The VM's measure instructions call these; nothing here knows about records or bytecode. */
-#ifndef IMHE_MEASURE_H
-#define IMHE_MEASURE_H
+/* calc.h — the calculations behind the measures, pure functions over plain arrays, each unit-tested
+ * alone. The measure handlers call these; nothing here knows about records or bytecode. */
+#ifndef IMHE_CALC_H
+#define IMHE_CALC_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +22,7 @@ double imhe_spread_hours(const struct imhe_range *r, size_t n, int32_t lo, int32
  * day (a window runs from day d to the day before d plus `months`, clamped to the
  * month's end); each range's hours are spread evenly over its days and days after
  * as_of are dropped. The best window named in *from and *to is the latest of those
- * holding the most that ends on or before as_of (see measure.c for the one case
+ * holding the most that ends on or before as_of (see calc.c for the one case
  * where none does). 0, and *from = *to = 0, when no range has hours by as_of. */
 double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
                         int32_t *from, int32_t *to);

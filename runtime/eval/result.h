@@ -3,8 +3,8 @@
 #ifndef IMHE_RESULT_H
 #define IMHE_RESULT_H
 
-#include "program.h"
-#include "record.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/records/record.h"
 
 enum imhe_status { ST_PASS, ST_FAIL, ST_PENDING, ST_ADVICE, ST_SKIPPED };
 enum imhe_verdict { V_ELIGIBLE, V_PENDING_EXAM, V_NOT_ELIGIBLE, V_INVALID };

@@ -1,11 +1,11 @@
 /* loader.c — YAML records into typed records, with libyaml's event API, one document at a time.
  * Every fault is located (file:line:col) and makes only its own record invalid; hostile input meets
  * named limits, and a refused document is abandoned at once, so none costs more than its bytes. */
-#include "dates.h"
-#include "measure.h"
-#include "record.h"
-#include "sbuf.h"
-#include "yinput.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
+#include "runtime/eval/calc.h"
+#include "runtime/records/record.h"
+#include "runtime/records/yinput.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>

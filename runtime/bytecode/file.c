@@ -1,7 +1,7 @@
-/* bytecode.c — the .imhec file: serialising a program and loading one back, bounds-checked.
+/* file.c — the .imhec file: serialising a program and loading one back, bounds-checked.
  * Every multi-byte field is little-endian whatever the host; the loader refuses what it cannot
  * prove sound. */
-#include "program.h"
+#include "runtime/bytecode/program.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

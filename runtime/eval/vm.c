@@ -1,11 +1,11 @@
 /* vm.c — evaluates one record against one verified program and records every condition's outcome.
  * No global state: all memory comes from the record's arena, so records may run on several threads.
  */
-#include "dates.h"
-#include "measure.h"
-#include "result.h"
-#include "sbuf.h"
-#include "schema.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
+#include "runtime/eval/calc.h"
+#include "runtime/eval/result.h"
+#include "runtime/records/schema.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -782,7 +782,7 @@ static int run_rule(struct vm *vm, uint32_t ri) {
           char a[11], b[11];
           imhe_format_date(from, a);
           imhe_format_date(to, b);
-          /* clipped only when no window ends on the as-of date itself (measure.c) */
+          /* clipped only when no window ends on the as-of date itself (calc.c) */
           int clipped = to != imhe_add_months(from, (int)in.c) - 1;
           v.note = imhe_arena_printf(vm->a, "best %u-month window %s..%s%s holds %s h", in.c, a, b,
                                      clipped ? " (to the as-of date)" : "", fmt_num(vm, v.num));

@@ -4,7 +4,7 @@
 #ifndef IMHE_SCHEMA_H
 #define IMHE_SCHEMA_H
 
-#include "defs.h"
+#include "runtime/core/defs.h"
 #include <stddef.h>
 
 /* Field value kinds. */

@@ -1,6 +1,6 @@
 /* yinput.c — cuts a record file into documents at their marker lines and holds each to the byte
  * limits (document size, directives, readable UTF-8) before libyaml sees it; see yinput.h. */
-#include "yinput.h"
+#include "runtime/records/yinput.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -4,8 +4,8 @@
 #ifndef IMHE_RECORD_H
 #define IMHE_RECORD_H
 
-#include "arena.h"
-#include "schema.h"
+#include "runtime/core/arena.h"
+#include "runtime/records/schema.h"
 #include <stdint.h>
 
 struct imhe_text {

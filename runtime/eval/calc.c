@@ -1,7 +1,7 @@
-/* measure.c — union of date ranges, evenly spread hours, best window, slot matching, name
+/* calc.c — union of date ranges, evenly spread hours, best window, slot matching, name
  * comparison. Quadratic only in the entries of one record's list, which the loader bounds. */
-#include "measure.h"
-#include "dates.h"
+#include "runtime/eval/calc.h"
+#include "runtime/core/dates.h"
 #include <stdlib.h>
 #include <string.h>
 

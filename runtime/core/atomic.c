@@ -2,7 +2,7 @@
  * file and a power cut cannot lose a completed one. The temp file lives in the target's directory
  * so the rename stays on one file system; every system call is retried on EINTR. */
 #define _GNU_SOURCE /* fopencookie */
-#include "atomic.h"
+#include "runtime/core/atomic.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* verify.c — proves a loaded program safe to run: indices in range, forward jumps, typed stack.
  * Driven by the opcode X-macro's operand kinds and stack effects; a program it accepts cannot crash
  * or hang the VM. */
-#include "program.h"
-#include "schema.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/records/schema.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef IMHE_REPORT_H
 #define IMHE_REPORT_H
 
-#include "result.h"
+#include "runtime/eval/result.h"
 #include <stdio.h>
 
 struct report_opts {

@@ -1,9 +1,9 @@
 /* disasm.c — the one disassembler, driven by operand kinds: used by `imhe disasm`, the tests and
  * docs. Each rule with its id, area and file:line; each instruction with offset, source line,
  * opcode, decoded operands. */
-#include "dates.h"
-#include "program.h"
-#include "schema.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/core/dates.h"
+#include "runtime/records/schema.h"
 #include <stdio.h>
 
 static uint32_t line_at(const struct imhe_program *p, uint32_t pc) {

@@ -1,6 +1,6 @@
 /* arena.c — chunked bump allocator behind arena.h.
  * Allocation failure of the system allocator aborts: callers never see a half-built object. */
-#include "arena.h"
+#include "runtime/core/arena.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

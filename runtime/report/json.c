@@ -1,10 +1,10 @@
 /* report.c — text and JSON Lines renderings of a result; every explanation comes from the result's
  * data. A condition reads "sentence: observed; required X (short Y)", with what the measure found
  * and what it left out. */
-#include "report.h"
-#include "dates.h"
-#include "sbuf.h"
-#include "schema.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
+#include "runtime/records/schema.h"
+#include "runtime/report/report.h"
 #include <math.h>
 #include <string.h>
 

@@ -4,8 +4,8 @@
 #ifndef IMHE_PROGRAM_H
 #define IMHE_PROGRAM_H
 
-#include "defs.h"
-#include "opcodes.h"
+#include "runtime/bytecode/opcodes.h"
+#include "runtime/core/defs.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

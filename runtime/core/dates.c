@@ -1,6 +1,6 @@
 /* dates.c — civil date conversions (Howard Hinnant's days-from-civil method).
  * Pure functions; no time zone is ever consulted except by imhe_today. */
-#include "dates.h"
+#include "runtime/core/dates.h"
 #include <time.h>
 
 int32_t imhe_days_from_civil(int y, int m, int d) {
