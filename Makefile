@@ -62,7 +62,7 @@ $(B)/obj/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) $(wildcard cli/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
 $(B)/libimhe.a: $(LIBOBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/imhe: $(B)/obj/cli/main.o $(B)/libimhe.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

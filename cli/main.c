@@ -9,7 +9,7 @@
 #include "runtime/core/atomic.h"
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include "runtime/report/report.h"
 #include <dirent.h>
 #include <errno.h>

@@ -7,6 +7,7 @@
 #include "compiler/symtab.h"
 #include "parser.h"
 #include "runtime/core/dates.h"
+#include "runtime/core/names.h"
 #include "runtime/records/schema.h"
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* symtab.c — open-addressing hash table (FNV-1a, linear probing, doubling at 50% load).
  * Lookups are O(1), so resolving a policy's names stays linear in its size. */
 #include "compiler/symtab.h"
+#include "runtime/core/names.h"
 #include <stdlib.h>
 #include <string.h>
 

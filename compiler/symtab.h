@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "runtime/core/defs.h"
-
 struct symtab {
   const char **keys;
   void **vals;

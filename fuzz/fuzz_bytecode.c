@@ -2,7 +2,7 @@
  * Whatever the verifier accepts must disassemble and evaluate a record without crashing. */
 #include "runtime/core/dates.h"
 #include "runtime/bytecode/program.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include "runtime/eval/result.h"
 #include <stdio.h>
 #include <string.h>

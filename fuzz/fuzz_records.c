@@ -2,7 +2,7 @@
  * and an evaluation of every record it yields against the compiled WI policy. */
 #include "compiler/compile.h"
 #include "runtime/core/dates.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include "runtime/report/report.h"
 #include "runtime/eval/result.h"
 #include <stdio.h>

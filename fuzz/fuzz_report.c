@@ -5,7 +5,7 @@
 #include "compiler/compile.h"
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include "runtime/report/report.h"
 #include "tests/json.h"
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * file:line:col, after reading a bounded number of bytes past the one that broke the limit (work,
  * not wall-clock), in bounded memory; a batch goes on past them; empty input is never silent. */
 #include "helpers.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include "runtime/records/yinput.h"
 #include <criterion/criterion.h>
 #include <fcntl.h>

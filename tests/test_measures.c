@@ -1,6 +1,7 @@
 /* test_measures.c — each domain measure against hand-worked examples from requirements.md.
  * Dates, unions of ranges, evenly spread hours, best windows, slot matching, names. */
 #include "runtime/core/dates.h"
+#include "runtime/core/names.h"
 #include "runtime/eval/calc.h"
 #include <criterion/criterion.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* test_records.c — the record loader: every malformed or hostile record names its fault with
  * file:line:col, hostile input meets a named limit, and real-world YAML never crashes it. */
 #include "helpers.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

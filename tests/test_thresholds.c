@@ -11,7 +11,7 @@
 #include "helpers.h"
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include "runtime/report/report.h"
 #include <criterion/criterion.h>
 #include <ctype.h>

@@ -4,7 +4,7 @@
 #include "helpers.h"
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
-#include "runtime/records/record.h"
+#include "runtime/records/stream.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

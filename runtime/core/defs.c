@@ -137,28 +137,3 @@ int imhe_category_lookup_loose(const char *s, size_t n) {
 int imhe_area_lookup(const char *s, size_t n) {
   return lookup(imhe_area_name, AREA__COUNT, s, n);
 }
-
-/* Levenshtein distance, for "did you mean"; names longer than 60 bytes are never close. */
-unsigned imhe_edit_distance(const char *a, size_t la, const char *b) {
-  size_t lb = strlen(b);
-  if (la > 60 || lb > 60)
-    return 99;
-  unsigned row[62];
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = (unsigned)j;
-  for (size_t i = 1; i <= la; i++) {
-    unsigned prev = row[0];
-    row[0] = (unsigned)i;
-    for (size_t j = 1; j <= lb; j++) {
-      unsigned cur = row[j];
-      unsigned m = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < m)
-        m = row[j] + 1;
-      if (row[j - 1] + 1 < m)
-        m = row[j - 1] + 1;
-      row[j] = m;
-      prev = cur;
-    }
-  }
-  return row[lb];
-}

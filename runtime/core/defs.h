@@ -232,7 +232,5 @@ int imhe_category_lookup(const char *s, size_t n);
  * endorsement codes compare (requirements.md reading 33). */
 int imhe_category_lookup_loose(const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
-/* Edit distance between `a` (length la) and NUL-terminated `b`, for "did you mean". */
-unsigned imhe_edit_distance(const char *a, size_t la, const char *b);
 
 #endif

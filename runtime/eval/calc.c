@@ -283,27 +283,3 @@ int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots,
   }
   return filled;
 }
-
-static int lower(int c) {
-  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-static int space(int c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn) {
-  while (an && space((unsigned char)*a))
-    a++, an--;
-  while (an && space((unsigned char)a[an - 1]))
-    an--;
-  while (bn && space((unsigned char)*b))
-    b++, bn--;
-  while (bn && space((unsigned char)b[bn - 1]))
-    bn--;
-  if (an != bn || an == 0)
-    return 0;
-  for (size_t i = 0; i < an; i++)
-    if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-      return 0;
-  return 1;
-}

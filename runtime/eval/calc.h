@@ -31,7 +31,5 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
  * Returns the number of slots filled. */
 int imhe_match_slots(const uint32_t *roles, size_t nrefs, const uint32_t *slots, size_t nslots,
                      int *slot_ref);
-/* Equal without regard to ASCII case or surrounding spaces. */
-int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn);
 
 #endif

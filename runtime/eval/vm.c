@@ -2,6 +2,7 @@
  * No global state: all memory comes from the record's arena, so records may run on several threads.
  */
 #include "runtime/core/dates.h"
+#include "runtime/core/names.h"
 #include "runtime/core/sbuf.h"
 #include "runtime/eval/calc.h"
 #include "runtime/eval/result.h"

@@ -1,0 +1,53 @@
+/* names.c — names compared as people write them: without regard to ASCII case or surrounding
+ * spaces, and how far apart two are, for "did you mean". */
+#include "runtime/core/names.h"
+#include <string.h>
+
+static int lower(int c) {
+  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+static int space(int c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn) {
+  while (an && space((unsigned char)*a))
+    a++, an--;
+  while (an && space((unsigned char)a[an - 1]))
+    an--;
+  while (bn && space((unsigned char)*b))
+    b++, bn--;
+  while (bn && space((unsigned char)b[bn - 1]))
+    bn--;
+  if (an != bn || an == 0)
+    return 0;
+  for (size_t i = 0; i < an; i++)
+    if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+      return 0;
+  return 1;
+}
+
+/* Levenshtein distance, for "did you mean"; names longer than 60 bytes are never close. */
+unsigned imhe_edit_distance(const char *a, size_t la, const char *b) {
+  size_t lb = strlen(b);
+  if (la > 60 || lb > 60)
+    return 99;
+  unsigned row[62];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = (unsigned)j;
+  for (size_t i = 1; i <= la; i++) {
+    unsigned prev = row[0];
+    row[0] = (unsigned)i;
+    for (size_t j = 1; j <= lb; j++) {
+      unsigned cur = row[j];
+      unsigned m = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < m)
+        m = row[j] + 1;
+      if (row[j - 1] + 1 < m)
+        m = row[j - 1] + 1;
+      row[j] = m;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}

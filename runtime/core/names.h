@@ -1,0 +1,13 @@
+/* names.h — comparing names as people write them (associations, references, coupons), and the
+ * edit distance behind every "did you mean". Pure functions; nothing is allocated. */
+#ifndef IMHE_NAMES_H
+#define IMHE_NAMES_H
+
+#include <stddef.h>
+
+/* Equal without regard to ASCII case or surrounding spaces; two blank names are not equal. */
+int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn);
+/* Edit distance between `a` (length la) and NUL-terminated `b`, for "did you mean". */
+unsigned imhe_edit_distance(const char *a, size_t la, const char *b);
+
+#endif

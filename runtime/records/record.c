@@ -1,0 +1,83 @@
+/* record.c — a record's messages (errors make it invalid, warnings do not), its setup for a file,
+ * how a reviewer finds one of its entries, and freeing it with its arena. */
+#include "runtime/records/record.h"
+#include "runtime/core/sbuf.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line, uint32_t col,
+                    const char *fmt, va_list ap) {
+  if (m->n == m->cap) {
+    uint32_t cap = m->cap ? m->cap * 2 : 8;
+    struct imhe_msg *v = imhe_arena_alloc(&r->arena, cap * sizeof *v);
+    if (!v)
+      return;
+    if (m->n)
+      memcpy(v, m->v, m->n * sizeof *v);
+    m->v = v;
+    m->cap = cap;
+  }
+  char buf[512];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  struct imhe_msg *x = &m->v[m->n++];
+  x->file = r->file;
+  x->line = line;
+  x->col = col;
+  x->text = imhe_arena_strndup(&r->arena, buf, strlen(buf));
+}
+
+void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add_msg(r, &r->errors, line, col, fmt, ap);
+  va_end(ap);
+}
+
+void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add_msg(r, &r->warnings, line, col, fmt, ap);
+  va_end(ap);
+}
+
+void imhe_record_free(struct imhe_record *r) {
+  imhe_arena_free(&r->arena);
+}
+
+/* Readies *r for a document of `file`. With `reuse`, *r is a record read before whose arena's first
+ * chunk is kept (no allocation per record); its content is discarded. */
+void imhe_record_init(struct imhe_record *r, const char *file, size_t arena_limit, int reuse) {
+  struct imhe_arena keep = r->arena;
+  memset(r, 0, sizeof *r);
+  if (reuse) { /* keep the arena's first chunk: no allocation per record */
+    r->arena = keep;
+    imhe_arena_reset(&r->arena);
+  } else
+    imhe_arena_init(&r->arena, arena_limit);
+  r->file = imhe_arena_strndup(&r->arena, file, strlen(file));
+  r->category = -1;
+  r->submitted = r->agreement_signed = r->ethics_signed = INT32_MIN;
+  r->renewal_deadline = r->membership_expires = r->exam_date = INT32_MIN;
+  r->exam_passed = -1;
+}
+
+/* "work[2] (Home Visitor)": an entry as a reviewer finds it in the record. */
+void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  sb_puts(b, imhe_sections[sec].name);
+  sb_putc(b, '[');
+  sb_uint(b, i);
+  sb_putc(b, ']');
+  int f = sec == SEC_WORK         ? WORK_TITLE
+          : sec == SEC_TRAINING   ? TRAIN_TITLE
+          : sec == SEC_RSC        ? RSC_PROVIDER
+          : sec == SEC_REFERENCES ? REF_NAME
+          : sec == SEC_LEADERSHIP ? LEAD_ROLE
+                                  : -1;
+  if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
+    const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
+    sb_puts(b, " (");
+    sb_put(b, t->s, t->n > 60 ? 60 : t->n);
+    sb_putc(b, ')');
+  }
+}

@@ -1,0 +1,62 @@
+/* stream.c — a record file as a stream: opened with its limits, read a document at a time, typed,
+ * closed. A read and the typing of what it read are separate calls, so they may run on two threads.
+ */
+#include "runtime/records/yaml.h"
+#include <stdlib.h>
+#include <string.h>
+
+const struct imhe_limits imhe_default_limits = {
+    .max_depth = 64,
+    .max_scalar = 64 * 1024,
+    .max_document = 4 * 1024 * 1024,
+    .max_entries = 10000,
+    .max_nodes = 200000,
+    .max_directives = 16,
+    .fifo_wait_ms = 10000,
+};
+
+struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
+                                     size_t errlen) {
+  struct imhe_loader *l = calloc(1, sizeof *l);
+  if (!l)
+    abort();
+  l->lim = lim ? *lim : imhe_default_limits;
+  if (imhe_yinput_open(&l->in, path, l->lim.max_document, l->lim.max_directives,
+                       l->lim.fifo_wait_ms, err, errlen) != 0) {
+    free(l);
+    return NULL;
+  }
+  l->path_copy = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
+  l->path = l->path_copy;
+  return l;
+}
+
+void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx) {
+  l->notice = fn;
+  l->notice_ctx = ctx;
+}
+
+uint64_t imhe_loader_bytes_read(const struct imhe_loader *l) {
+  return l->in.consumed;
+}
+
+void imhe_loader_close(struct imhe_loader *l) {
+  if (!l)
+    return;
+  if (l->live)
+    yaml_parser_delete(&l->parser);
+  imhe_yinput_close(&l->in);
+  free(l->path_copy);
+  free(l);
+}
+
+int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {
+  return imhe_loader_read_into(l, r, 0);
+}
+
+int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
+  int k = imhe_loader_read(l, r);
+  if (k == 1)
+    imhe_record_type(r);
+  return k;
+}
