@@ -3,7 +3,7 @@
  * records. */
 #include "compiler/compile.h"
 #include "compiler/build.h"
-#include "compiler/lex.h"
+#include "compiler/parse.h"
 #include "compiler/symtab.h"
 #include "parser.h"
 #include "runtime/core/dates.h"

@@ -3,7 +3,7 @@
  * breaks kept. */
 #include "compiler/fmt.h"
 #include "compiler/diag.h"
-#include "compiler/lex.h"
+#include "compiler/parse.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -21,8 +21,4 @@ const char *lex_strdup(struct lex_extra *x, const char *s, size_t n);
 void lex_append(struct lex_extra *x, const char *s, size_t n);
 void lex_fatal(const char *msg) __attribute__((noreturn));
 
-/* Parses one file's text into `out`; returns the number of syntax errors. */
-int imhe_parse(struct imhe_arena *arena, struct diags *diags, uint32_t file, const char *text,
-               size_t len, struct policy_file *out);
-
 #endif

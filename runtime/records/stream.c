@@ -1,6 +1,7 @@
 /* stream.c — a record file as a stream: opened with its limits, read a document at a time, typed,
  * closed. A read and the typing of what it read are separate calls, so they may run on two threads.
  */
+#include "runtime/records/stream.h"
 #include "runtime/records/yaml.h"
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,10 @@ void imhe_loader_close(struct imhe_loader *l) {
   imhe_yinput_close(&l->in);
   free(l->path_copy);
   free(l);
+}
+
+int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reuse) {
+  return imhe_yaml_read(l, r, reuse);
 }
 
 int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {

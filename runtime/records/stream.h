@@ -3,32 +3,22 @@
 #ifndef IMHE_STREAM_H
 #define IMHE_STREAM_H
 
+#include "runtime/records/limits.h"
 #include "runtime/records/record.h"
 #include <stddef.h>
 #include <stdint.h>
 
-/* Streams records from one YAML file, one document at a time. */
+/* A record file being read (opaque). */
 struct imhe_loader;
-struct imhe_limits {
-  unsigned max_depth;      /* nesting */
-  size_t max_scalar;       /* bytes in one scalar */
-  size_t max_document;     /* bytes in one document */
-  unsigned max_entries;    /* items in one list or mapping */
-  unsigned max_nodes;      /* nodes in one document */
-  unsigned max_directives; /* %YAML and %TAG lines before one document */
-  unsigned fifo_wait_ms;   /* how long a FIFO may stay without a writer */
-};
+/* Depth 64, scalar 64 KiB, document 4 MiB, 10000 entries, 200000 nodes, 16 directives; a FIFO
+ * waits 10 s for a writer. */
 extern const struct imhe_limits imhe_default_limits;
 
 /* path "-" reads standard input. NULL with a message naming the file in err when it cannot be
  * opened, is a directory, or is a FIFO no program writes to. */
 struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
                                      size_t errlen);
-/* Notices about the stream rather than one record: an empty document, a file without records
- * (warnings), the rest of a file left unread after a refused document (errors), a failed read
- * (I/O errors). Called on the thread that reads; without a callback they are dropped. */
-enum { IMHE_NOTICE_WARNING, IMHE_NOTICE_ERROR, IMHE_NOTICE_IO };
-typedef void imhe_notice_fn(void *ctx, int severity, const struct imhe_msg *m);
+/* Notices go to fn (see limits.h); without one they are dropped. */
 void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
 /* Bytes of the file examined so far (handed to libyaml or passed over). */
 uint64_t imhe_loader_bytes_read(const struct imhe_loader *l);

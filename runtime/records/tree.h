@@ -4,7 +4,7 @@
 #ifndef IMHE_TREE_H
 #define IMHE_TREE_H
 
-#include "runtime/records/stream.h"
+#include "runtime/records/limits.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * warnings with a "did you mean". */
 #include "runtime/core/dates.h"
 #include "runtime/core/names.h"
+#include "runtime/records/stream.h"
 #include "runtime/records/tree.h"
 #include <errno.h>
 #include <math.h>

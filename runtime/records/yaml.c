@@ -187,7 +187,7 @@ static int parse_document(struct imhe_loader *l, struct imhe_record *r) {
   }
 }
 
-int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *r, int reuse) {
+int imhe_yaml_read(struct imhe_loader *l, struct imhe_record *r, int reuse) {
   while (!l->done) {
     if (l->skip)
       skip_rest(l);

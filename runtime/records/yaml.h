@@ -3,7 +3,7 @@
 #ifndef IMHE_YAML_H
 #define IMHE_YAML_H
 
-#include "runtime/records/stream.h"
+#include "runtime/records/limits.h"
 #include "runtime/records/yinput.h"
 #include <yaml.h>
 
@@ -20,5 +20,9 @@ struct imhe_loader {
   imhe_notice_fn *notice;
   void *notice_ctx;
 };
+
+/* The next document of the file into *r: 1 when r holds a record (possibly with errors), 0 at the
+ * end of the file. With reuse, r is a record read before whose arena is reused (on 0, freed). */
+int imhe_yaml_read(struct imhe_loader *l, struct imhe_record *r, int reuse);
 
 #endif

@@ -1,0 +1,90 @@
+/* context.h — what evaluating one record against one program carries: the program, the record, its
+ * arena, the as-of date, and the values on the VM's stack (numbers, dates, truths, collections of
+ * entries with what was left out and why). Everything lives in the record's arena. */
+#ifndef IMHE_CONTEXT_H
+#define IMHE_CONTEXT_H
+
+#include "runtime/eval/result.h"
+#include "runtime/records/schema.h"
+#include <math.h>
+#include <stdint.h>
+
+/* An entry left out of a collection, and why (the words a reviewer reads). */
+struct excl {
+  uint32_t idx;
+  const char *why;
+};
+/* Entries of one section, as indices into the record's list, and those left out on the way. */
+struct coll {
+  uint8_t sec;
+  uint32_t n, nex;
+  uint32_t *idx;
+  struct excl *ex;
+};
+/* A value on the VM's stack; t is its type letter (N, D, B, T, C as in opcodes.h). */
+struct val {
+  char t;
+  double num;
+  int32_t date;
+  int b; /* B: 0/1; T: 0 fail, 1 pass, 2 pending */
+  struct coll *c;
+  const char *note;
+  const struct coll *src; /* collection a measure read, for its left-out list */
+};
+
+/* One record being judged against one program; rr is the rule result being filled. */
+struct vm {
+  const struct imhe_program *p;
+  struct imhe_record *r;
+  struct imhe_arena *a;
+  int32_t as_of;
+  struct imhe_rule_result *rr;
+  uint32_t capconds;
+};
+
+/* An empty collection of section sec with room for cap entries and cap left out. */
+struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap);
+/* An empty collection of from's section that keeps from's left-out entries, with room for extra
+ * more. */
+struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from, uint32_t extra);
+/* A number as reports write it: rounded to hundredths, no trailing zeros. */
+const char *imhe_vm_num(struct vm *vm, double v);
+/* The spelling of value v of enumeration e, or "?". */
+const char *imhe_enum_value_name(int e, int v);
+/* The values of enumeration e in mask, joined by '/'. */
+const char *imhe_vm_mask_text(struct vm *vm, int e, uint32_t mask);
+/* Appends text to *note, after "; " when it holds something already. */
+void imhe_vm_note(struct vm *vm, const char **note, const char *text);
+
+/* The first day of entry i of section sec (a section with a date range). */
+static inline int32_t entry_start(struct vm *vm, int sec, uint32_t i) {
+  int fs = imhe_sections[sec].start;
+  return vm->r->sec[sec].v[i].f[fs].v.date;
+}
+/* Its last day, an open end or one after the as-of date taken as the as-of date. */
+static inline int32_t entry_end(struct vm *vm, int sec, uint32_t i) {
+  int fe = imhe_sections[sec].end;
+  const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[fe];
+  int32_t e = s->present ? s->v.date : vm->as_of;
+  return e > vm->as_of ? vm->as_of : e;
+}
+/* l (cmp) r, with a tolerance for sums of hundredths. */
+static inline int cmp_apply(int cmp, double l, double r) {
+  const double eps = 1e-9;
+  switch (cmp) {
+  case CMP_GE:
+    return l >= r - eps;
+  case CMP_GT:
+    return l > r + eps;
+  case CMP_LE:
+    return l <= r + eps;
+  case CMP_LT:
+    return l < r - eps;
+  case CMP_EQ:
+    return fabs(l - r) <= eps;
+  default:
+    return fabs(l - r) > eps;
+  }
+}
+
+#endif

@@ -1,0 +1,141 @@
+/* fees.c — fees as the policy publishes them for the record's category or kind, and a coupon:
+ * found, offered for the category, inside its dates, its condition met (a rule run like any other).
+ */
+#include "runtime/eval/fees.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/names.h"
+#include "runtime/eval/vm.h"
+#include <stdio.h>
+#include <string.h>
+
+static void fee_note(struct imhe_fees *f, const char *n) {
+  if (f->nnotes < 8)
+    f->notes[f->nnotes++] = n;
+}
+
+/* Renewal and reinstatement: the renewal fee and the yearly membership, when published. */
+static void renewal_fees(struct vm *vm, struct imhe_fees *f) {
+  const struct imhe_program *p = vm->p;
+  const char *disp = imhe_str(p, p->settings.display);
+  f->present = 1;
+  f->renewal = 1;
+  f->registration = f->processing = f->total = f->renewal_fee = f->membership_fee = -1;
+  const struct imhe_fee *ren = NULL, *mem = NULL;
+  for (uint32_t i = 0; i < p->nfees; i++) {
+    if (p->fees[i].kind == FEE_RENEWAL)
+      ren = &p->fees[i];
+    else if (p->fees[i].kind == FEE_MEMBERSHIP)
+      mem = &p->fees[i];
+  }
+  if (!ren || vm->r->kind != 1) {
+    fee_note(f, imhe_arena_printf(vm->a, "%s %s fees are not published", disp,
+                                  vm->r->kind == 1 ? "renewal" : "reinstatement"));
+    return;
+  }
+  f->renewal_fee = ren->cents / 100.0;
+  if (ren->note != UINT32_MAX)
+    fee_note(f, imhe_str(p, ren->note));
+  if (mem) {
+    f->membership_fee = mem->cents / 100.0;
+    f->total = f->renewal_fee + f->membership_fee;
+  }
+}
+
+void imhe_compute_fees(struct vm *vm, struct imhe_fees *f) {
+  const struct imhe_program *p = vm->p;
+  int cat = vm->r->category;
+  if (vm->r->kind != 0) {
+    renewal_fees(vm, f);
+    return;
+  }
+  uint32_t bit = 1u << cat;
+  const char *disp = imhe_str(p, p->settings.display);
+  f->present = 1;
+  f->registration = f->processing = f->total = -1;
+  if (vm->r->coupon.s)
+    f->coupon = vm->r->coupon.s;
+  if (!p->settings.fees_published) {
+    fee_note(f, imhe_arena_printf(vm->a, "%s fees are not published", disp));
+    if (f->coupon)
+      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s publishes no fees",
+                                    f->coupon, disp));
+    return;
+  }
+  const struct imhe_fee *reg = NULL, *proc = NULL;
+  for (uint32_t i = 0; i < p->nfees; i++)
+    if (p->fees[i].cats & bit) {
+      if (p->fees[i].kind == FEE_REGISTRATION)
+        reg = &p->fees[i];
+      else if (p->fees[i].kind == FEE_PROCESSING)
+        proc = &p->fees[i];
+    }
+  if (reg) {
+    f->registration = reg->cents / 100.0;
+    if (reg->note != UINT32_MAX)
+      fee_note(f, imhe_str(p, reg->note));
+  } else
+    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s registration fee", disp,
+                                  imhe_category_code[cat]));
+  if (proc) {
+    f->processing = proc->cents / 100.0;
+    if (proc->note != UINT32_MAX)
+      fee_note(f, imhe_str(p, proc->note));
+  } else
+    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp,
+                                  imhe_category_code[cat]));
+  if (f->coupon) {
+    const struct imhe_coupon *cp = NULL;
+    for (uint32_t i = 0; i < p->ncoupons && !cp; i++) {
+      const char *code = imhe_str(p, p->coupons[i].code);
+      if (imhe_names_equal(code, strlen(code), vm->r->coupon.s, vm->r->coupon.n))
+        cp = &p->coupons[i];
+    }
+    const char *why = NULL;
+    if (!cp)
+      why = imhe_arena_printf(vm->a, "%s has no such coupon", disp);
+    else if (!(cp->cats & bit))
+      why = imhe_arena_printf(vm->a, "it is not offered for %s", imhe_category_code[cat]);
+    else if ((cp->from != IMHE_NO_DATE && vm->as_of < cp->from) ||
+             (cp->until != IMHE_NO_DATE && vm->as_of > cp->until)) {
+      char a[11] = "", b[11] = "";
+      if (cp->from != IMHE_NO_DATE)
+        imhe_format_date(cp->from, a);
+      if (cp->until != IMHE_NO_DATE)
+        imhe_format_date(cp->until, b);
+      why = imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
+                              *b ? b : "now");
+    } else if (cp->rule != IMHE_NO_RULE) {
+      struct imhe_rule_result scratch;
+      memset(&scratch, 0, sizeof scratch);
+      struct imhe_rule_result *save = vm->rr;
+      uint32_t savecap = vm->capconds;
+      vm->rr = &scratch;
+      vm->capconds = 0;
+      if (imhe_run_rule(vm, cp->rule) != ST_PASS)
+        why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note
+                                                      : "its condition is not met";
+      vm->rr = save;
+      vm->capconds = savecap;
+    }
+    if (why)
+      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s", f->coupon, why));
+    else {
+      f->coupon_applied = 1;
+      double waived = 0;
+      if ((cp->waives & 1u << FEE_REGISTRATION) && f->registration > 0) {
+        waived += f->registration;
+        f->registration = 0;
+      }
+      if ((cp->waives & 1u << FEE_PROCESSING) && f->processing > 0) {
+        waived += f->processing;
+        f->processing = 0;
+      }
+      const char *code = imhe_str(p, cp->code);
+      fee_note(f, cp->note != UINT32_MAX ? imhe_str(p, cp->note)
+                                         : imhe_arena_printf(vm->a, "%s waives $%s of fees", code,
+                                                             imhe_vm_num(vm, waived)));
+    }
+  }
+  if (f->registration >= 0 && f->processing >= 0)
+    f->total = f->registration + f->processing;
+}

@@ -1,0 +1,218 @@
+/* measures.c — the measures a policy names, over one record: ranges of entries for the calculations
+ * of calc.c, sums of fields, competencies, the competency rules' violations, years endorsed. */
+#include "runtime/eval/measures.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct imhe_range *imhe_ranges(struct vm *vm, const struct coll *c, int post_masters,
+                               int32_t masters) {
+  struct imhe_range *r = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *r);
+  for (uint32_t k = 0; k < c->n; k++) {
+    uint32_t i = c->idx[k];
+    r[k].start = entry_start(vm, c->sec, i);
+    if (c->sec == SEC_RSC) { /* RSC hours spread over the whole recorded range */
+      r[k].end = vm->r->sec[SEC_RSC].v[i].f[RSC_END].v.date;
+      r[k].hours = vm->r->sec[SEC_RSC].v[i].f[RSC_HOURS].v.num;
+    } else
+      r[k].end = entry_end(vm, c->sec, i);
+    if (post_masters && r[k].start < masters)
+      r[k].start = masters;
+  }
+  return r;
+}
+
+int32_t imhe_masters_date(struct vm *vm) {
+  int32_t best = IMHE_NO_DATE;
+  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  for (uint32_t i = 0; i < l->n; i++) {
+    const struct imhe_entry *e = &l->v[i];
+    if (e->f[EDU_DEGREE].present && e->f[EDU_DEGREE].v.ival >= 2 && e->f[EDU_COMPLETED].present &&
+        e->f[EDU_COMPLETED].v.date <= vm->as_of &&
+        (best == IMHE_NO_DATE || e->f[EDU_COMPLETED].v.date < best))
+      best = e->f[EDU_COMPLETED].v.date;
+  }
+  return best;
+}
+
+const struct imhe_code *imhe_find_competency(struct vm *vm, const struct imhe_code *code, int *dom,
+                                             uint32_t *item) {
+  const struct imhe_program *p = vm->p;
+  const char *dot = memchr(code->s.s, '.', code->s.n);
+  if (!dot)
+    return NULL;
+  size_t dl = (size_t)(dot - code->s.s), nl = code->s.n - dl - 1;
+  for (uint32_t d = 0; d < p->ndomains; d++) {
+    const char *dc = imhe_str(p, p->domains[d].code);
+    if (strlen(dc) != dl || memcmp(dc, code->s.s, dl))
+      continue;
+    for (uint32_t k = 0; k < p->domains[d].count; k++) {
+      const char *nm = imhe_str(p, p->items[p->domains[d].first + k].name);
+      if (strlen(nm) == nl && !memcmp(nm, dot + 1, nl)) {
+        *dom = (int)d;
+        *item = p->domains[d].first + k;
+        return code;
+      }
+    }
+  }
+  return NULL;
+}
+
+double imhe_comps(struct vm *vm, int dom) {
+  const struct imhe_program *p = vm->p;
+  uint64_t seen = 0;
+  uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0;
+  for (int s = 0; s < 2; s++) {
+    int sec = s ? SEC_EDUCATION : SEC_TRAINING;
+    int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
+    const struct imhe_list *l = &vm->r->sec[sec];
+    for (uint32_t i = 0; i < l->n; i++) {
+      const struct imhe_entry *e = &l->v[i];
+      if (!e->f[fd].present || !e->f[fdate].present || e->f[fdate].v.date > vm->as_of)
+        continue;
+      for (uint32_t k = 0; k < e->f[fd].v.codes.n; k++) {
+        int d;
+        uint32_t item;
+        if (imhe_find_competency(vm, &e->f[fd].v.codes.v[k], &d, &item) && d == dom &&
+            (p->items[item].cats & catbit))
+          seen |= 1ull << (item - p->domains[dom].first);
+      }
+    }
+  }
+  int n = 0;
+  for (; seen; seen &= seen - 1)
+    n++;
+  return n;
+}
+
+static uint32_t distinct_codes(const struct imhe_slot *s) {
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < s->v.codes.n; k++) {
+    int dup = 0;
+    for (uint32_t j = 0; j < k && !dup; j++)
+      dup = s->v.codes.v[j].s.n == s->v.codes.v[k].s.n &&
+            !memcmp(s->v.codes.v[j].s.s, s->v.codes.v[k].s.s, s->v.codes.v[k].s.n);
+    n += !dup;
+  }
+  return n;
+}
+
+double imhe_capviol(struct vm *vm, const char **note) {
+  const struct imhe_list *l = &vm->r->sec[SEC_TRAINING];
+  double n = 0;
+  for (uint32_t i = 0; i < l->n; i++) {
+    const struct imhe_entry *e = &l->v[i];
+    if (!e->f[TRAIN_COMPETENCIES].present || !e->f[TRAIN_HOURS].present)
+      continue;
+    uint32_t cnt = distinct_codes(&e->f[TRAIN_COMPETENCIES]);
+    double cap = floor(e->f[TRAIN_HOURS].v.num + 1e-9);
+    if (cnt > cap) {
+      n++;
+      imhe_vm_note(
+          vm, note,
+          imhe_arena_printf(vm->a,
+                            "training[%u] (%.60s, %s h) lists %u competencies; at "
+                            "most %.0f (one per whole training hour)",
+                            i, e->f[TRAIN_TITLE].present ? e->f[TRAIN_TITLE].v.text.s : "untitled",
+                            imhe_vm_num(vm, e->f[TRAIN_HOURS].v.num), cnt, cap));
+    }
+  }
+  return n;
+}
+
+double imhe_eduviol(struct vm *vm, const char **note) {
+  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  double n = 0;
+  for (uint32_t i = 0; i < l->n; i++) {
+    const struct imhe_entry *e = &l->v[i];
+    if (!e->f[EDU_COMPETENCIES].present || e->f[EDU_COMPETENCIES].v.codes.n == 0)
+      continue;
+    uint32_t cnt = distinct_codes(&e->f[EDU_COMPETENCIES]);
+    int tr = e->f[EDU_TRANSCRIPT].present ? e->f[EDU_TRANSCRIPT].v.ival : 2;
+    if (tr == 2) {
+      n++;
+      imhe_vm_note(vm, note,
+                   imhe_arena_printf(vm->a,
+                                     "education[%u] lists %u competencies without a "
+                                     "transcript (official or unofficial)",
+                                     i, cnt));
+    } else if (cnt > 12) {
+      n++;
+      imhe_vm_note(
+          vm, note,
+          imhe_arena_printf(vm->a, "education[%u] lists %u competencies; at most 12", i, cnt));
+    }
+  }
+  return n;
+}
+
+double imhe_years_endorsed(const struct imhe_record *r, int32_t day, const char **note,
+                           struct imhe_arena *a) {
+  int32_t first = IMHE_NO_DATE;
+  const struct imhe_list *l = &r->sec[SEC_ENDORSEMENTS];
+  for (uint32_t i = 0; i < l->n; i++)
+    if (l->v[i].f[ENDO_EARNED].present &&
+        (first == IMHE_NO_DATE || l->v[i].f[ENDO_EARNED].v.date < first))
+      first = l->v[i].f[ENDO_EARNED].v.date;
+  if (first == IMHE_NO_DATE || first > day) {
+    if (note)
+      *note = "no endorsement earned by then";
+    return 0;
+  }
+  int years = 0;
+  while (years < 200 && imhe_add_months(first, 12 * (years + 1)) <= day)
+    years++;
+  if (note) {
+    char d[11];
+    imhe_format_date(first, d);
+    *note = imhe_arena_printf(a, "first endorsement earned %s", d);
+  }
+  return years;
+}
+
+/* The share of entry i's days, start to end, that fall on or before the as-of date: what
+ * counts of an amount spread over them (FLD_SPREAD; readings 7 and 30). An entry with no end
+ * runs to the as-of date. */
+static double counted_share(struct vm *vm, int sec, uint32_t i) {
+  int fe = imhe_sections[sec].end;
+  const struct imhe_slot *e = &vm->r->sec[sec].v[i].f[fe];
+  int32_t start = entry_start(vm, sec, i);
+  if (start > vm->as_of)
+    return 0;
+  if (!e->present || e->v.date <= vm->as_of)
+    return 1;
+  return ((double)vm->as_of - start + 1) / ((double)e->v.date - start + 1);
+}
+
+/* sum(C.field). A field spread over its entry's days counts only its days up to the as-of
+ * date; each entry cut short that way is named with what it brings. */
+double imhe_sum_field(struct vm *vm, const struct coll *c, int f, const char **note) {
+  const struct imhe_field_desc *fd = &imhe_sections[c->sec].fields[f];
+  int spread = fd->spread && imhe_sections[c->sec].start >= 0 && imhe_sections[c->sec].end >= 0;
+  double total = 0;
+  uint32_t cut = 0;
+  for (uint32_t k = 0; k < c->n; k++) {
+    const struct imhe_slot *s = &vm->r->sec[c->sec].v[c->idx[k]].f[f];
+    if (!s->present)
+      continue;
+    double share = spread ? counted_share(vm, c->sec, c->idx[k]) : 1;
+    total += s->v.num * share;
+    if (share < 1 && s->v.num > 0 && cut++ < 3) {
+      struct sbuf b = {0};
+      imhe_entry_label(&b, vm->r, c->sec, c->idx[k]);
+      imhe_vm_note(vm, note,
+                   imhe_arena_printf(
+                       vm->a, "%.*s counts %s of its %s %s, those on days up to the as-of date",
+                       (int)b.n, b.v, imhe_vm_num(vm, s->v.num * share), imhe_vm_num(vm, s->v.num),
+                       imhe_unit_symbol[fd->arg]));
+      free(b.v);
+    }
+  }
+  if (cut > 3)
+    imhe_vm_note(vm, note,
+                 imhe_arena_printf(
+                     vm->a, "%u more entries count only their days up to the as-of date", cut - 3));
+  return total;
+}
