@@ -4,6 +4,7 @@
 #define IMHE_REPORT_H
 
 #include "runtime/eval/result.h"
+#include "runtime/report/explain.h"
 #include <stdio.h>
 
 struct report_opts {
@@ -13,6 +14,5 @@ struct report_opts {
 void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
                       const struct report_opts *o);
 void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_result *res);
-const char *imhe_verdict_name(int v);
 
 #endif

@@ -1,0 +1,280 @@
+/* text.c — the report for people: one block per record, requirements grouped by area with a mark,
+ * the rule's sentence and its source, each condition explained; colour only when asked. Record
+ * text is escaped so no record can forge a line, a colour or a reordered verdict. */
+#include "runtime/core/dates.h"
+#include "runtime/report/explain.h"
+#include "runtime/report/report.h"
+#include <string.h>
+
+/* Record text as a person's terminal shows it: control characters (C0, DEL, C1), bidirectional
+ * overrides and invalid UTF-8 cannot reach the screen, so no record can forge a line, a colour or
+ * a reordered verdict. Control characters appear escaped (\n, \x1b, \u202e); a byte that is not
+ * UTF-8 appears as U+FFFD. */
+static void sb_text(struct sbuf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f)
+      run++;
+    if (run > i) {
+      sb_put(b, s + i, run - i);
+      i = run;
+      continue;
+    }
+    unsigned c = p[i];
+    if (c < 0x20 || c == 0x7f) {
+      if (c == '\n' || c == '\t' || c == '\r') {
+        char e[2] = {'\\', c == '\n' ? 'n' : c == '\t' ? 't' : 'r'};
+        sb_put(b, e, 2);
+      } else {
+        char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+        sb_put(b, e, 4);
+      }
+      i++;
+      continue;
+    }
+    int len = sb_utf8_len(p + i, n - i);
+    if (!len) {
+      sb_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
+      i++;
+      continue;
+    }
+    unsigned cp = len == 2   ? (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu)
+                  : len == 3 ? (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu)
+                             : 0;
+    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069)) {
+      char e[6] = {'\\', 'u', hex[cp >> 12], hex[cp >> 8 & 15], hex[cp >> 4 & 15], hex[cp & 15]};
+      sb_put(b, e, 6);
+    } else
+      sb_put(b, s + i, (size_t)len);
+    i += (size_t)len;
+  }
+}
+
+static void sb_tstr(struct sbuf *b, const char *s) {
+  if (s)
+    sb_text(b, s, strlen(s));
+}
+
+/* "file:line:col: message" of a record's error or warning. */
+static void text_msg(struct sbuf *b, const struct imhe_msg *m) {
+  sb_tstr(b, m->file);
+  sb_putc(b, ':');
+  sb_uint(b, m->line);
+  sb_putc(b, ':');
+  sb_uint(b, m->col);
+  sb_puts(b, ": ");
+  sb_tstr(b, m->text);
+}
+
+/* " [id, file:line]" citing a rule. */
+static void text_cite(struct sbuf *b, const struct imhe_rule_result *rr) {
+  sb_puts(b, "  [");
+  sb_tstr(b, rr->id);
+  sb_puts(b, ", ");
+  sb_tstr(b, rr->file);
+  sb_putc(b, ':');
+  sb_uint(b, rr->line);
+  sb_putc(b, ']');
+}
+
+static void text_money(struct sbuf *b, double v) {
+  if (v < 0)
+    sb_puts(b, "not published");
+  else
+    imhe_explain_quantity(b, v, UNIT_MONEY, DISP_PLAIN);
+}
+
+static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
+  scratch->n = 0;
+  imhe_explain_condition(scratch, c);
+  sb_text(b, scratch->v, scratch->n);
+}
+
+static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                      const struct imhe_rule_result *rr, const char *const *col) {
+  const char *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
+  const char *mark = rr->status == ST_PASS ? "✓" : rr->status == ST_PENDING ? "…" : "✗";
+  sb_puts(b, "    ");
+  sb_puts(b, rr->status == ST_PASS ? G : rr->status == ST_PENDING ? Y : R);
+  sb_puts(b, mark);
+  sb_puts(b, Z);
+  sb_putc(b, ' ');
+  sb_tstr(b, rr->message ? rr->message : rr->desc);
+  if (rr->file[0])
+    text_cite(b, rr);
+  sb_putc(b, '\n');
+  for (uint32_t k = 0; k < rr->nconds; k++) {
+    const struct imhe_cond_result *c = &rr->conds[k];
+    sb_puts(b, "        ");
+    sb_puts(b, c->status == ST_PASS ? "✓" : c->status == ST_PENDING ? "…" : "✗");
+    sb_putc(b, ' ');
+    text_explain(b, scratch, c);
+    sb_putc(b, '\n');
+    if (c->status != ST_PASS && c->counted_sec >= 0) {
+      sb_puts(b, "            ");
+      sb_puts(b, c->ncounted ? "counted: " : "counted: no entry");
+      for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
+        if (j)
+          sb_puts(b, ", ");
+        scratch->n = 0;
+        imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
+        sb_text(b, scratch->v, scratch->n);
+      }
+      if (c->ncounted > 12)
+        sb_puts(b, ", ...");
+      sb_putc(b, '\n');
+    }
+    if (c->status != ST_PASS)
+      for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
+        sb_puts(b, "            ");
+        sb_tstr(b, c->left_out[j]);
+        sb_putc(b, '\n');
+      }
+  }
+}
+
+void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
+                      const struct report_opts *o) {
+  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
+  /* bold, green, red, yellow, reset */
+  static const char *const ansi[] = {"\033[1m", "\033[32m", "\033[31m", "\033[33m", "\033[0m"};
+  static const char *const plain[] = {"", "", "", "", ""};
+  const char *const *col = o->color ? ansi : plain;
+  const char *B = col[0], *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
+  sb_puts(b, B);
+  if (r->id.s)
+    sb_text(b, r->id.s, r->id.n);
+  else
+    sb_puts(b, "<no id>");
+  sb_puts(b, Z);
+  sb_puts(b, "  ");
+  if (r->applicant_name.s)
+    sb_text(b, r->applicant_name.s, r->applicant_name.n);
+  sb_puts(b, "  (");
+  if (r->association.s)
+    sb_text(b, r->association.s, r->association.n);
+  else
+    sb_putc(b, '?');
+  sb_puts(b, ", ");
+  sb_puts(b, r->kind == 1       ? "renewal"
+             : r->kind == 2     ? "reinstatement"
+             : r->category >= 0 ? imhe_category_code[r->category]
+                                : "no category");
+  sb_puts(b, ")\n  as of ");
+  char d[11] = "?";
+  if (res->as_of != IMHE_NO_DATE)
+    imhe_format_date(res->as_of, d);
+  sb_puts(b, d);
+  sb_puts(b, " (");
+  sb_puts(b, imhe_as_of_words(res->as_of_source));
+  sb_puts(b, "); policy ");
+  sb_tstr(b, res->policy ? res->policy : "-");
+  sb_puts(b, ", base ");
+  sb_tstr(b, res->base ? res->base : "-");
+  sb_puts(b, "\n  verdict: ");
+  sb_puts(b, res->verdict == V_ELIGIBLE ? G : res->verdict == V_PENDING_EXAM ? Y : R);
+  sb_puts(b, imhe_verdict_name(res->verdict));
+  sb_puts(b, Z);
+  sb_putc(b, '\n');
+  for (uint32_t i = 0; i < r->errors.n; i++) {
+    sb_puts(b, "  ");
+    sb_puts(b, R);
+    sb_puts(b, "✗ ");
+    text_msg(b, &r->errors.v[i]);
+    sb_puts(b, Z);
+    sb_putc(b, '\n');
+  }
+  for (int area = 0; area < AREA__COUNT; area++) {
+    int shown = 0;
+    for (uint32_t i = 0; i < res->nrules; i++) {
+      const struct imhe_rule_result *rr = &res->rules[i];
+      if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == ST_SKIPPED)
+        continue;
+      if (!shown++) {
+        sb_puts(b, "  ");
+        sb_puts(b, B);
+        sb_puts(b, imhe_area_name[area]);
+        sb_puts(b, Z);
+        sb_putc(b, '\n');
+      }
+      text_rule(b, &scratch, r, rr, col);
+    }
+  }
+  int adv = 0;
+  for (uint32_t i = 0; i < res->nrules; i++) {
+    const struct imhe_rule_result *rr = &res->rules[i];
+    if (rr->kind != RK_ADVISE || rr->status != ST_ADVICE)
+      continue;
+    if (!adv++) {
+      sb_puts(b, "  ");
+      sb_puts(b, B);
+      sb_puts(b, "advisories");
+      sb_puts(b, Z);
+      sb_putc(b, '\n');
+    }
+    for (uint32_t k = 0; k < rr->nconds; k++)
+      if (rr->conds[k].status != ST_PASS) {
+        sb_puts(b, "    ");
+        sb_puts(b, Y);
+        sb_puts(b, "! ");
+        text_explain(b, &scratch, &rr->conds[k]);
+        sb_puts(b, Z);
+        text_cite(b, rr);
+        sb_putc(b, '\n');
+      }
+  }
+  if (res->fees.present) {
+    const struct imhe_fees *fe = &res->fees;
+    sb_puts(b, "  ");
+    sb_puts(b, B);
+    sb_puts(b, "fees");
+    sb_puts(b, Z);
+    if (fe->renewal) {
+      sb_puts(b, "\n    renewal ");
+      text_money(b, fe->renewal_fee);
+      sb_puts(b, ", membership ");
+      text_money(b, fe->membership_fee);
+      sb_puts(b, " a year, total ");
+      text_money(b, fe->total);
+      sb_puts(b, " a year\n");
+    } else {
+      sb_puts(b, "\n    registration ");
+      text_money(b, fe->registration);
+      sb_puts(b, ", processing ");
+      text_money(b, fe->processing);
+      sb_puts(b, ", total ");
+      text_money(b, fe->total);
+      sb_putc(b, '\n');
+    }
+    for (int i = 0; i < fe->nnotes; i++) {
+      sb_puts(b, "    - ");
+      sb_tstr(b, fe->notes[i]);
+      sb_putc(b, '\n');
+    }
+  }
+  if (res->next_deadline != IMHE_NO_DATE) {
+    imhe_format_date(res->next_deadline, d);
+    sb_puts(b, "  next ");
+    sb_tstr(b, res->deadline_label);
+    sb_puts(b, " submission deadline: ");
+    sb_puts(b, d);
+    sb_putc(b, '\n');
+  }
+  for (uint32_t i = 0; i < r->warnings.n; i++) {
+    sb_puts(b, "  ");
+    sb_puts(b, Y);
+    sb_puts(b, "warning");
+    sb_puts(b, Z);
+    sb_putc(b, ' ');
+    text_msg(b, &r->warnings.v[i]);
+    sb_putc(b, '\n');
+  }
+  sb_putc(b, '\n');
+  fwrite(b->v, 1, b->n, f);
+  free(b->v);
+  free(scratch.v);
+}
