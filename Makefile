@@ -72,9 +72,10 @@ $(B)/rules/%.imhec: rules/%.imhe $(RULES) $(B)/imhe
 	$(B)/imhe compile $< -o $@
 
 # ---- tests --------------------------------------------------------------
+# realloc is wrapped (tests/test_compiler.c) so a test can make one allocation of the library fail.
 $(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/faultshim.so
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -Wl,--wrap=realloc -lcriterion $(LDLIBS)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes

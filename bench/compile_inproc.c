@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < reps; k++) {
       FILE *null = fopen("/dev/null", "w");
       struct diags d;
-      diags_init(&d, null, 0, 0);
+      imhe_diags_init(&d, null, 0, 0);
       struct imhe_program p;
       if (imhe_compile_file(argv[i], &d, &p) == 0) {
         uint8_t *bytes;
@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
         free(bytes);
         imhe_program_free(&p);
       }
-      diags_free(&d);
+      imhe_diags_free(&d);
       fclose(null);
     }
     clock_gettime(CLOCK_MONOTONIC, &b);

@@ -206,12 +206,12 @@ static int cmd_compile(int argc, char **argv) {
   if (check_output("compile", out, &in, 1) != 0)
     return 2;
   struct diags d;
-  diags_init(&d, stderr, json, !json && isatty(2) && !getenv("NO_COLOR"));
+  imhe_diags_init(&d, stderr, json, !json && isatty(2) && !getenv("NO_COLOR"));
   struct imhe_program p;
   int rc = imhe_compile_file(in, &d, &p);
   int had_files = d.nfiles > 0;
-  diags_flush(&d);
-  diags_free(&d);
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
   if (rc != 0)
     return had_files ? 1 : 2;
   char err[512];
@@ -369,10 +369,10 @@ static int load_policy_for(struct checker *c, const char *src_path, const char *
     return -1;
   }
   struct diags d;
-  diags_init(&d, stderr, 0, 0);
+  imhe_diags_init(&d, stderr, 0, 0);
   int rc = imhe_compile_file(src_path, &d, &s->p);
-  diags_flush(&d);
-  diags_free(&d);
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
   if (rc) {
     snprintf(err, sizeof err, "policy %s has errors (run: imhe compile %s)", src_path, src_path);
     s->err = strdup(err);

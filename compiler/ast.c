@@ -3,14 +3,14 @@
 #include "compiler/ast.h"
 #include <string.h>
 
-struct node *ast_new(struct imhe_arena *a, enum node_kind k, struct loc l) {
+struct node *imhe_ast_new(struct imhe_arena *a, enum node_kind k, struct loc l) {
   struct node *n = imhe_arena_alloc(a, sizeof *n);
   n->kind = k;
   n->loc = l;
   return n;
 }
 
-struct node *ast_push(struct imhe_arena *a, struct node *list, struct node *kid) {
+struct node *imhe_ast_push(struct imhe_arena *a, struct node *list, struct node *kid) {
   if (!list || !kid)
     return list;
   if (list->nkids == list->capkids) {
@@ -27,14 +27,11 @@ struct node *ast_push(struct imhe_arena *a, struct node *list, struct node *kid)
   return list;
 }
 
-struct node *ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r, struct loc loc) {
-  struct node *n = ast_new(a, N_BIN, loc);
+struct node *imhe_ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r,
+                          struct loc loc) {
+  struct node *n = imhe_ast_new(a, N_BIN, loc);
   n->op = op;
   n->a = l;
   n->b = r;
   return n;
-}
-
-const char *ast_str(struct imhe_arena *a, const char *s, size_t n) {
-  return imhe_arena_strndup(a, s, n);
 }

@@ -67,10 +67,9 @@ struct policy_file {
   struct node *items, *last;
 };
 
-struct node *ast_new(struct imhe_arena *a, enum node_kind k, struct loc l);
-struct node *ast_push(struct imhe_arena *a, struct node *list, struct node *kid);
-struct node *ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r, struct loc loc);
-/* Copies yytext of length n into the arena, NUL-terminated. */
-const char *ast_str(struct imhe_arena *a, const char *s, size_t n);
+struct node *imhe_ast_new(struct imhe_arena *a, enum node_kind k, struct loc l);
+struct node *imhe_ast_push(struct imhe_arena *a, struct node *list, struct node *kid);
+struct node *imhe_ast_bin(struct imhe_arena *a, int op, struct node *l, struct node *r,
+                          struct loc loc);
 
 #endif

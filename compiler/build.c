@@ -5,22 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-void build_init(struct builder *b) {
+void imhe_build_init(struct builder *b) {
   memset(b, 0, sizeof *b);
-  symtab_init(&b->strs);
-  symtab_init(&b->consts);
+  imhe_symtab_init(&b->strs);
+  imhe_symtab_init(&b->consts);
   imhe_arena_init(&b->keys, 0);
-  build_str(b, ""); /* string 0 is the empty string */
+  imhe_build_str(b, ""); /* string 0 is the empty string */
 }
 
-void build_free(struct builder *b) {
+void imhe_build_free(struct builder *b) {
   imhe_program_free(&b->p);
-  symtab_free(&b->strs);
-  symtab_free(&b->consts);
+  imhe_symtab_free(&b->strs);
+  imhe_symtab_free(&b->consts);
   imhe_arena_free(&b->keys);
 }
 
-void *build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size) {
+void *imhe_build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size) {
   if (*n == *cap) {
     uint32_t nc = *cap ? *cap * 2 : 16;
     void *v = realloc(*arr, nc * size);
@@ -35,37 +35,37 @@ void *build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size) {
   return p;
 }
 
-uint32_t build_str(struct builder *b, const char *s) {
+uint32_t imhe_build_str(struct builder *b, const char *s) {
   if (!s)
     s = "";
-  void *v = symtab_get(&b->strs, s);
+  void *v = imhe_symtab_get(&b->strs, s);
   if (v)
     return (uint32_t)(uintptr_t)v - 1;
   size_t n = strlen(s) + 1;
   uint32_t off = b->p.strings_size;
   for (size_t i = 0; i < n; i++)
-    *(char *)build_push((void **)&b->p.strings, &b->p.strings_size, &b->caps[0], 1) = s[i];
-  symtab_put(&b->strs, imhe_arena_strndup(&b->keys, s, n - 1), (void *)(uintptr_t)(off + 1));
+    *(char *)imhe_build_push((void **)&b->p.strings, &b->p.strings_size, &b->caps[0], 1) = s[i];
+  imhe_symtab_put(&b->strs, imhe_arena_strndup(&b->keys, s, n - 1), (void *)(uintptr_t)(off + 1));
   return off;
 }
 
-uint32_t build_const(struct builder *b, double v) {
+uint32_t imhe_build_const(struct builder *b, double v) {
   /* interned through the string table's hash: the key is the value's exact bits */
   char key[40];
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
   snprintf(key, sizeof key, "\x01%016llx", (unsigned long long)bits);
-  void *hit = symtab_get(&b->consts, key);
+  void *hit = imhe_symtab_get(&b->consts, key);
   if (hit)
     return (uint32_t)(uintptr_t)hit - 1;
   *BUILD_PUSH(b, consts, nconsts, 1) = v;
-  symtab_put(&b->consts, imhe_arena_strndup(&b->keys, key, strlen(key)),
-             (void *)(uintptr_t)b->p.nconsts);
+  imhe_symtab_put(&b->consts, imhe_arena_strndup(&b->keys, key, strlen(key)),
+                  (void *)(uintptr_t)b->p.nconsts);
   return b->p.nconsts - 1;
 }
 
-uint32_t build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
-                    uint32_t line) {
+uint32_t imhe_build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
+                         uint32_t line) {
   uint32_t pc = b->p.code_size;
   uint8_t bytes[8] = {op,
                       a,
@@ -76,7 +76,7 @@ uint32_t build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint3
                       (uint8_t)(c >> 16),
                       (uint8_t)(c >> 24)};
   for (int i = 0; i < 8; i++)
-    *(uint8_t *)build_push((void **)&b->p.code, &b->p.code_size, &b->caps[2], 1) = bytes[i];
+    *(uint8_t *)imhe_build_push((void **)&b->p.code, &b->p.code_size, &b->caps[2], 1) = bytes[i];
   if (!b->p.nlines || b->p.lines[b->p.nlines - 1].line != line) {
     struct imhe_line *l = BUILD_PUSH(b, lines, nlines, 3);
     l->pc = pc;
@@ -85,7 +85,7 @@ uint32_t build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint3
   return pc;
 }
 
-void build_patch_c(struct builder *b, uint32_t pc, uint32_t c) {
+void imhe_build_patch_c(struct builder *b, uint32_t pc, uint32_t c) {
   uint8_t *p = b->p.code + pc + 4;
   p[0] = (uint8_t)c;
   p[1] = (uint8_t)(c >> 8);

@@ -14,17 +14,17 @@ struct builder {
   struct imhe_arena keys;
 };
 
-void build_init(struct builder *b);
-void build_free(struct builder *b); /* frees everything, including p */
-uint32_t build_str(struct builder *b, const char *s);
-uint32_t build_const(struct builder *b, double v);
+void imhe_build_init(struct builder *b);
+void imhe_build_free(struct builder *b); /* frees everything, including p */
+uint32_t imhe_build_str(struct builder *b, const char *s);
+uint32_t imhe_build_const(struct builder *b, double v);
 /* Appends one element of `size` bytes to array *arr with count *n; returns its index. */
-void *build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size);
+void *imhe_build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size);
 #define BUILD_PUSH(b, field, nfield, slot)                                                         \
-  ((__typeof__((b)->p.field))build_push((void **)&(b)->p.field, &(b)->p.nfield, &(b)->caps[slot],  \
-                                        sizeof *(b)->p.field))
-uint32_t build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
-                    uint32_t line);
-void build_patch_c(struct builder *b, uint32_t pc, uint32_t c);
+  ((__typeof__((b)->p.field))imhe_build_push((void **)&(b)->p.field, &(b)->p.nfield,               \
+                                             &(b)->caps[slot], sizeof *(b)->p.field))
+uint32_t imhe_build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
+                         uint32_t line);
+void imhe_build_patch_c(struct builder *b, uint32_t pc, uint32_t c);
 
 #endif

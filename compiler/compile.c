@@ -140,23 +140,23 @@ static struct policy_file *load_policy(struct compiler *c, const char *path, con
   char *text = read_file(path, &len, err, sizeof err);
   if (!text) {
     if (from.end)
-      diag_error(c->d, from,
-                 "a base policy is looked for beside the policy that extends it, as NAME.imhe",
-                 "cannot read base policy '%s' (%s): %s", name, path, err);
+      imhe_diag_error(c->d, from,
+                      "a base policy is looked for beside the policy that extends it, as NAME.imhe",
+                      "cannot read base policy '%s' (%s): %s", name, path, err);
     else {
       fprintf(c->d->out, "%s: error: cannot read: %s\n", path, err);
       *fatal = 1;
     }
     return NULL;
   }
-  uint32_t file = diags_add_file(c->d, path, text, (uint32_t)len);
+  uint32_t file = imhe_diags_add_file(c->d, path, text, (uint32_t)len);
   const char *slash = strrchr(path, '/');
   remember_shown_name(c, file, c->top || !c->top_base ? (slash ? slash + 1 : path) : c->top_base);
   c->hash = imhe_fnv1a(text, len, c->hash);
   struct policy_file *pf = imhe_arena_alloc(&c->arena, sizeof *pf);
   if (len == 0)
-    diag_error(c->d, (struct loc){file, 0, 0}, "a policy starts with: policy NAME",
-               "empty policy file");
+    imhe_diag_error(c->d, (struct loc){file, 0, 0}, "a policy starts with: policy NAME",
+                    "empty policy file");
   else
     imhe_parse(&c->arena, c->d, file, text, len, pf);
   free(text);
@@ -172,25 +172,25 @@ static int diags_errors(const struct diags *d) {
 
 static void merged_init(struct merged *m) {
   memset(m, 0, sizeof *m);
-  symtab_init(&m->rules);
-  symtab_init(&m->lets);
-  symtab_init(&m->groups);
-  symtab_init(&m->domains);
-  symtab_init(&m->slot);
+  imhe_symtab_init(&m->rules);
+  imhe_symtab_init(&m->lets);
+  imhe_symtab_init(&m->groups);
+  imhe_symtab_init(&m->domains);
+  imhe_symtab_init(&m->slot);
 }
 static void merged_free(struct merged *m) {
-  symtab_free(&m->rules);
-  symtab_free(&m->lets);
-  symtab_free(&m->groups);
-  symtab_free(&m->domains);
-  symtab_free(&m->slot);
+  imhe_symtab_free(&m->rules);
+  imhe_symtab_free(&m->lets);
+  imhe_symtab_free(&m->groups);
+  imhe_symtab_free(&m->domains);
+  imhe_symtab_free(&m->slot);
   free(m->order);
 }
 
 static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *list);
 
 static struct policy_file *find_policy(struct compiler *c, const char *name, struct loc from) {
-  struct policy_file *pf = symtab_get(&c->files, name);
+  struct policy_file *pf = imhe_symtab_get(&c->files, name);
   if (pf)
     return pf;
   char path[4096];
@@ -203,7 +203,7 @@ static struct policy_file *find_policy(struct compiler *c, const char *name, str
   int fatal = 0;
   pf = load_policy(c, path, name, from, &fatal);
   if (pf)
-    symtab_put(&c->files, imhe_arena_strndup(&c->arena, name, strlen(name)), pf);
+    imhe_symtab_put(&c->files, imhe_arena_strndup(&c->arena, name, strlen(name)), pf);
   return pf;
 }
 
@@ -213,14 +213,14 @@ static void merge_bases(struct compiler *c, struct merged *m, struct policy_file
   if (!pf->bases)
     return;
   if (pf->bases->nkids != 1 || pf->bases->kids[0]->op) {
-    diag_error(c->d, pf->bases->loc,
-               "only the policy named on the command line may switch bases by date",
-               "a base policy may extend one policy, without dates");
+    imhe_diag_error(c->d, pf->bases->loc,
+                    "only the policy named on the command line may switch bases by date",
+                    "a base policy may extend one policy, without dates");
     return;
   }
   struct node *bn = pf->bases->kids[0];
   if (depth >= MAX_CHAIN) {
-    diag_error(c->d, bn->loc, NULL, "policy chain deeper than %d (a cycle?)", MAX_CHAIN);
+    imhe_diag_error(c->d, bn->loc, NULL, "policy chain deeper than %d (a cycle?)", MAX_CHAIN);
     return;
   }
   struct policy_file *base = find_policy(c, bn->s, bn->loc);
@@ -231,91 +231,92 @@ static void merge_bases(struct compiler *c, struct merged *m, struct policy_file
 static void merge_file(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   merge_bases(c, m, pf, depth);
   struct symtab own;
-  symtab_init(&own);
+  imhe_symtab_init(&own);
   for (struct node *it = pf->items; it; it = it->next) {
     switch (it->kind) {
     case I_RULE: {
-      struct node *prev = symtab_get(&m->rules, it->s);
+      struct node *prev = imhe_symtab_get(&m->rules, it->s);
       if (prev == (void *)m) /* removed by a base: free to define again */
         prev = NULL;
-      struct node *here = symtab_get(&own, it->s);
+      struct node *here = imhe_symtab_get(&own, it->s);
       if (here) {
-        diag_error(c->d, it->loc2, "rule ids are unique within a policy", "duplicate rule id '%s'",
-                   it->s);
+        imhe_diag_error(c->d, it->loc2, "rule ids are unique within a policy",
+                        "duplicate rule id '%s'", it->s);
         break;
       }
-      symtab_put(&own, it->s, it);
+      imhe_symtab_put(&own, it->s, it);
       if (prev && !(it->op & RF_OVERRIDE)) {
-        diag_error(c->d, it->loc2, "write 'override rule ...' to replace a base rule",
-                   "rule '%s' is already defined by a base policy", it->s);
+        imhe_diag_error(c->d, it->loc2, "write 'override rule ...' to replace a base rule",
+                        "rule '%s' is already defined by a base policy", it->s);
         break;
       }
       if (!prev && (it->op & RF_OVERRIDE)) {
-        const char *near = symtab_nearest(&m->rules, it->s);
+        const char *near = imhe_symtab_nearest(&m->rules, it->s);
         char hint[300];
         if (near)
           snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-        diag_error(c->d, it->loc2, near ? hint : "override names a rule of a base policy",
-                   "override of rule '%s' overrides nothing", it->s);
+        imhe_diag_error(c->d, it->loc2, near ? hint : "override names a rule of a base policy",
+                        "override of rule '%s' overrides nothing", it->s);
         break;
       }
       if (prev) {
-        m->order[(uintptr_t)symtab_get(&m->slot, it->s) - 1] = it;
+        m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = it;
       } else {
-        *(struct node **)build_push((void **)&m->order, &m->norder, &m->caporder,
-                                    sizeof(struct node *)) = it;
-        symtab_put(&m->slot, it->s, (void *)(uintptr_t)m->norder);
+        *(struct node **)imhe_build_push((void **)&m->order, &m->norder, &m->caporder,
+                                         sizeof(struct node *)) = it;
+        imhe_symtab_put(&m->slot, it->s, (void *)(uintptr_t)m->norder);
       }
-      symtab_put(&m->rules, it->s, it);
+      imhe_symtab_put(&m->rules, it->s, it);
       break;
     }
     case I_REMOVE: {
-      struct node *prev = symtab_get(&m->rules, it->s);
+      struct node *prev = imhe_symtab_get(&m->rules, it->s);
       if (!prev || prev == (void *)m) {
-        const char *near = symtab_nearest(&m->rules, it->s);
+        const char *near = imhe_symtab_nearest(&m->rules, it->s);
         char hint[300];
         if (near)
           snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-        diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist", it->s);
+        imhe_diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist",
+                        it->s);
         break;
       }
-      m->order[(uintptr_t)symtab_get(&m->slot, it->s) - 1] = NULL;
-      symtab_put(&m->rules, it->s, (void *)m); /* tombstone */
+      m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = NULL;
+      imhe_symtab_put(&m->rules, it->s, (void *)m); /* tombstone */
       break;
     }
     case I_LET: {
       char key[256];
       snprintf(key, sizeof key, "let %s", it->s);
-      if (symtab_get(&own, imhe_arena_strndup(&c->arena, key, strlen(key)))) {
-        diag_error(c->d, it->loc2, NULL, "'%s' is defined twice in this file", it->s);
+      if (imhe_symtab_get(&own, imhe_arena_strndup(&c->arena, key, strlen(key)))) {
+        imhe_diag_error(c->d, it->loc2, NULL, "'%s' is defined twice in this file", it->s);
         break;
       }
-      symtab_put(&own, imhe_arena_strndup(&c->arena, key, strlen(key)), it);
-      symtab_put(&m->lets, it->s, it);
+      imhe_symtab_put(&own, imhe_arena_strndup(&c->arena, key, strlen(key)), it);
+      imhe_symtab_put(&m->lets, it->s, it);
       break;
     }
     case I_GROUP:
       if (imhe_category_lookup(it->s, strlen(it->s)) >= 0) {
-        diag_error(c->d, it->loc2, NULL, "group '%s' has the name of a category", it->s);
+        imhe_diag_error(c->d, it->loc2, NULL, "group '%s' has the name of a category", it->s);
         break;
       }
       if (!strcmp(it->s, "none")) { /* `for none` in a catalogue part means no category */
-        diag_error(c->d, it->loc2, NULL, "a group may not be named 'none'");
+        imhe_diag_error(c->d, it->loc2, NULL, "a group may not be named 'none'");
         break;
       }
-      if (symtab_get(&m->groups, it->s)) {
-        diag_error(c->d, it->loc2, NULL, "group '%s' is defined twice", it->s);
+      if (imhe_symtab_get(&m->groups, it->s)) {
+        imhe_diag_error(c->d, it->loc2, NULL, "group '%s' is defined twice", it->s);
         break;
       }
-      symtab_put(&m->groups, it->s, it);
+      imhe_symtab_put(&m->groups, it->s, it);
       resolve_cats(c, m, it->b); /* checks the names now, in order */
       break;
     case I_DOMAIN:
-      if (symtab_get(&m->domains, it->s)) {
-        diag_error(c->d, it->loc2, NULL, "domain '%s' is defined twice", it->s);
+      if (imhe_symtab_get(&m->domains, it->s)) {
+        imhe_diag_error(c->d, it->loc2, NULL, "domain '%s' is defined twice", it->s);
         break;
       }
-      symtab_put(&m->domains, it->s, it);
+      imhe_symtab_put(&m->domains, it->s, it);
       break;
     case I_DEFINES:
       m->has_defines = 1;
@@ -325,7 +326,7 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
       break;
     }
   }
-  symtab_free(&own);
+  imhe_symtab_free(&own);
   m->name = pf->name;
 }
 
@@ -336,7 +337,7 @@ static void unknown(struct compiler *c, struct loc l, const char *what, const ch
   char hint[300];
   if (near)
     snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-  diag_error(c->d, l, near ? hint : NULL, "unknown %s '%s'", what, name);
+  imhe_diag_error(c->d, l, near ? hint : NULL, "unknown %s '%s'", what, name);
 }
 
 static const char *nearest_in(const char *const *names, int n, const char *s) {
@@ -357,7 +358,8 @@ static uint32_t group_mask(struct compiler *c, struct merged *m, struct node *g,
   if (depth > 16) {
     /* groups name only earlier groups, so this is depth, not a cycle: refuse it rather than
      * drop categories silently */
-    diag_error(c->d, g->loc2, "name some categories directly", "groups nested more than 16 deep");
+    imhe_diag_error(c->d, g->loc2, "name some categories directly",
+                    "groups nested more than 16 deep");
     return 0;
   }
   for (uint32_t i = 0; g->b && i < g->b->nkids; i++) {
@@ -368,7 +370,7 @@ static uint32_t group_mask(struct compiler *c, struct merged *m, struct node *g,
     else if (!strcmp(n->s, "all"))
       mask |= ALL_CATS;
     else {
-      struct node *sub = symtab_get(&m->groups, n->s);
+      struct node *sub = imhe_symtab_get(&m->groups, n->s);
       if (sub && sub != g)
         mask |= group_mask(c, m, sub, depth + 1);
     }
@@ -393,12 +395,12 @@ static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *
       mask |= n->s[2] == 'n' ? IMHE_KIND_RENEWAL_BIT : IMHE_KIND_REINSTATEMENT_BIT;
       continue;
     }
-    struct node *g = symtab_get(&m->groups, n->s);
+    struct node *g = imhe_symtab_get(&m->groups, n->s);
     if (g) {
       mask |= group_mask(c, m, g, 0);
       continue;
     }
-    const char *near = symtab_nearest(&m->groups, n->s);
+    const char *near = imhe_symtab_nearest(&m->groups, n->s);
     if (!near)
       near = nearest_in(imhe_category_code, CAT__COUNT, n->s);
     unknown(c, n->loc, "category or group", n->s, near);
@@ -434,7 +436,7 @@ static const char *ty_name(const struct ty *t) {
 
 static uint32_t line_of(struct compiler *c, struct loc l) {
   uint32_t line, col;
-  diag_linecol(c->d, l.file, l.start, &line, &col);
+  imhe_diag_linecol(c->d, l.file, l.start, &line, &col);
   return line;
 }
 
@@ -448,7 +450,7 @@ static void emit(struct compiler *c, struct loc l, int op, int a, int b, uint32_
   c->depth += pushes - pops;
   if (c->depth > c->max_depth)
     c->max_depth = c->depth;
-  build_emit(&c->b, (uint8_t)op, (uint8_t)a, (uint16_t)b, cc, line_of(c, l));
+  imhe_build_emit(&c->b, (uint8_t)op, (uint8_t)a, (uint16_t)b, cc, line_of(c, l));
 }
 
 static int unit_of_word(const char *w, double *scale, int *disp) {
@@ -487,13 +489,13 @@ static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
 static struct ty want_coll(struct compiler *c, struct node *n, const char *fn) {
   struct ty t = gen_value(c, n);
   if (t.t == T_PROJ) {
-    diag_error(c->d, n->loc, "drop the '.field' part", "%s takes entries, not one field of them",
-               fn);
+    imhe_diag_error(c->d, n->loc, "drop the '.field' part",
+                    "%s takes entries, not one field of them", fn);
     return TERR;
   }
   if (t.t != T_COLL && t.t != T_ERR) {
-    diag_error(c->d, n->loc, "for example: work where kind = paid",
-               "%s needs a list of record entries", fn);
+    imhe_diag_error(c->d, n->loc, "for example: work where kind = paid",
+                    "%s needs a list of record entries", fn);
     return TERR;
   }
   return t;
@@ -510,8 +512,8 @@ static const char *field_names(int sec, char *buf, size_t cap) {
 
 static int field_of(struct compiler *c, struct node *n, int sec) {
   if (n->kind != N_NAME) {
-    diag_error(c->d, n->loc, "compare a field of the entries, e.g. kind = paid",
-               "expected a field name of %s", imhe_sections[sec].name);
+    imhe_diag_error(c->d, n->loc, "compare a field of the entries, e.g. kind = paid",
+                    "expected a field name of %s", imhe_sections[sec].name);
     return -1;
   }
   int f = imhe_field_lookup(sec, n->s, strlen(n->s));
@@ -526,7 +528,7 @@ static int field_of(struct compiler *c, struct node *n, int sec) {
     else
       snprintf(hint, sizeof hint, "%s entries have: %s", imhe_sections[sec].name,
                field_names(sec, list, sizeof list));
-    diag_error(c->d, n->loc, hint, "unknown field '%s' of %s", n->s, imhe_sections[sec].name);
+    imhe_diag_error(c->d, n->loc, hint, "unknown field '%s' of %s", n->s, imhe_sections[sec].name);
   }
   return f;
 }
@@ -540,7 +542,7 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
   int ok = 1;
   for (uint32_t i = 0; i < cnt; i++) {
     if (v[i]->kind != N_NAME) {
-      diag_error(c->d, v[i]->loc, NULL, "expected a %s value", imhe_enum_name[e]);
+      imhe_diag_error(c->d, v[i]->loc, NULL, "expected a %s value", imhe_enum_name[e]);
       ok = 0;
       continue;
     }
@@ -579,7 +581,7 @@ static int cmp_of(int tok) {
 static void gen_pred_inner(struct compiler *c, struct node *n, int sec);
 static void gen_pred(struct compiler *c, struct node *n, int sec) {
   if (c->nest > 200) {
-    diag_error(c->d, n->loc, NULL, "filter nested too deeply");
+    imhe_diag_error(c->d, n->loc, NULL, "filter nested too deeply");
     return;
   }
   c->nest++;
@@ -609,18 +611,18 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
   }
   if (n->kind == N_NAME && !strcmp(n->s, "current")) {
     if (!has_range(sec))
-      diag_error(c->d, n->loc, NULL, "%s entries have no date range", imhe_sections[sec].name);
+      imhe_diag_error(c->d, n->loc, NULL, "%s entries have no date range", imhe_sections[sec].name);
     emit(c, n->loc, OP_F_CURRENT, 0, 0, 0);
     return;
   }
   if (n->kind == N_CALL && !strcmp(n->s, "overlaps")) {
     if (n->nkids != 1) {
-      diag_error(c->d, n->loc, NULL, "overlaps takes one list of entries");
+      imhe_diag_error(c->d, n->loc, NULL, "overlaps takes one list of entries");
       return;
     }
     struct ty t = want_coll(c, n->kids[0], "overlaps");
     if (t.t == T_COLL && (!has_range(t.sec) || !has_range(sec)))
-      diag_error(c->d, n->loc, NULL, "overlaps compares entries with date ranges");
+      imhe_diag_error(c->d, n->loc, NULL, "overlaps compares entries with date ranges");
     emit(c, n->loc, OP_F_OVERLAP, 0, 0, 0);
     return;
   }
@@ -634,8 +636,8 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
     else if (fd->kind == FT_TEXT || fd->kind == FT_DATE)
       emit(c, n->loc, OP_F_PRESENT, f, sec, 1);
     else
-      diag_error(c->d, n->loc, "compare it, e.g. kind = paid", "field '%s' is not a yes/no field",
-                 n->s);
+      imhe_diag_error(c->d, n->loc, "compare it, e.g. kind = paid",
+                      "field '%s' is not a yes/no field", n->s);
     return;
   }
   if (n->kind == N_BIN && (n->op == IN || cmp_of(n->op) >= 0)) {
@@ -645,19 +647,19 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
     const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
     if (n->op == IN && fd->kind == FT_SET && n->b->kind == N_NAME && !strcmp(n->b->s, "track")) {
       if (fd->arg != ENUM_AGE)
-        diag_error(c->d, n->b->loc, NULL, "only ages can serve a track");
+        imhe_diag_error(c->d, n->b->loc, NULL, "only ages can serve a track");
       emit(c, n->loc, OP_F_TRACK, f, sec, 0);
       return;
     }
     if (fd->kind == FT_ENUM || fd->kind == FT_SET) {
       uint32_t mask;
       if (n->op != IN && n->op != EQ && n->op != NE) {
-        diag_error(c->d, n->loc, "use =, != or in", "%s values have no order",
-                   imhe_enum_name[fd->arg]);
+        imhe_diag_error(c->d, n->loc, "use =, != or in", "%s values have no order",
+                        imhe_enum_name[fd->arg]);
         return;
       }
       if (n->op != IN && n->b->kind == N_LIST) {
-        diag_error(c->d, n->b->loc, "write: field in (a, b)", "a list needs 'in'");
+        imhe_diag_error(c->d, n->b->loc, "write: field in (a, b)", "a list needs 'in'");
         return;
       }
       if (!enum_mask(c, n->b, fd->arg, &mask))
@@ -671,7 +673,7 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
       return;
     }
     if (n->op == IN) {
-      diag_error(c->d, n->loc, NULL, "'in' needs a field with listed values");
+      imhe_diag_error(c->d, n->loc, NULL, "'in' needs a field with listed values");
       return;
     }
     if (fd->kind == FT_NUM || fd->kind == FT_DATE) {
@@ -679,35 +681,36 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
       if (t.t == T_ERR)
         return;
       if (fd->kind == FT_DATE && t.t != T_DATE)
-        diag_error(c->d, n->b->loc, "e.g. start <= as_of",
-                   "field '%s' is a date; compare it with a date", fd->name);
+        imhe_diag_error(c->d, n->b->loc, "e.g. start <= as_of",
+                        "field '%s' is a date; compare it with a date", fd->name);
       else if (fd->kind == FT_NUM && (t.t != T_NUM || (t.unit != fd->arg && t.unit != UNIT_NONE)))
-        diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s", fd->name,
-                   imhe_unit_name[fd->arg], imhe_unit_name[fd->arg]);
+        imhe_diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s", fd->name,
+                        imhe_unit_name[fd->arg], imhe_unit_name[fd->arg]);
       emit(c, n->loc, OP_F_CMP, f, sec, (uint32_t)cmp_of(n->op));
       return;
     }
-    diag_error(c->d, n->loc, NULL, "field '%s' cannot be compared", fd->name);
+    imhe_diag_error(c->d, n->loc, NULL, "field '%s' cannot be compared", fd->name);
     return;
   }
-  diag_error(c->d, n->loc,
-             "a filter is a field comparison, e.g. kind = paid, or several in parentheses joined "
-             "by and/or",
-             "not a filter condition");
+  imhe_diag_error(
+      c->d, n->loc,
+      "a filter is a field comparison, e.g. kind = paid, or several in parentheses joined "
+      "by and/or",
+      "not a filter condition");
 }
 
 static int domain_index(struct compiler *c, struct node *n) {
   if (n->kind == N_NAME) {
-    struct node *d = symtab_get(&c->m->domains, n->s);
+    struct node *d = imhe_symtab_get(&c->m->domains, n->s);
     if (d) {
       for (uint32_t i = 0; i < c->b.p.ndomains; i++)
         if (!strcmp(imhe_str(&c->b.p, c->b.p.domains[i].code), n->s))
           return (int)i;
     }
-    unknown(c, n->loc, "competency domain", n->s, symtab_nearest(&c->m->domains, n->s));
+    unknown(c, n->loc, "competency domain", n->s, imhe_symtab_nearest(&c->m->domains, n->s));
     return -1;
   }
-  diag_error(c->d, n->loc, NULL, "expected a competency domain code, e.g. TF");
+  imhe_diag_error(c->d, n->loc, NULL, "expected a competency domain code, e.g. TF");
   return -1;
 }
 
@@ -722,8 +725,8 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
   struct node **a = n->kids;
 #define ARGS(want)                                                                                 \
   if (k != (want)) {                                                                               \
-    diag_error(c->d, n->loc, NULL, "%s takes %d argument%s, not %u", f, want,                      \
-               (want) == 1 ? "" : "s", k);                                                         \
+    imhe_diag_error(c->d, n->loc, NULL, "%s takes %d argument%s, not %u", f, want,                 \
+                    (want) == 1 ? "" : "s", k);                                                    \
     return TERR;                                                                                   \
   }
   if (!strcmp(f, "sum")) {
@@ -732,8 +735,8 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     if (t.t == T_ERR)
       return TERR;
     if (t.t != T_PROJ || imhe_sections[t.sec].fields[t.field].kind != FT_NUM) {
-      diag_error(c->d, a[0]->loc, "e.g. sum(training.hours)",
-                 "sum needs a numeric field of entries");
+      imhe_diag_error(c->d, a[0]->loc, "e.g. sum(training.hours)",
+                      "sum needs a numeric field of entries");
       return TERR;
     }
     emit(c, n->loc, OP_SUM, t.field, t.sec, 0);
@@ -751,12 +754,12 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     if (t.t != T_COLL)
       return TERR;
     if (t.sec != SEC_RSC)
-      diag_error(c->d, a[0]->loc, NULL, "received spreads RSC hours: it needs rsc entries");
+      imhe_diag_error(c->d, a[0]->loc, NULL, "received spreads RSC hours: it needs rsc entries");
     struct ty d = gen_value(c, a[1]);
     if (d.t != T_DATE) {
       if (d.t != T_ERR)
-        diag_error(c->d, a[1]->loc, "e.g. received(qualified_rsc, as_of - 3 years)",
-                   "the second argument of received is the date the period starts after");
+        imhe_diag_error(c->d, a[1]->loc, "e.g. received(qualified_rsc, as_of - 3 years)",
+                        "the second argument of received is the date the period starts after");
       return TERR;
     }
     emit(c, n->loc, OP_RECEIVED_SINCE, 0, 0, 0);
@@ -769,8 +772,8 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     if (t.t != T_COLL)
       return TERR;
     if (!has_range(t.sec) || (!strcmp(f, "received") && t.sec != SEC_RSC)) {
-      diag_error(c->d, a[0]->loc, NULL, "%s needs entries with date ranges%s", f,
-                 !strcmp(f, "received") ? " of rsc" : "");
+      imhe_diag_error(c->d, a[0]->loc, NULL, "%s needs entries with date ranges%s", f,
+                      !strcmp(f, "received") ? " of rsc" : "");
       return TERR;
     }
     if (!strcmp(f, "coverage"))
@@ -788,13 +791,13 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     if (t.t != T_COLL)
       return TERR;
     if (t.sec != SEC_RSC)
-      diag_error(c->d, a[0]->loc, NULL, "window spreads RSC hours: it needs rsc entries");
+      imhe_diag_error(c->d, a[0]->loc, NULL, "window spreads RSC hours: it needs rsc entries");
     double scale;
     int disp;
     if (a[1]->kind != N_NUM || unit_of_word(a[1]->s, &scale, &disp) != UNIT_MONTHS ||
         a[1]->num < 1 || a[1]->num > 600 || a[1]->num != (int)a[1]->num) {
-      diag_error(c->d, a[1]->loc, "e.g. window(qualified_rsc, 24 months)",
-                 "the window's length is a whole number of months");
+      imhe_diag_error(c->d, a[1]->loc, "e.g. window(qualified_rsc, 24 months)",
+                      "the window's length is a whole number of months");
       return TERR;
     }
     emit(c, n->loc, OP_WINDOW, 0, 0, (uint32_t)a[1]->num);
@@ -802,16 +805,16 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
   }
   if (!strcmp(f, "slots")) {
     if (k < 2 || k > 9) {
-      diag_error(c->d, n->loc,
-                 "e.g. slots(completed_references, (supervisor, teacher), (rsc_provider))",
-                 "slots takes references and 1 to 8 sets of roles");
+      imhe_diag_error(c->d, n->loc,
+                      "e.g. slots(completed_references, (supervisor, teacher), (rsc_provider))",
+                      "slots takes references and 1 to 8 sets of roles");
       return TERR;
     }
     struct ty t = want_coll(c, a[0], f);
     if (t.t != T_COLL)
       return TERR;
     if (t.sec != SEC_REFERENCES)
-      diag_error(c->d, a[0]->loc, NULL, "slots matches references to roles");
+      imhe_diag_error(c->d, a[0]->loc, NULL, "slots matches references to roles");
     struct imhe_slotset *ss = BUILD_PUSH(&c->b, slotsets, nslotsets, 5);
     ss->first = c->b.p.nslot_masks;
     ss->count = k - 1;
@@ -835,9 +838,10 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     ARGS(1);
     uint32_t mask;
     if (a[0]->kind != N_NAME) {
-      diag_error(c->d, a[0]->loc,
-                 "one credential each: credential(cda) or credential(infant_toddler_credential)",
-                 "credential names one credential");
+      imhe_diag_error(
+          c->d, a[0]->loc,
+          "one credential each: credential(cda) or credential(infant_toddler_credential)",
+          "credential names one credential");
       return TERR;
     }
     if (!enum_mask(c, a[0], ENUM_CREDENTIAL, &mask))
@@ -850,12 +854,12 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     struct ty l = gen_value(c, a[0]), r = gen_value(c, a[1]);
     if (l.t != T_NUM || r.t != T_NUM) {
       if (l.t != T_ERR && r.t != T_ERR)
-        diag_error(c->d, n->loc, NULL, "%s compares two quantities", f);
+        imhe_diag_error(c->d, n->loc, NULL, "%s compares two quantities", f);
       return TERR;
     }
     if (l.unit != r.unit && l.unit != UNIT_NONE && r.unit != UNIT_NONE) {
-      diag_error(c->d, n->loc, NULL, "%s of %s and %s: units differ", f, imhe_unit_name[l.unit],
-                 imhe_unit_name[r.unit]);
+      imhe_diag_error(c->d, n->loc, NULL, "%s of %s and %s: units differ", f,
+                      imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
       return TERR;
     }
     emit(c, n->loc, f[1] == 'i' ? OP_MIN : OP_MAX, 0, 0, 0);
@@ -865,8 +869,8 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
       "sum",   "count",        "years", "years_post_masters", "coverage", "received", "window",
       "slots", "competencies", "half",  "credential",         "min",      "max",      "overlaps"};
   if (!strcmp(f, "overlaps"))
-    diag_error(c->d, n->loc, "use it in a filter: rsc where overlaps(rsc_provided)",
-               "overlaps is a filter condition");
+    imhe_diag_error(c->d, n->loc, "use it in a filter: rsc where overlaps(rsc_provided)",
+                    "overlaps is a filter condition");
   else
     unknown(c, n->loc2, "measure", f, nearest_in(known, 14, f));
   return TERR;
@@ -880,16 +884,16 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
     emit(c, n->loc, OP_SECTION, sec, 0, 0);
     return (struct ty){T_COLL, 0, 0, sec, 0};
   }
-  struct node *let = symtab_get(&c->m->lets, s);
+  struct node *let = imhe_symtab_get(&c->m->lets, s);
   if (let) {
-    if (symtab_get(&c->let_busy, s)) {
-      diag_error(c->d, n->loc, "a definition may use only other definitions",
-                 "'%s' refers to itself", s);
+    if (imhe_symtab_get(&c->let_busy, s)) {
+      imhe_diag_error(c->d, n->loc, "a definition may use only other definitions",
+                      "'%s' refers to itself", s);
       return TERR;
     }
-    symtab_put(&c->let_busy, s, let);
+    imhe_symtab_put(&c->let_busy, s, let);
     struct ty t = gen_value(c, let->a);
-    symtab_put(&c->let_busy, s, NULL);
+    imhe_symtab_put(&c->let_busy, s, NULL);
     return t;
   }
   if (!strcmp(s, "as_of")) {
@@ -914,7 +918,7 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
   }
   int dv = degree_value(s);
   if (dv >= 0) {
-    emit(c, n->loc, OP_CONST, UNIT_DEGREE, 0, build_const(&c->b, dv));
+    emit(c, n->loc, OP_CONST, UNIT_DEGREE, 0, imhe_build_const(&c->b, dv));
     return num(UNIT_DEGREE, DISP_DEGREE);
   }
   for (int i = 0; i < FACT__COUNT; i++)
@@ -923,7 +927,7 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
       return (struct ty){imhe_fact_type[i] == 'T' ? T_TRI : T_BOOL, 0, 0, 0, 0};
     }
   /* Did you mean: sections, definitions, facts, measures. */
-  const char *near = symtab_nearest(&c->m->lets, s);
+  const char *near = imhe_symtab_nearest(&c->m->lets, s);
   if (!near)
     near = nearest_in(imhe_fact_name, FACT__COUNT, s);
   if (!near) {
@@ -941,8 +945,8 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n);
 /* Every recursive descent passes here, so no policy can exhaust the stack. */
 static struct ty gen_value(struct compiler *c, struct node *n) {
   if (c->nest > 200) {
-    diag_error(c->d, n->loc, "split it into named definitions with 'let'",
-               "expression nested too deeply");
+    imhe_diag_error(c->d, n->loc, "split it into named definitions with 'let'",
+                    "expression nested too deeply");
     return TERR;
   }
   c->nest++;
@@ -962,11 +966,11 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
       unknown(c, n->loc2, "unit", n->s, nearest_in(units, 6, n->s));
       return TERR;
     }
-    emit(c, n->loc, OP_CONST, unit, 0, build_const(&c->b, n->num * scale));
+    emit(c, n->loc, OP_CONST, unit, 0, imhe_build_const(&c->b, n->num * scale));
     return num(unit, disp);
   }
   case N_MONEY:
-    emit(c, n->loc, OP_CONST, UNIT_MONEY, 0, build_const(&c->b, n->num));
+    emit(c, n->loc, OP_CONST, UNIT_MONEY, 0, imhe_build_const(&c->b, n->num));
     return num(UNIT_MONEY, DISP_PLAIN);
   case N_DATE:
     emit(c, n->loc, OP_DATE, 0, 0, (uint32_t)(int32_t)n->num);
@@ -980,7 +984,7 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
     if (t.t == T_ERR)
       return TERR;
     if (t.t != T_COLL) {
-      diag_error(c->d, n->loc, NULL, "'.%s' needs a list of entries on its left", n->s);
+      imhe_diag_error(c->d, n->loc, NULL, "'.%s' needs a list of entries on its left", n->s);
       return TERR;
     }
     struct node fn = *n;
@@ -998,7 +1002,7 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
     if (t.t == T_ERR)
       return TERR;
     if (t.t != T_COLL && t.t != T_PROJ) {
-      diag_error(c->d, n->a->loc, NULL, "'where' filters a list of record entries");
+      imhe_diag_error(c->d, n->a->loc, NULL, "'where' filters a list of record entries");
       return TERR;
     }
     gen_pred(c, n->b, t.sec);
@@ -1013,8 +1017,8 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
       if (l.t == T_DATE) {
         double months = n->b->num * (n->b->s[0] == 'y' ? 12 : 1);
         if (months != (int)months || months > 1200) {
-          diag_error(c->d, n->b->loc, NULL,
-                     "a date moves by a whole number of months (at most 100 years)");
+          imhe_diag_error(c->d, n->b->loc, NULL,
+                          "a date moves by a whole number of months (at most 100 years)");
           return TERR;
         }
         emit(c, n->loc, OP_DMONTHS, 0, 0, (uint32_t)(int32_t)(n->op == MINUS ? -months : months));
@@ -1026,8 +1030,9 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
       if (r.t == T_ERR)
         return TERR;
       if (l.t != T_NUM || l.unit != r.unit) {
-        diag_error(c->d, n->loc, "both sides need the same kind of unit", "cannot %s %s and %s",
-                   n->op == PLUS ? "add" : "subtract", ty_name(&l), imhe_unit_name[r.unit]);
+        imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit",
+                        "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract", ty_name(&l),
+                        imhe_unit_name[r.unit]);
         return TERR;
       }
       emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
@@ -1038,14 +1043,14 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
       if (l.t == T_ERR || r.t == T_ERR)
         return TERR;
       if (l.t != T_NUM || r.t != T_NUM) {
-        diag_error(c->d, n->loc, NULL, "'%s' adds or subtracts quantities",
-                   n->op == PLUS ? "+" : "-");
+        imhe_diag_error(c->d, n->loc, NULL, "'%s' adds or subtracts quantities",
+                        n->op == PLUS ? "+" : "-");
         return TERR;
       }
       if (l.unit != r.unit && l.unit != UNIT_NONE && r.unit != UNIT_NONE) {
-        diag_error(c->d, n->loc, "both sides need the same kind of unit", "cannot %s %s and %s",
-                   n->op == PLUS ? "add" : "subtract", imhe_unit_name[l.unit],
-                   imhe_unit_name[r.unit]);
+        imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit",
+                        "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract",
+                        imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
         return TERR;
       }
       emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
@@ -1057,10 +1062,11 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
   case N_ANYOF:
     return gen_cond(c, n, NULL, 0);
   case N_STR:
-    diag_error(c->d, n->loc, "text is used only for sentences and labels", "unexpected text here");
+    imhe_diag_error(c->d, n->loc, "text is used only for sentences and labels",
+                    "unexpected text here");
     return TERR;
   default:
-    diag_error(c->d, n->loc, NULL, "unexpected expression");
+    imhe_diag_error(c->d, n->loc, NULL, "unexpected expression");
     return TERR;
   }
 }
@@ -1069,9 +1075,9 @@ static uint32_t add_cond(struct compiler *c, struct node *n, const char *label, 
                          int unit) {
   struct imhe_cond *cd = BUILD_PUSH(&c->b, conds, nconds, 7);
   cd->rule = c->rule;
-  cd->desc = build_str(&c->b, label ? label : "");
+  cd->desc = imhe_build_str(&c->b, label ? label : "");
   uint32_t line, col;
-  diag_linecol(c->d, n->loc.file, n->loc.start, &line, &col);
+  imhe_diag_linecol(c->d, n->loc.file, n->loc.start, &line, &col);
   cd->line = line;
   cd->col = col;
   cd->display = (uint8_t)disp;
@@ -1089,8 +1095,8 @@ static int units_compatible(int a, int b) {
 static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label, int top);
 static struct ty gen_cond(struct compiler *c, struct node *n, const char *label, int top) {
   if (c->nest > 200) {
-    diag_error(c->d, n->loc, "split it into named definitions with 'let'",
-               "condition nested too deeply");
+    imhe_diag_error(c->d, n->loc, "split it into named definitions with 'let'",
+                    "condition nested too deeply");
     return TERR;
   }
   c->nest++;
@@ -1102,8 +1108,8 @@ static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
 static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label, int top) {
   const struct ty tb = {T_BOOL, 0, 0, 0, 0};
   if (n->kind == N_BIN && n->op == IN) {
-    diag_error(c->d, n->loc, "e.g. work where scope in (prevention, intervention)",
-               "'in' compares a field of entries: use it after 'where'");
+    imhe_diag_error(c->d, n->loc, "e.g. work where scope in (prevention, intervention)",
+                    "'in' compares a field of entries: use it after 'where'");
     return TERR;
   }
   if (n->kind == N_BIN && (n->op == AND || n->op == OR)) {
@@ -1120,8 +1126,9 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     return tb;
   }
   if ((n->kind == N_ALLOF || n->kind == N_ANYOF) && c->quiet) {
-    diag_error(c->d, n->loc, "a guard is a plain yes/no test; put alternatives in the condition",
-               "'all of' and 'any of' are not allowed in a 'when' guard");
+    imhe_diag_error(c->d, n->loc,
+                    "a guard is a plain yes/no test; put alternatives in the condition",
+                    "'all of' and 'any of' are not allowed in a 'when' guard");
     return TERR;
   }
   if (n->kind == N_ALLOF || n->kind == N_ANYOF) {
@@ -1133,8 +1140,8 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
         uint32_t l1 = br->a->loc.end - br->a->loc.start, l2 = prev->a->loc.end - prev->a->loc.start;
         if (l1 == l2 && br->a->loc.file == prev->a->loc.file &&
             !memcmp(src->text + br->a->loc.start, src->text + prev->a->loc.start, l1))
-          diag_warning(c->d, br->loc, "remove it, or change its condition",
-                       "unreachable alternative: branch %u repeats branch %u", i + 1, j + 1);
+          imhe_diag_warning(c->d, br->loc, "remove it, or change its condition",
+                            "unreachable alternative: branch %u repeats branch %u", i + 1, j + 1);
       }
       if (gen_cond(c, br->a, br->s, 0).t == T_ERR)
         return TERR;
@@ -1149,8 +1156,8 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
       return TERR;
     if (l.t == T_DATE && r.t == T_DATE) {
       if (!c->quiet) {
-        diag_error(c->d, n->loc, "e.g. when as_of < 2024-01-01",
-                   "dates are compared only in a 'when' guard");
+        imhe_diag_error(c->d, n->loc, "e.g. when as_of < 2024-01-01",
+                        "dates are compared only in a 'when' guard");
         return TERR;
       }
       emit(c, n->loc, OP_CMPD, cmp_of(n->op), 0, 0);
@@ -1161,7 +1168,7 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
       return tb;
     }
     if (l.t != T_NUM || r.t != T_NUM) {
-      diag_error(
+      imhe_diag_error(
           c->d, n->loc,
           "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
           "cannot compare %s with %s", ty_name(&l), ty_name(&r));
@@ -1171,8 +1178,8 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
       char hint[200];
       snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
                imhe_unit_name[l.unit], imhe_unit_name[l.unit]);
-      diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", imhe_unit_name[l.unit],
-                 imhe_unit_name[r.unit]);
+      imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
+                      imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
       return TERR;
     }
     int disp = r.disp ? r.disp : l.disp;
@@ -1189,19 +1196,19 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
   }
   if (t.t == T_TRI) {
     if (!top) {
-      diag_error(c->d, n->loc, "give the exam a rule of its own",
-                 "a pass/fail/pending fact cannot be combined with other conditions");
+      imhe_diag_error(c->d, n->loc, "give the exam a rule of its own",
+                      "a pass/fail/pending fact cannot be combined with other conditions");
       return TERR;
     }
     emit(c, n->loc, OP_CHECKT, 0, 0, add_cond(c, n, label, 0, 0));
     return t;
   }
   if (t.t != T_ERR && c->quiet)
-    diag_error(c->d, n->loc, "e.g. when names_reported_to, or when years_endorsed >= 3",
-               "a 'when' guard must be a yes/no fact or a comparison");
+    imhe_diag_error(c->d, n->loc, "e.g. when names_reported_to, or when years_endorsed >= 3",
+                    "a 'when' guard must be a yes/no fact or a comparison");
   else if (t.t != T_ERR)
-    diag_error(c->d, n->loc, "e.g. sum(training.hours) >= 30 h",
-               "a condition must be a comparison or a yes/no fact");
+    imhe_diag_error(c->d, n->loc, "e.g. sum(training.hours) >= 30 h",
+                    "a condition must be a comparison or a yes/no fact");
   return TERR;
 }
 
@@ -1213,11 +1220,11 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
     unknown(c, r->c->loc, "area", r->c->s, nearest_in(imhe_area_name, AREA__COUNT, r->c->s));
   struct imhe_rule *ru = BUILD_PUSH(&c->b, rules, nrules, 4);
   uint32_t idx = c->b.p.nrules - 1;
-  ru->id = build_str(&c->b, r->s);
-  ru->desc = build_str(&c->b, r->s2);
-  ru->file = build_str(&c->b, shown_name(c, r->loc.file));
-  diag_linecol(c->d, r->loc.file, r->loc.start, &ru->line, &ru->col);
-  diag_linecol(c->d, r->loc.file, r->loc.end, &ru->end_line, &ru->end_col);
+  ru->id = imhe_build_str(&c->b, r->s);
+  ru->desc = imhe_build_str(&c->b, r->s2);
+  ru->file = imhe_build_str(&c->b, shown_name(c, r->loc.file));
+  imhe_diag_linecol(c->d, r->loc.file, r->loc.start, &ru->line, &ru->col);
+  imhe_diag_linecol(c->d, r->loc.file, r->loc.end, &ru->end_line, &ru->end_col);
   ru->kind = (uint8_t)kind;
   ru->area = (uint8_t)(area < 0 ? 0 : area);
   ru->era = (uint8_t)era;
@@ -1233,25 +1240,25 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
     struct ty g = gen_cond(c, r->d, NULL, 0);
     c->quiet = 0;
     if (g.t != T_BOOL && g.t != T_ERR)
-      diag_error(c->d, r->d->loc, "e.g. when names_reported_to",
-                 "a 'when' guard must be a yes/no fact");
+      imhe_diag_error(c->d, r->d->loc, "e.g. when names_reported_to",
+                      "a 'when' guard must be a yes/no fact");
     jump = c->b.p.code_size;
     emit(c, r->d->loc, OP_JUMPF, 0, 0, 0);
   }
   struct ty t = gen_cond(c, r->a, r->s2, kind == RK_REQUIRE);
   if (t.t == T_TRI && kind != RK_REQUIRE)
-    diag_error(c->d, r->a->loc, NULL, "an advisory needs a yes/no condition");
+    imhe_diag_error(c->d, r->a->loc, NULL, "an advisory needs a yes/no condition");
   emit(c, r->loc, kind == RK_REQUIRE ? OP_REQUIRE : OP_ADVISE, 0, 0, idx);
   c->depth = 0;
   if (jump != UINT32_MAX) {
-    build_patch_c(&c->b, jump, c->b.p.code_size);
+    imhe_build_patch_c(&c->b, jump, c->b.p.code_size);
     emit(c, r->loc, OP_SKIP, 0, 0, idx);
   }
   c->b.p.rules[idx].end = c->b.p.code_size;
   if (c->max_depth > IMHE_MAX_STACK && !errors_before && !diags_errors(c->d))
-    diag_error(c->d, r->loc2, "split the condition into several rules or named definitions",
-               "rule '%s' needs %d stack slots; the limit is %d", r->s, c->max_depth,
-               IMHE_MAX_STACK);
+    imhe_diag_error(c->d, r->loc2, "split the condition into several rules or named definitions",
+                    "rule '%s' needs %d stack slots; the limit is %d", r->s, c->max_depth,
+                    IMHE_MAX_STACK);
   return idx;
 }
 
@@ -1268,7 +1275,7 @@ static int month_of(const char *s) {
 
 static void gen_settings(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   if (pf->bases && pf->bases->nkids == 1 && !pf->bases->kids[0]->op && depth < MAX_CHAIN) {
-    struct policy_file *base = symtab_get(&c->files, pf->bases->kids[0]->s);
+    struct policy_file *base = imhe_symtab_get(&c->files, pf->bases->kids[0]->s);
     if (base)
       gen_settings(c, m, base, depth + 1);
   }
@@ -1276,13 +1283,13 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
   for (struct node *it = pf->items; it; it = it->next) {
     switch (it->kind) {
     case I_CALLED:
-      p->settings.name = build_str(&c->b, it->s);
-      p->settings.display = build_str(&c->b, it->s2);
+      p->settings.name = imhe_build_str(&c->b, it->s);
+      p->settings.display = imhe_build_str(&c->b, it->s2);
       break;
     case I_MEMBERSHIP:
       p->settings.membership_any = it->op == 1;
       for (uint32_t i = 0; it->b && i < it->b->nkids; i++)
-        *BUILD_PUSH(&c->b, accepted, naccepted, 8) = build_str(&c->b, it->b->kids[i]->s);
+        *BUILD_PUSH(&c->b, accepted, naccepted, 8) = imhe_build_str(&c->b, it->b->kids[i]->s);
       break;
     case I_FEE: {
       static const char *const kinds[] = {"registration", "processing", "renewal", "membership"};
@@ -1298,7 +1305,7 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
       f->kind = (uint8_t)k;
       f->cats = resolve_cats(c, m, it->b);
       f->cents = (int32_t)(it->num * 100 + 0.5);
-      f->note = it->s2 ? build_str(&c->b, it->s2) : UINT32_MAX;
+      f->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
       p->settings.fees_published = 1;
       break;
     }
@@ -1308,8 +1315,8 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
     case I_COUPON: {
       struct imhe_coupon *cp = BUILD_PUSH(&c->b, coupons, ncoupons, 10);
       uint32_t ci = p->ncoupons - 1;
-      cp->code = build_str(&c->b, it->s);
-      cp->note = it->s2 ? build_str(&c->b, it->s2) : UINT32_MAX;
+      cp->code = imhe_build_str(&c->b, it->s);
+      cp->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
       for (uint32_t i = 0; it->c && i < it->c->nkids; i++) {
         const char *w = it->c->kids[i]->s;
         if (!strcmp(w, "registration"))
@@ -1326,11 +1333,11 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
       if (it->a) {
         struct imhe_rule *ru = BUILD_PUSH(&c->b, rules, nrules, 4);
         uint32_t idx = p->nrules - 1;
-        ru->id = build_str(&c->b, it->s);
-        ru->desc = build_str(&c->b, "coupon condition");
-        ru->file = build_str(&c->b, shown_name(c, it->loc.file));
-        diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
-        diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
+        ru->id = imhe_build_str(&c->b, it->s);
+        ru->desc = imhe_build_str(&c->b, "coupon condition");
+        ru->file = imhe_build_str(&c->b, shown_name(c, it->loc.file));
+        imhe_diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
+        imhe_diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
         ru->kind = RK_COUPON;
         ru->cats = ALL_CATS;
         ru->start = p->code_size;
@@ -1338,7 +1345,7 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
         c->depth = 0;
         struct ty t = gen_value(c, it->a);
         if (t.t != T_BOOL && t.t != T_ERR)
-          diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");
+          imhe_diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");
         emit(c, it->loc, OP_ACCEPT, 0, 0, idx);
         p->rules[idx].end = p->code_size;
         p->coupons[ci].rule = idx;
@@ -1351,8 +1358,8 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
         int mo = month_of(d->s);
         if (!mo || strlen(d->s) > 9 || d->num < 1 || d->num > imhe_days_in_month(2001, mo) ||
             d->num != (int)d->num) {
-          diag_error(c->d, d->loc, "write a month and day, e.g. Mar 15", "invalid deadline '%s %g'",
-                     d->s, d->num);
+          imhe_diag_error(c->d, d->loc, "write a month and day, e.g. Mar 15",
+                          "invalid deadline '%s %g'", d->s, d->num);
           continue;
         }
         struct imhe_deadline *dl = BUILD_PUSH(&c->b, deadlines, ndeadlines, 11);
@@ -1370,13 +1377,13 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
       if (!strcmp(it->s, "annual")) {
         rn->scheme = RENEW_ANNUAL;
         if (it->a)
-          diag_error(c->d, it->a->loc, "the hours due are stated by the renewal rules",
-                     "an annual renewal takes no quantity");
+          imhe_diag_error(c->d, it->a->loc, "the hours due are stated by the renewal rules",
+                          "an annual renewal takes no quantity");
       } else if (!strcmp(it->s, "cycle")) {
         rn->scheme = RENEW_CYCLE;
         if (!it->a || unit != UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
             it->a->num > 10 || it->a->num != (int)it->a->num || !it->num)
-          diag_error(
+          imhe_diag_error(
               c->d, it->a ? it->a->loc : it->loc2, "e.g. renewal cycle 3 years from 2024-01-01",
               "a renewal cycle is a whole number of years (1 to 10) from a first cycle year");
         else
@@ -1402,9 +1409,9 @@ static uint32_t part_cats(struct compiler *c, struct merged *m, struct node *lis
   for (uint32_t i = 0; i < list->nkids; i++)
     if (!strcmp(list->kids[i]->s, "none")) {
       if (list->nkids > 1)
-        diag_error(c->d, list->kids[i]->loc,
-                   "write the names in no list as a part of their own: + NAMES for none",
-                   "'none' cannot be combined with categories");
+        imhe_diag_error(c->d, list->kids[i]->loc,
+                        "write the names in no list as a part of their own: + NAMES for none",
+                        "'none' cannot be combined with categories");
       return 0;
     }
   return resolve_cats(c, m, list);
@@ -1430,8 +1437,8 @@ static void gen_domains(struct compiler *c, struct merged *m) {
   for (uint32_t i = 0; i < n; i++) {
     struct node *d = list[i];
     struct imhe_domain *dom = BUILD_PUSH(&c->b, domains, ndomains, 13);
-    dom->code = build_str(&c->b, d->s);
-    dom->name = build_str(&c->b, d->s2);
+    dom->code = imhe_build_str(&c->b, d->s);
+    dom->name = imhe_build_str(&c->b, d->s2);
     dom->core = (uint8_t)d->op;
     dom->first = c->b.p.nitems;
     for (uint32_t k = 0; k < d->b->nkids; k++) {
@@ -1439,7 +1446,7 @@ static void gen_domains(struct compiler *c, struct merged *m) {
       uint32_t cats = part->b ? part_cats(c, m, part->b) : ALL_CATS;
       for (uint32_t j = 0; j < part->a->nkids; j++) {
         struct imhe_item *item = BUILD_PUSH(&c->b, items, nitems, 14);
-        item->name = build_str(&c->b, part->a->kids[j]->s);
+        item->name = imhe_build_str(&c->b, part->a->kids[j]->s);
         item->cats = cats;
       }
     }
@@ -1453,9 +1460,9 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
   struct compiler c;
   memset(&c, 0, sizeof c);
   imhe_arena_init(&c.arena, 0);
-  symtab_init(&c.files);
-  symtab_init(&c.let_busy);
-  build_init(&c.b);
+  imhe_symtab_init(&c.files);
+  imhe_symtab_init(&c.let_busy);
+  imhe_build_init(&c.b);
   c.d = d;
   c.hash = 1469598103934665603ull;
   policy_dirs(&c, path);
@@ -1466,15 +1473,15 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     goto done;
   c.top = top;
   if (top->name && *top->name)
-    symtab_put(&c.files, top->name, top);
+    imhe_symtab_put(&c.files, top->name, top);
   if (diags_errors(d))
     goto done; /* syntax errors: nothing further is trustworthy */
 
   struct imhe_program *p = &c.b.p;
-  p->policy_name = build_str(&c.b, top->name);
-  p->settings.code = build_str(&c.b, top->name);
-  p->settings.display = build_str(&c.b, top->name);
-  p->settings.name = build_str(&c.b, top->name);
+  p->policy_name = imhe_build_str(&c.b, top->name);
+  p->settings.code = imhe_build_str(&c.b, top->name);
+  p->settings.display = imhe_build_str(&c.b, top->name);
+  p->settings.name = imhe_build_str(&c.b, top->name);
 
   /* Eras: one per dated base, or one for the whole policy. */
   uint32_t neras = top->bases && top->bases->nkids > 1 ? top->bases->nkids : 1;
@@ -1498,12 +1505,13 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     own.bases = NULL;
     merge_file(&c, &m, &own, 1);
     struct imhe_era *era = BUILD_PUSH(&c.b, eras, neras, 15);
-    era->base = build_str(&c.b, bn ? bn->s : top->name);
+    era->base = imhe_build_str(&c.b, bn ? bn->s : top->name);
     era->from = (bn && bn->op == 1) ? (int32_t)bn->num : IMHE_NO_DATE;
     era->until = (bn && bn->op == 2) ? (int32_t)bn->num2 : IMHE_NO_DATE;
     if (dated && !bn->op)
-      diag_error(d, bn->loc, "e.g. extends legacy before 2025-01-01, alliance-2025 from 2025-01-01",
-                 "when a policy has several bases each needs 'before' or 'from' a date");
+      imhe_diag_error(d, bn->loc,
+                      "e.g. extends legacy before 2025-01-01, alliance-2025 from 2025-01-01",
+                      "when a policy has several bases each needs 'before' or 'from' a date");
     uint32_t offered = m.has_defines ? m.defines : ALL_CATS;
     int has_offers = 0;
     uint32_t tracks = 0;
@@ -1560,9 +1568,9 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     rc = 0;
   }
 done:
-  build_free(&c.b);
-  symtab_free(&c.files);
-  symtab_free(&c.let_busy);
+  imhe_build_free(&c.b);
+  imhe_symtab_free(&c.files);
+  imhe_symtab_free(&c.let_busy);
   imhe_arena_free(&c.arena);
   free(c.dir);
   free(c.shown_dir);

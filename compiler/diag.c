@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diags_init(struct diags *d, FILE *out, int json, int color) {
+void imhe_diags_init(struct diags *d, FILE *out, int json, int color) {
   memset(d, 0, sizeof *d);
   d->out = out;
   d->json = json;
   d->color = color;
 }
 
-void diags_free(struct diags *d) {
+void imhe_diags_free(struct diags *d) {
   for (uint32_t i = 0; i < d->nfiles; i++) {
     free((char *)d->files[i].text);
     free((char *)d->files[i].path);
@@ -35,7 +35,7 @@ static void *xrealloc(void *p, size_t n) {
   return q;
 }
 
-uint32_t diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len) {
+uint32_t imhe_diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len) {
   d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof *d->files);
   struct source *s = &d->files[d->nfiles];
   char *copy = xrealloc(NULL, (size_t)len + 1);
@@ -58,8 +58,8 @@ uint32_t diags_add_file(struct diags *d, const char *path, const char *text, uin
   return d->nfiles++;
 }
 
-void diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
-                  uint32_t *col) {
+void imhe_diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
+                       uint32_t *col) {
   *line = *col = 1;
   if (file >= d->nfiles)
     return;
@@ -102,13 +102,13 @@ static void add(struct diags *d, int error, struct loc l, const char *hint, cons
   e->hint = hint ? strdup(hint) : NULL;
 }
 
-void diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...) {
+void imhe_diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   add(d, 1, l, hint, fmt, ap);
   va_end(ap);
 }
-void diag_warning(struct diags *d, struct loc l, const char *hint, const char *fmt, ...) {
+void imhe_diag_warning(struct diags *d, struct loc l, const char *hint, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   add(d, 0, l, hint, fmt, ap);
@@ -144,9 +144,9 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
   FILE *f = d->out;
   const struct source *s = e->loc.file < d->nfiles ? &d->files[e->loc.file] : NULL;
   uint32_t line, col, eline, ecol;
-  diag_linecol(d, e->loc.file, e->loc.start, &line, &col);
-  diag_linecol(d, e->loc.file, e->loc.end > e->loc.start ? e->loc.end : e->loc.start, &eline,
-               &ecol);
+  imhe_diag_linecol(d, e->loc.file, e->loc.start, &line, &col);
+  imhe_diag_linecol(d, e->loc.file, e->loc.end > e->loc.start ? e->loc.end : e->loc.start, &eline,
+                    &ecol);
   const char *path = s ? s->path : "<unknown>";
   if (d->json) {
     fputs("{\"file\":", f);
@@ -208,7 +208,7 @@ static void print_one(struct diags *d, const struct diag_entry *e) {
     fprintf(f, "      = hint: %s\n", e->hint);
 }
 
-void diags_flush(struct diags *d) {
+void imhe_diags_flush(struct diags *d) {
   if (d->n)
     qsort(d->v, d->n, sizeof *d->v, cmp_entry);
   uint32_t shown = 0, more = d->dropped;

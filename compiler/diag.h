@@ -30,7 +30,7 @@ struct diags {
   uint32_t nfiles;
   struct diag_entry *v;
   uint32_t n, cap;
-  int errors, warnings; /* counted as printed by diags_flush */
+  int errors, warnings; /* counted as printed by imhe_diags_flush */
   uint32_t nerrors;     /* errors recorded so far */
   uint32_t dropped;     /* diagnostics past the limit: counted, neither kept nor printed */
   int json;             /* print JSON Lines */
@@ -38,19 +38,19 @@ struct diags {
   FILE *out;
 };
 
-void diags_init(struct diags *d, FILE *out, int json, int color);
-void diags_free(struct diags *d);
+void imhe_diags_init(struct diags *d, FILE *out, int json, int color);
+void imhe_diags_free(struct diags *d);
 /* Adds a source buffer (copied); returns its file index. */
-uint32_t diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len);
-void diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
+uint32_t imhe_diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len);
+void imhe_diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void diag_warning(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
+void imhe_diag_warning(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Line and column (1-based, column in characters) of a byte offset. */
-void diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
-                  uint32_t *col);
+void imhe_diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint32_t *line,
+                       uint32_t *col);
 /* Sorts by position, drops exact repeats, prints the first IMHE_DIAG_SHOWN diagnostics and
  * says how many more there were. */
-void diags_flush(struct diags *d);
+void imhe_diags_flush(struct diags *d);
 
 #endif

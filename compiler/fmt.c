@@ -91,14 +91,14 @@ static int tok_is(const struct tok *t, const char *w) {
 
 char *imhe_format(const char *path, const char *text, size_t len) {
   struct diags d;
-  diags_init(&d, stderr, 0, 0);
-  uint32_t file = diags_add_file(&d, path, text, (uint32_t)len);
+  imhe_diags_init(&d, stderr, 0, 0);
+  uint32_t file = imhe_diags_add_file(&d, path, text, (uint32_t)len);
   struct imhe_arena a;
   imhe_arena_init(&a, 0);
   struct policy_file pf;
   int errs = imhe_parse(&a, &d, file, text, len, &pf);
-  diags_flush(&d);
-  diags_free(&d);
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
   imhe_arena_free(&a);
   if (errs)
     return NULL;

@@ -2,7 +2,7 @@
  * grammar/ holds the grammar; the scanner's helpers are in lex.c. */
 #include "compiler/parse.h"
 #include "compiler/lex.h"
-#include <stdarg.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +14,29 @@
 
 int imhe_parse(struct imhe_arena *arena, struct diags *diags, uint32_t file, const char *text,
                size_t len, struct policy_file *out) {
-  struct lex_extra extra = {.arena = arena, .diags = diags, .file = file};
+  jmp_buf fatal;
+  struct lex_extra extra = {.arena = arena, .diags = diags, .file = file, .fatal = &fatal};
   struct parse_ctx ctx = {.arena = arena, .diags = diags, .out = out, .file = file};
   memset(out, 0, sizeof *out);
   out->file = file;
   yyscan_t scanner;
-  if (imhe_yylex_init_extra(&extra, &scanner) != 0)
-    lex_fatal("cannot start the scanner");
-  YY_BUFFER_STATE buf = imhe_yy_scan_bytes(text, (int)len, scanner);
-  int rc = imhe_yyparse(scanner, &ctx);
-  imhe_yy_delete_buffer(buf, scanner);
+  if (imhe_yylex_init_extra(&extra, &scanner) != 0) {
+    imhe_diag_error(diags, (struct loc){file, 0, 0}, NULL,
+                    "internal scanner error: cannot start the scanner");
+    return 1;
+  }
+  if (!setjmp(fatal)) {
+    YY_BUFFER_STATE buf = imhe_yy_scan_bytes(text, (int)len, scanner);
+    imhe_yyparse(scanner, &ctx);
+    imhe_yy_delete_buffer(buf, scanner);
+  }
+  int errors = ctx.errors + extra.errors;
+  if (extra.fatal_msg) {
+    imhe_diag_error(diags, (struct loc){file, extra.offset, extra.offset}, NULL,
+                    "internal scanner error: %s", extra.fatal_msg);
+    errors++;
+  }
   imhe_yylex_destroy(scanner);
   free(extra.buf);
-  (void)rc;
-  return ctx.errors + extra.errors;
+  return errors;
 }

@@ -12,10 +12,10 @@ static uint32_t hash(const char *s) {
   return h;
 }
 
-void symtab_init(struct symtab *t) {
+void imhe_symtab_init(struct symtab *t) {
   memset(t, 0, sizeof *t);
 }
-void symtab_free(struct symtab *t) {
+void imhe_symtab_free(struct symtab *t) {
   free(t->keys);
   free(t->vals);
   memset(t, 0, sizeof *t);
@@ -42,7 +42,7 @@ static void grow(struct symtab *t) {
   t->cap = cap;
 }
 
-void *symtab_get(const struct symtab *t, const char *key) {
+void *imhe_symtab_get(const struct symtab *t, const char *key) {
   if (!t->cap)
     return NULL;
   for (uint32_t j = hash(key) & (t->cap - 1); t->keys[j]; j = (j + 1) & (t->cap - 1))
@@ -51,7 +51,7 @@ void *symtab_get(const struct symtab *t, const char *key) {
   return NULL;
 }
 
-void *symtab_put(struct symtab *t, const char *key, void *val) {
+void *imhe_symtab_put(struct symtab *t, const char *key, void *val) {
   if ((t->n + 1) * 2 > t->cap)
     grow(t);
   uint32_t j = hash(key) & (t->cap - 1);
@@ -67,7 +67,7 @@ void *symtab_put(struct symtab *t, const char *key, void *val) {
   return NULL;
 }
 
-const char *symtab_nearest(const struct symtab *t, const char *key) {
+const char *imhe_symtab_nearest(const struct symtab *t, const char *key) {
   const char *best = NULL;
   unsigned bd = 3;
   for (uint32_t i = 0; i < t->cap; i++)

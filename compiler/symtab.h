@@ -12,12 +12,12 @@ struct symtab {
   uint32_t cap, n;
 };
 
-void symtab_init(struct symtab *t);
-void symtab_free(struct symtab *t);
-void *symtab_get(const struct symtab *t, const char *key);
+void imhe_symtab_init(struct symtab *t);
+void imhe_symtab_free(struct symtab *t);
+void *imhe_symtab_get(const struct symtab *t, const char *key);
 /* Inserts or replaces; returns the previous value or NULL. */
-void *symtab_put(struct symtab *t, const char *key, void *val);
+void *imhe_symtab_put(struct symtab *t, const char *key, void *val);
 /* The key within edit distance 2 of `key` closest to it, or NULL ("did you mean"). */
-const char *symtab_nearest(const struct symtab *t, const char *key);
+const char *imhe_symtab_nearest(const struct symtab *t, const char *key);
 
 #endif

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   FILE *null = fopen("/dev/null", "w");
   struct diags d;
-  diags_init(&d, null, 0, 0);
+  imhe_diags_init(&d, null, 0, 0);
   struct imhe_program p;
   if (imhe_compile_file(path, &d, &p) == 0) {
     char err[500];
@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     imhe_program_free(&p);
   }
-  diags_flush(&d);
-  diags_free(&d);
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
   fclose(null);
   unlink(path);
   return 0;

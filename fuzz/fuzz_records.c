@@ -18,10 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!have_policy) {
     struct diags d;
-    diags_init(&d, stderr, 0, 0);
+    imhe_diags_init(&d, stderr, 0, 0);
     if (imhe_compile_file("rules/wi.imhe", &d, &policy) != 0)
       abort();
-    diags_free(&d);
+    imhe_diags_free(&d);
     have_policy = 1;
   }
   char path[] = "/tmp/imhe-fuzz-records-XXXXXX";

@@ -22,12 +22,12 @@ static void load_policies(void) {
   static const char *const files[] = {"rules/wi.imhe", "rules/ct.imhe", "rules/mi.imhe"};
   for (int i = 0; i < 3; i++) {
     struct diags d;
-    diags_init(&d, stderr, 0, 0);
+    imhe_diags_init(&d, stderr, 0, 0);
     if (imhe_compile_file(files[i], &d, &policies[i]) != 0) {
       fprintf(stderr, "fuzz_report: cannot compile %s (run from the project root)\n", files[i]);
       abort();
     }
-    diags_free(&d);
+    imhe_diags_free(&d);
   }
   ready = 1;
 }

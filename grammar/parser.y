@@ -57,7 +57,7 @@ static struct node *item(struct parse_ctx *ctx, struct node *n) {
   return n;
 }
 static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l) {
-  struct node *n = ast_new(A, N_NAME, l);
+  struct node *n = imhe_ast_new(A, N_NAME, l);
   n->s = s;
   return n;
 }
@@ -119,8 +119,8 @@ head: POLICY name bases {
     ;
 
 bases: %empty { $$ = NULL; }
-     | EXTENDS base { $$ = ast_push(A, ast_new(A, N_LIST, @2), $2); }
-     | bases COMMA base { $$ = $1 ? ast_push(A, $1, $3) : NULL; }
+     | EXTENDS base { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @2), $2); }
+     | bases COMMA base { $$ = $1 ? imhe_ast_push(A, $1, $3) : NULL; }
      ;
 
 base: name { $$ = name_node(ctx, $1, @1); $$->num = $$->num2 = 0; }
@@ -141,13 +141,13 @@ name: IDENT { $$ = $1; }
 
 names: name_list { $$ = $1; }
      ;
-name_list: name { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, $1, @1)); }
-         | ALL { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "all", @1)); }
-         | RENEWAL { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "renewal", @1)); }
-         | REINSTATEMENT { $$ = ast_push(A, ast_new(A, N_LIST, @1), name_node(ctx, "reinstatement", @1)); }
-         | name_list COMMA RENEWAL { $$ = ast_push(A, $1, name_node(ctx, "renewal", @3)); }
-         | name_list COMMA REINSTATEMENT { $$ = ast_push(A, $1, name_node(ctx, "reinstatement", @3)); }
-         | name_list COMMA name { $$ = ast_push(A, $1, name_node(ctx, $3, @3)); }
+name_list: name { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), name_node(ctx, $1, @1)); }
+         | ALL { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), name_node(ctx, "all", @1)); }
+         | RENEWAL { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), name_node(ctx, "renewal", @1)); }
+         | REINSTATEMENT { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), name_node(ctx, "reinstatement", @1)); }
+         | name_list COMMA RENEWAL { $$ = imhe_ast_push(A, $1, name_node(ctx, "renewal", @3)); }
+         | name_list COMMA REINSTATEMENT { $$ = imhe_ast_push(A, $1, name_node(ctx, "reinstatement", @3)); }
+         | name_list COMMA name { $$ = imhe_ast_push(A, $1, name_node(ctx, $3, @3)); }
          ;
 
 cats: FOR names { $$ = $2; }
@@ -170,131 +170,131 @@ guard_opt: %empty { $$ = NULL; }
          ;
 
 item: CALLED STRING LPAREN STRING RPAREN {
-        struct node *n = ast_new(A, I_CALLED, @$); n->s = $2; n->s2 = $4; item(ctx, n); }
-    | DEFINES names { struct node *n = ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
-    | OFFERS names { struct node *n = ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
+        struct node *n = imhe_ast_new(A, I_CALLED, @$); n->s = $2; n->s2 = $4; item(ctx, n); }
+    | DEFINES names { struct node *n = imhe_ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
+    | OFFERS names { struct node *n = imhe_ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
     | GROUP name EQ names {
-        struct node *n = ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
-    | ACCEPTS MEMBERS OF ANY { struct node *n = ast_new(A, I_MEMBERSHIP, @$); n->op = 1; item(ctx, n); }
-    | ACCEPTS MEMBERS OF names { struct node *n = ast_new(A, I_MEMBERSHIP, @$); n->b = $4; item(ctx, n); }
+        struct node *n = imhe_ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
+    | ACCEPTS MEMBERS OF ANY { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->op = 1; item(ctx, n); }
+    | ACCEPTS MEMBERS OF names { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->b = $4; item(ctx, n); }
     | FEE name MONEY cats note_opt {
-        struct node *n = ast_new(A, I_FEE, @$); n->s = $2; n->loc2 = @2; n->num = $3;
+        struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $2; n->loc2 = @2; n->num = $3;
         n->b = $4; n->s2 = $5; item(ctx, n); }
     | FEE RENEWAL MONEY cats note_opt {
-        struct node *n = ast_new(A, I_FEE, @$); n->s = "renewal"; n->loc2 = @2; n->num = $3;
+        struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = "renewal"; n->loc2 = @2; n->num = $3;
         n->b = $4; n->s2 = $5; item(ctx, n); }
-    | FEES NOT PUBLISHED { item(ctx, ast_new(A, I_FEES_UNPUBLISHED, @$)); }
+    | FEES NOT PUBLISHED { item(ctx, imhe_ast_new(A, I_FEES_UNPUBLISHED, @$)); }
     | COUPON STRING WAIVES names cats from_opt until_opt guard_opt note_opt {
-        struct node *n = ast_new(A, I_COUPON, @$); n->s = $2; n->c = $4; n->b = $5;
+        struct node *n = imhe_ast_new(A, I_COUPON, @$); n->s = $2; n->c = $4; n->b = $5;
         n->num = $6; n->num2 = $7; n->a = $8; n->s2 = $9; item(ctx, n); }
     | DEADLINES EVERY YEAR ON monthdays {
-        struct node *n = ast_new(A, I_DEADLINES, @$); n->b = $5; item(ctx, n); }
+        struct node *n = imhe_ast_new(A, I_DEADLINES, @$); n->b = $5; item(ctx, n); }
     | RENEWAL name from_opt until_opt {
-        struct node *n = ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2;
+        struct node *n = imhe_ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2;
         n->num = $3; n->num2 = $4; item(ctx, n); }
     | RENEWAL name expr from_opt until_opt {
-        struct node *n = ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->a = $3;
+        struct node *n = imhe_ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->a = $3;
         n->num = $4; n->num2 = $5; item(ctx, n); }
     | REINSTATEMENT FROM DATE {
-        struct node *n = ast_new(A, I_REINSTATEMENT, @$); n->num = $3; item(ctx, n); }
+        struct node *n = imhe_ast_new(A, I_REINSTATEMENT, @$); n->num = $3; item(ctx, n); }
     | LET name EQ expr {
-        struct node *n = ast_new(A, I_LET, @$); n->s = $2; n->loc2 = @2; n->a = $4; item(ctx, n); }
+        struct node *n = imhe_ast_new(A, I_LET, @$); n->s = $2; n->loc2 = @2; n->a = $4; item(ctx, n); }
     | DOMAIN name STRING COLON domain_parts {
-        struct node *n = ast_new(A, I_DOMAIN, @$); n->s = $2; n->loc2 = @2; n->s2 = $3;
+        struct node *n = imhe_ast_new(A, I_DOMAIN, @$); n->s = $2; n->loc2 = @2; n->s2 = $3;
         n->b = $5; item(ctx, n); }
     | DOMAIN name STRING CORE COLON domain_parts {
-        struct node *n = ast_new(A, I_DOMAIN, @$); n->s = $2; n->loc2 = @2; n->s2 = $3;
+        struct node *n = imhe_ast_new(A, I_DOMAIN, @$); n->s = $2; n->loc2 = @2; n->s2 = $3;
         n->op = 1; n->b = $6; item(ctx, n); }
     | RULE name cats REQUIRE name STRING guard_opt COLON expr {
-        struct node *n = ast_new(A, I_RULE, @$); n->s = $2; n->loc2 = @2; n->b = $3;
+        struct node *n = imhe_ast_new(A, I_RULE, @$); n->s = $2; n->loc2 = @2; n->b = $3;
         n->c = name_node(ctx, $5, @5); n->s2 = $6; n->d = $7; n->a = $9; item(ctx, n); }
     | OVERRIDE RULE name cats REQUIRE name STRING guard_opt COLON expr {
-        struct node *n = ast_new(A, I_RULE, @$); n->s = $3; n->loc2 = @3; n->b = $4;
+        struct node *n = imhe_ast_new(A, I_RULE, @$); n->s = $3; n->loc2 = @3; n->b = $4;
         n->op = RF_OVERRIDE; n->c = name_node(ctx, $6, @6); n->s2 = $7; n->d = $8;
         n->a = $10; item(ctx, n); }
     | RULE name cats ADVISE name STRING guard_opt COLON expr {
-        struct node *n = ast_new(A, I_RULE, @$); n->s = $2; n->loc2 = @2; n->b = $3;
+        struct node *n = imhe_ast_new(A, I_RULE, @$); n->s = $2; n->loc2 = @2; n->b = $3;
         n->op = RF_ADVISE; n->c = name_node(ctx, $5, @5); n->s2 = $6; n->d = $7;
         n->a = $9; item(ctx, n); }
     | OVERRIDE RULE name cats ADVISE name STRING guard_opt COLON expr {
-        struct node *n = ast_new(A, I_RULE, @$); n->s = $3; n->loc2 = @3; n->b = $4;
+        struct node *n = imhe_ast_new(A, I_RULE, @$); n->s = $3; n->loc2 = @3; n->b = $4;
         n->op = RF_OVERRIDE | RF_ADVISE; n->c = name_node(ctx, $6, @6); n->s2 = $7;
         n->d = $8; n->a = $10; item(ctx, n); }
     | REMOVE RULE name {
-        struct node *n = ast_new(A, I_REMOVE, @$); n->s = $3; n->loc2 = @3; item(ctx, n); }
+        struct node *n = imhe_ast_new(A, I_REMOVE, @$); n->s = $3; n->loc2 = @3; item(ctx, n); }
     ;
 
 monthdays: name NUMBER {
-             struct node *d = ast_new(A, N_DATE, @$); d->s = $1; d->num = $2;
-             $$ = ast_push(A, ast_new(A, N_LIST, @$), d); }
+             struct node *d = imhe_ast_new(A, N_DATE, @$); d->s = $1; d->num = $2;
+             $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @$), d); }
          | monthdays COMMA name NUMBER {
-             struct node *d = ast_new(A, N_DATE, @3); d->loc.end = @4.end; d->s = $3; d->num = $4;
-             $$ = ast_push(A, $1, d); }
+             struct node *d = imhe_ast_new(A, N_DATE, @3); d->loc.end = @4.end; d->s = $3; d->num = $4;
+             $$ = imhe_ast_push(A, $1, d); }
          ;
 
-domain_parts: domain_part { $$ = ast_push(A, ast_new(A, N_LIST, @1), $1); }
-            | domain_parts PLUS domain_part { $$ = ast_push(A, $1, $3); }
+domain_parts: domain_part { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), $1); }
+            | domain_parts PLUS domain_part { $$ = imhe_ast_push(A, $1, $3); }
             ;
-domain_part: names { $$ = ast_new(A, N_LIST, @1); $$->a = $1; }
-           | names cats { $$ = ast_new(A, N_LIST, @$); $$->a = $1; $$->b = $2; }
+domain_part: names { $$ = imhe_ast_new(A, N_LIST, @1); $$->a = $1; }
+           | names cats { $$ = imhe_ast_new(A, N_LIST, @$); $$->a = $1; $$->b = $2; }
            ;
 
-expr: expr OR expr { $$ = ast_bin(A, OR, $1, $3, @$); }
-    | expr AND expr { $$ = ast_bin(A, AND, $1, $3, @$); }
-    | NOT expr { $$ = ast_new(A, N_NOT, @$); $$->a = $2; }
-    | expr GE expr { $$ = ast_bin(A, GE, $1, $3, @$); }
-    | expr LE expr { $$ = ast_bin(A, LE, $1, $3, @$); }
-    | expr GT expr { $$ = ast_bin(A, GT, $1, $3, @$); }
-    | expr LT expr { $$ = ast_bin(A, LT, $1, $3, @$); }
-    | expr EQ expr { $$ = ast_bin(A, EQ, $1, $3, @$); }
-    | expr NE expr { $$ = ast_bin(A, NE, $1, $3, @$); }
-    | expr IN expr { $$ = ast_bin(A, IN, $1, $3, @$); }
-    | expr PLUS expr { $$ = ast_bin(A, PLUS, $1, $3, @$); }
-    | expr MINUS expr { $$ = ast_bin(A, MINUS, $1, $3, @$); }
-    | expr WHERE pred { $$ = ast_new(A, N_WHERE, @$); $$->a = $1; $$->b = $3; }
+expr: expr OR expr { $$ = imhe_ast_bin(A, OR, $1, $3, @$); }
+    | expr AND expr { $$ = imhe_ast_bin(A, AND, $1, $3, @$); }
+    | NOT expr { $$ = imhe_ast_new(A, N_NOT, @$); $$->a = $2; }
+    | expr GE expr { $$ = imhe_ast_bin(A, GE, $1, $3, @$); }
+    | expr LE expr { $$ = imhe_ast_bin(A, LE, $1, $3, @$); }
+    | expr GT expr { $$ = imhe_ast_bin(A, GT, $1, $3, @$); }
+    | expr LT expr { $$ = imhe_ast_bin(A, LT, $1, $3, @$); }
+    | expr EQ expr { $$ = imhe_ast_bin(A, EQ, $1, $3, @$); }
+    | expr NE expr { $$ = imhe_ast_bin(A, NE, $1, $3, @$); }
+    | expr IN expr { $$ = imhe_ast_bin(A, IN, $1, $3, @$); }
+    | expr PLUS expr { $$ = imhe_ast_bin(A, PLUS, $1, $3, @$); }
+    | expr MINUS expr { $$ = imhe_ast_bin(A, MINUS, $1, $3, @$); }
+    | expr WHERE pred { $$ = imhe_ast_new(A, N_WHERE, @$); $$->a = $1; $$->b = $3; }
     | postfix { $$ = $1; }
     ;
 
 /* A filter's condition: one comparison, or any condition in parentheses. */
 pred: postfix %prec PRED { $$ = $1; }
-    | postfix EQ postfix { $$ = ast_bin(A, EQ, $1, $3, @$); }
-    | postfix NE postfix { $$ = ast_bin(A, NE, $1, $3, @$); }
-    | postfix IN postfix { $$ = ast_bin(A, IN, $1, $3, @$); }
-    | postfix GE postfix { $$ = ast_bin(A, GE, $1, $3, @$); }
-    | postfix LE postfix { $$ = ast_bin(A, LE, $1, $3, @$); }
-    | postfix GT postfix { $$ = ast_bin(A, GT, $1, $3, @$); }
-    | postfix LT postfix { $$ = ast_bin(A, LT, $1, $3, @$); }
-    | NOT postfix { $$ = ast_new(A, N_NOT, @$); $$->a = $2; }
+    | postfix EQ postfix { $$ = imhe_ast_bin(A, EQ, $1, $3, @$); }
+    | postfix NE postfix { $$ = imhe_ast_bin(A, NE, $1, $3, @$); }
+    | postfix IN postfix { $$ = imhe_ast_bin(A, IN, $1, $3, @$); }
+    | postfix GE postfix { $$ = imhe_ast_bin(A, GE, $1, $3, @$); }
+    | postfix LE postfix { $$ = imhe_ast_bin(A, LE, $1, $3, @$); }
+    | postfix GT postfix { $$ = imhe_ast_bin(A, GT, $1, $3, @$); }
+    | postfix LT postfix { $$ = imhe_ast_bin(A, LT, $1, $3, @$); }
+    | NOT postfix { $$ = imhe_ast_new(A, N_NOT, @$); $$->a = $2; }
     ;
 
 postfix: primary { $$ = $1; }
-       | postfix DOT name { $$ = ast_new(A, N_FIELD, @$); $$->a = $1; $$->s = $3; $$->loc2 = @3; }
+       | postfix DOT name { $$ = imhe_ast_new(A, N_FIELD, @$); $$->a = $1; $$->s = $3; $$->loc2 = @3; }
        ;
 
-primary: NUMBER { $$ = ast_new(A, N_NUM, @$); $$->num = $1; }
-       | NUMBER name { $$ = ast_new(A, N_NUM, @$); $$->num = $1; $$->s = $2; $$->loc2 = @2; }
-       | NUMBER YEAR { $$ = ast_new(A, N_NUM, @$); $$->num = $1; $$->s = "year"; $$->loc2 = @2; }
-       | MONEY { $$ = ast_new(A, N_MONEY, @$); $$->num = $1; }
-       | DATE { $$ = ast_new(A, N_DATE, @$); $$->num = $1; }
-       | STRING { $$ = ast_new(A, N_STR, @$); $$->s = $1; }
+primary: NUMBER { $$ = imhe_ast_new(A, N_NUM, @$); $$->num = $1; }
+       | NUMBER name { $$ = imhe_ast_new(A, N_NUM, @$); $$->num = $1; $$->s = $2; $$->loc2 = @2; }
+       | NUMBER YEAR { $$ = imhe_ast_new(A, N_NUM, @$); $$->num = $1; $$->s = "year"; $$->loc2 = @2; }
+       | MONEY { $$ = imhe_ast_new(A, N_MONEY, @$); $$->num = $1; }
+       | DATE { $$ = imhe_ast_new(A, N_DATE, @$); $$->num = $1; }
+       | STRING { $$ = imhe_ast_new(A, N_STR, @$); $$->s = $1; }
        | name { $$ = name_node(ctx, $1, @1); }
        | name LPAREN args RPAREN { $$ = $3; $$->kind = N_CALL; $$->s = $1; $$->loc = @$; $$->loc2 = @1; }
-       | name LPAREN RPAREN { $$ = ast_new(A, N_CALL, @$); $$->s = $1; $$->loc2 = @1; }
+       | name LPAREN RPAREN { $$ = imhe_ast_new(A, N_CALL, @$); $$->s = $1; $$->loc2 = @1; }
        | LPAREN expr_list RPAREN { $$ = $2->nkids == 1 ? $2->kids[0] : $2; if ($2->nkids != 1) $$->loc = @$; }
        | ALL OF branches END { $$ = $3; $$->kind = N_ALLOF; $$->loc = @$; }
        | ANY OF branches END { $$ = $3; $$->kind = N_ANYOF; $$->loc = @$; }
        ;
 
-expr_list: expr { $$ = ast_push(A, ast_new(A, N_LIST, @1), $1); }
-         | expr_list COMMA expr { $$ = ast_push(A, $1, $3); }
+expr_list: expr { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), $1); }
+         | expr_list COMMA expr { $$ = imhe_ast_push(A, $1, $3); }
          ;
 args: expr_list { $$ = $1; }
     ;
 
-branches: branch { $$ = ast_push(A, ast_new(A, N_LIST, @1), $1); }
-        | branches branch { $$ = ast_push(A, $1, $2); }
+branches: branch { $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @1), $1); }
+        | branches branch { $$ = imhe_ast_push(A, $1, $2); }
         ;
-branch: STRING COLON expr { $$ = ast_new(A, N_BRANCH, @$); $$->s = $1; $$->a = $3; $$->loc2 = @1; }
+branch: STRING COLON expr { $$ = imhe_ast_new(A, N_BRANCH, @$); $$->s = $1; $$->a = $3; $$->loc2 = @1; }
       ;
 
 %%
@@ -313,5 +313,5 @@ static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx
     hint = "the file ends inside an item: is a condition, a closing ')' or an 'end' missing?";
   else if (strstr(msg, "'end'"))
     hint = "'all of' and 'any of' list \"label\": condition branches and close with 'end'";
-  diag_error(ctx->diags, *loc, hint, "%s", msg);
+  imhe_diag_error(ctx->diags, *loc, hint, "%s", msg);
 }

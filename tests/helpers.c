@@ -65,10 +65,10 @@ int compile_to(const char *path, struct imhe_program *p, char **diags) {
   size_t len = 0;
   FILE *mem = open_memstream(&buf, &len);
   struct diags d;
-  diags_init(&d, mem, 1, 0);
+  imhe_diags_init(&d, mem, 1, 0);
   int rc = imhe_compile_file(path, &d, p);
-  diags_flush(&d);
-  diags_free(&d);
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
   fclose(mem);
   if (diags)
     *diags = buf;

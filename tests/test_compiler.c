@@ -1,5 +1,6 @@
 /* test_compiler.c — the compiler's contract: diagnostics with locations, bytes that never change
  * for the same sources, atomic output, and policies in rules/ that compile cleanly. */
+#include "compiler/parse.h"
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -366,4 +367,42 @@ Test(policies, one_run_reports_several_syntax_errors) {
   cr_expect(strstr(diags, "\"line\":4,") && strstr(diags, "\"line\":6,"),
             "recovery lost an error: %s", diags);
   free(diags);
+}
+
+/* The test binary links with -Wl,--wrap=realloc: every realloc of the library comes here, and the
+ * next one fails when a test asks. */
+static int fail_next_realloc;
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n) {
+  if (fail_next_realloc) {
+    fail_next_realloc = 0;
+    return NULL;
+  }
+  return __real_realloc(p, n);
+}
+
+/* A scanner that runs out of memory (here, gathering quoted text) ends the parse with an error the
+ * compile returns; the process goes on. */
+Test(compiler, scanner_out_of_memory_is_an_error_not_an_exit) {
+  struct imhe_arena a;
+  imhe_arena_init(&a, 0);
+  char *out = NULL;
+  size_t outn = 0;
+  FILE *f = open_memstream(&out, &outn);
+  cr_assert(f);
+  struct diags d;
+  imhe_diags_init(&d, f, 1, 0);
+  static const char text[] = "\"quoted text\"\npolicy x\n";
+  uint32_t file = imhe_diags_add_file(&d, "oom.imhe", text, sizeof text - 1);
+  struct policy_file pf;
+  fail_next_realloc = 1;
+  int errors = imhe_parse(&a, &d, file, text, sizeof text - 1, &pf);
+  fail_next_realloc = 0;
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
+  fclose(f);
+  cr_expect_geq(errors, 1);
+  cr_expect(strstr(out, "internal scanner error: out of memory"), "diagnostics: %s", out);
+  free(out);
+  imhe_arena_free(&a);
 }
