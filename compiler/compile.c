@@ -6,6 +6,7 @@
 #include "compiler/parse.h"
 #include "compiler/symtab.h"
 #include "parser.h"
+#include "runtime/bytecode/measure_table.h"
 #include "runtime/core/dates.h"
 #include "runtime/core/names.h"
 #include "runtime/records/schema.h"
@@ -443,9 +444,14 @@ static uint32_t line_of(struct compiler *c, struct loc l) {
 static void emit(struct compiler *c, struct loc l, int op, int a, int b, uint32_t cc) {
   const struct imhe_opinfo *oi = &imhe_ops[op];
   int pops = 0, pushes = 0;
-  for (const char *s = oi->pops; *s; s++)
+  if (op == OP_MEASURE) {
+    char types[4];
+    pops = imhe_measure_pops((enum imhe_measure)a, types);
+    pushes = 1;
+  }
+  for (const char *s = oi->pops; *s && op != OP_MEASURE; s++)
     pops += (*s != ' ' && *s != '/' && (s == oi->pops || s[-1] == ' '));
-  for (const char *s = oi->pushes; *s; s++)
+  for (const char *s = oi->pushes; *s && op != OP_MEASURE; s++)
     pushes += (*s != ' ' && *s != '/' && *s != '!' && (s == oi->pushes || s[-1] == ' '));
   c->depth += pushes - pops;
   if (c->depth > c->max_depth)
@@ -719,138 +725,148 @@ static struct ty num(int unit, int disp) {
   return t;
 }
 
+/* The argument of measure m after its entries (a[i], letter `kind`): its checks and the operand it
+ * gives the instruction in *operand. 0 when it is sound. */
+static int measure_argument(struct compiler *c, const struct imhe_measure_info *m, char kind,
+                            struct node **a, uint32_t i, uint32_t k, uint32_t *operand) {
+  switch (kind) {
+  case 'D': {
+    struct ty d = gen_value(c, a[i]);
+    if (d.t == T_DATE)
+      return 0;
+    if (d.t != T_ERR)
+      imhe_diag_error(c->d, a[i]->loc, m->argument_hint, "%s", m->argument_refusal);
+    return -1;
+  }
+  case 'M': {
+    double scale;
+    int disp;
+    if (a[i]->kind != N_NUM || unit_of_word(a[i]->s, &scale, &disp) != UNIT_MONTHS ||
+        a[i]->num < 1 || a[i]->num > 600 || a[i]->num != (int)a[i]->num) {
+      imhe_diag_error(c->d, a[i]->loc, m->argument_hint, "%s", m->argument_refusal);
+      return -1;
+    }
+    *operand = (uint32_t)a[i]->num;
+    return 0;
+  }
+  case 'R': { /* the rest of the arguments: one slot set */
+    struct imhe_slotset *ss = BUILD_PUSH(&c->b, slotsets, nslotsets, 5);
+    ss->first = c->b.p.nslot_masks;
+    ss->count = k - i;
+    int ok = 1;
+    for (; i < k; i++) {
+      uint32_t mask = 0;
+      ok &= enum_mask(c, a[i], ENUM_ROLE, &mask);
+      *BUILD_PUSH(&c->b, slot_masks, nslot_masks, 6) = mask;
+    }
+    *operand = c->b.p.nslotsets - 1;
+    return ok ? 0 : -1;
+  }
+  case 'O': {
+    int d = domain_index(c, a[i]);
+    *operand = (uint32_t)d;
+    return d < 0 ? -1 : 0;
+  }
+  case 'K': {
+    uint32_t mask;
+    if (a[i]->kind != N_NAME) {
+      imhe_diag_error(c->d, a[i]->loc, m->argument_hint, "%s", m->argument_refusal);
+      return -1;
+    }
+    if (!enum_mask(c, a[i], ENUM_CREDENTIAL, &mask))
+      return -1;
+    *operand = (uint32_t)imhe_enum_lookup(ENUM_CREDENTIAL, a[i]->s, strlen(a[i]->s));
+    return 0;
+  }
+  }
+  return -1;
+}
+
+/* The entries a measure reads (its first argument, C or F): -1 when they are not entries (or, for
+ * F, not a numeric field of them), 1 when of a section the measure refuses, else 0. */
+static int measure_entries(struct compiler *c, int id, struct node *arg, int *section,
+                           uint32_t *field, int *unit) {
+  const struct imhe_measure_info *m = &imhe_measures[id];
+  struct ty t = m->args[0] == 'C' ? want_coll(c, arg, m->name) : gen_value(c, arg);
+  if (t.t == T_ERR || (m->args[0] == 'C' && t.t != T_COLL))
+    return -1;
+  if (m->args[0] == 'F') {
+    if (t.t != T_PROJ || imhe_sections[t.sec].fields[t.field].kind != FT_NUM) {
+      imhe_diag_error(c->d, arg->loc, m->argument_hint, "%s", m->argument_refusal);
+      return -1;
+    }
+    *field = (uint32_t)t.field;
+    *unit = imhe_sections[t.sec].fields[t.field].arg;
+  }
+  *section = t.sec;
+  if (imhe_measure_section_ok((enum imhe_measure)id, t.sec))
+    return 0;
+  imhe_diag_error(c->d, arg->loc, NULL, "%s %s", m->name, m->section_refusal);
+  return 1;
+}
+
+/* A call of measure `id` with a fitting number of arguments, or its bare name: each argument
+ * checked as its row says, then one MEASURE instruction. Entries of a refused section are
+ * reported and the other arguments still checked; any error makes the call an error, so none
+ * cascades into the comparison around it. */
+static struct ty gen_measure(struct compiler *c, struct node *n, int id) {
+  const struct imhe_measure_info *m = &imhe_measures[id];
+  uint32_t i = 0, operand = 0;
+  int section = 0, unit = m->unit, bad = 0;
+  if (m->args[0] == 'C' || m->args[0] == 'F') {
+    bad = measure_entries(c, id, n->kids[0], &section, &operand, &unit);
+    if (bad < 0)
+      return TERR;
+    i = 1;
+  }
+  if (m->args[i] && measure_argument(c, m, m->args[i], n->kids, i, n->nkids, &operand) != 0)
+    bad = 1;
+  if (bad)
+    return TERR;
+  int field = imhe_measure_operand((enum imhe_measure)id) == MOP_FIELD;
+  emit(c, n->loc, OP_MEASURE, id, field ? section : 0, operand);
+  if (m->result == 'B')
+    return (struct ty){T_BOOL, 0, 0, 0, 0};
+  return num(unit, m->display);
+}
+
+/* Whether k arguments fit measure m: one each, or for role sets (R) 1 to 8 of them. */
+static int measure_arity_fits(const struct imhe_measure_info *m, uint32_t k) {
+  size_t n = strlen(m->args);
+  if (n && m->args[n - 1] == 'R')
+    return k >= n && k <= n + 7;
+  return k == n;
+}
+
 static struct ty gen_call(struct compiler *c, struct node *n) {
   const char *f = n->s;
   uint32_t k = n->nkids;
   struct node **a = n->kids;
-#define ARGS(want)                                                                                 \
-  if (k != (want)) {                                                                               \
-    imhe_diag_error(c->d, n->loc, NULL, "%s takes %d argument%s, not %u", f, want,                 \
-                    (want) == 1 ? "" : "s", k);                                                    \
-    return TERR;                                                                                   \
+  int first = -1;
+  for (int id = 0; id < MEASURE__COUNT; id++) {
+    const struct imhe_measure_info *m = &imhe_measures[id];
+    if (!m->args[0] || strcmp(m->name, f))
+      continue; /* measures without arguments are names, not calls */
+    if (measure_arity_fits(m, k))
+      return gen_measure(c, n, id);
+    if (first < 0)
+      first = id;
   }
-  if (!strcmp(f, "sum")) {
-    ARGS(1);
-    struct ty t = gen_value(c, a[0]);
-    if (t.t == T_ERR)
-      return TERR;
-    if (t.t != T_PROJ || imhe_sections[t.sec].fields[t.field].kind != FT_NUM) {
-      imhe_diag_error(c->d, a[0]->loc, "e.g. sum(training.hours)",
-                      "sum needs a numeric field of entries");
-      return TERR;
-    }
-    emit(c, n->loc, OP_SUM, t.field, t.sec, 0);
-    return num(imhe_sections[t.sec].fields[t.field].arg, DISP_PLAIN);
-  }
-  if (!strcmp(f, "count")) {
-    ARGS(1);
-    if (want_coll(c, a[0], f).t != T_COLL)
-      return TERR;
-    emit(c, n->loc, OP_COUNT, 0, 0, 0);
-    return num(UNIT_COUNT, DISP_PLAIN);
-  }
-  if (!strcmp(f, "received") && k == 2) {
-    struct ty t = want_coll(c, a[0], f);
-    if (t.t != T_COLL)
-      return TERR;
-    if (t.sec != SEC_RSC)
-      imhe_diag_error(c->d, a[0]->loc, NULL, "received spreads RSC hours: it needs rsc entries");
-    struct ty d = gen_value(c, a[1]);
-    if (d.t != T_DATE) {
-      if (d.t != T_ERR)
-        imhe_diag_error(c->d, a[1]->loc, "e.g. received(qualified_rsc, as_of - 3 years)",
-                        "the second argument of received is the date the period starts after");
-      return TERR;
-    }
-    emit(c, n->loc, OP_RECEIVED_SINCE, 0, 0, 0);
-    return num(UNIT_HOURS, DISP_PLAIN);
-  }
-  if (!strcmp(f, "years") || !strcmp(f, "years_post_masters") || !strcmp(f, "coverage") ||
-      !strcmp(f, "received")) {
-    ARGS(1);
-    struct ty t = want_coll(c, a[0], f);
-    if (t.t != T_COLL)
-      return TERR;
-    if (!has_range(t.sec) || (!strcmp(f, "received") && t.sec != SEC_RSC)) {
-      imhe_diag_error(c->d, a[0]->loc, NULL, "%s needs entries with date ranges%s", f,
-                      !strcmp(f, "received") ? " of rsc" : "");
-      return TERR;
-    }
-    if (!strcmp(f, "coverage"))
-      emit(c, n->loc, OP_COVER, 0, 0, 0);
-    else if (!strcmp(f, "received")) {
-      emit(c, n->loc, OP_RECEIVED, 0, 0, 0);
-      return num(UNIT_HOURS, DISP_PLAIN);
-    } else
-      emit(c, n->loc, OP_YEARS, 0, 0, f[5] == '_');
-    return num(UNIT_DAYS, f[0] == 'y' ? DISP_YEARS : DISP_PLAIN);
-  }
-  if (!strcmp(f, "window")) {
-    ARGS(2);
-    struct ty t = want_coll(c, a[0], f);
-    if (t.t != T_COLL)
-      return TERR;
-    if (t.sec != SEC_RSC)
-      imhe_diag_error(c->d, a[0]->loc, NULL, "window spreads RSC hours: it needs rsc entries");
-    double scale;
-    int disp;
-    if (a[1]->kind != N_NUM || unit_of_word(a[1]->s, &scale, &disp) != UNIT_MONTHS ||
-        a[1]->num < 1 || a[1]->num > 600 || a[1]->num != (int)a[1]->num) {
-      imhe_diag_error(c->d, a[1]->loc, "e.g. window(qualified_rsc, 24 months)",
-                      "the window's length is a whole number of months");
-      return TERR;
-    }
-    emit(c, n->loc, OP_WINDOW, 0, 0, (uint32_t)a[1]->num);
-    return num(UNIT_HOURS, DISP_PLAIN);
-  }
-  if (!strcmp(f, "slots")) {
-    if (k < 2 || k > 9) {
-      imhe_diag_error(c->d, n->loc,
-                      "e.g. slots(completed_references, (supervisor, teacher), (rsc_provider))",
-                      "slots takes references and 1 to 8 sets of roles");
-      return TERR;
-    }
-    struct ty t = want_coll(c, a[0], f);
-    if (t.t != T_COLL)
-      return TERR;
-    if (t.sec != SEC_REFERENCES)
-      imhe_diag_error(c->d, a[0]->loc, NULL, "slots matches references to roles");
-    struct imhe_slotset *ss = BUILD_PUSH(&c->b, slotsets, nslotsets, 5);
-    ss->first = c->b.p.nslot_masks;
-    ss->count = k - 1;
-    for (uint32_t i = 1; i < k; i++) {
-      uint32_t mask = 0;
-      enum_mask(c, a[i], ENUM_ROLE, &mask);
-      *BUILD_PUSH(&c->b, slot_masks, nslot_masks, 6) = mask;
-    }
-    emit(c, n->loc, OP_SLOTS, 0, 0, c->b.p.nslotsets - 1);
-    return num(UNIT_COUNT, DISP_PLAIN);
-  }
-  if (!strcmp(f, "competencies") || !strcmp(f, "half")) {
-    ARGS(1);
-    int d = domain_index(c, a[0]);
-    if (d < 0)
-      return TERR;
-    emit(c, n->loc, f[0] == 'c' ? OP_COMPS : OP_HALF, d, 0, 0);
-    return num(UNIT_COUNT, DISP_PLAIN);
-  }
-  if (!strcmp(f, "credential")) {
-    ARGS(1);
-    uint32_t mask;
-    if (a[0]->kind != N_NAME) {
-      imhe_diag_error(
-          c->d, a[0]->loc,
-          "one credential each: credential(cda) or credential(infant_toddler_credential)",
-          "credential names one credential");
-      return TERR;
-    }
-    if (!enum_mask(c, a[0], ENUM_CREDENTIAL, &mask))
-      return TERR;
-    emit(c, n->loc, OP_CRED, imhe_enum_lookup(ENUM_CREDENTIAL, a[0]->s, strlen(a[0]->s)), 0, 0);
-    return (struct ty){T_BOOL, 0, 0, 0, 0};
+  if (first >= 0) {
+    const struct imhe_measure_info *m = &imhe_measures[first];
+    size_t want = strlen(m->args);
+    if (m->args[want - 1] == 'R')
+      imhe_diag_error(c->d, n->loc, m->argument_hint, "%s", m->argument_refusal);
+    else
+      imhe_diag_error(c->d, n->loc, NULL, "%s takes %zu argument%s, not %u", f, want,
+                      want == 1 ? "" : "s", k);
+    return TERR;
   }
   if (!strcmp(f, "min") || !strcmp(f, "max")) {
-    ARGS(2);
+    if (k != 2) {
+      imhe_diag_error(c->d, n->loc, NULL, "%s takes 2 arguments, not %u", f, k);
+      return TERR;
+    }
     struct ty l = gen_value(c, a[0]), r = gen_value(c, a[1]);
     if (l.t != T_NUM || r.t != T_NUM) {
       if (l.t != T_ERR && r.t != T_ERR)
@@ -865,16 +881,22 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
     emit(c, n->loc, f[1] == 'i' ? OP_MIN : OP_MAX, 0, 0, 0);
     return num(l.unit ? l.unit : r.unit, l.disp);
   }
-  static const char *const known[] = {
-      "sum",   "count",        "years", "years_post_masters", "coverage", "received", "window",
-      "slots", "competencies", "half",  "credential",         "min",      "max",      "overlaps"};
-  if (!strcmp(f, "overlaps"))
+  if (!strcmp(f, "overlaps")) {
     imhe_diag_error(c->d, n->loc, "use it in a filter: rsc where overlaps(rsc_provided)",
                     "overlaps is a filter condition");
-  else
-    unknown(c, n->loc2, "measure", f, nearest_in(known, 14, f));
+    return TERR;
+  }
+  /* did you mean: the measures called with arguments, then min, max and overlaps */
+  const char *known[MEASURE__COUNT + 3];
+  int nknown = 0;
+  for (int id = 0; id < MEASURE__COUNT; id++)
+    if (imhe_measures[id].args[0] && (!nknown || strcmp(known[nknown - 1], imhe_measures[id].name)))
+      known[nknown++] = imhe_measures[id].name;
+  known[nknown++] = "min";
+  known[nknown++] = "max";
+  known[nknown++] = "overlaps";
+  unknown(c, n->loc2, "measure", f, nearest_in(known, nknown, f));
   return TERR;
-#undef ARGS
 }
 
 static struct ty gen_name(struct compiler *c, struct node *n) {
@@ -900,22 +922,9 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
     emit(c, n->loc, OP_ASOF, 0, 0, 0);
     return (struct ty){T_DATE, 0, 0, 0, 0};
   }
-  if (!strcmp(s, "degree")) {
-    emit(c, n->loc, OP_DEGREE, 0, 0, 0);
-    return num(UNIT_DEGREE, DISP_DEGREE);
-  }
-  if (!strcmp(s, "years_endorsed")) {
-    emit(c, n->loc, OP_ENDORSED, 0, 0, 0);
-    return num(UNIT_COUNT, DISP_PLAIN);
-  }
-  if (!strcmp(s, "overcapped_training")) {
-    emit(c, n->loc, OP_CAPVIOL, 0, 0, 0);
-    return num(UNIT_COUNT, DISP_PLAIN);
-  }
-  if (!strcmp(s, "education_competency_faults")) {
-    emit(c, n->loc, OP_EDUVIOL, 0, 0, 0);
-    return num(UNIT_COUNT, DISP_PLAIN);
-  }
+  for (int id = 0; id < MEASURE__COUNT; id++)
+    if (!imhe_measures[id].args[0] && !strcmp(s, imhe_measures[id].name))
+      return gen_measure(c, n, id);
   int dv = degree_value(s);
   if (dv >= 0) {
     emit(c, n->loc, OP_CONST, UNIT_DEGREE, 0, imhe_build_const(&c->b, dv));

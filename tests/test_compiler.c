@@ -2,6 +2,7 @@
  * for the same sources, atomic output, and policies in rules/ that compile cleanly. */
 #include "compiler/parse.h"
 #include "helpers.h"
+#include "runtime/eval/measures.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,4 +406,33 @@ Test(compiler, scanner_out_of_memory_is_an_error_not_an_exit) {
   cr_expect(strstr(out, "internal scanner error: out of memory"), "diagnostics: %s", out);
   free(out);
   imhe_arena_free(&a);
+}
+
+/* The measures table is the only place a measure is defined: every row must be one the compiler,
+ * the verifier and the VM can all read. */
+Test(measures, every_row_is_well_formed) {
+  for (int m = 0; m < MEASURE__COUNT; m++) {
+    const struct imhe_measure_info *r = &imhe_measures[m];
+    const char *a = r->args;
+    size_t n = strlen(a);
+    int operands = 0;
+    for (size_t i = 0; i < n; i++) {
+      cr_expect(strchr("CFDMROK", a[i]), "%s: unknown argument letter %c", r->name, a[i]);
+      cr_expect(!(a[i] == 'C' || a[i] == 'F') || i == 0, "%s: entries come first", r->name);
+      cr_expect(a[i] != 'R' || i == n - 1, "%s: role sets come last", r->name);
+      operands += a[i] != 'C' && a[i] != 'D';
+    }
+    cr_expect_leq(operands, 1, "%s: one operand at most", r->name);
+    cr_expect(r->result == 'N' || r->result == 'B', "%s: result %c", r->name, r->result);
+    cr_expect(r->unit != IMHE_MEASURE_FIELD_UNIT || a[0] == 'F', "%s: the field's unit needs F",
+              r->name);
+    cr_expect(r->sections == MSEC_ANY || a[0] == 'C' || a[0] == 'F',
+              "%s: a section requirement needs entries", r->name);
+    cr_expect(r->sections == MSEC_ANY || r->section_refusal[0], "%s: says nothing when refusing",
+              r->name);
+    cr_expect(!strpbrk(a, "FDMRK") || r->argument_refusal[0], "%s: says nothing when refusing",
+              r->name);
+    cr_expect(r->doc[0], "%s: undocumented", r->name);
+    cr_expect(imhe_measure_handlers[m], "%s: no handler", r->name);
+  }
 }

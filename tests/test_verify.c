@@ -1,6 +1,7 @@
 /* test_verify.c — the loader and verifier refuse every malformed .imhec with a reason, and every
  * file they accept (any bit flipped, any truncation) disassembles and runs without crashing. */
 #include "helpers.h"
+#include "runtime/bytecode/measure_table.h"
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
 #include "runtime/records/stream.h"
@@ -52,7 +53,7 @@ static void m_const_range(struct imhe_program *p) {
   set_insn(p, 16, OP_CONST, UNIT_HOURS, 0, 999);
 }
 static void m_underflow(struct imhe_program *p) {
-  set_insn(p, 0, OP_COUNT, 0, 0, 0);
+  set_insn(p, 0, OP_MEASURE, MEASURE_COUNT, 0, 0);
 }
 static void m_type(struct imhe_program *p) {
   set_insn(p, 0, OP_CONST, UNIT_HOURS, 0, 0);
@@ -67,10 +68,10 @@ static void m_leftover(struct imhe_program *p) {
   set_insn(p, 24, OP_NOT, 0, 0, 0);
 }
 static void m_field_section(struct imhe_program *p) {
-  set_insn(p, 8, OP_SUM, RSC_HOURS, SEC_RSC, 0);
+  set_insn(p, 8, OP_MEASURE, MEASURE_SUM, SEC_RSC, RSC_HOURS);
 }
 static void m_field_kind(struct imhe_program *p) {
-  set_insn(p, 8, OP_SUM, TRAIN_TITLE, SEC_TRAINING, 0);
+  set_insn(p, 8, OP_MEASURE, MEASURE_SUM, SEC_TRAINING, TRAIN_TITLE);
 }
 static void m_rule_range(struct imhe_program *p) {
   p->rules[0].end = p->code_size + 8;
@@ -110,7 +111,17 @@ static void m_join_differs(struct imhe_program *p) {
   set_insn(p, 80, OP_CHECKB, 0, 0, 1);
 }
 static void m_slotset(struct imhe_program *p) {
-  set_insn(p, 16, OP_SLOTS, 0, 0, 9);
+  set_insn(p, 16, OP_MEASURE, MEASURE_SLOTS, 0, 9);
+}
+static void m_unknown_measure(struct imhe_program *p) {
+  set_insn(p, 8, OP_MEASURE, MEASURE__COUNT, 0, 0);
+}
+static void m_measure_section(struct imhe_program *p) {
+  /* the training entries of sum-compare measured by a measure of rsc entries */
+  set_insn(p, 8, OP_MEASURE, MEASURE_WINDOW, 0, 24);
+}
+static void m_measure_operand(struct imhe_program *p) {
+  set_insn(p, 8, OP_MEASURE, MEASURE_WINDOW, 0, 601);
 }
 static void m_slot_bounds(struct imhe_program *p) {
   p->slotsets[0].count = 50;
@@ -212,6 +223,15 @@ Test(verifier, stack_differs_at_join) {
 }
 Test(verifier, slot_set_index) {
   expect_refused("slots-guard", m_slotset, "slot set 9");
+}
+Test(verifier, unknown_measure) {
+  expect_refused("sum-compare", m_unknown_measure, "MEASURE: measure");
+}
+Test(verifier, measure_of_a_section_it_refuses) {
+  expect_refused("sum-compare", m_measure_section, "MEASURE window needs entries of rsc");
+}
+Test(verifier, measure_operand_out_of_range) {
+  expect_refused("sum-compare", m_measure_operand, "601 months out of range");
 }
 Test(verifier, slot_set_bounds) {
   expect_refused("slots-guard", m_slot_bounds, "slot set 0");

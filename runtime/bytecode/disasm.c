@@ -1,6 +1,7 @@
 /* disasm.c — the one disassembler, driven by operand kinds: used by `imhe disasm`, the tests and
  * docs. Each rule with its id, area and file:line; each instruction with offset, source line,
  * opcode, decoded operands. */
+#include "runtime/bytecode/measure_table.h"
 #include "runtime/bytecode/program.h"
 #include "runtime/core/dates.h"
 #include "runtime/records/schema.h"
@@ -46,6 +47,46 @@ static void cats(FILE *f, uint32_t mask) {
     }
 }
 
+/* A measure's name and the operand its row gives it: "sum training.hours", "window 24 months",
+ * "slots (supervisor, teacher) (rsc_provider)", "competencies TF", "credential cda". */
+static void measure(const struct imhe_program *p, FILE *f, struct imhe_insn in) {
+  if (in.a >= MEASURE__COUNT) {
+    fputs("?", f);
+    return;
+  }
+  fputs(imhe_measures[in.a].name, f);
+  int n;
+  switch (imhe_measure_operand((enum imhe_measure)in.a)) {
+  case MOP_NONE:
+    break;
+  case MOP_FIELD:
+    if (in.b < SEC__COUNT && in.c < (uint32_t)imhe_sections[in.b].nfields)
+      fprintf(f, " %s.%s", imhe_sections[in.b].name, imhe_sections[in.b].fields[in.c].name);
+    break;
+  case MOP_MONTHS:
+    fprintf(f, " %u months", in.c);
+    break;
+  case MOP_SLOTSET:
+    if (in.c < p->nslotsets) {
+      const struct imhe_slotset *s = &p->slotsets[in.c];
+      const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
+      for (uint32_t k = 0; k < s->count && s->first + k < p->nslot_masks; k++) {
+        fputc(' ', f);
+        mask_names(f, p->slot_masks[s->first + k], roles, n);
+      }
+    }
+    break;
+  case MOP_DOMAIN:
+    fprintf(f, " %s", in.c < p->ndomains ? imhe_str(p, p->domains[in.c].code) : "?");
+    break;
+  case MOP_CRED: {
+    const char *const *v = imhe_enum_values(ENUM_CREDENTIAL, &n);
+    fprintf(f, " %s", in.c < (uint32_t)n ? v[in.c] : "?");
+    break;
+  }
+  }
+}
+
 static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in) {
   const struct imhe_opinfo *oi = &imhe_ops[in.op];
   const struct imhe_field_desc *fd = NULL;
@@ -86,40 +127,17 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
   case OK_FIELD_CMP:
     fprintf(f, " %s", in.c < CMP__COUNT ? imhe_cmp_symbol[in.c] : "?");
     break;
-  case OK_FLAG:
-    fprintf(f, "%s", in.c ? "post-masters" : "");
-    break;
-  case OK_MONTHS:
-    fprintf(f, "%u months", in.c);
-    break;
   case OK_MONTHS_SIGNED:
     fprintf(f, "%+d months", (int32_t)in.c);
     break;
   case OK_COND_QUIET:
     fprintf(f, "%s", in.a < CMP__COUNT ? imhe_cmp_symbol[in.a] : "?");
     break;
-  case OK_SLOTSET:
-    if (in.c < p->nslotsets) {
-      const struct imhe_slotset *s = &p->slotsets[in.c];
-      int n;
-      const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
-      for (uint32_t k = 0; k < s->count && s->first + k < p->nslot_masks; k++) {
-        fputs(k ? " " : "", f);
-        mask_names(f, p->slot_masks[s->first + k], roles, n);
-      }
-    }
-    break;
-  case OK_DOMAIN:
-    fputs(in.a < p->ndomains ? imhe_str(p, p->domains[in.a].code) : "?", f);
-    break;
-  case OK_CRED: {
-    int n;
-    const char *const *v = imhe_enum_values(ENUM_CREDENTIAL, &n);
-    fputs(in.a < n ? v[in.a] : "?", f);
-    break;
-  }
   case OK_FACT:
     fputs(in.a < FACT__COUNT ? imhe_fact_name[in.a] : "?", f);
+    break;
+  case OK_MEASURE:
+    measure(p, f, in);
     break;
   case OK_COND:
     if (in.op == OP_CHECK)

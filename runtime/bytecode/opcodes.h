@@ -7,36 +7,35 @@
 #include <stdint.h>
 
 /* Every instruction is 8 bytes: op (u8), a (u8), b (u16), c (u32), little-endian.
- * Operand layouts (what a, b and c mean), used by the verifier and disassembler. */
+ * Operand layouts, used by the verifier, the disassembler and the docs: X(kind, a, b, c). */
 #define IMHE_OPERAND_KINDS(X)                                                                      \
-  X(NONE)          /* no operands */                                                               \
-  X(CONST)         /* a unit, c constant index */                                                  \
-  X(DATE)          /* c a date (days since 1970-01-01) */                                          \
-  X(SECTION)       /* a section */                                                                 \
-  X(FIELD_MASK)    /* a field, b section, c value mask */                                          \
-  X(FIELD)         /* a field, b section */                                                        \
-  X(FIELD_FLAG)    /* a field, b section, c 0 or 1 */                                              \
-  X(FIELD_CMP)     /* a field, b section, c comparison */                                          \
-  X(FLAG)          /* c 0 or 1 */                                                                  \
-  X(MONTHS)        /* c a number of months (1..600) */                                             \
-  X(MONTHS_SIGNED) /* c a signed number of months (-1200..1200) */                                 \
-  X(COND_QUIET)    /* a a comparison */                                                            \
-  X(SLOTSET)       /* c slot-set index */                                                          \
-  X(DOMAIN)        /* a catalogue domain index */                                                  \
-  X(CRED)          /* a credential */                                                              \
-  X(FACT)          /* a fact */                                                                    \
-  X(COND)          /* a comparison, c condition index */                                           \
-  X(TARGET)        /* c absolute byte offset of a later instruction */                             \
-  X(RULE)          /* c rule index */
+  X(NONE, "-", "-", "-")                                                                           \
+  X(CONST, "unit", "-", "constant index")                                                          \
+  X(DATE, "-", "-", "days since 1970-01-01")                                                       \
+  X(SECTION, "section", "-", "-")                                                                  \
+  X(FIELD_MASK, "field", "section", "value mask")                                                  \
+  X(FIELD, "field", "section", "-")                                                                \
+  X(FIELD_FLAG, "field", "section", "0 or 1")                                                      \
+  X(FIELD_CMP, "field", "section", "comparison")                                                   \
+  X(MONTHS_SIGNED, "-", "-", "signed months (-1200..1200)")                                        \
+  X(COND_QUIET, "comparison", "-", "-")                                                            \
+  X(FACT, "fact", "-", "-")                                                                        \
+  X(MEASURE, "measure", "the field's section (F)",                                                 \
+    "field (F), months, slot set, domain or "                                                      \
+    "credential, as the measure's arguments say")                                                  \
+  X(COND, "comparison", "-", "condition index")                                                    \
+  X(TARGET, "-", "-", "absolute offset of a later instruction")                                    \
+  X(RULE, "-", "-", "rule index")
 enum imhe_operand_kind {
-#define X(k) OK_##k,
+#define X(k, a, b, c) OK_##k,
   IMHE_OPERAND_KINDS(X)
 #undef X
 };
 
 /* OP(name, operands, pops, pushes, synopsis). Type letters: N number, D date,
  * B truth, T pass/fail/pending, C collection, ? any, / alternatives for one
- * slot (the verifier's notation). `!` in pushes marks a terminal instruction. */
+ * slot (the verifier's notation). `!` in pushes marks a terminal instruction; `*` stands for what
+ * the measure's row says. */
 #define IMHE_OPCODES(OP)                                                                           \
   OP(CONST, CONST, "", "N", "push K[c], a quantity in unit a")                                     \
   OP(DATE, DATE, "", "D", "push the date c")                                                       \
@@ -62,44 +61,8 @@ enum imhe_operand_kind {
   OP(MINUS, NONE, "C C", "C", "pop r, pop l; push the entries of l not in r")                      \
   OP(DUP, NONE, "?", "? ?", "duplicate the top of the stack")                                      \
   OP(SWAP, NONE, "? ?", "? ?", "swap the two top values")                                          \
-  OP(SUM, FIELD, "C", "N",                                                                         \
-     "sum of numeric field a over the collection; a field spread over each entry's days "          \
-     "counts only its days up to the as-of date")                                                  \
-  OP(COUNT, NONE, "C", "N", "number of entries")                                                   \
-  OP(YEARS, FLAG, "C", "N",                                                                        \
-     "days in the union of the entries' ranges clipped to the as-of date; "                        \
-     "c=1 also clips each to start after the earliest masters-level degree")                       \
-  OP(WINDOW, MONTHS, "C", "N",                                                                     \
-     "most RSC hours, spread evenly over each entry's days, in a window of "                       \
-     "c months")                                                                                   \
-  OP(COVER, NONE, "C", "N",                                                                        \
-     "days covered by the union of the entries' ranges up to the as-of date")                      \
-  OP(RECEIVED, NONE, "C", "N",                                                                     \
-     "RSC hours spread over each entry's days, days after the as-of date "                         \
-     "dropped")                                                                                    \
-  OP(SLOTS, SLOTSET, "C", "N",                                                                     \
-     "number of role slots of slot set c filled by a one-to-one matching")                         \
-  OP(COMPS, DOMAIN, "", "N",                                                                       \
-     "distinct competencies of domain a in the category's list, from "                             \
-     "training and education dated by the as-of date")                                             \
-  OP(HALF, DOMAIN, "", "N",                                                                        \
-     "half the number of domain a's competencies for the category, rounded "                       \
-     "up")                                                                                         \
-  OP(CAPVIOL, NONE, "", "N", "training entries listing more competencies than whole hours")        \
-  OP(EDUVIOL, NONE, "", "N",                                                                       \
-     "education entries listing competencies without a transcript, or more "                       \
-     "than 12")                                                                                    \
-  OP(DEGREE, NONE, "", "N",                                                                        \
-     "highest degree level completed by the as-of date (0 none, 1 associate, "                     \
-     "2 bachelors, 3 masters or higher)")                                                          \
-  OP(CRED, CRED, "", "B",                                                                          \
-     "true when an education entry completed by the as-of date is credential "                     \
-     "a")                                                                                          \
-  OP(RECEIVED_SINCE, NONE, "C D", "N",                                                             \
-     "pop d; RSC hours spread over each entry's days that fall after d and on or before the "      \
-     "as-of date")                                                                                 \
-  OP(ENDORSED, NONE, "", "N",                                                                      \
-     "whole years from the earliest endorsement's earned date to the as-of date")                  \
+  OP(MEASURE, MEASURE, "*", "*",                                                                   \
+     "measure a of the measures table (below): pops its arguments, pushes its number or truth")    \
   OP(DMONTHS, MONTHS_SIGNED, "D", "D",                                                             \
      "move the date c months (signed) along the calendar, clamped to the month's end")             \
   OP(CMP, COND_QUIET, "N N", "B",                                                                  \

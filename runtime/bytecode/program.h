@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define IMHE_FORMAT_VERSION 1
+#define IMHE_FORMAT_VERSION 2
 #define IMHE_VERSION "0.1.0"
 #define IMHE_NO_DATE INT32_MIN
 #define IMHE_MAX_STACK 32

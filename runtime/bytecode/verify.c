@@ -1,6 +1,7 @@
 /* verify.c — proves a loaded program safe to run: indices in range, forward jumps, typed stack.
  * Driven by the opcode X-macro's operand kinds and stack effects; a program it accepts cannot crash
  * or hang the VM. */
+#include "runtime/bytecode/measure_table.h"
 #include "runtime/bytecode/program.h"
 #include "runtime/records/schema.h"
 #include <stdio.h>
@@ -13,12 +14,6 @@ struct state {
   char t[IMHE_MAX_STACK];
   uint8_t sec[IMHE_MAX_STACK];
 };
-
-#define BAD(...)                                                                                   \
-  do {                                                                                             \
-    snprintf(err, errlen, __VA_ARGS__);                                                            \
-    goto fail;                                                                                     \
-  } while (0)
 
 static int str_ok(const struct imhe_program *p, uint32_t s) {
   return s < p->strings_size;
@@ -156,6 +151,12 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
   return 0;
 }
 
+#define REFUSE(...)                                                                                \
+  do {                                                                                             \
+    snprintf(err, errlen, __VA_ARGS__);                                                            \
+    return -1;                                                                                     \
+  } while (0)
+
 /* Pops one value of a type in `allowed` (letters); returns its section. */
 static int pop(struct state *s, const char *allowed, char *got) {
   if (s->depth == 0)
@@ -181,8 +182,252 @@ static int field_kind_ok(int op, const struct imhe_field_desc *f) {
     return 1;
   case OP_F_CMP:
     return f->kind == FT_NUM || f->kind == FT_DATE;
-  case OP_SUM:
-    return f->kind == FT_NUM;
+  }
+  return 0;
+}
+
+/* The operand a measure's row gives it (measure a is in range). */
+static int measure_operand_ok(const struct imhe_program *p, uint32_t pc, struct imhe_insn in,
+                              char *err, size_t errlen) {
+  const char *name = imhe_measures[in.a].name;
+  int ncred;
+  imhe_enum_values(ENUM_CREDENTIAL, &ncred);
+  switch (imhe_measure_operand((enum imhe_measure)in.a)) {
+  case MOP_NONE:
+    break;
+  case MOP_FIELD:
+    if (in.b >= SEC__COUNT || in.c >= (uint32_t)imhe_sections[in.b].nfields)
+      REFUSE("offset %u: MEASURE %s: field %u of section %u out of range", pc, name, in.c, in.b);
+    if (imhe_sections[in.b].fields[in.c].kind != FT_NUM)
+      REFUSE("offset %u: MEASURE %s: field %s.%s has the wrong kind", pc, name,
+             imhe_sections[in.b].name, imhe_sections[in.b].fields[in.c].name);
+    break;
+  case MOP_MONTHS:
+    if (in.c < 1 || in.c > 600)
+      REFUSE("offset %u: MEASURE %s: %u months out of range", pc, name, in.c);
+    break;
+  case MOP_SLOTSET:
+    if (in.c >= p->nslotsets)
+      REFUSE("offset %u: MEASURE %s: slot set %u out of range", pc, name, in.c);
+    break;
+  case MOP_DOMAIN:
+    if (in.c >= p->ndomains)
+      REFUSE("offset %u: MEASURE %s: domain %u out of range", pc, name, in.c);
+    break;
+  case MOP_CRED:
+    if (in.c >= (uint32_t)ncred)
+      REFUSE("offset %u: MEASURE %s: credential %u out of range", pc, name, in.c);
+    break;
+  }
+  return 0;
+}
+
+/* The operands of one instruction, as its operand kind says. */
+static int operands_ok(const struct imhe_program *p, uint32_t ri, uint32_t pc, struct imhe_insn in,
+                       char *err, size_t errlen) {
+  const struct imhe_opinfo *oi = &imhe_ops[in.op];
+  const struct imhe_rule *r = &p->rules[ri];
+  switch (oi->kind) {
+  case OK_NONE:
+    break;
+  case OK_CONST:
+    if (in.a >= UNIT__COUNT || in.c >= p->nconsts)
+      REFUSE("offset %u: %s: unit %u or constant %u out of range", pc, oi->name, in.a, in.c);
+    break;
+  case OK_DATE:
+    if ((int32_t)in.c < -200000 || (int32_t)in.c > 200000)
+      REFUSE("offset %u: DATE: %d is not a plausible date", pc, (int32_t)in.c);
+    break;
+  case OK_SECTION:
+    if (in.a >= SEC__COUNT)
+      REFUSE("offset %u: SECTION: section %u out of range", pc, in.a);
+    break;
+  case OK_FIELD_MASK:
+  case OK_FIELD:
+  case OK_FIELD_FLAG:
+  case OK_FIELD_CMP:
+    if (in.b >= SEC__COUNT || in.a >= imhe_sections[in.b].nfields)
+      REFUSE("offset %u: %s: field %u of section %u out of range", pc, oi->name, in.a, in.b);
+    if (!field_kind_ok(in.op, &imhe_sections[in.b].fields[in.a]))
+      REFUSE("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name,
+             imhe_sections[in.b].name, imhe_sections[in.b].fields[in.a].name);
+    if (oi->kind == OK_FIELD_FLAG && in.c > 1)
+      REFUSE("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
+    if (oi->kind == OK_FIELD_CMP && in.c >= CMP__COUNT)
+      REFUSE("offset %u: %s: comparison %u out of range", pc, oi->name, in.c);
+    break;
+  case OK_MONTHS_SIGNED:
+    if ((int32_t)in.c < -1200 || (int32_t)in.c > 1200)
+      REFUSE("offset %u: %s: %d months out of range", pc, oi->name, (int32_t)in.c);
+    break;
+  case OK_COND_QUIET:
+    if (in.a >= CMP__COUNT)
+      REFUSE("offset %u: %s: comparison %u out of range", pc, oi->name, in.a);
+    break;
+  case OK_FACT:
+    if (in.a >= FACT__COUNT)
+      REFUSE("offset %u: FACT: fact %u out of range", pc, in.a);
+    break;
+  case OK_MEASURE:
+    if (in.a >= MEASURE__COUNT)
+      REFUSE("offset %u: MEASURE: measure %u out of range", pc, in.a);
+    return measure_operand_ok(p, pc, in, err, errlen);
+  case OK_COND:
+    if (in.c >= p->nconds || p->conds[in.c].rule != ri || in.a >= CMP__COUNT)
+      REFUSE("offset %u: %s: condition %u out of range or of another rule", pc, oi->name, in.c);
+    break;
+  case OK_TARGET:
+    if (in.c <= pc || in.c % IMHE_INSN_SIZE || in.c >= r->end)
+      REFUSE("offset %u: JUMPF: target %u is not a later instruction of the rule [%u, %u)", pc,
+             in.c, r->start, r->end);
+    break;
+  case OK_RULE:
+    if (in.c != ri)
+      REFUSE("offset %u: %s names rule %u inside rule %u", pc, oi->name, in.c, ri);
+    break;
+  }
+  return 0;
+}
+
+/* Pops the values a pops string lists (bottom first, so in reverse), checking their types;
+ * secs[k] gets the section of the k-th. */
+static int pop_all(struct state *s, const char *pops, const char *name, uint32_t pc, int secs[8],
+                   int *np, char *err, size_t errlen) {
+  char want[8][4];
+  int n = 0;
+  for (const char *q = pops; *q && n < 8;) {
+    int k = 0;
+    for (; *q && *q != ' '; q++)
+      if (*q != '/' && k < 3)
+        want[n][k++] = *q;
+    want[n++][k] = 0;
+    while (*q == ' ')
+      q++;
+  }
+  for (int k = n - 1; k >= 0; k--) {
+    char got;
+    secs[k] = pop(s, want[k], &got);
+    if (secs[k] == -1)
+      REFUSE("offset %u: %s pops from an empty stack", pc, name);
+    if (secs[k] == -2)
+      REFUSE("offset %u: %s expects %s, found %c", pc, name, want[k], got);
+  }
+  *np = n;
+  return 0;
+}
+
+static int push(struct state *s, char t, int sec, uint32_t pc, char *err, size_t errlen) {
+  if (s->depth >= IMHE_MAX_STACK)
+    REFUSE("offset %u: stack deeper than %d", pc, IMHE_MAX_STACK);
+  s->t[s->depth] = t;
+  s->sec[s->depth] = (uint8_t)(t == 'C' ? sec : 0);
+  s->depth++;
+  return 0;
+}
+
+/* A measure: its arguments as its row says, the entries of a section it accepts (for a field,
+ * the field's section), its result. */
+static int measure_effect(struct imhe_insn in, struct state *s, uint32_t pc, char *err,
+                          size_t errlen) {
+  const struct imhe_measure_info *m = &imhe_measures[in.a];
+  char pops[4], list[8], name[40];
+  int n = imhe_measure_pops((enum imhe_measure)in.a, pops), secs[8], np;
+  for (int k = 0; k < n; k++) {
+    list[2 * k] = pops[k];
+    list[2 * k + 1] = k + 1 < n ? ' ' : 0;
+  }
+  list[n ? 2 * n - 1 : 0] = 0;
+  snprintf(name, sizeof name, "MEASURE %s", m->name);
+  if (pop_all(s, list, name, pc, secs, &np, err, errlen) != 0)
+    return -1;
+  if (n && !imhe_measure_section_ok((enum imhe_measure)in.a, secs[0]))
+    REFUSE("offset %u: MEASURE %s needs entries of %s, not of %s", pc, m->name,
+           imhe_measure_section_words[m->sections], imhe_sections[secs[0]].name);
+  if (imhe_measure_operand((enum imhe_measure)in.a) == MOP_FIELD && secs[0] != in.b)
+    REFUSE("offset %u: MEASURE %s reads a field of %s from a collection of %s", pc, m->name,
+           imhe_sections[in.b].name, imhe_sections[secs[0]].name);
+  return push(s, m->result, 0, pc, err, errlen);
+}
+
+/* The stack effect of one instruction on state s; the rule's kind for a terminal one. */
+static int stack_effect(const struct imhe_rule *r, struct imhe_insn in, struct state *s,
+                        uint32_t pc, char *err, size_t errlen) {
+  const struct imhe_opinfo *oi = &imhe_ops[in.op];
+  if (in.op == OP_DUP) {
+    if (s->depth < 1)
+      REFUSE("offset %u: DUP on an empty stack", pc);
+    return push(s, s->t[s->depth - 1], s->sec[s->depth - 1], pc, err, errlen);
+  }
+  if (in.op == OP_SWAP) {
+    if (s->depth < 2)
+      REFUSE("offset %u: SWAP needs two values", pc);
+    char t = s->t[s->depth - 1];
+    uint8_t x = s->sec[s->depth - 1];
+    s->t[s->depth - 1] = s->t[s->depth - 2];
+    s->sec[s->depth - 1] = s->sec[s->depth - 2];
+    s->t[s->depth - 2] = t;
+    s->sec[s->depth - 2] = x;
+    return 0;
+  }
+  if (in.op == OP_MEASURE)
+    return measure_effect(in, s, pc, err, errlen);
+  int secs[8], np;
+  if (pop_all(s, oi->pops, oi->name, pc, secs, &np, err, errlen) != 0)
+    return -1;
+  int sec = np > 0 ? secs[0] : 0, sec2 = np > 1 ? secs[1] : 0;
+  if ((oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD || oi->kind == OK_FIELD_FLAG ||
+       oi->kind == OK_FIELD_CMP) &&
+      sec != in.b)
+    REFUSE("offset %u: %s reads a field of %s from a collection of %s", pc, oi->name,
+           imhe_sections[in.b].name, imhe_sections[sec].name);
+  if (in.op == OP_F_CMP) {
+    int want_date = imhe_sections[in.b].fields[in.a].kind == FT_DATE;
+    if ((s->t[s->depth + 1] == 'D') != want_date)
+      REFUSE("offset %u: F_CMP compares field %s with a %s", pc,
+             imhe_sections[in.b].fields[in.a].name, want_date ? "number" : "date");
+  }
+  if ((in.op == OP_UNION || in.op == OP_MINUS) && sec != sec2)
+    REFUSE("offset %u: %s of collections of different sections", pc, oi->name);
+  if (in.op == OP_F_CURRENT && imhe_sections[sec].start < 0)
+    REFUSE("offset %u: %s needs entries with date ranges", pc, oi->name);
+  if (in.op == OP_F_OVERLAP && (imhe_sections[sec].start < 0 || imhe_sections[sec2].start < 0))
+    REFUSE("offset %u: F_OVERLAP needs entries with date ranges", pc);
+  if (oi->pushes[0] == '!') {
+    if (s->depth != 0)
+      REFUSE("offset %u: %s leaves %d value(s) on the stack", pc, oi->name, s->depth);
+    if ((in.op == OP_REQUIRE && r->kind != RK_REQUIRE) ||
+        (in.op == OP_ADVISE && r->kind != RK_ADVISE) ||
+        (in.op == OP_ACCEPT && r->kind != RK_COUPON))
+      REFUSE("offset %u: %s ends a rule of kind %s", pc, oi->name, imhe_rule_kind_name[r->kind]);
+    return 0;
+  }
+  if (!oi->pushes[0])
+    return 0;
+  char t = in.op == OP_FACT ? imhe_fact_type[in.a] : oi->pushes[0];
+  return push(s, t, in.op == OP_SECTION ? in.a : sec, pc, err, errlen);
+}
+
+/* Where the state after instruction i flows: to a jump's target and to the next instruction. A
+ * state arriving where another did must agree with it in depth and types; the one falling through
+ * is the one kept. */
+static int flow(const struct imhe_rule *r, struct state *st, uint32_t n, uint32_t i,
+                struct imhe_insn in, const struct state *s, char *err, size_t errlen) {
+  uint32_t pc = r->start + i * IMHE_INSN_SIZE;
+  uint32_t to[2];
+  int nto = 0;
+  if (in.op == OP_JUMPF)
+    to[nto++] = (in.c - r->start) / IMHE_INSN_SIZE;
+  if (imhe_ops[in.op].pushes[0] != '!' && i + 1 < n)
+    to[nto++] = i + 1;
+  for (int k = 0; k < nto; k++) {
+    struct state *d = &st[to[k]];
+    if (d->valid && (d->depth != s->depth || memcmp(d->t, s->t, (size_t)s->depth)))
+      REFUSE("offset %u: the stack differs on the paths joining at offset %u", pc,
+             r->start + to[k] * IMHE_INSN_SIZE);
+    if (!d->valid || to[k] == i + 1) {
+      *d = *s;
+      d->valid = 1;
+    }
   }
   return 0;
 }
@@ -194,219 +439,31 @@ static int verify_rule(const struct imhe_program *p, uint32_t ri, char *err, siz
   if (!st)   /* GCOVR_EXCL_BR_LINE: out of memory */
     abort(); /* GCOVR_EXCL_LINE: out of memory */
   st[0].valid = 1;
-  int last_terminal = 0;
-  for (uint32_t i = 0; i < n; i++) {
+  int last_terminal = 0, rc = 0;
+  for (uint32_t i = 0; i < n && !rc; i++) {
     uint32_t pc = r->start + i * IMHE_INSN_SIZE;
     struct imhe_insn in = imhe_decode(p->code + pc);
-    if (!st[i].valid)
-      BAD("offset %u (rule %u): unreachable instruction", pc, ri);
     struct state s = st[i];
-    if (in.op >= OP__COUNT)
-      BAD("offset %u: unknown opcode %u", pc, in.op);
-    const struct imhe_opinfo *oi = &imhe_ops[in.op];
-    /* operands */
-    switch (oi->kind) {
-    case OK_NONE:
-      break;
-    case OK_CONST:
-      if (in.a >= UNIT__COUNT || in.c >= p->nconsts)
-        BAD("offset %u: %s: unit %u or constant %u out of range", pc, oi->name, in.a, in.c);
-      break;
-    case OK_DATE:
-      if ((int32_t)in.c < -200000 || (int32_t)in.c > 200000)
-        BAD("offset %u: DATE: %d is not a plausible date", pc, (int32_t)in.c);
-      break;
-    case OK_SECTION:
-      if (in.a >= SEC__COUNT)
-        BAD("offset %u: SECTION: section %u out of range", pc, in.a);
-      break;
-    case OK_FIELD_MASK:
-    case OK_FIELD:
-    case OK_FIELD_FLAG:
-    case OK_FIELD_CMP:
-      if (in.b >= SEC__COUNT || in.a >= imhe_sections[in.b].nfields)
-        BAD("offset %u: %s: field %u of section %u out of range", pc, oi->name, in.a, in.b);
-      if (!field_kind_ok(in.op, &imhe_sections[in.b].fields[in.a]))
-        BAD("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name, imhe_sections[in.b].name,
-            imhe_sections[in.b].fields[in.a].name);
-      if (oi->kind == OK_FIELD_FLAG && in.c > 1)
-        BAD("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
-      if (oi->kind == OK_FIELD_CMP && in.c >= CMP__COUNT)
-        BAD("offset %u: %s: comparison %u out of range", pc, oi->name, in.c);
-      break;
-    case OK_FLAG:
-      if (in.c > 1)
-        BAD("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
-      break;
-    case OK_MONTHS:
-      if (in.c < 1 || in.c > 600)
-        BAD("offset %u: WINDOW: %u months out of range", pc, in.c);
-      break;
-    case OK_MONTHS_SIGNED:
-      if ((int32_t)in.c < -1200 || (int32_t)in.c > 1200)
-        BAD("offset %u: %s: %d months out of range", pc, oi->name, (int32_t)in.c);
-      break;
-    case OK_COND_QUIET:
-      if (in.a >= CMP__COUNT)
-        BAD("offset %u: %s: comparison %u out of range", pc, oi->name, in.a);
-      break;
-    case OK_SLOTSET:
-      if (in.c >= p->nslotsets)
-        BAD("offset %u: SLOTS: slot set %u out of range", pc, in.c);
-      break;
-    case OK_DOMAIN:
-      if (in.a >= p->ndomains)
-        BAD("offset %u: %s: domain %u out of range", pc, oi->name, in.a);
-      break;
-    case OK_CRED:
-      if (in.a >= 3)
-        BAD("offset %u: CRED: credential %u out of range", pc, in.a);
-      break;
-    case OK_FACT:
-      if (in.a >= FACT__COUNT)
-        BAD("offset %u: FACT: fact %u out of range", pc, in.a);
-      break;
-    case OK_COND:
-      if (in.c >= p->nconds || p->conds[in.c].rule != ri || in.a >= CMP__COUNT)
-        BAD("offset %u: %s: condition %u out of range or of another rule", pc, oi->name, in.c);
-      break;
-    case OK_TARGET:
-      if (in.c <= pc || in.c % IMHE_INSN_SIZE || in.c >= r->end)
-        BAD("offset %u: JUMPF: target %u is not a later instruction of the rule [%u, %u)", pc, in.c,
-            r->start, r->end);
-      break;
-    case OK_RULE:
-      if (in.c != ri)
-        BAD("offset %u: %s names rule %u inside rule %u", pc, oi->name, in.c, ri);
-      break;
-    }
-    /* stack effect */
-    char got, got2;
-    int sec = 0, sec2 = 0;
-    switch (in.op) {
-    case OP_DUP:
-      if (s.depth < 1)
-        BAD("offset %u: DUP on an empty stack", pc);
-      s.t[s.depth] = s.t[s.depth - 1];
-      s.sec[s.depth] = s.sec[s.depth - 1];
-      s.depth++;
-      break;
-    case OP_SWAP: {
-      if (s.depth < 2)
-        BAD("offset %u: SWAP needs two values", pc);
-      char t = s.t[s.depth - 1];
-      uint8_t x = s.sec[s.depth - 1];
-      s.t[s.depth - 1] = s.t[s.depth - 2];
-      s.sec[s.depth - 1] = s.sec[s.depth - 2];
-      s.t[s.depth - 2] = t;
-      s.sec[s.depth - 2] = x;
-      break;
-    }
-    default: {
-      /* pops are listed bottom first: pop them in reverse */
-      char pops[8][4];
-      int np = 0;
-      const char *q = oi->pops;
-      while (*q && np < 8) {
-        int k = 0;
-        while (*q && *q != ' ') {
-          if (*q != '/' && k < 3)
-            pops[np][k++] = *q;
-          q++;
-        }
-        pops[np++][k] = 0;
-        while (*q == ' ')
-          q++;
-      }
-      int secs[8];
-      for (int k = np - 1; k >= 0; k--) {
-        secs[k] = pop(&s, pops[k], &got);
-        if (secs[k] == -1)
-          BAD("offset %u: %s pops from an empty stack", pc, oi->name);
-        if (secs[k] == -2)
-          BAD("offset %u: %s expects %s, found %c", pc, oi->name, pops[k], got);
-        if (k == np - 1)
-          got2 = got;
-      }
-      (void)got2;
-      sec = np > 0 ? secs[0] : 0;
-      sec2 = np > 1 ? secs[1] : 0;
-      if ((oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD || oi->kind == OK_FIELD_FLAG ||
-           oi->kind == OK_FIELD_CMP) &&
-          sec != in.b)
-        BAD("offset %u: %s reads a field of %s from a collection of %s", pc, oi->name,
-            imhe_sections[in.b].name, imhe_sections[sec].name);
-      if (in.op == OP_F_CMP) {
-        int want_date = imhe_sections[in.b].fields[in.a].kind == FT_DATE;
-        if ((s.t[s.depth + 1] == 'D') != want_date)
-          BAD("offset %u: F_CMP compares field %s with a %s", pc,
-              imhe_sections[in.b].fields[in.a].name, want_date ? "number" : "date");
-      }
-      if ((in.op == OP_UNION || in.op == OP_MINUS) && sec != sec2)
-        BAD("offset %u: %s of collections of different sections", pc, oi->name);
-      if (in.op == OP_SLOTS && sec != SEC_REFERENCES)
-        BAD("offset %u: SLOTS needs references", pc);
-      if ((in.op == OP_WINDOW || in.op == OP_RECEIVED || in.op == OP_RECEIVED_SINCE) &&
-          sec != SEC_RSC)
-        BAD("offset %u: %s needs rsc entries", pc, oi->name);
-      if ((in.op == OP_YEARS || in.op == OP_COVER || in.op == OP_F_CURRENT) &&
-          imhe_sections[sec].start < 0)
-        BAD("offset %u: %s needs entries with date ranges", pc, oi->name);
-      if (in.op == OP_F_OVERLAP && (imhe_sections[sec].start < 0 || imhe_sections[sec2].start < 0))
-        BAD("offset %u: F_OVERLAP needs entries with date ranges", pc);
-      /* pushes */
-      const char *w = oi->pushes;
-      if (*w == '!') {
-        if (s.depth != 0)
-          BAD("offset %u: %s leaves %d value(s) on the stack", pc, oi->name, s.depth);
-        if ((in.op == OP_REQUIRE && r->kind != RK_REQUIRE) ||
-            (in.op == OP_ADVISE && r->kind != RK_ADVISE) ||
-            (in.op == OP_ACCEPT && r->kind != RK_COUPON))
-          BAD("offset %u: %s ends a rule of kind %s", pc, oi->name, imhe_rule_kind_name[r->kind]);
-        break;
-      }
-      if (*w) {
-        if (s.depth >= IMHE_MAX_STACK)
-          BAD("offset %u: stack deeper than %d", pc, IMHE_MAX_STACK);
-        char t = w[0];
-        if (in.op == OP_FACT)
-          t = imhe_fact_type[in.a];
-        if (in.op == OP_SECTION)
-          sec = in.a;
-        s.t[s.depth] = t;
-        s.sec[s.depth] = (uint8_t)(t == 'C' ? sec : 0);
-        s.depth++;
-      }
-    }
-    }
-    last_terminal = imhe_ops[in.op].pushes[0] == '!';
-    /* successors */
-    if (in.op == OP_JUMPF) {
-      uint32_t ti = (in.c - r->start) / IMHE_INSN_SIZE;
-      if (st[ti].valid) {
-        if (st[ti].depth != s.depth || memcmp(st[ti].t, s.t, (size_t)s.depth))
-          BAD("offset %u: the stack differs on the paths joining at offset %u", pc, in.c);
-      } else
-        st[ti] = s;
-    }
-    if (!last_terminal) {
-      if (i + 1 < n) {
-        if (st[i + 1].valid &&
-            (st[i + 1].depth != s.depth || memcmp(st[i + 1].t, s.t, (size_t)s.depth)))
-          BAD("offset %u: the stack differs on the paths joining at offset %u", pc,
-              pc + IMHE_INSN_SIZE);
-        st[i + 1] = s;
-        st[i + 1].valid = 1;
-      }
-    }
+    if (!s.valid) {
+      snprintf(err, errlen, "offset %u (rule %u): unreachable instruction", pc, ri);
+      rc = -1;
+    } else if (in.op >= OP__COUNT) {
+      snprintf(err, errlen, "offset %u: unknown opcode %u", pc, in.op);
+      rc = -1;
+    } else
+      rc = operands_ok(p, ri, pc, in, err, errlen) || stack_effect(r, in, &s, pc, err, errlen) ||
+                   flow(r, st, n, i, in, &s, err, errlen)
+               ? -1
+               : 0;
+    last_terminal = !rc && imhe_ops[in.op].pushes[0] == '!';
   }
-  if (!last_terminal)
-    BAD("rule %u: code ends at offset %u without a terminal instruction", ri, r->end);
+  if (!rc && !last_terminal) {
+    snprintf(err, errlen, "rule %u: code ends at offset %u without a terminal instruction", ri,
+             r->end);
+    rc = -1;
+  }
   free(st);
-  return 0;
-fail:
-  free(st);
-  return -1;
+  return rc;
 }
 
 int imhe_verify(const struct imhe_program *p, char *err, size_t errlen) {

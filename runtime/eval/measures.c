@@ -1,5 +1,5 @@
-/* measures.c — the measures a policy names, over one record: ranges of entries for the calculations
- * of calc.c, sums of fields, competencies, the competency rules' violations, years endorsed. */
+/* measures.c — the handlers of the measures table, over one record as of its as-of date, and what
+ * they share: ranges of entries for the calculations of calc.c, sums of fields, competencies. */
 #include "runtime/eval/measures.h"
 #include "runtime/core/dates.h"
 #include "runtime/core/sbuf.h"
@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct imhe_range *imhe_ranges(struct vm *vm, const struct coll *c, int post_masters,
-                               int32_t masters) {
+/* The date ranges of c's entries (rsc: with their hours); with post_masters, each starts no
+ * earlier than `masters`. */
+static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_masters,
+                                 int32_t masters) {
   struct imhe_range *r = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *r);
   for (uint32_t k = 0; k < c->n; k++) {
     uint32_t i = c->idx[k];
@@ -24,7 +26,8 @@ struct imhe_range *imhe_ranges(struct vm *vm, const struct coll *c, int post_mas
   return r;
 }
 
-int32_t imhe_masters_date(struct vm *vm) {
+/* The earliest completion of a masters-level degree by the as-of date, or IMHE_NO_DATE. */
+static int32_t masters_date(struct vm *vm) {
   int32_t best = IMHE_NO_DATE;
   const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
   for (uint32_t i = 0; i < l->n; i++) {
@@ -60,7 +63,9 @@ const struct imhe_code *imhe_find_competency(struct vm *vm, const struct imhe_co
   return NULL;
 }
 
-double imhe_comps(struct vm *vm, int dom) {
+/* Distinct competencies of domain dom in the applied category's list, from training and education
+ * dated by the as-of date. */
+static double comps(struct vm *vm, int dom) {
   const struct imhe_program *p = vm->p;
   uint64_t seen = 0;
   uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0;
@@ -99,7 +104,8 @@ static uint32_t distinct_codes(const struct imhe_slot *s) {
   return n;
 }
 
-double imhe_capviol(struct vm *vm, const char **note) {
+/* Training entries listing more distinct competencies than whole hours, each named in *note. */
+static double capviol(struct vm *vm, const char **note) {
   const struct imhe_list *l = &vm->r->sec[SEC_TRAINING];
   double n = 0;
   for (uint32_t i = 0; i < l->n; i++) {
@@ -122,7 +128,8 @@ double imhe_capviol(struct vm *vm, const char **note) {
   return n;
 }
 
-double imhe_eduviol(struct vm *vm, const char **note) {
+/* Education entries listing competencies without a transcript, or more than 12, each named. */
+static double eduviol(struct vm *vm, const char **note) {
   const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
   double n = 0;
   for (uint32_t i = 0; i < l->n; i++) {
@@ -188,7 +195,7 @@ static double counted_share(struct vm *vm, int sec, uint32_t i) {
 
 /* sum(C.field). A field spread over its entry's days counts only its days up to the as-of
  * date; each entry cut short that way is named with what it brings. */
-double imhe_sum_field(struct vm *vm, const struct coll *c, int f, const char **note) {
+static double sum_field(struct vm *vm, const struct coll *c, int f, const char **note) {
   const struct imhe_field_desc *fd = &imhe_sections[c->sec].fields[f];
   int spread = fd->spread && imhe_sections[c->sec].start >= 0 && imhe_sections[c->sec].end >= 0;
   double total = 0;
@@ -216,3 +223,192 @@ double imhe_sum_field(struct vm *vm, const struct coll *c, int f, const char **n
                      vm->a, "%u more entries count only their days up to the as-of date", cut - 3));
   return total;
 }
+
+/* ---------- the handlers of the measures table (measure_table.h), one per row ---------- */
+
+#define M(id, name, args, secs, secmsg, res, unit, disp, fn, argmsg, arghint, doc)                 \
+  static imhe_measure_fn imhe_measure_##fn;
+IMHE_MEASURES(M)
+#undef M
+
+/* Days in the union of c's ranges up to the as-of date; with post_masters, each range starts
+ * after the earliest masters-level degree. */
+static double union_days(struct vm *vm, const struct coll *c, int post_masters, const char **note) {
+  int32_t m = post_masters ? masters_date(vm) : 0;
+  if (post_masters && m == IMHE_NO_DATE) {
+    *note = "no masters-level degree, so no post-masters work";
+    return 0;
+  }
+  struct imhe_range *r = ranges(vm, c, post_masters, m);
+  for (uint32_t k = 0; k < c->n; k++)
+    if (r[k].end > vm->as_of)
+      r[k].end = vm->as_of;
+  return imhe_union_days(r, c->n);
+}
+
+static void imhe_measure_sum(struct vm *vm, struct imhe_insn in, const struct val *args,
+                             struct val *out) {
+  out->num = sum_field(vm, args[0].c, (int)in.c, &out->note);
+}
+
+static void imhe_measure_count(struct vm *vm, struct imhe_insn in, const struct val *args,
+                               struct val *out) {
+  (void)vm, (void)in;
+  out->num = args[0].c->n;
+}
+
+static void imhe_measure_years(struct vm *vm, struct imhe_insn in, const struct val *args,
+                               struct val *out) {
+  (void)in;
+  out->num = union_days(vm, args[0].c, 0, &out->note);
+}
+
+static void imhe_measure_years_post_masters(struct vm *vm, struct imhe_insn in,
+                                            const struct val *args, struct val *out) {
+  (void)in;
+  out->num = union_days(vm, args[0].c, 1, &out->note);
+}
+
+static void imhe_measure_coverage(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                  struct val *out) {
+  (void)in;
+  const struct coll *c = args[0].c;
+  out->num = union_days(vm, c, 0, &out->note);
+  out->note = imhe_arena_printf(vm->a, "%u entr%s", c->n, c->n == 1 ? "y" : "ies");
+}
+
+static void imhe_measure_received(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                  struct val *out) {
+  (void)in;
+  const struct coll *c = args[0].c;
+  struct imhe_range *r = ranges(vm, c, 0, 0);
+  out->num = imhe_spread_hours(r, c->n, INT32_MIN / 2, vm->as_of, vm->as_of);
+}
+
+static void imhe_measure_received_since(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                        struct val *out) {
+  (void)in;
+  const struct coll *c = args[0].c;
+  int32_t since = args[1].date;
+  struct imhe_range *r = ranges(vm, c, 0, 0);
+  out->num = imhe_spread_hours(r, c->n, since + 1, vm->as_of, vm->as_of);
+  char a[11], b[11];
+  imhe_format_date(since + 1, a);
+  imhe_format_date(vm->as_of, b);
+  out->note = imhe_arena_printf(vm->a, "received %s..%s", a, b);
+}
+
+static void imhe_measure_window(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                struct val *out) {
+  const struct coll *c = args[0].c;
+  struct imhe_range *r = ranges(vm, c, 0, 0);
+  int32_t from, to;
+  out->num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, &from, &to);
+  if (!c->n || out->num <= 0) {
+    out->note = "no entry with hours, so no window holds any";
+    return;
+  }
+  char a[11], b[11];
+  imhe_format_date(from, a);
+  imhe_format_date(to, b);
+  /* clipped only when no window ends on the as-of date itself (calc.c) */
+  int clipped = to != imhe_add_months(from, (int)in.c) - 1;
+  out->note = imhe_arena_printf(vm->a, "best %u-month window %s..%s%s holds %s h", in.c, a, b,
+                                clipped ? " (to the as-of date)" : "", imhe_vm_num(vm, out->num));
+}
+
+static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct val *args,
+                               struct val *out) {
+  const struct imhe_program *p = vm->p;
+  const struct coll *c = args[0].c;
+  const struct imhe_slotset *ss = &p->slotsets[in.c];
+  uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
+  for (uint32_t k = 0; k < c->n; k++) {
+    const struct imhe_slot *s = &vm->r->sec[SEC_REFERENCES].v[c->idx[k]].f[REF_ROLE];
+    roles[k] = s->present ? 1u << s->v.ival : 0;
+  }
+  int slot_ref[8];
+  out->num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
+  for (uint32_t k = 0; k < ss->count; k++)
+    if (slot_ref[k] < 0)
+      imhe_vm_note(vm, &out->note,
+                   imhe_arena_printf(vm->a,
+                                     "slot (%u) left empty: needs a completed reference from %s "
+                                     "(%u completed reference%s in all)",
+                                     k + 1,
+                                     imhe_vm_mask_text(vm, ENUM_ROLE, p->slot_masks[ss->first + k]),
+                                     c->n, c->n == 1 ? "" : "s"));
+}
+
+static void imhe_measure_competencies(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                      struct val *out) {
+  (void)args;
+  out->num = comps(vm, (int)in.c);
+}
+
+static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct val *args,
+                              struct val *out) {
+  (void)args;
+  const struct imhe_program *p = vm->p;
+  uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0, n = 0;
+  const struct imhe_domain *d = &p->domains[in.c];
+  for (uint32_t k = 0; k < d->count; k++)
+    n += (p->items[d->first + k].cats & catbit) != 0;
+  out->num = (n + 1) / 2;
+  out->note = imhe_arena_printf(vm->a, "half of the %u %s competencies for %s, rounded up", n,
+                                imhe_str(p, d->code),
+                                vm->r->category >= 0 ? imhe_category_code[vm->r->category] : "?");
+}
+
+static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                    struct val *out) {
+  (void)args;
+  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  for (uint32_t i = 0; i < l->n && !out->b; i++) {
+    const struct imhe_entry *e = &l->v[i];
+    out->b = e->f[EDU_CREDENTIAL].present && (uint32_t)e->f[EDU_CREDENTIAL].v.ival == in.c &&
+             e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
+  }
+  out->note = imhe_arena_printf(vm->a, "%s %s credential", out->b ? "holds a" : "no",
+                                imhe_enum_value_name(ENUM_CREDENTIAL, (int)in.c));
+}
+
+static void imhe_measure_degree(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                struct val *out) {
+  (void)in, (void)args;
+  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  for (uint32_t i = 0; i < l->n; i++) {
+    const struct imhe_entry *e = &l->v[i];
+    if (e->f[EDU_DEGREE].present && e->f[EDU_COMPLETED].present &&
+        e->f[EDU_COMPLETED].v.date <= vm->as_of) {
+      int lv = e->f[EDU_DEGREE].v.ival >= 2 ? 3 : e->f[EDU_DEGREE].v.ival + 1;
+      if (lv > out->num)
+        out->num = lv;
+    }
+  }
+}
+
+static void imhe_measure_years_endorsed(struct vm *vm, struct imhe_insn in, const struct val *args,
+                                        struct val *out) {
+  (void)in, (void)args;
+  out->num = imhe_years_endorsed(vm->r, vm->as_of, &out->note, vm->a);
+}
+
+static void imhe_measure_overcapped_training(struct vm *vm, struct imhe_insn in,
+                                             const struct val *args, struct val *out) {
+  (void)in, (void)args;
+  out->num = capviol(vm, &out->note);
+}
+
+static void imhe_measure_competency_faults(struct vm *vm, struct imhe_insn in,
+                                           const struct val *args, struct val *out) {
+  (void)in, (void)args;
+  out->num = eduviol(vm, &out->note);
+}
+
+imhe_measure_fn *const imhe_measure_handlers[MEASURE__COUNT] = {
+#define M(id, name, args, secs, secmsg, res, unit, disp, fn, argmsg, arghint, doc)                 \
+  imhe_measure_##fn,
+    IMHE_MEASURES(M)
+#undef M
+};

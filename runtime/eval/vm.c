@@ -118,92 +118,19 @@ int imhe_run_rule(struct vm *vm, uint32_t ri) {
       st[sp - 2] = t;
       break;
     }
-    case OP_SUM:
-    case OP_COUNT:
-    case OP_YEARS:
-    case OP_WINDOW:
-    case OP_COVER:
-    case OP_RECEIVED:
-    case OP_SLOTS: {
-      const struct coll *c = st[sp - 1].c;
-      v.t = 'N';
-      v.src = c;
-      if (in.op == OP_SUM) {
-        v.num = imhe_sum_field(vm, c, in.a, &v.note);
-      } else if (in.op == OP_COUNT) {
-        v.num = c->n;
-      } else if (in.op == OP_YEARS || in.op == OP_COVER) {
-        int32_t m = in.op == OP_YEARS && in.c ? imhe_masters_date(vm) : 0;
-        if (in.op == OP_YEARS && in.c && m == IMHE_NO_DATE) {
-          v.num = 0;
-          v.note = "no masters-level degree, so no post-masters work";
-        } else {
-          struct imhe_range *r = imhe_ranges(vm, c, in.op == OP_YEARS && in.c, m);
-          for (uint32_t k = 0; k < c->n; k++)
-            if (r[k].end > vm->as_of)
-              r[k].end = vm->as_of;
-          v.num = imhe_union_days(r, c->n);
-          if (in.op == OP_COVER)
-            v.note = imhe_arena_printf(vm->a, "%u entr%s", c->n, c->n == 1 ? "y" : "ies");
-        }
-      } else if (in.op == OP_WINDOW) {
-        struct imhe_range *r = imhe_ranges(vm, c, 0, 0);
-        int32_t from, to;
-        v.num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, &from, &to);
-        if (c->n && v.num > 0) {
-          char a[11], b[11];
-          imhe_format_date(from, a);
-          imhe_format_date(to, b);
-          /* clipped only when no window ends on the as-of date itself (calc.c) */
-          int clipped = to != imhe_add_months(from, (int)in.c) - 1;
-          v.note = imhe_arena_printf(vm->a, "best %u-month window %s..%s%s holds %s h", in.c, a, b,
-                                     clipped ? " (to the as-of date)" : "", imhe_vm_num(vm, v.num));
-        } else
-          v.note = "no entry with hours, so no window holds any";
-      } else if (in.op == OP_RECEIVED) {
-        struct imhe_range *r = imhe_ranges(vm, c, 0, 0);
-        v.num = imhe_spread_hours(r, c->n, INT32_MIN / 2, vm->as_of, vm->as_of);
-      } else {
-        const struct imhe_slotset *ss = &p->slotsets[in.c];
-        uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
-        for (uint32_t k = 0; k < c->n; k++) {
-          const struct imhe_slot *s = &vm->r->sec[SEC_REFERENCES].v[c->idx[k]].f[REF_ROLE];
-          roles[k] = s->present ? 1u << s->v.ival : 0;
-        }
-        int slot_ref[8];
-        v.num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
-        for (uint32_t k = 0; k < ss->count; k++)
-          if (slot_ref[k] < 0)
-            imhe_vm_note(vm, &v.note,
-                         imhe_arena_printf(
-                             vm->a,
-                             "slot (%u) left empty: needs a completed reference from %s "
-                             "(%u completed reference%s in all)",
-                             k + 1, imhe_vm_mask_text(vm, ENUM_ROLE, p->slot_masks[ss->first + k]),
-                             c->n, c->n == 1 ? "" : "s"));
-      }
-      st[sp - 1] = v;
-      break;
-    }
-    case OP_RECEIVED_SINCE: {
-      struct val since = st[--sp];
-      const struct coll *c = st[sp - 1].c;
-      v.t = 'N';
-      v.src = c;
-      struct imhe_range *r = imhe_ranges(vm, c, 0, 0);
-      v.num = imhe_spread_hours(r, c->n, since.date + 1, vm->as_of, vm->as_of);
-      char a[11], b[11];
-      imhe_format_date(since.date + 1, a);
-      imhe_format_date(vm->as_of, b);
-      v.note = imhe_arena_printf(vm->a, "received %s..%s", a, b);
-      st[sp - 1] = v;
-      break;
-    }
-    case OP_ENDORSED:
-      v.t = 'N';
-      v.num = imhe_years_endorsed(vm->r, vm->as_of, &v.note, vm->a);
+    case OP_MEASURE: {
+      /* the row's arguments are popped; its handler gives the result, which keeps the entries
+         measured (src) for the condition's counted and left-out lists */
+      char pops[4];
+      int n = imhe_measure_pops((enum imhe_measure)in.a, pops);
+      sp -= n;
+      v.t = imhe_measures[in.a].result;
+      if (n && pops[0] == 'C')
+        v.src = st[sp].c;
+      imhe_measure_handlers[in.a](vm, in, &st[sp], &v);
       st[sp++] = v;
       break;
+    }
     case OP_DMONTHS:
       st[sp - 1].date = imhe_add_months(st[sp - 1].date, (int32_t)in.c);
       break;
@@ -215,58 +142,6 @@ int imhe_run_rule(struct vm *vm, uint32_t ri) {
       memset(l, 0, sizeof *l);
       l->t = 'B';
       l->b = ok;
-      break;
-    }
-    case OP_COMPS:
-    case OP_HALF: {
-      v.t = 'N';
-      if (in.op == OP_COMPS)
-        v.num = imhe_comps(vm, in.a);
-      else {
-        uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0, n = 0;
-        const struct imhe_domain *d = &p->domains[in.a];
-        for (uint32_t k = 0; k < d->count; k++)
-          n += (p->items[d->first + k].cats & catbit) != 0;
-        v.num = (n + 1) / 2;
-        v.note = imhe_arena_printf(
-            vm->a, "half of the %u %s competencies for %s, rounded up", n, imhe_str(p, d->code),
-            vm->r->category >= 0 ? imhe_category_code[vm->r->category] : "?");
-      }
-      st[sp++] = v;
-      break;
-    }
-    case OP_CAPVIOL:
-    case OP_EDUVIOL:
-      v.t = 'N';
-      v.num = in.op == OP_CAPVIOL ? imhe_capviol(vm, &v.note) : imhe_eduviol(vm, &v.note);
-      st[sp++] = v;
-      break;
-    case OP_DEGREE: {
-      v.t = 'N';
-      const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
-      for (uint32_t i = 0; i < l->n; i++) {
-        const struct imhe_entry *e = &l->v[i];
-        if (e->f[EDU_DEGREE].present && e->f[EDU_COMPLETED].present &&
-            e->f[EDU_COMPLETED].v.date <= vm->as_of) {
-          int lv = e->f[EDU_DEGREE].v.ival >= 2 ? 3 : e->f[EDU_DEGREE].v.ival + 1;
-          if (lv > v.num)
-            v.num = lv;
-        }
-      }
-      st[sp++] = v;
-      break;
-    }
-    case OP_CRED: {
-      v.t = 'B';
-      const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
-      for (uint32_t i = 0; i < l->n && !v.b; i++) {
-        const struct imhe_entry *e = &l->v[i];
-        v.b = e->f[EDU_CREDENTIAL].present && e->f[EDU_CREDENTIAL].v.ival == in.a &&
-              e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
-      }
-      v.note = imhe_arena_printf(vm->a, "%s %s credential", v.b ? "holds a" : "no",
-                                 imhe_enum_value_name(ENUM_CREDENTIAL, in.a));
-      st[sp++] = v;
       break;
     }
     case OP_FACT:
