@@ -14,7 +14,7 @@ GEN     := $(B)/gen
 # every .c and .h under a directory, however deep
 rwildcard = $(foreach d,$(wildcard $(1:=/*)),$(call rwildcard,$d,$2) $(filter $(subst *,%,$2),$d))
 SRC     := $(sort $(call rwildcard,compiler runtime,*.c))
-HDR     := $(sort $(call rwildcard,compiler runtime,*.h))
+HDR     := $(sort $(call rwildcard,compiler runtime include,*.h))
 CLI     := $(wildcard cli/*.c)
 GENSRC  := $(GEN)/parser.c $(GEN)/lexer.c
 OBJ     := $(patsubst %.c,$(B)/obj/%.o,$(SRC) $(CLI)) $(B)/obj/gen/parser.o $(B)/obj/gen/lexer.o

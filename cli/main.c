@@ -592,18 +592,18 @@ static void prepare(struct reader *rd, struct job *jb) {
       imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
                         rd->files[prev->file], prev->line);
   }
-  jb->src = ASOF_OPTION;
+  jb->src = IMHE_AS_OF_OPTION;
   jb->as_of = rd->as_of;
-  if (r->kind == 1 &&
+  if (r->kind == IMHE_KIND_RENEWAL &&
       r->renewal_deadline != IMHE_NO_DATE) { /* reading 23: judged at the deadline */
     jb->as_of = r->renewal_deadline;
-    jb->src = ASOF_DEADLINE;
+    jb->src = IMHE_AS_OF_DEADLINE;
   } else if (jb->as_of == IMHE_NO_DATE && r->submitted != IMHE_NO_DATE) {
     jb->as_of = r->submitted;
-    jb->src = ASOF_SUBMITTED;
+    jb->src = IMHE_AS_OF_SUBMITTED;
   } else if (jb->as_of == IMHE_NO_DATE) {
     jb->as_of = rd->today;
-    jb->src = ASOF_TODAY;
+    jb->src = IMHE_AS_OF_TODAY;
     imhe_record_warning(r, r->line, 1,
                         "no 'submitted' date and no --as-of: judged as of today, so the "
                         "verdict depends on the day it is run");
@@ -770,14 +770,14 @@ static int cmd_check(int argc, char **argv) {
       imhe_evaluate(&ps->p, rp, jb->as_of, jb->src, &res);
     } else {
       memset(&res, 0, sizeof res);
-      res.verdict = V_INVALID;
+      res.verdict = IMHE_VERDICT_INVALID;
       res.as_of = jb->as_of;
       res.as_of_source = jb->src;
       res.next_deadline = IMHE_NO_DATE;
     }
-    if (res.verdict == V_INVALID)
+    if (res.verdict == IMHE_VERDICT_INVALID)
       any_invalid = 1;
-    else if (res.verdict == V_NOT_ELIGIBLE)
+    else if (res.verdict == IMHE_VERDICT_NOT_ELIGIBLE)
       any_fail = 1;
     if (json)
       imhe_report_json(f, rp, &res);

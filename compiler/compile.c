@@ -463,20 +463,20 @@ static int unit_of_word(const char *w, double *scale, int *disp) {
   *scale = 1;
   *disp = DISP_PLAIN;
   if (!w)
-    return UNIT_NONE;
+    return IMHE_UNIT_NONE;
   if (!strcmp(w, "h") || !strcmp(w, "hour") || !strcmp(w, "hours"))
-    return UNIT_HOURS;
+    return IMHE_UNIT_HOURS;
   if (!strcmp(w, "day") || !strcmp(w, "days"))
-    return UNIT_DAYS;
+    return IMHE_UNIT_DAYS;
   if (!strcmp(w, "year") || !strcmp(w, "years")) {
     *scale = 365;
     *disp = DISP_YEARS;
-    return UNIT_DAYS;
+    return IMHE_UNIT_DAYS;
   }
   if (!strcmp(w, "month") || !strcmp(w, "months"))
-    return UNIT_MONTHS;
+    return IMHE_UNIT_MONTHS;
   if (!strcmp(w, "family") || !strcmp(w, "families"))
-    return UNIT_FAMILIES;
+    return IMHE_UNIT_FAMILIES;
   return -1;
 }
 
@@ -689,9 +689,10 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
       if (fd->kind == FT_DATE && t.t != T_DATE)
         imhe_diag_error(c->d, n->b->loc, "e.g. start <= as_of",
                         "field '%s' is a date; compare it with a date", fd->name);
-      else if (fd->kind == FT_NUM && (t.t != T_NUM || (t.unit != fd->arg && t.unit != UNIT_NONE)))
+      else if (fd->kind == FT_NUM &&
+               (t.t != T_NUM || (t.unit != fd->arg && t.unit != IMHE_UNIT_NONE)))
         imhe_diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s", fd->name,
-                        imhe_unit_name[fd->arg], imhe_unit_name[fd->arg]);
+                        imhe_unit_words((imhe_unit)fd->arg), imhe_unit_words((imhe_unit)fd->arg));
       emit(c, n->loc, OP_F_CMP, f, sec, (uint32_t)cmp_of(n->op));
       return;
     }
@@ -741,7 +742,7 @@ static int measure_argument(struct compiler *c, const struct imhe_measure_info *
   case 'M': {
     double scale;
     int disp;
-    if (a[i]->kind != N_NUM || unit_of_word(a[i]->s, &scale, &disp) != UNIT_MONTHS ||
+    if (a[i]->kind != N_NUM || unit_of_word(a[i]->s, &scale, &disp) != IMHE_UNIT_MONTHS ||
         a[i]->num < 1 || a[i]->num > 600 || a[i]->num != (int)a[i]->num) {
       imhe_diag_error(c->d, a[i]->loc, m->argument_hint, "%s", m->argument_refusal);
       return -1;
@@ -825,7 +826,7 @@ static struct ty gen_measure(struct compiler *c, struct node *n, int id) {
     return TERR;
   int field = imhe_measure_operand((enum imhe_measure)id) == MOP_FIELD;
   emit(c, n->loc, OP_MEASURE, id, field ? section : 0, operand);
-  if (m->result == 'B')
+  if (m->result == VT_BOOL)
     return (struct ty){T_BOOL, 0, 0, 0, 0};
   return num(unit, m->display);
 }
@@ -873,9 +874,9 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
         imhe_diag_error(c->d, n->loc, NULL, "%s compares two quantities", f);
       return TERR;
     }
-    if (l.unit != r.unit && l.unit != UNIT_NONE && r.unit != UNIT_NONE) {
+    if (l.unit != r.unit && l.unit != IMHE_UNIT_NONE && r.unit != IMHE_UNIT_NONE) {
       imhe_diag_error(c->d, n->loc, NULL, "%s of %s and %s: units differ", f,
-                      imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
+                      imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
       return TERR;
     }
     emit(c, n->loc, f[1] == 'i' ? OP_MIN : OP_MAX, 0, 0, 0);
@@ -927,23 +928,23 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
       return gen_measure(c, n, id);
   int dv = degree_value(s);
   if (dv >= 0) {
-    emit(c, n->loc, OP_CONST, UNIT_DEGREE, 0, imhe_build_const(&c->b, dv));
-    return num(UNIT_DEGREE, DISP_DEGREE);
+    emit(c, n->loc, OP_CONST, IMHE_UNIT_DEGREE, 0, imhe_build_const(&c->b, dv));
+    return num(IMHE_UNIT_DEGREE, DISP_DEGREE);
   }
   for (int i = 0; i < FACT__COUNT; i++)
     if (!strcmp(s, imhe_fact_name[i])) {
       emit(c, n->loc, OP_FACT, i, 0, 0);
-      return (struct ty){imhe_fact_type[i] == 'T' ? T_TRI : T_BOOL, 0, 0, 0, 0};
+      return (struct ty){imhe_fact_type[i] == VT_TRI ? T_TRI : T_BOOL, 0, 0, 0, 0};
     }
   /* Did you mean: sections, definitions, facts, measures. */
   const char *near = imhe_symtab_nearest(&c->m->lets, s);
   if (!near)
     near = nearest_in(imhe_fact_name, FACT__COUNT, s);
   if (!near) {
-    const char *secs[SEC__COUNT];
-    for (int i = 0; i < SEC__COUNT; i++)
+    const char *secs[IMHE_SECTION__COUNT];
+    for (int i = 0; i < IMHE_SECTION__COUNT; i++)
       secs[i] = imhe_sections[i].name;
-    near = nearest_in(secs, SEC__COUNT, s);
+    near = nearest_in(secs, IMHE_SECTION__COUNT, s);
   }
   unknown(c, n->loc, "name", s, near);
   return TERR;
@@ -979,8 +980,8 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
     return num(unit, disp);
   }
   case N_MONEY:
-    emit(c, n->loc, OP_CONST, UNIT_MONEY, 0, imhe_build_const(&c->b, n->num));
-    return num(UNIT_MONEY, DISP_PLAIN);
+    emit(c, n->loc, OP_CONST, IMHE_UNIT_DOLLARS, 0, imhe_build_const(&c->b, n->num));
+    return num(IMHE_UNIT_DOLLARS, DISP_PLAIN);
   case N_DATE:
     emit(c, n->loc, OP_DATE, 0, 0, (uint32_t)(int32_t)n->num);
     return (struct ty){T_DATE, 0, 0, 0, 0};
@@ -1041,7 +1042,7 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
       if (l.t != T_NUM || l.unit != r.unit) {
         imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit",
                         "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract", ty_name(&l),
-                        imhe_unit_name[r.unit]);
+                        imhe_unit_words((imhe_unit)r.unit));
         return TERR;
       }
       emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
@@ -1056,10 +1057,10 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
                         n->op == PLUS ? "+" : "-");
         return TERR;
       }
-      if (l.unit != r.unit && l.unit != UNIT_NONE && r.unit != UNIT_NONE) {
+      if (l.unit != r.unit && l.unit != IMHE_UNIT_NONE && r.unit != IMHE_UNIT_NONE) {
         imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit",
                         "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract",
-                        imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
+                        imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
         return TERR;
       }
       emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
@@ -1097,7 +1098,8 @@ static uint32_t add_cond(struct compiler *c, struct node *n, const char *label, 
 static int units_compatible(int a, int b) {
   if (a == b)
     return 1;
-  int an = a == UNIT_NONE || a == UNIT_COUNT, bn = b == UNIT_NONE || b == UNIT_COUNT;
+  int an = a == IMHE_UNIT_NONE || a == IMHE_UNIT_COUNT,
+      bn = b == IMHE_UNIT_NONE || b == IMHE_UNIT_COUNT;
   return an && bn;
 }
 
@@ -1186,9 +1188,9 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
     if (!units_compatible(l.unit, r.unit)) {
       char hint[200];
       snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
-               imhe_unit_name[l.unit], imhe_unit_name[l.unit]);
+               imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
       imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
-                      imhe_unit_name[l.unit], imhe_unit_name[r.unit]);
+                      imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
       return TERR;
     }
     int disp = r.disp ? r.disp : l.disp;
@@ -1390,7 +1392,7 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
                           "an annual renewal takes no quantity");
       } else if (!strcmp(it->s, "cycle")) {
         rn->scheme = RENEW_CYCLE;
-        if (!it->a || unit != UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
+        if (!it->a || unit != IMHE_UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
             it->a->num > 10 || it->a->num != (int)it->a->num || !it->num)
           imhe_diag_error(
               c->d, it->a ? it->a->loc : it->loc2, "e.g. renewal cycle 3 years from 2024-01-01",

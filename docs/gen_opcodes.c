@@ -28,11 +28,6 @@ static void opcodes(void) {
 }
 
 static void measures(void) {
-  static const char *const unit_words[] = {
-#define X(id, sym, name) name,
-      IMHE_UNITS(X)
-#undef X
-  };
   printf("\n## Measures\n\n");
   printf("`MEASURE` runs measure `a` of the `IMHE_MEASURES` list in "
          "runtime/bytecode/measure_table.h. Arguments: C entries, F a numeric field of entries,\n"
@@ -53,11 +48,11 @@ static void measures(void) {
            n ? list : "-", r->args[0] == 'C' || r->args[0] == 'F'
                                ? imhe_measure_section_words[r->sections]
                                : "-");
-    if (r->result == 'B')
+    if (r->result == VT_BOOL)
       printf("B |");
     else
       printf("N (%s) |", r->unit == IMHE_MEASURE_FIELD_UNIT ? "the field's unit"
-                                                            : unit_words[r->unit]);
+                                                            : imhe_unit_words((imhe_unit)r->unit));
     printf(" %s |\n", r->doc);
   }
 }
@@ -68,7 +63,8 @@ static void facts(void) {
          "pass/fail/pending.\n\n");
   printf("| a | fact | type | meaning |\n| ---: | --- | --- | --- |\n");
   for (int f = 0; f < FACT__COUNT; f++)
-    printf("| %d | `%s` | %c | %s |\n", f, imhe_fact_name[f], imhe_fact_type[f], imhe_fact_desc[f]);
+    printf("| %d | `%s` | %c | %s |\n", f, imhe_fact_name[f], imhe_vtype_char[imhe_fact_type[f]],
+           imhe_fact_desc[f]);
 }
 
 int main(void) {

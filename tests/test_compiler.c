@@ -423,7 +423,7 @@ Test(measures, every_row_is_well_formed) {
       operands += a[i] != 'C' && a[i] != 'D';
     }
     cr_expect_leq(operands, 1, "%s: one operand at most", r->name);
-    cr_expect(r->result == 'N' || r->result == 'B', "%s: result %c", r->name, r->result);
+    cr_expect(r->result == VT_NUM || r->result == VT_BOOL, "%s: result %d", r->name, r->result);
     cr_expect(r->unit != IMHE_MEASURE_FIELD_UNIT || a[0] == 'F', "%s: the field's unit needs F",
               r->name);
     cr_expect(r->sections == MSEC_ANY || a[0] == 'C' || a[0] == 'F',

@@ -102,11 +102,11 @@ static void explain(const struct imhe_result *res, struct imhe_record *r, char *
                           r->errors.v[i].col, r->errors.v[i].text);
   for (uint32_t i = 0; i < res->nrules && k + 400 < cap; i++) {
     const struct imhe_rule_result *rr = &res->rules[i];
-    if (rr->status != ST_FAIL)
+    if (rr->status != IMHE_STATUS_FAIL)
       continue;
     k += (size_t)snprintf(buf + k, cap - k, "\n  failed %s", rr->id);
     for (uint32_t c = 0; c < rr->nconds && k + 300 < cap; c++)
-      if (rr->conds[c].status == ST_FAIL)
+      if (rr->conds[c].status == IMHE_STATUS_FAIL)
         k += (size_t)snprintf(buf + k, cap - k, "\n    %.120s: observed %g, required %g",
                               rr->conds[c].desc, rr->conds[c].observed, rr->conds[c].required);
   }
@@ -137,10 +137,11 @@ static void judge(struct policies *ps, const char *name) {
   imhe_loader_close(l);
   cr_assert(r.association.s, "%s: no association", path);
   const struct imhe_program *p = policy_for(ps, &r.association);
-  int32_t as_of = r.kind == 1 ? r.renewal_deadline : r.submitted;
+  int32_t as_of = r.kind == IMHE_KIND_RENEWAL ? r.renewal_deadline : r.submitted;
   cr_assert_neq(as_of, IMHE_NO_DATE, "%s: no submitted date or renewal deadline", path);
   struct imhe_result res;
-  imhe_evaluate(p, &r, as_of, r.kind == 1 ? ASOF_DEADLINE : ASOF_SUBMITTED, &res);
+  imhe_evaluate(p, &r, as_of,
+                r.kind == IMHE_KIND_RENEWAL ? IMHE_AS_OF_DEADLINE : IMHE_AS_OF_SUBMITTED, &res);
 
   static char why[8192];
   explain(&res, &r, why, sizeof why);

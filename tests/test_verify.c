@@ -50,13 +50,13 @@ static void m_unknown_op(struct imhe_program *p) {
   p->code[0] = 200;
 }
 static void m_const_range(struct imhe_program *p) {
-  set_insn(p, 16, OP_CONST, UNIT_HOURS, 0, 999);
+  set_insn(p, 16, OP_CONST, IMHE_UNIT_HOURS, 0, 999);
 }
 static void m_underflow(struct imhe_program *p) {
   set_insn(p, 0, OP_MEASURE, MEASURE_COUNT, 0, 0);
 }
 static void m_type(struct imhe_program *p) {
-  set_insn(p, 0, OP_CONST, UNIT_HOURS, 0, 0);
+  set_insn(p, 0, OP_CONST, IMHE_UNIT_HOURS, 0, 0);
 }
 static void m_no_terminal(struct imhe_program *p) {
   p->rules[0].end -= 8;
@@ -68,10 +68,10 @@ static void m_leftover(struct imhe_program *p) {
   set_insn(p, 24, OP_NOT, 0, 0, 0);
 }
 static void m_field_section(struct imhe_program *p) {
-  set_insn(p, 8, OP_MEASURE, MEASURE_SUM, SEC_RSC, RSC_HOURS);
+  set_insn(p, 8, OP_MEASURE, MEASURE_SUM, IMHE_SECTION_RSC, RSC_HOURS);
 }
 static void m_field_kind(struct imhe_program *p) {
-  set_insn(p, 8, OP_MEASURE, MEASURE_SUM, SEC_TRAINING, TRAIN_TITLE);
+  set_insn(p, 8, OP_MEASURE, MEASURE_SUM, IMHE_SECTION_TRAINING, TRAIN_TITLE);
 }
 static void m_rule_range(struct imhe_program *p) {
   p->rules[0].end = p->code_size + 8;

@@ -46,7 +46,7 @@ static void run_named(struct run *x, const char *name, const char *policy, const
 }
 
 static void run(struct run *x, const char *policy, const char *record, const char *as_of) {
-  run_named(x, "t", policy, record, as_of, ASOF_SUBMITTED);
+  run_named(x, "t", policy, record, as_of, IMHE_AS_OF_SUBMITTED);
   cr_assert_eq(x->r.errors.n, 0, "%s", x->r.errors.n ? x->r.errors.v[0].text : "");
 }
 
@@ -85,7 +85,7 @@ Test(vm, post_masters_clipping_starts_work_at_the_masters_date) {
    * date */
   cr_expect_float_eq(cond(&x, "w", 0)->observed,
                      imhe_days_from_civil(2023, 6, 1) - imhe_days_from_civil(2021, 6, 1) + 1, 1e-9);
-  cr_expect_eq(x.res.verdict, V_ELIGIBLE);
+  cr_expect_eq(x.res.verdict, IMHE_VERDICT_ELIGIBLE);
   done(&x);
   /* without a masters-level degree, post-masters work is 0 days (reading 6) */
   snprintf(rec, sizeof rec,
@@ -150,7 +150,7 @@ Test(vm, mentor_tf_list_is_the_first_twelve_names) {
       "2025-01-01");
   cr_expect_float_eq(cond(&x, "c", 0)->required, 6, 1e-9);
   cr_expect_float_eq(cond(&x, "c", 0)->observed, 6, 1e-9);
-  cr_expect_eq(cond(&x, "c", 0)->status, ST_PASS);
+  cr_expect_eq(cond(&x, "c", 0)->status, IMHE_STATUS_PASS);
   done(&x);
   /* 5 of the 12 and research_evaluation: still 5, one short */
   run(&x, policy,
@@ -160,7 +160,7 @@ Test(vm, mentor_tf_list_is_the_first_twelve_names) {
       "TF.research_evaluation]}\n",
       "2025-01-01");
   cr_expect_float_eq(cond(&x, "c", 0)->observed, 5, 1e-9);
-  cr_expect_eq(cond(&x, "c", 0)->status, ST_FAIL);
+  cr_expect_eq(cond(&x, "c", 0)->status, IMHE_STATUS_FAIL);
   done(&x);
   /* an Associate may list it too: valid, counted nowhere */
   run(&x, policy,
@@ -168,7 +168,7 @@ Test(vm, mentor_tf_list_is_the_first_twelve_names) {
       "training:\n  - {title: A, date: 2024-01-01, hours: 9, competencies: "
       "[TF.research_evaluation]}\n",
       "2025-01-01");
-  cr_expect_eq(x.res.verdict, V_NOT_ELIGIBLE);
+  cr_expect_eq(x.res.verdict, IMHE_VERDICT_NOT_ELIGIBLE);
   cr_expect_float_eq(cond(&x, "c", 0)->observed, 0, 1e-9);
   done(&x);
 }
@@ -242,7 +242,7 @@ Test(vm, about_provision_hours_spread_and_zero_supervisees_provide_nothing) {
   /* Bo's 306 days, 122 of them by 2024-06-30: 12.2 h; Ann overlaps only the entry with no
    * supervisees */
   cr_expect_float_eq(a->observed, 12.2, 1e-9);
-  cr_expect_eq(a->status, ST_PASS);
+  cr_expect_eq(a->status, IMHE_STATUS_PASS);
   cr_assert_eq(a->nleft, 1);
   cr_expect(strstr(a->left_out[0], "rsc[0] (Ann) left out: does not overlap"), "%s",
             a->left_out[0]);
@@ -264,13 +264,13 @@ Test(vm, blank_text_is_absent) {
       "coupon: ''\nmembership: {association: '   ', expires: 2030-01-01}\n"
       "work:\n  - {title: '  ', start: 2020-01-01, reported_to: ' '}\n",
       "2025-01-01");
-  cr_expect_eq(cond(&x, "m", 0)->status, ST_FAIL);
+  cr_expect_eq(cond(&x, "m", 0)->status, IMHE_STATUS_FAIL);
   cr_expect(strstr(cond(&x, "m", 0)->note, "membership names no association"), "%s",
             cond(&x, "m", 0)->note);
-  cr_expect_eq(x.res.rules[1].status, ST_SKIPPED, "a blank reported_to names nobody");
+  cr_expect_eq(x.res.rules[1].status, IMHE_STATUS_SKIPPED, "a blank reported_to names nobody");
   cr_expect_null(x.r.coupon.s);
   cr_expect_null(x.r.applicant_email.s);
-  cr_expect(!x.r.sec[SEC_WORK].v[0].f[WORK_TITLE].present);
+  cr_expect(!x.r.sec[IMHE_SECTION_WORK].v[0].f[WORK_TITLE].present);
   done(&x);
 }
 
@@ -366,7 +366,8 @@ Test(vm, reported_to_names_compare_without_case_and_spaces) {
       "policy t\nrule r for all require references \"r\" when names_reported_to: "
       "reported_to_referenced\n",
       rec, "2024-01-01");
-  cr_expect_eq(x.res.rules[0].status, ST_PASS, "only the current job's supervisor is required");
+  cr_expect_eq(x.res.rules[0].status, IMHE_STATUS_PASS,
+               "only the current job's supervisor is required");
   done(&x);
 }
 
@@ -416,7 +417,7 @@ static void *judge_examples(void *arg) {
       struct imhe_record r;
       while (imhe_loader_next(l, &r) == 1) {
         struct imhe_result res;
-        imhe_evaluate(w->p, &r, r.submitted, ASOF_SUBMITTED, &res);
+        imhe_evaluate(w->p, &r, r.submitted, IMHE_AS_OF_SUBMITTED, &res);
         imhe_report_json(f, &r, &res);
         imhe_record_free(&r);
       }
@@ -448,7 +449,7 @@ Test(vm, evaluation_is_reentrant_across_threads) {
 
 static void run_kind(struct run *x, const char *association, const char *record,
                      const char *as_of) {
-  run_named(x, association, NULL, record, as_of, ASOF_DEADLINE);
+  run_named(x, association, NULL, record, as_of, IMHE_AS_OF_DEADLINE);
 }
 
 Test(vm, cycle_deadline_must_be_december_31_of_a_cycle_year) {
@@ -457,7 +458,7 @@ Test(vm, cycle_deadline_must_be_december_31_of_a_cycle_year) {
       "kind: renewal\nid: R\nassociation: MI\napplicant: {name: R}\nrenewal_deadline: 2026-06-30\n"
       "endorsements:\n  - {category: IFS, earned: 2020-01-01}\n";
   run_kind(&x, "mi", rec, "2026-06-30");
-  cr_expect_eq(x.res.verdict, V_INVALID);
+  cr_expect_eq(x.res.verdict, IMHE_VERDICT_INVALID);
   cr_expect(x.r.errors.n &&
             strstr(x.r.errors.v[0].text, "is not a 3-year cycle deadline (December 31 of 2024, "
                                          "2027, 2030, ...)"));
@@ -471,7 +472,7 @@ Test(vm, nothing_is_due_under_a_year_endorsed) {
       "kind: renewal\nid: R\nassociation: MI\napplicant: {name: R}\nrenewal_deadline: 2027-12-31\n"
       "endorsements:\n  - {category: IFS, earned: 2027-06-30}\n";
   run_kind(&x, "mi", rec, "2027-12-31");
-  cr_expect_eq(x.res.verdict, V_ELIGIBLE);
+  cr_expect_eq(x.res.verdict, IMHE_VERDICT_ELIGIBLE);
   cr_expect_eq(x.res.nrules, 1);
   cr_expect(strstr(x.res.rules[0].message, "no renewal is due: endorsed 2027-06-30"));
   done(&x);

@@ -60,7 +60,7 @@ static void measure(const struct imhe_program *p, FILE *f, struct imhe_insn in) 
   case MOP_NONE:
     break;
   case MOP_FIELD:
-    if (in.b < SEC__COUNT && in.c < (uint32_t)imhe_sections[in.b].nfields)
+    if (in.b < IMHE_SECTION__COUNT && in.c < (uint32_t)imhe_sections[in.b].nfields)
       fprintf(f, " %s.%s", imhe_sections[in.b].name, imhe_sections[in.b].fields[in.c].name);
     break;
   case MOP_MONTHS:
@@ -92,7 +92,7 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
   const struct imhe_field_desc *fd = NULL;
   if ((oi->kind == OK_FIELD || oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD_FLAG ||
        oi->kind == OK_FIELD_CMP) &&
-      in.b < SEC__COUNT && in.a < imhe_sections[in.b].nfields) {
+      in.b < IMHE_SECTION__COUNT && in.a < imhe_sections[in.b].nfields) {
     fd = &imhe_sections[in.b].fields[in.a];
     fprintf(f, "%s.%s", imhe_sections[in.b].name, fd->name);
   }
@@ -102,14 +102,14 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     break;
   case OK_CONST:
     fprintf(f, "%g %s", in.c < p->nconsts ? p->consts[in.c] : 0.0,
-            in.a < UNIT__COUNT ? imhe_unit_name[in.a] : "?");
+            in.a < IMHE_UNIT__COUNT ? imhe_unit_words((imhe_unit)in.a) : "?");
     break;
   case OK_DATE:
     imhe_format_date((int32_t)in.c, d);
     fputs(d, f);
     break;
   case OK_SECTION:
-    fputs(in.a < SEC__COUNT ? imhe_sections[in.a].name : "?", f);
+    fputs(in.a < IMHE_SECTION__COUNT ? imhe_sections[in.a].name : "?", f);
     break;
   case OK_FIELD_MASK:
     if (fd) {

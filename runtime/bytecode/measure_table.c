@@ -4,15 +4,14 @@
 #include "runtime/bytecode/program.h"
 #include "runtime/records/schema.h"
 
-#define MRES_N 'N'
-#define MRES_B 'B'
-#define UNIT_FIELD IMHE_MEASURE_FIELD_UNIT
+#define IMHE_UNIT_FIELD IMHE_MEASURE_FIELD_UNIT /* in the rows: the field's unit */
 const struct imhe_measure_info imhe_measures[MEASURE__COUNT] = {
 #define M(id, name, args, secs, secmsg, res, unit, disp, fn, argmsg, arghint, doc)                 \
-  {name, args, MSEC_##secs, secmsg, MRES_##res, UNIT_##unit, DISP_##disp, argmsg, arghint, doc},
+  {name, args, MSEC_##secs, secmsg, VT_##res, IMHE_UNIT_##unit, DISP_##disp, argmsg, arghint, doc},
     IMHE_MEASURES(M)
 #undef M
 };
+#undef IMHE_UNIT_FIELD
 
 const char *const imhe_measure_section_words[MSEC__COUNT] = {
 #define X(id, words) words,
@@ -51,9 +50,9 @@ int imhe_measure_section_ok(enum imhe_measure m, int sec) {
   case MSEC_RANGED:
     return imhe_sections[sec].start >= 0;
   case MSEC_RSC:
-    return sec == SEC_RSC;
+    return sec == IMHE_SECTION_RSC;
   case MSEC_REFERENCES:
-    return sec == SEC_REFERENCES;
+    return sec == IMHE_SECTION_REFERENCES;
   default:
     return 1;
   }

@@ -6,6 +6,7 @@
 #ifndef IMHE_MEASURE_TABLE_H
 #define IMHE_MEASURE_TABLE_H
 
+#include "runtime/core/defs.h"
 #include <stdint.h>
 
 /* Arguments, one letter each, the entries first (letters that pop are C, F and D):
@@ -33,56 +34,56 @@ enum imhe_measure_sections {
 };
 
 /* M(ID, "name", "arguments", sections, "refusal when the entries are of another section",
- *   result (N number, B yes/no), unit (FIELD: the field's), display, handler,
+ *   result (NUM a number, BOOL yes/no), unit (FIELD: the field's), display, handler,
  *   "refusal when the argument after the entries is wrong (R: when their number is)", "its hint",
  *   "what it measures")
  * Rows with one name and different arguments are one measure of several forms (received). */
 #define IMHE_MEASURES(M)                                                                           \
-  M(SUM, "sum", "F", ANY, "", N, FIELD, PLAIN, sum, "sum needs a numeric field of entries",        \
+  M(SUM, "sum", "F", ANY, "", NUM, FIELD, PLAIN, sum, "sum needs a numeric field of entries",      \
     "e.g. sum(training.hours)",                                                                    \
     "sum of the field over the entries; a field spread over each entry's days counts only its "    \
     "days up to the as-of date")                                                                   \
-  M(COUNT, "count", "C", ANY, "", N, COUNT, PLAIN, count, "", "", "number of entries")             \
-  M(YEARS, "years", "C", RANGED, "needs entries with date ranges", N, DAYS, YEARS, years, "", "",  \
-    "days in the union of the entries' ranges clipped to the as-of date (shown in years)")         \
-  M(YEARS_POST_MASTERS, "years_post_masters", "C", RANGED, "needs entries with date ranges", N,    \
+  M(COUNT, "count", "C", ANY, "", NUM, COUNT, PLAIN, count, "", "", "number of entries")           \
+  M(YEARS, "years", "C", RANGED, "needs entries with date ranges", NUM, DAYS, YEARS, years, "",    \
+    "", "days in the union of the entries' ranges clipped to the as-of date (shown in years)")     \
+  M(YEARS_POST_MASTERS, "years_post_masters", "C", RANGED, "needs entries with date ranges", NUM,  \
     DAYS, YEARS, years_post_masters, "", "",                                                       \
     "as years, each range clipped to start after the earliest masters-level degree")               \
-  M(COVERAGE, "coverage", "C", RANGED, "needs entries with date ranges", N, DAYS, PLAIN, coverage, \
-    "", "", "days covered by the union of the entries' ranges up to the as-of date")               \
-  M(RECEIVED, "received", "C", RSC, "needs entries with date ranges of rsc", N, HOURS, PLAIN,      \
+  M(COVERAGE, "coverage", "C", RANGED, "needs entries with date ranges", NUM, DAYS, PLAIN,         \
+    coverage, "", "", "days covered by the union of the entries' ranges up to the as-of date")     \
+  M(RECEIVED, "received", "C", RSC, "needs entries with date ranges of rsc", NUM, HOURS, PLAIN,    \
     received, "", "",                                                                              \
     "RSC hours spread over each entry's days, days after the as-of date dropped")                  \
-  M(RECEIVED_SINCE, "received", "CD", RSC, "spreads RSC hours: it needs rsc entries", N, HOURS,    \
+  M(RECEIVED_SINCE, "received", "CD", RSC, "spreads RSC hours: it needs rsc entries", NUM, HOURS,  \
     PLAIN, received_since, "the second argument of received is the date the period starts after",  \
     "e.g. received(qualified_rsc, as_of - 3 years)",                                               \
     "RSC hours spread over each entry's days that fall after the date and on or before the as-of " \
     "date")                                                                                        \
-  M(WINDOW, "window", "CM", RSC, "spreads RSC hours: it needs rsc entries", N, HOURS, PLAIN,       \
+  M(WINDOW, "window", "CM", RSC, "spreads RSC hours: it needs rsc entries", NUM, HOURS, PLAIN,     \
     window, "the window's length is a whole number of months",                                     \
     "e.g. window(qualified_rsc, 24 months)",                                                       \
     "most RSC hours, spread evenly over each entry's days, in a window of that many months")       \
-  M(SLOTS, "slots", "CR", REFERENCES, "matches references to roles", N, COUNT, PLAIN, slots,       \
+  M(SLOTS, "slots", "CR", REFERENCES, "matches references to roles", NUM, COUNT, PLAIN, slots,     \
     "slots takes references and 1 to 8 sets of roles",                                             \
     "e.g. slots(completed_references, (supervisor, teacher), (rsc_provider))",                     \
     "number of the role slots filled by a one-to-one matching of references to slots")             \
-  M(COMPETENCIES, "competencies", "O", ANY, "", N, COUNT, PLAIN, competencies, "", "",             \
+  M(COMPETENCIES, "competencies", "O", ANY, "", NUM, COUNT, PLAIN, competencies, "", "",           \
     "distinct competencies of the domain in the category's list, from training and education "     \
     "dated by the as-of date")                                                                     \
-  M(HALF, "half", "O", ANY, "", N, COUNT, PLAIN, half, "", "",                                     \
+  M(HALF, "half", "O", ANY, "", NUM, COUNT, PLAIN, half, "", "",                                   \
     "half the number of the domain's competencies for the category, rounded up")                   \
-  M(CREDENTIAL, "credential", "K", ANY, "", B, NONE, PLAIN, credential,                            \
+  M(CREDENTIAL, "credential", "K", ANY, "", BOOL, NONE, PLAIN, credential,                         \
     "credential names one credential",                                                             \
     "one credential each: credential(cda) or credential(infant_toddler_credential)",               \
     "whether an education entry completed by the as-of date is the credential")                    \
-  M(DEGREE, "degree", "", ANY, "", N, DEGREE, DEGREE, degree, "", "",                              \
+  M(DEGREE, "degree", "", ANY, "", NUM, DEGREE, DEGREE, degree, "", "",                            \
     "highest degree level completed by the as-of date (0 none, 1 associate, 2 bachelors, 3 "       \
     "masters or higher)")                                                                          \
-  M(YEARS_ENDORSED, "years_endorsed", "", ANY, "", N, COUNT, PLAIN, years_endorsed, "", "",        \
+  M(YEARS_ENDORSED, "years_endorsed", "", ANY, "", NUM, COUNT, PLAIN, years_endorsed, "", "",      \
     "whole years from the earliest endorsement's earned date to the as-of date")                   \
-  M(OVERCAPPED_TRAINING, "overcapped_training", "", ANY, "", N, COUNT, PLAIN, overcapped_training, \
-    "", "", "training entries listing more competencies than whole hours")                         \
-  M(COMPETENCY_FAULTS, "education_competency_faults", "", ANY, "", N, COUNT, PLAIN,                \
+  M(OVERCAPPED_TRAINING, "overcapped_training", "", ANY, "", NUM, COUNT, PLAIN,                    \
+    overcapped_training, "", "", "training entries listing more competencies than whole hours")    \
+  M(COMPETENCY_FAULTS, "education_competency_faults", "", ANY, "", NUM, COUNT, PLAIN,              \
     competency_faults, "", "",                                                                     \
     "education entries listing competencies without a transcript, or more than 12")
 
@@ -101,9 +102,9 @@ struct imhe_measure_info {
   const char *name, *args;
   enum imhe_measure_sections sections;
   const char *section_refusal;
-  char result; /* 'N' or 'B' */
-  int unit;    /* enum imhe_unit, or IMHE_MEASURE_FIELD_UNIT */
-  int display; /* enum imhe_display */
+  enum imhe_vtype result; /* VT_NUM or VT_BOOL */
+  int unit;               /* enum imhe_unit, or IMHE_MEASURE_FIELD_UNIT */
+  int display;            /* enum imhe_display */
   const char *argument_refusal, *argument_hint;
   const char *doc;
 };

@@ -72,7 +72,7 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
   for (uint32_t i = 0; i < p->nconds; i++) {
     const struct imhe_cond *c = &p->conds[i];
     STR(c->desc, "condition");
-    if (c->rule >= p->nrules || c->display > DISP_DEGREE || c->unit >= UNIT__COUNT) {
+    if (c->rule >= p->nrules || c->display > DISP_DEGREE || c->unit >= IMHE_UNIT__COUNT) {
       snprintf(err, errlen, "condition %u: rule, display or unit out of range", i);
       return -1;
     }
@@ -196,7 +196,7 @@ static int measure_operand_ok(const struct imhe_program *p, uint32_t pc, struct 
   case MOP_NONE:
     break;
   case MOP_FIELD:
-    if (in.b >= SEC__COUNT || in.c >= (uint32_t)imhe_sections[in.b].nfields)
+    if (in.b >= IMHE_SECTION__COUNT || in.c >= (uint32_t)imhe_sections[in.b].nfields)
       REFUSE("offset %u: MEASURE %s: field %u of section %u out of range", pc, name, in.c, in.b);
     if (imhe_sections[in.b].fields[in.c].kind != FT_NUM)
       REFUSE("offset %u: MEASURE %s: field %s.%s has the wrong kind", pc, name,
@@ -231,7 +231,7 @@ static int operands_ok(const struct imhe_program *p, uint32_t ri, uint32_t pc, s
   case OK_NONE:
     break;
   case OK_CONST:
-    if (in.a >= UNIT__COUNT || in.c >= p->nconsts)
+    if (in.a >= IMHE_UNIT__COUNT || in.c >= p->nconsts)
       REFUSE("offset %u: %s: unit %u or constant %u out of range", pc, oi->name, in.a, in.c);
     break;
   case OK_DATE:
@@ -239,14 +239,14 @@ static int operands_ok(const struct imhe_program *p, uint32_t ri, uint32_t pc, s
       REFUSE("offset %u: DATE: %d is not a plausible date", pc, (int32_t)in.c);
     break;
   case OK_SECTION:
-    if (in.a >= SEC__COUNT)
+    if (in.a >= IMHE_SECTION__COUNT)
       REFUSE("offset %u: SECTION: section %u out of range", pc, in.a);
     break;
   case OK_FIELD_MASK:
   case OK_FIELD:
   case OK_FIELD_FLAG:
   case OK_FIELD_CMP:
-    if (in.b >= SEC__COUNT || in.a >= imhe_sections[in.b].nfields)
+    if (in.b >= IMHE_SECTION__COUNT || in.a >= imhe_sections[in.b].nfields)
       REFUSE("offset %u: %s: field %u of section %u out of range", pc, oi->name, in.a, in.b);
     if (!field_kind_ok(in.op, &imhe_sections[in.b].fields[in.a]))
       REFUSE("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name,
@@ -346,7 +346,7 @@ static int measure_effect(struct imhe_insn in, struct state *s, uint32_t pc, cha
   if (imhe_measure_operand((enum imhe_measure)in.a) == MOP_FIELD && secs[0] != in.b)
     REFUSE("offset %u: MEASURE %s reads a field of %s from a collection of %s", pc, m->name,
            imhe_sections[in.b].name, imhe_sections[secs[0]].name);
-  return push(s, m->result, 0, pc, err, errlen);
+  return push(s, imhe_vtype_char[m->result], 0, pc, err, errlen);
 }
 
 /* The stack effect of one instruction on state s; the rule's kind for a terminal one. */
@@ -403,7 +403,7 @@ static int stack_effect(const struct imhe_rule *r, struct imhe_insn in, struct s
   }
   if (!oi->pushes[0])
     return 0;
-  char t = in.op == OP_FACT ? imhe_fact_type[in.a] : oi->pushes[0];
+  char t = in.op == OP_FACT ? imhe_vtype_char[imhe_fact_type[in.a]] : oi->pushes[0];
   return push(s, t, in.op == OP_SECTION ? in.a : sec, pc, err, errlen);
 }
 

@@ -28,16 +28,6 @@ const char *const imhe_area_name[AREA__COUNT] = {
     IMHE_AREAS(X)
 #undef X
 };
-const char *const imhe_unit_symbol[UNIT__COUNT] = {
-#define X(id, sym, name) sym,
-    IMHE_UNITS(X)
-#undef X
-};
-const char *const imhe_unit_name[UNIT__COUNT] = {
-#define X(id, sym, name) name,
-    IMHE_UNITS(X)
-#undef X
-};
 const char imhe_vtype_char[VT__COUNT] = {
 #define X(id, ch, name) ch,
     IMHE_VTYPES(X)
@@ -53,8 +43,8 @@ const char *const imhe_fact_name[FACT__COUNT] = {
     IMHE_FACTS(X)
 #undef X
 };
-const char imhe_fact_type[FACT__COUNT] = {
-#define X(id, name, type, desc) type,
+const enum imhe_vtype imhe_fact_type[FACT__COUNT] = {
+#define X(id, name, type, desc) VT_##type,
     IMHE_FACTS(X)
 #undef X
 };
@@ -136,4 +126,35 @@ int imhe_category_lookup_loose(const char *s, size_t n) {
 }
 int imhe_area_lookup(const char *s, size_t n) {
   return lookup(imhe_area_name, AREA__COUNT, s, n);
+}
+
+/* ---------- names of the public enumerations (include/imhe.h) ---------- */
+
+#define NAME_OF(fn, type, list, count)                                                             \
+  const char *fn(type v) {                                                                         \
+    static const char *const names[] = {list(NAME_X)};                                             \
+    return (unsigned)v < (unsigned)(count) ? names[v] : NULL;                                      \
+  }
+#define NAME_X(id, s) s,
+NAME_OF(imhe_verdict_name, imhe_verdict, IMHE_VERDICT_LIST, IMHE_VERDICT__COUNT)
+NAME_OF(imhe_status_name, imhe_status, IMHE_STATUS_LIST, IMHE_STATUS__COUNT)
+NAME_OF(imhe_section_name, imhe_section, IMHE_SECTION_LIST, IMHE_SECTION__COUNT)
+NAME_OF(imhe_record_kind_name, imhe_record_kind, IMHE_KIND_LIST, IMHE_KIND__COUNT)
+NAME_OF(imhe_as_of_source_name, imhe_as_of_source, IMHE_AS_OF_LIST, IMHE_AS_OF__COUNT)
+#undef NAME_X
+#define NAME_X(id, name, symbol) name,
+NAME_OF(imhe_unit_name, imhe_unit, IMHE_UNIT_LIST, IMHE_UNIT__COUNT)
+#undef NAME_X
+#define NAME_X(id, name, symbol) symbol,
+NAME_OF(imhe_unit_symbol, imhe_unit, IMHE_UNIT_LIST, IMHE_UNIT__COUNT)
+#undef NAME_X
+#undef NAME_OF
+
+const char *imhe_unit_words(imhe_unit u) {
+  if (u == IMHE_UNIT_NONE)
+    return "";
+  if (u == IMHE_UNIT_DEGREE)
+    return "degree level";
+  const char *n = imhe_unit_name(u);
+  return n ? n : "?";
 }

@@ -3,6 +3,7 @@
 #ifndef IMHE_DEFS_H
 #define IMHE_DEFS_H
 
+#include "include/imhe.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -102,11 +103,6 @@ enum imhe_area {
   X(SUPERVISEE, "supervisee")                                                                      \
   X(PEER, "peer")
 #define IMHE_STATUSES(X) X(COMPLETED, "completed") X(REQUESTED, "requested")
-#define IMHE_KINDS(X)                                                                              \
-  X(APPLICATION, "application")                                                                    \
-  X(RENEWAL, "renewal")                                                                            \
-  X(REINSTATEMENT, "reinstatement")
-
 /* Every enumerated type: X(enum id, name, list). Value sets are small
  * (at most 32), so a set of values is a uint32 mask. */
 #define IMHE_ENUMS(X)                                                                              \
@@ -121,7 +117,7 @@ enum imhe_area {
   X(FORMAT, "format", IMHE_FORMATS)                                                                \
   X(ROLE, "role", IMHE_ROLES)                                                                      \
   X(STATUS, "status", IMHE_STATUSES)                                                               \
-  X(KIND, "kind", IMHE_KINDS)
+  X(KIND, "kind", IMHE_KIND_LIST)
 
 enum imhe_enum {
 #define X(id, name, list) ENUM_##id,
@@ -129,23 +125,6 @@ enum imhe_enum {
 #undef X
       ENUM_CATEGORY, /* values are the category codes above */
   ENUM__COUNT
-};
-
-/* Units of quantities; the compiler rejects comparisons across kinds. */
-#define IMHE_UNITS(X)                                                                              \
-  X(NONE, "", "")                                                                                  \
-  X(HOURS, "h", "hours")                                                                           \
-  X(DAYS, "days", "days")                                                                          \
-  X(MONTHS, "months", "months")                                                                    \
-  X(MONEY, "$", "dollars")                                                                         \
-  X(FAMILIES, "families", "families")                                                              \
-  X(COUNT, "", "count")                                                                            \
-  X(DEGREE, "", "degree level")
-enum imhe_unit {
-#define X(id, sym, name) UNIT_##id,
-  IMHE_UNITS(X)
-#undef X
-      UNIT__COUNT
 };
 
 /* Value types on the VM stack, as the verifier tracks them. */
@@ -160,19 +139,19 @@ enum imhe_vtype {
       VT__COUNT
 };
 
-/* Built-in facts a BOOL/TRI measure reads (operand of OP_FACT). */
+/* Built-in facts (operand of OP_FACT): X(id, name in policies, value type, description). */
 #define IMHE_FACTS(X)                                                                              \
-  X(MEMBERSHIP, "membership", 'B', "active membership of an accepted association")                 \
-  X(AGREEMENT, "agreement_signed", 'B', "Endorsement Agreement signed")                            \
-  X(ETHICS, "ethics_signed", 'B', "Code of Ethics signed")                                         \
-  X(EXAM, "exam", 'T', "written exam passed")                                                      \
-  X(REPORTED_TO, "reported_to_referenced", 'B',                                                    \
+  X(MEMBERSHIP, "membership", BOOL, "active membership of an accepted association")                \
+  X(AGREEMENT, "agreement_signed", BOOL, "Endorsement Agreement signed")                           \
+  X(ETHICS, "ethics_signed", BOOL, "Code of Ethics signed")                                        \
+  X(EXAM, "exam", TRI, "written exam passed")                                                      \
+  X(REPORTED_TO, "reported_to_referenced", BOOL,                                                   \
     "a completed reference from the supervisor named in current work")                             \
-  X(HAS_REPORTED_TO, "names_reported_to", 'B',                                                     \
+  X(HAS_REPORTED_TO, "names_reported_to", BOOL,                                                    \
     "a current work entry names whom the applicant reports to")                                    \
-  X(RSC_ATTESTED, "rsc_attested", 'B', "a current RSC provider attested")                          \
-  X(ANNUAL_RENEWAL, "annual_renewal", 'B', "the renewal deadline falls under an annual scheme")    \
-  X(CYCLE_RENEWAL, "cycle_renewal", 'B', "the renewal deadline falls under a multi-year cycle")
+  X(RSC_ATTESTED, "rsc_attested", BOOL, "a current RSC provider attested")                         \
+  X(ANNUAL_RENEWAL, "annual_renewal", BOOL, "the renewal deadline falls under an annual scheme")   \
+  X(CYCLE_RENEWAL, "cycle_renewal", BOOL, "the renewal deadline falls under a multi-year cycle")
 enum imhe_fact {
 #define X(id, name, type, desc) FACT_##id,
   IMHE_FACTS(X)
@@ -191,7 +170,7 @@ enum imhe_cmp {
 
 /* Rule kinds in the rules table. */
 #define IMHE_RULE_KINDS(X) X(REQUIRE, "require") X(ADVISE, "advise") X(COUPON, "coupon")
-enum imhe_rule_kind {
+enum imhe_program_rule_kind {
 #define X(id, s) RK_##id,
   IMHE_RULE_KINDS(X)
 #undef X
@@ -211,12 +190,10 @@ extern const char *const imhe_category_name[CAT__COUNT];
 extern const uint8_t imhe_category_track[CAT__COUNT];
 extern const char *const imhe_track_name[TRACK__COUNT];
 extern const char *const imhe_area_name[AREA__COUNT];
-extern const char *const imhe_unit_symbol[UNIT__COUNT];
-extern const char *const imhe_unit_name[UNIT__COUNT];
 extern const char imhe_vtype_char[VT__COUNT];
 extern const char *const imhe_vtype_name[VT__COUNT];
 extern const char *const imhe_fact_name[FACT__COUNT];
-extern const char imhe_fact_type[FACT__COUNT];
+extern const enum imhe_vtype imhe_fact_type[FACT__COUNT];
 extern const char *const imhe_fact_desc[FACT__COUNT];
 extern const char *const imhe_cmp_symbol[CMP__COUNT];
 extern const char *const imhe_rule_kind_name[RK__COUNT];
@@ -232,5 +209,20 @@ int imhe_category_lookup(const char *s, size_t n);
  * endorsement codes compare (requirements.md reading 33). */
 int imhe_category_lookup_loose(const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
+
+/* Names of the values of include/imhe.h's enumerations ("eligible", "pass", "rsc", "hours",
+ * "renewal", "submitted"): static strings, NULL when out of range. These are the public API's
+ * name functions, declared here until include/imhe.h declares them. */
+const char *imhe_verdict_name(imhe_verdict v);
+const char *imhe_status_name(imhe_status s);
+const char *imhe_section_name(imhe_section s);
+const char *imhe_unit_name(imhe_unit u);
+const char *imhe_record_kind_name(imhe_record_kind k);
+const char *imhe_as_of_source_name(imhe_as_of_source s);
+/* A unit's symbol in prose: "h", "$", "days"; "" for counts and plain numbers. */
+const char *imhe_unit_symbol(imhe_unit u);
+/* A unit as compiler messages, listings and version 1 reports word it: as its name, except plain
+ * numbers (nothing) and degree levels ("degree level"). */
+const char *imhe_unit_words(imhe_unit u);
 
 #endif

@@ -21,9 +21,9 @@ struct coll {
   uint32_t *idx;
   struct excl *ex;
 };
-/* A value on the VM's stack; t is its type letter (N, D, B, T, C as in opcodes.h). */
+/* A value on the VM's stack, of type t. */
 struct val {
-  char t;
+  enum imhe_vtype t;
   double num;
   int32_t date;
   int b; /* B: 0/1; T: 0 fail, 1 pass, 2 pending */

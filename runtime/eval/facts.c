@@ -85,7 +85,7 @@ int imhe_fact(struct vm *vm, int f, const char **note) {
     return 2;
   case FACT_HAS_REPORTED_TO:
   case FACT_REPORTED_TO: {
-    const struct imhe_list *w = &r->sec[SEC_WORK];
+    const struct imhe_list *w = &r->sec[IMHE_SECTION_WORK];
     int any = 0, all = 1;
     for (uint32_t i = 0; i < w->n; i++) {
       const struct imhe_entry *e = &w->v[i];
@@ -96,7 +96,7 @@ int imhe_fact(struct vm *vm, int f, const char **note) {
       any = 1;
       const struct imhe_text *name = &e->f[WORK_REPORTED_TO].v.text;
       int found = 0;
-      const struct imhe_list *refs = &r->sec[SEC_REFERENCES];
+      const struct imhe_list *refs = &r->sec[IMHE_SECTION_REFERENCES];
       for (uint32_t k = 0; k < refs->n && !found; k++) {
         const struct imhe_entry *x = &refs->v[k];
         found =
@@ -113,7 +113,8 @@ int imhe_fact(struct vm *vm, int f, const char **note) {
   }
   case FACT_ANNUAL_RENEWAL:
   case FACT_CYCLE_RENEWAL: {
-    const struct imhe_renewal *rn = r->kind == 1 ? imhe_renewal_scheme(p, vm->as_of) : NULL;
+    const struct imhe_renewal *rn =
+        r->kind == IMHE_KIND_RENEWAL ? imhe_renewal_scheme(p, vm->as_of) : NULL;
     int want = f == FACT_ANNUAL_RENEWAL ? RENEW_ANNUAL : RENEW_CYCLE;
     *note = rn ? (rn->scheme == RENEW_ANNUAL ? "annual renewal" : "multi-year renewal cycle")
                : "no renewal scheme";

@@ -27,9 +27,9 @@ static void renewal_fees(struct vm *vm, struct imhe_fees *f) {
     else if (p->fees[i].kind == FEE_MEMBERSHIP)
       mem = &p->fees[i];
   }
-  if (!ren || vm->r->kind != 1) {
+  if (!ren || vm->r->kind != IMHE_KIND_RENEWAL) {
     fee_note(f, imhe_arena_printf(vm->a, "%s %s fees are not published", disp,
-                                  vm->r->kind == 1 ? "renewal" : "reinstatement"));
+                                  vm->r->kind == IMHE_KIND_RENEWAL ? "renewal" : "reinstatement"));
     return;
   }
   f->renewal_fee = ren->cents / 100.0;
@@ -44,7 +44,7 @@ static void renewal_fees(struct vm *vm, struct imhe_fees *f) {
 void imhe_compute_fees(struct vm *vm, struct imhe_fees *f) {
   const struct imhe_program *p = vm->p;
   int cat = vm->r->category;
-  if (vm->r->kind != 0) {
+  if (vm->r->kind != IMHE_KIND_APPLICATION) {
     renewal_fees(vm, f);
     return;
   }
@@ -111,7 +111,7 @@ void imhe_compute_fees(struct vm *vm, struct imhe_fees *f) {
       uint32_t savecap = vm->capconds;
       vm->rr = &scratch;
       vm->capconds = 0;
-      if (imhe_run_rule(vm, cp->rule) != ST_PASS)
+      if (imhe_run_rule(vm, cp->rule) != IMHE_STATUS_PASS)
         why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note
                                                       : "its condition is not met";
       vm->rr = save;

@@ -7,11 +7,11 @@
 
 /* The value an absent enumerated field takes (requirements.md reading 12), or -1. */
 static int enum_default(int sec, int f) {
-  if (sec == SEC_WORK && f == WORK_KIND)
+  if (sec == IMHE_SECTION_WORK && f == WORK_KIND)
     return 0; /* paid */
-  if (sec == SEC_TRAINING && (f == TRAIN_TYPE || f == TRAIN_FORMAT))
+  if (sec == IMHE_SECTION_TRAINING && (f == TRAIN_TYPE || f == TRAIN_FORMAT))
     return 0; /* general, formal */
-  if (sec == SEC_REFERENCES && f == REF_STATUS)
+  if (sec == IMHE_SECTION_REFERENCES && f == REF_STATUS)
     return 1; /* not completed: counted as requested */
   return -1;
 }

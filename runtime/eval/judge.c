@@ -12,7 +12,7 @@
 
 static void validate_codes(struct vm *vm) {
   for (int s = 0; s < 2; s++) {
-    int sec = s ? SEC_EDUCATION : SEC_TRAINING;
+    int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
     int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES;
     const struct imhe_list *l = &vm->r->sec[sec];
     for (uint32_t i = 0; i < l->n; i++) {
@@ -39,16 +39,16 @@ static void not_offered(struct imhe_result *out, struct imhe_arena *a, const cha
   rr->id = "category_offered";
   rr->area = AREA_CATEGORY;
   rr->kind = RK_REQUIRE;
-  rr->status = ST_FAIL;
+  rr->status = IMHE_STATUS_FAIL;
   rr->desc = "the category is offered by the association";
   rr->file = "";
   rr->message = message;
   out->failed_areas |= 1u << AREA_CATEGORY;
-  out->verdict = V_NOT_ELIGIBLE;
+  out->verdict = IMHE_VERDICT_NOT_ELIGIBLE;
 }
 
 void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
-                   int as_of_source, struct imhe_result *out) {
+                   imhe_as_of_source as_of_source, struct imhe_result *out) {
   struct vm vm = {.p = p, .r = r, .a = &r->arena, .as_of = as_of};
   memset(out, 0, sizeof *out);
   out->as_of = as_of;
@@ -60,7 +60,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
   if (!r->errors.n)
     validate_codes(&vm);
   if (r->errors.n) {
-    out->verdict = V_INVALID;
+    out->verdict = IMHE_VERDICT_INVALID;
     return;
   }
   out->rules = imhe_arena_alloc(&r->arena, (p->nrules + 1) * sizeof *out->rules);
@@ -68,7 +68,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
   const char *disp = imhe_str(p, p->settings.display);
   char d1[11], d2[11];
   uint32_t kindbit;
-  if (r->kind == 0) {
+  if (r->kind == IMHE_KIND_APPLICATION) {
     if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
       not_offered(out, &r->arena,
                   imhe_arena_printf(&r->arena, "%s does not offer %s", disp,
@@ -76,7 +76,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
       return;
     }
     kindbit = 1u << cat;
-  } else if (r->kind == 1) {
+  } else if (r->kind == IMHE_KIND_RENEWAL) {
     const struct imhe_renewal *rn = imhe_renewal_scheme(p, as_of);
     imhe_format_date(as_of, d1);
     if (!rn) {
@@ -97,22 +97,22 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
             "renewal_deadline: %s is not a %u-year cycle deadline (December 31 of %d, %d, "
             "%d, ...)",
             d1, rn->years, y0, y0 + (int)rn->years, y0 + 2 * (int)rn->years);
-        out->verdict = V_INVALID;
+        out->verdict = IMHE_VERDICT_INVALID;
         return;
       }
-      if (!r->sec[SEC_ENDORSEMENTS].n) {
+      if (!r->sec[IMHE_SECTION_ENDORSEMENTS].n) {
         imhe_record_error(
             r, r->line, 1,
             "endorsements: a %u-year renewal needs the endorsements held (none listed)", rn->years);
-        out->verdict = V_INVALID;
+        out->verdict = IMHE_VERDICT_INVALID;
         return;
       }
       const char *note = NULL;
       if (imhe_years_endorsed(r, as_of, &note, &r->arena) < 1) {
         /* nothing is due the year an endorsement was earned (reading 25) */
         int32_t first = IMHE_NO_DATE;
-        for (uint32_t i = 0; i < r->sec[SEC_ENDORSEMENTS].n; i++) {
-          const struct imhe_slot *e = &r->sec[SEC_ENDORSEMENTS].v[i].f[ENDO_EARNED];
+        for (uint32_t i = 0; i < r->sec[IMHE_SECTION_ENDORSEMENTS].n; i++) {
+          const struct imhe_slot *e = &r->sec[IMHE_SECTION_ENDORSEMENTS].v[i].f[ENDO_EARNED];
           if (e->present && (first == IMHE_NO_DATE || e->v.date < first))
             first = e->v.date;
         }
@@ -121,7 +121,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
         rr->id = "renewal_due";
         rr->area = AREA_CATEGORY;
         rr->kind = RK_REQUIRE;
-        rr->status = ST_PASS;
+        rr->status = IMHE_STATUS_PASS;
         rr->desc = "a renewal is due";
         rr->file = "";
         rr->message =
@@ -129,7 +129,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
                               "no renewal is due: endorsed %s, less than a year before the %s "
                               "deadline",
                               d2, d1);
-        out->verdict = V_ELIGIBLE;
+        out->verdict = IMHE_VERDICT_ELIGIBLE;
         imhe_compute_fees(&vm, &out->fees);
         return;
       }
@@ -163,16 +163,18 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
     vm.rr = rr;
     vm.capconds = 0;
     rr->status = imhe_run_rule(&vm, i);
-    if (ru->kind == RK_REQUIRE && rr->status == ST_FAIL) {
+    if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_FAIL) {
       failed = 1;
       out->failed_areas |= 1u << ru->area;
     }
-    if (ru->kind == RK_REQUIRE && rr->status == ST_PENDING)
+    if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_PENDING)
       pending = 1;
   }
-  out->verdict = failed ? V_NOT_ELIGIBLE : pending ? V_PENDING_EXAM : V_ELIGIBLE;
+  out->verdict = failed    ? IMHE_VERDICT_NOT_ELIGIBLE
+                 : pending ? IMHE_VERDICT_PENDING_EXAM
+                           : IMHE_VERDICT_ELIGIBLE;
   imhe_compute_fees(&vm, &out->fees);
-  if (r->kind == 0) /* submission deadlines concern applications */
+  if (r->kind == IMHE_KIND_APPLICATION) /* submission deadlines concern applications */
     out->next_deadline = imhe_next_deadline(p, as_of);
   out->deadline_label = imhe_str(p, p->settings.display);
 }

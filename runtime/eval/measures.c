@@ -15,9 +15,9 @@ static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_m
   for (uint32_t k = 0; k < c->n; k++) {
     uint32_t i = c->idx[k];
     r[k].start = entry_start(vm, c->sec, i);
-    if (c->sec == SEC_RSC) { /* RSC hours spread over the whole recorded range */
-      r[k].end = vm->r->sec[SEC_RSC].v[i].f[RSC_END].v.date;
-      r[k].hours = vm->r->sec[SEC_RSC].v[i].f[RSC_HOURS].v.num;
+    if (c->sec == IMHE_SECTION_RSC) { /* RSC hours spread over the whole recorded range */
+      r[k].end = vm->r->sec[IMHE_SECTION_RSC].v[i].f[RSC_END].v.date;
+      r[k].hours = vm->r->sec[IMHE_SECTION_RSC].v[i].f[RSC_HOURS].v.num;
     } else
       r[k].end = entry_end(vm, c->sec, i);
     if (post_masters && r[k].start < masters)
@@ -29,7 +29,7 @@ static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_m
 /* The earliest completion of a masters-level degree by the as-of date, or IMHE_NO_DATE. */
 static int32_t masters_date(struct vm *vm) {
   int32_t best = IMHE_NO_DATE;
-  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
     if (e->f[EDU_DEGREE].present && e->f[EDU_DEGREE].v.ival >= 2 && e->f[EDU_COMPLETED].present &&
@@ -70,7 +70,7 @@ static double comps(struct vm *vm, int dom) {
   uint64_t seen = 0;
   uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0;
   for (int s = 0; s < 2; s++) {
-    int sec = s ? SEC_EDUCATION : SEC_TRAINING;
+    int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
     int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
     const struct imhe_list *l = &vm->r->sec[sec];
     for (uint32_t i = 0; i < l->n; i++) {
@@ -106,7 +106,7 @@ static uint32_t distinct_codes(const struct imhe_slot *s) {
 
 /* Training entries listing more distinct competencies than whole hours, each named in *note. */
 static double capviol(struct vm *vm, const char **note) {
-  const struct imhe_list *l = &vm->r->sec[SEC_TRAINING];
+  const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_TRAINING];
   double n = 0;
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
@@ -130,7 +130,7 @@ static double capviol(struct vm *vm, const char **note) {
 
 /* Education entries listing competencies without a transcript, or more than 12, each named. */
 static double eduviol(struct vm *vm, const char **note) {
-  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   double n = 0;
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
@@ -158,7 +158,7 @@ static double eduviol(struct vm *vm, const char **note) {
 double imhe_years_endorsed(const struct imhe_record *r, int32_t day, const char **note,
                            struct imhe_arena *a) {
   int32_t first = IMHE_NO_DATE;
-  const struct imhe_list *l = &r->sec[SEC_ENDORSEMENTS];
+  const struct imhe_list *l = &r->sec[IMHE_SECTION_ENDORSEMENTS];
   for (uint32_t i = 0; i < l->n; i++)
     if (l->v[i].f[ENDO_EARNED].present &&
         (first == IMHE_NO_DATE || l->v[i].f[ENDO_EARNED].v.date < first))
@@ -213,7 +213,7 @@ static double sum_field(struct vm *vm, const struct coll *c, int f, const char *
                    imhe_arena_printf(
                        vm->a, "%.*s counts %s of its %s %s, those on days up to the as-of date",
                        (int)b.n, b.v, imhe_vm_num(vm, s->v.num * share), imhe_vm_num(vm, s->v.num),
-                       imhe_unit_symbol[fd->arg]));
+                       imhe_unit_symbol((imhe_unit)fd->arg)));
       free(b.v);
     }
   }
@@ -324,7 +324,7 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   const struct imhe_slotset *ss = &p->slotsets[in.c];
   uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
   for (uint32_t k = 0; k < c->n; k++) {
-    const struct imhe_slot *s = &vm->r->sec[SEC_REFERENCES].v[c->idx[k]].f[REF_ROLE];
+    const struct imhe_slot *s = &vm->r->sec[IMHE_SECTION_REFERENCES].v[c->idx[k]].f[REF_ROLE];
     roles[k] = s->present ? 1u << s->v.ival : 0;
   }
   int slot_ref[8];
@@ -363,7 +363,7 @@ static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct v
 static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const struct val *args,
                                     struct val *out) {
   (void)args;
-  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   for (uint32_t i = 0; i < l->n && !out->b; i++) {
     const struct imhe_entry *e = &l->v[i];
     out->b = e->f[EDU_CREDENTIAL].present && (uint32_t)e->f[EDU_CREDENTIAL].v.ival == in.c &&
@@ -376,7 +376,7 @@ static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const st
 static void imhe_measure_degree(struct vm *vm, struct imhe_insn in, const struct val *args,
                                 struct val *out) {
   (void)in, (void)args;
-  const struct imhe_list *l = &vm->r->sec[SEC_EDUCATION];
+  const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
     if (e->f[EDU_DEGREE].present && e->f[EDU_COMPLETED].present &&

@@ -6,15 +6,11 @@
 #include "runtime/bytecode/program.h"
 #include "runtime/records/record.h"
 
-enum imhe_status { ST_PASS, ST_FAIL, ST_PENDING, ST_ADVICE, ST_SKIPPED };
-enum imhe_verdict { V_ELIGIBLE, V_PENDING_EXAM, V_NOT_ELIGIBLE, V_INVALID };
-enum imhe_asof_source { ASOF_OPTION, ASOF_SUBMITTED, ASOF_DEADLINE, ASOF_TODAY };
-
 struct imhe_cond_result {
   const char *desc;
   uint32_t line;
-  int status;
-  int kind; /* 'N' comparison, 'B' yes/no, 'T' pass/fail/pending */
+  imhe_status status;
+  enum imhe_vtype kind; /* VT_NUM comparison, VT_BOOL yes/no, VT_TRI pass/fail/pending */
   int cmp, unit, display;
   double observed, required, shortfall;
   const char *note;      /* what the measure found (best window, empty slots, ...) */
@@ -29,7 +25,8 @@ struct imhe_rule_result {
   uint32_t rule;
   const char *id, *desc, *file;
   uint32_t line;
-  int area, kind, status;
+  int area, kind; /* kind: enum imhe_program_rule_kind */
+  imhe_status status;
   struct imhe_cond_result *conds;
   uint32_t nconds;
   const char *message; /* for results made outside the VM (category) */
@@ -47,9 +44,9 @@ struct imhe_fees {
 };
 
 struct imhe_result {
-  int verdict;
+  imhe_verdict verdict;
   int32_t as_of;
-  int as_of_source;
+  imhe_as_of_source as_of_source;
   const char *policy, *base;
   struct imhe_rule_result *rules;
   uint32_t nrules;
@@ -62,6 +59,6 @@ struct imhe_result {
 /* Evaluates `r` against verified program `p` at the as-of date. Reentrant:
  * no global state; all memory comes from the record's arena. */
 void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
-                   int as_of_source, struct imhe_result *out);
+                   imhe_as_of_source as_of_source, struct imhe_result *out);
 
 #endif

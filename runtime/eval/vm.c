@@ -10,7 +10,7 @@
 #include <string.h>
 
 static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs,
-                        const struct val *req, int status) {
+                        const struct val *req, imhe_status status) {
   struct imhe_rule_result *rr = vm->rr;
   if (rr->nconds == vm->capconds) {
     uint32_t cap = vm->capconds ? vm->capconds * 2 : 4;
@@ -25,7 +25,7 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   c->desc = imhe_str(vm->p, cd->desc);
   c->line = cd->line;
   c->status = status;
-  c->kind = in->op == OP_CHECK ? 'N' : in->op == OP_CHECKB ? 'B' : 'T';
+  c->kind = in->op == OP_CHECK ? VT_NUM : in->op == OP_CHECKB ? VT_BOOL : VT_TRI;
   c->cmp = in->a;
   c->unit = cd->unit;
   c->display = cd->display;
@@ -33,7 +33,7 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   if (in->op == OP_CHECK) {
     c->observed = obs->num;
     c->required = req->num;
-    c->shortfall = status == ST_PASS ? 0 : fabs(req->num - obs->num);
+    c->shortfall = status == IMHE_STATUS_PASS ? 0 : fabs(req->num - obs->num);
   }
   c->counted_sec = -1;
   if (obs->src) {
@@ -55,8 +55,9 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   }
 }
 
-/* Runs rule ri; returns ST_PASS/ST_FAIL/ST_PENDING/ST_SKIPPED (coupons: PASS when accepted). */
-int imhe_run_rule(struct vm *vm, uint32_t ri) {
+/* Runs rule ri; returns IMHE_STATUS_PASS/IMHE_STATUS_FAIL/IMHE_STATUS_PENDING/IMHE_STATUS_SKIPPED
+ * (coupons: PASS when accepted). */
+imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
   const struct imhe_program *p = vm->p;
   const struct imhe_rule *rule = &p->rules[ri];
   struct val st[IMHE_MAX_STACK + 1];
@@ -69,22 +70,22 @@ int imhe_run_rule(struct vm *vm, uint32_t ri) {
     memset(&v, 0, sizeof v);
     switch ((enum imhe_opcode)in.op) {
     case OP_CONST:
-      v.t = 'N';
+      v.t = VT_NUM;
       v.num = p->consts[in.c];
       st[sp++] = v;
       break;
     case OP_DATE:
-      v.t = 'D';
+      v.t = VT_DATE;
       v.date = (int32_t)in.c;
       st[sp++] = v;
       break;
     case OP_ASOF:
-      v.t = 'D';
+      v.t = VT_DATE;
       v.date = vm->as_of;
       st[sp++] = v;
       break;
     case OP_SECTION:
-      v.t = 'C';
+      v.t = VT_COLL;
       v.c = imhe_section_coll(vm, in.a);
       st[sp++] = v;
       break;
@@ -140,7 +141,7 @@ int imhe_run_rule(struct vm *vm, uint32_t ri) {
       struct val *l = &st[sp - 1];
       int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r.num) : cmp_apply(in.a, l->date, r.date);
       memset(l, 0, sizeof *l);
-      l->t = 'B';
+      l->t = VT_BOOL;
       l->b = ok;
       break;
     }
@@ -178,19 +179,19 @@ int imhe_run_rule(struct vm *vm, uint32_t ri) {
       struct val req = st[--sp];
       struct val obs = st[sp - 1];
       int ok = cmp_apply(in.a, obs.num, req.num);
-      record_cond(vm, &in, &obs, &req, ok ? ST_PASS : ST_FAIL);
+      record_cond(vm, &in, &obs, &req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
       memset(&st[sp - 1], 0, sizeof st[0]);
-      st[sp - 1].t = 'B';
+      st[sp - 1].t = VT_BOOL;
       st[sp - 1].b = ok;
       break;
     }
     case OP_CHECKB:
     case OP_CHECKT: {
       struct val *o = &st[sp - 1];
-      int status = o->t == 'T' ? (o->b == 1   ? ST_PASS
-                                  : o->b == 2 ? ST_PENDING
-                                              : ST_FAIL)
-                               : (o->b ? ST_PASS : ST_FAIL);
+      imhe_status status = o->t == VT_TRI ? (o->b == 1   ? IMHE_STATUS_PASS
+                                             : o->b == 2 ? IMHE_STATUS_PENDING
+                                                         : IMHE_STATUS_FAIL)
+                                          : (o->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
       record_cond(vm, &in, o, NULL, status);
       break;
     }
@@ -200,19 +201,19 @@ int imhe_run_rule(struct vm *vm, uint32_t ri) {
       break;
     case OP_REQUIRE: {
       struct val o = st[--sp];
-      if (o.t == 'T')
-        return o.b == 1 ? ST_PASS : o.b == 2 ? ST_PENDING : ST_FAIL;
-      return o.b ? ST_PASS : ST_FAIL;
+      if (o.t == VT_TRI)
+        return o.b == 1 ? IMHE_STATUS_PASS : o.b == 2 ? IMHE_STATUS_PENDING : IMHE_STATUS_FAIL;
+      return o.b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
     }
     case OP_ADVISE:
-      return st[--sp].b ? ST_PASS : ST_ADVICE;
+      return st[--sp].b ? IMHE_STATUS_PASS : IMHE_STATUS_ADVICE;
     case OP_ACCEPT:
-      return st[--sp].b ? ST_PASS : ST_FAIL;
+      return st[--sp].b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
     case OP_SKIP:
-      return ST_SKIPPED;
+      return IMHE_STATUS_SKIPPED;
     case OP__COUNT:
-      return ST_FAIL;
+      return IMHE_STATUS_FAIL;
     }
   }
-  return ST_FAIL; /* unreachable for verified programs */
+  return IMHE_STATUS_FAIL; /* unreachable for verified programs */
 }

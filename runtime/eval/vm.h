@@ -5,8 +5,9 @@
 
 #include "runtime/eval/context.h"
 
-/* Runs rule ri; returns ST_PASS/ST_FAIL/ST_PENDING/ST_ADVICE/ST_SKIPPED (coupons: PASS when
- * accepted). */
-int imhe_run_rule(struct vm *vm, uint32_t ri);
+/* Runs rule ri; returns
+ * IMHE_STATUS_PASS/IMHE_STATUS_FAIL/IMHE_STATUS_PENDING/IMHE_STATUS_ADVICE/IMHE_STATUS_SKIPPED
+ * (coupons: PASS when accepted). */
+imhe_status imhe_run_rule(struct vm *vm, uint32_t ri);
 
 #endif

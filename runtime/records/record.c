@@ -68,12 +68,12 @@ void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint
   sb_putc(b, '[');
   sb_uint(b, i);
   sb_putc(b, ']');
-  int f = sec == SEC_WORK         ? WORK_TITLE
-          : sec == SEC_TRAINING   ? TRAIN_TITLE
-          : sec == SEC_RSC        ? RSC_PROVIDER
-          : sec == SEC_REFERENCES ? REF_NAME
-          : sec == SEC_LEADERSHIP ? LEAD_ROLE
-                                  : -1;
+  int f = sec == IMHE_SECTION_WORK         ? WORK_TITLE
+          : sec == IMHE_SECTION_TRAINING   ? TRAIN_TITLE
+          : sec == IMHE_SECTION_RSC        ? RSC_PROVIDER
+          : sec == IMHE_SECTION_REFERENCES ? REF_NAME
+          : sec == IMHE_SECTION_LEADERSHIP ? LEAD_ROLE
+                                           : -1;
   if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
     const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
     sb_puts(b, " (");

@@ -54,7 +54,7 @@ struct imhe_record {
   struct imhe_arena arena;
   const char *file;
   uint32_t line; /* where the document starts */
-  int kind;      /* enum value of ENUM_KIND */
+  imhe_record_kind kind;
   struct imhe_text id, association, coupon, applicant_name, applicant_email;
   int category; /* -1 absent */
   uint32_t category_line, category_col;
@@ -67,7 +67,7 @@ struct imhe_record {
   int32_t exam_date;
   int rsc_attested;
   int name_given; /* applicant.name had a value, even a malformed one */
-  struct imhe_list sec[SEC__COUNT];
+  struct imhe_list sec[IMHE_SECTION__COUNT];
   struct imhe_msgs errors, warnings;
   const void *tree; /* the parsed document until imhe_record_type types it */
 };

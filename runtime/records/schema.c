@@ -5,30 +5,31 @@
 
 #define FD(s, id, name, kind, arg, flags)                                                          \
   {name, kind, arg, ((flags)&FLD_REQ) != 0, ((flags)&FLD_SPREAD) != 0},
-static const struct imhe_field_desc edu_f[] = {IMHE_EDU_FIELDS(FD)};
-static const struct imhe_field_desc work_f[] = {IMHE_WORK_FIELDS(FD)};
-static const struct imhe_field_desc lead_f[] = {IMHE_LEAD_FIELDS(FD)};
-static const struct imhe_field_desc train_f[] = {IMHE_TRAIN_FIELDS(FD)};
-static const struct imhe_field_desc rsc_f[] = {IMHE_RSC_FIELDS(FD)};
-static const struct imhe_field_desc prov_f[] = {IMHE_PROV_FIELDS(FD)};
-static const struct imhe_field_desc ref_f[] = {IMHE_REF_FIELDS(FD)};
-static const struct imhe_field_desc endo_f[] = {IMHE_ENDO_FIELDS(FD)};
+#define X(id, fields, dated, start, end)                                                           \
+  static const struct imhe_field_desc fields_##id[] = {fields(FD)};
+IMHE_SECTION_SCHEMA(X)
+#undef X
 #undef FD
-#define NF(a) (int)(sizeof a / sizeof *a)
-const struct imhe_section_desc imhe_sections[SEC__COUNT] = {
-    {"education", edu_f, NF(edu_f), EDU_COMPLETED, -1, -1},
-    {"work", work_f, NF(work_f), WORK_START, WORK_START, WORK_END},
-    {"leadership", lead_f, NF(lead_f), LEAD_START, LEAD_START, LEAD_END},
-    {"training", train_f, NF(train_f), TRAIN_DATE, -1, -1},
-    {"rsc", rsc_f, NF(rsc_f), RSC_START, RSC_START, RSC_END},
-    {"rsc_provided", prov_f, NF(prov_f), PROV_START, PROV_START, PROV_END},
-    {"references", ref_f, NF(ref_f), -1, -1, -1},
-    {"endorsements", endo_f, NF(endo_f), ENDO_EARNED, -1, -1},
+
+/* Names from the public list, the rest from the schema's, each element's members set by name. */
+const struct imhe_section_desc imhe_sections[IMHE_SECTION__COUNT] = {
+#define X(id, s) [IMHE_SECTION_##id].name = s,
+    IMHE_SECTION_LIST(X)
+#undef X
+#define X(id, f, dated, first, last)                                                               \
+  [IMHE_SECTION_##id].fields = fields_##id,                                                        \
+  [IMHE_SECTION_##id].nfields = (int)(sizeof fields_##id / sizeof *fields_##id),                   \
+  [IMHE_SECTION_##id].dated_by = dated, [IMHE_SECTION_##id].start = first,                         \
+  [IMHE_SECTION_##id].end = last,
+        IMHE_SECTION_SCHEMA(X)
+#undef X
 };
-_Static_assert(SEC__COUNT == 8, "imhe_sections follows IMHE_SECTIONS");
+#define X(id, f, dated, first, last) +1
+_Static_assert(0 IMHE_SECTION_SCHEMA(X) == IMHE_SECTION__COUNT, "a schema for every section");
+#undef X
 
 int imhe_section_lookup(const char *s, size_t n) {
-  for (int i = 0; i < SEC__COUNT; i++)
+  for (int i = 0; i < IMHE_SECTION__COUNT; i++)
     if (strlen(imhe_sections[i].name) == n && memcmp(imhe_sections[i].name, s, n) == 0)
       return i;
   return -1;

@@ -34,7 +34,7 @@ enum { FLD_REQ = 1, FLD_SPREAD = 2 };
   F(WORK, SPECIALIZED_TRAINING, "specialized_training", FT_BOOL, 0, 0)                             \
   F(WORK, SCOPE, "scope", FT_ENUM, ENUM_SCOPE, 0)                                                  \
   F(WORK, AGES, "ages", FT_SET, ENUM_AGE, 0)                                                       \
-  F(WORK, FAMILIES_SERVED, "families_served", FT_NUM, UNIT_FAMILIES, 0)                            \
+  F(WORK, FAMILIES_SERVED, "families_served", FT_NUM, IMHE_UNIT_FAMILIES, 0)                       \
   F(WORK, PSYCHOTHERAPY, "psychotherapy", FT_BOOL, 0, 0)                                           \
   F(WORK, REPORTED_TO, "reported_to", FT_TEXT, 0, 0)
 #define IMHE_LEAD_FIELDS(F)                                                                        \
@@ -45,7 +45,7 @@ enum { FLD_REQ = 1, FLD_SPREAD = 2 };
 #define IMHE_TRAIN_FIELDS(F)                                                                       \
   F(TRAIN, TITLE, "title", FT_TEXT, 0, 0)                                                          \
   F(TRAIN, DATE, "date", FT_DATE, 0, FLD_REQ)                                                      \
-  F(TRAIN, HOURS, "hours", FT_NUM, UNIT_HOURS, FLD_REQ)                                            \
+  F(TRAIN, HOURS, "hours", FT_NUM, IMHE_UNIT_HOURS, FLD_REQ)                                       \
   F(TRAIN, FACILITATOR, "facilitator", FT_TEXT, 0, 0)                                              \
   F(TRAIN, TYPE, "type", FT_ENUM, ENUM_TRAIN_TYPE, 0)                                              \
   F(TRAIN, FORMAT, "format", FT_ENUM, ENUM_FORMAT, 0)                                              \
@@ -55,12 +55,12 @@ enum { FLD_REQ = 1, FLD_SPREAD = 2 };
   F(RSC, PROVIDER_ENDORSEMENT, "provider_endorsement", FT_SET, ENUM_CATEGORY, 0)                   \
   F(RSC, START, "start", FT_DATE, 0, FLD_REQ)                                                      \
   F(RSC, END, "end", FT_DATE, 0, FLD_REQ)                                                          \
-  F(RSC, HOURS, "hours", FT_NUM, UNIT_HOURS, FLD_REQ | FLD_SPREAD)                                 \
-  F(RSC, ABOUT_PROVISION_HOURS, "about_provision_hours", FT_NUM, UNIT_HOURS, FLD_SPREAD)
+  F(RSC, HOURS, "hours", FT_NUM, IMHE_UNIT_HOURS, FLD_REQ | FLD_SPREAD)                            \
+  F(RSC, ABOUT_PROVISION_HOURS, "about_provision_hours", FT_NUM, IMHE_UNIT_HOURS, FLD_SPREAD)
 #define IMHE_PROV_FIELDS(F)                                                                        \
   F(PROV, START, "start", FT_DATE, 0, FLD_REQ)                                                     \
   F(PROV, END, "end", FT_DATE, 0, 0)                                                               \
-  F(PROV, SUPERVISEES, "supervisees", FT_NUM, UNIT_COUNT, 0)
+  F(PROV, SUPERVISEES, "supervisees", FT_NUM, IMHE_UNIT_COUNT, 0)
 #define IMHE_REF_FIELDS(F)                                                                         \
   F(REF, NAME, "name", FT_TEXT, 0, 0)                                                              \
   F(REF, ROLE, "role", FT_ENUM, ENUM_ROLE, FLD_REQ)                                                \
@@ -80,22 +80,18 @@ enum { IMHE_PROV_FIELDS(IMHE_FIELD_ENUM_) PROV__N };
 enum { IMHE_REF_FIELDS(IMHE_FIELD_ENUM_) REF__N };
 enum { IMHE_ENDO_FIELDS(IMHE_FIELD_ENUM_) ENDO__N };
 
-/* X(id, name, field list, date field that dates the entry or -1, singular) */
-#define IMHE_SECTIONS(X)                                                                           \
-  X(EDUCATION, "education", IMHE_EDU_FIELDS, EDU_COMPLETED, "education")                           \
-  X(WORK, "work", IMHE_WORK_FIELDS, -1, "work")                                                    \
-  X(LEADERSHIP, "leadership", IMHE_LEAD_FIELDS, -1, "leadership")                                  \
-  X(TRAINING, "training", IMHE_TRAIN_FIELDS, TRAIN_DATE, "training")                               \
-  X(RSC, "rsc", IMHE_RSC_FIELDS, -1, "rsc")                                                        \
-  X(RSC_PROVIDED, "rsc_provided", IMHE_PROV_FIELDS, -1, "rsc_provided")                            \
-  X(REFERENCES, "references", IMHE_REF_FIELDS, -1, "references")                                   \
-  X(ENDORSEMENTS, "endorsements", IMHE_ENDO_FIELDS, ENDO_EARNED, "endorsements")
-enum imhe_section {
-#define X(id, name, fields, dated, sing) SEC_##id,
-  IMHE_SECTIONS(X)
-#undef X
-      SEC__COUNT
-};
+/* The schema of each section of include/imhe.h's IMHE_SECTION_LIST (which names them):
+ * X(id, field list, field whose date after the as-of date drops an entry or -1, first and last
+ *   day of an entry's date range or -1 when it has none) */
+#define IMHE_SECTION_SCHEMA(X)                                                                     \
+  X(EDUCATION, IMHE_EDU_FIELDS, EDU_COMPLETED, -1, -1)                                             \
+  X(WORK, IMHE_WORK_FIELDS, WORK_START, WORK_START, WORK_END)                                      \
+  X(LEADERSHIP, IMHE_LEAD_FIELDS, LEAD_START, LEAD_START, LEAD_END)                                \
+  X(TRAINING, IMHE_TRAIN_FIELDS, TRAIN_DATE, -1, -1)                                               \
+  X(RSC, IMHE_RSC_FIELDS, RSC_START, RSC_START, RSC_END)                                           \
+  X(RSC_PROVIDED, IMHE_PROV_FIELDS, PROV_START, PROV_START, PROV_END)                              \
+  X(REFERENCES, IMHE_REF_FIELDS, -1, -1, -1)                                                       \
+  X(ENDORSEMENTS, IMHE_ENDO_FIELDS, ENDO_EARNED, -1, -1)
 #define IMHE_MAX_FIELDS 12
 
 struct imhe_field_desc {
@@ -106,13 +102,13 @@ struct imhe_field_desc {
   int spread; /* FLD_SPREAD */
 };
 struct imhe_section_desc {
-  const char *name;
+  const char *name; /* as in IMHE_SECTION_LIST */
   const struct imhe_field_desc *fields;
   int nfields;
   int dated_by;   /* field whose date after the as-of date drops the entry */
   int start, end; /* the entry's date range fields, or -1 when it has none */
 };
-extern const struct imhe_section_desc imhe_sections[SEC__COUNT];
+extern const struct imhe_section_desc imhe_sections[IMHE_SECTION__COUNT];
 
 int imhe_section_lookup(const char *s, size_t n);
 int imhe_field_lookup(int section, const char *s, size_t n);

@@ -194,7 +194,7 @@ static int repeated_key(struct imhe_record *r, const struct ynode *map, const st
 }
 
 static const char *num_word(int unit) {
-  return unit == UNIT_HOURS ? "hours" : unit == UNIT_FAMILIES ? "families" : "units";
+  return unit == IMHE_UNIT_HOURS ? "hours" : unit == IMHE_UNIT_FAMILIES ? "families" : "units";
 }
 
 /* "name[idx]" then `tail`, without printf: this runs for every field of every entry. */
@@ -312,7 +312,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
       imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'", d->name, idx,
                         d->fields[f].name);
     }
-  if (sec == SEC_EDUCATION) {
+  if (sec == IMHE_SECTION_EDUCATION) {
     int deg = given[EDU_DEGREE], cred = given[EDU_CREDENTIAL];
     if (deg == cred)
       imhe_record_error(r, m->line, m->col,
@@ -329,8 +329,8 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
     imhe_record_error(r, e->f[fe].line, e->f[fe].col, "%s[%u].end: end %s is before start %s",
                       d->name, idx, a, b);
   }
-  if (sec == SEC_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present && e->f[RSC_HOURS].present &&
-      e->f[RSC_ABOUT_PROVISION_HOURS].v.num > e->f[RSC_HOURS].v.num)
+  if (sec == IMHE_SECTION_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present &&
+      e->f[RSC_HOURS].present && e->f[RSC_ABOUT_PROVISION_HOURS].v.num > e->f[RSC_HOURS].v.num)
     imhe_record_error(r, e->f[RSC_ABOUT_PROVISION_HOURS].line, e->f[RSC_ABOUT_PROVISION_HOURS].col,
                       "rsc[%u].about_provision_hours: %g h is more than the "
                       "entry's %g hours",
@@ -440,8 +440,9 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
     if (tree_key_is(k, "kind")) {
       kind_line = v->line;
       kind_col = v->col;
-      if (!tree_is_null(v))
-        get_enum(r, v, "kind", ENUM_KIND, &r->kind);
+      int kind;
+      if (!tree_is_null(v) && get_enum(r, v, "kind", ENUM_KIND, &kind) == 0)
+        r->kind = (imhe_record_kind)kind;
     } else if (tree_key_is(k, "id")) {
       r->id.s = NULL;
       has_id = required_text(r, v, "id", &r->id);
@@ -500,11 +501,11 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
     imhe_record_error(r, doc->line, doc->col, "missing required field 'association'");
   if (!r->name_given && (!r->applicant_name.s || r->applicant_name.n == 0))
     imhe_record_error(r, doc->line, doc->col, "missing required field 'applicant.name'");
-  if (r->kind == 0 && !cat)
+  if (r->kind == IMHE_KIND_APPLICATION && !cat)
     imhe_record_error(r, doc->line, doc->col,
                       "missing required field 'category' (an application "
                       "names the category applied for)");
-  if (r->kind == 1 && !deadline)
+  if (r->kind == IMHE_KIND_RENEWAL && !deadline)
     imhe_record_error(r, kind_line, kind_col,
                       "missing required field 'renewal_deadline' (a renewal "
                       "is judged at its deadline)");

@@ -1,23 +1,12 @@
 /* explain.c — turns a result's data into the words every report uses: quantities with units and
- * shortfalls, conditions as sentences, names of verdicts, statuses and as-of sources. */
+ * shortfalls, conditions as sentences, where an as-of date came from. */
 #include "runtime/report/explain.h"
 #include <math.h>
 #include <string.h>
 
-static const char *const verdicts[] = {"eligible", "eligible_pending_exam", "not_eligible",
-                                       "invalid"};
-const char *imhe_verdict_name(int v) {
-  return verdicts[v];
-}
-
-static const char *const status_names[] = {"pass", "fail", "pending", "advice", "skipped"};
-const char *imhe_status_word(int s) {
-  return status_names[s];
-}
-
 static const char *const asof_names[] = {"--as-of option", "submitted date", "renewal deadline",
                                          "today (no submitted date)"};
-const char *imhe_as_of_words(int source) {
+const char *imhe_as_of_words(imhe_as_of_source source) {
   return asof_names[source];
 }
 
@@ -45,11 +34,11 @@ void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp) {
     return;
   }
   switch (unit) {
-  case UNIT_HOURS:
+  case IMHE_UNIT_HOURS:
     sb_num2(b, v);
     sb_puts(b, " h");
     return;
-  case UNIT_DAYS:
+  case IMHE_UNIT_DAYS:
     if (disp == DISP_YEARS) {
       sb_fixed2(b, v / 365.0);
       sb_puts(b, " years (");
@@ -60,15 +49,15 @@ void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp) {
       sb_puts(b, " days");
     }
     return;
-  case UNIT_MONTHS:
+  case IMHE_UNIT_MONTHS:
     sb_num2(b, v);
     sb_puts(b, " months");
     return;
-  case UNIT_MONEY:
+  case IMHE_UNIT_DOLLARS:
     sb_putc(b, '$');
     sb_num2(b, v);
     return;
-  case UNIT_FAMILIES:
+  case IMHE_UNIT_FAMILIES:
     sb_num2(b, v);
     sb_puts(b, " families");
     return;
@@ -89,8 +78,8 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
   sb_puts(b, words[c->cmp]);
   /* "more than 1 h" missed at exactly 1 h is short of no stated amount: no "(short 0 h)" */
   int shortfall =
-      c->status != ST_PASS && (c->cmp == CMP_GE || (c->cmp == CMP_GT && c->shortfall > 0));
-  if (c->unit == UNIT_DAYS && c->display == DISP_YEARS) {
+      c->status != IMHE_STATUS_PASS && (c->cmp == CMP_GE || (c->cmp == CMP_GT && c->shortfall > 0));
+  if (c->unit == IMHE_UNIT_DAYS && c->display == DISP_YEARS) {
     double y = c->required / 365.0;
     sb_num2(b, y);
     sb_puts(b, y == 1 ? " year (" : " years (");
@@ -116,7 +105,7 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
   sb_puts(b, c->desc);
   sb_puts(b, ": ");
-  if (c->kind == 'N') {
+  if (c->kind == VT_NUM) {
     imhe_explain_quantity(b, c->observed, c->unit, c->display);
     sb_puts(b, "; required ");
     required_text(b, c);
@@ -126,5 +115,5 @@ void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
       sb_putc(b, ')');
     }
   } else
-    sb_puts(b, c->note ? c->note : (c->status == ST_PASS ? "yes" : "no"));
+    sb_puts(b, c->note ? c->note : (c->status == IMHE_STATUS_PASS ? "yes" : "no"));
 }

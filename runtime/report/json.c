@@ -74,9 +74,9 @@ static void json_msgs(struct sbuf *b, const struct imhe_msgs *m) {
 static const char *unit_word(const struct imhe_cond_result *c) {
   if (c->display == DISP_DEGREE)
     return "degree level";
-  if (c->unit == UNIT_DAYS)
+  if (c->unit == IMHE_UNIT_DAYS)
     return "days";
-  return imhe_unit_name[c->unit];
+  return imhe_unit_words((imhe_unit)c->unit);
 }
 
 /* "observed", "required", "shortfall" and "unit" of a comparison. */
@@ -94,7 +94,7 @@ static void json_quantities(struct sbuf *b, const struct imhe_cond_result *c) {
 /* The condition a rule's one-line message stands for: its first that did not pass. */
 static uint32_t main_cond(const struct imhe_rule_result *rr) {
   for (uint32_t k = 0; k < rr->nconds; k++)
-    if (rr->conds[k].status != ST_PASS)
+    if (rr->conds[k].status != IMHE_STATUS_PASS)
       return k;
   return 0;
 }
@@ -116,7 +116,7 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_puts(b, imhe_area_name[rr->area]);
   sb_puts(b, rr->kind == RK_ADVISE ? "\",\"kind\":\"advisory\",\"status\":\""
                                    : "\",\"kind\":\"requirement\",\"status\":\"");
-  sb_puts(b, imhe_status_word(rr->status));
+  sb_puts(b, imhe_status_name(rr->status));
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
   sb_puts(b, ",\"message\":");
@@ -124,11 +124,13 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     sb_jstr(b, rr->message ? rr->message : rr->desc);
   else
     json_explain(b, scratch, mc);
-  if (mc && mc->kind == 'N') {
+  if (mc && mc->kind == VT_NUM) {
     json_quantities(b, mc);
   } else if (mc) {
     sb_puts(b, ",\"observed\":");
-    sb_jstr(b, mc->status == ST_PASS ? "yes" : mc->status == ST_PENDING ? "pending" : "no");
+    sb_jstr(b, mc->status == IMHE_STATUS_PASS      ? "yes"
+               : mc->status == IMHE_STATUS_PENDING ? "pending"
+                                                   : "no");
     sb_puts(b, ",\"required\":\"yes\",\"shortfall\":null,\"unit\":null");
   } else
     sb_puts(b, ",\"observed\":null,\"required\":null,\"shortfall\":null,\"unit\":null");
@@ -140,12 +142,12 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     sb_puts(b, k ? ",{\"description\":" : "{\"description\":");
     sb_jstr(b, c->desc);
     sb_puts(b, ",\"status\":\"");
-    sb_puts(b, imhe_status_word(c->status));
+    sb_puts(b, imhe_status_name(c->status));
     sb_puts(b, "\",\"line\":");
     sb_uint(b, c->line);
     sb_puts(b, ",\"message\":");
     json_explain(b, scratch, c);
-    if (c->kind == 'N') {
+    if (c->kind == VT_NUM) {
       json_quantities(b, c);
     }
     if (c->counted_sec >= 0) {
@@ -178,11 +180,13 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, "{\"id\":");
   json_text(b, &r->id);
   sb_puts(b, ",\"kind\":\"");
-  sb_puts(b, r->kind == 1 ? "renewal" : r->kind == 2 ? "reinstatement" : "application");
+  sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
+             : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
+                                                  : "application");
   sb_puts(b, "\",\"association\":");
   json_text(b, &r->association);
   sb_puts(b, ",\"category\":");
-  if (r->category >= 0 && r->kind == 0)
+  if (r->category >= 0 && r->kind == IMHE_KIND_APPLICATION)
     sb_jstr(b, imhe_category_code[r->category]);
   else
     sb_puts(b, "null");

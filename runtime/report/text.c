@@ -85,7 +85,7 @@ static void text_money(struct sbuf *b, double v) {
   if (v < 0)
     sb_puts(b, "not published");
   else
-    imhe_explain_quantity(b, v, UNIT_MONEY, DISP_PLAIN);
+    imhe_explain_quantity(b, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
 }
 
 static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
@@ -97,9 +97,11 @@ static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe
 static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
                       const struct imhe_rule_result *rr, const char *const *col) {
   const char *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
-  const char *mark = rr->status == ST_PASS ? "✓" : rr->status == ST_PENDING ? "…" : "✗";
+  const char *mark = rr->status == IMHE_STATUS_PASS      ? "✓"
+                     : rr->status == IMHE_STATUS_PENDING ? "…"
+                                                         : "✗";
   sb_puts(b, "    ");
-  sb_puts(b, rr->status == ST_PASS ? G : rr->status == ST_PENDING ? Y : R);
+  sb_puts(b, rr->status == IMHE_STATUS_PASS ? G : rr->status == IMHE_STATUS_PENDING ? Y : R);
   sb_puts(b, mark);
   sb_puts(b, Z);
   sb_putc(b, ' ');
@@ -110,11 +112,11 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   for (uint32_t k = 0; k < rr->nconds; k++) {
     const struct imhe_cond_result *c = &rr->conds[k];
     sb_puts(b, "        ");
-    sb_puts(b, c->status == ST_PASS ? "✓" : c->status == ST_PENDING ? "…" : "✗");
+    sb_puts(b, c->status == IMHE_STATUS_PASS ? "✓" : c->status == IMHE_STATUS_PENDING ? "…" : "✗");
     sb_putc(b, ' ');
     text_explain(b, scratch, c);
     sb_putc(b, '\n');
-    if (c->status != ST_PASS && c->counted_sec >= 0) {
+    if (c->status != IMHE_STATUS_PASS && c->counted_sec >= 0) {
       sb_puts(b, "            ");
       sb_puts(b, c->ncounted ? "counted: " : "counted: no entry");
       for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
@@ -128,7 +130,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
         sb_puts(b, ", ...");
       sb_putc(b, '\n');
     }
-    if (c->status != ST_PASS)
+    if (c->status != IMHE_STATUS_PASS)
       for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
         sb_puts(b, "            ");
         sb_tstr(b, c->left_out[j]);
@@ -160,10 +162,10 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   else
     sb_putc(b, '?');
   sb_puts(b, ", ");
-  sb_puts(b, r->kind == 1       ? "renewal"
-             : r->kind == 2     ? "reinstatement"
-             : r->category >= 0 ? imhe_category_code[r->category]
-                                : "no category");
+  sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
+             : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
+             : r->category >= 0                   ? imhe_category_code[r->category]
+                                                  : "no category");
   sb_puts(b, ")\n  as of ");
   char d[11] = "?";
   if (res->as_of != IMHE_NO_DATE)
@@ -176,7 +178,9 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, ", base ");
   sb_tstr(b, res->base ? res->base : "-");
   sb_puts(b, "\n  verdict: ");
-  sb_puts(b, res->verdict == V_ELIGIBLE ? G : res->verdict == V_PENDING_EXAM ? Y : R);
+  sb_puts(b, res->verdict == IMHE_VERDICT_ELIGIBLE       ? G
+             : res->verdict == IMHE_VERDICT_PENDING_EXAM ? Y
+                                                         : R);
   sb_puts(b, imhe_verdict_name(res->verdict));
   sb_puts(b, Z);
   sb_putc(b, '\n');
@@ -192,7 +196,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
       const struct imhe_rule_result *rr = &res->rules[i];
-      if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == ST_SKIPPED)
+      if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED)
         continue;
       if (!shown++) {
         sb_puts(b, "  ");
@@ -207,7 +211,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   int adv = 0;
   for (uint32_t i = 0; i < res->nrules; i++) {
     const struct imhe_rule_result *rr = &res->rules[i];
-    if (rr->kind != RK_ADVISE || rr->status != ST_ADVICE)
+    if (rr->kind != RK_ADVISE || rr->status != IMHE_STATUS_ADVICE)
       continue;
     if (!adv++) {
       sb_puts(b, "  ");
@@ -217,7 +221,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
       sb_putc(b, '\n');
     }
     for (uint32_t k = 0; k < rr->nconds; k++)
-      if (rr->conds[k].status != ST_PASS) {
+      if (rr->conds[k].status != IMHE_STATUS_PASS) {
         sb_puts(b, "    ");
         sb_puts(b, Y);
         sb_puts(b, "! ");
