@@ -11,7 +11,12 @@
 #include <stdio.h>
 
 #define IMHE_FORMAT_VERSION 2
-#define IMHE_VERSION "0.1.0"
+/* "0.2.0": the version of include/imhe.h, written into every compiled program. */
+#define IMHE_STRINGIFY_(x) #x
+#define IMHE_STRINGIFY(x) IMHE_STRINGIFY_(x)
+#define IMHE_VERSION                                                                               \
+  IMHE_STRINGIFY(IMHE_VERSION_MAJOR)                                                               \
+  "." IMHE_STRINGIFY(IMHE_VERSION_MINOR) "." IMHE_STRINGIFY(IMHE_VERSION_PATCH)
 #define IMHE_NO_DATE INT32_MIN
 #define IMHE_MAX_STACK 32
 #define IMHE_NO_RULE UINT32_MAX
