@@ -75,7 +75,7 @@ static void collect(void *ctx, int severity, const struct imhe_msg *m) {
   o->notices++;
 }
 
-static struct outcome load(const char *path, const struct imhe_limits *lim) {
+static struct outcome load(const char *path, const struct imhe_read_limits *lim) {
   struct outcome o;
   memset(&o, 0, sizeof o);
   char err[300];
@@ -253,7 +253,7 @@ Test(hostile, huge_document_is_refused_at_the_limit) {
   cr_expect_str_eq(o.first[0], want);
   cr_expect_eq(o.read_at[0], 4194304);
   /* the same with a small limit, and comments count: an endless comment is refused too */
-  struct imhe_limits lim = imhe_default_limits;
+  struct imhe_read_limits lim = imhe_default_limits;
   lim.max_document = 1000;
   struct text c = {0};
   repeat(&c, "# a comment line of forty bytes, or so\n", 100);
@@ -406,7 +406,7 @@ Test(hostile, fifo_with_and_without_a_writer) {
   char fifo[400], cmd[1200];
   snprintf(fifo, sizeof fifo, "%s/records.fifo", dir);
   cr_assert_eq(mkfifo(fifo, 0600), 0);
-  struct imhe_limits lim = imhe_default_limits;
+  struct imhe_read_limits lim = imhe_default_limits;
   lim.fifo_wait_ms = 200;
   char err[300];
   cr_expect_null(imhe_loader_open(fifo, &lim, err, sizeof err));

@@ -108,7 +108,7 @@ Test(records, limits_on_entries_and_document_size) {
   fclose(f);
   struct loaded L = load_all(path, 'E');
   cr_expect(strstr(L.first, "more than 10000 entries"), "%s", L.first);
-  struct imhe_limits lim = imhe_default_limits;
+  struct imhe_read_limits lim = imhe_default_limits;
   lim.max_document = 1000;
   char err[200];
   struct imhe_loader *l = imhe_loader_open(path, &lim, err, sizeof err);

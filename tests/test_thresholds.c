@@ -101,7 +101,7 @@ static void explain(const struct imhe_result *res, struct imhe_record *r, char *
     k += (size_t)snprintf(buf + k, cap - k, "\n  error %u:%u: %s", r->errors.v[i].line,
                           r->errors.v[i].col, r->errors.v[i].text);
   for (uint32_t i = 0; i < res->nrules && k + 400 < cap; i++) {
-    const struct imhe_rule_result *rr = &res->rules[i];
+    const struct imhe_rule_outcome *rr = &res->rules[i];
     if (rr->status != IMHE_STATUS_FAIL)
       continue;
     k += (size_t)snprintf(buf + k, cap - k, "\n  failed %s", rr->id);

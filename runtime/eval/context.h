@@ -38,7 +38,7 @@ struct vm {
   struct imhe_record *r;
   struct imhe_arena *a;
   int32_t as_of;
-  struct imhe_rule_result *rr;
+  struct imhe_rule_outcome *rr;
   uint32_t capconds;
 };
 

@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static void fee_note(struct imhe_fees *f, const char *n) {
+static void fee_note(struct imhe_fee_summary *f, const char *n) {
   if (f->nnotes < 8)
     f->notes[f->nnotes++] = n;
 }
 
 /* Renewal and reinstatement: the renewal fee and the yearly membership, when published. */
-static void renewal_fees(struct vm *vm, struct imhe_fees *f) {
+static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
   const char *disp = imhe_str(p, p->settings.display);
   f->present = 1;
@@ -41,7 +41,7 @@ static void renewal_fees(struct vm *vm, struct imhe_fees *f) {
   }
 }
 
-void imhe_compute_fees(struct vm *vm, struct imhe_fees *f) {
+void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
   int cat = vm->r->category;
   if (vm->r->kind != IMHE_KIND_APPLICATION) {
@@ -105,9 +105,9 @@ void imhe_compute_fees(struct vm *vm, struct imhe_fees *f) {
       why = imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
                               *b ? b : "now");
     } else if (cp->rule != IMHE_NO_RULE) {
-      struct imhe_rule_result scratch;
+      struct imhe_rule_outcome scratch;
       memset(&scratch, 0, sizeof scratch);
-      struct imhe_rule_result *save = vm->rr;
+      struct imhe_rule_outcome *save = vm->rr;
       uint32_t savecap = vm->capconds;
       vm->rr = &scratch;
       vm->capconds = 0;

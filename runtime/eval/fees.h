@@ -5,6 +5,6 @@
 
 #include "runtime/eval/context.h"
 
-void imhe_compute_fees(struct vm *vm, struct imhe_fees *f);
+void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f);
 
 #endif

@@ -22,7 +22,7 @@ static void validate_codes(struct vm *vm) {
       for (uint32_t k = 0; k < sl->v.codes.n; k++) {
         int d;
         uint32_t item;
-        const struct imhe_code *c = &sl->v.codes.v[k];
+        const struct imhe_comp_code *c = &sl->v.codes.v[k];
         if (!imhe_find_competency(vm, c, &d, &item))
           imhe_record_error(vm->r, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
@@ -34,7 +34,7 @@ static void validate_codes(struct vm *vm) {
 
 /* The single result of a record whose category or kind the association does not offer. */
 static void not_offered(struct imhe_result *out, struct imhe_arena *a, const char *message) {
-  struct imhe_rule_result *rr = &out->rules[out->nrules++];
+  struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
   (void)a;
   rr->id = "category_offered";
   rr->area = AREA_CATEGORY;
@@ -117,7 +117,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
             first = e->v.date;
         }
         imhe_format_date(first, d2);
-        struct imhe_rule_result *rr = &out->rules[out->nrules++];
+        struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
         rr->id = "renewal_due";
         rr->area = AREA_CATEGORY;
         rr->kind = RK_REQUIRE;
@@ -152,7 +152,7 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
     const struct imhe_rule *ru = &p->rules[i];
     if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
       continue;
-    struct imhe_rule_result *rr = &out->rules[out->nrules++];
+    struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
     rr->rule = i;
     rr->id = imhe_str(p, ru->id);
     rr->desc = imhe_str(p, ru->desc);

@@ -40,8 +40,8 @@ static int32_t masters_date(struct vm *vm) {
   return best;
 }
 
-const struct imhe_code *imhe_find_competency(struct vm *vm, const struct imhe_code *code, int *dom,
-                                             uint32_t *item) {
+const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
+                                                  int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
   const char *dot = memchr(code->s.s, '.', code->s.n);
   if (!dot)

@@ -17,8 +17,8 @@ extern imhe_measure_fn *const imhe_measure_handlers[MEASURE__COUNT];
 
 /* The catalogue item a competency code ("TF.1") names: its domain in *dom and item in *item, or
  * NULL when the catalogue has no such code. */
-const struct imhe_code *imhe_find_competency(struct vm *vm, const struct imhe_code *code, int *dom,
-                                             uint32_t *item);
+const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
+                                                  int *dom, uint32_t *item);
 /* Whole years from the earliest `earned` date of any listed endorsement to `day`, counted by
  * calendar anniversaries (reading 26); 0 when none was earned by then. */
 double imhe_years_endorsed(const struct imhe_record *r, int32_t day, const char **note,

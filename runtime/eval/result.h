@@ -21,7 +21,7 @@ struct imhe_cond_result {
   int counted_sec; /* -1 when the condition measured no collection */
 };
 
-struct imhe_rule_result {
+struct imhe_rule_outcome {
   uint32_t rule;
   const char *id, *desc, *file;
   uint32_t line;
@@ -32,7 +32,7 @@ struct imhe_rule_result {
   const char *message; /* for results made outside the VM (category) */
 };
 
-struct imhe_fees {
+struct imhe_fee_summary {
   int present;
   int renewal; /* renewal or reinstatement: the fees below are a year's */
   double registration, processing, total; /* < 0: not published */
@@ -48,10 +48,10 @@ struct imhe_result {
   int32_t as_of;
   imhe_as_of_source as_of_source;
   const char *policy, *base;
-  struct imhe_rule_result *rules;
+  struct imhe_rule_outcome *rules;
   uint32_t nrules;
   uint32_t failed_areas; /* mask of areas */
-  struct imhe_fees fees;
+  struct imhe_fee_summary fees;
   int32_t next_deadline; /* IMHE_NO_DATE when none */
   const char *deadline_label;
 };

@@ -11,7 +11,7 @@
 
 static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs,
                         const struct val *req, imhe_status status) {
-  struct imhe_rule_result *rr = vm->rr;
+  struct imhe_rule_outcome *rr = vm->rr;
   if (rr->nconds == vm->capconds) {
     uint32_t cap = vm->capconds ? vm->capconds * 2 : 4;
     struct imhe_cond_result *v = imhe_arena_alloc(vm->a, cap * sizeof *v);

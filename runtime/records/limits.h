@@ -6,7 +6,7 @@
 #include "runtime/records/record.h"
 #include <stddef.h>
 
-struct imhe_limits {
+struct imhe_read_limits {
   unsigned max_depth;      /* nesting */
   size_t max_scalar;       /* bytes in one scalar */
   size_t max_document;     /* bytes in one document */

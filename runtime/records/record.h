@@ -12,7 +12,7 @@ struct imhe_text {
   const char *s; /* NUL-terminated copy; may contain NULs only if n says so */
   uint32_t n;
 };
-struct imhe_code {
+struct imhe_comp_code {
   struct imhe_text s;
   uint32_t line, col;
 };
@@ -26,7 +26,7 @@ struct imhe_slot {
     uint32_t mask; /* FT_SET */
     struct imhe_text text;
     struct {
-      struct imhe_code *v;
+      struct imhe_comp_code *v;
       uint32_t n;
     } codes;
   } v;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct imhe_limits imhe_default_limits = {
+const struct imhe_read_limits imhe_default_limits = {
     .max_depth = 64,
     .max_scalar = 64 * 1024,
     .max_document = 4 * 1024 * 1024,
@@ -16,8 +16,8 @@ const struct imhe_limits imhe_default_limits = {
     .fifo_wait_ms = 10000,
 };
 
-struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
-                                     size_t errlen) {
+struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_read_limits *lim,
+                                     char *err, size_t errlen) {
   struct imhe_loader *l = calloc(1, sizeof *l);
   if (!l)
     abort();

@@ -12,12 +12,12 @@
 struct imhe_loader;
 /* Depth 64, scalar 64 KiB, document 4 MiB, 10000 entries, 200000 nodes, 16 directives; a FIFO
  * waits 10 s for a writer. */
-extern const struct imhe_limits imhe_default_limits;
+extern const struct imhe_read_limits imhe_default_limits;
 
 /* path "-" reads standard input. NULL with a message naming the file in err when it cannot be
  * opened, is a directory, or is a FIFO no program writes to. */
-struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_limits *lim, char *err,
-                                     size_t errlen);
+struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_read_limits *lim,
+                                     char *err, size_t errlen);
 /* Notices go to fn (see limits.h); without one they are dropped. */
 void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
 /* Bytes of the file examined so far (handed to libyaml or passed over). */

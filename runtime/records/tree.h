@@ -21,7 +21,7 @@ struct ynode {
 /* A document's tree under construction: nodes are made and attached in event order. */
 struct tree_builder {
   struct imhe_record *r;
-  const struct imhe_limits *lim;
+  const struct imhe_read_limits *lim;
   uint32_t base; /* lines before the document: libyaml counts from its start */
   struct ynode *stack[80];
   unsigned depth;

@@ -284,7 +284,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
         imhe_record_error(r, v->line, v->col, "%s: expected a list of codes", path);
         break;
       }
-      s->v.codes.v = imhe_arena_alloc(&r->arena, (v->count + 1) * sizeof(struct imhe_code));
+      s->v.codes.v = imhe_arena_alloc(&r->arena, (v->count + 1) * sizeof(struct imhe_comp_code));
       if (!s->v.codes.v)
         break;
       ok = 0;
@@ -294,7 +294,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
           ok = -1;
           continue;
         }
-        struct imhe_code *c = &s->v.codes.v[s->v.codes.n++];
+        struct imhe_comp_code *c = &s->v.codes.v[s->v.codes.n++];
         c->s.s = x->s;
         c->s.n = x->n;
         c->line = x->line;

@@ -16,7 +16,7 @@ struct imhe_loader {
   int skip; /* the rest of a refused document is still to be passed over */
   int done;
   unsigned long records; /* records handed out from this file */
-  struct imhe_limits lim;
+  struct imhe_read_limits lim;
   imhe_notice_fn *notice;
   void *notice_ctx;
 };

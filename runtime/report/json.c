@@ -46,7 +46,7 @@ static void json_source(struct sbuf *b, const char *file, uint32_t line) {
 }
 
 /* The fee notes and the closing of the fees object. */
-static void json_notes(struct sbuf *b, const struct imhe_fees *fe) {
+static void json_notes(struct sbuf *b, const struct imhe_fee_summary *fe) {
   for (int i = 0; i < fe->nnotes; i++) {
     if (i)
       sb_putc(b, ',');
@@ -92,7 +92,7 @@ static void json_quantities(struct sbuf *b, const struct imhe_cond_result *c) {
 }
 
 /* The condition a rule's one-line message stands for: its first that did not pass. */
-static uint32_t main_cond(const struct imhe_rule_result *rr) {
+static uint32_t main_cond(const struct imhe_rule_outcome *rr) {
   for (uint32_t k = 0; k < rr->nconds; k++)
     if (rr->conds[k].status != IMHE_STATUS_PASS)
       return k;
@@ -106,7 +106,7 @@ static void json_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe
 }
 
 static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
-                      const struct imhe_rule_result *rr) {
+                      const struct imhe_rule_outcome *rr) {
   uint32_t nc = rr->nconds;
   uint32_t mi = main_cond(rr);
   const struct imhe_cond_result *mc = nc ? &rr->conds[mi] : NULL;
@@ -229,7 +229,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   if (!res->fees.present)
     sb_puts(b, "null");
   else if (res->fees.renewal) {
-    const struct imhe_fees *fe = &res->fees;
+    const struct imhe_fee_summary *fe = &res->fees;
     sb_puts(b, "{\"renewal\":");
     json_num(b, fe->renewal_fee);
     sb_puts(b, ",\"membership_per_year\":");
@@ -239,7 +239,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
     sb_puts(b, ",\"notes\":[");
     json_notes(b, fe);
   } else {
-    const struct imhe_fees *fe = &res->fees;
+    const struct imhe_fee_summary *fe = &res->fees;
     sb_puts(b, "{\"registration\":");
     json_num(b, fe->registration);
     sb_puts(b, ",\"processing\":");

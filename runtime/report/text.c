@@ -71,7 +71,7 @@ static void text_msg(struct sbuf *b, const struct imhe_msg *m) {
 }
 
 /* " [id, file:line]" citing a rule. */
-static void text_cite(struct sbuf *b, const struct imhe_rule_result *rr) {
+static void text_cite(struct sbuf *b, const struct imhe_rule_outcome *rr) {
   sb_puts(b, "  [");
   sb_tstr(b, rr->id);
   sb_puts(b, ", ");
@@ -95,7 +95,7 @@ static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe
 }
 
 static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
-                      const struct imhe_rule_result *rr, const char *const *col) {
+                      const struct imhe_rule_outcome *rr, const char *const *col) {
   const char *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
   const char *mark = rr->status == IMHE_STATUS_PASS      ? "✓"
                      : rr->status == IMHE_STATUS_PENDING ? "…"
@@ -195,7 +195,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   for (int area = 0; area < AREA__COUNT; area++) {
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
-      const struct imhe_rule_result *rr = &res->rules[i];
+      const struct imhe_rule_outcome *rr = &res->rules[i];
       if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED)
         continue;
       if (!shown++) {
@@ -210,7 +210,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   }
   int adv = 0;
   for (uint32_t i = 0; i < res->nrules; i++) {
-    const struct imhe_rule_result *rr = &res->rules[i];
+    const struct imhe_rule_outcome *rr = &res->rules[i];
     if (rr->kind != RK_ADVISE || rr->status != IMHE_STATUS_ADVICE)
       continue;
     if (!adv++) {
@@ -232,7 +232,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
       }
   }
   if (res->fees.present) {
-    const struct imhe_fees *fe = &res->fees;
+    const struct imhe_fee_summary *fe = &res->fees;
     sb_puts(b, "  ");
     sb_puts(b, B);
     sb_puts(b, "fees");
