@@ -81,6 +81,8 @@ test: deps
 	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
 	@sh tests/layers.sh $(B)
+	@sh tests/funclen.sh -q -n 80 runtime/eval || { echo "functions of runtime/eval over 80 lines:"; \
+	  sh tests/funclen.sh -n 80 runtime/eval; exit 1; }
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \

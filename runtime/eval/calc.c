@@ -164,9 +164,9 @@ static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
   }
 }
 
-double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
-                        int32_t *from, int32_t *to) {
-  *from = *to = 0;
+/* The cumulative hours F(t) as knots where its slope changes: each range's hours spread evenly
+ * over its days, days after as_of dropped. 0 knots (and *out NULL) when no range has hours. */
+static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, struct knot **out) {
   struct kevent *ev = xmalloc(2 * n * sizeof *ev);
   size_t nev = 0;
   for (size_t i = 0; i < n; i++) {
@@ -177,6 +177,7 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
     ev[nev++] = (struct kevent){r[i].start, 1, rate};
     ev[nev++] = (struct kevent){last + 1, -1, -rate};
   }
+  *out = NULL;
   if (!nev) {
     free(ev);
     return 0;
@@ -199,7 +200,15 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
     k[nk++] = (struct knot){t, f, b};
   }
   free(ev);
+  *out = k;
+  return nk;
+}
 
+/* The start days where the best window may start: around each knot, where the window's end
+ * meets one, where its length changes while F rises, and around the first window ending after
+ * as_of (returned in *after). Sorted. */
+static struct days candidates(const struct knot *k, size_t nk, int months, int32_t as_of,
+                              int32_t *after) {
   struct days c = {0};
   for (size_t i = 0; i < nk; i++) {
     int32_t e = first_ending_by(k[i].t, months);
@@ -210,11 +219,22 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
     if (k[i].b > 0 && i + 1 < nk) /* F rises here: where the window length changes matters */
       offset_changes(&c, e, first_ending_by(k[i + 1].t, months) - 1, months);
   }
-  int32_t after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
-  days_add(&c, after - 1);
-  days_add(&c, after);
+  *after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
+  days_add(&c, *after - 1);
+  days_add(&c, *after);
   qsort(c.v, c.n, sizeof *c.v, day_cmp);
+  return c;
+}
 
+double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
+                        int32_t *from, int32_t *to) {
+  *from = *to = 0;
+  struct knot *k;
+  size_t nk = knots_of(r, n, as_of, &k);
+  if (!nk)
+    return 0;
+  int32_t after;
+  struct days c = candidates(k, nk, months, as_of, &after);
   double *h = xmalloc(c.n * sizeof *h);
   double best = 0;
   size_t arg = 0;

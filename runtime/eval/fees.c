@@ -41,26 +41,12 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   }
 }
 
-void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
+/* An application's registration and processing fees for its category, as published. */
+static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
   int cat = vm->r->category;
-  if (vm->r->kind != IMHE_KIND_APPLICATION) {
-    renewal_fees(vm, f);
-    return;
-  }
   uint32_t bit = 1u << cat;
   const char *disp = imhe_str(p, p->settings.display);
-  f->present = 1;
-  f->registration = f->processing = f->total = -1;
-  if (vm->r->coupon.s)
-    f->coupon = vm->r->coupon.s;
-  if (!p->settings.fees_published) {
-    fee_note(f, imhe_arena_printf(vm->a, "%s fees are not published", disp));
-    if (f->coupon)
-      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s publishes no fees",
-                                    f->coupon, disp));
-    return;
-  }
   const struct imhe_fee *reg = NULL, *proc = NULL;
   for (uint32_t i = 0; i < p->nfees; i++)
     if (p->fees[i].cats & bit) {
@@ -83,59 +69,103 @@ void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
   } else
     fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp,
                                   imhe_category_code[cat]));
-  if (f->coupon) {
-    const struct imhe_coupon *cp = NULL;
-    for (uint32_t i = 0; i < p->ncoupons && !cp; i++) {
-      const char *code = imhe_str(p, p->coupons[i].code);
-      if (imhe_names_equal(code, strlen(code), vm->r->coupon.s, vm->r->coupon.n))
-        cp = &p->coupons[i];
-    }
-    const char *why = NULL;
-    if (!cp)
-      why = imhe_arena_printf(vm->a, "%s has no such coupon", disp);
-    else if (!(cp->cats & bit))
-      why = imhe_arena_printf(vm->a, "it is not offered for %s", imhe_category_code[cat]);
-    else if ((cp->from != IMHE_NO_DATE && vm->as_of < cp->from) ||
-             (cp->until != IMHE_NO_DATE && vm->as_of > cp->until)) {
-      char a[11] = "", b[11] = "";
-      if (cp->from != IMHE_NO_DATE)
-        imhe_format_date(cp->from, a);
-      if (cp->until != IMHE_NO_DATE)
-        imhe_format_date(cp->until, b);
-      why = imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
-                              *b ? b : "now");
-    } else if (cp->rule != IMHE_NO_RULE) {
-      struct imhe_rule_outcome scratch;
-      memset(&scratch, 0, sizeof scratch);
-      struct imhe_rule_outcome *save = vm->rr;
-      uint32_t savecap = vm->capconds;
-      vm->rr = &scratch;
-      vm->capconds = 0;
-      if (imhe_run_rule(vm, cp->rule) != IMHE_STATUS_PASS)
-        why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note
-                                                      : "its condition is not met";
-      vm->rr = save;
-      vm->capconds = savecap;
-    }
-    if (why)
-      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s", f->coupon, why));
-    else {
-      f->coupon_applied = 1;
-      double waived = 0;
-      if ((cp->waives & 1u << FEE_REGISTRATION) && f->registration > 0) {
-        waived += f->registration;
-        f->registration = 0;
-      }
-      if ((cp->waives & 1u << FEE_PROCESSING) && f->processing > 0) {
-        waived += f->processing;
-        f->processing = 0;
-      }
-      const char *code = imhe_str(p, cp->code);
-      fee_note(f, cp->note != UINT32_MAX ? imhe_str(p, cp->note)
-                                         : imhe_arena_printf(vm->a, "%s waives $%s of fees", code,
-                                                             imhe_vm_num(vm, waived)));
-    }
+}
+
+/* Whether coupon cp's condition (a coupon rule) holds; its first finding in *why when not. The
+ * rule runs with a scratch result, so the record's results are untouched. */
+static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp, const char **why) {
+  struct imhe_rule_outcome scratch;
+  memset(&scratch, 0, sizeof scratch);
+  struct imhe_rule_outcome *save = vm->rr;
+  uint32_t savecap = vm->capconds;
+  vm->rr = &scratch;
+  vm->capconds = 0;
+  int ok = imhe_run_rule(vm, cp->rule) == IMHE_STATUS_PASS;
+  if (!ok)
+    *why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note
+                                                   : "its condition is not met";
+  vm->rr = save;
+  vm->capconds = savecap;
+  return ok;
+}
+
+/* Why the record's coupon does not apply (NULL when it does): none of that code, not for the
+ * category, outside its dates, or its condition not met. */
+static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp) {
+  const struct imhe_program *p = vm->p;
+  int cat = vm->r->category;
+  const char *why = NULL;
+  if (!cp)
+    return imhe_arena_printf(vm->a, "%s has no such coupon", imhe_str(p, p->settings.display));
+  if (!(cp->cats & 1u << cat))
+    return imhe_arena_printf(vm->a, "it is not offered for %s", imhe_category_code[cat]);
+  if ((cp->from != IMHE_NO_DATE && vm->as_of < cp->from) ||
+      (cp->until != IMHE_NO_DATE && vm->as_of > cp->until)) {
+    char a[11] = "", b[11] = "";
+    if (cp->from != IMHE_NO_DATE)
+      imhe_format_date(cp->from, a);
+    if (cp->until != IMHE_NO_DATE)
+      imhe_format_date(cp->until, b);
+    return imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
+                             *b ? b : "now");
   }
+  if (cp->rule != IMHE_NO_RULE)
+    coupon_condition(vm, cp, &why);
+  return why;
+}
+
+/* The record's coupon: found by its code (as names compare), applied when nothing refuses it,
+ * waiving the fees it names. */
+static void coupon(struct vm *vm, struct imhe_fee_summary *f) {
+  const struct imhe_program *p = vm->p;
+  const struct imhe_coupon *cp = NULL;
+  for (uint32_t i = 0; i < p->ncoupons && !cp; i++) {
+    const char *code = imhe_str(p, p->coupons[i].code);
+    if (imhe_names_equal(code, strlen(code), vm->r->coupon.s, vm->r->coupon.n))
+      cp = &p->coupons[i];
+  }
+  const char *why = coupon_refusal(vm, cp);
+  if (why) {
+    fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s", f->coupon, why));
+    return;
+  }
+  f->coupon_applied = 1;
+  double waived = 0;
+  if ((cp->waives & 1u << FEE_REGISTRATION) && f->registration > 0) {
+    waived += f->registration;
+    f->registration = 0;
+  }
+  if ((cp->waives & 1u << FEE_PROCESSING) && f->processing > 0) {
+    waived += f->processing;
+    f->processing = 0;
+  }
+  fee_note(f, cp->note != UINT32_MAX
+                  ? imhe_str(p, cp->note)
+                  : imhe_arena_printf(vm->a, "%s waives $%s of fees", imhe_str(p, cp->code),
+                                      imhe_vm_num(vm, waived)));
+}
+
+void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
+  const struct imhe_program *p = vm->p;
+  if (vm->r->kind != IMHE_KIND_APPLICATION) {
+    renewal_fees(vm, f);
+    return;
+  }
+  const char *disp = imhe_str(p, p->settings.display);
+  f->present = 1;
+  f->registration = f->processing = f->total = -1;
+  if (vm->r->coupon.s)
+    f->coupon = vm->r->coupon.s;
+  if (!p->settings.fees_published) {
+    fee_note(f, imhe_arena_printf(vm->a, "%s fees are not published", disp));
+    if (f->coupon)
+      fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s publishes no fees",
+                                    f->coupon, disp));
+    return;
+  }
+  application_fees(vm, f);
+  if (f->coupon)
+    coupon(vm, f);
   if (f->registration >= 0 && f->processing >= 0)
     f->total = f->registration + f->processing;
 }

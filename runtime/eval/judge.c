@@ -32,19 +32,161 @@ static void validate_codes(struct vm *vm) {
   }
 }
 
-/* The single result of a record whose category or kind the association does not offer. */
-static void not_offered(struct imhe_result *out, struct imhe_arena *a, const char *message) {
+/* A rule's result made outside the VM: whether the category or kind is offered, whether a
+ * renewal is due. */
+static void outside_rule(struct imhe_result *out, const char *id, const char *desc,
+                         imhe_status status, const char *message) {
   struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
-  (void)a;
-  rr->id = "category_offered";
+  rr->id = id;
   rr->area = AREA_CATEGORY;
   rr->kind = RK_REQUIRE;
-  rr->status = IMHE_STATUS_FAIL;
-  rr->desc = "the category is offered by the association";
+  rr->status = status;
+  rr->desc = desc;
   rr->file = "";
   rr->message = message;
+}
+
+/* The single result of a record whose category or kind the association does not offer. */
+static void not_offered(struct imhe_result *out, const char *message) {
+  outside_rule(out, "category_offered", "the category is offered by the association",
+               IMHE_STATUS_FAIL, message);
   out->failed_areas |= 1u << AREA_CATEGORY;
   out->verdict = IMHE_VERDICT_NOT_ELIGIBLE;
+}
+
+/* How judging goes on once the record's kind is looked at: with the rules selected by `kindbit`,
+ * or not at all (the result is complete: not offered, invalid, nothing due). */
+enum { JUDGE_RULES, JUDGE_DONE };
+
+static int application(struct vm *vm, struct imhe_result *out, uint32_t era, uint32_t *kindbit) {
+  const struct imhe_program *p = vm->p;
+  int cat = vm->r->category;
+  if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
+    not_offered(out,
+                imhe_arena_printf(vm->a, "%s does not offer %s", imhe_str(p, p->settings.display),
+                                  cat >= 0 ? imhe_category_code[cat] : "this category"));
+    return JUDGE_DONE;
+  }
+  *kindbit = 1u << cat;
+  return JUDGE_RULES;
+}
+
+/* A multi-year cycle's deadline is December 31 of a cycle year (requirements.md, renewal), and
+ * the endorsements held are listed: else the record is invalid. */
+static int cycle_deadline_ok(struct vm *vm, struct imhe_result *out,
+                             const struct imhe_renewal *rn) {
+  struct imhe_record *r = vm->r;
+  int y, m, d, y0 = 0, m0, d0;
+  imhe_civil_from_days(vm->as_of, &y, &m, &d);
+  if (rn->from != IMHE_NO_DATE)
+    imhe_civil_from_days(rn->from, &y0, &m0, &d0);
+  if (m != 12 || d != 31 || rn->years == 0 || y < y0 || (y - y0) % (int)rn->years) {
+    char d1[11];
+    imhe_format_date(vm->as_of, d1);
+    imhe_record_error(r, r->deadline_line, r->deadline_col,
+                      "renewal_deadline: %s is not a %u-year cycle deadline (December 31 of %d, "
+                      "%d, %d, ...)",
+                      d1, rn->years, y0, y0 + (int)rn->years, y0 + 2 * (int)rn->years);
+    out->verdict = IMHE_VERDICT_INVALID;
+    return 0;
+  }
+  if (!r->sec[IMHE_SECTION_ENDORSEMENTS].n) {
+    imhe_record_error(r, r->line, 1,
+                      "endorsements: a %u-year renewal needs the endorsements held (none listed)",
+                      rn->years);
+    out->verdict = IMHE_VERDICT_INVALID;
+    return 0;
+  }
+  return 1;
+}
+
+/* Nothing is due the year an endorsement was earned (reading 25): the record passes with fees
+ * and no rules. 0 when a renewal is due. */
+static int nothing_due(struct vm *vm, struct imhe_result *out) {
+  struct imhe_record *r = vm->r;
+  const char *note = NULL;
+  if (imhe_years_endorsed(r, vm->as_of, &note, vm->a) >= 1)
+    return 0;
+  int32_t first = IMHE_NO_DATE;
+  for (uint32_t i = 0; i < r->sec[IMHE_SECTION_ENDORSEMENTS].n; i++) {
+    const struct imhe_slot *e = &r->sec[IMHE_SECTION_ENDORSEMENTS].v[i].f[ENDO_EARNED];
+    if (e->present && (first == IMHE_NO_DATE || e->v.date < first))
+      first = e->v.date;
+  }
+  char d1[11], d2[11];
+  imhe_format_date(vm->as_of, d1);
+  imhe_format_date(first, d2);
+  outside_rule(out, "renewal_due", "a renewal is due", IMHE_STATUS_PASS,
+               imhe_arena_printf(vm->a,
+                                 "no renewal is due: endorsed %s, less than a year before the %s "
+                                 "deadline",
+                                 d2, d1));
+  out->verdict = IMHE_VERDICT_ELIGIBLE;
+  imhe_compute_fees(vm, &out->fees);
+  return 1;
+}
+
+static int renewal(struct vm *vm, struct imhe_result *out, uint32_t *kindbit) {
+  const struct imhe_program *p = vm->p;
+  const struct imhe_renewal *rn = imhe_renewal_scheme(p, vm->as_of);
+  if (!rn) {
+    char d1[11];
+    imhe_format_date(vm->as_of, d1);
+    not_offered(out, imhe_arena_printf(vm->a, "%s has no renewal scheme for a deadline of %s",
+                                       imhe_str(p, p->settings.display), d1));
+    return JUDGE_DONE;
+  }
+  if (rn->scheme == RENEW_CYCLE && (!cycle_deadline_ok(vm, out, rn) || nothing_due(vm, out)))
+    return JUDGE_DONE;
+  *kindbit = IMHE_KIND_RENEWAL_BIT;
+  return JUDGE_RULES;
+}
+
+static int reinstatement(struct vm *vm, struct imhe_result *out, uint32_t *kindbit) {
+  const struct imhe_settings *set = &vm->p->settings;
+  if (!set->reinstatement || vm->as_of < set->reinstatement_from) {
+    const char *why = "does not offer reinstatement after a lapse";
+    if (set->reinstatement) {
+      char d2[11];
+      imhe_format_date(set->reinstatement_from, d2);
+      why = imhe_arena_printf(vm->a, "offers reinstatement only from %s", d2);
+    }
+    not_offered(out, imhe_arena_printf(vm->a, "%s %s", imhe_str(vm->p, set->display), why));
+    return JUDGE_DONE;
+  }
+  *kindbit = IMHE_KIND_REINSTATEMENT_BIT;
+  return JUDGE_RULES;
+}
+
+/* Every rule of the era for the record's category or kind, in order, and the verdict they give. */
+static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint32_t kindbit) {
+  const struct imhe_program *p = vm->p;
+  int failed = 0, pending = 0;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const struct imhe_rule *ru = &p->rules[i];
+    if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
+      continue;
+    struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
+    rr->rule = i;
+    rr->id = imhe_str(p, ru->id);
+    rr->desc = imhe_str(p, ru->desc);
+    rr->file = imhe_str(p, ru->file);
+    rr->line = ru->line;
+    rr->area = ru->area;
+    rr->kind = ru->kind;
+    vm->rr = rr;
+    vm->capconds = 0;
+    rr->status = imhe_run_rule(vm, i);
+    if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_FAIL) {
+      failed = 1;
+      out->failed_areas |= 1u << ru->area;
+    }
+    if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_PENDING)
+      pending = 1;
+  }
+  out->verdict = failed    ? IMHE_VERDICT_NOT_ELIGIBLE
+                 : pending ? IMHE_VERDICT_PENDING_EXAM
+                           : IMHE_VERDICT_ELIGIBLE;
 }
 
 void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
@@ -64,115 +206,13 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
     return;
   }
   out->rules = imhe_arena_alloc(&r->arena, (p->nrules + 1) * sizeof *out->rules);
-  int cat = r->category;
-  const char *disp = imhe_str(p, p->settings.display);
-  char d1[11], d2[11];
-  uint32_t kindbit;
-  if (r->kind == IMHE_KIND_APPLICATION) {
-    if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
-      not_offered(out, &r->arena,
-                  imhe_arena_printf(&r->arena, "%s does not offer %s", disp,
-                                    cat >= 0 ? imhe_category_code[cat] : "this category"));
-      return;
-    }
-    kindbit = 1u << cat;
-  } else if (r->kind == IMHE_KIND_RENEWAL) {
-    const struct imhe_renewal *rn = imhe_renewal_scheme(p, as_of);
-    imhe_format_date(as_of, d1);
-    if (!rn) {
-      not_offered(
-          out, &r->arena,
-          imhe_arena_printf(&r->arena, "%s has no renewal scheme for a deadline of %s", disp, d1));
-      return;
-    }
-    if (rn->scheme == RENEW_CYCLE) {
-      /* a cycle deadline is December 31 of a cycle year (requirements.md, renewal) */
-      int y, m, d, y0 = 0, m0, d0;
-      imhe_civil_from_days(as_of, &y, &m, &d);
-      if (rn->from != IMHE_NO_DATE)
-        imhe_civil_from_days(rn->from, &y0, &m0, &d0);
-      if (m != 12 || d != 31 || rn->years == 0 || y < y0 || (y - y0) % (int)rn->years) {
-        imhe_record_error(
-            r, r->deadline_line, r->deadline_col,
-            "renewal_deadline: %s is not a %u-year cycle deadline (December 31 of %d, %d, "
-            "%d, ...)",
-            d1, rn->years, y0, y0 + (int)rn->years, y0 + 2 * (int)rn->years);
-        out->verdict = IMHE_VERDICT_INVALID;
-        return;
-      }
-      if (!r->sec[IMHE_SECTION_ENDORSEMENTS].n) {
-        imhe_record_error(
-            r, r->line, 1,
-            "endorsements: a %u-year renewal needs the endorsements held (none listed)", rn->years);
-        out->verdict = IMHE_VERDICT_INVALID;
-        return;
-      }
-      const char *note = NULL;
-      if (imhe_years_endorsed(r, as_of, &note, &r->arena) < 1) {
-        /* nothing is due the year an endorsement was earned (reading 25) */
-        int32_t first = IMHE_NO_DATE;
-        for (uint32_t i = 0; i < r->sec[IMHE_SECTION_ENDORSEMENTS].n; i++) {
-          const struct imhe_slot *e = &r->sec[IMHE_SECTION_ENDORSEMENTS].v[i].f[ENDO_EARNED];
-          if (e->present && (first == IMHE_NO_DATE || e->v.date < first))
-            first = e->v.date;
-        }
-        imhe_format_date(first, d2);
-        struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
-        rr->id = "renewal_due";
-        rr->area = AREA_CATEGORY;
-        rr->kind = RK_REQUIRE;
-        rr->status = IMHE_STATUS_PASS;
-        rr->desc = "a renewal is due";
-        rr->file = "";
-        rr->message =
-            imhe_arena_printf(&r->arena,
-                              "no renewal is due: endorsed %s, less than a year before the %s "
-                              "deadline",
-                              d2, d1);
-        out->verdict = IMHE_VERDICT_ELIGIBLE;
-        imhe_compute_fees(&vm, &out->fees);
-        return;
-      }
-    }
-    kindbit = IMHE_KIND_RENEWAL_BIT;
-  } else {
-    if (!p->settings.reinstatement || as_of < p->settings.reinstatement_from) {
-      const char *why = "does not offer reinstatement after a lapse";
-      if (p->settings.reinstatement) {
-        imhe_format_date(p->settings.reinstatement_from, d2);
-        why = imhe_arena_printf(&r->arena, "offers reinstatement only from %s", d2);
-      }
-      not_offered(out, &r->arena, imhe_arena_printf(&r->arena, "%s %s", disp, why));
-      return;
-    }
-    kindbit = IMHE_KIND_REINSTATEMENT_BIT;
-  }
-  int failed = 0, pending = 0;
-  for (uint32_t i = 0; i < p->nrules; i++) {
-    const struct imhe_rule *ru = &p->rules[i];
-    if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
-      continue;
-    struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
-    rr->rule = i;
-    rr->id = imhe_str(p, ru->id);
-    rr->desc = imhe_str(p, ru->desc);
-    rr->file = imhe_str(p, ru->file);
-    rr->line = ru->line;
-    rr->area = ru->area;
-    rr->kind = ru->kind;
-    vm.rr = rr;
-    vm.capconds = 0;
-    rr->status = imhe_run_rule(&vm, i);
-    if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_FAIL) {
-      failed = 1;
-      out->failed_areas |= 1u << ru->area;
-    }
-    if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_PENDING)
-      pending = 1;
-  }
-  out->verdict = failed    ? IMHE_VERDICT_NOT_ELIGIBLE
-                 : pending ? IMHE_VERDICT_PENDING_EXAM
-                           : IMHE_VERDICT_ELIGIBLE;
+  uint32_t kindbit = 0;
+  int next = r->kind == IMHE_KIND_APPLICATION ? application(&vm, out, era, &kindbit)
+             : r->kind == IMHE_KIND_RENEWAL   ? renewal(&vm, out, &kindbit)
+                                              : reinstatement(&vm, out, &kindbit);
+  if (next == JUDGE_DONE)
+    return;
+  run_rules(&vm, out, era, kindbit);
   imhe_compute_fees(&vm, &out->fees);
   if (r->kind == IMHE_KIND_APPLICATION) /* submission deadlines concern applications */
     out->next_deadline = imhe_next_deadline(p, as_of);

@@ -55,164 +55,209 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   }
 }
 
-/* Runs rule ri; returns IMHE_STATUS_PASS/IMHE_STATUS_FAIL/IMHE_STATUS_PENDING/IMHE_STATUS_SKIPPED
- * (coupons: PASS when accepted). */
+/* The values of one rule's run. */
+struct stack {
+  struct val v[IMHE_MAX_STACK + 1];
+  int sp;
+};
+
+static struct val *top(struct stack *s) {
+  return &s->v[s->sp - 1];
+}
+static struct val pop(struct stack *s) {
+  return s->v[--s->sp];
+}
+static void push(struct stack *s, struct val v) {
+  s->v[s->sp++] = v;
+}
+/* A truth of a pass/fail/pending value (T: 0 fail, 1 pass, 2 pending) or a yes/no one. */
+static imhe_status status_of(const struct val *o) {
+  if (o->t == VT_TRI)
+    return o->b == 1 ? IMHE_STATUS_PASS : o->b == 2 ? IMHE_STATUS_PENDING : IMHE_STATUS_FAIL;
+  return o->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
+}
+
+/* CONST, DATE, ASOF, SECTION, FACT: a value pushed. */
+static void load(struct vm *vm, struct imhe_insn in, struct stack *s) {
+  struct val v;
+  memset(&v, 0, sizeof v);
+  switch (in.op) {
+  case OP_CONST:
+    v.t = VT_NUM;
+    v.num = vm->p->consts[in.c];
+    break;
+  case OP_DATE:
+  case OP_ASOF:
+    v.t = VT_DATE;
+    v.date = in.op == OP_DATE ? (int32_t)in.c : vm->as_of;
+    break;
+  case OP_SECTION:
+    v.t = VT_COLL;
+    v.c = imhe_section_coll(vm, in.a);
+    break;
+  default: /* OP_FACT */
+    v.t = imhe_fact_type[in.a];
+    v.b = imhe_fact(vm, in.a, &v.note);
+  }
+  push(s, v);
+}
+
+/* The filters, UNION and MINUS: the collection on top replaced by the entries kept. */
+static void entries(struct vm *vm, struct imhe_insn in, struct stack *s) {
+  if (in.op == OP_UNION || in.op == OP_MINUS) {
+    struct val r = pop(s);
+    top(s)->c = imhe_set_op(vm, top(s)->c, r.c, in.op == OP_UNION);
+  } else if (in.op == OP_F_CMP || in.op == OP_F_OVERLAP) {
+    struct val arg = pop(s);
+    top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, &arg);
+  } else
+    top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, NULL);
+}
+
+/* MEASURE: the row's arguments are popped; its handler gives the result, which keeps the entries
+ * measured (src) for the condition's counted and left-out lists. */
+static void measure(struct vm *vm, struct imhe_insn in, struct stack *s) {
+  char pops[4];
+  int n = imhe_measure_pops((enum imhe_measure)in.a, pops);
+  struct val v;
+  memset(&v, 0, sizeof v);
+  s->sp -= n;
+  v.t = imhe_measures[in.a].result;
+  if (n && pops[0] == 'C')
+    v.src = s->v[s->sp].c;
+  imhe_measure_handlers[in.a](vm, in, &s->v[s->sp], &v);
+  push(s, v);
+}
+
+/* DMONTHS, CMP, CMPD, ADD, SUB, MIN, MAX, AND, OR, NOT: the top values combined. A sum keeps
+ * the notes and the measured entries of its parts. */
+static void arithmetic(struct vm *vm, struct imhe_insn in, struct stack *s) {
+  if (in.op == OP_DMONTHS) {
+    top(s)->date = imhe_add_months(top(s)->date, (int32_t)in.c);
+    return;
+  }
+  if (in.op == OP_NOT) {
+    top(s)->b = !top(s)->b;
+    return;
+  }
+  struct val r = pop(s);
+  struct val *l = top(s);
+  if (in.op == OP_CMP || in.op == OP_CMPD) {
+    int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r.num) : cmp_apply(in.a, l->date, r.date);
+    memset(l, 0, sizeof *l);
+    l->t = VT_BOOL;
+    l->b = ok;
+  } else if (in.op == OP_AND || in.op == OP_OR)
+    l->b = in.op == OP_AND ? (l->b && r.b) : (l->b || r.b);
+  else {
+    l->num = in.op == OP_ADD   ? l->num + r.num
+             : in.op == OP_SUB ? l->num - r.num
+             : in.op == OP_MIN ? fmin(l->num, r.num)
+                               : fmax(l->num, r.num);
+    if (r.note)
+      imhe_vm_note(vm, &l->note, r.note);
+    if (!l->src)
+      l->src = r.src;
+  }
+}
+
+/* CHECK, CHECKB, CHECKT: a condition recorded; its outcome stays on the stack. */
+static void check(struct vm *vm, const struct imhe_insn *in, struct stack *s) {
+  if (in->op != OP_CHECK) {
+    record_cond(vm, in, top(s), NULL, status_of(top(s)));
+    return;
+  }
+  struct val req = pop(s);
+  struct val obs = *top(s);
+  int ok = cmp_apply(in->a, obs.num, req.num);
+  record_cond(vm, in, &obs, &req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
+  memset(top(s), 0, sizeof *top(s));
+  top(s)->t = VT_BOOL;
+  top(s)->b = ok;
+}
+
+/* REQUIRE, ADVISE, ACCEPT, SKIP: the rule's status. */
+static imhe_status finish(struct imhe_insn in, struct stack *s) {
+  switch (in.op) {
+  case OP_REQUIRE:
+    return status_of(top(s));
+  case OP_ADVISE:
+    return top(s)->b ? IMHE_STATUS_PASS : IMHE_STATUS_ADVICE;
+  case OP_ACCEPT:
+    return top(s)->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
+  case OP_SKIP:
+    return IMHE_STATUS_SKIPPED;
+  }
+  return IMHE_STATUS_FAIL;
+}
+
 imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
-  const struct imhe_program *p = vm->p;
-  const struct imhe_rule *rule = &p->rules[ri];
-  struct val st[IMHE_MAX_STACK + 1];
-  int sp = 0;
+  const struct imhe_rule *rule = &vm->p->rules[ri];
+  struct stack s;
+  s.sp = 0;
   uint32_t pc = rule->start;
   while (pc < rule->end) {
-    struct imhe_insn in = imhe_decode(p->code + pc);
+    struct imhe_insn in = imhe_decode(vm->p->code + pc);
     pc += IMHE_INSN_SIZE;
-    struct val v;
-    memset(&v, 0, sizeof v);
     switch ((enum imhe_opcode)in.op) {
     case OP_CONST:
-      v.t = VT_NUM;
-      v.num = p->consts[in.c];
-      st[sp++] = v;
-      break;
     case OP_DATE:
-      v.t = VT_DATE;
-      v.date = (int32_t)in.c;
-      st[sp++] = v;
-      break;
     case OP_ASOF:
-      v.t = VT_DATE;
-      v.date = vm->as_of;
-      st[sp++] = v;
-      break;
     case OP_SECTION:
-      v.t = VT_COLL;
-      v.c = imhe_section_coll(vm, in.a);
-      st[sp++] = v;
+    case OP_FACT:
+      load(vm, in, &s);
       break;
     case OP_F_ENUM:
     case OP_F_SET:
     case OP_F_TRACK:
     case OP_F_BOOL:
     case OP_F_PRESENT:
-    case OP_F_CURRENT:
-      st[sp - 1].c = imhe_filter(vm, st[sp - 1].c, in.op, in.a, in.c, NULL);
-      break;
     case OP_F_CMP:
-    case OP_F_OVERLAP: {
-      struct val arg = st[--sp];
-      st[sp - 1].c = imhe_filter(vm, st[sp - 1].c, in.op, in.a, in.c, &arg);
-      break;
-    }
+    case OP_F_CURRENT:
+    case OP_F_OVERLAP:
     case OP_UNION:
-    case OP_MINUS: {
-      struct val r = st[--sp];
-      st[sp - 1].c = imhe_set_op(vm, st[sp - 1].c, r.c, in.op == OP_UNION);
+    case OP_MINUS:
+      entries(vm, in, &s);
       break;
-    }
     case OP_DUP:
-      st[sp] = st[sp - 1];
-      sp++;
+      push(&s, *top(&s));
       break;
     case OP_SWAP: {
-      struct val t = st[sp - 1];
-      st[sp - 1] = st[sp - 2];
-      st[sp - 2] = t;
+      struct val t = s.v[s.sp - 1];
+      s.v[s.sp - 1] = s.v[s.sp - 2];
+      s.v[s.sp - 2] = t;
       break;
     }
-    case OP_MEASURE: {
-      /* the row's arguments are popped; its handler gives the result, which keeps the entries
-         measured (src) for the condition's counted and left-out lists */
-      char pops[4];
-      int n = imhe_measure_pops((enum imhe_measure)in.a, pops);
-      sp -= n;
-      v.t = imhe_measures[in.a].result;
-      if (n && pops[0] == 'C')
-        v.src = st[sp].c;
-      imhe_measure_handlers[in.a](vm, in, &st[sp], &v);
-      st[sp++] = v;
+    case OP_MEASURE:
+      measure(vm, in, &s);
       break;
-    }
     case OP_DMONTHS:
-      st[sp - 1].date = imhe_add_months(st[sp - 1].date, (int32_t)in.c);
-      break;
     case OP_CMP:
-    case OP_CMPD: {
-      struct val r = st[--sp];
-      struct val *l = &st[sp - 1];
-      int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r.num) : cmp_apply(in.a, l->date, r.date);
-      memset(l, 0, sizeof *l);
-      l->t = VT_BOOL;
-      l->b = ok;
-      break;
-    }
-    case OP_FACT:
-      v.t = imhe_fact_type[in.a];
-      v.b = imhe_fact(vm, in.a, &v.note);
-      st[sp++] = v;
-      break;
+    case OP_CMPD:
     case OP_ADD:
     case OP_SUB:
     case OP_MIN:
-    case OP_MAX: {
-      struct val r = st[--sp];
-      struct val *l = &st[sp - 1];
-      l->num = in.op == OP_ADD   ? l->num + r.num
-               : in.op == OP_SUB ? l->num - r.num
-               : in.op == OP_MIN ? fmin(l->num, r.num)
-                                 : fmax(l->num, r.num);
-      if (r.note)
-        imhe_vm_note(vm, &l->note, r.note);
-      if (!l->src)
-        l->src = r.src;
-      break;
-    }
+    case OP_MAX:
     case OP_AND:
-    case OP_OR: {
-      struct val r = st[--sp];
-      st[sp - 1].b = in.op == OP_AND ? (st[sp - 1].b && r.b) : (st[sp - 1].b || r.b);
-      break;
-    }
+    case OP_OR:
     case OP_NOT:
-      st[sp - 1].b = !st[sp - 1].b;
+      arithmetic(vm, in, &s);
       break;
-    case OP_CHECK: {
-      struct val req = st[--sp];
-      struct val obs = st[sp - 1];
-      int ok = cmp_apply(in.a, obs.num, req.num);
-      record_cond(vm, &in, &obs, &req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
-      memset(&st[sp - 1], 0, sizeof st[0]);
-      st[sp - 1].t = VT_BOOL;
-      st[sp - 1].b = ok;
-      break;
-    }
+    case OP_CHECK:
     case OP_CHECKB:
-    case OP_CHECKT: {
-      struct val *o = &st[sp - 1];
-      imhe_status status = o->t == VT_TRI ? (o->b == 1   ? IMHE_STATUS_PASS
-                                             : o->b == 2 ? IMHE_STATUS_PENDING
-                                                         : IMHE_STATUS_FAIL)
-                                          : (o->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
-      record_cond(vm, &in, o, NULL, status);
+    case OP_CHECKT:
+      check(vm, &in, &s);
       break;
-    }
     case OP_JUMPF:
-      if (!st[--sp].b)
+      if (!pop(&s).b)
         pc = in.c;
       break;
-    case OP_REQUIRE: {
-      struct val o = st[--sp];
-      if (o.t == VT_TRI)
-        return o.b == 1 ? IMHE_STATUS_PASS : o.b == 2 ? IMHE_STATUS_PENDING : IMHE_STATUS_FAIL;
-      return o.b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
-    }
+    case OP_REQUIRE:
     case OP_ADVISE:
-      return st[--sp].b ? IMHE_STATUS_PASS : IMHE_STATUS_ADVICE;
     case OP_ACCEPT:
-      return st[--sp].b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
     case OP_SKIP:
-      return IMHE_STATUS_SKIPPED;
     case OP__COUNT:
-      return IMHE_STATUS_FAIL;
+      return finish(in, &s);
     }
   }
   return IMHE_STATUS_FAIL; /* unreachable for verified programs */

@@ -5,9 +5,9 @@
 
 #include "runtime/eval/context.h"
 
-/* Runs rule ri; returns
- * IMHE_STATUS_PASS/IMHE_STATUS_FAIL/IMHE_STATUS_PENDING/IMHE_STATUS_ADVICE/IMHE_STATUS_SKIPPED
- * (coupons: PASS when accepted). */
+/* Runs rule ri and gives its status: PASS, FAIL, PENDING (an exam not yet taken), ADVICE (an
+ * advisory whose condition failed) or SKIPPED (its guard did not hold); a coupon's condition
+ * PASS when it holds. */
 imhe_status imhe_run_rule(struct vm *vm, uint32_t ri);
 
 #endif
