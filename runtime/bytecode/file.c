@@ -212,6 +212,66 @@ static void put_records(struct out *o, int k, const void *arr, uint32_t n) {
   }
 }
 
+/* Section k of p, serialised onto body. */
+static void write_section(struct out *body, const struct imhe_program *p, int k) {
+  switch (k) {
+  case S_STRINGS:
+    put(body, p->strings, p->strings_size);
+    break;
+  case S_CONSTS:
+    for (uint32_t i = 0; i < p->nconsts; i++)
+      put_f64(body, p->consts[i]);
+    break;
+  case S_ERAS:
+    put_records(body, k, p->eras, p->neras);
+    break;
+  case S_RULES:
+    put_records(body, k, p->rules, p->nrules);
+    break;
+  case S_CONDS:
+    put_records(body, k, p->conds, p->nconds);
+    break;
+  case S_LINES:
+    put_records(body, k, p->lines, p->nlines);
+    break;
+  case S_CODE:
+    put(body, p->code, p->code_size);
+    break;
+  case S_SLOTSETS:
+    put_records(body, k, p->slotsets, p->nslotsets);
+    break;
+  case S_SLOTMASKS:
+    for (uint32_t i = 0; i < p->nslot_masks; i++)
+      put_u32(body, p->slot_masks[i]);
+    break;
+  case S_DOMAINS:
+    put_records(body, k, p->domains, p->ndomains);
+    break;
+  case S_ITEMS:
+    put_records(body, k, p->items, p->nitems);
+    break;
+  case S_FEES:
+    put_records(body, k, p->fees, p->nfees);
+    break;
+  case S_COUPONS:
+    put_records(body, k, p->coupons, p->ncoupons);
+    break;
+  case S_DEADLINES:
+    put_records(body, k, p->deadlines, p->ndeadlines);
+    break;
+  case S_ACCEPTED:
+    for (uint32_t i = 0; i < p->naccepted; i++)
+      put_u32(body, p->accepted[i]);
+    break;
+  case S_RENEWALS:
+    put_records(body, k, p->renewals, p->nrenewals);
+    break;
+  case S_SETTINGS:
+    put_records(body, k, &p->settings, 1);
+    break;
+  }
+}
+
 int imhe_program_write(const struct imhe_program *p, uint8_t **outp, size_t *np) {
   struct out body = {0};
   struct {
@@ -220,62 +280,7 @@ int imhe_program_write(const struct imhe_program *p, uint8_t **outp, size_t *np)
   int nsec = 0;
   for (int k = 1; k < S__END; k++) {
     size_t start = body.n;
-    switch (k) {
-    case S_STRINGS:
-      put(&body, p->strings, p->strings_size);
-      break;
-    case S_CONSTS:
-      for (uint32_t i = 0; i < p->nconsts; i++)
-        put_f64(&body, p->consts[i]);
-      break;
-    case S_ERAS:
-      put_records(&body, k, p->eras, p->neras);
-      break;
-    case S_RULES:
-      put_records(&body, k, p->rules, p->nrules);
-      break;
-    case S_CONDS:
-      put_records(&body, k, p->conds, p->nconds);
-      break;
-    case S_LINES:
-      put_records(&body, k, p->lines, p->nlines);
-      break;
-    case S_CODE:
-      put(&body, p->code, p->code_size);
-      break;
-    case S_SLOTSETS:
-      put_records(&body, k, p->slotsets, p->nslotsets);
-      break;
-    case S_SLOTMASKS:
-      for (uint32_t i = 0; i < p->nslot_masks; i++)
-        put_u32(&body, p->slot_masks[i]);
-      break;
-    case S_DOMAINS:
-      put_records(&body, k, p->domains, p->ndomains);
-      break;
-    case S_ITEMS:
-      put_records(&body, k, p->items, p->nitems);
-      break;
-    case S_FEES:
-      put_records(&body, k, p->fees, p->nfees);
-      break;
-    case S_COUPONS:
-      put_records(&body, k, p->coupons, p->ncoupons);
-      break;
-    case S_DEADLINES:
-      put_records(&body, k, p->deadlines, p->ndeadlines);
-      break;
-    case S_ACCEPTED:
-      for (uint32_t i = 0; i < p->naccepted; i++)
-        put_u32(&body, p->accepted[i]);
-      break;
-    case S_RENEWALS:
-      put_records(&body, k, p->renewals, p->nrenewals);
-      break;
-    case S_SETTINGS:
-      put_records(&body, k, &p->settings, 1);
-      break;
-    }
+    write_section(&body, p, k);
     table[nsec].kind = (uint32_t)k;
     table[nsec].size = (uint32_t)(body.n - start);
     table[nsec].off = (uint32_t)start;
@@ -358,13 +363,14 @@ static void *get_records(int k, const uint8_t *src, uint32_t count) {
 #define FAIL(...)                                                                                  \
   do {                                                                                             \
     snprintf(err, errlen, __VA_ARGS__);                                                            \
-    imhe_program_free(out);                                                                        \
     return -1;                                                                                     \
   } while (0)
 
-int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
-                      char *err, size_t errlen) {
-  memset(out, 0, sizeof *out);
+/* The 64-byte header: magic, line-ending canary, format version, byte-order and size sentinels,
+ * the size, the checksum (unless check_sum is 0); the compiler's version, the source hash and
+ * the policy's name into out. */
+static int read_header(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
+                       char *err, size_t errlen) {
   if (n < HEADER_SIZE)
     FAIL("truncated: %zu bytes, shorter than the %d-byte header (offset 0)", n, HEADER_SIZE);
   if (memcmp(data, "IMHEC\x01", 6) != 0)
@@ -397,6 +403,78 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
   out->compiler_version[15] = 0;
   out->source_hash = (uint64_t)get_u32(data + 32) | ((uint64_t)get_u32(data + 36) << 32);
   out->policy_name = get_u32(data + 40);
+  return 0;
+}
+
+/* Section `kind`'s cnt records at src (sz bytes, at offset off) into out. */
+static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *src, uint32_t sz,
+                        uint32_t cnt, uint32_t off, char *err, size_t errlen) {
+  switch (kind) {
+  case S_STRINGS:
+    if (sz == 0 || src[sz - 1] != 0)
+      FAIL("strings section at offset %u does not end with a NUL byte", off);
+    out->strings = malloc(sz);
+    memcpy(out->strings, src, sz);
+    out->strings_size = sz;
+    break;
+  case S_CONSTS:
+    out->consts = malloc((size_t)cnt * 8 + 8);
+    for (uint32_t j = 0; j < cnt; j++)
+      out->consts[j] = get_f64(src + 8 * j);
+    out->nconsts = cnt;
+    break;
+  case S_CODE:
+    out->code = malloc(sz + 1);
+    memcpy(out->code, src, sz);
+    out->code_size = sz;
+    break;
+  case S_SLOTMASKS:
+  case S_ACCEPTED: {
+    uint32_t *v = malloc((size_t)cnt * 4 + 4);
+    for (uint32_t j = 0; j < cnt; j++)
+      v[j] = get_u32(src + 4 * j);
+    if (kind == S_SLOTMASKS) {
+      out->slot_masks = v;
+      out->nslot_masks = cnt;
+    } else {
+      out->accepted = v;
+      out->naccepted = cnt;
+    }
+    break;
+  }
+  case S_SETTINGS: {
+    if (cnt != 1)
+      FAIL("settings section at offset %u holds %u records, expected 1", off, cnt);
+    struct imhe_settings *set = get_records(S_SETTINGS, src, 1);
+    out->settings = *set;
+    free(set);
+    break;
+  }
+#define REC(K, field, nfield)                                                                      \
+  case K:                                                                                          \
+    out->field = get_records(K, src, cnt);                                                         \
+    out->nfield = cnt;                                                                             \
+    break;
+    REC(S_ERAS, eras, neras)
+    REC(S_RULES, rules, nrules)
+    REC(S_CONDS, conds, nconds)
+    REC(S_LINES, lines, nlines)
+    REC(S_SLOTSETS, slotsets, nslotsets)
+    REC(S_DOMAINS, domains, ndomains)
+    REC(S_ITEMS, items, nitems)
+    REC(S_FEES, fees, nfees)
+    REC(S_COUPONS, coupons, ncoupons)
+    REC(S_DEADLINES, deadlines, ndeadlines)
+    REC(S_RENEWALS, renewals, nrenewals)
+#undef REC
+  }
+  return 0;
+}
+
+/* The section table and every section in order, none overlapping another or the end of the
+ * file, no byte left unexplained. */
+static int read_sections(const uint8_t *data, size_t n, struct imhe_program *out, char *err,
+                         size_t errlen) {
   uint32_t nsec = get_u32(data + 44);
   if (nsec != S__END - 1)
     FAIL("section count %u at offset 44, expected %d", nsec, S__END - 1);
@@ -422,72 +500,20 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
       FAIL("%s section at offset %u: size %u is not a multiple of %zu", sec_names[kind], off, sz,
            rs);
     prev_end = (size_t)off + sz;
-    const uint8_t *src = data + off;
-    uint32_t cnt = (uint32_t)(sz / rs);
-    switch (kind) {
-    case S_STRINGS:
-      if (sz == 0 || src[sz - 1] != 0)
-        FAIL("strings section at offset %u does not end with a NUL byte", off);
-      out->strings = malloc(sz);
-      memcpy(out->strings, src, sz);
-      out->strings_size = sz;
-      break;
-    case S_CONSTS:
-      out->consts = malloc((size_t)cnt * 8 + 8);
-      for (uint32_t j = 0; j < cnt; j++)
-        out->consts[j] = get_f64(src + 8 * j);
-      out->nconsts = cnt;
-      break;
-    case S_CODE:
-      out->code = malloc(sz + 1);
-      memcpy(out->code, src, sz);
-      out->code_size = sz;
-      break;
-    case S_SLOTMASKS:
-    case S_ACCEPTED: {
-      uint32_t *v = malloc((size_t)cnt * 4 + 4);
-      for (uint32_t j = 0; j < cnt; j++)
-        v[j] = get_u32(src + 4 * j);
-      if (kind == S_SLOTMASKS) {
-        out->slot_masks = v;
-        out->nslot_masks = cnt;
-      } else {
-        out->accepted = v;
-        out->naccepted = cnt;
-      }
-      break;
-    }
-    case S_SETTINGS:
-      if (cnt != 1)
-        FAIL("settings section at offset %u holds %u records, expected 1", off, cnt);
-      {
-        struct imhe_settings *s = get_records(S_SETTINGS, src, 1);
-        out->settings = *s;
-        free(s);
-      }
-      break;
-#define REC(K, field, nfield)                                                                      \
-  case K:                                                                                          \
-    out->field = get_records(K, src, cnt);                                                         \
-    out->nfield = cnt;                                                                             \
-    break;
-      REC(S_ERAS, eras, neras)
-      REC(S_RULES, rules, nrules)
-      REC(S_CONDS, conds, nconds)
-      REC(S_LINES, lines, nlines)
-      REC(S_SLOTSETS, slotsets, nslotsets)
-      REC(S_DOMAINS, domains, ndomains)
-      REC(S_ITEMS, items, nitems)
-      REC(S_FEES, fees, nfees)
-      REC(S_COUPONS, coupons, ncoupons)
-      REC(S_DEADLINES, deadlines, ndeadlines)
-      REC(S_RENEWALS, renewals, nrenewals)
-#undef REC
-    }
+    if (read_section(out, kind, data + off, sz, (uint32_t)(sz / rs), off, err, errlen) != 0)
+      return -1;
   }
   if (prev_end != n)
     FAIL("%zu unexplained bytes after the last section (offset %zu)", n - prev_end, prev_end);
-  if (imhe_verify(out, err, errlen) != 0) {
+  return 0;
+}
+#undef FAIL
+
+int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
+                      char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (read_header(data, n, check_sum, out, err, errlen) != 0 ||
+      read_sections(data, n, out, err, errlen) != 0 || imhe_verify(out, err, errlen) != 0) {
     imhe_program_free(out);
     return -1;
   }

@@ -19,13 +19,16 @@ static int str_ok(const struct imhe_program *p, uint32_t s) {
   return s < p->strings_size;
 }
 
-static int check_tables(const struct imhe_program *p, char *err, size_t errlen) {
+/* A string index inside the strings section, else a refusal naming what holds it. */
 #define STR(x, what)                                                                               \
   if (!str_ok(p, x)) {                                                                             \
     snprintf(err, errlen, "%s: string index %u out of range (%u bytes of strings)", what,          \
              (unsigned)(x), p->strings_size);                                                      \
     return -1;                                                                                     \
   }
+
+/* The header, eras and rules: strings, kinds, areas, categories, code ranges in order. */
+static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
   STR(p->policy_name, "header policy name");
   STR(p->settings.code, "settings");
   STR(p->settings.display, "settings");
@@ -69,6 +72,11 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
              p->code_size);
     return -1;
   }
+  return 0;
+}
+
+/* Conditions, the line table, slot sets. */
+static int check_conditions(const struct imhe_program *p, char *err, size_t errlen) {
   for (uint32_t i = 0; i < p->nconds; i++) {
     const struct imhe_cond *c = &p->conds[i];
     STR(c->desc, "condition");
@@ -98,6 +106,11 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
         return -1;
       }
   }
+  return 0;
+}
+
+/* Competency domains and items, fees, coupons. */
+static int check_catalogue(const struct imhe_program *p, char *err, size_t errlen) {
   if (p->ndomains > 16) {
     snprintf(err, errlen, "%u competency domains (at most 16)", p->ndomains);
     return -1;
@@ -130,6 +143,11 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
       return -1;
     }
   }
+  return 0;
+}
+
+/* Deadlines, renewal schemes, constants. */
+static int check_settings(const struct imhe_program *p, char *err, size_t errlen) {
   for (uint32_t i = 0; i < p->ndeadlines; i++)
     if (p->deadlines[i].month < 1 || p->deadlines[i].month > 12 || p->deadlines[i].day < 1 ||
         p->deadlines[i].day > 31) {
@@ -147,8 +165,16 @@ static int check_tables(const struct imhe_program *p, char *err, size_t errlen) 
       snprintf(err, errlen, "constant %u is not a finite quantity", i);
       return -1;
     }
-#undef STR
   return 0;
+}
+
+#undef STR
+
+static int check_tables(const struct imhe_program *p, char *err, size_t errlen) {
+  return check_rules(p, err, errlen) || check_conditions(p, err, errlen) ||
+                 check_catalogue(p, err, errlen) || check_settings(p, err, errlen)
+             ? -1
+             : 0;
 }
 
 #define REFUSE(...)                                                                                \

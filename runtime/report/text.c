@@ -139,20 +139,26 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   }
 }
 
-void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
-                      const struct report_opts *o) {
-  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
-  /* bold, green, red, yellow, reset */
-  static const char *const ansi[] = {"\033[1m", "\033[32m", "\033[31m", "\033[33m", "\033[0m"};
-  static const char *const plain[] = {"", "", "", "", ""};
-  const char *const *col = o->color ? ansi : plain;
-  const char *B = col[0], *G = col[1], *R = col[2], *Y = col[3], *Z = col[4];
-  sb_puts(b, B);
+/* Colours: bold, green, red, yellow, reset (all empty without colour). */
+enum { BOLD, GREEN, RED, YELLOW, RESET };
+
+/* A heading ("  rsc") in bold. */
+static void heading(struct sbuf *b, const char *const *col, const char *title) {
+  sb_puts(b, "  ");
+  sb_puts(b, col[BOLD]);
+  sb_puts(b, title);
+  sb_puts(b, col[RESET]);
+}
+
+/* "ID  Name  (ASSOC, CAT)", the as-of date with where it came from, the policy, the verdict. */
+static void text_header(struct sbuf *b, const struct imhe_record *r, const struct imhe_result *res,
+                        const char *const *col) {
+  sb_puts(b, col[BOLD]);
   if (r->id.s)
     sb_text(b, r->id.s, r->id.n);
   else
     sb_puts(b, "<no id>");
-  sb_puts(b, Z);
+  sb_puts(b, col[RESET]);
   sb_puts(b, "  ");
   if (r->applicant_name.s)
     sb_text(b, r->applicant_name.s, r->applicant_name.n);
@@ -178,20 +184,17 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, ", base ");
   sb_tstr(b, res->base ? res->base : "-");
   sb_puts(b, "\n  verdict: ");
-  sb_puts(b, res->verdict == IMHE_VERDICT_ELIGIBLE       ? G
-             : res->verdict == IMHE_VERDICT_PENDING_EXAM ? Y
-                                                         : R);
+  sb_puts(b, res->verdict == IMHE_VERDICT_ELIGIBLE       ? col[GREEN]
+             : res->verdict == IMHE_VERDICT_PENDING_EXAM ? col[YELLOW]
+                                                         : col[RED]);
   sb_puts(b, imhe_verdict_name(res->verdict));
-  sb_puts(b, Z);
+  sb_puts(b, col[RESET]);
   sb_putc(b, '\n');
-  for (uint32_t i = 0; i < r->errors.n; i++) {
-    sb_puts(b, "  ");
-    sb_puts(b, R);
-    sb_puts(b, "✗ ");
-    text_msg(b, &r->errors.v[i]);
-    sb_puts(b, Z);
-    sb_putc(b, '\n');
-  }
+}
+
+/* Requirements grouped by area (skipped ones left out), then advisories that failed. */
+static void text_rules(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                       const struct imhe_result *res, const char *const *col) {
   for (int area = 0; area < AREA__COUNT; area++) {
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
@@ -199,13 +202,10 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
       if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED)
         continue;
       if (!shown++) {
-        sb_puts(b, "  ");
-        sb_puts(b, B);
-        sb_puts(b, imhe_area_name[area]);
-        sb_puts(b, Z);
+        heading(b, col, imhe_area_name[area]);
         sb_putc(b, '\n');
       }
-      text_rule(b, &scratch, r, rr, col);
+      text_rule(b, scratch, r, rr, col);
     }
   }
   int adv = 0;
@@ -214,53 +214,79 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
     if (rr->kind != RK_ADVISE || rr->status != IMHE_STATUS_ADVICE)
       continue;
     if (!adv++) {
-      sb_puts(b, "  ");
-      sb_puts(b, B);
-      sb_puts(b, "advisories");
-      sb_puts(b, Z);
+      heading(b, col, "advisories");
       sb_putc(b, '\n');
     }
     for (uint32_t k = 0; k < rr->nconds; k++)
       if (rr->conds[k].status != IMHE_STATUS_PASS) {
         sb_puts(b, "    ");
-        sb_puts(b, Y);
+        sb_puts(b, col[YELLOW]);
         sb_puts(b, "! ");
-        text_explain(b, &scratch, &rr->conds[k]);
-        sb_puts(b, Z);
+        text_explain(b, scratch, &rr->conds[k]);
+        sb_puts(b, col[RESET]);
         text_cite(b, rr);
         sb_putc(b, '\n');
       }
   }
-  if (res->fees.present) {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "  ");
-    sb_puts(b, B);
-    sb_puts(b, "fees");
-    sb_puts(b, Z);
-    if (fe->renewal) {
-      sb_puts(b, "\n    renewal ");
-      text_money(b, fe->renewal_fee);
-      sb_puts(b, ", membership ");
-      text_money(b, fe->membership_fee);
-      sb_puts(b, " a year, total ");
-      text_money(b, fe->total);
-      sb_puts(b, " a year\n");
-    } else {
-      sb_puts(b, "\n    registration ");
-      text_money(b, fe->registration);
-      sb_puts(b, ", processing ");
-      text_money(b, fe->processing);
-      sb_puts(b, ", total ");
-      text_money(b, fe->total);
-      sb_putc(b, '\n');
-    }
-    for (int i = 0; i < fe->nnotes; i++) {
-      sb_puts(b, "    - ");
-      sb_tstr(b, fe->notes[i]);
-      sb_putc(b, '\n');
-    }
+}
+
+static void text_fees(struct sbuf *b, const struct imhe_fee_summary *fe, const char *const *col) {
+  heading(b, col, "fees");
+  if (fe->renewal) {
+    sb_puts(b, "\n    renewal ");
+    text_money(b, fe->renewal_fee);
+    sb_puts(b, ", membership ");
+    text_money(b, fe->membership_fee);
+    sb_puts(b, " a year, total ");
+    text_money(b, fe->total);
+    sb_puts(b, " a year\n");
+  } else {
+    sb_puts(b, "\n    registration ");
+    text_money(b, fe->registration);
+    sb_puts(b, ", processing ");
+    text_money(b, fe->processing);
+    sb_puts(b, ", total ");
+    text_money(b, fe->total);
+    sb_putc(b, '\n');
   }
+  for (int i = 0; i < fe->nnotes; i++) {
+    sb_puts(b, "    - ");
+    sb_tstr(b, fe->notes[i]);
+    sb_putc(b, '\n');
+  }
+}
+
+/* The record's errors ("  ✗ file:line:col: message") or warnings. */
+static void text_msgs(struct sbuf *b, const struct imhe_msgs *m, int errors,
+                      const char *const *col) {
+  for (uint32_t i = 0; i < m->n; i++) {
+    sb_puts(b, "  ");
+    sb_puts(b, errors ? col[RED] : col[YELLOW]);
+    sb_puts(b, errors ? "✗ " : "warning");
+    if (!errors) {
+      sb_puts(b, col[RESET]);
+      sb_putc(b, ' ');
+    }
+    text_msg(b, &m->v[i]);
+    if (errors)
+      sb_puts(b, col[RESET]);
+    sb_putc(b, '\n');
+  }
+}
+
+void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
+                      const struct report_opts *o) {
+  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
+  static const char *const ansi[] = {"\033[1m", "\033[32m", "\033[31m", "\033[33m", "\033[0m"};
+  static const char *const plain[] = {"", "", "", "", ""};
+  const char *const *col = o->color ? ansi : plain;
+  text_header(b, r, res, col);
+  text_msgs(b, &r->errors, 1, col);
+  text_rules(b, &scratch, r, res, col);
+  if (res->fees.present)
+    text_fees(b, &res->fees, col);
   if (res->next_deadline != IMHE_NO_DATE) {
+    char d[11];
     imhe_format_date(res->next_deadline, d);
     sb_puts(b, "  next ");
     sb_tstr(b, res->deadline_label);
@@ -268,15 +294,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
     sb_puts(b, d);
     sb_putc(b, '\n');
   }
-  for (uint32_t i = 0; i < r->warnings.n; i++) {
-    sb_puts(b, "  ");
-    sb_puts(b, Y);
-    sb_puts(b, "warning");
-    sb_puts(b, Z);
-    sb_putc(b, ' ');
-    text_msg(b, &r->warnings.v[i]);
-    sb_putc(b, '\n');
-  }
+  text_msgs(b, &r->warnings, 0, col);
   sb_putc(b, '\n');
   fwrite(b->v, 1, b->n, f);
   free(b->v);
