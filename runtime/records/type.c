@@ -219,6 +219,90 @@ static void entry_path(char *buf, size_t cap, const char *name, uint32_t idx, co
   strcpy(buf + k, tail);
 }
 
+/* A list of competency codes, each kept with its location. */
+static int get_codes(struct imhe_record *r, const struct ynode *v, const char *path,
+                     struct imhe_slot *s) {
+  if (v->type != N_SEQ) {
+    imhe_record_error(r, v->line, v->col, "%s: expected a list of codes", path);
+    return -1;
+  }
+  s->v.codes.v = imhe_arena_alloc(&r->arena, (v->count + 1) * sizeof(struct imhe_comp_code));
+  if (!s->v.codes.v)
+    return -1;
+  int ok = 0;
+  for (const struct ynode *x = v->first; x; x = x->next) {
+    if (x->type != N_SCALAR) {
+      imhe_record_error(r, x->line, x->col, "%s: expected a competency code", path);
+      ok = -1;
+      continue;
+    }
+    struct imhe_comp_code *c = &s->v.codes.v[s->v.codes.n++];
+    c->s.s = x->s;
+    c->s.n = x->n;
+    c->line = x->line;
+    c->col = x->col;
+  }
+  return ok;
+}
+
+/* The value v of a field, typed as the schema says: 0 when it is sound, 1 when blank text (which
+ * is absent, reading 32), -1 after an error. */
+static int get_field(struct imhe_record *r, const struct imhe_field_desc *fd, const struct ynode *v,
+                     const char *path, struct imhe_slot *s) {
+  switch (fd->kind) {
+  case FT_TEXT:
+    return get_text(r, v, path, &s->v.text);
+  case FT_DATE:
+    return get_date(r, v, path, &s->v.date);
+  case FT_NUM:
+    return get_num(r, v, path, num_word(fd->arg), &s->v.num);
+  case FT_BOOL:
+    return get_bool(r, v, path, &s->v.ival);
+  case FT_ENUM:
+    return get_enum(r, v, path, fd->arg, &s->v.ival);
+  case FT_SET:
+    return get_set(r, v, path, fd->arg, &s->v.mask);
+  case FT_CODES:
+    return get_codes(r, v, path, s);
+  }
+  return -1;
+}
+
+/* Requirements on an entry as a whole (reading 20): required fields, one of degree and
+ * credential, an end not before the start, RSC about provision within the entry's hours. */
+static void check_entry(struct imhe_record *r, int sec, uint32_t idx, const struct ynode *m,
+                        const struct imhe_entry *e, const int *given) {
+  const struct imhe_section_desc *d = &imhe_sections[sec];
+  for (int f = 0; f < d->nfields; f++)
+    if (d->fields[f].required && !given[f]) {
+      imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'", d->name, idx,
+                        d->fields[f].name);
+    }
+  if (sec == IMHE_SECTION_EDUCATION) {
+    int deg = given[EDU_DEGREE], cred = given[EDU_CREDENTIAL];
+    if (deg == cred)
+      imhe_record_error(r, m->line, m->col,
+                        "education[%u]: an entry needs exactly one of 'degree' "
+                        "and 'credential' (has %s)",
+                        idx, deg ? "both" : "neither");
+  }
+  int fs = d->start, fe = d->end;
+  if (fs >= 0 && fe >= 0 && e->f[fs].present && e->f[fe].present &&
+      e->f[fe].v.date < e->f[fs].v.date) {
+    char a[11], b[11];
+    imhe_format_date(e->f[fe].v.date, a);
+    imhe_format_date(e->f[fs].v.date, b);
+    imhe_record_error(r, e->f[fe].line, e->f[fe].col, "%s[%u].end: end %s is before start %s",
+                      d->name, idx, a, b);
+  }
+  if (sec == IMHE_SECTION_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present &&
+      e->f[RSC_HOURS].present && e->f[RSC_ABOUT_PROVISION_HOURS].v.num > e->f[RSC_HOURS].v.num)
+    imhe_record_error(r, e->f[RSC_ABOUT_PROVISION_HOURS].line, e->f[RSC_ABOUT_PROVISION_HOURS].col,
+                      "rsc[%u].about_provision_hours: %g h is more than the "
+                      "entry's %g hours",
+                      idx, e->f[RSC_ABOUT_PROVISION_HOURS].v.num, e->f[RSC_HOURS].v.num);
+}
+
 static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struct ynode *m,
                        struct imhe_entry *e) {
   const struct imhe_section_desc *d = &imhe_sections[sec];
@@ -256,85 +340,12 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
     s->col = v->col;
     if (tree_is_null(v))
       continue;
-    given[f] = 1;
-    int ok = -1;
-    switch (d->fields[f].kind) {
-    case FT_TEXT:
-      ok = get_text(r, v, path, &s->v.text);
-      if (ok == 1) /* blank: absent (reading 32) */
-        given[f] = 0;
-      break;
-    case FT_DATE:
-      ok = get_date(r, v, path, &s->v.date);
-      break;
-    case FT_NUM:
-      ok = get_num(r, v, path, num_word(d->fields[f].arg), &s->v.num);
-      break;
-    case FT_BOOL:
-      ok = get_bool(r, v, path, &s->v.ival);
-      break;
-    case FT_ENUM:
-      ok = get_enum(r, v, path, d->fields[f].arg, &s->v.ival);
-      break;
-    case FT_SET:
-      ok = get_set(r, v, path, d->fields[f].arg, &s->v.mask);
-      break;
-    case FT_CODES: {
-      if (v->type != N_SEQ) {
-        imhe_record_error(r, v->line, v->col, "%s: expected a list of codes", path);
-        break;
-      }
-      s->v.codes.v = imhe_arena_alloc(&r->arena, (v->count + 1) * sizeof(struct imhe_comp_code));
-      if (!s->v.codes.v)
-        break;
-      ok = 0;
-      for (const struct ynode *x = v->first; x; x = x->next) {
-        if (x->type != N_SCALAR) {
-          imhe_record_error(r, x->line, x->col, "%s: expected a competency code", path);
-          ok = -1;
-          continue;
-        }
-        struct imhe_comp_code *c = &s->v.codes.v[s->v.codes.n++];
-        c->s.s = x->s;
-        c->s.n = x->n;
-        c->line = x->line;
-        c->col = x->col;
-      }
-      break;
-    }
-    }
+    int ok = get_field(r, &d->fields[f], v, path, s);
+    given[f] = ok != 1; /* blank text is absent (reading 32) */
     if (ok == 0)
       s->present = 1;
   }
-  /* Requirements on the entry as a whole (reading 20). */
-  for (int f = 0; f < d->nfields; f++)
-    if (d->fields[f].required && !given[f]) {
-      imhe_record_error(r, m->line, m->col, "%s[%u]: missing required field '%s'", d->name, idx,
-                        d->fields[f].name);
-    }
-  if (sec == IMHE_SECTION_EDUCATION) {
-    int deg = given[EDU_DEGREE], cred = given[EDU_CREDENTIAL];
-    if (deg == cred)
-      imhe_record_error(r, m->line, m->col,
-                        "education[%u]: an entry needs exactly one of 'degree' "
-                        "and 'credential' (has %s)",
-                        idx, deg ? "both" : "neither");
-  }
-  int fs = imhe_sections[sec].start, fe = imhe_sections[sec].end;
-  if (fs >= 0 && fe >= 0 && e->f[fs].present && e->f[fe].present &&
-      e->f[fe].v.date < e->f[fs].v.date) {
-    char a[11], b[11];
-    imhe_format_date(e->f[fe].v.date, a);
-    imhe_format_date(e->f[fs].v.date, b);
-    imhe_record_error(r, e->f[fe].line, e->f[fe].col, "%s[%u].end: end %s is before start %s",
-                      d->name, idx, a, b);
-  }
-  if (sec == IMHE_SECTION_RSC && e->f[RSC_ABOUT_PROVISION_HOURS].present &&
-      e->f[RSC_HOURS].present && e->f[RSC_ABOUT_PROVISION_HOURS].v.num > e->f[RSC_HOURS].v.num)
-    imhe_record_error(r, e->f[RSC_ABOUT_PROVISION_HOURS].line, e->f[RSC_ABOUT_PROVISION_HOURS].col,
-                      "rsc[%u].about_provision_hours: %g h is more than the "
-                      "entry's %g hours",
-                      idx, e->f[RSC_ABOUT_PROVISION_HOURS].v.num, e->f[RSC_HOURS].v.num);
+  check_entry(r, sec, idx, m, e, given);
 }
 
 static void load_section(struct imhe_record *r, int sec, const struct ynode *v) {

@@ -346,6 +346,37 @@ static void line_break(struct imhe_yinput *in) {
 /* Advances over the current document: copies its bytes to out (DELIVER, up to cap) or passes
  * over them (SKIP_DOC: to the document's end; SKIP_LINE: to the end of this line). Stops at the
  * document's end, at a refusal, or at cap. Returns the number of bytes copied or passed. */
+/* A run of plain ASCII within a line, at most room bytes and within the document's limit, taken
+ * and copied to out (when not NULL): its length, or 0 when none fits. */
+static size_t plain_run(struct imhe_yinput *in, unsigned char *out, size_t room) {
+  size_t run = in->len - in->pos, left = in->max_document - in->doc_bytes, j = 1;
+  if (run > room)
+    run = room;
+  if (run > left)
+    run = left;
+  const unsigned char *p = in->buf + in->pos;
+  while (j < run && classes[p[j]] <= C_HASH)
+    j++;
+  if (j > run)
+    return 0;
+  if (out)
+    memcpy(out, p, j);
+  take(in, j);
+  in->col += (uint32_t)j;
+  in->cr = 0;
+  return j;
+}
+
+/* A byte no YAML character starts with: a stray UTF-8 continuation or a control character. */
+static void refuse_byte(struct imhe_yinput *in, unsigned char b, int cls) {
+  if (cls == C_CONT || b >= 0x80)
+    refuse(in, 0, "unreadable YAML at byte %llu: invalid UTF-8 (byte 0x%02X)",
+           (unsigned long long)in->offset, b);
+  else
+    refuse(in, 0, "unreadable YAML at byte %llu: control character 0x%02X is not allowed",
+           (unsigned long long)in->offset, b);
+}
+
 static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, enum mode mode) {
   size_t n = 0;
   int check = mode != SKIP_DOC;
@@ -368,23 +399,10 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
     unsigned char b = in->buf[in->pos];
     int cls = classes[b];
     if (cls <= C_HASH && !in->lead) { /* the common case: a run of plain ASCII within a line */
-      size_t run = in->len - in->pos, room = in->max_document - in->doc_bytes, j = 1;
-      if (run > cap - n)
-        run = cap - n;
-      if (run > room)
-        run = room;
-      const unsigned char *p = in->buf + in->pos;
-      while (j < run && classes[p[j]] <= C_HASH)
-        j++;
-      if (j <= run) {
-        if (out)
-          memcpy(out + n, p, j);
-        take(in, j);
-        n += j;
-        in->col += (uint32_t)j;
-        in->cr = 0;
+      size_t j = plain_run(in, out ? out + n : NULL, cap - n);
+      n += j;
+      if (j)
         continue;
-      }
     }
     size_t k = 1;
     int brk = 0;
@@ -392,16 +410,9 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
       k = character(in, cls, check, &brk);
       if (!k)
         break;
-    } else if (cls == C_BAD || cls == C_CONT) {
-      if (check) {
-        if (cls == C_CONT || b >= 0x80)
-          refuse(in, 0, "unreadable YAML at byte %llu: invalid UTF-8 (byte 0x%02X)",
-                 (unsigned long long)in->offset, b);
-        else
-          refuse(in, 0, "unreadable YAML at byte %llu: control character 0x%02X is not allowed",
-                 (unsigned long long)in->offset, b);
-        break;
-      }
+    } else if ((cls == C_BAD || cls == C_CONT) && check) {
+      refuse_byte(in, b, cls);
+      break;
     }
     if (in->doc_bytes + k > in->max_document) {
       refuse(in, 1, "document larger than %zu bytes (limit): the rest of the file is not read",
