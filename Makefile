@@ -83,6 +83,8 @@ test: deps
 	@sh tests/layers.sh $(B)
 	@sh tests/funclen.sh -q -n 80 runtime/eval || { echo "functions of runtime/eval over 80 lines:"; \
 	  sh tests/funclen.sh -n 80 runtime/eval; exit 1; }
+	@sh tests/funclen.sh -q -n 100 || { echo "functions over 100 lines:"; sh tests/funclen.sh -n 100; \
+	  exit 1; }
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \

@@ -229,62 +229,70 @@ static void merge_bases(struct compiler *c, struct merged *m, struct policy_file
     merge_file(c, m, base, depth + 1);
 }
 
+/* A rule: new, or overriding a base's (`override rule`), unique within its file; kept in the
+ * order rules were first defined */
+static void merge_rule(struct compiler *c, struct merged *m, struct symtab *own, struct node *it) {
+  struct node *prev = imhe_symtab_get(&m->rules, it->s);
+  if (prev == (void *)m) /* removed by a base: free to define again */
+    prev = NULL;
+  struct node *here = imhe_symtab_get(own, it->s);
+  if (here) {
+    imhe_diag_error(c->d, it->loc2, "rule ids are unique within a policy", "duplicate rule id '%s'",
+                    it->s);
+    return;
+  }
+  imhe_symtab_put(own, it->s, it);
+  if (prev && !(it->op & RF_OVERRIDE)) {
+    imhe_diag_error(c->d, it->loc2, "write 'override rule ...' to replace a base rule",
+                    "rule '%s' is already defined by a base policy", it->s);
+    return;
+  }
+  if (!prev && (it->op & RF_OVERRIDE)) {
+    const char *near = imhe_symtab_nearest(&m->rules, it->s);
+    char hint[300];
+    if (near)
+      snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    imhe_diag_error(c->d, it->loc2, near ? hint : "override names a rule of a base policy",
+                    "override of rule '%s' overrides nothing", it->s);
+    return;
+  }
+  if (prev) {
+    m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = it;
+  } else {
+    *(struct node **)imhe_build_push((void **)&m->order, &m->norder, &m->caporder,
+                                     sizeof(struct node *)) = it;
+    imhe_symtab_put(&m->slot, it->s, (void *)(uintptr_t)m->norder);
+  }
+  imhe_symtab_put(&m->rules, it->s, it);
+}
+
+/* `remove ID`: a base's rule taken out (a tombstone, so a later file may define it again) */
+static void merge_remove(struct compiler *c, struct merged *m, struct node *it) {
+  struct node *prev = imhe_symtab_get(&m->rules, it->s);
+  if (!prev || prev == (void *)m) {
+    const char *near = imhe_symtab_nearest(&m->rules, it->s);
+    char hint[300];
+    if (near)
+      snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    imhe_diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist", it->s);
+    return;
+  }
+  m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = NULL;
+  imhe_symtab_put(&m->rules, it->s, (void *)m); /* tombstone */
+}
+
 static void merge_file(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   merge_bases(c, m, pf, depth);
   struct symtab own;
   imhe_symtab_init(&own);
   for (struct node *it = pf->items; it; it = it->next) {
     switch (it->kind) {
-    case I_RULE: {
-      struct node *prev = imhe_symtab_get(&m->rules, it->s);
-      if (prev == (void *)m) /* removed by a base: free to define again */
-        prev = NULL;
-      struct node *here = imhe_symtab_get(&own, it->s);
-      if (here) {
-        imhe_diag_error(c->d, it->loc2, "rule ids are unique within a policy",
-                        "duplicate rule id '%s'", it->s);
-        break;
-      }
-      imhe_symtab_put(&own, it->s, it);
-      if (prev && !(it->op & RF_OVERRIDE)) {
-        imhe_diag_error(c->d, it->loc2, "write 'override rule ...' to replace a base rule",
-                        "rule '%s' is already defined by a base policy", it->s);
-        break;
-      }
-      if (!prev && (it->op & RF_OVERRIDE)) {
-        const char *near = imhe_symtab_nearest(&m->rules, it->s);
-        char hint[300];
-        if (near)
-          snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-        imhe_diag_error(c->d, it->loc2, near ? hint : "override names a rule of a base policy",
-                        "override of rule '%s' overrides nothing", it->s);
-        break;
-      }
-      if (prev) {
-        m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = it;
-      } else {
-        *(struct node **)imhe_build_push((void **)&m->order, &m->norder, &m->caporder,
-                                         sizeof(struct node *)) = it;
-        imhe_symtab_put(&m->slot, it->s, (void *)(uintptr_t)m->norder);
-      }
-      imhe_symtab_put(&m->rules, it->s, it);
+    case I_RULE:
+      merge_rule(c, m, &own, it);
       break;
-    }
-    case I_REMOVE: {
-      struct node *prev = imhe_symtab_get(&m->rules, it->s);
-      if (!prev || prev == (void *)m) {
-        const char *near = imhe_symtab_nearest(&m->rules, it->s);
-        char hint[300];
-        if (near)
-          snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-        imhe_diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist",
-                        it->s);
-        break;
-      }
-      m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = NULL;
-      imhe_symtab_put(&m->rules, it->s, (void *)m); /* tombstone */
+    case I_REMOVE:
+      merge_remove(c, m, it);
       break;
-    }
     case I_LET: {
       char key[256];
       snprintf(key, sizeof key, "let %s", it->s);
@@ -595,6 +603,61 @@ static void gen_pred(struct compiler *c, struct node *n, int sec) {
   c->nest--;
 }
 
+/* A field compared in a filter: FIELD in (VALUES), FIELD = VALUE, FIELD >= QUANTITY or DATE, ages
+ * in track. */
+static void gen_field_pred(struct compiler *c, struct node *n, int sec) {
+  int f = field_of(c, n->a, sec);
+  if (f < 0)
+    return;
+  const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
+  if (n->op == IN && fd->kind == FT_SET && n->b->kind == N_NAME && !strcmp(n->b->s, "track")) {
+    if (fd->arg != ENUM_AGE)
+      imhe_diag_error(c->d, n->b->loc, NULL, "only ages can serve a track");
+    emit(c, n->loc, OP_F_TRACK, f, sec, 0);
+    return;
+  }
+  if (fd->kind == FT_ENUM || fd->kind == FT_SET) {
+    uint32_t mask;
+    if (n->op != IN && n->op != EQ && n->op != NE) {
+      imhe_diag_error(c->d, n->loc, "use =, != or in", "%s values have no order",
+                      imhe_enum_name[fd->arg]);
+      return;
+    }
+    if (n->op != IN && n->b->kind == N_LIST) {
+      imhe_diag_error(c->d, n->b->loc, "write: field in (a, b)", "a list needs 'in'");
+      return;
+    }
+    if (!enum_mask(c, n->b, fd->arg, &mask))
+      return;
+    if (n->op == NE) {
+      int nv;
+      imhe_enum_values((enum imhe_enum)fd->arg, &nv);
+      mask = ~mask & ((nv >= 32) ? 0xffffffffu : ((1u << nv) - 1));
+    }
+    emit(c, n->loc, fd->kind == FT_SET ? OP_F_SET : OP_F_ENUM, f, sec, mask);
+    return;
+  }
+  if (n->op == IN) {
+    imhe_diag_error(c->d, n->loc, NULL, "'in' needs a field with listed values");
+    return;
+  }
+  if (fd->kind == FT_NUM || fd->kind == FT_DATE) {
+    struct ty t = gen_value(c, n->b);
+    if (t.t == T_ERR)
+      return;
+    if (fd->kind == FT_DATE && t.t != T_DATE)
+      imhe_diag_error(c->d, n->b->loc, "e.g. start <= as_of",
+                      "field '%s' is a date; compare it with a date", fd->name);
+    else if (fd->kind == FT_NUM &&
+             (t.t != T_NUM || (t.unit != fd->arg && t.unit != IMHE_UNIT_NONE)))
+      imhe_diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s", fd->name,
+                      imhe_unit_words((imhe_unit)fd->arg), imhe_unit_words((imhe_unit)fd->arg));
+    emit(c, n->loc, OP_F_CMP, f, sec, (uint32_t)cmp_of(n->op));
+    return;
+  }
+  imhe_diag_error(c->d, n->loc, NULL, "field '%s' cannot be compared", fd->name);
+}
+
 static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
   if (n->kind == N_BIN && n->op == AND) {
     gen_pred(c, n->a, sec);
@@ -647,56 +710,7 @@ static void gen_pred_inner(struct compiler *c, struct node *n, int sec) {
     return;
   }
   if (n->kind == N_BIN && (n->op == IN || cmp_of(n->op) >= 0)) {
-    int f = field_of(c, n->a, sec);
-    if (f < 0)
-      return;
-    const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
-    if (n->op == IN && fd->kind == FT_SET && n->b->kind == N_NAME && !strcmp(n->b->s, "track")) {
-      if (fd->arg != ENUM_AGE)
-        imhe_diag_error(c->d, n->b->loc, NULL, "only ages can serve a track");
-      emit(c, n->loc, OP_F_TRACK, f, sec, 0);
-      return;
-    }
-    if (fd->kind == FT_ENUM || fd->kind == FT_SET) {
-      uint32_t mask;
-      if (n->op != IN && n->op != EQ && n->op != NE) {
-        imhe_diag_error(c->d, n->loc, "use =, != or in", "%s values have no order",
-                        imhe_enum_name[fd->arg]);
-        return;
-      }
-      if (n->op != IN && n->b->kind == N_LIST) {
-        imhe_diag_error(c->d, n->b->loc, "write: field in (a, b)", "a list needs 'in'");
-        return;
-      }
-      if (!enum_mask(c, n->b, fd->arg, &mask))
-        return;
-      if (n->op == NE) {
-        int nv;
-        imhe_enum_values((enum imhe_enum)fd->arg, &nv);
-        mask = ~mask & ((nv >= 32) ? 0xffffffffu : ((1u << nv) - 1));
-      }
-      emit(c, n->loc, fd->kind == FT_SET ? OP_F_SET : OP_F_ENUM, f, sec, mask);
-      return;
-    }
-    if (n->op == IN) {
-      imhe_diag_error(c->d, n->loc, NULL, "'in' needs a field with listed values");
-      return;
-    }
-    if (fd->kind == FT_NUM || fd->kind == FT_DATE) {
-      struct ty t = gen_value(c, n->b);
-      if (t.t == T_ERR)
-        return;
-      if (fd->kind == FT_DATE && t.t != T_DATE)
-        imhe_diag_error(c->d, n->b->loc, "e.g. start <= as_of",
-                        "field '%s' is a date; compare it with a date", fd->name);
-      else if (fd->kind == FT_NUM &&
-               (t.t != T_NUM || (t.unit != fd->arg && t.unit != IMHE_UNIT_NONE)))
-        imhe_diag_error(c->d, n->b->loc, NULL, "field '%s' is in %s; compare it with %s", fd->name,
-                        imhe_unit_words((imhe_unit)fd->arg), imhe_unit_words((imhe_unit)fd->arg));
-      emit(c, n->loc, OP_F_CMP, f, sec, (uint32_t)cmp_of(n->op));
-      return;
-    }
-    imhe_diag_error(c->d, n->loc, NULL, "field '%s' cannot be compared", fd->name);
+    gen_field_pred(c, n, sec);
     return;
   }
   imhe_diag_error(
@@ -965,6 +979,56 @@ static struct ty gen_value(struct compiler *c, struct node *n) {
   return t;
 }
 
+/* l + r and l - r: a date moved by calendar months (as_of - 12 months), or quantities of one
+ * unit. */
+static struct ty gen_arith(struct compiler *c, struct node *n) {
+  if ((n->op == PLUS || n->op == MINUS) && n->b->kind == N_NUM && n->b->s &&
+      (!strcmp(n->b->s, "month") || !strcmp(n->b->s, "months") || !strcmp(n->b->s, "year") ||
+       !strcmp(n->b->s, "years"))) {
+    /* a date moved by calendar months: as_of - 12 months */
+    struct ty l = gen_value(c, n->a);
+    if (l.t == T_DATE) {
+      double months = n->b->num * (n->b->s[0] == 'y' ? 12 : 1);
+      if (months != (int)months || months > 1200) {
+        imhe_diag_error(c->d, n->b->loc, NULL,
+                        "a date moves by a whole number of months (at most 100 years)");
+        return TERR;
+      }
+      emit(c, n->loc, OP_DMONTHS, 0, 0, (uint32_t)(int32_t)(n->op == MINUS ? -months : months));
+      return (struct ty){T_DATE, 0, 0, 0, 0};
+    }
+    if (l.t == T_ERR)
+      return TERR;
+    struct ty r = gen_value(c, n->b);
+    if (r.t == T_ERR)
+      return TERR;
+    if (l.t != T_NUM || l.unit != r.unit) {
+      imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit", "cannot %s %s and %s",
+                      n->op == PLUS ? "add" : "subtract", ty_name(&l),
+                      imhe_unit_words((imhe_unit)r.unit));
+      return TERR;
+    }
+    emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
+    return num(l.unit, l.disp);
+  }
+  struct ty l = gen_value(c, n->a), r = gen_value(c, n->b);
+  if (l.t == T_ERR || r.t == T_ERR)
+    return TERR;
+  if (l.t != T_NUM || r.t != T_NUM) {
+    imhe_diag_error(c->d, n->loc, NULL, "'%s' adds or subtracts quantities",
+                    n->op == PLUS ? "+" : "-");
+    return TERR;
+  }
+  if (l.unit != r.unit && l.unit != IMHE_UNIT_NONE && r.unit != IMHE_UNIT_NONE) {
+    imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit", "cannot %s %s and %s",
+                    n->op == PLUS ? "add" : "subtract", imhe_unit_words((imhe_unit)l.unit),
+                    imhe_unit_words((imhe_unit)r.unit));
+    return TERR;
+  }
+  emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
+  return num(l.unit ? l.unit : r.unit, l.disp);
+}
+
 static struct ty gen_value_inner(struct compiler *c, struct node *n) {
   switch (n->kind) {
   case N_NUM: {
@@ -1019,53 +1083,8 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
     return t;
   }
   case N_BIN:
-    if ((n->op == PLUS || n->op == MINUS) && n->b->kind == N_NUM && n->b->s &&
-        (!strcmp(n->b->s, "month") || !strcmp(n->b->s, "months") || !strcmp(n->b->s, "year") ||
-         !strcmp(n->b->s, "years"))) {
-      /* a date moved by calendar months: as_of - 12 months */
-      struct ty l = gen_value(c, n->a);
-      if (l.t == T_DATE) {
-        double months = n->b->num * (n->b->s[0] == 'y' ? 12 : 1);
-        if (months != (int)months || months > 1200) {
-          imhe_diag_error(c->d, n->b->loc, NULL,
-                          "a date moves by a whole number of months (at most 100 years)");
-          return TERR;
-        }
-        emit(c, n->loc, OP_DMONTHS, 0, 0, (uint32_t)(int32_t)(n->op == MINUS ? -months : months));
-        return (struct ty){T_DATE, 0, 0, 0, 0};
-      }
-      if (l.t == T_ERR)
-        return TERR;
-      struct ty r = gen_value(c, n->b);
-      if (r.t == T_ERR)
-        return TERR;
-      if (l.t != T_NUM || l.unit != r.unit) {
-        imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit",
-                        "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract", ty_name(&l),
-                        imhe_unit_words((imhe_unit)r.unit));
-        return TERR;
-      }
-      emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
-      return num(l.unit, l.disp);
-    }
-    if (n->op == PLUS || n->op == MINUS) {
-      struct ty l = gen_value(c, n->a), r = gen_value(c, n->b);
-      if (l.t == T_ERR || r.t == T_ERR)
-        return TERR;
-      if (l.t != T_NUM || r.t != T_NUM) {
-        imhe_diag_error(c->d, n->loc, NULL, "'%s' adds or subtracts quantities",
-                        n->op == PLUS ? "+" : "-");
-        return TERR;
-      }
-      if (l.unit != r.unit && l.unit != IMHE_UNIT_NONE && r.unit != IMHE_UNIT_NONE) {
-        imhe_diag_error(c->d, n->loc, "both sides need the same kind of unit",
-                        "cannot %s %s and %s", n->op == PLUS ? "add" : "subtract",
-                        imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
-        return TERR;
-      }
-      emit(c, n->loc, n->op == PLUS ? OP_ADD : OP_SUB, 0, 0, 0);
-      return num(l.unit ? l.unit : r.unit, l.disp);
-    }
+    if (n->op == PLUS || n->op == MINUS)
+      return gen_arith(c, n);
     return gen_cond(c, n, NULL, 0);
   case N_NOT:
   case N_ALLOF:
@@ -1116,6 +1135,68 @@ static struct ty gen_cond(struct compiler *c, struct node *n, const char *label,
   return t;
 }
 
+/* all of / any of: each branch a condition labelled with its sentence, joined by AND or OR; a
+ * branch that repeats an earlier one is unreachable (a warning). */
+static struct ty gen_branches(struct compiler *c, struct node *n) {
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    struct node *br = n->kids[i];
+    for (uint32_t j = 0; j < i; j++) {
+      struct node *prev = n->kids[j];
+      const struct source *src = &c->d->files[br->a->loc.file];
+      uint32_t l1 = br->a->loc.end - br->a->loc.start, l2 = prev->a->loc.end - prev->a->loc.start;
+      if (l1 == l2 && br->a->loc.file == prev->a->loc.file &&
+          !memcmp(src->text + br->a->loc.start, src->text + prev->a->loc.start, l1))
+        imhe_diag_warning(c->d, br->loc, "remove it, or change its condition",
+                          "unreachable alternative: branch %u repeats branch %u", i + 1, j + 1);
+    }
+    if (gen_cond(c, br->a, br->s, 0).t == T_ERR)
+      return TERR;
+    if (i)
+      emit(c, br->loc, n->kind == N_ALLOF ? OP_AND : OP_OR, 0, 0, 0);
+  }
+  return (struct ty){T_BOOL, 0, 0, 0, 0};
+}
+
+/* A comparison: of dates or quantities in a guard (recording nothing), else of a measure with a
+ * quantity of a compatible unit, recorded as a condition with observed, required and shortfall. */
+static struct ty gen_compare(struct compiler *c, struct node *n, const char *label) {
+  struct ty l = gen_value(c, n->a), r = gen_value(c, n->b);
+  if (l.t == T_ERR || r.t == T_ERR)
+    return TERR;
+  if (l.t == T_DATE && r.t == T_DATE) {
+    if (!c->quiet) {
+      imhe_diag_error(c->d, n->loc, "e.g. when as_of < 2024-01-01",
+                      "dates are compared only in a 'when' guard");
+      return TERR;
+    }
+    emit(c, n->loc, OP_CMPD, cmp_of(n->op), 0, 0);
+    return (struct ty){T_BOOL, 0, 0, 0, 0};
+  }
+  if (c->quiet && l.t == T_NUM && r.t == T_NUM && units_compatible(l.unit, r.unit)) {
+    emit(c, n->loc, OP_CMP, cmp_of(n->op), 0, 0);
+    return (struct ty){T_BOOL, 0, 0, 0, 0};
+  }
+  if (l.t != T_NUM || r.t != T_NUM) {
+    imhe_diag_error(
+        c->d, n->loc,
+        "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
+        "cannot compare %s with %s", ty_name(&l), ty_name(&r));
+    return TERR;
+  }
+  if (!units_compatible(l.unit, r.unit)) {
+    char hint[200];
+    snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
+             imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
+    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
+                    imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
+    return TERR;
+  }
+  int disp = r.disp ? r.disp : l.disp;
+  uint32_t cd = add_cond(c, n, label, disp, l.unit ? l.unit : r.unit);
+  emit(c, n->loc, OP_CHECK, cmp_of(n->op), 0, cd);
+  return (struct ty){T_BOOL, 0, 0, 0, 0};
+}
+
 static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *label, int top) {
   const struct ty tb = {T_BOOL, 0, 0, 0, 0};
   if (n->kind == N_BIN && n->op == IN) {
@@ -1142,62 +1223,10 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
                     "'all of' and 'any of' are not allowed in a 'when' guard");
     return TERR;
   }
-  if (n->kind == N_ALLOF || n->kind == N_ANYOF) {
-    for (uint32_t i = 0; i < n->nkids; i++) {
-      struct node *br = n->kids[i];
-      for (uint32_t j = 0; j < i; j++) {
-        struct node *prev = n->kids[j];
-        const struct source *src = &c->d->files[br->a->loc.file];
-        uint32_t l1 = br->a->loc.end - br->a->loc.start, l2 = prev->a->loc.end - prev->a->loc.start;
-        if (l1 == l2 && br->a->loc.file == prev->a->loc.file &&
-            !memcmp(src->text + br->a->loc.start, src->text + prev->a->loc.start, l1))
-          imhe_diag_warning(c->d, br->loc, "remove it, or change its condition",
-                            "unreachable alternative: branch %u repeats branch %u", i + 1, j + 1);
-      }
-      if (gen_cond(c, br->a, br->s, 0).t == T_ERR)
-        return TERR;
-      if (i)
-        emit(c, br->loc, n->kind == N_ALLOF ? OP_AND : OP_OR, 0, 0, 0);
-    }
-    return tb;
-  }
-  if (n->kind == N_BIN && cmp_of(n->op) >= 0) {
-    struct ty l = gen_value(c, n->a), r = gen_value(c, n->b);
-    if (l.t == T_ERR || r.t == T_ERR)
-      return TERR;
-    if (l.t == T_DATE && r.t == T_DATE) {
-      if (!c->quiet) {
-        imhe_diag_error(c->d, n->loc, "e.g. when as_of < 2024-01-01",
-                        "dates are compared only in a 'when' guard");
-        return TERR;
-      }
-      emit(c, n->loc, OP_CMPD, cmp_of(n->op), 0, 0);
-      return tb;
-    }
-    if (c->quiet && l.t == T_NUM && r.t == T_NUM && units_compatible(l.unit, r.unit)) {
-      emit(c, n->loc, OP_CMP, cmp_of(n->op), 0, 0);
-      return tb;
-    }
-    if (l.t != T_NUM || r.t != T_NUM) {
-      imhe_diag_error(
-          c->d, n->loc,
-          "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
-          "cannot compare %s with %s", ty_name(&l), ty_name(&r));
-      return TERR;
-    }
-    if (!units_compatible(l.unit, r.unit)) {
-      char hint[200];
-      snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
-               imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
-      imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
-                      imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
-      return TERR;
-    }
-    int disp = r.disp ? r.disp : l.disp;
-    uint32_t cd = add_cond(c, n, label, disp, l.unit ? l.unit : r.unit);
-    emit(c, n->loc, OP_CHECK, cmp_of(n->op), 0, cd);
-    return tb;
-  }
+  if (n->kind == N_ALLOF || n->kind == N_ANYOF)
+    return gen_branches(c, n);
+  if (n->kind == N_BIN && cmp_of(n->op) >= 0)
+    return gen_compare(c, n, label);
   struct ty t = gen_value(c, n);
   if (t.t == T_BOOL && c->quiet)
     return tb;
@@ -1284,6 +1313,112 @@ static int month_of(const char *s) {
   return 0;
 }
 
+/* fee KIND $AMOUNT for CATEGORIES [note "..."] */
+static void setting_fee(struct compiler *c, struct merged *m, struct node *it) {
+  struct imhe_program *p = &c->b.p;
+  static const char *const kinds[] = {"registration", "processing", "renewal", "membership"};
+  int k = -1;
+  for (int i = 0; i < 4; i++)
+    if (!strcmp(it->s, kinds[i]))
+      k = i;
+  if (k < 0) {
+    unknown(c, it->loc2, "fee", it->s, nearest_in(kinds, 4, it->s));
+    return;
+  }
+  struct imhe_fee *f = BUILD_PUSH(&c->b, fees, nfees, 9);
+  f->kind = (uint8_t)k;
+  f->cats = resolve_cats(c, m, it->b);
+  f->cents = (int32_t)(it->num * 100 + 0.5);
+  f->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
+  p->settings.fees_published = 1;
+}
+
+/* coupon CODE waives FEES for CATEGORIES [from/until DATES] [when CONDITION]: its
+ * condition compiles to a coupon rule */
+static void setting_coupon(struct compiler *c, struct merged *m, struct node *it) {
+  struct imhe_program *p = &c->b.p;
+  struct imhe_coupon *cp = BUILD_PUSH(&c->b, coupons, ncoupons, 10);
+  uint32_t ci = p->ncoupons - 1;
+  cp->code = imhe_build_str(&c->b, it->s);
+  cp->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
+  for (uint32_t i = 0; it->c && i < it->c->nkids; i++) {
+    const char *w = it->c->kids[i]->s;
+    if (!strcmp(w, "registration"))
+      cp->waives |= 1u << FEE_REGISTRATION;
+    else if (!strcmp(w, "processing"))
+      cp->waives |= 1u << FEE_PROCESSING;
+    else
+      unknown(c, it->c->kids[i]->loc, "fee", w, NULL);
+  }
+  cp->cats = resolve_cats(c, m, it->b);
+  cp->from = it->num ? (int32_t)it->num : IMHE_NO_DATE;
+  cp->until = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
+  cp->rule = IMHE_NO_RULE;
+  if (it->a) {
+    struct imhe_rule *ru = BUILD_PUSH(&c->b, rules, nrules, 4);
+    uint32_t idx = p->nrules - 1;
+    ru->id = imhe_build_str(&c->b, it->s);
+    ru->desc = imhe_build_str(&c->b, "coupon condition");
+    ru->file = imhe_build_str(&c->b, shown_name(c, it->loc.file));
+    imhe_diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
+    imhe_diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
+    ru->kind = RK_COUPON;
+    ru->cats = ALL_CATS;
+    ru->start = p->code_size;
+    c->rule = idx;
+    c->depth = 0;
+    struct ty t = gen_value(c, it->a);
+    if (t.t != T_BOOL && t.t != T_ERR)
+      imhe_diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");
+    emit(c, it->loc, OP_ACCEPT, 0, 0, idx);
+    p->rules[idx].end = p->code_size;
+    p->coupons[ci].rule = idx;
+  }
+}
+
+/* deadlines every year on MONTH DAY, ... */
+static void setting_deadlines(struct compiler *c, struct node *it) {
+  for (uint32_t i = 0; i < it->b->nkids; i++) {
+    struct node *d = it->b->kids[i];
+    int mo = month_of(d->s);
+    if (!mo || strlen(d->s) > 9 || d->num < 1 || d->num > imhe_days_in_month(2001, mo) ||
+        d->num != (int)d->num) {
+      imhe_diag_error(c->d, d->loc, "write a month and day, e.g. Mar 15",
+                      "invalid deadline '%s %g'", d->s, d->num);
+      continue;
+    }
+    struct imhe_deadline *dl = BUILD_PUSH(&c->b, deadlines, ndeadlines, 11);
+    dl->month = (uint8_t)mo;
+    dl->day = (uint8_t)d->num;
+  }
+}
+
+/* renewal annual | cycle N years from DATE [from/until DATES] */
+static void setting_renewal(struct compiler *c, struct node *it) {
+  struct imhe_renewal *rn = BUILD_PUSH(&c->b, renewals, nrenewals, 12);
+  rn->from = it->num ? (int32_t)it->num : IMHE_NO_DATE;
+  rn->until = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
+  double scale;
+  int disp;
+  int unit = it->a && it->a->kind == N_NUM ? unit_of_word(it->a->s, &scale, &disp) : -1;
+  if (!strcmp(it->s, "annual")) {
+    rn->scheme = RENEW_ANNUAL;
+    if (it->a)
+      imhe_diag_error(c->d, it->a->loc, "the hours due are stated by the renewal rules",
+                      "an annual renewal takes no quantity");
+  } else if (!strcmp(it->s, "cycle")) {
+    rn->scheme = RENEW_CYCLE;
+    if (!it->a || unit != IMHE_UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
+        it->a->num > 10 || it->a->num != (int)it->a->num || !it->num)
+      imhe_diag_error(
+          c->d, it->a ? it->a->loc : it->loc2, "e.g. renewal cycle 3 years from 2024-01-01",
+          "a renewal cycle is a whole number of years (1 to 10) from a first cycle year");
+    else
+      rn->years = (uint32_t)it->a->num;
+  } else
+    unknown(c, it->loc2, "renewal scheme", it->s, NULL);
+}
+
 static void gen_settings(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {
   if (pf->bases && pf->bases->nkids == 1 && !pf->bases->kids[0]->op && depth < MAX_CHAIN) {
     struct policy_file *base = imhe_symtab_get(&c->files, pf->bases->kids[0]->s);
@@ -1302,107 +1437,21 @@ static void gen_settings(struct compiler *c, struct merged *m, struct policy_fil
       for (uint32_t i = 0; it->b && i < it->b->nkids; i++)
         *BUILD_PUSH(&c->b, accepted, naccepted, 8) = imhe_build_str(&c->b, it->b->kids[i]->s);
       break;
-    case I_FEE: {
-      static const char *const kinds[] = {"registration", "processing", "renewal", "membership"};
-      int k = -1;
-      for (int i = 0; i < 4; i++)
-        if (!strcmp(it->s, kinds[i]))
-          k = i;
-      if (k < 0) {
-        unknown(c, it->loc2, "fee", it->s, nearest_in(kinds, 4, it->s));
-        break;
-      }
-      struct imhe_fee *f = BUILD_PUSH(&c->b, fees, nfees, 9);
-      f->kind = (uint8_t)k;
-      f->cats = resolve_cats(c, m, it->b);
-      f->cents = (int32_t)(it->num * 100 + 0.5);
-      f->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
-      p->settings.fees_published = 1;
+    case I_FEE:
+      setting_fee(c, m, it);
       break;
-    }
     case I_FEES_UNPUBLISHED:
       p->settings.fees_published = 0;
       break;
-    case I_COUPON: {
-      struct imhe_coupon *cp = BUILD_PUSH(&c->b, coupons, ncoupons, 10);
-      uint32_t ci = p->ncoupons - 1;
-      cp->code = imhe_build_str(&c->b, it->s);
-      cp->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
-      for (uint32_t i = 0; it->c && i < it->c->nkids; i++) {
-        const char *w = it->c->kids[i]->s;
-        if (!strcmp(w, "registration"))
-          cp->waives |= 1u << FEE_REGISTRATION;
-        else if (!strcmp(w, "processing"))
-          cp->waives |= 1u << FEE_PROCESSING;
-        else
-          unknown(c, it->c->kids[i]->loc, "fee", w, NULL);
-      }
-      cp->cats = resolve_cats(c, m, it->b);
-      cp->from = it->num ? (int32_t)it->num : IMHE_NO_DATE;
-      cp->until = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
-      cp->rule = IMHE_NO_RULE;
-      if (it->a) {
-        struct imhe_rule *ru = BUILD_PUSH(&c->b, rules, nrules, 4);
-        uint32_t idx = p->nrules - 1;
-        ru->id = imhe_build_str(&c->b, it->s);
-        ru->desc = imhe_build_str(&c->b, "coupon condition");
-        ru->file = imhe_build_str(&c->b, shown_name(c, it->loc.file));
-        imhe_diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
-        imhe_diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
-        ru->kind = RK_COUPON;
-        ru->cats = ALL_CATS;
-        ru->start = p->code_size;
-        c->rule = idx;
-        c->depth = 0;
-        struct ty t = gen_value(c, it->a);
-        if (t.t != T_BOOL && t.t != T_ERR)
-          imhe_diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");
-        emit(c, it->loc, OP_ACCEPT, 0, 0, idx);
-        p->rules[idx].end = p->code_size;
-        p->coupons[ci].rule = idx;
-      }
+    case I_COUPON:
+      setting_coupon(c, m, it);
       break;
-    }
     case I_DEADLINES:
-      for (uint32_t i = 0; i < it->b->nkids; i++) {
-        struct node *d = it->b->kids[i];
-        int mo = month_of(d->s);
-        if (!mo || strlen(d->s) > 9 || d->num < 1 || d->num > imhe_days_in_month(2001, mo) ||
-            d->num != (int)d->num) {
-          imhe_diag_error(c->d, d->loc, "write a month and day, e.g. Mar 15",
-                          "invalid deadline '%s %g'", d->s, d->num);
-          continue;
-        }
-        struct imhe_deadline *dl = BUILD_PUSH(&c->b, deadlines, ndeadlines, 11);
-        dl->month = (uint8_t)mo;
-        dl->day = (uint8_t)d->num;
-      }
+      setting_deadlines(c, it);
       break;
-    case I_RENEWAL: {
-      struct imhe_renewal *rn = BUILD_PUSH(&c->b, renewals, nrenewals, 12);
-      rn->from = it->num ? (int32_t)it->num : IMHE_NO_DATE;
-      rn->until = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
-      double scale;
-      int disp;
-      int unit = it->a && it->a->kind == N_NUM ? unit_of_word(it->a->s, &scale, &disp) : -1;
-      if (!strcmp(it->s, "annual")) {
-        rn->scheme = RENEW_ANNUAL;
-        if (it->a)
-          imhe_diag_error(c->d, it->a->loc, "the hours due are stated by the renewal rules",
-                          "an annual renewal takes no quantity");
-      } else if (!strcmp(it->s, "cycle")) {
-        rn->scheme = RENEW_CYCLE;
-        if (!it->a || unit != IMHE_UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
-            it->a->num > 10 || it->a->num != (int)it->a->num || !it->num)
-          imhe_diag_error(
-              c->d, it->a ? it->a->loc : it->loc2, "e.g. renewal cycle 3 years from 2024-01-01",
-              "a renewal cycle is a whole number of years (1 to 10) from a first cycle year");
-        else
-          rn->years = (uint32_t)it->a->num;
-      } else
-        unknown(c, it->loc2, "renewal scheme", it->s, NULL);
+    case I_RENEWAL:
+      setting_renewal(c, it);
       break;
-    }
     case I_REINSTATEMENT:
       p->settings.reinstatement = 1;
       p->settings.reinstatement_from = (int32_t)it->num;
@@ -1467,6 +1516,35 @@ static void gen_domains(struct compiler *c, struct merged *m) {
 
 /* ---------- driver ---------- */
 
+/* The categories of the tracks the policy's `offers` items name (every category without one). */
+static uint32_t offered_tracks(struct compiler *c, struct policy_file *top) {
+  int has_offers = 0;
+  uint32_t tracks = 0;
+  for (struct node *it = top->items; it; it = it->next)
+    if (it->kind == I_OFFERS) {
+      has_offers = 1;
+      for (uint32_t i = 0; i < it->b->nkids; i++) {
+        struct node *tn = it->b->kids[i];
+        int t = -1;
+        for (int k = 0; k < TRACK__COUNT; k++)
+          if (!strcmp(tn->s, imhe_track_name[k]))
+            t = k;
+        if (t < 0 || t == TRACK_EITHER)
+          unknown(c, tn->loc, "track", tn->s, nearest_in(imhe_track_name, 2, tn->s));
+        else
+          tracks |= 1u << t;
+      }
+    }
+  if (!has_offers)
+    return ALL_CATS;
+  uint32_t mask = 0;
+  for (int k = 0; k < CAT__COUNT; k++)
+    if (imhe_category_track[k] == TRACK_EITHER ? tracks != 0
+                                               : (tracks >> imhe_category_track[k]) & 1u)
+      mask |= 1u << k;
+  return mask;
+}
+
 int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *out) {
   struct compiler c;
   memset(&c, 0, sizeof c);
@@ -1523,33 +1601,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
       imhe_diag_error(d, bn->loc,
                       "e.g. extends legacy before 2025-01-01, alliance-2025 from 2025-01-01",
                       "when a policy has several bases each needs 'before' or 'from' a date");
-    uint32_t offered = m.has_defines ? m.defines : ALL_CATS;
-    int has_offers = 0;
-    uint32_t tracks = 0;
-    for (struct node *it = top->items; it; it = it->next)
-      if (it->kind == I_OFFERS) {
-        has_offers = 1;
-        for (uint32_t i = 0; i < it->b->nkids; i++) {
-          struct node *tn = it->b->kids[i];
-          int t = -1;
-          for (int k = 0; k < TRACK__COUNT; k++)
-            if (!strcmp(tn->s, imhe_track_name[k]))
-              t = k;
-          if (t < 0 || t == TRACK_EITHER)
-            unknown(&c, tn->loc, "track", tn->s, nearest_in(imhe_track_name, 2, tn->s));
-          else
-            tracks |= 1u << t;
-        }
-      }
-    if (has_offers) {
-      uint32_t mask = 0;
-      for (int k = 0; k < CAT__COUNT; k++)
-        if (imhe_category_track[k] == TRACK_EITHER ? tracks != 0
-                                                   : (tracks >> imhe_category_track[k]) & 1u)
-          mask |= 1u << k;
-      offered &= mask;
-    }
-    era->offered = offered;
+    era->offered = (m.has_defines ? m.defines : ALL_CATS) & offered_tracks(&c, top);
     if (e == 0)
       gen_domains(&c, &m);
     for (uint32_t i = 0; i < m.norder; i++) {

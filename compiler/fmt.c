@@ -89,30 +89,14 @@ static int tok_is(const struct tok *t, const char *w) {
   return t->n == strlen(w) && !memcmp(t->s, w, t->n);
 }
 
-char *imhe_format(const char *path, const char *text, size_t len) {
-  struct diags d;
-  imhe_diags_init(&d, stderr, 0, 0);
-  uint32_t file = imhe_diags_add_file(&d, path, text, (uint32_t)len);
-  struct imhe_arena a;
-  imhe_arena_init(&a, 0);
-  struct policy_file pf;
-  int errs = imhe_parse(&a, &d, file, text, len, &pf);
-  imhe_diags_flush(&d);
-  imhe_diags_free(&d);
-  imhe_arena_free(&a);
-  if (errs)
-    return NULL;
-  struct buf out = {0};
-  put(&out, "", 0);
-  /* Lines as token lists, so a comment can take the indentation of the code it precedes. */
-  struct line {
-    size_t first, count;
-    int blank_before;
-  };
-  struct tok *t = malloc(sizeof *t * (len + 1));
-  struct line *lines = malloc(sizeof *lines * (len + 2));
-  if (!t || !lines) /* GCOVR_EXCL_BR_LINE: out of memory */
-    abort();        /* GCOVR_EXCL_LINE: out of memory */
+/* Lines as token lists, so a comment can take the indentation of the code it precedes. */
+struct line {
+  size_t first, count;
+  int blank_before;
+};
+
+/* The text's non-blank lines, their tokens in t; returns their number. */
+static size_t split_lines(const char *text, size_t len, struct tok *t, struct line *lines) {
   size_t ntok = 0, nlines = 0, i = 0;
   int blank = 0;
   while (i < len) {
@@ -132,12 +116,17 @@ char *imhe_format(const char *path, const char *text, size_t len) {
     ntok += k;
     blank = 0;
   }
+  return nlines;
+}
+
+/* Each line's indentation: items at 0, their lines by nesting of all of / any of ... end, under
+ * a branch's label, inside parentheses or continuing an expression; a comment as the code after
+ * it. */
+static void indent_lines(const struct tok *t, const struct line *lines, size_t nlines,
+                         int *indent) {
   int depth = 0, after_label = 0, parens = 0;
-  int *indent = malloc(sizeof *indent * (nlines + 1));
-  if (!indent)                             /* GCOVR_EXCL_BR_LINE: out of memory */
-    abort();                               /* GCOVR_EXCL_LINE: out of memory */
   for (size_t li = 0; li < nlines; li++) { /* indentation of code lines */
-    struct tok *lt = t + lines[li].first;
+    const struct tok *lt = t + lines[li].first;
     size_t k = lines[li].count;
     if (lt[0].s[0] == '#') {
       indent[li] = -1;
@@ -167,29 +156,57 @@ char *imhe_format(const char *path, const char *text, size_t len) {
   for (size_t li = nlines; li-- > 0;) /* a comment takes the indentation of the code after it */
     if (indent[li] < 0)
       indent[li] = li + 1 < nlines ? indent[li + 1] : 0;
+}
+
+/* One line's tokens, one space apart except where they hug: before , ) : . and after ( ., and a
+ * call's opening parenthesis after the measure's name. */
+static void write_line(struct buf *out, const struct tok *lt, size_t k) {
+  for (size_t j = 0; j < k; j++) {
+    int tight_before = j == 0 || tok_is(&lt[j], ",") || tok_is(&lt[j], ")") ||
+                       tok_is(&lt[j], ":") || tok_is(&lt[j], ".") || tok_is(&lt[j - 1], "(") ||
+                       tok_is(&lt[j - 1], ".");
+    /* a call's opening parenthesis hugs the measure's name */
+    if (tok_is(&lt[j], "(") && j > 0 && !tok_is(&lt[j - 1], "in") && !tok_is(&lt[j - 1], ",") &&
+        !tok_is(&lt[j - 1], "(") && !tok_is(&lt[j - 1], "=") && !tok_is(&lt[j - 1], "where") &&
+        !tok_is(&lt[j - 1], "not") && !tok_is(&lt[j - 1], "and") && !tok_is(&lt[j - 1], "or") &&
+        !tok_is(&lt[j - 1], ":") && !tok_is(&lt[j - 1], "+") && !tok_is(&lt[j - 1], "-") &&
+        ((lt[j - 1].s[0] >= 'a' && lt[j - 1].s[0] <= 'z') || lt[j - 1].s[0] == '_'))
+      tight_before = 1;
+    if (!tight_before)
+      put(out, " ", 1);
+    put(out, lt[j].s, lt[j].n);
+  }
+  put(out, "\n", 1);
+}
+
+char *imhe_format(const char *path, const char *text, size_t len) {
+  struct diags d;
+  imhe_diags_init(&d, stderr, 0, 0);
+  uint32_t file = imhe_diags_add_file(&d, path, text, (uint32_t)len);
+  struct imhe_arena a;
+  imhe_arena_init(&a, 0);
+  struct policy_file pf;
+  int errs = imhe_parse(&a, &d, file, text, len, &pf);
+  imhe_diags_flush(&d);
+  imhe_diags_free(&d);
+  imhe_arena_free(&a);
+  if (errs)
+    return NULL;
+  struct buf out = {0};
+  put(&out, "", 0);
+  struct tok *t = malloc(sizeof *t * (len + 1));
+  struct line *lines = malloc(sizeof *lines * (len + 2));
+  int *indent = malloc(sizeof *indent * (len + 2));
+  if (!t || !lines || !indent) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();                   /* GCOVR_EXCL_LINE: out of memory */
+  size_t nlines = split_lines(text, len, t, lines);
+  indent_lines(t, lines, nlines, indent);
   for (size_t li = 0; li < nlines; li++) {
-    struct tok *lt = t + lines[li].first;
-    size_t k = lines[li].count;
     if (lines[li].blank_before && out.n)
       put(&out, "\n", 1);
     for (int sp = 0; sp < indent[li]; sp++)
       put(&out, " ", 1);
-    for (size_t j = 0; j < k; j++) {
-      int tight_before = j == 0 || tok_is(&lt[j], ",") || tok_is(&lt[j], ")") ||
-                         tok_is(&lt[j], ":") || tok_is(&lt[j], ".") || tok_is(&lt[j - 1], "(") ||
-                         tok_is(&lt[j - 1], ".");
-      /* a call's opening parenthesis hugs the measure's name */
-      if (tok_is(&lt[j], "(") && j > 0 && !tok_is(&lt[j - 1], "in") && !tok_is(&lt[j - 1], ",") &&
-          !tok_is(&lt[j - 1], "(") && !tok_is(&lt[j - 1], "=") && !tok_is(&lt[j - 1], "where") &&
-          !tok_is(&lt[j - 1], "not") && !tok_is(&lt[j - 1], "and") && !tok_is(&lt[j - 1], "or") &&
-          !tok_is(&lt[j - 1], ":") && !tok_is(&lt[j - 1], "+") && !tok_is(&lt[j - 1], "-") &&
-          ((lt[j - 1].s[0] >= 'a' && lt[j - 1].s[0] <= 'z') || lt[j - 1].s[0] == '_'))
-        tight_before = 1;
-      if (!tight_before)
-        put(&out, " ", 1);
-      put(&out, lt[j].s, lt[j].n);
-    }
-    put(&out, "\n", 1);
+    write_line(&out, t + lines[li].first, lines[li].count);
   }
   free(indent);
   free(lines);
