@@ -1,5 +1,6 @@
-# Makefile — builds build/imhe, compiles rules/*.imhe, runs the Criterion suite.
-# `make test` and `make demo` first install missing Debian packages (as root) so each works alone.
+# Makefile — builds libimhe (.a and .so) and build/imhe on it, compiles rules/*.imhe, runs the
+# Criterion suite, installs. `make test` and `make demo` first install missing Debian packages (as
+# root) so each works alone.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -7,7 +8,22 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev
+PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config
+
+# The library's version (include/imhe.h) and the shared library's soname version (its major).
+VERSION := $(shell sed -n 's/^\#define IMHE_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/imhe.h | paste -sd.)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME  := libimhe.so.$(SOMAJOR)
+
+# make install PREFIX=/usr/local DESTDIR=...; the rules directory is compiled into imhe.
+PREFIX     ?= /usr/local
+bindir     := $(PREFIX)/bin
+libdir     := $(PREFIX)/lib
+includedir := $(PREFIX)/include
+datadir    := $(PREFIX)/share
+rulesdir   := $(datadir)/imhe/rules
+mandir     := $(datadir)/man
+pkgconfigdir := $(libdir)/pkgconfig
 
 B       := build
 GEN     := $(B)/gen
@@ -17,16 +33,21 @@ SRC     := $(sort $(call rwildcard,compiler runtime,*.c))
 HDR     := $(sort $(call rwildcard,compiler runtime include,*.h))
 CLI     := $(wildcard cli/*.c)
 GENSRC  := $(GEN)/parser.c $(GEN)/lexer.c
-OBJ     := $(patsubst %.c,$(B)/obj/%.o,$(SRC) $(CLI)) $(B)/obj/gen/parser.o $(B)/obj/gen/lexer.o
-LIBOBJ  := $(filter-out $(B)/obj/cli/main.o,$(OBJ))
+LIBOBJ  := $(patsubst %.c,$(B)/obj/%.o,$(SRC)) $(B)/obj/gen/parser.o $(B)/obj/gen/lexer.o
+CLIOBJ  := $(patsubst %.c,$(B)/obj/%.o,$(CLI))
+# The library's objects serve both libimhe.a and libimhe.so: position-independent, and exporting
+# from the .so only what is marked IMHE_API (or, for now, IMHE_INTERNAL_API).
+LIBFLAGS := -fPIC -fvisibility=hidden -DIMHE_BUILDING
+SHLIB   := $(B)/libimhe.so.$(VERSION)
 RULES   := $(wildcard rules/*.imhe)
 RULEBIN := $(patsubst rules/%.imhe,$(B)/rules/%.imhec,$(filter-out rules/catalogue.imhe,$(RULES)))
 TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check
-all: $(B)/imhe $(RULEBIN)
+.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
+  install uninstall FORCE
+all: $(B)/imhe $(B)/libimhe.a $(B)/imhe.pc $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
 deps:
@@ -53,23 +74,75 @@ $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
-$(B)/obj/gen/%.o: $(GEN)/%.c $(GEN)/parser.h $(GEN)/lexer.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -c $< -o $@
+$(LIBOBJ): XFLAGS := $(LIBFLAGS)
 
-$(B)/obj/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) $(wildcard cli/*.h)
+$(B)/obj/gen/%.o: $(GEN)/%.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(XFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -c $< -o $@
+
+$(B)/obj/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) $(wildcard cli/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(XFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
 $(B)/libimhe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/imhe: $(B)/obj/cli/main.o $(B)/libimhe.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(SHLIB): $(LIBOBJ)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $^ $(LDLIBS)
+$(B)/$(SONAME) $(B)/libimhe.so: $(SHLIB)
+	ln -sf $(notdir $<) $@
+
+# The policies an installed imhe finds (beside the executable first, see cli/main.c): PREFIX is
+# compiled in, so main.o is rebuilt when it changes.
+$(B)/prefix: FORCE
+	@mkdir -p $(B); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(B)/obj/cli/main.o: $(B)/prefix
+$(B)/obj/cli/main.o: XFLAGS := -DIMHE_RULES_DIR='"$(rulesdir)"'
+
+# The command is the library's first client, linked to the shared library; it finds it beside
+# itself in the build tree and in ../lib when installed.
+$(B)/imhe: $(CLIOBJ) $(B)/$(SONAME) $(B)/libimhe.so
+	$(CC) $(CFLAGS) -o $@ $(CLIOBJ) -L$(B) -limhe -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' $(LDLIBS)
+
+$(B)/imhe.pc: $(B)/prefix include/imhe.h Makefile
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: imhe' \
+	  'Description: rules engine for the Infant and Early Childhood Mental Health Endorsement' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -limhe' 'Libs.private: -lyaml -lm -pthread' \
+	  'Cflags: -I$${includedir}' > $@
 
 $(B)/rules/%.imhec: rules/%.imhe $(RULES) $(B)/imhe
 	@mkdir -p $(B)/rules
 	$(B)/imhe compile $< -o $@
+
+# ---- install ------------------------------------------------------------
+# Installs the command, the libraries, the public header, imhe.pc, the policies (sources and
+# compiled, timestamps kept so the compiled ones stay current) and the manual pages.
+MANPAGES := man/imhe.1 man/imhe-policy.5
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) $(DESTDIR)$(includedir) \
+	  $(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(rulesdir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5
+	install -m 755 $(B)/imhe $(DESTDIR)$(bindir)/imhe
+	install -m 644 $(B)/libimhe.a $(DESTDIR)$(libdir)/libimhe.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(libdir)/$(notdir $(SHLIB))
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libimhe.so
+	install -m 644 include/imhe.h $(DESTDIR)$(includedir)/imhe.h
+	install -m 644 $(B)/imhe.pc $(DESTDIR)$(pkgconfigdir)/imhe.pc
+	install -p -m 644 $(RULES) $(DESTDIR)$(rulesdir)/
+	install -p -m 644 $(RULEBIN) $(DESTDIR)$(rulesdir)/
+	install -m 644 man/imhe.1 $(DESTDIR)$(mandir)/man1/imhe.1
+	install -m 644 man/imhe-policy.5 $(DESTDIR)$(mandir)/man5/imhe-policy.5
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/imhe $(DESTDIR)$(libdir)/libimhe.a $(DESTDIR)$(libdir)/$(notdir $(SHLIB)) \
+	  $(DESTDIR)$(libdir)/$(SONAME) $(DESTDIR)$(libdir)/libimhe.so $(DESTDIR)$(includedir)/imhe.h \
+	  $(DESTDIR)$(pkgconfigdir)/imhe.pc $(DESTDIR)$(mandir)/man1/imhe.1 \
+	  $(DESTDIR)$(mandir)/man5/imhe-policy.5 \
+	  $(patsubst rules/%,$(DESTDIR)$(rulesdir)/%,$(RULES)) \
+	  $(patsubst $(B)/rules/%,$(DESTDIR)$(rulesdir)/%,$(RULEBIN))
+	rm -f $(DESTDIR)$(rulesdir)/*.imhec
+	-rmdir $(DESTDIR)$(rulesdir) $(DESTDIR)$(datadir)/imhe 2>/dev/null
 
 # ---- tests --------------------------------------------------------------
 # realloc is wrapped (tests/test_compiler.c) so a test can make one allocation of the library fail.
@@ -85,6 +158,7 @@ test: deps
 	  sh tests/funclen.sh -n 80 runtime/eval; exit 1; }
 	@sh tests/funclen.sh -q -n 100 || { echo "functions over 100 lines:"; sh tests/funclen.sh -n 100; \
 	  exit 1; }
+	@sh tests/install.sh $(B)
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \

@@ -456,20 +456,44 @@ static struct policy_slot *policy_of(struct checker *c, const struct imhe_text *
   return s;
 }
 
+#ifndef IMHE_RULES_DIR
+#define IMHE_RULES_DIR "/usr/local/share/imhe/rules" /* make passes $(PREFIX)/share/imhe/rules */
+#endif
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the policies are when neither --rules nor --policy says: in a build tree, rules/ beside
+ * the build directory holding imhe (compiled into build/rules); installed, share/imhe/rules beside
+ * the executable's bin/ (so a copy staged with DESTDIR, or moved whole, finds its own), else where
+ * `make install` put them (IMHE_RULES_DIR). The compiled files are cached beside the sources. */
 static void default_dirs(struct checker *c, char *bin, char *src, size_t cap) {
-  char exe[PATH_MAX - 16];
+  char exe[PATH_MAX - 32];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) {
-    snprintf(bin, cap, "build/rules");
-    snprintf(src, cap, "rules");
-  } else {
+  if (n > 0) {
     exe[n] = 0;
     char *sl = strrchr(exe, '/');
     if (sl)
       *sl = 0;
-    snprintf(bin, cap, "%s/rules", exe);
     snprintf(src, cap, "%s/../rules", exe);
+    snprintf(bin, cap, "%s/rules", exe);
+    if (is_dir(src))
+      goto found;
+    snprintf(src, cap, "%s/../share/imhe/rules", exe);
+    snprintf(bin, cap, "%s", src);
+    if (is_dir(src))
+      goto found;
   }
+  if (n <= 0 && !is_dir(IMHE_RULES_DIR)) { /* no /proc: a build tree as the working directory */
+    snprintf(bin, cap, "build/rules");
+    snprintf(src, cap, "rules");
+    goto found;
+  }
+  snprintf(src, cap, "%s", IMHE_RULES_DIR);
+  snprintf(bin, cap, "%s", IMHE_RULES_DIR);
+found:
   c->rules_dir = bin;
   c->src_dir = src;
 }

@@ -5,9 +5,11 @@
 
 #include "compiler/diag.h"
 #include "runtime/bytecode/program.h"
+#include "runtime/core/export.h"
 
 /* Compiles `path` (bases are found beside it as NAME.imhe). Returns 0 and
  * fills *out when there was no error; warnings do not fail. */
-int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *out);
+IMHE_INTERNAL_API int imhe_compile_file(const char *path, struct diags *d,
+                                        struct imhe_program *out);
 
 #endif

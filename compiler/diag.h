@@ -4,6 +4,7 @@
 #define IMHE_DIAG_H
 
 #include "compiler/ast.h"
+#include "runtime/core/export.h"
 #include <stdio.h>
 
 /* Hostile input can yield an error per byte: only so many are kept and shown, so a run stays
@@ -38,8 +39,8 @@ struct diags {
   FILE *out;
 };
 
-void imhe_diags_init(struct diags *d, FILE *out, int json, int color);
-void imhe_diags_free(struct diags *d);
+IMHE_INTERNAL_API void imhe_diags_init(struct diags *d, FILE *out, int json, int color);
+IMHE_INTERNAL_API void imhe_diags_free(struct diags *d);
 /* Adds a source buffer (copied); returns its file index. */
 uint32_t imhe_diags_add_file(struct diags *d, const char *path, const char *text, uint32_t len);
 void imhe_diag_error(struct diags *d, struct loc l, const char *hint, const char *fmt, ...)
@@ -51,6 +52,6 @@ void imhe_diag_linecol(const struct diags *d, uint32_t file, uint32_t off, uint3
                        uint32_t *col);
 /* Sorts by position, drops exact repeats, prints the first IMHE_DIAG_SHOWN diagnostics and
  * says how many more there were. */
-void imhe_diags_flush(struct diags *d);
+IMHE_INTERNAL_API void imhe_diags_flush(struct diags *d);
 
 #endif

@@ -3,10 +3,11 @@
 #ifndef IMHE_FMT_H
 #define IMHE_FMT_H
 
+#include "runtime/core/export.h"
 #include <stddef.h>
 
 /* Returns a malloc'd canonical rendering of `text`, or NULL on syntax errors
  * (reported to stderr under `path`). */
-char *imhe_format(const char *path, const char *text, size_t len);
+IMHE_INTERNAL_API char *imhe_format(const char *path, const char *text, size_t len);
 
 #endif

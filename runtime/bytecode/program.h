@@ -6,6 +6,7 @@
 
 #include "runtime/bytecode/opcodes.h"
 #include "runtime/core/defs.h"
+#include "runtime/core/export.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -135,19 +136,19 @@ static inline struct imhe_insn imhe_decode(const uint8_t *b) {
   return in;
 }
 
-void imhe_program_free(struct imhe_program *p);
+IMHE_INTERNAL_API void imhe_program_free(struct imhe_program *p);
 
 /* Serialise to a freshly malloc'd buffer (caller frees). */
-int imhe_program_write(const struct imhe_program *p, uint8_t **out, size_t *n);
+IMHE_INTERNAL_API int imhe_program_write(const struct imhe_program *p, uint8_t **out, size_t *n);
 /* Parse and verify `data`; on failure returns -1 and writes a message naming
  * the offset into err. `check_sum` 0 skips only the checksum comparison. */
-int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
-                      char *err, size_t errlen);
+IMHE_INTERNAL_API int imhe_program_load(const uint8_t *data, size_t n, int check_sum,
+                                        struct imhe_program *out, char *err, size_t errlen);
 /* The verifier proper (called by load); exposed for tests. */
-int imhe_verify(const struct imhe_program *p, char *err, size_t errlen);
+IMHE_INTERNAL_API int imhe_verify(const struct imhe_program *p, char *err, size_t errlen);
 /* Listing used by `imhe disasm`, the tests and the compiler's own listing. */
-void imhe_disasm(const struct imhe_program *p, FILE *out);
-uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h);
+IMHE_INTERNAL_API void imhe_disasm(const struct imhe_program *p, FILE *out);
+IMHE_INTERNAL_API uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h);
 uint32_t imhe_crc32(const uint8_t *data, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef IMHE_ATOMIC_H
 #define IMHE_ATOMIC_H
 
+#include "runtime/core/export.h"
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,14 +21,16 @@ struct imhe_atomic_out {
 /* Creates a temp file beside `path` (following a symlink to its target, keeping an existing file's
  * permissions) and opens a stream on it whose writes are retried on EINTR and short counts.
  * On failure, returns -1 with "PATH: what failed: why" in err and leaves nothing behind. */
-int imhe_atomic_open(struct imhe_atomic_out *o, const char *path, char *err, size_t errlen);
+IMHE_INTERNAL_API int imhe_atomic_open(struct imhe_atomic_out *o, const char *path, char *err,
+                                       size_t errlen);
 /* Flushes, fsyncs and closes the temp file, renames it over the target and fsyncs the directory,
  * so a completed output survives a power cut. On failure removes the temp file, returns -1 with
  * the message in err; the target then holds its earlier content, or (when only the directory sync
  * failed) the complete new one. */
-int imhe_atomic_commit(struct imhe_atomic_out *o, char *err, size_t errlen);
+IMHE_INTERNAL_API int imhe_atomic_commit(struct imhe_atomic_out *o, char *err, size_t errlen);
 /* Drops the output: closes and removes the temp file. */
-void imhe_atomic_abort(struct imhe_atomic_out *o);
-int imhe_write_atomic(const char *path, const void *data, size_t n, char *err, size_t errlen);
+IMHE_INTERNAL_API void imhe_atomic_abort(struct imhe_atomic_out *o);
+IMHE_INTERNAL_API int imhe_write_atomic(const char *path, const void *data, size_t n, char *err,
+                                        size_t errlen);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef IMHE_DATES_H
 #define IMHE_DATES_H
 
+#include "runtime/core/export.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,11 +11,11 @@ int32_t imhe_days_from_civil(int y, int m, int d);
 void imhe_civil_from_days(int32_t z, int *y, int *m, int *d);
 int imhe_days_in_month(int y, int m);
 /* Parses exactly YYYY-MM-DD; 0 ok, -1 malformed or impossible. */
-int imhe_parse_date(const char *s, size_t n, int32_t *out);
+IMHE_INTERNAL_API int imhe_parse_date(const char *s, size_t n, int32_t *out);
 /* Writes YYYY-MM-DD into buf (at least 11 bytes). */
 void imhe_format_date(int32_t days, char *buf);
 /* The date `months` calendar months after `d` (negative: before), clamped to month end. */
 int32_t imhe_add_months(int32_t d, int months);
-int32_t imhe_today(void);
+IMHE_INTERNAL_API int32_t imhe_today(void);
 
 #endif

@@ -4,6 +4,7 @@
 #define IMHE_RESULT_H
 
 #include "runtime/bytecode/program.h"
+#include "runtime/core/export.h"
 #include "runtime/records/record.h"
 
 struct imhe_cond_result {
@@ -58,7 +59,8 @@ struct imhe_result {
 
 /* Evaluates `r` against verified program `p` at the as-of date. Reentrant:
  * no global state; all memory comes from the record's arena. */
-void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
-                   imhe_as_of_source as_of_source, struct imhe_result *out);
+IMHE_INTERNAL_API void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r,
+                                     int32_t as_of, imhe_as_of_source as_of_source,
+                                     struct imhe_result *out);
 
 #endif

@@ -5,6 +5,7 @@
 #define IMHE_RECORD_H
 
 #include "runtime/core/arena.h"
+#include "runtime/core/export.h"
 #include "runtime/records/schema.h"
 #include <stdint.h>
 
@@ -72,11 +73,13 @@ struct imhe_record {
   const void *tree; /* the parsed document until imhe_record_type types it */
 };
 
-void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...)
+IMHE_INTERNAL_API void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,
+                                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...)
+IMHE_INTERNAL_API void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
+                                           const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void imhe_record_free(struct imhe_record *r);
+IMHE_INTERNAL_API void imhe_record_free(struct imhe_record *r);
 /* Readies *r for a document of `file`: an arena of at most arena_limit bytes, every field absent.
  * With `reuse`, *r is a record read before: its arena's first chunk is kept, its content dropped.
  */

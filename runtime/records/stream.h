@@ -3,6 +3,7 @@
 #ifndef IMHE_STREAM_H
 #define IMHE_STREAM_H
 
+#include "runtime/core/export.h"
 #include "runtime/records/limits.h"
 #include "runtime/records/record.h"
 #include <stddef.h>
@@ -16,23 +17,24 @@ extern const struct imhe_read_limits imhe_default_limits;
 
 /* path "-" reads standard input. NULL with a message naming the file in err when it cannot be
  * opened, is a directory, or is a FIFO no program writes to. */
-struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_read_limits *lim,
-                                     char *err, size_t errlen);
+IMHE_INTERNAL_API struct imhe_loader *
+imhe_loader_open(const char *path, const struct imhe_read_limits *lim, char *err, size_t errlen);
 /* Notices go to fn (see limits.h); without one they are dropped. */
-void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
+IMHE_INTERNAL_API void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
 /* Bytes of the file examined so far (handed to libyaml or passed over). */
 uint64_t imhe_loader_bytes_read(const struct imhe_loader *l);
 /* 1: *out holds the next record (caller frees with imhe_record_free), possibly
  * with errors; 0: end of the stream. A document refused for a limit or a syntax
  * error is abandoned at that point and reading goes on at the next document. */
 int imhe_loader_next(struct imhe_loader *l, struct imhe_record *out);
-void imhe_loader_close(struct imhe_loader *l);
+IMHE_INTERNAL_API void imhe_loader_close(struct imhe_loader *l);
 /* The two halves of imhe_loader_next, so parsing and typing can run on two
  * threads: read parses one document, type fills the record's fields. */
 int imhe_loader_read(struct imhe_loader *l, struct imhe_record *out);
 /* As imhe_loader_read; with reuse, `out` is a record read before whose arena
  * is reused instead of allocated anew (on 0 the record is already freed). */
-int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *out, int reuse);
-void imhe_record_type(struct imhe_record *r);
+IMHE_INTERNAL_API int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *out,
+                                            int reuse);
+IMHE_INTERNAL_API void imhe_record_type(struct imhe_record *r);
 
 #endif

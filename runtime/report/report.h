@@ -3,6 +3,7 @@
 #ifndef IMHE_REPORT_H
 #define IMHE_REPORT_H
 
+#include "runtime/core/export.h"
 #include "runtime/eval/result.h"
 #include "runtime/report/explain.h"
 #include <stdio.h>
@@ -11,8 +12,9 @@ struct report_opts {
   int color;
 };
 
-void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
-                      const struct report_opts *o);
-void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_result *res);
+IMHE_INTERNAL_API void imhe_report_text(FILE *f, const struct imhe_record *r,
+                                        const struct imhe_result *res, const struct report_opts *o);
+IMHE_INTERNAL_API void imhe_report_json(FILE *f, const struct imhe_record *r,
+                                        const struct imhe_result *res);
 
 #endif
