@@ -66,11 +66,11 @@ check-tools:
 	  [ "$$(printf '%s\n%s\n' $(MIN_BISON) $$v | sort -V | head -n1)" = $(MIN_BISON) ] || { echo "bison $$v is older than $(MIN_BISON)"; exit 1; }
 
 # ---- build --------------------------------------------------------------
-$(GEN)/parser.c $(GEN)/parser.h: grammar/parser.y | check-tools
+$(GEN)/parser.c $(GEN)/parser.h &: grammar/parser.y | check-tools
 	@mkdir -p $(GEN)
 	bison -Wall -Werror --header=$(GEN)/parser.h -o $(GEN)/parser.c $<
 
-$(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
+$(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 

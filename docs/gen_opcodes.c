@@ -73,8 +73,10 @@ int main(void) {
          "(format version %d). Do not edit by hand.\n\n",
          IMHE_FORMAT_VERSION);
   printf("Every instruction is 8 bytes: `op` (u8), `a` (u8), `b` (u16), `c` (u32), little-endian.\n"
-         "Stack types: N number, D date, B yes/no, T pass/fail/pending, C collection of entries;\n"
-         "`/` separates alternatives, `?` is any type, `!` marks an instruction that ends a rule,\n"
+         "Stack types:");
+  for (int t = 0; t < VT__COUNT; t++)
+    printf(" %c %s%s", imhe_vtype_char[t], imhe_vtype_name[t], t + 1 < VT__COUNT ? "," : ";\n");
+  printf("`/` separates alternatives, `?` is any type, `!` marks an instruction that ends a rule,\n"
          "`*` what the measure's row says. Pops are listed bottom first.\n\n");
   opcodes();
   measures();

@@ -131,7 +131,7 @@ enum imhe_enum {
 #define IMHE_VTYPES(X)                                                                             \
   X(NUM, 'N', "number")                                                                            \
   X(DATE, 'D', "date")                                                                             \
-  X(BOOL, 'B', "truth") X(TRI, 'T', "pass/fail/pending") X(COLL, 'C', "collection")
+  X(BOOL, 'B', "yes/no") X(TRI, 'T', "pass/fail/pending") X(COLL, 'C', "collection of entries")
 enum imhe_vtype {
 #define X(id, ch, name) VT_##id,
   IMHE_VTYPES(X)
