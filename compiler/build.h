@@ -1,5 +1,5 @@
 /* build.h — a growable imhe_program under construction: interned strings, arrays, code.
- * The compiler's code generator writes through it; imhe_build_finish hands over the program. */
+ * The compiler's code generator writes through it and takes the finished program from b->p. */
 #ifndef IMHE_BUILD_H
 #define IMHE_BUILD_H
 

@@ -1,5 +1,6 @@
-/* defs.h — every enumeration of the domain and of the bytecode, each defined once.
- * The compiler, verifier, VM, loader and disassembler all expand these X-macro lists. */
+/* defs.h — the domain's vocabulary (categories, areas, enumerated values, facts, comparisons),
+ * each an X-macro list defined once beside include/imhe.h's; the compiler, verifier, VM, loader
+ * and disassembler all expand them. */
 #ifndef IMHE_DEFS_H
 #define IMHE_DEFS_H
 

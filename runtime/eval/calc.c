@@ -1,5 +1,5 @@
-/* calc.c — union of date ranges, evenly spread hours, best window, slot matching, name
- * comparison. Quadratic only in the entries of one record's list, which the loader bounds. */
+/* calc.c — union of date ranges, evenly spread hours, best window, slot matching.
+ * Quadratic only in the entries of one record's list, which the loader bounds. */
 #include "runtime/eval/calc.h"
 #include "runtime/core/dates.h"
 #include <stdlib.h>
