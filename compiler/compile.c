@@ -821,22 +821,25 @@ static int measure_entries(struct compiler *c, int id, struct node *arg, int *se
 }
 
 /* A call of measure `id` with a fitting number of arguments, or its bare name: each argument
- * checked as its row says, then one MEASURE instruction. Entries of a refused section are
- * reported and the other arguments still checked; any error makes the call an error, so none
- * cascades into the comparison around it. */
+ * checked as its row says, then one MEASURE instruction. Entries of a section the measure refuses
+ * are reported and the arguments after them still checked; the call keeps its type (so the
+ * comparison around it is checked too) unless the entries were its only argument or another one
+ * is wrong, role sets excepted — as the compiler always reported these. */
 static struct ty gen_measure(struct compiler *c, struct node *n, int id) {
   const struct imhe_measure_info *m = &imhe_measures[id];
   uint32_t i = 0, operand = 0;
-  int section = 0, unit = m->unit, bad = 0;
+  int section = 0, unit = m->unit, valueless = 0;
   if (m->args[0] == 'C' || m->args[0] == 'F') {
-    bad = measure_entries(c, id, n->kids[0], &section, &operand, &unit);
-    if (bad < 0)
+    int r = measure_entries(c, id, n->kids[0], &section, &operand, &unit);
+    if (r < 0)
       return TERR;
+    valueless = r > 0 && !m->args[1];
     i = 1;
   }
-  if (m->args[i] && measure_argument(c, m, m->args[i], n->kids, i, n->nkids, &operand) != 0)
-    bad = 1;
-  if (bad)
+  if (m->args[i] && measure_argument(c, m, m->args[i], n->kids, i, n->nkids, &operand) != 0 &&
+      m->args[i] != 'R')
+    valueless = 1;
+  if (valueless)
     return TERR;
   int field = imhe_measure_operand((enum imhe_measure)id) == MOP_FIELD;
   emit(c, n->loc, OP_MEASURE, id, field ? section : 0, operand);
