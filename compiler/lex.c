@@ -31,8 +31,10 @@ void imhe_lex_append(struct lex_extra *x, const char *s, size_t n) {
     while (cap < x->buflen + n + 1)
       cap *= 2;
     char *b = realloc(x->buf, cap);
-    if (!b)
-      imhe_lex_fatal(x, "out of memory");
+    if (!b) { /* the scan ends at the next token; imhe_parse reports it */
+      x->fatal_msg = "out of memory";
+      return;
+    }
     x->buf = b;
     x->bufcap = cap;
   }

@@ -15,15 +15,15 @@ struct lex_extra {
   char *buf;
   size_t buflen, bufcap;
   int errors;
-  jmp_buf *fatal;        /* where a fatal scanner error returns to (set around each scan) */
-  const char *fatal_msg; /* that error, once one happened: the input then ends */
+  jmp_buf *fatal;        /* where flex's fatal errors return to (imhe_parse) */
+  const char *fatal_msg; /* a fatal error, once one happened: the input then ends */
 };
 
 void imhe_lex_error(struct lex_extra *x, struct loc l, const char *fmt, const char *hint, ...);
 const char *imhe_lex_strdup(struct lex_extra *x, const char *s, size_t n);
 void imhe_lex_append(struct lex_extra *x, const char *s, size_t n);
-/* A fatal scanner error (out of memory, or flex's own YY_FATAL_ERROR): records msg and returns to
- * x->fatal, never to the caller; the parse then ends and reports it as an error. Nothing exits. */
+/* flex's YY_FATAL_ERROR (out of memory for its buffers): records msg and returns to x->fatal, never
+ * to the caller; imhe_parse then reports it as an error. Nothing exits. */
 void imhe_lex_fatal(struct lex_extra *x, const char *msg) __attribute__((noreturn));
 
 #endif

@@ -25,6 +25,9 @@ int imhe_parse(struct imhe_arena *arena, struct diags *diags, uint32_t file, con
                     "internal scanner error: cannot start the scanner");
     return 1;
   }
+  /* flex's fatal errors come back here. With the whole text in one buffer flex allocates only
+     while the scan starts, so no parser state is abandoned; running out of memory for quoted
+     text ends the input instead (extra.fatal_msg), and either is reported as an error. */
   if (!setjmp(fatal)) {
     YY_BUFFER_STATE buf = imhe_yy_scan_bytes(text, (int)len, scanner);
     imhe_yyparse(scanner, &ctx);
