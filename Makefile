@@ -22,7 +22,8 @@ TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check
+.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
+  readme
 all: $(B)/imhe $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
@@ -76,6 +77,7 @@ $(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/fau
 test: deps
 	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
+	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \
@@ -93,6 +95,7 @@ sanitize:
 test-sanitize: deps sanitize
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
+	@IMHE=build/sanitize/imhe bash docs/samples.sh --check
 	@if [ -d ../shared/acceptance ]; then IMHE=build/sanitize/imhe bash ../shared/acceptance/run all; fi
 	@$(MAKE) --no-print-directory fuzz-smoke-sanitize
 
@@ -106,6 +109,11 @@ $(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
 
 docs: $(B)/gen_opcodes
 	$(B)/gen_opcodes > docs/opcodes.md.tmp && mv docs/opcodes.md.tmp docs/opcodes.md
+
+# The sample outputs in the Markdown pages (<!-- sample: COMMAND --> blocks), printed anew by the
+# current build; make test fails with a diff while one is stale.
+readme: all
+	IMHE=$(B)/imhe bash docs/samples.sh
 
 FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report
 FUZZSRC := tests/json.c
