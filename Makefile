@@ -23,7 +23,7 @@ TESTSRC := $(wildcard tests/*.c)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
-  readme
+  readme editors
 all: $(B)/imhe $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
@@ -75,8 +75,9 @@ $(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/fau
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -lcriterion $(LDLIBS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes
+	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes $(B)/gen_editors
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
+	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
@@ -96,6 +97,7 @@ test-sanitize: deps sanitize
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
 	@IMHE=build/sanitize/imhe bash docs/samples.sh --check
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" editors-check
 	@if [ -d ../shared/acceptance ]; then IMHE=build/sanitize/imhe bash ../shared/acceptance/run all; fi
 	@$(MAKE) --no-print-directory fuzz-smoke-sanitize
 
@@ -114,6 +116,22 @@ docs: $(B)/gen_opcodes
 # current build; make test fails with a diff while one is stale.
 readme: all
 	IMHE=$(B)/imhe bash docs/samples.sh
+
+# The editor grammars, generated from the keyword and name lists and the catalogue's groups.
+EDITOR_FILES := vim:editors/vim/syntax/imhe.vim textmate:editors/vscode/syntaxes/imhe.tmLanguage.json
+$(B)/gen_editors: editors/gen_editors.c $(B)/libimhe.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libimhe.a $(LDLIBS)
+
+editors: $(B)/gen_editors
+	@for e in $(EDITOR_FILES); do f=$${e#*:}; \
+	  $(B)/gen_editors $${e%%:*} rules/catalogue.imhe > $$f.tmp && mv $$f.tmp $$f || exit 1; \
+	  echo "wrote $$f"; done
+
+.PHONY: editors-check
+editors-check: $(B)/gen_editors
+	@for e in $(EDITOR_FILES); do f=$${e#*:}; \
+	  $(B)/gen_editors $${e%%:*} rules/catalogue.imhe | diff -u $$f - || \
+	  { echo "$$f differs from what editors/gen_editors.c writes: run make editors"; exit 1; }; done
 
 FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report
 FUZZSRC := tests/json.c
@@ -138,7 +156,7 @@ fuzz-smoke: $(B)/libimhe.a
 	$(B)/fuzz/fuzz_report-driver fuzz/corpus/fuzz_report/* tests/acceptance/*/*.yaml
 
 FORMATTED = $(SRC) $(CLI) $(wildcard runtime/*.h compiler/*.h cli/*.h) $(TESTSRC) \
-  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c)
+  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c) editors/gen_editors.c
 format:
 	clang-format -i $(FORMATTED)
 
