@@ -46,7 +46,7 @@ TESTSRC := $(wildcard tests/*.c)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
-  install uninstall FORCE
+  install uninstall readme editors FORCE
 all: $(B)/imhe $(B)/libimhe.a $(B)/imhe.pc $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
@@ -151,7 +151,7 @@ $(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/fau
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -Wl,--wrap=realloc -lcriterion $(LDLIBS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes
+	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes $(B)/gen_editors
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
 	@sh tests/layers.sh $(B)
 	@sh tests/funclen.sh -q -n 80 runtime/eval || { echo "functions of runtime/eval over 80 lines:"; \
@@ -159,6 +159,8 @@ test: deps
 	@sh tests/funclen.sh -q -n 100 || { echo "functions over 100 lines:"; sh tests/funclen.sh -n 100; \
 	  exit 1; }
 	@sh tests/install.sh $(B)
+	@$(MAKE) --no-print-directory editors-check
+	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \
@@ -176,6 +178,8 @@ sanitize:
 test-sanitize: deps sanitize
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
+	@IMHE=build/sanitize/imhe bash docs/samples.sh --check
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" editors-check
 	@if [ -d ../shared/acceptance ]; then IMHE=build/sanitize/imhe bash ../shared/acceptance/run all; fi
 	@$(MAKE) --no-print-directory fuzz-smoke-sanitize
 
@@ -184,11 +188,32 @@ valgrind: all $(B)/tests/run
 	  $(B)/imhe check --format json tests/acceptance/*/*.yaml >/dev/null; test $$? -ne 3
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
 
-$(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a
+$(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a $(HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libimhe.a $(LDLIBS)
 
 docs: $(B)/gen_opcodes
 	$(B)/gen_opcodes > docs/opcodes.md.tmp && mv docs/opcodes.md.tmp docs/opcodes.md
+
+# The sample outputs in the Markdown pages (<!-- sample: COMMAND --> blocks), printed anew by the
+# current build; make test fails with a diff while one is stale.
+readme: all
+	IMHE=$(B)/imhe bash docs/samples.sh
+
+# The editor grammars, generated from the keyword and name lists and the catalogue's groups.
+EDITOR_FILES := vim:editors/vim/syntax/imhe.vim textmate:editors/vscode/syntaxes/imhe.tmLanguage.json
+$(B)/gen_editors: editors/gen_editors.c $(B)/libimhe.a $(HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libimhe.a $(LDLIBS)
+
+editors: $(B)/gen_editors
+	@for e in $(EDITOR_FILES); do f=$${e#*:}; \
+	  $(B)/gen_editors $${e%%:*} rules/catalogue.imhe > $$f.tmp && mv $$f.tmp $$f || exit 1; \
+	  echo "wrote $$f"; done
+
+.PHONY: editors-check
+editors-check: $(B)/gen_editors
+	@for e in $(EDITOR_FILES); do f=$${e#*:}; \
+	  $(B)/gen_editors $${e%%:*} rules/catalogue.imhe | diff -u $$f - || \
+	  { echo "$$f differs from what editors/gen_editors.c writes: run make editors"; exit 1; }; done
 
 FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report
 FUZZSRC := tests/json.c
@@ -213,7 +238,7 @@ fuzz-smoke: $(B)/libimhe.a
 	$(B)/fuzz/fuzz_report-driver fuzz/corpus/fuzz_report/* tests/acceptance/*/*.yaml
 
 FORMATTED = $(SRC) $(CLI) $(HDR) $(wildcard cli/*.h) $(TESTSRC) \
-  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c)
+  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c) editors/gen_editors.c
 format:
 	clang-format -i $(FORMATTED)
 

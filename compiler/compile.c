@@ -5,6 +5,7 @@
 #include "compiler/build.h"
 #include "compiler/parse.h"
 #include "compiler/symtab.h"
+#include "compiler/vocab.h"
 #include "parser.h"
 #include "runtime/bytecode/measure_table.h"
 #include "runtime/core/dates.h"
@@ -467,24 +468,28 @@ static void emit(struct compiler *c, struct loc l, int op, int a, int b, uint32_
   imhe_build_emit(&c->b, (uint8_t)op, (uint8_t)a, (uint16_t)b, cc, line_of(c, l));
 }
 
+static const struct {
+  const char *word;
+  int unit, disp;
+  double scale;
+} unit_words[] = {
+#define X(w, unit, scale, disp) {w, IMHE_UNIT_##unit, DISP_##disp, scale},
+    IMHE_UNIT_WORDS(X)
+#undef X
+};
+#define NUNIT_WORDS ((int)(sizeof unit_words / sizeof *unit_words))
+
 static int unit_of_word(const char *w, double *scale, int *disp) {
   *scale = 1;
   *disp = DISP_PLAIN;
   if (!w)
     return IMHE_UNIT_NONE;
-  if (!strcmp(w, "h") || !strcmp(w, "hour") || !strcmp(w, "hours"))
-    return IMHE_UNIT_HOURS;
-  if (!strcmp(w, "day") || !strcmp(w, "days"))
-    return IMHE_UNIT_DAYS;
-  if (!strcmp(w, "year") || !strcmp(w, "years")) {
-    *scale = 365;
-    *disp = DISP_YEARS;
-    return IMHE_UNIT_DAYS;
-  }
-  if (!strcmp(w, "month") || !strcmp(w, "months"))
-    return IMHE_UNIT_MONTHS;
-  if (!strcmp(w, "family") || !strcmp(w, "families"))
-    return IMHE_UNIT_FAMILIES;
+  for (int i = 0; i < NUNIT_WORDS; i++)
+    if (!strcmp(w, unit_words[i].word)) {
+      *scale = unit_words[i].scale;
+      *disp = unit_words[i].disp;
+      return unit_words[i].unit;
+    }
   return -1;
 }
 
@@ -904,14 +909,21 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
                     "overlaps is a filter condition");
     return TERR;
   }
-  /* did you mean: the measures called with arguments, then min, max and overlaps */
-  const char *known[MEASURE__COUNT + 3];
+  /* did you mean: the measures called with arguments, then min, max and overlaps (named so that a
+   * filter written as a measure is told it is one) */
+  static const char *const functions[] = {
+#define X(name) name,
+      IMHE_QUANTITY_FUNCTIONS(X)
+#undef X
+  };
+  enum { NFUNCTIONS = sizeof functions / sizeof *functions };
+  const char *known[MEASURE__COUNT + NFUNCTIONS + 1];
   int nknown = 0;
   for (int id = 0; id < MEASURE__COUNT; id++)
     if (imhe_measures[id].args[0] && (!nknown || strcmp(known[nknown - 1], imhe_measures[id].name)))
       known[nknown++] = imhe_measures[id].name;
-  known[nknown++] = "min";
-  known[nknown++] = "max";
+  for (int i = 0; i < NFUNCTIONS; i++)
+    known[nknown++] = functions[i];
   known[nknown++] = "overlaps";
   unknown(c, n->loc2, "measure", f, nearest_in(known, nknown, f));
   return TERR;
@@ -953,10 +965,27 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
       emit(c, n->loc, OP_FACT, i, 0, 0);
       return (struct ty){imhe_fact_type[i] == VT_TRI ? T_TRI : T_BOOL, 0, 0, 0, 0};
     }
-  /* Did you mean: sections, definitions, facts, measures. */
+  /* Did you mean: definitions, facts, named values (as_of and the measures written without
+   * arguments), sections. */
   const char *near = imhe_symtab_nearest(&c->m->lets, s);
   if (!near)
     near = nearest_in(imhe_fact_name, FACT__COUNT, s);
+  if (!near) {
+    static const char *const named[] = {
+#define X(name) name,
+        IMHE_NAMED_VALUES(X)
+#undef X
+    };
+    enum { NNAMED = sizeof named / sizeof *named };
+    const char *values[NNAMED + MEASURE__COUNT];
+    int nvalues = 0;
+    for (int i = 0; i < NNAMED; i++)
+      values[nvalues++] = named[i];
+    for (int id = 0; id < MEASURE__COUNT; id++)
+      if (!imhe_measures[id].args[0])
+        values[nvalues++] = imhe_measures[id].name;
+    near = nearest_in(values, nvalues, s);
+  }
   if (!near) {
     const char *secs[IMHE_SECTION__COUNT];
     for (int i = 0; i < IMHE_SECTION__COUNT; i++)
@@ -1039,8 +1068,10 @@ static struct ty gen_value_inner(struct compiler *c, struct node *n) {
     int disp;
     int unit = unit_of_word(n->s, &scale, &disp);
     if (unit < 0) {
-      static const char *const units[] = {"h", "hours", "days", "months", "years", "families"};
-      unknown(c, n->loc2, "unit", n->s, nearest_in(units, 6, n->s));
+      const char *units[NUNIT_WORDS];
+      for (int i = 0; i < NUNIT_WORDS; i++)
+        units[i] = unit_words[i].word;
+      unknown(c, n->loc2, "unit", n->s, nearest_in(units, NUNIT_WORDS, n->s));
       return TERR;
     }
     emit(c, n->loc, OP_CONST, unit, 0, imhe_build_const(&c->b, n->num * scale));
@@ -1307,9 +1338,31 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
 
 /* ---------- settings ---------- */
 
+/* Fee kinds by enum imhe_fee_kind, whether a coupon may waive each, and renewal schemes by enum
+ * imhe_renewal_scheme: the words from compiler/vocab.h, placed by their enum values. */
+static const char *const fee_kinds[] = {
+#define X(id, word, waivable) [FEE_##id] = word,
+    IMHE_FEE_KINDS(X)
+#undef X
+};
+static const uint8_t fee_waivable[] = {
+#define X(id, word, waivable) [FEE_##id] = waivable,
+    IMHE_FEE_KINDS(X)
+#undef X
+};
+#define NFEE_KINDS ((int)(sizeof fee_kinds / sizeof *fee_kinds))
+static const char *const renewal_schemes[] = {
+#define X(id, word) [RENEW_##id] = word,
+    IMHE_RENEWAL_SCHEMES(X)
+#undef X
+};
+
 static int month_of(const char *s) {
-  static const char *const m[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char *const m[12] = {
+#define X(name) name,
+      IMHE_MONTHS(X)
+#undef X
+  };
   for (int i = 0; i < 12; i++)
     if (!strncmp(s, m[i], 3))
       return i + 1;
@@ -1319,13 +1372,12 @@ static int month_of(const char *s) {
 /* fee KIND $AMOUNT for CATEGORIES [note "..."] */
 static void setting_fee(struct compiler *c, struct merged *m, struct node *it) {
   struct imhe_program *p = &c->b.p;
-  static const char *const kinds[] = {"registration", "processing", "renewal", "membership"};
   int k = -1;
-  for (int i = 0; i < 4; i++)
-    if (!strcmp(it->s, kinds[i]))
+  for (int i = 0; i < NFEE_KINDS; i++)
+    if (!strcmp(it->s, fee_kinds[i]))
       k = i;
   if (k < 0) {
-    unknown(c, it->loc2, "fee", it->s, nearest_in(kinds, 4, it->s));
+    unknown(c, it->loc2, "fee", it->s, nearest_in(fee_kinds, NFEE_KINDS, it->s));
     return;
   }
   struct imhe_fee *f = BUILD_PUSH(&c->b, fees, nfees, 9);
@@ -1346,10 +1398,12 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
   cp->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
   for (uint32_t i = 0; it->c && i < it->c->nkids; i++) {
     const char *w = it->c->kids[i]->s;
-    if (!strcmp(w, "registration"))
-      cp->waives |= 1u << FEE_REGISTRATION;
-    else if (!strcmp(w, "processing"))
-      cp->waives |= 1u << FEE_PROCESSING;
+    int k = -1;
+    for (int j = 0; j < NFEE_KINDS; j++)
+      if (fee_waivable[j] && !strcmp(w, fee_kinds[j]))
+        k = j;
+    if (k >= 0)
+      cp->waives |= (uint8_t)(1u << k);
     else
       unknown(c, it->c->kids[i]->loc, "fee", w, NULL);
   }
@@ -1401,15 +1455,15 @@ static void setting_renewal(struct compiler *c, struct node *it) {
   struct imhe_renewal *rn = BUILD_PUSH(&c->b, renewals, nrenewals, 12);
   rn->from = it->num ? (int32_t)it->num : IMHE_NO_DATE;
   rn->until = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
-  double scale;
-  int disp;
+  double scale = 1;
+  int disp = DISP_PLAIN;
   int unit = it->a && it->a->kind == N_NUM ? unit_of_word(it->a->s, &scale, &disp) : -1;
-  if (!strcmp(it->s, "annual")) {
+  if (!strcmp(it->s, renewal_schemes[RENEW_ANNUAL])) {
     rn->scheme = RENEW_ANNUAL;
     if (it->a)
       imhe_diag_error(c->d, it->a->loc, "the hours due are stated by the renewal rules",
                       "an annual renewal takes no quantity");
-  } else if (!strcmp(it->s, "cycle")) {
+  } else if (!strcmp(it->s, renewal_schemes[RENEW_CYCLE])) {
     rn->scheme = RENEW_CYCLE;
     if (!it->a || unit != IMHE_UNIT_DAYS || disp != DISP_YEARS || it->a->num < 1 ||
         it->a->num > 10 || it->a->num != (int)it->a->num || !it->num)

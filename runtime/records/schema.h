@@ -7,6 +7,26 @@
 #include "runtime/core/defs.h"
 #include <stddef.h>
 
+/* The record's own fields, beside its sections (include/imhe.h's IMHE_SECTION_LIST), and the fields
+ * of its three small mappings; docs/records.md describes each. X(name). */
+#define IMHE_RECORD_FIELDS(X)                                                                      \
+  X("kind")                                                                                        \
+  X("id")                                                                                          \
+  X("association")                                                                                 \
+  X("category")                                                                                    \
+  X("submitted")                                                                                   \
+  X("applicant")                                                                                   \
+  X("coupon")                                                                                      \
+  X("membership")                                                                                  \
+  X("agreement_signed")                                                                            \
+  X("ethics_signed")                                                                               \
+  X("exam")                                                                                        \
+  X("renewal_deadline")                                                                            \
+  X("rsc_attested")
+#define IMHE_APPLICANT_FIELDS(X) X("name") X("email") X("credentials")
+#define IMHE_MEMBERSHIP_FIELDS(X) X("association") X("expires")
+#define IMHE_EXAM_FIELDS(X) X("passed") X("date")
+
 /* Field value kinds. */
 enum imhe_ftype { FT_TEXT, FT_DATE, FT_NUM, FT_BOOL, FT_ENUM, FT_SET, FT_CODES };
 

@@ -368,12 +368,21 @@ static void load_section(struct imhe_record *r, int sec, const struct ynode *v) 
   }
 }
 
+/* Known names for "did you mean": the record's fields and sections, and each small mapping's. */
 static const char *const top_fields[] = {
-    "kind",         "id",         "association", "category",         "submitted",
-    "applicant",    "coupon",     "membership",  "agreement_signed", "ethics_signed",
-    "education",    "work",       "leadership",  "training",         "rsc",
-    "rsc_provided", "references", "exam",        "endorsements",     "renewal_deadline",
-    "rsc_attested"};
+#define X(name) name,
+    IMHE_RECORD_FIELDS(X)
+#undef X
+#define X(id, name) name,
+        IMHE_SECTION_LIST(X)
+#undef X
+};
+#define X(name) name,
+static const char *const applicant_fields[] = {IMHE_APPLICANT_FIELDS(X)};
+static const char *const membership_fields[] = {IMHE_MEMBERSHIP_FIELDS(X)};
+static const char *const exam_fields[] = {IMHE_EXAM_FIELDS(X)};
+#undef X
+#define NKNOWN(a) ((int)(sizeof(a) / sizeof *(a)))
 
 static void load_sub(struct imhe_record *r, const struct ynode *v, const char *name) {
   /* applicant, membership and exam: small fixed mappings */
@@ -388,7 +397,6 @@ static void load_sub(struct imhe_record *r, const struct ynode *v, const char *n
     repeated_key(r, v, k, where);
     snprintf(path, sizeof path, "%s.%.*s", name, (int)(k->n > 30 ? 30 : k->n), k->s);
     if (!strcmp(name, "applicant")) {
-      static const char *const known[] = {"name", "email", "credentials"};
       if (tree_key_is(k, "name")) {
         r->applicant_name.s = NULL;
         r->name_given = required_text(r, x, path, &r->applicant_name);
@@ -399,9 +407,8 @@ static void load_sub(struct imhe_record *r, const struct ynode *v, const char *n
         if (!tree_is_null(x) && x->type == N_MAP)
           imhe_record_error(r, x->line, x->col, "%s: expected a list", path);
       } else
-        unknown_field(r, k, where, known, 3);
+        unknown_field(r, k, where, applicant_fields, NKNOWN(applicant_fields));
     } else if (!strcmp(name, "membership")) {
-      static const char *const known[] = {"association", "expires"};
       if (tree_key_is(k, "association")) {
         if (!tree_is_null(x))
           get_text(r, x, path, &r->membership_association);
@@ -409,9 +416,8 @@ static void load_sub(struct imhe_record *r, const struct ynode *v, const char *n
         if (!tree_is_null(x))
           get_date(r, x, path, &r->membership_expires);
       } else
-        unknown_field(r, k, where, known, 2);
+        unknown_field(r, k, where, membership_fields, NKNOWN(membership_fields));
     } else {
-      static const char *const known[] = {"passed", "date"};
       if (tree_key_is(k, "passed")) {
         int b;
         if (!tree_is_null(x) && get_bool(r, x, path, &b) == 0)
@@ -420,7 +426,7 @@ static void load_sub(struct imhe_record *r, const struct ynode *v, const char *n
         if (!tree_is_null(x))
           get_date(r, x, path, &r->exam_date);
       } else
-        unknown_field(r, k, where, known, 2);
+        unknown_field(r, k, where, exam_fields, NKNOWN(exam_fields));
     }
   }
 }
@@ -495,7 +501,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
       if (!tree_is_null(v))
         load_sub(r, v, k->s);
     } else {
-      unknown_field(r, k, "", top_fields, (int)(sizeof top_fields / sizeof *top_fields));
+      unknown_field(r, k, "", top_fields, NKNOWN(top_fields));
     }
   }
   if (cat) {
