@@ -929,6 +929,37 @@ static struct ty gen_call(struct compiler *c, struct node *n) {
   return TERR;
 }
 
+/* Did you mean, for an unknown bare name: definitions, facts, named values (as_of and the measures
+ * written without arguments), sections. */
+static const char *nearest_name(struct compiler *c, const char *s) {
+  const char *near = imhe_symtab_nearest(&c->m->lets, s);
+  if (!near)
+    near = nearest_in(imhe_fact_name, FACT__COUNT, s);
+  if (!near) {
+    static const char *const named[] = {
+#define X(name) name,
+        IMHE_NAMED_VALUES(X)
+#undef X
+    };
+    enum { NNAMED = sizeof named / sizeof *named };
+    const char *values[NNAMED + MEASURE__COUNT];
+    int nvalues = 0;
+    for (int i = 0; i < NNAMED; i++)
+      values[nvalues++] = named[i];
+    for (int id = 0; id < MEASURE__COUNT; id++)
+      if (!imhe_measures[id].args[0])
+        values[nvalues++] = imhe_measures[id].name;
+    near = nearest_in(values, nvalues, s);
+  }
+  if (!near) {
+    const char *secs[IMHE_SECTION__COUNT];
+    for (int i = 0; i < IMHE_SECTION__COUNT; i++)
+      secs[i] = imhe_sections[i].name;
+    near = nearest_in(secs, IMHE_SECTION__COUNT, s);
+  }
+  return near;
+}
+
 static struct ty gen_name(struct compiler *c, struct node *n) {
   const char *s = n->s;
   int sec = imhe_section_lookup(s, strlen(s));
@@ -965,34 +996,7 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
       emit(c, n->loc, OP_FACT, i, 0, 0);
       return (struct ty){imhe_fact_type[i] == VT_TRI ? T_TRI : T_BOOL, 0, 0, 0, 0};
     }
-  /* Did you mean: definitions, facts, named values (as_of and the measures written without
-   * arguments), sections. */
-  const char *near = imhe_symtab_nearest(&c->m->lets, s);
-  if (!near)
-    near = nearest_in(imhe_fact_name, FACT__COUNT, s);
-  if (!near) {
-    static const char *const named[] = {
-#define X(name) name,
-        IMHE_NAMED_VALUES(X)
-#undef X
-    };
-    enum { NNAMED = sizeof named / sizeof *named };
-    const char *values[NNAMED + MEASURE__COUNT];
-    int nvalues = 0;
-    for (int i = 0; i < NNAMED; i++)
-      values[nvalues++] = named[i];
-    for (int id = 0; id < MEASURE__COUNT; id++)
-      if (!imhe_measures[id].args[0])
-        values[nvalues++] = imhe_measures[id].name;
-    near = nearest_in(values, nvalues, s);
-  }
-  if (!near) {
-    const char *secs[IMHE_SECTION__COUNT];
-    for (int i = 0; i < IMHE_SECTION__COUNT; i++)
-      secs[i] = imhe_sections[i].name;
-    near = nearest_in(secs, IMHE_SECTION__COUNT, s);
-  }
-  unknown(c, n->loc, "name", s, near);
+  unknown(c, n->loc, "name", s, nearest_name(c, s));
   return TERR;
 }
 
