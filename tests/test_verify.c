@@ -446,3 +446,27 @@ Test(loader, bit_flips_in_a_full_policy, .timeout = 600) {
   }
   free(b);
 }
+
+/* A fuzzed program once gave F_OVERLAP (no field operand) a field index of 200, which the VM
+ * then used: every operand an instruction does not use must be 0. */
+static void m_unused_operand(struct imhe_program *p) {
+  for (uint32_t pc = 0; pc < p->code_size; pc += IMHE_INSN_SIZE)
+    if (p->code[pc] == OP_REQUIRE) {
+      p->code[pc + 1] = 200;
+      return;
+    }
+}
+static void m_unused_measure_operand(struct imhe_program *p) {
+  for (uint32_t pc = 0; pc < p->code_size; pc += IMHE_INSN_SIZE)
+    if (p->code[pc] == OP_MEASURE && p->code[pc + 1] == MEASURE_DEGREE) {
+      p->code[pc + 4] = 7;
+      return;
+    }
+  cr_assert_fail("the snippet has no degree");
+}
+Test(verifier, unused_operand_not_zero) {
+  expect_refused("sum-compare", m_unused_operand, "unused operand is not 0");
+}
+Test(verifier, unused_measure_operand_not_zero) {
+  expect_refused("any-of", m_unused_measure_operand, "unused operand is not 0");
+}

@@ -248,11 +248,33 @@ static int measure_operand_ok(const struct imhe_program *p, uint32_t pc, struct 
   return 0;
 }
 
+/* Which of a, b and c each operand kind uses: those its list entry does not mark "-". An
+ * unused operand must be 0, so every instruction has one encoding and no handler can read a
+ * field index the verifier never checked (a fuzzed F_OVERLAP with a = 200 once did). */
+static const struct {
+  unsigned char a, b, c;
+} used[] = {
+#define X(k, a, b, c) {sizeof(a) > 2, sizeof(b) > 2, sizeof(c) > 2},
+    IMHE_OPERAND_KINDS(X)
+#undef X
+};
+
+/* For a measure, what its row does not use must be 0 as well. */
+static int measure_unused_ok(uint32_t pc, struct imhe_insn in, char *err, size_t errlen) {
+  enum imhe_measure_operand mop = imhe_measure_operand((enum imhe_measure)in.a);
+  if ((mop != MOP_FIELD && in.b) || (mop == MOP_NONE && in.c))
+    REFUSE("offset %u: MEASURE %s: unused operand is not 0", pc, imhe_measures[in.a].name);
+  return 0;
+}
+
 /* The operands of one instruction, as its operand kind says. */
 static int operands_ok(const struct imhe_program *p, uint32_t ri, uint32_t pc, struct imhe_insn in,
                        char *err, size_t errlen) {
   const struct imhe_opinfo *oi = &imhe_ops[in.op];
   const struct imhe_rule *r = &p->rules[ri];
+  if ((!used[oi->kind].a && in.a) || (!used[oi->kind].b && in.b) || (!used[oi->kind].c && in.c))
+    REFUSE("offset %u: %s: unused operand is not 0 (a %u, b %u, c %u)", pc, oi->name, in.a, in.b,
+           in.c);
   switch (oi->kind) {
   case OK_NONE:
     break;
@@ -297,7 +319,7 @@ static int operands_ok(const struct imhe_program *p, uint32_t ri, uint32_t pc, s
   case OK_MEASURE:
     if (in.a >= MEASURE__COUNT)
       REFUSE("offset %u: MEASURE: measure %u out of range", pc, in.a);
-    return measure_operand_ok(p, pc, in, err, errlen);
+    return measure_unused_ok(pc, in, err, errlen) || measure_operand_ok(p, pc, in, err, errlen);
   case OK_COND:
     if (in.c >= p->nconds || p->conds[in.c].rule != ri || in.a >= CMP__COUNT)
       REFUSE("offset %u: %s: condition %u out of range or of another rule", pc, oi->name, in.c);

@@ -19,6 +19,10 @@ static int enum_default(int sec, int f) {
 /* Why entry `i` fails a filter on field f (for the left-out list). */
 static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
                            const struct val *arg) {
+  if (op == OP_F_CURRENT) /* filters without a field: f is not one */
+    return "not a current entry";
+  if (op == OP_F_OVERLAP)
+    return "does not overlap a period of providing RSC";
   const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   char d[11];
@@ -66,10 +70,6 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
                                words[c], imhe_vm_num(vm, arg->num));
     }
     return imhe_arena_printf(vm->a, "%s not given", fd->name);
-  case OP_F_CURRENT:
-    return "not a current entry";
-  case OP_F_OVERLAP:
-    return "does not overlap a period of providing RSC";
   }
   return "left out";
 }
