@@ -29,8 +29,8 @@ B       := build
 GEN     := $(B)/gen
 # every .c and .h under a directory, however deep
 rwildcard = $(foreach d,$(wildcard $(1:=/*)),$(call rwildcard,$d,$2) $(filter $(subst *,%,$2),$d))
-SRC     := $(sort $(call rwildcard,compiler runtime,*.c))
-HDR     := $(sort $(call rwildcard,compiler runtime include,*.h))
+SRC     := $(sort $(call rwildcard,compiler runtime api,*.c))
+HDR     := $(sort $(call rwildcard,compiler runtime api include,*.h))
 CLI     := $(wildcard cli/*.c)
 GENSRC  := $(GEN)/parser.c $(GEN)/lexer.c
 LIBOBJ  := $(patsubst %.c,$(B)/obj/%.o,$(SRC)) $(B)/obj/gen/parser.o $(B)/obj/gen/lexer.o

@@ -774,7 +774,7 @@ static int cmd_check(int argc, char **argv) {
     if (out && ferror(f)) {
       /* the report can no longer be written (a full disk): the rest is only drained */
       if (!imhe_queue_try_push(&rd.spare, jb)) {
-        imhe_record_free(rp);
+        imhe_record_clear(rp);
         free(jb);
       }
       continue;
@@ -791,9 +791,10 @@ static int cmd_check(int argc, char **argv) {
     if (ps && !ps->ok && !rp->errors.n)
       imhe_record_error(rp, rp->line, 1, "%s", ps->err ? ps->err : "policy unavailable");
     if (ps && ps->ok) {
-      imhe_evaluate(&ps->p, rp, jb->as_of, jb->src, &res);
+      imhe_evaluate(&ps->p, rp, &rp->arena, jb->as_of, jb->src, &res);
     } else {
       memset(&res, 0, sizeof res);
+      res.record = rp;
       res.verdict = IMHE_VERDICT_INVALID;
       res.as_of = jb->as_of;
       res.as_of_source = jb->src;
@@ -808,7 +809,7 @@ static int cmd_check(int argc, char **argv) {
     else
       imhe_report_text(f, rp, &res, &ro);
     if (!imhe_queue_try_push(&rd.spare, jb)) {
-      imhe_record_free(rp);
+      imhe_record_clear(rp);
       free(jb);
     }
   }
@@ -823,7 +824,7 @@ static int cmd_check(int argc, char **argv) {
     out = NULL;
   }
   for (struct job *jb; (jb = imhe_queue_try_pop(&rd.spare));) {
-    imhe_record_free(&jb->r);
+    imhe_record_clear(&jb->r);
     free(jb);
   }
   imhe_queue_destroy(&rd.q);

@@ -22,9 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct imhe_result res;
     for (int cat = 0; cat < CAT__COUNT; cat++) {
       r.category = cat;
-      imhe_evaluate(&p, &r, imhe_days_from_civil(2025, 8, 1), 0, &res);
+      imhe_evaluate(&p, &r, &r.arena, imhe_days_from_civil(2025, 8, 1), 0, &res);
     }
-    imhe_record_free(&r);
+    imhe_record_clear(&r);
   }
   imhe_loader_close(l);
   imhe_program_free(&p);

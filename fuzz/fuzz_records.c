@@ -34,9 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int n = 0;
   while (l && n++ < 100 && imhe_loader_next(l, &r) == 1) {
     struct imhe_result res;
-    imhe_evaluate(&policy, &r, imhe_days_from_civil(2026, 1, 1), 0, &res);
+    imhe_evaluate(&policy, &r, &r.arena, imhe_days_from_civil(2026, 1, 1), 0, &res);
     imhe_report_json(null, &r, &res);
-    imhe_record_free(&r);
+    imhe_record_clear(&r);
   }
   imhe_loader_close(l);
   fclose(null);

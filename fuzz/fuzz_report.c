@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int k = 0;
   while (l && k++ < 50 && imhe_loader_next(l, &r) == 1) {
     struct imhe_result res;
-    imhe_evaluate(policy_for(&r), &r, imhe_days_from_civil(2026, 1, 1), 0, &res);
+    imhe_evaluate(policy_for(&r), &r, &r.arena, imhe_days_from_civil(2026, 1, 1), 0, &res);
     char *out = NULL;
     size_t n = 0;
     FILE *mem = open_memstream(&out, &n);
@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fclose(mem);
     check_text(out, n);
     free(out);
-    imhe_record_free(&r);
+    imhe_record_clear(&r);
   }
   imhe_loader_close(l);
   unlink(path);

@@ -1,7 +1,16 @@
-/* imhe.h — the public face of the imhe engine. For now it holds the library's version and the
- * enumerations a program embedding imhe shares with it (sections, record kinds, verdicts,
- * statuses, as-of sources, units), each defined once as an X-macro list that the compiler, the
- * verifier, the VM and the reports expand too; the functions follow with the library API. */
+/* imhe.h — the public face of the imhe engine: the library's version, the enumerations a program
+ * shares with it (each defined once as an X-macro list that the compiler, the verifier, the VM and
+ * the reports expand too), and the API: open a policy set, read records, judge them, walk the
+ * results as data and render them with a reporter chosen by name.
+ *
+ * Conventions. Every name is prefixed imhe_. Handles are opaque. Functions that can fail return an
+ * imhe_code (IMHE_OK is 0) and, when `err` is not NULL, fill it with the code, a message and, when
+ * the error is in a file, its location; the library never prints and never exits. A NULL handle
+ * is IMHE_INVALID_ARGUMENT, never a crash. Strings returned by accessors belong to the handle they
+ * came from and live as long as it. Thread-safety: a policy set is immutable once open and may be
+ * shared by any number of threads judging at once; a source, a record, a result and a reporter
+ * belong to one thread at a time (different ones may be used on different threads).
+ */
 #ifndef IMHE_H
 #define IMHE_H
 
@@ -20,7 +29,7 @@ extern "C" {
 #define IMHE_API
 #endif
 
-/* ---------------------------------------------------------------- version */
+/* ---------------------------------------------------------------- version numbers */
 #define IMHE_VERSION_MAJOR 0
 #define IMHE_VERSION_MINOR 2
 #define IMHE_VERSION_PATCH 0
@@ -113,6 +122,273 @@ typedef enum imhe_unit {
 #undef X
       IMHE_UNIT__COUNT
 } imhe_unit;
+
+/* ---------------------------------------------------------------- version */
+/* The library's version as "MAJOR.MINOR.PATCH"; compare with the IMHE_VERSION_* the program was
+ * compiled with to detect a mismatched shared library. */
+IMHE_API const char *imhe_version(void);
+
+/* ---------------------------------------------------------------- errors */
+/* What went wrong. X(NAME, "name") */
+#define IMHE_CODE_LIST(X)                                                                          \
+  X(OK, "ok")                                                                                      \
+  X(END, "end")                                                                                    \
+  X(INVALID_ARGUMENT, "invalid_argument")                                                          \
+  X(NO_MEMORY, "no_memory")                                                                        \
+  X(IO, "io")                                                                                      \
+  X(POLICY, "policy")                                                                              \
+  X(BYTECODE, "bytecode")                                                                          \
+  X(NOT_FOUND, "not_found")                                                                        \
+  X(MISMATCH, "mismatch")                                                                          \
+  X(BUFFER_TOO_SMALL, "buffer_too_small")                                                          \
+  X(RECORD, "record")
+/* OK: done. END: a source has no more records. INVALID_ARGUMENT: a NULL handle, an option out of
+ * range. NO_MEMORY: an allocation failed. IO: a file could not be opened, read or written.
+ * POLICY: a policy has errors (message and location say which). BYTECODE: a compiled policy was
+ * refused by the verifier. NOT_FOUND: no such association, category or reporter. MISMATCH: a
+ * record read for one policy set judged with another. BUFFER_TOO_SMALL: see imhe_render_buffer.
+ * RECORD: a record that cannot be judged (its own errors say why). */
+typedef enum imhe_code {
+#define X(n, s) IMHE_##n,
+  IMHE_CODE_LIST(X)
+#undef X
+      IMHE_CODE__COUNT
+} imhe_code;
+
+/* An error as a value. file is "" and line, column 0 when the error has no location. */
+typedef struct imhe_error {
+  imhe_code code;
+  char message[512];
+  char file[256];
+  uint32_t line, column;
+} imhe_error;
+
+/* ---------------------------------------------------------------- names */
+/* The name of each enumeration value, as the JSON report writes it ("eligible", "pass", "rsc",
+ * "hours", "renewal", "submitted"): static strings, NULL when out of range. */
+IMHE_API const char *imhe_code_name(imhe_code c);
+IMHE_API const char *imhe_section_name(imhe_section s);
+IMHE_API const char *imhe_record_kind_name(imhe_record_kind k);
+IMHE_API const char *imhe_verdict_name(imhe_verdict v);
+IMHE_API const char *imhe_status_name(imhe_status s);
+IMHE_API const char *imhe_as_of_source_name(imhe_as_of_source s);
+IMHE_API const char *imhe_unit_name(imhe_unit u);
+
+/* A calendar date; year 0 means "no date". */
+typedef struct imhe_date {
+  int year, month, day;
+} imhe_date;
+
+/* ---------------------------------------------------------------- policy set */
+typedef struct imhe_policy_set imhe_policy_set;
+typedef struct imhe_policy imhe_policy;
+
+typedef struct imhe_open_options {
+  int no_checksum;    /* accept compiled policies whose checksum does not match (verified still) */
+  int no_cache_write; /* do not write NAME.imhec beside a policy compiled on the fly */
+} imhe_open_options;
+
+/* Opens `path`: a directory of policies (NAME.imhe sources, NAME.imhec compiled; a compiled file is
+ * used when it is newer than every source in the directory, otherwise the source is compiled and,
+ * unless opts says no, the result cached beside it) or one policy file (.imhe or .imhec). Every
+ * association policy is loaded and verified here, so a policy with errors is reported now (code
+ * POLICY with the first error's location; all errors in the message). Bases (policies other
+ * policies extend and that name no association) are not associations. opts may be NULL. On success
+ * *out is the caller's, to close with imhe_policy_set_close. Thread-safe once returned. */
+IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_options *opts,
+                                        imhe_policy_set **out, imhe_error *err);
+IMHE_API void imhe_policy_set_close(imhe_policy_set *set);
+/* The association policies of the set, in the order of their codes. */
+IMHE_API size_t imhe_policy_set_count(const imhe_policy_set *set);
+IMHE_API const imhe_policy *imhe_policy_set_at(const imhe_policy_set *set, size_t i);
+/* The policy of an association, by its code ("WI"), its short name ("WI-AIMH") or its full name,
+ * ignoring case and surrounding spaces; NULL when none (or when set or name is NULL). When the set
+ * was opened on one policy file, every name finds that policy. */
+IMHE_API const imhe_policy *imhe_policy_set_find(const imhe_policy_set *set, const char *name);
+/* A policy's code ("WI"), short name ("WI-AIMH"), full name, and the file it came from. */
+IMHE_API const char *imhe_policy_code(const imhe_policy *p);
+IMHE_API const char *imhe_policy_short_name(const imhe_policy *p);
+IMHE_API const char *imhe_policy_name(const imhe_policy *p);
+IMHE_API const char *imhe_policy_file(const imhe_policy *p);
+/* The categories the policy offers (their names, "IFA", "ECFA", ...). */
+IMHE_API size_t imhe_policy_category_count(const imhe_policy *p);
+IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i);
+
+/* ---------------------------------------------------------------- records */
+typedef struct imhe_source imhe_source;
+typedef struct imhe_record imhe_record;
+
+/* Opens records for `set` from a file ("-" is standard input), from an open FILE * (read to its
+ * end, not closed; `name` is how messages name it) or from memory (the bytes are copied). A path
+ * that cannot be opened, a directory or a FIFO nobody writes to is IMHE_IO. */
+IMHE_API imhe_code imhe_source_open_path(const imhe_policy_set *set, const char *path,
+                                         imhe_source **out, imhe_error *err);
+IMHE_API imhe_code imhe_source_open_file(const imhe_policy_set *set, FILE *f, const char *name,
+                                         imhe_source **out, imhe_error *err);
+IMHE_API imhe_code imhe_source_open_memory(const imhe_policy_set *set, const void *bytes,
+                                           size_t len, const char *name, imhe_source **out,
+                                           imhe_error *err);
+/* The next record: IMHE_OK with *out (the caller's, to free with imhe_record_free), IMHE_END when
+ * there are no more, IMHE_IO when reading failed. A record with errors (bad YAML, a limit
+ * broken, a field of the wrong type) is still returned: its messages say what is wrong and judging
+ * it gives the verdict "invalid". Notices about the file itself (an empty document, the rest of a
+ * file left unread) are messages of the next record, or reported with IMHE_END. */
+IMHE_API imhe_code imhe_source_next(imhe_source *src, imhe_record **out, imhe_error *err);
+/* Messages about the file itself seen so far (empty documents, the rest left unread). */
+IMHE_API size_t imhe_source_message_count(const imhe_source *src);
+IMHE_API int imhe_source_message(const imhe_source *src, size_t i, int *is_error, imhe_error *out);
+IMHE_API void imhe_source_close(imhe_source *src);
+
+IMHE_API void imhe_record_free(imhe_record *r);
+/* Where the record starts, its id, applicant's name, association and kind as written. */
+IMHE_API const char *imhe_record_file(const imhe_record *r);
+IMHE_API uint32_t imhe_record_line(const imhe_record *r);
+IMHE_API const char *imhe_record_id(const imhe_record *r);
+IMHE_API const char *imhe_record_applicant(const imhe_record *r);
+IMHE_API const char *imhe_record_association(const imhe_record *r);
+IMHE_API imhe_record_kind imhe_record_kind_of(const imhe_record *r);
+/* Errors (is_error 1) then warnings (0) found reading the record, each with file:line:col. */
+IMHE_API size_t imhe_record_message_count(const imhe_record *r);
+IMHE_API int imhe_record_message(const imhe_record *r, size_t i, int *is_error, imhe_error *out);
+
+/* ---------------------------------------------------------------- judging */
+typedef struct imhe_result imhe_result;
+
+typedef struct imhe_judge_options {
+  imhe_date as_of;         /* year 0: the record's own (renewal deadline, submitted date, today) */
+  const char *category;    /* NULL: the record's; else judge as if it applied for this one */
+  const char *association; /* NULL: the record's; else use this association's policy */
+  imhe_date today;         /* year 0: the system's date (for records without a date) */
+} imhe_judge_options;
+
+/* Judges `r` against its association's policy in `set` (opts may be NULL). Reentrant: any number
+ * of threads may judge with one set at once. The record is not changed; *out is the caller's, to
+ * free with imhe_result_free, and must not outlive the record. A record that cannot be judged
+ * (errors, unknown association) still gives a result whose verdict is IMHE_VERDICT_INVALID and
+ * whose messages say why; the return code is IMHE_OK then. MISMATCH when `r` was read for another
+ * set; NOT_FOUND when opts names an association or category the set does not know. */
+IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
+                              const imhe_judge_options *opts, imhe_result **out, imhe_error *err);
+IMHE_API void imhe_result_free(imhe_result *res);
+
+/* ---------------------------------------------------------------- results as data */
+typedef struct imhe_rule_outcome imhe_rule_result;
+typedef struct imhe_cond_result imhe_condition;
+
+/* How a value is typed: a number with a unit, yes/no, a degree (by name), pass/fail/pending. */
+#define IMHE_VALUE_LIST(X)                                                                         \
+  X(NONE, "none")                                                                                  \
+  X(NUMBER, "number") X(BOOLEAN, "boolean") X(DEGREE, "degree") X(OUTCOME, "outcome")
+typedef enum imhe_value_type {
+#define X(n, s) IMHE_VALUE_##n,
+  IMHE_VALUE_LIST(X)
+#undef X
+      IMHE_VALUE__COUNT
+} imhe_value_type;
+
+/* A typed value. NUMBER: number in unit. BOOLEAN: boolean. DEGREE: text is the degree's name
+ * ("masters or higher"). OUTCOME: status (pass, fail, pending). NONE: not measured or not
+ * published. */
+typedef struct imhe_value {
+  imhe_value_type type;
+  double number;
+  imhe_unit unit;
+  int boolean;
+  const char *text;
+  imhe_status status;
+} imhe_value;
+
+/* An entry of the record a condition counted or left out. number counts from 1 as a reviewer
+ * does ("the 2nd work entry"); title is the entry's title, role, provider or name, or NULL. */
+typedef struct imhe_entry_ref {
+  imhe_section section;
+  uint32_t number;
+  const char *title;
+  imhe_date start, end;
+  uint32_t line; /* where the entry is in the record's file */
+} imhe_entry_ref;
+
+IMHE_API imhe_verdict imhe_result_verdict(const imhe_result *res);
+IMHE_API const imhe_record *imhe_result_record(const imhe_result *res);
+IMHE_API imhe_date imhe_result_as_of(const imhe_result *res);
+IMHE_API imhe_as_of_source imhe_result_as_of_source(const imhe_result *res);
+/* The policy applied ("WI") and the base in force at the as-of date ("legacy"). */
+IMHE_API const char *imhe_result_policy(const imhe_result *res);
+IMHE_API const char *imhe_result_base(const imhe_result *res);
+/* Errors and warnings of the record and of judging it (an unknown association, a competency code
+ * the policy does not know), each located. */
+IMHE_API size_t imhe_result_message_count(const imhe_result *res);
+IMHE_API int imhe_result_message(const imhe_result *res, size_t i, int *is_error, imhe_error *out);
+/* The next submission deadline and its label, year 0 when none. */
+IMHE_API imhe_date imhe_result_next_deadline(const imhe_result *res);
+
+IMHE_API size_t imhe_result_rule_count(const imhe_result *res);
+IMHE_API const imhe_rule_result *imhe_result_rule(const imhe_result *res, size_t i);
+IMHE_API const char *imhe_rule_id(const imhe_rule_result *r);
+IMHE_API const char *imhe_rule_description(const imhe_rule_result *r);
+IMHE_API const char *imhe_rule_file(const imhe_rule_result *r);
+IMHE_API uint32_t imhe_rule_line(const imhe_rule_result *r);
+IMHE_API imhe_status imhe_rule_status(const imhe_rule_result *r);
+/* The application tab the rule concerns ("education", "work", "training", ...). */
+IMHE_API const char *imhe_rule_area(const imhe_rule_result *r);
+IMHE_API size_t imhe_rule_condition_count(const imhe_rule_result *r);
+IMHE_API const imhe_condition *imhe_rule_condition(const imhe_rule_result *r, size_t i);
+
+IMHE_API const char *imhe_condition_description(const imhe_condition *c);
+IMHE_API uint32_t imhe_condition_line(const imhe_condition *c);
+IMHE_API imhe_status imhe_condition_status(const imhe_condition *c);
+/* The comparison as written (">=", "<", "=", ...), "" for yes/no and pass/fail conditions. */
+IMHE_API const char *imhe_condition_comparison(const imhe_condition *c);
+IMHE_API imhe_value imhe_condition_observed(const imhe_condition *c);
+IMHE_API imhe_value imhe_condition_required(const imhe_condition *c);
+/* How much is missing (0 when met; NONE type when the condition is not a quantity). */
+IMHE_API imhe_value imhe_condition_shortfall(const imhe_condition *c);
+/* The condition as the sentence a person reads (the explain module's words). */
+IMHE_API const char *imhe_condition_sentence(const imhe_condition *c);
+IMHE_API size_t imhe_condition_counted_count(const imhe_condition *c);
+IMHE_API int imhe_condition_counted(const imhe_condition *c, size_t i, imhe_entry_ref *out);
+IMHE_API size_t imhe_condition_left_out_count(const imhe_condition *c);
+/* An entry left out, and why in words ("ends before the window"). */
+IMHE_API int imhe_condition_left_out(const imhe_condition *c, size_t i, imhe_entry_ref *out,
+                                     const char **why);
+/* The window a measure chose (the best 24 months of reflective supervision), 0 when none. */
+IMHE_API int imhe_condition_window(const imhe_condition *c, imhe_date *start, imhe_date *end);
+
+/* Fees for the record's category (amounts in dollars; a negative amount was not published). */
+typedef struct imhe_fees {
+  int present;
+  int renewal; /* a renewal's or reinstatement's yearly fees */
+  double registration, processing, total, renewal_fee, membership_fee;
+  const char *coupon; /* NULL when none was given */
+  int coupon_applied;
+  size_t note_count;
+  const char *const *notes;
+} imhe_fees;
+IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
+
+/* ---------------------------------------------------------------- reporters */
+typedef struct imhe_reporter imhe_reporter;
+
+typedef struct imhe_render_options {
+  int color; /* text reporter: ANSI colours */
+} imhe_render_options;
+
+/* The reporters built in ("text", "json", ...), by index; NULL past the last. */
+IMHE_API const char *imhe_reporter_name(size_t i);
+/* Opens reporter `name` writing to f (not closed by the reporter); NOT_FOUND for an unknown name
+ * (the message lists the known ones). opts may be NULL. */
+IMHE_API imhe_code imhe_reporter_open(const char *name, FILE *f, const imhe_render_options *opts,
+                                      imhe_reporter **out, imhe_error *err);
+/* Writes one record's report. IO when f fails. */
+IMHE_API imhe_code imhe_reporter_write(imhe_reporter *rep, const imhe_result *res, imhe_error *err);
+/* Writes the report's end, flushes and frees the reporter (rep may be NULL). */
+IMHE_API imhe_code imhe_reporter_close(imhe_reporter *rep, imhe_error *err);
+/* One record's whole report (begin, record, end) with reporter `format` into buf of cap bytes,
+ * NUL-terminated; *needed (when not NULL) is the length without the NUL. BUFFER_TOO_SMALL when it
+ * does not fit (buf then holds nothing usable): call again with *needed + 1 bytes. */
+IMHE_API imhe_code imhe_render_buffer(const imhe_result *res, const char *format,
+                                      const imhe_render_options *opts, char *buf, size_t cap,
+                                      size_t *needed, imhe_error *err);
 
 #ifdef __cplusplus
 }

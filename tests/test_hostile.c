@@ -94,7 +94,7 @@ static struct outcome load(const char *path, const struct imhe_read_limits *lim)
         snprintf(o.first[o.records], sizeof o.first[0], "ok");
     }
     o.records++;
-    imhe_record_free(&r);
+    imhe_record_clear(&r);
   }
   imhe_loader_close(l);
   return o;

@@ -27,7 +27,7 @@ static struct loaded load_all(const char *path, char want) {
     const struct imhe_msgs *m = want == 'E' ? &r.errors : &r.warnings;
     if (!L.first[0] && m->n)
       snprintf(L.first, sizeof L.first, "%u:%u: %s", m->v[0].line, m->v[0].col, m->v[0].text);
-    imhe_record_free(&r);
+    imhe_record_clear(&r);
   }
   imhe_loader_close(l);
   return L;
@@ -75,7 +75,7 @@ Test(records, a_batch_goes_on_past_a_bad_record) {
       cr_expect_eq(r.errors.v[0].line, 10);
       cr_expect_eq(r.errors.v[0].col, 12);
     }
-    imhe_record_free(&r);
+    imhe_record_clear(&r);
   }
   imhe_loader_close(l);
   cr_expect_eq(k, 3);
@@ -116,7 +116,7 @@ Test(records, limits_on_entries_and_document_size) {
   cr_assert_eq(imhe_loader_next(l, &r), 1);
   cr_expect(r.errors.n && strstr(r.errors.v[0].text, "document larger than 1000 bytes"), "%s",
             r.errors.n ? r.errors.v[0].text : "(no error)");
-  imhe_record_free(&r);
+  imhe_record_clear(&r);
   imhe_loader_close(l);
 }
 
@@ -133,7 +133,7 @@ Test(records, bom_quoted_dates_numbers_as_text_and_nulls_are_accepted) {
   cr_expect_str_eq(r.id.s, "42");
   cr_expect_str_eq(r.applicant_name.s, "7");
   cr_expect_eq(r.coupon.s, NULL);
-  imhe_record_free(&r);
+  imhe_record_clear(&r);
   imhe_loader_close(l);
 }
 
@@ -166,7 +166,7 @@ Test(records, yaml_test_suite_inputs_never_crash_the_loader, .timeout = 120) {
         else
           without++;
       }
-      imhe_record_free(&r);
+      imhe_record_clear(&r);
     }
     imhe_loader_close(l);
   }

@@ -140,7 +140,7 @@ static void judge(struct policies *ps, const char *name) {
   int32_t as_of = r.kind == IMHE_KIND_RENEWAL ? r.renewal_deadline : r.submitted;
   cr_assert_neq(as_of, IMHE_NO_DATE, "%s: no submitted date or renewal deadline", path);
   struct imhe_result res;
-  imhe_evaluate(p, &r, as_of,
+  imhe_evaluate(p, &r, &r.arena, as_of,
                 r.kind == IMHE_KIND_RENEWAL ? IMHE_AS_OF_DEADLINE : IMHE_AS_OF_SUBMITTED, &res);
 
   static char why[8192];
@@ -159,7 +159,7 @@ static void judge(struct policies *ps, const char *name) {
       cr_expect_float_eq(c->observed, e.obs[i].value, 1e-6, "%s: %s %u observed %.9g, expected %g",
                          name, e.obs[i].rule, e.obs[i].cond, c->observed, e.obs[i].value);
   }
-  imhe_record_free(&r);
+  imhe_record_clear(&r);
 }
 
 Test(thresholds, each_measure_at_and_one_unit_under_its_threshold, .timeout = 120) {

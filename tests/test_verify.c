@@ -388,9 +388,9 @@ static void exercise(const uint8_t *b, size_t n, int check, unsigned *accepted) 
   struct imhe_result res;
   for (int cat = 0; cat < CAT__COUNT; cat += 3) {
     r.category = cat;
-    imhe_evaluate(&q, &r, imhe_days_from_civil(2025, 6, 1), 0, &res);
+    imhe_evaluate(&q, &r, &r.arena, imhe_days_from_civil(2025, 6, 1), 0, &res);
   }
-  imhe_record_free(&r);
+  imhe_record_clear(&r);
   imhe_program_free(&q);
 }
 

@@ -39,7 +39,7 @@ static void run_named(struct run *x, const char *name, const char *policy, const
   imhe_loader_close(l);
   int32_t d;
   imhe_parse_date(as_of, strlen(as_of), &d);
-  imhe_evaluate(&x->p, &x->r, d, as_of_source, &x->res);
+  imhe_evaluate(&x->p, &x->r, &x->r.arena, d, as_of_source, &x->res);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);
   free(dir);
@@ -48,6 +48,7 @@ static void run_named(struct run *x, const char *name, const char *policy, const
 static void run(struct run *x, const char *policy, const char *record, const char *as_of) {
   run_named(x, "t", policy, record, as_of, IMHE_AS_OF_SUBMITTED);
   cr_assert_eq(x->r.errors.n, 0, "%s", x->r.errors.n ? x->r.errors.v[0].text : "");
+  cr_assert_eq(x->res.errors.n, 0, "%s", x->res.errors.n ? x->res.errors.v[0].text : "");
 }
 
 static const struct imhe_cond_result *cond(struct run *x, const char *rule, unsigned k) {
@@ -61,7 +62,7 @@ static const struct imhe_cond_result *cond(struct run *x, const char *rule, unsi
 }
 
 static void done(struct run *x) {
-  imhe_record_free(&x->r);
+  imhe_record_clear(&x->r);
   imhe_program_free(&x->p);
 }
 
@@ -307,7 +308,7 @@ Test(vm, provider_endorsement_codes_ignore_case_and_spaces) {
   cr_assert(l, "%s", err);
   cr_assert_eq(imhe_loader_next(l, &x.r), 1);
   cr_expect_eq(x.r.errors.n, 2, "category and endorsements[].category are exact codes");
-  imhe_record_free(&x.r);
+  imhe_record_clear(&x.r);
   imhe_loader_close(l);
   unlink(path);
 }
@@ -417,9 +418,9 @@ static void *judge_examples(void *arg) {
       struct imhe_record r;
       while (imhe_loader_next(l, &r) == 1) {
         struct imhe_result res;
-        imhe_evaluate(w->p, &r, r.submitted, IMHE_AS_OF_SUBMITTED, &res);
+        imhe_evaluate(w->p, &r, &r.arena, r.submitted, IMHE_AS_OF_SUBMITTED, &res);
         imhe_report_json(f, &r, &res);
-        imhe_record_free(&r);
+        imhe_record_clear(&r);
       }
       imhe_loader_close(l);
     }
@@ -459,10 +460,11 @@ Test(vm, cycle_deadline_must_be_december_31_of_a_cycle_year) {
       "endorsements:\n  - {category: IFS, earned: 2020-01-01}\n";
   run_kind(&x, "mi", rec, "2026-06-30");
   cr_expect_eq(x.res.verdict, IMHE_VERDICT_INVALID);
-  cr_expect(x.r.errors.n &&
-            strstr(x.r.errors.v[0].text, "is not a 3-year cycle deadline (December 31 of 2024, "
-                                         "2027, 2030, ...)"));
-  cr_expect_eq(x.r.errors.v[0].line, 5);
+  cr_expect_eq(x.r.errors.n, 0, "the record itself is not changed by judging");
+  cr_expect(x.res.errors.n &&
+            strstr(x.res.errors.v[0].text, "is not a 3-year cycle deadline (December 31 of 2024, "
+                                           "2027, 2030, ...)"));
+  cr_expect_eq(x.res.errors.v[0].line, 5);
   done(&x);
 }
 

@@ -211,15 +211,7 @@ int imhe_category_lookup(const char *s, size_t n);
 int imhe_category_lookup_loose(const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
 
-/* Names of the values of include/imhe.h's enumerations ("eligible", "pass", "rsc", "hours",
- * "renewal", "submitted"): static strings, NULL when out of range. These are the public API's
- * name functions, declared here until include/imhe.h declares them. */
-const char *imhe_verdict_name(imhe_verdict v);
-const char *imhe_status_name(imhe_status s);
-const char *imhe_section_name(imhe_section s);
-const char *imhe_unit_name(imhe_unit u);
-const char *imhe_record_kind_name(imhe_record_kind k);
-const char *imhe_as_of_source_name(imhe_as_of_source s);
+/* The names of include/imhe.h's enumerations (imhe_verdict_name, ...) are declared there. */
 /* A unit's symbol in prose: "h", "$", "days"; "" for counts and plain numbers. */
 const char *imhe_unit_symbol(imhe_unit u);
 /* A unit as compiler messages, listings and version 1 reports word it: as its name, except plain

@@ -35,9 +35,10 @@ struct val {
 /* One record being judged against one program; rr is the rule result being filled. */
 struct vm {
   const struct imhe_program *p;
-  struct imhe_record *r;
+  const struct imhe_record *r;
   struct imhe_arena *a;
   int32_t as_of;
+  struct imhe_result *res; /* the record's result, for errors found while judging */
   struct imhe_rule_outcome *rr;
   uint32_t capconds;
 };

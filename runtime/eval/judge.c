@@ -5,6 +5,7 @@
 #include "runtime/eval/measures.h"
 #include "runtime/eval/settings.h"
 #include "runtime/eval/vm.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ static void validate_codes(struct vm *vm) {
         uint32_t item;
         const struct imhe_comp_code *c = &sl->v.codes.v[k];
         if (!imhe_find_competency(vm, c, &d, &item))
-          imhe_record_error(vm->r, c->line, c->col,
+          imhe_result_error(vm->res, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
                             imhe_sections[sec].name, i, c->s.s);
       }
@@ -75,7 +76,7 @@ static int application(struct vm *vm, struct imhe_result *out, uint32_t era, uin
  * the endorsements held are listed: else the record is invalid. */
 static int cycle_deadline_ok(struct vm *vm, struct imhe_result *out,
                              const struct imhe_renewal *rn) {
-  struct imhe_record *r = vm->r;
+  const struct imhe_record *r = vm->r;
   int y, m, d, y0 = 0, m0, d0;
   imhe_civil_from_days(vm->as_of, &y, &m, &d);
   if (rn->from != IMHE_NO_DATE)
@@ -83,7 +84,7 @@ static int cycle_deadline_ok(struct vm *vm, struct imhe_result *out,
   if (m != 12 || d != 31 || rn->years == 0 || y < y0 || (y - y0) % (int)rn->years) {
     char d1[11];
     imhe_format_date(vm->as_of, d1);
-    imhe_record_error(r, r->deadline_line, r->deadline_col,
+    imhe_result_error(out, r->deadline_line, r->deadline_col,
                       "renewal_deadline: %s is not a %u-year cycle deadline (December 31 of %d, "
                       "%d, %d, ...)",
                       d1, rn->years, y0, y0 + (int)rn->years, y0 + 2 * (int)rn->years);
@@ -91,7 +92,7 @@ static int cycle_deadline_ok(struct vm *vm, struct imhe_result *out,
     return 0;
   }
   if (!r->sec[IMHE_SECTION_ENDORSEMENTS].n) {
-    imhe_record_error(r, r->line, 1,
+    imhe_result_error(out, r->line, 1,
                       "endorsements: a %u-year renewal needs the endorsements held (none listed)",
                       rn->years);
     out->verdict = IMHE_VERDICT_INVALID;
@@ -103,7 +104,7 @@ static int cycle_deadline_ok(struct vm *vm, struct imhe_result *out,
 /* Nothing is due the year an endorsement was earned (reading 25): the record passes with fees
  * and no rules. 0 when a renewal is due. */
 static int nothing_due(struct vm *vm, struct imhe_result *out) {
-  struct imhe_record *r = vm->r;
+  const struct imhe_record *r = vm->r;
   const char *note = NULL;
   if (imhe_years_endorsed(r, vm->as_of, &note, vm->a) >= 1)
     return 0;
@@ -189,10 +190,19 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
                            : IMHE_VERDICT_ELIGIBLE;
 }
 
-void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t as_of,
-                   imhe_as_of_source as_of_source, struct imhe_result *out) {
-  struct vm vm = {.p = p, .r = r, .a = &r->arena, .as_of = as_of};
+void imhe_result_error(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  imhe_msgs_vadd(res->arena, &res->errors, res->record->file, line, col, fmt, ap);
+  va_end(ap);
+}
+
+void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r, struct imhe_arena *a,
+                   int32_t as_of, imhe_as_of_source as_of_source, struct imhe_result *out) {
+  struct vm vm = {.p = p, .r = r, .a = a, .res = out, .as_of = as_of};
   memset(out, 0, sizeof *out);
+  out->record = r;
+  out->arena = a;
   out->as_of = as_of;
   out->as_of_source = as_of_source;
   out->policy = imhe_str(p, p->policy_name);
@@ -201,11 +211,11 @@ void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r, int32_t 
   out->base = imhe_str(p, p->eras[era].base);
   if (!r->errors.n)
     validate_codes(&vm);
-  if (r->errors.n) {
+  if (r->errors.n || out->errors.n) {
     out->verdict = IMHE_VERDICT_INVALID;
     return;
   }
-  out->rules = imhe_arena_alloc(&r->arena, (p->nrules + 1) * sizeof *out->rules);
+  out->rules = imhe_arena_alloc(a, (p->nrules + 1) * sizeof *out->rules);
   uint32_t kindbit = 0;
   int next = r->kind == IMHE_KIND_APPLICATION ? application(&vm, out, era, &kindbit)
              : r->kind == IMHE_KIND_RENEWAL   ? renewal(&vm, out, &kindbit)

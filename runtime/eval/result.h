@@ -45,6 +45,9 @@ struct imhe_fee_summary {
 };
 
 struct imhe_result {
+  const struct imhe_record *record;  /* the record judged: it must outlive the result */
+  struct imhe_arena *arena;          /* where everything below lives */
+  struct imhe_msgs errors, warnings; /* found while judging: the record itself is not changed */
   imhe_verdict verdict;
   int32_t as_of;
   imhe_as_of_source as_of_source;
@@ -57,10 +60,14 @@ struct imhe_result {
   const char *deadline_label;
 };
 
-/* Evaluates `r` against verified program `p` at the as-of date. Reentrant:
- * no global state; all memory comes from the record's arena. */
-IMHE_INTERNAL_API void imhe_evaluate(const struct imhe_program *p, struct imhe_record *r,
-                                     int32_t as_of, imhe_as_of_source as_of_source,
-                                     struct imhe_result *out);
+/* Evaluates `r` against verified program `p` at the as-of date. Reentrant: no global state; the
+ * record is only read, so many threads may judge it at once; all memory of the result comes from
+ * arena a (the record's own arena is fine when one thread owns both). */
+IMHE_INTERNAL_API void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r,
+                                     struct imhe_arena *a, int32_t as_of,
+                                     imhe_as_of_source as_of_source, struct imhe_result *out);
+/* Appends an error of judging, located in the record's file, to res (its verdict stays as set). */
+void imhe_result_error(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

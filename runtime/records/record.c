@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line, uint32_t col,
-                    const char *fmt, va_list ap) {
+void imhe_msgs_vadd(struct imhe_arena *a, struct imhe_msgs *m, const char *file, uint32_t line,
+                    uint32_t col, const char *fmt, va_list ap) {
   if (m->n == m->cap) {
     uint32_t cap = m->cap ? m->cap * 2 : 8;
-    struct imhe_msg *v = imhe_arena_alloc(&r->arena, cap * sizeof *v);
+    struct imhe_msg *v = imhe_arena_alloc(a, cap * sizeof *v);
     if (!v)
       return;
     if (m->n)
@@ -21,10 +21,15 @@ static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line, u
   char buf[512];
   vsnprintf(buf, sizeof buf, fmt, ap);
   struct imhe_msg *x = &m->v[m->n++];
-  x->file = r->file;
+  x->file = file;
   x->line = line;
   x->col = col;
-  x->text = imhe_arena_strndup(&r->arena, buf, strlen(buf));
+  x->text = imhe_arena_strndup(a, buf, strlen(buf));
+}
+
+static void add_msg(struct imhe_record *r, struct imhe_msgs *m, uint32_t line, uint32_t col,
+                    const char *fmt, va_list ap) {
+  imhe_msgs_vadd(&r->arena, m, r->file, line, col, fmt, ap);
 }
 
 void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col, const char *fmt, ...) {
@@ -41,7 +46,7 @@ void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col, con
   va_end(ap);
 }
 
-void imhe_record_free(struct imhe_record *r) {
+void imhe_record_clear(struct imhe_record *r) {
   imhe_arena_free(&r->arena);
 }
 

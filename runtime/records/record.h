@@ -7,6 +7,7 @@
 #include "runtime/core/arena.h"
 #include "runtime/core/export.h"
 #include "runtime/records/schema.h"
+#include <stdarg.h>
 #include <stdint.h>
 
 struct imhe_text {
@@ -79,7 +80,10 @@ IMHE_INTERNAL_API void imhe_record_error(struct imhe_record *r, uint32_t line, u
 IMHE_INTERNAL_API void imhe_record_warning(struct imhe_record *r, uint32_t line, uint32_t col,
                                            const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-IMHE_INTERNAL_API void imhe_record_free(struct imhe_record *r);
+/* Appends a message located at file:line:col to m, in arena a. */
+void imhe_msgs_vadd(struct imhe_arena *a, struct imhe_msgs *m, const char *file, uint32_t line,
+                    uint32_t col, const char *fmt, va_list ap);
+IMHE_INTERNAL_API void imhe_record_clear(struct imhe_record *r);
 /* Readies *r for a document of `file`: an arena of at most arena_limit bytes, every field absent.
  * With `reuse`, *r is a record read before: its arena's first chunk is kept, its content dropped.
  */

@@ -23,7 +23,7 @@ imhe_loader_open(const char *path, const struct imhe_read_limits *lim, char *err
 IMHE_INTERNAL_API void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
 /* Bytes of the file examined so far (handed to libyaml or passed over). */
 uint64_t imhe_loader_bytes_read(const struct imhe_loader *l);
-/* 1: *out holds the next record (caller frees with imhe_record_free), possibly
+/* 1: *out holds the next record (caller frees with imhe_record_clear), possibly
  * with errors; 0: end of the stream. A document refused for a limit or a syntax
  * error is abandoned at that point and reading goes on at the next document. */
 int imhe_loader_next(struct imhe_loader *l, struct imhe_record *out);

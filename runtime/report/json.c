@@ -55,17 +55,20 @@ static void json_notes(struct sbuf *b, const struct imhe_fee_summary *fe) {
   sb_puts(b, "]}");
 }
 
-static void json_msgs(struct sbuf *b, const struct imhe_msgs *m) {
+/* The messages of the record, then those of judging it, as one array. */
+static void json_msgs(struct sbuf *b, const struct imhe_msgs *m, const struct imhe_msgs *more) {
   sb_putc(b, '[');
-  for (uint32_t i = 0; i < m->n; i++) {
+  for (uint32_t i = 0, k = 0; i < m->n + more->n; i++) {
+    const struct imhe_msgs *from = i < m->n ? m : more;
+    k = i < m->n ? i : i - m->n;
     sb_puts(b, i ? ",{\"file\":" : "{\"file\":");
-    sb_jstr(b, m->v[i].file);
+    sb_jstr(b, from->v[k].file);
     sb_puts(b, ",\"line\":");
-    sb_uint(b, m->v[i].line);
+    sb_uint(b, from->v[k].line);
     sb_puts(b, ",\"column\":");
-    sb_uint(b, m->v[i].col);
+    sb_uint(b, from->v[k].col);
     sb_puts(b, ",\"message\":");
-    sb_jstr(b, m->v[i].text);
+    sb_jstr(b, from->v[k].text);
     sb_putc(b, '}');
   }
   sb_putc(b, ']');
@@ -258,9 +261,9 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, ",\"next_deadline\":");
   json_date(b, res->next_deadline);
   sb_puts(b, ",\"errors\":");
-  json_msgs(b, &r->errors);
+  json_msgs(b, &r->errors, &res->errors);
   sb_puts(b, ",\"warnings\":");
-  json_msgs(b, &r->warnings);
+  json_msgs(b, &r->warnings, &res->warnings);
   sb_puts(b, ",\"source\":");
   json_source(b, r->file, r->line);
   sb_puts(b, "}\n");

@@ -282,6 +282,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   const char *const *col = o->color ? ansi : plain;
   text_header(b, r, res, col);
   text_msgs(b, &r->errors, 1, col);
+  text_msgs(b, &res->errors, 1, col);
   text_rules(b, &scratch, r, res, col);
   if (res->fees.present)
     text_fees(b, &res->fees, col);
@@ -295,6 +296,7 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
     sb_putc(b, '\n');
   }
   text_msgs(b, &r->warnings, 0, col);
+  text_msgs(b, &res->warnings, 0, col);
   sb_putc(b, '\n');
   fwrite(b->v, 1, b->n, f);
   free(b->v);
