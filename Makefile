@@ -40,7 +40,7 @@ CLIOBJ  := $(patsubst %.c,$(B)/obj/%.o,$(CLI))
 LIBFLAGS := -fPIC -fvisibility=hidden -DIMHE_BUILDING
 SHLIB   := $(B)/libimhe.so.$(VERSION)
 RULES   := $(wildcard rules/*.imhe)
-RULEBIN := $(patsubst rules/%.imhe,$(B)/rules/%.imhec,$(filter-out rules/catalogue.imhe,$(RULES)))
+RULEBIN := $(patsubst rules/%.imhe,$(B)/rules/%.imhec,$(RULES))
 TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -93,11 +93,11 @@ $(B)/$(SONAME) $(B)/libimhe.so: $(SHLIB)
 	ln -sf $(notdir $<) $@
 
 # The policies an installed imhe finds (beside the executable first, see cli/main.c): PREFIX is
-# compiled in, so main.o is rebuilt when it changes.
+# compiled in, so check.o is rebuilt when it changes.
 $(B)/prefix: FORCE
 	@mkdir -p $(B); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(B)/obj/cli/main.o: $(B)/prefix
-$(B)/obj/cli/main.o: XFLAGS := -DIMHE_RULES_DIR='"$(rulesdir)"'
+$(B)/obj/cli/check.o: $(B)/prefix
+$(B)/obj/cli/check.o: XFLAGS := -DIMHE_RULES_DIR='"$(rulesdir)"'
 
 # The command is the library's first client, linked to the shared library; it finds it beside
 # itself in the build tree and in ../lib when installed.

@@ -184,17 +184,22 @@ typedef struct imhe_policy_set imhe_policy_set;
 typedef struct imhe_policy imhe_policy;
 
 typedef struct imhe_open_options {
-  int no_checksum;    /* accept compiled policies whose checksum does not match (verified still) */
-  int no_cache_write; /* do not write NAME.imhec beside a policy compiled on the fly */
+  int no_checksum;    /* accept compiled policies whose checksum does not match (still verified) */
+  int no_cache_write; /* do not write NAME.imhec for a policy compiled on the fly */
+  const char
+      *cache_dir; /* where compiled policies are read and written; NULL: beside the sources */
 } imhe_open_options;
 
 /* Opens `path`: a directory of policies (NAME.imhe sources, NAME.imhec compiled; a compiled file is
  * used when it is newer than every source in the directory, otherwise the source is compiled and,
- * unless opts says no, the result cached beside it) or one policy file (.imhe or .imhec). Every
- * association policy is loaded and verified here, so a policy with errors is reported now (code
- * POLICY with the first error's location; all errors in the message). Bases (policies other
- * policies extend and that name no association) are not associations. opts may be NULL. On success
- * *out is the caller's, to close with imhe_policy_set_close. Thread-safe once returned. */
+ * unless opts says no, cached) or one policy file (.imhe or .imhec), which then judges every
+ * record whatever its association. Every policy is loaded and verified here. Policies that others
+ * extend (bases) are not associations' and are not listed. In a directory, a policy with errors
+ * does not stop the others: it is listed, imhe_policy_error says why, and the records of its
+ * association are judged invalid with that message. A single file with errors is IMHE_POLICY (or
+ * IMHE_BYTECODE when the verifier refuses it) with the compiler's messages. opts may be NULL. On
+ * success *out is the caller's, to close with imhe_policy_set_close; it is immutable and may be
+ * shared by any number of threads. */
 IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_options *opts,
                                         imhe_policy_set **out, imhe_error *err);
 IMHE_API void imhe_policy_set_close(imhe_policy_set *set);
@@ -210,6 +215,9 @@ IMHE_API const char *imhe_policy_code(const imhe_policy *p);
 IMHE_API const char *imhe_policy_short_name(const imhe_policy *p);
 IMHE_API const char *imhe_policy_name(const imhe_policy *p);
 IMHE_API const char *imhe_policy_file(const imhe_policy *p);
+/* Why the policy could not be loaded (the compiler's or the verifier's messages), NULL when it
+ * was. */
+IMHE_API const char *imhe_policy_error(const imhe_policy *p);
 /* The categories the policy offers (their names, "IFA", "ECFA", ...). */
 IMHE_API size_t imhe_policy_category_count(const imhe_policy *p);
 IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i);
@@ -218,25 +226,33 @@ IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i);
 typedef struct imhe_source imhe_source;
 typedef struct imhe_record imhe_record;
 
-/* Opens records for `set` from a file ("-" is standard input), from an open FILE * (read to its
- * end, not closed; `name` is how messages name it) or from memory (the bytes are copied). A path
- * that cannot be opened, a directory or a FIFO nobody writes to is IMHE_IO. */
+/* Opens records for `set` from a file ("-" is standard input), from several files read in turn
+ * (on a thread of the library's own, a few records ahead of the caller, so reading overlaps
+ * judging; memory stays flat), from an open FILE * (read through its descriptor to the end, not
+ * closed; nothing may have been read from it through stdio; `name` is how messages call it) or
+ * from memory (the bytes are copied). A record whose id was seen before in the same source gets an
+ * error naming the first one. */
 IMHE_API imhe_code imhe_source_open_path(const imhe_policy_set *set, const char *path,
                                          imhe_source **out, imhe_error *err);
+IMHE_API imhe_code imhe_source_open_paths(const imhe_policy_set *set, const char *const *paths,
+                                          size_t n, imhe_source **out, imhe_error *err);
 IMHE_API imhe_code imhe_source_open_file(const imhe_policy_set *set, FILE *f, const char *name,
                                          imhe_source **out, imhe_error *err);
 IMHE_API imhe_code imhe_source_open_memory(const imhe_policy_set *set, const void *bytes,
                                            size_t len, const char *name, imhe_source **out,
                                            imhe_error *err);
-/* The next record: IMHE_OK with *out (the caller's, to free with imhe_record_free), IMHE_END when
- * there are no more, IMHE_IO when reading failed. A record with errors (bad YAML, a limit
- * broken, a field of the wrong type) is still returned: its messages say what is wrong and judging
- * it gives the verdict "invalid". Notices about the file itself (an empty document, the rest of a
- * file left unread) are messages of the next record, or reported with IMHE_END. */
+/* The next record: IMHE_OK with *out (the caller's, to free with imhe_record_free; it may outlive
+ * the source), IMHE_END when there are no more. IMHE_IO when a file cannot be opened (a missing
+ * file, a directory, a FIFO nobody writes to): err names it, and the next call goes on with the
+ * next file. A record with errors (bad YAML, a limit broken, a field of the wrong type) is still
+ * returned: its messages say what is wrong and judging it gives the verdict "invalid". */
 IMHE_API imhe_code imhe_source_next(imhe_source *src, imhe_record **out, imhe_error *err);
-/* Messages about the file itself seen so far (empty documents, the rest left unread). */
+/* Notices about the files themselves seen so far, located: an empty file or document (severity 0,
+ * a warning), the rest of a file left unread after a refused document (1, an error), a read that
+ * failed (2, an I/O error). Safe to call while the source reads ahead. */
 IMHE_API size_t imhe_source_message_count(const imhe_source *src);
-IMHE_API int imhe_source_message(const imhe_source *src, size_t i, int *is_error, imhe_error *out);
+IMHE_API int imhe_source_message(const imhe_source *src, size_t i, int *severity, imhe_error *out);
+/* Stops reading and frees the source (records handed out stay valid). src may be NULL. */
 IMHE_API void imhe_source_close(imhe_source *src);
 
 IMHE_API void imhe_record_free(imhe_record *r);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 int32_t imhe_days_from_civil(int y, int m, int d);
-void imhe_civil_from_days(int32_t z, int *y, int *m, int *d);
+IMHE_INTERNAL_API void imhe_civil_from_days(int32_t z, int *y, int *m, int *d);
 int imhe_days_in_month(int y, int m);
 /* Parses exactly YYYY-MM-DD; 0 ok, -1 malformed or impossible. */
 IMHE_INTERNAL_API int imhe_parse_date(const char *s, size_t n, int32_t *out);

@@ -38,6 +38,7 @@ struct vm {
   const struct imhe_record *r;
   struct imhe_arena *a;
   int32_t as_of;
+  int category;            /* the record's, or the one it is judged as (recommend); -1 none */
   struct imhe_result *res; /* the record's result, for errors found while judging */
   struct imhe_rule_outcome *rr;
   uint32_t capconds;

@@ -44,7 +44,7 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
 /* An application's registration and processing fees for its category, as published. */
 static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
-  int cat = vm->r->category;
+  int cat = vm->category;
   uint32_t bit = 1u << cat;
   const char *disp = imhe_str(p, p->settings.display);
   const struct imhe_fee *reg = NULL, *proc = NULL;
@@ -93,7 +93,7 @@ static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp, const c
  * category, outside its dates, or its condition not met. */
 static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp) {
   const struct imhe_program *p = vm->p;
-  int cat = vm->r->category;
+  int cat = vm->category;
   const char *why = NULL;
   if (!cp)
     return imhe_arena_printf(vm->a, "%s has no such coupon", imhe_str(p, p->settings.display));

@@ -46,7 +46,7 @@ static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, ui
     return imhe_arena_printf(
         vm->a, "ages %s do not serve the %s track",
         s->present && s->v.mask ? imhe_vm_mask_text(vm, fd->arg, s->v.mask) : "not given",
-        imhe_track_name[vm->r->category >= 0 ? imhe_category_track[vm->r->category] : 0]);
+        imhe_track_name[vm->category >= 0 ? imhe_category_track[vm->category] : 0]);
   case OP_F_BOOL:
     return imhe_arena_printf(vm->a, "%s is %s", fd->name,
                              s->present && s->v.ival ? "true" : "not true");
@@ -85,7 +85,7 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   case OP_F_SET:
     return s->present && (s->v.mask & c) != 0;
   case OP_F_TRACK: {
-    int cat = vm->r->category;
+    int cat = vm->category;
     uint32_t want = 0;
     int track = cat >= 0 ? imhe_category_track[cat] : TRACK_IMH;
     if (track == TRACK_IMH || track == TRACK_EITHER)

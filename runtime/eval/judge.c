@@ -61,7 +61,7 @@ enum { JUDGE_RULES, JUDGE_DONE };
 
 static int application(struct vm *vm, struct imhe_result *out, uint32_t era, uint32_t *kindbit) {
   const struct imhe_program *p = vm->p;
-  int cat = vm->r->category;
+  int cat = vm->category;
   if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
     not_offered(out,
                 imhe_arena_printf(vm->a, "%s does not offer %s", imhe_str(p, p->settings.display),
@@ -197,10 +197,26 @@ void imhe_result_error(struct imhe_result *res, uint32_t line, uint32_t col, con
   va_end(ap);
 }
 
+void imhe_result_warning(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt,
+                         ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  imhe_msgs_vadd(res->arena, &res->warnings, res->record->file, line, col, fmt, ap);
+  va_end(ap);
+}
+
 void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r, struct imhe_arena *a,
                    int32_t as_of, imhe_as_of_source as_of_source, struct imhe_result *out) {
+  imhe_evaluate_as(p, r, a, as_of, as_of_source, -1, out);
+}
+
+void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
+                      struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
+                      int category, struct imhe_result *out) {
   struct vm vm = {.p = p, .r = r, .a = a, .res = out, .as_of = as_of};
+  vm.category = category >= 0 ? category : r->category;
   memset(out, 0, sizeof *out);
+  out->category = vm.category;
   out->record = r;
   out->arena = a;
   out->as_of = as_of;

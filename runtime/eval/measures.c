@@ -68,7 +68,7 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
 static double comps(struct vm *vm, int dom) {
   const struct imhe_program *p = vm->p;
   uint64_t seen = 0;
-  uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0;
+  uint32_t catbit = vm->category >= 0 ? 1u << vm->category : 0;
   for (int s = 0; s < 2; s++) {
     int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
     int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
@@ -350,14 +350,14 @@ static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct v
                               struct val *out) {
   (void)args;
   const struct imhe_program *p = vm->p;
-  uint32_t catbit = vm->r->category >= 0 ? 1u << vm->r->category : 0, n = 0;
+  uint32_t catbit = vm->category >= 0 ? 1u << vm->category : 0, n = 0;
   const struct imhe_domain *d = &p->domains[in.c];
   for (uint32_t k = 0; k < d->count; k++)
     n += (p->items[d->first + k].cats & catbit) != 0;
   out->num = (n + 1) / 2;
   out->note = imhe_arena_printf(vm->a, "half of the %u %s competencies for %s, rounded up", n,
                                 imhe_str(p, d->code),
-                                vm->r->category >= 0 ? imhe_category_code[vm->r->category] : "?");
+                                vm->category >= 0 ? imhe_category_code[vm->category] : "?");
 }
 
 static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const struct val *args,

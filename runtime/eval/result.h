@@ -49,6 +49,7 @@ struct imhe_result {
   struct imhe_arena *arena;          /* where everything below lives */
   struct imhe_msgs errors, warnings; /* found while judging: the record itself is not changed */
   imhe_verdict verdict;
+  int category; /* the category judged: the record's, or the one asked for; -1 none */
   int32_t as_of;
   imhe_as_of_source as_of_source;
   const char *policy, *base;
@@ -66,6 +67,15 @@ struct imhe_result {
 IMHE_INTERNAL_API void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r,
                                      struct imhe_arena *a, int32_t as_of,
                                      imhe_as_of_source as_of_source, struct imhe_result *out);
+/* The same, judging the record as if it applied for `category` (-1: its own): what recommend
+ * asks of each category. */
+IMHE_INTERNAL_API void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
+                                        struct imhe_arena *a, int32_t as_of,
+                                        imhe_as_of_source as_of_source, int category,
+                                        struct imhe_result *out);
+/* Appends a warning of judging, located in the record's file, to res. */
+void imhe_result_warning(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Appends an error of judging, located in the record's file, to res (its verdict stays as set). */
 void imhe_result_error(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -71,7 +71,8 @@ struct imhe_record {
   int name_given; /* applicant.name had a value, even a malformed one */
   struct imhe_list sec[IMHE_SECTION__COUNT];
   struct imhe_msgs errors, warnings;
-  const void *tree; /* the parsed document until imhe_record_type types it */
+  const void *tree;  /* the parsed document until imhe_record_type types it */
+  const void *owner; /* the policy set it was read for (the public API checks it) */
 };
 
 IMHE_INTERNAL_API void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,

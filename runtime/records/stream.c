@@ -32,6 +32,33 @@ struct imhe_loader *imhe_loader_open(const char *path, const struct imhe_read_li
   return l;
 }
 
+/* A loader over bytes already opened: fd >= 0 reads that descriptor, else `bytes` in memory. */
+static struct imhe_loader *open_other(int fd, const void *bytes, size_t len, const char *name,
+                                      const struct imhe_read_limits *lim) {
+  struct imhe_loader *l = calloc(1, sizeof *l);
+  if (!l || !(l->path_copy = strdup(name))) {
+    free(l);
+    return NULL;
+  }
+  l->lim = lim ? *lim : imhe_default_limits;
+  l->path = l->path_copy;
+  if (fd >= 0)
+    imhe_yinput_open_fd(&l->in, fd, l->path, l->lim.max_document, l->lim.max_directives);
+  else
+    imhe_yinput_open_mem(&l->in, bytes, len, l->path, l->lim.max_document, l->lim.max_directives);
+  return l;
+}
+
+struct imhe_loader *imhe_loader_open_fd(int fd, const char *name,
+                                        const struct imhe_read_limits *lim) {
+  return open_other(fd, NULL, 0, name, lim);
+}
+
+struct imhe_loader *imhe_loader_open_mem(const void *bytes, size_t len, const char *name,
+                                         const struct imhe_read_limits *lim) {
+  return open_other(-1, bytes, len, name, lim);
+}
+
 void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx) {
   l->notice = fn;
   l->notice_ctx = ctx;

@@ -19,6 +19,12 @@ extern const struct imhe_read_limits imhe_default_limits;
  * opened, is a directory, or is a FIFO no program writes to. */
 IMHE_INTERNAL_API struct imhe_loader *
 imhe_loader_open(const char *path, const struct imhe_read_limits *lim, char *err, size_t errlen);
+/* The same over an open descriptor (read, not closed) or bytes in memory (not copied: they must
+ * outlive the loader); name is how messages call the input. NULL when out of memory. */
+struct imhe_loader *imhe_loader_open_fd(int fd, const char *name,
+                                        const struct imhe_read_limits *lim);
+struct imhe_loader *imhe_loader_open_mem(const void *bytes, size_t len, const char *name,
+                                         const struct imhe_read_limits *lim);
 /* Notices go to fn (see limits.h); without one they are dropped. */
 IMHE_INTERNAL_API void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
 /* Bytes of the file examined so far (handed to libyaml or passed over). */

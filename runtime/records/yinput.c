@@ -86,6 +86,17 @@ static int can_fill(const struct imhe_yinput *in) {
 
 /* Reads file bytes into raw (UTF-16) or straight into buf (UTF-8). */
 static void read_some(struct imhe_yinput *in, unsigned char *dst, size_t room) {
+  if (in->mem) {
+    size_t k = in->mem_len - in->mem_pos < room ? in->mem_len - in->mem_pos : room;
+    memcpy(dst, in->mem + in->mem_pos, k);
+    in->mem_pos += k;
+    if (in->utf16)
+      in->raw_len += k;
+    else
+      in->len += k;
+    in->file_eof = k == 0;
+    return;
+  }
   for (;;) {
     ssize_t r = read(in->fd, dst, room);
     if (r > 0) {
@@ -581,14 +592,51 @@ static int fifo_ready(int fd, unsigned wait_ms) {
   return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 }
 
-int imhe_yinput_open(struct imhe_yinput *in, const char *path, size_t max_document,
-                     unsigned max_directives, unsigned fifo_wait_ms, char *err, size_t errlen) {
+/* The byte-order mark decides the encoding, as libyaml decides it. */
+static void start(struct imhe_yinput *in) {
+  fill(in, 3);
+  const unsigned char *p = in->buf;
+  if (in->len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+    in->utf16 = p[0] == 0xff ? 1 : 2;
+    memcpy(in->raw, in->buf + 2, in->len - 2);
+    in->raw_len = in->len - 2;
+    in->raw_off = 2;
+    in->len = 0;
+  } else if (in->len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+    in->pos = 3;
+    in->offset = 3;
+  }
+}
+
+static void init(struct imhe_yinput *in, const char *path, size_t max_document,
+                 unsigned max_directives) {
   memset(in, 0, sizeof *in);
   in->path = path;
   in->max_document = max_document;
   in->max_directives = max_directives;
   in->line = 1;
   in->bol = 1;
+}
+
+void imhe_yinput_open_fd(struct imhe_yinput *in, int fd, const char *name, size_t max_document,
+                         unsigned max_directives) {
+  init(in, name, max_document, max_directives);
+  in->fd = fd;
+  start(in);
+}
+
+void imhe_yinput_open_mem(struct imhe_yinput *in, const void *bytes, size_t len, const char *name,
+                          size_t max_document, unsigned max_directives) {
+  init(in, name, max_document, max_directives);
+  in->fd = -1;
+  in->mem = len ? bytes : (const unsigned char *)"";
+  in->mem_len = len;
+  start(in);
+}
+
+int imhe_yinput_open(struct imhe_yinput *in, const char *path, size_t max_document,
+                     unsigned max_directives, unsigned fifo_wait_ms, char *err, size_t errlen) {
+  init(in, path, max_document, max_directives);
   if (!strcmp(path, "-")) {
     in->fd = 0;
   } else {
@@ -615,19 +663,7 @@ int imhe_yinput_open(struct imhe_yinput *in, const char *path, size_t max_docume
       return -1;
     }
   }
-  /* The byte-order mark decides the encoding, as libyaml decides it. */
-  fill(in, 3);
-  const unsigned char *p = in->buf;
-  if (in->len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
-    in->utf16 = p[0] == 0xff ? 1 : 2;
-    memcpy(in->raw, in->buf + 2, in->len - 2);
-    in->raw_len = in->len - 2;
-    in->raw_off = 2;
-    in->len = 0;
-  } else if (in->len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
-    in->pos = 3;
-    in->offset = 3;
-  }
+  start(in);
   return 0;
 }
 

@@ -12,6 +12,8 @@
 
 struct imhe_yinput {
   int fd, own_fd;
+  const unsigned char *mem; /* bytes in memory instead of a file (fd is then -1) */
+  size_t mem_len, mem_pos;
   const char *path;
   size_t max_document;     /* bytes in one document with the comments before it */
   unsigned max_directives; /* %YAML / %TAG lines before one document */
@@ -56,6 +58,12 @@ struct imhe_yinput {
  * does within fifo_wait_ms it is refused. 0, or -1 with a message naming the file in err. */
 int imhe_yinput_open(struct imhe_yinput *in, const char *path, size_t max_document,
                      unsigned max_directives, unsigned fifo_wait_ms, char *err, size_t errlen);
+/* The same over an open file descriptor (not closed) or bytes in memory (not copied: they must
+ * stay until closed); `name` is how messages call it. */
+void imhe_yinput_open_fd(struct imhe_yinput *in, int fd, const char *name, size_t max_document,
+                         unsigned max_directives);
+void imhe_yinput_open_mem(struct imhe_yinput *in, const void *bytes, size_t len, const char *name,
+                          size_t max_document, unsigned max_directives);
 void imhe_yinput_close(struct imhe_yinput *in);
 
 /* Skips blank and comment lines (and stray `...` lines) up to the next document and starts it:

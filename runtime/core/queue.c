@@ -1,6 +1,6 @@
 /* queue.c — mutex and two condition variables around a ring of pointers.
  * Ownership of each item passes from the pushing thread to the popping one. */
-#include "queue.h"
+#include "runtime/core/queue.h"
 
 void imhe_queue_init(struct imhe_queue *q) {
   q->head = q->tail = q->count = 0;

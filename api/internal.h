@@ -1,0 +1,45 @@
+/* internal.h — what the public API's modules share and a program never sees: the policy set and
+ * policy structures, and setting an error value. */
+#ifndef IMHE_API_INTERNAL_H
+#define IMHE_API_INTERNAL_H
+
+#include "include/imhe.h"
+#include "runtime/bytecode/program.h"
+#include "runtime/eval/result.h"
+#include <stdarg.h>
+
+struct imhe_policy {
+  char *stem;  /* file name without extension: "wi" */
+  char *file;  /* the file it was loaded from */
+  char *error; /* NULL when loaded; else why it could not be (the records of it are invalid) */
+  struct imhe_program prog;
+  int loaded;
+};
+
+struct imhe_policy_set {
+  struct imhe_policy *v;
+  size_t n;
+  int single; /* opened on one policy file: it judges every record */
+  char *path;
+};
+
+/* A result as the API hands it out: the result, its arena and the set that made it. */
+struct imhe_judged {
+  struct imhe_arena arena;
+  const struct imhe_policy_set *set;
+  struct imhe_result res;
+};
+
+/* Sets *err (when not NULL) and returns code. */
+imhe_code imhe_fail(imhe_error *err, imhe_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* As imhe_fail, with a location. */
+imhe_code imhe_fail_at(imhe_error *err, imhe_code code, const char *file, uint32_t line,
+                       uint32_t col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Message i of lists a then b (a's are errors), copied into out; 0 past the end. */
+int imhe_msgs_at(const struct imhe_msgs *a, const struct imhe_msgs *b, size_t i, int *is_error,
+                 imhe_error *out);
+/* Clears *err to IMHE_OK (when not NULL) and returns IMHE_OK. */
+imhe_code imhe_ok(imhe_error *err);
+
+#endif

@@ -1,0 +1,119 @@
+/* judge.c — one record against its association's policy: which policy, which as-of date (the
+ * renewal deadline, the --as-of date, the submitted date, today) and which category. */
+#include "api/internal.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/defs.h"
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int32_t day_of(imhe_date d) {
+  return d.year ? imhe_days_from_civil(d.year, d.month, d.day) : IMHE_NO_DATE;
+}
+
+static int valid_date(imhe_date d) {
+  if (!d.year)
+    return 1;
+  int y, m, dd;
+  if (d.year < 1 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31)
+    return 0;
+  imhe_civil_from_days(imhe_days_from_civil(d.year, d.month, d.day), &y, &m, &dd);
+  return y == d.year && m == d.month && dd == d.day;
+}
+
+/* The as-of date: a renewal is judged at its deadline (reading 23); else the option, the submitted
+ * date, or today with a warning (the verdict then depends on the day it is run). */
+static int32_t as_of_for(const struct imhe_record *r, const imhe_judge_options *o,
+                         imhe_as_of_source *src, int *today_used) {
+  int32_t as_of = day_of(o->as_of);
+  *src = IMHE_AS_OF_OPTION;
+  *today_used = 0;
+  if (r->kind == IMHE_KIND_RENEWAL && r->renewal_deadline != IMHE_NO_DATE) {
+    *src = IMHE_AS_OF_DEADLINE;
+    return r->renewal_deadline;
+  }
+  if (as_of != IMHE_NO_DATE)
+    return as_of;
+  if (r->submitted != IMHE_NO_DATE) {
+    *src = IMHE_AS_OF_SUBMITTED;
+    return r->submitted;
+  }
+  *src = IMHE_AS_OF_TODAY;
+  *today_used = 1;
+  return o->today.year ? day_of(o->today) : imhe_today();
+}
+
+/* A result that judged nothing: the record is invalid for the reason its messages give. */
+static void invalid(struct imhe_judged *j, const struct imhe_record *r, int32_t as_of,
+                    imhe_as_of_source src) {
+  struct imhe_result *res = &j->res;
+  res->record = r;
+  res->arena = &j->arena;
+  res->verdict = IMHE_VERDICT_INVALID;
+  res->category = r->category;
+  res->as_of = as_of;
+  res->as_of_source = src;
+  res->next_deadline = IMHE_NO_DATE;
+}
+
+static imhe_code check_args(const imhe_policy_set *set, const imhe_record *r,
+                            const imhe_judge_options *o, int *category, imhe_error *err) {
+  if (!set || !r)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: NULL %s", set ? "record" : "set");
+  if (r->owner != set)
+    return imhe_fail(err, IMHE_MISMATCH, "imhe_judge: the record was read for another policy set");
+  if (!valid_date(o->as_of) || !valid_date(o->today))
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: as_of or today is not a real date");
+  *category = -1;
+  if (o->category && (*category = imhe_category_lookup_loose(o->category, strlen(o->category))) < 0)
+    return imhe_fail(err, IMHE_NOT_FOUND, "no category '%.60s'", o->category);
+  if (o->association && !imhe_policy_set_find(set, o->association))
+    return imhe_fail(err, IMHE_NOT_FOUND, "no policy for association '%.60s' in %s", o->association,
+                     set->path);
+  return IMHE_OK;
+}
+
+IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
+                              const imhe_judge_options *opts, imhe_result **out, imhe_error *err) {
+  static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}};
+  const imhe_judge_options *o = opts ? opts : &defaults;
+  int category = -1;
+  if (out)
+    *out = NULL;
+  imhe_code rc = out ? check_args(set, r, o, &category, err)
+                     : imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: NULL out");
+  if (rc)
+    return rc;
+  struct imhe_judged *j = calloc(1, sizeof *j);
+  if (!j)
+    return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
+  imhe_arena_init(&j->arena, 0);
+  j->set = set;
+  imhe_as_of_source src;
+  int today_used;
+  int32_t as_of = as_of_for(r, o, &src, &today_used);
+  const char *assoc = o->association ? o->association : r->association.s;
+  const struct imhe_policy *p = set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
+  invalid(j, r, as_of, src);
+  if (p && p->loaded)
+    imhe_evaluate_as(&p->prog, r, &j->arena, as_of, src, category, &j->res);
+  else if (!r->errors.n && !p && assoc)
+    imhe_result_error(&j->res, r->line, 1, "unknown association '%.40s': no policy for it in %s",
+                      assoc, set->path);
+  else if (!r->errors.n && p)
+    imhe_result_error(&j->res, r->line, 1, "%s", p->error ? p->error : "policy unavailable");
+  if (today_used)
+    imhe_result_warning(&j->res, r->line, 1,
+                        "no 'submitted' date and no --as-of: judged as of today, so the verdict "
+                        "depends on the day it is run");
+  *out = &j->res;
+  return imhe_ok(err);
+}
+
+IMHE_API void imhe_result_free(imhe_result *res) {
+  if (!res)
+    return;
+  struct imhe_judged *j = (struct imhe_judged *)((char *)res - offsetof(struct imhe_judged, res));
+  imhe_arena_free(&j->arena);
+  free(j);
+}

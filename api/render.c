@@ -1,0 +1,129 @@
+/* render.c — reports through the reporter table: one record into a caller's buffer, or a stream of
+ * records to a FILE * with the format's beginning and end. */
+#include "api/internal.h"
+#include "runtime/report/reporter.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct imhe_reporter {
+  const struct imhe_reporter_ops *ops;
+  FILE *f;
+  imhe_render_options o;
+  struct sbuf b;
+  int begun;
+};
+
+IMHE_API const char *imhe_reporter_name(size_t i) {
+  size_t n = 0;
+  while (imhe_reporter_table[n])
+    n++;
+  return i < n ? imhe_reporter_table[i]->name : NULL;
+}
+
+static imhe_code unknown(const char *name, imhe_error *err) {
+  struct sbuf known = {0};
+  for (size_t i = 0; imhe_reporter_table[i]; i++) {
+    sb_puts(&known, i ? ", " : "");
+    sb_puts(&known, imhe_reporter_table[i]->name);
+  }
+  sb_putc(&known, 0);
+  imhe_code rc =
+      imhe_fail(err, IMHE_NOT_FOUND, "unknown format '%.60s' (%s)", name ? name : "", known.v);
+  free(known.v);
+  return rc;
+}
+
+/* Moves what the reporter wrote to its file. */
+static imhe_code flush_to(struct imhe_reporter *rep, imhe_error *err) {
+  if (rep->b.n && fwrite(rep->b.v, 1, rep->b.n, rep->f) != rep->b.n)
+    return imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
+  rep->b.n = 0;
+  return IMHE_OK;
+}
+
+IMHE_API imhe_code imhe_reporter_open(const char *name, FILE *f, const imhe_render_options *opts,
+                                      imhe_reporter **out, imhe_error *err) {
+  if (out)
+    *out = NULL;
+  if (!name || !f || !out)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_reporter_open: NULL argument");
+  const struct imhe_reporter_ops *ops = imhe_reporter_find(name);
+  if (!ops)
+    return unknown(name, err);
+  struct imhe_reporter *rep = calloc(1, sizeof *rep);
+  if (!rep)
+    return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
+  rep->ops = ops;
+  rep->f = f;
+  if (opts)
+    rep->o = *opts;
+  *out = rep;
+  return imhe_ok(err);
+}
+
+static const struct imhe_result *checked(const imhe_result *res) {
+  return res && res->record ? res : NULL;
+}
+
+IMHE_API imhe_code imhe_reporter_write(imhe_reporter *rep, const imhe_result *res,
+                                       imhe_error *err) {
+  if (!rep || !checked(res))
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_reporter_write: NULL argument");
+  if (!rep->begun && rep->ops->begin)
+    rep->ops->begin(&rep->b, &rep->o);
+  rep->begun = 1;
+  rep->ops->record(&rep->b, res, &rep->o);
+  imhe_code rc = flush_to(rep, err);
+  return rc ? rc : imhe_ok(err);
+}
+
+IMHE_API imhe_code imhe_reporter_close(imhe_reporter *rep, imhe_error *err) {
+  if (!rep)
+    return imhe_ok(err);
+  if (rep->ops->begin && !rep->begun)
+    rep->ops->begin(&rep->b, &rep->o);
+  if (rep->ops->end)
+    rep->ops->end(&rep->b, &rep->o);
+  imhe_code rc = flush_to(rep, err);
+  if (!rc && fflush(rep->f) != 0)
+    rc = imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
+  free(rep->b.v);
+  free(rep);
+  return rc ? rc : imhe_ok(err);
+}
+
+IMHE_API imhe_code imhe_render_buffer(const imhe_result *res, const char *format,
+                                      const imhe_render_options *opts, char *buf, size_t cap,
+                                      size_t *needed, imhe_error *err) {
+  static const imhe_render_options defaults = {0};
+  if (needed)
+    *needed = 0;
+  if (!checked(res) || !format || (!buf && cap))
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_render_buffer: NULL argument");
+  const struct imhe_reporter_ops *ops = imhe_reporter_find(format);
+  if (!ops)
+    return unknown(format, err);
+  const imhe_render_options *o = opts ? opts : &defaults;
+  struct sbuf b = {0};
+  if (ops->begin)
+    ops->begin(&b, o);
+  ops->record(&b, res, o);
+  if (ops->end)
+    ops->end(&b, o);
+  if (needed)
+    *needed = b.n;
+  imhe_code rc = IMHE_OK;
+  if (b.n + 1 > cap) {
+    if (cap)
+      buf[0] = 0;
+    rc = imhe_fail(err, IMHE_BUFFER_TOO_SMALL, "the report needs %zu bytes, the buffer holds %zu",
+                   b.n + 1, cap);
+  } else {
+    if (b.n)
+      memcpy(buf, b.v, b.n);
+    buf[b.n] = 0;
+  }
+  free(b.v);
+  return rc ? rc : imhe_ok(err);
+}

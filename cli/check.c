@@ -1,0 +1,333 @@
+/* check.c — `imhe check`: every record of the files judged against its association's policy
+ * through the public API, reported in the chosen format, written atomically with -o. */
+#include "cli/options.h"
+#include "include/imhe.h"
+#include "runtime/core/atomic.h"
+#include "runtime/core/dates.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const usage_check =
+    "usage: imhe check [--as-of YYYY-MM-DD] [--format text|json] [--rules DIR | --policy FILE]\n"
+    "                  [--no-checksum] [-o OUT] FILE... | -\n"
+    "\n"
+    "Judges every record of every FILE (YAML, several documents per file; - reads\n"
+    "standard input) and explains each requirement: rule, source line, observed,\n"
+    "required and shortfall. The policy of each record is chosen by its\n"
+    "association from the rules directory (default: the built-in one).\n"
+    "An empty file or document is a warning on stderr (file:line:col); a run that\n"
+    "judges no record at all exits 2. A document over a limit (depth 64, scalar\n"
+    "64 KiB, document 4 MiB, 10000 entries, 200000 nodes, 16 directives) is\n"
+    "refused where the limit breaks and reading goes on at the next document (past\n"
+    "4 MiB, the rest of the file is not read). A FIFO is read as a stream once a\n"
+    "program writes to it (refused after 10 s without a writer).\n"
+    "  --as-of DATE    judge every record as of DATE (default: its submitted date)\n"
+    "  --format F      text (default, for people) or json (JSON Lines)\n"
+    "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
+    "  --policy FILE   judge every record with this .imhe or .imhec file\n"
+    "  --no-checksum   accept compiled policies whose checksum does not match\n"
+    "  -o OUT          write the report to OUT atomically instead of stdout; not\n"
+    "                  written if a record file cannot be read\n"
+    "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
+    "invalid, no record judged, or a usage, I/O or policy error\n";
+
+/* Where the policies are when neither --rules nor --policy says. */
+struct dirs {
+  const char *rules_dir, *src_dir, *policy_file;
+};
+
+#ifndef IMHE_RULES_DIR
+#define IMHE_RULES_DIR "/usr/local/share/imhe/rules" /* make passes $(PREFIX)/share/imhe/rules */
+#endif
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the policies are when neither --rules nor --policy says: in a build tree, rules/ beside
+ * the build directory holding imhe (compiled into build/rules); installed, share/imhe/rules beside
+ * the executable's bin/ (so a copy staged with DESTDIR, or moved whole, finds its own), else where
+ * `make install` put them (IMHE_RULES_DIR). The compiled files are cached beside the sources. */
+static void default_dirs(struct dirs *c, char *bin, char *src, size_t cap) {
+  char exe[PATH_MAX - 32];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = 0;
+    char *sl = strrchr(exe, '/');
+    if (sl)
+      *sl = 0;
+    snprintf(src, cap, "%s/../rules", exe);
+    snprintf(bin, cap, "%s/rules", exe);
+    if (is_dir(src))
+      goto found;
+    snprintf(src, cap, "%s/../share/imhe/rules", exe);
+    snprintf(bin, cap, "%s", src);
+    if (is_dir(src))
+      goto found;
+  }
+  if (n <= 0 && !is_dir(IMHE_RULES_DIR)) { /* no /proc: a build tree as the working directory */
+    snprintf(bin, cap, "build/rules");
+    snprintf(src, cap, "rules");
+    goto found;
+  }
+  snprintf(src, cap, "%s", IMHE_RULES_DIR);
+  snprintf(bin, cap, "%s", IMHE_RULES_DIR);
+found:
+  c->rules_dir = bin;
+  c->src_dir = src;
+}
+
+/* Every input must be there before anything is read or written: the policy options name what
+ * exists, and each record file exists and is not a directory. */
+static int check_inputs(const struct dirs *c, const char *rules, const char *const *files,
+                        int nfiles) {
+  struct stat st;
+  if (rules && c->policy_file) {
+    fprintf(stderr, "imhe check: --rules and --policy exclude each other\n");
+    return 1;
+  }
+  if (rules && (stat(rules, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    fprintf(stderr, "imhe check: --rules %s: %s\n", rules,
+            stat(rules, &st) != 0 ? strerror(errno) : "not a directory");
+    return 1;
+  }
+  if (c->policy_file && (stat(c->policy_file, &st) != 0 || !S_ISREG(st.st_mode))) {
+    fprintf(stderr, "imhe check: --policy %s: %s\n", c->policy_file,
+            stat(c->policy_file, &st) != 0 ? strerror(errno) : "not a regular file");
+    return 1;
+  }
+  int stdin_seen = 0;
+  for (int i = 0; i < nfiles; i++) {
+    if (!strcmp(files[i], "-")) {
+      if (stdin_seen++) {
+        fprintf(stderr, "imhe check: standard input (-) given twice\n");
+        return 1;
+      }
+      continue;
+    }
+    if (stat(files[i], &st) != 0) {
+      fprintf(stderr, "imhe check: %s: cannot open: %s\n", files[i], strerror(errno));
+      return 1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "imhe check: %s: is a directory, not a file of records\n", files[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+struct check_opts {
+  imhe_judge_options judge;
+  const char *format, *out;
+  int check_sum;
+  struct dirs d;
+  const char *rules_opt;
+  const char **files;
+  int nfiles;
+};
+
+/* Parses the options into o; 0, or 1 after saying what is wrong (2 for --help, printed). */
+static int parse(int argc, char **argv, struct check_opts *o) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (imhe_cli_is_help(a)) {
+      fputs(usage_check, stdout);
+      return 2;
+    } else if (!strcmp(a, "--as-of")) {
+      int32_t d;
+      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a date as YYYY-MM-DD")))
+        return 1;
+      if (imhe_parse_date(v, strlen(v), &d) != 0) {
+        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n", v);
+        return 1;
+      }
+      imhe_civil_from_days(d, &o->judge.as_of.year, &o->judge.as_of.month, &o->judge.as_of.day);
+    } else if (!strcmp(a, "--format")) {
+      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a report format (text or json)")))
+        return 1;
+      o->format = v;
+    } else if (!strcmp(a, "--rules")) {
+      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a directory of policies")))
+        return 1;
+      o->rules_opt = o->d.rules_dir = o->d.src_dir = v;
+    } else if (!strcmp(a, "--policy")) {
+      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a policy file (.imhe or .imhec)")))
+        return 1;
+      o->d.policy_file = v;
+    } else if (!strcmp(a, "--no-checksum")) {
+      o->check_sum = 0;
+    } else if (!strcmp(a, "-o")) {
+      if (!(o->out = imhe_cli_option_value("check", argc, argv, &i, "a file name for the report")))
+        return 1;
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "imhe check: unknown option '%s'\n%s", a, usage_check);
+      return 1;
+    } else
+      o->files[o->nfiles++] = a;
+  }
+  if (!o->nfiles) {
+    fputs(usage_check, stderr);
+    return 1;
+  }
+  return 0;
+}
+
+/* What a batch found, for the exit status. */
+struct tally {
+  unsigned long count;
+  int any_invalid, any_fail, open_failed, stream_error, write_failed;
+  size_t notes_seen;
+};
+
+/* Notices about the files themselves go to stderr as file:line:col diagnostics. */
+static void print_notices(const imhe_source *src, struct tally *t) {
+  imhe_error e;
+  int severity;
+  for (; imhe_source_message(src, t->notes_seen, &severity, &e); t->notes_seen++) {
+    fprintf(stderr, "%s:%u:%u: %s: %s\n", e.file, e.line, e.column, severity ? "error" : "warning",
+            e.message);
+    if (severity == 2)
+      t->open_failed = 1;
+    else if (severity)
+      t->stream_error = 1;
+  }
+}
+
+/* Judges one record and writes its report (unless the report can no longer be written). */
+static void judge_one(const imhe_policy_set *set, imhe_record *rec, const struct check_opts *o,
+                      imhe_reporter *rep, struct tally *t) {
+  imhe_result *res;
+  imhe_error e;
+  if (imhe_judge(set, rec, &o->judge, &res, &e) != IMHE_OK) {
+    fprintf(stderr, "imhe check: %s\n", e.message);
+    t->any_invalid = 1;
+    return;
+  }
+  imhe_verdict v = imhe_result_verdict(res);
+  t->any_invalid |= v == IMHE_VERDICT_INVALID;
+  t->any_fail |= v == IMHE_VERDICT_NOT_ELIGIBLE;
+  if (!t->write_failed && imhe_reporter_write(rep, res, &e) != IMHE_OK)
+    t->write_failed = 1; /* a full disk: the rest is only read, and the run fails */
+  imhe_result_free(res);
+}
+
+/* Reads every record of the files and judges it in order; the reading runs ahead on the
+ * library's own thread. */
+static void run_batch(const imhe_policy_set *set, const struct check_opts *o, imhe_reporter *rep,
+                      struct tally *t) {
+  imhe_source *src;
+  imhe_error e;
+  int progress = isatty(2) && !getenv("NO_PROGRESS");
+  if (imhe_source_open_paths(set, o->files, (size_t)o->nfiles, &src, &e) != IMHE_OK) {
+    fprintf(stderr, "imhe check: %s\n", e.message);
+    t->open_failed = 1;
+    return;
+  }
+  for (;;) {
+    imhe_record *rec;
+    imhe_code rc = imhe_source_next(src, &rec, &e);
+    print_notices(src, t);
+    if (rc == IMHE_END)
+      break;
+    if (rc != IMHE_OK) {
+      fprintf(stderr, "imhe check: %s\n", e.message);
+      t->open_failed = 1;
+      continue;
+    }
+    if (++t->count % 1000 == 0 && progress)
+      fprintf(stderr, "\r  %lu records", t->count);
+    judge_one(set, rec, o, rep, t);
+    imhe_record_free(rec);
+  }
+  imhe_source_close(src);
+  if (progress && t->count >= 1000)
+    fprintf(stderr, "\r  %lu records\n", t->count);
+}
+
+/* The policies: one file (--policy), a directory (--rules), or the built-in ones (sources in
+ * src_dir, compiled ones cached in rules_dir). */
+static imhe_policy_set *open_policies(const struct check_opts *o) {
+  imhe_open_options oo = {.no_checksum = !o->check_sum};
+  const char *path = o->d.policy_file ? o->d.policy_file : o->d.src_dir;
+  if (!o->d.policy_file && strcmp(o->d.rules_dir, o->d.src_dir))
+    oo.cache_dir = o->d.rules_dir;
+  imhe_policy_set *set;
+  imhe_error e;
+  if (imhe_policy_set_open(path, &oo, &set, &e) != IMHE_OK) {
+    fprintf(stderr, "imhe check: %s\n", e.message);
+    return NULL;
+  }
+  return set;
+}
+
+/* Whether the library has a reporter called f; if not, says which it has. */
+static int known_format(const char *f) {
+  for (size_t i = 0; imhe_reporter_name(i); i++)
+    if (!strcmp(imhe_reporter_name(i), f))
+      return 1;
+  fprintf(stderr, "imhe check: unknown format '%s' (", f);
+  for (size_t i = 0; imhe_reporter_name(i); i++)
+    fprintf(stderr, "%s%s", i ? ", " : "", imhe_reporter_name(i));
+  fprintf(stderr, ")\n");
+  return 0;
+}
+
+int imhe_cli_check(int argc, char **argv) {
+  struct check_opts o = {.format = "text", .check_sum = 1};
+  char bin[PATH_MAX], src[PATH_MAX], err[700];
+  default_dirs(&o.d, bin, src, sizeof bin);
+  o.files = calloc((size_t)argc + 1, sizeof *o.files);
+  if (!o.files)
+    return 2;
+  int bad = parse(argc, argv, &o);
+  if (!bad && !known_format(o.format))
+    bad = 1;
+  if (!bad)
+    bad = check_inputs(&o.d, o.rules_opt, o.files, o.nfiles) ||
+          (o.out && imhe_cli_check_output("check", o.out, o.files, o.nfiles));
+  imhe_policy_set *set = bad ? NULL : open_policies(&o);
+  struct imhe_atomic_out ao;
+  FILE *f = stdout;
+  if (set && o.out) {
+    if (imhe_atomic_open(&ao, o.out, err, sizeof err) != 0) {
+      fprintf(stderr, "imhe check: %s\n", err);
+      imhe_policy_set_close(set);
+      set = NULL;
+    } else
+      f = ao.f;
+  }
+  if (!set) {
+    free(o.files);
+    return bad == 2 ? 0 : 2;
+  }
+  imhe_render_options ro = {.color = !o.out && !strcmp(o.format, "text") && isatty(1) &&
+                                     !getenv("NO_COLOR")};
+  imhe_reporter *rep;
+  imhe_error e;
+  imhe_reporter_open(o.format, f, &ro, &rep, &e);
+  struct tally t = {0};
+  run_batch(set, &o, rep, &t);
+  if (imhe_reporter_close(rep, &e) != IMHE_OK)
+    t.write_failed = 1;
+  if (t.count == 0) /* the wrong file, an empty export: never a silent success */
+    fprintf(stderr, "imhe check: no record judged in %d file%s\n", o.nfiles,
+            o.nfiles == 1 ? "" : "s");
+  int failed = t.open_failed | t.stream_error;
+  if (o.out && t.open_failed) {
+    imhe_atomic_abort(&ao);
+    fprintf(stderr, "imhe check: %s not written: a record file could not be read\n", o.out);
+  } else if (o.out && imhe_atomic_commit(&ao, err, sizeof err) != 0) {
+    fprintf(stderr, "imhe check: %s\n", err);
+    failed = 1;
+  }
+  imhe_policy_set_close(set);
+  free(o.files);
+  return failed || t.any_invalid || t.count == 0 ? 2 : t.any_fail ? 1 : 0;
+}

@@ -1,0 +1,26 @@
+/* options.h — the option parsing every verb of the command line shares, and the table of verbs
+ * main.c dispatches to (one file per verb). */
+#ifndef IMHE_CLI_OPTIONS_H
+#define IMHE_CLI_OPTIONS_H
+
+/* "--help" or "-h". */
+int imhe_cli_is_help(const char *a);
+/* The value after option argv[*i] (advancing *i), or NULL after saying on stderr what is missing
+ * ("imhe CMD: OPTION needs WHAT"). A next argument that is itself an option is not taken. */
+const char *imhe_cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *what);
+/* 0, or -1 after saying why on stderr: out is a directory, a FIFO or socket, in a missing
+ * directory, or one of the command's own inputs. A character device is fine. */
+int imhe_cli_check_output(const char *cmd, const char *out, const char *const *inputs, int ninputs);
+
+/* One verb: its name, its line in `imhe --help`, and the function that runs it (argv[0] is the
+ * verb's name); each returns the exit status. */
+struct imhe_cli_verb {
+  const char *name, *summary;
+  int (*run)(int argc, char **argv);
+};
+int imhe_cli_compile(int argc, char **argv);
+int imhe_cli_disasm(int argc, char **argv);
+int imhe_cli_check(int argc, char **argv);
+int imhe_cli_fmt(int argc, char **argv);
+
+#endif

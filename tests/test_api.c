@@ -1,0 +1,249 @@
+/* test_api.c — the public API as a program embedding imhe uses it: a policy set shared by four
+ * threads judging thousands of records with reports identical to one thread's, and misuse (NULL
+ * handles, a record from another set, an unknown reporter, a buffer too small) as error values. */
+#include "helpers.h"
+#include "include/imhe.h"
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static imhe_policy_set *open_rules(void) {
+  imhe_open_options o = {.no_cache_write = 1};
+  imhe_policy_set *set;
+  imhe_error e;
+  cr_assert_eq(imhe_policy_set_open("rules", &o, &set, &e), IMHE_OK, "%s", e.message);
+  return set;
+}
+
+/* Every record of the files, in order. */
+static size_t read_all_records(const imhe_policy_set *set, const char *const *paths, size_t n,
+                               imhe_record ***out) {
+  imhe_source *src;
+  imhe_error e;
+  cr_assert_eq(imhe_source_open_paths(set, paths, n, &src, &e), IMHE_OK, "%s", e.message);
+  size_t cap = 64, k = 0;
+  imhe_record **v = malloc(cap * sizeof *v);
+  imhe_record *r;
+  imhe_code rc;
+  while ((rc = imhe_source_next(src, &r, &e)) != IMHE_END) {
+    cr_assert_eq(rc, IMHE_OK, "%s", e.message);
+    if (k == cap)
+      v = realloc(v, (cap *= 2) * sizeof *v);
+    v[k++] = r;
+  }
+  imhe_source_close(src);
+  *out = v;
+  return k;
+}
+
+static char *render(const imhe_policy_set *set, const imhe_record *r, const char *format) {
+  imhe_result *res;
+  imhe_error e;
+  cr_assert_eq(imhe_judge(set, r, NULL, &res, &e), IMHE_OK, "%s", e.message);
+  size_t need;
+  imhe_render_buffer(res, format, NULL, NULL, 0, &need, NULL);
+  char *buf = malloc(need + 1);
+  cr_assert_eq(imhe_render_buffer(res, format, NULL, buf, need + 1, &need, &e), IMHE_OK, "%s",
+               e.message);
+  imhe_result_free(res);
+  return buf;
+}
+
+struct work {
+  const imhe_policy_set *set;
+  imhe_record **recs;
+  char **expect;
+  size_t n, rounds, mismatches, judged;
+};
+
+static void *judge_all(void *arg) {
+  struct work *w = arg;
+  for (size_t k = 0; k < w->rounds; k++)
+    for (size_t i = 0; i < w->n; i++) {
+      /* each thread starts at a different record so they judge different ones at once */
+      size_t at = (i + k * 7 + (size_t)(uintptr_t)pthread_self() % 13) % w->n;
+      char *got = render(w->set, w->recs[at], (k & 1) ? "text" : "json");
+      char *want = w->expect[2 * at + (k & 1)];
+      w->mismatches += strcmp(got, want) != 0;
+      w->judged++;
+      free(got);
+    }
+  return NULL;
+}
+
+Test(api, four_threads_share_one_policy_set_with_identical_reports, .timeout = 240) {
+  imhe_policy_set *set = open_rules();
+  char **files;
+  int nf = list_files("tests/acceptance/applications", ".yaml", &files);
+  int nr = 0;
+  char **renewals;
+  nr = list_files("tests/acceptance/renewals", ".yaml", &renewals);
+  const char **paths = malloc((size_t)(nf + nr) * sizeof *paths);
+  char **full = malloc((size_t)(nf + nr) * sizeof *full);
+  for (int i = 0; i < nf + nr; i++) {
+    const char *dir = i < nf ? "tests/acceptance/applications" : "tests/acceptance/renewals";
+    const char *name = i < nf ? files[i] : renewals[i - nf];
+    full[i] = malloc(strlen(dir) + strlen(name) + 2);
+    sprintf(full[i], "%s/%s", dir, name);
+    paths[i] = full[i];
+  }
+  imhe_record **recs;
+  size_t n = read_all_records(set, paths, (size_t)(nf + nr), &recs);
+  cr_assert_geq(n, 250, "the acceptance records: %zu", n);
+  char **expect = malloc(2 * n * sizeof *expect);
+  for (size_t i = 0; i < n; i++) {
+    expect[2 * i] = render(set, recs[i], "json");
+    expect[2 * i + 1] = render(set, recs[i], "text");
+  }
+  struct work w[4];
+  pthread_t th[4];
+  for (int t = 0; t < 4; t++) {
+    w[t] = (struct work){.set = set, .recs = recs, .expect = expect, .n = n, .rounds = 4};
+    cr_assert_eq(pthread_create(&th[t], NULL, judge_all, &w[t]), 0);
+  }
+  size_t judged = 0;
+  for (int t = 0; t < 4; t++) {
+    pthread_join(th[t], NULL);
+    cr_expect_eq(w[t].mismatches, 0, "thread %d: %zu reports differ from one thread's", t,
+                 w[t].mismatches);
+    judged += w[t].judged;
+  }
+  cr_expect_geq(judged, 4000, "judged %zu", judged);
+  for (size_t i = 0; i < n; i++) {
+    free(expect[2 * i]);
+    free(expect[2 * i + 1]);
+    imhe_record_free(recs[i]);
+  }
+  for (int i = 0; i < nf + nr; i++)
+    free(full[i]);
+  free(full);
+  free(paths);
+  free(expect);
+  free(recs);
+  free_list(files, nf);
+  free_list(renewals, nr);
+  imhe_policy_set_close(set);
+}
+
+static imhe_record *one_record(const imhe_policy_set *set, const char *yaml) {
+  imhe_source *src;
+  imhe_record *r;
+  cr_assert_eq(imhe_source_open_memory(set, yaml, strlen(yaml), "mem.yaml", &src, NULL), IMHE_OK);
+  cr_assert_eq(imhe_source_next(src, &r, NULL), IMHE_OK);
+  imhe_source_close(src);
+  return r;
+}
+
+static const char *const wi_record =
+    "kind: application\nid: A1\nassociation: WI-AIMH\ncategory: IFA\nsubmitted: 2025-09-15\n"
+    "applicant: {name: Ann}\n";
+
+Test(api, misuse_is_an_error_value_never_a_crash) {
+  imhe_error e;
+  imhe_policy_set *set = NULL;
+  cr_expect_eq(imhe_policy_set_open(NULL, NULL, &set, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_policy_set_open("rules", NULL, NULL, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_policy_set_open("no/such/dir", NULL, &set, &e), IMHE_IO);
+  cr_expect(strstr(e.message, "no/such/dir") != NULL, "%s", e.message);
+  cr_expect_null(set);
+  cr_expect_eq(imhe_policy_set_count(NULL), 0);
+  cr_expect_null(imhe_policy_set_find(NULL, "WI"));
+  cr_expect_null(imhe_policy_code(NULL));
+  imhe_policy_set_close(NULL);
+  imhe_source *src;
+  cr_expect_eq(imhe_source_open_path(NULL, "x.yaml", &src, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_source_next(NULL, NULL, &e), IMHE_INVALID_ARGUMENT);
+  imhe_source_close(NULL);
+  imhe_record_free(NULL);
+  imhe_result_free(NULL);
+  imhe_result *res;
+  cr_expect_eq(imhe_judge(NULL, NULL, NULL, &res, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_reporter_write(NULL, NULL, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_reporter_close(NULL, &e), IMHE_OK);
+  cr_expect_eq(imhe_render_buffer(NULL, "json", NULL, NULL, 0, NULL, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_result_verdict(NULL), IMHE_VERDICT_INVALID);
+  cr_expect_str_eq(imhe_code_name(IMHE_MISMATCH), "mismatch");
+  cr_expect_null(imhe_code_name((imhe_code)99));
+}
+
+Test(api, a_record_from_another_set_an_unknown_reporter_a_small_buffer) {
+  imhe_policy_set *a = open_rules(), *b = open_rules();
+  imhe_record *r = one_record(a, wi_record);
+  imhe_result *res;
+  imhe_error e;
+  cr_expect_eq(imhe_judge(b, r, NULL, &res, &e), IMHE_MISMATCH);
+  cr_expect_null(res);
+  cr_assert_eq(imhe_judge(a, r, NULL, &res, &e), IMHE_OK, "%s", e.message);
+  cr_expect_eq(imhe_result_verdict(res), IMHE_VERDICT_NOT_ELIGIBLE);
+  imhe_reporter *rep;
+  cr_expect_eq(imhe_reporter_open("nope", stdout, NULL, &rep, &e), IMHE_NOT_FOUND);
+  cr_expect(strstr(e.message, "nope") && strstr(e.message, "json"), "%s", e.message);
+  cr_expect_eq(imhe_render_buffer(res, "nope", NULL, NULL, 0, NULL, &e), IMHE_NOT_FOUND);
+  char small[16];
+  size_t need;
+  cr_expect_eq(imhe_render_buffer(res, "json", NULL, small, sizeof small, &need, &e),
+               IMHE_BUFFER_TOO_SMALL);
+  cr_expect_gt(need, sizeof small);
+  cr_expect_eq(small[0], 0, "a buffer too small holds nothing usable");
+  char *big = malloc(need + 1);
+  cr_expect_eq(imhe_render_buffer(res, "json", NULL, big, need + 1, &need, &e), IMHE_OK);
+  cr_expect_eq(strlen(big), need);
+  cr_expect(strstr(big, "\"id\":\"A1\"") != NULL, "%s", big);
+  free(big);
+  imhe_result_free(res);
+  imhe_record_free(r);
+  imhe_policy_set_close(b);
+  imhe_policy_set_close(a);
+}
+
+Test(api, associations_by_code_short_or_full_name_and_options) {
+  imhe_policy_set *set = open_rules();
+  cr_expect_eq(imhe_policy_set_count(set), 3, "CT, MI, WI: the bases are not associations");
+  const imhe_policy *wi = imhe_policy_set_find(set, "  wi-aimh ");
+  cr_assert_not_null(wi);
+  cr_expect_str_eq(imhe_policy_code(wi), "WI");
+  cr_expect_str_eq(imhe_policy_short_name(wi), "WI-AIMH");
+  cr_expect_eq(imhe_policy_set_find(set, "Wisconsin Alliance for Infant Mental Health"), wi);
+  cr_expect_null(imhe_policy_set_find(set, "legacy"));
+  cr_expect_null(imhe_policy_error(wi));
+  cr_expect_eq(imhe_policy_category_count(wi), 6, "WI offers the infant track only");
+  imhe_record *r = one_record(set, wi_record);
+  imhe_result *res;
+  imhe_error e;
+  imhe_judge_options o = {.as_of = {2025, 2, 30}};
+  cr_expect_eq(imhe_judge(set, r, &o, &res, &e), IMHE_INVALID_ARGUMENT);
+  o = (imhe_judge_options){.category = "NOPE"};
+  cr_expect_eq(imhe_judge(set, r, &o, &res, &e), IMHE_NOT_FOUND);
+  o = (imhe_judge_options){.association = "Atlantis"};
+  cr_expect_eq(imhe_judge(set, r, &o, &res, &e), IMHE_NOT_FOUND);
+  o = (imhe_judge_options){.category = "ECFA"};
+  cr_assert_eq(imhe_judge(set, r, &o, &res, &e), IMHE_OK, "%s", e.message);
+  char buf[65536];
+  cr_assert_eq(imhe_render_buffer(res, "json", NULL, buf, sizeof buf, NULL, &e), IMHE_OK);
+  cr_expect(strstr(buf, "category_offered") != NULL, "judged as ECFA, which WI does not offer");
+  imhe_result_free(res);
+  imhe_record_free(r);
+  imhe_policy_set_close(set);
+}
+
+Test(api, a_file_that_cannot_be_opened_is_an_error_and_the_batch_goes_on) {
+  imhe_policy_set *set = open_rules();
+  const char *paths[] = {"tests/no-such-file.yaml", "examples/wi-ifs-eligible.yaml"};
+  imhe_source *src;
+  imhe_record *r;
+  imhe_error e;
+  cr_assert_eq(imhe_source_open_paths(set, paths, 2, &src, &e), IMHE_OK);
+  cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_IO);
+  cr_expect(strstr(e.message, "no-such-file") != NULL, "%s", e.message);
+  cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_OK, "%s", e.message);
+  cr_expect_str_eq(imhe_record_file(r), "examples/wi-ifs-eligible.yaml");
+  imhe_record_free(r);
+  cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_END);
+  imhe_source_close(src);
+  imhe_policy_set_close(set);
+  imhe_open_options o = {.no_cache_write = 1};
+  cr_expect_eq(imhe_policy_set_open("tests/policies/bad/bad-date.imhe", &o, &set, &e), IMHE_POLICY);
+  cr_expect_null(set);
+  cr_expect(strstr(e.message, "bad-date.imhe:") != NULL, "located: %s", e.message);
+}
