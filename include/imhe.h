@@ -347,6 +347,9 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
 IMHE_API void imhe_result_free(imhe_result *res);
 
 /* ---------------------------------------------------------------- results as data */
+/* Every accessor below gives a safe default for a NULL handle or an index out of range: 0, NULL,
+ * an empty value, IMHE_VERDICT_INVALID, IMHE_STATUS_FAIL; none crashes. Strings live as long as the
+ * result. */
 typedef struct imhe_rule_outcome imhe_rule_result;
 typedef struct imhe_cond_result imhe_condition;
 
@@ -391,7 +394,9 @@ IMHE_API imhe_as_of_source imhe_result_as_of_source(const imhe_result *res);
 IMHE_API const char *imhe_result_policy(const imhe_result *res);
 IMHE_API const char *imhe_result_base(const imhe_result *res);
 /* Errors and warnings of the record and of judging it (an unknown association, a competency code
- * the policy does not know), each located. */
+ * the policy does not know), each located: the record's errors, judging's errors, the record's
+ * warnings, judging's warnings. imhe_result_message gives 1 and fills out (when not NULL), or 0
+ * when i is out of range. */
 IMHE_API size_t imhe_result_message_count(const imhe_result *res);
 IMHE_API int imhe_result_message(const imhe_result *res, size_t i, int *is_error, imhe_error *out);
 /* The next submission deadline and its label, year 0 when none. */
@@ -428,6 +433,17 @@ IMHE_API int imhe_condition_left_out(const imhe_condition *c, size_t i, imhe_ent
                                      const char **why);
 /* The window a measure chose (the best 24 months of reflective supervision), 0 when none. */
 IMHE_API int imhe_condition_window(const imhe_condition *c, imhe_date *start, imhe_date *end);
+/* Why left-out entry i was left out, as a code (its words are imhe_condition_left_out's `why`);
+ * IMHE_REASON__COUNT when c is NULL or i out of range. */
+IMHE_API imhe_reason imhe_condition_left_out_reason(const imhe_condition *c, size_t i);
+/* What the condition's measure or fact found (the best window, an empty slot, a membership's
+ * expiry, ...), in order: its code and, when words is not NULL, its words. IMHE_REASON__COUNT (and
+ * *words NULL) when c is NULL or i out of range. */
+IMHE_API size_t imhe_condition_finding_count(const imhe_condition *c);
+IMHE_API imhe_reason imhe_condition_finding(const imhe_condition *c, size_t i, const char **words);
+/* Why a rule's result was made without running it (the category not offered, no renewal due), and
+ * its words in *words when not NULL; IMHE_REASON__COUNT (and *words NULL) for rules that ran. */
+IMHE_API imhe_reason imhe_rule_reason(const imhe_rule_result *r, const char **words);
 
 /* Fees for the record's category (amounts in dollars; a negative amount was not published). */
 typedef struct imhe_fees {

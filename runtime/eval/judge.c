@@ -45,6 +45,7 @@ static void outside_rule(struct imhe_result *out, const char *id, const char *de
   rr->desc = desc;
   rr->file = "";
   rr->reason = reason;
+  rr->res = out;
 }
 
 /* The single result of a record whose category or kind the association does not offer. */
@@ -163,6 +164,7 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
       continue;
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
     rr->rule = i;
+    rr->res = out;
     rr->id = imhe_str(p, ru->id);
     rr->desc = imhe_str(p, ru->desc);
     rr->file = imhe_str(p, ru->file);

@@ -61,6 +61,7 @@ struct imhe_rule_outcome {
   struct imhe_cond_result *conds;
   uint32_t nconds;
   const struct imhe_why *reason; /* for results made outside the VM (category, renewal due) */
+  const struct imhe_result *res; /* the result it belongs to (for its arena) */
 };
 
 struct imhe_fee_summary {
