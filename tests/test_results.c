@@ -246,3 +246,25 @@ Test(results, misuse_is_answered_with_safe_defaults) {
   cr_expect_eq(imhe_result_message(&x.res, 0, &is_error, &err), 0);
   done(&x);
 }
+
+/* The JSON report of every example and acceptance record is valid against docs/report.schema.json
+ * (draft 2020-12, checked by Debian's python3-jsonschema, which `make deps` installs), whose reason
+ * codes are imhe.h's and which refuses damaged copies (tests/report_schema.py). */
+Test(results, json_report_matches_its_schema) {
+  char *dir = temp_dir();
+  char cmd[1200];
+  snprintf(
+      cmd, sizeof cmd,
+      "%s check --format json examples/*.yaml tests/acceptance/*/*.yaml > %s/r.jsonl 2>/dev/null;"
+      " /usr/bin/python3 tests/report_schema.py docs/report.schema.json include/imhe.h "
+      "%s/r.jsonl 2>&1",
+      imhe_bin(), dir, dir);
+  char *out;
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "0 problems"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
