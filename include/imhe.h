@@ -123,6 +123,80 @@ typedef enum imhe_unit {
       IMHE_UNIT__COUNT
 } imhe_unit;
 
+/* Why an entry was left out, what a measure or fact found, why a record was not judged by its
+ * rules: results hold these codes and typed operands, never sentences; the explain module (and
+ * imhe_condition_sentence) turns them into words. X(NAME, "name in JSON"). The operands each uses
+ * are named after it: field, value(s) and wanted values of an enumeration, dates, amounts with
+ * their unit, an entry (section and number), a name (of an association, document, category, ...).
+ */
+#define IMHE_REASON_LIST(X)                                                                        \
+  /* entries left out */                                                                           \
+  X(LEFT_OUT, "left_out")                     /* no more precise reason */                         \
+  X(AFTER_AS_OF, "after_as_of")               /* field, date */                                    \
+  X(NOT_CURRENT, "not_current")               /* (the entry is not current at the as-of date) */   \
+  X(NO_RSC_OVERLAP, "no_rsc_overlap")         /* (no period of providing RSC overlaps it) */       \
+  X(VALUE_DEFAULT, "value_by_default")        /* field absent; its default value; wanted values */ \
+  X(VALUE_MISSING, "value_missing")           /* field absent; wanted values */                    \
+  X(VALUE_NOT_WANTED, "value_not_wanted")     /* field, value, wanted values */                    \
+  X(VALUES_NOT_WANTED, "values_not_wanted")   /* field, values (maybe none), wanted values */      \
+  X(AGES_OUTSIDE_TRACK, "ages_outside_track") /* ages given (maybe none), track name */            \
+  X(FLAG_MISMATCH, "flag_mismatch")           /* field, whether it is true */                      \
+  X(FIELD_GIVEN, "field_given")               /* field (wanted absent) */                          \
+  X(FIELD_MISSING, "field_missing")           /* field */                                          \
+  X(DATE_OUT_OF_RANGE, "date_out_of_range")   /* field, date, comparison, limit date */            \
+  X(NUMBER_OUT_OF_RANGE, "number_out_of_range") /* field, amount, comparison, limit */             \
+  X(EXCLUDED_BY_NOT, "excluded_by_not")         /* (left out by a `not` filter) */                 \
+  /* what measures found */                                                                        \
+  X(BEST_WINDOW, "best_window") /* months, start, end, hours; clipped to the as-of date */         \
+  X(NO_WINDOW, "no_window")     /* (no entry with hours) */                                        \
+  X(ENTRIES_MEASURED, "entries_measured") /* count */                                              \
+  X(RECEIVED_BETWEEN, "received_between") /* start, end dates */                                   \
+  X(PARTIAL_AMOUNT, "partial_amount")     /* entry, amount counted, amount, unit */                \
+  X(MORE_PARTIAL, "more_partial")         /* count of further entries counted in part */           \
+  X(NO_MASTERS, "no_masters")             /* (no masters-level degree: no post-masters work) */    \
+  X(SLOT_EMPTY, "slot_empty")             /* slot number, roles wanted, completed references */    \
+  X(HALF_OF_DOMAIN, "half_of_domain")     /* count, domain code, category */                       \
+  X(CREDENTIAL_HELD, "credential_held")   /* credential name */                                    \
+  X(CREDENTIAL_MISSING, "credential_missing")       /* credential name */                          \
+  X(FIRST_ENDORSED, "first_endorsed")               /* date */                                     \
+  X(NOT_ENDORSED, "not_endorsed")                   /* (no endorsement earned by then) */          \
+  X(TRAINING_OVER_CAP, "training_over_cap")         /* entry, hours, competencies, most allowed */ \
+  X(NO_TRANSCRIPT, "no_transcript")                 /* entry, competencies */                      \
+  X(TOO_MANY_COMPETENCIES, "too_many_competencies") /* entry, competencies, most allowed */        \
+  /* what facts found */                                                                           \
+  X(NO_MEMBERSHIP, "no_membership")                                                                \
+  X(MEMBERSHIP_UNNAMED, "membership_unnamed")                                                      \
+  X(MEMBERSHIP_NO_EXPIRY, "membership_no_expiry")                                                  \
+  X(MEMBERSHIP_NOT_ACCEPTED, "membership_not_accepted") /* association, policy's name */           \
+  X(MEMBERSHIP_EXPIRED, "membership_expired")           /* association, expiry, as-of date */      \
+  X(MEMBER, "member")                                   /* association, expiry */                  \
+  X(NOT_SIGNED, "not_signed")                           /* document */                             \
+  X(SIGNED_LATE, "signed_late")                         /* document, date signed, as-of date */    \
+  X(SIGNED, "signed")                                   /* document, date signed */                \
+  X(EXAM_PASSED, "exam_passed")                                                                    \
+  X(EXAM_FAILED, "exam_failed") /* date (maybe none) */                                            \
+  X(EXAM_NOT_TAKEN, "exam_not_taken")                                                              \
+  X(REPORTED_TO_REFERENCE, "reported_to_reference")       /* name, work entry */                   \
+  X(REPORTED_TO_NO_REFERENCE, "reported_to_no_reference") /* name, work entry */                   \
+  X(ANNUAL_RENEWAL, "annual_renewal")                                                              \
+  X(CYCLE_RENEWAL, "cycle_renewal")                                                                \
+  X(NO_RENEWAL_SCHEME, "no_renewal_scheme")                                                        \
+  X(RSC_ATTESTED, "rsc_attested")                                                                  \
+  X(RSC_NOT_ATTESTED, "rsc_not_attested")                                                          \
+  /* records not judged by their rules */                                                          \
+  X(CATEGORY_NOT_OFFERED, "category_not_offered")   /* policy's name, category (maybe none) */     \
+  X(NO_RENEWAL_SCHEME_FOR, "no_renewal_scheme_for") /* policy's name, deadline */                  \
+  X(RENEWAL_NOT_DUE, "renewal_not_due")             /* date endorsed, deadline */                  \
+  X(NO_REINSTATEMENT, "no_reinstatement")           /* policy's name */                            \
+  X(REINSTATEMENT_FROM, "reinstatement_from")       /* policy's name, first date */                \
+  X(CONDITION_NOT_MET, "condition_not_met")         /* (a coupon's condition, nothing found) */
+typedef enum imhe_reason {
+#define X(n, s) IMHE_REASON_##n,
+  IMHE_REASON_LIST(X)
+#undef X
+      IMHE_REASON__COUNT
+} imhe_reason;
+
 /* ---------------------------------------------------------------- version */
 /* The library's version as "MAJOR.MINOR.PATCH"; compare with the IMHE_VERSION_* the program was
  * compiled with to detect a mismatched shared library. */
@@ -173,6 +247,7 @@ IMHE_API const char *imhe_verdict_name(imhe_verdict v);
 IMHE_API const char *imhe_status_name(imhe_status s);
 IMHE_API const char *imhe_as_of_source_name(imhe_as_of_source s);
 IMHE_API const char *imhe_unit_name(imhe_unit u);
+IMHE_API const char *imhe_reason_name(imhe_reason r);
 
 /* A calendar date; year 0 means "no date". */
 typedef struct imhe_date {
@@ -288,6 +363,9 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
 IMHE_API void imhe_result_free(imhe_result *res);
 
 /* ---------------------------------------------------------------- results as data */
+/* Every accessor below gives a safe default for a NULL handle or an index out of range: 0, NULL,
+ * an empty value, IMHE_VERDICT_INVALID, IMHE_STATUS_FAIL; none crashes. Strings live as long as the
+ * result. */
 typedef struct imhe_rule_outcome imhe_rule_result;
 typedef struct imhe_cond_result imhe_condition;
 
@@ -332,7 +410,9 @@ IMHE_API imhe_as_of_source imhe_result_as_of_source(const imhe_result *res);
 IMHE_API const char *imhe_result_policy(const imhe_result *res);
 IMHE_API const char *imhe_result_base(const imhe_result *res);
 /* Errors and warnings of the record and of judging it (an unknown association, a competency code
- * the policy does not know), each located. */
+ * the policy does not know), each located: the record's errors, judging's errors, the record's
+ * warnings, judging's warnings. imhe_result_message gives 1 and fills out (when not NULL), or 0
+ * when i is out of range. */
 IMHE_API size_t imhe_result_message_count(const imhe_result *res);
 IMHE_API int imhe_result_message(const imhe_result *res, size_t i, int *is_error, imhe_error *out);
 /* The next submission deadline and its label, year 0 when none. */
@@ -369,6 +449,17 @@ IMHE_API int imhe_condition_left_out(const imhe_condition *c, size_t i, imhe_ent
                                      const char **why);
 /* The window a measure chose (the best 24 months of reflective supervision), 0 when none. */
 IMHE_API int imhe_condition_window(const imhe_condition *c, imhe_date *start, imhe_date *end);
+/* Why left-out entry i was left out, as a code (its words are imhe_condition_left_out's `why`);
+ * IMHE_REASON__COUNT when c is NULL or i out of range. */
+IMHE_API imhe_reason imhe_condition_left_out_reason(const imhe_condition *c, size_t i);
+/* What the condition's measure or fact found (the best window, an empty slot, a membership's
+ * expiry, ...), in order: its code and, when words is not NULL, its words. IMHE_REASON__COUNT (and
+ * *words NULL) when c is NULL or i out of range. */
+IMHE_API size_t imhe_condition_finding_count(const imhe_condition *c);
+IMHE_API imhe_reason imhe_condition_finding(const imhe_condition *c, size_t i, const char **words);
+/* Why a rule's result was made without running it (the category not offered, no renewal due), and
+ * its words in *words when not NULL; IMHE_REASON__COUNT (and *words NULL) for rules that ran. */
+IMHE_API imhe_reason imhe_rule_reason(const imhe_rule_result *r, const char **words);
 
 /* Fees for the record's category (amounts in dollars; a negative amount was not published). */
 typedef struct imhe_fees {

@@ -59,6 +59,17 @@ printf '#include <imhe.h>\nint main(void) { return IMHE_VERSION_MAJOR + IMHE_SEC
 cc -std=c99 -Wall -Wextra -pedantic -Werror -o "$tmp/p" "$tmp/p.c" \
   $(PKG_CONFIG_PATH=$root/lib/pkgconfig $pc --cflags --libs imhe) || fail "cannot build against the installed copy"
 
+# the embedding example, built with pkg-config against the installed copy, run with the installed
+# policies: one line per applicant with each unmet requirement and its shortfall
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror -o "$tmp/embed" examples/embed/embed.c \
+  $(PKG_CONFIG_PATH=$root/lib/pkgconfig $pc --cflags --libs imhe) -Wl,-rpath,"$root/lib" ||
+  fail "examples/embed does not build against the installed copy"
+(cd examples && "$tmp/embed" "$root/share/imhe/rules" *.yaml) >"$tmp/embed.out" 2>&1 ||
+  { cat "$tmp/embed.out"; fail "examples/embed failed"; }
+diff -u examples/embed/expected.txt "$tmp/embed.out" || fail "examples/embed prints other lines than examples/embed/expected.txt"
+ldd "$tmp/embed" | grep -q "$root/lib/libimhe.so.0" || fail "examples/embed does not use the installed libimhe.so"
+
 # manual pages
 for m in man1/imhe.1 man5/imhe-policy.5; do
   out=$(MANWIDTH=80 man --warnings=w -l "$root/share/man/$m" 2>&1 >/dev/null)

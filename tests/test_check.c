@@ -70,17 +70,27 @@ Test(check, every_rule_result_carries_source_observed_required_shortfall) {
   cr_expect(strstr(out, "RSC period: 153 days; required 365 days (short 212 days)"), "%s", out);
   cr_expect(strstr(out, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s",
             out);
-  cr_expect(strstr(out, "\"observed\":153,\"required\":365,\"shortfall\":212,\"unit\":\"days\""),
+  cr_expect(strstr(out,
+                   "\"type\":\"number\",\"comparison\":\">=\",\"unit\":\"days\",\"observed\":153,"
+                   "\"required\":365,\"shortfall\":212"),
             "%s", out);
+  /* every unmet condition is at rule level, and the best window has its dates */
+  cr_expect(strstr(out, "\"unmet\":[{\"index\":1,\"description\":\"RSC period\""), "%s", out);
+  cr_expect(strstr(out, "\"window\":{\"start\":\"2024-05-02\",\"end\":\"2026-05-01\"}"), "%s", out);
   free(out);
 }
 
 Test(check, left_out_entries_are_explained) {
   char *out = check("--format json examples/wi-ifs-short-rsc.yaml", NULL);
   /* the volunteer promotion job does not count toward Family Specialist work */
-  cr_expect(strstr(out, "work[1] (Parent Educator) left out: kind volunteer, not paid"), "%s", out);
+  cr_expect(strstr(out, "{\"section\":\"work\",\"number\":2,\"title\":\"Parent Educator\""), "%s",
+            out);
+  cr_expect(strstr(out, "\"reason\":\"value_not_wanted\",\"message\":\"kind volunteer, not paid\""),
+            "%s", out);
   /* and every measured condition lists the entries it counted */
-  cr_expect(strstr(out, "\"counted\":[\"work[0] (Family Advocate)\"]"), "%s", out);
+  cr_expect(strstr(out, "\"counted\":[{\"section\":\"work\",\"number\":1,\"title\":\"Family "
+                        "Advocate\""),
+            "%s", out);
   free(out);
 }
 
@@ -148,7 +158,7 @@ Test(check, output_is_deterministic) {
 
 Test(check, as_of_option_overrides_submitted) {
   char *out = check("--format json --as-of 2027-06-01 examples/wi-ifs-eligible.yaml", NULL);
-  cr_expect(strstr(out, "\"as_of\":\"2027-06-01\",\"as_of_source\":\"--as-of option\""), "%s", out);
+  cr_expect(strstr(out, "\"as_of\":\"2027-06-01\",\"as_of_source\":\"option\""), "%s", out);
   /* the membership expired in March 2027 */
   cr_expect(strstr(out, "\"failed_areas\":[\"membership\"]"), "%s", out);
   free(out);
@@ -271,7 +281,7 @@ Test(check, renewals_are_judged_at_their_deadline) {
   char *out = check("--format json --as-of 2020-01-01 examples/mi-renewal-cycle.yaml", NULL);
   cr_expect(strstr(out, "\"kind\":\"renewal\",\"association\":\"MI\",\"category\":null"), "%s",
             out);
-  cr_expect(strstr(out, "\"as_of\":\"2027-12-31\",\"as_of_source\":\"renewal deadline\""), "%s",
+  cr_expect(strstr(out, "\"as_of\":\"2027-12-31\",\"as_of_source\":\"renewal_deadline\""), "%s",
             out);
   cr_expect(strstr(out, "15.5 h") == NULL);
   cr_expect(strstr(out, "18 h; required 24 h (short 6 h) (received 2025-01-01..2027-12-31)"), "%s",

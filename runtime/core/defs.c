@@ -141,6 +141,7 @@ NAME_OF(imhe_status_name, imhe_status, IMHE_STATUS_LIST, IMHE_STATUS__COUNT)
 NAME_OF(imhe_section_name, imhe_section, IMHE_SECTION_LIST, IMHE_SECTION__COUNT)
 NAME_OF(imhe_record_kind_name, imhe_record_kind, IMHE_KIND_LIST, IMHE_KIND__COUNT)
 NAME_OF(imhe_as_of_source_name, imhe_as_of_source, IMHE_AS_OF_LIST, IMHE_AS_OF__COUNT)
+NAME_OF(imhe_reason_name, imhe_reason, IMHE_REASON_LIST, IMHE_REASON__COUNT)
 #undef NAME_X
 #define NAME_X(id, name, symbol) name,
 NAME_OF(imhe_unit_name, imhe_unit, IMHE_UNIT_LIST, IMHE_UNIT__COUNT)

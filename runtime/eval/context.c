@@ -1,5 +1,5 @@
-/* context.c — collections of entries and the small wordings every part of evaluation shares:
- * numbers, enumerated values and sets of them, notes joined as a measure finds more. */
+/* context.c — collections of entries and the reasons every part of evaluation makes: a reason
+ * with its operands, chains of them as a measure finds more, joined when values add up. */
 #include "runtime/eval/context.h"
 #include <stdio.h>
 #include <string.h>
@@ -30,18 +30,38 @@ const char *imhe_enum_value_name(int e, int v) {
   return v >= 0 && v < n ? names[v] : "?";
 }
 
-const char *imhe_vm_mask_text(struct vm *vm, int e, uint32_t mask) {
-  int n;
-  const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
-  char buf[512];
-  size_t k = 0;
-  buf[0] = 0;
-  for (int i = 0; i < n && k + 40 < sizeof buf; i++)
-    if (mask >> i & 1u)
-      k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", k ? "/" : "", names[i]);
-  return imhe_arena_strndup(vm->a, buf, k);
+struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
+  struct imhe_why *w = imhe_arena_alloc(vm->a, sizeof *w);
+  memset(w, 0, sizeof *w);
+  w->code = (uint8_t)code;
+  w->field = IMHE_WHY_NO_FIELD;
+  w->entry = IMHE_WHY_NO_ENTRY;
+  w->date[0] = w->date[1] = IMHE_NO_DATE;
+  return w;
 }
 
-void imhe_vm_note(struct vm *vm, const char **note, const char *text) {
-  *note = *note ? imhe_arena_printf(vm->a, "%s; %s", *note, text) : text;
+struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe_why **head,
+                              struct imhe_why **tail) {
+  struct imhe_why *w = imhe_why_new(vm, code);
+  if (*tail)
+    (*tail)->next = w;
+  else
+    *head = w;
+  *tail = w;
+  return w;
+}
+
+const struct imhe_why *imhe_why_join(struct vm *vm, const struct imhe_why *a,
+                                     const struct imhe_why *b) {
+  if (!a || !b)
+    return a ? a : b;
+  const struct imhe_why *head = NULL;
+  struct imhe_why *tail = NULL;
+  for (; a; a = a->next) { /* a's links are shared with other values: copied, not changed */
+    struct imhe_why *w = imhe_why_add(vm, IMHE_REASON_LEFT_OUT, &head, &tail);
+    *w = *a;
+    w->next = NULL;
+  }
+  tail->next = b;
+  return head;
 }

@@ -1,6 +1,7 @@
 /* context.h — what evaluating one record against one program carries: the program, the record, its
  * arena, the as-of date, and the values on the VM's stack (numbers, dates, truths, collections of
- * entries with what was left out and why). Everything lives in the record's arena. */
+ * entries with what was left out and why, as reason codes). Everything lives in the result's arena.
+ */
 #ifndef IMHE_CONTEXT_H
 #define IMHE_CONTEXT_H
 
@@ -9,11 +10,6 @@
 #include <math.h>
 #include <stdint.h>
 
-/* An entry left out of a collection, and why (the words a reviewer reads). */
-struct excl {
-  uint32_t idx;
-  const char *why;
-};
 /* Entries of one section, as indices into the record's list, and those left out on the way. */
 struct coll {
   uint8_t sec;
@@ -28,8 +24,8 @@ struct val {
   int32_t date;
   int b; /* B: 0/1; T: 0 fail, 1 pass, 2 pending */
   struct coll *c;
-  const char *note;
-  const struct coll *src; /* collection a measure read, for its left-out list */
+  const struct imhe_why *note; /* what a measure or fact found */
+  const struct coll *src;      /* collection a measure read, for its left-out list */
 };
 
 /* One record being judged against one program; rr is the rule result being filled. */
@@ -49,14 +45,18 @@ struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap);
 /* An empty collection of from's section that keeps from's left-out entries, with room for extra
  * more. */
 struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from, uint32_t extra);
-/* A number as reports write it: rounded to hundredths, no trailing zeros. */
+/* A number as fee notes write it: rounded to hundredths, no trailing zeros. */
 const char *imhe_vm_num(struct vm *vm, double v);
 /* The spelling of value v of enumeration e, or "?". */
 const char *imhe_enum_value_name(int e, int v);
-/* The values of enumeration e in mask, joined by '/'. */
-const char *imhe_vm_mask_text(struct vm *vm, int e, uint32_t mask);
-/* Appends text to *note, after "; " when it holds something already. */
-void imhe_vm_note(struct vm *vm, const char **note, const char *text);
+/* A new reason of code `code`, no operands set (no field, no entry, no dates). */
+struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code);
+/* A new reason appended to the chain *head whose last link is *tail (both NULL when empty). */
+struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe_why **head,
+                              struct imhe_why **tail);
+/* Chain a followed by chain b (a's links copied, b shared). */
+const struct imhe_why *imhe_why_join(struct vm *vm, const struct imhe_why *a,
+                                     const struct imhe_why *b);
 
 /* The first day of entry i of section sec (a section with a date range). */
 static inline int32_t entry_start(struct vm *vm, int sec, uint32_t i) {

@@ -17,16 +17,15 @@ static int assoc_matches(const char *a, size_t an, const char *b, size_t bn) {
 }
 
 /* Membership of an association the policy accepts, unexpired at the as-of date. */
-static int membership(struct vm *vm, const char **note) {
+static int membership(struct vm *vm, struct imhe_why *w) {
   const struct imhe_record *r = vm->r;
   const struct imhe_program *p = vm->p;
   if (!r->has_membership || !r->membership_association.s || !r->membership_association.n) {
-    *note =
-        r->has_membership ? "membership names no association" : "no association membership given";
+    w->code = r->has_membership ? IMHE_REASON_MEMBERSHIP_UNNAMED : IMHE_REASON_NO_MEMBERSHIP;
     return 0;
   }
   if (r->membership_expires == IMHE_NO_DATE) {
-    *note = "membership has no expiry date";
+    w->code = IMHE_REASON_MEMBERSHIP_NO_EXPIRY;
     return 0;
   }
   int ok = p->settings.membership_any;
@@ -34,67 +33,50 @@ static int membership(struct vm *vm, const char **note) {
     const char *acc = imhe_str(p, p->accepted[i]);
     ok = assoc_matches(r->membership_association.s, r->membership_association.n, acc, strlen(acc));
   }
-  char d[11], d2[11];
-  imhe_format_date(r->membership_expires, d);
-  imhe_format_date(vm->as_of, d2);
-  if (!ok) {
-    *note = imhe_arena_printf(vm->a, "membership of %.40s is not accepted by %s",
-                              r->membership_association.s, imhe_str(p, p->settings.display));
-    return 0;
-  }
-  if (r->membership_expires < vm->as_of) {
-    *note = imhe_arena_printf(vm->a, "membership of %.40s expired %s, before %s",
-                              r->membership_association.s, d, d2);
-    return 0;
-  }
-  *note = imhe_arena_printf(vm->a, "member of %.40s until %s", r->membership_association.s, d);
-  return 1;
+  w->name = r->membership_association.s;
+  w->name2 = imhe_str(p, p->settings.display);
+  w->date[0] = r->membership_expires;
+  w->date[1] = vm->as_of;
+  w->code = !ok                                 ? IMHE_REASON_MEMBERSHIP_NOT_ACCEPTED
+            : r->membership_expires < vm->as_of ? IMHE_REASON_MEMBERSHIP_EXPIRED
+                                                : IMHE_REASON_MEMBER;
+  return w->code == IMHE_REASON_MEMBER;
 }
 
 /* The Endorsement Agreement or the Code of Ethics signed by the as-of date. */
-static int signed_by(struct vm *vm, int f, const char **note) {
+static int signed_by(struct vm *vm, int f, struct imhe_why *w) {
   int32_t s = f == FACT_AGREEMENT ? vm->r->agreement_signed : vm->r->ethics_signed;
-  const char *what = f == FACT_AGREEMENT ? "Endorsement Agreement" : "Code of Ethics";
-  if (s == IMHE_NO_DATE) {
-    *note = imhe_arena_printf(vm->a, "%s not signed", what);
-    return 0;
-  }
-  char d[11], d2[11];
-  imhe_format_date(s, d);
-  imhe_format_date(vm->as_of, d2);
-  if (s > vm->as_of) {
-    *note = imhe_arena_printf(vm->a, "%s signed %s, after %s", what, d, d2);
-    return 0;
-  }
-  *note = imhe_arena_printf(vm->a, "%s signed %s", what, d);
-  return 1;
+  w->name = f == FACT_AGREEMENT ? "Endorsement Agreement" : "Code of Ethics";
+  w->date[0] = s;
+  w->date[1] = vm->as_of;
+  w->code = s == IMHE_NO_DATE ? IMHE_REASON_NOT_SIGNED
+            : s > vm->as_of   ? IMHE_REASON_SIGNED_LATE
+                              : IMHE_REASON_SIGNED;
+  return w->code == IMHE_REASON_SIGNED;
 }
 
 /* The written exam: 1 passed, 0 failed, 2 not yet taken. */
-static int exam(struct vm *vm, const char **note) {
+static int exam(struct vm *vm, struct imhe_why *w) {
   const struct imhe_record *r = vm->r;
   if (r->exam_passed == 1) {
-    *note = "written exam passed";
+    w->code = IMHE_REASON_EXAM_PASSED;
     return 1;
   }
   if (r->exam_passed == 0) {
-    if (r->exam_date != IMHE_NO_DATE) {
-      char d[11];
-      imhe_format_date(r->exam_date, d);
-      *note = imhe_arena_printf(vm->a, "written exam failed on %s", d);
-    } else
-      *note = "written exam failed";
+    w->code = IMHE_REASON_EXAM_FAILED;
+    w->date[0] = r->exam_date;
     return 0;
   }
-  *note = "not yet taken; the applicant may sit the written exam";
+  w->code = IMHE_REASON_EXAM_NOT_TAKEN;
   return 2;
 }
 
 /* Current work naming whom the applicant reports to (FACT_HAS_REPORTED_TO), and each of those
  * a completed reference (FACT_REPORTED_TO). */
-static int reported_to(struct vm *vm, int f, const char **note) {
+static int reported_to(struct vm *vm, int f, const struct imhe_why **note) {
   const struct imhe_record *r = vm->r;
   const struct imhe_list *w = &r->sec[IMHE_SECTION_WORK];
+  struct imhe_why *tail = NULL;
   int any = 0, all = 1;
   for (uint32_t i = 0; i < w->n; i++) {
     const struct imhe_entry *e = &w->v[i];
@@ -111,26 +93,30 @@ static int reported_to(struct vm *vm, int f, const char **note) {
       found = x->f[REF_STATUS].present && x->f[REF_STATUS].v.ival == 0 && x->f[REF_NAME].present &&
               imhe_names_equal(x->f[REF_NAME].v.text.s, x->f[REF_NAME].v.text.n, name->s, name->n);
     }
-    imhe_vm_note(vm, note,
-                 imhe_arena_printf(vm->a,
-                                   "%s completed reference from %.60s, named as reported_to in "
-                                   "work[%u]",
-                                   found ? "a" : "no", name->s, i));
+    struct imhe_why *why = imhe_why_add(
+        vm, found ? IMHE_REASON_REPORTED_TO_REFERENCE : IMHE_REASON_REPORTED_TO_NO_REFERENCE, note,
+        &tail);
+    why->name = name->s;
+    why->sec = IMHE_SECTION_WORK;
+    why->entry = i;
     all &= found;
   }
   return f == FACT_HAS_REPORTED_TO ? any : (any && all);
 }
 
-int imhe_fact(struct vm *vm, int f, const char **note) {
+int imhe_fact(struct vm *vm, int f, const struct imhe_why **note) {
   const struct imhe_record *r = vm->r;
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_LEFT_OUT);
+  if (f != FACT_HAS_REPORTED_TO && f != FACT_REPORTED_TO)
+    *note = w;
   switch (f) {
   case FACT_MEMBERSHIP:
-    return membership(vm, note);
+    return membership(vm, w);
   case FACT_AGREEMENT:
   case FACT_ETHICS:
-    return signed_by(vm, f, note);
+    return signed_by(vm, f, w);
   case FACT_EXAM:
-    return exam(vm, note);
+    return exam(vm, w);
   case FACT_HAS_REPORTED_TO:
   case FACT_REPORTED_TO:
     return reported_to(vm, f, note);
@@ -139,12 +125,13 @@ int imhe_fact(struct vm *vm, int f, const char **note) {
     const struct imhe_renewal *rn =
         r->kind == IMHE_KIND_RENEWAL ? imhe_renewal_scheme(vm->p, vm->as_of) : NULL;
     int want = f == FACT_ANNUAL_RENEWAL ? RENEW_ANNUAL : RENEW_CYCLE;
-    *note = rn ? (rn->scheme == RENEW_ANNUAL ? "annual renewal" : "multi-year renewal cycle")
-               : "no renewal scheme";
+    w->code =
+        rn ? (rn->scheme == RENEW_ANNUAL ? IMHE_REASON_ANNUAL_RENEWAL : IMHE_REASON_CYCLE_RENEWAL)
+           : IMHE_REASON_NO_RENEWAL_SCHEME;
     return rn && rn->scheme == want;
   }
   case FACT_RSC_ATTESTED:
-    *note = r->rsc_attested ? "RSC provider attested" : "no current RSC provider attested";
+    w->code = r->rsc_attested ? IMHE_REASON_RSC_ATTESTED : IMHE_REASON_RSC_NOT_ATTESTED;
     return r->rsc_attested == 1;
   }
   return 0;

@@ -73,7 +73,8 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
 
 /* Whether coupon cp's condition (a coupon rule) holds; its first finding in *why when not. The
  * rule runs with a scratch result, so the record's results are untouched. */
-static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp, const char **why) {
+static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
+                            const struct imhe_why **why) {
   struct imhe_rule_outcome scratch;
   memset(&scratch, 0, sizeof scratch);
   struct imhe_rule_outcome *save = vm->rr;
@@ -82,19 +83,21 @@ static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp, const c
   vm->capconds = 0;
   int ok = imhe_run_rule(vm, cp->rule) == IMHE_STATUS_PASS;
   if (!ok)
-    *why = scratch.nconds && scratch.conds[0].note ? scratch.conds[0].note
-                                                   : "its condition is not met";
+    *why = scratch.nconds && scratch.conds[0].notes
+               ? scratch.conds[0].notes
+               : imhe_why_new(vm, IMHE_REASON_CONDITION_NOT_MET);
   vm->rr = save;
   vm->capconds = savecap;
   return ok;
 }
 
 /* Why the record's coupon does not apply (NULL when it does): none of that code, not for the
- * category, outside its dates, or its condition not met. */
-static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp) {
+ * category, outside its dates, or its condition not met (then *cond says what its condition
+ * found, and the words are the reports'). */
+static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp,
+                                  const struct imhe_why **cond) {
   const struct imhe_program *p = vm->p;
   int cat = vm->category;
-  const char *why = NULL;
   if (!cp)
     return imhe_arena_printf(vm->a, "%s has no such coupon", imhe_str(p, p->settings.display));
   if (!(cp->cats & 1u << cat))
@@ -109,9 +112,9 @@ static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp) {
     return imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
                              *b ? b : "now");
   }
-  if (cp->rule != IMHE_NO_RULE)
-    coupon_condition(vm, cp, &why);
-  return why;
+  if (cp->rule != IMHE_NO_RULE && !coupon_condition(vm, cp, cond))
+    return "";
+  return NULL;
 }
 
 /* The record's coupon: found by its code (as names compare), applied when nothing refuses it,
@@ -124,9 +127,14 @@ static void coupon(struct vm *vm, struct imhe_fee_summary *f) {
     if (imhe_names_equal(code, strlen(code), vm->r->coupon.s, vm->r->coupon.n))
       cp = &p->coupons[i];
   }
-  const char *why = coupon_refusal(vm, cp);
+  const struct imhe_why *cond = NULL;
+  const char *why = coupon_refusal(vm, cp, &cond);
   if (why) {
-    fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s", f->coupon, why));
+    int at = f->nnotes;
+    fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied%s%s", f->coupon,
+                                  cond ? "" : ": ", why));
+    if (cond && f->nnotes > at)
+      f->note_why[at] = cond;
     return;
   }
   f->coupon_applied = 1;

@@ -1,5 +1,5 @@
 /* filters.c — filter instructions over a record's entries: each entry kept or left out, and every
- * left-out entry with the reason a reviewer reads ("kind volunteer, not paid"). */
+ * left-out entry with its reason (VALUE_NOT_WANTED: kind volunteer, wanted paid) and operands. */
 #include "runtime/eval/filters.h"
 #include "runtime/core/dates.h"
 #include <stdio.h>
@@ -16,62 +16,79 @@ static int enum_default(int sec, int f) {
   return -1;
 }
 
+/* Reasons without operands, shared by every entry they leave out. */
+static const struct imhe_why not_current = {.code = IMHE_REASON_NOT_CURRENT,
+                                            .field = IMHE_WHY_NO_FIELD,
+                                            .entry = IMHE_WHY_NO_ENTRY,
+                                            .date = {IMHE_NO_DATE, IMHE_NO_DATE}};
+static const struct imhe_why no_overlap = {.code = IMHE_REASON_NO_RSC_OVERLAP,
+                                           .field = IMHE_WHY_NO_FIELD,
+                                           .entry = IMHE_WHY_NO_ENTRY,
+                                           .date = {IMHE_NO_DATE, IMHE_NO_DATE}};
+static const struct imhe_why by_not = {.code = IMHE_REASON_EXCLUDED_BY_NOT,
+                                       .field = IMHE_WHY_NO_FIELD,
+                                       .entry = IMHE_WHY_NO_ENTRY,
+                                       .date = {IMHE_NO_DATE, IMHE_NO_DATE}};
+
+/* The reason of a filter on an enumerated field (F_ENUM, F_SET, F_TRACK) leaving out a slot. */
+static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
+                     const struct imhe_slot *s, uint32_t c) {
+  w->enm = (uint8_t)imhe_sections[sec].fields[f].arg;
+  w->want = c;
+  if (op == OP_F_ENUM) {
+    w->code = !s->present && enum_default(sec, f) >= 0 ? IMHE_REASON_VALUE_DEFAULT
+              : !s->present                            ? IMHE_REASON_VALUE_MISSING
+                                                       : IMHE_REASON_VALUE_NOT_WANTED;
+    w->have = (uint32_t)(s->present ? s->v.ival : enum_default(sec, f));
+    return;
+  }
+  w->have = s->present ? s->v.mask : 0;
+  w->code = op == OP_F_SET ? IMHE_REASON_VALUES_NOT_WANTED : IMHE_REASON_AGES_OUTSIDE_TRACK;
+  if (op == OP_F_TRACK)
+    w->name = imhe_track_name[vm->category >= 0 ? imhe_category_track[vm->category] : 0];
+}
+
 /* Why entry `i` fails a filter on field f (for the left-out list). */
-static const char *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
-                           const struct val *arg) {
+static const struct imhe_why *why_not(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
+                                      const struct val *arg) {
   if (op == OP_F_CURRENT) /* filters without a field: f is not one */
-    return "not a current entry";
+    return &not_current;
   if (op == OP_F_OVERLAP)
-    return "does not overlap a period of providing RSC";
-  const struct imhe_field_desc *fd = &imhe_sections[sec].fields[f];
+    return &no_overlap;
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
-  char d[11];
+  int kind = imhe_sections[sec].fields[f].kind;
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_LEFT_OUT);
+  w->sec = (uint8_t)sec;
+  w->field = (uint8_t)f;
+  w->cmp = (int8_t)c;
   switch (op) {
   case OP_F_ENUM:
-    if (!s->present && enum_default(sec, f) >= 0)
-      return imhe_arena_printf(vm->a, "%s not given (%s by default), not %s", fd->name,
-                               imhe_enum_value_name(fd->arg, enum_default(sec, f)),
-                               imhe_vm_mask_text(vm, fd->arg, c));
-    if (!s->present)
-      return imhe_arena_printf(vm->a, "no %s, not %s", fd->name, imhe_vm_mask_text(vm, fd->arg, c));
-    return imhe_arena_printf(vm->a, "%s %s, not %s", fd->name,
-                             imhe_enum_value_name(fd->arg, s->v.ival),
-                             imhe_vm_mask_text(vm, fd->arg, c));
   case OP_F_SET:
-    return imhe_arena_printf(vm->a, "%s %s, none of %s", fd->name,
-                             s->present && s->v.mask ? imhe_vm_mask_text(vm, fd->arg, s->v.mask)
-                                                     : "none",
-                             imhe_vm_mask_text(vm, fd->arg, c));
   case OP_F_TRACK:
-    return imhe_arena_printf(
-        vm->a, "ages %s do not serve the %s track",
-        s->present && s->v.mask ? imhe_vm_mask_text(vm, fd->arg, s->v.mask) : "not given",
-        imhe_track_name[vm->category >= 0 ? imhe_category_track[vm->category] : 0]);
+    why_enum(vm, w, op, sec, f, s, c);
+    break;
   case OP_F_BOOL:
-    return imhe_arena_printf(vm->a, "%s is %s", fd->name,
-                             s->present && s->v.ival ? "true" : "not true");
+    w->code = IMHE_REASON_FLAG_MISMATCH;
+    w->flag = s->present && s->v.ival;
+    break;
   case OP_F_PRESENT:
-    return imhe_arena_printf(vm->a, "%s %s", fd->name, s->present ? "given" : "not given");
+    w->code = s->present ? IMHE_REASON_FIELD_GIVEN : IMHE_REASON_FIELD_MISSING;
+    break;
   case OP_F_CMP:
-    if (fd->kind == FT_DATE && s->present && arg) {
-      static const char *const words[CMP__COUNT] = {"on or after", "after", "on or before",
-                                                    "before",      "on",    "other than"};
-      char lim[11];
-      imhe_format_date(s->v.date, d);
-      imhe_format_date(arg->date, lim);
-      return imhe_arena_printf(vm->a, "%s %s is not %s %s", fd->name, d, words[c], lim);
+    w->code = IMHE_REASON_FIELD_MISSING;
+    if (kind == FT_DATE && s->present && arg) {
+      w->code = IMHE_REASON_DATE_OUT_OF_RANGE;
+      w->date[0] = s->v.date;
+      w->date[1] = arg->date;
+    } else if (kind == FT_NUM && s->present && arg) {
+      w->code = IMHE_REASON_NUMBER_OUT_OF_RANGE;
+      w->amount[0] = s->v.num;
+      w->amount[1] = arg->num;
+      w->unit = (uint8_t)imhe_sections[sec].fields[f].arg;
     }
-    if (fd->kind == FT_NUM && s->present && arg) {
-      static const char *const words[CMP__COUNT] = {"less than",     "not more than", "more than",
-                                                    "not less than", "not",           ""};
-      if (c == CMP_NE) /* "supervisees is 0" */
-        return imhe_arena_printf(vm->a, "%s is %s", fd->name, imhe_vm_num(vm, s->v.num));
-      return imhe_arena_printf(vm->a, "%s is %s, %s %s", fd->name, imhe_vm_num(vm, s->v.num),
-                               words[c], imhe_vm_num(vm, arg->num));
-    }
-    return imhe_arena_printf(vm->a, "%s not given", fd->name);
+    break;
   }
-  return "left out";
+  return w;
 }
 
 static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
@@ -146,11 +163,12 @@ struct coll *imhe_section_coll(struct vm *vm, int sec) {
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_slot *s = by >= 0 ? &l->v[i].f[by] : NULL;
     if (s && s->present && s->v.date > vm->as_of) {
-      char d[11];
-      imhe_format_date(s->v.date, d);
+      struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_AFTER_AS_OF);
+      w->sec = (uint8_t)sec;
+      w->field = (uint8_t)by;
+      w->date[0] = s->v.date;
       c->ex[c->nex].idx = i;
-      c->ex[c->nex++].why = imhe_arena_printf(vm->a, "%s %s is after the as-of date",
-                                              imhe_sections[sec].fields[by].name, d);
+      c->ex[c->nex++].why = w;
     } else
       c->idx[c->n++] = i;
   }
@@ -173,13 +191,13 @@ struct coll *imhe_set_op(struct vm *vm, const struct coll *l, const struct coll 
     if (keep)
       out->idx[out->n++] = i;
     else {
-      const char *why = NULL;
+      const struct imhe_why *why = NULL;
       const struct coll *src = (uni || !a) ? l : r;
       for (uint32_t k = 0; k < src->nex && !why; k++)
         if (src->ex[k].idx == i)
           why = src->ex[k].why;
       if (!uni && a && b)
-        why = "excluded by a 'not' filter";
+        why = &by_not;
       if (why) {
         out->ex[out->nex].idx = i;
         out->ex[out->nex++].why = why;

@@ -36,7 +36,7 @@ static void validate_codes(struct vm *vm) {
 /* A rule's result made outside the VM: whether the category or kind is offered, whether a
  * renewal is due. */
 static void outside_rule(struct imhe_result *out, const char *id, const char *desc,
-                         imhe_status status, const char *message) {
+                         imhe_status status, const struct imhe_why *reason) {
   struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
   rr->id = id;
   rr->area = AREA_CATEGORY;
@@ -44,13 +44,14 @@ static void outside_rule(struct imhe_result *out, const char *id, const char *de
   rr->status = status;
   rr->desc = desc;
   rr->file = "";
-  rr->message = message;
+  rr->reason = reason;
+  rr->res = out;
 }
 
 /* The single result of a record whose category or kind the association does not offer. */
-static void not_offered(struct imhe_result *out, const char *message) {
+static void not_offered(struct imhe_result *out, const struct imhe_why *reason) {
   outside_rule(out, "category_offered", "the category is offered by the association",
-               IMHE_STATUS_FAIL, message);
+               IMHE_STATUS_FAIL, reason);
   out->failed_areas |= 1u << AREA_CATEGORY;
   out->verdict = IMHE_VERDICT_NOT_ELIGIBLE;
 }
@@ -63,9 +64,10 @@ static int application(struct vm *vm, struct imhe_result *out, uint32_t era, uin
   const struct imhe_program *p = vm->p;
   int cat = vm->category;
   if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
-    not_offered(out,
-                imhe_arena_printf(vm->a, "%s does not offer %s", imhe_str(p, p->settings.display),
-                                  cat >= 0 ? imhe_category_code[cat] : "this category"));
+    struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_CATEGORY_NOT_OFFERED);
+    w->name2 = imhe_str(p, p->settings.display);
+    w->name = cat >= 0 ? imhe_category_code[cat] : NULL;
+    not_offered(out, w);
     return JUDGE_DONE;
   }
   *kindbit = 1u << cat;
@@ -105,8 +107,7 @@ static int cycle_deadline_ok(struct vm *vm, struct imhe_result *out,
  * and no rules. 0 when a renewal is due. */
 static int nothing_due(struct vm *vm, struct imhe_result *out) {
   const struct imhe_record *r = vm->r;
-  const char *note = NULL;
-  if (imhe_years_endorsed(r, vm->as_of, &note, vm->a) >= 1)
+  if (imhe_years_endorsed(r, vm->as_of, NULL) >= 1)
     return 0;
   int32_t first = IMHE_NO_DATE;
   for (uint32_t i = 0; i < r->sec[IMHE_SECTION_ENDORSEMENTS].n; i++) {
@@ -114,14 +115,10 @@ static int nothing_due(struct vm *vm, struct imhe_result *out) {
     if (e->present && (first == IMHE_NO_DATE || e->v.date < first))
       first = e->v.date;
   }
-  char d1[11], d2[11];
-  imhe_format_date(vm->as_of, d1);
-  imhe_format_date(first, d2);
-  outside_rule(out, "renewal_due", "a renewal is due", IMHE_STATUS_PASS,
-               imhe_arena_printf(vm->a,
-                                 "no renewal is due: endorsed %s, less than a year before the %s "
-                                 "deadline",
-                                 d2, d1));
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_RENEWAL_NOT_DUE);
+  w->date[0] = first;
+  w->date[1] = vm->as_of;
+  outside_rule(out, "renewal_due", "a renewal is due", IMHE_STATUS_PASS, w);
   out->verdict = IMHE_VERDICT_ELIGIBLE;
   imhe_compute_fees(vm, &out->fees);
   return 1;
@@ -131,10 +128,10 @@ static int renewal(struct vm *vm, struct imhe_result *out, uint32_t *kindbit) {
   const struct imhe_program *p = vm->p;
   const struct imhe_renewal *rn = imhe_renewal_scheme(p, vm->as_of);
   if (!rn) {
-    char d1[11];
-    imhe_format_date(vm->as_of, d1);
-    not_offered(out, imhe_arena_printf(vm->a, "%s has no renewal scheme for a deadline of %s",
-                                       imhe_str(p, p->settings.display), d1));
+    struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_NO_RENEWAL_SCHEME_FOR);
+    w->name2 = imhe_str(p, p->settings.display);
+    w->date[0] = vm->as_of;
+    not_offered(out, w);
     return JUDGE_DONE;
   }
   if (rn->scheme == RENEW_CYCLE && (!cycle_deadline_ok(vm, out, rn) || nothing_due(vm, out)))
@@ -146,13 +143,11 @@ static int renewal(struct vm *vm, struct imhe_result *out, uint32_t *kindbit) {
 static int reinstatement(struct vm *vm, struct imhe_result *out, uint32_t *kindbit) {
   const struct imhe_settings *set = &vm->p->settings;
   if (!set->reinstatement || vm->as_of < set->reinstatement_from) {
-    const char *why = "does not offer reinstatement after a lapse";
-    if (set->reinstatement) {
-      char d2[11];
-      imhe_format_date(set->reinstatement_from, d2);
-      why = imhe_arena_printf(vm->a, "offers reinstatement only from %s", d2);
-    }
-    not_offered(out, imhe_arena_printf(vm->a, "%s %s", imhe_str(vm->p, set->display), why));
+    struct imhe_why *w = imhe_why_new(vm, set->reinstatement ? IMHE_REASON_REINSTATEMENT_FROM
+                                                             : IMHE_REASON_NO_REINSTATEMENT);
+    w->name2 = imhe_str(vm->p, set->display);
+    w->date[0] = set->reinstatement ? set->reinstatement_from : IMHE_NO_DATE;
+    not_offered(out, w);
     return JUDGE_DONE;
   }
   *kindbit = IMHE_KIND_REINSTATEMENT_BIT;
@@ -169,6 +164,7 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
       continue;
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
     rr->rule = i;
+    rr->res = out;
     rr->id = imhe_str(p, ru->id);
     rr->desc = imhe_str(p, ru->desc);
     rr->file = imhe_str(p, ru->file);

@@ -105,8 +105,9 @@ static uint32_t distinct_codes(const struct imhe_slot *s) {
 }
 
 /* Training entries listing more distinct competencies than whole hours, each named in *note. */
-static double capviol(struct vm *vm, const char **note) {
+static double capviol(struct vm *vm, const struct imhe_why **note) {
   const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_TRAINING];
+  struct imhe_why *tail = NULL;
   double n = 0;
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
@@ -116,21 +117,22 @@ static double capviol(struct vm *vm, const char **note) {
     double cap = floor(e->f[TRAIN_HOURS].v.num + 1e-9);
     if (cnt > cap) {
       n++;
-      imhe_vm_note(
-          vm, note,
-          imhe_arena_printf(vm->a,
-                            "training[%u] (%.60s, %s h) lists %u competencies; at "
-                            "most %.0f (one per whole training hour)",
-                            i, e->f[TRAIN_TITLE].present ? e->f[TRAIN_TITLE].v.text.s : "untitled",
-                            imhe_vm_num(vm, e->f[TRAIN_HOURS].v.num), cnt, cap));
+      struct imhe_why *w = imhe_why_add(vm, IMHE_REASON_TRAINING_OVER_CAP, note, &tail);
+      w->sec = IMHE_SECTION_TRAINING;
+      w->entry = i;
+      w->count = cnt;
+      w->amount[0] = e->f[TRAIN_HOURS].v.num;
+      w->amount[1] = cap;
+      w->unit = IMHE_UNIT_HOURS;
     }
   }
   return n;
 }
 
 /* Education entries listing competencies without a transcript, or more than 12, each named. */
-static double eduviol(struct vm *vm, const char **note) {
+static double eduviol(struct vm *vm, const struct imhe_why **note) {
   const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
+  struct imhe_why *tail = NULL;
   double n = 0;
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
@@ -138,44 +140,33 @@ static double eduviol(struct vm *vm, const char **note) {
       continue;
     uint32_t cnt = distinct_codes(&e->f[EDU_COMPETENCIES]);
     int tr = e->f[EDU_TRANSCRIPT].present ? e->f[EDU_TRANSCRIPT].v.ival : 2;
-    if (tr == 2) {
+    if (tr == 2 || cnt > 12) {
       n++;
-      imhe_vm_note(vm, note,
-                   imhe_arena_printf(vm->a,
-                                     "education[%u] lists %u competencies without a "
-                                     "transcript (official or unofficial)",
-                                     i, cnt));
-    } else if (cnt > 12) {
-      n++;
-      imhe_vm_note(
-          vm, note,
-          imhe_arena_printf(vm->a, "education[%u] lists %u competencies; at most 12", i, cnt));
+      struct imhe_why *w = imhe_why_add(
+          vm, tr == 2 ? IMHE_REASON_NO_TRANSCRIPT : IMHE_REASON_TOO_MANY_COMPETENCIES, note, &tail);
+      w->sec = IMHE_SECTION_EDUCATION;
+      w->entry = i;
+      w->count = cnt;
+      w->amount[1] = 12;
     }
   }
   return n;
 }
 
-double imhe_years_endorsed(const struct imhe_record *r, int32_t day, const char **note,
-                           struct imhe_arena *a) {
+double imhe_years_endorsed(const struct imhe_record *r, int32_t day, int32_t *first_earned) {
   int32_t first = IMHE_NO_DATE;
   const struct imhe_list *l = &r->sec[IMHE_SECTION_ENDORSEMENTS];
   for (uint32_t i = 0; i < l->n; i++)
     if (l->v[i].f[ENDO_EARNED].present &&
         (first == IMHE_NO_DATE || l->v[i].f[ENDO_EARNED].v.date < first))
       first = l->v[i].f[ENDO_EARNED].v.date;
-  if (first == IMHE_NO_DATE || first > day) {
-    if (note)
-      *note = "no endorsement earned by then";
+  if (first_earned)
+    *first_earned = first != IMHE_NO_DATE && first <= day ? first : IMHE_NO_DATE;
+  if (first == IMHE_NO_DATE || first > day)
     return 0;
-  }
   int years = 0;
   while (years < 200 && imhe_add_months(first, 12 * (years + 1)) <= day)
     years++;
-  if (note) {
-    char d[11];
-    imhe_format_date(first, d);
-    *note = imhe_arena_printf(a, "first endorsement earned %s", d);
-  }
   return years;
 }
 
@@ -195,11 +186,12 @@ static double counted_share(struct vm *vm, int sec, uint32_t i) {
 
 /* sum(C.field). A field spread over its entry's days counts only its days up to the as-of
  * date; each entry cut short that way is named with what it brings. */
-static double sum_field(struct vm *vm, const struct coll *c, int f, const char **note) {
+static double sum_field(struct vm *vm, const struct coll *c, int f, const struct imhe_why **note) {
   const struct imhe_field_desc *fd = &imhe_sections[c->sec].fields[f];
   int spread = fd->spread && imhe_sections[c->sec].start >= 0 && imhe_sections[c->sec].end >= 0;
   double total = 0;
   uint32_t cut = 0;
+  struct imhe_why *tail = NULL;
   for (uint32_t k = 0; k < c->n; k++) {
     const struct imhe_slot *s = &vm->r->sec[c->sec].v[c->idx[k]].f[f];
     if (!s->present)
@@ -207,20 +199,16 @@ static double sum_field(struct vm *vm, const struct coll *c, int f, const char *
     double share = spread ? counted_share(vm, c->sec, c->idx[k]) : 1;
     total += s->v.num * share;
     if (share < 1 && s->v.num > 0 && cut++ < 3) {
-      struct sbuf b = {0};
-      imhe_entry_label(&b, vm->r, c->sec, c->idx[k]);
-      imhe_vm_note(vm, note,
-                   imhe_arena_printf(
-                       vm->a, "%.*s counts %s of its %s %s, those on days up to the as-of date",
-                       (int)b.n, b.v, imhe_vm_num(vm, s->v.num * share), imhe_vm_num(vm, s->v.num),
-                       imhe_unit_symbol((imhe_unit)fd->arg)));
-      free(b.v);
+      struct imhe_why *w = imhe_why_add(vm, IMHE_REASON_PARTIAL_AMOUNT, note, &tail);
+      w->sec = c->sec;
+      w->entry = c->idx[k];
+      w->amount[0] = s->v.num * share;
+      w->amount[1] = s->v.num;
+      w->unit = (uint8_t)fd->arg;
     }
   }
   if (cut > 3)
-    imhe_vm_note(vm, note,
-                 imhe_arena_printf(
-                     vm->a, "%u more entries count only their days up to the as-of date", cut - 3));
+    imhe_why_add(vm, IMHE_REASON_MORE_PARTIAL, note, &tail)->count = cut - 3;
   return total;
 }
 
@@ -233,10 +221,11 @@ IMHE_MEASURES(M)
 
 /* Days in the union of c's ranges up to the as-of date; with post_masters, each range starts
  * after the earliest masters-level degree. */
-static double union_days(struct vm *vm, const struct coll *c, int post_masters, const char **note) {
+static double union_days(struct vm *vm, const struct coll *c, int post_masters,
+                         const struct imhe_why **note) {
   int32_t m = post_masters ? masters_date(vm) : 0;
   if (post_masters && m == IMHE_NO_DATE) {
-    *note = "no masters-level degree, so no post-masters work";
+    *note = imhe_why_new(vm, IMHE_REASON_NO_MASTERS);
     return 0;
   }
   struct imhe_range *r = ranges(vm, c, post_masters, m);
@@ -274,7 +263,9 @@ static void imhe_measure_coverage(struct vm *vm, struct imhe_insn in, const stru
   (void)in;
   const struct coll *c = args[0].c;
   out->num = union_days(vm, c, 0, &out->note);
-  out->note = imhe_arena_printf(vm->a, "%u entr%s", c->n, c->n == 1 ? "y" : "ies");
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_ENTRIES_MEASURED);
+  w->count = c->n;
+  out->note = w;
 }
 
 static void imhe_measure_received(struct vm *vm, struct imhe_insn in, const struct val *args,
@@ -292,10 +283,10 @@ static void imhe_measure_received_since(struct vm *vm, struct imhe_insn in, cons
   int32_t since = args[1].date;
   struct imhe_range *r = ranges(vm, c, 0, 0);
   out->num = imhe_spread_hours(r, c->n, since + 1, vm->as_of, vm->as_of);
-  char a[11], b[11];
-  imhe_format_date(since + 1, a);
-  imhe_format_date(vm->as_of, b);
-  out->note = imhe_arena_printf(vm->a, "received %s..%s", a, b);
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_RECEIVED_BETWEEN);
+  w->date[0] = since + 1;
+  w->date[1] = vm->as_of;
+  out->note = w;
 }
 
 static void imhe_measure_window(struct vm *vm, struct imhe_insn in, const struct val *args,
@@ -305,16 +296,18 @@ static void imhe_measure_window(struct vm *vm, struct imhe_insn in, const struct
   int32_t from, to;
   out->num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, &from, &to);
   if (!c->n || out->num <= 0) {
-    out->note = "no entry with hours, so no window holds any";
+    out->note = imhe_why_new(vm, IMHE_REASON_NO_WINDOW);
     return;
   }
-  char a[11], b[11];
-  imhe_format_date(from, a);
-  imhe_format_date(to, b);
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_BEST_WINDOW);
+  w->count = in.c; /* months */
+  w->date[0] = from;
+  w->date[1] = to;
   /* clipped only when no window ends on the as-of date itself (calc.c) */
-  int clipped = to != imhe_add_months(from, (int)in.c) - 1;
-  out->note = imhe_arena_printf(vm->a, "best %u-month window %s..%s%s holds %s h", in.c, a, b,
-                                clipped ? " (to the as-of date)" : "", imhe_vm_num(vm, out->num));
+  w->flag = to != imhe_add_months(from, (int)in.c) - 1;
+  w->amount[0] = out->num;
+  w->unit = IMHE_UNIT_HOURS;
+  out->note = w;
 }
 
 static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct val *args,
@@ -329,15 +322,15 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   }
   int slot_ref[8];
   out->num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
+  struct imhe_why *tail = NULL;
   for (uint32_t k = 0; k < ss->count; k++)
-    if (slot_ref[k] < 0)
-      imhe_vm_note(vm, &out->note,
-                   imhe_arena_printf(vm->a,
-                                     "slot (%u) left empty: needs a completed reference from %s "
-                                     "(%u completed reference%s in all)",
-                                     k + 1,
-                                     imhe_vm_mask_text(vm, ENUM_ROLE, p->slot_masks[ss->first + k]),
-                                     c->n, c->n == 1 ? "" : "s"));
+    if (slot_ref[k] < 0) {
+      struct imhe_why *w = imhe_why_add(vm, IMHE_REASON_SLOT_EMPTY, &out->note, &tail);
+      w->entry = k; /* the slot, from 0 */
+      w->enm = ENUM_ROLE;
+      w->want = p->slot_masks[ss->first + k];
+      w->count = c->n;
+    }
 }
 
 static void imhe_measure_competencies(struct vm *vm, struct imhe_insn in, const struct val *args,
@@ -355,9 +348,11 @@ static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct v
   for (uint32_t k = 0; k < d->count; k++)
     n += (p->items[d->first + k].cats & catbit) != 0;
   out->num = (n + 1) / 2;
-  out->note = imhe_arena_printf(vm->a, "half of the %u %s competencies for %s, rounded up", n,
-                                imhe_str(p, d->code),
-                                vm->category >= 0 ? imhe_category_code[vm->category] : "?");
+  struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_HALF_OF_DOMAIN);
+  w->count = n;
+  w->name = imhe_str(p, d->code);
+  w->name2 = vm->category >= 0 ? imhe_category_code[vm->category] : "?";
+  out->note = w;
 }
 
 static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const struct val *args,
@@ -369,8 +364,10 @@ static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const st
     out->b = e->f[EDU_CREDENTIAL].present && (uint32_t)e->f[EDU_CREDENTIAL].v.ival == in.c &&
              e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
   }
-  out->note = imhe_arena_printf(vm->a, "%s %s credential", out->b ? "holds a" : "no",
-                                imhe_enum_value_name(ENUM_CREDENTIAL, (int)in.c));
+  struct imhe_why *w =
+      imhe_why_new(vm, out->b ? IMHE_REASON_CREDENTIAL_HELD : IMHE_REASON_CREDENTIAL_MISSING);
+  w->name = imhe_enum_value_name(ENUM_CREDENTIAL, (int)in.c);
+  out->note = w;
 }
 
 static void imhe_measure_degree(struct vm *vm, struct imhe_insn in, const struct val *args,
@@ -391,7 +388,12 @@ static void imhe_measure_degree(struct vm *vm, struct imhe_insn in, const struct
 static void imhe_measure_years_endorsed(struct vm *vm, struct imhe_insn in, const struct val *args,
                                         struct val *out) {
   (void)in, (void)args;
-  out->num = imhe_years_endorsed(vm->r, vm->as_of, &out->note, vm->a);
+  int32_t first;
+  out->num = imhe_years_endorsed(vm->r, vm->as_of, &first);
+  struct imhe_why *w = imhe_why_new(vm, first == IMHE_NO_DATE ? IMHE_REASON_NOT_ENDORSED
+                                                              : IMHE_REASON_FIRST_ENDORSED);
+  w->date[0] = first;
+  out->note = w;
 }
 
 static void imhe_measure_overcapped_training(struct vm *vm, struct imhe_insn in,

@@ -1,6 +1,6 @@
 /* measures.h — the handlers of the measures table (runtime/bytecode/measure_table.h): each computes
- * its measure over the record, as of its as-of date, and says in a note what it found. Also the
- * lookups judging needs beside the rules: competency codes in the catalogue, years endorsed. */
+ * its measure over the record, as of its as-of date, and says with reason codes what it found. Also
+ * the lookups judging needs beside the rules: competency codes in the catalogue, years endorsed. */
 #ifndef IMHE_MEASURES_H
 #define IMHE_MEASURES_H
 
@@ -20,8 +20,8 @@ extern imhe_measure_fn *const imhe_measure_handlers[MEASURE__COUNT];
 const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
                                                   int *dom, uint32_t *item);
 /* Whole years from the earliest `earned` date of any listed endorsement to `day`, counted by
- * calendar anniversaries (reading 26); 0 when none was earned by then. */
-double imhe_years_endorsed(const struct imhe_record *r, int32_t day, const char **note,
-                           struct imhe_arena *a);
+ * calendar anniversaries (reading 26); 0 when none was earned by then. *first_earned (when not
+ * NULL) is that earliest date, IMHE_NO_DATE when none was earned by `day`. */
+double imhe_years_endorsed(const struct imhe_record *r, int32_t day, int32_t *first_earned);
 
 #endif

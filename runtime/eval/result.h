@@ -7,6 +7,34 @@
 #include "runtime/core/export.h"
 #include "runtime/records/record.h"
 
+/* A reason (include/imhe.h, IMHE_REASON_LIST) with its typed operands; which operands a code uses
+ * is said on its line there. Findings of one measure are chained by next. */
+struct imhe_why {
+  uint8_t code;   /* imhe_reason */
+  int8_t cmp;     /* a comparison (enum imhe_cmp) */
+  uint8_t sec;    /* the section of field and entry */
+  uint8_t field;  /* a field of section sec, NO_FIELD when none */
+  uint8_t enm;    /* the enumeration (enum imhe_enum) of have and want */
+  uint8_t unit;   /* of amount[] (imhe_unit) */
+  uint8_t flag;   /* BEST_WINDOW: clipped to the as-of date; FLAG_MISMATCH: the field is true */
+  uint32_t entry; /* an entry of section sec (0-based), NO_ENTRY when none */
+  uint32_t count;
+  uint32_t have, want; /* a value (VALUE_*) or a set of values (masks), of enumeration enm */
+  int32_t date[2];     /* IMHE_NO_DATE when absent */
+  double amount[2];
+  const char *name;  /* an association, a document, a category, a domain code, a credential */
+  const char *name2; /* a second name: the policy's display name */
+  const struct imhe_why *next;
+};
+#define IMHE_WHY_NO_FIELD 0xFF
+#define IMHE_WHY_NO_ENTRY UINT32_MAX
+
+/* An entry left out of a collection, and why. */
+struct excl {
+  uint32_t idx;
+  const struct imhe_why *why;
+};
+
 struct imhe_cond_result {
   const char *desc;
   uint32_t line;
@@ -14,12 +42,14 @@ struct imhe_cond_result {
   enum imhe_vtype kind; /* VT_NUM comparison, VT_BOOL yes/no, VT_TRI pass/fail/pending */
   int cmp, unit, display;
   double observed, required, shortfall;
-  const char *note;      /* what the measure found (best window, empty slots, ...) */
-  const char **left_out; /* entries left out and why */
+  const struct imhe_why *notes; /* what the measure found (best window, empty slots, ...) */
+  const struct excl *left_out;  /* entries of section counted_sec left out, and why */
   uint32_t nleft;
   const uint32_t *counted; /* indices of the entries a measure counted, in section counted_sec */
   uint32_t ncounted;
-  int counted_sec; /* -1 when the condition measured no collection */
+  int counted_sec;               /* -1 when the condition measured no collection */
+  const struct imhe_result *res; /* the result it belongs to (for its arena and record) */
+  const char *sentence;          /* imhe_condition_sentence's words, made when first asked */
 };
 
 struct imhe_rule_outcome {
@@ -30,7 +60,8 @@ struct imhe_rule_outcome {
   imhe_status status;
   struct imhe_cond_result *conds;
   uint32_t nconds;
-  const char *message; /* for results made outside the VM (category) */
+  const struct imhe_why *reason; /* for results made outside the VM (category, renewal due) */
+  const struct imhe_result *res; /* the result it belongs to (for its arena) */
 };
 
 struct imhe_fee_summary {
@@ -41,6 +72,7 @@ struct imhe_fee_summary {
   const char *coupon;
   int coupon_applied;
   const char *notes[8];
+  const struct imhe_why *note_why[8]; /* when set, note i is followed by ": " and these words */
   int nnotes;
 };
 

@@ -29,7 +29,8 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   c->cmp = in->a;
   c->unit = cd->unit;
   c->display = cd->display;
-  c->note = obs->note;
+  c->notes = obs->note;
+  c->res = vm->res;
   if (in->op == OP_CHECK) {
     c->observed = obs->num;
     c->required = req->num;
@@ -41,17 +42,9 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
     c->counted = obs->src->idx;
     c->ncounted = obs->src->n;
   }
-  if (obs->src && obs->src->nex) {
-    c->left_out = imhe_arena_alloc(vm->a, obs->src->nex * sizeof *c->left_out);
-    struct sbuf b = {0};
-    for (uint32_t k = 0; k < obs->src->nex; k++) {
-      b.n = 0;
-      imhe_entry_label(&b, vm->r, obs->src->sec, obs->src->ex[k].idx);
-      sb_puts(&b, " left out: ");
-      sb_puts(&b, obs->src->ex[k].why);
-      c->left_out[c->nleft++] = imhe_arena_strndup(vm->a, b.v, b.n);
-    }
-    free(b.v);
+  if (obs->src) { /* the collection's arrays are never changed once made: shared, not copied */
+    c->left_out = obs->src->ex;
+    c->nleft = obs->src->nex;
   }
 }
 
@@ -154,8 +147,7 @@ static void arithmetic(struct vm *vm, struct imhe_insn in, struct stack *s) {
              : in.op == OP_SUB ? l->num - r.num
              : in.op == OP_MIN ? fmin(l->num, r.num)
                                : fmax(l->num, r.num);
-    if (r.note)
-      imhe_vm_note(vm, &l->note, r.note);
+    l->note = imhe_why_join(vm, l->note, r.note);
     if (!l->src)
       l->src = r.src;
   }

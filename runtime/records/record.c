@@ -68,19 +68,39 @@ void imhe_record_init(struct imhe_record *r, const char *file, size_t arena_limi
 }
 
 /* "work[2] (Home Visitor)": an entry as a reviewer finds it in the record. */
-void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
-  sb_puts(b, imhe_sections[sec].name);
-  sb_putc(b, '[');
-  sb_uint(b, i);
-  sb_putc(b, ']');
+const struct imhe_text *imhe_entry_title(const struct imhe_record *r, int sec, uint32_t i) {
   int f = sec == IMHE_SECTION_WORK         ? WORK_TITLE
           : sec == IMHE_SECTION_TRAINING   ? TRAIN_TITLE
           : sec == IMHE_SECTION_RSC        ? RSC_PROVIDER
           : sec == IMHE_SECTION_REFERENCES ? REF_NAME
           : sec == IMHE_SECTION_LEADERSHIP ? LEAD_ROLE
                                            : -1;
-  if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present) {
-    const struct imhe_text *t = &r->sec[sec].v[i].f[f].v.text;
+  if (f >= 0 && i < r->sec[sec].n && r->sec[sec].v[i].f[f].present)
+    return &r->sec[sec].v[i].f[f].v.text;
+  return NULL;
+}
+
+void imhe_entry_dates(const struct imhe_record *r, int sec, uint32_t i, int32_t *start,
+                      int32_t *end) {
+  int fs = imhe_sections[sec].start >= 0 ? imhe_sections[sec].start : imhe_sections[sec].dated_by;
+  int fe = imhe_sections[sec].end;
+  *start = *end = INT32_MIN; /* IMHE_NO_DATE (bytecode/program.h, a room above) */
+  if (i >= r->sec[sec].n)
+    return;
+  const struct imhe_entry *e = &r->sec[sec].v[i];
+  if (fs >= 0 && e->f[fs].present)
+    *start = e->f[fs].v.date;
+  if (fe >= 0 && e->f[fe].present)
+    *end = e->f[fe].v.date;
+}
+
+void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  sb_puts(b, imhe_sections[sec].name);
+  sb_putc(b, '[');
+  sb_uint(b, i);
+  sb_putc(b, ']');
+  const struct imhe_text *t = imhe_entry_title(r, sec, i);
+  if (t) {
     sb_puts(b, " (");
     sb_put(b, t->s, t->n > 60 ? 60 : t->n);
     sb_putc(b, ')');

@@ -1,6 +1,8 @@
 /* explain.c — turns a result's data into the words every report uses: quantities with units and
  * shortfalls, conditions as sentences, where an as-of date came from. */
 #include "runtime/report/explain.h"
+#include "runtime/core/dates.h"
+#include "runtime/records/schema.h"
 #include <math.h>
 #include <string.h>
 
@@ -101,19 +103,403 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
   }
 }
 
+static void sb_date(struct sbuf *b, int32_t d) {
+  char s[11];
+  imhe_format_date(d, s);
+  sb_put(b, s, 10);
+}
+
+/* Record text cut to at most n bytes, as the findings quote it. */
+static void sb_cut(struct sbuf *b, const char *s, size_t n) {
+  sb_put(b, s ? s : "", s ? strnlen(s, n) : 0);
+}
+
+/* The values of enumeration e in mask, joined by '/'. */
+static void sb_mask(struct sbuf *b, int e, uint32_t mask) {
+  int n, first = 1;
+  const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
+  for (int i = 0; i < n; i++)
+    if (mask >> i & 1u) {
+      if (!first)
+        sb_putc(b, '/');
+      sb_puts(b, names[i]);
+      first = 0;
+    }
+}
+
+static const char *value_name(int e, uint32_t v) {
+  int n;
+  const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
+  return v < (uint32_t)n ? names[v] : "?";
+}
+
+static const char *field_name(const struct imhe_why *w) {
+  return w->field == IMHE_WHY_NO_FIELD ? "?" : imhe_sections[w->sec].fields[w->field].name;
+}
+
+/* "work[2]": how findings name an entry without its title. */
+static void entry_index(struct sbuf *b, int sec, uint32_t i) {
+  sb_puts(b, imhe_sections[sec].name);
+  sb_putc(b, '[');
+  sb_uint(b, i);
+  sb_putc(b, ']');
+}
+
+void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  if (r && i < r->sec[sec].n)
+    imhe_entry_label(b, r, sec, i);
+  else
+    entry_index(b, sec, i);
+}
+
+/* A filter's reason for leaving an entry out: "kind volunteer, not paid". */
+static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
+  static const char *const date_words[CMP__COUNT] = {"on or after", "after", "on or before",
+                                                     "before",      "on",    "other than"};
+  static const char *const num_words[CMP__COUNT] = {"less than",     "not more than", "more than",
+                                                    "not less than", "not",           ""};
+  const char *f = field_name(w);
+  int cmp = w->cmp >= 0 && w->cmp < CMP__COUNT ? w->cmp : CMP_NE;
+  if (w->code == IMHE_REASON_VALUE_MISSING) {
+    sb_puts(b, "no ");
+    sb_puts(b, f);
+    sb_puts(b, ", not ");
+    sb_mask(b, w->enm, w->want);
+    return;
+  }
+  if (w->code == IMHE_REASON_AGES_OUTSIDE_TRACK) {
+    sb_puts(b, "ages ");
+    if (w->have)
+      sb_mask(b, w->enm, w->have);
+    else
+      sb_puts(b, "not given");
+    sb_puts(b, " do not serve the ");
+    sb_puts(b, w->name);
+    sb_puts(b, " track");
+    return;
+  }
+  sb_puts(b, f);
+  switch (w->code) {
+  case IMHE_REASON_AFTER_AS_OF:
+    sb_putc(b, ' ');
+    sb_date(b, w->date[0]);
+    sb_puts(b, " is after the as-of date");
+    return;
+  case IMHE_REASON_VALUE_DEFAULT:
+    sb_puts(b, " not given (");
+    sb_puts(b, value_name(w->enm, w->have));
+    sb_puts(b, " by default), not ");
+    break;
+  case IMHE_REASON_VALUE_NOT_WANTED:
+    sb_putc(b, ' ');
+    sb_puts(b, value_name(w->enm, w->have));
+    sb_puts(b, ", not ");
+    break;
+  case IMHE_REASON_VALUES_NOT_WANTED:
+    sb_putc(b, ' ');
+    if (w->have)
+      sb_mask(b, w->enm, w->have);
+    else
+      sb_puts(b, "none");
+    sb_puts(b, ", none of ");
+    break;
+  case IMHE_REASON_FLAG_MISMATCH:
+    sb_puts(b, w->flag ? " is true" : " is not true");
+    return;
+  case IMHE_REASON_FIELD_GIVEN:
+    sb_puts(b, " given");
+    return;
+  case IMHE_REASON_DATE_OUT_OF_RANGE:
+    sb_putc(b, ' ');
+    sb_date(b, w->date[0]);
+    sb_puts(b, " is not ");
+    sb_puts(b, date_words[cmp]);
+    sb_putc(b, ' ');
+    sb_date(b, w->date[1]);
+    return;
+  case IMHE_REASON_NUMBER_OUT_OF_RANGE:
+    sb_puts(b, " is ");
+    sb_num2(b, w->amount[0]);
+    if (cmp == CMP_NE) /* "supervisees is 0" */
+      return;
+    sb_puts(b, ", ");
+    sb_puts(b, num_words[cmp]);
+    sb_putc(b, ' ');
+    sb_num2(b, w->amount[1]);
+    return;
+  default: /* FIELD_MISSING */
+    sb_puts(b, " not given");
+    return;
+  }
+  sb_mask(b, w->enm, w->want);
+}
+
+/* Competencies listed against the rules (the fault-finding measures). */
+static void explain_competencies(struct sbuf *b, const struct imhe_record *r,
+                                 const struct imhe_why *w) {
+  entry_index(b, w->sec, w->entry);
+  if (w->code == IMHE_REASON_TRAINING_OVER_CAP) {
+    sb_puts(b, " (");
+    const struct imhe_slot *t =
+        r && w->entry < r->sec[w->sec].n ? &r->sec[w->sec].v[w->entry].f[TRAIN_TITLE] : NULL;
+    sb_cut(b, t && t->present ? t->v.text.s : "untitled", 60);
+    sb_puts(b, ", ");
+    sb_num2(b, w->amount[0]);
+    sb_puts(b, " h)");
+  }
+  sb_puts(b, " lists ");
+  sb_uint(b, w->count);
+  if (w->code == IMHE_REASON_NO_TRANSCRIPT) {
+    sb_puts(b, " competencies without a transcript (official or unofficial)");
+    return;
+  }
+  sb_puts(b, " competencies; at most ");
+  sb_num2(b, w->amount[1]);
+  if (w->code == IMHE_REASON_TRAINING_OVER_CAP)
+    sb_puts(b, " (one per whole training hour)");
+}
+
+/* A fact's finding. */
+static void explain_fact(struct sbuf *b, const struct imhe_why *w) {
+  static const char *const fixed[IMHE_REASON__COUNT] = {
+      [IMHE_REASON_NO_MEMBERSHIP] = "no association membership given",
+      [IMHE_REASON_MEMBERSHIP_UNNAMED] = "membership names no association",
+      [IMHE_REASON_MEMBERSHIP_NO_EXPIRY] = "membership has no expiry date",
+      [IMHE_REASON_EXAM_PASSED] = "written exam passed",
+      [IMHE_REASON_EXAM_NOT_TAKEN] = "not yet taken; the applicant may sit the written exam",
+      [IMHE_REASON_ANNUAL_RENEWAL] = "annual renewal",
+      [IMHE_REASON_CYCLE_RENEWAL] = "multi-year renewal cycle",
+      [IMHE_REASON_NO_RENEWAL_SCHEME] = "no renewal scheme",
+      [IMHE_REASON_RSC_ATTESTED] = "RSC provider attested",
+      [IMHE_REASON_RSC_NOT_ATTESTED] = "no current RSC provider attested",
+      [IMHE_REASON_CONDITION_NOT_MET] = "its condition is not met",
+      [IMHE_REASON_LEFT_OUT] = "left out",
+      [IMHE_REASON_NOT_CURRENT] = "not a current entry",
+      [IMHE_REASON_NO_RSC_OVERLAP] = "does not overlap a period of providing RSC",
+      [IMHE_REASON_EXCLUDED_BY_NOT] = "excluded by a 'not' filter",
+      [IMHE_REASON_NO_REINSTATEMENT] = " does not offer reinstatement after a lapse",
+  };
+  switch (w->code) {
+  case IMHE_REASON_MEMBERSHIP_NOT_ACCEPTED:
+  case IMHE_REASON_MEMBERSHIP_EXPIRED:
+    sb_puts(b, "membership of ");
+    sb_cut(b, w->name, 40);
+    if (w->code == IMHE_REASON_MEMBERSHIP_NOT_ACCEPTED) {
+      sb_puts(b, " is not accepted by ");
+      sb_puts(b, w->name2);
+      return;
+    }
+    sb_puts(b, " expired ");
+    sb_date(b, w->date[0]);
+    sb_puts(b, ", before ");
+    sb_date(b, w->date[1]);
+    return;
+  case IMHE_REASON_MEMBER:
+    sb_puts(b, "member of ");
+    sb_cut(b, w->name, 40);
+    sb_puts(b, " until ");
+    sb_date(b, w->date[0]);
+    return;
+  case IMHE_REASON_NOT_SIGNED:
+  case IMHE_REASON_SIGNED_LATE:
+  case IMHE_REASON_SIGNED:
+    sb_puts(b, w->name);
+    if (w->code == IMHE_REASON_NOT_SIGNED) {
+      sb_puts(b, " not signed");
+      return;
+    }
+    sb_puts(b, " signed ");
+    sb_date(b, w->date[0]);
+    if (w->code == IMHE_REASON_SIGNED_LATE) {
+      sb_puts(b, ", after ");
+      sb_date(b, w->date[1]);
+    }
+    return;
+  case IMHE_REASON_EXAM_FAILED:
+    sb_puts(b, "written exam failed");
+    if (w->date[0] != IMHE_NO_DATE) {
+      sb_puts(b, " on ");
+      sb_date(b, w->date[0]);
+    }
+    return;
+  case IMHE_REASON_REPORTED_TO_REFERENCE:
+  case IMHE_REASON_REPORTED_TO_NO_REFERENCE:
+    sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
+    sb_puts(b, " completed reference from ");
+    sb_cut(b, w->name, 60);
+    sb_puts(b, ", named as reported_to in ");
+    entry_index(b, w->sec, w->entry);
+    return;
+  case IMHE_REASON_CATEGORY_NOT_OFFERED:
+    sb_puts(b, w->name2);
+    sb_puts(b, " does not offer ");
+    sb_puts(b, w->name ? w->name : "this category");
+    return;
+  case IMHE_REASON_NO_RENEWAL_SCHEME_FOR:
+    sb_puts(b, w->name2);
+    sb_puts(b, " has no renewal scheme for a deadline of ");
+    sb_date(b, w->date[0]);
+    return;
+  case IMHE_REASON_RENEWAL_NOT_DUE:
+    sb_puts(b, "no renewal is due: endorsed ");
+    sb_date(b, w->date[0]);
+    sb_puts(b, ", less than a year before the ");
+    sb_date(b, w->date[1]);
+    sb_puts(b, " deadline");
+    return;
+  case IMHE_REASON_NO_REINSTATEMENT:
+  case IMHE_REASON_REINSTATEMENT_FROM:
+    sb_puts(b, w->name2);
+    if (w->code == IMHE_REASON_NO_REINSTATEMENT) {
+      sb_puts(b, fixed[w->code]);
+      return;
+    }
+    sb_puts(b, " offers reinstatement only from ");
+    sb_date(b, w->date[0]);
+    return;
+  }
+  sb_puts(b, w->code < IMHE_REASON__COUNT && fixed[w->code] ? fixed[w->code] : "?");
+}
+
+/* What a measure found. */
+static void explain_measure(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
+  switch (w->code) {
+  case IMHE_REASON_BEST_WINDOW:
+    sb_puts(b, "best ");
+    sb_uint(b, w->count);
+    sb_puts(b, "-month window ");
+    sb_date(b, w->date[0]);
+    sb_puts(b, "..");
+    sb_date(b, w->date[1]);
+    sb_puts(b, w->flag ? " (to the as-of date) holds " : " holds ");
+    sb_num2(b, w->amount[0]);
+    sb_puts(b, " h");
+    return;
+  case IMHE_REASON_NO_WINDOW:
+    sb_puts(b, "no entry with hours, so no window holds any");
+    return;
+  case IMHE_REASON_ENTRIES_MEASURED:
+    sb_uint(b, w->count);
+    sb_puts(b, w->count == 1 ? " entry" : " entries");
+    return;
+  case IMHE_REASON_RECEIVED_BETWEEN:
+    sb_puts(b, "received ");
+    sb_date(b, w->date[0]);
+    sb_puts(b, "..");
+    sb_date(b, w->date[1]);
+    return;
+  case IMHE_REASON_PARTIAL_AMOUNT:
+    imhe_explain_entry(b, r, w->sec, w->entry);
+    sb_puts(b, " counts ");
+    sb_num2(b, w->amount[0]);
+    sb_puts(b, " of its ");
+    sb_num2(b, w->amount[1]);
+    sb_putc(b, ' ');
+    sb_puts(b, imhe_unit_symbol((imhe_unit)w->unit));
+    sb_puts(b, ", those on days up to the as-of date");
+    return;
+  case IMHE_REASON_MORE_PARTIAL:
+    sb_uint(b, w->count);
+    sb_puts(b, " more entries count only their days up to the as-of date");
+    return;
+  case IMHE_REASON_NO_MASTERS:
+    sb_puts(b, "no masters-level degree, so no post-masters work");
+    return;
+  case IMHE_REASON_SLOT_EMPTY:
+    sb_puts(b, "slot (");
+    sb_uint(b, w->entry + 1);
+    sb_puts(b, ") left empty: needs a completed reference from ");
+    sb_mask(b, w->enm, w->want);
+    sb_puts(b, " (");
+    sb_uint(b, w->count);
+    sb_puts(b, w->count == 1 ? " completed reference in all)" : " completed references in all)");
+    return;
+  case IMHE_REASON_HALF_OF_DOMAIN:
+    sb_puts(b, "half of the ");
+    sb_uint(b, w->count);
+    sb_putc(b, ' ');
+    sb_puts(b, w->name);
+    sb_puts(b, " competencies for ");
+    sb_puts(b, w->name2);
+    sb_puts(b, ", rounded up");
+    return;
+  case IMHE_REASON_CREDENTIAL_HELD:
+  case IMHE_REASON_CREDENTIAL_MISSING:
+    sb_puts(b, w->code == IMHE_REASON_CREDENTIAL_HELD ? "holds a " : "no ");
+    sb_puts(b, w->name);
+    sb_puts(b, " credential");
+    return;
+  case IMHE_REASON_FIRST_ENDORSED:
+    sb_puts(b, "first endorsement earned ");
+    sb_date(b, w->date[0]);
+    return;
+  case IMHE_REASON_NOT_ENDORSED:
+    sb_puts(b, "no endorsement earned by then");
+    return;
+  }
+  explain_competencies(b, r, w);
+}
+void imhe_explain_reason(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
+  switch (w->code) {
+  case IMHE_REASON_AFTER_AS_OF:
+  case IMHE_REASON_VALUE_DEFAULT:
+  case IMHE_REASON_VALUE_MISSING:
+  case IMHE_REASON_VALUE_NOT_WANTED:
+  case IMHE_REASON_VALUES_NOT_WANTED:
+  case IMHE_REASON_AGES_OUTSIDE_TRACK:
+  case IMHE_REASON_FLAG_MISMATCH:
+  case IMHE_REASON_FIELD_GIVEN:
+  case IMHE_REASON_FIELD_MISSING:
+  case IMHE_REASON_DATE_OUT_OF_RANGE:
+  case IMHE_REASON_NUMBER_OUT_OF_RANGE:
+    explain_filter(b, w);
+    return;
+  }
+  if (w->code >= IMHE_REASON_BEST_WINDOW && w->code <= IMHE_REASON_TOO_MANY_COMPETENCIES)
+    explain_measure(b, r, w);
+  else
+    explain_fact(b, w);
+}
+
+void imhe_explain_reasons(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
+  for (const struct imhe_why *k = w; k; k = k->next) {
+    if (k != w)
+      sb_puts(b, "; ");
+    imhe_explain_reason(b, r, k);
+  }
+}
+
+void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
+                           const struct excl *x) {
+  imhe_explain_entry(b, r, sec, x->idx);
+  sb_puts(b, " left out: ");
+  imhe_explain_reason(b, r, x->why);
+}
+
 /* "sentence: observed; required X (short Y) (what the measure found)" */
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
+  const struct imhe_record *r = c->res ? c->res->record : NULL;
   sb_puts(b, c->desc);
   sb_puts(b, ": ");
   if (c->kind == VT_NUM) {
     imhe_explain_quantity(b, c->observed, c->unit, c->display);
     sb_puts(b, "; required ");
     required_text(b, c);
-    if (c->note) {
+    if (c->notes) {
       sb_puts(b, " (");
-      sb_puts(b, c->note);
+      imhe_explain_reasons(b, r, c->notes);
       sb_putc(b, ')');
     }
-  } else
-    sb_puts(b, c->note ? c->note : (c->status == IMHE_STATUS_PASS ? "yes" : "no"));
+  } else if (c->notes)
+    imhe_explain_reasons(b, r, c->notes);
+  else
+    sb_puts(b, c->status == IMHE_STATUS_PASS ? "yes" : "no");
+}
+
+void imhe_explain_fee_note(struct sbuf *b, const struct imhe_result *res, int i) {
+  sb_puts(b, res->fees.notes[i]);
+  if (res->fees.note_why[i]) {
+    sb_puts(b, ": ");
+    imhe_explain_reasons(b, res->record, res->fees.note_why[i]);
+  }
 }

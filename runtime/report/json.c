@@ -1,9 +1,10 @@
-/* json.c — the report for programs: one JSON object per record (JSON Lines), with every rule and
- * condition, observed, required and shortfall with their unit, counted and left-out entries, fees,
- * errors and warnings located in their files. */
+/* json.c — the report for programs, version 2 (docs/report.md, docs/report.schema.json): one JSON
+ * object per record (JSON Lines), every rule with its unmet conditions and every condition typed
+ * (numbers with a unit, degrees by name, yes/no as booleans), reason codes beside their words. */
 #include "runtime/core/dates.h"
 #include "runtime/report/explain.h"
 #include "runtime/report/report.h"
+#include "runtime/report/reporter.h"
 #include <string.h>
 
 static void json_text(struct sbuf *b, const struct imhe_text *t) {
@@ -46,11 +47,13 @@ static void json_source(struct sbuf *b, const char *file, uint32_t line) {
 }
 
 /* The fee notes and the closing of the fees object. */
-static void json_notes(struct sbuf *b, const struct imhe_fee_summary *fe) {
-  for (int i = 0; i < fe->nnotes; i++) {
+static void json_notes(struct sbuf *b, struct sbuf *scratch, const struct imhe_result *res) {
+  for (int i = 0; i < res->fees.nnotes; i++) {
     if (i)
       sb_putc(b, ',');
-    sb_jstr(b, fe->notes[i]);
+    scratch->n = 0;
+    imhe_explain_fee_note(scratch, res, i);
+    sb_json(b, scratch->v, scratch->n);
   }
   sb_puts(b, "]}");
 }
@@ -74,45 +77,166 @@ static void json_msgs(struct sbuf *b, const struct imhe_msgs *m, const struct im
   sb_putc(b, ']');
 }
 
-static const char *unit_word(const struct imhe_cond_result *c) {
-  if (c->display == DISP_DEGREE)
-    return "degree level";
-  if (c->unit == IMHE_UNIT_DAYS)
-    return "days";
-  return imhe_unit_words((imhe_unit)c->unit);
+static const char *degree_name(double v) {
+  int d = (int)v;
+  return d <= 0 ? "no degree" : d == 1 ? "associate" : d == 2 ? "bachelors" : "masters or higher";
 }
 
-/* "observed", "required", "shortfall" and "unit" of a comparison. */
-static void json_quantities(struct sbuf *b, const struct imhe_cond_result *c) {
-  sb_puts(b, ",\"observed\":");
-  sb_num2(b, c->observed);
-  sb_puts(b, ",\"required\":");
-  sb_num2(b, c->required);
-  sb_puts(b, ",\"shortfall\":");
-  sb_num2(b, c->shortfall);
-  sb_puts(b, ",\"unit\":");
-  sb_jstr(b, unit_word(c));
+/* "type", "comparison", "unit", "observed", "required" and "shortfall", typed by what the
+ * condition compares: a number in its unit, a degree by name, yes/no, pass/fail/pending. */
+static void json_values(struct sbuf *b, const struct imhe_cond_result *c) {
+  if (c->kind == VT_NUM && c->display == DISP_DEGREE) {
+    sb_puts(b, ",\"type\":\"degree\",\"comparison\":");
+    sb_jstr(b, imhe_cmp_symbol[c->cmp]);
+    sb_puts(b, ",\"unit\":null,\"observed\":");
+    sb_jstr(b, degree_name(c->observed));
+    sb_puts(b, ",\"required\":");
+    sb_jstr(b, degree_name(c->required));
+    sb_puts(b, ",\"shortfall\":null");
+  } else if (c->kind == VT_NUM) {
+    sb_puts(b, ",\"type\":\"number\",\"comparison\":");
+    sb_jstr(b, imhe_cmp_symbol[c->cmp]);
+    sb_puts(b, ",\"unit\":");
+    sb_jstr(b, imhe_unit_name((imhe_unit)c->unit));
+    sb_puts(b, ",\"observed\":");
+    sb_num2(b, c->observed);
+    sb_puts(b, ",\"required\":");
+    sb_num2(b, c->required);
+    sb_puts(b, ",\"shortfall\":");
+    sb_num2(b, c->shortfall);
+  } else if (c->kind == VT_BOOL) {
+    sb_puts(b, c->status == IMHE_STATUS_PASS
+                   ? ",\"type\":\"boolean\",\"comparison\":null,\"unit\":null,\"observed\":true"
+                   : ",\"type\":\"boolean\",\"comparison\":null,\"unit\":null,\"observed\":false");
+    sb_puts(b, ",\"required\":true,\"shortfall\":null");
+  } else {
+    sb_puts(b, ",\"type\":\"outcome\",\"comparison\":null,\"unit\":null,\"observed\":\"");
+    sb_puts(b, imhe_status_name(c->status));
+    sb_puts(b, "\",\"required\":\"pass\",\"shortfall\":null");
+  }
 }
 
-/* The condition a rule's one-line message stands for: its first that did not pass. */
-static uint32_t main_cond(const struct imhe_rule_outcome *rr) {
-  for (uint32_t k = 0; k < rr->nconds; k++)
-    if (rr->conds[k].status != IMHE_STATUS_PASS)
-      return k;
-  return 0;
+/* An entry as {section, number (from 1), title, start, end}, left open for more members. */
+static void json_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  sb_puts(b, "{\"section\":\"");
+  sb_puts(b, imhe_section_name((imhe_section)sec));
+  sb_puts(b, "\",\"number\":");
+  sb_uint(b, (unsigned long long)i + 1);
+  sb_puts(b, ",\"title\":");
+  const struct imhe_text *t = imhe_entry_title(r, sec, i);
+  if (t)
+    json_text(b, t);
+  else
+    sb_puts(b, "null");
+  int32_t start, end;
+  imhe_entry_dates(r, sec, i, &start, &end);
+  sb_puts(b, ",\"start\":");
+  json_date(b, start);
+  sb_puts(b, ",\"end\":");
+  json_date(b, end);
 }
 
-static void json_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
+/* "findings" (what the measure or fact found, each {reason, message}) and, for the best window of
+ * RSC, "window": {start, end}. */
+static void json_findings(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                          const struct imhe_why *notes) {
+  const struct imhe_why *win = NULL;
+  sb_puts(b, ",\"findings\":[");
+  for (const struct imhe_why *w = notes; w; w = w->next) {
+    if (w != notes)
+      sb_putc(b, ',');
+    sb_puts(b, "{\"reason\":\"");
+    sb_puts(b, imhe_reason_name((imhe_reason)w->code));
+    sb_puts(b, "\",\"message\":");
+    scratch->n = 0;
+    imhe_explain_reason(scratch, r, w);
+    sb_json(b, scratch->v, scratch->n);
+    sb_putc(b, '}');
+    if (w->code == IMHE_REASON_BEST_WINDOW && !win)
+      win = w;
+  }
+  sb_putc(b, ']');
+  if (win) {
+    sb_puts(b, ",\"window\":{\"start\":");
+    json_date(b, win->date[0]);
+    sb_puts(b, ",\"end\":");
+    json_date(b, win->date[1]);
+    sb_putc(b, '}');
+  }
+}
+
+/* The entries a condition counted and those it left out, with why. */
+static void json_entries(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                         const struct imhe_cond_result *c) {
+  if (c->counted_sec < 0)
+    return;
+  sb_puts(b, ",\"counted\":[");
+  for (uint32_t j = 0; j < c->ncounted; j++) {
+    if (j)
+      sb_putc(b, ',');
+    json_entry(b, r, c->counted_sec, c->counted[j]);
+    sb_putc(b, '}');
+  }
+  sb_puts(b, "],\"left_out\":[");
+  for (uint32_t j = 0; j < c->nleft; j++) {
+    if (j)
+      sb_putc(b, ',');
+    json_entry(b, r, c->counted_sec, c->left_out[j].idx);
+    sb_puts(b, ",\"reason\":\"");
+    sb_puts(b, imhe_reason_name((imhe_reason)c->left_out[j].why->code));
+    sb_puts(b, "\",\"message\":");
+    scratch->n = 0;
+    imhe_explain_reason(scratch, r, c->left_out[j].why);
+    sb_json(b, scratch->v, scratch->n);
+    sb_putc(b, '}');
+  }
+  sb_putc(b, ']');
+}
+
+/* One condition; with entries, its counted and left-out lists too. */
+static void json_condition(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                           const struct imhe_cond_result *c, uint32_t index, int entries) {
+  sb_puts(b, "{\"index\":");
+  sb_uint(b, index);
+  sb_puts(b, ",\"description\":");
+  sb_jstr(b, c->desc);
+  sb_puts(b, ",\"status\":\"");
+  sb_puts(b, imhe_status_name(c->status));
+  sb_puts(b, "\",\"line\":");
+  sb_uint(b, c->line);
+  sb_puts(b, ",\"message\":");
   scratch->n = 0;
   imhe_explain_condition(scratch, c);
+  sb_json(b, scratch->v, scratch->n);
+  json_values(b, c);
+  json_findings(b, scratch, r, c->notes);
+  if (entries)
+    json_entries(b, scratch, r, c);
+  sb_putc(b, '}');
+}
+
+/* The rule's one-line message: why it was not judged by its rules, else its first condition that
+ * did not pass, else its description. */
+static void json_rule_message(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
+                              const struct imhe_rule_outcome *rr) {
+  const struct imhe_cond_result *mc = NULL;
+  for (uint32_t k = 0; k < rr->nconds && !mc; k++)
+    if (rr->conds[k].status != IMHE_STATUS_PASS)
+      mc = &rr->conds[k];
+  if (!mc && rr->nconds)
+    mc = &rr->conds[0];
+  scratch->n = 0;
+  if (rr->reason)
+    imhe_explain_reason(scratch, r, rr->reason);
+  else if (mc)
+    imhe_explain_condition(scratch, mc);
+  else
+    sb_puts(scratch, rr->desc ? rr->desc : "");
   sb_json(b, scratch->v, scratch->n);
 }
 
 static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
                       const struct imhe_rule_outcome *rr) {
-  uint32_t nc = rr->nconds;
-  uint32_t mi = main_cond(rr);
-  const struct imhe_cond_result *mc = nc ? &rr->conds[mi] : NULL;
   sb_puts(b, "{\"id\":");
   sb_jstr(b, rr->id);
   sb_puts(b, ",\"area\":\"");
@@ -123,65 +247,42 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
   sb_puts(b, ",\"message\":");
-  if (rr->message || !mc)
-    sb_jstr(b, rr->message ? rr->message : rr->desc);
-  else
-    json_explain(b, scratch, mc);
-  if (mc && mc->kind == VT_NUM) {
-    json_quantities(b, mc);
-  } else if (mc) {
-    sb_puts(b, ",\"observed\":");
-    sb_jstr(b, mc->status == IMHE_STATUS_PASS      ? "yes"
-               : mc->status == IMHE_STATUS_PENDING ? "pending"
-                                                   : "no");
-    sb_puts(b, ",\"required\":\"yes\",\"shortfall\":null,\"unit\":null");
+  json_rule_message(b, scratch, r, rr);
+  sb_puts(b, ",\"reason\":");
+  if (rr->reason) {
+    sb_putc(b, '"');
+    sb_puts(b, imhe_reason_name((imhe_reason)rr->reason->code));
+    sb_putc(b, '"');
   } else
-    sb_puts(b, ",\"observed\":null,\"required\":null,\"shortfall\":null,\"unit\":null");
+    sb_puts(b, "null");
   sb_puts(b, ",\"source\":");
   json_source(b, rr->file, rr->line);
-  sb_puts(b, ",\"conditions\":[");
-  for (uint32_t k = 0; k < nc; k++) {
-    const struct imhe_cond_result *c = &rr->conds[k];
-    sb_puts(b, k ? ",{\"description\":" : "{\"description\":");
-    sb_jstr(b, c->desc);
-    sb_puts(b, ",\"status\":\"");
-    sb_puts(b, imhe_status_name(c->status));
-    sb_puts(b, "\",\"line\":");
-    sb_uint(b, c->line);
-    sb_puts(b, ",\"message\":");
-    json_explain(b, scratch, c);
-    if (c->kind == VT_NUM) {
-      json_quantities(b, c);
+  sb_puts(b, ",\"unmet\":[");
+  int first = 1;
+  for (uint32_t k = 0; k < rr->nconds; k++)
+    if (rr->conds[k].status != IMHE_STATUS_PASS) {
+      if (!first)
+        sb_putc(b, ',');
+      first = 0;
+      json_condition(b, scratch, r, &rr->conds[k], k, 0);
     }
-    if (c->counted_sec >= 0) {
-      sb_puts(b, ",\"counted\":[");
-      for (uint32_t j = 0; j < c->ncounted; j++) {
-        if (j)
-          sb_putc(b, ',');
-        scratch->n = 0;
-        imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
-        sb_json(b, scratch->v, scratch->n);
-      }
-      sb_putc(b, ']');
-    }
-    if (c->nleft) {
-      sb_puts(b, ",\"left_out\":[");
-      for (uint32_t j = 0; j < c->nleft; j++) {
-        if (j)
-          sb_putc(b, ',');
-        sb_jstr(b, c->left_out[j]);
-      }
-      sb_putc(b, ']');
-    }
-    sb_putc(b, '}');
+  sb_puts(b, "],\"conditions\":[");
+  for (uint32_t k = 0; k < rr->nconds; k++) {
+    if (k)
+      sb_putc(b, ',');
+    json_condition(b, scratch, r, &rr->conds[k], k, 1);
   }
   sb_puts(b, "]}");
 }
 
-void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_result *res) {
-  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
+static void json_record(struct sbuf *b, const struct imhe_result *res,
+                        const imhe_render_options *o) {
+  (void)o;
+  const struct imhe_record *r = res->record;
+  struct sbuf scratch = {0};
   sb_puts(b, "{\"id\":");
   json_text(b, &r->id);
+  sb_puts(b, ",\"report_version\":2");
   sb_puts(b, ",\"kind\":\"");
   sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
              : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
@@ -189,8 +290,8 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, "\",\"association\":");
   json_text(b, &r->association);
   sb_puts(b, ",\"category\":");
-  if (r->category >= 0 && r->kind == IMHE_KIND_APPLICATION)
-    sb_jstr(b, imhe_category_code[r->category]);
+  if (res->category >= 0 && r->kind == IMHE_KIND_APPLICATION)
+    sb_jstr(b, imhe_category_code[res->category]);
   else
     sb_puts(b, "null");
   sb_puts(b, ",\"applicant\":");
@@ -198,7 +299,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, ",\"as_of\":");
   json_date(b, res->as_of);
   sb_puts(b, ",\"as_of_source\":");
-  sb_jstr(b, imhe_as_of_words(res->as_of_source));
+  sb_jstr(b, imhe_as_of_source_name(res->as_of_source));
   sb_puts(b, ",\"policy\":");
   sb_jstr(b, res->policy);
   sb_puts(b, ",\"base\":");
@@ -240,7 +341,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
     sb_puts(b, ",\"total_per_year\":");
     json_num(b, fe->total);
     sb_puts(b, ",\"notes\":[");
-    json_notes(b, fe);
+    json_notes(b, &scratch, res);
   } else {
     const struct imhe_fee_summary *fe = &res->fees;
     sb_puts(b, "{\"registration\":");
@@ -256,7 +357,7 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
       sb_puts(b, "null");
     sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":["
                                   : ",\"coupon_applied\":false,\"notes\":[");
-    json_notes(b, fe);
+    json_notes(b, &scratch, res);
   }
   sb_puts(b, ",\"next_deadline\":");
   json_date(b, res->next_deadline);
@@ -267,7 +368,21 @@ void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_re
   sb_puts(b, ",\"source\":");
   json_source(b, r->file, r->line);
   sb_puts(b, "}\n");
-  fwrite(b->v, 1, b->n, f);
-  free(b->v);
   free(scratch.v);
+}
+
+const struct imhe_reporter_ops imhe_json_reporter = {
+    .name = "json",
+    .summary = "JSON Lines for programs: one object per record (docs/report.md)",
+    .record = json_record,
+};
+
+void imhe_report_json(FILE *f, const struct imhe_record *r, const struct imhe_result *res) {
+  struct sbuf b = {0};
+  struct imhe_result with = *res; /* until every caller sets res->record */
+  if (!with.record)
+    with.record = r;
+  json_record(&b, &with, NULL);
+  fwrite(b.v, 1, b.n, f);
+  free(b.v);
 }

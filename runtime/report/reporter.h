@@ -17,6 +17,8 @@ struct imhe_reporter_ops {
   void (*end)(struct sbuf *out, const imhe_render_options *o);
 };
 
+/* The ops of the built-in formats (text.c, json.c). */
+extern const struct imhe_reporter_ops imhe_text_reporter, imhe_json_reporter;
 /* The formats, in the order help lists them, ended by NULL. Adding a format is one file defining
  * its ops and one line in reporter.c. */
 extern const struct imhe_reporter_ops *const imhe_reporter_table[];

@@ -4,6 +4,7 @@
 #include "runtime/core/dates.h"
 #include "runtime/report/explain.h"
 #include "runtime/report/report.h"
+#include "runtime/report/reporter.h"
 #include <string.h>
 
 /* Record text as a person's terminal shows it: control characters (C0, DEL, C1), bidirectional
@@ -105,7 +106,12 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_puts(b, mark);
   sb_puts(b, Z);
   sb_putc(b, ' ');
-  sb_tstr(b, rr->message ? rr->message : rr->desc);
+  if (rr->reason) {
+    scratch->n = 0;
+    imhe_explain_reason(scratch, r, rr->reason);
+    sb_text(b, scratch->v, scratch->n);
+  } else
+    sb_tstr(b, rr->desc);
   if (rr->file[0])
     text_cite(b, rr);
   sb_putc(b, '\n');
@@ -133,7 +139,9 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     if (c->status != IMHE_STATUS_PASS)
       for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
         sb_puts(b, "            ");
-        sb_tstr(b, c->left_out[j]);
+        scratch->n = 0;
+        imhe_explain_left_out(scratch, r, c->counted_sec, &c->left_out[j]);
+        sb_text(b, scratch->v, scratch->n);
         sb_putc(b, '\n');
       }
   }
@@ -170,7 +178,7 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
   sb_puts(b, ", ");
   sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
              : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
-             : r->category >= 0                   ? imhe_category_code[r->category]
+             : res->category >= 0                 ? imhe_category_code[res->category]
                                                   : "no category");
   sb_puts(b, ")\n  as of ");
   char d[11] = "?";
@@ -230,7 +238,9 @@ static void text_rules(struct sbuf *b, struct sbuf *scratch, const struct imhe_r
   }
 }
 
-static void text_fees(struct sbuf *b, const struct imhe_fee_summary *fe, const char *const *col) {
+static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_result *res,
+                      const char *const *col) {
+  const struct imhe_fee_summary *fe = &res->fees;
   heading(b, col, "fees");
   if (fe->renewal) {
     sb_puts(b, "\n    renewal ");
@@ -251,7 +261,9 @@ static void text_fees(struct sbuf *b, const struct imhe_fee_summary *fe, const c
   }
   for (int i = 0; i < fe->nnotes; i++) {
     sb_puts(b, "    - ");
-    sb_tstr(b, fe->notes[i]);
+    scratch->n = 0;
+    imhe_explain_fee_note(scratch, res, i);
+    sb_text(b, scratch->v, scratch->n);
     sb_putc(b, '\n');
   }
 }
@@ -274,18 +286,19 @@ static void text_msgs(struct sbuf *b, const struct imhe_msgs *m, int errors,
   }
 }
 
-void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
-                      const struct report_opts *o) {
-  struct sbuf sb = {0}, scratch = {0}, *b = &sb;
+static void text_record(struct sbuf *b, const struct imhe_result *res,
+                        const imhe_render_options *o) {
+  struct sbuf scratch = {0};
   static const char *const ansi[] = {"\033[1m", "\033[32m", "\033[31m", "\033[33m", "\033[0m"};
   static const char *const plain[] = {"", "", "", "", ""};
-  const char *const *col = o->color ? ansi : plain;
+  const char *const *col = o && o->color ? ansi : plain;
+  const struct imhe_record *r = res->record;
   text_header(b, r, res, col);
   text_msgs(b, &r->errors, 1, col);
   text_msgs(b, &res->errors, 1, col);
   text_rules(b, &scratch, r, res, col);
   if (res->fees.present)
-    text_fees(b, &res->fees, col);
+    text_fees(b, &scratch, res, col);
   if (res->next_deadline != IMHE_NO_DATE) {
     char d[11];
     imhe_format_date(res->next_deadline, d);
@@ -298,7 +311,23 @@ void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_re
   text_msgs(b, &r->warnings, 0, col);
   text_msgs(b, &res->warnings, 0, col);
   sb_putc(b, '\n');
-  fwrite(b->v, 1, b->n, f);
-  free(b->v);
   free(scratch.v);
+}
+
+const struct imhe_reporter_ops imhe_text_reporter = {
+    .name = "text",
+    .summary = "for people: each rule with its conditions explained",
+    .record = text_record,
+};
+
+void imhe_report_text(FILE *f, const struct imhe_record *r, const struct imhe_result *res,
+                      const struct report_opts *o) {
+  struct sbuf b = {0};
+  struct imhe_result with = *res; /* until every caller sets res->record */
+  if (!with.record)
+    with.record = r;
+  imhe_render_options ro = {.color = o && o->color};
+  text_record(&b, &with, &ro);
+  fwrite(b.v, 1, b.n, f);
+  free(b.v);
 }
