@@ -187,6 +187,13 @@ valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(B)/imhe check --format json tests/acceptance/*/*.yaml >/dev/null; test $$? -ne 3
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
+	# the library through its API: four threads sharing one policy set, misuse, results walked
+	IMHE=$(B)/imhe valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
+	  --trace-children=yes -q $(B)/tests/run --filter 'api/*' --jobs 1
+	IMHE=$(B)/imhe valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
+	  --trace-children=yes -q $(B)/tests/run --filter 'results/*' --jobs 1
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Iinclude -o $(B)/embed examples/embed/embed.c $(B)/libimhe.a $(LDLIBS)
+	valgrind --error-exitcode=3 --leak-check=full -q $(B)/embed rules examples/*.yaml >/dev/null
 
 $(B)/gen_opcodes: docs/gen_opcodes.c $(B)/libimhe.a $(HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libimhe.a $(LDLIBS)

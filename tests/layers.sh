@@ -2,7 +2,8 @@
 # layers.sh [BUILD_DIR] — the library's files depend on each other one way only. Checks, over
 # compiler/ and runtime/: no circle of #include lines between modules (x.c and x.h are one module),
 # no circle of calls between object files, and no room reaching up: core <- records <- bytecode <-
-# eval <- report, and the compiler beside eval (it may use core, records and bytecode only).
+# eval <- report, and the compiler beside eval (it may use core, records and bytecode only); api/
+# above them all; cli/ on api/ (and the compiler and bytecode file for its tool verbs), never eval.
 # Prints each offending edge or loop and exits 1; silent and 0 when the house is in order.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -17,6 +18,8 @@ room() {
   case $1 in
   compiler/* | gen/* | grammar/*) echo compiler ;;
   include/*) echo include ;;
+  api/*) echo api ;;
+  cli/*) echo cli ;;
   runtime/*) echo "$1" | cut -d/ -f2 ;;
   *) echo other ;;
   esac
@@ -30,6 +33,8 @@ allowed() {
   eval) echo "include core records bytecode" ;;
   report) echo "include core records bytecode eval" ;;
   compiler) echo "include core records bytecode" ;;
+  api) echo "include core records bytecode eval report compiler" ;;
+  cli) echo "include core bytecode compiler api" ;;
   *) echo "" ;;
   esac
 }
@@ -43,7 +48,7 @@ check_edge() { # from to what
 }
 
 # ---- includes, module to module
-find compiler runtime include -name '*.[ch]' 2>/dev/null | sort | while read -r f; do
+find compiler runtime include api cli -name '*.[ch]' 2>/dev/null | sort | while read -r f; do
   sed -n 's/^#include "\(.*\)"/\1/p' "$f" | while read -r inc; do
     [ -f "$inc" ] || continue # generated or local to a test
     a=${f%.[ch]}
