@@ -4,6 +4,7 @@
 #include "include/imhe.h"
 #include "runtime/core/atomic.h"
 #include "runtime/core/dates.h"
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -36,6 +37,20 @@ static const char *const usage_check =
     "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
     "invalid, no record judged, or a usage, I/O or policy error\n";
 
+/* A directory with at least one NAME.imhe source in it. */
+static int holds_policies(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0;
+  int found = 0;
+  for (struct dirent *e; !found && (e = readdir(d));) {
+    size_t n = strlen(e->d_name);
+    found = n > 5 && !strcmp(e->d_name + n - 5, ".imhe");
+  }
+  closedir(d);
+  return found;
+}
+
 /* Where the policies are when neither --rules nor --policy says. */
 struct dirs {
   const char *rules_dir, *src_dir, *policy_file;
@@ -62,10 +77,14 @@ static void default_dirs(struct dirs *c, char *bin, char *src, size_t cap) {
     char *sl = strrchr(exe, '/');
     if (sl)
       *sl = 0;
-    snprintf(src, cap, "%s/../rules", exe);
+    /* build/imhe, or a nested tree such as build/coverage/imhe: the sources are the first rules/
+     * above that holds policies (build/rules holds only compiled ones) */
     snprintf(bin, cap, "%s/rules", exe);
-    if (is_dir(src))
-      goto found;
+    for (const char *up = "/..", *up2 = "/../.."; up; up = up2, up2 = NULL) {
+      snprintf(src, cap, "%s%s/rules", exe, up);
+      if (holds_policies(src))
+        goto found;
+    }
     snprintf(src, cap, "%s/../share/imhe/rules", exe);
     snprintf(bin, cap, "%s", src);
     if (is_dir(src))
