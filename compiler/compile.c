@@ -1152,6 +1152,11 @@ static uint32_t add_cond(struct compiler *c, struct node *n, const char *label, 
   return c->b.p.nconds - 1;
 }
 
+/* A unit as a message names it: a number without one is "a plain number", never an empty word. */
+static const char *unit_phrase(int unit) {
+  return unit == IMHE_UNIT_NONE ? "a plain number" : imhe_unit_words((imhe_unit)unit);
+}
+
 static int units_compatible(int a, int b) {
   if (a == b)
     return 1;
@@ -1223,10 +1228,15 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
   }
   if (!units_compatible(l.unit, r.unit)) {
     char hint[200];
-    snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
-             imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
-    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
-                    imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
+    if (l.unit == IMHE_UNIT_NONE)
+      snprintf(hint, sizeof hint,
+               "the left side is a plain number; write the right side without "
+               "a unit");
+    else
+      snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
+               imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
+    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", unit_phrase(l.unit),
+                    unit_phrase(r.unit));
     return TERR;
   }
   int disp = r.disp ? r.disp : l.disp;

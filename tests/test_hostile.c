@@ -320,6 +320,35 @@ Test(hostile, utf16_files_are_read_like_utf8) {
   free(be.v);
 }
 
+/* Each way a UTF-16 unit can be unreadable is refused at its byte, and ends the file: a lone low
+ * surrogate, a high one without its low half, a control character, an odd last byte. */
+Test(hostile, broken_utf16_units_are_refused_where_they_are) {
+  static const struct {
+    const char *units; /* little-endian, after "---\nid: " */
+    size_t n;
+    const char *want;
+  } cases[] = {
+      {"\x00\xdc\n\0", 4, "an unpaired UTF-16 surrogate"},
+      {"\x00\xd8\x41\x00\n\0", 6, "an unpaired UTF-16 surrogate"},
+      {"\x01\x00\n\0", 4, "control character U+0001 is not allowed"},
+      {"B", 1, "a UTF-16 file with an odd number of bytes"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct text t = {0};
+    add(&t, "\xff\xfe", 2);
+    for (const char *p = "id: A\n---\nid: "; *p; p++)
+      add(&t, (char[2]){*p, 0}, 2);
+    add(&t, cases[i].units, cases[i].n);
+    struct outcome o = load(save("broken16.yaml", &t), NULL);
+    char want[300];
+    snprintf(want, sizeof want, "3:5: unreadable YAML at byte 30: %s (the rest of the file is not read)",
+             cases[i].want);
+    cr_expect_eq(o.records, 2, "case %zu", i);
+    cr_expect_str_eq(o.first[1], want, "case %zu", i);
+    free(t.v);
+  }
+}
+
 /* Empty input is never silent: each empty document and each file without records is a located
  * warning. */
 Test(hostile, empty_inputs_are_located_warnings) {
