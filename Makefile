@@ -159,6 +159,9 @@ test: deps
 	@sh tests/funclen.sh -q -n 100 || { echo "functions over 100 lines:"; sh tests/funclen.sh -n 100; \
 	  exit 1; }
 	@sh tests/install.sh $(B)
+	@d=tests/data/coverage; sh tests/coverage-uncovered.sh $$d/sample.json $$d/listed.md >/dev/null && \
+	  ! sh tests/coverage-uncovered.sh $$d/sample.json $$d/unlisted.md >/dev/null || \
+	  { echo "tests/coverage-uncovered.sh does not tell a listed line from an unlisted one"; exit 1; }
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
@@ -307,3 +310,5 @@ coverage: deps
 	@echo "== line coverage"; $(GCOVR) --txt | sed -n '/^File/,$$p'
 	@echo "== branch coverage"; $(GCOVR) --txt --branches | sed -n '/^File/,$$p'
 	@echo "HTML report: $(COVB)/index.html"
+	@echo "== uncovered lines, each with its reason in tests/README.md"
+	@$(GCOVR) --json $(COVB)/coverage.json && sh tests/coverage-uncovered.sh $(COVB)/coverage.json
