@@ -341,13 +341,17 @@ Test(api, associations_by_code_short_or_full_name_and_options) {
 
 Test(api, a_file_that_cannot_be_opened_is_an_error_and_the_batch_goes_on) {
   imhe_policy_set *set = open_rules();
-  const char *paths[] = {"tests/no-such-file.yaml", "examples/wi-ifs-eligible.yaml"};
+  const char *paths[] = {"tests/no-such-file.yaml", "tests/records",
+                         "examples/wi-ifs-eligible.yaml"};
   imhe_source *src;
   imhe_record *r;
   imhe_error e;
-  cr_assert_eq(imhe_source_open_paths(set, paths, 2, &src, &e), IMHE_OK);
+  cr_assert_eq(imhe_source_open_paths(set, paths, 3, &src, &e), IMHE_OK);
   cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_IO);
   cr_expect(strstr(e.message, "no-such-file") != NULL, "%s", e.message);
+  cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_IO);
+  cr_expect(strstr(e.message, "tests/records: is a directory, not a file of records"), "%s",
+            e.message);
   cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_OK, "%s", e.message);
   cr_expect_str_eq(imhe_record_file(r), "examples/wi-ifs-eligible.yaml");
   imhe_record_free(r);

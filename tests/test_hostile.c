@@ -345,6 +345,44 @@ Test(hostile, unicode_line_breaks_end_markers_and_blank_lines) {
   }
 }
 
+/* The last bytes of a file, with no line break after them: a `---` opens an empty document (a
+ * warning), blanks after a `...` are nothing, a `%` line is the next document's directive only
+ * when a `---` follows it (comment lines between), else libyaml's syntax error. */
+Test(hostile, markers_and_directives_at_the_end_of_a_file) {
+  static const struct {
+    const char *tail;
+    int records;
+    const char *second, *notice; /* the second record's first error; the first notice */
+  } cases[] = {
+      {"---", 1, NULL, "6:1: warning: empty document: nothing to judge"},
+      {"...\n   ", 1, NULL, NULL},
+      {"%YAML 1.1\n   # the next document's\n---\nid: OK2\nassociation: WI\ncategory: IFA\n"
+       "applicant: {name: B}\nsubmitted: 2026-01-01\n",
+       2, "ok", NULL},
+      {"%", 1, NULL, NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct text t = {0};
+    adds(&t, valid_record);
+    adds(&t, cases[i].tail);
+    struct outcome o = load(save("tail.yaml", &t), NULL);
+    cr_expect_eq(o.records, cases[i].records, "case %zu: %d records", i, o.records);
+    if (i == 3)
+      cr_expect(
+          strstr(o.first[0], "6:2: YAML syntax error: could not find expected directive name"),
+          "case %zu: %s", i, o.first[0]);
+    else
+      cr_expect_str_eq(o.first[0], "ok", "case %zu", i);
+    if (cases[i].second)
+      cr_expect_str_eq(o.first[1], cases[i].second, "case %zu", i);
+    if (cases[i].notice)
+      cr_expect_str_eq(o.notice[0], cases[i].notice, "case %zu", i);
+    else
+      cr_expect_eq(o.notices, 0, "case %zu: %s", i, o.notice[0]);
+    free(t.v);
+  }
+}
+
 /* A UTF-8 sequence libyaml would refuse is refused at its byte, saying what is wrong with it. */
 Test(hostile, unreadable_utf8_sequences_are_named) {
   static const struct {

@@ -218,3 +218,38 @@ Test(language, crlf_sources_are_cited_without_carriage_returns) {
   cr_expect(!strchr(out, '\r'), "a carriage return reached the terminal: %s", out);
   free(out);
 }
+
+/* A policy with two dated bases, each a chain of four files: nine files in one compilation (past
+ * the eight the table of shown names first holds), every era and the deepest rules kept. */
+Test(language, nine_files_in_one_compilation) {
+  char *dir = temp_dir(), path[PATH_MAX], cmd[3 * PATH_MAX], *out;
+  for (int s = 0; s < 2; s++)
+    for (int k = 1; k <= 4; k++) {
+      char text[200];
+      if (k < 4)
+        snprintf(text, sizeof text, "policy %c%d extends %c%d\n", 'a' + s, k, 'a' + s, k + 1);
+      else
+        snprintf(text, sizeof text,
+                 "policy %c4\noffers IMH\nrule deep_%c for all require ethics \"ethics\": "
+                 "ethics_signed\n",
+                 'a' + s, 'a' + s);
+      snprintf(path, sizeof path, "%s/%c%d.imhe", dir, 'a' + s, k);
+      cr_assert_eq(write_all(path, text, strlen(text)), 0);
+    }
+  const char *top = "policy p extends a1 before 2020-01-01, b1 from 2020-01-01\n";
+  snprintf(path, sizeof path, "%s/p.imhe", dir);
+  cr_assert_eq(write_all(path, top, strlen(top)), 0);
+  snprintf(cmd, sizeof cmd, "%s compile %s -o %s/p.imhec 2>&1 && %s disasm %s/p.imhec", imhe_bin(),
+           path, dir, imhe_bin(), dir);
+  cr_expect_eq(run_cmd(cmd, &out), 0, "%s", out);
+  cr_expect(strstr(out, "; era 0: base a1, as-of from open until 2020-01-01"), "%s", out);
+  cr_expect(strstr(out, "; era 1: base b1, as-of from 2020-01-01 until open"), "%s", out);
+  cr_expect(strstr(out, "rule deep_a  require ethics era 0") && strstr(out, "/a4.imhe:3"), "%s",
+            out);
+  cr_expect(strstr(out, "rule deep_b  require ethics era 1") && strstr(out, "/b4.imhe:3"), "%s",
+            out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
