@@ -264,6 +264,27 @@ Test(hostile, huge_document_is_refused_at_the_limit) {
   free(c.v);
 }
 
+/* A document whose syntax error comes first is passed over to its end; past the size limit on
+ * the way, the rest of the file is left unread, and that is said as a located error. */
+Test(hostile, a_broken_document_past_the_limit_leaves_the_rest_unread) {
+  struct imhe_read_limits lim = imhe_default_limits;
+  lim.max_document = 20000;
+  struct text t = {0};
+  adds(&t, "id: A\na: b: c\n");
+  repeat(&t, "more: of the same broken document\n", 1000);
+  adds(&t, "---\n");
+  adds(&t, valid_record);
+  struct outcome o = load(save("broken-long.yaml", &t), &lim);
+  cr_expect_eq(o.records, 1, "the rest is not read: %d records", o.records);
+  cr_expect(strstr(o.first[0], "YAML syntax error"), "%s", o.first[0]);
+  cr_expect_eq(o.notices, 1, "%d notices: %s | %s", o.notices, o.notice[0], o.first[1]);
+  cr_expect(strstr(o.notice[0],
+                   ": error: document larger than 20000 bytes (limit): the rest of the "
+                   "file is not read"),
+            "%s", o.notice[0]);
+  free(t.v);
+}
+
 /* %TAG directives are matched against each other quadratically by libyaml. */
 Test(hostile, too_many_directives) {
   struct text t = {0};
