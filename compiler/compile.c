@@ -1008,8 +1008,8 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
     imhe_symtab_put(&c->let_busy, s, NULL);
     return t;
   }
-  if (!strcmp(s, "as_of")) {
-    emit(c, n->loc, OP_ASOF, 0, 0, 0);
+  if (!strcmp(s, "as_of") || !strcmp(s, "submitted")) {
+    emit(c, n->loc, s[0] == 'a' ? OP_ASOF : OP_SUBMITTED, 0, 0, 0);
     return (struct ty){T_DATE, 0, 0, 0, 0};
   }
   for (int id = 0; id < MEASURE__COUNT; id++)
@@ -1249,7 +1249,9 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
   if (l.t != T_NUM || r.t != T_NUM) {
     imhe_diag_error(
         c->d, n->loc,
-        "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
+        l.t == T_DATE || r.t == T_DATE
+            ? "compare a date with a date, in a guard: when submitted >= 2027-01-01"
+            : "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
         "cannot compare %s with %s", ty_name(&l), ty_name(&r));
     return TERR;
   }

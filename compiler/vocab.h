@@ -17,7 +17,7 @@
 /* Values a condition names without arguments besides the facts (IMHE_FACTS in
  * runtime/core/defs.h) and the measures written without arguments (the rows of IMHE_MEASURES whose
  * argument letters are ""): X(name). */
-#define IMHE_NAMED_VALUES(X) X("as_of")
+#define IMHE_NAMED_VALUES(X) X("as_of") X("submitted")
 
 /* Words with a meaning inside a `where` filter only: `current`, `overlaps(C)`, `ages in track`. */
 #define IMHE_FILTER_WORDS(X) X("current") X("overlaps") X("track")

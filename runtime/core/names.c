@@ -57,3 +57,20 @@ unsigned imhe_edit_distance(const char *a, size_t la, const char *b) {
   }
   return prev[lb];
 }
+
+/* Association codes and names as records spell them: ASCII case and every space ignored
+ * ("ITMHCA", "itmhca", "IT MHCA"; "Wisconsin Alliance for  Infant Mental Health"). */
+int imhe_codes_equal(const char *a, size_t an, const char *b, size_t bn) {
+  size_t i = 0, j = 0, seen = 0;
+  for (;;) {
+    while (i < an && space((unsigned char)a[i]))
+      i++;
+    while (j < bn && space((unsigned char)b[j]))
+      j++;
+    if (i == an || j == bn)
+      return i == an && j == bn && seen;
+    if (lower((unsigned char)a[i]) != lower((unsigned char)b[j]))
+      return 0;
+    i++, j++, seen++;
+  }
+}

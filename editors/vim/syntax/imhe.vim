@@ -52,9 +52,9 @@ syn keyword imheOperatorWord any not all of end and or in where
 syn keyword imheMeasure sum count years years_post_masters coverage received window slots
 syn keyword imheMeasure competencies half credential min max
 syn keyword imheBuiltin membership agreement_signed ethics_signed exam reported_to_referenced
-syn keyword imheBuiltin names_reported_to rsc_attested annual_renewal cycle_renewal as_of degree
-syn keyword imheBuiltin years_endorsed overcapped_training education_competency_faults current
-syn keyword imheBuiltin overlaps track
+syn keyword imheBuiltin names_reported_to rsc_attested annual_renewal cycle_renewal as_of submitted
+syn keyword imheBuiltin degree years_endorsed overcapped_training education_competency_faults
+syn keyword imheBuiltin current overlaps track
 syn keyword imheCollection education work leadership training rsc rsc_provided references
 syn keyword imheCollection endorsements
 
