@@ -39,8 +39,11 @@ static void summary(const struct imhe_program *p, const char *in, const char *ou
   uint32_t rules = 0;
   for (uint32_t i = 0; i < p->nrules; i++)
     rules += p->rules[i].kind != RK_COUPON;
-  printf("%s \u2192 %s: %u rule%s, %u fee%s, %u coupon%s; ", in, out, rules, rules == 1 ? "" : "s",
-         p->nfees, p->nfees == 1 ? "" : "s", p->ncoupons, p->ncoupons == 1 ? "" : "s");
+  printf("%s \u2192 %s: %u rule%s", in, out, rules, rules == 1 ? "" : "s");
+  if (p->neras > 1) /* each era holds its base's rules and the policy's own */
+    printf(" in %u eras", p->neras);
+  printf(", %u fee%s, %u coupon%s; ", p->nfees, p->nfees == 1 ? "" : "s", p->ncoupons,
+         p->ncoupons == 1 ? "" : "s");
   if (p->neras == 1 && !strcmp(imhe_str(p, p->eras[0].base), imhe_str(p, p->policy_name))) {
     puts("no base");
     return;

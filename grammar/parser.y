@@ -320,15 +320,15 @@ branch: STRING COLON expr { $$ = imhe_ast_new(A, N_BRANCH, @$); $$->s = $1; $$->
 
 %%
 
-/* Keywords that begin an item. `renewal` and `reinstatement` also name record kinds in a list
- * (after 'for', ',' or 'fee'), where they begin nothing. */
+/* Keywords that begin an item. `renewal` and `reinstatement` also name record kinds and fee kinds
+ * in a list (after 'for', ',', 'fee' or 'waives'), where they begin nothing. */
 static int begins_item(int prev, int tok) {
   switch (tok) {
   case CALLED: case DEFINES: case OFFERS: case GROUP: case ACCEPTS: case FEE: case FEES:
   case COUPON: case DEADLINES: case LET: case DOMAIN: case RULE: case OVERRIDE: case REMOVE:
     return 1;
   case RENEWAL: case REINSTATEMENT:
-    return prev != FOR && prev != COMMA && prev != FEE;
+    return prev != FOR && prev != COMMA && prev != FEE && prev != WAIVES;
   }
   return 0;
 }
