@@ -20,7 +20,7 @@ static const char *const usage_compile =
     "recorded as the policy directory's name and the file's (rules/wi.imhe), so\n"
     "the same policy gives the same bytes however its path is spelled.\n"
     "On success prints one line: what was written and what it holds\n"
-    "(wi.imhe → wi.imhec: 22 rules, 5 fees, 1 coupon; base legacy); -q, --quiet\n"
+    "(wi.imhe → wi.imhec: 26 rules, 5 fees, 1 coupon; base legacy); -q, --quiet\n"
     "prints nothing.\n"
     "exit: 0 compiled, 1 errors in the policy, 2 usage or I/O error\n";
 

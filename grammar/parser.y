@@ -398,13 +398,15 @@ static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx
   (void)scanner;
   ctx->errors++;
   /* Recovery skips to the next item: whatever was open is abandoned. */
-  int unclosed = unclosed_block(ctx);
+  int unclosed = unclosed_block(ctx), deep = ctx->nopen > 64 && begins_item(0, ctx->tok);
   ctx->nopen = 0;
   /* The scanner has already explained an invalid token. */
   if (unclosed || strstr(msg, "unexpected invalid character"))
     return;
   const char *hint = NULL;
-  if (ctx->item_tok == COUPON && ctx->tok == BEFORE)
+  if (deep)
+    hint = "an 'all of' or 'any of' above is not closed with 'end'";
+  else if (ctx->item_tok == COUPON && ctx->tok == BEFORE)
     hint = "a coupon's last day is written 'until DATE' (or 'to DATE'); it may also take "
            "'from DATE', 'when CONDITION' and 'note \"TEXT\"'";
   else if (strstr(msg, "expected ':'"))
