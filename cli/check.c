@@ -37,74 +37,9 @@ static const char *const usage_check =
     "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
     "invalid, no record judged, or a usage, I/O or policy error\n";
 
-/* A directory with at least one NAME.imhe source in it. */
-static int holds_policies(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return 0;
-  int found = 0;
-  for (struct dirent *e; !found && (e = readdir(d));) {
-    size_t n = strlen(e->d_name);
-    found = n > 5 && !strcmp(e->d_name + n - 5, ".imhe");
-  }
-  closedir(d);
-  return found;
-}
-
-/* Where the policies are when neither --rules nor --policy says. */
-struct dirs {
-  const char *rules_dir, *src_dir, *policy_file;
-};
-
-#ifndef IMHE_RULES_DIR
-#define IMHE_RULES_DIR "/usr/local/share/imhe/rules" /* make passes $(PREFIX)/share/imhe/rules */
-#endif
-
-static int is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Where the policies are when neither --rules nor --policy says: in a build tree, rules/ beside
- * the build directory holding imhe (compiled into build/rules); installed, share/imhe/rules beside
- * the executable's bin/ (so a copy staged with DESTDIR, or moved whole, finds its own), else where
- * `make install` put them (IMHE_RULES_DIR). The compiled files are cached beside the sources. */
-static void default_dirs(struct dirs *c, char *bin, char *src, size_t cap) {
-  char exe[PATH_MAX - 32];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    char *sl = strrchr(exe, '/');
-    if (sl)
-      *sl = 0;
-    /* build/imhe, or a nested tree such as build/coverage/imhe: the sources are the first rules/
-     * above that holds policies (build/rules holds only compiled ones) */
-    snprintf(bin, cap, "%s/rules", exe);
-    for (const char *up = "/..", *up2 = "/../.."; up; up = up2, up2 = NULL) {
-      snprintf(src, cap, "%s%s/rules", exe, up);
-      if (holds_policies(src))
-        goto found;
-    }
-    snprintf(src, cap, "%s/../share/imhe/rules", exe);
-    snprintf(bin, cap, "%s", src);
-    if (is_dir(src))
-      goto found;
-  }
-  if (n <= 0 && !is_dir(IMHE_RULES_DIR)) { /* no /proc: a build tree as the working directory */
-    snprintf(bin, cap, "build/rules");
-    snprintf(src, cap, "rules");
-    goto found;
-  }
-  snprintf(src, cap, "%s", IMHE_RULES_DIR);
-  snprintf(bin, cap, "%s", IMHE_RULES_DIR);
-found:
-  c->rules_dir = bin;
-  c->src_dir = src;
-}
-
 /* Every input must be there before anything is read or written: the policy options name what
  * exists, and each record file exists and is not a directory. */
-static int check_inputs(const struct dirs *c, const char *rules, const char *const *files,
+static int check_inputs(const struct imhe_cli_dirs *c, const char *rules, const char *const *files,
                         int nfiles) {
   struct stat st;
   if (rules && c->policy_file) {
@@ -146,7 +81,7 @@ struct check_opts {
   imhe_judge_options judge;
   const char *format, *out;
   int check_sum;
-  struct dirs d;
+  struct imhe_cli_dirs d;
   const char *rules_opt;
   const char **files;
   int nfiles;
@@ -270,22 +205,6 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
     fprintf(stderr, "\r  %lu records\n", t->count);
 }
 
-/* The policies: one file (--policy), a directory (--rules), or the built-in ones (sources in
- * src_dir, compiled ones cached in rules_dir). */
-static imhe_policy_set *open_policies(const struct check_opts *o) {
-  imhe_open_options oo = {.no_checksum = !o->check_sum};
-  const char *path = o->d.policy_file ? o->d.policy_file : o->d.src_dir;
-  if (!o->d.policy_file && strcmp(o->d.rules_dir, o->d.src_dir))
-    oo.cache_dir = o->d.rules_dir;
-  imhe_policy_set *set;
-  imhe_error e;
-  if (imhe_policy_set_open(path, &oo, &set, &e) != IMHE_OK) {
-    fprintf(stderr, "imhe check: %s\n", e.message);
-    return NULL;
-  }
-  return set;
-}
-
 /* Whether the library has a reporter called f; if not, says which it has. */
 static int known_format(const char *f) {
   for (size_t i = 0; imhe_reporter_name(i); i++)
@@ -301,7 +220,7 @@ static int known_format(const char *f) {
 int imhe_cli_check(int argc, char **argv) {
   struct check_opts o = {.format = "text", .check_sum = 1};
   char bin[PATH_MAX], src[PATH_MAX], err[700];
-  default_dirs(&o.d, bin, src, sizeof bin);
+  imhe_cli_default_dirs(&o.d, bin, src, sizeof bin);
   o.files = calloc((size_t)argc + 1, sizeof *o.files);
   if (!o.files)
     return 2;
@@ -311,7 +230,7 @@ int imhe_cli_check(int argc, char **argv) {
   if (!bad)
     bad = check_inputs(&o.d, o.rules_opt, o.files, o.nfiles) ||
           (o.out && imhe_cli_check_output("check", o.out, o.files, o.nfiles));
-  imhe_policy_set *set = bad ? NULL : open_policies(&o);
+  imhe_policy_set *set = bad ? NULL : imhe_cli_open_policies("check", &o.d, o.check_sum);
   struct imhe_atomic_out ao;
   FILE *f = stdout;
   if (set && o.out) {

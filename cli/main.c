@@ -1,5 +1,6 @@
 /* main.c — the `imhe` command line: a table of verbs, each in its own file (check.c, compile.c,
- * disasm.c, fmt.c), sharing options.c; this file only dispatches and checks standard output. */
+ * disasm.c, fmt.c, test.c), sharing options.c; this file only dispatches and checks standard
+ * output. */
 #include "cli/options.h"
 #include "runtime/bytecode/program.h"
 #include <errno.h>
@@ -17,6 +18,7 @@ static const char *const usage_main =
     "  disasm    list a compiled policy's rules and instructions\n"
     "  fmt       print a policy in canonical layout (--check: report if it differs,\n"
     "            -w: rewrite it in place)\n"
+    "  test      run policy tests: records with expected outcomes\n"
     "\n"
     "Run 'imhe <command> --help' for a command's options.\n";
 
@@ -25,6 +27,7 @@ static const struct imhe_cli_verb verbs[] = {
     {"compile", "compile a .imhe policy into verified bytecode (.imhec)", imhe_cli_compile},
     {"disasm", "list a compiled policy's rules and instructions", imhe_cli_disasm},
     {"fmt", "print a policy in canonical layout", imhe_cli_fmt},
+    {"test", "run policy tests: records with expected outcomes", imhe_cli_test},
 };
 
 static int run(int argc, char **argv) {

@@ -3,6 +3,9 @@
 #ifndef IMHE_CLI_OPTIONS_H
 #define IMHE_CLI_OPTIONS_H
 
+#include "include/imhe.h"
+#include <stddef.h>
+
 /* "--help" or "-h". */
 int imhe_cli_is_help(const char *a);
 /* The value after option argv[*i] (advancing *i), or NULL after saying on stderr what is missing
@@ -11,6 +14,17 @@ const char *imhe_cli_option_value(const char *cmd, int argc, char **argv, int *i
 /* 0, or -1 after saying why on stderr: out is a directory, a FIFO or socket, in a missing
  * directory, or one of the command's own inputs. A character device is fine. */
 int imhe_cli_check_output(const char *cmd, const char *out, const char *const *inputs, int ninputs);
+
+/* Where the policies are: a rules directory (sources in src_dir, compiled ones cached in
+ * rules_dir) or one policy file (--policy). */
+struct imhe_cli_dirs {
+  const char *rules_dir, *src_dir, *policy_file;
+};
+/* The built-in rules directory (see options.c), written into bin and src (cap bytes each). */
+void imhe_cli_default_dirs(struct imhe_cli_dirs *c, char *bin, char *src, size_t cap);
+/* Opens the policies d names; NULL after saying why on stderr ("imhe CMD: ..."). */
+imhe_policy_set *imhe_cli_open_policies(const char *cmd, const struct imhe_cli_dirs *d,
+                                        int check_sum);
 
 /* One verb: its name, its line in `imhe --help`, and the function that runs it (argv[0] is the
  * verb's name); each returns the exit status. */
@@ -22,5 +36,6 @@ int imhe_cli_compile(int argc, char **argv);
 int imhe_cli_disasm(int argc, char **argv);
 int imhe_cli_check(int argc, char **argv);
 int imhe_cli_fmt(int argc, char **argv);
+int imhe_cli_test(int argc, char **argv);
 
 #endif

@@ -473,6 +473,38 @@ typedef struct imhe_fees {
 } imhe_fees;
 IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
 
+/* ---------------------------------------------------------------- policy tests */
+/* A policy test is an ordinary record with an `expect:` block (docs/testing.md): the verdict, the
+ * failed areas, and optionally rules' status, conditions' observed, required and shortfall values
+ * (within a tolerance), fees, the next deadline, the errors and warnings of an invalid record. */
+
+/* As imhe_source_open_paths, in test mode: each record keeps its top-level `expect:` block instead
+ * of being warned that the field is unknown (a plain source still warns). */
+IMHE_API imhe_code imhe_source_open_tests(const imhe_policy_set *set, const char *const *paths,
+                                          size_t n, imhe_source **out, imhe_error *err);
+
+/* One difference between a test's expectation and the result, or (malformed 1) a mistake in the
+ * expectation itself: an unknown key, value, rule, condition or area, with a "did you mean" where
+ * one is near. line and column are in the test file. what names what was compared ("verdict",
+ * "rule specialist_rsc: observed") or, when malformed, is the whole message; expected and actual
+ * are NULL when malformed. rule is the rule concerned (its explanation shows why), or NULL. */
+typedef struct imhe_test_difference {
+  uint32_t line, column;
+  int malformed;
+  const char *what, *expected, *actual;
+  const imhe_rule_result *rule;
+} imhe_test_difference;
+
+/* Checks the expect: block of the record res was judged from (read with imhe_source_open_tests)
+ * against res, and keeps the outcome in res (a second call gives the same). A record without an
+ * expect: block has one malformed difference saying so. Strings live as long as res. */
+IMHE_API imhe_code imhe_test_run(imhe_result *res, imhe_error *err);
+/* After imhe_test_run: the line of the expect: key (of the record when it has none), the number of
+ * differences (0: the test passed) and difference i (1 and *out filled, or 0 out of range). */
+IMHE_API uint32_t imhe_test_line(const imhe_result *res);
+IMHE_API size_t imhe_test_difference_count(const imhe_result *res);
+IMHE_API int imhe_test_difference_at(const imhe_result *res, size_t i, imhe_test_difference *out);
+
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
 
