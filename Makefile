@@ -8,7 +8,7 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema
+PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark
 
 # The library's version (include/imhe.h) and the shared library's soname version (its major).
 VERSION := $(shell sed -n 's/^\#define IMHE_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/imhe.h | paste -sd.)

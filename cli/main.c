@@ -1,5 +1,5 @@
-/* main.c — the `imhe` command line: a table of verbs, each in its own file (check.c, compile.c,
- * disasm.c, fmt.c, test.c), sharing options.c; this file only dispatches and checks standard
+/* main.c — the `imhe` command line: a table of verbs, each in its own file (check.c with report,
+ * compile.c, disasm.c, fmt.c, test.c), sharing options.c; this file only dispatches and checks standard
  * output. */
 #include "cli/options.h"
 #include "runtime/bytecode/program.h"
@@ -14,6 +14,7 @@ static const char *const usage_main =
     "\n"
     "commands:\n"
     "  check     judge application records against their association's policy\n"
+    "  report    the deficiency report to send each applicant (text, Markdown, HTML)\n"
     "  compile   compile a .imhe policy into verified bytecode (.imhec)\n"
     "  disasm    list a compiled policy's rules and instructions\n"
     "  fmt       print a policy in canonical layout (--check: report if it differs,\n"
@@ -24,6 +25,7 @@ static const char *const usage_main =
 
 static const struct imhe_cli_verb verbs[] = {
     {"check", "judge application records against their association's policy", imhe_cli_check},
+    {"report", "the deficiency report to send each applicant", imhe_cli_report},
     {"compile", "compile a .imhe policy into verified bytecode (.imhec)", imhe_cli_compile},
     {"disasm", "list a compiled policy's rules and instructions", imhe_cli_disasm},
     {"fmt", "print a policy in canonical layout", imhe_cli_fmt},

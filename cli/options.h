@@ -35,6 +35,7 @@ struct imhe_cli_verb {
 int imhe_cli_compile(int argc, char **argv);
 int imhe_cli_disasm(int argc, char **argv);
 int imhe_cli_check(int argc, char **argv);
+int imhe_cli_report(int argc, char **argv);
 int imhe_cli_fmt(int argc, char **argv);
 int imhe_cli_test(int argc, char **argv);
 

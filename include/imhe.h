@@ -509,10 +509,14 @@ IMHE_API int imhe_test_difference_at(const imhe_result *res, size_t i, imhe_test
 typedef struct imhe_reporter imhe_reporter;
 
 typedef struct imhe_render_options {
-  int color; /* text reporter: ANSI colours */
+  int color;   /* text reporter: ANSI colours */
+  int verbose; /* letter, markdown, html: each unmet rule's id and file:line beside its source */
 } imhe_render_options;
 
-/* The reporters built in ("text", "json", ...), by index; NULL past the last. */
+/* The reporters built in, by index; NULL past the last: "text" (every rule explained, for
+ * coordinators), "json" (JSON Lines, docs/report.md), and the deficiency report an applicant can
+ * be sent: "letter" (plain text), "markdown" (CommonMark), "html" (one printable file; its batch
+ * index streams, the applicants' reports wait in a temporary file until the last row). */
 IMHE_API const char *imhe_reporter_name(size_t i);
 /* Opens reporter `name` writing to f (not closed by the reporter); NOT_FOUND for an unknown name
  * (the message lists the known ones). opts may be NULL. */

@@ -2,6 +2,7 @@
  * the rule's sentence and its source, each condition explained; colour only when asked. Record
  * text is escaped so no record can forge a line, a colour or a reordered verdict. */
 #include "runtime/core/dates.h"
+#include "runtime/report/deficiency.h"
 #include "runtime/report/explain.h"
 #include "runtime/report/report.h"
 #include "runtime/report/reporter.h"
@@ -11,7 +12,7 @@
  * overrides and invalid UTF-8 cannot reach the screen, so no record can forge a line, a colour or
  * a reordered verdict. Control characters appear escaped (\n, \x1b, \u202e); a byte that is not
  * UTF-8 appears as U+FFFD. */
-static void sb_text(struct sbuf *b, const char *s, size_t n) {
+void imhe_text_clean(struct sbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
@@ -57,7 +58,7 @@ static void sb_text(struct sbuf *b, const char *s, size_t n) {
 
 static void sb_tstr(struct sbuf *b, const char *s) {
   if (s)
-    sb_text(b, s, strlen(s));
+    imhe_text_clean(b, s, strlen(s));
 }
 
 /* "file:line:col: message" of a record's error or warning. */
@@ -92,7 +93,7 @@ static void text_money(struct sbuf *b, double v) {
 static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
   scratch->n = 0;
   imhe_explain_condition(scratch, c);
-  sb_text(b, scratch->v, scratch->n);
+  imhe_text_clean(b, scratch->v, scratch->n);
 }
 
 static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
@@ -109,7 +110,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   if (rr->reason) {
     scratch->n = 0;
     imhe_explain_reason(scratch, r, rr->reason);
-    sb_text(b, scratch->v, scratch->n);
+    imhe_text_clean(b, scratch->v, scratch->n);
   } else
     sb_tstr(b, rr->desc);
   if (rr->file[0])
@@ -130,7 +131,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
           sb_puts(b, ", ");
         scratch->n = 0;
         imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
-        sb_text(b, scratch->v, scratch->n);
+        imhe_text_clean(b, scratch->v, scratch->n);
       }
       if (c->ncounted > 12)
         sb_puts(b, ", ...");
@@ -141,7 +142,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
         sb_puts(b, "            ");
         scratch->n = 0;
         imhe_explain_left_out(scratch, r, c->counted_sec, &c->left_out[j]);
-        sb_text(b, scratch->v, scratch->n);
+        imhe_text_clean(b, scratch->v, scratch->n);
         sb_putc(b, '\n');
       }
   }
@@ -163,16 +164,16 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
                         const char *const *col) {
   sb_puts(b, col[BOLD]);
   if (r->id.s)
-    sb_text(b, r->id.s, r->id.n);
+    imhe_text_clean(b, r->id.s, r->id.n);
   else
     sb_puts(b, "<no id>");
   sb_puts(b, col[RESET]);
   sb_puts(b, "  ");
   if (r->applicant_name.s)
-    sb_text(b, r->applicant_name.s, r->applicant_name.n);
+    imhe_text_clean(b, r->applicant_name.s, r->applicant_name.n);
   sb_puts(b, "  (");
   if (r->association.s)
-    sb_text(b, r->association.s, r->association.n);
+    imhe_text_clean(b, r->association.s, r->association.n);
   else
     sb_putc(b, '?');
   sb_puts(b, ", ");
@@ -263,7 +264,7 @@ static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     sb_puts(b, "    - ");
     scratch->n = 0;
     imhe_explain_fee_note(scratch, res, i);
-    sb_text(b, scratch->v, scratch->n);
+    imhe_text_clean(b, scratch->v, scratch->n);
     sb_putc(b, '\n');
   }
 }
