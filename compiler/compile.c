@@ -1325,17 +1325,14 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   uint32_t jump = UINT32_MAX;
   if (r->d) {
     c->quiet = 1;
-    struct ty g = gen_cond(c, r->d, NULL, 0);
+    gen_cond(c, r->d, NULL, 0); /* yes/no or an error: gen_cond refuses every other kind */
     c->quiet = 0;
-    if (g.t != T_BOOL && g.t != T_ERR)
-      imhe_diag_error(c->d, r->d->loc, "e.g. when names_reported_to",
-                      "a 'when' guard must be a yes/no fact");
     jump = c->b.p.code_size;
     emit(c, r->d->loc, OP_JUMPF, 0, 0, 0);
   }
-  struct ty t = gen_cond(c, r->a, r->s2, kind == RK_REQUIRE);
-  if (t.t == T_TRI && kind != RK_REQUIRE)
-    imhe_diag_error(c->d, r->a->loc, NULL, "an advisory needs a yes/no condition");
+  /* a pass/fail/pending fact stands alone only at the top of a requirement (top = 1): gen_cond
+   * refuses it anywhere else, in an advisory too */
+  gen_cond(c, r->a, r->s2, kind == RK_REQUIRE);
   emit(c, r->loc, kind == RK_REQUIRE ? OP_REQUIRE : OP_ADVISE, 0, 0, idx);
   c->depth = 0;
   if (jump != UINT32_MAX) {

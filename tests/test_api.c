@@ -260,7 +260,8 @@ Test(api, utf16_records_read_like_utf8_from_memory_a_file_and_a_path) {
     cr_assert_eq(imhe_source_open_memory(set, bytes, n, "u16", &src, &e), IMHE_OK, "%s", e.message);
     expect_applicant(src, name, be ? "memory, big-endian" : "memory, little-endian");
     FILE *f = tmpfile();
-    cr_assert(f && fwrite(bytes, 1, n, f) == n && fflush(f) == 0 && lseek(fileno(f), 0, SEEK_SET) == 0);
+    cr_assert(f && fwrite(bytes, 1, n, f) == n && fflush(f) == 0 &&
+              lseek(fileno(f), 0, SEEK_SET) == 0);
     cr_assert_eq(imhe_source_open_file(set, f, "u16 file", &src, &e), IMHE_OK, "%s", e.message);
     expect_applicant(src, name, be ? "FILE *, big-endian" : "FILE *, little-endian");
     fclose(f);

@@ -146,7 +146,9 @@ IMHE_INTERNAL_API int imhe_program_load(const uint8_t *data, size_t n, int check
                                         struct imhe_program *out, char *err, size_t errlen);
 /* The verifier proper (called by load); exposed for tests. */
 IMHE_INTERNAL_API int imhe_verify(const struct imhe_program *p, char *err, size_t errlen);
-/* Listing used by `imhe disasm`, the tests and the compiler's own listing. */
+/* Listing used by `imhe disasm`, the tests and the compiler's own listing. p is a program that
+ * imhe_program_load verified, or one fresh from the compiler: its operands are not checked again.
+ */
 IMHE_INTERNAL_API void imhe_disasm(const struct imhe_program *p, FILE *out);
 IMHE_INTERNAL_API uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h);
 uint32_t imhe_crc32(const uint8_t *data, size_t n);
