@@ -505,6 +505,31 @@ IMHE_API uint32_t imhe_test_line(const imhe_result *res);
 IMHE_API size_t imhe_test_difference_count(const imhe_result *res);
 IMHE_API int imhe_test_difference_at(const imhe_result *res, size_t i, imhe_test_difference *out);
 
+/* ---------------------------------------------------------------- requirement coverage */
+/* Which parts of each policy of a set the judged records exercised, passing and failing: each
+ * rule; its `when` guard (passing: it held; failing: the rule was skipped); each condition and
+ * alternative of `all of` / `any of` (an alternative not needed is neither); each fee line
+ * (passing: charged to a record; failing: a record it did not cover); coupon (applied; given
+ * but not applied); deadline (reported as the next one; another was). One coverage belongs to
+ * one thread; the set must outlive it. */
+typedef struct imhe_coverage imhe_coverage;
+typedef struct imhe_coverage_item {
+  const char *policy; /* the policy's file name without extension ("wi") */
+  const char *kind;   /* "rule", "guard", "condition", "fee", "coupon", "deadline" */
+  const char *name;   /* rule id, condition's description, "registration fee $20.00", ... */
+  const char *file;
+  uint32_t line; /* 0 for settings (fees, coupons, deadlines) */
+  unsigned long passed, failed;
+} imhe_coverage_item;
+IMHE_API imhe_code imhe_coverage_open(const imhe_policy_set *set, imhe_coverage **out,
+                                      imhe_error *err);
+/* Counts what res exercised (results of other sets, or not judged by a policy, count nothing). */
+IMHE_API void imhe_coverage_add(imhe_coverage *cov, const imhe_result *res);
+/* The items of every policy, policy by policy in the set's order; 1 and *out filled, or 0. */
+IMHE_API size_t imhe_coverage_count(const imhe_coverage *cov);
+IMHE_API int imhe_coverage_at(const imhe_coverage *cov, size_t i, imhe_coverage_item *out);
+IMHE_API void imhe_coverage_close(imhe_coverage *cov);
+
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
 
