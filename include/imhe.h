@@ -530,6 +530,29 @@ IMHE_API size_t imhe_coverage_count(const imhe_coverage *cov);
 IMHE_API int imhe_coverage_at(const imhe_coverage *cov, size_t i, imhe_coverage_item *out);
 IMHE_API void imhe_coverage_close(imhe_coverage *cov);
 
+/* ---------------------------------------------------------------- comparing policies */
+/* The differences between two sets' policies themselves, without records (imhe diff OLD NEW):
+ * policies paired by file name (or the one policy of each when either set was opened on a file);
+ * per pair, rules added, removed or changed (description, area, categories, conditions,
+ * thresholds and dates, logic), fees, coupons, deadlines, accepted memberships, bases and the
+ * categories offered. Both sets must outlive the comparison. */
+typedef struct imhe_policy_diff imhe_policy_diff;
+typedef struct imhe_difference {
+  const char *policy; /* the policy's file name without extension ("wi") */
+  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for IFS", ... */
+  const char *change; /* "added", "removed" or "changed" */
+  const char *old_text, *new_text; /* NULL on the side where it is absent */
+  const char *file;                /* the rule's source (the new one's), NULL for settings */
+  uint32_t line;
+} imhe_difference;
+IMHE_API imhe_code imhe_policy_diff_open(const imhe_policy_set *old_set,
+                                         const imhe_policy_set *new_set, imhe_policy_diff **out,
+                                         imhe_error *err);
+IMHE_API size_t imhe_policy_diff_count(const imhe_policy_diff *d);
+/* Difference i: 1 and *out filled (strings live as long as d), or 0 out of range. */
+IMHE_API int imhe_policy_diff_at(const imhe_policy_diff *d, size_t i, imhe_difference *out);
+IMHE_API void imhe_policy_diff_close(imhe_policy_diff *d);
+
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
 
