@@ -38,5 +38,6 @@ int imhe_cli_check(int argc, char **argv);
 int imhe_cli_report(int argc, char **argv);
 int imhe_cli_fmt(int argc, char **argv);
 int imhe_cli_test(int argc, char **argv);
+int imhe_cli_diff(int argc, char **argv);
 
 #endif

@@ -14,7 +14,7 @@
 
 static const char *const usage_test =
     "usage: imhe test [--rules DIR | --policy FILE] [--format text|tap|junit] [--verbose]\n"
-    "                 PATH...\n"
+    "                 [--coverage[=text|json]] PATH...\n"
     "\n"
     "Runs policy tests: every record of every PATH (a YAML file, or a directory\n"
     "searched for *.yaml and *.yml files) carries an `expect:` block (verdict,\n"
@@ -25,7 +25,12 @@ static const char *const usage_test =
     "  --rules DIR     directory of NAME.imhe policies (default: the built-in one)\n"
     "  --policy FILE   judge every record with this .imhe or .imhec file\n"
     "  --format F      text (default), tap (TAP version 13) or junit (JUnit XML)\n"
-    "  --verbose       text: list passing tests too\n"
+    "  --verbose       text: list passing tests too (with --coverage, every item)\n"
+    "  --coverage      after the tests, per policy: each rule, `when` guard,\n"
+    "                  condition and alternative, fee line, coupon and deadline, and\n"
+    "                  whether the tests exercised it passing and failing\n"
+    "  --coverage=json the same as one JSON object on stdout (the tests' report\n"
+    "                  then goes to stderr)\n"
     "exit: 0 every test passed, 1 some failed, 2 a test file is malformed (an\n"
     "unknown key, rule or area in an expectation, a file that cannot be read),\n"
     "no test found, or a usage or policy error\n";
@@ -36,6 +41,8 @@ struct test_opts {
   struct imhe_cli_dirs d;
   int rules_given, verbose;
   enum format format;
+  int coverage; /* 0 none, 1 text, 2 json (the tests' own report then goes to stderr) */
+  FILE *out;    /* where the tests' report goes */
   char **paths; /* the test files, directories expanded */
   size_t npaths, cap;
 };
@@ -152,6 +159,10 @@ static int parse(int argc, char **argv, struct test_opts *o) {
       if (!(v = imhe_cli_option_value("test", argc, argv, &i, "a format (text, tap or junit)")) ||
           set_format(v, &o->format))
         return 1;
+    } else if (!strcmp(a, "--coverage") || !strcmp(a, "--coverage=text")) {
+      o->coverage = 1;
+    } else if (!strcmp(a, "--coverage=json")) {
+      o->coverage = 2;
     } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
       o->verbose = 1;
     } else if (a[0] == '-') {
@@ -286,14 +297,14 @@ static void report(const struct test_opts *o, struct run *run, const imhe_result
   }
   if (o->format == FMT_TEXT) {
     if (!ok)
-      printf("FAIL %s  %s:%u\n%s", id, file, line, text ? text : "");
+      fprintf(o->out, "FAIL %s  %s:%u\n%s", id, file, line, text ? text : "");
     else if (o->verbose)
-      printf("ok   %s  %s:%u\n", id, file, line);
+      fprintf(o->out, "ok   %s  %s:%u\n", id, file, line);
   } else if (o->format == FMT_TAP) {
-    printf("%s %lu - %s (%s:%u)\n", ok ? "ok" : "not ok", n, id, file, line);
+    fprintf(o->out, "%s %lu - %s (%s:%u)\n", ok ? "ok" : "not ok", n, id, file, line);
     for (char *p = text, *nl; p && *p; p = nl + 1) {
       nl = strchr(p, '\n');
-      printf("#%.*s\n", (int)(nl ? nl - p : (ptrdiff_t)strlen(p)), p);
+      fprintf(o->out, "#%.*s\n", (int)(nl ? nl - p : (ptrdiff_t)strlen(p)), p);
       if (!nl)
         break;
     }
@@ -315,42 +326,43 @@ static void report(const struct test_opts *o, struct run *run, const imhe_result
 }
 
 /* JUnit XML: one testsuite per test file, one testcase per record. */
-static void write_junit(const struct run *run) {
-  printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"imhe test\" "
-         "tests=\"%lu\" failures=\"%lu\">\n",
-         run->passed + run->failed, run->failed);
+static void write_junit(const struct test_opts *o, const struct run *run) {
+  fprintf(o->out,
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"imhe test\" "
+          "tests=\"%lu\" failures=\"%lu\">\n",
+          run->passed + run->failed, run->failed);
   for (size_t i = 0; i < run->n;) {
     size_t j = i, fails = 0;
     for (; j < run->n && !strcmp(run->v[j].file, run->v[i].file); j++)
       fails += run->v[j].text != NULL;
-    printf("  <testsuite name=\"");
-    xml(stdout, run->v[i].file);
-    printf("\" tests=\"%zu\" failures=\"%zu\">\n", j - i, fails);
+    fprintf(o->out, "  <testsuite name=\"");
+    xml(o->out, run->v[i].file);
+    fprintf(o->out, "\" tests=\"%zu\" failures=\"%zu\">\n", j - i, fails);
     for (; i < j; i++) {
       const struct done *d = &run->v[i];
-      printf("    <testcase name=\"");
-      xml(stdout, d->id);
-      printf("\" classname=\"");
-      xml(stdout, d->file);
-      printf("\" file=\"");
-      xml(stdout, d->file);
-      printf("\" line=\"%u\"", d->line);
+      fprintf(o->out, "    <testcase name=\"");
+      xml(o->out, d->id);
+      fprintf(o->out, "\" classname=\"");
+      xml(o->out, d->file);
+      fprintf(o->out, "\" file=\"");
+      xml(o->out, d->file);
+      fprintf(o->out, "\" line=\"%u\"", d->line);
       if (!d->text) {
-        printf("/>\n");
+        fprintf(o->out, "/>\n");
         continue;
       }
       const char *nl = strchr(d->text, '\n');
       char first[512];
       snprintf(first, sizeof first, "%.*s", (int)(nl ? nl - d->text - 2 : 500), d->text + 2);
-      printf(">\n      <failure message=\"");
-      xml(stdout, first);
-      printf("\">");
-      xml(stdout, d->text);
-      printf("</failure>\n    </testcase>\n");
+      fprintf(o->out, ">\n      <failure message=\"");
+      xml(o->out, first);
+      fprintf(o->out, "\">");
+      xml(o->out, d->text);
+      fprintf(o->out, "</failure>\n    </testcase>\n");
     }
-    printf("  </testsuite>\n");
+    fprintf(o->out, "  </testsuite>\n");
   }
-  printf("</testsuites>\n");
+  fprintf(o->out, "</testsuites>\n");
 }
 
 /* Notices about the files themselves (an empty file, a document refused) go to stderr. */
@@ -365,7 +377,8 @@ static void print_notices(const imhe_source *src, struct run *run) {
   }
 }
 
-static void run_tests(const imhe_policy_set *set, const struct test_opts *o, struct run *run) {
+static void run_tests(const imhe_policy_set *set, const struct test_opts *o, struct run *run,
+                      imhe_coverage *cov) {
   imhe_source *src;
   imhe_error e;
   if (imhe_source_open_tests(set, (const char *const *)o->paths, o->npaths, &src, &e) != IMHE_OK) {
@@ -374,7 +387,7 @@ static void run_tests(const imhe_policy_set *set, const struct test_opts *o, str
     return;
   }
   if (o->format == FMT_TAP)
-    printf("TAP version 13\n");
+    fprintf(o->out, "TAP version 13\n");
   for (;;) {
     imhe_record *rec;
     imhe_code rc = imhe_source_next(src, &rec, &e);
@@ -390,6 +403,7 @@ static void run_tests(const imhe_policy_set *set, const struct test_opts *o, str
     if (imhe_judge(set, rec, NULL, &res, &e) == IMHE_OK) {
       if (imhe_test_run(res, &e) == IMHE_OK)
         report(o, run, res, rec);
+      imhe_coverage_add(cov, res);
       imhe_result_free(res);
     } else {
       fprintf(stderr, "imhe test: %s\n", e.message);
@@ -400,6 +414,72 @@ static void run_tests(const imhe_policy_set *set, const struct test_opts *o, str
   imhe_source_close(src);
 }
 
+/* Per policy: how many items were exercised both ways, and (all with --verbose) those that were
+ * not, each with what it lacks. */
+static void coverage_text(const imhe_coverage *cov, int verbose) {
+  size_t n = imhe_coverage_count(cov);
+  for (size_t i = 0; i < n;) {
+    imhe_coverage_item it;
+    imhe_coverage_at(cov, i, &it);
+    const char *policy = it.policy;
+    size_t both = 0, total = 0, first = i;
+    for (; i < n && imhe_coverage_at(cov, i, &it) && !strcmp(it.policy, policy); i++, total++)
+      both += it.passed && it.failed;
+    printf("coverage of %s: %zu of %zu exercised passing and failing (%.1f%%)\n", policy, both,
+           total, total ? 100.0 * (double)both / (double)total : 100.0);
+    for (size_t k = first; k < i; k++) {
+      imhe_coverage_at(cov, k, &it);
+      if (it.passed && it.failed && !verbose)
+        continue;
+      printf("  %-9s %-50.50s  passed %lu, failed %lu%s  [%s:%u]\n", it.kind, it.name, it.passed,
+             it.failed,
+             it.passed && it.failed ? ""
+             : it.passed            ? "  (never failing)"
+             : it.failed            ? "  (never passing)"
+                                    : "  (never exercised)",
+             it.file, it.line);
+    }
+  }
+}
+
+static void json_str(const char *s) {
+  putchar('"');
+  for (; *s; s++)
+    if (*s == '"' || *s == '\\')
+      printf("\\%c", *s);
+    else if ((unsigned char)*s < 0x20)
+      printf("\\u%04x", *s);
+    else
+      putchar(*s);
+  putchar('"');
+}
+
+/* One JSON object: {"policies": [{"policy", "items": [{kind, name, file, line, passed, failed}],
+ * "total", "both_ways"}]}. */
+static void coverage_json(const imhe_coverage *cov) {
+  size_t n = imhe_coverage_count(cov);
+  printf("{\"policies\":[");
+  for (size_t i = 0; i < n;) {
+    imhe_coverage_item it;
+    imhe_coverage_at(cov, i, &it);
+    const char *policy = it.policy;
+    size_t both = 0, total = 0;
+    printf("%s{\"policy\":", i ? "," : "");
+    json_str(policy);
+    printf(",\"items\":[");
+    for (; i < n && imhe_coverage_at(cov, i, &it) && !strcmp(it.policy, policy); i++, total++) {
+      both += it.passed && it.failed;
+      printf("%s{\"kind\":\"%s\",\"name\":", total ? "," : "", it.kind);
+      json_str(it.name);
+      printf(",\"file\":");
+      json_str(it.file);
+      printf(",\"line\":%u,\"passed\":%lu,\"failed\":%lu}", it.line, it.passed, it.failed);
+    }
+    printf("],\"total\":%zu,\"both_ways\":%zu}", total, both);
+  }
+  printf("]}\n");
+}
+
 int imhe_cli_test(int argc, char **argv) {
   struct test_opts o = {.format = FMT_TEXT};
   char bin[PATH_MAX], src[PATH_MAX];
@@ -407,16 +487,26 @@ int imhe_cli_test(int argc, char **argv) {
   int bad = parse(argc, argv, &o);
   imhe_policy_set *set = bad ? NULL : imhe_cli_open_policies("test", &o.d, 1);
   struct run run = {0};
+  o.out = o.coverage == 2 ? stderr : stdout;
+  imhe_coverage *cov = NULL;
+  if (set && o.coverage && imhe_coverage_open(set, &cov, NULL) != IMHE_OK) {
+    fprintf(stderr, "imhe test: out of memory\n"); /* GCOVR_EXCL_LINE: out of memory */
+    imhe_policy_set_close(set);                    /* GCOVR_EXCL_LINE: out of memory */
+    set = NULL;                                    /* GCOVR_EXCL_LINE: out of memory */
+  }
   if (set) {
-    run_tests(set, &o, &run);
-    imhe_policy_set_close(set);
+    run_tests(set, &o, &run, cov);
     unsigned long n = run.passed + run.failed;
     if (o.format == FMT_JUNIT)
-      write_junit(&run);
+      write_junit(&o, &run);
     else if (o.format == FMT_TAP)
-      printf("1..%lu\n# %lu passed, %lu failed\n", n, run.passed, run.failed);
+      fprintf(o.out, "1..%lu\n# %lu passed, %lu failed\n", n, run.passed, run.failed);
     else
-      printf("%lu passed, %lu failed\n", run.passed, run.failed);
+      fprintf(o.out, "%lu passed, %lu failed\n", run.passed, run.failed);
+    if (cov)
+      o.coverage == 2 ? coverage_json(cov) : coverage_text(cov, o.verbose);
+    imhe_coverage_close(cov);
+    imhe_policy_set_close(set);
     if (!n)
       fprintf(stderr, "imhe test: no test record found in %zu file%s\n", o.npaths,
               o.npaths == 1 ? "" : "s");

@@ -505,6 +505,54 @@ IMHE_API uint32_t imhe_test_line(const imhe_result *res);
 IMHE_API size_t imhe_test_difference_count(const imhe_result *res);
 IMHE_API int imhe_test_difference_at(const imhe_result *res, size_t i, imhe_test_difference *out);
 
+/* ---------------------------------------------------------------- requirement coverage */
+/* Which parts of each policy of a set the judged records exercised, passing and failing: each
+ * rule; its `when` guard (passing: it held; failing: the rule was skipped); each condition and
+ * alternative of `all of` / `any of` (an alternative not needed is neither); each fee line
+ * (passing: charged to a record; failing: a record it did not cover); coupon (applied; given
+ * but not applied); deadline (reported as the next one; another was). One coverage belongs to
+ * one thread; the set must outlive it. */
+typedef struct imhe_coverage imhe_coverage;
+typedef struct imhe_coverage_item {
+  const char *policy; /* the policy's file name without extension ("wi") */
+  const char *kind;   /* "rule", "guard", "condition", "fee", "coupon", "deadline" */
+  const char *name;   /* rule id, condition's description, "registration fee $20.00", ... */
+  const char *file;
+  uint32_t line; /* 0 for settings (fees, coupons, deadlines) */
+  unsigned long passed, failed;
+} imhe_coverage_item;
+IMHE_API imhe_code imhe_coverage_open(const imhe_policy_set *set, imhe_coverage **out,
+                                      imhe_error *err);
+/* Counts what res exercised (results of other sets, or not judged by a policy, count nothing). */
+IMHE_API void imhe_coverage_add(imhe_coverage *cov, const imhe_result *res);
+/* The items of every policy, policy by policy in the set's order; 1 and *out filled, or 0. */
+IMHE_API size_t imhe_coverage_count(const imhe_coverage *cov);
+IMHE_API int imhe_coverage_at(const imhe_coverage *cov, size_t i, imhe_coverage_item *out);
+IMHE_API void imhe_coverage_close(imhe_coverage *cov);
+
+/* ---------------------------------------------------------------- comparing policies */
+/* The differences between two sets' policies themselves, without records (imhe diff OLD NEW):
+ * policies paired by file name (or the one policy of each when either set was opened on a file);
+ * per pair, rules added, removed or changed (description, area, categories, conditions,
+ * thresholds and dates, logic), fees, coupons, deadlines, accepted memberships, bases and the
+ * categories offered. Both sets must outlive the comparison. */
+typedef struct imhe_policy_diff imhe_policy_diff;
+typedef struct imhe_difference {
+  const char *policy; /* the policy's file name without extension ("wi") */
+  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for IFS", ... */
+  const char *change; /* "added", "removed" or "changed" */
+  const char *old_text, *new_text; /* NULL on the side where it is absent */
+  const char *file;                /* the rule's source (the new one's), NULL for settings */
+  uint32_t line;
+} imhe_difference;
+IMHE_API imhe_code imhe_policy_diff_open(const imhe_policy_set *old_set,
+                                         const imhe_policy_set *new_set, imhe_policy_diff **out,
+                                         imhe_error *err);
+IMHE_API size_t imhe_policy_diff_count(const imhe_policy_diff *d);
+/* Difference i: 1 and *out filled (strings live as long as d), or 0 out of range. */
+IMHE_API int imhe_policy_diff_at(const imhe_policy_diff *d, size_t i, imhe_difference *out);
+IMHE_API void imhe_policy_diff_close(imhe_policy_diff *d);
+
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
 

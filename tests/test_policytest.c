@@ -149,3 +149,44 @@ Test(policytest, check_still_warns_about_expect) {
   cr_expect(strstr(out, "fail.yaml:14:1: unknown field 'expect' ignored"), "%s", out);
   free(out);
 }
+
+/* --coverage: each rule, guard, condition, fee, coupon and deadline, exercised both ways or not. */
+Test(policytest, coverage_text_names_what_was_not_exercised_both_ways) {
+  int rc;
+  char *out = run_test("--coverage tests/policytests/pass.yaml", &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "coverage of wi: "), "%s", out);
+  cr_expect(strstr(out, "coverage of ct: "), "%s", out);
+  /* the WI record fails its RSC rule and passes its training rule: each one way only */
+  cr_expect(strstr(out, "  rule      specialist_rsc"), "%s", out);
+  cr_expect(strstr(out, "passed 0, failed 1  (never passing)  [rules/legacy.imhe:67]"), "%s", out);
+  cr_expect(strstr(out, "passed 1, failed 0  (never failing)  [rules/legacy.imhe:31]"), "%s", out);
+  cr_expect(strstr(out, "(never exercised)"), "%s", out);
+  free(out);
+  /* a rule exercised both ways is listed only with --verbose */
+  out = run_test("--coverage tests/policytests/fail.yaml", &rc);
+  cr_expect(!strstr(out, "passed 1, failed 1  [rules/legacy.imhe:22]"), "%s", out);
+  free(out);
+  out = run_test("--coverage --verbose tests/policytests/fail.yaml", &rc);
+  cr_expect(strstr(out, "passed 1, failed 1  [rules/legacy.imhe:22]"), "%s", out);
+  free(out);
+}
+
+Test(policytest, coverage_json_is_one_object_on_stdout) {
+  char cmd[600], *out;
+  snprintf(cmd, sizeof cmd, "%s test --coverage=json tests/policytests/fail.yaml 2>/dev/null",
+           imhe_bin());
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 1, "the tests still decide the exit status");
+  cr_expect(!strncmp(out, "{\"policies\":[", 13), "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"rule\",\"name\":\"membership\",\"file\":\"rules/legacy.imhe\","
+                        "\"line\":22,\"passed\":1,\"failed\":1}"),
+            "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"guard\",\"name\":\"when of "), "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"fee\",\"name\":\"registration fee $20.00 for every category"),
+            "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"coupon\",\"name\":\"IT-CREDENTIAL\""), "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"deadline\",\"name\":\"deadline "), "%s", out);
+  cr_expect(!strstr(out, "FAIL FAIL-1"), "the tests' report goes to stderr");
+  free(out);
+}
