@@ -91,6 +91,8 @@ struct check_opts {
   int nfiles;
   int verbose;
   const char *usage;
+  const struct imhe_cli_writer *w; /* a verb writing each record itself (recommend), else NULL */
+  FILE *f;                         /* where it writes */
 };
 
 /* Parses the options into o; 0, or 1 after saying what is wrong (2 for --help, printed). */
@@ -208,7 +210,13 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
     }
     if (++t->count % 1000 == 0 && progress)
       fprintf(stderr, "\r  %lu records", t->count);
-    judge_one(set, rec, o, rep, t);
+    if (o->w) {
+      int r = o->w->record(set, rec, &o->judge, o->format, o->f);
+      t->any_invalid |= r == 2;
+      t->any_fail |= r == 1;
+      t->write_failed |= ferror(o->f) != 0;
+    } else
+      judge_one(set, rec, o, rep, t);
     imhe_record_free(rec);
   }
   imhe_source_close(src);
@@ -240,20 +248,40 @@ static int report_format(struct check_opts *o) {
   return 0;
 }
 
-static int judge_verb(const char *name, const char *usage, int argc, char **argv) {
+/* A writing verb's formats: the value given must be one of them. */
+static int writer_format(const struct check_opts *o) {
+  for (size_t i = 0; o->w->formats[i]; i++)
+    if (!strcmp(o->format, o->w->formats[i]))
+      return 1;
+  fprintf(stderr, "imhe %s: unknown format '%s' (", verb, o->format);
+  for (size_t i = 0; o->w->formats[i]; i++)
+    fprintf(stderr, "%s%s", i ? ", " : "", o->w->formats[i]);
+  fprintf(stderr, ")\n");
+  return 0;
+}
+
+static int format_ok(struct check_opts *o) {
+  return o->w                      ? writer_format(o)
+         : !strcmp(verb, "report") ? report_format(o)
+                                   : known_format(o->format);
+}
+
+static int judge_verb(const char *name, const char *usage, const struct imhe_cli_writer *w,
+                      int argc, char **argv) {
   verb = name;
-  struct check_opts o = {.format = "text", .check_sum = 1, .usage = usage};
+  struct check_opts o = {
+      .format = w ? w->formats[0] : "text", .check_sum = 1, .usage = usage, .w = w};
   char bin[PATH_MAX], src[PATH_MAX], err[700];
   imhe_cli_default_dirs(&o.d, bin, src, sizeof bin);
   o.files = calloc((size_t)argc + 1, sizeof *o.files);
   if (!o.files)
     return 2;
   int bad = parse(argc, argv, &o);
-  if (!bad && !(strcmp(verb, "report") ? known_format(o.format) : report_format(&o)))
+  if (!bad && !format_ok(&o))
     bad = 1;
   if (!bad)
     bad = check_inputs(&o.d, o.rules_opt, o.files, o.nfiles) ||
-          (o.out && imhe_cli_check_output("check", o.out, o.files, o.nfiles));
+          (o.out && imhe_cli_check_output(verb, o.out, o.files, o.nfiles));
   imhe_policy_set *set = bad ? NULL : imhe_cli_open_policies(verb, &o.d, o.check_sum);
   struct imhe_atomic_out ao;
   FILE *f = stdout;
@@ -272,12 +300,16 @@ static int judge_verb(const char *name, const char *usage, int argc, char **argv
   imhe_render_options ro = {.color = !o.out && !strcmp(o.format, "text") && isatty(1) &&
                                      !getenv("NO_COLOR"),
                             .verbose = o.verbose};
-  imhe_reporter *rep;
+  imhe_reporter *rep = NULL;
   imhe_error e;
-  imhe_reporter_open(o.format, f, &ro, &rep, &e);
+  o.f = f;
+  if (!w)
+    imhe_reporter_open(o.format, f, &ro, &rep, &e);
   struct tally t = {0};
   run_batch(set, &o, rep, &t);
-  if (imhe_reporter_close(rep, &e) != IMHE_OK)
+  if (!w && imhe_reporter_close(rep, &e) != IMHE_OK)
+    t.write_failed = 1;
+  if (w && (fflush(f) != 0 || ferror(f)))
     t.write_failed = 1;
   if (t.count == 0) /* the wrong file, an empty export: never a silent success */
     fprintf(stderr, "imhe %s: no record judged in %d file%s\n", verb, o.nfiles,
@@ -296,7 +328,7 @@ static int judge_verb(const char *name, const char *usage, int argc, char **argv
 }
 
 int imhe_cli_check(int argc, char **argv) {
-  return judge_verb("check", usage_check, argc, argv);
+  return judge_verb("check", usage_check, NULL, argc, argv);
 }
 
 static const char *const usage_report =
@@ -321,5 +353,10 @@ static const char *const usage_report =
     "2 some record invalid, no record judged, or a usage, I/O or policy error\n";
 
 int imhe_cli_report(int argc, char **argv) {
-  return judge_verb("report", usage_report, argc, argv);
+  return judge_verb("report", usage_report, NULL, argc, argv);
+}
+
+int imhe_cli_judging(const char *name, const char *usage, const struct imhe_cli_writer *w, int argc,
+                     char **argv) {
+  return judge_verb(name, usage, w, argc, argv);
 }

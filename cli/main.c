@@ -15,6 +15,7 @@ static const char *const usage_main =
     "commands:\n"
     "  check     judge application records against their association's policy\n"
     "  report    the deficiency report to send each applicant (text, Markdown, HTML)\n"
+    "  recommend rank every category an applicant's association offers by closeness\n"
     "  compile   compile a .imhe policy into verified bytecode (.imhec)\n"
     "  diff      what differs between two policies or rules directories\n"
     "  disasm    list a compiled policy's rules and instructions\n"
@@ -27,6 +28,8 @@ static const char *const usage_main =
 static const struct imhe_cli_verb verbs[] = {
     {"check", "judge application records against their association's policy", imhe_cli_check},
     {"report", "the deficiency report to send each applicant", imhe_cli_report},
+    {"recommend", "rank every category an applicant's association offers by closeness",
+     imhe_cli_recommend},
     {"compile", "compile a .imhe policy into verified bytecode (.imhec)", imhe_cli_compile},
     {"diff", "what differs between two policies or rules directories", imhe_cli_diff},
     {"disasm", "list a compiled policy's rules and instructions", imhe_cli_disasm},

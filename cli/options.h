@@ -5,6 +5,7 @@
 
 #include "include/imhe.h"
 #include <stddef.h>
+#include <stdio.h>
 
 /* "--help" or "-h". */
 int imhe_cli_is_help(const char *a);
@@ -36,6 +37,20 @@ int imhe_cli_compile(int argc, char **argv);
 int imhe_cli_disasm(int argc, char **argv);
 int imhe_cli_check(int argc, char **argv);
 int imhe_cli_report(int argc, char **argv);
+int imhe_cli_recommend(int argc, char **argv);
+
+/* A verb that reads and judges records as check does (same options, inputs, -o, exit status)
+ * but writes what it says of each record itself: its --format values (NULL-ended, the first the
+ * default) and the function writing one record to f, returning 0, 1 (not eligible) or 2 (could not
+ * be judged). */
+struct imhe_cli_writer {
+  const char *const *formats;
+  int (*record)(const imhe_policy_set *set, const imhe_record *rec, const imhe_judge_options *o,
+                const char *format, FILE *f);
+};
+/* Runs such a verb (check.c): name and usage as `imhe NAME --help` prints them. */
+int imhe_cli_judging(const char *name, const char *usage, const struct imhe_cli_writer *w, int argc,
+                     char **argv);
 int imhe_cli_fmt(int argc, char **argv);
 int imhe_cli_test(int argc, char **argv);
 int imhe_cli_diff(int argc, char **argv);

@@ -1311,6 +1311,7 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   ru->id = imhe_build_str(&c->b, r->s);
   ru->desc = imhe_build_str(&c->b, r->s2);
   ru->file = imhe_build_str(&c->b, shown_name(c, r->loc.file));
+  ru->cite = imhe_build_str(&c->b, r->cite ? r->cite : "");
   imhe_diag_linecol(c->d, r->loc.file, r->loc.start, &ru->line, &ru->col);
   imhe_diag_linecol(c->d, r->loc.file, r->loc.end, &ru->end_line, &ru->end_col);
   ru->kind = (uint8_t)kind;
@@ -1428,6 +1429,7 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
     ru->id = imhe_build_str(&c->b, it->s);
     ru->desc = imhe_build_str(&c->b, "coupon condition");
     ru->file = imhe_build_str(&c->b, shown_name(c, it->loc.file));
+    ru->cite = imhe_build_str(&c->b, "");
     imhe_diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
     imhe_diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
     ru->kind = RK_COUPON;

@@ -19,6 +19,7 @@ struct parse_ctx {
   struct policy_file *out;
   uint32_t file;
   int errors;
+  const char *source; /* the last `source` item's text: the rules after it cite it */
 };
 #define IMHE_YYLTYPE struct loc
 #define IMHE_YYLTYPE_IS_DECLARED 1
@@ -49,6 +50,10 @@ static struct node *item(struct parse_ctx *ctx, struct node *n) {
   struct policy_file *p = ctx->out;
   if (!n)
     return NULL;
+  if (n->kind == I_SOURCE)
+    ctx->source = n->s;
+  else if (n->kind == I_RULE)
+    n->cite = ctx->source;
   if (p->last)
     p->last->next = n;
   else
@@ -73,7 +78,7 @@ static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l
 %token <num> NUMBER "number" MONEY "amount of money" DATE "date"
 %token INVALID "invalid character"
 %token POLICY "'policy'" EXTENDS "'extends'" BEFORE "'before'" FROM "'from'"
-       CALLED "'called'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
+       CALLED "'called'" SOURCE "'source'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
        ACCEPTS "'accepts'" MEMBERS "'members'" ANY "'any'" FEE "'fee'" FEES "'fees'"
        NOT "'not'" PUBLISHED "'published'" COUPON "'coupon'" WAIVES "'waives'"
        FOR "'for'" TO "'to'" WHEN "'when'" NOTE "'note'"
@@ -171,6 +176,8 @@ guard_opt: %empty { $$ = NULL; }
 
 item: CALLED STRING LPAREN STRING RPAREN {
         struct node *n = imhe_ast_new(A, I_CALLED, @$); n->s = $2; n->s2 = $4; item(ctx, n); }
+    | SOURCE STRING {
+        struct node *n = imhe_ast_new(A, I_SOURCE, @$); n->s = $2; item(ctx, n); }
     | DEFINES names { struct node *n = imhe_ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
     | OFFERS names { struct node *n = imhe_ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
     | GROUP name EQ names {

@@ -423,6 +423,9 @@ IMHE_API const imhe_rule_result *imhe_result_rule(const imhe_result *res, size_t
 IMHE_API const char *imhe_rule_id(const imhe_rule_result *r);
 IMHE_API const char *imhe_rule_description(const imhe_rule_result *r);
 IMHE_API const char *imhe_rule_file(const imhe_rule_result *r);
+/* The published source the policy cites for the rule (its `source` item: "WI-AIMH Endorsement
+ * Overview chart"), "" when the policy names none. */
+IMHE_API const char *imhe_rule_citation(const imhe_rule_result *r);
 IMHE_API uint32_t imhe_rule_line(const imhe_rule_result *r);
 IMHE_API imhe_status imhe_rule_status(const imhe_rule_result *r);
 /* The application tab the rule concerns ("education", "work", "training", ...). */

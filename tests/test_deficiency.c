@@ -158,6 +158,9 @@ Test(deficiency, unmet_requirements_grouped_by_tab_in_order) {
   cr_expect(strstr(out, "Has 10 h; needs at least 15 h: add 5 h."));
   cr_expect(strstr(out, "Counted: 1st training, Reflective Supervision Seminar, 2024-02-04."));
   cr_expect(strstr(out, "FOR INFORMATION"));
+  cr_expect(strstr(out, "Source: Endorsement Overview, pathways chart (legacy Alliance "
+                        "requirements)."),
+            "the policy's `source` is cited");
   free(out);
 }
 
@@ -191,6 +194,24 @@ Test(deficiency, html_index_links_to_each_applicant) {
              *first = strstr(out, "<section class=\"applicant\"");
   cr_expect(index_end && first && index_end < first, "the index comes first");
   free(out);
+}
+
+/* A rule without a `source` in its policy is cited as the association's requirements. */
+Test(deficiency, a_rule_without_a_source_cites_the_association) {
+  char *out = report("examples/wi-ecfa-not-offered.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "* WI-AIMH does not offer ECFA."), "%s", out);
+  free(out);
+  char *dir = temp_dir(), cmd[1200];
+  snprintf(cmd, sizeof cmd,
+           "printf 'policy p\\nrule r for all require training \"training\":\\n"
+           "  sum(training.hours) >= 300 h\\n' > %s/p.imhe && %s report --policy %s/p.imhe "
+           "examples/wi-ifs-eligible.yaml",
+           dir, imhe_bin(), dir);
+  run_cmd(cmd, &out);
+  cr_expect(out && strstr(out, "Source: p endorsement requirements."), "%s", out ? out : "");
+  free(out);
+  free(dir);
 }
 
 Test(deficiency, report_refuses_check_formats) {

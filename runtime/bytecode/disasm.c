@@ -163,6 +163,8 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
             imhe_area_name[r->area], r->era);
     cats(f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
+    if (imhe_str(p, r->cite)[0])
+      fprintf(f, "  ; source \"%s\"\n", imhe_str(p, r->cite));
     for (uint32_t pc = r->start; pc + IMHE_INSN_SIZE <= r->end; pc += IMHE_INSN_SIZE) {
       struct imhe_insn in = imhe_decode(p->code + pc);
       fprintf(f, "  %5u  %4u  %-10s ", pc, line_at(p, pc), imhe_ops[in.op].name);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define IMHE_FORMAT_VERSION 2
+#define IMHE_FORMAT_VERSION 3
 /* "0.2.0": the version of include/imhe.h, written into every compiled program. */
 #define IMHE_STRINGIFY_(x) #x
 #define IMHE_STRINGIFY(x) IMHE_STRINGIFY_(x)
@@ -32,6 +32,7 @@ struct imhe_era {
 };
 struct imhe_rule {
   uint32_t id, desc, file; /* strings */
+  uint32_t cite;           /* string: the published source the policy cites, "" when none */
   uint32_t line, col, end_line, end_col;
   uint8_t kind, area, era;
   uint32_t cats;       /* category mask */

@@ -300,10 +300,13 @@ static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
   put_entries(x, c);
 }
 
-/* Where the requirement is published; with verbose, the rule's id and file:line too. */
+/* Where the requirement is published (the policy's `source` for the rule, else the association's
+ * requirements); with verbose, the rule's id and file:line too. */
 static void put_source(struct ctx *x, const struct imhe_rule_outcome *rr) {
   sb_puts(&x->t, "Source: ");
-  if (x->res->deadline_label && x->res->deadline_label[0]) {
+  if (rr->cite && rr->cite[0])
+    imhe_text_clean(&x->t, rr->cite, strlen(rr->cite));
+  else if (x->res->deadline_label && x->res->deadline_label[0]) {
     imhe_text_clean(&x->t, x->res->deadline_label, strlen(x->res->deadline_label));
     sb_puts(&x->t, " endorsement requirements");
   } else

@@ -118,10 +118,20 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_putc(b, '\n');
   for (uint32_t k = 0; k < rr->nconds; k++) {
     const struct imhe_cond_result *c = &rr->conds[k];
+    /* a failed alternative of a met `any of` was not needed: not a ✗ */
+    int not_needed = rr->status == IMHE_STATUS_PASS && c->status != IMHE_STATUS_PASS;
     sb_puts(b, "        ");
-    sb_puts(b, c->status == IMHE_STATUS_PASS ? "✓" : c->status == IMHE_STATUS_PENDING ? "…" : "✗");
+    sb_puts(b, not_needed                         ? "–"
+               : c->status == IMHE_STATUS_PASS    ? "✓"
+               : c->status == IMHE_STATUS_PENDING ? "…"
+                                                  : "✗");
     sb_putc(b, ' ');
     text_explain(b, scratch, c);
+    if (not_needed)
+      sb_puts(b, " (not needed: another alternative is met)");
+    else if (c->notes && c->notes->code == IMHE_REASON_EXAM_NOT_TAKEN &&
+             rr->res->verdict == IMHE_VERDICT_NOT_ELIGIBLE)
+      sb_puts(b, ", once the other requirements are met");
     sb_putc(b, '\n');
     if (c->status != IMHE_STATUS_PASS && c->counted_sec >= 0) {
       sb_puts(b, "            ");
@@ -230,7 +240,7 @@ static void text_rules(struct sbuf *b, struct sbuf *scratch, const struct imhe_r
       if (rr->conds[k].status != IMHE_STATUS_PASS) {
         sb_puts(b, "    ");
         sb_puts(b, col[YELLOW]);
-        sb_puts(b, "! ");
+        sb_puts(b, "! for information: ");
         text_explain(b, scratch, &rr->conds[k]);
         sb_puts(b, col[RESET]);
         text_cite(b, rr);
