@@ -56,7 +56,19 @@ struct imhe_domain {
 struct imhe_item {
   uint32_t name, cats;
 };
-enum imhe_fee_kind { FEE_REGISTRATION, FEE_PROCESSING, FEE_RENEWAL, FEE_MEMBERSHIP };
+/* Fee kinds of `fee KIND $N for ...`, which make enum imhe_fee_kind: X(id, word, a coupon may waive
+ * it). */
+#define IMHE_FEE_KINDS(X)                                                                          \
+  X(REGISTRATION, "registration", 1)                                                               \
+  X(PROCESSING, "processing", 1)                                                                   \
+  X(RENEWAL, "renewal", 0)                                                                         \
+  X(MEMBERSHIP, "membership", 0)
+
+enum imhe_fee_kind {
+#define X(id, word, waivable) FEE_##id,
+  IMHE_FEE_KINDS(X)
+#undef X
+};
 struct imhe_fee {
   uint8_t kind;
   uint32_t cats;

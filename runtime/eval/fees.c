@@ -27,6 +27,11 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
     else if (p->fees[i].kind == FEE_MEMBERSHIP)
       mem = &p->fees[i];
   }
+  /* `fee KIND not published` (an amount of -1) says what a missing fee says */
+  if (ren && ren->cents < 0)
+    ren = NULL;
+  if (mem && mem->cents < 0)
+    mem = NULL;
   if (!ren || vm->r->kind != IMHE_KIND_RENEWAL) {
     fee_note(f, imhe_arena_printf(vm->a, "%s %s fees are not published", disp,
                                   vm->r->kind == IMHE_KIND_RENEWAL ? "renewal" : "reinstatement"));
@@ -55,6 +60,10 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
       else if (p->fees[i].kind == FEE_PROCESSING)
         proc = &p->fees[i];
     }
+  if (reg && reg->cents < 0)
+    reg = NULL;
+  if (proc && proc->cents < 0)
+    proc = NULL;
   if (reg) {
     f->registration = reg->cents / 100.0;
     if (reg->note != UINT32_MAX)
