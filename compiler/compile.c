@@ -1275,8 +1275,9 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
     else
       snprintf(hint, sizeof hint, "write the other side in %s too",
                imhe_unit_words((imhe_unit)u->unit));
-    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with a number without a unit",
-                    imhe_unit_words((imhe_unit)u->unit));
+    /* the two sides named in the order they are written */
+    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", unit_phrase(l.unit),
+                    unit_phrase(r.unit));
     return TERR;
   }
   if (!units_compatible(l.unit, r.unit)) {

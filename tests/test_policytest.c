@@ -35,8 +35,8 @@ Test(policytest, a_failure_is_located_with_expected_actual_and_the_rule_explaine
   cr_expect(strstr(out, "fail.yaml:17:32: rule training_hours: observed: expected 40, got 36"),
             "%s", out);
   /* the explanation of the rule named, with its source line, and of the rules that failed */
-  cr_expect(strstr(out, "[training_hours, rules/legacy.imhe:31]"), "%s", out);
-  cr_expect(strstr(out, "[specialist_rsc, rules/legacy.imhe:67]"), "%s", out);
+  cr_expect(strstr(out, "[training_hours, rules/legacy.imhe:34]"), "%s", out);
+  cr_expect(strstr(out, "[specialist_rsc, rules/legacy.imhe:70]"), "%s", out);
   cr_expect(strstr(out, "RSC period: 0 days; required 365 days"), "%s", out);
   cr_expect(strstr(out, "1 passed, 1 failed"), "%s", out);
   cr_expect(!strstr(out, "PASS-1"), "a passing test is quiet without --verbose:\n%s", out);
@@ -159,16 +159,16 @@ Test(policytest, coverage_text_names_what_was_not_exercised_both_ways) {
   cr_expect(strstr(out, "coverage of ct: "), "%s", out);
   /* the WI record fails its RSC rule and passes its training rule: each one way only */
   cr_expect(strstr(out, "  rule      specialist_rsc"), "%s", out);
-  cr_expect(strstr(out, "passed 0, failed 1  (never passing)  [rules/legacy.imhe:67]"), "%s", out);
-  cr_expect(strstr(out, "passed 1, failed 0  (never failing)  [rules/legacy.imhe:31]"), "%s", out);
+  cr_expect(strstr(out, "passed 0, failed 1  (never passing)  [rules/legacy.imhe:70]"), "%s", out);
+  cr_expect(strstr(out, "passed 1, failed 0  (never failing)  [rules/legacy.imhe:34]"), "%s", out);
   cr_expect(strstr(out, "(never exercised)"), "%s", out);
   free(out);
   /* a rule exercised both ways is listed only with --verbose */
   out = run_test("--coverage tests/policytests/fail.yaml", &rc);
-  cr_expect(!strstr(out, "passed 1, failed 1  [rules/legacy.imhe:22]"), "%s", out);
+  cr_expect(!strstr(out, "passed 1, failed 1  [rules/legacy.imhe:25]"), "%s", out);
   free(out);
   out = run_test("--coverage --verbose tests/policytests/fail.yaml", &rc);
-  cr_expect(strstr(out, "passed 1, failed 1  [rules/legacy.imhe:22]"), "%s", out);
+  cr_expect(strstr(out, "passed 1, failed 1  [rules/legacy.imhe:25]"), "%s", out);
   free(out);
 }
 
@@ -180,7 +180,7 @@ Test(policytest, coverage_json_is_one_object_on_stdout) {
   cr_expect_eq(rc, 1, "the tests still decide the exit status");
   cr_expect(!strncmp(out, "{\"policies\":[", 13), "%s", out);
   cr_expect(strstr(out, "{\"kind\":\"rule\",\"name\":\"membership\",\"file\":\"rules/legacy.imhe\","
-                        "\"line\":22,\"passed\":1,\"failed\":1}"),
+                        "\"line\":25,\"passed\":1,\"failed\":1}"),
             "%s", out);
   cr_expect(strstr(out, "{\"kind\":\"guard\",\"name\":\"when of "), "%s", out);
   cr_expect(strstr(out, "{\"kind\":\"fee\",\"name\":\"registration fee $20.00 for every category"),
