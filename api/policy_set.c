@@ -390,6 +390,6 @@ IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i) {
   uint32_t m = offered(p);
   for (int c = 0; c < CAT__COUNT; c++)
     if (((m >> c) & 1) && i-- == 0)
-      return imhe_category_name[c];
+      return imhe_category_code[c]; /* as documented: "IFA", not its full name */
   return NULL;
 }

@@ -1181,6 +1181,11 @@ static uint32_t add_cond(struct compiler *c, struct node *n, const char *label, 
   return c->b.p.nconds - 1;
 }
 
+/* A unit as a message names it: a number without one is "a plain number", never an empty word. */
+static const char *unit_phrase(int unit) {
+  return unit == IMHE_UNIT_NONE ? "a plain number" : imhe_unit_words((imhe_unit)unit);
+}
+
 static int units_compatible(int a, int b) {
   if (a == b)
     return 1;
@@ -1272,16 +1277,22 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
     else
       snprintf(hint, sizeof hint, "write the other side in %s too",
                imhe_unit_words((imhe_unit)u->unit));
-    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with a number without a unit",
-                    imhe_unit_words((imhe_unit)u->unit));
+    /* the two sides named in the order they are written */
+    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", unit_phrase(l.unit),
+                    unit_phrase(r.unit));
     return TERR;
   }
   if (!units_compatible(l.unit, r.unit)) {
     char hint[200];
-    snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
-             imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
-    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s",
-                    imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)r.unit));
+    if (l.unit == IMHE_UNIT_NONE)
+      snprintf(hint, sizeof hint,
+               "the left side is a plain number; write the right side without "
+               "a unit");
+    else
+      snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
+               imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
+    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", unit_phrase(l.unit),
+                    unit_phrase(r.unit));
     return TERR;
   }
   int disp = r.disp ? r.disp : l.disp;
@@ -1356,6 +1367,7 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   ru->id = imhe_build_str(&c->b, r->s);
   ru->desc = imhe_build_str(&c->b, r->s2);
   ru->file = imhe_build_str(&c->b, shown_name(c, r->loc.file));
+  ru->cite = imhe_build_str(&c->b, r->cite ? r->cite : "");
   imhe_diag_linecol(c->d, r->loc.file, r->loc.start, &ru->line, &ru->col);
   imhe_diag_linecol(c->d, r->loc.file, r->loc.end, &ru->end_line, &ru->end_col);
   ru->kind = (uint8_t)kind;
@@ -1370,17 +1382,14 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   uint32_t jump = UINT32_MAX;
   if (r->d) {
     c->quiet = 1;
-    struct ty g = gen_cond(c, r->d, NULL, 0);
+    gen_cond(c, r->d, NULL, 0); /* yes/no or an error: gen_cond refuses every other kind */
     c->quiet = 0;
-    if (g.t != T_BOOL && g.t != T_ERR)
-      imhe_diag_error(c->d, r->d->loc, "e.g. when names_reported_to",
-                      "a 'when' guard must be a yes/no fact");
     jump = c->b.p.code_size;
     emit(c, r->d->loc, OP_JUMPF, 0, 0, 0);
   }
-  struct ty t = gen_cond(c, r->a, r->s2, kind == RK_REQUIRE);
-  if (t.t == T_TRI && kind != RK_REQUIRE)
-    imhe_diag_error(c->d, r->a->loc, NULL, "an advisory needs a yes/no condition");
+  /* a pass/fail/pending fact stands alone only at the top of a requirement (top = 1): gen_cond
+   * refuses it anywhere else, in an advisory too */
+  gen_cond(c, r->a, r->s2, kind == RK_REQUIRE);
   emit(c, r->loc, kind == RK_REQUIRE ? OP_REQUIRE : OP_ADVISE, 0, 0, idx);
   c->depth = 0;
   if (jump != UINT32_MAX) {
@@ -1540,6 +1549,7 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
     ru->id = imhe_build_str(&c->b, it->s);
     ru->desc = imhe_build_str(&c->b, "coupon condition");
     ru->file = imhe_build_str(&c->b, shown_name(c, it->loc.file));
+    ru->cite = imhe_build_str(&c->b, "");
     imhe_diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
     imhe_diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
     ru->kind = RK_COUPON;

@@ -19,6 +19,7 @@ struct parse_ctx {
   struct policy_file *out;
   uint32_t file;
   int errors;
+  const char *source; /* the last `source` item's text: the rules after it cite it */
   /* The tokens read so far, as far as syntax errors need them: the last one (the lookahead an
    * error is reported at) and its location, the keyword that began the item being read, and the
    * 'all of' / 'any of' blocks not yet closed by 'end' (innermost last; past 64 only counted). */
@@ -62,6 +63,10 @@ static struct node *item(struct parse_ctx *ctx, struct node *n) {
   struct policy_file *p = ctx->out;
   if (!n)
     return NULL;
+  if (n->kind == I_SOURCE)
+    ctx->source = n->s;
+  else if (n->kind == I_RULE)
+    n->cite = ctx->source;
   if (p->last)
     p->last->next = n;
   else
@@ -86,7 +91,7 @@ static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l
 %token <num> NUMBER "number" MONEY "amount of money" DATE "date"
 %token INVALID "invalid character"
 %token POLICY "'policy'" EXTENDS "'extends'" BEFORE "'before'" FROM "'from'"
-       CALLED "'called'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
+       CALLED "'called'" SOURCE "'source'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
        ACCEPTS "'accepts'" MEMBERS "'members'" ANY "'any'" FEE "'fee'" FEES "'fees'"
        NOT "'not'" PUBLISHED "'published'" COUPON "'coupon'" WAIVES "'waives'"
        FOR "'for'" TO "'to'" WHEN "'when'" NOTE "'note'"
@@ -184,6 +189,8 @@ guard_opt: %empty { $$ = NULL; }
 
 item: CALLED STRING LPAREN STRING RPAREN {
         struct node *n = imhe_ast_new(A, I_CALLED, @$); n->s = $2; n->s2 = $4; item(ctx, n); }
+    | SOURCE STRING {
+        struct node *n = imhe_ast_new(A, I_SOURCE, @$); n->s = $2; item(ctx, n); }
     | DEFINES names { struct node *n = imhe_ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
     | OFFERS names { struct node *n = imhe_ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
     | GROUP name EQ names {

@@ -4,9 +4,11 @@
 #include "helpers.h"
 #include "include/imhe.h"
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static imhe_policy_set *open_rules(void) {
   imhe_open_options o = {.no_cache_write = 1};
@@ -167,6 +169,116 @@ Test(api, misuse_is_an_error_value_never_a_crash) {
   cr_expect_null(imhe_code_name((imhe_code)99));
 }
 
+/* Each enumeration value has the name the JSON report writes; a value out of range has none
+ * (NULL, as imhe.h documents), whichever side of the range it falls. */
+Test(api, every_enumeration_value_has_its_report_name_and_none_out_of_range) {
+  cr_expect_str_eq(imhe_section_name(IMHE_SECTION_RSC_PROVIDED), "rsc_provided");
+  cr_expect_str_eq(imhe_record_kind_name(IMHE_KIND_REINSTATEMENT), "reinstatement");
+  cr_expect_str_eq(imhe_verdict_name(IMHE_VERDICT_PENDING_EXAM), "eligible_pending_exam");
+  cr_expect_str_eq(imhe_status_name(IMHE_STATUS_NOT_NEEDED), "not_needed");
+  cr_expect_str_eq(imhe_as_of_source_name(IMHE_AS_OF_DEADLINE), "renewal_deadline");
+  cr_expect_str_eq(imhe_unit_name(IMHE_UNIT_FAMILIES), "families");
+  cr_expect_str_eq(imhe_reason_name(IMHE_REASON_NOT_CURRENT), "not_current");
+  for (int past = 0; past <= 100; past += 100) {
+    cr_expect_null(imhe_section_name((imhe_section)(IMHE_SECTION__COUNT + past)));
+    cr_expect_null(imhe_record_kind_name((imhe_record_kind)(IMHE_KIND__COUNT + past)));
+    cr_expect_null(imhe_verdict_name((imhe_verdict)(IMHE_VERDICT__COUNT + past)));
+    cr_expect_null(imhe_status_name((imhe_status)(IMHE_STATUS__COUNT + past)));
+    cr_expect_null(imhe_as_of_source_name((imhe_as_of_source)(IMHE_AS_OF__COUNT + past)));
+    cr_expect_null(imhe_unit_name((imhe_unit)(IMHE_UNIT__COUNT + past)));
+    cr_expect_null(imhe_reason_name((imhe_reason)(IMHE_REASON__COUNT + past)));
+  }
+  cr_expect_null(imhe_verdict_name((imhe_verdict)-1));
+  cr_expect_null(imhe_unit_name((imhe_unit)-1));
+}
+
+/* UTF-8 text as UTF-16 with its byte-order mark, little- (be 0) or big-endian: characters past
+ * U+FFFF as surrogate pairs. Returns a malloc'd buffer of *n bytes. */
+static unsigned char *utf16_of(const char *s, int be, size_t *n) {
+  size_t len = strlen(s), k = 0;
+  unsigned char *o = malloc(2 * len + 2);
+  unsigned units[2];
+  o[k++] = be ? 0xfe : 0xff;
+  o[k++] = be ? 0xff : 0xfe;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    unsigned c = *p, extra = c < 0x80 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+    c &= extra ? 0x3fu >> extra : 0x7fu;
+    for (p++; extra--; p++)
+      c = c << 6 | (*p & 0x3fu);
+    int nu = 1;
+    units[0] = c;
+    if (c >= 0x10000) {
+      units[0] = 0xd800 + ((c - 0x10000) >> 10);
+      units[1] = 0xdc00 + ((c - 0x10000) & 0x3ff);
+      nu = 2;
+    }
+    for (int i = 0; i < nu; i++) {
+      o[k++] = (unsigned char)(be ? units[i] >> 8 : units[i] & 0xff);
+      o[k++] = (unsigned char)(be ? units[i] & 0xff : units[i] >> 8);
+    }
+  }
+  *n = k;
+  return o;
+}
+
+/* The applicant of the only record of a source, checked to have no error. */
+static void expect_applicant(imhe_source *src, const char *want, const char *how) {
+  imhe_record *r;
+  imhe_error e;
+  cr_assert_eq(imhe_source_next(src, &r, &e), IMHE_OK, "%s: %s", how, e.message);
+  cr_expect_str_eq(imhe_record_applicant(r), want, "%s", how);
+  cr_expect_str_eq(imhe_record_id(r), "U16", "%s", how);
+  for (size_t i = 0; i < imhe_record_message_count(r); i++) {
+    int is_error;
+    imhe_record_message(r, i, &is_error, &e);
+    cr_expect(!is_error, "%s: %s", how, e.message);
+  }
+  imhe_record_free(r);
+  cr_expect_eq(imhe_source_next(src, &r, &e), IMHE_END, "%s", how);
+  imhe_source_close(src);
+}
+
+/* A UTF-16 file (either byte order, larger than the reader's buffer, with characters of two, three
+ * and four UTF-8 bytes) reads like its UTF-8 form from memory, from a FILE * and from a path. */
+Test(api, utf16_records_read_like_utf8_from_memory_a_file_and_a_path) {
+  const char *name = "Zo\xc3\xab N\xc3\xad \xe2\x80\x94 \xf0\x9f\x98\x80";
+  size_t cap = 100000, k = 0;
+  char *text = malloc(cap);
+  while (k < 70000) /* 140 KB as UTF-16: past the 64 KiB the reader holds at once */
+    k += (size_t)snprintf(text + k, cap - k, "# r\xc3\xa9sum\xc3\xa9 \xe2\x80\x94 note %zu\n", k);
+  snprintf(text + k, cap - k,
+           "id: U16\nassociation: WI\ncategory: IFS\nsubmitted: 2026-01-01\napplicant: {name: "
+           "\"%s\"}\n",
+           name);
+  imhe_policy_set *set = open_rules();
+  char *dir = temp_dir(), path[PATH_MAX];
+  for (int be = 0; be <= 1; be++) {
+    size_t n;
+    unsigned char *bytes = utf16_of(text, be, &n);
+    imhe_source *src;
+    imhe_error e;
+    cr_assert_eq(imhe_source_open_memory(set, bytes, n, "u16", &src, &e), IMHE_OK, "%s", e.message);
+    expect_applicant(src, name, be ? "memory, big-endian" : "memory, little-endian");
+    FILE *f = tmpfile();
+    cr_assert(f && fwrite(bytes, 1, n, f) == n && fflush(f) == 0 &&
+              lseek(fileno(f), 0, SEEK_SET) == 0);
+    cr_assert_eq(imhe_source_open_file(set, f, "u16 file", &src, &e), IMHE_OK, "%s", e.message);
+    expect_applicant(src, name, be ? "FILE *, big-endian" : "FILE *, little-endian");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/u16.yaml", dir);
+    cr_assert_eq(write_all(path, bytes, n), 0);
+    cr_assert_eq(imhe_source_open_path(set, path, &src, &e), IMHE_OK, "%s", e.message);
+    expect_applicant(src, name, be ? "path, big-endian" : "path, little-endian");
+    free(bytes);
+  }
+  char cmd[PATH_MAX + 10];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+  free(text);
+  imhe_policy_set_close(set);
+}
+
 Test(api, a_record_from_another_set_an_unknown_reporter_a_small_buffer) {
   imhe_policy_set *a = open_rules(), *b = open_rules();
   imhe_record *r = one_record(a, wi_record);
@@ -208,6 +320,7 @@ Test(api, associations_by_code_short_or_full_name_and_options) {
   cr_expect_null(imhe_policy_set_find(set, "legacy"));
   cr_expect_null(imhe_policy_error(wi));
   cr_expect_eq(imhe_policy_category_count(wi), 6, "WI offers the infant track only");
+  cr_expect_str_eq(imhe_policy_category(wi, 0), "IFA", "categories by code, as documented");
   imhe_record *r = one_record(set, wi_record);
   imhe_result *res;
   imhe_error e;

@@ -363,3 +363,16 @@ Test(check, coupons_and_submitted_guards_follow_the_submitted_date) {
   free(late);
   free(out);
 }
+
+/* A file whose read fails (reading /proc/self/mem from its start gives EIO) is an I/O error named
+ * with the file and the error, exit 2, and the records before it in the batch are still judged. */
+Test(check, a_read_that_fails_is_an_io_error) {
+  char cmd[600], *out;
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check examples/wi-ifs-eligible.yaml /proc/self/mem 2>&1",
+           imhe_bin());
+  cr_expect_eq(run_cmd(cmd, &out), 2);
+  cr_expect(strstr(out, "/proc/self/mem:1:1: error: cannot read the file: Input/output error"),
+            "%s", out);
+  cr_expect(strstr(out, "verdict: eligible"), "%s", out);
+  free(out);
+}

@@ -320,6 +320,87 @@ Test(hostile, utf16_files_are_read_like_utf8) {
   free(be.v);
 }
 
+/* NEL, LS and PS break lines for libyaml, so they do for the document splitter too: after a
+ * `---` or `...` marker and on a blank line between documents. */
+Test(hostile, unicode_line_breaks_end_markers_and_blank_lines) {
+  static const char *const breaks[] = {"\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9"};
+  for (size_t i = 0; i < 3; i++) {
+    struct text t = {0};
+    adds(&t, "---");
+    adds(&t, breaks[i]);
+    adds(&t, valid_record);
+    adds(&t, "...");
+    adds(&t, breaks[i]);
+    adds(&t, "  ");
+    adds(&t, breaks[i]);
+    adds(&t, "# between\n---");
+    adds(&t, breaks[i]);
+    adds(&t, valid_record);
+    struct outcome o = load(save("breaks.yaml", &t), NULL);
+    cr_expect_eq(o.records, 2, "break %zu: %d records", i, o.records);
+    cr_expect_str_eq(o.first[0], "ok", "break %zu", i);
+    cr_expect_str_eq(o.first[1], "ok", "break %zu", i);
+    cr_expect_eq(o.notices, 0, "break %zu: %s", i, o.notice[0]);
+    free(t.v);
+  }
+}
+
+/* A UTF-8 sequence libyaml would refuse is refused at its byte, saying what is wrong with it. */
+Test(hostile, unreadable_utf8_sequences_are_named) {
+  static const struct {
+    const char *bytes, *want;
+  } cases[] = {
+      {"\xed\xa0\x80", "character U+D800 is not allowed"},
+      {"\xef\xbf\xbe", "character U+FFFE is not allowed"},
+      {"\xf4\x90\x80\x80", "character U+110000 is not allowed"},
+      {"\xe0\x80\xaf", "invalid UTF-8 (an overlong form of U+002F)"},
+      {"\xf0\x80\x80\xaf", "invalid UTF-8 (an overlong form of U+002F)"},
+      {"\xe2\x82", "invalid UTF-8 (a truncated character)"},
+      {"\xe2\x82z", "invalid UTF-8 (a lead byte without its continuation bytes)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct text t = {0};
+    adds(&t, "id: A\nnotes: \"x");
+    adds(&t, cases[i].bytes);
+    struct outcome o = load(save("utf8.yaml", &t), NULL);
+    char want[200];
+    snprintf(want, sizeof want, "2:10: unreadable YAML at byte 15: %s", cases[i].want);
+    cr_expect_eq(o.records, 1);
+    cr_expect_str_eq(o.first[0], want, "case %zu", i);
+    free(t.v);
+  }
+}
+
+/* Each way a UTF-16 unit can be unreadable is refused at its byte, and ends the file: a lone low
+ * surrogate, a high one without its low half, a control character, an odd last byte. */
+Test(hostile, broken_utf16_units_are_refused_where_they_are) {
+  static const struct {
+    const char *units; /* little-endian, after "---\nid: " */
+    size_t n;
+    const char *want;
+  } cases[] = {
+      {"\x00\xdc\n\0", 4, "an unpaired UTF-16 surrogate"},
+      {"\x00\xd8\x41\x00\n\0", 6, "an unpaired UTF-16 surrogate"},
+      {"\x01\x00\n\0", 4, "control character U+0001 is not allowed"},
+      {"B", 1, "a UTF-16 file with an odd number of bytes"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct text t = {0};
+    add(&t, "\xff\xfe", 2);
+    for (const char *p = "id: A\n---\nid: "; *p; p++)
+      add(&t, (char[2]){*p, 0}, 2);
+    add(&t, cases[i].units, cases[i].n);
+    struct outcome o = load(save("broken16.yaml", &t), NULL);
+    char want[300];
+    snprintf(want, sizeof want,
+             "3:5: unreadable YAML at byte 30: %s (the rest of the file is not read)",
+             cases[i].want);
+    cr_expect_eq(o.records, 2, "case %zu", i);
+    cr_expect_str_eq(o.first[1], want, "case %zu", i);
+    free(t.v);
+  }
+}
+
 /* Empty input is never silent: each empty document and each file without records is a located
  * warning. */
 Test(hostile, empty_inputs_are_located_warnings) {

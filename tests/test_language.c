@@ -1,6 +1,6 @@
 /* test_language.c — valid policies in tests/policies/good/ judged on their own records: each file
- * lists "# expect ID: verdict [areas]" for the records of NAME.yaml beside it, and compiles to a
- * program the disassembler lists in full. */
+ * lists "# expect ID: verdict [areas]" for the records of NAME.yaml beside it (and "# expect text:
+ * PHRASE" for phrases of the text report), and compiles to a program the disassembler lists. */
 #include "helpers.h"
 #include "json.h"
 #include <criterion/criterion.h>
@@ -31,6 +31,8 @@ static void check_policy(const char *name) {
   int expected = 0;
   for (const char *l = text; (l = strstr(l, "# expect ")); l++) {
     char id[100], verdict[40], areas[300] = "";
+    if (!strncmp(l, "# expect text: ", 15))
+      continue; /* a phrase of the text report, checked below */
     if (sscanf(l, "# expect %99[^:]: %39s [%299[^]]]", id, verdict, areas) < 2)
       continue;
     expected++;
@@ -59,6 +61,14 @@ static void check_policy(const char *name) {
   run_cmd(cmd, &textout);
   cr_expect(!strstr(textout, "(short 0 ") && !strstr(textout, "short 0)"), "%s: %s", policy,
             textout);
+  /* each "# expect text: PHRASE" line is a phrase of the text report */
+  for (const char *l = text; (l = strstr(l, "# expect text: ")); l++) {
+    char phrase[400];
+    size_t n = strcspn(l + 15, "\n");
+    snprintf(phrase, sizeof phrase, "%.*s", (int)n, l + 15);
+    cr_expect(strstr(textout, phrase), "%s: the text report lacks \"%s\": %s", policy, phrase,
+              textout);
+  }
   /* a long list of counted entries is cut after twelve */
   if (strstr(text, "TOUR-MANY"))
     cr_expect(strstr(textout, "(Session 12), ..."), "%s: a long counted list is not cut: %s",

@@ -103,17 +103,23 @@ Test(outputs, devices_are_written_as_they_are) {
   free(out);
 }
 
+/* The compiled policy disasm reads is made here: the binary under test may come from a build tree
+ * (build/coverage/) whose rules/ directory is not build/rules/. */
 Test(outputs, a_full_standard_output_is_an_error) {
+  char *dir = temp_dir();
+  char compiled[PATH_MAX];
+  snprintf(compiled, sizeof compiled, "%s/wi.imhec", dir);
+  cr_assert_eq(sh(NULL, "%s compile rules/wi.imhe -o %s%s", compiled, ""), 0);
   static const char *const cmds[] = {"%s check %s 2>&1 >/dev/full%s", "%s fmt %s 2>&1 >/dev/full%s",
                                      "%s disasm %s 2>&1 >/dev/full%s"};
-  static const char *const args[] = {"examples/wi-ifs-eligible.yaml", "rules/wi.imhe",
-                                     "build/rules/wi.imhec"};
+  const char *const args[] = {"examples/wi-ifs-eligible.yaml", "rules/wi.imhe", compiled};
   for (int i = 0; i < 3; i++) {
     char *out;
     cr_expect_eq(sh(&out, cmds[i], args[i], ""), 2, "%s", cmds[i]);
     cr_expect(strstr(out, "standard output: No space left on device"), "%s: %s", cmds[i], out);
     free(out);
   }
+  rm_rf(dir);
 }
 
 Test(outputs, an_output_in_a_missing_directory_or_on_a_directory_is_refused) {

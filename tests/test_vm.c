@@ -423,7 +423,7 @@ Test(vm, references_are_matched_to_slots_one_to_one) {
 }
 
 /* The VM keeps no global state: one verified program judges records on several threads at
- * once, and each thread's reports are byte-identical to a single-threaded run's. */
+ * once, and each thread's reports (JSON and text) are byte-identical to a single-threaded run's. */
 #include "runtime/report/report.h"
 #include <pthread.h>
 
@@ -448,6 +448,7 @@ static void *judge_examples(void *arg) {
         struct imhe_result res;
         imhe_evaluate(w->p, &r, &r.arena, r.submitted, IMHE_AS_OF_SUBMITTED, &res);
         imhe_report_json(f, &r, &res);
+        imhe_report_text(f, &r, &res, NULL);
         imhe_record_clear(&r);
       }
       imhe_loader_close(l);
@@ -467,6 +468,7 @@ Test(vm, evaluation_is_reentrant_across_threads) {
   for (int i = 0; i < 2; i++)
     pthread_join(t[i], NULL);
   cr_expect_gt(w[0].len, 1000);
+  cr_expect(strstr(w[0].out, "\n  verdict: eligible\n"), "no text report: %.300s", w[0].out);
   cr_expect(w[1].len == w[0].len && !memcmp(w[1].out, w[0].out, w[0].len), "thread 1 differs");
   cr_expect(w[2].len == w[0].len && !memcmp(w[2].out, w[0].out, w[0].len), "thread 2 differs");
   for (int i = 0; i < 3; i++)

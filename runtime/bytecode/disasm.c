@@ -1,6 +1,7 @@
 /* disasm.c — the one disassembler, driven by operand kinds: used by `imhe disasm`, the tests and
  * docs. Each rule with its id, area and file:line; each instruction with offset, source line,
- * opcode, decoded operands. */
+ * opcode, decoded operands. It lists verified programs only: operands are not range-checked here,
+ * the verifier has bounded every one of them. */
 #include "runtime/bytecode/measure_table.h"
 #include "runtime/bytecode/program.h"
 #include "runtime/core/dates.h"
@@ -17,7 +18,7 @@ static uint32_t line_at(const struct imhe_program *p, uint32_t pc) {
 static void mask_names(FILE *f, uint32_t mask, const char *const *names, int n) {
   int first = 1;
   fputc('(', f);
-  for (int i = 0; i < n && i < 32; i++)
+  for (int i = 0; i < n; i++) /* an enumeration has fewer than 32 values */
     if (mask >> i & 1u) {
       fprintf(f, "%s%s", first ? "" : ", ", names[i]);
       first = 0;
@@ -50,49 +51,40 @@ static void cats(FILE *f, uint32_t mask) {
 /* A measure's name and the operand its row gives it: "sum training.hours", "window 24 months",
  * "slots (supervisor, teacher) (rsc_provider)", "competencies TF", "credential cda". */
 static void measure(const struct imhe_program *p, FILE *f, struct imhe_insn in) {
-  if (in.a >= MEASURE__COUNT) {
-    fputs("?", f);
-    return;
-  }
   fputs(imhe_measures[in.a].name, f);
   int n;
   switch (imhe_measure_operand((enum imhe_measure)in.a)) {
   case MOP_NONE:
     break;
   case MOP_FIELD:
-    if (in.b < IMHE_SECTION__COUNT && in.c < (uint32_t)imhe_sections[in.b].nfields)
-      fprintf(f, " %s.%s", imhe_sections[in.b].name, imhe_sections[in.b].fields[in.c].name);
+    fprintf(f, " %s.%s", imhe_sections[in.b].name, imhe_sections[in.b].fields[in.c].name);
     break;
   case MOP_MONTHS:
     fprintf(f, " %u months", in.c);
     break;
-  case MOP_SLOTSET:
-    if (in.c < p->nslotsets) {
-      const struct imhe_slotset *s = &p->slotsets[in.c];
-      const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
-      for (uint32_t k = 0; k < s->count && s->first + k < p->nslot_masks; k++) {
-        fputc(' ', f);
-        mask_names(f, p->slot_masks[s->first + k], roles, n);
-      }
+  case MOP_SLOTSET: {
+    const struct imhe_slotset *s = &p->slotsets[in.c];
+    const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
+    for (uint32_t k = 0; k < s->count; k++) {
+      fputc(' ', f);
+      mask_names(f, p->slot_masks[s->first + k], roles, n);
     }
     break;
-  case MOP_DOMAIN:
-    fprintf(f, " %s", in.c < p->ndomains ? imhe_str(p, p->domains[in.c].code) : "?");
-    break;
-  case MOP_CRED: {
-    const char *const *v = imhe_enum_values(ENUM_CREDENTIAL, &n);
-    fprintf(f, " %s", in.c < (uint32_t)n ? v[in.c] : "?");
-    break;
   }
+  case MOP_DOMAIN:
+    fprintf(f, " %s", imhe_str(p, p->domains[in.c].code));
+    break;
+  case MOP_CRED:
+    fprintf(f, " %s", imhe_enum_values(ENUM_CREDENTIAL, &n)[in.c]);
+    break;
   }
 }
 
 static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in) {
   const struct imhe_opinfo *oi = &imhe_ops[in.op];
   const struct imhe_field_desc *fd = NULL;
-  if ((oi->kind == OK_FIELD || oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD_FLAG ||
-       oi->kind == OK_FIELD_CMP) &&
-      in.b < IMHE_SECTION__COUNT && in.a < imhe_sections[in.b].nfields) {
+  if (oi->kind == OK_FIELD || oi->kind == OK_FIELD_MASK || oi->kind == OK_FIELD_FLAG ||
+      oi->kind == OK_FIELD_CMP) {
     fd = &imhe_sections[in.b].fields[in.a];
     fprintf(f, "%s.%s", imhe_sections[in.b].name, fd->name);
   }
@@ -101,56 +93,52 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
   case OK_NONE:
     break;
   case OK_CONST:
-    fprintf(f, "%g %s", in.c < p->nconsts ? p->consts[in.c] : 0.0,
-            in.a < IMHE_UNIT__COUNT ? imhe_unit_words((imhe_unit)in.a) : "?");
+    fprintf(f, "%g %s", p->consts[in.c], imhe_unit_words((imhe_unit)in.a));
     break;
   case OK_DATE:
     imhe_format_date((int32_t)in.c, d);
     fputs(d, f);
     break;
   case OK_SECTION:
-    fputs(in.a < IMHE_SECTION__COUNT ? imhe_sections[in.a].name : "?", f);
+    fputs(imhe_sections[in.a].name, f);
     break;
-  case OK_FIELD_MASK:
-    if (fd) {
-      int n;
-      const char *const *v = imhe_enum_values((enum imhe_enum)fd->arg, &n);
-      fputc(' ', f);
-      mask_names(f, in.c, v, n);
-    }
+  case OK_FIELD_MASK: {
+    int n;
+    const char *const *v = imhe_enum_values((enum imhe_enum)fd->arg, &n);
+    fputc(' ', f);
+    mask_names(f, in.c, v, n);
     break;
+  }
   case OK_FIELD:
     break;
   case OK_FIELD_FLAG:
     fprintf(f, " %s", in.c ? "true" : "false");
     break;
   case OK_FIELD_CMP:
-    fprintf(f, " %s", in.c < CMP__COUNT ? imhe_cmp_symbol[in.c] : "?");
+    fprintf(f, " %s", imhe_cmp_symbol[in.c]);
     break;
   case OK_MONTHS_SIGNED:
     fprintf(f, "%+d months", (int32_t)in.c);
     break;
   case OK_COND_QUIET:
-    fprintf(f, "%s", in.a < CMP__COUNT ? imhe_cmp_symbol[in.a] : "?");
+    fputs(imhe_cmp_symbol[in.a], f);
     break;
   case OK_FACT:
-    fputs(in.a < FACT__COUNT ? imhe_fact_name[in.a] : "?", f);
+    fputs(imhe_fact_name[in.a], f);
     break;
   case OK_MEASURE:
     measure(p, f, in);
     break;
   case OK_COND:
     if (in.op == OP_CHECK)
-      fprintf(f, "%s ", in.a < CMP__COUNT ? imhe_cmp_symbol[in.a] : "?");
-    fprintf(f, "#%u", in.c);
-    if (in.c < p->nconds)
-      fprintf(f, " \"%s\"", imhe_str(p, p->conds[in.c].desc));
+      fprintf(f, "%s ", imhe_cmp_symbol[in.a]);
+    fprintf(f, "#%u \"%s\"", in.c, imhe_str(p, p->conds[in.c].desc));
     break;
   case OK_TARGET:
     fprintf(f, "-> %u", in.c);
     break;
   case OK_RULE:
-    fprintf(f, "%s", in.c < p->nrules ? imhe_str(p, p->rules[in.c].id) : "?");
+    fputs(imhe_str(p, p->rules[in.c].id), f);
     break;
   }
 }
@@ -267,20 +255,18 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
   settings(p, f);
   for (uint32_t i = 0; i < p->nrules; i++) {
     const struct imhe_rule *r = &p->rules[i];
-    fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id),
-            r->kind < RK__COUNT ? imhe_rule_kind_name[r->kind] : "?",
-            r->area < AREA__COUNT ? imhe_area_name[r->area] : "?", r->era);
+    fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id), imhe_rule_kind_name[r->kind],
+            imhe_area_name[r->area], r->era);
     cats(f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
-    for (uint32_t pc = r->start;
-         pc + IMHE_INSN_SIZE <= r->end && pc + IMHE_INSN_SIZE <= p->code_size;
-         pc += IMHE_INSN_SIZE) {
+    if (imhe_str(p, r->cite)[0])
+      fprintf(f, "  ; source \"%s\"\n", imhe_str(p, r->cite));
+    for (uint32_t pc = r->start; pc + IMHE_INSN_SIZE <= r->end; pc += IMHE_INSN_SIZE) {
       struct imhe_insn in = imhe_decode(p->code + pc);
       char at[300];
       snprintf(at, sizeof at, "%s:%u", imhe_str(p, r->file), line_at(p, pc));
-      fprintf(f, "  %5u  %-24s  %-10s ", pc, at, in.op < OP__COUNT ? imhe_ops[in.op].name : "???");
-      if (in.op < OP__COUNT)
-        operands(p, f, in);
+      fprintf(f, "  %5u  %-24s  %-10s ", pc, at, imhe_ops[in.op].name);
+      operands(p, f, in);
       fputc('\n', f);
     }
   }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define IMHE_FORMAT_VERSION 2
+#define IMHE_FORMAT_VERSION 3
 /* "0.2.0": the version of include/imhe.h, written into every compiled program. */
 #define IMHE_STRINGIFY_(x) #x
 #define IMHE_STRINGIFY(x) IMHE_STRINGIFY_(x)
@@ -32,6 +32,7 @@ struct imhe_era {
 };
 struct imhe_rule {
   uint32_t id, desc, file; /* strings */
+  uint32_t cite;           /* string: the published source the policy cites, "" when none */
   uint32_t line, col, end_line, end_col;
   uint8_t kind, area, era;
   uint32_t cats;       /* category mask */
@@ -158,7 +159,9 @@ IMHE_INTERNAL_API int imhe_program_load(const uint8_t *data, size_t n, int check
                                         struct imhe_program *out, char *err, size_t errlen);
 /* The verifier proper (called by load); exposed for tests. */
 IMHE_INTERNAL_API int imhe_verify(const struct imhe_program *p, char *err, size_t errlen);
-/* Listing used by `imhe disasm`, the tests and the compiler's own listing. */
+/* Listing used by `imhe disasm`, the tests and the compiler's own listing. p is a program that
+ * imhe_program_load verified, or one fresh from the compiler: its operands are not checked again.
+ */
 IMHE_INTERNAL_API void imhe_disasm(const struct imhe_program *p, FILE *out);
 IMHE_INTERNAL_API uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h);
 uint32_t imhe_crc32(const uint8_t *data, size_t n);

@@ -52,6 +52,7 @@ static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
     STR(r->id, "rule id");
     STR(r->desc, "rule description");
     STR(r->file, "rule source file");
+    STR(r->cite, "rule citation");
     if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
         (r->cats & ~IMHE_RULE_CATS_MASK)) {
       snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);

@@ -37,30 +37,3 @@ void *imhe_queue_pop(struct imhe_queue *q) {
   pthread_mutex_unlock(&q->mu);
   return item;
 }
-
-void *imhe_queue_try_pop(struct imhe_queue *q) {
-  void *item = NULL;
-  pthread_mutex_lock(&q->mu);
-  if (q->count) {
-    item = q->items[q->head];
-    q->head = (q->head + 1) % IMHE_QUEUE_CAP;
-    q->count--;
-    pthread_cond_signal(&q->not_full);
-  }
-  pthread_mutex_unlock(&q->mu);
-  return item;
-}
-
-int imhe_queue_try_push(struct imhe_queue *q, void *item) {
-  int ok = 0;
-  pthread_mutex_lock(&q->mu);
-  if (q->count < IMHE_QUEUE_CAP) {
-    q->items[q->tail] = item;
-    q->tail = (q->tail + 1) % IMHE_QUEUE_CAP;
-    q->count++;
-    ok = 1;
-    pthread_cond_signal(&q->not_empty);
-  }
-  pthread_mutex_unlock(&q->mu);
-  return ok;
-}

@@ -16,9 +16,7 @@ struct imhe_queue {
 
 void imhe_queue_init(struct imhe_queue *q);
 void imhe_queue_destroy(struct imhe_queue *q);
-void imhe_queue_push(struct imhe_queue *q, void *item);    /* waits while full */
-void *imhe_queue_pop(struct imhe_queue *q);                /* waits while empty */
-void *imhe_queue_try_pop(struct imhe_queue *q);            /* NULL when empty */
-int imhe_queue_try_push(struct imhe_queue *q, void *item); /* 0 when full */
+void imhe_queue_push(struct imhe_queue *q, void *item); /* waits while full */
+void *imhe_queue_pop(struct imhe_queue *q);             /* waits while empty */
 
 #endif

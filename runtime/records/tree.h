@@ -35,8 +35,9 @@ struct tree_builder {
 struct ynode *imhe_tree_node(struct tree_builder *b, int type, uint32_t line, uint32_t col);
 /* Makes n the root, or the next child of the open list or mapping, within max_entries. */
 void imhe_tree_attach(struct tree_builder *b, struct ynode *n);
-/* A printable excerpt of a scalar for messages: at most 40 bytes, control bytes shown as '?'; for
- * a list or mapping, its kind. Written into buf (cap bytes) unless a constant is returned. */
+/* A printable excerpt of a scalar for messages, quoted: at most 40 bytes, control bytes shown as
+ * '?'; for a list or mapping, its kind unquoted ("got a list", never "got 'a list'"). Written
+ * into buf (cap bytes, at least 8) unless a constant is returned. */
 const char *imhe_tree_excerpt(const struct ynode *n, char *buf, size_t cap);
 
 /* A YAML null: no node, or a plain ~, null, Null, NULL or empty scalar. */

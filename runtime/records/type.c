@@ -14,7 +14,7 @@
 static int get_date(struct imhe_record *r, const struct ynode *v, const char *path, int32_t *out) {
   char b[64];
   if (v->type != N_SCALAR || imhe_parse_date(v->s, v->n, out) != 0) {
-    imhe_record_error(r, v->line, v->col, "%s: impossible or malformed date '%s'", path,
+    imhe_record_error(r, v->line, v->col, "%s: impossible or malformed date %s", path,
                       imhe_tree_excerpt(v, b, sizeof b));
     return -1;
   }
@@ -73,7 +73,7 @@ static int get_bool(struct imhe_record *r, const struct ynode *v, const char *pa
       return 0;
     }
   }
-  imhe_record_error(r, v->line, v->col, "%s: expected true or false, got '%s'", path,
+  imhe_record_error(r, v->line, v->col, "%s: expected true or false, got %s", path,
                     imhe_tree_excerpt(v, b, sizeof b));
   return -1;
 }
@@ -103,7 +103,7 @@ static int get_num(struct imhe_record *r, const struct ynode *v, const char *pat
       return 0;
     }
   }
-  imhe_record_error(r, v->line, v->col, "%s: expected a number of %s, got '%s'", path, what,
+  imhe_record_error(r, v->line, v->col, "%s: expected a number of %s, got %s", path, what,
                     imhe_tree_excerpt(v, b, sizeof b));
   return -1;
 }
@@ -116,8 +116,12 @@ static void enum_error(struct imhe_record *r, const struct ynode *v, const char 
   list[0] = 0;
   for (int i = 0; i < n && k + 40 < sizeof list; i++)
     k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", vals[i]);
-  imhe_record_error(r, v->line, v->col, "%s: unknown %s '%s' (expected one of: %s)", path,
-                    imhe_enum_name[e], imhe_tree_excerpt(v, b, sizeof b), list);
+  if (v->type != N_SCALAR)
+    imhe_record_error(r, v->line, v->col, "%s: expected one %s, got %s (one of: %s)", path,
+                      imhe_enum_name[e], imhe_tree_excerpt(v, b, sizeof b), list);
+  else
+    imhe_record_error(r, v->line, v->col, "%s: unknown %s %s (expected one of: %s)", path,
+                      imhe_enum_name[e], imhe_tree_excerpt(v, b, sizeof b), list);
 }
 
 static int get_enum(struct imhe_record *r, const struct ynode *v, const char *path, int e,
@@ -170,10 +174,10 @@ static void unknown_field(struct imhe_record *r, const struct ynode *k, const ch
   }
   char b[64];
   if (best)
-    imhe_record_warning(r, k->line, k->col, "%sunknown field '%s' ignored; did you mean '%s'?",
-                        where, imhe_tree_excerpt(k, b, sizeof b), best);
+    imhe_record_warning(r, k->line, k->col, "%sunknown field %s ignored; did you mean '%s'?", where,
+                        imhe_tree_excerpt(k, b, sizeof b), best);
   else
-    imhe_record_warning(r, k->line, k->col, "%sunknown field '%s' ignored", where,
+    imhe_record_warning(r, k->line, k->col, "%sunknown field %s ignored", where,
                         imhe_tree_excerpt(k, b, sizeof b));
 }
 
@@ -185,7 +189,7 @@ static int repeated_key(struct imhe_record *r, const struct ynode *map, const st
         memcmp(k->s, key->s, k->n) == 0) {
       char b[64];
       imhe_record_warning(r, key->line, key->col,
-                          "%sduplicate key '%s' (first at line %u); the later "
+                          "%sduplicate key %s (first at line %u); the later "
                           "value is used",
                           where, imhe_tree_excerpt(key, b, sizeof b), k->line);
       return 1;
@@ -500,6 +504,9 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
         r->has_membership = !tree_is_null(v);
       if (!tree_is_null(v))
         load_sub(r, v, k->s);
+    } else if (r->keep_expect && tree_key_is(k, "expect")) {
+      r->expect = v;
+      r->expect_line = k->line;
     } else {
       unknown_field(r, k, "", top_fields, NKNOWN(top_fields));
     }

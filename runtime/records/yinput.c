@@ -324,7 +324,9 @@ static size_t character(struct imhe_yinput *in, int cls, int check, int *brk) {
   size_t i = 1;
   for (; i < n && i < avail && (p[i] & 0xc0) == 0x80; i++)
     c = c << 6 | (p[i] & 0x3fu);
-  int ok = i == n && printable(c) && !(n == 3 && c < 0x800) && !(n == 4 && c < 0x10000);
+  /* a 2-byte form of less than U+0080 starts with C0 or C1, refused as a byte (classes) */
+  int overlong = (n == 3 && c < 0x800) || (n == 4 && c < 0x10000);
+  int ok = i == n && !overlong && printable(c);
   *brk = ok && (c == 0x85 || c == 0x2028 || c == 0x2029);
   if (ok)
     return n;
@@ -333,6 +335,9 @@ static size_t character(struct imhe_yinput *in, int cls, int check, int *brk) {
       refuse(in, 0, "unreadable YAML at byte %llu: invalid UTF-8 (%s)",
              (unsigned long long)in->offset,
              i < avail ? "a lead byte without its continuation bytes" : "a truncated character");
+    else if (overlong)
+      refuse(in, 0, "unreadable YAML at byte %llu: invalid UTF-8 (an overlong form of U+%04X)",
+             (unsigned long long)in->offset, (unsigned)c);
     else
       refuse(in, 0, "unreadable YAML at byte %llu: character U+%04X is not allowed",
              (unsigned long long)in->offset, (unsigned)c);

@@ -30,9 +30,9 @@ syn match imheOperator "[<>!]=\|[<>=+:]"
 syn match imheOperator "\s\zs-\ze\s"
 
 " keywords, and the names their cue words introduce
-syn keyword imheKeyword extends before from called defines offers accepts members fee fees published
-syn keyword imheKeyword coupon waives for to when note deadlines every year on until reinstatement
-syn keyword imheKeyword domain core override remove
+syn keyword imheKeyword extends before from called source defines offers accepts members fee fees
+syn keyword imheKeyword published coupon waives for to when note deadlines every year on until
+syn keyword imheKeyword reinstatement domain core override remove
 syn keyword imheKeyword policy nextgroup=imhePolicyName skipwhite
 syn keyword imheKeyword let nextgroup=imheDefName skipwhite
 syn keyword imheKeyword group nextgroup=imheGroupDef skipwhite
