@@ -8,7 +8,7 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema
+PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark
 
 # The library's version (include/imhe.h) and the shared library's soname version (its major).
 VERSION := $(shell sed -n 's/^\#define IMHE_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/imhe.h | paste -sd.)
@@ -93,11 +93,11 @@ $(B)/$(SONAME) $(B)/libimhe.so: $(SHLIB)
 	ln -sf $(notdir $<) $@
 
 # The policies an installed imhe finds (beside the executable first, see cli/main.c): PREFIX is
-# compiled in, so check.o is rebuilt when it changes.
+# compiled in, so options.o is rebuilt when it changes.
 $(B)/prefix: FORCE
 	@mkdir -p $(B); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(B)/obj/cli/check.o: $(B)/prefix
-$(B)/obj/cli/check.o: XFLAGS := -DIMHE_RULES_DIR='"$(rulesdir)"'
+$(B)/obj/cli/options.o: $(B)/prefix
+$(B)/obj/cli/options.o: XFLAGS := -DIMHE_RULES_DIR='"$(rulesdir)"'
 
 # The command is the library's first client, linked to the shared library; it finds it beside
 # itself in the build tree and in ../lib when installed.
@@ -165,9 +165,20 @@ test: deps
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
+	@$(MAKE) --no-print-directory test-policies
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \
 	  else echo "acceptance: ../shared/acceptance not present, skipped"; fi
+
+# The shipped policy suites (rules/tests/README.md): an association's by its records' association,
+# a base's with --policy; the acceptance suites must be what tests/acceptance/suite.py makes.
+POLICY_BASES := catalogue legacy alliance-2025
+.PHONY: test-policies
+test-policies: all
+	$(B)/imhe test rules/tests/wi rules/tests/ct rules/tests/mi rules/tests/acceptance
+	@for p in $(POLICY_BASES); do echo "$(B)/imhe test --policy rules/$$p.imhe rules/tests/$$p"; \
+	  $(B)/imhe test --policy rules/$$p.imhe rules/tests/$$p || exit 1; done
+	@python3 tests/acceptance/suite.py --check
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -7,6 +7,9 @@
 #include "runtime/bytecode/program.h"
 #include "runtime/eval/result.h"
 #include <stdarg.h>
+#include <stddef.h>
+
+struct imhe_test_outcome;
 
 struct imhe_policy {
   char *stem;  /* file name without extension: "wi" */
@@ -27,8 +30,12 @@ struct imhe_policy_set {
 struct imhe_judged {
   struct imhe_arena arena;
   const struct imhe_policy_set *set;
+  const struct imhe_program *prog; /* the program that judged it, NULL when none could */
+  struct imhe_test_outcome *test;  /* imhe_test_run's outcome, in the arena; NULL before */
   struct imhe_result res;
 };
+/* The judged result behind a public result handle. */
+#define IMHE_JUDGED(r) ((struct imhe_judged *)((char *)(r)-offsetof(struct imhe_judged, res)))
 
 /* Sets *err (when not NULL) and returns code. */
 imhe_code imhe_fail(imhe_error *err, imhe_code code, const char *fmt, ...)

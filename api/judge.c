@@ -95,9 +95,10 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
   const char *assoc = o->association ? o->association : r->association.s;
   const struct imhe_policy *p = set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
   invalid(j, r, as_of, src);
-  if (p && p->loaded)
+  if (p && p->loaded) {
+    j->prog = &p->prog;
     imhe_evaluate_as(&p->prog, r, &j->arena, as_of, src, category, &j->res);
-  else if (!r->errors.n && !p && assoc)
+  } else if (!r->errors.n && !p && assoc)
     imhe_result_error(&j->res, r->line, 1, "unknown association '%.40s': no policy for it in %s",
                       assoc, set->path);
   else if (!r->errors.n && p)

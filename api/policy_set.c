@@ -4,6 +4,7 @@
 #include "compiler/compile.h"
 #include "runtime/core/atomic.h"
 #include "runtime/core/defs.h"
+#include "runtime/core/names.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -320,9 +321,9 @@ IMHE_API const imhe_policy *imhe_policy_set_at(const imhe_policy_set *s, size_t 
   return s && i < s->n ? &s->v[i] : NULL;
 }
 
-/* name without surrounding spaces equals s, ignoring case. */
+/* name equals s, ignoring case and spaces (association codes and names as records spell them). */
 static int same_name(const char *name, size_t n, const char *s) {
-  return s && strlen(s) == n && !strncasecmp(name, s, n);
+  return s && imhe_codes_equal(name, n, s, strlen(s));
 }
 
 IMHE_API const imhe_policy *imhe_policy_set_find(const imhe_policy_set *s, const char *name) {
@@ -389,6 +390,6 @@ IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i) {
   uint32_t m = offered(p);
   for (int c = 0; c < CAT__COUNT; c++)
     if (((m >> c) & 1) && i-- == 0)
-      return imhe_category_name[c];
+      return imhe_category_code[c]; /* as documented: "IFA", not its full name */
   return NULL;
 }

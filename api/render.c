@@ -12,6 +12,7 @@ struct imhe_reporter {
   imhe_render_options o;
   struct sbuf b;
   int begun;
+  FILE *bodies; /* formats with an index: the records' reports until the index is closed */
 };
 
 IMHE_API const char *imhe_reporter_name(size_t i) {
@@ -66,6 +67,24 @@ static const struct imhe_result *checked(const imhe_result *res) {
   return res && res->record ? res : NULL;
 }
 
+/* A record's report for a format with an index: the row goes out now, the report to the
+ * temporary file (memory stays flat however long the batch). */
+static imhe_code write_indexed(struct imhe_reporter *rep, const imhe_result *res, imhe_error *err) {
+  if (!rep->bodies && !(rep->bodies = tmpfile()))
+    return imhe_fail(err, IMHE_IO, "cannot make a temporary file for the report: %s",
+                     strerror(errno));
+  rep->ops->index(&rep->b, res, &rep->o);
+  imhe_code rc = flush_to(rep, err);
+  if (rc)
+    return rc;
+  rep->ops->record(&rep->b, res, &rep->o);
+  FILE *f = rep->f;
+  rep->f = rep->bodies;
+  rc = flush_to(rep, err);
+  rep->f = f;
+  return rc;
+}
+
 IMHE_API imhe_code imhe_reporter_write(imhe_reporter *rep, const imhe_result *res,
                                        imhe_error *err) {
   if (!rep || !checked(res))
@@ -73,9 +92,31 @@ IMHE_API imhe_code imhe_reporter_write(imhe_reporter *rep, const imhe_result *re
   if (!rep->begun && rep->ops->begin)
     rep->ops->begin(&rep->b, &rep->o);
   rep->begun = 1;
+  if (rep->ops->index) {
+    imhe_code rc = write_indexed(rep, res, err);
+    return rc ? rc : imhe_ok(err);
+  }
   rep->ops->record(&rep->b, res, &rep->o);
   imhe_code rc = flush_to(rep, err);
   return rc ? rc : imhe_ok(err);
+}
+
+/* Closes the index and copies the held reports after it. */
+static imhe_code copy_bodies(struct imhe_reporter *rep, imhe_error *err) {
+  if (rep->ops->middle)
+    rep->ops->middle(&rep->b, &rep->o);
+  imhe_code rc = flush_to(rep, err);
+  if (rc || !rep->bodies)
+    return rc;
+  char buf[65536];
+  size_t n;
+  rewind(rep->bodies);
+  while ((n = fread(buf, 1, sizeof buf, rep->bodies)) > 0)
+    if (fwrite(buf, 1, n, rep->f) != n)
+      return imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
+  if (ferror(rep->bodies))
+    return imhe_fail(err, IMHE_IO, "cannot read back the report: %s", strerror(errno));
+  return IMHE_OK;
 }
 
 IMHE_API imhe_code imhe_reporter_close(imhe_reporter *rep, imhe_error *err) {
@@ -83,9 +124,13 @@ IMHE_API imhe_code imhe_reporter_close(imhe_reporter *rep, imhe_error *err) {
     return imhe_ok(err);
   if (rep->ops->begin && !rep->begun)
     rep->ops->begin(&rep->b, &rep->o);
+  imhe_code rc = rep->ops->index ? copy_bodies(rep, err) : IMHE_OK;
+  if (rep->bodies)
+    fclose(rep->bodies);
   if (rep->ops->end)
     rep->ops->end(&rep->b, &rep->o);
-  imhe_code rc = flush_to(rep, err);
+  if (!rc)
+    rc = flush_to(rep, err);
   if (!rc && fflush(rep->f) != 0)
     rc = imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
   free(rep->b.v);
@@ -108,6 +153,10 @@ IMHE_API imhe_code imhe_render_buffer(const imhe_result *res, const char *format
   struct sbuf b = {0};
   if (ops->begin)
     ops->begin(&b, o);
+  if (ops->index)
+    ops->index(&b, res, o);
+  if (ops->middle)
+    ops->middle(&b, o);
   ops->record(&b, res, o);
   if (ops->end)
     ops->end(&b, o);

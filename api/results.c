@@ -115,6 +115,10 @@ IMHE_API const char *imhe_rule_file(const imhe_rule_result *r) {
   return r ? r->file : NULL;
 }
 
+IMHE_API const char *imhe_rule_citation(const imhe_rule_result *r) {
+  return r && r->cite ? r->cite : "";
+}
+
 IMHE_API uint32_t imhe_rule_line(const imhe_rule_result *r) {
   return r ? r->line : 0;
 }

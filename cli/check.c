@@ -1,10 +1,10 @@
-/* check.c — `imhe check`: every record of the files judged against its association's policy
- * through the public API, reported in the chosen format, written atomically with -o. */
+/* check.c — `imhe check` and `imhe report`: every record of the files judged against its
+ * association's policy through the public API, reported in the chosen format (report: the
+ * deficiency report's text, Markdown or HTML), written atomically with -o. */
 #include "cli/options.h"
 #include "include/imhe.h"
 #include "runtime/core/atomic.h"
 #include "runtime/core/dates.h"
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The verb running ("check" or "report"), for messages: the command line runs one verb a process.
+ */
+static const char *verb = "check";
 
 static const char *const usage_check =
     "usage: imhe check [--as-of YYYY-MM-DD] [--format text|json] [--rules DIR | --policy FILE]\n"
@@ -37,87 +41,22 @@ static const char *const usage_check =
     "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
     "invalid, no record judged, or a usage, I/O or policy error\n";
 
-/* A directory with at least one NAME.imhe source in it. */
-static int holds_policies(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return 0;
-  int found = 0;
-  for (struct dirent *e; !found && (e = readdir(d));) {
-    size_t n = strlen(e->d_name);
-    found = n > 5 && !strcmp(e->d_name + n - 5, ".imhe");
-  }
-  closedir(d);
-  return found;
-}
-
-/* Where the policies are when neither --rules nor --policy says. */
-struct dirs {
-  const char *rules_dir, *src_dir, *policy_file;
-};
-
-#ifndef IMHE_RULES_DIR
-#define IMHE_RULES_DIR "/usr/local/share/imhe/rules" /* make passes $(PREFIX)/share/imhe/rules */
-#endif
-
-static int is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Where the policies are when neither --rules nor --policy says: in a build tree, rules/ beside
- * the build directory holding imhe (compiled into build/rules); installed, share/imhe/rules beside
- * the executable's bin/ (so a copy staged with DESTDIR, or moved whole, finds its own), else where
- * `make install` put them (IMHE_RULES_DIR). The compiled files are cached beside the sources. */
-static void default_dirs(struct dirs *c, char *bin, char *src, size_t cap) {
-  char exe[PATH_MAX - 32];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    char *sl = strrchr(exe, '/');
-    if (sl)
-      *sl = 0;
-    /* build/imhe, or a nested tree such as build/coverage/imhe: the sources are the first rules/
-     * above that holds policies (build/rules holds only compiled ones) */
-    snprintf(bin, cap, "%s/rules", exe);
-    for (const char *up = "/..", *up2 = "/../.."; up; up = up2, up2 = NULL) {
-      snprintf(src, cap, "%s%s/rules", exe, up);
-      if (holds_policies(src))
-        goto found;
-    }
-    snprintf(src, cap, "%s/../share/imhe/rules", exe);
-    snprintf(bin, cap, "%s", src);
-    if (is_dir(src))
-      goto found;
-  }
-  if (n <= 0 && !is_dir(IMHE_RULES_DIR)) { /* no /proc: a build tree as the working directory */
-    snprintf(bin, cap, "build/rules");
-    snprintf(src, cap, "rules");
-    goto found;
-  }
-  snprintf(src, cap, "%s", IMHE_RULES_DIR);
-  snprintf(bin, cap, "%s", IMHE_RULES_DIR);
-found:
-  c->rules_dir = bin;
-  c->src_dir = src;
-}
-
 /* Every input must be there before anything is read or written: the policy options name what
  * exists, and each record file exists and is not a directory. */
-static int check_inputs(const struct dirs *c, const char *rules, const char *const *files,
+static int check_inputs(const struct imhe_cli_dirs *c, const char *rules, const char *const *files,
                         int nfiles) {
   struct stat st;
   if (rules && c->policy_file) {
-    fprintf(stderr, "imhe check: --rules and --policy exclude each other\n");
+    fprintf(stderr, "imhe %s: --rules and --policy exclude each other\n", verb);
     return 1;
   }
   if (rules && (stat(rules, &st) != 0 || !S_ISDIR(st.st_mode))) {
-    fprintf(stderr, "imhe check: --rules %s: %s\n", rules,
+    fprintf(stderr, "imhe %s: --rules %s: %s\n", verb, rules,
             stat(rules, &st) != 0 ? strerror(errno) : "not a directory");
     return 1;
   }
   if (c->policy_file && (stat(c->policy_file, &st) != 0 || !S_ISREG(st.st_mode))) {
-    fprintf(stderr, "imhe check: --policy %s: %s\n", c->policy_file,
+    fprintf(stderr, "imhe %s: --policy %s: %s\n", verb, c->policy_file,
             stat(c->policy_file, &st) != 0 ? strerror(errno) : "not a regular file");
     return 1;
   }
@@ -125,17 +64,17 @@ static int check_inputs(const struct dirs *c, const char *rules, const char *con
   for (int i = 0; i < nfiles; i++) {
     if (!strcmp(files[i], "-")) {
       if (stdin_seen++) {
-        fprintf(stderr, "imhe check: standard input (-) given twice\n");
+        fprintf(stderr, "imhe %s: standard input (-) given twice\n", verb);
         return 1;
       }
       continue;
     }
     if (stat(files[i], &st) != 0) {
-      fprintf(stderr, "imhe check: %s: cannot open: %s\n", files[i], strerror(errno));
+      fprintf(stderr, "imhe %s: %s: cannot open: %s\n", verb, files[i], strerror(errno));
       return 1;
     }
     if (S_ISDIR(st.st_mode)) {
-      fprintf(stderr, "imhe check: %s: is a directory, not a file of records\n", files[i]);
+      fprintf(stderr, "imhe %s: %s: is a directory, not a file of records\n", verb, files[i]);
       return 1;
     }
   }
@@ -146,10 +85,14 @@ struct check_opts {
   imhe_judge_options judge;
   const char *format, *out;
   int check_sum;
-  struct dirs d;
+  struct imhe_cli_dirs d;
   const char *rules_opt;
   const char **files;
   int nfiles;
+  int verbose;
+  const char *usage;
+  const struct imhe_cli_writer *w; /* a verb writing each record itself (recommend), else NULL */
+  FILE *f;                         /* where it writes */
 };
 
 /* Parses the options into o; 0, or 1 after saying what is wrong (2 for --help, printed). */
@@ -157,42 +100,47 @@ static int parse(int argc, char **argv, struct check_opts *o) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (imhe_cli_is_help(a)) {
-      fputs(usage_check, stdout);
+      fputs(o->usage, stdout);
       return 2;
     } else if (!strcmp(a, "--as-of")) {
       int32_t d;
-      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a date as YYYY-MM-DD")))
+      if (!(v = imhe_cli_option_value(verb, argc, argv, &i, "a date as YYYY-MM-DD")))
         return 1;
       if (imhe_parse_date(v, strlen(v), &d) != 0) {
-        fprintf(stderr, "imhe check: --as-of needs a real date as YYYY-MM-DD, not '%s'\n", v);
+        fprintf(stderr, "imhe %s: --as-of needs a real date as YYYY-MM-DD, not '%s'\n", verb, v);
         return 1;
       }
       imhe_civil_from_days(d, &o->judge.as_of.year, &o->judge.as_of.month, &o->judge.as_of.day);
     } else if (!strcmp(a, "--format")) {
-      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a report format (text or json)")))
+      if (!(v = imhe_cli_option_value(verb, argc, argv, &i,
+                                      !strcmp(verb, "report")
+                                          ? "a report format (text, markdown or html)"
+                                          : "a report format (text or json)")))
         return 1;
       o->format = v;
     } else if (!strcmp(a, "--rules")) {
-      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a directory of policies")))
+      if (!(v = imhe_cli_option_value(verb, argc, argv, &i, "a directory of policies")))
         return 1;
       o->rules_opt = o->d.rules_dir = o->d.src_dir = v;
     } else if (!strcmp(a, "--policy")) {
-      if (!(v = imhe_cli_option_value("check", argc, argv, &i, "a policy file (.imhe or .imhec)")))
+      if (!(v = imhe_cli_option_value(verb, argc, argv, &i, "a policy file (.imhe or .imhec)")))
         return 1;
       o->d.policy_file = v;
+    } else if (!strcmp(a, "--verbose") && !strcmp(verb, "report")) {
+      o->verbose = 1;
     } else if (!strcmp(a, "--no-checksum")) {
       o->check_sum = 0;
     } else if (!strcmp(a, "-o")) {
-      if (!(o->out = imhe_cli_option_value("check", argc, argv, &i, "a file name for the report")))
+      if (!(o->out = imhe_cli_option_value(verb, argc, argv, &i, "a file name for the report")))
         return 1;
     } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "imhe check: unknown option '%s'\n%s", a, usage_check);
+      fprintf(stderr, "imhe %s: unknown option '%s'\n%s", verb, a, o->usage);
       return 1;
     } else
       o->files[o->nfiles++] = a;
   }
   if (!o->nfiles) {
-    fputs(usage_check, stderr);
+    fputs(o->usage, stderr);
     return 1;
   }
   return 0;
@@ -225,7 +173,7 @@ static void judge_one(const imhe_policy_set *set, imhe_record *rec, const struct
   imhe_result *res;
   imhe_error e;
   if (imhe_judge(set, rec, &o->judge, &res, &e) != IMHE_OK) {
-    fprintf(stderr, "imhe check: %s\n", e.message);
+    fprintf(stderr, "imhe %s: %s\n", verb, e.message);
     t->any_invalid = 1;
     return;
   }
@@ -245,7 +193,7 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
   imhe_error e;
   int progress = isatty(2) && !getenv("NO_PROGRESS");
   if (imhe_source_open_paths(set, o->files, (size_t)o->nfiles, &src, &e) != IMHE_OK) {
-    fprintf(stderr, "imhe check: %s\n", e.message);
+    fprintf(stderr, "imhe %s: %s\n", verb, e.message);
     t->open_failed = 1;
     return;
   }
@@ -256,13 +204,19 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
     if (rc == IMHE_END)
       break;
     if (rc != IMHE_OK) {
-      fprintf(stderr, "imhe check: %s\n", e.message);
+      fprintf(stderr, "imhe %s: %s\n", verb, e.message);
       t->open_failed = 1;
       continue;
     }
     if (++t->count % 1000 == 0 && progress)
       fprintf(stderr, "\r  %lu records", t->count);
-    judge_one(set, rec, o, rep, t);
+    if (o->w) {
+      int r = o->w->record(set, rec, &o->judge, o->format, o->f);
+      t->any_invalid |= r == 2;
+      t->any_fail |= r == 1;
+      t->write_failed |= ferror(o->f) != 0;
+    } else
+      judge_one(set, rec, o, rep, t);
     imhe_record_free(rec);
   }
   imhe_source_close(src);
@@ -270,53 +224,70 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
     fprintf(stderr, "\r  %lu records\n", t->count);
 }
 
-/* The policies: one file (--policy), a directory (--rules), or the built-in ones (sources in
- * src_dir, compiled ones cached in rules_dir). */
-static imhe_policy_set *open_policies(const struct check_opts *o) {
-  imhe_open_options oo = {.no_checksum = !o->check_sum};
-  const char *path = o->d.policy_file ? o->d.policy_file : o->d.src_dir;
-  if (!o->d.policy_file && strcmp(o->d.rules_dir, o->d.src_dir))
-    oo.cache_dir = o->d.rules_dir;
-  imhe_policy_set *set;
-  imhe_error e;
-  if (imhe_policy_set_open(path, &oo, &set, &e) != IMHE_OK) {
-    fprintf(stderr, "imhe check: %s\n", e.message);
-    return NULL;
-  }
-  return set;
+/* Whether f is one of check's formats: the coordinator's full view and JSON. The library's other
+ * reporters are the deficiency report's, which `imhe report` writes. */
+static int known_format(const char *f) {
+  static const char *const formats[] = {"text", "json"};
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    if (!strcmp(formats[i], f))
+      return 1;
+  fprintf(stderr, "imhe %s: unknown format '%s' (text, json)\n", verb, f);
+  return 0;
 }
 
-/* Whether the library has a reporter called f; if not, says which it has. */
-static int known_format(const char *f) {
-  for (size_t i = 0; imhe_reporter_name(i); i++)
-    if (!strcmp(imhe_reporter_name(i), f))
+/* report's formats are the deficiency report's reporters: text is "letter". */
+static int report_format(struct check_opts *o) {
+  static const char *const map[][2] = {
+      {"text", "letter"}, {"markdown", "markdown"}, {"html", "html"}};
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (!strcmp(o->format, map[i][0])) {
+      o->format = map[i][1];
       return 1;
-  fprintf(stderr, "imhe check: unknown format '%s' (", f);
-  for (size_t i = 0; imhe_reporter_name(i); i++)
-    fprintf(stderr, "%s%s", i ? ", " : "", imhe_reporter_name(i));
+    }
+  fprintf(stderr, "imhe report: unknown format '%s' (text, markdown, html)\n", o->format);
+  return 0;
+}
+
+/* A writing verb's formats: the value given must be one of them. */
+static int writer_format(const struct check_opts *o) {
+  for (size_t i = 0; o->w->formats[i]; i++)
+    if (!strcmp(o->format, o->w->formats[i]))
+      return 1;
+  fprintf(stderr, "imhe %s: unknown format '%s' (", verb, o->format);
+  for (size_t i = 0; o->w->formats[i]; i++)
+    fprintf(stderr, "%s%s", i ? ", " : "", o->w->formats[i]);
   fprintf(stderr, ")\n");
   return 0;
 }
 
-int imhe_cli_check(int argc, char **argv) {
-  struct check_opts o = {.format = "text", .check_sum = 1};
+static int format_ok(struct check_opts *o) {
+  return o->w                      ? writer_format(o)
+         : !strcmp(verb, "report") ? report_format(o)
+                                   : known_format(o->format);
+}
+
+static int judge_verb(const char *name, const char *usage, const struct imhe_cli_writer *w,
+                      int argc, char **argv) {
+  verb = name;
+  struct check_opts o = {
+      .format = w ? w->formats[0] : "text", .check_sum = 1, .usage = usage, .w = w};
   char bin[PATH_MAX], src[PATH_MAX], err[700];
-  default_dirs(&o.d, bin, src, sizeof bin);
+  imhe_cli_default_dirs(&o.d, bin, src, sizeof bin);
   o.files = calloc((size_t)argc + 1, sizeof *o.files);
   if (!o.files)
     return 2;
   int bad = parse(argc, argv, &o);
-  if (!bad && !known_format(o.format))
+  if (!bad && !format_ok(&o))
     bad = 1;
   if (!bad)
     bad = check_inputs(&o.d, o.rules_opt, o.files, o.nfiles) ||
-          (o.out && imhe_cli_check_output("check", o.out, o.files, o.nfiles));
-  imhe_policy_set *set = bad ? NULL : open_policies(&o);
+          (o.out && imhe_cli_check_output(verb, o.out, o.files, o.nfiles));
+  imhe_policy_set *set = bad ? NULL : imhe_cli_open_policies(verb, &o.d, o.check_sum);
   struct imhe_atomic_out ao;
   FILE *f = stdout;
   if (set && o.out) {
     if (imhe_atomic_open(&ao, o.out, err, sizeof err) != 0) {
-      fprintf(stderr, "imhe check: %s\n", err);
+      fprintf(stderr, "imhe %s: %s\n", verb, err);
       imhe_policy_set_close(set);
       set = NULL;
     } else
@@ -327,26 +298,65 @@ int imhe_cli_check(int argc, char **argv) {
     return bad == 2 ? 0 : 2;
   }
   imhe_render_options ro = {.color = !o.out && !strcmp(o.format, "text") && isatty(1) &&
-                                     !getenv("NO_COLOR")};
-  imhe_reporter *rep;
+                                     !getenv("NO_COLOR"),
+                            .verbose = o.verbose};
+  imhe_reporter *rep = NULL;
   imhe_error e;
-  imhe_reporter_open(o.format, f, &ro, &rep, &e);
+  o.f = f;
+  if (!w)
+    imhe_reporter_open(o.format, f, &ro, &rep, &e);
   struct tally t = {0};
   run_batch(set, &o, rep, &t);
-  if (imhe_reporter_close(rep, &e) != IMHE_OK)
+  if (!w && imhe_reporter_close(rep, &e) != IMHE_OK)
+    t.write_failed = 1;
+  if (w && (fflush(f) != 0 || ferror(f)))
     t.write_failed = 1;
   if (t.count == 0) /* the wrong file, an empty export: never a silent success */
-    fprintf(stderr, "imhe check: no record judged in %d file%s\n", o.nfiles,
+    fprintf(stderr, "imhe %s: no record judged in %d file%s\n", verb, o.nfiles,
             o.nfiles == 1 ? "" : "s");
   int failed = t.open_failed | t.stream_error;
   if (o.out && t.open_failed) {
     imhe_atomic_abort(&ao);
-    fprintf(stderr, "imhe check: %s not written: a record file could not be read\n", o.out);
+    fprintf(stderr, "imhe %s: %s not written: a record file could not be read\n", verb, o.out);
   } else if (o.out && imhe_atomic_commit(&ao, err, sizeof err) != 0) {
-    fprintf(stderr, "imhe check: %s\n", err);
+    fprintf(stderr, "imhe %s: %s\n", verb, err);
     failed = 1;
   }
   imhe_policy_set_close(set);
   free(o.files);
   return failed || t.any_invalid || t.count == 0 ? 2 : t.any_fail ? 1 : 0;
+}
+
+int imhe_cli_check(int argc, char **argv) {
+  return judge_verb("check", usage_check, NULL, argc, argv);
+}
+
+static const char *const usage_report =
+    "usage: imhe report [--as-of YYYY-MM-DD] [--format text|markdown|html] [--verbose]\n"
+    "                   [--rules DIR | --policy FILE] [--no-checksum] [-o OUT] FILE... | -\n"
+    "\n"
+    "Writes the deficiency report a reviewer sends each applicant: a one-line\n"
+    "summary, only the unmet requirements grouped under the application system's\n"
+    "tabs (what is missing, by how much, what would meet it, the entries counted\n"
+    "and left out, the published source), advisories for information, the exam,\n"
+    "fees, the next deadline and next steps. Records are read and judged as by\n"
+    "'imhe check'.\n"
+    "  --as-of DATE    judge every record as of DATE (default: its submitted date)\n"
+    "  --format F      text (default, plain for a letter), markdown (CommonMark) or\n"
+    "                  html (one self-contained printable file with an index)\n"
+    "  --verbose       add each unmet rule's id and policy file:line to its source\n"
+    "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
+    "  --policy FILE   judge every record with this .imhe or .imhec file\n"
+    "  --no-checksum   accept compiled policies whose checksum does not match\n"
+    "  -o OUT          write the report to OUT atomically instead of stdout\n"
+    "exit: as 'imhe check': 0 all eligible (or pending exam), 1 some not eligible,\n"
+    "2 some record invalid, no record judged, or a usage, I/O or policy error\n";
+
+int imhe_cli_report(int argc, char **argv) {
+  return judge_verb("report", usage_report, NULL, argc, argv);
+}
+
+int imhe_cli_judging(const char *name, const char *usage, const struct imhe_cli_writer *w, int argc,
+                     char **argv) {
+  return judge_verb(name, usage, w, argc, argv);
 }

@@ -1,5 +1,6 @@
-/* main.c — the `imhe` command line: a table of verbs, each in its own file (check.c, compile.c,
- * disasm.c, fmt.c), sharing options.c; this file only dispatches and checks standard output. */
+/* main.c — the `imhe` command line: a table of verbs, each in its own file (check.c with report,
+ * compile.c, diff.c, disasm.c, fmt.c, test.c), sharing options.c; this file only dispatches and
+ * checks standard output. */
 #include "cli/options.h"
 #include "runtime/bytecode/program.h"
 #include <errno.h>
@@ -13,18 +14,27 @@ static const char *const usage_main =
     "\n"
     "commands:\n"
     "  check     judge application records against their association's policy\n"
+    "  report    the deficiency report to send each applicant (text, Markdown, HTML)\n"
+    "  recommend rank every category an applicant's association offers by closeness\n"
     "  compile   compile a .imhe policy into verified bytecode (.imhec)\n"
+    "  diff      what differs between two policies or rules directories\n"
     "  disasm    list a compiled policy's rules and instructions\n"
     "  fmt       print a policy in canonical layout (--check: report if it differs,\n"
     "            -w: rewrite it in place)\n"
+    "  test      run policy tests: records with expected outcomes\n"
     "\n"
     "Run 'imhe <command> --help' for a command's options.\n";
 
 static const struct imhe_cli_verb verbs[] = {
     {"check", "judge application records against their association's policy", imhe_cli_check},
+    {"report", "the deficiency report to send each applicant", imhe_cli_report},
+    {"recommend", "rank every category an applicant's association offers by closeness",
+     imhe_cli_recommend},
     {"compile", "compile a .imhe policy into verified bytecode (.imhec)", imhe_cli_compile},
+    {"diff", "what differs between two policies or rules directories", imhe_cli_diff},
     {"disasm", "list a compiled policy's rules and instructions", imhe_cli_disasm},
     {"fmt", "print a policy in canonical layout", imhe_cli_fmt},
+    {"test", "run policy tests: records with expected outcomes", imhe_cli_test},
 };
 
 static int run(int argc, char **argv) {

@@ -28,6 +28,7 @@ enum node_kind {
   N_BRANCH, /* s: a */
   /* items */
   I_CALLED,  /* s full name, s2 display code */
+  I_SOURCE,  /* s: the published source the rules after it in the file cite */
   I_DEFINES, /* kids: names */
   I_OFFERS,
   I_GROUP,      /* s = kids */
@@ -52,6 +53,7 @@ struct node {
   struct loc loc, loc2;
   double num, num2;
   const char *s, *s2;
+  const char *cite; /* I_RULE: the text of the `source` item before it in its file, or NULL */
   struct node *a, *b, *c, *d;
   struct node **kids;
   uint32_t nkids, capkids;

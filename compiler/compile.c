@@ -20,6 +20,7 @@
 
 struct merged {
   struct symtab rules, lets, groups, domains, slot; /* slot: rule id -> order index + 1 */
+  struct symtab removed;                            /* rule id -> the `remove` item */
   struct node **order;                              /* rules in definition order (NULL = removed) */
   uint32_t norder, caporder;
   uint32_t defines;
@@ -43,10 +44,13 @@ struct compiler {
   uint32_t era, rule;
   int depth, max_depth;
   struct symtab let_busy;
-  int nest;  /* recursion depth of the code generator */
-  int quiet; /* generating a 'when' guard: comparisons record nothing */
+  int nest;     /* recursion depth of the code generator */
+  int quiet;    /* generating a 'when' guard: comparisons record nothing */
+  int dates_ok; /* generating a coupon's condition: dates may be compared */
   uint32_t cat_mask_cache;
   uint64_t hash;
+  /* per fee kind and category bit (kinds of record included), the fee item that set it last */
+  struct node *fee_by[8][32];
 };
 
 /* ---------- loading files ---------- */
@@ -108,6 +112,13 @@ static void remember_shown_name(struct compiler *c, uint32_t file, const char *b
 
 static const char *shown_name(const struct compiler *c, uint32_t file) {
   return file < c->nshown && c->shown[file] ? c->shown[file] : "";
+}
+
+/* "rules/legacy.imhe:22": where an item stands, for messages that point back to it. */
+static const char *where(struct compiler *c, const struct node *n) {
+  uint32_t line, col;
+  imhe_diag_linecol(c->d, n->loc.file, n->loc.start, &line, &col);
+  return imhe_arena_printf(&c->arena, "%s:%u", shown_name(c, n->loc.file), line);
 }
 
 /* Sets c->dir (where bases are read: the directory as spelled, unless the policy is reached
@@ -179,6 +190,7 @@ static void merged_init(struct merged *m) {
   imhe_symtab_init(&m->groups);
   imhe_symtab_init(&m->domains);
   imhe_symtab_init(&m->slot);
+  imhe_symtab_init(&m->removed);
 }
 static void merged_free(struct merged *m) {
   imhe_symtab_free(&m->rules);
@@ -186,6 +198,7 @@ static void merged_free(struct merged *m) {
   imhe_symtab_free(&m->groups);
   imhe_symtab_free(&m->domains);
   imhe_symtab_free(&m->slot);
+  imhe_symtab_free(&m->removed);
   free(m->order);
 }
 
@@ -245,13 +258,16 @@ static void merge_rule(struct compiler *c, struct merged *m, struct symtab *own,
   imhe_symtab_put(own, it->s, it);
   if (prev && !(it->op & RF_OVERRIDE)) {
     imhe_diag_error(c->d, it->loc2, "write 'override rule ...' to replace a base rule",
-                    "rule '%s' is already defined by a base policy", it->s);
+                    "rule '%s' is already defined by a base policy (%s)", it->s, where(c, prev));
     return;
   }
   if (!prev && (it->op & RF_OVERRIDE)) {
     const char *near = imhe_symtab_nearest(&m->rules, it->s);
+    struct node *nr = near ? imhe_symtab_get(&m->rules, near) : NULL;
     char hint[300];
-    if (near)
+    if (near && nr && nr != (void *)m)
+      snprintf(hint, sizeof hint, "did you mean '%s' (%s)?", near, where(c, nr));
+    else if (near)
       snprintf(hint, sizeof hint, "did you mean '%s'?", near);
     imhe_diag_error(c->d, it->loc2, near ? hint : "override names a rule of a base policy",
                     "override of rule '%s' overrides nothing", it->s);
@@ -270,14 +286,24 @@ static void merge_rule(struct compiler *c, struct merged *m, struct symtab *own,
 /* `remove ID`: a base's rule taken out (a tombstone, so a later file may define it again) */
 static void merge_remove(struct compiler *c, struct merged *m, struct node *it) {
   struct node *prev = imhe_symtab_get(&m->rules, it->s);
-  if (!prev || prev == (void *)m) {
+  if (prev == (void *)m) {
+    struct node *gone = imhe_symtab_get(&m->removed, it->s);
+    imhe_diag_error(c->d, it->loc2, "remove the line: the rule is already gone",
+                    "rule '%s' was already removed (%s)", it->s, gone ? where(c, gone) : "");
+    return;
+  }
+  if (!prev) {
     const char *near = imhe_symtab_nearest(&m->rules, it->s);
+    struct node *nr = near ? imhe_symtab_get(&m->rules, near) : NULL;
     char hint[300];
-    if (near)
+    if (near && nr && nr != (void *)m)
+      snprintf(hint, sizeof hint, "did you mean '%s' (%s)?", near, where(c, nr));
+    else if (near)
       snprintf(hint, sizeof hint, "did you mean '%s'?", near);
     imhe_diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist", it->s);
     return;
   }
+  imhe_symtab_put(&m->removed, it->s, it);
   m->order[(uintptr_t)imhe_symtab_get(&m->slot, it->s) - 1] = NULL;
   imhe_symtab_put(&m->rules, it->s, (void *)m); /* tombstone */
 }
@@ -410,9 +436,12 @@ static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *
       mask |= group_mask(c, m, g, 0);
       continue;
     }
-    const char *near = imhe_symtab_nearest(&m->groups, n->s);
-    if (!near)
-      near = nearest_in(imhe_category_code, CAT__COUNT, n->s);
+    /* the nearer of the groups' and the categories' names (a category on a tie) */
+    const char *group = imhe_symtab_nearest(&m->groups, n->s);
+    const char *near = nearest_in(imhe_category_code, CAT__COUNT, n->s);
+    if (group && (!near || imhe_edit_distance(n->s, strlen(n->s), group) <
+                               imhe_edit_distance(n->s, strlen(n->s), near)))
+      near = group;
     unknown(c, n->loc, "category or group", n->s, near);
   }
   return mask;
@@ -979,8 +1008,8 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
     imhe_symtab_put(&c->let_busy, s, NULL);
     return t;
   }
-  if (!strcmp(s, "as_of")) {
-    emit(c, n->loc, OP_ASOF, 0, 0, 0);
+  if (!strcmp(s, "as_of") || !strcmp(s, "submitted")) {
+    emit(c, n->loc, s[0] == 'a' ? OP_ASOF : OP_SUBMITTED, 0, 0, 0);
     return (struct ty){T_DATE, 0, 0, 0, 0};
   }
   for (int id = 0; id < MEASURE__COUNT; id++)
@@ -1207,9 +1236,12 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
   if (l.t == T_ERR || r.t == T_ERR)
     return TERR;
   if (l.t == T_DATE && r.t == T_DATE) {
-    if (!c->quiet) {
-      imhe_diag_error(c->d, n->loc, "e.g. when as_of < 2024-01-01",
-                      "dates are compared only in a 'when' guard");
+    if (!c->quiet && !c->dates_ok) {
+      imhe_diag_error(c->d, n->loc,
+                      "to judge a rule only from or until a date, give it a guard: rule ID for "
+                      "CATEGORIES require AREA \"...\" when as_of >= DATE: CONDITION",
+                      "dates are compared only in a 'when' guard, not in a requirement's "
+                      "condition");
       return TERR;
     }
     emit(c, n->loc, OP_CMPD, cmp_of(n->op), 0, 0);
@@ -1222,8 +1254,32 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
   if (l.t != T_NUM || r.t != T_NUM) {
     imhe_diag_error(
         c->d, n->loc,
-        "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
+        l.t == T_DATE || r.t == T_DATE
+            ? "compare a date with a date, in a guard: when submitted >= 2027-01-01"
+            : "a requirement compares a measure with a quantity, e.g. sum(training.hours) >= 30 h",
         "cannot compare %s with %s", ty_name(&l), ty_name(&r));
+    return TERR;
+  }
+  if (!units_compatible(l.unit, r.unit) && (l.unit == IMHE_UNIT_NONE || r.unit == IMHE_UNIT_NONE)) {
+    /* a bare number against a quantity with a unit: the unit was left out */
+    const struct ty *u = l.unit == IMHE_UNIT_NONE ? &r : &l;
+    const struct node *bare = l.unit == IMHE_UNIT_NONE ? n->a : n->b;
+    char hint[200];
+    if (bare->kind == N_NUM && u->unit == IMHE_UNIT_DOLLARS)
+      snprintf(hint, sizeof hint, "write an amount: $%g", bare->num);
+    else if (bare->kind == N_NUM && u->unit == IMHE_UNIT_DEGREE)
+      snprintf(hint, sizeof hint, "compare it with a degree, e.g. masters");
+    else if (bare->kind == N_NUM)
+      snprintf(hint, sizeof hint, "write the unit after the number: %g %s", bare->num,
+               u->unit == IMHE_UNIT_HOURS ? "h"
+               : u->disp == DISP_YEARS    ? "years"
+                                          : imhe_unit_words((imhe_unit)u->unit));
+    else
+      snprintf(hint, sizeof hint, "write the other side in %s too",
+               imhe_unit_words((imhe_unit)u->unit));
+    /* the two sides named in the order they are written */
+    imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", unit_phrase(l.unit),
+                    unit_phrase(r.unit));
     return TERR;
   }
   if (!units_compatible(l.unit, r.unit)) {
@@ -1311,6 +1367,7 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
   ru->id = imhe_build_str(&c->b, r->s);
   ru->desc = imhe_build_str(&c->b, r->s2);
   ru->file = imhe_build_str(&c->b, shown_name(c, r->loc.file));
+  ru->cite = imhe_build_str(&c->b, r->cite ? r->cite : "");
   imhe_diag_linecol(c->d, r->loc.file, r->loc.start, &ru->line, &ru->col);
   imhe_diag_linecol(c->d, r->loc.file, r->loc.end, &ru->end_line, &ru->end_col);
   ru->kind = (uint8_t)kind;
@@ -1380,7 +1437,69 @@ static int month_of(const char *s) {
   return 0;
 }
 
-/* fee KIND $AMOUNT for CATEGORIES [note "..."] */
+/* An unknown fee kind: the nearest kind, else the list of them (of those a coupon may waive, for
+ * a coupon). A kind a coupon may not waive is said so. */
+static void unknown_fee(struct compiler *c, struct loc l, const char *s, int waived) {
+  const char *kinds[NFEE_KINDS];
+  char list[200] = "", hint[300];
+  int n = 0;
+  size_t k = 0;
+  for (int i = 0; i < NFEE_KINDS; i++) {
+    if (!strcmp(s, fee_kinds[i])) {
+      imhe_diag_error(c->d, l, "a coupon waives registration and processing fees",
+                      "a coupon cannot waive the %s fee", s);
+      return;
+    }
+    if (waived && !fee_waivable[i])
+      continue;
+    kinds[n++] = fee_kinds[i];
+    k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", k ? ", " : "", fee_kinds[i]);
+  }
+  const char *near = nearest_in(kinds, n, s);
+  if (near)
+    snprintf(hint, sizeof hint, "did you mean '%s'? the fee kinds%s are: %s", near,
+             waived ? " a coupon waives" : "", list);
+  else
+    snprintf(hint, sizeof hint, "the fee kinds%s are: %s", waived ? " a coupon waives" : "", list);
+  imhe_diag_error(c->d, l, hint, "unknown fee '%s'", s);
+}
+
+static const char *cat_bit_name(int bit) {
+  return bit < CAT__COUNT                       ? imhe_category_code[bit]
+         : (1u << bit) == IMHE_KIND_RENEWAL_BIT ? "renewal"
+                                                : "reinstatement";
+}
+
+/* A fee of one kind is declared once per category: a second is an error unless written
+ * `override fee`, and an override must replace something. The last declaration wins. */
+static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32_t cats) {
+  struct node *prev = NULL;
+  char names[300] = "";
+  size_t n = 0;
+  for (int bit = 0; bit < 32; bit++)
+    if ((cats >> bit & 1u) && c->fee_by[k][bit]) {
+      if (!prev)
+        prev = c->fee_by[k][bit];
+      if (n + 20 < sizeof names)
+        n +=
+            (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", cat_bit_name(bit));
+    }
+  if (prev && !(it->op & RF_OVERRIDE)) {
+    char hint[400];
+    snprintf(hint, sizeof hint, "write 'override fee %s ...' to replace the fee of %s", it->s,
+             where(c, prev));
+    imhe_diag_error(c->d, it->b->loc, hint, "the %s fee for %s is already declared (%s)", it->s,
+                    names, where(c, prev));
+  } else if (!prev && (it->op & RF_OVERRIDE))
+    imhe_diag_error(c->d, it->loc2, "drop 'override': this is the first such fee",
+                    "override fee %s replaces no earlier %s fee for these categories", it->s,
+                    it->s);
+  for (int bit = 0; bit < 32; bit++)
+    if (cats >> bit & 1u)
+      c->fee_by[k][bit] = it;
+}
+
+/* fee KIND $AMOUNT for CATEGORIES [note "..."]; fee KIND not published for CATEGORIES */
 static void setting_fee(struct compiler *c, struct merged *m, struct node *it) {
   struct imhe_program *p = &c->b.p;
   int k = -1;
@@ -1388,13 +1507,15 @@ static void setting_fee(struct compiler *c, struct merged *m, struct node *it) {
     if (!strcmp(it->s, fee_kinds[i]))
       k = i;
   if (k < 0) {
-    unknown(c, it->loc2, "fee", it->s, nearest_in(fee_kinds, NFEE_KINDS, it->s));
+    unknown_fee(c, it->loc2, it->s, 0);
     return;
   }
+  uint32_t cats = resolve_cats(c, m, it->b);
+  fee_declared_once(c, it, k, cats);
   struct imhe_fee *f = BUILD_PUSH(&c->b, fees, nfees, 9);
   f->kind = (uint8_t)k;
-  f->cats = resolve_cats(c, m, it->b);
-  f->cents = (int32_t)(it->num * 100 + 0.5);
+  f->cats = cats;
+  f->cents = it->num < 0 ? -1 : (int32_t)(it->num * 100 + 0.5);
   f->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
   p->settings.fees_published = 1;
 }
@@ -1416,7 +1537,7 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
     if (k >= 0)
       cp->waives |= (uint8_t)(1u << k);
     else
-      unknown(c, it->c->kids[i]->loc, "fee", w, NULL);
+      unknown_fee(c, it->c->kids[i]->loc, w, 1);
   }
   cp->cats = resolve_cats(c, m, it->b);
   cp->from = it->num ? (int32_t)it->num : IMHE_NO_DATE;
@@ -1428,6 +1549,7 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
     ru->id = imhe_build_str(&c->b, it->s);
     ru->desc = imhe_build_str(&c->b, "coupon condition");
     ru->file = imhe_build_str(&c->b, shown_name(c, it->loc.file));
+    ru->cite = imhe_build_str(&c->b, "");
     imhe_diag_linecol(c->d, it->loc.file, it->loc.start, &ru->line, &ru->col);
     imhe_diag_linecol(c->d, it->loc.file, it->loc.end, &ru->end_line, &ru->end_col);
     ru->kind = RK_COUPON;
@@ -1435,7 +1557,11 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
     ru->start = p->code_size;
     c->rule = idx;
     c->depth = 0;
+    /* a guard, so dates may be compared as in a rule's 'when'; its other comparisons are still
+     * recorded, so a coupon refused says what its condition found */
+    c->dates_ok = 1;
     struct ty t = gen_value(c, it->a);
+    c->dates_ok = 0;
     if (t.t != T_BOOL && t.t != T_ERR)
       imhe_diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");
     emit(c, it->loc, OP_ACCEPT, 0, 0, idx);
@@ -1584,6 +1710,65 @@ static void gen_domains(struct compiler *c, struct merged *m) {
 
 /* ---------- driver ---------- */
 
+/* Tracks are IMH and ECMH; a name that is not one is reported once per `offers` item, with the
+ * track to write when the names are categories (offers IFA, IFS → offers IMH). */
+static int offered_track(const char *s) {
+  for (int k = 0; k < TRACK__COUNT; k++)
+    if (k != TRACK_EITHER && !strcmp(s, imhe_track_name[k]))
+      return k;
+  return -1;
+}
+
+static void offers_not_tracks(struct compiler *c, struct node *list) {
+  char names[300] = "", hint[400];
+  size_t k = 0;
+  uint32_t bad = 0, cats = 1, tracks = 0;
+  struct loc l = {0, 0, 0};
+  const char *first = NULL;
+  for (uint32_t i = 0; i < list->nkids; i++) {
+    struct node *tn = list->kids[i];
+    if (offered_track(tn->s) >= 0)
+      continue;
+    if (!bad++) {
+      l = tn->loc;
+      first = tn->s;
+    }
+    l.end = tn->loc.end;
+    if (k + 40 < sizeof names)
+      k += (size_t)snprintf(names + k, sizeof names - k, "%s'%s'", k ? ", " : "", tn->s);
+    int cat = imhe_category_lookup(tn->s, strlen(tn->s));
+    if (cat < 0)
+      cats = 0;
+    else if (imhe_category_track[cat] != TRACK_EITHER)
+      tracks |= 1u << imhe_category_track[cat];
+  }
+  if (!bad)
+    return;
+  const char *near = bad == 1 && !cats ? nearest_in(imhe_track_name, 2, first) : NULL;
+  uint32_t imh = 1u << TRACK_IMH, ecmh = 1u << TRACK_ECMH;
+  const char *write = (tracks & imh) && (tracks & ecmh) ? "IMH, ECMH"
+                      : (tracks & imh)                  ? "IMH"
+                      : (tracks & ecmh)                 ? "ECMH"
+                                                        : NULL;
+  if (cats && write)
+    snprintf(hint, sizeof hint, "%s: write offers %s",
+             bad == 1 ? "that is a category" : "those are categories", write);
+  else if (cats)
+    snprintf(hint, sizeof hint, "a category of either track is offered with either track");
+  else if (near)
+    snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+  else
+    snprintf(hint, sizeof hint,
+             "IMH is the infant track, ECMH early childhood; a base lists its "
+             "categories with 'defines'");
+  if (cats)
+    imhe_diag_error(c->d, l, hint, "'offers' takes a track (IMH, ECMH), not the categor%s %s",
+                    bad == 1 ? "y" : "ies", names);
+  else
+    imhe_diag_error(c->d, l, hint, "unknown track%s %s: 'offers' takes IMH or ECMH",
+                    bad == 1 ? "" : "s", names);
+}
+
 /* The categories of the tracks the policy's `offers` items name (every category without one). */
 static uint32_t offered_tracks(struct compiler *c, struct policy_file *top) {
   int has_offers = 0;
@@ -1591,17 +1776,10 @@ static uint32_t offered_tracks(struct compiler *c, struct policy_file *top) {
   for (struct node *it = top->items; it; it = it->next)
     if (it->kind == I_OFFERS) {
       has_offers = 1;
-      for (uint32_t i = 0; i < it->b->nkids; i++) {
-        struct node *tn = it->b->kids[i];
-        int t = -1;
-        for (int k = 0; k < TRACK__COUNT; k++)
-          if (!strcmp(tn->s, imhe_track_name[k]))
-            t = k;
-        if (t < 0 || t == TRACK_EITHER)
-          unknown(c, tn->loc, "track", tn->s, nearest_in(imhe_track_name, 2, tn->s));
-        else
-          tracks |= 1u << t;
-      }
+      offers_not_tracks(c, it->b);
+      for (uint32_t i = 0; i < it->b->nkids; i++)
+        if (offered_track(it->b->kids[i]->s) >= 0)
+          tracks |= 1u << offered_track(it->b->kids[i]->s);
     }
   if (!has_offers)
     return ALL_CATS;
@@ -1611,6 +1789,44 @@ static uint32_t offered_tracks(struct compiler *c, struct policy_file *top) {
                                                : (tracks >> imhe_category_track[k]) & 1u)
       mask |= 1u << k;
   return mask;
+}
+
+/* Warnings about what is offered: an offered category without a processing fee (when the policy
+ * publishes fees), and a rule of the policy's own for categories none of its eras offers. */
+static void offered_checks(struct compiler *c, struct merged *m, struct policy_file *top) {
+  const struct imhe_program *p = &c->b.p;
+  uint32_t offered = 0;
+  for (uint32_t e = 0; e < p->neras; e++)
+    offered |= p->eras[e].offered;
+  char names[400] = "";
+  size_t n = 0;
+  for (int k = 0; k < CAT__COUNT && p->settings.fees_published; k++)
+    if ((offered >> k & 1u) && !c->fee_by[FEE_PROCESSING][k] && n + 20 < sizeof names)
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
+                            imhe_category_code[k]);
+  if (n)
+    imhe_diag_warning(c->d, top->name_loc,
+                      "declare one (fee processing $N for ...) or say it is not published (fee "
+                      "processing not published for ...)",
+                      "offered categor%s without a processing fee: %s",
+                      strchr(names, ',') ? "ies" : "y", names);
+  for (struct node *it = top->items; it; it = it->next) {
+    if (it->kind != I_RULE)
+      continue;
+    uint32_t cats = resolve_cats(c, m, it->b) & ALL_CATS;
+    if (!cats || (cats & offered))
+      continue;
+    char list[400] = "";
+    n = 0;
+    for (int k = 0; k < CAT__COUNT; k++)
+      if ((cats >> k & 1u) && n + 20 < sizeof list)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
+                              imhe_category_code[k]);
+    imhe_diag_warning(c->d, it->b->loc,
+                      "the policy's 'offers' (and its base's 'defines') decide "
+                      "what is offered; the rule is never judged",
+                      "rule '%s' is for %s, which the policy does not offer", it->s, list);
+  }
 }
 
 int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *out) {
@@ -1645,6 +1861,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
   int dated = top->bases && (top->bases->nkids > 1 || top->bases->kids[0]->op);
   struct merged first;
   int have_first = 0;
+  uint32_t offered = offered_tracks(&c, top); /* read once: its errors are said once */
   for (uint32_t e = 0; e < neras && e < 8; e++) {
     struct merged m;
     merged_init(&m);
@@ -1669,7 +1886,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
       imhe_diag_error(d, bn->loc,
                       "e.g. extends legacy before 2025-01-01, alliance-2025 from 2025-01-01",
                       "when a policy has several bases each needs 'before' or 'from' a date");
-    era->offered = (m.has_defines ? m.defines : ALL_CATS) & offered_tracks(&c, top);
+    era->offered = (m.has_defines ? m.defines : ALL_CATS) & offered;
     if (e == 0)
       gen_domains(&c, &m);
     for (uint32_t i = 0; i < m.norder; i++) {
@@ -1689,6 +1906,8 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     c.m = &first;
     c.era = 0;
     gen_settings(&c, &first, top, 0);
+    if (!diags_errors(d))
+      offered_checks(&c, &first, top);
     merged_free(&first);
   }
   p->source_hash = c.hash;

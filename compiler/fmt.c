@@ -28,9 +28,9 @@ static void put(struct buf *b, const char *s, size_t n) {
 }
 
 static const char *const item_words[] = {
-    "policy", "called", "defines", "offers",    "group",   "accepts",
-    "fee",    "fees",   "coupon",  "deadlines", "renewal", "reinstatement",
-    "let",    "domain", "rule",    "override",  "remove",  NULL};
+    "policy", "called", "source",   "defines",   "offers",  "group",         "accepts",
+    "fee",    "fees",   "coupon",   "deadlines", "renewal", "reinstatement", "let",
+    "domain", "rule",   "override", "remove",    NULL};
 
 static int is_item_word(const char *s, size_t n) {
   for (int i = 0; item_words[i]; i++)

@@ -13,6 +13,7 @@
   K(BEFORE, "before", STMT)                                                                        \
   K(FROM, "from", STMT)                                                                            \
   K(CALLED, "called", STMT)                                                                        \
+  K(SOURCE, "source", STMT)                                                                        \
   K(DEFINES, "defines", STMT)                                                                      \
   K(OFFERS, "offers", STMT)                                                                        \
   K(GROUP, "group", STMT)                                                                          \

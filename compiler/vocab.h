@@ -7,6 +7,9 @@
 #ifndef IMHE_VOCAB_H
 #define IMHE_VOCAB_H
 
+#include "runtime/bytecode/program.h"
+#include "runtime/core/dates.h"
+
 /* Functions of quantities, called like measures (min(a, b)) but computed by the compiler's
  * arithmetic, not by a row of the measures table: X(name). */
 #define IMHE_QUANTITY_FUNCTIONS(X) X("min") X("max")
@@ -14,7 +17,7 @@
 /* Values a condition names without arguments besides the facts (IMHE_FACTS in
  * runtime/core/defs.h) and the measures written without arguments (the rows of IMHE_MEASURES whose
  * argument letters are ""): X(name). */
-#define IMHE_NAMED_VALUES(X) X("as_of")
+#define IMHE_NAMED_VALUES(X) X("as_of") X("submitted")
 
 /* Words with a meaning inside a `where` filter only: `current`, `overlaps(C)`, `ages in track`. */
 #define IMHE_FILTER_WORDS(X) X("current") X("overlaps") X("track")
@@ -34,31 +37,10 @@
   X("families", FAMILIES, 1, PLAIN)                                                                \
   X("family", FAMILIES, 1, PLAIN)
 
-/* Fee kinds of `fee KIND $N for ...`, in the order of enum imhe_fee_kind
- * (runtime/bytecode/program.h): X(id, word, a coupon may waive it). */
-#define IMHE_FEE_KINDS(X)                                                                          \
-  X(REGISTRATION, "registration", 1)                                                               \
-  X(PROCESSING, "processing", 1)                                                                   \
-  X(RENEWAL, "renewal", 0)                                                                         \
-  X(MEMBERSHIP, "membership", 0)
-
+/* Fee kinds (IMHE_FEE_KINDS) live beside enum imhe_fee_kind in runtime/bytecode/program.h, and
+ * the months of `deadlines` (IMHE_MONTHS) in runtime/core/dates.h, so the disassembler names them
+ * from the same lists. */
 /* Renewal schemes of `renewal SCHEME ...`, as enum imhe_renewal_scheme names them. */
 #define IMHE_RENEWAL_SCHEMES(X) X(ANNUAL, "annual") X(CYCLE, "cycle")
-
-/* Months of `deadlines every year on Mon D`; a longer spelling is matched by its first three
- * letters (`March 15`). */
-#define IMHE_MONTHS(X)                                                                             \
-  X("Jan")                                                                                         \
-  X("Feb")                                                                                         \
-  X("Mar")                                                                                         \
-  X("Apr")                                                                                         \
-  X("May")                                                                                         \
-  X("Jun")                                                                                         \
-  X("Jul")                                                                                         \
-  X("Aug")                                                                                         \
-  X("Sep")                                                                                         \
-  X("Oct")                                                                                         \
-  X("Nov")                                                                                         \
-  X("Dec")
 
 #endif

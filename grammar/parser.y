@@ -19,6 +19,15 @@ struct parse_ctx {
   struct policy_file *out;
   uint32_t file;
   int errors;
+  const char *source; /* the last `source` item's text: the rules after it cite it */
+  /* The tokens read so far, as far as syntax errors need them: the last one (the lookahead an
+   * error is reported at) and its location, the keyword that began the item being read, and the
+   * 'all of' / 'any of' blocks not yet closed by 'end' (innermost last; past 64 only counted). */
+  int tok, item_tok;
+  struct loc tok_loc;
+  uint32_t nopen;
+  struct loc open[64];
+  int open_any[64];
 };
 #define IMHE_YYLTYPE struct loc
 #define IMHE_YYLTYPE_IS_DECLARED 1
@@ -44,11 +53,20 @@ int imhe_yylex(IMHE_YYSTYPE *yylval, IMHE_YYLTYPE *yylloc, void *scanner);
 #include <string.h>
 static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
                          const char *msg);
+/* Every token passes here on its way to the parser, so an error can say which block is still
+ * open and which item it is in, rather than only which token came unexpected. */
+static int track_token(struct parse_ctx *ctx, int tok, const IMHE_YYLTYPE *l);
+#undef yylex
+#define yylex(val, loc, scanner) track_token(ctx, imhe_yylex(val, loc, scanner), loc)
 #define A (ctx->arena)
 static struct node *item(struct parse_ctx *ctx, struct node *n) {
   struct policy_file *p = ctx->out;
   if (!n)
     return NULL;
+  if (n->kind == I_SOURCE)
+    ctx->source = n->s;
+  else if (n->kind == I_RULE)
+    n->cite = ctx->source;
   if (p->last)
     p->last->next = n;
   else
@@ -73,7 +91,7 @@ static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l
 %token <num> NUMBER "number" MONEY "amount of money" DATE "date"
 %token INVALID "invalid character"
 %token POLICY "'policy'" EXTENDS "'extends'" BEFORE "'before'" FROM "'from'"
-       CALLED "'called'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
+       CALLED "'called'" SOURCE "'source'" DEFINES "'defines'" OFFERS "'offers'" GROUP "'group'"
        ACCEPTS "'accepts'" MEMBERS "'members'" ANY "'any'" FEE "'fee'" FEES "'fees'"
        NOT "'not'" PUBLISHED "'published'" COUPON "'coupon'" WAIVES "'waives'"
        FOR "'for'" TO "'to'" WHEN "'when'" NOTE "'note'"
@@ -90,8 +108,8 @@ static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l
 %type <node> expr pred primary postfix names name_list cats branches branch
              args bases base guard_opt expr_list monthdays domain_parts
              domain_part
-%type <str> name note_opt
-%type <num> from_opt until_opt
+%type <str> name note_opt fee_kind
+%type <num> from_opt until_opt fee_amount
 
 %left OR
 %left AND
@@ -171,18 +189,20 @@ guard_opt: %empty { $$ = NULL; }
 
 item: CALLED STRING LPAREN STRING RPAREN {
         struct node *n = imhe_ast_new(A, I_CALLED, @$); n->s = $2; n->s2 = $4; item(ctx, n); }
+    | SOURCE STRING {
+        struct node *n = imhe_ast_new(A, I_SOURCE, @$); n->s = $2; item(ctx, n); }
     | DEFINES names { struct node *n = imhe_ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
     | OFFERS names { struct node *n = imhe_ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
     | GROUP name EQ names {
         struct node *n = imhe_ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
     | ACCEPTS MEMBERS OF ANY { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->op = 1; item(ctx, n); }
     | ACCEPTS MEMBERS OF names { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->b = $4; item(ctx, n); }
-    | FEE name MONEY cats note_opt {
+    | FEE fee_kind fee_amount cats note_opt {
         struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $2; n->loc2 = @2; n->num = $3;
         n->b = $4; n->s2 = $5; item(ctx, n); }
-    | FEE RENEWAL MONEY cats note_opt {
-        struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = "renewal"; n->loc2 = @2; n->num = $3;
-        n->b = $4; n->s2 = $5; item(ctx, n); }
+    | OVERRIDE FEE fee_kind fee_amount cats note_opt {
+        struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $3; n->loc2 = @3; n->num = $4;
+        n->b = $5; n->s2 = $6; n->op = RF_OVERRIDE; item(ctx, n); }
     | FEES NOT PUBLISHED { item(ctx, imhe_ast_new(A, I_FEES_UNPUBLISHED, @$)); }
     | COUPON STRING WAIVES names cats from_opt until_opt guard_opt note_opt {
         struct node *n = imhe_ast_new(A, I_COUPON, @$); n->s = $2; n->c = $4; n->b = $5;
@@ -223,6 +243,14 @@ item: CALLED STRING LPAREN STRING RPAREN {
     | REMOVE RULE name {
         struct node *n = imhe_ast_new(A, I_REMOVE, @$); n->s = $3; n->loc2 = @3; item(ctx, n); }
     ;
+
+fee_kind: name { $$ = $1; }
+        | RENEWAL { $$ = "renewal"; }
+        ;
+/* An amount, or -1: the association does not publish it. */
+fee_amount: MONEY { $$ = $1; }
+          | NOT PUBLISHED { $$ = -1; }
+          ;
 
 monthdays: name NUMBER {
              struct node *d = imhe_ast_new(A, N_DATE, @$); d->s = $1; d->num = $2;
@@ -299,19 +327,102 @@ branch: STRING COLON expr { $$ = imhe_ast_new(A, N_BRANCH, @$); $$->s = $1; $$->
 
 %%
 
+/* Keywords that begin an item. `renewal` and `reinstatement` also name record kinds and fee kinds
+ * in a list (after 'for', ',', 'fee' or 'waives'), where they begin nothing. */
+static int begins_item(int prev, int tok) {
+  switch (tok) {
+  case CALLED: case DEFINES: case OFFERS: case GROUP: case ACCEPTS: case FEE: case FEES:
+  case COUPON: case DEADLINES: case LET: case DOMAIN: case RULE: case OVERRIDE: case REMOVE:
+    return 1;
+  case RENEWAL: case REINSTATEMENT:
+    return prev != FOR && prev != COMMA && prev != FEE && prev != WAIVES;
+  }
+  return 0;
+}
+
+static int track_token(struct parse_ctx *ctx, int tok, const IMHE_YYLTYPE *l) {
+  if (tok == OF && (ctx->tok == ALL || ctx->tok == ANY)) {
+    if (ctx->nopen < 64) {
+      ctx->open[ctx->nopen] = (struct loc){l->file, ctx->tok_loc.start, l->end};
+      ctx->open_any[ctx->nopen] = ctx->tok == ANY;
+    }
+    ctx->nopen++;
+  } else if (tok == END && ctx->nopen)
+    ctx->nopen--;
+  if (begins_item(ctx->tok, tok))
+    ctx->item_tok = tok;
+  ctx->tok = tok;
+  ctx->tok_loc = *l;
+  return tok;
+}
+
+/* An 'all of' or 'any of' still open when the next item (or the end of the file) comes: the
+ * error is the missing 'end', reported where the block opened. */
+static int unclosed_block(struct parse_ctx *ctx) {
+  if (!ctx->nopen || ctx->nopen > 64 || (ctx->tok && !begins_item(0, ctx->tok)))
+    return 0;
+  uint32_t top = ctx->nopen - 1, line, col;
+  const char *what = ctx->open_any[top] ? "any of" : "all of";
+  const char *hint =
+      "'all of' and 'any of' list \"label\": condition branches and close with 'end'";
+  if (!ctx->tok)
+    imhe_diag_error(ctx->diags, ctx->open[top], hint,
+                    "'%s' is not closed: 'end' is missing before the end of the file", what);
+  else {
+    imhe_diag_linecol(ctx->diags, ctx->tok_loc.file, ctx->tok_loc.start, &line, &col);
+    imhe_diag_error(ctx->diags, ctx->open[top], hint,
+                    "'%s' is not closed: 'end' is missing before the next item (line %u)", what,
+                    line);
+  }
+  return 1;
+}
+
+/* The form of the item an error is in, for a hint when nothing nearer is known. */
+static const char *item_form(int tok) {
+  switch (tok) {
+  case COUPON:
+    return "a coupon reads: coupon \"CODE\" waives KINDS for CATEGORIES [from DATE] "
+           "[until DATE] [when CONDITION] [note \"TEXT\"]";
+  case FEE:
+    return "a fee reads: fee KIND $AMOUNT for CATEGORIES [note \"TEXT\"], or fee KIND not "
+           "published for CATEGORIES";
+  case OFFERS:
+    return "offers names tracks: offers IMH, ECMH";
+  case ACCEPTS:
+    return "write: accepts members of CODES, or accepts members of any";
+  case CALLED:
+    return "write: called \"FULL NAME\" (\"SHORT NAME\")";
+  case DEADLINES:
+    return "write: deadlines every year on Mar 15, Jun 15";
+  case RENEWAL:
+    return "write: renewal annual [from DATE] [until DATE], or renewal cycle N years from DATE";
+  }
+  return NULL;
+}
+
 static void imhe_yyerror(IMHE_YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
                          const char *msg) {
   (void)scanner;
   ctx->errors++;
+  /* Recovery skips to the next item: whatever was open is abandoned. */
+  int unclosed = unclosed_block(ctx), deep = ctx->nopen > 64 && begins_item(0, ctx->tok);
+  ctx->nopen = 0;
   /* The scanner has already explained an invalid token. */
-  if (strstr(msg, "unexpected invalid character"))
+  if (unclosed || strstr(msg, "unexpected invalid character"))
     return;
   const char *hint = NULL;
-  if (strstr(msg, "expected ':'"))
+  if (deep)
+    hint = "an 'all of' or 'any of' above is not closed with 'end'";
+  else if (ctx->item_tok == COUPON && ctx->tok == BEFORE)
+    hint = "a coupon's last day is written 'until DATE' (or 'to DATE'); it may also take "
+           "'from DATE', 'when CONDITION' and 'note \"TEXT\"'";
+  else if (strstr(msg, "expected ':'"))
     hint = "a requirement reads: rule ID for CATEGORIES require AREA \"sentence\": CONDITION";
   else if (strstr(msg, "unexpected end of file"))
     hint = "the file ends inside an item: is a condition, a closing ')' or an 'end' missing?";
   else if (strstr(msg, "'end'"))
     hint = "'all of' and 'any of' list \"label\": condition branches and close with 'end'";
+  else
+    hint = item_form(ctx->item_tok);
   imhe_diag_error(ctx->diags, *loc, hint, "%s", msg);
 }

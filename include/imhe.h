@@ -423,6 +423,9 @@ IMHE_API const imhe_rule_result *imhe_result_rule(const imhe_result *res, size_t
 IMHE_API const char *imhe_rule_id(const imhe_rule_result *r);
 IMHE_API const char *imhe_rule_description(const imhe_rule_result *r);
 IMHE_API const char *imhe_rule_file(const imhe_rule_result *r);
+/* The published source the policy cites for the rule (its `source` item: "WI-AIMH Endorsement
+ * Overview chart"), "" when the policy names none. */
+IMHE_API const char *imhe_rule_citation(const imhe_rule_result *r);
 IMHE_API uint32_t imhe_rule_line(const imhe_rule_result *r);
 IMHE_API imhe_status imhe_rule_status(const imhe_rule_result *r);
 /* The application tab the rule concerns ("education", "work", "training", ...). */
@@ -473,14 +476,98 @@ typedef struct imhe_fees {
 } imhe_fees;
 IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
 
+/* ---------------------------------------------------------------- policy tests */
+/* A policy test is an ordinary record with an `expect:` block (docs/testing.md): the verdict, the
+ * failed areas, and optionally rules' status, conditions' observed, required and shortfall values
+ * (within a tolerance), fees, the next deadline, the errors and warnings of an invalid record. */
+
+/* As imhe_source_open_paths, in test mode: each record keeps its top-level `expect:` block instead
+ * of being warned that the field is unknown (a plain source still warns). */
+IMHE_API imhe_code imhe_source_open_tests(const imhe_policy_set *set, const char *const *paths,
+                                          size_t n, imhe_source **out, imhe_error *err);
+
+/* One difference between a test's expectation and the result, or (malformed 1) a mistake in the
+ * expectation itself: an unknown key, value, rule, condition or area, with a "did you mean" where
+ * one is near. line and column are in the test file. what names what was compared ("verdict",
+ * "rule specialist_rsc: observed") or, when malformed, is the whole message; expected and actual
+ * are NULL when malformed. rule is the rule concerned (its explanation shows why), or NULL. */
+typedef struct imhe_test_difference {
+  uint32_t line, column;
+  int malformed;
+  const char *what, *expected, *actual;
+  const imhe_rule_result *rule;
+} imhe_test_difference;
+
+/* Checks the expect: block of the record res was judged from (read with imhe_source_open_tests)
+ * against res, and keeps the outcome in res (a second call gives the same). A record without an
+ * expect: block has one malformed difference saying so. Strings live as long as res. */
+IMHE_API imhe_code imhe_test_run(imhe_result *res, imhe_error *err);
+/* After imhe_test_run: the line of the expect: key (of the record when it has none), the number of
+ * differences (0: the test passed) and difference i (1 and *out filled, or 0 out of range). */
+IMHE_API uint32_t imhe_test_line(const imhe_result *res);
+IMHE_API size_t imhe_test_difference_count(const imhe_result *res);
+IMHE_API int imhe_test_difference_at(const imhe_result *res, size_t i, imhe_test_difference *out);
+
+/* ---------------------------------------------------------------- requirement coverage */
+/* Which parts of each policy of a set the judged records exercised, passing and failing: each
+ * rule; its `when` guard (passing: it held; failing: the rule was skipped); each condition and
+ * alternative of `all of` / `any of` (an alternative not needed is neither); each fee line
+ * (passing: charged to a record; failing: a record it did not cover); coupon (applied; given
+ * but not applied); deadline (reported as the next one; another was). One coverage belongs to
+ * one thread; the set must outlive it. */
+typedef struct imhe_coverage imhe_coverage;
+typedef struct imhe_coverage_item {
+  const char *policy; /* the policy's file name without extension ("wi") */
+  const char *kind;   /* "rule", "guard", "condition", "fee", "coupon", "deadline" */
+  const char *name;   /* rule id, condition's description, "registration fee $20.00", ... */
+  const char *file;
+  uint32_t line; /* 0 for settings (fees, coupons, deadlines) */
+  unsigned long passed, failed;
+} imhe_coverage_item;
+IMHE_API imhe_code imhe_coverage_open(const imhe_policy_set *set, imhe_coverage **out,
+                                      imhe_error *err);
+/* Counts what res exercised (results of other sets, or not judged by a policy, count nothing). */
+IMHE_API void imhe_coverage_add(imhe_coverage *cov, const imhe_result *res);
+/* The items of every policy, policy by policy in the set's order; 1 and *out filled, or 0. */
+IMHE_API size_t imhe_coverage_count(const imhe_coverage *cov);
+IMHE_API int imhe_coverage_at(const imhe_coverage *cov, size_t i, imhe_coverage_item *out);
+IMHE_API void imhe_coverage_close(imhe_coverage *cov);
+
+/* ---------------------------------------------------------------- comparing policies */
+/* The differences between two sets' policies themselves, without records (imhe diff OLD NEW):
+ * policies paired by file name (or the one policy of each when either set was opened on a file);
+ * per pair, rules added, removed or changed (description, area, categories, conditions,
+ * thresholds and dates, logic), fees, coupons, deadlines, accepted memberships, bases and the
+ * categories offered. Both sets must outlive the comparison. */
+typedef struct imhe_policy_diff imhe_policy_diff;
+typedef struct imhe_difference {
+  const char *policy; /* the policy's file name without extension ("wi") */
+  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for IFS", ... */
+  const char *change; /* "added", "removed" or "changed" */
+  const char *old_text, *new_text; /* NULL on the side where it is absent */
+  const char *file;                /* the rule's source (the new one's), NULL for settings */
+  uint32_t line;
+} imhe_difference;
+IMHE_API imhe_code imhe_policy_diff_open(const imhe_policy_set *old_set,
+                                         const imhe_policy_set *new_set, imhe_policy_diff **out,
+                                         imhe_error *err);
+IMHE_API size_t imhe_policy_diff_count(const imhe_policy_diff *d);
+/* Difference i: 1 and *out filled (strings live as long as d), or 0 out of range. */
+IMHE_API int imhe_policy_diff_at(const imhe_policy_diff *d, size_t i, imhe_difference *out);
+IMHE_API void imhe_policy_diff_close(imhe_policy_diff *d);
+
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
 
 typedef struct imhe_render_options {
-  int color; /* text reporter: ANSI colours */
+  int color;   /* text reporter: ANSI colours */
+  int verbose; /* letter, markdown, html: each unmet rule's id and file:line beside its source */
 } imhe_render_options;
 
-/* The reporters built in ("text", "json", ...), by index; NULL past the last. */
+/* The reporters built in, by index; NULL past the last: "text" (every rule explained, for
+ * coordinators), "json" (JSON Lines, docs/report.md), and the deficiency report an applicant can
+ * be sent: "letter" (plain text), "markdown" (CommonMark), "html" (one printable file; its batch
+ * index streams, the applicants' reports wait in a temporary file until the last row). */
 IMHE_API const char *imhe_reporter_name(size_t i);
 /* Opens reporter `name` writing to f (not closed by the reporter); NOT_FOUND for an unknown name
  * (the message lists the known ones). opts may be NULL. */

@@ -320,6 +320,7 @@ Test(api, associations_by_code_short_or_full_name_and_options) {
   cr_expect_null(imhe_policy_set_find(set, "legacy"));
   cr_expect_null(imhe_policy_error(wi));
   cr_expect_eq(imhe_policy_category_count(wi), 6, "WI offers the infant track only");
+  cr_expect_str_eq(imhe_policy_category(wi, 0), "IFA", "categories by code, as documented");
   imhe_record *r = one_record(set, wi_record);
   imhe_result *res;
   imhe_error e;

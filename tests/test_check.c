@@ -118,8 +118,18 @@ Test(check, fees_coupons_and_deadlines) {
   cr_expect(strstr(out, "\"registration\":0,\"processing\":0,\"total\":0,\"coupon\":"
                         "\"SCHOLARSHIP\",\"coupon_applied\":true"));
   free(out);
-  /* the scholarship has lapsed by 2025: reported, not silently dropped */
+  /* judged later, the application submitted in 2024 keeps its scholarship (coupons follow the
+   * submitted date) */
   out = check("--format json --as-of 2025-03-01 examples/mi-ifa-legacy-scholarship.yaml", NULL);
+  cr_expect(strstr(out, "\"coupon\":\"SCHOLARSHIP\",\"coupon_applied\":true"), "%s", out);
+  free(out);
+  /* submitted after the scholarship lapsed: reported, not silently dropped */
+  char cmd[600];
+  snprintf(cmd, sizeof cmd,
+           "sed 's/^submitted: 2024-10-01/submitted: 2025-02-01/' "
+           "examples/mi-ifa-legacy-scholarship.yaml | %s check --format json - 2>/dev/null",
+           imhe_bin());
+  run_cmd(cmd, &out);
   cr_expect(strstr(out, "coupon SCHOLARSHIP not applied: valid only from 2023-01-01 to 2024-12-31"),
             "%s", out);
   free(out);
@@ -290,6 +300,67 @@ Test(check, renewals_are_judged_at_their_deadline) {
       strstr(out, "\"fees\":{\"renewal\":30,\"membership_per_year\":70,\"total_per_year\":100"),
       "%s", out);
   cr_expect(strstr(out, "\"next_deadline\":null"), "%s", out);
+  free(out);
+}
+
+/* An association is found by the names its policy declares (called "..." ("ITMHCA")) as well as
+ * by its code, in any case and spacing; a membership under its short name is its own. */
+Test(check, association_found_by_the_names_its_policy_declares) {
+  char *dir = temp_dir(), cmd[1500];
+  snprintf(cmd, sizeof cmd, "cp tests/policies/good/identity.imhe %s/itmh.imhe", dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  static const char *const spellings[] = {"ITMHCA",    "itmhca",
+                                          " It Mhca ", "ITMH",
+                                          "itmh-aimh", "Italian Infant Mental Health  Coalition"};
+  char path[600];
+  snprintf(path, sizeof path, "%s/records.yaml", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert(f);
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++)
+    fprintf(f,
+            "---\nid: R%zu\nassociation: \"%s\"\ncategory: IFA\nsubmitted: 2026-03-01\n"
+            "applicant: {name: N}\nmembership: {association: ITMHCA, expires: 2027-12-31}\n",
+            i, spellings[i]);
+  fclose(f);
+  char args[1400];
+  int rc;
+  snprintf(args, sizeof args, "--format json --rules %s %s", dir, path);
+  char *out = check(args, &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+    char id[20];
+    snprintf(id, sizeof id, "R%zu", i);
+    char *line = line_of(out, id);
+    cr_expect(line && strstr(line, "\"policy\":\"ITMH\"") &&
+                  strstr(line, "\"verdict\":\"eligible\""),
+              "association '%s': %s", spellings[i], line ? line : out);
+    free(line);
+  }
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* A coupon is judged on the submitted date: judging the record later (--as-of) keeps the coupon
+ * the applicant was entitled to; a guard on `submitted` follows the record, not the option. */
+Test(check, coupons_and_submitted_guards_follow_the_submitted_date) {
+  int rc;
+  char *out = check("--as-of 2028-06-01 --format json --policy tests/policies/good/submitted.imhe "
+                    "tests/policies/good/submitted.yaml",
+                    &rc);
+  char *early = line_of(out, "SUB-EARLY"), *late = line_of(out, "SUB-LATE");
+  cr_assert(early && late, "%s", out);
+  cr_expect(strstr(early, "\"registration\":0,") && strstr(early, "\"coupon_applied\":true") &&
+                strstr(early, "\"verdict\":\"eligible\""),
+            "%s", early);
+  cr_expect(strstr(late, "\"coupon_applied\":false") &&
+                strstr(late, "valid only from the start to "
+                             "2026-12-31") &&
+                strstr(late, "\"failed_areas\":[\"training\"]"),
+            "%s", late);
+  free(early);
+  free(late);
   free(out);
 }
 

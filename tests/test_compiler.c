@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 /* Every malformed policy names its expected diagnostic on its first line:
- * "# expect error line N col C: message". */
+ * "# expect error line N col C: message", and may name a part of its hint on the second:
+ * "# hint: text" (without double quotes, which the JSON form escapes). */
 Test(policies, malformed_policies_report_message_line_and_column) {
   char **names;
   int n = list_files("tests/policies/bad", ".imhe", &names);
@@ -28,6 +29,10 @@ Test(policies, malformed_policies_report_message_line_and_column) {
     unsigned line, col;
     cr_assert_eq(sscanf(text, "# expect %15s line %u col %u: %255[^\n]", sev, &line, &col, msg), 4,
                  "%s: first line must be '# expect error line N col C: message'", path);
+    char hint[256] = "";
+    const char *second = strchr(text, '\n');
+    if (second && sscanf(second + 1, "# hint: %255[^\n]", hint) == 1)
+      cr_assert(!strchr(hint, '"'), "%s: a hint to expect has no double quotes", path);
     struct imhe_program p;
     char *diags;
     int rc = compile_to(path, &p, &diags);
@@ -42,11 +47,14 @@ Test(policies, malformed_policies_report_message_line_and_column) {
       char *nl = strchr(l, '\n');
       if (nl)
         *nl = 0;
-      if (strstr(l, want) && strstr(l, msg) && strstr(l, sev))
+      const char *h = strstr(l, "\"hint\":");
+      if (strstr(l, want) && strstr(l, msg) && strstr(l, sev) &&
+          (!hint[0] || (h && strstr(h, hint))))
         found = 1;
       l = nl ? nl + 1 : l + strlen(l);
     }
-    cr_expect(found, "%s: no %s at line %u col %u containing '%s'", path, sev, line, col, msg);
+    cr_expect(found, "%s: no %s at line %u col %u containing '%s'%s%s", path, sev, line, col, msg,
+              hint[0] ? " with a hint containing " : "", hint);
     free(diags);
     free(text);
     checked++;
@@ -435,4 +443,80 @@ Test(measures, every_row_is_well_formed) {
     cr_expect(r->doc[0], "%s: undocumented", r->name);
     cr_expect(imhe_measure_handlers[m], "%s: no handler", r->name);
   }
+}
+
+/* `imhe compile` says in one line what it wrote and what the program holds; -q says nothing. */
+Test(cli, compile_prints_a_one_line_summary_unless_quiet) {
+  char *dir = temp_dir(), cmd[1200], *out;
+  snprintf(cmd, sizeof cmd, "%s compile rules/wi.imhe -o %s/wi.imhec 2>/dev/null", imhe_bin(), dir);
+  cr_assert_eq(run_cmd(cmd, &out), 0);
+  char want[600];
+  snprintf(want, sizeof want,
+           "rules/wi.imhe \u2192 %s/wi.imhec: 26 rules, 5 fees, 1 coupon; base legacy\n", dir);
+  cr_expect_str_eq(out, want);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compile rules/mi.imhe -o %s/mi.imhec 2>/dev/null", imhe_bin(), dir);
+  cr_assert_eq(run_cmd(cmd, &out), 0);
+  cr_expect(strstr(out, ": 64 rules in 2 eras, 5 fees, 1 coupon; bases legacy before 2025-01-01, "
+                        "alliance-2025 from 2025-01-01\n"),
+            "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compile rules/catalogue.imhe -o %s/c.imhec 2>/dev/null", imhe_bin(),
+           dir);
+  cr_assert_eq(run_cmd(cmd, &out), 0);
+  cr_expect(strstr(out, ": 0 rules, 0 fees, 0 coupons; no base\n"), "%s", out);
+  free(out);
+  for (int q = 0; q < 2; q++) {
+    snprintf(cmd, sizeof cmd, "%s compile %s rules/wi.imhe -o %s/q.imhec 2>&1", imhe_bin(),
+             q ? "--quiet" : "-q", dir);
+    cr_assert_eq(run_cmd(cmd, &out), 0);
+    cr_expect_str_eq(out, "", "%s printed: %s", q ? "--quiet" : "-q", out);
+    free(out);
+  }
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* `imhe disasm` lists the settings, each condition's unit, and every instruction's file:line. */
+Test(cli, disasm_lists_settings_units_and_source_files) {
+  char *dir = temp_dir(), cmd[1200], *out;
+  snprintf(cmd, sizeof cmd, "%s compile -q rules/wi.imhe -o %s/wi.imhec && %s disasm %s/wi.imhec",
+           imhe_bin(), dir, imhe_bin(), dir);
+  cr_assert_eq(run_cmd(cmd, &out), 0);
+  static const char *const lines[] = {
+      "; era 0: base legacy, as-of from open until open, offers "
+      "IFA,IFS,IMHS,IMHM-C,IMHM-P,IMHM-RF\n",
+      "; called \"Wisconsin Alliance for Infant Mental Health\" (\"WI-AIMH\"), code WI\n",
+      "; accepts members of any\n",
+      "; fee registration $20.00 for all\n",
+      "; fee processing $50.00 for IFS\n",
+      "; coupon \"IT-CREDENTIAL\" waives registration for all from open until open when rule "
+      "IT-CREDENTIAL note \"IT-CREDENTIAL waives the $20 registration fee\"\n",
+      "; deadlines every year on Mar 15, Jun 15, Sep 15, Dec 15\n",
+      "; renewal annual for deadlines from open until open\n",
+      "\"training hours\" rules/legacy.imhe:35: hours\n",
+      "\"paid prevention/intervention work serving the track's ages\" rules/legacy.imhe:65: days, "
+      "shown in years\n",
+      "  rules/wi.imhe:34 ",
+      "  rules/legacy.imhe:25 ",
+  };
+  for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+    cr_expect(strstr(out, lines[i]), "disasm lacks: %s", lines[i]);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compile -q rules/mi.imhe -o %s/mi.imhec && %s disasm %s/mi.imhec",
+           imhe_bin(), dir, imhe_bin(), dir);
+  cr_assert_eq(run_cmd(cmd, &out), 0);
+  cr_expect(strstr(out, "; accepts members of MI\n") &&
+                strstr(out, "; renewal annual for deadlines "
+                            "from open until 2023-12-31\n") &&
+                strstr(out, "; renewal cycle 3 years for deadlines from 2024-01-01 until open\n") &&
+                strstr(out, "; reinstatement from 2025-01-01\n") &&
+                strstr(out, "; coupon \"SCHOLARSHIP\" waives registration, processing for IFA,ECFA "
+                            "from 2023-01-01 until 2024-12-31"),
+            "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
 }

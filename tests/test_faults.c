@@ -113,6 +113,26 @@ Test(faults, check_report_and_policy_cache_survive_every_failed_call, .timeout =
   tree_free(&t);
 }
 
+Test(faults, html_report_survives_every_failed_call, .timeout = 600) {
+  struct tree t;
+  tree_make(&t);
+  copy_policy("wi.imhe", t.rules);
+  copy_policy("legacy.imhe", t.rules);
+  copy_policy("catalogue.imhe", t.rules);
+  char records[PATH_MAX];
+  snprintf(records, sizeof records, "%s/records.yaml", t.src);
+  generate_records(records, 20);
+  put_file(t.out, "report.html", "<p>an earlier report</p>\n");
+  char cmd[4 * PATH_MAX];
+  snprintf(cmd, sizeof cmd, "%s report --rules %s --format html -o %s/report.html %s", imhe_bin(),
+           t.rules, t.out, records);
+  struct fault_case c = {"report -o", cmd, {{t.out, 0}, {t.rules, 1}}, 2};
+  struct fault_stats st;
+  fault_sweep(&c, &st);
+  report("report --format html -o", &st);
+  tree_free(&t);
+}
+
 Test(faults, fmt_in_place_survives_every_failed_call, .timeout = 300) {
   struct tree t;
   tree_make(&t);

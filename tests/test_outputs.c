@@ -144,6 +144,11 @@ Test(outputs, a_new_output_gets_the_usual_permissions) {
   struct stat st;
   cr_assert_eq(stat(target, &st), 0);
   cr_expect_eq(st.st_mode & 0777, 0644, "mode %o, expected 644", st.st_mode & 0777);
+  /* the umask decides, as for any program's new file */
+  snprintf(target, sizeof target, "%s/wi-027.imhec", dir);
+  cr_expect_eq(sh(NULL, "umask 027; %s compile -q rules/wi.imhe -o %s%s", target, ""), 0);
+  cr_assert_eq(stat(target, &st), 0);
+  cr_expect_eq(st.st_mode & 0777, 0640, "mode %o, expected 640", st.st_mode & 0777);
   rm_rf(dir);
 }
 

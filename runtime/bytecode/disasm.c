@@ -143,6 +143,101 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
   }
 }
 
+static const char *date_or(int32_t d, char buf[11], const char *open) {
+  if (d == IMHE_NO_DATE)
+    return open;
+  imhe_format_date(d, buf);
+  return buf;
+}
+
+/* The settings as the program holds them: names, memberships, fees, coupons, deadlines, renewal
+ * schemes, reinstatement; then each condition's unit. Lines start with ';' like the header. */
+static void settings(const struct imhe_program *p, FILE *f) {
+  static const char *const fee_kind[] = {
+#define X(id, word, waivable) word,
+      IMHE_FEE_KINDS(X)
+#undef X
+  };
+  static const char *const months[] = {
+#define X(name) name,
+      IMHE_MONTHS(X)
+#undef X
+  };
+  enum { NKINDS = sizeof fee_kind / sizeof *fee_kind };
+  const struct imhe_settings *s = &p->settings;
+  char a[11], b[11];
+  fprintf(f, "; called \"%s\" (\"%s\"), code %s\n", imhe_str(p, s->name), imhe_str(p, s->display),
+          imhe_str(p, s->code));
+  fputs("; accepts members of", f);
+  if (s->membership_any)
+    fputs(" any", f);
+  for (uint32_t i = 0; i < p->naccepted; i++)
+    fprintf(f, "%s %s", i ? "," : "", imhe_str(p, p->accepted[i]));
+  if (!s->membership_any && !p->naccepted)
+    fputs(" none", f);
+  fputc('\n', f);
+  if (!s->fees_published)
+    fputs("; fees not published\n", f);
+  for (uint32_t i = 0; i < p->nfees; i++) {
+    const struct imhe_fee *fe = &p->fees[i];
+    fprintf(f, "; fee %s ", fe->kind < NKINDS ? fee_kind[fe->kind] : "?");
+    if (fe->cents < 0)
+      fputs("not published for ", f);
+    else
+      fprintf(f, "$%d.%02d for ", fe->cents / 100, fe->cents % 100);
+    cats(f, fe->cats);
+    if (fe->note != UINT32_MAX)
+      fprintf(f, " note \"%s\"", imhe_str(p, fe->note));
+    fputc('\n', f);
+  }
+  for (uint32_t i = 0; i < p->ncoupons; i++) {
+    const struct imhe_coupon *c = &p->coupons[i];
+    fprintf(f, "; coupon \"%s\" waives", imhe_str(p, c->code));
+    for (int k = 0, n = 0; k < NKINDS; k++)
+      if (c->waives >> k & 1u)
+        fprintf(f, "%s %s", n++ ? "," : "", fee_kind[k]);
+    fputs(" for ", f);
+    cats(f, c->cats);
+    fprintf(f, " from %s until %s", date_or(c->from, a, "open"), date_or(c->until, b, "open"));
+    if (c->rule < p->nrules)
+      fprintf(f, " when rule %s", imhe_str(p, p->rules[c->rule].id));
+    if (c->note != UINT32_MAX)
+      fprintf(f, " note \"%s\"", imhe_str(p, c->note));
+    fputc('\n', f);
+  }
+  if (p->ndeadlines) {
+    fputs("; deadlines every year on", f);
+    for (uint32_t i = 0; i < p->ndeadlines; i++)
+      fprintf(f, "%s %s %u", i ? "," : "",
+              p->deadlines[i].month >= 1 && p->deadlines[i].month <= 12
+                  ? months[p->deadlines[i].month - 1]
+                  : "?",
+              p->deadlines[i].day);
+    fputc('\n', f);
+  }
+  for (uint32_t i = 0; i < p->nrenewals; i++) {
+    const struct imhe_renewal *r = &p->renewals[i];
+    if (r->scheme == RENEW_CYCLE)
+      fprintf(f, "; renewal cycle %u years", r->years);
+    else
+      fputs(r->scheme == RENEW_ANNUAL ? "; renewal annual" : "; renewal none", f);
+    fprintf(f, " for deadlines from %s until %s\n", date_or(r->from, a, "open"),
+            date_or(r->until, b, "open"));
+  }
+  if (s->reinstatement)
+    fprintf(f, "; reinstatement from %s\n", date_or(s->reinstatement_from, a, "open"));
+  for (uint32_t i = 0; i < p->nconds; i++) {
+    const struct imhe_cond *c = &p->conds[i];
+    const char *unit = c->unit < IMHE_UNIT__COUNT ? imhe_unit_words((imhe_unit)c->unit) : "?";
+    fprintf(f, "; condition #%u \"%s\" %s:%u: %s%s\n", i, imhe_str(p, c->desc),
+            c->rule < p->nrules ? imhe_str(p, p->rules[c->rule].file) : "?", c->line,
+            unit[0] ? unit : "no unit",
+            c->display == DISP_YEARS    ? ", shown in years"
+            : c->display == DISP_MONTHS ? ", shown in months"
+                                        : "");
+  }
+}
+
 void imhe_disasm(const struct imhe_program *p, FILE *f) {
   fprintf(f, "; policy %s (compiler %s, source hash %016llx)\n", imhe_str(p, p->policy_name),
           p->compiler_version, (unsigned long long)p->source_hash);
@@ -157,15 +252,20 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
     cats(f, p->eras[e].offered);
     fputc('\n', f);
   }
+  settings(p, f);
   for (uint32_t i = 0; i < p->nrules; i++) {
     const struct imhe_rule *r = &p->rules[i];
     fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id), imhe_rule_kind_name[r->kind],
             imhe_area_name[r->area], r->era);
     cats(f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
+    if (imhe_str(p, r->cite)[0])
+      fprintf(f, "  ; source \"%s\"\n", imhe_str(p, r->cite));
     for (uint32_t pc = r->start; pc + IMHE_INSN_SIZE <= r->end; pc += IMHE_INSN_SIZE) {
       struct imhe_insn in = imhe_decode(p->code + pc);
-      fprintf(f, "  %5u  %4u  %-10s ", pc, line_at(p, pc), imhe_ops[in.op].name);
+      char at[300];
+      snprintf(at, sizeof at, "%s:%u", imhe_str(p, r->file), line_at(p, pc));
+      fprintf(f, "  %5u  %-24s  %-10s ", pc, at, imhe_ops[in.op].name);
       operands(p, f, in);
       fputc('\n', f);
     }

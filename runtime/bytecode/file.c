@@ -24,7 +24,7 @@ static const struct member rule_m[] = {
     M(imhe_rule, line, 'u'),    M(imhe_rule, col, 'u'),  M(imhe_rule, end_line, 'u'),
     M(imhe_rule, end_col, 'u'), M(imhe_rule, kind, 'b'), M(imhe_rule, area, 'b'),
     M(imhe_rule, era, 'b'),     M(imhe_rule, cats, 'u'), M(imhe_rule, start, 'u'),
-    M(imhe_rule, end, 'u')};
+    M(imhe_rule, end, 'u'),     M(imhe_rule, cite, 'u')};
 static const struct member cond_m[] = {M(imhe_cond, rule, 'u'),    M(imhe_cond, desc, 'u'),
                                        M(imhe_cond, line, 'u'),    M(imhe_cond, col, 'u'),
                                        M(imhe_cond, display, 'b'), M(imhe_cond, unit, 'b')};

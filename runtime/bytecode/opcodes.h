@@ -85,7 +85,8 @@ enum imhe_operand_kind {
   OP(REQUIRE, RULE, "B/T", "!", "pop the outcome of requirement rule c; end")                      \
   OP(ADVISE, RULE, "B", "!", "pop; advisory rule c is shown when false; end")                      \
   OP(ACCEPT, RULE, "B", "!", "pop; coupon rule c's condition holds; end")                          \
-  OP(SKIP, RULE, "", "!", "rule c does not apply to this record; end")
+  OP(SKIP, RULE, "", "!", "rule c does not apply to this record; end")                             \
+  OP(SUBMITTED, NONE, "", "D", "push the record's submitted date (its as-of date when it has none)")
 
 enum imhe_opcode {
 #define OP(name, kind, pops, pushes, syn) OP_##name,

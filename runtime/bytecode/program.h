@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define IMHE_FORMAT_VERSION 2
+#define IMHE_FORMAT_VERSION 3
 /* "0.2.0": the version of include/imhe.h, written into every compiled program. */
 #define IMHE_STRINGIFY_(x) #x
 #define IMHE_STRINGIFY(x) IMHE_STRINGIFY_(x)
@@ -32,6 +32,7 @@ struct imhe_era {
 };
 struct imhe_rule {
   uint32_t id, desc, file; /* strings */
+  uint32_t cite;           /* string: the published source the policy cites, "" when none */
   uint32_t line, col, end_line, end_col;
   uint8_t kind, area, era;
   uint32_t cats;       /* category mask */
@@ -55,7 +56,19 @@ struct imhe_domain {
 struct imhe_item {
   uint32_t name, cats;
 };
-enum imhe_fee_kind { FEE_REGISTRATION, FEE_PROCESSING, FEE_RENEWAL, FEE_MEMBERSHIP };
+/* Fee kinds of `fee KIND $N for ...`, which make enum imhe_fee_kind: X(id, word, a coupon may waive
+ * it). */
+#define IMHE_FEE_KINDS(X)                                                                          \
+  X(REGISTRATION, "registration", 1)                                                               \
+  X(PROCESSING, "processing", 1)                                                                   \
+  X(RENEWAL, "renewal", 0)                                                                         \
+  X(MEMBERSHIP, "membership", 0)
+
+enum imhe_fee_kind {
+#define X(id, word, waivable) FEE_##id,
+  IMHE_FEE_KINDS(X)
+#undef X
+};
 struct imhe_fee {
   uint8_t kind;
   uint32_t cats;

@@ -52,6 +52,7 @@ static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
     STR(r->id, "rule id");
     STR(r->desc, "rule description");
     STR(r->file, "rule source file");
+    STR(r->cite, "rule citation");
     if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
         (r->cats & ~IMHE_RULE_CATS_MASK)) {
       snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);
@@ -126,8 +127,9 @@ static int check_catalogue(const struct imhe_program *p, char *err, size_t errle
   }
   for (uint32_t i = 0; i < p->nitems; i++)
     STR(p->items[i].name, "competency");
+  /* an amount of -1 is a fee the association does not publish */
   for (uint32_t i = 0; i < p->nfees; i++) {
-    if (p->fees[i].kind > FEE_MEMBERSHIP || p->fees[i].cents < 0 ||
+    if (p->fees[i].kind > FEE_MEMBERSHIP || p->fees[i].cents < -1 ||
         (p->fees[i].note != UINT32_MAX && !str_ok(p, p->fees[i].note))) {
       snprintf(err, errlen, "fee %u: kind, amount or note out of range", i);
       return -1;

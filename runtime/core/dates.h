@@ -13,9 +13,25 @@ int imhe_days_in_month(int y, int m);
 /* Parses exactly YYYY-MM-DD; 0 ok, -1 malformed or impossible. */
 IMHE_INTERNAL_API int imhe_parse_date(const char *s, size_t n, int32_t *out);
 /* Writes YYYY-MM-DD into buf (at least 11 bytes). */
-void imhe_format_date(int32_t days, char *buf);
+IMHE_INTERNAL_API void imhe_format_date(int32_t days, char *buf);
 /* The date `months` calendar months after `d` (negative: before), clamped to month end. */
 int32_t imhe_add_months(int32_t d, int months);
 IMHE_INTERNAL_API int32_t imhe_today(void);
+
+/* Months of `deadlines every year on Mon D`; a longer spelling is matched by its first three
+ * letters (`March 15`). */
+#define IMHE_MONTHS(X)                                                                             \
+  X("Jan")                                                                                         \
+  X("Feb")                                                                                         \
+  X("Mar")                                                                                         \
+  X("Apr")                                                                                         \
+  X("May")                                                                                         \
+  X("Jun")                                                                                         \
+  X("Jul")                                                                                         \
+  X("Aug")                                                                                         \
+  X("Sep")                                                                                         \
+  X("Oct")                                                                                         \
+  X("Nov")                                                                                         \
+  X("Dec")
 
 #endif

@@ -27,27 +27,50 @@ int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn) {
   return 1;
 }
 
-/* Levenshtein distance, for "did you mean"; names longer than 60 bytes are never close. */
+/* Optimal string alignment distance (Levenshtein with a swap of two adjacent letters counted as
+ * one edit, as typists make them: IMSH is one edit from IMHS), for "did you mean"; names longer
+ * than 60 bytes are never close. Three rows: the swap looks two rows back. */
 unsigned imhe_edit_distance(const char *a, size_t la, const char *b) {
   size_t lb = strlen(b);
   if (la > 60 || lb > 60)
     return 99;
-  unsigned row[62];
+  unsigned rows[3][62];
+  unsigned *two = rows[0], *prev = rows[1], *cur = rows[2];
   for (size_t j = 0; j <= lb; j++)
-    row[j] = (unsigned)j;
+    prev[j] = (unsigned)j;
   for (size_t i = 1; i <= la; i++) {
-    unsigned prev = row[0];
-    row[0] = (unsigned)i;
+    cur[0] = (unsigned)i;
     for (size_t j = 1; j <= lb; j++) {
-      unsigned cur = row[j];
-      unsigned m = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < m)
-        m = row[j] + 1;
-      if (row[j - 1] + 1 < m)
-        m = row[j - 1] + 1;
-      row[j] = m;
-      prev = cur;
+      unsigned m = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < m)
+        m = prev[j] + 1;
+      if (cur[j - 1] + 1 < m)
+        m = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && two[j - 2] + 1 < m)
+        m = two[j - 2] + 1;
+      cur[j] = m;
     }
+    unsigned *t = two;
+    two = prev;
+    prev = cur;
+    cur = t;
   }
-  return row[lb];
+  return prev[lb];
+}
+
+/* Association codes and names as records spell them: ASCII case and every space ignored
+ * ("ITMHCA", "itmhca", "IT MHCA"; "Wisconsin Alliance for  Infant Mental Health"). */
+int imhe_codes_equal(const char *a, size_t an, const char *b, size_t bn) {
+  size_t i = 0, j = 0, seen = 0;
+  for (;;) {
+    while (i < an && space((unsigned char)a[i]))
+      i++;
+    while (j < bn && space((unsigned char)b[j]))
+      j++;
+    if (i == an || j == bn)
+      return i == an && j == bn && seen;
+    if (lower((unsigned char)a[i]) != lower((unsigned char)b[j]))
+      return 0;
+    i++, j++, seen++;
+  }
 }

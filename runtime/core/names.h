@@ -7,7 +7,11 @@
 
 /* Equal without regard to ASCII case or surrounding spaces; two blank names are not equal. */
 int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn);
-/* Edit distance between `a` (length la) and NUL-terminated `b`, for "did you mean". */
+/* Equal without regard to ASCII case or any spaces (association codes and names); two blank
+ * names are not equal. */
+int imhe_codes_equal(const char *a, size_t an, const char *b, size_t bn);
+/* Edit distance between `a` (length la) and NUL-terminated `b`, for "did you mean": insertions,
+ * deletions, substitutions and swaps of adjacent letters each count one. */
 unsigned imhe_edit_distance(const char *a, size_t la, const char *b);
 
 #endif

@@ -8,12 +8,43 @@
 #include <string.h>
 
 static int assoc_matches(const char *a, size_t an, const char *b, size_t bn) {
-  /* codes compare without case, with an optional -AIMH suffix (reading 17) */
+  /* codes compare without case or spaces, with an optional -AIMH suffix (reading 17) */
+  while (an && a[an - 1] == ' ')
+    an--;
+  while (bn && b[bn - 1] == ' ')
+    bn--;
   if (an > 5 && imhe_names_equal(a + an - 5, 5, "-AIMH", 5))
     an -= 5;
   if (bn > 5 && imhe_names_equal(b + bn - 5, 5, "-AIMH", 5))
     bn -= 5;
-  return imhe_names_equal(a, an, b, bn);
+  return imhe_codes_equal(a, an, b, bn);
+}
+
+/* Whether s names the policy's own association: its code, short name or full name. */
+static int names_own(const struct imhe_program *p, const char *s, size_t n) {
+  const uint32_t own[] = {p->settings.code, p->settings.display, p->settings.name};
+  for (int i = 0; i < 3; i++) {
+    const char *o = imhe_str(p, own[i]);
+    if (*o && assoc_matches(s, n, o, strlen(o)))
+      return 1;
+  }
+  return 0;
+}
+
+/* An accepted code matches the membership, or both name the policy's own association by any of
+ * its names (accepts members of ITMH; a membership of ITMHCA, its short name). */
+static int accepted(const struct imhe_program *p, const char *s, size_t n) {
+  int own = -1;
+  for (uint32_t i = 0; i < p->naccepted; i++) {
+    const char *acc = imhe_str(p, p->accepted[i]);
+    if (assoc_matches(s, n, acc, strlen(acc)))
+      return 1;
+    if (own < 0)
+      own = names_own(p, s, n);
+    if (own && names_own(p, acc, strlen(acc)))
+      return 1;
+  }
+  return 0;
 }
 
 /* Membership of an association the policy accepts, unexpired at the as-of date. */
@@ -28,11 +59,8 @@ static int membership(struct vm *vm, struct imhe_why *w) {
     w->code = IMHE_REASON_MEMBERSHIP_NO_EXPIRY;
     return 0;
   }
-  int ok = p->settings.membership_any;
-  for (uint32_t i = 0; i < p->naccepted && !ok; i++) {
-    const char *acc = imhe_str(p, p->accepted[i]);
-    ok = assoc_matches(r->membership_association.s, r->membership_association.n, acc, strlen(acc));
-  }
+  int ok = p->settings.membership_any ||
+           accepted(p, r->membership_association.s, r->membership_association.n);
   w->name = r->membership_association.s;
   w->name2 = imhe_str(p, p->settings.display);
   w->date[0] = r->membership_expires;

@@ -27,6 +27,11 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
     else if (p->fees[i].kind == FEE_MEMBERSHIP)
       mem = &p->fees[i];
   }
+  /* `fee KIND not published` (an amount of -1) says what a missing fee says */
+  if (ren && ren->cents < 0)
+    ren = NULL;
+  if (mem && mem->cents < 0)
+    mem = NULL;
   if (!ren || vm->r->kind != IMHE_KIND_RENEWAL) {
     fee_note(f, imhe_arena_printf(vm->a, "%s %s fees are not published", disp,
                                   vm->r->kind == IMHE_KIND_RENEWAL ? "renewal" : "reinstatement"));
@@ -55,6 +60,10 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
       else if (p->fees[i].kind == FEE_PROCESSING)
         proc = &p->fees[i];
     }
+  if (reg && reg->cents < 0)
+    reg = NULL;
+  if (proc && proc->cents < 0)
+    proc = NULL;
   if (reg) {
     f->registration = reg->cents / 100.0;
     if (reg->note != UINT32_MAX)
@@ -71,10 +80,18 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
                                   imhe_category_code[cat]));
 }
 
-/* Whether coupon cp's condition (a coupon rule) holds; its first finding in *why when not. The
- * rule runs with a scratch result, so the record's results are untouched. */
+/* The day a coupon is judged on: the record's submitted date, so judging later (--as-of) does not
+ * take away a coupon the applicant was entitled to when applying; the as-of date without one. */
+static int32_t coupon_day(const struct vm *vm) {
+  return vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of;
+}
+
+/* Whether coupon cp's condition (a coupon rule) holds on the coupon's day; its first finding in
+ * *why when not. The rule runs with a scratch result, so the record's results are untouched. */
 static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
                             const struct imhe_why **why) {
+  int32_t as_of = vm->as_of;
+  vm->as_of = coupon_day(vm);
   struct imhe_rule_outcome scratch;
   memset(&scratch, 0, sizeof scratch);
   struct imhe_rule_outcome *save = vm->rr;
@@ -88,6 +105,7 @@ static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
                : imhe_why_new(vm, IMHE_REASON_CONDITION_NOT_MET);
   vm->rr = save;
   vm->capconds = savecap;
+  vm->as_of = as_of;
   return ok;
 }
 
@@ -102,8 +120,9 @@ static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp,
     return imhe_arena_printf(vm->a, "%s has no such coupon", imhe_str(p, p->settings.display));
   if (!(cp->cats & 1u << cat))
     return imhe_arena_printf(vm->a, "it is not offered for %s", imhe_category_code[cat]);
-  if ((cp->from != IMHE_NO_DATE && vm->as_of < cp->from) ||
-      (cp->until != IMHE_NO_DATE && vm->as_of > cp->until)) {
+  int32_t day = coupon_day(vm);
+  if ((cp->from != IMHE_NO_DATE && day < cp->from) ||
+      (cp->until != IMHE_NO_DATE && day > cp->until)) {
     char a[11] = "", b[11] = "";
     if (cp->from != IMHE_NO_DATE)
       imhe_format_date(cp->from, a);

@@ -44,6 +44,7 @@ static void outside_rule(struct imhe_result *out, const char *id, const char *de
   rr->status = status;
   rr->desc = desc;
   rr->file = "";
+  rr->cite = "";
   rr->reason = reason;
   rr->res = out;
 }
@@ -168,6 +169,7 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
     rr->id = imhe_str(p, ru->id);
     rr->desc = imhe_str(p, ru->desc);
     rr->file = imhe_str(p, ru->file);
+    rr->cite = imhe_str(p, ru->cite);
     rr->line = ru->line;
     rr->area = ru->area;
     rr->kind = ru->kind;

@@ -55,6 +55,7 @@ struct imhe_cond_result {
 struct imhe_rule_outcome {
   uint32_t rule;
   const char *id, *desc, *file;
+  const char *cite; /* the published source the policy cites ("" none) */
   uint32_t line;
   int area, kind; /* kind: enum imhe_program_rule_kind */
   imhe_status status;

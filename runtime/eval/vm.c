@@ -70,7 +70,7 @@ static imhe_status status_of(const struct val *o) {
   return o->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
 }
 
-/* CONST, DATE, ASOF, SECTION, FACT: a value pushed. */
+/* CONST, DATE, ASOF, SUBMITTED, SECTION, FACT: a value pushed. */
 static void load(struct vm *vm, struct imhe_insn in, struct stack *s) {
   struct val v;
   memset(&v, 0, sizeof v);
@@ -83,6 +83,10 @@ static void load(struct vm *vm, struct imhe_insn in, struct stack *s) {
   case OP_ASOF:
     v.t = VT_DATE;
     v.date = in.op == OP_DATE ? (int32_t)in.c : vm->as_of;
+    break;
+  case OP_SUBMITTED:
+    v.t = VT_DATE;
+    v.date = vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of;
     break;
   case OP_SECTION:
     v.t = VT_COLL;
@@ -195,6 +199,7 @@ imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
     case OP_CONST:
     case OP_DATE:
     case OP_ASOF:
+    case OP_SUBMITTED:
     case OP_SECTION:
     case OP_FACT:
       load(vm, in, &s);

@@ -71,7 +71,12 @@ struct imhe_record {
   int name_given; /* applicant.name had a value, even a malformed one */
   struct imhe_list sec[IMHE_SECTION__COUNT];
   struct imhe_msgs errors, warnings;
-  const void *tree;  /* the parsed document until imhe_record_type types it */
+  const void *tree; /* the parsed document until imhe_record_type types it */
+  /* Test mode (imhe test): set before typing, the top-level `expect:` key is kept as its node
+   * (expect, in the arena) instead of warned about as an unknown field (docs/testing.md). */
+  int keep_expect;
+  const void *expect;
+  uint32_t expect_line;
   const void *owner; /* the policy set it was read for (the public API checks it) */
 };
 

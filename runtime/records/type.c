@@ -504,6 +504,9 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
         r->has_membership = !tree_is_null(v);
       if (!tree_is_null(v))
         load_sub(r, v, k->s);
+    } else if (r->keep_expect && tree_key_is(k, "expect")) {
+      r->expect = v;
+      r->expect_line = k->line;
     } else {
       unknown_field(r, k, "", top_fields, NKNOWN(top_fields));
     }

@@ -15,10 +15,18 @@ struct imhe_reporter_ops {
   void (*begin)(struct sbuf *out, const imhe_render_options *o);
   void (*record)(struct sbuf *out, const struct imhe_result *res, const imhe_render_options *o);
   void (*end)(struct sbuf *out, const imhe_render_options *o);
+  /* Optional, for formats that open with a table of the whole batch (html): index writes the
+   * record's row, which goes out as the record is judged; the records' bodies are held in a
+   * temporary file until the last row and middle (which closes the table) are written. */
+  void (*index)(struct sbuf *out, const struct imhe_result *res, const imhe_render_options *o);
+  void (*middle)(struct sbuf *out, const imhe_render_options *o);
 };
 
-/* The ops of the built-in formats (text.c, json.c). */
+/* The ops of the built-in formats (text.c, json.c; the deficiency report's letter.c, markdown.c,
+ * html.c). */
 extern const struct imhe_reporter_ops imhe_text_reporter, imhe_json_reporter;
+extern const struct imhe_reporter_ops imhe_letter_reporter, imhe_markdown_reporter,
+    imhe_html_reporter;
 /* The formats, in the order help lists them, ended by NULL. Adding a format is one file defining
  * its ops and one line in reporter.c. */
 extern const struct imhe_reporter_ops *const imhe_reporter_table[];

@@ -2,6 +2,7 @@
  * the rule's sentence and its source, each condition explained; colour only when asked. Record
  * text is escaped so no record can forge a line, a colour or a reordered verdict. */
 #include "runtime/core/dates.h"
+#include "runtime/report/deficiency.h"
 #include "runtime/report/explain.h"
 #include "runtime/report/report.h"
 #include "runtime/report/reporter.h"
@@ -11,7 +12,7 @@
  * overrides and invalid UTF-8 cannot reach the screen, so no record can forge a line, a colour or
  * a reordered verdict. Control characters appear escaped (\n, \x1b, \u202e); a byte that is not
  * UTF-8 appears as U+FFFD. */
-static void sb_text(struct sbuf *b, const char *s, size_t n) {
+void imhe_text_clean(struct sbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
@@ -57,7 +58,7 @@ static void sb_text(struct sbuf *b, const char *s, size_t n) {
 
 static void sb_tstr(struct sbuf *b, const char *s) {
   if (s)
-    sb_text(b, s, strlen(s));
+    imhe_text_clean(b, s, strlen(s));
 }
 
 /* "file:line:col: message" of a record's error or warning. */
@@ -92,7 +93,7 @@ static void text_money(struct sbuf *b, double v) {
 static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
   scratch->n = 0;
   imhe_explain_condition(scratch, c);
-  sb_text(b, scratch->v, scratch->n);
+  imhe_text_clean(b, scratch->v, scratch->n);
 }
 
 static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
@@ -109,7 +110,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   if (rr->reason) {
     scratch->n = 0;
     imhe_explain_reason(scratch, r, rr->reason);
-    sb_text(b, scratch->v, scratch->n);
+    imhe_text_clean(b, scratch->v, scratch->n);
   } else
     sb_tstr(b, rr->desc);
   if (rr->file[0])
@@ -117,10 +118,20 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_putc(b, '\n');
   for (uint32_t k = 0; k < rr->nconds; k++) {
     const struct imhe_cond_result *c = &rr->conds[k];
+    /* a failed alternative of a met `any of` was not needed: not a ✗ */
+    int not_needed = rr->status == IMHE_STATUS_PASS && c->status != IMHE_STATUS_PASS;
     sb_puts(b, "        ");
-    sb_puts(b, c->status == IMHE_STATUS_PASS ? "✓" : c->status == IMHE_STATUS_PENDING ? "…" : "✗");
+    sb_puts(b, not_needed                         ? "–"
+               : c->status == IMHE_STATUS_PASS    ? "✓"
+               : c->status == IMHE_STATUS_PENDING ? "…"
+                                                  : "✗");
     sb_putc(b, ' ');
     text_explain(b, scratch, c);
+    if (not_needed)
+      sb_puts(b, " (not needed: another alternative is met)");
+    else if (c->notes && c->notes->code == IMHE_REASON_EXAM_NOT_TAKEN &&
+             rr->res->verdict == IMHE_VERDICT_NOT_ELIGIBLE)
+      sb_puts(b, ", once the other requirements are met");
     sb_putc(b, '\n');
     if (c->status != IMHE_STATUS_PASS && c->counted_sec >= 0) {
       sb_puts(b, "            ");
@@ -130,7 +141,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
           sb_puts(b, ", ");
         scratch->n = 0;
         imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
-        sb_text(b, scratch->v, scratch->n);
+        imhe_text_clean(b, scratch->v, scratch->n);
       }
       if (c->ncounted > 12)
         sb_puts(b, ", ...");
@@ -141,7 +152,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
         sb_puts(b, "            ");
         scratch->n = 0;
         imhe_explain_left_out(scratch, r, c->counted_sec, &c->left_out[j]);
-        sb_text(b, scratch->v, scratch->n);
+        imhe_text_clean(b, scratch->v, scratch->n);
         sb_putc(b, '\n');
       }
   }
@@ -163,16 +174,16 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
                         const char *const *col) {
   sb_puts(b, col[BOLD]);
   if (r->id.s)
-    sb_text(b, r->id.s, r->id.n);
+    imhe_text_clean(b, r->id.s, r->id.n);
   else
     sb_puts(b, "<no id>");
   sb_puts(b, col[RESET]);
   sb_puts(b, "  ");
   if (r->applicant_name.s)
-    sb_text(b, r->applicant_name.s, r->applicant_name.n);
+    imhe_text_clean(b, r->applicant_name.s, r->applicant_name.n);
   sb_puts(b, "  (");
   if (r->association.s)
-    sb_text(b, r->association.s, r->association.n);
+    imhe_text_clean(b, r->association.s, r->association.n);
   else
     sb_putc(b, '?');
   sb_puts(b, ", ");
@@ -229,7 +240,7 @@ static void text_rules(struct sbuf *b, struct sbuf *scratch, const struct imhe_r
       if (rr->conds[k].status != IMHE_STATUS_PASS) {
         sb_puts(b, "    ");
         sb_puts(b, col[YELLOW]);
-        sb_puts(b, "! ");
+        sb_puts(b, "! for information: ");
         text_explain(b, scratch, &rr->conds[k]);
         sb_puts(b, col[RESET]);
         text_cite(b, rr);
@@ -263,7 +274,7 @@ static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     sb_puts(b, "    - ");
     scratch->n = 0;
     imhe_explain_fee_note(scratch, res, i);
-    sb_text(b, scratch->v, scratch->n);
+    imhe_text_clean(b, scratch->v, scratch->n);
     sb_putc(b, '\n');
   }
 }

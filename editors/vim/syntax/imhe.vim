@@ -30,9 +30,9 @@ syn match imheOperator "[<>!]=\|[<>=+:]"
 syn match imheOperator "\s\zs-\ze\s"
 
 " keywords, and the names their cue words introduce
-syn keyword imheKeyword extends before from called defines offers accepts members fee fees published
-syn keyword imheKeyword coupon waives for to when note deadlines every year on until reinstatement
-syn keyword imheKeyword domain core override remove
+syn keyword imheKeyword extends before from called source defines offers accepts members fee fees
+syn keyword imheKeyword published coupon waives for to when note deadlines every year on until
+syn keyword imheKeyword reinstatement domain core override remove
 syn keyword imheKeyword policy nextgroup=imhePolicyName skipwhite
 syn keyword imheKeyword let nextgroup=imheDefName skipwhite
 syn keyword imheKeyword group nextgroup=imheGroupDef skipwhite
@@ -52,9 +52,9 @@ syn keyword imheOperatorWord any not all of end and or in where
 syn keyword imheMeasure sum count years years_post_masters coverage received window slots
 syn keyword imheMeasure competencies half credential min max
 syn keyword imheBuiltin membership agreement_signed ethics_signed exam reported_to_referenced
-syn keyword imheBuiltin names_reported_to rsc_attested annual_renewal cycle_renewal as_of degree
-syn keyword imheBuiltin years_endorsed overcapped_training education_competency_faults current
-syn keyword imheBuiltin overlaps track
+syn keyword imheBuiltin names_reported_to rsc_attested annual_renewal cycle_renewal as_of submitted
+syn keyword imheBuiltin degree years_endorsed overcapped_training education_competency_faults
+syn keyword imheBuiltin current overlaps track
 syn keyword imheCollection education work leadership training rsc rsc_provided references
 syn keyword imheCollection endorsements
 

@@ -1,0 +1,222 @@
+/* test_deficiency.c — `imhe report`, the deficiency report an applicant is sent: golden files of
+ * each format over examples/, record text escaped for each format, CommonMark that renders
+ * without leftovers, the HTML's batch index, and what a reviewer relies on in the words. */
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *report(const char *args, int *rc) {
+  char cmd[2000], *out;
+  snprintf(cmd, sizeof cmd, "%s report %s 2>/dev/null", imhe_bin(), args);
+  int r = run_cmd(cmd, &out);
+  if (rc)
+    *rc = r;
+  return out;
+}
+
+/* The report of every example in `format` is the golden file, byte for byte; with
+ * UPDATE_GOLDEN=1 in the environment the golden file is rewritten instead. */
+static void golden(const char *format, const char *file) {
+  char args[200], path[200];
+  snprintf(args, sizeof args, "--format %s examples/*.yaml", format);
+  snprintf(path, sizeof path, "tests/golden/report/%s", file);
+  char *out = report(args, NULL);
+  cr_assert(out && out[0], "no report in %s", format);
+  if (getenv("UPDATE_GOLDEN") && !strcmp(getenv("UPDATE_GOLDEN"), "1"))
+    cr_assert_eq(write_all(path, out, strlen(out)), 0);
+  size_t n;
+  char *want = read_all(path, &n);
+  cr_assert(want, "missing %s (UPDATE_GOLDEN=1 makes it)", path);
+  if (strcmp(out, want)) {
+    char *diff;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "%s report %s 2>/dev/null | diff -u %s - | head -40", imhe_bin(),
+             args, path);
+    run_cmd(cmd, &diff);
+    cr_expect(0, "%s differs from the report:\n%s", path, diff ? diff : "");
+    free(diff);
+  }
+  free(out);
+  free(want);
+}
+
+Test(deficiency, text_is_its_golden_file) {
+  golden("text", "examples.txt");
+}
+Test(deficiency, markdown_is_its_golden_file) {
+  golden("markdown", "examples.md");
+}
+Test(deficiency, html_is_its_golden_file) {
+  golden("html", "examples.html");
+}
+
+/* A record whose name and entry titles are full of what each format gives a meaning to. */
+static char *hostile_record(void) {
+  char *dir = temp_dir();
+  char path[600];
+  snprintf(path, sizeof path, "%s/hostile.yaml", dir);
+  static const char yaml[] =
+      "id: WI-2026-9001\nassociation: WI\ncategory: IFS\nsubmitted: 2026-05-01\n"
+      "applicant: {name: \"<b>&\\\"'*_`# [x](y) Kim\"}\n"
+      "membership: {association: WI, expires: 2026-12-31}\n"
+      "agreement_signed: 2026-04-01\nethics_signed: 2026-04-01\n"
+      "education:\n  - {degree: bachelors, field: Social Work, completed: 2015-05-20}\n"
+      "work:\n  - {title: \"*Family* <i>Advocate</i> & co\", employer: X, start: 2022-01-10, "
+      "kind: paid, scope: intervention, ages: [infant], families_served: 2}\n"
+      "training:\n  - {title: T, date: 2023-03-04, hours: 36}\n"
+      "rsc:\n  - {provider: \"1. _R_ <Ng>\", provider_endorsement: IFS, start: 2025-09-01, "
+      "end: 2026-01-31, hours: 26}\n"
+      "references:\n  - {name: \"- Pat **Rowe**\", role: supervisor, status: completed}\n";
+  cr_assert_eq(write_all(path, yaml, sizeof yaml - 1), 0);
+  free(dir);
+  return strdup(path);
+}
+
+Test(deficiency, html_escapes_every_string_of_the_record) {
+  char *path = hostile_record(), args[700];
+  snprintf(args, sizeof args, "--format html %s", path);
+  char *out = report(args, NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "&lt;b&gt;&amp;&quot;&#39;*_`# [x](y) Kim"), "name not escaped:\n%s", out);
+  cr_expect(strstr(out, "*Family* &lt;i&gt;Advocate&lt;/i&gt; &amp; co"));
+  cr_expect(strstr(out, "1. _R_ &lt;Ng&gt;"));
+  cr_expect_null(strstr(out, "<b>"));
+  cr_expect_null(strstr(out, "<i>"));
+  cr_expect_null(strstr(out, "<script"));
+  cr_expect_null(strstr(out, "http"), "the page fetches nothing");
+  free(out);
+  free(path);
+}
+
+/* Markdown rendered by a CommonMark parser (Debian's cmark) shows the record's text as written. */
+Test(deficiency, markdown_prints_the_record_text_as_itself) {
+  char *path = hostile_record(), cmd[900];
+  snprintf(cmd, sizeof cmd, "%s report --format markdown %s | cmark", imhe_bin(), path);
+  char *html;
+  int rc = run_cmd(cmd, &html);
+  if (rc == 127)
+    cr_skip_test("cmark is not installed");
+  cr_assert(html);
+  cr_expect(strstr(html, "&lt;b&gt;&amp;&quot;'*_`# [x](y) Kim"), "name changed:\n%s", html);
+  cr_expect(strstr(html, "*Family* &lt;i&gt;Advocate&lt;/i&gt; &amp; co"), "title:\n%s", html);
+  cr_expect(strstr(html, "1. _R_ &lt;Ng&gt;"), "provider:\n%s", html);
+  cr_expect(strstr(html, "- Pat **Rowe**"), "reference:\n%s", html);
+  cr_expect_null(strstr(html, "<em>Family"), "no emphasis from the record:\n%s", html);
+  cr_expect_null(strstr(html, "<em>R"));
+  cr_expect_null(strstr(html, "<strong>Rowe"));
+  cr_expect_null(strstr(html, "<code>"));
+  cr_expect_null(strstr(html, "<a href"));
+  free(html);
+  free(path);
+}
+
+/* The golden Markdown renders without leftovers: no stray markers, no backslashes shown. */
+Test(deficiency, markdown_renders_without_leftovers) {
+  char cmd[600], *html;
+  snprintf(cmd, sizeof cmd, "%s report --format markdown examples/*.yaml 2>/dev/null | cmark",
+           imhe_bin());
+  int rc = run_cmd(cmd, &html);
+  if (rc == 127)
+    cr_skip_test("cmark is not installed");
+  cr_assert(html && html[0]);
+  cr_expect_null(strstr(html, "**"), "an unclosed strong marker");
+  cr_expect_null(strstr(html, "\\"), "a backslash shown");
+  cr_expect(strstr(html, "<h2>Casey Moreno (WI-2026-0102)</h2>"));
+  cr_expect(strstr(html, "<h4>Reflective Supervision/Consultation</h4>"));
+  free(html);
+}
+
+Test(deficiency, text_has_no_marks_ids_or_paths) {
+  char *out = report("examples/*.yaml", NULL);
+  cr_assert(out);
+  cr_expect_null(strstr(out, "✓"));
+  cr_expect_null(strstr(out, "✗"));
+  cr_expect_null(strstr(out, ".imhe"), "no policy file named without --verbose");
+  cr_expect_null(strstr(out, "specialist_rsc"), "no rule id");
+  cr_expect_null(strstr(out, "rsc[0]"), "no 0-based index");
+  cr_expect_null(strstr(out, "(reading"), "no internal reading notes");
+  free(out);
+  out = report("--verbose examples/wi-ifs-short-rsc.yaml", NULL);
+  cr_expect(strstr(out, "(rule specialist_rsc, rules/legacy.imhe:"), "verbose cites the rule");
+  free(out);
+}
+
+/* Only the unmet requirements, under the application system's tabs in its order. */
+Test(deficiency, unmet_requirements_grouped_by_tab_in_order) {
+  int rc;
+  char *out = report("examples/ct-imhmc-deficient.yaml", &rc);
+  cr_assert(out);
+  cr_expect_eq(rc, 1);
+  cr_expect(strstr(out, "Not yet eligible as of 2025-11-01: 3 requirements unmet."), "%s", out);
+  const char *work = strstr(out, "\nWork\n"), *train = strstr(out, "\nTrainings\n"),
+             *exam = strstr(out, "\nExam\n");
+  cr_assert(work && train && exam, "%s", out);
+  cr_expect(work < train && train < exam);
+  cr_expect_null(strstr(out, "\nEducation\n"), "a met tab is not listed");
+  cr_expect(strstr(out, "Has 10 h; needs at least 15 h: add 5 h."));
+  cr_expect(strstr(out, "Counted: 1st training, Reflective Supervision Seminar, 2024-02-04."));
+  cr_expect(strstr(out, "FOR INFORMATION"));
+  cr_expect(strstr(out, "Source: Endorsement Overview, pathways chart (legacy Alliance "
+                        "requirements)."),
+            "the policy's `source` is cited");
+  free(out);
+}
+
+Test(deficiency, pending_exam_and_not_eligible_exam_wording) {
+  char *out = report("examples/wi-imhs-pending-exam.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "Eligible once the written exam is passed as of 2026-06-01"));
+  cr_expect(strstr(out, "The applicant may now sit the written exam."));
+  free(out);
+}
+
+/* The HTML is one page with an index row per applicant linking to an anchor that exists. */
+Test(deficiency, html_index_links_to_each_applicant) {
+  char *out =
+      report("--format html examples/wi-ifs-short-rsc.yaml examples/wi-ifs-eligible.yaml", NULL);
+  cr_assert(out);
+  cr_expect(!strncmp(out, "<!DOCTYPE html>\n<html lang=\"en\">", 31));
+  cr_expect(strstr(out, "@media print"));
+  cr_expect(strstr(out, "break-before:page"));
+  int rows = 0;
+  for (const char *p = out; (p = strstr(p, "<tr><td><a href=\"#")); p++) {
+    rows++;
+    const char *id = p + 18;
+    size_t n = strcspn(id, "\"");
+    char anchor[200];
+    snprintf(anchor, sizeof anchor, "id=\"%.*s\"", (int)n, id);
+    cr_expect(strstr(out, anchor), "no %s", anchor);
+  }
+  cr_expect_eq(rows, 2);
+  const char *index_end = strstr(out, "</table>"),
+             *first = strstr(out, "<section class=\"applicant\"");
+  cr_expect(index_end && first && index_end < first, "the index comes first");
+  free(out);
+}
+
+/* A rule without a `source` in its policy is cited as the association's requirements. */
+Test(deficiency, a_rule_without_a_source_cites_the_association) {
+  char *out = report("examples/wi-ecfa-not-offered.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "* WI-AIMH does not offer ECFA."), "%s", out);
+  free(out);
+  char *dir = temp_dir(), cmd[1200];
+  snprintf(cmd, sizeof cmd,
+           "printf 'policy p\\nrule r for all require training \"training\":\\n"
+           "  sum(training.hours) >= 300 h\\n' > %s/p.imhe && %s report --policy %s/p.imhe "
+           "examples/wi-ifs-eligible.yaml",
+           dir, imhe_bin(), dir);
+  run_cmd(cmd, &out);
+  cr_expect(out && strstr(out, "Source: p endorsement requirements."), "%s", out ? out : "");
+  free(out);
+  free(dir);
+}
+
+Test(deficiency, report_refuses_check_formats) {
+  int rc;
+  char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);
+  cr_expect_eq(rc, 2);
+  free(out);
+}

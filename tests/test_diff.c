@@ -1,0 +1,138 @@
+/* test_diff.c — `imhe diff OLD NEW` without records: the differences between two compiled
+ * policies (thresholds, categories, fees, deadlines, memberships, rules added and removed), in
+ * text, JSON and Markdown, with exit 0 for none and 1 for some; bad arguments exit 2. */
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *diff(const char *args, int *rc) {
+  char cmd[2000], *out;
+  snprintf(cmd, sizeof cmd, "%s diff %s 2>&1", imhe_bin(), args);
+  *rc = run_cmd(cmd, &out);
+  return out;
+}
+
+/* A copy of rules/ in a new directory, changed by a sed script on one policy. */
+static char *changed_rules(const char *policy, const char *sed) {
+  char *dir = temp_dir(), cmd[2000];
+  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/ && sed -i '%s' %s/%s.imhe", dir, sed, dir, policy);
+  cr_assert_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  return dir;
+}
+
+Test(diff, the_same_policies_differ_in_nothing) {
+  int rc;
+  char *out = diff("rules rules", &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "0 differences between rules and rules"), "%s", out);
+  free(out);
+}
+
+Test(diff, thresholds_categories_memberships_fees_and_deadlines) {
+  char *dir = changed_rules("ct", "s/accepts members of CT/accepts members of CT, NY/; "
+                                  "s/sum(training.hours) >= 40 h/sum(training.hours) >= 45 h/; "
+                                  "s/offers IMH, ECMH/offers IMH/");
+  char cmd[1000];
+  snprintf(cmd, sizeof cmd,
+           "sed -i 's/fee processing \\$50 for IFS/fee processing $60 for IFS/; s/Sep 15, //' "
+           "%s/wi.imhe",
+           dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  char args[700];
+  snprintf(args, sizeof args, "rules %s", dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  static const char *const want[] = {
+      "ct: advise training_average_associate: thresholds changed: 40 h → 45 h  [",
+      "ct: categories offered under base legacy changed: IFA, IFS, IMHS, IMHM-C, IMHM-P, "
+      "IMHM-RF, ECFA, ECFS, ECMHS, ECMHM-C, ECMHM-P, ECMHM-RF → IFA, IFS, IMHS, IMHM-C, "
+      "IMHM-P, IMHM-RF\n",
+      "ct: membership NY added: accepted\n",
+      "wi: fee processing for IFS changed: $50.00 → $60.00\n",
+      "wi: deadline 09-15 removed: submission deadline\n",
+      "5 differences between rules and ",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  free(out);
+  /* nothing is written into either directory */
+  snprintf(cmd, sizeof cmd, "ls %s | grep -c imhec", dir);
+  char *ls;
+  run_cmd(cmd, &ls);
+  cr_expect_eq(atoi(ls), 0, "compiled files were cached in %s", dir);
+  free(ls);
+
+  snprintf(args, sizeof args, "--format json rules %s", dir);
+  out = diff(args, &rc);
+  cr_expect_eq(rc, 1);
+  cr_expect(strstr(out, "{\"policy\":\"wi\",\"what\":\"fee processing for IFS\",\"change\":"
+                        "\"changed\",\"old\":\"$50.00\",\"new\":\"$60.00\",\"file\":null,"
+                        "\"line\":0}\n"),
+            "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "--format markdown rules %s", dir);
+  out = diff(args, &rc);
+  cr_expect(!strncmp(out, "| policy | what | change | old | new | source |\n| --- |", 50), "%s",
+            out);
+  cr_expect(strstr(out, "| wi | deadline 09-15 | removed | submission deadline |  | |\n"), "%s",
+            out);
+  free(out);
+  free(dir);
+}
+
+Test(diff, rules_added_removed_and_changed_between_two_files) {
+  int rc;
+  char *out = diff("rules/legacy.imhe rules/alliance-2025.imhe", &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "require specialist_references removed: 3 completed references: a "
+                        "supervisor or teacher"),
+            "%s", out);
+  cr_expect(strstr(out, "require ers_providing added: 1 year providing reflective "
+                        "supervision/consultation  [rules/alliance-2025.imhe:"),
+            "%s", out);
+  cr_expect(strstr(out, "require training_hours: thresholds changed: 30 h → 33 h"), "%s", out);
+  cr_expect(strstr(out, "require specialist_rsc: conditions changed: RSC within 24 months; RSC "
+                        "period → qualified RSC within 24 months; qualified RSC period"),
+            "%s", out);
+  free(out);
+}
+
+Test(diff, a_policy_with_errors_or_on_one_side_only_is_said) {
+  char *dir = changed_rules("wi", "s/^fee registration/fee regstration/");
+  char cmd[700];
+  snprintf(cmd, sizeof cmd, "rm %s/ct.imhe", dir);
+  run_cmd(cmd, NULL);
+  char args[700];
+  snprintf(args, sizeof args, "rules %s", dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "ct: policy removed: "), "%s", out);
+  cr_expect(strstr(out, "wi: policy changed: "), "%s", out);
+  cr_expect(strstr(out, "wi.imhe:13:"), "the new policy's error is located:\n%s", out);
+  free(out);
+  free(dir);
+}
+
+Test(diff, bad_arguments_exit_2) {
+  static const struct {
+    const char *args, *msg;
+  } cases[] = {
+      {"rules", "usage: imhe diff"},
+      {"rules rules rules", "not more"},
+      {"rules nowhere", "nowhere: No such file or directory"},
+      {"--format xml rules rules", "unknown format 'xml'"},
+      {"--records x.yaml rules rules", "--records is not supported yet"},
+      {"--bogus rules rules", "unknown option '--bogus'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int rc;
+    char *out = diff(cases[i].args, &rc);
+    cr_expect_eq(rc, 2, "%s: exit %d", cases[i].args, rc);
+    cr_expect(strstr(out, cases[i].msg), "%s: %s", cases[i].args, out);
+    free(out);
+  }
+}

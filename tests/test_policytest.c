@@ -1,0 +1,192 @@
+/* test_policytest.c — `imhe test` end to end: passing and failing tests, located differences with
+ * the rule's explanation, malformed expectations with "did you mean", TAP and JUnit output, exit
+ * codes; and the record loader keeping `expect:` only in test mode. */
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *run_test(const char *args, int *rc) {
+  char cmd[2000], *out;
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s test %s 2>&1", imhe_bin(), args);
+  int r = run_cmd(cmd, &out);
+  if (rc)
+    *rc = r;
+  return out;
+}
+
+Test(policytest, every_expectation_that_holds_passes) {
+  int rc;
+  char *out = run_test("tests/policytests/pass.yaml", &rc);
+  cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+  cr_expect(strstr(out, "2 passed, 0 failed"), "%s", out);
+  free(out);
+}
+
+Test(policytest, a_failure_is_located_with_expected_actual_and_the_rule_explained) {
+  int rc;
+  char *out = run_test("tests/policytests/fail.yaml", &rc);
+  cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+  cr_expect(strstr(out, "FAIL FAIL-1  tests/policytests/fail.yaml:14"), "%s", out);
+  cr_expect(strstr(out, "tests/policytests/fail.yaml:15:12: verdict: expected eligible, got "
+                        "not_eligible"),
+            "%s", out);
+  cr_expect(strstr(out, "fail.yaml:17:32: rule training_hours: observed: expected 40, got 36"),
+            "%s", out);
+  /* the explanation of the rule named, with its source line, and of the rules that failed */
+  cr_expect(strstr(out, "[training_hours, rules/legacy.imhe:34]"), "%s", out);
+  cr_expect(strstr(out, "[specialist_rsc, rules/legacy.imhe:70]"), "%s", out);
+  cr_expect(strstr(out, "RSC period: 0 days; required 365 days"), "%s", out);
+  cr_expect(strstr(out, "1 passed, 1 failed"), "%s", out);
+  cr_expect(!strstr(out, "PASS-1"), "a passing test is quiet without --verbose:\n%s", out);
+  free(out);
+  out = run_test("--verbose tests/policytests/fail.yaml", &rc);
+  cr_expect(strstr(out, "ok   PASS-1  tests/policytests/fail.yaml:24"), "%s", out);
+  free(out);
+}
+
+Test(policytest, malformed_expectations_are_located_errors_with_suggestions) {
+  int rc;
+  char *out = run_test("tests/policytests/malformed.yaml", &rc);
+  cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+  static const char *const want[] = {
+      "malformed.yaml:8:12: error: verdict: unknown verdict 'not_eligable'; did you mean "
+      "'not_eligible'?",
+      "malformed.yaml:9:18: error: failed_areas: unknown area 'referencs'; did you mean "
+      "'references'?",
+      "malformed.yaml:11:5: error: rules: the policy has no rule 'speciallist_rsc'; did you mean "
+      "'specialist_rsc'?",
+      "malformed.yaml:12:22: error: rule training_hours: unknown key 'stats'; did you mean "
+      "'status'?",
+      "malformed.yaml:13:22: error: rule specialist_work has 2 conditions",
+      "malformed.yaml:14:3: error: expect: unknown key 'feez'; did you mean 'fees'?",
+      "malformed.yaml:16:1: error: a test record needs an 'expect:' block",
+      "malformed.yaml:27:9: error: expect: must be a mapping",
+      "0 passed, 3 failed",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  free(out);
+}
+
+Test(policytest, broken_yaml_empty_files_and_bad_options_never_pass) {
+  char *dir = temp_dir(), path[600], args[700];
+  snprintf(path, sizeof path, "%s/broken.yaml", dir);
+  cr_assert_eq(write_all(path, "id: X\nexpect: {verdict: [\n", 21), 0);
+  snprintf(args, sizeof args, "%s", path);
+  int rc;
+  char *out = run_test(args, &rc);
+  cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+  cr_expect(strstr(out, "broken.yaml:3:1: error: YAML syntax error"), "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/empty.yaml", dir);
+  cr_assert_eq(write_all(path, "", 0), 0);
+  snprintf(args, sizeof args, "%s", path);
+  out = run_test(args, &rc);
+  cr_expect_eq(rc, 2, "an empty test file is no success:\n%s", out);
+  cr_expect(strstr(out, "no test record found"), "%s", out);
+  free(out);
+  out = run_test("--format xml tests/policytests/pass.yaml", &rc);
+  cr_expect_eq(rc, 2);
+  cr_expect(strstr(out, "unknown format 'xml' (text, tap, junit)"), "%s", out);
+  free(out);
+  out = run_test("tests/policytests/none.yaml", &rc);
+  cr_expect_eq(rc, 2);
+  cr_expect(strstr(out, "none.yaml: cannot open"), "%s", out);
+  free(out);
+  out = run_test("--rules rules --policy rules/wi.imhe tests/policytests/pass.yaml", &rc);
+  cr_expect_eq(rc, 2);
+  cr_expect(strstr(out, "exclude each other"), "%s", out);
+  free(out);
+  free(dir);
+}
+
+Test(policytest, a_directory_runs_every_yaml_file_under_it) {
+  int rc;
+  char *out = run_test("--verbose tests/policytests", &rc);
+  cr_expect_eq(rc, 2, "malformed.yaml is among them: exit %d", rc);
+  cr_expect(strstr(out, "3 passed, 4 failed"), "%s", out);
+  free(out);
+}
+
+Test(policytest, tap_output) {
+  int rc;
+  char *out = run_test("--format tap tests/policytests/fail.yaml", &rc);
+  cr_expect_eq(rc, 1);
+  cr_expect(!strncmp(out, "TAP version 13\n", 15), "%s", out);
+  cr_expect(strstr(out, "\nnot ok 1 - FAIL-1 (tests/policytests/fail.yaml:14)\n#  "), "%s", out);
+  cr_expect(strstr(out, "\nok 2 - PASS-1 (tests/policytests/fail.yaml:24)\n"), "%s", out);
+  cr_expect(strstr(out, "\n1..2\n"), "%s", out);
+  free(out);
+}
+
+Test(policytest, junit_output) {
+  int rc;
+  char *out = run_test("--format junit tests/policytests/fail.yaml", &rc);
+  cr_expect_eq(rc, 1);
+  cr_expect(strstr(out, "<testsuites name=\"imhe test\" tests=\"2\" failures=\"1\">"), "%s", out);
+  cr_expect(strstr(out, "<testsuite name=\"tests/policytests/fail.yaml\" tests=\"2\" "
+                        "failures=\"1\">"),
+            "%s", out);
+  cr_expect(strstr(out, "<testcase name=\"FAIL-1\" classname=\"tests/policytests/fail.yaml\" "
+                        "file=\"tests/policytests/fail.yaml\" line=\"14\">"),
+            "%s", out);
+  cr_expect(strstr(out, "<failure message=\"tests/policytests/fail.yaml:15:12: verdict: expected "
+                        "eligible, got not_eligible\">"),
+            "%s", out);
+  cr_expect(strstr(out, "<testcase name=\"PASS-1\" classname=\"tests/policytests/fail.yaml\" "
+                        "file=\"tests/policytests/fail.yaml\" line=\"24\"/>"),
+            "%s", out);
+  free(out);
+}
+
+/* records.md is the input contract: outside test mode `expect:` is an unknown field as before. */
+Test(policytest, check_still_warns_about_expect) {
+  char cmd[600], *out;
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check tests/policytests/fail.yaml 2>&1", imhe_bin());
+  run_cmd(cmd, &out);
+  cr_expect(strstr(out, "fail.yaml:14:1: unknown field 'expect' ignored"), "%s", out);
+  free(out);
+}
+
+/* --coverage: each rule, guard, condition, fee, coupon and deadline, exercised both ways or not. */
+Test(policytest, coverage_text_names_what_was_not_exercised_both_ways) {
+  int rc;
+  char *out = run_test("--coverage tests/policytests/pass.yaml", &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "coverage of wi: "), "%s", out);
+  cr_expect(strstr(out, "coverage of ct: "), "%s", out);
+  /* the WI record fails its RSC rule and passes its training rule: each one way only */
+  cr_expect(strstr(out, "  rule      specialist_rsc"), "%s", out);
+  cr_expect(strstr(out, "passed 0, failed 1  (never passing)  [rules/legacy.imhe:70]"), "%s", out);
+  cr_expect(strstr(out, "passed 1, failed 0  (never failing)  [rules/legacy.imhe:34]"), "%s", out);
+  cr_expect(strstr(out, "(never exercised)"), "%s", out);
+  free(out);
+  /* a rule exercised both ways is listed only with --verbose */
+  out = run_test("--coverage tests/policytests/fail.yaml", &rc);
+  cr_expect(!strstr(out, "passed 1, failed 1  [rules/legacy.imhe:25]"), "%s", out);
+  free(out);
+  out = run_test("--coverage --verbose tests/policytests/fail.yaml", &rc);
+  cr_expect(strstr(out, "passed 1, failed 1  [rules/legacy.imhe:25]"), "%s", out);
+  free(out);
+}
+
+Test(policytest, coverage_json_is_one_object_on_stdout) {
+  char cmd[600], *out;
+  snprintf(cmd, sizeof cmd, "%s test --coverage=json tests/policytests/fail.yaml 2>/dev/null",
+           imhe_bin());
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 1, "the tests still decide the exit status");
+  cr_expect(!strncmp(out, "{\"policies\":[", 13), "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"rule\",\"name\":\"membership\",\"file\":\"rules/legacy.imhe\","
+                        "\"line\":25,\"passed\":1,\"failed\":1}"),
+            "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"guard\",\"name\":\"when of "), "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"fee\",\"name\":\"registration fee $20.00 for every category"),
+            "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"coupon\",\"name\":\"IT-CREDENTIAL\""), "%s", out);
+  cr_expect(strstr(out, "{\"kind\":\"deadline\",\"name\":\"deadline "), "%s", out);
+  cr_expect(!strstr(out, "FAIL FAIL-1"), "the tests' report goes to stderr");
+  free(out);
+}
