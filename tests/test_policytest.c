@@ -190,3 +190,28 @@ Test(policytest, coverage_json_is_one_object_on_stdout) {
   cr_expect(!strstr(out, "FAIL FAIL-1"), "the tests' report goes to stderr");
   free(out);
 }
+
+/* The shipped suites exercise every item of each association's policy both ways, but for what
+ * their files say is impossible (the `when` of annual renewals in WI and CT, which renew
+ * annually only); a new rule without tests shows here. */
+Test(policytest, shipped_suites_cover_the_policies_both_ways) {
+  int rc;
+  char *out = run_test("--coverage rules/tests/wi rules/tests/ct rules/tests/mi "
+                       "rules/tests/acceptance",
+                       &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "coverage of mi: 167 of 167 exercised passing and failing (100.0%)\n"
+                        "coverage of wi: 68 of 69"),
+            "%s", out);
+  cr_expect(strstr(out, "coverage of ct: 58 of 59"), "%s", out);
+  const char *p = out;
+  int listed = 0;
+  while ((p = strstr(p, "\n  ")))
+    listed++, p += 3;
+  cr_expect_eq(listed, 2, "only the two annual-renewal guards are not covered both ways:\n%s", out);
+  cr_expect(strstr(out, "  guard     when of annual_renewal_training"), "%s", out);
+  free(out);
+  out = run_test("--coverage --policy rules/catalogue.imhe rules/tests/catalogue", &rc);
+  cr_expect(strstr(out, "coverage: the policies hold no rule, fee, coupon or deadline"), "%s", out);
+  free(out);
+}
