@@ -45,20 +45,20 @@ static imhe_policy_set *open_side(const char *path) {
   return set;
 }
 
-static void json_str(const char *s) {
+static void json_str(FILE *o, const char *s) {
   if (!s) {
-    fputs("null", stdout);
+    fputs("null", o);
     return;
   }
-  putchar('"');
+  fputc('"', o);
   for (; *s; s++)
     if (*s == '"' || *s == '\\')
-      printf("\\%c", *s);
+      fprintf(o, "\\%c", *s);
     else if ((unsigned char)*s < 0x20)
-      printf("\\u%04x", *s);
+      fprintf(o, "\\u%04x", *s);
     else
-      putchar(*s);
-  putchar('"');
+      fputc(*s, o);
+  fputc('"', o);
 }
 
 /* Markdown table cells: a | would end the cell, a newline the row. */
@@ -73,15 +73,15 @@ static void md_cell(const char *s) {
 static void print_one(enum dformat f, const imhe_difference *d) {
   if (f == D_JSON) {
     printf("{\"policy\":");
-    json_str(d->policy);
+    json_str(stdout, d->policy);
     printf(",\"what\":");
-    json_str(d->what);
+    json_str(stdout, d->what);
     printf(",\"change\":\"%s\",\"old\":", d->change);
-    json_str(d->old_text);
+    json_str(stdout, d->old_text);
     printf(",\"new\":");
-    json_str(d->new_text);
+    json_str(stdout, d->new_text);
     printf(",\"file\":");
-    json_str(d->file);
+    json_str(stdout, d->file);
     printf(",\"line\":%u}\n", d->line);
   } else if (f == D_MARKDOWN) {
     printf("| %s | ", d->policy);
@@ -173,20 +173,17 @@ static void json_rule(FILE *o, const imhe_rule_result *r) {
     fputs("null", o);
     return;
   }
-  fprintf(o, "{\"status\":\"%s\",\"source\":\"%s:%u\",\"conditions\":[",
-          imhe_status_name(imhe_rule_status(r)), imhe_rule_file(r), imhe_rule_line(r));
+  char source[600];
+  snprintf(source, sizeof source, "%s:%u", imhe_rule_file(r), imhe_rule_line(r));
+  fprintf(o, "{\"status\":\"%s\",\"source\":", imhe_status_name(imhe_rule_status(r)));
+  json_str(o, source);
+  fputs(",\"conditions\":[", o);
   for (size_t i = 0; i < imhe_rule_condition_count(r); i++) {
     const imhe_condition *c = imhe_rule_condition(r, i);
-    fprintf(o, "%s{\"status\":\"%s\",\"sentence\":\"", i ? "," : "",
+    fprintf(o, "%s{\"status\":\"%s\",\"sentence\":", i ? "," : "",
             imhe_status_name(imhe_condition_status(c)));
-    for (const char *s = imhe_condition_sentence(c); s && *s; s++)
-      if (*s == '"' || *s == '\\')
-        fprintf(o, "\\%c", *s);
-      else if ((unsigned char)*s < 0x20)
-        fprintf(o, "\\u%04x", *s);
-      else
-        fputc(*s, o);
-    fputs("\"}", o);
+    json_str(o, imhe_condition_sentence(c));
+    fputc('}', o);
   }
   fputs("]}", o);
 }
@@ -276,11 +273,13 @@ static int by_count(const void *x, const void *y) {
 static void print_summary(enum dformat f, struct tally *t, const char *const *paths, int summary) {
   qsort(t->flips, t->nflips, sizeof t->flips[0], by_count);
   if (f == D_JSON) {
-    printf(
-        "{\"old\":\"%s\",\"new\":\"%s\",\"records\":%lu,\"unchanged\":%lu,"
-        "\"eligible_to_not_eligible\":%lu,\"not_eligible_to_eligible\":%lu,\"other_changes\":%lu,"
-        "\"flips\":[",
-        paths[0], paths[1], t->records, t->unchanged, t->to_not, t->to_eligible, t->other);
+    printf("{\"old\":");
+    json_str(stdout, paths[0]);
+    printf(",\"new\":");
+    json_str(stdout, paths[1]);
+    printf(",\"records\":%lu,\"unchanged\":%lu,\"eligible_to_not_eligible\":%lu,"
+           "\"not_eligible_to_eligible\":%lu,\"other_changes\":%lu,\"flips\":[",
+           t->records, t->unchanged, t->to_not, t->to_eligible, t->other);
     for (size_t i = 0; i < t->nflips; i++)
       printf("%s{\"rule\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"records\":%lu}", i ? "," : "",
              t->flips[i].rule, status_or_absent(t->flips[i].from), status_or_absent(t->flips[i].to),
