@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""gen_records.py N [SEED] — writes N realistic application records (YAML, one stream) to stdout.
+"""gen_records.py N [SEED] [ASSOC] — writes N realistic application records (YAML, one stream) to
+stdout; with ASSOC (WI, CT or MI), of that association only.
 
 Associations, categories, work, training, RSC and references vary the way real
 applications do, so every measure of the engine is exercised."""
@@ -17,12 +18,15 @@ CODES = ["TF.infant_development", "TF.attachment_separation_loss", "TF.cultural_
          "RF.curiosity", "RF.contemplation", "WO.collaborating", "CO.listening"]
 
 
+ONLY = sys.argv[3] if len(sys.argv) > 3 else None
+
+
 def date(r, y0, y1):
     return f"{r.randint(y0, y1)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
 
 
 def record(r, i):
-    assoc = r.choice(list(CATS))
+    assoc = ONLY or r.choice(list(CATS))
     cat = r.choice(CATS[assoc])
     year = r.randint(2023, 2026)
     out = [f"id: {assoc}-{year}-{i:06d}", f"association: {assoc}", f"category: {cat}",

@@ -418,6 +418,8 @@ static void run_tests(const imhe_policy_set *set, const struct test_opts *o, str
  * not, each with what it lacks. */
 static void coverage_text(const imhe_coverage *cov, int verbose) {
   size_t n = imhe_coverage_count(cov);
+  if (!n)
+    printf("coverage: the policies hold no rule, fee, coupon or deadline to exercise\n");
   for (size_t i = 0; i < n;) {
     imhe_coverage_item it;
     imhe_coverage_at(cov, i, &it);

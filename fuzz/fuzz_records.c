@@ -1,10 +1,15 @@
 /* fuzz_records.c — libFuzzer harness: arbitrary bytes as a YAML batch through the record loader
- * and an evaluation of every record it yields against the compiled WI policy. */
+ * in test mode and an evaluation of every record it yields against the compiled WI policy; each
+ * record's `expect:` block is checked against its result and counted for coverage, and its
+ * result compared with itself as imhe diff --records does. */
 #include "compiler/compile.h"
 #include "runtime/core/dates.h"
 #include "runtime/records/stream.h"
 #include "runtime/report/report.h"
 #include "runtime/eval/result.h"
+#include "runtime/testing/coverage.h"
+#include "runtime/testing/expect.h"
+#include "runtime/testing/flip.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,12 +37,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FILE *null = fopen("/dev/null", "w");
   struct imhe_record r;
   int n = 0;
-  while (l && n++ < 100 && imhe_loader_next(l, &r) == 1) {
+  struct imhe_cov_policy cov;
+  int have_cov = imhe_cov_init(&cov, &policy) == 0;
+  while (l && n++ < 100 && imhe_loader_read_into(l, &r, 0) == 1) {
+    r.keep_expect = 1;
+    imhe_record_type(&r);
     struct imhe_result res;
     imhe_evaluate(&policy, &r, &r.arena, imhe_days_from_civil(2026, 1, 1), 0, &res);
     imhe_report_json(null, &r, &res);
+    struct imhe_test_outcome out;
+    imhe_expect_check(&res, &policy, &out);
+    struct imhe_rule_pair pairs[8];
+    if (imhe_flip_rules(&res, &res, pairs, 8) || imhe_flip_settings(&res, &res))
+      abort(); /* a result differs from itself */
+    if (have_cov)
+      imhe_cov_add(&cov, &res);
     imhe_record_clear(&r);
   }
+  if (have_cov)
+    imhe_cov_free(&cov);
   imhe_loader_close(l);
   fclose(null);
   unlink(path);

@@ -556,6 +556,18 @@ IMHE_API size_t imhe_policy_diff_count(const imhe_policy_diff *d);
 IMHE_API int imhe_policy_diff_at(const imhe_policy_diff *d, size_t i, imhe_difference *out);
 IMHE_API void imhe_policy_diff_close(imhe_policy_diff *d);
 
+/* One record judged under two policy sets (imhe diff OLD NEW --records): the rules whose outcome
+ * differs — on one side only, another status, a condition with another status, observed or
+ * required value — matched by id. Returns their count; the first cap are written to out, each
+ * with the old and new rule (NULL on the side without it). */
+typedef struct imhe_rule_change {
+  const imhe_rule_result *old_rule, *new_rule;
+} imhe_rule_change;
+IMHE_API size_t imhe_result_changes(const imhe_result *old_res, const imhe_result *new_res,
+                                    imhe_rule_change *out, size_t cap);
+/* 1 when the fees or the next deadline of the two results differ, else 0. */
+IMHE_API int imhe_result_settings_differ(const imhe_result *old_res, const imhe_result *new_res);
+
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
 

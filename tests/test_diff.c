@@ -1,6 +1,7 @@
-/* test_diff.c — `imhe diff OLD NEW` without records: the differences between two compiled
- * policies (thresholds, categories, fees, deadlines, memberships, rules added and removed), in
- * text, JSON and Markdown, with exit 0 for none and 1 for some; bad arguments exit 2. */
+/* test_diff.c — `imhe diff OLD NEW`: the differences between two compiled policies (thresholds,
+ * categories, fees, deadlines, memberships, rules added and removed), and with --records the
+ * records judged under both (counts, flips, both explanations); text, JSON and Markdown, exit 0
+ * for none and 1 for some; bad arguments exit 2. */
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -125,7 +126,9 @@ Test(diff, bad_arguments_exit_2) {
       {"rules rules rules", "not more"},
       {"rules nowhere", "nowhere: No such file or directory"},
       {"--format xml rules rules", "unknown format 'xml'"},
-      {"--records x.yaml rules rules", "--records is not supported yet"},
+      {"rules rules --records", "--records needs record files"},
+      {"rules rules --records nowhere.yaml", "nowhere.yaml: No such file or directory"},
+      {"rules rules --records tests", "tests: is a directory"},
       {"--bogus rules rules", "unknown option '--bogus'"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -135,4 +138,70 @@ Test(diff, bad_arguments_exit_2) {
     cr_expect(strstr(out, cases[i].msg), "%s: %s", cases[i].args, out);
     free(out);
   }
+}
+
+/* --records: CT adopting the 2025 requirements (examples/policies) over the worked example's
+ * population and the CT examples. */
+Test(diff, records_judged_under_both_counts_flips_and_explanations) {
+  int rc;
+  char *out = diff("rules/ct.imhe examples/policies/ct-2025.imhe --records "
+                   "examples/policies/ct-population.yaml examples/ct-ecfs-eligible.yaml",
+                   &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  static const char *const want[] = {
+      "rules/ct.imhe → examples/policies/ct-2025.imhe\n  records                   61\n",
+      "  eligible → not eligible   ",
+      "rules on which records flip:\n  competencies                 not judged   → fail         ",
+      "  specialist_rsc               pass         → fail         ",
+      "changed records:\n",
+      /* the worked example's eligible record fails the new competencies requirement */
+      "CT-2025-0201  examples/ct-ecfs-eligible.yaml:3  eligible → not_eligible\n",
+      "  rule competencies\n      old: not judged (not in this policy for this record)\n"
+      "      new: fail  competencies documented in training and education",
+      "      old: pass  a bachelors degree or higher  [specialist_education, rules/legacy.imhe:55]",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  free(out);
+
+  out = diff("--summary rules/ct.imhe examples/policies/ct-2025.imhe --records "
+             "examples/ct-ecfs-eligible.yaml",
+             &rc);
+  cr_expect(strstr(out, "  eligible → not eligible   1\n"), "%s", out);
+  cr_expect(!strstr(out, "changed records"), "--summary leaves the records out:\n%s", out);
+  free(out);
+
+  out = diff("--format json rules/ct.imhe examples/policies/ct-2025.imhe --records "
+             "examples/ct-ecfs-eligible.yaml",
+             &rc);
+  cr_expect(strstr(out, "\"records\":1,\"unchanged\":0,\"eligible_to_not_eligible\":1,"
+                        "\"not_eligible_to_eligible\":0,\"other_changes\":0,\"flips\":[{"),
+            "%s", out);
+  cr_expect(strstr(out, "\"changed\":[{\"id\":\"CT-2025-0201\",\"file\":\"examples/"
+                        "ct-ecfs-eligible.yaml\",\"line\":3,\"old_verdict\":\"eligible\","
+                        "\"new_verdict\":\"not_eligible\""),
+            "%s", out);
+  cr_expect(strstr(out, "{\"id\":\"competencies\",\"old\":null,\"new\":{\"status\":\"fail\""), "%s",
+            out);
+  free(out);
+
+  out = diff("--format markdown rules/ct.imhe examples/policies/ct-2025.imhe --records "
+             "examples/ct-ecfs-eligible.yaml",
+             &rc);
+  cr_expect(strstr(out,
+                   "| records | unchanged | eligible → not eligible | not eligible → eligible "
+                   "| other changes |\n| --- | --- | --- | --- | --- |\n| 1 | 0 | 1 | 0 | 0 |"),
+            "%s", out);
+  cr_expect(strstr(out, "### CT-2025-0201 (examples/ct-ecfs-eligible.yaml:3): eligible → "
+                        "not_eligible"),
+            "%s", out);
+  free(out);
+
+  /* the same policy on both sides changes nothing */
+  out = diff("rules rules --records examples/ct-ecfs-eligible.yaml examples/wi-ifs-eligible.yaml",
+             &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "  records                   2\n  unchanged                 2\n"), "%s",
+            out);
+  free(out);
 }

@@ -265,6 +265,20 @@ static void check_cond(struct chk *c, const struct ynode *m, const struct imhe_r
   }
 }
 
+/* "; its conditions: 'a', 'b'" for a name with no near match. */
+static const char *condition_list(struct chk *c, const char *const *names, uint32_t n) {
+  struct sbuf b = {0};
+  sb_puts(&b, n ? "; its conditions: " : "; it has no condition");
+  for (uint32_t i = 0; i < n; i++) {
+    sb_puts(&b, i ? ", '" : "'");
+    sb_puts(&b, names[i]);
+    sb_putc(&b, '\'');
+  }
+  const char *out = imhe_arena_strndup(c->a, b.v, b.n);
+  free(b.v);
+  return out;
+}
+
 static void check_conditions(struct chk *c, const struct ynode *m,
                              const struct imhe_rule_outcome *r) {
   if (m->type != N_MAP) {
@@ -286,7 +300,8 @@ static void check_conditions(struct chk *c, const struct ynode *m,
     else
       bad(c, k,
           imhe_arena_printf(c->a, "rule %s has no condition '%s'%s", r->id, text(c, k),
-                            suggest(c, k, names, nn)));
+                            *suggest(c, k, names, nn) ? suggest(c, k, names, nn)
+                                                      : condition_list(c, names, nn)));
   }
 }
 
