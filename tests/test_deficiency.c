@@ -214,6 +214,21 @@ Test(deficiency, a_rule_without_a_source_cites_the_association) {
   free(dir);
 }
 
+/* The HTML shows each applicant's entries on a time axis: inline SVG, the entries left out hatched
+ * with their reason, the best RSC window and the as-of date marked. */
+Test(deficiency, html_timeline_marks_what_was_left_out) {
+  char *out = report("--format html examples/wi-ifs-short-rsc.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "<svg role=\"img\" aria-labelledby=\"t-a-WI-2026-0102-3\""), "%s", out);
+  cr_expect(strstr(out, "<title>Work 2: Parent Educator</title>"));
+  cr_expect(strstr(out, "fill=\"url(#h-a-WI-2026-0102-3)\"><title>not counted: kind volunteer, "
+                        "not paid</title>"));
+  cr_expect(strstr(out, "<title>best RSC window</title>"));
+  cr_expect(strstr(out, ">as of 2026-05-01</text>"));
+  cr_expect_null(strstr(out, "<script"));
+  free(out);
+}
+
 Test(deficiency, report_refuses_check_formats) {
   int rc;
   char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);

@@ -3,6 +3,7 @@
  * apart, the exam, fees, the next deadline and next steps, in words an applicant can be sent. */
 #include "runtime/report/deficiency.h"
 #include "runtime/core/dates.h"
+#include "runtime/records/schema.h"
 #include "runtime/report/explain.h"
 #include <math.h>
 #include <string.h>
@@ -124,6 +125,17 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
     sb_puts(b, ", ");
     put_text(b, t);
   }
+  const struct imhe_slot *role =
+      sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
+  if (role && role->present) { /* "Pat Rowe (supervisor)" */
+    int n;
+    const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
+    if (role->v.ival >= 0 && role->v.ival < n) {
+      sb_puts(b, " (");
+      put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
+      sb_putc(b, ')');
+    }
+  }
   int32_t start, end;
   imhe_entry_dates(r, sec, i, &start, &end);
   if (start != INT32_MIN) {
@@ -178,10 +190,73 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
     sb_puts(b, " and ");
     put_date(b, w->date[1]);
     return;
+  case IMHE_REASON_PARTIAL_AMOUNT:
+    sb_puts(b, "the ");
+    put_entry(b, r, w->sec, w->entry);
+    sb_puts(b, ", counts ");
+    sb_num2(b, w->amount[0]);
+    sb_puts(b, " of its ");
+    sb_num2(b, w->amount[1]);
+    sb_putc(b, ' ');
+    sb_puts(b, imhe_unit_symbol((imhe_unit)w->unit));
+    sb_puts(b, ": only its days up to the as-of date count");
+    return;
+  case IMHE_REASON_REPORTED_TO_REFERENCE:
+  case IMHE_REASON_REPORTED_TO_NO_REFERENCE:
+    sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
+    sb_puts(b, " completed reference from ");
+    imhe_text_clean(b, w->name ? w->name : "", w->name ? strnlen(w->name, 60) : 0);
+    sb_puts(b, ", the supervisor named in the ");
+    put_entry(b, r, w->sec, w->entry);
+    return;
+  case IMHE_REASON_TRAINING_OVER_CAP:
+  case IMHE_REASON_NO_TRANSCRIPT:
+  case IMHE_REASON_TOO_MANY_COMPETENCIES:
+    sb_puts(b, "the ");
+    put_entry(b, r, w->sec, w->entry);
+    sb_puts(b, " lists ");
+    sb_uint(b, w->count);
+    if (w->code == IMHE_REASON_NO_TRANSCRIPT) {
+      sb_puts(b, " competencies without a transcript (official or unofficial)");
+      return;
+    }
+    sb_puts(b, " competencies; at most ");
+    sb_num2(b, w->amount[1]);
+    sb_puts(b, w->code == IMHE_REASON_TRAINING_OVER_CAP ? " count (one per whole training hour)"
+                                                        : " count");
+    return;
   default:
     imhe_explain_reason(b, r, w);
   }
   (void)start;
+}
+
+/* The highest degree the record holds, and when it was completed: "a masters degree (completed
+ * 2012-05-20)"; 0 when none is given. */
+static int put_degree_held(struct sbuf *b, const struct imhe_record *r) {
+  const struct imhe_list *edu = &r->sec[IMHE_SECTION_EDUCATION];
+  int best = -1;
+  int32_t when = INT32_MIN;
+  for (uint32_t i = 0; i < edu->n; i++) {
+    const struct imhe_slot *d = &edu->v[i].f[EDU_DEGREE];
+    if (d->present && d->v.ival > best) {
+      best = d->v.ival;
+      when = edu->v[i].f[EDU_COMPLETED].present ? edu->v[i].f[EDU_COMPLETED].v.date : INT32_MIN;
+    }
+  }
+  int n;
+  const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
+  if (best < 0 || best >= n)
+    return 0;
+  sb_puts(b, best == 0 ? "an " : "a ");
+  put_plain(b, names[best], strlen(names[best]));
+  sb_puts(b, " degree");
+  if (when != INT32_MIN) {
+    sb_puts(b, " (completed ");
+    put_date(b, when);
+    sb_putc(b, ')');
+  }
+  return 1;
 }
 
 /* A requirement's amount: "at least 15 h", "a bachelors degree or higher". */
@@ -209,9 +284,10 @@ static void put_required(struct sbuf *b, const struct imhe_cond_result *c) {
 static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
   struct sbuf *b = &x->t;
   sb_puts(b, b->n ? "has " : "Has ");
-  if (c->display == DISP_DEGREE && c->observed < 1)
-    sb_puts(b, "no degree");
-  else
+  if (c->display == DISP_DEGREE) {
+    if (c->observed < 1 || !put_degree_held(b, x->r))
+      sb_puts(b, "no degree");
+  } else
     imhe_explain_quantity(b, c->observed, c->unit, c->display);
   sb_puts(b, "; needs ");
   put_required(b, c);

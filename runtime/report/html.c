@@ -3,6 +3,7 @@
  * (A4 or Letter), semantic headings. Rows and applicants stream; every string is escaped. */
 #include "runtime/report/deficiency.h"
 #include "runtime/report/reporter.h"
+#include "runtime/report/timeline.h"
 #include <string.h>
 
 static void html_text(struct sbuf *out, const char *s, size_t n) {
@@ -69,7 +70,8 @@ static const char style[] =
     ".category{margin:0 0 .6em}.summary{font-weight:bold;font-size:1.05em}\n"
     ".req{font-weight:bold;margin:.5em 0 .1em}.source{font-size:.9em;color:#333;margin:.1em 0 .6em}"
     "\nul{margin:.2em 0 .4em;padding-left:1.4em}a{color:#0645ad}\n"
-    ".applicant{margin-top:2.5em}\n"
+    ".applicant{margin-top:2.5em}.timeline{margin:.6em 0}.timeline svg{width:100%;height:auto}"
+    "figcaption{font-size:.85em;color:#333}\n"
     "@page{margin:15mm}\n"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}a{color:#111;"
     "text-decoration:none}.applicant{break-before:page;page-break-before:always;margin-top:0}"
@@ -136,6 +138,10 @@ static void html_record(struct sbuf *b, const struct imhe_result *res,
   imhe_deficiency_category(&t, res);
   html_text(b, t.v, t.n);
   sb_puts(b, "</p>\n");
+  t.n = 0;
+  imhe_deficiency_anchor(&t, res);
+  sb_putc(&t, 0);
+  imhe_timeline_svg(b, res, t.v, html_text);
   free(t.v);
   struct dfc_options d = {.verbose = o && o->verbose};
   imhe_deficiency_body(b, &html_writer, res, &d);
