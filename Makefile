@@ -8,7 +8,7 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark
+PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark chromium poppler-utils
 
 # The library's version (include/imhe.h) and the shared library's soname version (its major).
 VERSION := $(shell sed -n 's/^\#define IMHE_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/imhe.h | paste -sd.)
@@ -45,6 +45,7 @@ TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+.PHONY: report-example
 .PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
   install uninstall readme editors FORCE
 all: $(B)/imhe $(B)/libimhe.a $(B)/imhe.pc $(RULEBIN)
@@ -161,6 +162,7 @@ test: deps
 	@sh tests/install.sh $(B)
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
+	@python3 tests/render.py $(B)/imhe $(B)/render examples/*.yaml
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \
@@ -205,6 +207,13 @@ docs: $(B)/gen_opcodes
 # current build; make test fails with a diff while one is stale.
 readme: all
 	IMHE=$(B)/imhe bash docs/samples.sh
+
+# The picture of the HTML deficiency report in the README, rendered by headless Chromium.
+report-example: all
+	@mkdir -p $(B)/render
+	$(B)/imhe report --format html -o $(B)/render/example.html examples/wi-ifs-short-rsc.yaml || test $$? -eq 1
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1180 \
+	  --screenshot=docs/report-example.png file://$(CURDIR)/$(B)/render/example.html 2>/dev/null
 
 # The editor grammars, generated from the keyword and name lists and the catalogue's groups.
 EDITOR_FILES := vim:editors/vim/syntax/imhe.vim textmate:editors/vscode/syntaxes/imhe.tmLanguage.json

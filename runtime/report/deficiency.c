@@ -490,19 +490,17 @@ static void put_exam(struct ctx *x) {
   for (uint32_t i = 0; i < x->res->nrules; i++) {
     const struct imhe_rule_outcome *rr = &x->res->rules[i];
     if (rr->area != AREA_EXAM || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED ||
-        rr->reason)
-      continue;
+        rr->status == IMHE_STATUS_FAIL || rr->reason)
+      continue; /* a failed exam is under "What is missing" already */
     sb_puts(&x->t, "Written exam");
     emit(x, DFC_SECTION);
     if (rr->status == IMHE_STATUS_PASS)
       sb_puts(&x->t, "The written exam is passed.");
-    else if (rr->status == IMHE_STATUS_PENDING)
+    else
       sb_puts(&x->t, x->res->verdict == IMHE_VERDICT_NOT_ELIGIBLE
                          ? "Not yet taken. The applicant may sit the written exam once the other "
                            "requirements are met."
                          : "Not yet taken. The applicant may now sit the written exam.");
-    else
-      sb_puts(&x->t, "Not passed (see above).");
     emit(x, DFC_PARA);
     return;
   }
@@ -648,6 +646,8 @@ void imhe_deficiency_body(struct sbuf *out, const struct dfc_writer *w,
                           const struct imhe_result *res, const struct dfc_options *o) {
   struct ctx x = {.out = out, .w = w, .res = res, .r = res->record, .o = o};
   put_summary(&x);
+  if (w->figure && res->verdict != IMHE_VERDICT_INVALID)
+    w->figure(out, res);
   put_errors(&x);
   if (res->verdict != IMHE_VERDICT_INVALID) {
     if (imhe_deficiency_unmet(res))
