@@ -189,6 +189,11 @@ valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(B)/imhe check --format json tests/acceptance/*/*.yaml >/dev/null; test $$? -ne 3
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
+	# the deficiency report (its HTML holds the applicants in a temporary file) and recommend
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe report --format html tests/acceptance/applications/*.yaml >/dev/null; test $$? -ne 3
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe recommend --format json examples/*.yaml >/dev/null; test $$? -ne 3
 	# the library through its API: four threads sharing one policy set, misuse, results walked
 	IMHE=$(B)/imhe valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
 	  --trace-children=yes -q $(B)/tests/run --filter 'api/*' --jobs 1
