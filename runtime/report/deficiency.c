@@ -316,17 +316,65 @@ static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
 }
 
 /* The entries a condition counted and those it left out, each with its reason. */
+/* The best window a measure of c chose, if any. */
+static const struct imhe_why *window_of(const struct imhe_cond_result *c) {
+  for (const struct imhe_why *w = c->notes; w; w = w->next)
+    if (w->code == IMHE_REASON_BEST_WINDOW)
+      return w;
+  return NULL;
+}
+
+/* Whether counted entry i contributed: with a best window, only entries overlapping it did. */
+static int contributed(const struct ctx *x, const struct imhe_cond_result *c, uint32_t i) {
+  const struct imhe_why *w = window_of(c);
+  if (!w)
+    return 1;
+  int32_t s, e;
+  imhe_entry_dates(x->r, c->counted_sec, i, &s, &e);
+  return !(s != INT32_MIN && s > w->date[1]) && !(e != INT32_MIN && e < w->date[0]);
+}
+
+/* RSC spread evenly over an entry longer than the window or reaching past it says so: "the 1st
+ * RSC entry, ... spreads 99 h over 62 months: about 1.6 h a month". */
+static void put_spread(struct ctx *x, const struct imhe_cond_result *c) {
+  const struct imhe_why *w = window_of(c);
+  if (!w || c->counted_sec != IMHE_SECTION_RSC)
+    return;
+  for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
+    uint32_t i = c->counted[j];
+    int32_t s, e;
+    imhe_entry_dates(x->r, c->counted_sec, i, &s, &e);
+    const struct imhe_slot *h = &x->r->sec[c->counted_sec].v[i].f[RSC_HOURS];
+    if (s == INT32_MIN || e == INT32_MIN || e <= s || !h->present ||
+        (s >= w->date[0] && e <= w->date[1]))
+      continue;
+    double months = (e - s + 1) / 30.4375;
+    sb_puts(&x->t, "Found: the ");
+    put_entry(&x->t, x->r, c->counted_sec, i);
+    sb_puts(&x->t, ", spreads ");
+    sb_num2(&x->t, h->v.num);
+    sb_puts(&x->t, " h over ");
+    sb_uint(&x->t, (unsigned)(months + 0.5));
+    sb_puts(&x->t, " months: about ");
+    sb_num2(&x->t, round(h->v.num / months * 10) / 10);
+    sb_puts(&x->t, " h a month, and only its months inside the period count.");
+    emit(x, DFC_ITEM);
+  }
+}
+
 static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
   if (c->counted_sec < 0)
     return;
-  if (c->ncounted) {
-    sb_puts(&x->t, "Counted: ");
-    for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
-      if (j)
-        sb_puts(&x->t, "; ");
-      put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
-    }
-    if (c->ncounted > 12)
+  put_spread(x, c);
+  uint32_t shown = 0;
+  for (uint32_t j = 0; j < c->ncounted && shown < 12; j++) {
+    if (!contributed(x, c, c->counted[j]))
+      continue;
+    sb_puts(&x->t, shown++ ? "; " : "Counted: ");
+    put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
+  }
+  if (shown) {
+    if (shown == 12 && c->ncounted > 12)
       sb_puts(&x->t, "; and more");
     sb_putc(&x->t, '.');
     emit(x, DFC_ITEM);
