@@ -150,3 +150,14 @@ Test(recommend, markdown_and_html_escape_the_record) {
   free(rec);
   free(dir);
 }
+
+/* The full text view counts entries from 1 and keeps the policy authors' notes to themselves. */
+Test(wording, entries_from_1_and_no_reading_notes) {
+  char *out = imhe("check examples/mi-ers-prerequisite.yaml examples/mi-renewal-cycle.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "counted: rsc 1 (Dr. Kay Ott)"), "%s", out);
+  cr_expect(strstr(out, "rsc 2 (Peer group) left out: "), "%s", out);
+  cr_expect_null(strstr(out, "rsc[0]"));
+  cr_expect_null(strstr(out, "(reading"));
+  free(out);
+}
