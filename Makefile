@@ -8,7 +8,7 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark
+PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark chromium poppler-utils
 
 # The library's version (include/imhe.h) and the shared library's soname version (its major).
 VERSION := $(shell sed -n 's/^\#define IMHE_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/imhe.h | paste -sd.)
@@ -45,6 +45,7 @@ TESTSRC := $(wildcard tests/*.c)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+.PHONY: report-example
 .PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
   install uninstall readme editors FORCE
 all: $(B)/imhe $(B)/libimhe.a $(B)/imhe.pc $(RULEBIN)
@@ -164,6 +165,7 @@ test: deps
 	  { echo "tests/coverage-uncovered.sh does not tell a listed line from an unlisted one"; exit 1; }
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
+	@python3 tests/render.py $(B)/imhe $(B)/render examples/*.yaml
 	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
 	@$(MAKE) --no-print-directory test-policies
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
@@ -201,6 +203,11 @@ valgrind: all $(B)/tests/run
 	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(B)/imhe check --format json tests/acceptance/*/*.yaml >/dev/null; test $$? -ne 3
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/imhe compile rules/mi.imhe -o /tmp/imhe-vg.imhec
+	# the deficiency report (its HTML holds the applicants in a temporary file) and recommend
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe report --format html tests/acceptance/applications/*.yaml >/dev/null; test $$? -ne 3
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe recommend --format json examples/*.yaml >/dev/null; test $$? -ne 3
 	# the library through its API: four threads sharing one policy set, misuse, results walked
 	IMHE=$(B)/imhe valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
 	  --trace-children=yes -q $(B)/tests/run --filter 'api/*' --jobs 1
@@ -219,6 +226,13 @@ docs: $(B)/gen_opcodes
 # current build; make test fails with a diff while one is stale.
 readme: all
 	IMHE=$(B)/imhe bash docs/samples.sh
+
+# The picture of the HTML deficiency report in the README, rendered by headless Chromium.
+report-example: all
+	@mkdir -p $(B)/render
+	$(B)/imhe report --format html -o $(B)/render/example.html examples/wi-ifs-short-rsc.yaml || test $$? -eq 1
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1180 \
+	  --screenshot=docs/report-example.png file://$(CURDIR)/$(B)/render/example.html 2>/dev/null
 
 # The editor grammars, generated from the keyword and name lists and the catalogue's groups.
 EDITOR_FILES := vim:editors/vim/syntax/imhe.vim textmate:editors/vscode/syntaxes/imhe.tmLanguage.json

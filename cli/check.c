@@ -306,7 +306,11 @@ static int judge_verb(const char *name, const char *usage, const struct imhe_cli
   if (!w)
     imhe_reporter_open(o.format, f, &ro, &rep, &e);
   struct tally t = {0};
+  if (w && w->begin)
+    w->begin(f, o.format);
   run_batch(set, &o, rep, &t);
+  if (w && w->end)
+    w->end(f, o.format);
   if (!w && imhe_reporter_close(rep, &e) != IMHE_OK)
     t.write_failed = 1;
   if (w && (fflush(f) != 0 || ferror(f)))

@@ -47,6 +47,8 @@ struct imhe_cli_writer {
   const char *const *formats;
   int (*record)(const imhe_policy_set *set, const imhe_record *rec, const imhe_judge_options *o,
                 const char *format, FILE *f);
+  void (*begin)(FILE *f, const char *format); /* before the first record (may be NULL) */
+  void (*end)(FILE *f, const char *format);   /* after the last (may be NULL) */
 };
 /* Runs such a verb (check.c): name and usage as `imhe NAME --help` prints them. */
 int imhe_cli_judging(const char *name, const char *usage, const struct imhe_cli_writer *w, int argc,

@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char *const usage_recommend =
-    "usage: imhe recommend [--as-of YYYY-MM-DD] [--format text|json] [--rules DIR | --policy "
-    "FILE]\n"
+    "usage: imhe recommend [--as-of YYYY-MM-DD] [--format text|json|markdown|html]\n"
+    "                      [--rules DIR | --policy FILE]\n"
     "                      [--no-checksum] [-o OUT] FILE... | -\n"
     "\n"
     "Judges each application against every category its association offers (both\n"
@@ -18,7 +18,8 @@ static const char *const usage_recommend =
     "the part of it missing, from 0 to 1), each with what it still needs.\n"
     "Renewals and reinstatements are listed as such and not ranked.\n"
     "  --as-of DATE    judge every record as of DATE (default: its submitted date)\n"
-    "  --format F      text (default) or json (JSON Lines, one object per record)\n"
+    "  --format F      text (default), json (JSON Lines, one object per record),\n"
+    "                  markdown (CommonMark) or html (one self-contained file)\n"
     "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
     "  --policy FILE   judge every record with this .imhe or .imhec file\n"
     "  --no-checksum   accept compiled policies whose checksum does not match\n"
@@ -217,6 +218,134 @@ static void write_json(FILE *f, const imhe_record *rec, const imhe_result *own,
   free(b.v);
 }
 
+/* Markdown and HTML. The command line sees only the public API, so it escapes for itself (the
+ * library's escaping belongs to its reporters): every string, record text included, shows as
+ * written. */
+static void md_put(struct sbuf *b, const char *s) {
+  for (; s && *s; s++) {
+    if (strchr("\\`*_[]<>&!|~#", *s))
+      sb_putc(b, '\\');
+    sb_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+  }
+}
+
+static void html_put(struct sbuf *b, const char *s) {
+  for (; s && *s; s++)
+    switch (*s) {
+    case '&':
+      sb_puts(b, "&amp;");
+      break;
+    case '<':
+      sb_puts(b, "&lt;");
+      break;
+    case '>':
+      sb_puts(b, "&gt;");
+      break;
+    case '"':
+      sb_puts(b, "&quot;");
+      break;
+    case '\'':
+      sb_puts(b, "&#39;");
+      break;
+    default:
+      sb_putc(b, *s);
+    }
+}
+
+/* The needs of candidate c as list items: "- area: requirement: what is missing". */
+struct rich_arg {
+  struct sbuf *b;
+  void (*put)(struct sbuf *, const char *);
+  const char *rule, *open, *close;
+};
+
+static void rich_need(void *arg, const char *s) {
+  const struct rich_arg *a = arg;
+  size_t n = strlen(a->rule);
+  if (!strncmp(s, a->rule, n) && !strncmp(s + n, ": ", 2))
+    s += n + 2;
+  sb_puts(a->b, a->open);
+  a->put(a->b, a->rule);
+  sb_puts(a->b, ": ");
+  a->put(a->b, s);
+  sb_puts(a->b, a->close);
+}
+
+static void rich_needs(struct sbuf *b, const struct candidate *c, int html) {
+  for (size_t r = 0; r < imhe_result_rule_count(c->res); r++) {
+    const imhe_rule_result *rr = imhe_result_rule(c->res, r);
+    if (imhe_rule_status(rr) != IMHE_STATUS_FAIL)
+      continue;
+    struct rich_arg a = {b, html ? html_put : md_put, imhe_rule_description(rr),
+                         html ? "<li>" : "   - ", html ? "</li>\n" : "\n"};
+    each_need(rr, rich_need, &a);
+  }
+}
+
+/* One applicant in Markdown (html 0) or HTML: heading, the categories met, the others ranked. */
+static void write_rich(FILE *f, const imhe_record *rec, const struct candidate *c, size_t n,
+                       const char *problem, int html) {
+  void (*put)(struct sbuf *, const char *) = html ? html_put : md_put;
+  struct sbuf b = {0};
+  const char *id = imhe_record_id(rec), *assoc = imhe_record_association(rec);
+  sb_puts(&b, html ? "<section>\n<h2>" : "## ");
+  put(&b, imhe_record_applicant(rec) ? imhe_record_applicant(rec) : "Applicant");
+  sb_puts(&b, " (");
+  put(&b, id ? id : "no id");
+  sb_puts(&b, "), ");
+  put(&b, assoc ? assoc : "?");
+  sb_puts(&b, html ? "</h2>\n<p>" : "\n\n");
+  size_t nmet = 0;
+  if (problem) {
+    sb_puts(&b, "Not ranked: ");
+    put(&b, problem);
+  } else {
+    sb_puts(&b, "Met now: ");
+    for (; nmet < n && met(&c[nmet]); nmet++) {
+      sb_puts(&b, nmet ? ", " : "");
+      put(&b, c[nmet].category);
+    }
+    sb_puts(&b, nmet ? "" : "none");
+  }
+  sb_puts(&b, html ? "</p>\n" : "\n\n");
+  if (nmet < n && html)
+    sb_puts(&b, "<table>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Category</th>"
+                "<th scope=\"col\">Unmet</th><th scope=\"col\">Shortfall</th>"
+                "<th scope=\"col\">Still needed</th></tr></thead>\n<tbody>\n");
+  for (size_t i = nmet; i < n; i++) {
+    char head[160];
+    snprintf(head, sizeof head,
+             html ? "<tr><td>%zu</td><td>%s</td><td>%u</td><td>%.2f</td><td><ul>\n"
+                  : "%zu. **%s**: %u unmet, shortfall %.2f\n",
+             i - nmet + 1, c[i].category, c[i].unmet, c[i].shortfall);
+    sb_puts(&b, head);
+    rich_needs(&b, &c[i], html);
+    sb_puts(&b, html ? "</ul></td></tr>\n" : "");
+  }
+  if (nmet < n)
+    sb_puts(&b, html ? "</tbody>\n</table>\n" : "\n");
+  sb_puts(&b, html ? "</section>\n" : "");
+  fwrite(b.v, 1, b.n, f);
+  free(b.v);
+}
+
+static void recommend_begin(FILE *f, const char *format) {
+  if (!strcmp(format, "html"))
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<title>Endorsement categories by closeness</title>\n<style>\n"
+          "body{font:11pt/1.4 sans-serif;color:#111;max-width:60em;margin:1.5em auto;padding:0 1em}"
+          "\ntable{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.2em "
+          ".4em;text-align:left;vertical-align:top}th{background:#e8e8e8}ul{margin:0;"
+          "padding-left:1.2em}\n@media print{section{break-inside:avoid-page}}\n</style>\n"
+          "</head>\n<body>\n<main>\n<h1>Endorsement categories by closeness</h1>\n",
+          f);
+}
+
+static void recommend_end(FILE *f, const char *format) {
+  if (!strcmp(format, "html"))
+    fputs("</main>\n</body>\n</html>\n", f);
+}
+
 /* Why a record is not ranked: it cannot be judged, or it is not an application. */
 static const char *problem_of(const imhe_record *rec, const imhe_result *own, imhe_error *e) {
   if (imhe_result_verdict(own) == IMHE_VERDICT_INVALID) {
@@ -259,6 +388,8 @@ static int recommend_one(const imhe_policy_set *set, const imhe_record *rec,
     qsort(c, k, sizeof *c, closer);
   if (!strcmp(format, "json"))
     write_json(f, rec, own, c, k, problem);
+  else if (strcmp(format, "text"))
+    write_rich(f, rec, c, k, problem, !strcmp(format, "html"));
   else {
     const char *id = imhe_record_id(rec), *name = imhe_record_applicant(rec),
                *assoc = imhe_record_association(rec);
@@ -278,7 +409,7 @@ static int recommend_one(const imhe_policy_set *set, const imhe_record *rec,
 }
 
 int imhe_cli_recommend(int argc, char **argv) {
-  static const char *const formats[] = {"text", "json", NULL};
-  static const struct imhe_cli_writer w = {formats, recommend_one};
+  static const char *const formats[] = {"text", "json", "markdown", "html", NULL};
+  static const struct imhe_cli_writer w = {formats, recommend_one, recommend_begin, recommend_end};
   return imhe_cli_judging("recommend", usage_recommend, &w, argc, argv);
 }

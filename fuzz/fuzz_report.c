@@ -1,12 +1,15 @@
 /* fuzz_report.c — libFuzzer harness for the report writers: every record that arbitrary YAML bytes
  * load into is judged and rendered both ways; the JSON must be one strict JSON object per line
  * whose id and applicant read back byte for byte, and the text must be valid UTF-8 with no
- * control character, C1 control or bidirectional override but its own line breaks. */
+ * control character, C1 control or bidirectional override but its own line breaks. The deficiency
+ * report's formats (letter, markdown, html) must be valid UTF-8 without control characters, and
+ * the HTML must hold exactly one applicant and no markup from the record. */
 #include "compiler/compile.h"
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
 #include "runtime/records/stream.h"
 #include "runtime/report/report.h"
+#include "runtime/report/reporter.h"
 #include "tests/json.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +116,47 @@ static void check_text(const char *out, size_t n) {
     fail("not exactly one verdict line: a record forged a line", out, n);
 }
 
+/* Occurrences of s in out[0..n). */
+static int count(const char *out, size_t n, const char *s) {
+  int k = 0;
+  size_t m = strlen(s);
+  for (size_t i = 0; i + m <= n; i++)
+    k += !memcmp(out + i, s, m);
+  return k;
+}
+
+/* The deficiency report in each of its formats, begin to end as for a batch of one. */
+static void check_deficiency(const struct imhe_result *res) {
+  static const char *const formats[] = {"letter", "markdown", "html"};
+  for (int f = 0; f < 3; f++) {
+    const struct imhe_reporter_ops *ops = imhe_reporter_find(formats[f]);
+    imhe_render_options o = {.verbose = 1};
+    struct sbuf b = {0};
+    if (ops->begin)
+      ops->begin(&b, &o);
+    if (ops->index)
+      ops->index(&b, res, &o);
+    if (ops->middle)
+      ops->middle(&b, &o);
+    ops->record(&b, res, &o);
+    if (ops->end)
+      ops->end(&b, &o);
+    const unsigned char *p = (const unsigned char *)b.v;
+    for (size_t i = 0; i < b.n;) {
+      if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f)
+        fail("a raw control character in the deficiency report", b.v, b.n);
+      int len = json_utf8_len(p + i, b.n - i);
+      if (!len)
+        fail("invalid UTF-8 in the deficiency report", b.v, b.n);
+      i += (size_t)len;
+    }
+    if (f == 2 && (count(b.v, b.n, "<section class=\"applicant\"") != 1 ||
+                   count(b.v, b.n, "<script") || count(b.v, b.n, "<h2>") != 1))
+      fail("the HTML report's markup does not hold one applicant", b.v, b.n);
+    free(b.v);
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ready)
@@ -140,6 +184,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fclose(mem);
     check_text(out, n);
     free(out);
+    res.record = &r;
+    check_deficiency(&res);
     imhe_record_clear(&r);
   }
   imhe_loader_close(l);

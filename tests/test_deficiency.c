@@ -214,6 +214,44 @@ Test(deficiency, a_rule_without_a_source_cites_the_association) {
   free(dir);
 }
 
+/* The HTML shows each applicant's entries on a time axis: inline SVG, the entries left out hatched
+ * with their reason, the best RSC window and the as-of date marked. */
+Test(deficiency, html_timeline_marks_what_was_left_out) {
+  char *out = report("--format html examples/wi-ifs-short-rsc.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "<svg role=\"img\" aria-labelledby=\"t-a-WI-2026-0102-3\""), "%s", out);
+  cr_expect(strstr(out, "<title>Work 2: Parent Educator</title>"));
+  cr_expect(strstr(out, "fill=\"url(#h-a-WI-2026-0102-3)\"><title>not counted: kind volunteer, "
+                        "not paid</title>"));
+  cr_expect(strstr(out, "<title>best RSC window</title>"));
+  cr_expect(strstr(out, ">as of 2026-05-01</text>"));
+  cr_expect_null(strstr(out, "<script"));
+  free(out);
+}
+
+/* RSC spread over an entry longer than the period says how much a month counts. */
+Test(deficiency, rsc_spread_over_a_long_entry_says_so) {
+  char *dir = temp_dir(), path[600], args[800];
+  snprintf(path, sizeof path, "%s/rec.yaml", dir);
+  size_t n;
+  char *rec = read_all("examples/wi-ifs-short-rsc.yaml", &n);
+  cr_assert(rec);
+  static const char old[] = "start: 2025-09-01, end: 2026-01-31, hours: 26}";
+  static const char new[] = "start: 2020-05-01, end: 2026-01-31, hours: 40}";
+  char *at = strstr(rec, old);
+  cr_assert(at);
+  memcpy(at, new, sizeof new - 1);
+  cr_assert_eq(write_all(path, rec, n), 0);
+  snprintf(args, sizeof args, "%s", path);
+  char *out = report(args, NULL);
+  cr_expect(out && strstr(out, "Found: the 1st RSC entry, R. Ng, 2020-05-01 to 2026-01-31, spreads "
+                               "40 h over 69 months: about 0.6 h a month"),
+            "%s", out);
+  free(out);
+  free(rec);
+  free(dir);
+}
+
 Test(deficiency, report_refuses_check_formats) {
   int rc;
   char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);

@@ -67,7 +67,7 @@ Test(recommend, renewals_and_invalid_records_are_not_ranked) {
   cr_expect_eq(rc, 2);
   cr_expect(out && strstr(out, "not ranked: membership.expires"), "%s", out);
   free(out);
-  out = imhe("recommend --format markdown examples/wi-ifs-eligible.yaml", &rc);
+  out = imhe("recommend --format letter examples/wi-ifs-eligible.yaml", &rc);
   cr_expect_eq(rc, 2, "an unknown format is refused");
   free(out);
 }
@@ -116,4 +116,48 @@ Test(wording, the_exam_waits_for_the_other_requirements) {
   free(out);
   free(rec);
   free(dir);
+}
+
+/* Markdown that CommonMark renders as written, HTML with every string escaped. */
+Test(recommend, markdown_and_html_escape_the_record) {
+  char *dir = temp_dir(), path[600], cmd[1200];
+  snprintf(path, sizeof path, "%s/rec.yaml", dir);
+  size_t n;
+  char *rec = read_all("examples/wi-ifs-short-rsc.yaml", &n);
+  cr_assert(rec);
+  char *name = strstr(rec, "{name: Casey Moreno}");
+  cr_assert(name);
+  static const char hostile[] = "{name: '<b>*C*'}      ";
+  memcpy(name, hostile, strlen("{name: Casey Moreno}"));
+  cr_assert_eq(write_all(path, rec, n), 0);
+  snprintf(cmd, sizeof cmd, "%s recommend --format markdown %s | cmark", imhe_bin(), path);
+  char *out;
+  int rc = run_cmd(cmd, &out);
+  if (rc != 127) {
+    cr_expect(out && strstr(out, "<h2>&lt;b&gt;*C* (WI-2026-0102), WI</h2>"), "%s", out);
+    cr_expect(out && strstr(out, "<li><strong>IFA</strong>: 1 unmet, shortfall 0.33"), "%s", out);
+    free(out);
+  }
+  snprintf(cmd, sizeof cmd, "%s recommend --format html %s", imhe_bin(), path);
+  run_cmd(cmd, &out);
+  cr_assert(out);
+  cr_expect(!strncmp(out, "<!DOCTYPE html>\n<html lang=\"en\">", 31));
+  cr_expect(strstr(out, "<h2>&lt;b&gt;*C* (WI-2026-0102), WI</h2>"), "%s", out);
+  cr_expect(strstr(out, "<th scope=\"col\">Still needed</th>"));
+  cr_expect_null(strstr(out, "<b>"));
+  cr_expect(strstr(out, "</html>\n"));
+  free(out);
+  free(rec);
+  free(dir);
+}
+
+/* The full text view counts entries from 1 and keeps the policy authors' notes to themselves. */
+Test(wording, entries_from_1_and_no_reading_notes) {
+  char *out = imhe("check examples/mi-ers-prerequisite.yaml examples/mi-renewal-cycle.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "counted: rsc 1 (Dr. Kay Ott)"), "%s", out);
+  cr_expect(strstr(out, "rsc 2 (Peer group) left out: "), "%s", out);
+  cr_expect_null(strstr(out, "rsc[0]"));
+  cr_expect_null(strstr(out, "(reading"));
+  free(out);
 }

@@ -3,6 +3,7 @@
  * apart, the exam, fees, the next deadline and next steps, in words an applicant can be sent. */
 #include "runtime/report/deficiency.h"
 #include "runtime/core/dates.h"
+#include "runtime/records/schema.h"
 #include "runtime/report/explain.h"
 #include <math.h>
 #include <string.h>
@@ -124,6 +125,17 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
     sb_puts(b, ", ");
     put_text(b, t);
   }
+  const struct imhe_slot *role =
+      sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
+  if (role && role->present) { /* "Pat Rowe (supervisor)" */
+    int n;
+    const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
+    if (role->v.ival >= 0 && role->v.ival < n) {
+      sb_puts(b, " (");
+      put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
+      sb_putc(b, ')');
+    }
+  }
   int32_t start, end;
   imhe_entry_dates(r, sec, i, &start, &end);
   if (start != INT32_MIN) {
@@ -178,10 +190,73 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
     sb_puts(b, " and ");
     put_date(b, w->date[1]);
     return;
+  case IMHE_REASON_PARTIAL_AMOUNT:
+    sb_puts(b, "the ");
+    put_entry(b, r, w->sec, w->entry);
+    sb_puts(b, ", counts ");
+    sb_num2(b, w->amount[0]);
+    sb_puts(b, " of its ");
+    sb_num2(b, w->amount[1]);
+    sb_putc(b, ' ');
+    sb_puts(b, imhe_unit_symbol((imhe_unit)w->unit));
+    sb_puts(b, ": only its days up to the as-of date count");
+    return;
+  case IMHE_REASON_REPORTED_TO_REFERENCE:
+  case IMHE_REASON_REPORTED_TO_NO_REFERENCE:
+    sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
+    sb_puts(b, " completed reference from ");
+    imhe_text_clean(b, w->name ? w->name : "", w->name ? strnlen(w->name, 60) : 0);
+    sb_puts(b, ", the supervisor named in the ");
+    put_entry(b, r, w->sec, w->entry);
+    return;
+  case IMHE_REASON_TRAINING_OVER_CAP:
+  case IMHE_REASON_NO_TRANSCRIPT:
+  case IMHE_REASON_TOO_MANY_COMPETENCIES:
+    sb_puts(b, "the ");
+    put_entry(b, r, w->sec, w->entry);
+    sb_puts(b, " lists ");
+    sb_uint(b, w->count);
+    if (w->code == IMHE_REASON_NO_TRANSCRIPT) {
+      sb_puts(b, " competencies without a transcript (official or unofficial)");
+      return;
+    }
+    sb_puts(b, " competencies; at most ");
+    sb_num2(b, w->amount[1]);
+    sb_puts(b, w->code == IMHE_REASON_TRAINING_OVER_CAP ? " count (one per whole training hour)"
+                                                        : " count");
+    return;
   default:
     imhe_explain_reason(b, r, w);
   }
   (void)start;
+}
+
+/* The highest degree the record holds, and when it was completed: "a masters degree (completed
+ * 2012-05-20)"; 0 when none is given. */
+static int put_degree_held(struct sbuf *b, const struct imhe_record *r) {
+  const struct imhe_list *edu = &r->sec[IMHE_SECTION_EDUCATION];
+  int best = -1;
+  int32_t when = INT32_MIN;
+  for (uint32_t i = 0; i < edu->n; i++) {
+    const struct imhe_slot *d = &edu->v[i].f[EDU_DEGREE];
+    if (d->present && d->v.ival > best) {
+      best = d->v.ival;
+      when = edu->v[i].f[EDU_COMPLETED].present ? edu->v[i].f[EDU_COMPLETED].v.date : INT32_MIN;
+    }
+  }
+  int n;
+  const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
+  if (best < 0 || best >= n)
+    return 0;
+  sb_puts(b, best == 0 ? "an " : "a ");
+  put_plain(b, names[best], strlen(names[best]));
+  sb_puts(b, " degree");
+  if (when != INT32_MIN) {
+    sb_puts(b, " (completed ");
+    put_date(b, when);
+    sb_putc(b, ')');
+  }
+  return 1;
 }
 
 /* A requirement's amount: "at least 15 h", "a bachelors degree or higher". */
@@ -209,9 +284,10 @@ static void put_required(struct sbuf *b, const struct imhe_cond_result *c) {
 static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
   struct sbuf *b = &x->t;
   sb_puts(b, b->n ? "has " : "Has ");
-  if (c->display == DISP_DEGREE && c->observed < 1)
-    sb_puts(b, "no degree");
-  else
+  if (c->display == DISP_DEGREE) {
+    if (c->observed < 1 || !put_degree_held(b, x->r))
+      sb_puts(b, "no degree");
+  } else
     imhe_explain_quantity(b, c->observed, c->unit, c->display);
   sb_puts(b, "; needs ");
   put_required(b, c);
@@ -240,17 +316,65 @@ static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
 }
 
 /* The entries a condition counted and those it left out, each with its reason. */
+/* The best window a measure of c chose, if any. */
+static const struct imhe_why *window_of(const struct imhe_cond_result *c) {
+  for (const struct imhe_why *w = c->notes; w; w = w->next)
+    if (w->code == IMHE_REASON_BEST_WINDOW)
+      return w;
+  return NULL;
+}
+
+/* Whether counted entry i contributed: with a best window, only entries overlapping it did. */
+static int contributed(const struct ctx *x, const struct imhe_cond_result *c, uint32_t i) {
+  const struct imhe_why *w = window_of(c);
+  if (!w)
+    return 1;
+  int32_t s, e;
+  imhe_entry_dates(x->r, c->counted_sec, i, &s, &e);
+  return !(s != INT32_MIN && s > w->date[1]) && !(e != INT32_MIN && e < w->date[0]);
+}
+
+/* RSC spread evenly over an entry longer than the window or reaching past it says so: "the 1st
+ * RSC entry, ... spreads 99 h over 62 months: about 1.6 h a month". */
+static void put_spread(struct ctx *x, const struct imhe_cond_result *c) {
+  const struct imhe_why *w = window_of(c);
+  if (!w || c->counted_sec != IMHE_SECTION_RSC)
+    return;
+  for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
+    uint32_t i = c->counted[j];
+    int32_t s, e;
+    imhe_entry_dates(x->r, c->counted_sec, i, &s, &e);
+    const struct imhe_slot *h = &x->r->sec[c->counted_sec].v[i].f[RSC_HOURS];
+    if (s == INT32_MIN || e == INT32_MIN || e <= s || !h->present ||
+        (s >= w->date[0] && e <= w->date[1]))
+      continue;
+    double months = (e - s + 1) / 30.4375;
+    sb_puts(&x->t, "Found: the ");
+    put_entry(&x->t, x->r, c->counted_sec, i);
+    sb_puts(&x->t, ", spreads ");
+    sb_num2(&x->t, h->v.num);
+    sb_puts(&x->t, " h over ");
+    sb_uint(&x->t, (unsigned)(months + 0.5));
+    sb_puts(&x->t, " months: about ");
+    sb_num2(&x->t, round(h->v.num / months * 10) / 10);
+    sb_puts(&x->t, " h a month, and only its months inside the period count.");
+    emit(x, DFC_ITEM);
+  }
+}
+
 static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
   if (c->counted_sec < 0)
     return;
-  if (c->ncounted) {
-    sb_puts(&x->t, "Counted: ");
-    for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
-      if (j)
-        sb_puts(&x->t, "; ");
-      put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
-    }
-    if (c->ncounted > 12)
+  put_spread(x, c);
+  uint32_t shown = 0;
+  for (uint32_t j = 0; j < c->ncounted && shown < 12; j++) {
+    if (!contributed(x, c, c->counted[j]))
+      continue;
+    sb_puts(&x->t, shown++ ? "; " : "Counted: ");
+    put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
+  }
+  if (shown) {
+    if (shown == 12 && c->ncounted > 12)
       sb_puts(&x->t, "; and more");
     sb_putc(&x->t, '.');
     emit(x, DFC_ITEM);
@@ -414,19 +538,17 @@ static void put_exam(struct ctx *x) {
   for (uint32_t i = 0; i < x->res->nrules; i++) {
     const struct imhe_rule_outcome *rr = &x->res->rules[i];
     if (rr->area != AREA_EXAM || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED ||
-        rr->reason)
-      continue;
+        rr->status == IMHE_STATUS_FAIL || rr->reason)
+      continue; /* a failed exam is under "What is missing" already */
     sb_puts(&x->t, "Written exam");
     emit(x, DFC_SECTION);
     if (rr->status == IMHE_STATUS_PASS)
       sb_puts(&x->t, "The written exam is passed.");
-    else if (rr->status == IMHE_STATUS_PENDING)
+    else
       sb_puts(&x->t, x->res->verdict == IMHE_VERDICT_NOT_ELIGIBLE
                          ? "Not yet taken. The applicant may sit the written exam once the other "
                            "requirements are met."
                          : "Not yet taken. The applicant may now sit the written exam.");
-    else
-      sb_puts(&x->t, "Not passed (see above).");
     emit(x, DFC_PARA);
     return;
   }
@@ -572,6 +694,8 @@ void imhe_deficiency_body(struct sbuf *out, const struct dfc_writer *w,
                           const struct imhe_result *res, const struct dfc_options *o) {
   struct ctx x = {.out = out, .w = w, .res = res, .r = res->record, .o = o};
   put_summary(&x);
+  if (w->figure && res->verdict != IMHE_VERDICT_INVALID)
+    w->figure(out, res);
   put_errors(&x);
   if (res->verdict != IMHE_VERDICT_INVALID) {
     if (imhe_deficiency_unmet(res))

@@ -46,9 +46,11 @@ enum dfc_block {
   DFC_SOURCE       /* where a requirement is published */
 };
 
-/* A format's writer: block writes one block of text s[0..n) into out. */
+/* A format's writer: block writes one block of text s[0..n) into out; figure (may be NULL) writes
+ * what the format shows after the summary (html: the timeline). */
 struct dfc_writer {
   void (*block)(struct sbuf *out, enum dfc_block kind, const char *s, size_t n);
+  void (*figure)(struct sbuf *out, const struct imhe_result *res);
 };
 
 /* Options that change the content: verbose adds each rule's id and file:line to its source. */

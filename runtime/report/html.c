@@ -3,6 +3,7 @@
  * (A4 or Letter), semantic headings. Rows and applicants stream; every string is escaped. */
 #include "runtime/report/deficiency.h"
 #include "runtime/report/reporter.h"
+#include "runtime/report/timeline.h"
 #include <string.h>
 
 static void html_text(struct sbuf *out, const char *s, size_t n) {
@@ -56,7 +57,16 @@ static void html_block(struct sbuf *out, enum dfc_block kind, const char *s, siz
   sb_putc(out, '\n');
 }
 
-static const struct dfc_writer html_writer = {html_block};
+/* The timeline, after the summary; its SVG ids are the applicant's anchor. */
+static void html_figure(struct sbuf *out, const struct imhe_result *res) {
+  struct sbuf id = {0};
+  imhe_deficiency_anchor(&id, res);
+  sb_putc(&id, 0);
+  imhe_timeline_svg(out, res, id.v, html_text);
+  free(id.v);
+}
+
+static const struct dfc_writer html_writer = {html_block, html_figure};
 
 static const char style[] =
     "body{font:11pt/1.45 \"DejaVu Sans\",Arial,sans-serif;color:#111;background:#fff;"
@@ -69,11 +79,13 @@ static const char style[] =
     ".category{margin:0 0 .6em}.summary{font-weight:bold;font-size:1.05em}\n"
     ".req{font-weight:bold;margin:.5em 0 .1em}.source{font-size:.9em;color:#333;margin:.1em 0 .6em}"
     "\nul{margin:.2em 0 .4em;padding-left:1.4em}a{color:#0645ad}\n"
-    ".applicant{margin-top:2.5em}\n"
-    "@page{margin:15mm}\n"
-    "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}a{color:#111;"
+    ".applicant{margin-top:2.5em}.timeline{margin:.6em 0}.timeline svg{width:100%;height:auto}"
+    "figcaption{font-size:.85em;color:#333}\n"
+    "@page{margin:12mm 14mm}\n"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:9pt}a{color:#111;"
     "text-decoration:none}.applicant{break-before:page;page-break-before:always;margin-top:0}"
-    "h3,h4,.req{break-after:avoid;page-break-after:avoid}li{break-inside:avoid}}\n";
+    "h3,h4,.req{break-after:avoid;page-break-after:avoid}li{break-inside:avoid}"
+    ".timeline svg{max-height:42mm}h3{margin-top:.8em}}\n";
 
 static void html_begin(struct sbuf *b, const imhe_render_options *o) {
   (void)o;

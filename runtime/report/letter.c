@@ -20,7 +20,7 @@ static void letter_block(struct sbuf *out, enum dfc_block kind, const char *s, s
   sb_putc(out, '\n');
 }
 
-static const struct dfc_writer letter_writer = {letter_block};
+static const struct dfc_writer letter_writer = {letter_block, NULL};
 
 /* Display columns of UTF-8 text, for the rule under the heading. */
 static size_t columns(const char *s, size_t n) {

@@ -44,7 +44,7 @@ static void md_block(struct sbuf *out, enum dfc_block kind, const char *s, size_
   sb_puts(out, after[kind]);
 }
 
-static const struct dfc_writer md_writer = {md_block};
+static const struct dfc_writer md_writer = {md_block, NULL};
 
 static void md_record(struct sbuf *b, const struct imhe_result *res, const imhe_render_options *o) {
   struct sbuf t = {0};

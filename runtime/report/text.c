@@ -90,10 +90,37 @@ static void text_money(struct sbuf *b, double v) {
     imhe_explain_quantity(b, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
 }
 
+/* Words for people, without the notes policy authors keep for themselves ("(reading 9)"). */
+static void text_words(struct sbuf *b, const char *s, size_t n) {
+  static const char note[] = " (reading ";
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && !(n - j >= sizeof note - 1 && !memcmp(s + j, note, sizeof note - 1)))
+      j++;
+    imhe_text_clean(b, s + i, j - i);
+    while (j < n && s[j] != ')')
+      j++;
+    i = j + 1;
+  }
+}
+
 static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
   scratch->n = 0;
   imhe_explain_condition(scratch, c);
-  imhe_text_clean(b, scratch->v, scratch->n);
+  text_words(b, scratch->v, scratch->n);
+}
+
+/* An entry as a reviewer counts it, from 1: "work 3 (Home Visitor)". */
+static void text_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+  sb_puts(b, imhe_sections[sec].name);
+  sb_putc(b, ' ');
+  sb_uint(b, i + 1);
+  const struct imhe_text *t = r && i < r->sec[sec].n ? imhe_entry_title(r, sec, i) : NULL;
+  if (t && t->s) {
+    sb_puts(b, " (");
+    imhe_text_clean(b, t->s, t->n);
+    sb_putc(b, ')');
+  }
 }
 
 static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
@@ -112,7 +139,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     imhe_explain_reason(scratch, r, rr->reason);
     imhe_text_clean(b, scratch->v, scratch->n);
   } else
-    sb_tstr(b, rr->desc);
+    text_words(b, rr->desc, strlen(rr->desc));
   if (rr->file[0])
     text_cite(b, rr);
   sb_putc(b, '\n');
@@ -139,9 +166,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
       for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
         if (j)
           sb_puts(b, ", ");
-        scratch->n = 0;
-        imhe_entry_label(scratch, r, c->counted_sec, c->counted[j]);
-        imhe_text_clean(b, scratch->v, scratch->n);
+        text_entry(b, r, c->counted_sec, c->counted[j]);
       }
       if (c->ncounted > 12)
         sb_puts(b, ", ...");
@@ -150,8 +175,10 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     if (c->status != IMHE_STATUS_PASS)
       for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
         sb_puts(b, "            ");
+        text_entry(b, r, c->counted_sec, c->left_out[j].idx);
+        sb_puts(b, " left out: ");
         scratch->n = 0;
-        imhe_explain_left_out(scratch, r, c->counted_sec, &c->left_out[j]);
+        imhe_explain_reason(scratch, r, c->left_out[j].why);
         imhe_text_clean(b, scratch->v, scratch->n);
         sb_putc(b, '\n');
       }
@@ -254,7 +281,8 @@ static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   const struct imhe_fee_summary *fe = &res->fees;
   heading(b, col, "fees");
   if (fe->renewal) {
-    sb_puts(b, "\n    renewal ");
+    sb_puts(b, res->record->kind == IMHE_KIND_REINSTATEMENT ? "\n    reinstatement "
+                                                            : "\n    renewal ");
     text_money(b, fe->renewal_fee);
     sb_puts(b, ", membership ");
     text_money(b, fe->membership_fee);
