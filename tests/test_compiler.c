@@ -495,11 +495,11 @@ Test(cli, disasm_lists_settings_units_and_source_files) {
       "IT-CREDENTIAL note \"IT-CREDENTIAL waives the $20 registration fee\"\n",
       "; deadlines every year on Mar 15, Jun 15, Sep 15, Dec 15\n",
       "; renewal annual for deadlines from open until open\n",
-      "\"training hours\" rules/legacy.imhe:35: hours\n",
-      "\"paid prevention/intervention work serving the track's ages\" rules/legacy.imhe:65: days, "
+      "\"training hours\" rules/legacy.imhe:32: hours\n",
+      "\"paid prevention/intervention work serving the track's ages\" rules/legacy.imhe:62: days, "
       "shown in years\n",
-      "  rules/wi.imhe:34 ",
-      "  rules/legacy.imhe:25 ",
+      "  rules/wi.imhe:33 ",
+      "  rules/legacy.imhe:22 ",
   };
   for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
     cr_expect(strstr(out, lines[i]), "disasm lacks: %s", lines[i]);

@@ -35,8 +35,8 @@ Test(policytest, a_failure_is_located_with_expected_actual_and_the_rule_explaine
   cr_expect(strstr(out, "fail.yaml:17:32: rule training_hours: observed: expected 40, got 36"),
             "%s", out);
   /* the explanation of the rule named, with its source line, and of the rules that failed */
-  cr_expect(strstr(out, "[training_hours, rules/legacy.imhe:34]"), "%s", out);
-  cr_expect(strstr(out, "[specialist_rsc, rules/legacy.imhe:70]"), "%s", out);
+  cr_expect(strstr(out, "[training_hours, rules/legacy.imhe:31]"), "%s", out);
+  cr_expect(strstr(out, "[specialist_rsc, rules/legacy.imhe:67]"), "%s", out);
   cr_expect(strstr(out, "RSC period: 0 days; required 365 days"), "%s", out);
   cr_expect(strstr(out, "1 passed, 1 failed"), "%s", out);
   cr_expect(!strstr(out, "PASS-1"), "a passing test is quiet without --verbose:\n%s", out);
@@ -163,16 +163,16 @@ Test(policytest, coverage_text_names_what_was_not_exercised_both_ways) {
   cr_expect(strstr(out, "coverage of ct: "), "%s", out);
   /* the WI record fails its RSC rule and passes its training rule: each one way only */
   cr_expect(strstr(out, "  rule      specialist_rsc"), "%s", out);
-  cr_expect(strstr(out, "passed 0, failed 1  (never passing)  [rules/legacy.imhe:70]"), "%s", out);
-  cr_expect(strstr(out, "passed 1, failed 0  (never failing)  [rules/legacy.imhe:34]"), "%s", out);
+  cr_expect(strstr(out, "passed 0, failed 1  (never passing)  [rules/legacy.imhe:67]"), "%s", out);
+  cr_expect(strstr(out, "passed 1, failed 0  (never failing)  [rules/legacy.imhe:31]"), "%s", out);
   cr_expect(strstr(out, "(never exercised)"), "%s", out);
   free(out);
   /* a rule exercised both ways is listed only with --verbose */
   out = run_test("--coverage tests/policytests/fail.yaml", &rc);
-  cr_expect(!strstr(out, "passed 1, failed 1  [rules/legacy.imhe:25]"), "%s", out);
+  cr_expect(!strstr(out, "passed 1, failed 1  [rules/legacy.imhe:22]"), "%s", out);
   free(out);
   out = run_test("--coverage --verbose tests/policytests/fail.yaml", &rc);
-  cr_expect(strstr(out, "passed 1, failed 1  [rules/legacy.imhe:25]"), "%s", out);
+  cr_expect(strstr(out, "passed 1, failed 1  [rules/legacy.imhe:22]"), "%s", out);
   free(out);
 }
 
@@ -184,7 +184,7 @@ Test(policytest, coverage_json_is_one_object_on_stdout) {
   cr_expect_eq(rc, 1, "the tests still decide the exit status");
   cr_expect(!strncmp(out, "{\"policies\":[", 13), "%s", out);
   cr_expect(strstr(out, "{\"kind\":\"rule\",\"name\":\"membership\",\"file\":\"rules/legacy.imhe\","
-                        "\"line\":25,\"passed\":1,\"failed\":1}"),
+                        "\"line\":22,\"passed\":1,\"failed\":1}"),
             "%s", out);
   cr_expect(strstr(out, "{\"kind\":\"guard\",\"name\":\"when of "), "%s", out);
   cr_expect(strstr(out, "{\"kind\":\"fee\",\"name\":\"registration fee $20.00 for every category"),
@@ -204,7 +204,7 @@ Test(policytest, shipped_suites_cover_the_policies_both_ways) {
                        "rules/tests/acceptance",
                        &rc);
   cr_expect_eq(rc, 0, "%s", out);
-  cr_expect(strstr(out, "coverage of mi: 167 of 167 exercised passing and failing (100.0%)\n"
+  cr_expect(strstr(out, "coverage of mi: 168 of 168 exercised passing and failing (100.0%)\n"
                         "coverage of wi: 68 of 69"),
             "%s", out);
   cr_expect(strstr(out, "coverage of ct: 58 of 59"), "%s", out);
