@@ -149,9 +149,8 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
 }
 
 /* What a measure found, in the report's words where the shared ones are written for
- * coordinators (slots, windows); NULL-safe chain walk is the caller's. */
+ * coordinators (slots, windows): one finding; the caller walks the chain. */
 static void put_finding(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
-  size_t start = b->n;
   switch (w->code) {
   case IMHE_REASON_SLOT_EMPTY: {
     int n;
@@ -228,7 +227,6 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   default:
     imhe_explain_reason(b, r, w);
   }
-  (void)start;
 }
 
 /* The highest degree the record holds, and when it was completed: "a masters degree (completed
