@@ -38,7 +38,7 @@ Test(staff_api, a_test_record_and_its_differences_as_data) {
   cr_assert_eq(imhe_test_run(res, NULL), IMHE_OK);
   cr_assert_eq(imhe_test_run(res, NULL), IMHE_OK, "a second run gives the same");
   cr_expect_eq(imhe_test_line(res), 14);
-  cr_assert_eq(imhe_test_difference_count(res), 2);
+  cr_assert_eq(imhe_test_difference_count(res), 3);
   imhe_test_difference d;
   cr_assert(imhe_test_difference_at(res, 0, &d));
   cr_expect_eq(d.line, 15);
@@ -54,7 +54,10 @@ Test(staff_api, a_test_record_and_its_differences_as_data) {
   cr_expect_str_eq(d.actual, "36");
   cr_assert_not_null(d.rule);
   cr_expect_str_eq(imhe_rule_id(d.rule), "training_hours");
-  cr_expect(!imhe_test_difference_at(res, 2, &d), "past the end");
+  cr_assert(imhe_test_difference_at(res, 2, &d));
+  cr_expect_str_eq(d.expected, "masters or higher");
+  cr_expect_str_eq(d.actual, "bachelors");
+  cr_expect(!imhe_test_difference_at(res, 3, &d), "past the end");
   /* the record read in test mode has no warning about its expect: block */
   for (size_t i = 0; i < imhe_result_message_count(res); i++) {
     imhe_error m;
