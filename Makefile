@@ -213,6 +213,13 @@ valgrind: all $(B)/tests/run
 	  --trace-children=yes -q $(B)/tests/run --filter 'api/*' --jobs 1
 	IMHE=$(B)/imhe valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
 	  --trace-children=yes -q $(B)/tests/run --filter 'results/*' --jobs 1
+	IMHE=$(B)/imhe valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
+	  --trace-children=yes -q $(B)/tests/run --filter 'staff_api/*' --jobs 1
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe test --coverage rules/tests/wi tests/policytests >/dev/null; test $$? -ne 3
+	valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(B)/imhe diff rules/ct.imhe examples/policies/ct-2025.imhe --records examples/policies/ct-population.yaml \
+	  >/dev/null; test $$? -ne 3
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Iinclude -o $(B)/embed examples/embed/embed.c $(B)/libimhe.a $(LDLIBS)
 	valgrind --error-exitcode=3 --leak-check=full -q $(B)/embed rules examples/*.yaml >/dev/null
 

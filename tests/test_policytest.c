@@ -34,6 +34,9 @@ Test(policytest, a_failure_is_located_with_expected_actual_and_the_rule_explaine
             "%s", out);
   cr_expect(strstr(out, "fail.yaml:17:32: rule training_hours: observed: expected 40, got 36"),
             "%s", out);
+  cr_expect(strstr(out, "fail.yaml:18:38: rule specialist_education: observed: expected masters or "
+                        "higher, got bachelors"),
+            "%s", out);
   /* the explanation of the rule named, with its source line, and of the rules that failed */
   cr_expect(strstr(out, "[training_hours, rules/legacy.imhe:31]"), "%s", out);
   cr_expect(strstr(out, "[specialist_rsc, rules/legacy.imhe:67]"), "%s", out);
@@ -42,7 +45,7 @@ Test(policytest, a_failure_is_located_with_expected_actual_and_the_rule_explaine
   cr_expect(!strstr(out, "PASS-1"), "a passing test is quiet without --verbose:\n%s", out);
   free(out);
   out = run_test("--verbose tests/policytests/fail.yaml", &rc);
-  cr_expect(strstr(out, "ok   PASS-1  tests/policytests/fail.yaml:24"), "%s", out);
+  cr_expect(strstr(out, "ok   PASS-1  tests/policytests/fail.yaml:25"), "%s", out);
   free(out);
 }
 
@@ -120,7 +123,7 @@ Test(policytest, tap_output) {
   cr_expect_eq(rc, 1);
   cr_expect(!strncmp(out, "TAP version 13\n", 15), "%s", out);
   cr_expect(strstr(out, "\nnot ok 1 - FAIL-1 (tests/policytests/fail.yaml:14)\n#  "), "%s", out);
-  cr_expect(strstr(out, "\nok 2 - PASS-1 (tests/policytests/fail.yaml:24)\n"), "%s", out);
+  cr_expect(strstr(out, "\nok 2 - PASS-1 (tests/policytests/fail.yaml:25)\n"), "%s", out);
   cr_expect(strstr(out, "\n1..2\n"), "%s", out);
   free(out);
 }
@@ -140,7 +143,7 @@ Test(policytest, junit_output) {
                         "eligible, got not_eligible\">"),
             "%s", out);
   cr_expect(strstr(out, "<testcase name=\"PASS-1\" classname=\"tests/policytests/fail.yaml\" "
-                        "file=\"tests/policytests/fail.yaml\" line=\"24\"/>"),
+                        "file=\"tests/policytests/fail.yaml\" line=\"25\"/>"),
             "%s", out);
   free(out);
 }

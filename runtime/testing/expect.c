@@ -219,10 +219,27 @@ static void check_status(struct chk *c, const struct ynode *v, const struct imhe
 }
 
 /* observed / required / shortfall of one condition, within the tolerance. */
+static const char *const degree_names[] = {"no degree", "associate", "bachelors",
+                                           "masters or higher"};
+
+/* A degree level written by name as the reports give it (or "masters"), or -1. */
+static int degree_level(const struct ynode *v) {
+  for (int i = 0; i < 4; i++)
+    if (tree_key_is(v, degree_names[i]))
+      return i;
+  return tree_key_is(v, "masters") ? 3 : -1;
+}
+
+/* An observed, required or shortfall value; a degree may be given by name, and is shown so. */
 static void check_number(struct chk *c, const struct ynode *v, const struct imhe_rule_outcome *r,
-                         const char *what, double got, double tol) {
+                         const char *what, double got, double tol, int degree) {
   double want;
-  if (number(c, v, what, &want) == 0 && fabs(want - got) > tol)
+  int level = degree ? degree_level(v) : -1;
+  if (level >= 0) {
+    int g = got <= 0 ? 0 : got >= 3 ? 3 : (int)got;
+    if (level != g)
+      differ(c, v, r, what, degree_names[level], degree_names[g]);
+  } else if (number(c, v, what, &want) == 0 && fabs(want - got) > tol)
     differ(c, v, r, what, num_text(c, want), num_text(c, got));
 }
 
@@ -257,11 +274,11 @@ static void check_cond(struct chk *c, const struct ynode *m, const struct imhe_r
           imhe_arena_printf(c->a, "%s: the condition is not a quantity (it has a status only)",
                             what));
     else if (tree_key_is(k, "observed"))
-      check_number(c, v, r, what, cr->observed, tol);
+      check_number(c, v, r, what, cr->observed, tol, cr->display == DISP_DEGREE);
     else if (tree_key_is(k, "required"))
-      check_number(c, v, r, what, cr->required, tol);
+      check_number(c, v, r, what, cr->required, tol, cr->display == DISP_DEGREE);
     else
-      check_number(c, v, r, what, cr->shortfall, tol);
+      check_number(c, v, r, what, cr->shortfall, tol, 0);
   }
 }
 
@@ -361,7 +378,11 @@ static void check_rule(struct chk *c, const struct ynode *k, const struct ynode 
     if (cr->kind != VT_NUM)
       bad(c, kk, imhe_arena_printf(c->a, "%s: the condition is not a quantity", w));
     else
-      check_number(c, kk->next, r, w, obs ? cr->observed : req ? cr->required : cr->shortfall, tol);
+      check_number(c, kk->next, r, w,
+                   obs   ? cr->observed
+                   : req ? cr->required
+                         : cr->shortfall,
+                   tol, (obs || req) && cr->display == DISP_DEGREE);
   }
 }
 
