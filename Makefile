@@ -257,7 +257,7 @@ editors-check: $(B)/gen_editors
 	  $(B)/gen_editors $${e%%:*} rules/catalogue.imhe | diff -u $$f - || \
 	  { echo "$$f differs from what editors/gen_editors.c writes: run make editors"; exit 1; }; done
 
-FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report
+FUZZERS := fuzz_policy fuzz_bytecode fuzz_records fuzz_report fuzz_pack
 FUZZSRC := tests/json.c
 # UBSan does not recover, so undefined behaviour is a finding like a crash.
 FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -279,9 +279,10 @@ fuzz-smoke: $(B)/libimhe.a
 	  tests/policytests/*.yaml rules/tests/*/*.yaml
 	$(B)/fuzz/fuzz_bytecode-driver fuzz/corpus/fuzz_bytecode/* $(B)/rules/*.imhec
 	$(B)/fuzz/fuzz_report-driver fuzz/corpus/fuzz_report/* tests/acceptance/*/*.yaml
+	$(B)/fuzz/fuzz_pack-driver fuzz/corpus/fuzz_pack/*
 
 FORMATTED = $(SRC) $(CLI) $(HDR) $(wildcard cli/*.h) $(TESTSRC) \
-  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c) editors/gen_editors.c
+  $(wildcard tests/*.h tests/fault/*.c fuzz/fuzz_report.c fuzz/fuzz_pack.c) editors/gen_editors.c
 format:
 	clang-format -i $(FORMATTED)
 

@@ -3,11 +3,15 @@
  * of its own a few records ahead, so parsing overlaps judging; memory stays flat. */
 #include "api/internal.h"
 #include "runtime/core/queue.h"
+#include "runtime/records/pack.h"
 #include "runtime/records/stream.h"
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* What the reading thread hands over: a record, or a file that could not be opened. */
@@ -21,7 +25,8 @@ struct note {
   imhe_error e;
 };
 
-/* Ids seen so far, 16 bytes each: a hash of the id and where it was first seen. */
+/* Ids seen so far, 16 bytes each: a hash of the id and where it was first seen (an index into
+ * the source's file names: a pack's records keep the names of the YAML files they came from). */
 struct idslot {
   uint64_t hash; /* 0 = empty */
   uint32_t file, line;
@@ -46,7 +51,9 @@ struct imhe_source {
   size_t nnotes, capnotes;
   struct idslot *ids;
   size_t idcap, idn;
-  size_t cur_file; /* the file of the record handed out last (for repeated ids) */
+  size_t cur_file; /* the input of the record handed out last */
+  char **files;    /* the files records came from, in order of first use (for repeated ids) */
+  size_t nfiles;
 };
 
 static void on_notice(void *ctx, int severity, const struct imhe_msg *m) {
@@ -96,10 +103,72 @@ static void push_record(struct imhe_source *s, struct imhe_record *r, char *open
   imhe_queue_push(&s->q, it);
 }
 
+/* The whole of a regular file that starts with the pack magic, or NULL (not a pack, not a regular
+ * file, or unreadable: the YAML loader then says why). */
+static uint8_t *slurp_pack(const char *path, size_t *n) {
+  struct stat st;
+  if (stat(path, &st) != 0 ||
+      !S_ISREG(st.st_mode)) /* a FIFO is never opened here: it would block */
+    return NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char magic[8];
+  uint8_t *v = NULL;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 8 &&
+      fread(magic, 1, 8, f) == 8 && imhe_pack_is(magic, 8) && (v = malloc((size_t)st.st_size))) {
+    memcpy(v, magic, 8);
+    *n = 8 + fread(v + 8, 1, (size_t)st.st_size - 8, f);
+    if (ferror(f)) { /* a read error: reported as a damaged pack (its size will not match) */
+      *n = 8;
+    }
+  }
+  fclose(f);
+  return v;
+}
+
+/* Hands over a pack's records and replays its notices in their places. 0 when path is no pack. */
+static int read_pack(struct imhe_source *s, const char *path) {
+  size_t n;
+  uint8_t *data = strcmp(path, "-") ? slurp_pack(path, &n) : NULL;
+  if (!data)
+    return 0;
+  struct imhe_pack p;
+  char err[512], msg[700];
+  if (s->test_mode) {
+    snprintf(msg, sizeof msg, "%s: a pack holds no expect: blocks; test the YAML files", path);
+    push_record(s, NULL, strdup(msg));
+  } else if (imhe_pack_open(&p, data, n, 1, err, sizeof err) != 0) {
+    snprintf(msg, sizeof msg, "%s: damaged or invalid pack: %s", path, err);
+    push_record(s, NULL, strdup(msg));
+  } else {
+    uint32_t note = 0, before;
+    int sev;
+    struct imhe_msg m;
+    for (uint32_t i = 0; i <= p.nrecords && !atomic_load(&s->stop); i++) {
+      for (; imhe_pack_note(&p, note, &sev, &before, &m) == 0 && before <= i; note++)
+        on_notice(s, sev, &m);
+      struct imhe_record *r = i < p.nrecords ? malloc(sizeof *r) : NULL;
+      if (!r)
+        continue;
+      memset(r, 0, sizeof *r);
+      imhe_pack_record(&p, i, r, 0); /* cannot fail: the pack was verified whole */
+      r->owner = s->set;
+      push_record(s, r, NULL);
+    }
+    imhe_pack_close(&p);
+    push_record(s, NULL, NULL);
+  }
+  free(data);
+  return 1;
+}
+
 static void *reader_main(void *arg) {
   struct imhe_source *s = arg;
   char err[700];
   for (size_t fi = 0; fi < s->npaths && !atomic_load(&s->stop); fi++) {
+    if (read_pack(s, s->paths[fi]))
+      continue;
     struct imhe_loader *l = imhe_loader_open(s->paths[fi], NULL, err, sizeof err);
     if (!l) {
       push_record(s, NULL, strdup(err));
@@ -248,7 +317,17 @@ static const struct idslot *id_seen(struct imhe_source *s, const struct imhe_rec
   for (; s->ids[k].hash; k = (k + 1) & (s->idcap - 1))
     if (s->ids[k].hash == h)
       return &s->ids[k];
-  s->ids[k] = (struct idslot){h, (uint32_t)s->cur_file, r->line};
+  if (!s->nfiles || strcmp(s->files[s->nfiles - 1], r->file)) {
+    char **v = realloc(s->files, (s->nfiles + 1) * sizeof *v);
+    if (!v || !(v[s->nfiles] = strdup(r->file))) {
+      if (v)
+        s->files = v;
+      return NULL;
+    }
+    s->files = v;
+    s->nfiles++;
+  }
+  s->ids[k] = (struct idslot){h, (uint32_t)(s->nfiles - 1), r->line};
   s->idn++;
   return NULL;
 }
@@ -261,7 +340,7 @@ static void finish(struct imhe_source *s, struct imhe_record *r) {
     const struct idslot *prev = id_seen(s, r);
     if (prev)
       imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
-                        s->paths ? s->paths[prev->file] : s->name, prev->line);
+                        s->files[prev->file], prev->line);
   }
 }
 
@@ -355,6 +434,9 @@ IMHE_API void imhe_source_close(imhe_source *s) {
   free(s->name);
   free(s->notes);
   free(s->ids);
+  for (size_t i = 0; i < s->nfiles; i++)
+    free(s->files[i]);
+  free(s->files);
   pthread_mutex_destroy(&s->mu);
   free(s);
 }

@@ -1,6 +1,6 @@
 /* main.c — the `imhe` command line: a table of verbs, each in its own file (check.c with report,
- * compile.c, diff.c, disasm.c, fmt.c, test.c), sharing options.c; this file only dispatches and
- * checks standard output. */
+ * compile.c, diff.c, disasm.c, fmt.c, pack.c, test.c), sharing options.c; this file only dispatches
+ * and checks standard output. */
 #include "cli/options.h"
 #include "runtime/bytecode/program.h"
 #include <errno.h>
@@ -21,6 +21,7 @@ static const char *const usage_main =
     "  disasm    list a compiled policy's rules and instructions\n"
     "  fmt       print a policy in canonical layout (--check: report if it differs,\n"
     "            -w: rewrite it in place)\n"
+    "  pack      store record files, read and typed, in one verified pack (.imhepack)\n"
     "  test      run policy tests: records with expected outcomes\n"
     "\n"
     "Run 'imhe <command> --help' for a command's options.\n";
@@ -34,6 +35,7 @@ static const struct imhe_cli_verb verbs[] = {
     {"diff", "what differs between two policies or rules directories", imhe_cli_diff},
     {"disasm", "list a compiled policy's rules and instructions", imhe_cli_disasm},
     {"fmt", "print a policy in canonical layout", imhe_cli_fmt},
+    {"pack", "store record files, read and typed, in one verified pack (.imhepack)", imhe_cli_pack},
     {"test", "run policy tests: records with expected outcomes", imhe_cli_test},
 };
 

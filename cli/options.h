@@ -56,5 +56,6 @@ int imhe_cli_judging(const char *name, const char *usage, const struct imhe_cli_
 int imhe_cli_fmt(int argc, char **argv);
 int imhe_cli_test(int argc, char **argv);
 int imhe_cli_diff(int argc, char **argv);
+int imhe_cli_pack(int argc, char **argv);
 
 #endif

@@ -305,8 +305,9 @@ typedef struct imhe_record imhe_record;
  * (on a thread of the library's own, a few records ahead of the caller, so reading overlaps
  * judging; memory stays flat), from an open FILE * (read through its descriptor to the end, not
  * closed; nothing may have been read from it through stdio; `name` is how messages call it) or
- * from memory (the bytes are copied). A record whose id was seen before in the same source gets an
- * error naming the first one. */
+ * from memory (the bytes are copied). A path that is a pack (imhe_pack_paths) yields its records;
+ * a damaged pack is refused whole (IMHE_IO). A record whose id was seen before in the same source
+ * gets an error naming the first one. */
 IMHE_API imhe_code imhe_source_open_path(const imhe_policy_set *set, const char *path,
                                          imhe_source **out, imhe_error *err);
 IMHE_API imhe_code imhe_source_open_paths(const imhe_policy_set *set, const char *const *paths,
@@ -329,6 +330,16 @@ IMHE_API size_t imhe_source_message_count(const imhe_source *src);
 IMHE_API int imhe_source_message(const imhe_source *src, size_t i, int *severity, imhe_error *out);
 /* Stops reading and frees the source (records handed out stay valid). src may be NULL. */
 IMHE_API void imhe_source_close(imhe_source *src);
+
+/* Packed corpora (docs/pack.md): every record of the YAML files (or packs) in paths, read and typed
+ * as a source reads them, with their files, lines, errors and warnings and the files' notices,
+ * written to `out` atomically (a temp file beside it, synced, renamed). A source opened on the
+ * pack (detected by its magic) hands out the same records without parsing YAML, after verifying
+ * the whole pack (header, version, checksum, every offset and length). *records (may be NULL)
+ * receives how many were stored. IMHE_IO when an input cannot be read or the output cannot be
+ * written (nothing is written then), err naming the file. No policy set is needed. */
+IMHE_API imhe_code imhe_pack_paths(const char *const *paths, size_t n, const char *out,
+                                   size_t *records, imhe_error *err);
 
 IMHE_API void imhe_record_free(imhe_record *r);
 /* Where the record starts, its id, applicant's name, association and kind as written. */

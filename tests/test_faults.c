@@ -90,6 +90,22 @@ Test(faults, compile_output_survives_every_failed_call, .timeout = 300) {
   tree_free(&t);
 }
 
+Test(faults, pack_output_survives_every_failed_call, .timeout = 300) {
+  struct tree t;
+  tree_make(&t);
+  char records[PATH_MAX];
+  snprintf(records, sizeof records, "%s/records.yaml", t.src);
+  generate_records(records, 40); /* a pack of several writes */
+  put_file(t.out, "corpus.imhepack", "an earlier pack\n");
+  char cmd[3 * PATH_MAX];
+  snprintf(cmd, sizeof cmd, "%s pack -q %s -o %s/corpus.imhepack", imhe_bin(), records, t.out);
+  struct fault_case c = {"pack -o", cmd, {{t.out, 0}}, 1};
+  struct fault_stats st;
+  fault_sweep(&c, &st);
+  report("pack -o", &st);
+  tree_free(&t);
+}
+
 Test(faults, check_report_and_policy_cache_survive_every_failed_call, .timeout = 600) {
   struct tree t;
   tree_make(&t);

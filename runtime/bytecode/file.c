@@ -120,18 +120,6 @@ uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h) {
   return h;
 }
 
-/* CRC-32 (IEEE), bit by bit: policies are small and this keeps the runtime free of
- * any shared table, so loading is reentrant. */
-uint32_t imhe_crc32(const uint8_t *data, size_t n) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++) {
-    c ^= data[i];
-    for (int k = 0; k < 8; k++)
-      c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return c ^ 0xFFFFFFFFu;
-}
-
 void imhe_program_free(struct imhe_program *p) {
   free(p->strings);
   free(p->consts);

@@ -5,6 +5,7 @@
 #define IMHE_PROGRAM_H
 
 #include "runtime/bytecode/opcodes.h"
+#include "runtime/core/crc32.h"
 #include "runtime/core/defs.h"
 #include "runtime/core/export.h"
 #include <stddef.h>
@@ -164,6 +165,5 @@ IMHE_INTERNAL_API int imhe_verify(const struct imhe_program *p, char *err, size_
  */
 IMHE_INTERNAL_API void imhe_disasm(const struct imhe_program *p, FILE *out);
 IMHE_INTERNAL_API uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h);
-uint32_t imhe_crc32(const uint8_t *data, size_t n);
 
 #endif

@@ -1,0 +1,684 @@
+/* pack.c — the .imhepack format (docs/pack.md): typed records written field by field after the
+ * schema's lists, and read back only after every byte has been checked, like bytecode. */
+#include "runtime/records/pack.h"
+#include "runtime/core/crc32.h"
+#include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC__COUNT };
+#define NO_TEXT 0xFFFFFFFFu
+#define CANARY "\r\n\032\n" /* a text-mode copy or a DOS conversion changes it */
+#define ENDIAN 0x01020304u
+
+/* ---------- writing ---------- */
+
+struct imhe_pack_builder {
+  struct sbuf files, index, records, notes;
+  uint32_t nfiles, nrecords, nnotes;
+  uint32_t last_file; /* the file of the last record or note: most follow it */
+  char *last_name;    /* a copy: the names given live in records that are reused */
+};
+
+static void put32(struct sbuf *b, uint32_t v) {
+  char c[4] = {(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)};
+  sb_put(b, c, 4);
+}
+static void put_f64(struct sbuf *b, double d) {
+  uint64_t u;
+  memcpy(&u, &d, 8);
+  put32(b, (uint32_t)u);
+  put32(b, (uint32_t)(u >> 32));
+}
+/* A text: its length (NO_TEXT for none), its bytes, a NUL so a reader can point into the pack. */
+static void put_text(struct sbuf *b, const char *s, uint32_t n) {
+  if (!s) {
+    put32(b, NO_TEXT);
+    return;
+  }
+  put32(b, n);
+  sb_put(b, s, n);
+  sb_putc(b, 0);
+}
+static void put_loc(struct sbuf *b, uint32_t line, uint32_t col) {
+  put32(b, line);
+  put32(b, col);
+}
+
+struct imhe_pack_builder *imhe_pack_builder_new(void) {
+  struct imhe_pack_builder *b = calloc(1, sizeof *b);
+  if (b)
+    b->last_file = NO_TEXT;
+  return b;
+}
+
+uint32_t imhe_pack_builder_records(const struct imhe_pack_builder *b) {
+  return b->nrecords;
+}
+
+/* The index of a file's name in the files section, adding it when new. */
+static uint32_t file_index(struct imhe_pack_builder *b, const char *name) {
+  if (b->last_name && !strcmp(b->last_name, name))
+    return b->last_file;
+  uint32_t i = 0;
+  size_t at = 0, len = strlen(name);
+  for (; i < b->nfiles; i++) {
+    uint32_t n = (uint32_t)(uint8_t)b->files.v[at] | (uint32_t)(uint8_t)b->files.v[at + 1] << 8 |
+                 (uint32_t)(uint8_t)b->files.v[at + 2] << 16 |
+                 (uint32_t)(uint8_t)b->files.v[at + 3] << 24;
+    if (n == len && !memcmp(b->files.v + at + 4, name, len))
+      break;
+    at += 4 + n + 1;
+  }
+  if (i == b->nfiles) {
+    put_text(&b->files, name, (uint32_t)len);
+    b->nfiles++;
+  }
+  free(b->last_name);
+  b->last_name = strdup(name);
+  b->last_file = i;
+  return i;
+}
+
+static void put_slot(struct sbuf *b, const struct imhe_field_desc *fd, const struct imhe_slot *s) {
+  sb_putc(b, (char)(s->present != 0));
+  if (!s->present)
+    return;
+  put_loc(b, s->line, s->col);
+  switch (fd->kind) {
+  case FT_NUM:
+    put_f64(b, s->v.num);
+    break;
+  case FT_DATE:
+    put32(b, (uint32_t)s->v.date);
+    break;
+  case FT_BOOL:
+  case FT_ENUM:
+    put32(b, (uint32_t)s->v.ival);
+    break;
+  case FT_SET:
+    put32(b, s->v.mask);
+    break;
+  case FT_TEXT:
+    put_text(b, s->v.text.s, s->v.text.n);
+    break;
+  case FT_CODES:
+    put32(b, s->v.codes.n);
+    for (uint32_t i = 0; i < s->v.codes.n; i++) {
+      put_text(b, s->v.codes.v[i].s.s, s->v.codes.v[i].s.n);
+      put_loc(b, s->v.codes.v[i].line, s->v.codes.v[i].col);
+    }
+    break;
+  }
+}
+
+static void put_msgs(struct imhe_pack_builder *b, const struct imhe_msgs *m) {
+  put32(&b->records, m->n);
+  for (uint32_t i = 0; i < m->n; i++) {
+    put32(&b->records, file_index(b, m->v[i].file ? m->v[i].file : ""));
+    put_loc(&b->records, m->v[i].line, m->v[i].col);
+    put_text(&b->records, m->v[i].text, (uint32_t)strlen(m->v[i].text));
+  }
+}
+
+#define TEXT(t) put_text(o, (t).s, (t).n)
+void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record *r) {
+  struct sbuf *o = &b->records;
+  put32(o, file_index(b, r->file ? r->file : ""));
+  put32(o, r->line);
+  put32(o, (uint32_t)r->kind);
+  TEXT(r->id);
+  TEXT(r->association);
+  TEXT(r->coupon);
+  TEXT(r->applicant_name);
+  TEXT(r->applicant_email);
+  TEXT(r->membership_association);
+  const int32_t ints[] = {r->category,      r->submitted,        r->agreement_signed,
+                          r->ethics_signed, r->renewal_deadline, r->membership_expires,
+                          r->exam_date,     r->has_membership,   r->exam_passed,
+                          r->rsc_attested,  r->name_given};
+  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+    put32(o, (uint32_t)ints[i]);
+  const uint32_t locs[] = {r->category_line, r->category_col, r->agreement_line, r->agreement_col,
+                           r->ethics_line,   r->ethics_col,   r->deadline_line,  r->deadline_col};
+  for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++)
+    put32(o, locs[i]);
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
+    const struct imhe_list *l = &r->sec[s];
+    put32(o, l->n);
+    put_loc(o, l->line, l->col);
+    for (uint32_t e = 0; e < l->n; e++) {
+      put_loc(o, l->v[e].line, l->v[e].col);
+      for (int f = 0; f < imhe_sections[s].nfields; f++)
+        put_slot(o, &imhe_sections[s].fields[f], &l->v[e].f[f]);
+    }
+  }
+  put_msgs(b, &r->errors);
+  put_msgs(b, &r->warnings);
+  b->nrecords++;
+  put32(&b->index, (uint32_t)o->n); /* where the record ends */
+}
+#undef TEXT
+
+void imhe_pack_add_note(struct imhe_pack_builder *b, int severity, const struct imhe_msg *m) {
+  put32(&b->notes, (uint32_t)severity);
+  put32(&b->notes, b->nrecords);
+  put32(&b->notes, file_index(b, m->file ? m->file : ""));
+  put_loc(&b->notes, m->line, m->col);
+  put_text(&b->notes, m->text, (uint32_t)strlen(m->text));
+  b->nnotes++;
+}
+
+static void set32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+int imhe_pack_finish(struct imhe_pack_builder *b, uint8_t **out, size_t *n, char *err,
+                     size_t errlen) {
+  const struct sbuf *sec[SEC__COUNT] = {&b->files, &b->index, &b->records, &b->notes};
+  size_t table = IMHE_PACK_HEADER + SEC__COUNT * 16, total = table;
+  for (int i = 0; i < SEC__COUNT; i++)
+    total += sec[i]->n;
+  *out = NULL;
+  *n = 0;
+  if (total > 0xFFFFFFFFu) {
+    snprintf(err, errlen, "the corpus needs %zu bytes, more than a pack holds (4 GiB)", total);
+    imhe_pack_builder_free(b);
+    return -1;
+  }
+  uint8_t *v = calloc(1, total);
+  if (!v) { /* GCOVR_EXCL_START: out of memory */
+    snprintf(err, errlen, "out of memory");
+    imhe_pack_builder_free(b);
+    return -1;
+  } /* GCOVR_EXCL_STOP */
+  memcpy(v, IMHE_PACK_MAGIC, 8);
+  set32(v + 8, IMHE_PACK_VERSION);
+  set32(v + 12, 0); /* flags: none defined */
+  memcpy(v + 16, CANARY, 4);
+  set32(v + 20, ENDIAN);
+  set32(v + 24, (uint32_t)total);
+  set32(v + 28, SEC__COUNT);
+  set32(v + 32, b->nrecords);
+  set32(v + 36, b->nnotes);
+  set32(v + 40, b->nfiles);
+  /* 44: checksum, below; 48..63 reserved, zero */
+  size_t at = table;
+  for (int i = 0; i < SEC__COUNT; i++) {
+    uint8_t *t = v + IMHE_PACK_HEADER + i * 16;
+    set32(t, (uint32_t)i);
+    set32(t + 4, (uint32_t)at);
+    set32(t + 8, (uint32_t)sec[i]->n);
+    if (sec[i]->n)
+      memcpy(v + at, sec[i]->v, sec[i]->n);
+    at += sec[i]->n;
+  }
+  set32(v + 44, imhe_crc32(v, total));
+  imhe_pack_builder_free(b);
+  *out = v;
+  *n = total;
+  return 0;
+}
+
+void imhe_pack_builder_free(struct imhe_pack_builder *b) {
+  if (!b)
+    return;
+  free(b->files.v);
+  free(b->index.v);
+  free(b->records.v);
+  free(b->notes.v);
+  free(b->last_name);
+  free(b);
+}
+
+/* ---------- reading: every read is bounded; the first fault stops the reader ---------- */
+
+struct rd {
+  const uint8_t *p;
+  size_t n, at;
+  const char *bad; /* what was wrong, NULL while all is well */
+  size_t bad_at;
+};
+
+static void fault(struct rd *d, const char *what) {
+  if (!d->bad) {
+    d->bad = what;
+    d->bad_at = d->at;
+  }
+  d->at = d->n; /* every later read fails */
+}
+
+static uint32_t get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t rd32(struct rd *d) {
+  if (d->bad || d->n - d->at < 4) {
+    fault(d, "truncated record");
+    return 0;
+  }
+  uint32_t v = get32(d->p + d->at);
+  d->at += 4;
+  return v;
+}
+
+static uint8_t rd8(struct rd *d) {
+  if (d->bad || d->at >= d->n) {
+    fault(d, "truncated record");
+    return 0;
+  }
+  return d->p[d->at++];
+}
+
+/* A text: NULL for none; else its bytes in the pack, NUL-terminated, *len set. */
+static const char *rd_text(struct rd *d, uint32_t *len) {
+  uint32_t n = rd32(d);
+  *len = 0;
+  if (d->bad || n == NO_TEXT)
+    return NULL;
+  if (n >= d->n - d->at || d->p[d->at + n] != 0) {
+    fault(d, "text length past its section or not terminated");
+    return NULL;
+  }
+  const char *s = (const char *)d->p + d->at;
+  d->at += (size_t)n + 1;
+  *len = n;
+  return s;
+}
+
+/* A text copied into the record's arena. */
+static void rd_text_into(struct rd *d, struct imhe_record *r, struct imhe_text *t) {
+  uint32_t n;
+  const char *s = rd_text(d, &n);
+  t->s = s ? imhe_arena_strndup(&r->arena, s, n) : NULL;
+  t->n = s ? n : 0;
+}
+
+static int32_t date_min, date_max; /* the dates imhe_parse_date can produce: 1800..2200 */
+
+static void dates_init(void) {
+  date_min = imhe_days_from_civil(1800, 1, 1);
+  date_max = imhe_days_from_civil(2200, 12, 31);
+}
+
+static int32_t rd_date(struct rd *d, int absent_ok) {
+  int32_t v = (int32_t)rd32(d);
+  if ((absent_ok && v == INT32_MIN) || (v >= date_min && v <= date_max))
+    return v;
+  fault(d, "date out of range");
+  return absent_ok ? INT32_MIN : date_min;
+}
+
+static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) {
+  int32_t v = (int32_t)rd32(d);
+  if (v < lo || v > hi) {
+    fault(d, what);
+    return lo;
+  }
+  return v;
+}
+
+static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field_desc *fd,
+                    struct imhe_slot *s) {
+  uint8_t present = rd8(d);
+  if (present > 1)
+    fault(d, "field presence neither 0 nor 1");
+  if (present != 1)
+    return;
+  s->present = 1;
+  s->line = rd32(d);
+  s->col = rd32(d);
+  int count = 0;
+  if (fd->kind == FT_ENUM || fd->kind == FT_SET)
+    imhe_enum_values((enum imhe_enum)fd->arg, &count);
+  switch (fd->kind) {
+  case FT_NUM: {
+    uint64_t u = rd32(d);
+    u |= (uint64_t)rd32(d) << 32;
+    memcpy(&s->v.num, &u, 8);
+    if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) { /* as the loader allows */
+      fault(d, "number out of range");
+      s->v.num = 0;
+    }
+    break;
+  }
+  case FT_DATE:
+    s->v.date = rd_date(d, 0);
+    break;
+  case FT_BOOL:
+    s->v.ival = rd_range(d, 0, 1, "yes/no value neither 0 nor 1");
+    break;
+  case FT_ENUM:
+    s->v.ival = rd_range(d, 0, count - 1, "enumerated value out of range");
+    break;
+  case FT_SET:
+    s->v.mask = rd32(d);
+    if (count < 32 && s->v.mask >> count) {
+      fault(d, "set of values out of range");
+      s->v.mask = 0;
+    }
+    break;
+  case FT_TEXT:
+    rd_text_into(d, r, &s->v.text);
+    if (!s->v.text.s)
+      fault(d, "a present text field without text");
+    break;
+  case FT_CODES: {
+    uint32_t n = rd32(d);
+    if (n > (d->n - d->at) / 12) { /* each takes 12 bytes at least */
+      fault(d, "competency count past the record");
+      n = 0;
+    }
+    s->v.codes.v = n ? imhe_arena_alloc(&r->arena, n * sizeof *s->v.codes.v) : NULL;
+    if (n && !s->v.codes.v) { /* GCOVR_EXCL_START: out of memory */
+      fault(d, "out of memory");
+      return;
+    } /* GCOVR_EXCL_STOP */
+    s->v.codes.n = n;
+    for (uint32_t i = 0; i < n; i++) {
+      rd_text_into(d, r, &s->v.codes.v[i].s);
+      s->v.codes.v[i].line = rd32(d);
+      s->v.codes.v[i].col = rd32(d);
+      if (!s->v.codes.v[i].s.s && !d->bad)
+        fault(d, "a competency without text");
+    }
+    break;
+  }
+  }
+}
+
+static const char *file_name(const struct imhe_pack *p, uint32_t i, uint32_t *len) {
+  *len = get32(p->files + p->file_off[i]);
+  return (const char *)p->files + p->file_off[i] + 4;
+}
+
+static void rd_msgs(struct rd *d, const struct imhe_pack *p, struct imhe_record *r, uint32_t rfile,
+                    struct imhe_msgs *m) {
+  uint32_t n = rd32(d);
+  if (n > (d->n - d->at) / 17) { /* file, line, col, text length and its NUL at least */
+    fault(d, "message count past the record");
+    return;
+  }
+  m->v = n ? imhe_arena_alloc(&r->arena, n * sizeof *m->v) : NULL;
+  if (n && !m->v) { /* GCOVR_EXCL_START: out of memory */
+    fault(d, "out of memory");
+    return;
+  } /* GCOVR_EXCL_STOP */
+  m->cap = n;
+  for (uint32_t i = 0; i < n && !d->bad; i++) {
+    struct imhe_msg *x = &m->v[i];
+    uint32_t f = rd32(d), len;
+    x->line = rd32(d);
+    x->col = rd32(d);
+    const char *t = rd_text(d, &len);
+    if (d->bad)
+      break;
+    if (f >= p->nfiles || !t) {
+      fault(d, "message without a file or a text");
+      break;
+    }
+    const char *name = file_name(p, f, &len);
+    x->file = f == rfile ? r->file : imhe_arena_strndup(&r->arena, name, len);
+    x->text = imhe_arena_strndup(&r->arena, t, strlen(t));
+    m->n = i + 1;
+  }
+}
+
+static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_record *r, int reuse) {
+  uint32_t f = rd32(d), len;
+  if (f >= p->nfiles) {
+    fault(d, "file index out of range");
+    f = 0;
+    imhe_record_init(r, "", 0, reuse);
+  } else
+    imhe_record_init(r, file_name(p, f, &len), 0, reuse);
+  r->line = rd32(d);
+  r->kind = (imhe_record_kind)rd_range(d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
+  rd_text_into(d, r, &r->id);
+  rd_text_into(d, r, &r->association);
+  rd_text_into(d, r, &r->coupon);
+  rd_text_into(d, r, &r->applicant_name);
+  rd_text_into(d, r, &r->applicant_email);
+  rd_text_into(d, r, &r->membership_association);
+  r->category = rd_range(d, -1, CAT__COUNT - 1, "category out of range");
+  r->submitted = rd_date(d, 1);
+  r->agreement_signed = rd_date(d, 1);
+  r->ethics_signed = rd_date(d, 1);
+  r->renewal_deadline = rd_date(d, 1);
+  r->membership_expires = rd_date(d, 1);
+  r->exam_date = rd_date(d, 1);
+  r->has_membership = rd_range(d, 0, 1, "membership flag neither 0 nor 1");
+  r->exam_passed = rd_range(d, -1, 1, "exam result out of range");
+  r->rsc_attested = rd_range(d, 0, 1, "attestation neither 0 nor 1");
+  r->name_given = rd_range(d, 0, 1, "name flag neither 0 nor 1");
+  uint32_t *locs[] = {&r->category_line, &r->category_col, &r->agreement_line, &r->agreement_col,
+                      &r->ethics_line,   &r->ethics_col,   &r->deadline_line,  &r->deadline_col};
+  for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++)
+    *locs[i] = rd32(d);
+  for (int s = 0; s < IMHE_SECTION__COUNT && !d->bad; s++) {
+    struct imhe_list *l = &r->sec[s];
+    uint32_t n = rd32(d);
+    l->line = rd32(d);
+    l->col = rd32(d);
+    int nf = imhe_sections[s].nfields;
+    if (n > (d->n - d->at) / (8 + (size_t)nf)) { /* a location and a byte per field at least */
+      fault(d, "entry count past the record");
+      break;
+    }
+    l->v = n ? imhe_arena_alloc(&r->arena, n * sizeof *l->v) : NULL;
+    if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
+      fault(d, "out of memory");
+      break;
+    } /* GCOVR_EXCL_STOP */
+    l->n = n;
+    for (uint32_t e = 0; e < n && !d->bad; e++) {
+      l->v[e].line = rd32(d);
+      l->v[e].col = rd32(d);
+      for (int k = 0; k < nf; k++)
+        rd_slot(d, r, &imhe_sections[s].fields[k], &l->v[e].f[k]);
+    }
+  }
+  rd_msgs(d, p, r, f, &r->errors);
+  rd_msgs(d, p, r, f, &r->warnings);
+  if (!d->bad && d->at != d->n)
+    fault(d, "bytes after the record's last field");
+}
+
+/* The bytes of record i: from the end of the one before to its own end. */
+static void record_span(const struct imhe_pack *p, uint32_t i, size_t *from, size_t *to) {
+  *from = i ? get32(p->index + 4 * (size_t)(i - 1)) : 0;
+  *to = get32(p->index + 4 * (size_t)i);
+}
+
+int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r, int reuse) {
+  if (i >= p->nrecords)
+    return -1;
+  size_t from, to;
+  record_span(p, i, &from, &to);
+  struct rd d = {p->records + from, to - from, 0, NULL, 0};
+  rd_record(&d, p, r, reuse);
+  return d.bad ? -1 : 0;
+}
+
+int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity, uint32_t *before,
+                   struct imhe_msg *m) {
+  if (i >= p->nnotes)
+    return -1;
+  struct rd d = {p->notes, p->notes_len, 0, NULL, 0};
+  for (uint32_t k = 0;; k++) { /* notes are few: a walk from the start is cheap */
+    uint32_t sev = rd32(&d), bef = rd32(&d), f = rd32(&d), len;
+    m->line = rd32(&d);
+    m->col = rd32(&d);
+    m->text = rd_text(&d, &len);
+    if (d.bad)
+      return -1;
+    if (k == i) {
+      *severity = (int)sev;
+      *before = bef;
+      m->file = file_name(p, f, &len);
+      return 0;
+    }
+  }
+}
+
+int imhe_pack_is(const void *data, size_t n) {
+  return n >= 8 && !memcmp(data, IMHE_PACK_MAGIC, 8);
+}
+
+#define FAIL(...)                                                                                  \
+  do {                                                                                             \
+    snprintf(err, errlen, __VA_ARGS__);                                                            \
+    imhe_pack_close(p);                                                                            \
+    return -1;                                                                                     \
+  } while (0)
+
+/* The file names: nfiles texts filling the section exactly. */
+static int check_files(struct imhe_pack *p, char *err, size_t errlen) {
+  size_t base = (size_t)(p->files - p->data);
+  if (p->nfiles > p->files_len / 5)
+    FAIL("%u file names cannot fit a section of %u bytes (offset 40)", p->nfiles, p->files_len);
+  p->file_off = malloc(((size_t)p->nfiles + 1) * sizeof *p->file_off);
+  if (!p->file_off)        /* GCOVR_EXCL_BR_LINE: out of memory */
+    FAIL("out of memory"); /* GCOVR_EXCL_LINE: out of memory */
+  struct rd d = {p->files, p->files_len, 0, NULL, 0};
+  for (uint32_t i = 0; i < p->nfiles; i++) {
+    p->file_off[i] = (uint32_t)d.at;
+    uint32_t len;
+    const char *s = rd_text(&d, &len);
+    if (!d.bad && (!s || memchr(s, 0, len)))
+      fault(&d, "a file name with no text or a NUL byte");
+    if (d.bad)
+      FAIL("file name %u: %s (offset %zu)", i + 1, d.bad, base + d.bad_at);
+  }
+  if (d.at != d.n)
+    FAIL("bytes after the last file name (offset %zu)", base + d.at);
+  return 0;
+}
+
+/* Every record and note decoded once into a scratch record, so a pack that opens cannot fail
+ * later and a reader never meets a half-good record. */
+static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
+  size_t prev = 0;
+  for (uint32_t i = 0; i < p->nrecords; i++) {
+    uint32_t end = get32(p->index + 4 * (size_t)i);
+    if (end < prev || end > p->records_len)
+      FAIL("record %u: its end %u is before its start or past the records section (offset %zu)",
+           i + 1, end, (size_t)(p->index - p->data) + 4 * (size_t)i);
+    prev = end;
+  }
+  if (prev != p->records_len)
+    FAIL("bytes after the last record (offset %zu)", (size_t)(p->records - p->data) + prev);
+  struct imhe_record scratch;
+  memset(&scratch, 0, sizeof scratch);
+  for (uint32_t i = 0; i < p->nrecords; i++) {
+    size_t from, to;
+    record_span(p, i, &from, &to);
+    struct rd d = {p->records + from, to - from, 0, NULL, 0};
+    rd_record(&d, p, &scratch, i > 0);
+    if (d.bad) {
+      imhe_record_clear(&scratch);
+      FAIL("record %u: %s (offset %zu)", i + 1, d.bad,
+           (size_t)(p->records - p->data) + from + d.bad_at);
+    }
+  }
+  if (p->nrecords)
+    imhe_record_clear(&scratch);
+  struct rd d = {p->notes, p->notes_len, 0, NULL, 0};
+  uint32_t last = 0;
+  for (uint32_t i = 0; i < p->nnotes; i++) {
+    uint32_t sev = rd32(&d), before = rd32(&d), f = rd32(&d), len;
+    rd32(&d);
+    rd32(&d);
+    const char *t = rd_text(&d, &len);
+    if (!d.bad &&
+        (sev > IMHE_NOTICE_IO || before < last || before > p->nrecords || f >= p->nfiles || !t))
+      fault(&d, "a notice out of order or without a file or a text");
+    if (d.bad)
+      FAIL("notice %u: %s (offset %zu)", i + 1, d.bad, (size_t)(p->notes - p->data) + d.bad_at);
+    last = before;
+  }
+  if (d.at != d.n)
+    FAIL("bytes after the last notice (offset %zu)", (size_t)(p->notes - p->data) + d.at);
+  return 0;
+}
+
+int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check_sum, char *err,
+                   size_t errlen) {
+  memset(p, 0, sizeof *p);
+  if (!date_max)
+    dates_init(); /* the same two constants on every thread: a benign first-use race */
+  size_t table = IMHE_PACK_HEADER + SEC__COUNT * 16;
+  if (n < 8 || memcmp(data, IMHE_PACK_MAGIC, 8))
+    FAIL("not a pack: no IMHEPACK magic (offset 0)");
+  if (n < table)
+    FAIL("truncated: %zu bytes, the header and section table need %zu", n, table);
+  if (get32(data + 8) != IMHE_PACK_VERSION)
+    FAIL("pack format version %u, this imhe reads version %d (offset 8)", get32(data + 8),
+         IMHE_PACK_VERSION);
+  if (get32(data + 12) != 0)
+    FAIL("unknown flags 0x%x (offset 12)", get32(data + 12));
+  if (memcmp(data + 16, CANARY, 4))
+    FAIL("line-ending canary altered: the file was copied as text (offset 16)");
+  if (get32(data + 20) != ENDIAN)
+    FAIL("byte-order sentinel wrong (offset 20)");
+  if (get32(data + 24) != n)
+    FAIL("size mismatch: the header says %u bytes, the file has %zu (truncated or extended)",
+         get32(data + 24), n);
+  if (get32(data + 28) != SEC__COUNT)
+    FAIL("%u sections, a version %d pack has %d (offset 28)", get32(data + 28), IMHE_PACK_VERSION,
+         SEC__COUNT);
+  for (size_t i = 48; i < IMHE_PACK_HEADER; i++)
+    if (data[i])
+      FAIL("reserved header byte not zero (offset %zu)", i);
+  if (check_sum) {
+    /* the checksum covers the file with its own field zeroed: three spans, no copy */
+    const uint8_t zero[4] = {0, 0, 0, 0};
+    uint32_t crc =
+        imhe_crc32_more(imhe_crc32_more(imhe_crc32(data, 44), zero, 4), data + 48, n - 48);
+    if (crc != get32(data + 44))
+      FAIL("checksum mismatch (offset 44): the file is damaged");
+  }
+  p->data = data;
+  p->n = n;
+  p->nrecords = get32(data + 32);
+  p->nnotes = get32(data + 36);
+  p->nfiles = get32(data + 40);
+  const uint8_t **where[SEC__COUNT] = {&p->files, &p->index, &p->records, &p->notes};
+  uint32_t lens[SEC__COUNT];
+  size_t at = table;
+  for (int i = 0; i < SEC__COUNT; i++) { /* in order, back to back, the last ending the file */
+    const uint8_t *t = data + IMHE_PACK_HEADER + i * 16;
+    if (get32(t) != (uint32_t)i || get32(t + 4) != at || get32(t + 12) != 0)
+      FAIL("section %d: kind, offset or reserved word wrong (offset %d)", i + 1,
+           IMHE_PACK_HEADER + i * 16);
+    lens[i] = get32(t + 8);
+    if (lens[i] > n - at)
+      FAIL("section %d: %u bytes at offset %zu run past the end of the file", i + 1, lens[i], at);
+    *where[i] = data + at;
+    at += lens[i];
+  }
+  if (at != n)
+    FAIL("bytes after the last section (offset %zu)", at);
+  p->files_len = lens[SEC_FILES];
+  p->records_len = lens[SEC_RECORDS];
+  p->notes_len = lens[SEC_NOTES];
+  if (lens[SEC_INDEX] / 4 != p->nrecords || lens[SEC_INDEX] % 4)
+    FAIL("the index holds %u bytes for %u records (offset 32)", lens[SEC_INDEX], p->nrecords);
+  if (p->nnotes > p->notes_len / 25)
+    FAIL("%u notices cannot fit a section of %u bytes (offset 36)", p->nnotes, p->notes_len);
+  if (check_files(p, err, errlen) != 0 || check_contents(p, err, errlen) != 0)
+    return -1;
+  return 0;
+}
+
+void imhe_pack_close(struct imhe_pack *p) {
+  free(p->file_off);
+  p->file_off = NULL;
+}

@@ -1,0 +1,60 @@
+/* pack.h — packed corpora (.imhepack, docs/pack.md): typed records stored as they came out of the
+ * YAML loader, with their files, lines, errors and warnings, so judging them again skips parsing.
+ */
+#ifndef IMHE_PACK_H
+#define IMHE_PACK_H
+
+#include "runtime/core/export.h"
+#include "runtime/records/limits.h"
+#include "runtime/records/record.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#define IMHE_PACK_MAGIC "IMHEPACK"
+#define IMHE_PACK_VERSION 1
+#define IMHE_PACK_HEADER 64 /* bytes before the section table */
+
+/* A pack being built (opaque); the builder owns everything added to it (copied). */
+struct imhe_pack_builder;
+IMHE_INTERNAL_API struct imhe_pack_builder *imhe_pack_builder_new(void);
+/* Appends a typed record (after imhe_record_type; its expect block is not kept). */
+IMHE_INTERNAL_API void imhe_pack_add_record(struct imhe_pack_builder *b,
+                                            const struct imhe_record *r);
+/* Appends a notice of the loader (limits.h), replayed before the next record added. */
+IMHE_INTERNAL_API void imhe_pack_add_note(struct imhe_pack_builder *b, int severity,
+                                          const struct imhe_msg *m);
+IMHE_INTERNAL_API uint32_t imhe_pack_builder_records(const struct imhe_pack_builder *b);
+/* The file's bytes (the caller frees them) and frees the builder. -1 with a message when the
+ * corpus does not fit the format (4 GiB). */
+IMHE_INTERNAL_API int imhe_pack_finish(struct imhe_pack_builder *b, uint8_t **out, size_t *n,
+                                       char *err, size_t errlen);
+IMHE_INTERNAL_API void imhe_pack_builder_free(struct imhe_pack_builder *b);
+
+/* A verified pack over bytes it does not own (they must outlive it). */
+struct imhe_pack {
+  const uint8_t *data;
+  size_t n;
+  uint32_t nrecords, nnotes, nfiles;
+  const uint8_t *files, *index, *records, *notes; /* the sections */
+  uint32_t files_len, records_len, notes_len;
+  uint32_t *file_off; /* each file name's offset in the files section (malloc'd) */
+};
+
+/* 1 when the bytes start with the pack magic. */
+IMHE_INTERNAL_API int imhe_pack_is(const void *data, size_t n);
+/* Verifies the whole pack: header, version, flags, sizes, checksum (unless check_sum is 0, for
+ * the tests and fuzzers that reach past it), the section table, then every record and note
+ * decoded in full. 0, or -1 with "what is wrong (offset N)" in err. Free with imhe_pack_close. */
+IMHE_INTERNAL_API int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n,
+                                     int check_sum, char *err, size_t errlen);
+IMHE_INTERNAL_API void imhe_pack_close(struct imhe_pack *p);
+/* Record i into *r as imhe_record_init would ready it (reuse: its arena is kept); the record owns
+ * copies of everything. 0, or -1 (only for a pack imhe_pack_open did not accept). */
+IMHE_INTERNAL_API int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r,
+                                       int reuse);
+/* Note i: its severity, the number of records before it, and its message (pointing into the
+ * pack). 0, or -1 when i is out of range. */
+IMHE_INTERNAL_API int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity,
+                                     uint32_t *before, struct imhe_msg *m);
+
+#endif

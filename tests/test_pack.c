@@ -1,0 +1,270 @@
+/* test_pack.c — packed corpora (docs/pack.md): a pack judges byte for byte as the YAML it came
+ * from, and a damaged pack (any bit flipped, any truncation) is refused or harmless. */
+#include "helpers.h"
+#include "include/imhe.h"
+#include "runtime/core/crc32.h"
+#include "runtime/records/pack.h"
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Runs `imhe ARGS INPUTS` and returns its output (stdout then stderr) and exit status. */
+static char *run_imhe(const char *args, const char *inputs, int *status) {
+  size_t cap = strlen(args) + strlen(inputs) + 256;
+  char *cmd = malloc(cap);
+  cr_assert(cmd);
+  snprintf(cmd, cap, "NO_COLOR=1 %s %s %s 2>&1", imhe_bin(), args, inputs);
+  char *out = NULL;
+  *status = run_cmd(cmd, &out);
+  free(cmd);
+  cr_assert(out);
+  return out;
+}
+
+/* Packs the inputs, then checks that every verb and format gives from the pack exactly what it
+ * gives from the YAML: output, messages and exit status. */
+static void expect_same(const char *what, const char *inputs) {
+  char *dir = temp_dir(), pack[PATH_MAX], *cmd;
+  snprintf(pack, sizeof pack, "%s/corpus.imhepack", dir);
+  size_t cap = strlen(inputs) + 2 * PATH_MAX;
+  cmd = malloc(cap);
+  cr_assert(cmd);
+  snprintf(cmd, cap, "%s pack -q %s -o %s 2>&1", imhe_bin(), inputs, pack);
+  char *out = NULL;
+  cr_assert_eq(run_cmd(cmd, &out), 0, "%s: imhe pack failed: %s", what, out);
+  free(out);
+  free(cmd);
+  static const char *const verbs[] = {"check",
+                                      "check --format json",
+                                      "check --as-of 2026-01-15 --format json",
+                                      "report",
+                                      "report --format markdown --verbose",
+                                      "recommend"};
+  for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++) {
+    int sy, sp;
+    char *y = run_imhe(verbs[v], inputs, &sy), *p = run_imhe(verbs[v], pack, &sp);
+    cr_expect_eq(sy, sp, "%s: imhe %s exits %d from YAML, %d from the pack", what, verbs[v], sy,
+                 sp);
+    cr_expect_str_eq(p, y, "%s: imhe %s differs between the YAML and the pack", what, verbs[v]);
+    free(y);
+    free(p);
+  }
+  snprintf(pack, sizeof pack, "rm -rf %s", dir);
+  run_cmd(pack, NULL);
+  free(dir);
+}
+
+Test(pack, examples_judge_as_their_yaml, .timeout = 120) {
+  expect_same("examples", "examples/*.yaml");
+}
+
+Test(pack, acceptance_records_judge_as_their_yaml, .timeout = 120) {
+  expect_same("acceptance",
+              "tests/acceptance/applications/*.yaml tests/acceptance/renewals/*.yaml");
+}
+
+/* Invalid records keep every error and warning, with its file:line:col; the files' own notices
+ * (empty documents, a file of comments) come back in their places. */
+Test(pack, invalid_records_keep_their_messages, .timeout = 120) {
+  expect_same("bad records", "tests/records/bad/*.yaml");
+}
+
+Test(pack, generated_population_judges_as_its_yaml, .timeout = 300) {
+  char *dir = temp_dir(), cmd[2 * PATH_MAX], yaml[PATH_MAX];
+  snprintf(yaml, sizeof yaml, "%s/population.yaml", dir);
+  snprintf(cmd, sizeof cmd, "python3 bench/gen_records.py 3000 11 > %s", yaml);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  expect_same("population", yaml);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* A repeated id is found across a pack and YAML given after it, and cites the YAML file the
+ * first record came from, not the pack. */
+Test(pack, repeated_ids_cite_the_original_file) {
+  char *dir = temp_dir(), cmd[3 * PATH_MAX];
+  snprintf(cmd, sizeof cmd, "%s pack -q examples/wi-ifs-eligible.yaml -o %s/a.imhepack", imhe_bin(),
+           dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "%s/a.imhepack examples/wi-ifs-eligible.yaml", dir);
+  int st;
+  char *out = run_imhe("check", cmd, &st);
+  cr_expect_eq(st, 2);
+  cr_expect(strstr(out, "repeats the record at examples/wi-ifs-eligible.yaml:"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+Test(pack, packs_join_and_usage_errors_are_refused) {
+  char *dir = temp_dir(), cmd[4 * PATH_MAX];
+  int st;
+  snprintf(cmd, sizeof cmd, "%s pack examples/wi-ifs-eligible.yaml -o %s/a.imhepack", imhe_bin(),
+           dir);
+  char *out = NULL;
+  cr_assert_eq(run_cmd(cmd, &out), 0);
+  cr_expect(strstr(out, "1 file \u2192 ") && strstr(out, ": 1 record\n"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd,
+           "%s pack -q %s/a.imhepack examples/ct-ecfs-eligible.yaml -o %s/b.imhepack", imhe_bin(),
+           dir, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "%s/b.imhepack", dir);
+  out = run_imhe("check", cmd, &st);
+  cr_expect(strstr(out, "WI-") && strstr(out, "CT-"), "the joined pack holds both: %s", out);
+  free(out);
+  out = run_imhe("pack", "examples/wi-ifs-eligible.yaml", &st);
+  cr_expect_eq(st, 2);
+  cr_expect(strstr(out, "-o OUT is required"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "examples/no-such.yaml -o %s/c.imhepack", dir);
+  out = run_imhe("pack", cmd, &st);
+  cr_expect_eq(st, 2);
+  cr_expect(strstr(out, "no-such.yaml"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "test -e %s/c.imhepack", dir);
+  cr_expect_neq(run_cmd(cmd, NULL), 0, "a failed pack leaves no file");
+  /* a damaged pack is refused whole, located, exit 2 */
+  snprintf(cmd, sizeof cmd,
+           "printf 'X' | dd of=%s/b.imhepack bs=1 seek=200 conv=notrunc 2>/dev/null", dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "%s/b.imhepack", dir);
+  out = run_imhe("check", cmd, &st);
+  cr_expect_eq(st, 2);
+  cr_expect(strstr(out, "damaged or invalid pack: checksum mismatch"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* ---- damaged packs, in process ---- */
+
+static uint8_t *good_pack(size_t *n) {
+  char *dir = temp_dir(), path[PATH_MAX], rm[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/p.imhepack", dir);
+  const char *in[] = {"examples/wi-ifs-short-rsc.yaml", "examples/ct-invalid-record.yaml"};
+  imhe_error e;
+  cr_assert_eq(imhe_pack_paths(in, 2, path, NULL, &e), IMHE_OK, "%s", e.message);
+  uint8_t *b = (uint8_t *)read_all(path, n);
+  cr_assert(b);
+  snprintf(rm, sizeof rm, "rm -rf %s", dir);
+  run_cmd(rm, NULL);
+  free(dir);
+  return b;
+}
+
+static void set32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Opens the bytes; when accepted, every record is judged and rendered (under ASan/UBSan in
+ * `make test-sanitize`): harmless. Returns whether it was accepted. */
+static int open_and_judge(imhe_policy_set *set, const uint8_t *b, size_t n, int check_sum) {
+  struct imhe_pack p;
+  char err[512];
+  if (imhe_pack_open(&p, b, n, check_sum, err, sizeof err) != 0) {
+    cr_expect(strstr(err, "offset") || strstr(err, "truncated") || strstr(err, "size"),
+              "refusal '%s' is not located", err);
+    return 0;
+  }
+  static char buf[1 << 16];
+  for (uint32_t i = 0; i < p.nrecords; i++) {
+    struct imhe_record *r = calloc(1, sizeof *r);
+    cr_assert(r);
+    cr_assert_eq(imhe_pack_record(&p, i, r, 0), 0, "a verified pack's record fails to decode");
+    r->owner = set;
+    imhe_result *res = NULL;
+    imhe_error e;
+    if (imhe_judge(set, r, NULL, &res, &e) == IMHE_OK)
+      imhe_render_buffer(res, "json", NULL, buf, sizeof buf, NULL, &e);
+    imhe_result_free(res);
+    imhe_record_free(r);
+  }
+  imhe_pack_close(&p);
+  return 1;
+}
+
+static imhe_policy_set *open_rules(void) {
+  imhe_open_options o = {.no_cache_write = 1};
+  imhe_policy_set *set;
+  imhe_error e;
+  cr_assert_eq(imhe_policy_set_open("rules", &o, &set, &e), IMHE_OK, "%s", e.message);
+  return set;
+}
+
+Test(pack, good_pack_opens_and_checksum_is_zlibs) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  imhe_policy_set *set = open_rules();
+  cr_expect(open_and_judge(set, b, n, 1));
+  cr_expect_eq(imhe_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u, "CRC-32 check value");
+  imhe_policy_set_close(set);
+  free(b);
+}
+
+/* Every bit flipped: the checksum refuses each; past the checksum, the verifier refuses each or
+ * the records it lets through judge without fault. */
+Test(pack, every_bit_flip_is_refused_or_harmless, .timeout = 600) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  imhe_policy_set *set = open_rules();
+  int accepted = 0;
+  for (size_t i = 0; i < n * 8; i++) {
+    b[i / 8] ^= (uint8_t)(1u << (i % 8));
+    cr_expect_eq(open_and_judge(set, b, n, 1), 0, "bit %zu flipped passes the checksum", i);
+    accepted += open_and_judge(set, b, n, 0);
+    b[i / 8] ^= (uint8_t)(1u << (i % 8));
+  }
+  cr_log_info("pack of %zu bytes: %d of %zu bit flips pass the verifier without the checksum "
+              "(locations, texts), all judged without fault",
+              n, accepted, n * 8);
+  imhe_policy_set_close(set);
+  free(b);
+}
+
+/* Every truncation, with the header's size left as it was and made to match. */
+Test(pack, every_truncation_is_refused, .timeout = 300) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  imhe_policy_set *set = open_rules();
+  for (size_t k = 0; k < n; k++) {
+    uint8_t *c = malloc(k ? k : 1);
+    cr_assert(c);
+    memcpy(c, b, k);
+    cr_expect_eq(open_and_judge(set, c, k, 1), 0, "truncated to %zu bytes: accepted", k);
+    if (k >= 28)
+      set32(c + 24, (uint32_t)k);
+    cr_expect_eq(open_and_judge(set, c, k, 0), 0, "truncated to %zu bytes, size refitted: accepted",
+                 k);
+    free(c);
+  }
+  imhe_policy_set_close(set);
+  free(b);
+}
+
+Test(pack, header_faults_are_named) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  struct imhe_pack p;
+  char err[512];
+  struct {
+    size_t at;
+    uint8_t v;
+    const char *want;
+  } cases[] = {{0, 1, "magic"},     {8, 8, "version 9"},   {12, 1, "flags"},
+               {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
+               {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    b[cases[i].at] ^= cases[i].v;
+    cr_expect_neq(imhe_pack_open(&p, b, n, 1, err, sizeof err), 0, "%s accepted", cases[i].want);
+    cr_expect(strstr(err, cases[i].want), "'%s' does not say '%s'", err, cases[i].want);
+    b[cases[i].at] ^= cases[i].v;
+  }
+  free(b);
+}
