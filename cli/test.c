@@ -51,7 +51,6 @@ struct test_opts {
 struct done {
   char *file, *id, *text; /* text: the failure's explanation, NULL when it passed */
   uint32_t line;
-  const char *first; /* the first difference, for JUnit's message (inside text) */
 };
 
 struct run {
@@ -320,7 +319,7 @@ static void report(const struct test_opts *o, struct run *run, const imhe_result
       run->v = v;
       run->cap = cap;
     }
-    run->v[run->n++] = (struct done){strdup(file), strdup(id), text, line, NULL};
+    run->v[run->n++] = (struct done){strdup(file), strdup(id), text, line};
   } else
     free(text);
 }
