@@ -269,6 +269,26 @@ Test(deficiency, rsc_spread_over_a_long_entry_says_so) {
   free(dir);
 }
 
+/* A coupon not applied is said once, with why. */
+Test(deficiency, a_coupon_not_applied_says_why_once) {
+  char *dir = temp_dir(), path[600];
+  snprintf(path, sizeof path, "%s/rec.yaml", dir);
+  size_t n;
+  char *rec = read_all("examples/wi-ifa-coupon.yaml", &n);
+  cr_assert(rec);
+  char *at = strstr(rec, "coupon: IT-CREDENTIAL");
+  cr_assert(at);
+  memcpy(at, "coupon: SCHOLARSHIP  ", 21);
+  cr_assert_eq(write_all(path, rec, n), 0);
+  char *out = unwrap(report(path, NULL));
+  cr_expect(out && strstr(out, "Coupon SCHOLARSHIP not applied: WI-AIMH has no such coupon."), "%s",
+            out);
+  cr_expect(out && !strstr(out, "SCHOLARSHIP: not applied"), "%s", out);
+  free(out);
+  free(rec);
+  free(dir);
+}
+
 Test(deficiency, report_refuses_check_formats) {
   int rc;
   char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);

@@ -585,10 +585,10 @@ static void put_fees(struct ctx *x) {
     put_money(&x->t, "Total: ", fe->total, "");
     emit(x, DFC_ITEM);
   }
-  if (fe->coupon) {
+  if (fe->coupon && fe->coupon_applied) { /* one not applied has a note saying why */
     sb_puts(&x->t, "Coupon ");
     imhe_text_clean(&x->t, fe->coupon, strlen(fe->coupon));
-    sb_puts(&x->t, fe->coupon_applied ? ": applied." : ": not applied.");
+    sb_puts(&x->t, ": applied.");
     emit(x, DFC_ITEM);
   }
   for (int i = 0; i < fe->nnotes; i++) {
