@@ -252,6 +252,36 @@ Test(deficiency, rsc_spread_over_a_long_entry_says_so) {
   free(dir);
 }
 
+/* What the examples do not reach, in the words an applicant is sent (tests/report/findings.yaml):
+ * the supervisor a job names who gave no reference, the degree held against the one required,
+ * RSC counted only up to the as-of date, competencies without a transcript or over 12, a long
+ * list of counted entries cut short, a passed exam, a reinstatement, and a record with no id,
+ * name or category. */
+Test(deficiency, findings_are_worded_for_the_applicant) {
+  int rc;
+  char *out = report("tests/report/findings.yaml", &rc);
+  cr_assert(out);
+  cr_expect_eq(rc, 2, "the last record is invalid: exit %d", rc);
+  static const char *const want[] = {
+      "  - No completed reference from Maria Lopez, the supervisor named in the 1st work entry, "
+      "Home Visitor, 2022-03-01.\n",
+      "  - Has an associate degree (completed 2015-05-20); needs a bachelors degree or higher.\n",
+      "  - Found: the 1st RSC entry, Dr. Kay Ott, 2023-10-01 to 2026-09-30, counts 20.89 of its 30 "
+      "h: only its days up to the as-of date count.\n",
+      "  - Found: the 1st degree, 2016-05-20 lists 2 competencies without a transcript (official "
+      "or unofficial).\n",
+      "  - Found: the 1st degree, 2016-05-20 lists 13 competencies; at most 12 count.\n",
+      "; 12th training, Session 12, 2024-12-10; and more.\n",
+      "WRITTEN EXAM\nThe written exam is passed.\n",
+      "Kofi Nguyen (REP-REINSTATE)\nReinstatement, MI-AIMH\n",
+      "Applicant (no id)\nNo category, WI\n",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  cr_expect_null(strstr(out, "Session 13"), "only 12 counted entries are named:\n%s", out);
+  free(out);
+}
+
 Test(deficiency, report_refuses_check_formats) {
   int rc;
   char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);
