@@ -282,6 +282,32 @@ Test(deficiency, findings_are_worded_for_the_applicant) {
   free(out);
 }
 
+/* The timeline at its limits (tests/report/timeline.yaml): the axis starts 15 years before the
+ * as-of date however old a job is, a job's days after the as-of date are hatched as not counted,
+ * a label is cut before a UTF-8 character rather than inside it, a job starting past the axis sits
+ * at its end, and at most 40 rows are drawn. */
+Test(deficiency, html_timeline_at_its_limits) {
+  char *out = report("--format html tests/report/timeline.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "<text x=\"212\" y=\"12\">2011</text>"), "the axis starts in 2011:\n%s",
+            out);
+  cr_expect(strstr(out, "<rect x=\"210\" y=\"29\" width=\"439.55\" height=\"12\" "
+                        "fill=\"#1f5f8b\"><title>Work 1: Home visitor and coach, équipe mobile "
+                        "de Québec</title></rect>"),
+            "%s", out);
+  cr_expect(strstr(out, "fill=\"url(#h-a-TL-1-4)\"><title>after the as-of date: not "
+                        "counted</title>"),
+            "%s", out);
+  cr_expect(strstr(out, ">Work 1: Home visitor and coach, …</text>"), "cut before 'é':\n%s", out);
+  cr_expect(strstr(out, "<rect x=\"670\" y=\"47\" width=\"1\" height=\"12\" "
+                        "fill=\"#1f5f8b\"><title>Work 2: Future job"),
+            "%s", out);
+  cr_expect(strstr(out, "<title>Leadership 38: Board seat 38</title>"), "%s", out);
+  cr_expect_null(strstr(out, "<title>Leadership 39:"), "40 rows at most:\n%s", out);
+  cr_expect_null(strstr(out, "<title>RSC received 1"), "40 rows at most:\n%s", out);
+  free(out);
+}
+
 Test(deficiency, report_refuses_check_formats) {
   int rc;
   char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);
