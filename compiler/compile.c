@@ -243,6 +243,21 @@ static void merge_bases(struct compiler *c, struct merged *m, struct policy_file
     merge_file(c, m, base, depth + 1);
 }
 
+/* The hint for a rule id that names nothing, given the nearest id: where that rule is defined,
+ * or, when a `remove` took it out (its tombstone), where and what follows (`if_removed`), since
+ * suggesting a removed rule alone would send the author to the same error. */
+static void near_rule_hint(struct compiler *c, struct merged *m, const char *near, char *hint,
+                           size_t size, const char *if_removed) {
+  struct node *nr = imhe_symtab_get(&m->rules, near);
+  if (nr != (void *)m) {
+    snprintf(hint, size, "did you mean '%s' (%s)?", near, where(c, nr));
+    return;
+  }
+  /* every tombstone has its `remove` in m->removed (merge_remove puts both) */
+  snprintf(hint, size, "did you mean '%s'? it was removed (%s)%s", near,
+           where(c, imhe_symtab_get(&m->removed, near)), if_removed);
+}
+
 /* A rule: new, or overriding a base's (`override rule`), unique within its file; kept in the
  * order rules were first defined */
 static void merge_rule(struct compiler *c, struct merged *m, struct symtab *own, struct node *it) {
@@ -263,12 +278,10 @@ static void merge_rule(struct compiler *c, struct merged *m, struct symtab *own,
   }
   if (!prev && (it->op & RF_OVERRIDE)) {
     const char *near = imhe_symtab_nearest(&m->rules, it->s);
-    struct node *nr = near ? imhe_symtab_get(&m->rules, near) : NULL;
-    char hint[300];
-    if (near && nr && nr != (void *)m)
-      snprintf(hint, sizeof hint, "did you mean '%s' (%s)?", near, where(c, nr));
-    else if (near)
-      snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    char hint[400];
+    if (near)
+      near_rule_hint(c, m, near, hint, sizeof hint,
+                     ": to define it again, write 'rule' without 'override'");
     imhe_diag_error(c->d, it->loc2, near ? hint : "override names a rule of a base policy",
                     "override of rule '%s' overrides nothing", it->s);
     return;
@@ -294,12 +307,9 @@ static void merge_remove(struct compiler *c, struct merged *m, struct node *it) 
   }
   if (!prev) {
     const char *near = imhe_symtab_nearest(&m->rules, it->s);
-    struct node *nr = near ? imhe_symtab_get(&m->rules, near) : NULL;
-    char hint[300];
-    if (near && nr && nr != (void *)m)
-      snprintf(hint, sizeof hint, "did you mean '%s' (%s)?", near, where(c, nr));
-    else if (near)
-      snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    char hint[400];
+    if (near)
+      near_rule_hint(c, m, near, hint, sizeof hint, ", so nothing is left to remove");
     imhe_diag_error(c->d, it->loc2, near ? hint : NULL, "removed rule '%s' does not exist", it->s);
     return;
   }
@@ -1282,15 +1292,11 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
                     unit_phrase(r.unit));
     return TERR;
   }
-  if (!units_compatible(l.unit, r.unit)) {
+  if (!units_compatible(l.unit,
+                        r.unit)) { /* both sides have units: the check above took a bare side */
     char hint[200];
-    if (l.unit == IMHE_UNIT_NONE)
-      snprintf(hint, sizeof hint,
-               "the left side is a plain number; write the right side without "
-               "a unit");
-    else
-      snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
-               imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
+    snprintf(hint, sizeof hint, "the left side is in %s; write the right side in %s too",
+             imhe_unit_words((imhe_unit)l.unit), imhe_unit_words((imhe_unit)l.unit));
     imhe_diag_error(c->d, n->loc, hint, "unit mismatch: %s compared with %s", unit_phrase(l.unit),
                     unit_phrase(r.unit));
     return TERR;

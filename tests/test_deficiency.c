@@ -289,6 +289,62 @@ Test(deficiency, a_coupon_not_applied_says_why_once) {
   free(dir);
 }
 
+/* What the examples do not reach, in the words an applicant is sent (tests/report/findings.yaml):
+ * the supervisor a job names who gave no reference, the degree held against the one required,
+ * RSC counted only up to the as-of date, competencies without a transcript or over 12, a long
+ * list of counted entries cut short, a passed exam, a reinstatement, and a record with no id,
+ * name or category. */
+Test(deficiency, findings_are_worded_for_the_applicant) {
+  int rc;
+  char *out = report("tests/report/findings.yaml", &rc);
+  cr_assert(out);
+  cr_expect_eq(rc, 2, "the last record is invalid: exit %d", rc);
+  static const char *const want[] = {
+      "  - No completed reference from Maria Lopez, the supervisor named in the 1st work entry, "
+      "Home Visitor, 2022-03-01.\n",
+      "  - Has an associate degree (completed 2015-05-20); needs a bachelors degree or higher.\n",
+      "  - Found: the 1st RSC entry, Dr. Kay Ott, 2023-10-01 to 2026-09-30, counts 20.89 of its 30 "
+      "h: only its days up to the as-of date count.\n",
+      "  - Found: the 1st degree, 2016-05-20 lists 2 competencies without a transcript (official "
+      "or unofficial).\n",
+      "  - Found: the 1st degree, 2016-05-20 lists 13 competencies; at most 12 count.\n",
+      "; 12th training, Session 12, 2024-12-10; and more.\n",
+      "WRITTEN EXAM\nThe written exam is passed.\n",
+      "Kofi Nguyen (REP-REINSTATE)\nReinstatement, MI-AIMH\n",
+      "Applicant (no id)\nNo category, WI\n",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  cr_expect_null(strstr(out, "Session 13"), "only 12 counted entries are named:\n%s", out);
+  free(out);
+}
+
+/* The timeline at its limits (tests/report/timeline.yaml): the axis starts 15 years before the
+ * as-of date however old a job is, a job's days after the as-of date are hatched as not counted,
+ * a label is cut before a UTF-8 character rather than inside it, a job starting past the axis sits
+ * at its end, and at most 40 rows are drawn. */
+Test(deficiency, html_timeline_at_its_limits) {
+  char *out = report("--format html tests/report/timeline.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "<text x=\"212\" y=\"12\">2011</text>"), "the axis starts in 2011:\n%s",
+            out);
+  cr_expect(strstr(out, "<rect x=\"210\" y=\"29\" width=\"439.55\" height=\"12\" "
+                        "fill=\"#1f5f8b\"><title>Work 1: Home visitor and coach, équipe mobile "
+                        "de Québec</title></rect>"),
+            "%s", out);
+  cr_expect(strstr(out, "fill=\"url(#h-a-TL-1-4)\"><title>after the as-of date: not "
+                        "counted</title>"),
+            "%s", out);
+  cr_expect(strstr(out, ">Work 1: Home visitor and coach, …</text>"), "cut before 'é':\n%s", out);
+  cr_expect(strstr(out, "<rect x=\"670\" y=\"47\" width=\"1\" height=\"12\" "
+                        "fill=\"#1f5f8b\"><title>Work 2: Future job"),
+            "%s", out);
+  cr_expect(strstr(out, "<title>Leadership 38: Board seat 38</title>"), "%s", out);
+  cr_expect_null(strstr(out, "<title>Leadership 39:"), "40 rows at most:\n%s", out);
+  cr_expect_null(strstr(out, "<title>RSC received 1"), "40 rows at most:\n%s", out);
+  free(out);
+}
+
 Test(deficiency, report_refuses_check_formats) {
   int rc;
   char *out = report("--format json examples/wi-ifs-eligible.yaml", &rc);

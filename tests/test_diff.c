@@ -205,3 +205,42 @@ Test(diff, records_judged_under_both_counts_flips_and_explanations) {
             out);
   free(out);
 }
+
+/* A date in a rule's code is a threshold like a number; a changed deadline changes a record's
+ * result though no verdict moves ("other changes"), and an invalid record stays unchanged. */
+Test(diff, dates_in_rules_and_deadlines_of_records) {
+  char *dir = temp_dir(), cmd[2500];
+  snprintf(cmd, sizeof cmd,
+           "cd %s && printf 'policy p\\ndefines IFA\\nfee registration $20 for all\\n"
+           "fee processing $25 for IFA\\ndeadlines every year on Mar 15\\n"
+           "rule recent for all require training \"two trainings since 2020\":\\n"
+           "  count(training where date > 2020-01-01) >= 2\\n' > old.imhe && "
+           "sed -e 's/Mar 15/Jun 15/' -e 's/2020-01-01/2021-01-01/' old.imhe > new.imhe && "
+           "printf 'id: D-1\\nassociation: WI\\ncategory: IFA\\nsubmitted: 2026-05-01\\n"
+           "applicant: {name: A}\\ntraining:\\n  - {title: T, date: 2022-01-01, hours: 3}\\n"
+           "---\\nid: D-2\\nassociation: WI\\n' > recs.yaml",
+           dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  char args[1200];
+  snprintf(args, sizeof args, "%s/old.imhe %s/new.imhe", dir, dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "require recent: thresholds changed: 2020-01-01, 2 → 2021-01-01, 2  ["),
+            "%s", out);
+  cr_expect(strstr(out, "deadline 03-15 removed: submission deadline\n"), "%s", out);
+  cr_expect(strstr(out, "deadline 06-15 added: submission deadline\n"), "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "%s/old.imhe %s/new.imhe --records %s/recs.yaml", dir, dir, dir);
+  out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "  records                   2\n  unchanged                 1\n"), "%s",
+            out);
+  cr_expect(strstr(out, "  other changes             1\n"), "%s", out);
+  cr_expect(strstr(out, "recs.yaml:1  not_eligible → not_eligible\n    fees or next deadline "
+                        "changed\n"),
+            "%s", out);
+  cr_expect(!strstr(out, "D-2"), "the invalid record is unchanged:\n%s", out);
+  free(out);
+  free(dir);
+}

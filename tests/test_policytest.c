@@ -77,6 +77,81 @@ Test(policytest, malformed_expectations_are_located_errors_with_suggestions) {
   free(out);
 }
 
+/* Every kind of expectation that does not hold is a difference located at its value, with what
+ * was expected and what the policy gave; none of them is a malformed test (exit 1, not 2). */
+Test(policytest, every_kind_of_difference_is_located_with_expected_and_actual) {
+  int rc;
+  char *out = run_test("tests/policytests/differ.yaml", &rc);
+  cr_expect_eq(rc, 1, "differences are failures, not malformed tests: exit %d:\n%s", rc, out);
+  static const char *const want[] = {
+      "differ.yaml:26:17: failed areas: expected [rsc], got [rsc, references]",
+      "differ.yaml:29:13: rule ethics: expected fail, got pass",
+      "differ.yaml:30:5: rule associate_education: expected judged, got not judged for this "
+      "record",
+      "differ.yaml:33:31: rule specialist_rsc, condition 'RSC within 24 months': status: expected "
+      "fail, got pass",
+      "differ.yaml:34:32: rule specialist_rsc, condition 'RSC period': required: expected 300, got "
+      "365",
+      "differ.yaml:35:24: fees: registration: expected not published, got 20.00",
+      "differ.yaml:35:42: fees: processing: expected 40.00, got 50.00",
+      "differ.yaml:35:86: fees: coupon_applied: expected true, got false",
+      "differ.yaml:35:103: fees: published: expected false, got true",
+      "differ.yaml:36:18: next deadline: expected none, got 2026-06-15",
+      "differ.yaml:37:12: error: expected no such error, got none",
+      "differ.yaml:38:14: warning: expected a warning that is not given, got none",
+      "differ.yaml:51:18: next deadline: expected 2026-07-01, got 2026-06-15",
+      "differ.yaml:52:13: warning: expected not listed, got 48:1: unknown field 'hobby' ignored",
+      "differ.yaml:64:11: error: expected not listed, got 61:51: training[0].hours: expected a "
+      "number of hours, got 'many'",
+      "differ.yaml:65:17: fees: total: expected 70.00, got not published",
+      "0 passed, 3 failed",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  /* a condition's own tolerance (1) lets a shortfall of 213 stand for 212 */
+  cr_expect(!strstr(out, "shortfall: expected"), "%s", out);
+  free(out);
+}
+
+/* Values of the wrong shape (a scalar for a list or mapping, a word for a number or a date, a
+ * misspelt status or key, a number asked of a yes/no condition) are mistakes in the test: located
+ * errors, exit 2, and a block without a verdict is one. */
+Test(policytest, expectations_of_the_wrong_shape_are_located_errors) {
+  int rc;
+  char *out = run_test("tests/policytests/shapes.yaml", &rc);
+  cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+  static const char *const want[] = {
+      "shapes.yaml:8:14: error: tolerance must be a number, not 'lots'",
+      "shapes.yaml:10:17: error: failed_areas must be a list of areas ([] for none)",
+      "shapes.yaml:11:10: error: rules: expected a mapping of rule ids to a status or a mapping",
+      "shapes.yaml:12:9: error: fees: expected a mapping (registration, processing, total, ...)",
+      "shapes.yaml:13:18: error: next_deadline must be a date (YYYY-MM-DD) or null, not 'soon'",
+      "shapes.yaml:14:11: error: errors: expected a list of message excerpts ([] for none)",
+      "shapes.yaml:24:17: error: rule membership: unknown status 'passs'; did you mean 'pass'?",
+      "shapes.yaml:25:17: error: rule agreement: observed: the condition is not a quantity",
+      "shapes.yaml:28:21: error: rule specialist_rsc, condition 'RSC period': expected a status "
+      "or a mapping",
+      "shapes.yaml:29:40: error: rule specialist_rsc, condition 'RSC within 24 months': status: "
+      "unknown status 'pas'; did you mean 'pass'?",
+      "shapes.yaml:29:45: error: rule specialist_rsc, condition 'RSC within 24 months': unknown "
+      "key 'observd'; did you mean 'observed'?",
+      "shapes.yaml:29:67: error: rule specialist_rsc, condition 'RSC within 24 months': observed "
+      "must be a number, not 'many'",
+      "shapes.yaml:30:35: error: conditions: expected a mapping of condition descriptions",
+      "shapes.yaml:31:51: error: rule ethics, condition 'Code of Ethics signed': observed: the "
+      "condition is not a quantity (it has a status only)",
+      "shapes.yaml:32:26: error: fees: coupon_applied must be true or false",
+      "shapes.yaml:32:40: error: fees: total must be a number, not 'free'",
+      "shapes.yaml:32:46: error: fees: unknown key 'registrashun'; did you mean 'registration'?",
+      "shapes.yaml:22:3: error: expect: needs a 'verdict' (eligible, eligible_pending_exam, "
+      "not_eligible, invalid)",
+      "0 passed, 2 failed",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  free(out);
+}
+
 Test(policytest, broken_yaml_empty_files_and_bad_options_never_pass) {
   char *dir = temp_dir(), path[600], args[700];
   snprintf(path, sizeof path, "%s/broken.yaml", dir);
@@ -113,7 +188,7 @@ Test(policytest, a_directory_runs_every_yaml_file_under_it) {
   int rc;
   char *out = run_test("--verbose tests/policytests", &rc);
   cr_expect_eq(rc, 2, "malformed.yaml is among them: exit %d", rc);
-  cr_expect(strstr(out, "3 passed, 5 failed"), "%s", out);
+  cr_expect(strstr(out, "3 passed, 10 failed"), "%s", out);
   free(out);
 }
 

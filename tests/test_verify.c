@@ -161,6 +161,62 @@ static void m_deep(struct imhe_program *p) {
   p->nlines = 0;
 }
 
+/* Code whose stack types are consistent up to one refused instruction: the verifier walks in
+ * order, so what follows it does not matter. */
+static void m_swap_short(struct imhe_program *p) {
+  set_insn(p, 0, OP_ASOF, 0, 0, 0);
+  set_insn(p, 8, OP_SWAP, 0, 0, 0);
+}
+static void m_union_sections(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_TRAINING, 0, 0);
+  set_insn(p, 8, OP_SECTION, IMHE_SECTION_RSC, 0, 0);
+  set_insn(p, 16, OP_UNION, 0, 0, 0);
+}
+static void m_minus_sections(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_WORK, 0, 0);
+  set_insn(p, 8, OP_SECTION, IMHE_SECTION_RSC, 0, 0);
+  set_insn(p, 16, OP_MINUS, 0, 0, 0);
+}
+static void m_overlap_undated(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_TRAINING, 0, 0);
+  set_insn(p, 8, OP_SECTION, IMHE_SECTION_RSC, 0, 0);
+  set_insn(p, 16, OP_F_OVERLAP, 0, 0, 0);
+}
+static void m_fcmp_date(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_TRAINING, 0, 0);
+  set_insn(p, 8, OP_DATE, 0, 0, 0);
+  set_insn(p, 16, OP_F_CMP, TRAIN_HOURS, IMHE_SECTION_TRAINING, CMP_GE);
+}
+static void m_fcmp_number(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_TRAINING, 0, 0);
+  set_insn(p, 8, OP_CONST, IMHE_UNIT_HOURS, 0, 0);
+  set_insn(p, 16, OP_F_CMP, TRAIN_DATE, IMHE_SECTION_TRAINING, CMP_GE);
+}
+static void m_domains(struct imhe_program *p) {
+  p->domains = realloc(p->domains, 17 * sizeof *p->domains);
+  memset(p->domains, 0, 17 * sizeof *p->domains);
+  p->ndomains = 17;
+}
+
+/* Each refusal of ill-typed code and oversized catalogues, by the verifier's own message. */
+Test(verifier, swap_needs_two_values) {
+  expect_refused("sum-compare", m_swap_short, "SWAP needs two values");
+}
+Test(verifier, union_and_minus_of_different_sections) {
+  expect_refused("sum-compare", m_union_sections, "UNION of collections of different sections");
+  expect_refused("sum-compare", m_minus_sections, "MINUS of collections of different sections");
+}
+Test(verifier, overlap_needs_date_ranges) {
+  expect_refused("sum-compare", m_overlap_undated, "F_OVERLAP needs entries with date ranges");
+}
+Test(verifier, field_compared_with_the_wrong_type) {
+  expect_refused("sum-compare", m_fcmp_date, "F_CMP compares field hours with a date");
+  expect_refused("sum-compare", m_fcmp_number, "F_CMP compares field date with a number");
+}
+Test(verifier, at_most_16_competency_domains) {
+  expect_refused("sum-compare", m_domains, "17 competency domains (at most 16)");
+}
+
 Test(verifier, unknown_opcode) {
   expect_refused("sum-compare", m_unknown_op, "unknown opcode");
 }

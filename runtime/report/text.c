@@ -286,9 +286,10 @@ static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     text_money(b, fe->renewal_fee);
     sb_puts(b, ", membership ");
     text_money(b, fe->membership_fee);
-    sb_puts(b, " a year, total ");
+    /* "a year" follows amounts only: "not published a year" says nothing */
+    sb_puts(b, fe->membership_fee < 0 ? ", total " : " a year, total ");
     text_money(b, fe->total);
-    sb_puts(b, " a year\n");
+    sb_puts(b, fe->total < 0 ? "\n" : " a year\n");
   } else {
     sb_puts(b, "\n    registration ");
     text_money(b, fe->registration);
