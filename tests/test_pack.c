@@ -3,6 +3,7 @@
 #include "helpers.h"
 #include "include/imhe.h"
 #include "runtime/core/crc32.h"
+#include "runtime/core/dates.h"
 #include "runtime/records/pack.h"
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -204,6 +205,8 @@ Test(pack, good_pack_opens_and_checksum_is_zlibs) {
   imhe_policy_set *set = open_rules();
   cr_expect(open_and_judge(set, b, n, 1));
   cr_expect_eq(imhe_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u, "CRC-32 check value");
+  cr_expect_eq(imhe_days_from_civil(1800, 1, 1), IMHE_PACK_DATE_MIN);
+  cr_expect_eq(imhe_days_from_civil(2200, 12, 31), IMHE_PACK_DATE_MAX);
   imhe_policy_set_close(set);
   free(b);
 }

@@ -2,7 +2,6 @@
  * schema's lists, and read back only after every byte has been checked, like bytecode. */
 #include "runtime/records/pack.h"
 #include "runtime/core/crc32.h"
-#include "runtime/core/dates.h"
 #include "runtime/core/sbuf.h"
 #include <math.h>
 #include <stdarg.h>
@@ -301,19 +300,17 @@ static void rd_text_into(struct rd *d, struct imhe_record *r, struct imhe_text *
   t->n = s ? n : 0;
 }
 
-static int32_t date_min, date_max; /* the dates imhe_parse_date can produce: 1800..2200 */
-
-static void dates_init(void) {
-  date_min = imhe_days_from_civil(1800, 1, 1);
-  date_max = imhe_days_from_civil(2200, 12, 31);
-}
+/* The dates imhe_parse_date can produce (pack.h): constants, so reading threads share no state;
+ * tests/test_pack.c checks them against the date functions. */
+#define DATE_MIN IMHE_PACK_DATE_MIN
+#define DATE_MAX IMHE_PACK_DATE_MAX
 
 static int32_t rd_date(struct rd *d, int absent_ok) {
   int32_t v = (int32_t)rd32(d);
-  if ((absent_ok && v == INT32_MIN) || (v >= date_min && v <= date_max))
+  if ((absent_ok && v == INT32_MIN) || (v >= DATE_MIN && v <= DATE_MAX))
     return v;
   fault(d, "date out of range");
-  return absent_ok ? INT32_MIN : date_min;
+  return absent_ok ? INT32_MIN : DATE_MIN;
 }
 
 static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) {
@@ -612,8 +609,6 @@ static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
 int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check_sum, char *err,
                    size_t errlen) {
   memset(p, 0, sizeof *p);
-  if (!date_max)
-    dates_init(); /* the same two constants on every thread: a benign first-use race */
   size_t table = IMHE_PACK_HEADER + SEC__COUNT * 16;
   if (n < 8 || memcmp(data, IMHE_PACK_MAGIC, 8))
     FAIL("not a pack: no IMHEPACK magic (offset 0)");
