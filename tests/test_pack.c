@@ -271,3 +271,26 @@ Test(pack, header_faults_are_named) {
   }
   free(b);
 }
+
+/* A FIFO is read as YAML (never opened to look for the magic: that would block or eat its first
+ * bytes), both by pack and by check; imhe test refuses a pack, which keeps no expect: blocks. */
+Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
+  char *dir = temp_dir(), cmd[4 * PATH_MAX];
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "mkfifo %s/in.fifo && { cat examples/wi-ifs-eligible.yaml > %s/in.fifo & } && "
+           "%s pack -q %s/in.fifo -o %s/p.imhepack && NO_COLOR=1 %s check %s/p.imhepack",
+           dir, dir, imhe_bin(), dir, dir, imhe_bin(), dir);
+  char *out = NULL;
+  cr_expect_eq(run_cmd(cmd, &out), 0, "%s", out);
+  cr_expect(strstr(out, "verdict: eligible"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s/p.imhepack", dir);
+  out = run_imhe("test --rules rules", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "a pack holds no expect: blocks"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
