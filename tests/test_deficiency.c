@@ -296,7 +296,8 @@ Test(deficiency, a_coupon_not_applied_says_why_once) {
  * name or category. */
 Test(deficiency, findings_are_worded_for_the_applicant) {
   int rc;
-  char *out = report("tests/report/findings.yaml", &rc);
+  /* the letter wraps its lines at 78 columns: compare the words, not where the lines break */
+  char *out = unwrap(report("tests/report/findings.yaml", &rc));
   cr_assert(out);
   cr_expect_eq(rc, 2, "the last record is invalid: exit %d", rc);
   static const char *const want[] = {
@@ -313,8 +314,15 @@ Test(deficiency, findings_are_worded_for_the_applicant) {
       "Kofi Nguyen (REP-REINSTATE)\nReinstatement, MI-AIMH\n",
       "Applicant (no id)\nNo category, WI\n",
   };
-  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    char *w = unwrap(strdup(want[i])), *b = w, *e = w + strlen(w);
+    while (*b == ' ')
+      b++;
+    while (e > b && e[-1] == ' ')
+      *--e = 0;
+    cr_expect(strstr(out, b), "missing '%s' in:\n%s", b, out);
+    free(w);
+  }
   cr_expect_null(strstr(out, "Session 13"), "only 12 counted entries are named:\n%s", out);
   free(out);
 }
