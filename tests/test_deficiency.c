@@ -292,8 +292,8 @@ Test(deficiency, a_coupon_not_applied_says_why_once) {
 /* What the examples do not reach, in the words an applicant is sent (tests/report/findings.yaml):
  * the supervisor a job names who gave no reference, the degree held against the one required,
  * RSC counted only up to the as-of date, competencies without a transcript or over 12, a long
- * list of counted entries cut short, a passed exam, a reinstatement, and a record with no id,
- * name or category. */
+ * list of counted entries cut short, a passed exam, a reinstatement, a record with no id, name
+ * or category, and one with no degree and RSC years before the best period. */
 Test(deficiency, findings_are_worded_for_the_applicant) {
   int rc;
   /* the letter wraps its lines at 78 columns: compare the words, not where the lines break */
@@ -313,6 +313,8 @@ Test(deficiency, findings_are_worded_for_the_applicant) {
       "WRITTEN EXAM\nThe written exam is passed.\n",
       "Kofi Nguyen (REP-REINSTATE)\nReinstatement, MI-AIMH\n",
       "Applicant (no id)\nNo category, WI\n",
+      "  - Has no degree; needs a bachelors degree or higher.\n",
+      "holds 10 h.\n  - Counted: 1st RSC entry, R. Ng, 2025-09-01 to 2026-01-31.\n  Source:",
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     char *w = unwrap(strdup(want[i])), *b = w, *e = w + strlen(w);
@@ -324,6 +326,11 @@ Test(deficiency, findings_are_worded_for_the_applicant) {
     free(w);
   }
   cr_expect_null(strstr(out, "Session 13"), "only 12 counted entries are named:\n%s", out);
+  /* an RSC entry wholly before the best period is neither counted nor said to spread into it */
+  cr_expect_null(strstr(out, "A. Old, 2010-01-01 to 2010-12-31, spreads"), "%s", out);
+  free(out);
+  out = report("--format html tests/report/findings.yaml", NULL);
+  cr_expect(out && strstr(out, "id=\"a-rep-no-degree-2-"), "the anchor keeps letters and digits");
   free(out);
 }
 

@@ -182,6 +182,10 @@ static void m_overlap_undated(struct imhe_program *p) {
   set_insn(p, 8, OP_SECTION, IMHE_SECTION_RSC, 0, 0);
   set_insn(p, 16, OP_F_OVERLAP, 0, 0, 0);
 }
+static void m_current_undated(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_TRAINING, 0, 0);
+  set_insn(p, 8, OP_F_CURRENT, 0, 0, 0);
+}
 static void m_fcmp_date(struct imhe_program *p) {
   set_insn(p, 0, OP_SECTION, IMHE_SECTION_TRAINING, 0, 0);
   set_insn(p, 8, OP_DATE, 0, 0, 0);
@@ -208,6 +212,7 @@ Test(verifier, union_and_minus_of_different_sections) {
 }
 Test(verifier, overlap_needs_date_ranges) {
   expect_refused("sum-compare", m_overlap_undated, "F_OVERLAP needs entries with date ranges");
+  expect_refused("sum-compare", m_current_undated, "F_CURRENT needs entries with date ranges");
 }
 Test(verifier, field_compared_with_the_wrong_type) {
   expect_refused("sum-compare", m_fcmp_date, "F_CMP compares field hours with a date");

@@ -343,8 +343,10 @@ static void put_spread(struct ctx *x, const struct imhe_cond_result *c) {
     int32_t s, e;
     imhe_entry_dates(x->r, c->counted_sec, i, &s, &e);
     const struct imhe_slot *h = &x->r->sec[c->counted_sec].v[i].f[RSC_HOURS];
+    /* an entry wholly inside the period counts whole; one wholly outside it counts nothing
+     * (it is not among the entries counted either), so neither is spread */
     if (s == INT32_MIN || e == INT32_MIN || e <= s || !h->present ||
-        (s >= w->date[0] && e <= w->date[1]))
+        (s >= w->date[0] && e <= w->date[1]) || !contributed(x, c, i))
       continue;
     double months = (e - s + 1) / 30.4375;
     sb_puts(&x->t, "Found: the ");
