@@ -422,6 +422,28 @@ Test(vm, references_are_matched_to_slots_one_to_one) {
   done(&x);
 }
 
+/* An entry an `or` leaves out is explained by every alternative: unsupervised volunteer work is
+ * left out because it was not supervised, not only because it was volunteer. */
+Test(vm, an_or_filter_names_each_alternative_that_would_let_an_entry_in) {
+  struct run x;
+  char rec[800];
+  snprintf(rec, sizeof rec,
+           "%swork:\n  - {title: Helper, start: 2020-01-01, kind: volunteer}\n"
+           "  - {title: Aide, start: 2020-01-01, kind: volunteer, supervised: true}\n",
+           HEAD);
+  run(&x,
+      "policy t\nrule w for all require work \"w\":\n  years(work where (kind = paid or "
+      "supervised)) >= 2 years\n",
+      rec, "2024-01-01");
+  const struct imhe_cond_result *c = cond(&x, "w", 0);
+  cr_assert_eq(c->nleft, 1);
+  cr_expect_eq(c->left_out[0].why->code, IMHE_REASON_VALUE_NOT_WANTED, "the first reason's code");
+  cr_expect(strstr(left_words(c, 0), "work 1 (Helper) left out: kind volunteer, not paid, and "
+                                     "supervised is not true"),
+            "%s", left_words(c, 0));
+  done(&x);
+}
+
 /* The VM keeps no global state: one verified program judges records on several threads at
  * once, and each thread's reports (JSON and text) are byte-identical to a single-threaded run's. */
 #include "runtime/report/report.h"

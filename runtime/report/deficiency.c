@@ -375,7 +375,7 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
     put_entry(&x->t, x->r, c->counted_sec, c->left_out[j].idx);
     sb_puts(&x->t, ": ");
     x->s.n = 0;
-    imhe_explain_reason(&x->s, x->r, c->left_out[j].why);
+    imhe_explain_exclusion(&x->s, x->r, c->left_out[j].why);
     put_plain(&x->t, x->s.v, x->s.n);
     sb_puts(&x->t, ".");
     emit(x, DFC_ITEM);

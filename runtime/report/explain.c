@@ -513,11 +513,19 @@ void imhe_explain_reasons(struct sbuf *b, const struct imhe_record *r, const str
   }
 }
 
+void imhe_explain_exclusion(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
+  for (const struct imhe_why *k = w; k; k = k->next) {
+    if (k != w)
+      sb_puts(b, ", and ");
+    imhe_explain_reason(b, r, k);
+  }
+}
+
 void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
                            const struct excl *x) {
   imhe_explain_entry(b, r, sec, x->idx);
   sb_puts(b, " left out: ");
-  imhe_explain_reason(b, r, x->why);
+  imhe_explain_exclusion(b, r, x->why);
 }
 
 /* "sentence: observed; required X (short Y) (what the measure found)" */

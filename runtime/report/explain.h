@@ -21,6 +21,9 @@ void imhe_explain_plain(struct sbuf *b, const char *s, size_t n);
 void imhe_explain_reason(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);
 /* A chain of reasons, joined by "; ". */
 void imhe_explain_reasons(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);
+/* Why an entry was left out, every reason of its chain: each alternative of an `or` that would
+ * have let it in ("kind volunteer, not paid, and supervised is not true"). */
+void imhe_explain_exclusion(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);
 /* "work 3 (Home Visitor) left out: kind volunteer, not paid". */
 void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
                            const struct excl *x);

@@ -200,7 +200,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
         text_entry(b, r, c->counted_sec, c->left_out[j].idx);
         sb_puts(b, " left out: ");
         scratch->n = 0;
-        imhe_explain_reason(scratch, r, c->left_out[j].why);
+        imhe_explain_exclusion(scratch, r, c->left_out[j].why);
         imhe_text_clean(b, scratch->v, scratch->n);
         sb_putc(b, '\n');
       }
