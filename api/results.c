@@ -272,7 +272,7 @@ IMHE_API int imhe_condition_left_out(const imhe_condition *c, size_t i, imhe_ent
     entry_ref(c, c->left_out[i].idx, out);
   if (why) {
     struct sbuf b = {0};
-    imhe_explain_reason(&b, c->res ? c->res->record : NULL, c->left_out[i].why);
+    imhe_explain_exclusion(&b, c->res ? c->res->record : NULL, c->left_out[i].why);
     *why = keep_words(c->res, &b);
   }
   return 1;

@@ -68,8 +68,9 @@ Test(check, every_rule_result_carries_source_observed_required_shortfall) {
             "%s", out);
   cr_expect(strstr(out, "\"source\":\"") && strstr(out, "legacy.imhe:"), "no source file:line");
   cr_expect(strstr(out, "RSC period: 153 days; required 365 days (short 212 days)"), "%s", out);
-  cr_expect(strstr(out, "slot (2) left empty: needs a completed reference from rsc_provider"), "%s",
-            out);
+  cr_expect(strstr(out, "no completed reference fills the 2nd place, which needs one from an RSC "
+                        "provider"),
+            "%s", out);
   cr_expect(strstr(out,
                    "\"type\":\"number\",\"comparison\":\">=\",\"unit\":\"days\",\"observed\":153,"
                    "\"required\":365,\"shortfall\":212"),

@@ -172,9 +172,10 @@ Test(recommend, markdown_and_html_escape_the_record) {
 Test(wording, entries_from_1_and_no_reading_notes) {
   char *out = imhe("check examples/mi-ers-prerequisite.yaml examples/mi-renewal-cycle.yaml", NULL);
   cr_assert(out);
-  cr_expect(strstr(out, "counted: rsc 1 (Dr. Kay Ott)"), "%s", out);
-  cr_expect(strstr(out, "rsc 2 (Peer group) left out: "), "%s", out);
+  cr_expect(strstr(out, "counted: RSC 1 (Dr. Kay Ott)"), "%s", out);
+  cr_expect(strstr(out, "RSC 2 (Peer group) left out: "), "%s", out);
   cr_expect_null(strstr(out, "rsc[0]"));
   cr_expect_null(strstr(out, "(reading"));
+  cr_expect_null(strstr(out, "reading 16"));
   free(out);
 }

@@ -134,7 +134,7 @@ Test(results, a_record_walked_through_the_accessors) {
   cr_expect_float_eq(imhe_condition_shortfall(refs).number, 1, 1e-9);
   const char *words;
   cr_expect_eq(imhe_condition_finding(refs, 0, &words), IMHE_REASON_SLOT_EMPTY);
-  cr_expect(words && strstr(words, "slot (2) left empty"), "%s", words);
+  cr_expect(words && strstr(words, "no completed reference fills the 2nd place"), "%s", words);
 
   /* a degree by its name; yes/no as booleans */
   const imhe_condition *edu = imhe_rule_condition(rule(res, "specialist_education"), 0);

@@ -264,7 +264,7 @@ Test(vm, about_provision_hours_spread_and_zero_supervisees_provide_nothing) {
   const struct imhe_cond_result *p = cond(&x, "p", 0);
   cr_expect_float_eq(p->observed, 182, 1e-9); /* 2024-01-01..2024-06-30 */
   cr_assert_eq(p->nleft, 1);
-  cr_expect(strstr(left_words(p, 0), "rsc_provided[0] left out: supervisees is 0"), "%s",
+  cr_expect(strstr(left_words(p, 0), "RSC provided 1 left out: supervisees is 0"), "%s",
             left_words(p, 0));
   const struct imhe_cond_result *a = cond(&x, "a", 0);
   /* Bo's 306 days, 122 of them by 2024-06-30: 12.2 h; Ann overlaps only the entry with no
@@ -272,9 +272,9 @@ Test(vm, about_provision_hours_spread_and_zero_supervisees_provide_nothing) {
   cr_expect_float_eq(a->observed, 12.2, 1e-9);
   cr_expect_eq(a->status, IMHE_STATUS_PASS);
   cr_assert_eq(a->nleft, 1);
-  cr_expect(strstr(left_words(a, 0), "rsc[0] (Ann) left out: does not overlap"), "%s",
+  cr_expect(strstr(left_words(a, 0), "RSC 1 (Ann) left out: does not overlap"), "%s",
             left_words(a, 0));
-  cr_expect(strstr(note_words(a), "rsc[1] (Bo) counts 12.2 of its 30.6 h"), "%s", note_words(a));
+  cr_expect(strstr(note_words(a), "RSC 2 (Bo) counts 12.2 of its 30.6 h"), "%s", note_words(a));
   /* the hours likewise: 10 + 12.2 */
   cr_expect_float_eq(cond(&x, "h", 0)->observed, 22.2, 1e-9);
   done(&x);
@@ -414,10 +414,32 @@ Test(vm, references_are_matched_to_slots_one_to_one) {
       rec, "2024-01-01");
   const struct imhe_cond_result *c = cond(&x, "r", 0);
   cr_expect_float_eq(c->observed, 2, 1e-9);
-  cr_expect(
-      strstr(note_words(c), "slot (2) left empty: needs a completed reference from rsc_provider"),
-      "%s", note_words(c));
-  cr_expect(strstr(left_words(c, 0), "references[2] (C) left out: status requested, not completed"),
+  cr_expect(strstr(note_words(c), "no completed reference fills the 2nd place, which needs one "
+                                  "from an RSC provider"),
+            "%s", note_words(c));
+  cr_expect(strstr(left_words(c, 0), "references 3 (C) left out: status requested, not completed"),
+            "%s", left_words(c, 0));
+  done(&x);
+}
+
+/* An entry an `or` leaves out is explained by every alternative: unsupervised volunteer work is
+ * left out because it was not supervised, not only because it was volunteer. */
+Test(vm, an_or_filter_names_each_alternative_that_would_let_an_entry_in) {
+  struct run x;
+  char rec[800];
+  snprintf(rec, sizeof rec,
+           "%swork:\n  - {title: Helper, start: 2020-01-01, kind: volunteer}\n"
+           "  - {title: Aide, start: 2020-01-01, kind: volunteer, supervised: true}\n",
+           HEAD);
+  run(&x,
+      "policy t\nrule w for all require work \"w\":\n  years(work where (kind = paid or "
+      "supervised)) >= 2 years\n",
+      rec, "2024-01-01");
+  const struct imhe_cond_result *c = cond(&x, "w", 0);
+  cr_assert_eq(c->nleft, 1);
+  cr_expect_eq(c->left_out[0].why->code, IMHE_REASON_VALUE_NOT_WANTED, "the first reason's code");
+  cr_expect(strstr(left_words(c, 0), "work 1 (Helper) left out: kind volunteer, not paid, and "
+                                     "supervised is not true"),
             "%s", left_words(c, 0));
   done(&x);
 }

@@ -182,6 +182,13 @@ static int in_coll(const struct coll *c, uint32_t i) {
   return 0;
 }
 
+static const struct imhe_why *excl_why(const struct coll *c, uint32_t i) {
+  for (uint32_t k = 0; k < c->nex; k++)
+    if (c->ex[k].idx == i)
+      return c->ex[k].why;
+  return NULL;
+}
+
 struct coll *imhe_set_op(struct vm *vm, const struct coll *l, const struct coll *r, int uni) {
   struct coll *out = imhe_coll_new(vm, l->sec, vm->r->sec[l->sec].n + l->nex + r->nex);
   uint32_t total = vm->r->sec[l->sec].n;
@@ -191,11 +198,12 @@ struct coll *imhe_set_op(struct vm *vm, const struct coll *l, const struct coll 
     if (keep)
       out->idx[out->n++] = i;
     else {
-      const struct imhe_why *why = NULL;
-      const struct coll *src = (uni || !a) ? l : r;
-      for (uint32_t k = 0; k < src->nex && !why; k++)
-        if (src->ex[k].idx == i)
-          why = src->ex[k].why;
+      const struct imhe_why *why = excl_why((uni || !a) ? l : r, i);
+      /* an `or` left it out on both sides: its reason names the alternative that would have let
+       * it in too ("kind volunteer, not paid, and supervised is not true"); the first keeps the
+       * code */
+      if (uni && why)
+        why = imhe_why_join(vm, why, excl_why(r, i));
       if (!uni && a && b)
         why = &by_not;
       if (why) {

@@ -81,14 +81,7 @@ static void put_sentence(struct sbuf *b, const char *s, int capital) {
 /* Names as the record and policies write them ("program_supervisor", "rsc_provider"), in plain
  * English: "program supervisor", "RSC provider". */
 static void put_plain(struct sbuf *b, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    if (!strncmp(s + i, "rsc", 3) && (i == 0 || s[i - 1] == '_' || s[i - 1] == ' ') &&
-        (i + 3 == n || s[i + 3] == '_' || s[i + 3] == ' ' || s[i + 3] == '/')) {
-      sb_puts(b, "RSC");
-      i += 2;
-    } else
-      sb_putc(b, s[i] == '_' ? ' ' : s[i]);
-  }
+  imhe_explain_plain(b, s, n);
 }
 
 static void put_ordinal(struct sbuf *b, uint32_t n) {
@@ -384,7 +377,7 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
     put_entry(&x->t, x->r, c->counted_sec, c->left_out[j].idx);
     sb_puts(&x->t, ": ");
     x->s.n = 0;
-    imhe_explain_reason(&x->s, x->r, c->left_out[j].why);
+    imhe_explain_exclusion(&x->s, x->r, c->left_out[j].why);
     put_plain(&x->t, x->s.v, x->s.n);
     sb_puts(&x->t, ".");
     emit(x, DFC_ITEM);

@@ -114,16 +114,58 @@ static void sb_cut(struct sbuf *b, const char *s, size_t n) {
   sb_put(b, s ? s : "", s ? strnlen(s, n) : 0);
 }
 
-/* The values of enumeration e in mask, joined by '/'. */
-static void sb_mask(struct sbuf *b, int e, uint32_t mask) {
+void imhe_explain_plain(struct sbuf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (!strncmp(s + i, "rsc", 3) && (i == 0 || s[i - 1] == '_' || s[i - 1] == ' ') &&
+        (i + 3 == n || s[i + 3] == '_' || s[i + 3] == ' ' || s[i + 3] == '/')) {
+      sb_puts(b, "RSC");
+      i += 2;
+    } else
+      sb_putc(b, s[i] == '_' ? ' ' : s[i]);
+  }
+}
+
+static void sb_plain(struct sbuf *b, const char *s) {
+  imhe_explain_plain(b, s, strlen(s));
+}
+
+/* The values of enumeration e in mask in plain words, joined by sep: people read "RSC provider",
+ * never the record's code rsc_provider. */
+static void sb_mask_sep(struct sbuf *b, int e, uint32_t mask, const char *sep) {
   int n, first = 1;
   const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
   for (int i = 0; i < n; i++)
     if (mask >> i & 1u) {
       if (!first)
-        sb_putc(b, '/');
-      sb_puts(b, names[i]);
+        sb_puts(b, sep);
+      sb_plain(b, names[i]);
       first = 0;
+    }
+}
+
+static void sb_mask(struct sbuf *b, int e, uint32_t mask) {
+  sb_mask_sep(b, e, mask, "/");
+}
+
+static void sb_ordinal(struct sbuf *b, uint32_t n) {
+  sb_uint(b, n);
+  uint32_t t = n % 100, u = n % 10;
+  sb_puts(b, t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd" : u == 3 ? "rd" : "th");
+}
+
+/* "a program supervisor, a teacher or an RSC provider": the roles that would fill a reference's
+ * place, as a reviewer writes them. */
+static void sb_roles_or(struct sbuf *b, int e, uint32_t mask) {
+  int n, count = 0, k = 0;
+  const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
+  for (int i = 0; i < n && i < 32; i++)
+    count += (int)(mask >> i & 1u);
+  for (int i = 0; i < n && i < 32; i++)
+    if (mask >> i & 1u) {
+      sb_puts(b, k == 0 ? "" : k == count - 1 ? " or " : ", ");
+      sb_puts(b, strchr("aeiou", names[i][0]) || !strncmp(names[i], "rsc", 3) ? "an " : "a ");
+      sb_plain(b, names[i]);
+      k++;
     }
 }
 
@@ -137,19 +179,21 @@ static const char *field_name(const struct imhe_why *w) {
   return w->field == IMHE_WHY_NO_FIELD ? "?" : imhe_sections[w->sec].fields[w->field].name;
 }
 
-/* "work[2]": how findings name an entry without its title. */
+/* "work 3": how findings name an entry without its title, counted from 1 as reviewers count. */
 static void entry_index(struct sbuf *b, int sec, uint32_t i) {
-  sb_puts(b, imhe_sections[sec].name);
-  sb_putc(b, '[');
-  sb_uint(b, i);
-  sb_putc(b, ']');
+  sb_plain(b, imhe_sections[sec].name);
+  sb_putc(b, ' ');
+  sb_uint(b, (unsigned long long)i + 1);
 }
 
 void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
-  if (r && i < r->sec[sec].n)
-    imhe_entry_label(b, r, sec, i);
-  else
-    entry_index(b, sec, i);
+  entry_index(b, sec, i);
+  const struct imhe_text *t = r && i < r->sec[sec].n ? imhe_entry_title(r, sec, i) : NULL;
+  if (t && t->s) {
+    sb_puts(b, " (");
+    sb_put(b, t->s, t->n > 60 ? 60 : t->n);
+    sb_putc(b, ')');
+  }
 }
 
 /* A filter's reason for leaving an entry out: "kind volunteer, not paid". */
@@ -162,7 +206,7 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
   int cmp = w->cmp >= 0 && w->cmp < CMP__COUNT ? w->cmp : CMP_NE;
   if (w->code == IMHE_REASON_VALUE_MISSING) {
     sb_puts(b, "no ");
-    sb_puts(b, f);
+    sb_plain(b, f);
     sb_puts(b, ", not ");
     sb_mask(b, w->enm, w->want);
     return;
@@ -178,7 +222,7 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     sb_puts(b, " track");
     return;
   }
-  sb_puts(b, f);
+  sb_plain(b, f);
   switch (w->code) {
   case IMHE_REASON_AFTER_AS_OF:
     sb_putc(b, ' ');
@@ -260,7 +304,7 @@ static void explain_competencies(struct sbuf *b, const struct imhe_record *r,
 }
 
 /* A fact's finding. */
-static void explain_fact(struct sbuf *b, const struct imhe_why *w) {
+static void explain_fact(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
   static const char *const fixed[IMHE_REASON__COUNT] = {
       [IMHE_REASON_NO_MEMBERSHIP] = "no association membership given",
       [IMHE_REASON_MEMBERSHIP_UNNAMED] = "membership names no association",
@@ -327,8 +371,8 @@ static void explain_fact(struct sbuf *b, const struct imhe_why *w) {
     sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
     sb_puts(b, " completed reference from ");
     sb_cut(b, w->name, 60);
-    sb_puts(b, ", named as reported_to in ");
-    entry_index(b, w->sec, w->entry);
+    sb_puts(b, ", the supervisor named in ");
+    imhe_explain_entry(b, r, w->sec, w->entry);
     return;
   case IMHE_REASON_CATEGORY_NOT_OFFERED:
     sb_puts(b, w->name2);
@@ -406,10 +450,10 @@ static void explain_measure(struct sbuf *b, const struct imhe_record *r, const s
     sb_puts(b, "no masters-level degree, so no post-masters work");
     return;
   case IMHE_REASON_SLOT_EMPTY:
-    sb_puts(b, "slot (");
-    sb_uint(b, w->entry + 1);
-    sb_puts(b, ") left empty: needs a completed reference from ");
-    sb_mask(b, w->enm, w->want);
+    sb_puts(b, "no completed reference fills the ");
+    sb_ordinal(b, w->entry + 1);
+    sb_puts(b, " place, which needs one from ");
+    sb_roles_or(b, w->enm, w->want);
     sb_puts(b, " (");
     sb_uint(b, w->count);
     sb_puts(b, w->count == 1 ? " completed reference in all)" : " completed references in all)");
@@ -458,7 +502,7 @@ void imhe_explain_reason(struct sbuf *b, const struct imhe_record *r, const stru
   if (w->code >= IMHE_REASON_BEST_WINDOW && w->code <= IMHE_REASON_TOO_MANY_COMPETENCIES)
     explain_measure(b, r, w);
   else
-    explain_fact(b, w);
+    explain_fact(b, r, w);
 }
 
 void imhe_explain_reasons(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
@@ -469,11 +513,19 @@ void imhe_explain_reasons(struct sbuf *b, const struct imhe_record *r, const str
   }
 }
 
+void imhe_explain_exclusion(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
+  for (const struct imhe_why *k = w; k; k = k->next) {
+    if (k != w)
+      sb_puts(b, ", and ");
+    imhe_explain_reason(b, r, k);
+  }
+}
+
 void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
                            const struct excl *x) {
   imhe_explain_entry(b, r, sec, x->idx);
   sb_puts(b, " left out: ");
-  imhe_explain_reason(b, r, x->why);
+  imhe_explain_exclusion(b, r, x->why);
 }
 
 /* "sentence: observed; required X (short Y) (what the measure found)" */

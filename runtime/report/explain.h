@@ -12,13 +12,19 @@ const char *imhe_as_of_words(imhe_as_of_source source);
 /* A quantity in its unit as people read it: "26 h", "4.31 years (1573 days)", "$20", "masters or
  * higher" (display degree). */
 void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp);
-/* How a reviewer finds entry i of section sec: "work[2] (Home Visitor)" (r may be NULL). */
+/* How a reviewer finds entry i of section sec, counted from 1: "work 3 (Home Visitor)" (r may be
+ * NULL). */
 void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i);
+/* n bytes of a code as words: '_' as a space, "rsc" as "RSC" ("rsc_provider": "RSC provider"). */
+void imhe_explain_plain(struct sbuf *b, const char *s, size_t n);
 /* A reason in words ("kind volunteer, not paid"); r (may be NULL) gives entries their titles. */
 void imhe_explain_reason(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);
 /* A chain of reasons, joined by "; ". */
 void imhe_explain_reasons(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);
-/* "work[2] (Home Visitor) left out: kind volunteer, not paid". */
+/* Why an entry was left out, every reason of its chain: each alternative of an `or` that would
+ * have let it in ("kind volunteer, not paid, and supervised is not true"). */
+void imhe_explain_exclusion(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);
+/* "work 3 (Home Visitor) left out: kind volunteer, not paid". */
 void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
                            const struct excl *x);
 /* Fee note i of res, with the words of the reason it carries (a coupon's condition not met). */

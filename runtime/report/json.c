@@ -186,7 +186,7 @@ static void json_entries(struct sbuf *b, struct sbuf *scratch, const struct imhe
     sb_puts(b, imhe_reason_name((imhe_reason)c->left_out[j].why->code));
     sb_puts(b, "\",\"message\":");
     scratch->n = 0;
-    imhe_explain_reason(scratch, r, c->left_out[j].why);
+    imhe_explain_exclusion(scratch, r, c->left_out[j].why);
     sb_json(b, scratch->v, scratch->n);
     sb_putc(b, '}');
   }

@@ -90,18 +90,39 @@ static void text_money(struct sbuf *b, double v) {
     imhe_explain_quantity(b, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
 }
 
+/* The length of an author's note starting at s[j] in words of n bytes, 0 when none: " (reading
+ * 9)" as a whole, or "; reading 16" closing a parenthesis the description opened for people. */
+static size_t reading_note(const char *s, size_t n, size_t j) {
+  static const char open[] = " (reading ", inner[] = "; reading ";
+  if (n - j >= sizeof open - 1 && !memcmp(s + j, open, sizeof open - 1)) {
+    size_t k = j;
+    while (k < n && s[k] != ')')
+      k++;
+    return k - j + (k < n);
+  }
+  if (n - j >= sizeof inner - 1 && !memcmp(s + j, inner, sizeof inner - 1)) {
+    size_t k = j + sizeof inner - 1;
+    while (k < n && s[k] >= '0' && s[k] <= '9')
+      k++;
+    return k < n && s[k] == ')' ? k - j : 0;
+  }
+  return 0;
+}
+
 /* Words for people, without the notes policy authors keep for themselves ("(reading 9)"). */
 static void text_words(struct sbuf *b, const char *s, size_t n) {
-  static const char note[] = " (reading ";
-  for (size_t i = 0; i < n;) {
-    size_t j = i;
-    while (j < n && !(n - j >= sizeof note - 1 && !memcmp(s + j, note, sizeof note - 1)))
+  size_t i = 0;
+  for (size_t j = 0; j < n;) {
+    size_t skip = reading_note(s, n, j);
+    if (!skip) {
       j++;
+      continue;
+    }
     imhe_text_clean(b, s + i, j - i);
-    while (j < n && s[j] != ')')
-      j++;
-    i = j + 1;
+    j += skip;
+    i = j;
   }
+  imhe_text_clean(b, s + i, n - i);
 }
 
 static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
@@ -112,7 +133,8 @@ static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe
 
 /* An entry as a reviewer counts it, from 1: "work 3 (Home Visitor)". */
 static void text_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
-  sb_puts(b, imhe_sections[sec].name);
+  const char *name = imhe_sections[sec].name; /* "rsc_provided" reads "RSC provided" */
+  imhe_explain_plain(b, name, strlen(name));
   sb_putc(b, ' ');
   sb_uint(b, i + 1);
   const struct imhe_text *t = r && i < r->sec[sec].n ? imhe_entry_title(r, sec, i) : NULL;
@@ -178,7 +200,7 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
         text_entry(b, r, c->counted_sec, c->left_out[j].idx);
         sb_puts(b, " left out: ");
         scratch->n = 0;
-        imhe_explain_reason(scratch, r, c->left_out[j].why);
+        imhe_explain_exclusion(scratch, r, c->left_out[j].why);
         imhe_text_clean(b, scratch->v, scratch->n);
         sb_putc(b, '\n');
       }

@@ -179,7 +179,7 @@ static void bar(struct sbuf *b, const struct imhe_result *res, const struct axis
     t.n = 0;
     if (why) {
       sb_puts(&t, "not counted: ");
-      imhe_explain_reason(&t, r, why);
+      imhe_explain_exclusion(&t, r, why);
     } else
       sb_puts(&t, "after the as-of date: not counted");
     rect(b, h0, y + 3, x1 - h0, ROW - 6, pat);
