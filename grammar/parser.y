@@ -197,12 +197,12 @@ item: CALLED STRING LPAREN STRING RPAREN {
         struct node *n = imhe_ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
     | ACCEPTS MEMBERS OF ANY { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->op = 1; item(ctx, n); }
     | ACCEPTS MEMBERS OF names { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->b = $4; item(ctx, n); }
-    | FEE fee_kind fee_amount cats note_opt {
+    | FEE fee_kind fee_amount cats from_opt until_opt note_opt {
         struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $2; n->loc2 = @2; n->num = $3;
-        n->b = $4; n->s2 = $5; item(ctx, n); }
-    | OVERRIDE FEE fee_kind fee_amount cats note_opt {
+        n->b = $4; n->num2 = $5; n->num3 = $6; n->s2 = $7; item(ctx, n); }
+    | OVERRIDE FEE fee_kind fee_amount cats from_opt until_opt note_opt {
         struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $3; n->loc2 = @3; n->num = $4;
-        n->b = $5; n->s2 = $6; n->op = RF_OVERRIDE; item(ctx, n); }
+        n->b = $5; n->num2 = $6; n->num3 = $7; n->s2 = $8; n->op = RF_OVERRIDE; item(ctx, n); }
     | FEES NOT PUBLISHED { item(ctx, imhe_ast_new(A, I_FEES_UNPUBLISHED, @$)); }
     | COUPON STRING WAIVES names cats from_opt until_opt guard_opt note_opt {
         struct node *n = imhe_ast_new(A, I_COUPON, @$); n->s = $2; n->c = $4; n->b = $5;
@@ -384,8 +384,8 @@ static const char *item_form(int tok) {
     return "a coupon reads: coupon \"CODE\" waives KINDS for CATEGORIES [from DATE] "
            "[until DATE] [when CONDITION] [note \"TEXT\"]";
   case FEE:
-    return "a fee reads: fee KIND $AMOUNT for CATEGORIES [note \"TEXT\"], or fee KIND not "
-           "published for CATEGORIES";
+    return "a fee reads: fee KIND $AMOUNT for CATEGORIES [from DATE] [until DATE] "
+           "[note \"TEXT\"], or fee KIND not published for CATEGORIES";
   case OFFERS:
     return "offers names tracks: offers IMH, ECMH";
   case ACCEPTS:

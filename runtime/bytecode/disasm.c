@@ -186,6 +186,15 @@ static void settings(const struct imhe_program *p, FILE *f) {
     else
       fprintf(f, "$%d.%02d for ", fe->cents / 100, fe->cents % 100);
     cats(f, fe->cats);
+    char day[11];
+    if (fe->from != IMHE_NO_DATE) {
+      imhe_format_date(fe->from, day);
+      fprintf(f, " from %s", day);
+    }
+    if (fe->until != IMHE_NO_DATE) {
+      imhe_format_date(fe->until, day);
+      fprintf(f, " until %s", day);
+    }
     if (fe->note != UINT32_MAX)
       fprintf(f, " note \"%s\"", imhe_str(p, fe->note));
     fputc('\n', f);

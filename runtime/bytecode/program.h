@@ -75,6 +75,9 @@ struct imhe_fee {
   uint32_t cats;
   int32_t cents; /* -1: not published */
   uint32_t note; /* string or UINT32_MAX */
+  /* inclusive submitted dates the amount holds for (a schedule that changes on a date);
+   * IMHE_NO_DATE = open */
+  int32_t from, until;
 };
 struct imhe_coupon {
   uint32_t code, note;
