@@ -1617,6 +1617,24 @@ static void setting_renewal(struct compiler *c, struct node *it) {
       rn->years = (uint32_t)it->a->num;
   } else
     unknown(c, it->loc2, "renewal scheme", it->s, NULL);
+  /* due MONTH DAY [lapses MONTH DAY] */
+  for (uint32_t i = 0; it->b && i < it->b->nkids; i++) {
+    struct node *d = it->b->kids[i];
+    int mo = month_of(d->s);
+    if (!mo || strlen(d->s) > 9 || d->num < 1 || d->num > imhe_days_in_month(2000, mo) ||
+        d->num != (int)d->num) {
+      imhe_diag_error(c->d, d->loc, "write a month and day, e.g. due Dec 15 lapses Feb 1",
+                      "'%s %g' is not a day of the year", d->s, d->num);
+      continue;
+    }
+    if (i == 0) {
+      rn->due_month = (uint8_t)mo;
+      rn->due_day = (uint8_t)d->num;
+    } else {
+      rn->lapse_month = (uint8_t)mo;
+      rn->lapse_day = (uint8_t)d->num;
+    }
+  }
 }
 
 static void gen_settings(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {

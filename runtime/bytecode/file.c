@@ -43,9 +43,12 @@ static const struct member coupon_m[] = {M(imhe_coupon, code, 'u'),   M(imhe_cou
                                          M(imhe_coupon, rule, 'u')};
 static const struct member deadline_m[] = {M(imhe_deadline, month, 'b'),
                                            M(imhe_deadline, day, 'b')};
-static const struct member renewal_m[] = {M(imhe_renewal, scheme, 'b'), M(imhe_renewal, from, 'i'),
-                                          M(imhe_renewal, until, 'i'), M(imhe_renewal, years, 'u'),
-                                          M(imhe_renewal, hours, 'd')};
+static const struct member renewal_m[] = {
+    M(imhe_renewal, scheme, 'b'),   M(imhe_renewal, from, 'i'),
+    M(imhe_renewal, until, 'i'),    M(imhe_renewal, years, 'u'),
+    M(imhe_renewal, hours, 'd'),    M(imhe_renewal, due_month, 'b'),
+    M(imhe_renewal, due_day, 'b'),  M(imhe_renewal, lapse_month, 'b'),
+    M(imhe_renewal, lapse_day, 'b')};
 static const struct member settings_m[] = {M(imhe_settings, code, 'u'),
                                            M(imhe_settings, display, 'u'),
                                            M(imhe_settings, name, 'u'),

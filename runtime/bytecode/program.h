@@ -63,7 +63,8 @@ struct imhe_item {
   X(REGISTRATION, "registration", 1)                                                               \
   X(PROCESSING, "processing", 1)                                                                   \
   X(RENEWAL, "renewal", 0)                                                                         \
-  X(MEMBERSHIP, "membership", 0)
+  X(MEMBERSHIP, "membership", 0)                                                                   \
+  X(LATE, "late", 0)
 
 enum imhe_fee_kind {
 #define X(id, word, waivable) FEE_##id,
@@ -95,6 +96,9 @@ struct imhe_renewal {
   int32_t from, until; /* deadlines this scheme applies to */
   uint32_t years;      /* cycle length */
   double hours;        /* annual training hours */
+  /* `due MONTH DAY lapses MONTH DAY`: the renewal is due on that day of its deadline's year (a
+   * late fee after it) and lapses on the first lapse day after that; 0 when not declared */
+  uint8_t due_month, due_day, lapse_month, lapse_day;
 };
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */

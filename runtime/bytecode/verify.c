@@ -140,7 +140,7 @@ static int check_catalogue(const struct imhe_program *p, char *err, size_t errle
     STR(p->items[i].name, "competency");
   /* an amount of -1 is a fee the association does not publish */
   for (uint32_t i = 0; i < p->nfees; i++) {
-    if (p->fees[i].kind > FEE_MEMBERSHIP || p->fees[i].cents < -1 ||
+    if (p->fees[i].kind > FEE_LATE || p->fees[i].cents < -1 ||
         (p->fees[i].note != UINT32_MAX && !str_ok(p, p->fees[i].note)) ||
         !dates_ok(p->fees[i].from, p->fees[i].until)) {
       snprintf(err, errlen, "fee %u: kind, amount, note or dates out of range", i);
@@ -160,6 +160,13 @@ static int check_catalogue(const struct imhe_program *p, char *err, size_t errle
   return 0;
 }
 
+/* A month and day of a renewal's due or lapse day: both 0 (none) or a real day of the month. */
+static int monthday_ok(uint8_t month, uint8_t day) {
+  if (!month && !day)
+    return 1;
+  return month >= 1 && month <= 12 && day >= 1 && day <= imhe_days_in_month(2000, month);
+}
+
 /* Deadlines, renewal schemes, constants. */
 static int check_settings(const struct imhe_program *p, char *err, size_t errlen) {
   for (uint32_t i = 0; i < p->ndeadlines; i++)
@@ -170,7 +177,10 @@ static int check_settings(const struct imhe_program *p, char *err, size_t errlen
     }
   for (uint32_t i = 0; i < p->nrenewals; i++)
     if (p->renewals[i].scheme > RENEW_CYCLE || p->renewals[i].years > 10 ||
-        !(p->renewals[i].hours >= 0 && p->renewals[i].hours < 1e6)) {
+        !(p->renewals[i].hours >= 0 && p->renewals[i].hours < 1e6) ||
+        !monthday_ok(p->renewals[i].due_month, p->renewals[i].due_day) ||
+        !monthday_ok(p->renewals[i].lapse_month, p->renewals[i].lapse_day) ||
+        (p->renewals[i].lapse_month && !p->renewals[i].due_month)) {
       snprintf(err, errlen, "renewal %u: out of range", i);
       return -1;
     }

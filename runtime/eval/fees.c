@@ -4,6 +4,7 @@
 #include "runtime/eval/fees.h"
 #include "runtime/core/dates.h"
 #include "runtime/core/names.h"
+#include "runtime/eval/settings.h"
 #include "runtime/eval/vm.h"
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,59 @@ static const struct imhe_fee *fee_for(const struct vm *vm, int kind, uint32_t bi
   return best;
 }
 
+/* The day of month/day in year y, the day clamped to the month's end. */
+static int32_t day_in(int y, int month, int day) {
+  int dim = imhe_days_in_month(y, month);
+  return imhe_days_from_civil(y, month, day > dim ? dim : day);
+}
+
+/* A renewal submitted after its due day (the scheme's `due` day in the deadline's year): the late
+ * fee, when published, is added to the total; submitted on or after the lapse day (the first
+ * `lapses` day after the due day), a note says the endorsement lapsed. Fees never change a
+ * verdict (requirements.md), so a lapse is reported, not judged. */
+static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
+  const struct imhe_program *p = vm->p;
+  const struct imhe_record *r = vm->r;
+  if (r->renewal_deadline == IMHE_NO_DATE || r->submitted == IMHE_NO_DATE)
+    return;
+  const struct imhe_renewal *rn = imhe_renewal_scheme(p, r->renewal_deadline);
+  if (!rn || !rn->due_month)
+    return;
+  int y, m, d;
+  imhe_civil_from_days(r->renewal_deadline, &y, &m, &d);
+  int32_t due = day_in(y, rn->due_month, rn->due_day);
+  if (r->submitted <= due)
+    return;
+  char sub[11], when[11];
+  imhe_format_date(r->submitted, sub);
+  imhe_format_date(due, when);
+  const struct imhe_fee *late = fee_for(vm, FEE_LATE, UINT32_MAX);
+  if (late && late->cents >= 0) {
+    f->total = f->total >= 0 ? f->total + late->cents / 100.0 : -1;
+    fee_note(f,
+             imhe_arena_printf(vm->a, "late fee $%s: submitted %s, after the renewal due date %s",
+                               imhe_vm_num(vm, late->cents / 100.0), sub, when));
+  } else
+    fee_note(f, imhe_arena_printf(vm->a,
+                                  "submitted %s, after the renewal due date %s; no late fee "
+                                  "is published",
+                                  sub, when));
+  if (!rn->lapse_month)
+    return;
+  int32_t lapse = day_in(y, rn->lapse_month, rn->lapse_day);
+  if (lapse <= due)
+    lapse = day_in(y + 1, rn->lapse_month, rn->lapse_day);
+  if (r->submitted >= lapse) {
+    char l[11];
+    imhe_format_date(lapse, l);
+    fee_note(f, imhe_arena_printf(vm->a,
+                                  "the endorsement lapsed on %s, before this renewal was "
+                                  "submitted: it is removed from the registry and needs "
+                                  "reinstatement",
+                                  l));
+  }
+}
+
 /* Renewal and reinstatement: the renewal fee and the yearly membership, when published. */
 static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
@@ -66,6 +120,7 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
     f->membership_fee = mem->cents / 100.0;
     f->total = f->renewal_fee + f->membership_fee;
   }
+  late_renewal(vm, f);
 }
 
 /* An application's registration and processing fees for its category, as published. */
