@@ -52,6 +52,7 @@ struct node {
   int op; /* token of the operator for N_BIN; flags for items */
   struct loc loc, loc2;
   double num, num2;
+  double num3; /* I_FEE: the last day of a dated fee (its first is num2), 0 when open */
   const char *s, *s2;
   const char *cite; /* I_RULE: the text of the `source` item before it in its file, or NULL */
   struct node *a, *b, *c, *d;

@@ -1476,14 +1476,15 @@ static const char *cat_bit_name(int bit) {
                                                 : "reinstatement";
 }
 
-/* A fee of one kind is declared once per category: a second is an error unless written
- * `override fee`, and an override must replace something. The last declaration wins. */
+/* A fee of one kind is declared once per category and starting day: a second is an error unless
+ * written `override fee`, and an override must replace something. The last declaration wins; a
+ * fee `from DATE` is a new schedule, not a second declaration, unless it starts on the same day. */
 static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32_t cats) {
   struct node *prev = NULL;
   char names[300] = "";
   size_t n = 0;
   for (int bit = 0; bit < 32; bit++)
-    if ((cats >> bit & 1u) && c->fee_by[k][bit]) {
+    if ((cats >> bit & 1u) && c->fee_by[k][bit] && c->fee_by[k][bit]->num2 == it->num2) {
       if (!prev)
         prev = c->fee_by[k][bit];
       if (n + 20 < sizeof names)
@@ -1523,6 +1524,11 @@ static void setting_fee(struct compiler *c, struct merged *m, struct node *it) {
   f->cats = cats;
   f->cents = it->num < 0 ? -1 : (int32_t)(it->num * 100 + 0.5);
   f->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
+  f->from = it->num2 ? (int32_t)it->num2 : IMHE_NO_DATE;
+  f->until = it->num3 ? (int32_t)it->num3 : IMHE_NO_DATE;
+  if (it->num2 && it->num3 && it->num3 < it->num2)
+    imhe_diag_error(c->d, it->loc, "write the first day before the last: from DATE until DATE",
+                    "the %s fee ends before it starts", it->s);
   p->settings.fees_published = 1;
 }
 
@@ -1617,6 +1623,24 @@ static void setting_renewal(struct compiler *c, struct node *it) {
       rn->years = (uint32_t)it->a->num;
   } else
     unknown(c, it->loc2, "renewal scheme", it->s, NULL);
+  /* due MONTH DAY [lapses MONTH DAY] */
+  for (uint32_t i = 0; it->b && i < it->b->nkids; i++) {
+    struct node *d = it->b->kids[i];
+    int mo = month_of(d->s);
+    if (!mo || strlen(d->s) > 9 || d->num < 1 || d->num > imhe_days_in_month(2000, mo) ||
+        d->num != (int)d->num) {
+      imhe_diag_error(c->d, d->loc, "write a month and day, e.g. due Dec 15 lapses Feb 1",
+                      "'%s %g' is not a day of the year", d->s, d->num);
+      continue;
+    }
+    if (i == 0) {
+      rn->due_month = (uint8_t)mo;
+      rn->due_day = (uint8_t)d->num;
+    } else {
+      rn->lapse_month = (uint8_t)mo;
+      rn->lapse_day = (uint8_t)d->num;
+    }
+  }
 }
 
 static void gen_settings(struct compiler *c, struct merged *m, struct policy_file *pf, int depth) {

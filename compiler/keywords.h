@@ -37,6 +37,8 @@
   K(RENEWAL, "renewal", STMT)                                                                      \
   K(UNTIL, "until", STMT)                                                                          \
   K(REINSTATEMENT, "reinstatement", STMT)                                                          \
+  K(DUE, "due", STMT)                                                                              \
+  K(LAPSES, "lapses", STMT)                                                                        \
   K(LET, "let", STMT)                                                                              \
   K(DOMAIN, "domain", STMT)                                                                        \
   K(CORE, "core", STMT)                                                                            \

@@ -97,6 +97,7 @@ static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l
        FOR "'for'" TO "'to'" WHEN "'when'" NOTE "'note'"
        DEADLINES "'deadlines'" EVERY "'every'" YEAR "'year'" ON "'on'"
        RENEWAL "'renewal'" UNTIL "'until'" REINSTATEMENT "'reinstatement'"
+       DUE "'due'" LAPSES "'lapses'"
        LET "'let'" DOMAIN "'domain'" CORE "'core'" RULE "'rule'"
        OVERRIDE "'override'" REMOVE "'remove'" REQUIRE "'require'"
        ADVISE "'advise'" ALL "'all'" OF "'of'" END "'end'" AND "'and'"
@@ -107,7 +108,7 @@ static struct node *name_node(struct parse_ctx *ctx, const char *s, struct loc l
 
 %type <node> expr pred primary postfix names name_list cats branches branch
              args bases base guard_opt expr_list monthdays domain_parts
-             domain_part
+             domain_part due_opt
 %type <str> name note_opt fee_kind
 %type <num> from_opt until_opt fee_amount
 
@@ -197,24 +198,24 @@ item: CALLED STRING LPAREN STRING RPAREN {
         struct node *n = imhe_ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
     | ACCEPTS MEMBERS OF ANY { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->op = 1; item(ctx, n); }
     | ACCEPTS MEMBERS OF names { struct node *n = imhe_ast_new(A, I_MEMBERSHIP, @$); n->b = $4; item(ctx, n); }
-    | FEE fee_kind fee_amount cats note_opt {
+    | FEE fee_kind fee_amount cats from_opt until_opt note_opt {
         struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $2; n->loc2 = @2; n->num = $3;
-        n->b = $4; n->s2 = $5; item(ctx, n); }
-    | OVERRIDE FEE fee_kind fee_amount cats note_opt {
+        n->b = $4; n->num2 = $5; n->num3 = $6; n->s2 = $7; item(ctx, n); }
+    | OVERRIDE FEE fee_kind fee_amount cats from_opt until_opt note_opt {
         struct node *n = imhe_ast_new(A, I_FEE, @$); n->s = $3; n->loc2 = @3; n->num = $4;
-        n->b = $5; n->s2 = $6; n->op = RF_OVERRIDE; item(ctx, n); }
+        n->b = $5; n->num2 = $6; n->num3 = $7; n->s2 = $8; n->op = RF_OVERRIDE; item(ctx, n); }
     | FEES NOT PUBLISHED { item(ctx, imhe_ast_new(A, I_FEES_UNPUBLISHED, @$)); }
     | COUPON STRING WAIVES names cats from_opt until_opt guard_opt note_opt {
         struct node *n = imhe_ast_new(A, I_COUPON, @$); n->s = $2; n->c = $4; n->b = $5;
         n->num = $6; n->num2 = $7; n->a = $8; n->s2 = $9; item(ctx, n); }
     | DEADLINES EVERY YEAR ON monthdays {
         struct node *n = imhe_ast_new(A, I_DEADLINES, @$); n->b = $5; item(ctx, n); }
-    | RENEWAL name from_opt until_opt {
-        struct node *n = imhe_ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2;
-        n->num = $3; n->num2 = $4; item(ctx, n); }
-    | RENEWAL name expr from_opt until_opt {
-        struct node *n = imhe_ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->a = $3;
+    | RENEWAL name due_opt from_opt until_opt {
+        struct node *n = imhe_ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->b = $3;
         n->num = $4; n->num2 = $5; item(ctx, n); }
+    | RENEWAL name expr due_opt from_opt until_opt {
+        struct node *n = imhe_ast_new(A, I_RENEWAL, @$); n->s = $2; n->loc2 = @2; n->a = $3;
+        n->b = $4; n->num = $5; n->num2 = $6; item(ctx, n); }
     | REINSTATEMENT FROM DATE {
         struct node *n = imhe_ast_new(A, I_REINSTATEMENT, @$); n->num = $3; item(ctx, n); }
     | LET name EQ expr {
@@ -251,6 +252,17 @@ fee_kind: name { $$ = $1; }
 fee_amount: MONEY { $$ = $1; }
           | NOT PUBLISHED { $$ = -1; }
           ;
+
+/* A renewal's due day and the day it lapses, each a month and day: N_DATE nodes in a list. */
+due_opt: %empty { $$ = NULL; }
+       | DUE name NUMBER {
+           struct node *d = imhe_ast_new(A, N_DATE, @2); d->loc.end = @3.end; d->s = $2; d->num = $3;
+           $$ = imhe_ast_push(A, imhe_ast_new(A, N_LIST, @$), d); }
+       | DUE name NUMBER LAPSES name NUMBER {
+           struct node *d = imhe_ast_new(A, N_DATE, @2); d->loc.end = @3.end; d->s = $2; d->num = $3;
+           struct node *l = imhe_ast_new(A, N_DATE, @5); l->loc.end = @6.end; l->s = $5; l->num = $6;
+           $$ = imhe_ast_push(A, imhe_ast_push(A, imhe_ast_new(A, N_LIST, @$), d), l); }
+       ;
 
 monthdays: name NUMBER {
              struct node *d = imhe_ast_new(A, N_DATE, @$); d->s = $1; d->num = $2;
@@ -384,8 +396,8 @@ static const char *item_form(int tok) {
     return "a coupon reads: coupon \"CODE\" waives KINDS for CATEGORIES [from DATE] "
            "[until DATE] [when CONDITION] [note \"TEXT\"]";
   case FEE:
-    return "a fee reads: fee KIND $AMOUNT for CATEGORIES [note \"TEXT\"], or fee KIND not "
-           "published for CATEGORIES";
+    return "a fee reads: fee KIND $AMOUNT for CATEGORIES [from DATE] [until DATE] "
+           "[note \"TEXT\"], or fee KIND not published for CATEGORIES";
   case OFFERS:
     return "offers names tracks: offers IMH, ECMH";
   case ACCEPTS:
@@ -395,7 +407,8 @@ static const char *item_form(int tok) {
   case DEADLINES:
     return "write: deadlines every year on Mar 15, Jun 15";
   case RENEWAL:
-    return "write: renewal annual [from DATE] [until DATE], or renewal cycle N years from DATE";
+    return "write: renewal annual [due MONTH DAY [lapses MONTH DAY]] [from DATE] [until DATE], "
+           "or renewal cycle N years from DATE";
   }
   return NULL;
 }

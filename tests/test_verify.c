@@ -139,6 +139,23 @@ static void m_deadline(struct imhe_program *p) {
 static void m_coupon(struct imhe_program *p) {
   p->coupons[0].rule = 0;
 }
+static void m_fee_dates(struct imhe_program *p) {
+  p->fees[0].from = 20000;
+  p->fees[0].until = 19999;
+}
+static void m_fee_date_range(struct imhe_program *p) {
+  p->fees[0].from = INT32_MAX;
+}
+static void m_renewal_due(struct imhe_program *p) {
+  p->renewals[0].due_month = 2;
+  p->renewals[0].due_day = 30;
+}
+static void m_renewal_lapse_alone(struct imhe_program *p) {
+  p->renewals[0].due_month = 0;
+  p->renewals[0].due_day = 0;
+  p->renewals[0].lapse_month = 2;
+  p->renewals[0].lapse_day = 1;
+}
 static void m_eras(struct imhe_program *p) {
   p->neras = 0;
 }
@@ -308,6 +325,18 @@ Test(verifier, impossible_deadline) {
 }
 Test(verifier, coupon_condition_not_a_coupon_rule) {
   expect_refused("settings", m_coupon, "coupon 0");
+}
+Test(verifier, fee_ending_before_it_starts) {
+  expect_refused("settings", m_fee_dates, "fee 0");
+}
+Test(verifier, fee_date_out_of_range) {
+  expect_refused("settings", m_fee_date_range, "fee 0");
+}
+Test(verifier, renewal_due_day_impossible) {
+  expect_refused("settings", m_renewal_due, "renewal 0");
+}
+Test(verifier, renewal_lapse_without_due_day) {
+  expect_refused("settings", m_renewal_lapse_alone, "renewal 0");
 }
 Test(verifier, no_era) {
   expect_refused("sum-compare", m_eras, "eras");

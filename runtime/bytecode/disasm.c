@@ -186,6 +186,15 @@ static void settings(const struct imhe_program *p, FILE *f) {
     else
       fprintf(f, "$%d.%02d for ", fe->cents / 100, fe->cents % 100);
     cats(f, fe->cats);
+    char day[11];
+    if (fe->from != IMHE_NO_DATE) {
+      imhe_format_date(fe->from, day);
+      fprintf(f, " from %s", day);
+    }
+    if (fe->until != IMHE_NO_DATE) {
+      imhe_format_date(fe->until, day);
+      fprintf(f, " until %s", day);
+    }
     if (fe->note != UINT32_MAX)
       fprintf(f, " note \"%s\"", imhe_str(p, fe->note));
     fputc('\n', f);
@@ -221,6 +230,11 @@ static void settings(const struct imhe_program *p, FILE *f) {
       fprintf(f, "; renewal cycle %u years", r->years);
     else
       fputs(r->scheme == RENEW_ANNUAL ? "; renewal annual" : "; renewal none", f);
+    /* the verifier has checked the months */
+    if (r->due_month >= 1 && r->due_month <= 12)
+      fprintf(f, " due %s %u", months[r->due_month - 1], r->due_day);
+    if (r->lapse_month >= 1 && r->lapse_month <= 12)
+      fprintf(f, " lapses %s %u", months[r->lapse_month - 1], r->lapse_day);
     fprintf(f, " for deadlines from %s until %s\n", date_or(r->from, a, "open"),
             date_or(r->until, b, "open"));
   }

@@ -34,17 +34,21 @@ static const struct member domain_m[] = {M(imhe_domain, code, 'u'), M(imhe_domai
                                          M(imhe_domain, core, 'b'), M(imhe_domain, first, 'u'),
                                          M(imhe_domain, count, 'u')};
 static const struct member item_m[] = {M(imhe_item, name, 'u'), M(imhe_item, cats, 'u')};
-static const struct member fee_m[] = {M(imhe_fee, kind, 'b'), M(imhe_fee, cats, 'u'),
-                                      M(imhe_fee, cents, 'i'), M(imhe_fee, note, 'u')};
+static const struct member fee_m[] = {M(imhe_fee, kind, 'b'),  M(imhe_fee, cats, 'u'),
+                                      M(imhe_fee, cents, 'i'), M(imhe_fee, note, 'u'),
+                                      M(imhe_fee, from, 'i'),  M(imhe_fee, until, 'i')};
 static const struct member coupon_m[] = {M(imhe_coupon, code, 'u'),   M(imhe_coupon, note, 'u'),
                                          M(imhe_coupon, waives, 'b'), M(imhe_coupon, cats, 'u'),
                                          M(imhe_coupon, from, 'i'),   M(imhe_coupon, until, 'i'),
                                          M(imhe_coupon, rule, 'u')};
 static const struct member deadline_m[] = {M(imhe_deadline, month, 'b'),
                                            M(imhe_deadline, day, 'b')};
-static const struct member renewal_m[] = {M(imhe_renewal, scheme, 'b'), M(imhe_renewal, from, 'i'),
-                                          M(imhe_renewal, until, 'i'), M(imhe_renewal, years, 'u'),
-                                          M(imhe_renewal, hours, 'd')};
+static const struct member renewal_m[] = {
+    M(imhe_renewal, scheme, 'b'),   M(imhe_renewal, from, 'i'),
+    M(imhe_renewal, until, 'i'),    M(imhe_renewal, years, 'u'),
+    M(imhe_renewal, hours, 'd'),    M(imhe_renewal, due_month, 'b'),
+    M(imhe_renewal, due_day, 'b'),  M(imhe_renewal, lapse_month, 'b'),
+    M(imhe_renewal, lapse_day, 'b')};
 static const struct member settings_m[] = {M(imhe_settings, code, 'u'),
                                            M(imhe_settings, display, 'u'),
                                            M(imhe_settings, name, 'u'),

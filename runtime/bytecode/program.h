@@ -63,7 +63,8 @@ struct imhe_item {
   X(REGISTRATION, "registration", 1)                                                               \
   X(PROCESSING, "processing", 1)                                                                   \
   X(RENEWAL, "renewal", 0)                                                                         \
-  X(MEMBERSHIP, "membership", 0)
+  X(MEMBERSHIP, "membership", 0)                                                                   \
+  X(LATE, "late", 0)
 
 enum imhe_fee_kind {
 #define X(id, word, waivable) FEE_##id,
@@ -75,6 +76,9 @@ struct imhe_fee {
   uint32_t cats;
   int32_t cents; /* -1: not published */
   uint32_t note; /* string or UINT32_MAX */
+  /* inclusive submitted dates the amount holds for (a schedule that changes on a date);
+   * IMHE_NO_DATE = open */
+  int32_t from, until;
 };
 struct imhe_coupon {
   uint32_t code, note;
@@ -92,6 +96,9 @@ struct imhe_renewal {
   int32_t from, until; /* deadlines this scheme applies to */
   uint32_t years;      /* cycle length */
   double hours;        /* annual training hours */
+  /* `due MONTH DAY lapses MONTH DAY`: the renewal is due on that day of its deadline's year (a
+   * late fee after it) and lapses on the first lapse day after that; 0 when not declared */
+  uint8_t due_month, due_day, lapse_month, lapse_day;
 };
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */

@@ -3,6 +3,7 @@
  * or hang the VM. */
 #include "runtime/bytecode/measure_table.h"
 #include "runtime/bytecode/program.h"
+#include "runtime/core/dates.h"
 #include "runtime/records/schema.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,16 @@ static int check_conditions(const struct imhe_program *p, char *err, size_t errl
   return 0;
 }
 
+/* A date window: each end a day of years 1..9999 or open, the first not after the last. */
+static int dates_ok(int32_t from, int32_t until) {
+  const int32_t lo = imhe_days_from_civil(1, 1, 1), hi = imhe_days_from_civil(9999, 12, 31);
+  if (from != IMHE_NO_DATE && (from < lo || from > hi))
+    return 0;
+  if (until != IMHE_NO_DATE && (until < lo || until > hi))
+    return 0;
+  return from == IMHE_NO_DATE || until == IMHE_NO_DATE || from <= until;
+}
+
 /* Competency domains and items, fees, coupons. */
 static int check_catalogue(const struct imhe_program *p, char *err, size_t errlen) {
   if (p->ndomains > 16) {
@@ -129,9 +140,10 @@ static int check_catalogue(const struct imhe_program *p, char *err, size_t errle
     STR(p->items[i].name, "competency");
   /* an amount of -1 is a fee the association does not publish */
   for (uint32_t i = 0; i < p->nfees; i++) {
-    if (p->fees[i].kind > FEE_MEMBERSHIP || p->fees[i].cents < -1 ||
-        (p->fees[i].note != UINT32_MAX && !str_ok(p, p->fees[i].note))) {
-      snprintf(err, errlen, "fee %u: kind, amount or note out of range", i);
+    if (p->fees[i].kind > FEE_LATE || p->fees[i].cents < -1 ||
+        (p->fees[i].note != UINT32_MAX && !str_ok(p, p->fees[i].note)) ||
+        !dates_ok(p->fees[i].from, p->fees[i].until)) {
+      snprintf(err, errlen, "fee %u: kind, amount, note or dates out of range", i);
       return -1;
     }
   }
@@ -148,6 +160,13 @@ static int check_catalogue(const struct imhe_program *p, char *err, size_t errle
   return 0;
 }
 
+/* A month and day of a renewal's due or lapse day: both 0 (none) or a real day of the month. */
+static int monthday_ok(uint8_t month, uint8_t day) {
+  if (!month && !day)
+    return 1;
+  return month >= 1 && month <= 12 && day >= 1 && day <= imhe_days_in_month(2000, month);
+}
+
 /* Deadlines, renewal schemes, constants. */
 static int check_settings(const struct imhe_program *p, char *err, size_t errlen) {
   for (uint32_t i = 0; i < p->ndeadlines; i++)
@@ -158,7 +177,10 @@ static int check_settings(const struct imhe_program *p, char *err, size_t errlen
     }
   for (uint32_t i = 0; i < p->nrenewals; i++)
     if (p->renewals[i].scheme > RENEW_CYCLE || p->renewals[i].years > 10 ||
-        !(p->renewals[i].hours >= 0 && p->renewals[i].hours < 1e6)) {
+        !(p->renewals[i].hours >= 0 && p->renewals[i].hours < 1e6) ||
+        !monthday_ok(p->renewals[i].due_month, p->renewals[i].due_day) ||
+        !monthday_ok(p->renewals[i].lapse_month, p->renewals[i].lapse_day) ||
+        (p->renewals[i].lapse_month && !p->renewals[i].due_month)) {
       snprintf(err, errlen, "renewal %u: out of range", i);
       return -1;
     }

@@ -4,6 +4,7 @@
 #include "runtime/eval/fees.h"
 #include "runtime/core/dates.h"
 #include "runtime/core/names.h"
+#include "runtime/eval/settings.h"
 #include "runtime/eval/vm.h"
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,86 @@ static void fee_note(struct imhe_fee_summary *f, const char *n) {
     f->notes[f->nnotes++] = n;
 }
 
+/* The day fees and coupons are judged on: the record's submitted date, so judging later (--as-of)
+ * neither takes away a coupon the applicant was entitled to nor charges a schedule that began
+ * after they applied; the as-of date without one. */
+static int32_t fee_day(const struct vm *vm) {
+  return vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of;
+}
+
+/* The fee of `kind` for category bits `bits` on the fee day: of the declarations whose dates hold
+ * that day, the one that starts latest (an undated one starts first); among equals the last
+ * declared, so an override wins. NULL when none holds. */
+static const struct imhe_fee *fee_for(const struct vm *vm, int kind, uint32_t bits) {
+  const struct imhe_program *p = vm->p;
+  int32_t day = fee_day(vm);
+  const struct imhe_fee *best = NULL;
+  for (uint32_t i = 0; i < p->nfees; i++) {
+    const struct imhe_fee *fe = &p->fees[i];
+    if (fe->kind != kind || !(fe->cats & bits))
+      continue;
+    if ((fe->from != IMHE_NO_DATE && day < fe->from) ||
+        (fe->until != IMHE_NO_DATE && day > fe->until))
+      continue;
+    if (!best || fe->from >= best->from)
+      best = fe;
+  }
+  return best;
+}
+
+/* The day of month/day in year y, the day clamped to the month's end. */
+static int32_t day_in(int y, int month, int day) {
+  int dim = imhe_days_in_month(y, month);
+  return imhe_days_from_civil(y, month, day > dim ? dim : day);
+}
+
+/* A renewal submitted after its due day (the scheme's `due` day in the deadline's year): the late
+ * fee, when published, is added to the total; submitted on or after the lapse day (the first
+ * `lapses` day after the due day), a note says the endorsement lapsed. Fees never change a
+ * verdict (requirements.md), so a lapse is reported, not judged. */
+static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
+  const struct imhe_program *p = vm->p;
+  const struct imhe_record *r = vm->r;
+  if (r->renewal_deadline == IMHE_NO_DATE || r->submitted == IMHE_NO_DATE)
+    return;
+  const struct imhe_renewal *rn = imhe_renewal_scheme(p, r->renewal_deadline);
+  if (!rn || !rn->due_month)
+    return;
+  int y, m, d;
+  imhe_civil_from_days(r->renewal_deadline, &y, &m, &d);
+  int32_t due = day_in(y, rn->due_month, rn->due_day);
+  if (r->submitted <= due)
+    return;
+  char sub[11], when[11];
+  imhe_format_date(r->submitted, sub);
+  imhe_format_date(due, when);
+  const struct imhe_fee *late = fee_for(vm, FEE_LATE, UINT32_MAX);
+  if (late && late->cents >= 0) {
+    f->total = f->total >= 0 ? f->total + late->cents / 100.0 : -1;
+    fee_note(f,
+             imhe_arena_printf(vm->a, "late fee $%s: submitted %s, after the renewal due date %s",
+                               imhe_vm_num(vm, late->cents / 100.0), sub, when));
+  } else
+    fee_note(f, imhe_arena_printf(vm->a,
+                                  "submitted %s, after the renewal due date %s; no late fee "
+                                  "is published",
+                                  sub, when));
+  if (!rn->lapse_month)
+    return;
+  int32_t lapse = day_in(y, rn->lapse_month, rn->lapse_day);
+  if (lapse <= due)
+    lapse = day_in(y + 1, rn->lapse_month, rn->lapse_day);
+  if (r->submitted >= lapse) {
+    char l[11];
+    imhe_format_date(lapse, l);
+    fee_note(f, imhe_arena_printf(vm->a,
+                                  "the endorsement lapsed on %s, before this renewal was "
+                                  "submitted: it is removed from the registry and needs "
+                                  "reinstatement",
+                                  l));
+  }
+}
+
 /* Renewal and reinstatement: the renewal fee and the yearly membership, when published. */
 static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
@@ -20,13 +101,8 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   f->present = 1;
   f->renewal = 1;
   f->registration = f->processing = f->total = f->renewal_fee = f->membership_fee = -1;
-  const struct imhe_fee *ren = NULL, *mem = NULL;
-  for (uint32_t i = 0; i < p->nfees; i++) {
-    if (p->fees[i].kind == FEE_RENEWAL)
-      ren = &p->fees[i];
-    else if (p->fees[i].kind == FEE_MEMBERSHIP)
-      mem = &p->fees[i];
-  }
+  const struct imhe_fee *ren = fee_for(vm, FEE_RENEWAL, UINT32_MAX),
+                        *mem = fee_for(vm, FEE_MEMBERSHIP, UINT32_MAX);
   /* `fee KIND not published` (an amount of -1) says what a missing fee says */
   if (ren && ren->cents < 0)
     ren = NULL;
@@ -44,6 +120,7 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
     f->membership_fee = mem->cents / 100.0;
     f->total = f->renewal_fee + f->membership_fee;
   }
+  late_renewal(vm, f);
 }
 
 /* An application's registration and processing fees for its category, as published. */
@@ -52,14 +129,8 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
   int cat = vm->category;
   uint32_t bit = 1u << cat;
   const char *disp = imhe_str(p, p->settings.display);
-  const struct imhe_fee *reg = NULL, *proc = NULL;
-  for (uint32_t i = 0; i < p->nfees; i++)
-    if (p->fees[i].cats & bit) {
-      if (p->fees[i].kind == FEE_REGISTRATION)
-        reg = &p->fees[i];
-      else if (p->fees[i].kind == FEE_PROCESSING)
-        proc = &p->fees[i];
-    }
+  const struct imhe_fee *reg = fee_for(vm, FEE_REGISTRATION, bit),
+                        *proc = fee_for(vm, FEE_PROCESSING, bit);
   if (reg && reg->cents < 0)
     reg = NULL;
   if (proc && proc->cents < 0)
@@ -80,10 +151,9 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
                                   imhe_category_code[cat]));
 }
 
-/* The day a coupon is judged on: the record's submitted date, so judging later (--as-of) does not
- * take away a coupon the applicant was entitled to when applying; the as-of date without one. */
+/* A coupon is judged on the fee day too. */
 static int32_t coupon_day(const struct vm *vm) {
-  return vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of;
+  return fee_day(vm);
 }
 
 /* Whether coupon cp's condition (a coupon rule) holds on the coupon's day; its first finding in

@@ -32,7 +32,7 @@ syn match imheOperator "\s\zs-\ze\s"
 " keywords, and the names their cue words introduce
 syn keyword imheKeyword extends before from called source defines offers accepts members fee fees
 syn keyword imheKeyword published coupon waives for to when note deadlines every year on until
-syn keyword imheKeyword reinstatement domain core override remove
+syn keyword imheKeyword reinstatement due lapses domain core override remove
 syn keyword imheKeyword policy nextgroup=imhePolicyName skipwhite
 syn keyword imheKeyword let nextgroup=imheDefName skipwhite
 syn keyword imheKeyword group nextgroup=imheGroupDef skipwhite
@@ -59,7 +59,7 @@ syn keyword imheCollection education work leadership training rsc rsc_provided r
 syn keyword imheCollection endorsements
 
 " fee kinds, categories and tracks, the catalogue's groups and domains, record values
-syn keyword imheFeeKind registration processing
+syn keyword imheFeeKind registration processing late
 syn keyword imheCategory IFA IFS IMHS IMHM-C IMHM-P IMHM-RF ECFA ECFS ECMHS ECMHM-C ECMHM-P ECMHM-RF
 syn keyword imheCategory ERS ERS-E IMH ECMH
 syn keyword imheGroup Associate Specialist MHS MentorC MentorPRF Mentor ERSAll Track
