@@ -366,3 +366,26 @@ Test(deficiency, report_refuses_check_formats) {
   cr_expect_eq(rc, 2);
   free(out);
 }
+
+/* --verbose cites each unmet rule's id and file:line in Markdown and HTML as in text; an advisory
+ * of several conditions lists only those not met, and an `any of` alternative not needed is not
+ * reported missing. */
+Test(deficiency, verbose_cites_rules_in_every_format) {
+  static const char *const formats[] = {"text", "markdown", "html"};
+  for (int f = 0; f < 3; f++) {
+    char args[300];
+    snprintf(args, sizeof args,
+             "--verbose --format %s --policy tests/policies/good/advice.imhe "
+             "tests/policies/good/advice.yaml",
+             formats[f]);
+    int rc;
+    char *out = unwrap(report(args, &rc));
+    cr_assert(out, "%s", formats[f]);
+    cr_expect_eq(rc, 1, "%s", formats[f]);
+    cr_expect(strstr(out, "(rule hours, good/advice.imhe:10)"), "%s:\n%s", formats[f], out);
+    cr_expect(strstr(out, "Some RSC: the record shows 0, 1 below it."), "%s:\n%s", formats[f], out);
+    cr_expect_null(strstr(out, "Some training"), "a passing condition of an advisory is left out");
+    cr_expect_null(strstr(out, "much training"), "an alternative not needed is not missing");
+    free(out);
+  }
+}
