@@ -389,3 +389,40 @@ Test(deficiency, verbose_cites_rules_in_every_format) {
     free(out);
   }
 }
+
+/* A record naming nothing still gets a heading, a category line and (in HTML) an anchor. */
+Test(deficiency, record_without_id_name_or_category_in_every_format) {
+  static const char *const formats[] = {"text", "markdown", "html"};
+  for (int f = 0; f < 3; f++) {
+    char args[300];
+    snprintf(args, sizeof args,
+             "--format %s --policy tests/policies/good/advice.imhe tests/report/anonymous.yaml",
+             formats[f]);
+    int rc;
+    char *out = report(args, &rc);
+    cr_assert(out, "%s", formats[f]);
+    cr_expect_eq(rc, 2, "%s", formats[f]);
+    cr_expect(strstr(out, "Applicant (no id)"), "%s:\n%s", formats[f], out);
+    cr_expect(strstr(out, "No category\n") || strstr(out, "No category<"), "%s:\n%s", formats[f],
+              out);
+    cr_expect(strstr(out, f == 2 ? "missing required field &#39;association&#39;"
+                                 : "missing required field 'association'"),
+              "%s:\n%s", formats[f], out);
+    if (f == 2)
+      cr_expect(strstr(out, "<a href=\"#a--2\">") && strstr(out, "id=\"a--2\""), "%s", out);
+    free(out);
+  }
+}
+
+/* Entries counted are named by ordinal (11th and 12th, not 11st and 12nd), at most 12 of them. */
+Test(deficiency, counted_entries_ordinals_and_cut_at_twelve) {
+  char *out =
+      unwrap(report("--policy tests/policies/good/advice.imhe tests/report/many.yaml", NULL));
+  cr_assert(out);
+  cr_expect(strstr(out, "2nd training, T2, 2024-01-02; 3rd training, T3"), "%s", out);
+  cr_expect(
+      strstr(out, "11th training, T11, 2024-01-11; 12th training, T12, 2024-01-12; and more."),
+      "%s", out);
+  cr_expect_null(strstr(out, "T13"), "%s", out);
+  free(out);
+}
