@@ -426,3 +426,18 @@ Test(deficiency, counted_entries_ordinals_and_cut_at_twelve) {
   cr_expect_null(strstr(out, "T13"), "%s", out);
   free(out);
 }
+
+/* A title longer than its category line is underlined to its own length; a word longer than a
+ * line is kept whole on a line of its own. */
+Test(deficiency, long_words_stay_whole_in_the_letter) {
+  char *out = report("--policy tests/policies/good/advice.imhe tests/report/long.yaml", NULL);
+  cr_assert(out);
+  const char *nl = strchr(out, '\n'), *cat = nl ? strchr(nl + 1, '\n') : NULL;
+  cr_assert(cat, "%s", out);
+  size_t title = (size_t)(nl - out), rule = strspn(cat + 1, "=");
+  cr_expect_eq(rule, title, "underline of %zu for a title of %zu:\n%s", rule, title, out);
+  cr_expect(strstr(out, "1st training,\n    MaximilianaMaximilianaMaximilianaMaximiliana"
+                        "MaximilianaMaximilianaMaximilianaMaximiliana,\n    2024-01-01."),
+            "%s", out);
+  free(out);
+}
