@@ -366,3 +366,78 @@ Test(deficiency, report_refuses_check_formats) {
   cr_expect_eq(rc, 2);
   free(out);
 }
+
+/* --verbose cites each unmet rule's id and file:line in Markdown and HTML as in text; an advisory
+ * of several conditions lists only those not met, and an `any of` alternative not needed is not
+ * reported missing. */
+Test(deficiency, verbose_cites_rules_in_every_format) {
+  static const char *const formats[] = {"text", "markdown", "html"};
+  for (int f = 0; f < 3; f++) {
+    char args[300];
+    snprintf(args, sizeof args,
+             "--verbose --format %s --policy tests/policies/good/advice.imhe "
+             "tests/policies/good/advice.yaml",
+             formats[f]);
+    int rc;
+    char *out = unwrap(report(args, &rc));
+    cr_assert(out, "%s", formats[f]);
+    cr_expect_eq(rc, 1, "%s", formats[f]);
+    cr_expect(strstr(out, "(rule hours, good/advice.imhe:10)"), "%s:\n%s", formats[f], out);
+    cr_expect(strstr(out, "Some RSC: the record shows 0, 1 below it."), "%s:\n%s", formats[f], out);
+    cr_expect_null(strstr(out, "Some training"), "a passing condition of an advisory is left out");
+    cr_expect_null(strstr(out, "much training"), "an alternative not needed is not missing");
+    free(out);
+  }
+}
+
+/* A record naming nothing still gets a heading, a category line and (in HTML) an anchor. */
+Test(deficiency, record_without_id_name_or_category_in_every_format) {
+  static const char *const formats[] = {"text", "markdown", "html"};
+  for (int f = 0; f < 3; f++) {
+    char args[300];
+    snprintf(args, sizeof args,
+             "--format %s --policy tests/policies/good/advice.imhe tests/report/anonymous.yaml",
+             formats[f]);
+    int rc;
+    char *out = report(args, &rc);
+    cr_assert(out, "%s", formats[f]);
+    cr_expect_eq(rc, 2, "%s", formats[f]);
+    cr_expect(strstr(out, "Applicant (no id)"), "%s:\n%s", formats[f], out);
+    cr_expect(strstr(out, "No category\n") || strstr(out, "No category<"), "%s:\n%s", formats[f],
+              out);
+    cr_expect(strstr(out, f == 2 ? "missing required field &#39;association&#39;"
+                                 : "missing required field 'association'"),
+              "%s:\n%s", formats[f], out);
+    if (f == 2)
+      cr_expect(strstr(out, "<a href=\"#a--2\">") && strstr(out, "id=\"a--2\""), "%s", out);
+    free(out);
+  }
+}
+
+/* Entries counted are named by ordinal (11th and 12th, not 11st and 12nd), at most 12 of them. */
+Test(deficiency, counted_entries_ordinals_and_cut_at_twelve) {
+  char *out =
+      unwrap(report("--policy tests/policies/good/advice.imhe tests/report/many.yaml", NULL));
+  cr_assert(out);
+  cr_expect(strstr(out, "2nd training, T2, 2024-01-02; 3rd training, T3"), "%s", out);
+  cr_expect(
+      strstr(out, "11th training, T11, 2024-01-11; 12th training, T12, 2024-01-12; and more."),
+      "%s", out);
+  cr_expect_null(strstr(out, "T13"), "%s", out);
+  free(out);
+}
+
+/* A title longer than its category line is underlined to its own length; a word longer than a
+ * line is kept whole on a line of its own. */
+Test(deficiency, long_words_stay_whole_in_the_letter) {
+  char *out = report("--policy tests/policies/good/advice.imhe tests/report/long.yaml", NULL);
+  cr_assert(out);
+  const char *nl = strchr(out, '\n'), *cat = nl ? strchr(nl + 1, '\n') : NULL;
+  cr_assert(cat, "%s", out);
+  size_t title = (size_t)(nl - out), rule = strspn(cat + 1, "=");
+  cr_expect_eq(rule, title, "underline of %zu for a title of %zu:\n%s", rule, title, out);
+  cr_expect(strstr(out, "1st training,\n    MaximilianaMaximilianaMaximilianaMaximiliana"
+                        "MaximilianaMaximilianaMaximilianaMaximiliana,\n    2024-01-01."),
+            "%s", out);
+  free(out);
+}
