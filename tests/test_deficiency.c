@@ -441,3 +441,19 @@ Test(deficiency, long_words_stay_whole_in_the_letter) {
             "%s", out);
   free(out);
 }
+
+/* A coupon refused is said in every format, with why (good/explain.imhe's RSC-RICH). */
+Test(deficiency, a_refused_coupon_is_said_in_every_format) {
+  static const char *const formats[] = {"text", "markdown", "html"};
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+    char args[300];
+    snprintf(
+        args, sizeof args,
+        "--format %s --policy tests/policies/good/explain.imhe tests/policies/good/explain.yaml",
+        formats[i]);
+    char *out = unwrap(report(args, NULL));
+    cr_expect(out && strstr(out, "Coupon RSC-RICH not applied: RSC 1 (A) counts 4.16 of its 10 h"),
+              "%s: %s", formats[i], out);
+    free(out);
+  }
+}
