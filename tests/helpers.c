@@ -125,3 +125,18 @@ char *temp_dir(void) {
   char *d = mkdtemp(tmpl);
   return d ? strdup(d) : NULL;
 }
+
+char *unwrap(char *s) {
+  char *w = s;
+  for (char *r = s; s && *r;) {
+    if (*r == '\n') {
+      while (*r == '\n' || *r == ' ')
+        r++;
+      *w++ = ' ';
+    } else
+      *w++ = *r++;
+  }
+  if (s)
+    *w = 0;
+  return s;
+}

@@ -21,5 +21,9 @@ uint8_t *compile_bytes(const char *path, size_t *n);
 int list_files(const char *dir, const char *ext, char ***names);
 void free_list(char **names, int n);
 char *temp_dir(void);
+/* The text report wraps its lines at 78 columns: every line break and the indent after it become
+ * one space, in place, so a check can look for a whole sentence wherever it was broken. NULL stays
+ * NULL. */
+char *unwrap(char *s);
 
 #endif

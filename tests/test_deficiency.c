@@ -16,23 +16,6 @@ static char *report(const char *args, int *rc) {
   return out;
 }
 
-/* The text report wraps its lines at 78 columns: every line break and the indent after it become
- * one space, so a check can look for a whole sentence wherever it was broken. */
-static char *unwrap(char *s) {
-  char *w = s;
-  for (char *r = s; s && *r;) {
-    if (*r == '\n') {
-      while (*r == '\n' || *r == ' ')
-        r++;
-      *w++ = ' ';
-    } else
-      *w++ = *r++;
-  }
-  if (s)
-    *w = 0;
-  return s;
-}
-
 /* The report of every example in `format` is the golden file, byte for byte; with
  * UPDATE_GOLDEN=1 in the environment the golden file is rewritten instead. */
 static void golden(const char *format, const char *file) {

@@ -8,23 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The text report wraps its lines at 78 columns: every line break and the indent after it become
- * one space, so a check can look for a whole sentence wherever it was broken. */
-static char *unwrap(char *s) {
-  char *w = s;
-  for (char *r = s; s && *r;) {
-    if (*r == '\n') {
-      while (*r == '\n' || *r == ' ')
-        r++;
-      *w++ = ' ';
-    } else
-      *w++ = *r++;
-  }
-  if (s)
-    *w = 0;
-  return s;
-}
-
 static char *imhe(const char *args, int *rc) {
   char cmd[2000], *out;
   snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s %s 2>/dev/null", imhe_bin(), args);
