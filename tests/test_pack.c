@@ -72,15 +72,6 @@ Test(pack, invalid_records_keep_their_messages, .timeout = 120) {
   expect_same("bad records", "tests/records/bad/*.yaml");
 }
 
-/* The files' own notices (an empty document, a file with no record) come back from a pack in their
- * places among the records, with their file:line:col. */
-Test(pack, empty_documents_and_files_keep_their_notices, .timeout = 120) {
-  expect_same("empty inputs",
-              "tests/data/yaml-test-suite/in/6XDY.yaml examples/wi-ifs-eligible.yaml "
-              "tests/data/yaml-test-suite/in/8G76.yaml "
-              "tests/data/yaml-test-suite/in/9DXL.yaml examples/ct-invalid-record.yaml");
-}
-
 Test(pack, generated_population_judges_as_its_yaml, .timeout = 300) {
   char *dir = temp_dir(), cmd[2 * PATH_MAX], yaml[PATH_MAX];
   snprintf(yaml, sizeof yaml, "%s/population.yaml", dir);
