@@ -16,6 +16,7 @@ struct coll {
   uint32_t n, nex;
   uint32_t *idx;
   struct excl *ex;
+  const char *kept; /* the one value an enumerated filter kept entries by ("informal"), or NULL */
 };
 /* A value on the VM's stack, of type t. */
 struct val {
@@ -26,6 +27,8 @@ struct val {
   struct coll *c;
   const struct imhe_why *note; /* what a measure or fact found */
   const struct coll *src;      /* collection a measure read, for its left-out list */
+  struct imhe_capped *cap;     /* a part of this sum that `min` cut, for the reports' words */
+  const struct imhe_placing *placing; /* references placed by `slots`, for the reports' words */
 };
 
 /* One record being judged against one program; rr is the rule result being filled. */

@@ -159,7 +159,7 @@ static int32_t coupon_day(const struct vm *vm) {
 /* Whether coupon cp's condition (a coupon rule) holds on the coupon's day; its first finding in
  * *why when not. The rule runs with a scratch result, so the record's results are untouched. */
 static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
-                            const struct imhe_why **why) {
+                            const struct imhe_why **why, const struct imhe_cond_result **failed) {
   int32_t as_of = vm->as_of;
   vm->as_of = coupon_day(vm);
   struct imhe_rule_outcome scratch;
@@ -169,6 +169,9 @@ static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
   vm->rr = &scratch;
   vm->capconds = 0;
   int ok = imhe_run_rule(vm, cp->rule) == IMHE_STATUS_PASS;
+  for (uint32_t k = 0; !ok && k < scratch.nconds && !*failed; k++)
+    if (scratch.conds[k].status != IMHE_STATUS_PASS)
+      *failed = &scratch.conds[k]; /* in the arena: it outlives the scratch outcome */
   if (!ok)
     *why = scratch.nconds && scratch.conds[0].notes
                ? scratch.conds[0].notes
@@ -183,7 +186,8 @@ static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
  * category, outside its dates, or its condition not met (then *cond says what its condition
  * found, and the words are the reports'). */
 static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp,
-                                  const struct imhe_why **cond) {
+                                  const struct imhe_why **cond,
+                                  const struct imhe_cond_result **failed) {
   const struct imhe_program *p = vm->p;
   int cat = vm->category;
   if (!cp)
@@ -201,7 +205,7 @@ static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp,
     return imhe_arena_printf(vm->a, "valid only from %s to %s", *a ? a : "the start",
                              *b ? b : "now");
   }
-  if (cp->rule != IMHE_NO_RULE && !coupon_condition(vm, cp, cond))
+  if (cp->rule != IMHE_NO_RULE && !coupon_condition(vm, cp, cond, failed))
     return "";
   return NULL;
 }
@@ -217,9 +221,14 @@ static void coupon(struct vm *vm, struct imhe_fee_summary *f) {
       cp = &p->coupons[i];
   }
   const struct imhe_why *cond = NULL;
-  const char *why = coupon_refusal(vm, cp, &cond);
+  const struct imhe_cond_result *failed = NULL;
+  const char *why = coupon_refusal(vm, cp, &cond, &failed);
   if (why) {
     int at = f->nnotes;
+    if (failed && f->nnotes < 8) {
+      f->coupon_cond = failed;
+      f->coupon_note = at;
+    }
     fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied%s%s", f->coupon,
                                   cond ? "" : ": ", why));
     if (cond && f->nnotes > at)

@@ -90,6 +90,27 @@ static void put_ordinal(struct sbuf *b, uint32_t n) {
   sb_puts(b, t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd" : u == 3 ? "rd" : "th");
 }
 
+/* A degree named as its holder would: ", bachelors in Social Work, UW-Madison" (the credential when
+ * no degree is given), without a title of its own. */
+static void put_degree(struct sbuf *b, const struct imhe_entry *e) {
+  int n;
+  const struct imhe_slot *d = &e->f[EDU_DEGREE], *cr = &e->f[EDU_CREDENTIAL];
+  const struct imhe_slot *kind = d->present ? d : cr->present ? cr : NULL;
+  const char *const *names = imhe_enum_values(d->present ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
+  if (kind && kind->v.ival >= 0 && kind->v.ival < n) {
+    sb_puts(b, ", ");
+    put_plain(b, names[kind->v.ival], strlen(names[kind->v.ival]));
+  }
+  if (e->f[EDU_FIELD].present) {
+    sb_puts(b, kind ? " in " : ", ");
+    put_text(b, &e->f[EDU_FIELD].v.text);
+  }
+  if (e->f[EDU_INSTITUTION].present) {
+    sb_puts(b, ", ");
+    put_text(b, &e->f[EDU_INSTITUTION].v.text);
+  }
+}
+
 /* "3rd work entry, Clinical Social Worker, 2019-03-01 to 2021-06-30": counted from 1, named by
  * its title, provider or name, and dated. */
 static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
@@ -118,6 +139,8 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
     sb_puts(b, ", ");
     put_text(b, t);
   }
+  if (sec == IMHE_SECTION_EDUCATION)
+    put_degree(b, &r->sec[sec].v[i]);
   const struct imhe_slot *role =
       sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
   if (role && role->present) { /* "Pat Rowe (supervisor)" */
@@ -148,9 +171,9 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   case IMHE_REASON_SLOT_EMPTY: {
     int n;
     const char *const *names = imhe_enum_values((enum imhe_enum)w->enm, &n);
-    sb_puts(b, "no completed reference fills place ");
-    sb_uint(b, w->entry + 1);
-    sb_puts(b, ", which needs one from ");
+    sb_puts(b, "no completed reference fills the ");
+    put_ordinal(b, w->entry + 1);
+    sb_puts(b, " place, which needs one from ");
     int first = 1, count = 0;
     for (int i = 0; i < n; i++)
       count += (int)(w->want >> i & 1u);
@@ -280,6 +303,12 @@ static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
       sb_puts(b, "no degree");
   } else
     imhe_explain_quantity(b, c->observed, c->unit, c->display);
+  size_t at = b->n;
+  sb_puts(b, " (");
+  if (imhe_explain_capped(b, c))
+    sb_putc(b, ')');
+  else
+    b->n = at;
   sb_puts(b, "; needs ");
   put_required(b, c);
   if ((c->cmp == CMP_GE || c->cmp == CMP_GT) && c->shortfall > 0 && c->display != DISP_DEGREE) {
@@ -317,6 +346,8 @@ static const struct imhe_why *window_of(const struct imhe_cond_result *c) {
 
 /* Whether counted entry i contributed: with a best window, only entries overlapping it did. */
 static int contributed(const struct ctx *x, const struct imhe_cond_result *c, uint32_t i) {
+  if (!imhe_explain_placed(c, i))
+    return 0; /* a reference in no place is said apart, with why */
   const struct imhe_why *w = window_of(c);
   if (!w)
     return 1;
@@ -366,13 +397,31 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
     sb_puts(&x->t, shown++ ? "; " : "Counted: ");
     put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
   }
+  for (uint32_t j = 0; j < c->nleft && shown < 12; j++) /* the part a cap cut counts too */
+    if (imhe_explain_in_capped(c, c->counted_sec, c->left_out[j].idx)) {
+      sb_puts(&x->t, shown++ ? "; " : "Counted: ");
+      put_entry(&x->t, x->r, c->counted_sec, c->left_out[j].idx);
+    }
   if (shown) {
     if (shown == 12 && c->ncounted > 12)
       sb_puts(&x->t, "; and more");
     sb_putc(&x->t, '.');
     emit(x, DFC_ITEM);
   }
+  for (uint32_t j = 0; j < c->ncounted && j < 12; j++)
+    if (!imhe_explain_placed(c, c->counted[j])) {
+      sb_puts(&x->t, "Not counted: ");
+      put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
+      sb_puts(&x->t, ": ");
+      x->s.n = 0;
+      imhe_explain_unplaced(&x->s, x->r, c, c->counted[j]);
+      imhe_text_clean(&x->t, x->s.v, x->s.n);
+      sb_putc(&x->t, '.');
+      emit(x, DFC_ITEM);
+    }
   for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
+    if (imhe_explain_in_capped(c, c->counted_sec, c->left_out[j].idx))
+      continue;
     sb_puts(&x->t, "Not counted: ");
     put_entry(&x->t, x->r, c->counted_sec, c->left_out[j].idx);
     sb_puts(&x->t, ": ");
@@ -391,7 +440,9 @@ static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
     put_sentence(&x->t, c->desc, 1);
     sb_puts(&x->t, ": ");
   }
-  if (c->kind == VT_NUM)
+  if (imhe_explain_none_allowed(&x->t, c))
+    sb_putc(&x->t, '.');
+  else if (c->kind == VT_NUM)
     put_numbers(x, c);
   else if (c->notes) {
     x->s.n = 0;
@@ -588,7 +639,7 @@ static void put_fees(struct ctx *x) {
   }
   for (int i = 0; i < fe->nnotes; i++) {
     x->s.n = 0;
-    imhe_explain_fee_note(&x->s, x->res, i);
+    imhe_explain_fee_note_words(&x->s, x->res, i, 0);
     put_words(&x->t, x->s.v, x->s.n, 1);
     sb_putc(&x->t, '.');
     emit(x, DFC_ITEM);
@@ -676,8 +727,9 @@ static void put_errors(struct ctx *x) {
       sb_puts(&x->t, "Line ");
       sb_uint(&x->t, m->line);
       sb_puts(&x->t, ": ");
-      if (m->text)
-        imhe_text_clean(&x->t, m->text, strlen(m->text));
+      x->s.n = 0;
+      imhe_explain_message(&x->s, m->text ? m->text : "");
+      imhe_text_clean(&x->t, x->s.v, x->s.n);
       emit(x, DFC_ITEM);
     }
   emit(x, DFC_LIST_END);
