@@ -178,13 +178,6 @@ enum imhe_program_rule_kind {
       RK__COUNT
 };
 
-/* Rules for renewal and reinstatement records are selected like categories, by
- * two bits after the categories' in a rule's category mask. */
-#define IMHE_KIND_RENEWAL_BIT (1u << CAT__COUNT)
-#define IMHE_KIND_REINSTATEMENT_BIT (1u << (CAT__COUNT + 1))
-#define IMHE_ALL_CATS ((1u << CAT__COUNT) - 1)
-#define IMHE_RULE_CATS_MASK (IMHE_ALL_CATS | IMHE_KIND_RENEWAL_BIT | IMHE_KIND_REINSTATEMENT_BIT)
-
 /* Names tables, defined once in defs.c. */
 extern const char *const imhe_category_code[CAT__COUNT];
 extern const char *const imhe_category_name[CAT__COUNT];

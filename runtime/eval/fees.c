@@ -141,14 +141,14 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
       fee_note(f, imhe_str(p, reg->note));
   } else
     fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s registration fee", disp,
-                                  imhe_category_code[cat]));
+                                  imhe_cat_code(p, cat)));
   if (proc) {
     f->processing = proc->cents / 100.0;
     if (proc->note != UINT32_MAX)
       fee_note(f, imhe_str(p, proc->note));
   } else
     fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp,
-                                  imhe_category_code[cat]));
+                                  imhe_cat_code(p, cat)));
 }
 
 /* A coupon is judged on the fee day too. */
@@ -193,7 +193,7 @@ static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp,
   if (!cp)
     return imhe_arena_printf(vm->a, "%s has no such coupon", imhe_str(p, p->settings.display));
   if (!(cp->cats & 1u << cat))
-    return imhe_arena_printf(vm->a, "it is not offered for %s", imhe_category_code[cat]);
+    return imhe_arena_printf(vm->a, "it is not offered for %s", imhe_cat_code(p, cat));
   int32_t day = coupon_day(vm);
   if ((cp->from != IMHE_NO_DATE && day < cp->from) ||
       (cp->until != IMHE_NO_DATE && day > cp->until)) {

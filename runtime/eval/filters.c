@@ -30,6 +30,32 @@ static const struct imhe_why by_not = {.code = IMHE_REASON_EXCLUDED_BY_NOT,
                                        .entry = IMHE_WHY_NO_ENTRY,
                                        .date = {IMHE_NO_DATE, IMHE_NO_DATE}};
 
+/* The tracks the category judged serves (the first track's when none is). */
+static uint32_t judged_tracks(const struct vm *vm) {
+  const struct imhe_program *p = vm->p;
+  return vm->category >= 0 ? p->cats[vm->category].tracks : 1u;
+}
+
+/* The ages the judged category's tracks serve, as the catalogue declares them. */
+static uint32_t track_ages(const struct vm *vm) {
+  uint32_t tracks = judged_tracks(vm), ages = 0;
+  for (uint32_t t = 0; t < vm->p->ntracks; t++)
+    if (tracks >> t & 1u)
+      ages |= vm->p->tracks[t].ages;
+  return ages;
+}
+
+/* The track named in a reason: its code, or "either" for a category serving several. */
+static const char *track_words(const struct vm *vm) {
+  uint32_t tracks = judged_tracks(vm);
+  if (tracks & (tracks - 1))
+    return "either";
+  for (uint32_t t = 0; t < vm->p->ntracks; t++)
+    if (tracks >> t & 1u)
+      return imhe_track_code(vm->p, (int)t);
+  return "?";
+}
+
 /* The reason of a filter on an enumerated field (F_ENUM, F_SET, F_TRACK) leaving out a slot. */
 static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
                      const struct imhe_slot *s, uint32_t c) {
@@ -45,7 +71,7 @@ static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
   w->have = s->present ? s->v.mask : 0;
   w->code = op == OP_F_SET ? IMHE_REASON_VALUES_NOT_WANTED : IMHE_REASON_AGES_OUTSIDE_TRACK;
   if (op == OP_F_TRACK)
-    w->name = imhe_track_name[vm->category >= 0 ? imhe_category_track[vm->category] : 0];
+    w->name = track_words(vm);
 }
 
 /* Why entry `i` fails a filter on field f (for the left-out list). */
@@ -101,16 +127,8 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   }
   case OP_F_SET:
     return s->present && (s->v.mask & c) != 0;
-  case OP_F_TRACK: {
-    int cat = vm->category;
-    uint32_t want = 0;
-    int track = cat >= 0 ? imhe_category_track[cat] : TRACK_IMH;
-    if (track == TRACK_IMH || track == TRACK_EITHER)
-      want |= 3u; /* prenatal, infant */
-    if (track == TRACK_ECMH || track == TRACK_EITHER)
-      want |= 4u; /* early_childhood */
-    return s->present && (s->v.mask & want);
-  }
+  case OP_F_TRACK:
+    return s->present && (s->v.mask & track_ages(vm));
   case OP_F_BOOL:
     return (s->present && s->v.ival) == (int)c;
   case OP_F_PRESENT:

@@ -67,7 +67,7 @@ static int application(struct vm *vm, struct imhe_result *out, uint32_t era, uin
   if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
     struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_CATEGORY_NOT_OFFERED);
     w->name2 = imhe_str(p, p->settings.display);
-    w->name = cat >= 0 ? imhe_category_code[cat] : NULL;
+    w->name = cat >= 0 ? imhe_cat_code(p, cat) : NULL;
     not_offered(out, w);
     return JUDGE_DONE;
   }

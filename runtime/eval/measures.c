@@ -368,7 +368,7 @@ static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct v
   struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_HALF_OF_DOMAIN);
   w->count = n;
   w->name = imhe_str(p, d->code);
-  w->name2 = vm->category >= 0 ? imhe_category_code[vm->category] : "?";
+  w->name2 = imhe_cat_code(p, vm->category);
   out->note = w;
 }
 
