@@ -490,6 +490,8 @@ typedef struct imhe_fees {
   int coupon_applied;
   size_t note_count;
   const char *const *notes;
+  double
+      late_fee; /* a renewal submitted after its due date: charged once, besides total; < 0 none */
 } imhe_fees;
 IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
 

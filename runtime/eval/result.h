@@ -92,6 +92,8 @@ struct imhe_fee_summary {
   int renewal; /* renewal or reinstatement: the fees below are a year's */
   double registration, processing, total; /* < 0: not published */
   double renewal_fee, membership_fee;     /* renewals only; < 0: not published */
+  double late_fee; /* a renewal submitted after its due date: charged once, not in the total; < 0
+                      none */
   const char *coupon;
   int coupon_applied;
   const char *notes[8];

@@ -340,6 +340,10 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
     json_num(b, fe->membership_fee);
     sb_puts(b, ",\"total_per_year\":");
     json_num(b, fe->total);
+    if (fe->late_fee >= 0) { /* only when charged, so on-time renewals read as before */
+      sb_puts(b, ",\"late_fee\":");
+      json_num(b, fe->late_fee);
+    }
     sb_puts(b, ",\"notes\":[");
     json_notes(b, &scratch, res);
   } else {
