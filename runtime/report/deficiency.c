@@ -43,9 +43,9 @@ static void emit(struct ctx *x, enum dfc_block kind) {
   x->t.n = 0;
 }
 
+/* Record text: callers pass text that is present. */
 static void put_text(struct sbuf *b, const struct imhe_text *t) {
-  if (t && t->s)
-    imhe_text_clean(b, t->s, t->n);
+  imhe_text_clean(b, t->s, t->n);
 }
 
 static void put_date(struct sbuf *b, int32_t d) {
@@ -75,7 +75,7 @@ static void put_words(struct sbuf *b, const char *s, size_t n, int capital) {
 }
 
 static void put_sentence(struct sbuf *b, const char *s, int capital) {
-  put_words(b, s ? s : "", s ? strlen(s) : 0, capital);
+  put_words(b, s, strlen(s), capital);
 }
 
 /* Names as the record and policies write them ("program_supervisor", "rsc_provider"), in plain
@@ -93,16 +93,13 @@ static void put_ordinal(struct sbuf *b, uint32_t n) {
 /* A degree named as its holder would: ", bachelors in Social Work, UW-Madison" (the credential when
  * no degree is given), without a title of its own. */
 static void put_degree(struct sbuf *b, const struct imhe_entry *e) {
-  int n;
-  const struct imhe_slot *d = &e->f[EDU_DEGREE], *cr = &e->f[EDU_CREDENTIAL];
-  const struct imhe_slot *kind = d->present ? d : cr->present ? cr : NULL;
-  const char *const *names = imhe_enum_values(d->present ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
-  if (kind && kind->v.ival >= 0 && kind->v.ival < n) {
-    sb_puts(b, ", ");
-    put_plain(b, names[kind->v.ival], strlen(names[kind->v.ival]));
-  }
+  int n, degree = e->f[EDU_DEGREE].present; /* a degree or a credential: a record has one */
+  const char *const *names = imhe_enum_values(degree ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
+  const char *name = names[e->f[degree ? EDU_DEGREE : EDU_CREDENTIAL].v.ival];
+  sb_puts(b, ", ");
+  put_plain(b, name, strlen(name));
   if (e->f[EDU_FIELD].present) {
-    sb_puts(b, kind ? " in " : ", ");
+    sb_puts(b, " in ");
     put_text(b, &e->f[EDU_FIELD].v.text);
   }
   if (e->f[EDU_INSTITUTION].present) {
@@ -124,7 +121,7 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
                {"rsc_provided", "entry of RSC provided"},
                {"references", "reference"},
                {"endorsements", "endorsement"}};
-  const char *sname = sec >= 0 && sec < IMHE_SECTION__COUNT ? imhe_sections[sec].name : "";
+  const char *sname = imhe_sections[sec].name;
   const char *words = "entry";
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(names[k].section, sname))
@@ -132,7 +129,7 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
   put_ordinal(b, i + 1);
   sb_putc(b, ' ');
   sb_puts(b, words);
-  if (!r || sec < 0 || i >= r->sec[sec].n)
+  if (i >= r->sec[sec].n)
     return;
   const struct imhe_text *t = imhe_entry_title(r, sec, i);
   if (t && t->s) {
@@ -143,14 +140,12 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
     put_degree(b, &r->sec[sec].v[i]);
   const struct imhe_slot *role =
       sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
-  if (role && role->present) { /* "Pat Rowe (supervisor)" */
+  if (role) { /* "Pat Rowe (supervisor)": a reference's role is required */
     int n;
     const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
-    if (role->v.ival >= 0 && role->v.ival < n) {
-      sb_puts(b, " (");
-      put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
-      sb_putc(b, ')');
-    }
+    sb_puts(b, " ("); /* the loader keeps only values of the list */
+    put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
+    sb_putc(b, ')');
   }
   int32_t start, end;
   imhe_entry_dates(r, sec, i, &start, &end);
@@ -220,7 +215,7 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   case IMHE_REASON_REPORTED_TO_NO_REFERENCE:
     sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
     sb_puts(b, " completed reference from ");
-    imhe_text_clean(b, w->name ? w->name : "", w->name ? strnlen(w->name, 60) : 0);
+    imhe_text_clean(b, w->name, strnlen(w->name, 60));
     sb_puts(b, ", the supervisor named in the ");
     put_entry(b, r, w->sec, w->entry);
     return;
@@ -260,7 +255,7 @@ static int put_degree_held(struct sbuf *b, const struct imhe_record *r) {
   }
   int n;
   const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
-  if (best < 0 || best >= n)
+  if (best < 0)
     return 0;
   sb_puts(b, best == 0 ? "an " : "a ");
   put_plain(b, names[best], strlen(names[best]));
