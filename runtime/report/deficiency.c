@@ -26,7 +26,7 @@ enum imhe_tab imhe_deficiency_tab(int area) {
       [AREA_REFERENCES] = TAB_REFERENCES,     [AREA_EXAM] = TAB_EXAM,
       [AREA_PREREQUISITE] = TAB_DETAILS,
   };
-  return area >= 0 && area < AREA__COUNT ? (enum imhe_tab)tab_of[area] : TAB_DETAILS;
+  return (enum imhe_tab)tab_of[area]; /* the verifier keeps every rule's area in range */
 }
 
 /* One report being written: the writer, and the block's words gathered in t. */
@@ -431,7 +431,7 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
 /* One unmet condition: what it asks, what the record has, what would meet it, what was found. */
 static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
                           const struct imhe_cond_result *c) {
-  if (c->desc && rr->desc && strcmp(c->desc, rr->desc)) {
+  if (strcmp(c->desc, rr->desc)) {
     put_sentence(&x->t, c->desc, 1);
     sb_puts(&x->t, ": ");
   }
@@ -467,14 +467,14 @@ static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
  * requirements); with verbose, the rule's id and file:line too. */
 static void put_source(struct ctx *x, const struct imhe_rule_outcome *rr) {
   sb_puts(&x->t, "Source: ");
-  if (rr->cite && rr->cite[0])
+  if (rr->cite[0])
     imhe_text_clean(&x->t, rr->cite, strlen(rr->cite));
   else if (x->res->deadline_label && x->res->deadline_label[0]) {
     imhe_text_clean(&x->t, x->res->deadline_label, strlen(x->res->deadline_label));
     sb_puts(&x->t, " endorsement requirements");
   } else
     sb_puts(&x->t, "the association's endorsement requirements");
-  if (x->o && x->o->verbose && rr->file && rr->file[0]) {
+  if (x->o->verbose && rr->file[0]) {
     sb_puts(&x->t, " (rule ");
     imhe_text_clean(&x->t, rr->id, strlen(rr->id));
     sb_puts(&x->t, ", ");
@@ -723,7 +723,7 @@ static void put_errors(struct ctx *x) {
       sb_uint(&x->t, m->line);
       sb_puts(&x->t, ": ");
       x->s.n = 0;
-      imhe_explain_message(&x->s, m->text ? m->text : "");
+      imhe_explain_message(&x->s, m->text);
       imhe_text_clean(&x->t, x->s.v, x->s.n);
       emit(x, DFC_ITEM);
     }

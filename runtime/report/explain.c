@@ -530,7 +530,7 @@ void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
 
 /* "sentence: observed; required X (short Y) (what the measure found)" */
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
-  const struct imhe_record *r = c->res ? c->res->record : NULL;
+  const struct imhe_record *r = c->res->record; /* every condition carries its result */
   sb_puts(b, c->desc);
   sb_puts(b, ": ");
   if (c->kind == VT_NUM) {

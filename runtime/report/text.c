@@ -70,7 +70,7 @@ static void text_msg(struct sbuf *b, struct sbuf *scratch, const struct imhe_msg
   sb_uint(b, m->col);
   sb_puts(b, ": ");
   scratch->n = 0;
-  imhe_explain_message(scratch, m->text ? m->text : "");
+  imhe_explain_message(scratch, m->text);
   imhe_text_clean(b, scratch->v, scratch->n);
 }
 
