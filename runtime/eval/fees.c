@@ -172,7 +172,7 @@ static int coupon_condition(struct vm *vm, const struct imhe_coupon *cp,
   vm->capconds = 0;
   int ok = imhe_run_rule(vm, cp->rule) == IMHE_STATUS_PASS;
   for (uint32_t k = 0; !ok && k < scratch.nconds && !*failed; k++)
-    if (scratch.conds[k].status != IMHE_STATUS_PASS)
+    if (scratch.conds[k].status != IMHE_STATUS_PASS && scratch.conds[k].kind == VT_NUM)
       *failed = &scratch.conds[k]; /* in the arena: it outlives the scratch outcome */
   if (!ok)
     *why = scratch.nconds && scratch.conds[0].notes

@@ -26,7 +26,7 @@ enum imhe_tab imhe_deficiency_tab(int area) {
       [AREA_REFERENCES] = TAB_REFERENCES,     [AREA_EXAM] = TAB_EXAM,
       [AREA_PREREQUISITE] = TAB_DETAILS,
   };
-  return area >= 0 && area < AREA__COUNT ? (enum imhe_tab)tab_of[area] : TAB_DETAILS;
+  return (enum imhe_tab)tab_of[area]; /* the verifier keeps every rule's area in range */
 }
 
 /* One report being written: the writer, and the block's words gathered in t. */
@@ -43,9 +43,9 @@ static void emit(struct ctx *x, enum dfc_block kind) {
   x->t.n = 0;
 }
 
+/* Record text: callers pass text that is present. */
 static void put_text(struct sbuf *b, const struct imhe_text *t) {
-  if (t && t->s)
-    imhe_text_clean(b, t->s, t->n);
+  imhe_text_clean(b, t->s, t->n);
 }
 
 static void put_date(struct sbuf *b, int32_t d) {
@@ -75,7 +75,7 @@ static void put_words(struct sbuf *b, const char *s, size_t n, int capital) {
 }
 
 static void put_sentence(struct sbuf *b, const char *s, int capital) {
-  put_words(b, s ? s : "", s ? strlen(s) : 0, capital);
+  put_words(b, s, strlen(s), capital);
 }
 
 /* Names as the record and policies write them ("program_supervisor", "rsc_provider"), in plain
@@ -93,16 +93,13 @@ static void put_ordinal(struct sbuf *b, uint32_t n) {
 /* A degree named as its holder would: ", bachelors in Social Work, UW-Madison" (the credential when
  * no degree is given), without a title of its own. */
 static void put_degree(struct sbuf *b, const struct imhe_entry *e) {
-  int n;
-  const struct imhe_slot *d = &e->f[EDU_DEGREE], *cr = &e->f[EDU_CREDENTIAL];
-  const struct imhe_slot *kind = d->present ? d : cr->present ? cr : NULL;
-  const char *const *names = imhe_enum_values(d->present ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
-  if (kind && kind->v.ival >= 0 && kind->v.ival < n) {
-    sb_puts(b, ", ");
-    put_plain(b, names[kind->v.ival], strlen(names[kind->v.ival]));
-  }
+  int n, degree = e->f[EDU_DEGREE].present; /* a degree or a credential: a record has one */
+  const char *const *names = imhe_enum_values(degree ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
+  const char *name = names[e->f[degree ? EDU_DEGREE : EDU_CREDENTIAL].v.ival];
+  sb_puts(b, ", ");
+  put_plain(b, name, strlen(name));
   if (e->f[EDU_FIELD].present) {
-    sb_puts(b, kind ? " in " : ", ");
+    sb_puts(b, " in ");
     put_text(b, &e->f[EDU_FIELD].v.text);
   }
   if (e->f[EDU_INSTITUTION].present) {
@@ -124,7 +121,7 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
                {"rsc_provided", "entry of RSC provided"},
                {"references", "reference"},
                {"endorsements", "endorsement"}};
-  const char *sname = sec >= 0 && sec < IMHE_SECTION__COUNT ? imhe_sections[sec].name : "";
+  const char *sname = imhe_sections[sec].name;
   const char *words = "entry";
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(names[k].section, sname))
@@ -132,7 +129,7 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
   put_ordinal(b, i + 1);
   sb_putc(b, ' ');
   sb_puts(b, words);
-  if (!r || sec < 0 || i >= r->sec[sec].n)
+  if (i >= r->sec[sec].n)
     return;
   const struct imhe_text *t = imhe_entry_title(r, sec, i);
   if (t && t->s) {
@@ -143,14 +140,12 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
     put_degree(b, &r->sec[sec].v[i]);
   const struct imhe_slot *role =
       sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
-  if (role && role->present) { /* "Pat Rowe (supervisor)" */
+  if (role) { /* "Pat Rowe (supervisor)": a reference's role is required */
     int n;
     const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
-    if (role->v.ival >= 0 && role->v.ival < n) {
-      sb_puts(b, " (");
-      put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
-      sb_putc(b, ')');
-    }
+    sb_puts(b, " ("); /* the loader keeps only values of the list */
+    put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
+    sb_putc(b, ')');
   }
   int32_t start, end;
   imhe_entry_dates(r, sec, i, &start, &end);
@@ -220,7 +215,7 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   case IMHE_REASON_REPORTED_TO_NO_REFERENCE:
     sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
     sb_puts(b, " completed reference from ");
-    imhe_text_clean(b, w->name ? w->name : "", w->name ? strnlen(w->name, 60) : 0);
+    imhe_text_clean(b, w->name, strnlen(w->name, 60));
     sb_puts(b, ", the supervisor named in the ");
     put_entry(b, r, w->sec, w->entry);
     return;
@@ -260,7 +255,7 @@ static int put_degree_held(struct sbuf *b, const struct imhe_record *r) {
   }
   int n;
   const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
-  if (best < 0 || best >= n)
+  if (best < 0)
     return 0;
   sb_puts(b, best == 0 ? "an " : "a ");
   put_plain(b, names[best], strlen(names[best]));
@@ -436,7 +431,7 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
 /* One unmet condition: what it asks, what the record has, what would meet it, what was found. */
 static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
                           const struct imhe_cond_result *c) {
-  if (c->desc && rr->desc && strcmp(c->desc, rr->desc)) {
+  if (strcmp(c->desc, rr->desc)) {
     put_sentence(&x->t, c->desc, 1);
     sb_puts(&x->t, ": ");
   }
@@ -472,14 +467,14 @@ static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
  * requirements); with verbose, the rule's id and file:line too. */
 static void put_source(struct ctx *x, const struct imhe_rule_outcome *rr) {
   sb_puts(&x->t, "Source: ");
-  if (rr->cite && rr->cite[0])
+  if (rr->cite[0])
     imhe_text_clean(&x->t, rr->cite, strlen(rr->cite));
   else if (x->res->deadline_label && x->res->deadline_label[0]) {
     imhe_text_clean(&x->t, x->res->deadline_label, strlen(x->res->deadline_label));
     sb_puts(&x->t, " endorsement requirements");
   } else
     sb_puts(&x->t, "the association's endorsement requirements");
-  if (x->o && x->o->verbose && rr->file && rr->file[0]) {
+  if (x->o->verbose && rr->file[0]) {
     sb_puts(&x->t, " (rule ");
     imhe_text_clean(&x->t, rr->id, strlen(rr->id));
     sb_puts(&x->t, ", ");
@@ -728,7 +723,7 @@ static void put_errors(struct ctx *x) {
       sb_uint(&x->t, m->line);
       sb_puts(&x->t, ": ");
       x->s.n = 0;
-      imhe_explain_message(&x->s, m->text ? m->text : "");
+      imhe_explain_message(&x->s, m->text);
       imhe_text_clean(&x->t, x->s.v, x->s.n);
       emit(x, DFC_ITEM);
     }

@@ -530,7 +530,7 @@ void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
 
 /* "sentence: observed; required X (short Y) (what the measure found)" */
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
-  const struct imhe_record *r = c->res ? c->res->record : NULL;
+  const struct imhe_record *r = c->res->record; /* every condition carries its result */
   sb_puts(b, c->desc);
   sb_puts(b, ": ");
   if (c->kind == VT_NUM) {
@@ -549,7 +549,7 @@ void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
 }
 
 int imhe_explain_none_allowed(struct sbuf *b, const struct imhe_cond_result *c) {
-  if (c->kind != VT_NUM || c->unit != IMHE_UNIT_COUNT || c->required != 0 || c->observed < 0 ||
+  if (c->kind != VT_NUM || c->unit != IMHE_UNIT_COUNT || c->required != 0 ||
       (c->cmp != CMP_EQ && c->cmp != CMP_LE))
     return 0;
   if (c->observed < 1) {
@@ -566,22 +566,24 @@ static int code_char(char ch) {
 }
 
 void imhe_explain_codes_plain(char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0; i < n; i++) {
     size_t j = i;
     while (j < n && code_char(s[j]))
       j++;
-    if (j == i) {
-      i++;
+    if (!memchr(s + i, '_', j - i)) { /* a word, not a code */
+      i = j;
       continue;
     }
-    if (memchr(s + i, '_', j - i) && s[i] != '_' && s[j - 1] != '_')
-      for (size_t k = i; k < j; k++) {
-        int part = k == i || s[k - 1] == '_' || s[k - 1] == ' ';
-        if (part && j - k >= 3 && !memcmp(s + k, "rsc", 3) && (k + 3 == j || s[k + 3] == '_'))
-          memcpy(s + k, "RSC", 3);
-        if (s[k] == '_')
-          s[k] = ' ';
-      }
+    for (size_t p = i; p < j; p++) { /* each part of the code, "rsc" as "RSC" */
+      size_t q = p;
+      while (q < j && s[q] != '_')
+        q++;
+      if (q - p == 3 && !memcmp(s + p, "rsc", 3))
+        memcpy(s + p, "RSC", 3);
+      if (q < j)
+        s[q] = ' ';
+      p = q;
+    }
     i = j;
   }
 }
@@ -599,7 +601,7 @@ void imhe_explain_condition_words(struct sbuf *b, const struct imhe_cond_result 
   imhe_explain_codes_plain(b->v + at, strlen(c->desc));
   if (c->notes) {
     sb_puts(b, " (");
-    imhe_explain_reasons(b, c->res ? c->res->record : NULL, c->notes);
+    imhe_explain_reasons(b, c->res->record, c->notes);
     sb_putc(b, ')');
   }
 }
@@ -618,15 +620,14 @@ static size_t path_length(const char *s) {
   size_t i = 0;
   for (;;) {
     size_t name = i;
-    while ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || (i > name && s[i] >= '0' && s[i] <= '9'))
+    while ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_')
       i++;
     if (i == name)
       return 0;
     if (s[i] == '[') {
-      size_t d = ++i;
-      while (s[i] >= '0' && s[i] <= '9')
-        i++;
-      if (i == d || s[i] != ']')
+      for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+        ;
+      if (s[i] != ']')
         return 0;
       i++;
     }
@@ -675,27 +676,12 @@ const char *imhe_explain_verdict(imhe_verdict v) {
   }
 }
 
-/* "100 h of RSC", "3 references": a quantity with what it counts, from the section measured. */
+/* "100 h of RSC", "5 references": a quantity with what it counts, from the section measured. */
 static void counted_quantity(struct sbuf *b, const struct imhe_cond_result *c, double v) {
-  static const char *const plural[IMHE_SECTION__COUNT] = {
-      [IMHE_SECTION_EDUCATION] = "degrees",
-      [IMHE_SECTION_WORK] = "work entries",
-      [IMHE_SECTION_LEADERSHIP] = "leadership entries",
-      [IMHE_SECTION_TRAINING] = "trainings",
-      [IMHE_SECTION_RSC] = "RSC entries",
-      [IMHE_SECTION_REFERENCES] = "references",
-  };
-  int sec = c->counted_sec;
-  if (c->unit == IMHE_UNIT_COUNT && sec >= 0 && plural[sec]) {
-    sb_num2(b, v);
-    sb_putc(b, ' ');
-    sb_puts(b, plural[sec]);
-    return;
-  }
   imhe_explain_quantity(b, v, c->unit, c->display);
-  if (sec >= 0 && c->unit != IMHE_UNIT_COUNT) {
-    sb_puts(b, " of ");
-    sb_plain(b, imhe_sections[sec].name);
+  if (c->counted_sec >= 0) {
+    sb_puts(b, c->unit == IMHE_UNIT_COUNT ? " " : " of ");
+    sb_plain(b, imhe_sections[c->counted_sec].name);
   }
 }
 
@@ -709,19 +695,15 @@ void imhe_explain_fee_note_words(struct sbuf *b, const struct imhe_result *res, 
   static const char *const words[CMP__COUNT] = {"at least ",  "more than ", "at most ",
                                                 "less than ", "exactly ",   "other than "};
   sb_puts(b, res->fees.notes[i]);
-  if (c->kind == VT_NUM) {
-    sb_puts(b, ": it needs ");
-    sb_puts(b, words[c->cmp]);
-    counted_quantity(b, c, c->required);
-    sb_puts(b, ", and the record has ");
-    imhe_explain_quantity(b, c->observed, c->unit, c->display);
-  } else
-    sb_puts(b, ": its condition is not met");
-  if (c->notes && (findings || c->kind != VT_NUM)) {
-    sb_puts(b, c->kind == VT_NUM ? " (" : ": ");
+  sb_puts(b, ": it needs ");
+  sb_puts(b, words[c->cmp]);
+  counted_quantity(b, c, c->required);
+  sb_puts(b, ", and the record has ");
+  imhe_explain_quantity(b, c->observed, c->unit, c->display);
+  if (c->notes && findings) {
+    sb_puts(b, " (");
     imhe_explain_reasons(b, res->record, c->notes);
-    if (c->kind == VT_NUM)
-      sb_putc(b, ')');
+    sb_putc(b, ')');
   }
 }
 
@@ -756,7 +738,7 @@ int imhe_explain_in_capped(const struct imhe_cond_result *c, int sec, uint32_t i
 
 int imhe_explain_placed(const struct imhe_cond_result *c, uint32_t i) {
   const struct imhe_placing *pl = c->placing;
-  if (!pl || c->counted_sec != IMHE_SECTION_REFERENCES)
+  if (!pl)
     return 1;
   for (uint32_t k = 0; k < pl->nslots; k++)
     if (pl->entry[k] == (int32_t)i)
@@ -774,21 +756,19 @@ static void reference_name(struct sbuf *b, const struct imhe_record *r, uint32_t
     sb_ordinal(b, i + 1);
     sb_puts(b, " reference");
   }
-  if (e->f[REF_ROLE].present) {
-    sb_puts(b, " (");
-    sb_plain(b, value_name(ENUM_ROLE, (uint32_t)e->f[REF_ROLE].v.ival));
-    sb_putc(b, ')');
-  }
+  sb_puts(b, " ("); /* a reference's role is required: a record without one is not judged */
+  sb_plain(b, value_name(ENUM_ROLE, (uint32_t)e->f[REF_ROLE].v.ival));
+  sb_putc(b, ')');
 }
 
 void imhe_explain_unplaced(struct sbuf *b, const struct imhe_record *r,
                            const struct imhe_cond_result *c, uint32_t i) {
   const struct imhe_placing *pl = c->placing;
-  const struct imhe_slot *role = &r->sec[IMHE_SECTION_REFERENCES].v[i].f[REF_ROLE];
-  uint32_t bit = role->present ? 1u << role->v.ival : 0, fits = 0;
+  int role = r->sec[IMHE_SECTION_REFERENCES].v[i].f[REF_ROLE].v.ival; /* required */
+  uint32_t bit = 1u << role, fits = 0;
   for (uint32_t k = 0; k < pl->nslots; k++)
     fits += (pl->roles[k] & bit) != 0;
-  const char *name = role->present ? value_name(ENUM_ROLE, (uint32_t)role->v.ival) : "reference";
+  const char *name = value_name(ENUM_ROLE, (uint32_t)role);
   sb_puts(b, strchr("aeiou", name[0]) || !strncmp(name, "rsc", 3) ? "an " : "a ");
   sb_plain(b, name);
   if (!fits) {
@@ -804,7 +784,7 @@ void imhe_explain_unplaced(struct sbuf *b, const struct imhe_record *r,
     }
   sb_puts(b, fits == 1 ? " place, which " : " places, which ");
   for (uint32_t k = 0, n = 0; k < pl->nslots; k++)
-    if ((pl->roles[k] & bit) && pl->entry[k] >= 0) {
+    if (pl->roles[k] & bit) {
       sb_puts(b, !n++ ? "" : n == fits ? " and " : ", ");
       reference_name(b, r, (uint32_t)pl->entry[k]);
     }

@@ -70,7 +70,7 @@ static void text_msg(struct sbuf *b, struct sbuf *scratch, const struct imhe_msg
   sb_uint(b, m->col);
   sb_puts(b, ": ");
   scratch->n = 0;
-  imhe_explain_message(scratch, m->text ? m->text : "");
+  imhe_explain_message(scratch, m->text);
   imhe_text_clean(b, scratch->v, scratch->n);
 }
 
@@ -139,8 +139,8 @@ static void text_entry(struct sbuf *b, const struct imhe_record *r, int sec, uin
   imhe_explain_plain(b, name, strlen(name));
   sb_putc(b, ' ');
   sb_uint(b, i + 1);
-  const struct imhe_text *t = r && i < r->sec[sec].n ? imhe_entry_title(r, sec, i) : NULL;
-  if (t && t->s) {
+  const struct imhe_text *t = imhe_entry_title(r, sec, i);
+  if (t) {
     sb_puts(b, " (");
     imhe_text_clean(b, t->s, t->n);
     sb_putc(b, ')');
