@@ -104,8 +104,12 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     fputs(imhe_sections[in.a].name, f);
     break;
   case OK_FIELD_MASK: {
-    int n;
-    const char *const *v = imhe_enum_values((enum imhe_enum)fd->arg, &n);
+    int n = (int)p->ncats;
+    const char *codes[IMHE_MAX_CATEGORIES];
+    for (uint32_t k = 0; k < p->ncats; k++)
+      codes[k] = imhe_cat_code(p, (int)k);
+    const char *const *v =
+        fd->arg == ENUM_CATEGORY ? codes : imhe_enum_values((enum imhe_enum)fd->arg, &n);
     fputc(' ', f);
     mask_names(f, in.c, v, n);
     break;

@@ -2,7 +2,9 @@
  * left-out entry with its reason (VALUE_NOT_WANTED: kind volunteer, wanted paid) and operands. */
 #include "runtime/eval/filters.h"
 #include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The value an absent enumerated field takes (requirements.md reading 12), or -1. */
@@ -56,11 +58,51 @@ static const char *track_words(const struct vm *vm) {
   return "?";
 }
 
+/* A category field's codes typed against the program: the first one's category for F_ENUM (-1
+ * when unknown), the set of them for F_SET. */
+static int slot_category(const struct vm *vm, const struct imhe_slot *s) {
+  return s->present && s->v.codes.n ? imhe_slot_category(vm->p, &s->v.codes.v[0], 0) : -1;
+}
+static uint32_t slot_categories(const struct vm *vm, const struct imhe_slot *s) {
+  uint32_t mask = 0;
+  for (uint32_t i = 0; s->present && i < s->v.codes.n; i++) {
+    int k = imhe_slot_category(vm->p, &s->v.codes.v[i], 1);
+    if (k >= 0)
+      mask |= 1u << k;
+  }
+  return mask;
+}
+
+/* "IFS/ECFS": categories of a mask by their codes, as a reason names them. */
+static const char *cat_words(struct vm *vm, uint32_t mask) {
+  struct sbuf b = {0};
+  for (uint32_t i = 0; i < vm->p->ncats; i++)
+    if (mask >> i & 1u) {
+      if (b.n)
+        sb_putc(&b, '/');
+      sb_puts(&b, imhe_cat_code(vm->p, (int)i));
+    }
+  const char *s = imhe_arena_printf(vm->a, "%.*s", (int)b.n, b.n ? b.v : "");
+  free(b.v);
+  return s;
+}
+
 /* The reason of a filter on an enumerated field (F_ENUM, F_SET, F_TRACK) leaving out a slot. */
 static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
                      const struct imhe_slot *s, uint32_t c) {
   w->enm = (uint8_t)imhe_sections[sec].fields[f].arg;
   w->want = c;
+  if (imhe_field_is_category(&imhe_sections[sec].fields[f])) {
+    /* the program's codes, named here: explanations have no program to look them up in */
+    int k = slot_category(vm, s);
+    w->have = op == OP_F_ENUM ? (uint32_t)(k >= 0 ? k : 0) : slot_categories(vm, s);
+    w->code = op == OP_F_SET ? IMHE_REASON_VALUES_NOT_WANTED
+              : !s->present  ? IMHE_REASON_VALUE_MISSING
+                             : IMHE_REASON_VALUE_NOT_WANTED;
+    w->name = cat_words(vm, op == OP_F_ENUM ? (k >= 0 ? 1u << k : 0) : w->have);
+    w->name2 = cat_words(vm, c);
+    return;
+  }
   if (op == OP_F_ENUM) {
     w->code = !s->present && enum_default(sec, f) >= 0 ? IMHE_REASON_VALUE_DEFAULT
               : !s->present                            ? IMHE_REASON_VALUE_MISSING
@@ -122,10 +164,14 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   switch (op) {
   case OP_F_ENUM: {
-    int v = s->present ? s->v.ival : enum_default(sec, f);
+    int v = imhe_field_is_category(&imhe_sections[sec].fields[f]) ? slot_category(vm, s)
+            : s->present                                          ? s->v.ival
+                                                                  : enum_default(sec, f);
     return v >= 0 && (c >> v & 1u);
   }
   case OP_F_SET:
+    if (imhe_field_is_category(&imhe_sections[sec].fields[f]))
+      return (slot_categories(vm, s) & c) != 0;
     return s->present && (s->v.mask & c) != 0;
   case OP_F_TRACK:
     return s->present && (s->v.mask & track_ages(vm));

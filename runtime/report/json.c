@@ -290,8 +290,10 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   sb_puts(b, "\",\"association\":");
   json_text(b, &r->association);
   sb_puts(b, ",\"category\":");
-  if (res->category >= 0 && r->kind == IMHE_KIND_APPLICATION)
-    sb_jstr(b, imhe_category_code[res->category]);
+  if (res->category >= 0 && res->prog && r->kind == IMHE_KIND_APPLICATION)
+    sb_jstr(b, imhe_cat_code(res->prog, res->category));
+  else if (!res->prog && r->category.s && r->kind == IMHE_KIND_APPLICATION)
+    json_text(b, &r->category); /* no policy typed it */
   else
     sb_puts(b, "null");
   sb_puts(b, ",\"applicant\":");
