@@ -66,6 +66,13 @@ Test(pack, acceptance_records_judge_as_their_yaml, .timeout = 120) {
               "tests/acceptance/applications/*.yaml tests/acceptance/renewals/*.yaml");
 }
 
+/* A file given twice, with another between, is stored once and named for both: the repeated ids
+ * cite it as the YAML does. */
+Test(pack, a_file_given_twice_judges_as_its_yaml, .timeout = 120) {
+  expect_same("a file twice", "examples/wi-ifs-eligible.yaml examples/wi-ifa-coupon.yaml "
+                              "examples/wi-ifs-eligible.yaml");
+}
+
 /* Invalid records keep every error and warning, with its file:line:col; the files' own notices
  * (empty documents, a file of comments) come back in their places. */
 Test(pack, invalid_records_keep_their_messages, .timeout = 120) {
