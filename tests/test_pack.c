@@ -66,10 +66,49 @@ Test(pack, acceptance_records_judge_as_their_yaml, .timeout = 120) {
               "tests/acceptance/applications/*.yaml tests/acceptance/renewals/*.yaml");
 }
 
+/* A file given twice, with another between, is stored once and named for both: the repeated ids
+ * cite it as the YAML does. */
+Test(pack, a_file_given_twice_judges_as_its_yaml, .timeout = 120) {
+  expect_same("a file twice", "examples/wi-ifs-eligible.yaml examples/wi-ifa-coupon.yaml "
+                              "examples/wi-ifs-eligible.yaml");
+}
+
 /* Invalid records keep every error and warning, with its file:line:col; the files' own notices
  * (empty documents, a file of comments) come back in their places. */
 Test(pack, invalid_records_keep_their_messages, .timeout = 120) {
   expect_same("bad records", "tests/records/bad/*.yaml");
+}
+
+/* A file of comments and a file of empty documents keep their notices from a pack, file:line and
+ * words as from the YAML, and a run that judged no record says so either way. */
+Test(pack, notices_of_empty_inputs_come_back_from_a_pack) {
+  char *dir = temp_dir(), files[2 * PATH_MAX], cmd[4 * PATH_MAX];
+  char comments[PATH_MAX], empty[PATH_MAX];
+  snprintf(comments, sizeof comments, "%s/comments.yaml", dir);
+  snprintf(empty, sizeof empty, "%s/empty.yaml", dir);
+  cr_assert_eq(write_all(comments, "# only a comment\n", 17), 0);
+  cr_assert_eq(write_all(empty, "---\n---\n", 8), 0);
+  snprintf(files, sizeof files, "%s %s", comments, empty);
+  snprintf(cmd, sizeof cmd, "%s pack -q %s -o %s/e.imhepack 2>/dev/null", imhe_bin(), files, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  int st_yaml, st_pack;
+  char *from_yaml = run_imhe("check", files, &st_yaml);
+  snprintf(cmd, sizeof cmd, "%s/e.imhepack", dir);
+  char *from_pack = run_imhe("check", cmd, &st_pack);
+  cr_expect_eq(st_pack, 2, "no record judged: exit %d", st_pack);
+  cr_expect_eq(st_yaml, st_pack);
+  char want[2 * PATH_MAX];
+  snprintf(want, sizeof want, "%s:1:1: warning: no records in file\n", comments);
+  cr_expect(strstr(from_pack, want), "%s", from_pack);
+  snprintf(want, sizeof want, "%s:1:1: warning: empty document: nothing to judge\n", empty);
+  cr_expect(strstr(from_pack, want), "%s", from_pack);
+  cr_expect(strstr(from_pack, "no record judged"), "%s", from_pack);
+  cr_expect(strstr(from_yaml, want), "%s", from_yaml);
+  free(from_yaml);
+  free(from_pack);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
 }
 
 Test(pack, generated_population_judges_as_its_yaml, .timeout = 300) {

@@ -92,16 +92,3 @@ void imhe_entry_dates(const struct imhe_record *r, int sec, uint32_t i, int32_t 
   if (fe >= 0 && e->f[fe].present)
     *end = e->f[fe].v.date;
 }
-
-void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
-  sb_puts(b, imhe_sections[sec].name);
-  sb_putc(b, '[');
-  sb_uint(b, i);
-  sb_putc(b, ']');
-  const struct imhe_text *t = imhe_entry_title(r, sec, i);
-  if (t) {
-    sb_puts(b, " (");
-    sb_put(b, t->s, t->n > 60 ? 60 : t->n);
-    sb_putc(b, ')');
-  }
-}

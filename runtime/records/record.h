@@ -105,7 +105,5 @@ const struct imhe_text *imhe_entry_title(const struct imhe_record *r, int sec, u
 /* Its dates (the start, or the date it is dated by, and the end), INT32_MIN when absent. */
 void imhe_entry_dates(const struct imhe_record *r, int sec, uint32_t i, int32_t *start,
                       int32_t *end);
-/* Appends how a reviewer finds entry i of section sec: "work[2] (Home Visitor)". */
-void imhe_entry_label(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i);
 
 #endif

@@ -639,9 +639,7 @@ static size_t path_length(const char *s) {
     if (s[i] == '[') {
       for (i++; s[i] >= '0' && s[i] <= '9'; i++)
         ;
-      if (s[i] != ']')
-        return 0;
-      i++;
+      i += s[i] == ']'; /* the loader's paths close every index */
     }
     if (s[i] == ':' && s[i + 1] == ' ')
       return i;
