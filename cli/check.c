@@ -176,6 +176,7 @@ struct tally {
   unsigned long count;
   int any_invalid, any_fail, open_failed, stream_error, write_failed;
   size_t notes_seen;
+  size_t files; /* the files the source read (a pack counts those it was made from) */
 };
 
 /* Notices about the files themselves go to stderr as file:line:col diagnostics. */
@@ -244,6 +245,7 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
       judge_one(set, rec, o, rep, t);
     imhe_record_free(rec);
   }
+  t->files = imhe_source_file_count(src); /* a pack counts the files it was made from */
   imhe_source_close(src);
   if (progress && t->count >= 1000)
     fprintf(stderr, "\r  %lu records\n", t->count);
@@ -397,9 +399,11 @@ static int judge_verb(const char *name, const char *usage, const struct imhe_cli
     t.write_failed = 1;
   if (w && (fflush(f) != 0 || ferror(f)))
     t.write_failed = 1;
-  if (t.count == 0) /* the wrong file, an empty export: never a silent success */
-    fprintf(stderr, "imhe %s: no record judged in %d file%s\n", verb, o.nfiles,
-            o.nfiles == 1 ? "" : "s");
+  if (t.count == 0) { /* the wrong file, an empty export: never a silent success */
+    size_t files = t.files ? t.files : (size_t)o.nfiles;
+    fprintf(stderr, "imhe %s: no record judged in %zu file%s\n", verb, files,
+            files == 1 ? "" : "s");
+  }
   int failed = t.open_failed | t.stream_error;
   if (o.out && t.open_failed) {
     imhe_atomic_abort(&ao);

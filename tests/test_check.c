@@ -95,11 +95,40 @@ Test(check, left_out_entries_are_explained) {
   free(out);
 }
 
+/* The full view's verdict line is words, never the JSON's code ("eligible_pending_exam"). */
+Test(check, verdict_line_in_words) {
+  char *out = check("examples/wi-imhs-pending-exam.yaml examples/ct-invalid-record.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "\n  verdict: eligible once the written exam is passed\n"), "%s", out);
+  cr_expect(strstr(out, "\n  verdict: not judged: the record has errors\n"), "%s", out);
+  cr_expect_null(strstr(out, "_pending_exam"), "%s", out);
+  cr_expect_null(strstr(out, "verdict: invalid"), "%s", out);
+  free(out);
+}
+
+/* A code a policy's words quote ("type rsc_provision") reads as words in the full view. */
+Test(check, codes_in_policy_words_read_plainly) {
+  char *dir = temp_dir(), args[1200];
+  snprintf(args, sizeof args, "--policy %s/p.imhe examples/wi-ifs-eligible.yaml", dir);
+  char path[700];
+  snprintf(path, sizeof path, "%s/p.imhe", dir);
+  static const char policy[] =
+      "policy p\nrule r for all require training \"training of type rsc_provision\":\n  all of\n"
+      "    \"hours of program_supervisor training\": sum(training.hours) >= 300 h\n  end\n";
+  cr_assert_eq(write_all(path, policy, sizeof policy - 1), 0);
+  char *out = check(args, NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "✗ training of type RSC provision  [r, "), "%s", out);
+  cr_expect(strstr(out, "✗ hours of program supervisor training: 52 h; required 300 h"), "%s", out);
+  free(out);
+  free(dir);
+}
+
 Test(check, text_report_for_people) {
   int rc;
   char *out = check("examples/mi-ers-prerequisite.yaml", &rc);
   cr_expect_eq(rc, 1);
-  cr_expect(strstr(out, "verdict: not_eligible"));
+  cr_expect(strstr(out, "\n  verdict: not eligible\n"), "the verdict in words:\n%s", out);
   cr_expect(strstr(out, "as of 2026-04-01 (submitted date); policy MI, base alliance-2025"));
   cr_expect(strstr(out, "✗ 1 year providing reflective supervision/consultation: 0.75 years (275 "
                         "days); required 1 year (365 days, short 90 days)"),

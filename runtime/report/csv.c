@@ -70,7 +70,7 @@ static void csv_record(struct sbuf *b, const struct imhe_result *res,
   csv_text(b, &r->association);
   sb_putc(b, ',');
   if (res->category >= 0 && r->kind == IMHE_KIND_APPLICATION)
-    sb_puts(b, imhe_category_code[res->category]);
+    sb_puts(b, imhe_cat_code(res->prog, res->category));
   sb_putc(b, ',');
   sb_puts(b, imhe_verdict_name(res->verdict));
   sb_putc(b, ',');
