@@ -117,6 +117,7 @@ enum { IMHE_ENDO_FIELDS(IMHE_FIELD_ENUM_) ENDO__N };
 
 struct imhe_field_desc {
   const char *name;
+  unsigned len; /* strlen(name), for the lookups of every field of every entry */
   enum imhe_ftype kind;
   int arg; /* enum for FT_ENUM/FT_SET, unit for FT_NUM */
   int required;

@@ -370,7 +370,7 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
     if (seen >> f & 1u)
       repeated_key(r, m, k, where);
     seen |= 1u << f;
-    size_t fl = strlen(d->fields[f].name);
+    size_t fl = d->fields[f].len;
     if (stem && stem + fl + 2 < sizeof path) {
       path[stem] = '.';
       memcpy(path + stem + 1, d->fields[f].name, fl + 1);
