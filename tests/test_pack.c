@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Runs `imhe ARGS INPUTS` and returns its output (stdout then stderr) and exit status. */
 static char *run_imhe(const char *args, const char *inputs, int *status) {
@@ -330,6 +331,61 @@ Test(pack, every_truncation_is_refused, .timeout = 300) {
     free(c);
   }
   imhe_policy_set_close(set);
+  free(b);
+}
+
+static uint32_t get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A pack altered by hand, its checksum made to match: the decoder refuses it at the bad record.
+ * check judges the records before it, then names the record and its offset and exits 2 (with -o,
+ * nothing is written); diff and pack refuse it the same way. */
+Test(pack, a_bad_record_behind_a_good_checksum_is_refused_at_it, .timeout = 60) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  uint32_t idx = 0, rec = 0;
+  for (int i = 0; i < 4; i++) { /* the section table: kind, offset, length, 0 */
+    if (get32(b + 64 + 16 * i) == 1)
+      idx = get32(b + 68 + 16 * i);
+    if (get32(b + 64 + 16 * i) == 2)
+      rec = get32(b + 68 + 16 * i);
+  }
+  uint32_t end0 = get32(b + idx); /* where the first record ends */
+  set32(b + rec + end0 + 8, 9);   /* the second record's kind */
+  set32(b + 44, 0);
+  set32(b + 44, imhe_crc32(b, n));
+  char *dir = temp_dir(), path[PATH_MAX], cmd[4 * PATH_MAX];
+  snprintf(path, sizeof path, "%s/bad.imhepack", dir);
+  FILE *f = fopen(path, "wb");
+  cr_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+  int st;
+  char *out = run_imhe("check", path, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "WI-2026-0102"), "the record before the bad one is judged: %s", out);
+  cr_expect(strstr(out, "damaged or invalid pack: record 2: record kind out of range (offset "),
+            "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "-o %s/out.txt %s", dir, path);
+  out = run_imhe("check", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "not written"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s/out.txt", dir);
+  cr_expect_eq(access(cmd, F_OK), -1, "check -o wrote its output");
+  snprintf(cmd, sizeof cmd, "rules rules --records %s", path);
+  out = run_imhe("diff", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "record 2: record kind out of range"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s -o %s/joined.imhepack", path, dir);
+  out = run_imhe("pack", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "record 2: record kind out of range"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
   free(b);
 }
 

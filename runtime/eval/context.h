@@ -42,9 +42,8 @@ struct vm {
   struct imhe_rule_outcome *rr;
   uint32_t capconds;
   /* The competencies of each domain the record documents by the as-of date, for the category
-   * judged (bit k: the domain's item k), found once on the first question (comps_ready). */
+   * judged (bit k: the domain's item k), found as its codes are checked (judge.c). */
   uint64_t comps_seen[16];
-  int comps_ready;
 };
 
 /* An empty collection of section sec with room for cap entries and cap left out. */

@@ -11,15 +11,22 @@
 
 /* ---------- around the rules: validity, fees, deadlines ---------- */
 
+/* Every competency code of the record is a code of the policy, else the record is invalid. The
+ * codes found are counted on the way for the competency measures (vm->comps_seen: those dated by
+ * the as-of date and listed for the category), so each code is looked up once. */
 static void validate_codes(struct vm *vm) {
+  const struct imhe_program *p = vm->p;
+  uint32_t catbit = vm->category >= 0 ? 1u << vm->category : 0;
   for (int s = 0; s < 2; s++) {
     int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
-    int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES;
+    int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
     const struct imhe_list *l = &vm->r->sec[sec];
     for (uint32_t i = 0; i < l->n; i++) {
       const struct imhe_slot *sl = &l->v[i].f[fd];
       if (!sl->present)
         continue;
+      const struct imhe_slot *date = &l->v[i].f[fdate];
+      int dated = date->present && date->v.date <= vm->as_of;
       for (uint32_t k = 0; k < sl->v.codes.n; k++) {
         int d;
         uint32_t item;
@@ -28,6 +35,8 @@ static void validate_codes(struct vm *vm) {
           imhe_result_error(vm->res, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
                             imhe_sections[sec].name, i, c->s.s);
+        else if (dated && (p->items[item].cats & catbit))
+          vm->comps_seen[d] |= 1ull << (item - p->domains[d].first);
       }
     }
   }

@@ -71,31 +71,9 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
 }
 
 /* Distinct competencies of domain dom in the applied category's list, from training and education
- * dated by the as-of date. Every code is looked up once per record, for all domains at once: a
- * rule asks domain after domain (the verifier allows 16). */
+ * dated by the as-of date: counted when the codes were checked (judge.c's validate_codes, which
+ * runs before any rule), each code looked up once per record. */
 static double comps(struct vm *vm, int dom) {
-  const struct imhe_program *p = vm->p;
-  if (!vm->comps_ready) {
-    vm->comps_ready = 1;
-    uint32_t catbit = vm->category >= 0 ? 1u << vm->category : 0;
-    for (int s = 0; s < 2; s++) {
-      int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
-      int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
-      const struct imhe_list *l = &vm->r->sec[sec];
-      for (uint32_t i = 0; i < l->n; i++) {
-        const struct imhe_entry *e = &l->v[i];
-        if (!e->f[fd].present || !e->f[fdate].present || e->f[fdate].v.date > vm->as_of)
-          continue;
-        for (uint32_t k = 0; k < e->f[fd].v.codes.n; k++) {
-          int d;
-          uint32_t item;
-          if (imhe_find_competency(vm, &e->f[fd].v.codes.v[k], &d, &item) &&
-              (p->items[item].cats & catbit))
-            vm->comps_seen[d] |= 1ull << (item - p->domains[d].first);
-        }
-      }
-    }
-  }
   int n = 0;
   for (uint64_t seen = vm->comps_seen[dom]; seen; seen &= seen - 1)
     n++;

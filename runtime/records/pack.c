@@ -255,6 +255,14 @@ static void fault(struct rd *d, const char *what) {
   d->at = d->n; /* every later read fails */
 }
 
+/* A value read whole but out of range: the fault is located where the value starts. */
+static void fault_value(struct rd *d, const char *what, size_t at) {
+  if (!d->bad) {
+    fault(d, what);
+    d->bad_at = at;
+  }
+}
+
 static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -307,17 +315,19 @@ static void rd_text_into(struct rd *d, struct imhe_record *r, struct imhe_text *
 #define DATE_MAX IMHE_PACK_DATE_MAX
 
 static int32_t rd_date(struct rd *d, int absent_ok) {
+  size_t at = d->at;
   int32_t v = (int32_t)rd32(d);
   if ((absent_ok && v == INT32_MIN) || (v >= DATE_MIN && v <= DATE_MAX))
     return v;
-  fault(d, "date out of range");
+  fault_value(d, "date out of range", at);
   return absent_ok ? INT32_MIN : DATE_MIN;
 }
 
 static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) {
+  size_t at = d->at;
   int32_t v = (int32_t)rd32(d);
   if (v < lo || v > hi) {
-    fault(d, what);
+    fault_value(d, what, at);
     return lo;
   }
   return v;
@@ -336,6 +346,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   int count = 0;
   if (fd->kind == FT_ENUM || fd->kind == FT_SET)
     imhe_enum_values((enum imhe_enum)fd->arg, &count);
+  size_t at = d->at; /* where the value starts */
   /* categories are kept as written, like competency codes: the judging program types them */
   switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
   case FT_NUM: {
@@ -343,7 +354,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
     u |= (uint64_t)rd32(d) << 32;
     memcpy(&s->v.num, &u, 8);
     if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) { /* as the loader allows */
-      fault(d, "number out of range");
+      fault_value(d, "number out of range", at);
       s->v.num = 0;
     }
     break;
@@ -360,7 +371,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   case FT_SET:
     s->v.mask = rd32(d);
     if (count < 32 && s->v.mask >> count) {
-      fault(d, "set of values out of range");
+      fault_value(d, "set of values out of range", at);
       s->v.mask = 0;
     }
     break;
