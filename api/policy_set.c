@@ -192,6 +192,7 @@ static int list_dir(struct imhe_policy_set *s, size_t *cap, const char *dir, imh
 }
 
 static void policy_free(struct imhe_policy *x) {
+  free(x->image);
   free(x->stem);
   free(x->file);
   free(x->error);
@@ -299,6 +300,10 @@ IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_option
     imhe_policy_set_close(s);
     return rc;
   }
+  /* each program's bytes, so that two sets can tell a policy they share (imhe_judge_pair) */
+  for (size_t i = 0; i < s->n; i++)
+    if (s->v[i].loaded && imhe_program_write(&s->v[i].prog, &s->v[i].image, &s->v[i].image_len))
+      s->v[i].image = NULL; /* GCOVR_EXCL_LINE: out of memory (the policy is then never shared) */
   *out = s;
   return imhe_ok(err);
 }

@@ -28,6 +28,14 @@ struct merged {
   const char *name;
 };
 
+/* A fee item compiled, with the categories it resolved to: a later one is compared with all. */
+struct fee_seen {
+  struct fee_seen *next;
+  struct node *item;
+  uint32_t cats;
+  int kind;
+};
+
 struct compiler {
   struct imhe_arena arena;
   struct diags *d;
@@ -51,6 +59,7 @@ struct compiler {
   uint64_t hash;
   /* per fee kind and category bit (kinds of record included), the fee item that set it last */
   struct node *fee_by[8][32];
+  struct fee_seen *fees_seen; /* every fee item so far, the latest first */
   /* the vocabulary the policy's chain declares (`defines track`, `defines category`), read
    * before anything is merged: every era's chain adds to one table */
   const char *track_code[IMHE_MAX_TRACKS], *track_name[IMHE_MAX_TRACKS];
@@ -1676,17 +1685,22 @@ static const char *cat_bit_name(const struct compiler *c, int bit) {
  * written `override fee`, and an override must replace something. The last declaration wins; a
  * fee `from DATE` is a new schedule, not a second declaration, unless it starts on the same day. */
 static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32_t cats) {
+  /* every earlier fee of the kind starting the same day, not only the latest per category: with
+   * dated schedules between them, the latest may start another day */
   struct node *prev = NULL;
+  uint32_t clash = 0;
+  for (const struct fee_seen *s = c->fees_seen; s; s = s->next)
+    if (s->item != it && s->kind == k && s->item->num2 == it->num2 && (s->cats & cats)) {
+      if (!prev)
+        prev = s->item;
+      clash |= s->cats & cats;
+    }
   char names[300] = "";
   size_t n = 0;
   for (int bit = 0; bit < 32; bit++)
-    if ((cats >> bit & 1u) && c->fee_by[k][bit] && c->fee_by[k][bit]->num2 == it->num2) {
-      if (!prev)
-        prev = c->fee_by[k][bit];
-      if (n + 20 < sizeof names)
-        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
-                              cat_bit_name(c, bit));
-    }
+    if ((clash >> bit & 1u) && n + 20 < sizeof names)
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
+                            cat_bit_name(c, bit));
   if (prev && !(it->op & RF_OVERRIDE)) {
     char hint[400];
     snprintf(hint, sizeof hint, "write 'override fee %s ...' to replace the fee of %s", it->s,
@@ -1700,6 +1714,9 @@ static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32
   for (int bit = 0; bit < 32; bit++)
     if (cats >> bit & 1u)
       c->fee_by[k][bit] = it;
+  struct fee_seen *s = imhe_arena_alloc(&c->arena, sizeof *s);
+  *s = (struct fee_seen){c->fees_seen, it, cats, k};
+  c->fees_seen = s;
 }
 
 /* fee KIND $AMOUNT for CATEGORIES [note "..."]; fee KIND not published for CATEGORIES */

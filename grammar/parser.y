@@ -421,7 +421,7 @@ static const char *item_form(int tok) {
     return "write: deadlines every year on Mar 15, Jun 15";
   case RENEWAL:
     return "write: renewal annual [due MONTH DAY [lapses MONTH DAY]] [from DATE] [until DATE], "
-           "or renewal cycle N years from DATE";
+           "or renewal cycle N years [due MONTH DAY [lapses MONTH DAY]] from DATE";
   }
   return NULL;
 }

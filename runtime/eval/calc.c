@@ -5,13 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* qsort, but a stable insertion sort for the short arrays one record makes (a best window sorts a
+ * few dozen days, tens of thousands of times over a population, and glibc's qsort allocates for
+ * its merge sort, which is stable too: both give the same order). */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+  if (n > 32) {
+    qsort(base, n, size, cmp);
+    return;
+  }
+  unsigned char *v = base, tmp[32];
+  if (size > sizeof tmp) { /* no caller sorts anything larger: the library's sort then */
+    qsort(base, n, size, cmp);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    size_t j = i;
+    memcpy(tmp, v + i * size, size);
+    for (; j > 0 && cmp(v + (j - 1) * size, tmp) > 0; j--)
+      memcpy(v + j * size, v + (j - 1) * size, size);
+    if (j != i)
+      memcpy(v + j * size, tmp, size);
+  }
+}
+
 static int by_start(const void *pa, const void *pb) {
   const struct imhe_range *a = pa, *b = pb;
   return (a->start > b->start) - (a->start < b->start);
 }
 
 int32_t imhe_union_days(struct imhe_range *r, size_t n) {
-  qsort(r, n, sizeof *r, by_start);
+  sort(r, n, sizeof *r, by_start);
   int64_t total = 0;
   int32_t cur_s = 0, cur_e = 0;
   int open = 0;
@@ -182,7 +205,7 @@ static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, stru
     free(ev);
     return 0;
   }
-  qsort(ev, nev, sizeof *ev, kevent_cmp);
+  sort(ev, nev, sizeof *ev, kevent_cmp);
   struct knot *k = xmalloc(nev * sizeof *k);
   size_t nk = 0;
   int active = 0;
@@ -222,7 +245,7 @@ static struct days candidates(const struct knot *k, size_t nk, int months, int32
   *after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
   days_add(&c, *after - 1);
   days_add(&c, *after);
-  qsort(c.v, c.n, sizeof *c.v, day_cmp);
+  sort(c.v, c.n, sizeof *c.v, day_cmp);
   return c;
 }
 

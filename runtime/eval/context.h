@@ -16,6 +16,7 @@ struct coll {
   uint32_t n, nex;
   uint32_t *idx;
   struct excl *ex;
+  const char *kept; /* the one value an enumerated filter kept entries by ("informal"), or NULL */
 };
 /* A value on the VM's stack, of type t. */
 struct val {
@@ -26,6 +27,8 @@ struct val {
   struct coll *c;
   const struct imhe_why *note; /* what a measure or fact found */
   const struct coll *src;      /* collection a measure read, for its left-out list */
+  struct imhe_capped *cap;     /* a part of this sum that `min` cut, for the reports' words */
+  const struct imhe_placing *placing; /* references placed by `slots`, for the reports' words */
 };
 
 /* One record being judged against one program; rr is the rule result being filled. */
@@ -38,6 +41,10 @@ struct vm {
   struct imhe_result *res; /* the record's result, for errors found while judging */
   struct imhe_rule_outcome *rr;
   uint32_t capconds;
+  /* The competencies of each domain the record documents by the as-of date, for the category
+   * judged (bit k: the domain's item k), found once on the first question (comps_ready). */
+  uint64_t comps_seen[16];
+  int comps_ready;
 };
 
 /* An empty collection of section sec with room for cap entries and cap left out. */

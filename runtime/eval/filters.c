@@ -192,6 +192,9 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
 struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, uint32_t c,
                          const struct val *arg) {
   struct coll *out = imhe_coll_copy_ex(vm, in, in->n);
+  out->kept = in->kept;
+  if (op == OP_F_ENUM && c && !(c & (c - 1))) /* one value kept: its name says what is left */
+    out->kept = imhe_enum_value_name(imhe_sections[in->sec].fields[f].arg, __builtin_ctz(c));
   for (uint32_t k = 0; k < in->n; k++) {
     uint32_t i = in->idx[k];
     int ok;

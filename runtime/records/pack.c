@@ -259,7 +259,7 @@ static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint32_t rd32(struct rd *d) {
+static inline uint32_t rd32(struct rd *d) {
   if (d->bad || d->n - d->at < 4) {
     fault(d, "truncated record");
     return 0;
@@ -269,7 +269,7 @@ static uint32_t rd32(struct rd *d) {
   return v;
 }
 
-static uint8_t rd8(struct rd *d) {
+static inline uint8_t rd8(struct rd *d) {
   if (d->bad || d->at >= d->n) {
     fault(d, "truncated record");
     return 0;
@@ -496,14 +496,21 @@ static void record_span(const struct imhe_pack *p, uint32_t i, size_t *from, siz
   *to = get32(p->index + 4 * (size_t)i);
 }
 
-int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r, int reuse) {
-  if (i >= p->nrecords)
+int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r, int reuse,
+                     char *err, size_t errlen) {
+  if (i >= p->nrecords) {
+    snprintf(err, errlen, "record %u: past the last record, %u", i + 1, p->nrecords);
     return -1;
+  }
   size_t from, to;
   record_span(p, i, &from, &to);
   struct rd d = {p->records + from, to - from, 0, NULL, 0};
   rd_record(&d, p, r, reuse);
-  return d.bad ? -1 : 0;
+  if (!d.bad)
+    return 0;
+  snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, d.bad,
+           (size_t)(p->records - p->data) + from + d.bad_at);
+  return -1;
 }
 
 int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity, uint32_t *before,
@@ -561,8 +568,10 @@ static int check_files(struct imhe_pack *p, char *err, size_t errlen) {
   return 0;
 }
 
-/* Every record and note decoded once into a scratch record, so a pack that opens cannot fail
- * later and a reader never meets a half-good record. */
+/* The index (each record's end, in order, the last ending the section) and every note. The
+ * records themselves are checked as they are decoded, once each (imhe_pack_record): the checksum
+ * has already refused any damage a disk or a copy can do, so what is left to catch there is a
+ * pack made by hand, and it is refused at its first bad record. */
 static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
   size_t prev = 0;
   for (uint32_t i = 0; i < p->nrecords; i++) {
@@ -574,21 +583,6 @@ static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
   }
   if (prev != p->records_len)
     FAIL("bytes after the last record (offset %zu)", (size_t)(p->records - p->data) + prev);
-  struct imhe_record scratch;
-  memset(&scratch, 0, sizeof scratch);
-  for (uint32_t i = 0; i < p->nrecords; i++) {
-    size_t from, to;
-    record_span(p, i, &from, &to);
-    struct rd d = {p->records + from, to - from, 0, NULL, 0};
-    rd_record(&d, p, &scratch, i > 0);
-    if (d.bad) {
-      imhe_record_clear(&scratch);
-      FAIL("record %u: %s (offset %zu)", i + 1, d.bad,
-           (size_t)(p->records - p->data) + from + d.bad_at);
-    }
-  }
-  if (p->nrecords)
-    imhe_record_clear(&scratch);
   struct rd d = {p->notes, p->notes_len, 0, NULL, 0};
   uint32_t last = 0;
   for (uint32_t i = 0; i < p->nnotes; i++) {

@@ -52,6 +52,7 @@ struct imhe_msgs {
   uint32_t n, cap;
 };
 
+struct imhe_record_pool;
 struct imhe_record {
   struct imhe_arena arena;
   const char *file;
@@ -79,7 +80,8 @@ struct imhe_record {
   int keep_expect;
   const void *expect;
   uint32_t expect_line;
-  const void *owner; /* the policy set it was read for (the public API checks it) */
+  const void *owner;             /* the policy set it was read for (the public API checks it) */
+  struct imhe_record_pool *pool; /* where freeing it returns it for reuse (api/source.c), or NULL */
 };
 
 IMHE_INTERNAL_API void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,

@@ -355,6 +355,11 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
     known[i] = d->fields[i].name;
   char where[64];
   entry_path(where, sizeof where, d->name, idx, ": ");
+  /* "name[idx]" once; each field's path is it and ".field" (no printf: every field of every
+   * entry goes through here) */
+  size_t stem = where[0] ? strlen(where) - 2 : 0;
+  memcpy(path, where, stem);
+  unsigned seen = 0; /* the fields met so far: only a field met again can be a repeated key */
   for (const struct ynode *k = m->first; k && k->next; k = k->next->next) {
     const struct ynode *v = k->next;
     int f = k->type == N_SCALAR ? imhe_field_lookup(sec, k->s, k->n) : -1;
@@ -362,10 +367,15 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
       unknown_field(r, k, where, known, d->nfields);
       continue;
     }
-    repeated_key(r, m, k, where);
-    char tail[48] = ".";
-    strncat(tail, d->fields[f].name, sizeof tail - 2);
-    entry_path(path, sizeof path, d->name, idx, tail);
+    if (seen >> f & 1u)
+      repeated_key(r, m, k, where);
+    seen |= 1u << f;
+    size_t fl = strlen(d->fields[f].name);
+    if (stem && stem + fl + 2 < sizeof path) {
+      path[stem] = '.';
+      memcpy(path + stem + 1, d->fields[f].name, fl + 1);
+    } else
+      path[0] = 0;
     struct imhe_slot *s = &e->f[f];
     s->present = 0;
     s->line = v->line;
