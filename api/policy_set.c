@@ -395,6 +395,6 @@ IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i) {
   uint32_t m = offered(p);
   for (uint32_t c = 0; p && p->loaded && c < p->prog.ncats; c++)
     if (((m >> c) & 1) && i-- == 0)
-      return imhe_cat_code(&p->prog, (int)c); /* as documented: "IFA", not its full name */
+      return imhe_cat_code(&p->prog, (int)c); /* as documented: the code, not its full name */
   return NULL;
 }

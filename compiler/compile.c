@@ -484,9 +484,7 @@ static void declare(struct compiler *c, struct node *it) {
       imhe_diag_error(c->d, it->b->loc, "write: defines track CODE \"NAME\" for AGES",
                       "a track serves no track: only a category takes 'in'");
     else if (!it->a)
-      imhe_diag_error(c->d, it->loc2,
-                      "e.g. defines track IMH \"Infant Mental Health\" for "
-                      "prenatal, infant",
+      imhe_diag_error(c->d, it->loc2, "e.g. defines track CODE \"NAME\" for prenatal, infant",
                       "track '%s' needs the ages it serves (ages in track): add 'for AGES'", it->s);
     else if (c->ntracks == IMHE_MAX_TRACKS)
       imhe_diag_error(c->d, it->loc2, NULL, "more than %d tracks", IMHE_MAX_TRACKS);
@@ -496,11 +494,10 @@ static void declare(struct compiler *c, struct node *it) {
       c->track_name[c->ntracks++] = it->s2;
     }
   } else if (it->a) {
-    imhe_diag_error(c->d, it->a->loc,
-                    "e.g. defines category IFS \"Infant Family Specialist\" in IMH",
+    imhe_diag_error(c->d, it->a->loc, "write: defines category CODE \"NAME\" in TRACKS",
                     "a category serves tracks: write 'in TRACKS', not 'for'");
   } else if (!it->b) {
-    imhe_diag_error(c->d, it->loc2, "e.g. defines category IFS \"Infant Family Specialist\" in IMH",
+    imhe_diag_error(c->d, it->loc2, "write: defines category CODE \"NAME\" in TRACKS",
                     "category '%s' needs the tracks it serves: add 'in TRACKS'", it->s);
   } else if (c->ncats == IMHE_MAX_CATEGORIES) {
     imhe_diag_error(c->d, it->loc2,
@@ -534,10 +531,11 @@ static void collect_vocab(struct compiler *c, struct policy_file *pf, int depth)
 }
 
 /* A chain that declares no vocabulary (a policy written without a catalogue) is compiled with
- * the catalogue's, repeated here. Transitional: the test policies written without the catalogue
- * rely on it; once they declare their vocabulary (or extend a catalogue) it goes, and with it the
- * last category codes in C. */
+ * the catalogue's, repeated here (tests/vocab-in-c.sh allows it between its markers). Transitional:
+ * the test policies written without the catalogue rely on it; once they declare their vocabulary
+ * (or extend a catalogue) it goes, and with it the last category codes in C. */
 static void builtin_vocab(struct compiler *c) {
+  /* vocab-in-c: begin */
   static const struct {
     const char *code, *name;
     uint32_t tracks;
@@ -559,6 +557,7 @@ static void builtin_vocab(struct compiler *c) {
     const char *code, *name;
     uint32_t ages;
   } tracks[] = {{"IMH", "Infant Mental Health", 3}, {"ECMH", "Early Childhood Mental Health", 4}};
+  /* vocab-in-c: end */
   if (c->ncats || c->ntracks)
     return;
   for (uint32_t t = 0; t < sizeof tracks / sizeof *tracks; t++) {
@@ -1955,8 +1954,7 @@ static void gen_domains(struct compiler *c, struct merged *m) {
 /* ---------- driver ---------- */
 
 /* The tracks are the catalogue's (`defines track`); a name that is not one is reported once per
- * `offers` item, with the track to write when the names are categories (offers IFA, IFS → offers
- * IMH). */
+ * `offers` item, with the tracks to write when the names are categories (their tracks). */
 static void offers_not_tracks(struct compiler *c, struct node *list) {
   char names[300] = "", hint[400], all[200] = "", either[200] = "", write[200] = "";
   size_t k = 0, ka = 0, ke = 0, kw = 0;

@@ -408,7 +408,8 @@ static const char *item_form(int tok) {
     return "a fee reads: fee KIND $AMOUNT for CATEGORIES [from DATE] [until DATE] "
            "[note \"TEXT\"], or fee KIND not published for CATEGORIES";
   case OFFERS:
-    return "offers names tracks: offers IMH, ECMH";
+    return "offers names tracks, as the catalogue declares them (defines track): offers TRACK, "
+           "TRACK";
   case DEFINES:
     return "write: defines CATEGORIES (a base's categories), defines track CODE \"NAME\" for "
            "AGES, or defines category CODE \"NAME\" in TRACKS";

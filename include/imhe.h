@@ -293,7 +293,7 @@ IMHE_API const char *imhe_policy_file(const imhe_policy *p);
 /* Why the policy could not be loaded (the compiler's or the verifier's messages), NULL when it
  * was. */
 IMHE_API const char *imhe_policy_error(const imhe_policy *p);
-/* The categories the policy offers (their names, "IFA", "ECFA", ...). */
+/* The categories the policy offers (their codes as its catalogue declares them). */
 IMHE_API size_t imhe_policy_category_count(const imhe_policy *p);
 IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i);
 
@@ -561,7 +561,7 @@ IMHE_API void imhe_coverage_close(imhe_coverage *cov);
 typedef struct imhe_policy_diff imhe_policy_diff;
 typedef struct imhe_difference {
   const char *policy; /* the policy's file name without extension ("wi") */
-  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for IFS", ... */
+  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for CODE", ... */
   const char *change; /* "added", "removed" or "changed" */
   const char *old_text, *new_text; /* NULL on the side where it is absent */
   const char *file;                /* the rule's source (the new one's), NULL for settings */

@@ -109,12 +109,13 @@ struct imhe_renewal {
 #define IMHE_KIND_RENEWAL_BIT (1u << IMHE_MAX_CATEGORIES)
 #define IMHE_KIND_REINSTATEMENT_BIT (1u << (IMHE_MAX_CATEGORIES + 1))
 struct imhe_track_def {
-  uint32_t code, name; /* strings: "IMH", "Infant Mental Health" */
+  uint32_t code, name; /* strings: its code and full name */
   uint32_t ages;       /* the ages it serves (`ages in track`): bit per age value */
 };
 struct imhe_category_def {
-  uint32_t code, name; /* strings: "IFS", "Infant Family Specialist" */
-  uint32_t tracks;     /* the tracks it serves: bit per track; more than one for ERS */
+  uint32_t code, name; /* strings: its code and full name */
+  uint32_t tracks;     /* the tracks it serves: bit per track; more than one for a category of
+                        * either track (the reflective supervisors) */
 };
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */

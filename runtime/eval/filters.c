@@ -73,7 +73,7 @@ static uint32_t slot_categories(const struct vm *vm, const struct imhe_slot *s) 
   return mask;
 }
 
-/* "IFS/ECFS": categories of a mask by their codes, as a reason names them. */
+/* "CODE/CODE": categories of a mask by their codes, as a reason names them. */
 static const char *cat_words(struct vm *vm, uint32_t mask) {
   struct sbuf b = {0};
   for (uint32_t i = 0; i < vm->p->ncats; i++)

@@ -38,7 +38,7 @@ static char *slot(struct imhe_cov_policy *c, uint32_t k) {
   return c->names + (size_t)k * NAME_MAX_LEN;
 }
 
-/* "IFA, IFS" of the categories in cats into buf. */
+/* The codes of the categories in cats, comma-separated, into buf. */
 static void cats_text(const struct imhe_program *p, char *buf, size_t cap, uint32_t cats) {
   size_t n = 0;
   buf[0] = 0;
