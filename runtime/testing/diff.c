@@ -276,6 +276,17 @@ static void other_lines(struct imhe_pdiff *d, const struct imhe_program *p, char
     push(v, n,
          fmt(d, "categories offered under base %s\t%s", imhe_str(p, e->base), sb_keep(d, &b)));
   }
+  for (uint32_t i = 0; i < p->ncats; i++) { /* the vocabulary, by code: declared, renamed */
+    struct sbuf b = {0};
+    for (uint32_t t = 0; t < p->ntracks; t++)
+      if (p->cats[i].tracks >> t & 1u) {
+        sb_puts(&b, b.n ? ", " : "");
+        sb_puts(&b, imhe_track_code(p, (int)t));
+      }
+    push(v, n,
+         fmt(d, "category %s	\"%s\" in %s", imhe_cat_code(p, (int)i), imhe_cat_name(p, (int)i),
+             sb_keep(d, &b)));
+  }
   for (uint32_t i = 0; i < p->nrenewals; i++) {
     const struct imhe_renewal *r = &p->renewals[i];
     char from[16], until[16];
