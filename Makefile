@@ -8,7 +8,12 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -I$(GEN)
 LDLIBS  := -lyaml -lm -pthread
 MIN_FLEX  := 2.6.4
 MIN_BISON := 3.5
-PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark chromium poppler-utils
+PKGS    := flex bison libyaml-dev libcriterion-dev man-db groff-base pkg-config python3-jsonschema cmark
+# make test-long also renders the HTML reports in a browser and reads the PDFs back.
+PKGS_LONG := chromium poppler-utils
+# Builds inside make test/demo use every core unless the caller gave make its own -j.
+NPROC   := $(shell nproc 2>/dev/null || echo 1)
+JOBS     = $(if $(findstring j,$(filter-out --%,$(MAKEFLAGS))),,-j$(NPROC))
 
 # The library's version (include/imhe.h) and the shared library's soname version (its major).
 VERSION := $(shell sed -n 's/^\#define IMHE_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/imhe.h | paste -sd.)
@@ -46,13 +51,13 @@ TESTSRC := $(wildcard tests/*.c)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: report-example
-.PHONY: all deps check-tools test demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
+.PHONY: all deps deps-long check-tools test test-long demo sanitize test-sanitize valgrind clean format fuzz fuzz-smoke docs format-check \
   install uninstall readme editors FORCE
 all: $(B)/imhe $(B)/libimhe.a $(B)/imhe.pc $(RULEBIN)
 
 # ---- dependencies -------------------------------------------------------
-deps:
-	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+deps deps-long:
+	@missing=""; for p in $(if $(filter deps-long,$@),$(PKGS_LONG),$(PKGS)); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -147,12 +152,25 @@ uninstall:
 
 # ---- tests --------------------------------------------------------------
 # realloc is wrapped (tests/test_compiler.c) so a test can make one allocation of the library fail.
-$(B)/tests/run: $(TESTSRC) $(wildcard tests/*.h) $(B)/libimhe.a | $(B)/tests/faultshim.so
+# Each test file is its own object, so a parallel make compiles them side by side.
+TESTOBJ := $(patsubst %.c,$(B)/obj/%.o,$(TESTSRC))
+TESTWARN := -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation
+# The tests and the fuzz drivers are compiled without optimisation (a third of the time at -O2);
+# the library they test is built as shipped.
+TESTOPT := -O0
+$(B)/obj/tests/%.o: tests/%.c $(wildcard tests/*.h) $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Wno-dangling-pointer -Wno-format-truncation -o $@ $(TESTSRC) $(B)/libimhe.a -Wl,--wrap=realloc -lcriterion $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TESTOPT) $(WARN) $(TESTWARN) -c -o $@ $<
+$(B)/tests/run: $(TESTOBJ) $(B)/libimhe.a | $(B)/tests/faultshim.so
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(TESTOBJ) $(B)/libimhe.a -Wl,--wrap=realloc -lcriterion $(LDLIBS)
+
+# The slow half of the suite, run by make test-long (CI runs both): the fault sweeps of the
+# commands that write most, the 100 SIGKILLed checks and the generated pack population.
+LONG_TESTS := faults/a_killed_*|faults/check_report_*|faults/html_report_*|faults/the_sweeps_*|pack/generated_*
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/run $(B)/gen_opcodes $(B)/gen_editors
+	@$(MAKE) --no-print-directory $(JOBS) all $(B)/tests/run $(B)/gen_opcodes $(B)/gen_editors
 	@$(B)/gen_opcodes | cmp -s - docs/opcodes.md || { echo "docs/opcodes.md is stale: run make docs"; exit 1; }
 	@sh tests/layers.sh $(B)
 	@sh tests/funclen.sh -q -n 80 runtime/eval || { echo "functions of runtime/eval over 80 lines:"; \
@@ -165,12 +183,20 @@ test: deps
 	  { echo "tests/coverage-uncovered.sh does not tell a listed line from an unlisted one"; exit 1; }
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
-	@python3 tests/render.py $(B)/imhe $(B)/render examples/*.yaml
-	IMHE=$(B)/imhe $(B)/tests/run --jobs 2
+	IMHE=$(B)/imhe $(B)/tests/run --jobs $(NPROC) --filter '!($(LONG_TESTS))'
 	@$(MAKE) --no-print-directory test-policies
 	@$(MAKE) --no-print-directory fuzz-smoke >/dev/null
 	@if [ -d ../shared/acceptance ]; then IMHE=$(B)/imhe bash ../shared/acceptance/run all; \
 	  else echo "acceptance: ../shared/acceptance not present, skipped"; fi
+	@echo "make test passed; make test-long runs the fault sweeps, the killed writes, the generated pack"
+	@echo "population and the reports rendered in Chromium (CI runs both)"
+
+# The tests too slow for every edit: see LONG_TESTS; the HTML reports printed by headless Chromium
+# and read back with pdftotext (tests/render.py).
+test-long: deps deps-long
+	@$(MAKE) --no-print-directory $(JOBS) all $(B)/tests/run
+	IMHE=$(B)/imhe $(B)/tests/run --jobs $(NPROC) --filter '@($(LONG_TESTS))'
+	@python3 tests/render.py $(B)/imhe $(B)/render examples/*.yaml
 
 # The shipped policy suites (rules/tests/README.md): an association's by its records' association,
 # a base's with --policy; the acceptance suites must be what tests/acceptance/suite.py makes.
@@ -183,7 +209,7 @@ test-policies: all
 	@python3 tests/acceptance/suite.py --check
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@echo "== imhe check examples/*.yaml"
 	@$(B)/imhe check examples/*.yaml; rc=$$?; echo "(exit status $$rc: 0 all eligible, 1 some not eligible, 2 some invalid)"
 
@@ -235,7 +261,7 @@ readme: all
 	IMHE=$(B)/imhe bash docs/samples.sh
 
 # The picture of the HTML deficiency report in the README, rendered by headless Chromium.
-report-example: all
+report-example: deps-long all
 	@mkdir -p $(B)/render
 	$(B)/imhe report --format html -o $(B)/render/example.html examples/wi-ifs-short-rsc.yaml || test $$? -eq 1
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1180 \
@@ -272,7 +298,7 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GE
 fuzz-smoke: $(B)/libimhe.a
 	@mkdir -p $(B)/fuzz
 	for h in $(FUZZERS); do \
-	  $(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(FUZZSRC) \
+	  $(CC) $(CPPFLAGS) $(CFLAGS) $(TESTOPT) -std=c11 -o $(B)/fuzz/$$h-driver fuzz/$$h.c fuzz/driver.c $(FUZZSRC) \
 	    $(B)/libimhe.a $(LDLIBS) || exit 1; done
 	$(B)/fuzz/fuzz_policy-driver fuzz/corpus/fuzz_policy/* tests/policies/bad/*.imhe rules/*.imhe
 	$(B)/fuzz/fuzz_records-driver fuzz/corpus/fuzz_records/* tests/records/bad/*.yaml examples/*.yaml \

@@ -43,6 +43,20 @@ static int32_t as_of_for(const struct imhe_record *r, const imhe_judge_options *
   return o->today.year ? day_of(o->today) : imhe_today();
 }
 
+/* The record's category typed by the first policy of the set that declares it (-1 when none
+ * does), for a result no policy judged: its reports still name the category. */
+static int set_category(const struct imhe_policy_set *set, const struct imhe_record *r,
+                        const struct imhe_program **prog) {
+  for (size_t i = 0; r->category.s && i < set->n; i++) {
+    int k = set->v[i].loaded ? imhe_cat_lookup(&set->v[i].prog, r->category.s, r->category.n) : -1;
+    if (k >= 0) {
+      *prog = &set->v[i].prog;
+      return k;
+    }
+  }
+  return -1;
+}
+
 /* A result that judged nothing: the record is invalid for the reason its messages give. */
 static void invalid(struct imhe_judged *j, const struct imhe_record *r, int32_t as_of,
                     imhe_as_of_source src) {
@@ -50,7 +64,7 @@ static void invalid(struct imhe_judged *j, const struct imhe_record *r, int32_t 
   res->record = r;
   res->arena = &j->arena;
   res->verdict = IMHE_VERDICT_INVALID;
-  res->category = r->category;
+  res->category = set_category(j->set, r, &res->prog);
   res->as_of = as_of;
   res->as_of_source = src;
   res->next_deadline = IMHE_NO_DATE;
@@ -65,11 +79,16 @@ static imhe_code check_args(const imhe_policy_set *set, const imhe_record *r,
   if (!valid_date(o->as_of) || !valid_date(o->today))
     return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: as_of or today is not a real date");
   *category = -1;
-  if (o->category && (*category = imhe_category_lookup_loose(o->category, strlen(o->category))) < 0)
-    return imhe_fail(err, IMHE_NOT_FOUND, "no category '%.60s'", o->category);
   if (o->association && !imhe_policy_set_find(set, o->association))
     return imhe_fail(err, IMHE_NOT_FOUND, "no policy for association '%.60s' in %s", o->association,
                      set->path);
+  /* a category asked for is one of the judging policy's (each declares its own) */
+  const char *assoc = o->association ? o->association : r->association.s;
+  const struct imhe_policy *p = set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
+  if (o->category &&
+      (!p || !p->loaded ||
+       (*category = imhe_cat_lookup_loose(&p->prog, o->category, strlen(o->category))) < 0))
+    return imhe_fail(err, IMHE_NOT_FOUND, "no category '%.60s'", o->category);
   return IMHE_OK;
 }
 

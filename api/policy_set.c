@@ -386,15 +386,15 @@ static uint32_t offered(const imhe_policy *p) {
 IMHE_API size_t imhe_policy_category_count(const imhe_policy *p) {
   uint32_t m = offered(p);
   size_t n = 0;
-  for (int c = 0; c < CAT__COUNT; c++)
+  for (uint32_t c = 0; p && p->loaded && c < p->prog.ncats; c++)
     n += (m >> c) & 1;
   return n;
 }
 
 IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i) {
   uint32_t m = offered(p);
-  for (int c = 0; c < CAT__COUNT; c++)
+  for (uint32_t c = 0; p && p->loaded && c < p->prog.ncats; c++)
     if (((m >> c) & 1) && i-- == 0)
-      return imhe_category_code[c]; /* as documented: "IFA", not its full name */
+      return imhe_cat_code(&p->prog, (int)c); /* as documented: "IFA", not its full name */
   return NULL;
 }

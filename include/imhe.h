@@ -490,6 +490,8 @@ typedef struct imhe_fees {
   int coupon_applied;
   size_t note_count;
   const char *const *notes;
+  double
+      late_fee; /* a renewal submitted after its due date: charged once, besides total; < 0 none */
 } imhe_fees;
 IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
 
@@ -621,6 +623,48 @@ IMHE_API imhe_code imhe_reporter_close(imhe_reporter *rep, imhe_error *err);
 IMHE_API imhe_code imhe_render_buffer(const imhe_result *res, const char *format,
                                       const imhe_render_options *opts, char *buf, size_t cap,
                                       size_t *needed, imhe_error *err);
+
+/* ---------------------------------------------------------------- batches on every core */
+/* What imhe_batch_run hands its callback, one item at a time and in the order of the input: a
+ * record judged and rendered, a notice about a file (as imhe_source_message gives them), a file
+ * that could not be opened (as imhe_source_next's IO), or a record imhe_judge refused. */
+typedef enum {
+  IMHE_BATCH_RECORD,
+  IMHE_BATCH_NOTICE,
+  IMHE_BATCH_OPEN_ERROR,
+  IMHE_BATCH_JUDGE_ERROR
+} imhe_batch_kind;
+typedef struct imhe_batch_item {
+  imhe_batch_kind kind;
+  imhe_verdict verdict; /* RECORD */
+  const char *report;   /* RECORD: its report in the batch's format (not NUL-terminated) */
+  size_t report_len;
+  const char *index; /* RECORD: its row of the batch's index (html), else NULL */
+  size_t index_len;
+  int severity;            /* NOTICE: 0 warning, 1 error, 2 I/O error */
+  const imhe_error *error; /* NOTICE, OPEN_ERROR, JUDGE_ERROR */
+} imhe_batch_item;
+typedef struct imhe_batch_options {
+  unsigned threads;                  /* threads parsing, judging and rendering; 0: one a core */
+  const char *format;                /* a reporter's name (imhe_reporter_name) */
+  const imhe_render_options *render; /* may be NULL */
+  const imhe_judge_options *judge;   /* may be NULL */
+} imhe_batch_options;
+typedef void imhe_batch_fn(void *ctx, const imhe_batch_item *item);
+/* Reads, types, judges and renders every record of the YAML files in paths ("-" is standard
+ * input) on opts->threads threads at once, and hands each item to fn on the calling thread, in
+ * input order: the items, the reports' bytes and the repeated ids found are those of reading the
+ * files with imhe_source_open_paths and judging and rendering one record at a time, whatever the
+ * number of threads. Memory stays flat however many records. Items live during the call only.
+ * NOT_FOUND for an unknown format; INVALID_ARGUMENT when a path is a pack (read packs with
+ * imhe_source_open_paths). */
+IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
+                                  const imhe_batch_options *opts, imhe_batch_fn *fn, void *ctx,
+                                  imhe_error *err);
+/* Writes a batch item's report (its index row, if any, and its report) as imhe_reporter_write
+ * would have written the record. IO when f fails. */
+IMHE_API imhe_code imhe_reporter_put(imhe_reporter *rep, const imhe_batch_item *item,
+                                     imhe_error *err);
 
 #ifdef __cplusplus
 }

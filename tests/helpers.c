@@ -1,7 +1,10 @@
 /* helpers.c — file, process and compile helpers for the tests.
  * Deliberately plain: the tests should fail on the code under test, not on their helpers. */
+/* nftw() is XSI */
+#define _XOPEN_SOURCE 700
 #include "helpers.h"
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,10 +123,35 @@ void free_list(char **names, int n) {
   free(names);
 }
 
+/* The directories temp_dir() made in this process (each test runs in its own), removed when it
+ * exits, however the test ended, so a run leaves nothing in the temporary directory. */
+static char *made_dirs[64];
+static int n_made;
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st, (void)flag, (void)ftw;
+  remove(path); /* what cannot be removed is left: cleaning up is best effort */
+  return 0;
+}
+
+static void remove_made_dirs(void) {
+  for (int i = 0; i < n_made; i++)
+    nftw(made_dirs[i], remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 char *temp_dir(void) {
-  char tmpl[] = "/tmp/imhe-test-XXXXXX";
+  const char *t = getenv("TMPDIR");
+  char tmpl[4096];
+  snprintf(tmpl, sizeof tmpl, "%s/imhe-test-XXXXXX", t && *t ? t : "/tmp");
   char *d = mkdtemp(tmpl);
-  return d ? strdup(d) : NULL;
+  if (!d)
+    return NULL;
+  if (n_made < (int)(sizeof made_dirs / sizeof *made_dirs)) {
+    if (n_made == 0)
+      atexit(remove_made_dirs);
+    made_dirs[n_made++] = strdup(d);
+  }
+  return strdup(d);
 }
 
 char *unwrap(char *s) {

@@ -20,6 +20,7 @@ uint8_t *compile_bytes(const char *path, size_t *n);
 /* Lists files in dir ending in `ext`, sorted; returns count, names malloc'd. */
 int list_files(const char *dir, const char *ext, char ***names);
 void free_list(char **names, int n);
+/* A new directory under $TMPDIR (or /tmp), removed with what it holds when the test exits. */
 char *temp_dir(void);
 /* The text report wraps its lines at 78 columns: every line break and the indent after it become
  * one space, in place, so a check can look for a whole sentence wherever it was broken. NULL stays

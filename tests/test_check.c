@@ -95,11 +95,40 @@ Test(check, left_out_entries_are_explained) {
   free(out);
 }
 
+/* The full view's verdict line is words, never the JSON's code ("eligible_pending_exam"). */
+Test(check, verdict_line_in_words) {
+  char *out = check("examples/wi-imhs-pending-exam.yaml examples/ct-invalid-record.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "\n  verdict: eligible once the written exam is passed\n"), "%s", out);
+  cr_expect(strstr(out, "\n  verdict: not judged: the record has errors\n"), "%s", out);
+  cr_expect_null(strstr(out, "_pending_exam"), "%s", out);
+  cr_expect_null(strstr(out, "verdict: invalid"), "%s", out);
+  free(out);
+}
+
+/* A code a policy's words quote ("type rsc_provision") reads as words in the full view. */
+Test(check, codes_in_policy_words_read_plainly) {
+  char *dir = temp_dir(), args[1200];
+  snprintf(args, sizeof args, "--policy %s/p.imhe examples/wi-ifs-eligible.yaml", dir);
+  char path[700];
+  snprintf(path, sizeof path, "%s/p.imhe", dir);
+  static const char policy[] =
+      "policy p\nrule r for all require training \"training of type rsc_provision\":\n  all of\n"
+      "    \"hours of program_supervisor training\": sum(training.hours) >= 300 h\n  end\n";
+  cr_assert_eq(write_all(path, policy, sizeof policy - 1), 0);
+  char *out = check(args, NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "✗ training of type RSC provision  [r, "), "%s", out);
+  cr_expect(strstr(out, "✗ hours of program supervisor training: 52 h; required 300 h"), "%s", out);
+  free(out);
+  free(dir);
+}
+
 Test(check, text_report_for_people) {
   int rc;
   char *out = check("examples/mi-ers-prerequisite.yaml", &rc);
   cr_expect_eq(rc, 1);
-  cr_expect(strstr(out, "verdict: not_eligible"));
+  cr_expect(strstr(out, "\n  verdict: not eligible\n"), "the verdict in words:\n%s", out);
   cr_expect(strstr(out, "as of 2026-04-01 (submitted date); policy MI, base alliance-2025"));
   cr_expect(strstr(out, "✗ 1 year providing reflective supervision/consultation: 0.75 years (275 "
                         "days); required 1 year (365 days, short 90 days)"),
@@ -376,4 +405,66 @@ Test(check, a_read_that_fails_is_an_io_error) {
             "%s", out);
   cr_expect(strstr(out, "verdict: eligible"), "%s", out);
   free(out);
+}
+
+/* -j N: the batch parsed, judged and rendered on N threads gives byte for byte what one thread
+ * gives (reports, messages, exit status) over the examples and generated batches with repeated
+ * ids, syntax errors, unreadable bytes and empty documents in every chunk, and each message of a
+ * parallel run is located where its trouble is (tests/jobs.py). */
+Test(check, jobs_give_what_one_thread_gives, .timeout = 600) {
+  char cmd[1024], *out = NULL;
+  snprintf(cmd, sizeof cmd, "python3 tests/jobs.py %s 2>&1", imhe_bin());
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 0, "%s", out ? out : "");
+  free(out);
+}
+
+/* -j takes a number of threads from 1 to 256, and check and report only. */
+Test(check, jobs_option_is_checked) {
+  static const char *const bad[] = {"-j 0", "-j x", "-j 257", "-j", "-j2x", "--jobs -1"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc;
+    char args[200];
+    snprintf(args, sizeof args, "%s examples/wi-ifs-eligible.yaml", bad[i]);
+    char *out = check(args, &rc);
+    cr_expect_eq(rc, 2, "imhe check %s exits %d", bad[i], rc);
+    free(out);
+  }
+  int rc;
+  char *out = check("-j2 --format json examples/wi-ifs-eligible.yaml", &rc);
+  cr_expect_eq(rc, 0);
+  cr_expect(strstr(out, "\"verdict\":\"eligible\""), "%s", out);
+  free(out);
+}
+
+/* --format csv: a header, then one row per record with CRLF line ends; a field holding a comma, a
+ * quote or a line break is quoted with its quotes doubled (RFC 4180); UTF-8 passes unchanged; an
+ * invalid record's row has its id and verdict and empty fields for what it lacks. */
+Test(check, csv_rows_are_quoted_as_rfc_4180_says) {
+  char *dir = temp_dir(), path[600], cmd[1400], *out = NULL;
+  snprintf(path, sizeof path, "%s/names.yaml", dir);
+  static const char yaml[] =
+      "id: WI-2026-0901\nassociation: WI\ncategory: IFA\nsubmitted: 2026-02-15\n"
+      "applicant: {name: \"Lind, Avery \\\"Ave\\\"\\nJr\"}\n"
+      "---\nid: \"WI,0902\"\nassociation: WI\ncategory: IFA\nsubmitted: 2026-02-15\n"
+      "applicant: {name: Zoë Ñúñez}\n"
+      "---\nid: WI-2026-0903\nassociation: WI\ncategory: [IFA]\n";
+  cr_assert_eq(write_all(path, yaml, sizeof yaml - 1), 0);
+  snprintf(cmd, sizeof cmd, "%s check --format csv -j 2 %s 2>/dev/null", imhe_bin(), path);
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 2);
+  static const char want[] =
+      "id,applicant,association,category,verdict,failed_areas,total_fees,next_deadline\r\n"
+      "WI-2026-0901,\"Lind, Avery \"\"Ave\"\"\nJr\",WI,IFA,not_eligible,";
+  cr_expect(out && !strncmp(out, want, sizeof want - 1), "%s", out ? out : "");
+  cr_expect(out && strstr(out, "\r\n\"WI,0902\",Zoë Ñúñez,WI,IFA,not_eligible,"), "%s", out);
+  cr_expect(out && strstr(out, "\r\nWI-2026-0903,,WI,,invalid,,,\r\n"), "%s", out);
+  size_t rows = 0;
+  for (const char *p = out; p && (p = strstr(p, "\r\n")); p += 2)
+    rows++;
+  cr_expect_eq(rows, 4, "a header and 3 rows, not %zu lines:\n%s", rows, out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
 }

@@ -289,9 +289,10 @@ Test(deficiency, findings_are_worded_for_the_applicant) {
       "  - Has an associate degree (completed 2015-05-20); needs a bachelors degree or higher.\n",
       "  - Found: the 1st RSC entry, Dr. Kay Ott, 2023-10-01 to 2026-09-30, counts 20.89 of its 30 "
       "h: only its days up to the as-of date count.\n",
-      "  - Found: the 1st degree, 2016-05-20 lists 2 competencies without a transcript (official "
-      "or unofficial).\n",
-      "  - Found: the 1st degree, 2016-05-20 lists 13 competencies; at most 12 count.\n",
+      "  - Found: the 1st degree, associate in Early Childhood Education, Lansing Community "
+      "College, 2016-05-20 lists 2 competencies without a transcript (official or unofficial).\n",
+      "  - Found: the 1st degree, associate in Early Childhood Education, 2016-05-20 lists 13 "
+      "competencies; at most 12 count.\n",
       "; 12th training, Session 12, 2024-12-10; and more.\n",
       "WRITTEN EXAM\nThe written exam is passed.\n",
       "Kofi Nguyen (REP-REINSTATE)\nReinstatement, MI-AIMH\n",
@@ -425,18 +426,98 @@ Test(deficiency, long_words_stay_whole_in_the_letter) {
   free(out);
 }
 
-/* A coupon refused is said in every format, with why (good/explain.imhe's RSC-RICH). */
-Test(deficiency, a_refused_coupon_is_said_in_every_format) {
+/* The output of `verb` (report or check) over `args` in `format`, its lines unwrapped. */
+static char *words(const char *verb, const char *format, const char *args) {
+  char cmd[1200], *out;
+  snprintf(cmd, sizeof cmd, "%s %s --format %s %s 2>/dev/null", imhe_bin(), verb, format, args);
+  run_cmd(cmd, &out);
+  return unwrap(out);
+}
+
+/* Each phrase is in the letter, the Markdown and the HTML of `imhe report`, and (when given) the
+ * full view's phrase in `imhe check`'s text. */
+static void said_everywhere(const char *args, const char *const *phrases, size_t n,
+                            const char *full, const char *not_full) {
   static const char *const formats[] = {"text", "markdown", "html"};
-  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-    char args[300];
-    snprintf(
-        args, sizeof args,
-        "--format %s --policy tests/policies/good/explain.imhe tests/policies/good/explain.yaml",
-        formats[i]);
-    char *out = unwrap(report(args, NULL));
-    cr_expect(out && strstr(out, "Coupon RSC-RICH not applied: RSC 1 (A) counts 4.16 of its 10 h"),
-              "%s: %s", formats[i], out);
+  for (size_t f = 0; f < 3; f++) {
+    char *out = words("report", formats[f], args);
+    cr_assert(out, "%s", formats[f]);
+    for (size_t i = 0; i < n; i++)
+      cr_expect(strstr(out, phrases[i]), "%s lacks '%s':\n%s", formats[f], phrases[i], out);
     free(out);
   }
+  char cmd[1200], *out; /* the full view is not wrapped: its lines as they are */
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check %s 2>/dev/null", imhe_bin(), args);
+  run_cmd(cmd, &out);
+  cr_assert(out);
+  if (full)
+    cr_expect(strstr(out, full), "the full view lacks '%s':\n%s", full, out);
+  if (not_full)
+    cr_expect_null(strstr(out, not_full), "the full view says '%s':\n%s", not_full, out);
+  free(out);
+}
+
+/* A coupon refused by its condition names the condition, in every format (good/explain.imhe's
+ * RSC-RICH: `sum(rsc.hours) >= 100 h`); the full view adds what the measure found. */
+Test(deficiency, a_refused_coupon_names_its_condition_in_every_format) {
+  static const char *const want[] = {
+      "Coupon RSC-RICH not applied: it needs at least 100 h of RSC, and the record has 14.39 h."};
+  said_everywhere("--policy tests/policies/good/explain.imhe tests/policies/good/explain.yaml",
+                  want, 1,
+                  "coupon RSC-RICH not applied: it needs at least 100 h of RSC, and the record has "
+                  "14.39 h (RSC 1 (A) counts 4.16 of its 10 h",
+                  NULL);
+}
+
+/* Informal training over its cap shows both parts, and the informal entry is counted, not left
+ * out as "format informal, not formal" (tests/report/capped.yaml: 2 h formal, 3.5 h informal). */
+Test(deficiency, capped_informal_training_shows_both_parts) {
+  static const char *const want[] = {
+      "Has 4 h (2 h formal + 3.5 h informal, of which 2 count); needs at least 15 h: add 11 h.",
+      "Counted: 1st training, Reflective Supervision Seminar, 2025-09-01; 2nd training, Book "
+      "study, 2025-11-01."};
+  said_everywhere(
+      "tests/report/capped.yaml", want, 2,
+      "4 h; required 15 h (short 11 h) (2 h formal + 3.5 h informal, of which 2 count)\n"
+      "            counted: training 1 (Reflective Supervision Seminar), training 2 "
+      "(Book study)\n",
+      "format informal, not formal");
+}
+
+/* A completed reference that fills no place is named, with its role in plain English and why;
+ * the empty place names the roles that would fill it; only references placed are counted. */
+Test(deficiency, references_not_placed_are_named_with_why) {
+  static const char *const want[] = {
+      "Found: no completed reference fills the 2nd place, which needs one from an RSC provider.",
+      "Counted: 1st reference, Pat Rowe (supervisor); 2nd reference, Lee Park (teacher).",
+      "Not counted: 3rd reference, Sam Ortiz (colleague): a colleague can fill only the 3rd place, "
+      "which Pat Rowe (supervisor) fills."};
+  said_everywhere(
+      "examples/wi-ifs-short-rsc.yaml", want, 3,
+      "counted: references 1 (Pat Rowe), references 2 (Lee Park)\n"
+      "            references 3 (Sam Ortiz) left out: a colleague can fill only the 3rd "
+      "place, which Pat Rowe (supervisor) fills\n",
+      "fills place 2");
+}
+
+/* A record's errors name their field in words, entries counted from 1: no "training[0].hours". */
+Test(deficiency, record_errors_name_fields_in_words) {
+  static const char *const want[] = {"Line 8: membership expires: impossible or malformed date",
+                                     "Line 12: training 1, hours: expected a number of hours, got"};
+  said_everywhere("examples/ct-invalid-record.yaml", want, 2,
+                  "ct-invalid-record.yaml:12:51: training 1, hours: expected a number of hours",
+                  "training[0]");
+}
+
+/* A count of faults where none is allowed reads as how many entries break the rule, not "has 1;
+ * needs exactly 0"; a degree is named by what it is and where it was earned. */
+Test(deficiency, faults_where_none_is_allowed_read_plainly) {
+  static const char *const want[] = {
+      "Training lists at most one competency per whole training hour: 1 entry does not.",
+      "the 1st degree, associate in Early Childhood Education, Lansing Community College, "
+      "2016-05-20 lists 2 competencies without a transcript"};
+  said_everywhere("tests/report/findings.yaml", want, 2,
+                  "training lists at most one competency per whole training hour: 1 entry does "
+                  "not (training 3 (Infant Observation, 3.5 h) lists 4 competencies",
+                  "required exactly 0");
 }

@@ -160,9 +160,10 @@ Test(outputs, colour_on_a_terminal_only) {
       {"compile tests/policies/bad/unknown-field.imhe -o /dev/null", "\033[1;31merror:"},
       {"compile tests/policies/bad/unreachable-alternative.imhe -o /dev/null",
        "\033[1;35mwarning:"},
-      {"check examples/wi-ifs-short-rsc.yaml", "\033[31mnot_eligible\033[0m"},
+      {"check examples/wi-ifs-short-rsc.yaml", "\033[31mnot eligible\033[0m"},
       {"check examples/wi-ifs-eligible.yaml", "\033[32meligible\033[0m"},
-      {"check examples/wi-imhs-pending-exam.yaml", "\033[33meligible_pending_exam\033[0m"},
+      {"check examples/wi-imhs-pending-exam.yaml",
+       "\033[33meligible once the written exam is passed\033[0m"},
   };
   for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
     char cmd[1000], *out;

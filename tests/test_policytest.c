@@ -113,6 +113,26 @@ Test(policytest, every_kind_of_difference_is_located_with_expected_and_actual) {
   free(out);
 }
 
+/* A renewal's membership fee, a deadline expected where the association publishes none, and an
+ * error of judging (an unknown association, not a fault of the record's text) found as expected. */
+Test(policytest, renewal_fees_missing_deadlines_and_judging_errors) {
+  int rc;
+  char *out = run_test("tests/policytests/more.yaml", &rc);
+  cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+  static const char *const want[] = {
+      "more.yaml:19:22: fees: membership: expected 99.00, got 70.00",
+      "more.yaml:20:18: next deadline: expected 2028-01-01, got none",
+      "more.yaml:30:14: warning: expected never given, got none",
+      "0 passed, 2 failed",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_expect(strstr(out, want[i]), "missing '%s' in:\n%s", want[i], out);
+  cr_expect_null(strstr(out, "error: expected unknown association"), "the error was found:\n%s",
+                 out);
+  cr_expect_null(strstr(out, "renewal: expected"), "the renewal fee matched:\n%s", out);
+  free(out);
+}
+
 /* Values of the wrong shape (a scalar for a list or mapping, a word for a number or a date, a
  * misspelt status or key, a number asked of a yes/no condition) are mistakes in the test: located
  * errors, exit 2, and a block without a verdict is one. */
@@ -188,7 +208,7 @@ Test(policytest, a_directory_runs_every_yaml_file_under_it) {
   int rc;
   char *out = run_test("--verbose tests/policytests", &rc);
   cr_expect_eq(rc, 2, "malformed.yaml is among them: exit %d", rc);
-  cr_expect(strstr(out, "3 passed, 10 failed"), "%s", out);
+  cr_expect(strstr(out, "3 passed, 12 failed"), "%s", out);
   free(out);
 }
 

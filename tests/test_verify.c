@@ -476,10 +476,8 @@ static void exercise(const uint8_t *b, size_t n, int check, unsigned *accepted) 
   fclose(null);
   struct imhe_record r = sample_record();
   struct imhe_result res;
-  for (int cat = 0; cat < CAT__COUNT; cat += 3) {
-    r.category = cat;
-    imhe_evaluate(&q, &r, &r.arena, imhe_days_from_civil(2025, 6, 1), 0, &res);
-  }
+  for (uint32_t cat = 0; cat < q.ncats; cat += 3)
+    imhe_evaluate_as(&q, &r, &r.arena, imhe_days_from_civil(2025, 6, 1), 0, (int)cat, &res);
   imhe_record_clear(&r);
   imhe_program_free(&q);
 }

@@ -16,6 +16,7 @@ struct coll {
   uint32_t n, nex;
   uint32_t *idx;
   struct excl *ex;
+  const char *kept; /* the one value an enumerated filter kept entries by ("informal"), or NULL */
 };
 /* A value on the VM's stack, of type t. */
 struct val {
@@ -26,6 +27,8 @@ struct val {
   struct coll *c;
   const struct imhe_why *note; /* what a measure or fact found */
   const struct coll *src;      /* collection a measure read, for its left-out list */
+  struct imhe_capped *cap;     /* a part of this sum that `min` cut, for the reports' words */
+  const struct imhe_placing *placing; /* references placed by `slots`, for the reports' words */
 };
 
 /* One record being judged against one program; rr is the rule result being filled. */
@@ -62,6 +65,13 @@ const struct imhe_why *imhe_why_join(struct vm *vm, const struct imhe_why *a,
                                      const struct imhe_why *b);
 
 /* The first day of entry i of section sec (a section with a date range). */
+/* The category a record's code names in p's table, or -1: an endorsement's category exactly, an
+ * RSC provider's endorsement without regard to case or surrounding spaces (reading 33). */
+static inline int imhe_slot_category(const struct imhe_program *p, const struct imhe_comp_code *c,
+                                     int loose) {
+  return loose ? imhe_cat_lookup_loose(p, c->s.s, c->s.n) : imhe_cat_lookup(p, c->s.s, c->s.n);
+}
+
 static inline int32_t entry_start(struct vm *vm, int sec, uint32_t i) {
   int fs = imhe_sections[sec].start;
   return vm->r->sec[sec].v[i].f[fs].v.date;

@@ -310,6 +310,13 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   }
   int slot_ref[8];
   out->num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
+  struct imhe_placing *pl = imhe_arena_alloc(vm->a, sizeof *pl);
+  pl->nslots = ss->count;
+  for (uint32_t k = 0; k < ss->count; k++) {
+    pl->roles[k] = p->slot_masks[ss->first + k];
+    pl->entry[k] = slot_ref[k] < 0 ? -1 : (int32_t)c->idx[slot_ref[k]];
+  }
+  out->placing = pl;
   struct imhe_why *tail = NULL;
   for (uint32_t k = 0; k < ss->count; k++)
     if (slot_ref[k] < 0) {
@@ -339,7 +346,7 @@ static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct v
   struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_HALF_OF_DOMAIN);
   w->count = n;
   w->name = imhe_str(p, d->code);
-  w->name2 = vm->category >= 0 ? imhe_category_code[vm->category] : "?";
+  w->name2 = imhe_cat_code(p, vm->category);
   out->note = w;
 }
 

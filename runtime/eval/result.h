@@ -35,6 +35,26 @@ struct excl {
   const struct imhe_why *why;
 };
 
+/* A part of a sum that `min` capped ("informal counting at most 2 hours"), for the text reports:
+ * what the part held and the cap, the words naming it and the rest of the sum (the value their
+ * entries were kept by: "informal", "formal"; NULL none), and the part's entries. */
+struct imhe_capped {
+  double have, limit;
+  const char *part, *rest;
+  int sec; /* the section of idx */
+  const uint32_t *idx;
+  uint32_t n;
+};
+
+/* How a `slots` measure placed references in the places it asks for, for the text reports: each
+ * place's roles (a mask of enum imhe_role) and the reference filling it (an entry of references,
+ * -1 none). */
+struct imhe_placing {
+  uint32_t nslots;
+  uint32_t roles[8];
+  int32_t entry[8];
+};
+
 struct imhe_cond_result {
   const char *desc;
   uint32_t line;
@@ -47,9 +67,11 @@ struct imhe_cond_result {
   uint32_t nleft;
   const uint32_t *counted; /* indices of the entries a measure counted, in section counted_sec */
   uint32_t ncounted;
-  int counted_sec;               /* -1 when the condition measured no collection */
-  const struct imhe_result *res; /* the result it belongs to (for its arena and record) */
-  const char *sentence;          /* imhe_condition_sentence's words, made when first asked */
+  int counted_sec;                    /* -1 when the condition measured no collection */
+  const struct imhe_result *res;      /* the result it belongs to (for its arena and record) */
+  const char *sentence;               /* imhe_condition_sentence's words, made when first asked */
+  const struct imhe_capped *capped;   /* a part of the sum observed that a cap cut, NULL none */
+  const struct imhe_placing *placing; /* references placed by `slots`, NULL none */
 };
 
 struct imhe_rule_outcome {
@@ -70,11 +92,17 @@ struct imhe_fee_summary {
   int renewal; /* renewal or reinstatement: the fees below are a year's */
   double registration, processing, total; /* < 0: not published */
   double renewal_fee, membership_fee;     /* renewals only; < 0: not published */
+  double late_fee; /* a renewal submitted after its due date: charged once, not in the total; < 0
+                      none */
   const char *coupon;
   int coupon_applied;
   const char *notes[8];
   const struct imhe_why *note_why[8]; /* when set, note i is followed by ": " and these words */
   int nnotes;
+  /* the coupon's condition that failed (NULL none), and when set the note saying so: the text
+   * reports name the condition ("it needs at least 100 h of RSC") where JSON keeps its notes */
+  const struct imhe_cond_result *coupon_cond;
+  int coupon_note;
 };
 
 struct imhe_result {
@@ -82,7 +110,11 @@ struct imhe_result {
   struct imhe_arena *arena;          /* where everything below lives */
   struct imhe_msgs errors, warnings; /* found while judging: the record itself is not changed */
   imhe_verdict verdict;
-  int category; /* the category judged: the record's, or the one asked for; -1 none */
+  int category; /* the category judged (in prog's table): the record's, or the one asked for; -1
+                   none */
+  /* the program whose categories `category` indexes: the one that judged it, or for a record no
+   * policy could judge the first of the set that declares its category; NULL when none */
+  const struct imhe_program *prog;
   int32_t as_of;
   imhe_as_of_source as_of_source;
   const char *policy, *base;

@@ -36,6 +36,8 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
     c->required = req->num;
     c->shortfall = status == IMHE_STATUS_PASS ? 0 : fabs(req->num - obs->num);
   }
+  c->capped = in->op == OP_CHECK ? obs->cap : NULL;
+  c->placing = in->op == OP_CHECK ? obs->placing : NULL;
   c->counted_sec = -1;
   if (obs->src) {
     c->counted_sec = obs->src->sec;
@@ -126,6 +128,32 @@ static void measure(struct vm *vm, struct imhe_insn in, struct stack *s) {
   push(s, v);
 }
 
+/* A measured part cut by `min` against a constant is remembered with what it held, and a sum
+ * keeps it with the words of its other part: the reports say "14 h formal + 4 h informal, of which
+ * 2 count" where the number alone reads as a mistake. */
+static void capped(struct vm *vm, int op, struct val *l, const struct val *r) {
+  if (op == OP_ADD) {
+    struct imhe_capped *cap = l->cap ? l->cap : r->cap;
+    const struct val *rest = l->cap ? r : l;
+    if (cap && !rest->cap && rest->src)
+      cap->rest = rest->src->kept;
+    l->cap = cap;
+    return;
+  }
+  const struct val *m = l->src ? l : r, *k = l->src ? r : l;
+  l->cap = NULL;
+  if (op != OP_MIN || !m->src || k->src || m->num <= k->num + 1e-9)
+    return;
+  struct imhe_capped *cap = imhe_arena_alloc(vm->a, sizeof *cap); /* zeroed */
+  cap->have = m->num;
+  cap->limit = k->num;
+  cap->part = m->src->kept;
+  cap->sec = m->src->sec;
+  cap->idx = m->src->idx;
+  cap->n = m->src->n;
+  l->cap = cap;
+}
+
 /* DMONTHS, CMP, CMPD, ADD, SUB, MIN, MAX, AND, OR, NOT: the top values combined. A sum keeps
  * the notes and the measured entries of its parts. */
 static void arithmetic(struct vm *vm, struct imhe_insn in, struct stack *s) {
@@ -147,6 +175,7 @@ static void arithmetic(struct vm *vm, struct imhe_insn in, struct stack *s) {
   } else if (in.op == OP_AND || in.op == OP_OR)
     l->b = in.op == OP_AND ? (l->b && r.b) : (l->b || r.b);
   else {
+    capped(vm, in.op, l, &r);
     l->num = in.op == OP_ADD   ? l->num + r.num
              : in.op == OP_SUB ? l->num - r.num
              : in.op == OP_MIN ? fmin(l->num, r.num)

@@ -88,7 +88,7 @@ static void put_slot(struct sbuf *b, const struct imhe_field_desc *fd, const str
   if (!s->present)
     return;
   put_loc(b, s->line, s->col);
-  switch (fd->kind) {
+  switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
   case FT_NUM:
     put_f64(b, s->v.num);
     break;
@@ -136,10 +136,11 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   TEXT(r->applicant_name);
   TEXT(r->applicant_email);
   TEXT(r->membership_association);
-  const int32_t ints[] = {r->category,      r->submitted,        r->agreement_signed,
-                          r->ethics_signed, r->renewal_deadline, r->membership_expires,
-                          r->exam_date,     r->has_membership,   r->exam_passed,
-                          r->rsc_attested,  r->name_given};
+  TEXT(r->category);
+  const int32_t ints[] = {r->submitted,        r->agreement_signed,   r->ethics_signed,
+                          r->renewal_deadline, r->membership_expires, r->exam_date,
+                          r->has_membership,   r->exam_passed,        r->rsc_attested,
+                          r->name_given};
   for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
     put32(o, (uint32_t)ints[i]);
   const uint32_t locs[] = {r->category_line, r->category_col, r->agreement_line, r->agreement_col,
@@ -346,7 +347,8 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   if (fd->kind == FT_ENUM || fd->kind == FT_SET)
     imhe_enum_values((enum imhe_enum)fd->arg, &count);
   size_t at = d->at; /* where the value starts */
-  switch (fd->kind) {
+  /* categories are kept as written, like competency codes: the judging program types them */
+  switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
   case FT_NUM: {
     uint64_t u = rd32(d);
     u |= (uint64_t)rd32(d) << 32;
@@ -381,7 +383,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   case FT_CODES: {
     uint32_t n = rd32(d);
     if (n > (d->n - d->at) / 12) { /* each takes 12 bytes at least */
-      fault(d, "competency count past the record");
+      fault(d, "code count past the record");
       n = 0;
     }
     s->v.codes.v = n ? imhe_arena_alloc(&r->arena, n * sizeof *s->v.codes.v) : NULL;
@@ -395,7 +397,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
       s->v.codes.v[i].line = rd32(d);
       s->v.codes.v[i].col = rd32(d);
       if (!s->v.codes.v[i].s.s && !d->bad)
-        fault(d, "a competency without text");
+        fault(d, "a code without text");
     }
     break;
   }
@@ -455,7 +457,7 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
   rd_text_into(d, r, &r->applicant_name);
   rd_text_into(d, r, &r->applicant_email);
   rd_text_into(d, r, &r->membership_association);
-  r->category = rd_range(d, -1, CAT__COUNT - 1, "category out of range");
+  rd_text_into(d, r, &r->category);
   r->submitted = rd_date(d, 1);
   r->agreement_signed = rd_date(d, 1);
   r->ethics_signed = rd_date(d, 1);

@@ -30,7 +30,7 @@ struct imhe_slot {
     struct {
       struct imhe_comp_code *v;
       uint32_t n;
-    } codes;
+    } codes; /* FT_CODES, and FT_ENUM and FT_SET of categories: kept as written */
   } v;
 };
 struct imhe_entry {
@@ -59,7 +59,9 @@ struct imhe_record {
   uint32_t line; /* where the document starts */
   imhe_record_kind kind;
   struct imhe_text id, association, coupon, applicant_name, applicant_email;
-  int category; /* -1 absent */
+  /* the category applied for, as written: typed against the judging program's categories when
+   * judged (s NULL when absent) */
+  struct imhe_text category;
   uint32_t category_line, category_col;
   int32_t submitted, agreement_signed, ethics_signed, renewal_deadline;
   uint32_t agreement_line, agreement_col, ethics_line, ethics_col, deadline_line, deadline_col;

@@ -26,7 +26,7 @@ enum imhe_tab imhe_deficiency_tab(int area) {
       [AREA_REFERENCES] = TAB_REFERENCES,     [AREA_EXAM] = TAB_EXAM,
       [AREA_PREREQUISITE] = TAB_DETAILS,
   };
-  return area >= 0 && area < AREA__COUNT ? (enum imhe_tab)tab_of[area] : TAB_DETAILS;
+  return (enum imhe_tab)tab_of[area]; /* the verifier keeps every rule's area in range */
 }
 
 /* One report being written: the writer, and the block's words gathered in t. */
@@ -43,9 +43,9 @@ static void emit(struct ctx *x, enum dfc_block kind) {
   x->t.n = 0;
 }
 
+/* Record text: callers pass text that is present. */
 static void put_text(struct sbuf *b, const struct imhe_text *t) {
-  if (t && t->s)
-    imhe_text_clean(b, t->s, t->n);
+  imhe_text_clean(b, t->s, t->n);
 }
 
 static void put_date(struct sbuf *b, int32_t d) {
@@ -75,7 +75,7 @@ static void put_words(struct sbuf *b, const char *s, size_t n, int capital) {
 }
 
 static void put_sentence(struct sbuf *b, const char *s, int capital) {
-  put_words(b, s ? s : "", s ? strlen(s) : 0, capital);
+  put_words(b, s, strlen(s), capital);
 }
 
 /* Names as the record and policies write them ("program_supervisor", "rsc_provider"), in plain
@@ -88,6 +88,24 @@ static void put_ordinal(struct sbuf *b, uint32_t n) {
   sb_uint(b, n);
   uint32_t t = n % 100, u = n % 10;
   sb_puts(b, t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd" : u == 3 ? "rd" : "th");
+}
+
+/* A degree named as its holder would: ", bachelors in Social Work, UW-Madison" (the credential when
+ * no degree is given), without a title of its own. */
+static void put_degree(struct sbuf *b, const struct imhe_entry *e) {
+  int n, degree = e->f[EDU_DEGREE].present; /* a degree or a credential: a record has one */
+  const char *const *names = imhe_enum_values(degree ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
+  const char *name = names[e->f[degree ? EDU_DEGREE : EDU_CREDENTIAL].v.ival];
+  sb_puts(b, ", ");
+  put_plain(b, name, strlen(name));
+  if (e->f[EDU_FIELD].present) {
+    sb_puts(b, " in ");
+    put_text(b, &e->f[EDU_FIELD].v.text);
+  }
+  if (e->f[EDU_INSTITUTION].present) {
+    sb_puts(b, ", ");
+    put_text(b, &e->f[EDU_INSTITUTION].v.text);
+  }
 }
 
 /* "3rd work entry, Clinical Social Worker, 2019-03-01 to 2021-06-30": counted from 1, named by
@@ -103,7 +121,7 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
                {"rsc_provided", "entry of RSC provided"},
                {"references", "reference"},
                {"endorsements", "endorsement"}};
-  const char *sname = sec >= 0 && sec < IMHE_SECTION__COUNT ? imhe_sections[sec].name : "";
+  const char *sname = imhe_sections[sec].name;
   const char *words = "entry";
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(names[k].section, sname))
@@ -111,23 +129,23 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
   put_ordinal(b, i + 1);
   sb_putc(b, ' ');
   sb_puts(b, words);
-  if (!r || sec < 0 || i >= r->sec[sec].n)
+  if (i >= r->sec[sec].n)
     return;
   const struct imhe_text *t = imhe_entry_title(r, sec, i);
   if (t && t->s) {
     sb_puts(b, ", ");
     put_text(b, t);
   }
+  if (sec == IMHE_SECTION_EDUCATION)
+    put_degree(b, &r->sec[sec].v[i]);
   const struct imhe_slot *role =
       sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
-  if (role && role->present) { /* "Pat Rowe (supervisor)" */
+  if (role) { /* "Pat Rowe (supervisor)": a reference's role is required */
     int n;
     const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
-    if (role->v.ival >= 0 && role->v.ival < n) {
-      sb_puts(b, " (");
-      put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
-      sb_putc(b, ')');
-    }
+    sb_puts(b, " ("); /* the loader keeps only values of the list */
+    put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
+    sb_putc(b, ')');
   }
   int32_t start, end;
   imhe_entry_dates(r, sec, i, &start, &end);
@@ -148,9 +166,9 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   case IMHE_REASON_SLOT_EMPTY: {
     int n;
     const char *const *names = imhe_enum_values((enum imhe_enum)w->enm, &n);
-    sb_puts(b, "no completed reference fills place ");
-    sb_uint(b, w->entry + 1);
-    sb_puts(b, ", which needs one from ");
+    sb_puts(b, "no completed reference fills the ");
+    put_ordinal(b, w->entry + 1);
+    sb_puts(b, " place, which needs one from ");
     int first = 1, count = 0;
     for (int i = 0; i < n; i++)
       count += (int)(w->want >> i & 1u);
@@ -197,7 +215,7 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   case IMHE_REASON_REPORTED_TO_NO_REFERENCE:
     sb_puts(b, w->code == IMHE_REASON_REPORTED_TO_REFERENCE ? "a" : "no");
     sb_puts(b, " completed reference from ");
-    imhe_text_clean(b, w->name ? w->name : "", w->name ? strnlen(w->name, 60) : 0);
+    imhe_text_clean(b, w->name, strnlen(w->name, 60));
     sb_puts(b, ", the supervisor named in the ");
     put_entry(b, r, w->sec, w->entry);
     return;
@@ -237,7 +255,7 @@ static int put_degree_held(struct sbuf *b, const struct imhe_record *r) {
   }
   int n;
   const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
-  if (best < 0 || best >= n)
+  if (best < 0)
     return 0;
   sb_puts(b, best == 0 ? "an " : "a ");
   put_plain(b, names[best], strlen(names[best]));
@@ -280,6 +298,12 @@ static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
       sb_puts(b, "no degree");
   } else
     imhe_explain_quantity(b, c->observed, c->unit, c->display);
+  size_t at = b->n;
+  sb_puts(b, " (");
+  if (imhe_explain_capped(b, c))
+    sb_putc(b, ')');
+  else
+    b->n = at;
   sb_puts(b, "; needs ");
   put_required(b, c);
   if ((c->cmp == CMP_GE || c->cmp == CMP_GT) && c->shortfall > 0 && c->display != DISP_DEGREE) {
@@ -317,6 +341,8 @@ static const struct imhe_why *window_of(const struct imhe_cond_result *c) {
 
 /* Whether counted entry i contributed: with a best window, only entries overlapping it did. */
 static int contributed(const struct ctx *x, const struct imhe_cond_result *c, uint32_t i) {
+  if (!imhe_explain_placed(c, i))
+    return 0; /* a reference in no place is said apart, with why */
   const struct imhe_why *w = window_of(c);
   if (!w)
     return 1;
@@ -366,13 +392,31 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
     sb_puts(&x->t, shown++ ? "; " : "Counted: ");
     put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
   }
+  for (uint32_t j = 0; j < c->nleft && shown < 12; j++) /* the part a cap cut counts too */
+    if (imhe_explain_in_capped(c, c->counted_sec, c->left_out[j].idx)) {
+      sb_puts(&x->t, shown++ ? "; " : "Counted: ");
+      put_entry(&x->t, x->r, c->counted_sec, c->left_out[j].idx);
+    }
   if (shown) {
     if (shown == 12 && c->ncounted > 12)
       sb_puts(&x->t, "; and more");
     sb_putc(&x->t, '.');
     emit(x, DFC_ITEM);
   }
+  for (uint32_t j = 0; j < c->ncounted && j < 12; j++)
+    if (!imhe_explain_placed(c, c->counted[j])) {
+      sb_puts(&x->t, "Not counted: ");
+      put_entry(&x->t, x->r, c->counted_sec, c->counted[j]);
+      sb_puts(&x->t, ": ");
+      x->s.n = 0;
+      imhe_explain_unplaced(&x->s, x->r, c, c->counted[j]);
+      imhe_text_clean(&x->t, x->s.v, x->s.n);
+      sb_putc(&x->t, '.');
+      emit(x, DFC_ITEM);
+    }
   for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
+    if (imhe_explain_in_capped(c, c->counted_sec, c->left_out[j].idx))
+      continue;
     sb_puts(&x->t, "Not counted: ");
     put_entry(&x->t, x->r, c->counted_sec, c->left_out[j].idx);
     sb_puts(&x->t, ": ");
@@ -387,11 +431,13 @@ static void put_entries(struct ctx *x, const struct imhe_cond_result *c) {
 /* One unmet condition: what it asks, what the record has, what would meet it, what was found. */
 static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
                           const struct imhe_cond_result *c) {
-  if (c->desc && rr->desc && strcmp(c->desc, rr->desc)) {
+  if (strcmp(c->desc, rr->desc)) {
     put_sentence(&x->t, c->desc, 1);
     sb_puts(&x->t, ": ");
   }
-  if (c->kind == VT_NUM)
+  if (imhe_explain_none_allowed(&x->t, c))
+    sb_putc(&x->t, '.');
+  else if (c->kind == VT_NUM)
     put_numbers(x, c);
   else if (c->notes) {
     x->s.n = 0;
@@ -421,14 +467,14 @@ static void put_condition(struct ctx *x, const struct imhe_rule_outcome *rr,
  * requirements); with verbose, the rule's id and file:line too. */
 static void put_source(struct ctx *x, const struct imhe_rule_outcome *rr) {
   sb_puts(&x->t, "Source: ");
-  if (rr->cite && rr->cite[0])
+  if (rr->cite[0])
     imhe_text_clean(&x->t, rr->cite, strlen(rr->cite));
   else if (x->res->deadline_label && x->res->deadline_label[0]) {
     imhe_text_clean(&x->t, x->res->deadline_label, strlen(x->res->deadline_label));
     sb_puts(&x->t, " endorsement requirements");
   } else
     sb_puts(&x->t, "the association's endorsement requirements");
-  if (x->o && x->o->verbose && rr->file && rr->file[0]) {
+  if (x->o->verbose && rr->file[0]) {
     sb_puts(&x->t, " (rule ");
     imhe_text_clean(&x->t, rr->id, strlen(rr->id));
     sb_puts(&x->t, ", ");
@@ -588,7 +634,7 @@ static void put_fees(struct ctx *x) {
   }
   for (int i = 0; i < fe->nnotes; i++) {
     x->s.n = 0;
-    imhe_explain_fee_note(&x->s, x->res, i);
+    imhe_explain_fee_note_words(&x->s, x->res, i, 0);
     put_words(&x->t, x->s.v, x->s.n, 1);
     sb_putc(&x->t, '.');
     emit(x, DFC_ITEM);
@@ -676,8 +722,9 @@ static void put_errors(struct ctx *x) {
       sb_puts(&x->t, "Line ");
       sb_uint(&x->t, m->line);
       sb_puts(&x->t, ": ");
-      if (m->text)
-        imhe_text_clean(&x->t, m->text, strlen(m->text));
+      x->s.n = 0;
+      imhe_explain_message(&x->s, m->text);
+      imhe_text_clean(&x->t, x->s.v, x->s.n);
       emit(x, DFC_ITEM);
     }
   emit(x, DFC_LIST_END);
@@ -722,12 +769,14 @@ void imhe_deficiency_category(struct sbuf *b, const struct imhe_result *res) {
     sb_puts(b, "Renewal");
   else if (r->kind == IMHE_KIND_REINSTATEMENT)
     sb_puts(b, "Reinstatement");
-  else if (res->category >= 0) {
-    sb_puts(b, imhe_category_name[res->category]);
+  else if (res->category >= 0 && res->prog) {
+    sb_puts(b, imhe_cat_name(res->prog, res->category));
     sb_puts(b, " (");
-    sb_puts(b, imhe_category_code[res->category]);
+    sb_puts(b, imhe_cat_code(res->prog, res->category));
     sb_putc(b, ')');
-  } else
+  } else if (!res->prog && r->category.s)
+    imhe_text_clean(b, r->category.s, r->category.n); /* no policy typed it */
+  else
     sb_puts(b, "No category");
   if (res->deadline_label && res->deadline_label[0]) {
     sb_puts(b, ", ");

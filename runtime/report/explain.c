@@ -196,6 +196,18 @@ void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, ui
   }
 }
 
+/* The values of a filter's reason, the entry's (have) or the filter's: categories by the codes the
+ * judging program gave them (in the reason), other values by name. */
+static void filter_values(struct sbuf *b, const struct imhe_why *w, int have) {
+  if (w->enm == ENUM_CATEGORY)
+    sb_puts(b, have ? w->name : w->name2);
+  else
+    sb_mask(b, w->enm, have ? w->have : w->want);
+}
+static const char *filter_value(const struct imhe_why *w) {
+  return w->enm == ENUM_CATEGORY ? w->name : value_name(w->enm, w->have);
+}
+
 /* A filter's reason for leaving an entry out: "kind volunteer, not paid". */
 static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
   static const char *const date_words[CMP__COUNT] = {"on or after", "after", "on or before",
@@ -208,7 +220,7 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     sb_puts(b, "no ");
     sb_plain(b, f);
     sb_puts(b, ", not ");
-    sb_mask(b, w->enm, w->want);
+    filter_values(b, w, 0);
     return;
   }
   if (w->code == IMHE_REASON_AGES_OUTSIDE_TRACK) {
@@ -231,18 +243,18 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     return;
   case IMHE_REASON_VALUE_DEFAULT:
     sb_puts(b, " not given (");
-    sb_puts(b, value_name(w->enm, w->have));
+    sb_puts(b, filter_value(w));
     sb_puts(b, " by default), not ");
     break;
   case IMHE_REASON_VALUE_NOT_WANTED:
     sb_putc(b, ' ');
-    sb_puts(b, value_name(w->enm, w->have));
+    sb_puts(b, filter_value(w));
     sb_puts(b, ", not ");
     break;
   case IMHE_REASON_VALUES_NOT_WANTED:
     sb_putc(b, ' ');
     if (w->have)
-      sb_mask(b, w->enm, w->have);
+      filter_values(b, w, 1);
     else
       sb_puts(b, "none");
     sb_puts(b, ", none of ");
@@ -275,7 +287,7 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     sb_puts(b, " not given");
     return;
   }
-  sb_mask(b, w->enm, w->want);
+  filter_values(b, w, 0);
 }
 
 /* Competencies listed against the rules (the fault-finding measures). */
@@ -530,7 +542,7 @@ void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
 
 /* "sentence: observed; required X (short Y) (what the measure found)" */
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
-  const struct imhe_record *r = c->res ? c->res->record : NULL;
+  const struct imhe_record *r = c->res->record; /* every condition carries its result */
   sb_puts(b, c->desc);
   sb_puts(b, ": ");
   if (c->kind == VT_NUM) {
@@ -548,10 +560,245 @@ void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
     sb_puts(b, c->status == IMHE_STATUS_PASS ? "yes" : "no");
 }
 
+int imhe_explain_none_allowed(struct sbuf *b, const struct imhe_cond_result *c) {
+  if (c->kind != VT_NUM || c->unit != IMHE_UNIT_COUNT || c->required != 0 ||
+      (c->cmp != CMP_EQ && c->cmp != CMP_LE))
+    return 0;
+  if (c->observed < 1) {
+    sb_puts(b, "every entry does");
+    return 1;
+  }
+  sb_num2(b, c->observed);
+  sb_puts(b, c->observed == 1 ? " entry does not" : " entries do not");
+  return 1;
+}
+
+static int code_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+void imhe_explain_codes_plain(char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    size_t j = i;
+    while (j < n && code_char(s[j]))
+      j++;
+    if (!memchr(s + i, '_', j - i)) { /* a word, not a code */
+      i = j;
+      continue;
+    }
+    for (size_t p = i; p < j; p++) { /* each part of the code, "rsc" as "RSC" */
+      size_t q = p;
+      while (q < j && s[q] != '_')
+        q++;
+      if (q - p == 3 && !memcmp(s + p, "rsc", 3))
+        memcpy(s + p, "RSC", 3);
+      if (q < j)
+        s[q] = ' ';
+      p = q;
+    }
+    i = j;
+  }
+}
+
+void imhe_explain_condition_words(struct sbuf *b, const struct imhe_cond_result *c) {
+  size_t at = b->n;
+  sb_puts(b, c->desc);
+  sb_puts(b, ": ");
+  if (!imhe_explain_none_allowed(b, c)) {
+    b->n = at;
+    imhe_explain_condition(b, c);
+    imhe_explain_codes_plain(b->v + at, strlen(c->desc));
+    return;
+  }
+  imhe_explain_codes_plain(b->v + at, strlen(c->desc));
+  if (c->notes) {
+    sb_puts(b, " (");
+    imhe_explain_reasons(b, c->res->record, c->notes);
+    sb_putc(b, ')');
+  }
+}
+
 void imhe_explain_fee_note(struct sbuf *b, const struct imhe_result *res, int i) {
   sb_puts(b, res->fees.notes[i]);
   if (res->fees.note_why[i]) {
     sb_puts(b, ": ");
     imhe_explain_reasons(b, res->record, res->fees.note_why[i]);
   }
+}
+
+/* The length of the field path opening s ("training[0].hours" before ": "), 0 when there is none:
+ * names of lower-case letters, digits and '_', each with an optional [index], joined by '.'. */
+static size_t path_length(const char *s) {
+  size_t i = 0;
+  for (;;) {
+    size_t name = i;
+    while ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_')
+      i++;
+    if (i == name)
+      return 0;
+    if (s[i] == '[') {
+      for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+        ;
+      if (s[i] != ']')
+        return 0;
+      i++;
+    }
+    if (s[i] == ':' && s[i + 1] == ' ')
+      return i;
+    if (s[i] != '.')
+      return 0;
+    i++;
+  }
+}
+
+void imhe_explain_message(struct sbuf *b, const char *s) {
+  size_t n = path_length(s);
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && s[j] != '[' && s[j] != '.')
+      j++;
+    imhe_explain_plain(b, s + i, j - i);
+    if (j < n && s[j] == '[') { /* "[0]" is the 1st entry: " 1" */
+      unsigned long long k = 0;
+      for (j++; s[j] != ']'; j++)
+        k = k * 10 + (unsigned)(s[j] - '0');
+      sb_putc(b, ' ');
+      sb_uint(b, k + 1);
+      j++;
+      if (j < n)
+        sb_putc(b, ',');
+    }
+    if (j < n)
+      sb_putc(b, ' ');
+    i = j + (j < n && s[j] == '.');
+  }
+  sb_puts(b, s + n);
+}
+
+const char *imhe_explain_verdict(imhe_verdict v) {
+  switch (v) {
+  case IMHE_VERDICT_ELIGIBLE:
+    return "eligible";
+  case IMHE_VERDICT_PENDING_EXAM:
+    return "eligible once the written exam is passed";
+  case IMHE_VERDICT_NOT_ELIGIBLE:
+    return "not eligible";
+  default:
+    return "not judged: the record has errors";
+  }
+}
+
+/* "100 h of RSC", "5 references": a quantity with what it counts, from the section measured. */
+static void counted_quantity(struct sbuf *b, const struct imhe_cond_result *c, double v) {
+  imhe_explain_quantity(b, v, c->unit, c->display);
+  if (c->counted_sec >= 0) {
+    sb_puts(b, c->unit == IMHE_UNIT_COUNT ? " " : " of ");
+    sb_plain(b, imhe_sections[c->counted_sec].name);
+  }
+}
+
+void imhe_explain_fee_note_words(struct sbuf *b, const struct imhe_result *res, int i,
+                                 int findings) {
+  const struct imhe_cond_result *c = res->fees.coupon_cond;
+  if (!c || i != res->fees.coupon_note) {
+    imhe_explain_fee_note(b, res, i);
+    return;
+  }
+  static const char *const words[CMP__COUNT] = {"at least ",  "more than ", "at most ",
+                                                "less than ", "exactly ",   "other than "};
+  sb_puts(b, res->fees.notes[i]);
+  sb_puts(b, ": it needs ");
+  sb_puts(b, words[c->cmp]);
+  counted_quantity(b, c, c->required);
+  sb_puts(b, ", and the record has ");
+  imhe_explain_quantity(b, c->observed, c->unit, c->display);
+  if (c->notes && findings) {
+    sb_puts(b, " (");
+    imhe_explain_reasons(b, res->record, c->notes);
+    sb_putc(b, ')');
+  }
+}
+
+int imhe_explain_capped(struct sbuf *b, const struct imhe_cond_result *c) {
+  const struct imhe_capped *cap = c->capped;
+  if (!cap)
+    return 0;
+  imhe_explain_quantity(b, c->observed - cap->limit, c->unit, c->display);
+  if (cap->rest) {
+    sb_putc(b, ' ');
+    sb_plain(b, cap->rest);
+  }
+  sb_puts(b, " + ");
+  imhe_explain_quantity(b, cap->have, c->unit, c->display);
+  if (cap->part) {
+    sb_putc(b, ' ');
+    sb_plain(b, cap->part);
+  }
+  sb_puts(b, ", of which ");
+  sb_num2(b, cap->limit);
+  sb_puts(b, " count");
+  return 1;
+}
+
+int imhe_explain_in_capped(const struct imhe_cond_result *c, int sec, uint32_t i) {
+  const struct imhe_capped *cap = c->capped;
+  for (uint32_t k = 0; cap && cap->sec == sec && k < cap->n; k++)
+    if (cap->idx[k] == i)
+      return 1;
+  return 0;
+}
+
+int imhe_explain_placed(const struct imhe_cond_result *c, uint32_t i) {
+  const struct imhe_placing *pl = c->placing;
+  if (!pl)
+    return 1;
+  for (uint32_t k = 0; k < pl->nslots; k++)
+    if (pl->entry[k] == (int32_t)i)
+      return 1;
+  return 0;
+}
+
+/* "Pat Rowe (supervisor)", or "the 2nd reference (supervisor)" without a name. */
+static void reference_name(struct sbuf *b, const struct imhe_record *r, uint32_t i) {
+  const struct imhe_entry *e = &r->sec[IMHE_SECTION_REFERENCES].v[i];
+  if (e->f[REF_NAME].present)
+    sb_put(b, e->f[REF_NAME].v.text.s, e->f[REF_NAME].v.text.n);
+  else {
+    sb_puts(b, "the ");
+    sb_ordinal(b, i + 1);
+    sb_puts(b, " reference");
+  }
+  sb_puts(b, " ("); /* a reference's role is required: a record without one is not judged */
+  sb_plain(b, value_name(ENUM_ROLE, (uint32_t)e->f[REF_ROLE].v.ival));
+  sb_putc(b, ')');
+}
+
+void imhe_explain_unplaced(struct sbuf *b, const struct imhe_record *r,
+                           const struct imhe_cond_result *c, uint32_t i) {
+  const struct imhe_placing *pl = c->placing;
+  int role = r->sec[IMHE_SECTION_REFERENCES].v[i].f[REF_ROLE].v.ival; /* required */
+  uint32_t bit = 1u << role, fits = 0;
+  for (uint32_t k = 0; k < pl->nslots; k++)
+    fits += (pl->roles[k] & bit) != 0;
+  const char *name = value_name(ENUM_ROLE, (uint32_t)role);
+  sb_puts(b, strchr("aeiou", name[0]) || !strncmp(name, "rsc", 3) ? "an " : "a ");
+  sb_plain(b, name);
+  if (!fits) {
+    sb_puts(b, " can fill none of the places");
+    return;
+  }
+  sb_puts(b, " can fill only the ");
+  /* a maximum matching leaves a reference out only when every place it fits is filled */
+  for (uint32_t k = 0, n = 0; k < pl->nslots; k++)
+    if (pl->roles[k] & bit) {
+      sb_puts(b, !n++ ? "" : n == fits ? " and " : ", ");
+      sb_ordinal(b, k + 1);
+    }
+  sb_puts(b, fits == 1 ? " place, which " : " places, which ");
+  for (uint32_t k = 0, n = 0; k < pl->nslots; k++)
+    if (pl->roles[k] & bit) {
+      sb_puts(b, !n++ ? "" : n == fits ? " and " : ", ");
+      reference_name(b, r, (uint32_t)pl->entry[k]);
+    }
+  sb_puts(b, fits == 1 ? " fills" : " fill");
 }

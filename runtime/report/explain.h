@@ -29,8 +29,39 @@ void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
                            const struct excl *x);
 /* Fee note i of res, with the words of the reason it carries (a coupon's condition not met). */
 void imhe_explain_fee_note(struct sbuf *b, const struct imhe_result *res, int i);
+/* Fee note i of res for people: a coupon refused by its condition names the condition ("coupon X
+ * not applied: it needs at least 100 h of RSC, and the record has 14.46 h"), with what its measure
+ * found when findings is set; any other note as imhe_explain_fee_note. */
+void imhe_explain_fee_note_words(struct sbuf *b, const struct imhe_result *res, int i,
+                                 int findings);
 /* A condition's sentence: "description: observed; required X (short Y) (what the measure found)",
  * or "description: what the fact found" for yes/no and pass/fail/pending conditions. */
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c);
+/* A policy's words with the codes it quotes in plain words, in place: "type rsc_provision" reads
+ * "type RSC provision" (a code: lower-case letters and digits joined by '_'; same length). */
+void imhe_explain_codes_plain(char *s, size_t n);
+/* A count of faults where none is allowed ("overcapped_training = 0") in words: "1 entry does
+ * not", "every entry does"; 0 (nothing written) for any other condition. */
+int imhe_explain_none_allowed(struct sbuf *b, const struct imhe_cond_result *c);
+/* imhe_explain_condition for people (the text view): a count of faults where none is allowed
+ * reads "description: 1 entry does not (what was found)", not "1; required exactly 0". */
+void imhe_explain_condition_words(struct sbuf *b, const struct imhe_cond_result *c);
+/* The parts of a sum one of which a cap cut: "14 h formal + 4 h informal, of which 2 count"; 0
+ * (nothing written) when no cap cut the condition's sum. */
+int imhe_explain_capped(struct sbuf *b, const struct imhe_cond_result *c);
+/* Whether entry i of section sec is in the part of c's sum a cap cut (counted, up to the cap). */
+int imhe_explain_in_capped(const struct imhe_cond_result *c, int sec, uint32_t i);
+/* Whether reference i counted by c fills one of the places a `slots` measure asks for (1 when c
+ * placed no references). */
+int imhe_explain_placed(const struct imhe_cond_result *c, uint32_t i);
+/* Why completed reference i fills no place: "a teacher can fill only the 1st place, which Pat Rowe
+ * (supervisor) fills", "a parent can fill none of the places". */
+void imhe_explain_unplaced(struct sbuf *b, const struct imhe_record *r,
+                           const struct imhe_cond_result *c, uint32_t i);
+/* A record's error or warning as people read it: its leading field path in words, entries counted
+ * from 1 ("training[0].hours: ..." reads "training 1, hours: ..."); the rest as written. */
+void imhe_explain_message(struct sbuf *b, const char *s);
+/* A verdict in words: "eligible", "not eligible", "eligible once the written exam is passed". */
+const char *imhe_explain_verdict(imhe_verdict v);
 
 #endif

@@ -6,19 +6,15 @@
 #include <string.h>
 
 /* Text that CommonMark shows as written: ASCII punctuation that could open emphasis, code, links,
- * HTML or entities is backslash-escaped; at the start of a block, a character that could open a
- * list, quote or heading ("-", "+", ">", "=", or the "." or ")" after leading digits) is too. */
-static void md_text(struct sbuf *out, const char *s, size_t n, int at_start) {
-  size_t digits = 0;
-  while (at_start && digits < n && s[digits] >= '0' && s[digits] <= '9')
-    digits++;
+ * HTML or entities is backslash-escaped. Blocks that start a line (the category line, paragraphs)
+ * open with imhe's own words, never a record's, so no list, quote or heading marker is escaped;
+ * record text reaches here cleaned (imhe_text_clean), without NUL bytes. */
+static void md_text(struct sbuf *out, const char *s, size_t n) {
+  static const char special[] = "\\`*_[]<>&!|~#";
   for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    int lead = at_start && ((i == 0 && c && strchr("-+=>", c)) ||
-                            (digits && i == digits && (c == '.' || c == ')')));
-    if ((c && strchr("\\`*_[]<>&!|~#", c)) || lead)
+    if (memchr(special, s[i], sizeof special - 1))
       sb_putc(out, '\\');
-    sb_putc(out, c);
+    sb_putc(out, s[i]);
   }
 }
 
@@ -39,8 +35,7 @@ static void md_block(struct sbuf *out, enum dfc_block kind, const char *s, size_
     return;
   }
   sb_puts(out, before[kind]);
-  /* after "**" or "- " nothing the text starts with can open a block, except in a paragraph */
-  md_text(out, s, n, kind == DFC_PARA);
+  md_text(out, s, n);
   sb_puts(out, after[kind]);
 }
 
@@ -50,11 +45,11 @@ static void md_record(struct sbuf *b, const struct imhe_result *res, const imhe_
   struct sbuf t = {0};
   imhe_deficiency_title(&t, res);
   sb_puts(b, "## ");
-  md_text(b, t.v, t.n, 0);
+  md_text(b, t.v, t.n);
   sb_puts(b, "\n\n");
   t.n = 0;
   imhe_deficiency_category(&t, res);
-  md_text(b, t.v, t.n, 1);
+  md_text(b, t.v, t.n);
   sb_puts(b, "\n\n");
   free(t.v);
   struct dfc_options d = {.verbose = o && o->verbose};

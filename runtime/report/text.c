@@ -61,15 +61,17 @@ static void sb_tstr(struct sbuf *b, const char *s) {
     imhe_text_clean(b, s, strlen(s));
 }
 
-/* "file:line:col: message" of a record's error or warning. */
-static void text_msg(struct sbuf *b, const struct imhe_msg *m) {
+/* "file:line:col: message" of a record's error or warning, its field path in words. */
+static void text_msg(struct sbuf *b, struct sbuf *scratch, const struct imhe_msg *m) {
   sb_tstr(b, m->file);
   sb_putc(b, ':');
   sb_uint(b, m->line);
   sb_putc(b, ':');
   sb_uint(b, m->col);
   sb_puts(b, ": ");
-  sb_tstr(b, m->text);
+  scratch->n = 0;
+  imhe_explain_message(scratch, m->text);
+  imhe_text_clean(b, scratch->v, scratch->n);
 }
 
 /* " [id, file:line]" citing a rule. */
@@ -127,7 +129,7 @@ static void text_words(struct sbuf *b, const char *s, size_t n) {
 
 static void text_explain(struct sbuf *b, struct sbuf *scratch, const struct imhe_cond_result *c) {
   scratch->n = 0;
-  imhe_explain_condition(scratch, c);
+  imhe_explain_condition_words(scratch, c);
   text_words(b, scratch->v, scratch->n);
 }
 
@@ -137,8 +139,8 @@ static void text_entry(struct sbuf *b, const struct imhe_record *r, int sec, uin
   imhe_explain_plain(b, name, strlen(name));
   sb_putc(b, ' ');
   sb_uint(b, i + 1);
-  const struct imhe_text *t = r && i < r->sec[sec].n ? imhe_entry_title(r, sec, i) : NULL;
-  if (t && t->s) {
+  const struct imhe_text *t = imhe_entry_title(r, sec, i);
+  if (t) {
     sb_puts(b, " (");
     imhe_text_clean(b, t->s, t->n);
     sb_putc(b, ')');
@@ -160,8 +162,12 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     scratch->n = 0;
     imhe_explain_reason(scratch, r, rr->reason);
     imhe_text_clean(b, scratch->v, scratch->n);
-  } else
-    text_words(b, rr->desc, strlen(rr->desc));
+  } else {
+    scratch->n = 0;
+    sb_puts(scratch, rr->desc);
+    imhe_explain_codes_plain(scratch->v, scratch->n);
+    text_words(b, scratch->v, scratch->n);
+  }
   if (rr->file[0])
     text_cite(b, rr);
   sb_putc(b, '\n');
@@ -176,6 +182,12 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
                                                   : "✗");
     sb_putc(b, ' ');
     text_explain(b, scratch, c);
+    scratch->n = 0;
+    if (imhe_explain_capped(scratch, c)) {
+      sb_puts(b, " (");
+      imhe_text_clean(b, scratch->v, scratch->n);
+      sb_putc(b, ')');
+    }
     if (not_needed)
       sb_puts(b, " (not needed: another alternative is met)");
     else if (c->notes && c->notes->code == IMHE_REASON_EXAM_NOT_TAKEN &&
@@ -184,18 +196,41 @@ static void text_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
     sb_putc(b, '\n');
     if (c->status != IMHE_STATUS_PASS && c->counted_sec >= 0) {
       sb_puts(b, "            ");
-      sb_puts(b, c->ncounted ? "counted: " : "counted: no entry");
+      sb_puts(b, "counted: ");
+      uint32_t shown = 0;
       for (uint32_t j = 0; j < c->ncounted && j < 12; j++) {
-        if (j)
+        if (!imhe_explain_placed(c, c->counted[j]))
+          continue; /* said below, with why */
+        if (shown++)
           sb_puts(b, ", ");
         text_entry(b, r, c->counted_sec, c->counted[j]);
       }
+      for (uint32_t j = 0; j < c->nleft; j++) /* the part a cap cut counts too */
+        if (imhe_explain_in_capped(c, c->counted_sec, c->left_out[j].idx)) {
+          if (shown++)
+            sb_puts(b, ", ");
+          text_entry(b, r, c->counted_sec, c->left_out[j].idx);
+        }
+      if (!shown)
+        sb_puts(b, "no entry");
       if (c->ncounted > 12)
         sb_puts(b, ", ...");
       sb_putc(b, '\n');
     }
+    for (uint32_t j = 0; c->status != IMHE_STATUS_PASS && j < c->ncounted && j < 12; j++)
+      if (!imhe_explain_placed(c, c->counted[j])) {
+        sb_puts(b, "            ");
+        text_entry(b, r, c->counted_sec, c->counted[j]);
+        sb_puts(b, " left out: ");
+        scratch->n = 0;
+        imhe_explain_unplaced(scratch, r, c, c->counted[j]);
+        imhe_text_clean(b, scratch->v, scratch->n);
+        sb_putc(b, '\n');
+      }
     if (c->status != IMHE_STATUS_PASS)
       for (uint32_t j = 0; j < c->nleft && j < 12; j++) {
+        if (imhe_explain_in_capped(c, c->counted_sec, c->left_out[j].idx))
+          continue;
         sb_puts(b, "            ");
         text_entry(b, r, c->counted_sec, c->left_out[j].idx);
         sb_puts(b, " left out: ");
@@ -236,10 +271,14 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
   else
     sb_putc(b, '?');
   sb_puts(b, ", ");
-  sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
-             : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
-             : res->category >= 0                 ? imhe_category_code[res->category]
-                                                  : "no category");
+  if (r->kind == IMHE_KIND_APPLICATION && res->category >= 0 && res->prog)
+    sb_puts(b, imhe_cat_code(res->prog, res->category));
+  else if (r->kind == IMHE_KIND_APPLICATION && !res->prog && r->category.s)
+    imhe_text_clean(b, r->category.s, r->category.n); /* no policy typed it */
+  else
+    sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
+               : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
+                                                    : "no category");
   sb_puts(b, ")\n  as of ");
   char d[11] = "?";
   if (res->as_of != IMHE_NO_DATE)
@@ -255,7 +294,7 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
   sb_puts(b, res->verdict == IMHE_VERDICT_ELIGIBLE       ? col[GREEN]
              : res->verdict == IMHE_VERDICT_PENDING_EXAM ? col[YELLOW]
                                                          : col[RED]);
-  sb_puts(b, imhe_verdict_name(res->verdict));
+  sb_puts(b, imhe_explain_verdict(res->verdict));
   sb_puts(b, col[RESET]);
   sb_putc(b, '\n');
 }
@@ -324,14 +363,14 @@ static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   for (int i = 0; i < fe->nnotes; i++) {
     sb_puts(b, "    - ");
     scratch->n = 0;
-    imhe_explain_fee_note(scratch, res, i);
+    imhe_explain_fee_note_words(scratch, res, i, 1);
     imhe_text_clean(b, scratch->v, scratch->n);
     sb_putc(b, '\n');
   }
 }
 
 /* The record's errors ("  ✗ file:line:col: message") or warnings. */
-static void text_msgs(struct sbuf *b, const struct imhe_msgs *m, int errors,
+static void text_msgs(struct sbuf *b, struct sbuf *scratch, const struct imhe_msgs *m, int errors,
                       const char *const *col) {
   for (uint32_t i = 0; i < m->n; i++) {
     sb_puts(b, "  ");
@@ -341,7 +380,7 @@ static void text_msgs(struct sbuf *b, const struct imhe_msgs *m, int errors,
       sb_puts(b, col[RESET]);
       sb_putc(b, ' ');
     }
-    text_msg(b, &m->v[i]);
+    text_msg(b, scratch, &m->v[i]);
     if (errors)
       sb_puts(b, col[RESET]);
     sb_putc(b, '\n');
@@ -356,8 +395,8 @@ static void text_record(struct sbuf *b, const struct imhe_result *res,
   const char *const *col = o && o->color ? ansi : plain;
   const struct imhe_record *r = res->record;
   text_header(b, r, res, col);
-  text_msgs(b, &r->errors, 1, col);
-  text_msgs(b, &res->errors, 1, col);
+  text_msgs(b, &scratch, &r->errors, 1, col);
+  text_msgs(b, &scratch, &res->errors, 1, col);
   text_rules(b, &scratch, r, res, col);
   if (res->fees.present)
     text_fees(b, &scratch, res, col);
@@ -370,8 +409,8 @@ static void text_record(struct sbuf *b, const struct imhe_result *res,
     sb_puts(b, d);
     sb_putc(b, '\n');
   }
-  text_msgs(b, &r->warnings, 0, col);
-  text_msgs(b, &res->warnings, 0, col);
+  text_msgs(b, &scratch, &r->warnings, 0, col);
+  text_msgs(b, &scratch, &res->warnings, 0, col);
   sb_putc(b, '\n');
   free(scratch.v);
 }
