@@ -17,6 +17,8 @@ struct imhe_policy {
   char *error; /* NULL when loaded; else why it could not be (the records of it are invalid) */
   struct imhe_program prog;
   int loaded;
+  uint8_t *image; /* the program's compiled bytes (imhe_program_write), NULL when not loaded */
+  size_t image_len;
 };
 
 struct imhe_policy_set {

@@ -43,6 +43,20 @@ static int32_t as_of_for(const struct imhe_record *r, const imhe_judge_options *
   return o->today.year ? day_of(o->today) : imhe_today();
 }
 
+/* The record's category typed by the first policy of the set that declares it (-1 when none
+ * does), for a result no policy judged: its reports still name the category. */
+static int set_category(const struct imhe_policy_set *set, const struct imhe_record *r,
+                        const struct imhe_program **prog) {
+  for (size_t i = 0; r->category.s && i < set->n; i++) {
+    int k = set->v[i].loaded ? imhe_cat_lookup(&set->v[i].prog, r->category.s, r->category.n) : -1;
+    if (k >= 0) {
+      *prog = &set->v[i].prog;
+      return k;
+    }
+  }
+  return -1;
+}
+
 /* A result that judged nothing: the record is invalid for the reason its messages give. */
 static void invalid(struct imhe_judged *j, const struct imhe_record *r, int32_t as_of,
                     imhe_as_of_source src) {
@@ -50,7 +64,7 @@ static void invalid(struct imhe_judged *j, const struct imhe_record *r, int32_t 
   res->record = r;
   res->arena = &j->arena;
   res->verdict = IMHE_VERDICT_INVALID;
-  res->category = r->category;
+  res->category = set_category(j->set, r, &res->prog);
   res->as_of = as_of;
   res->as_of_source = src;
   res->next_deadline = IMHE_NO_DATE;
@@ -65,25 +79,32 @@ static imhe_code check_args(const imhe_policy_set *set, const imhe_record *r,
   if (!valid_date(o->as_of) || !valid_date(o->today))
     return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: as_of or today is not a real date");
   *category = -1;
-  if (o->category && (*category = imhe_category_lookup_loose(o->category, strlen(o->category))) < 0)
-    return imhe_fail(err, IMHE_NOT_FOUND, "no category '%.60s'", o->category);
   if (o->association && !imhe_policy_set_find(set, o->association))
     return imhe_fail(err, IMHE_NOT_FOUND, "no policy for association '%.60s' in %s", o->association,
                      set->path);
+  /* a category asked for is one of the judging policy's (each declares its own) */
+  const char *assoc = o->association ? o->association : r->association.s;
+  const struct imhe_policy *p = set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
+  if (o->category &&
+      (!p || !p->loaded ||
+       (*category = imhe_cat_lookup_loose(&p->prog, o->category, strlen(o->category))) < 0))
+    return imhe_fail(err, IMHE_NOT_FOUND, "no category '%.60s'", o->category);
   return IMHE_OK;
 }
 
-IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
-                              const imhe_judge_options *opts, imhe_result **out, imhe_error *err) {
-  static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}};
-  const imhe_judge_options *o = opts ? opts : &defaults;
-  int category = -1;
-  if (out)
-    *out = NULL;
-  imhe_code rc = out ? check_args(set, r, o, &category, err)
-                     : imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: NULL out");
-  if (rc)
-    return rc;
+static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}};
+
+/* The policy that judges r in set (o's association, else the record's), NULL when none. */
+static const struct imhe_policy *policy_for(const imhe_policy_set *set, const struct imhe_record *r,
+                                            const imhe_judge_options *o) {
+  const char *assoc = o->association ? o->association : r->association.s;
+  return set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
+}
+
+/* imhe_judge once the arguments are checked. */
+static imhe_code judge(const imhe_policy_set *set, const imhe_record *r,
+                       const imhe_judge_options *o, int category, imhe_result **out,
+                       imhe_error *err) {
   struct imhe_judged *j = calloc(1, sizeof *j);
   if (!j)
     return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
@@ -93,7 +114,7 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
   int today_used;
   int32_t as_of = as_of_for(r, o, &src, &today_used);
   const char *assoc = o->association ? o->association : r->association.s;
-  const struct imhe_policy *p = set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
+  const struct imhe_policy *p = policy_for(set, r, o);
   invalid(j, r, as_of, src);
   if (p && p->loaded) {
     j->prog = &p->prog;
@@ -109,6 +130,53 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
                         "depends on the day it is run");
   *out = &j->res;
   return imhe_ok(err);
+}
+
+IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
+                              const imhe_judge_options *opts, imhe_result **out, imhe_error *err) {
+  const imhe_judge_options *o = opts ? opts : &defaults;
+  int category = -1;
+  if (out)
+    *out = NULL;
+  imhe_code rc = out ? check_args(set, r, o, &category, err)
+                     : imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: NULL out");
+  return rc ? rc : judge(set, r, o, category, out, err);
+}
+
+IMHE_API imhe_code imhe_judge_pair(const imhe_policy_set *old_set, const imhe_policy_set *new_set,
+                                   const imhe_record *r, const imhe_judge_options *opts,
+                                   imhe_result **old_res, imhe_result **new_res, imhe_error *err) {
+  const imhe_judge_options *o = opts ? opts : &defaults;
+  int category = -1;
+  if (old_res)
+    *old_res = NULL;
+  if (new_res)
+    *new_res = NULL;
+  if (!old_res || !new_res || !old_set || !new_set || !r)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge_pair: NULL argument");
+  /* the record may be either set's: the checks are made against the set it was read for */
+  const imhe_policy_set *own = r->owner == new_set ? new_set : old_set;
+  imhe_code rc = check_args(own, r, o, &category, err);
+  if (!rc && own == new_set && o->association && !imhe_policy_set_find(old_set, o->association))
+    rc = imhe_fail(err, IMHE_NOT_FOUND, "no policy for association '%.60s' in %s", o->association,
+                   old_set->path);
+  else if (!rc && own == old_set && o->association &&
+           !imhe_policy_set_find(new_set, o->association))
+    rc = imhe_fail(err, IMHE_NOT_FOUND, "no policy for association '%.60s' in %s", o->association,
+                   new_set->path);
+  if (rc)
+    return rc;
+  const struct imhe_policy *a = policy_for(old_set, r, o), *b = policy_for(new_set, r, o);
+  if (a && b && a->image && b->image && a->image_len == b->image_len &&
+      !memcmp(a->image, b->image, a->image_len))
+    return imhe_ok(err);
+  if ((rc = judge(old_set, r, o, category, old_res, err)) != IMHE_OK)
+    return rc;
+  if ((rc = judge(new_set, r, o, category, new_res, err)) != IMHE_OK) {
+    imhe_result_free(*old_res);
+    *old_res = NULL;
+  }
+  return rc;
 }
 
 IMHE_API void imhe_result_free(imhe_result *res) {

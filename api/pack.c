@@ -54,18 +54,22 @@ static int add_pack(struct packing *pk, const char *path, imhe_error *err) {
   struct imhe_record r;
   memset(&r, 0, sizeof r);
   uint32_t note = 0, before;
-  int sev;
+  int sev, bad = 0;
   struct imhe_msg m;
-  for (uint32_t i = 0; i <= p.nrecords; i++) {
+  for (uint32_t i = 0; i <= p.nrecords && !bad; i++) {
     for (; imhe_pack_note(&p, note, &sev, &before, &m) == 0 && before <= i; note++)
       imhe_pack_add_note(pk->b, sev, &m);
-    if (i < p.nrecords && imhe_pack_record(&p, i, &r, i > 0) == 0)
+    if (i < p.nrecords && !(bad = imhe_pack_record(&p, i, &r, i > 0, msg, sizeof msg) != 0))
       imhe_pack_add_record(pk->b, &r);
   }
   if (p.nrecords)
     imhe_record_clear(&r);
   imhe_pack_close(&p);
   free(data);
+  if (bad) {
+    imhe_fail_at(err, IMHE_IO, path, 0, 0, "%s: damaged or invalid pack: %s", path, msg);
+    return -1;
+  }
   return 1;
 }
 

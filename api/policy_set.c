@@ -192,6 +192,7 @@ static int list_dir(struct imhe_policy_set *s, size_t *cap, const char *dir, imh
 }
 
 static void policy_free(struct imhe_policy *x) {
+  free(x->image);
   free(x->stem);
   free(x->file);
   free(x->error);
@@ -299,6 +300,10 @@ IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_option
     imhe_policy_set_close(s);
     return rc;
   }
+  /* each program's bytes, so that two sets can tell a policy they share (imhe_judge_pair) */
+  for (size_t i = 0; i < s->n; i++)
+    if (s->v[i].loaded && imhe_program_write(&s->v[i].prog, &s->v[i].image, &s->v[i].image_len))
+      s->v[i].image = NULL; /* GCOVR_EXCL_LINE: out of memory (the policy is then never shared) */
   *out = s;
   return imhe_ok(err);
 }
@@ -381,15 +386,15 @@ static uint32_t offered(const imhe_policy *p) {
 IMHE_API size_t imhe_policy_category_count(const imhe_policy *p) {
   uint32_t m = offered(p);
   size_t n = 0;
-  for (int c = 0; c < CAT__COUNT; c++)
+  for (uint32_t c = 0; p && p->loaded && c < p->prog.ncats; c++)
     n += (m >> c) & 1;
   return n;
 }
 
 IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i) {
   uint32_t m = offered(p);
-  for (int c = 0; c < CAT__COUNT; c++)
+  for (uint32_t c = 0; p && p->loaded && c < p->prog.ncats; c++)
     if (((m >> c) & 1) && i-- == 0)
-      return imhe_category_code[c]; /* as documented: "IFA", not its full name */
+      return imhe_cat_code(&p->prog, (int)c); /* as documented: the code, not its full name */
   return NULL;
 }

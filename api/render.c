@@ -101,6 +101,30 @@ IMHE_API imhe_code imhe_reporter_write(imhe_reporter *rep, const imhe_result *re
   return rc ? rc : imhe_ok(err);
 }
 
+IMHE_API imhe_code imhe_reporter_put(imhe_reporter *rep, const imhe_batch_item *it,
+                                     imhe_error *err) {
+  if (!rep || !it || it->kind != IMHE_BATCH_RECORD)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_reporter_put: NULL argument or no record");
+  if (!rep->begun && rep->ops->begin)
+    rep->ops->begin(&rep->b, &rep->o);
+  rep->begun = 1;
+  imhe_code rc;
+  if (rep->ops->index) { /* the row now, the report held until the index is closed */
+    if (!rep->bodies && !(rep->bodies = tmpfile()))
+      return imhe_fail(err, IMHE_IO, "cannot make a temporary file for the report: %s",
+                       strerror(errno));
+    sb_put(&rep->b, it->index, it->index_len);
+    if ((rc = flush_to(rep, err)) != IMHE_OK)
+      return rc;
+    if (it->report_len && fwrite(it->report, 1, it->report_len, rep->bodies) != it->report_len)
+      return imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
+    return imhe_ok(err);
+  }
+  sb_put(&rep->b, it->report, it->report_len);
+  rc = flush_to(rep, err);
+  return rc ? rc : imhe_ok(err);
+}
+
 /* Closes the index and copies the held reports after it. */
 static imhe_code copy_bodies(struct imhe_reporter *rep, imhe_error *err) {
   if (rep->ops->middle)

@@ -332,6 +332,7 @@ IMHE_API imhe_fees imhe_result_fees(const imhe_result *res) {
   f.total = s->total;
   f.renewal_fee = s->renewal_fee;
   f.membership_fee = s->membership_fee;
+  f.late_fee = s->late_fee;
   f.coupon = s->coupon;
   f.coupon_applied = s->coupon_applied;
   f.note_count = (size_t)s->nnotes;

@@ -1,4 +1,5 @@
-/* rss.c — runs a command (stdout to /dev/null) and prints "seconds peak_rss_kib status".
+/* rss.c — runs a command (stdout to /dev/null) and prints "seconds peak_rss_kib status cpu_seconds"
+ * (cpu: user and system time of the command, every thread).
  * A small C parent, so the child's peak RSS is its own and not an inherited interpreter's. */
 #define _DEFAULT_SOURCE
 #include <fcntl.h>
@@ -26,6 +27,9 @@ int main(int argc, char **argv) {
   wait4(pid, &status, 0, &ru);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-  printf("%.4f %ld %d\n", s, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+  double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  printf("%.4f %ld %d %.4f\n", s, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128,
+         cpu);
   return 0;
 }

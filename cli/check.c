@@ -18,8 +18,9 @@
 static const char *verb = "check";
 
 static const char *const usage_check =
-    "usage: imhe check [--as-of YYYY-MM-DD] [--format text|json] [--rules DIR | --policy FILE]\n"
-    "                  [--no-checksum] [-o OUT] FILE... | -\n"
+    "usage: imhe check [--as-of YYYY-MM-DD] [--format text|json|csv] [--rules DIR | --policy "
+    "FILE]\n"
+    "                  [--no-checksum] [-j N] [-o OUT] FILE... | -\n"
     "\n"
     "Judges every record of every FILE (YAML, several documents per file; - reads\n"
     "standard input) and explains each requirement: rule, source line, observed,\n"
@@ -32,10 +33,13 @@ static const char *const usage_check =
     "4 MiB, the rest of the file is not read). A FIFO is read as a stream once a\n"
     "program writes to it (refused after 10 s without a writer).\n"
     "  --as-of DATE    judge every record as of DATE (default: its submitted date)\n"
-    "  --format F      text (default, for people) or json (JSON Lines)\n"
+    "  --format F      text (default, for people), json (JSON Lines) or csv (one\n"
+    "                  row per record for spreadsheets, RFC 4180)\n"
     "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
     "  --policy FILE   judge every record with this .imhe or .imhec file\n"
     "  --no-checksum   accept compiled policies whose checksum does not match\n"
+    "  -j N            parse, judge and render on N threads (default: one a core);\n"
+    "                  the output is the same for every N\n"
     "  -o OUT          write the report to OUT atomically instead of stdout; not\n"
     "                  written if a record file cannot be read\n"
     "exit: 0 all eligible (or pending exam), 1 some not eligible, 2 some record\n"
@@ -93,7 +97,21 @@ struct check_opts {
   const char *usage;
   const struct imhe_cli_writer *w; /* a verb writing each record itself (recommend), else NULL */
   FILE *f;                         /* where it writes */
+  unsigned jobs;                   /* -j: threads judging (0: one a core) */
 };
+
+/* -j N: a whole number of threads from 1 to 256. */
+static int parse_jobs(const char *v, unsigned *jobs) {
+  char *end;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno || end == v || *end || n < 1 || n > 256) {
+    fprintf(stderr, "imhe %s: -j needs a number of threads from 1 to 256, not '%s'\n", verb, v);
+    return 1;
+  }
+  *jobs = (unsigned)n;
+  return 0;
+}
 
 /* Parses the options into o; 0, or 1 after saying what is wrong (2 for --help, printed). */
 static int parse(int argc, char **argv, struct check_opts *o) {
@@ -115,7 +133,7 @@ static int parse(int argc, char **argv, struct check_opts *o) {
       if (!(v = imhe_cli_option_value(verb, argc, argv, &i,
                                       !strcmp(verb, "report")
                                           ? "a report format (text, markdown or html)"
-                                          : "a report format (text or json)")))
+                                          : "a report format (text, json or csv)")))
         return 1;
       o->format = v;
     } else if (!strcmp(a, "--rules")) {
@@ -130,6 +148,13 @@ static int parse(int argc, char **argv, struct check_opts *o) {
       o->verbose = 1;
     } else if (!strcmp(a, "--no-checksum")) {
       o->check_sum = 0;
+    } else if (!o->w && (!strcmp(a, "-j") || !strcmp(a, "--jobs"))) {
+      if (!(v = imhe_cli_option_value(verb, argc, argv, &i, "a number of threads")) ||
+          parse_jobs(v, &o->jobs))
+        return 1;
+    } else if (!o->w && !strncmp(a, "-j", 2)) {
+      if (parse_jobs(a + 2, &o->jobs))
+        return 1;
     } else if (!strcmp(a, "-o")) {
       if (!(o->out = imhe_cli_option_value(verb, argc, argv, &i, "a file name for the report")))
         return 1;
@@ -151,6 +176,7 @@ struct tally {
   unsigned long count;
   int any_invalid, any_fail, open_failed, stream_error, write_failed;
   size_t notes_seen;
+  size_t files; /* the files the source read (a pack counts those it was made from) */
 };
 
 /* Notices about the files themselves go to stderr as file:line:col diagnostics. */
@@ -219,19 +245,76 @@ static void run_batch(const imhe_policy_set *set, const struct check_opts *o, im
       judge_one(set, rec, o, rep, t);
     imhe_record_free(rec);
   }
+  t->files = imhe_source_file_count(src); /* a pack counts the files it was made from */
   imhe_source_close(src);
   if (progress && t->count >= 1000)
     fprintf(stderr, "\r  %lu records\n", t->count);
 }
 
-/* Whether f is one of check's formats: the coordinator's full view and JSON. The library's other
- * reporters are the deficiency report's, which `imhe report` writes. */
+/* A batch on every core (imhe_batch_run): each item as run_batch would have met it. */
+struct batch_ctx {
+  const struct check_opts *o;
+  imhe_reporter *rep;
+  struct tally *t;
+  int progress;
+};
+
+static void on_item(void *ctx, const imhe_batch_item *it) {
+  struct batch_ctx *b = ctx;
+  struct tally *t = b->t;
+  imhe_error e;
+  switch (it->kind) {
+  case IMHE_BATCH_NOTICE:
+    fprintf(stderr, "%s:%u:%u: %s: %s\n", it->error->file, it->error->line, it->error->column,
+            it->severity ? "error" : "warning", it->error->message);
+    if (it->severity == 2)
+      t->open_failed = 1;
+    else if (it->severity)
+      t->stream_error = 1;
+    return;
+  case IMHE_BATCH_OPEN_ERROR:
+    fprintf(stderr, "imhe %s: %s\n", verb, it->error->message);
+    t->open_failed = 1;
+    return;
+  case IMHE_BATCH_JUDGE_ERROR:
+  case IMHE_BATCH_RECORD:
+    if (++t->count % 1000 == 0 && b->progress)
+      fprintf(stderr, "\r  %lu records", t->count);
+    if (it->kind == IMHE_BATCH_JUDGE_ERROR) {
+      fprintf(stderr, "imhe %s: %s\n", verb, it->error->message);
+      t->any_invalid = 1;
+      return;
+    }
+    t->any_invalid |= it->verdict == IMHE_VERDICT_INVALID;
+    t->any_fail |= it->verdict == IMHE_VERDICT_NOT_ELIGIBLE;
+    if (!t->write_failed && imhe_reporter_put(b->rep, it, &e) != IMHE_OK)
+      t->write_failed = 1;
+  }
+}
+
+/* Judges the batch on o->jobs threads; 0 when it cannot be (a pack among the files: run_batch
+ * reads those). */
+static int run_parallel(const imhe_policy_set *set, const struct check_opts *o,
+                        const imhe_render_options *ro, imhe_reporter *rep, struct tally *t) {
+  struct batch_ctx b = {o, rep, t, isatty(2) && !getenv("NO_PROGRESS")};
+  imhe_batch_options bo = {
+      .threads = o->jobs, .format = o->format, .render = ro, .judge = &o->judge};
+  imhe_error e;
+  if (imhe_batch_run(set, o->files, (size_t)o->nfiles, &bo, on_item, &b, &e) != IMHE_OK)
+    return 0;
+  if (b.progress && t->count >= 1000)
+    fprintf(stderr, "\r  %lu records\n", t->count);
+  return 1;
+}
+
+/* Whether f is one of check's formats: the coordinator's full view, JSON and the CSV summary. The
+ * library's other reporters are the deficiency report's, which `imhe report` writes. */
 static int known_format(const char *f) {
-  static const char *const formats[] = {"text", "json"};
+  static const char *const formats[] = {"text", "json", "csv"};
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
     if (!strcmp(formats[i], f))
       return 1;
-  fprintf(stderr, "imhe %s: unknown format '%s' (text, json)\n", verb, f);
+  fprintf(stderr, "imhe %s: unknown format '%s' (text, json, csv)\n", verb, f);
   return 0;
 }
 
@@ -308,16 +391,19 @@ static int judge_verb(const char *name, const char *usage, const struct imhe_cli
   struct tally t = {0};
   if (w && w->begin)
     w->begin(f, o.format);
-  run_batch(set, &o, rep, &t);
+  if (w || !run_parallel(set, &o, &ro, rep, &t))
+    run_batch(set, &o, rep, &t);
   if (w && w->end)
     w->end(f, o.format);
   if (!w && imhe_reporter_close(rep, &e) != IMHE_OK)
     t.write_failed = 1;
   if (w && (fflush(f) != 0 || ferror(f)))
     t.write_failed = 1;
-  if (t.count == 0) /* the wrong file, an empty export: never a silent success */
-    fprintf(stderr, "imhe %s: no record judged in %d file%s\n", verb, o.nfiles,
-            o.nfiles == 1 ? "" : "s");
+  if (t.count == 0) { /* the wrong file, an empty export: never a silent success */
+    size_t files = t.files ? t.files : (size_t)o.nfiles;
+    fprintf(stderr, "imhe %s: no record judged in %zu file%s\n", verb, files,
+            files == 1 ? "" : "s");
+  }
   int failed = t.open_failed | t.stream_error;
   if (o.out && t.open_failed) {
     imhe_atomic_abort(&ao);
@@ -337,7 +423,8 @@ int imhe_cli_check(int argc, char **argv) {
 
 static const char *const usage_report =
     "usage: imhe report [--as-of YYYY-MM-DD] [--format text|markdown|html] [--verbose]\n"
-    "                   [--rules DIR | --policy FILE] [--no-checksum] [-o OUT] FILE... | -\n"
+    "                   [--rules DIR | --policy FILE] [--no-checksum] [-j N] [-o OUT]\n"
+    "                   FILE... | -\n"
     "\n"
     "Writes the deficiency report a reviewer sends each applicant: a one-line\n"
     "summary, only the unmet requirements grouped under the application system's\n"
@@ -352,6 +439,7 @@ static const char *const usage_report =
     "  --rules DIR     directory of NAME.imhe policies (and cached NAME.imhec)\n"
     "  --policy FILE   judge every record with this .imhe or .imhec file\n"
     "  --no-checksum   accept compiled policies whose checksum does not match\n"
+    "  -j N            parse, judge and render on N threads (default: one a core)\n"
     "  -o OUT          write the report to OUT atomically instead of stdout\n"
     "exit: as 'imhe check': 0 all eligible (or pending exam), 1 some not eligible,\n"
     "2 some record invalid, no record judged, or a usage, I/O or policy error\n";

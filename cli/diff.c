@@ -230,15 +230,20 @@ static void record_section(FILE *o, enum dformat f, const imhe_record *rec, cons
   }
 }
 
-/* Judges rec under both sets and counts what changed. */
+/* Judges rec under both sets and counts what changed. A record whose policy is the same program
+ * in both is unchanged without being judged (imhe_judge_pair). */
 static void compare_record(enum dformat f, const imhe_policy_set *os, const imhe_policy_set *ns,
-                           const imhe_record *ro, const imhe_record *rn, struct tally *t) {
+                           const imhe_record *ro, struct tally *t) {
   imhe_result *a = NULL, *b = NULL;
   imhe_error e;
-  if (imhe_judge(os, ro, NULL, &a, &e) != IMHE_OK || imhe_judge(ns, rn, NULL, &b, &e) != IMHE_OK) {
+  if (imhe_judge_pair(os, ns, ro, NULL, &a, &b, &e) != IMHE_OK) {
     fprintf(stderr, "imhe diff: %s\n", e.message);
     t->io_failed = 1;
-    imhe_result_free(a);
+    return;
+  }
+  if (!a) {
+    t->records++;
+    t->unchanged++;
     return;
   }
   imhe_rule_change ch[128];
@@ -306,7 +311,7 @@ static void print_summary(enum dformat f, struct tally *t, const char *const *pa
     printf(md ? "\n## Changed records\n%.*s" : "\nchanged records:\n%.*s", (int)t->len, t->buf);
 }
 
-/* Reads the record files once per set, in step, and compares each record's two results. */
+/* Reads the record files once and compares each record's two results. */
 static int diff_records(enum dformat f, const imhe_policy_set *os, const imhe_policy_set *ns,
                         const char *const *recs, int nrec, const char *const *paths, int summary) {
   for (int i = 0; i < nrec; i++) {
@@ -319,35 +324,28 @@ static int diff_records(enum dformat f, const imhe_policy_set *os, const imhe_po
   }
   struct tally t = {0};
   t.detail = open_memstream(&t.buf, &t.len);
-  imhe_source *sa = NULL, *sb = NULL;
+  imhe_source *sa = NULL;
   imhe_error e;
-  if (!t.detail || imhe_source_open_paths(os, recs, (size_t)nrec, &sa, &e) != IMHE_OK ||
-      imhe_source_open_paths(ns, recs, (size_t)nrec, &sb, &e) != IMHE_OK) {
+  if (!t.detail || imhe_source_open_paths(os, recs, (size_t)nrec, &sa, &e) != IMHE_OK) {
     fprintf(stderr, "imhe diff: %s\n", e.message);
-    imhe_source_close(sa);
     if (t.detail)
       fclose(t.detail);
     free(t.buf);
     return 2;
   }
   for (;;) {
-    imhe_record *ra = NULL, *rb = NULL;
-    imhe_code ca = imhe_source_next(sa, &ra, &e), cb = imhe_source_next(sb, &rb, NULL);
-    if (ca == IMHE_END || cb == IMHE_END) {
-      imhe_record_free(ra);
-      imhe_record_free(rb);
+    imhe_record *ra = NULL;
+    imhe_code ca = imhe_source_next(sa, &ra, &e);
+    if (ca == IMHE_END)
       break;
-    }
     if (ca != IMHE_OK) {
       fprintf(stderr, "imhe diff: %s\n", e.message);
       t.io_failed = 1;
-    } else if (ra && rb)
-      compare_record(f, os, ns, ra, rb, &t);
+    } else
+      compare_record(f, os, ns, ra, &t);
     imhe_record_free(ra);
-    imhe_record_free(rb);
   }
   imhe_source_close(sa);
-  imhe_source_close(sb);
   fclose(t.detail);
   print_summary(f, &t, paths, summary);
   for (size_t i = 0; i < t.nflips; i++)

@@ -30,6 +30,8 @@ enum node_kind {
   I_CALLED,  /* s full name, s2 display code */
   I_SOURCE,  /* s: the published source the rules after it in the file cite */
   I_DEFINES, /* kids: names */
+  I_VOCAB,   /* c: N_NAME track or category; s code (loc2), s2 full name, b tracks served (in) or
+              * a ages served (for), either NULL */
   I_OFFERS,
   I_GROUP,      /* s = kids */
   I_MEMBERSHIP, /* kids: names, or op=1 for any */

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define MAX_CHAIN 8
-#define ALL_CATS IMHE_ALL_CATS
+#define ALL_CATS all_cats(c)
 
 struct merged {
   struct symtab rules, lets, groups, domains, slot; /* slot: rule id -> order index + 1 */
@@ -26,6 +26,14 @@ struct merged {
   uint32_t defines;
   int has_defines;
   const char *name;
+};
+
+/* A fee item compiled, with the categories it resolved to: a later one is compared with all. */
+struct fee_seen {
+  struct fee_seen *next;
+  struct node *item;
+  uint32_t cats;
+  int kind;
 };
 
 struct compiler {
@@ -51,7 +59,35 @@ struct compiler {
   uint64_t hash;
   /* per fee kind and category bit (kinds of record included), the fee item that set it last */
   struct node *fee_by[8][32];
+  struct fee_seen *fees_seen; /* every fee item so far, the latest first */
+  /* the vocabulary the policy's chain declares (`defines track`, `defines category`), read
+   * before anything is merged: every era's chain adds to one table */
+  const char *track_code[IMHE_MAX_TRACKS], *track_name[IMHE_MAX_TRACKS];
+  uint32_t track_ages[IMHE_MAX_TRACKS];
+  uint32_t ntracks;
+  const char *cat_code[IMHE_MAX_CATEGORIES], *cat_name[IMHE_MAX_CATEGORIES];
+  uint32_t cat_tracks[IMHE_MAX_CATEGORIES];
+  uint32_t ncats;
+  struct symtab vocab;   /* a track's or category's code -> the item declaring it */
+  struct symtab missing; /* bases that could not be read: said once */
 };
+
+static uint32_t all_cats(const struct compiler *c) {
+  return (1u << c->ncats) - 1;
+}
+/* The category or track whose code is s, or -1. */
+static int cat_of(const struct compiler *c, const char *s) {
+  for (uint32_t i = 0; i < c->ncats; i++)
+    if (!strcmp(c->cat_code[i], s))
+      return (int)i;
+  return -1;
+}
+static int track_of(const struct compiler *c, const char *s) {
+  for (uint32_t i = 0; i < c->ntracks; i++)
+    if (!strcmp(c->track_code[i], s))
+      return (int)i;
+  return -1;
+}
 
 /* ---------- loading files ---------- */
 
@@ -208,6 +244,8 @@ static struct policy_file *find_policy(struct compiler *c, const char *name, str
   struct policy_file *pf = imhe_symtab_get(&c->files, name);
   if (pf)
     return pf;
+  if (imhe_symtab_get(&c->missing, name))
+    return NULL;
   char path[4096];
   if (!strcmp(c->dir, "."))
     snprintf(path, sizeof path, "%s.imhe", name);
@@ -219,6 +257,8 @@ static struct policy_file *find_policy(struct compiler *c, const char *name, str
   pf = load_policy(c, path, name, from, &fatal);
   if (pf)
     imhe_symtab_put(&c->files, imhe_arena_strndup(&c->arena, name, strlen(name)), pf);
+  else
+    imhe_symtab_put(&c->missing, imhe_arena_strndup(&c->arena, name, strlen(name)), c);
   return pf;
 }
 
@@ -342,7 +382,7 @@ static void merge_file(struct compiler *c, struct merged *m, struct policy_file 
       break;
     }
     case I_GROUP:
-      if (imhe_category_lookup(it->s, strlen(it->s)) >= 0) {
+      if (cat_of(c, it->s) >= 0) {
         imhe_diag_error(c->d, it->loc2, NULL, "group '%s' has the name of a category", it->s);
         break;
       }
@@ -399,6 +439,168 @@ static const char *nearest_in(const char *const *names, int n, const char *s) {
   return best;
 }
 
+/* The vocabulary. */
+
+static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask);
+
+/* Tracks a category serves, from `in TRACKS`: each a track declared before it. */
+static uint32_t served_tracks(struct compiler *c, struct node *list) {
+  uint32_t mask = 0;
+  for (uint32_t i = 0; i < list->nkids; i++) {
+    const char *s = list->kids[i]->s;
+    int t = track_of(c, s);
+    if (t >= 0)
+      mask |= 1u << t;
+    else
+      unknown(c, list->kids[i]->loc, "track", s, nearest_in(c->track_code, (int)c->ntracks, s));
+  }
+  return mask;
+}
+
+/* `defines track CODE "NAME"` or `defines category CODE "NAME" in TRACKS`: one entry of the
+ * program's table, in the order declared. */
+static void declare(struct compiler *c, struct node *it) {
+  const char *what = it->c->s;
+  int is_track = !strcmp(what, "track");
+  if (!is_track && strcmp(what, "category")) {
+    imhe_diag_error(
+        c->d, it->c->loc,
+        "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in TRACKS",
+        "'defines' declares a track or a category, not '%s'", what);
+    return;
+  }
+  struct node *prev = imhe_symtab_get(&c->vocab, it->s);
+  if (prev == it) /* the same file, reached again by another era */
+    return;
+  if (prev) {
+    imhe_diag_error(c->d, it->loc2, "a code names one track or category in a policy and its bases",
+                    "%s '%s' is already declared as a %s (%s)", what, it->s, prev->c->s,
+                    where(c, prev));
+    return;
+  }
+  uint32_t ages = 0;
+  if (is_track) {
+    if (it->b)
+      imhe_diag_error(c->d, it->b->loc, "write: defines track CODE \"NAME\" for AGES",
+                      "a track serves no track: only a category takes 'in'");
+    else if (!it->a)
+      imhe_diag_error(c->d, it->loc2, "e.g. defines track CODE \"NAME\" for prenatal, infant",
+                      "track '%s' needs the ages it serves (ages in track): add 'for AGES'", it->s);
+    else if (c->ntracks == IMHE_MAX_TRACKS)
+      imhe_diag_error(c->d, it->loc2, NULL, "more than %d tracks", IMHE_MAX_TRACKS);
+    else if (enum_mask(c, it->a, ENUM_AGE, &ages)) {
+      c->track_code[c->ntracks] = it->s;
+      c->track_ages[c->ntracks] = ages;
+      c->track_name[c->ntracks++] = it->s2;
+    }
+  } else if (it->a) {
+    imhe_diag_error(c->d, it->a->loc, "write: defines category CODE \"NAME\" in TRACKS",
+                    "a category serves tracks: write 'in TRACKS', not 'for'");
+  } else if (!it->b) {
+    imhe_diag_error(c->d, it->loc2, "write: defines category CODE \"NAME\" in TRACKS",
+                    "category '%s' needs the tracks it serves: add 'in TRACKS'", it->s);
+  } else if (c->ncats == IMHE_MAX_CATEGORIES) {
+    imhe_diag_error(c->d, it->loc2,
+                    "a category is one bit of a 32-bit set, and renewal and reinstatement take "
+                    "two: combine categories, or drop ones no policy offers",
+                    "more than %d categories: '%s' is one too many", IMHE_MAX_CATEGORIES, it->s);
+  } else {
+    uint32_t tracks = served_tracks(c, it->b);
+    c->cat_code[c->ncats] = it->s;
+    c->cat_name[c->ncats] = it->s2;
+    c->cat_tracks[c->ncats++] = tracks;
+  }
+  imhe_symtab_put(&c->vocab, it->s, it);
+}
+
+/* The vocabulary of the whole chain, read before anything is merged (groups, rules and offers
+ * name its codes): the bases' first, deepest first, so a catalogue's categories keep their bits
+ * in every policy that extends it; every era's chain adds to one table. */
+static void collect_vocab(struct compiler *c, struct policy_file *pf, int depth) {
+  if (depth > MAX_CHAIN)
+    return; /* a cycle: merging says so */
+  for (uint32_t i = 0; pf->bases && i < pf->bases->nkids; i++) {
+    struct node *bn = pf->bases->kids[i];
+    struct policy_file *base = find_policy(c, bn->s, bn->loc);
+    if (base)
+      collect_vocab(c, base, depth + 1);
+  }
+  for (struct node *it = pf->items; it; it = it->next)
+    if (it->kind == I_VOCAB)
+      declare(c, it);
+}
+
+/* A chain that declares no vocabulary (a policy written without a catalogue) is compiled with
+ * the catalogue's, repeated here (tests/vocab-in-c.sh allows it between its markers). Transitional:
+ * the test policies written without the catalogue rely on it; once they declare their vocabulary
+ * (or extend a catalogue) it goes, and with it the last category codes in C. */
+static void builtin_vocab(struct compiler *c) {
+  /* vocab-in-c: begin */
+  static const struct {
+    const char *code, *name;
+    uint32_t tracks;
+  } cats[] = {{"IFA", "Infant Family Associate", 1},
+              {"IFS", "Infant Family Specialist", 1},
+              {"IMHS", "Infant Mental Health Specialist", 1},
+              {"IMHM-C", "Infant Mental Health Mentor - Clinical", 1},
+              {"IMHM-P", "Infant Mental Health Mentor - Policy", 1},
+              {"IMHM-RF", "Infant Mental Health Mentor - Research-Faculty", 1},
+              {"ECFA", "Early Childhood Family Associate", 2},
+              {"ECFS", "Early Childhood Family Specialist", 2},
+              {"ECMHS", "Early Childhood Mental Health Specialist", 2},
+              {"ECMHM-C", "Early Childhood Mental Health Mentor - Clinical", 2},
+              {"ECMHM-P", "Early Childhood Mental Health Mentor - Policy", 2},
+              {"ECMHM-RF", "Early Childhood Mental Health Mentor - Research-Faculty", 2},
+              {"ERS", "Endorsed Reflective Supervisor", 3},
+              {"ERS-E", "Endorsed Reflective Supervisor - Emerging", 3}};
+  static const struct {
+    const char *code, *name;
+    uint32_t ages;
+  } tracks[] = {{"IMH", "Infant Mental Health", 3}, {"ECMH", "Early Childhood Mental Health", 4}};
+  /* vocab-in-c: end */
+  if (c->ncats || c->ntracks)
+    return;
+  for (uint32_t t = 0; t < sizeof tracks / sizeof *tracks; t++) {
+    c->track_code[t] = tracks[t].code;
+    c->track_name[t] = tracks[t].name;
+    c->track_ages[t] = tracks[t].ages;
+  }
+  c->ntracks = sizeof tracks / sizeof *tracks;
+  for (uint32_t k = 0; k < sizeof cats / sizeof *cats; k++) {
+    c->cat_code[k] = cats[k].code;
+    c->cat_name[k] = cats[k].name;
+    c->cat_tracks[k] = cats[k].tracks;
+  }
+  c->ncats = sizeof cats / sizeof *cats;
+}
+
+static void emit_vocab(struct compiler *c) {
+  struct imhe_program *p = &c->b.p;
+  p->tracks = calloc(c->ntracks ? c->ntracks : 1, sizeof *p->tracks);
+  p->cats = calloc(c->ncats ? c->ncats : 1, sizeof *p->cats);
+  if (!p->tracks || !p->cats)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t t = 0; t < c->ntracks; t++) {
+    p->tracks[t].code = imhe_build_str(&c->b, c->track_code[t]);
+    p->tracks[t].name = imhe_build_str(&c->b, c->track_name[t]);
+    p->tracks[t].ages = c->track_ages[t];
+  }
+  for (uint32_t k = 0; k < c->ncats; k++) {
+    p->cats[k].code = imhe_build_str(&c->b, c->cat_code[k]);
+    p->cats[k].name = imhe_build_str(&c->b, c->cat_name[k]);
+    p->cats[k].tracks = c->cat_tracks[k];
+  }
+  p->ntracks = c->ntracks;
+  p->ncats = c->ncats;
+}
+
+/* The vocabulary of the policy's chain into the compiler's tables and the program's. */
+static void read_vocab(struct compiler *c, struct policy_file *top) {
+  collect_vocab(c, top, 0);
+  builtin_vocab(c);
+  emit_vocab(c);
+}
+
 static uint32_t group_mask(struct compiler *c, struct merged *m, struct node *g, int depth) {
   uint32_t mask = 0;
   if (depth > 16) {
@@ -410,7 +612,7 @@ static uint32_t group_mask(struct compiler *c, struct merged *m, struct node *g,
   }
   for (uint32_t i = 0; g->b && i < g->b->nkids; i++) {
     struct node *n = g->b->kids[i];
-    int cat = imhe_category_lookup(n->s, strlen(n->s));
+    int cat = cat_of(c, n->s);
     if (cat >= 0)
       mask |= 1u << cat;
     else if (!strcmp(n->s, "all"))
@@ -428,7 +630,7 @@ static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *
   uint32_t mask = 0;
   for (uint32_t i = 0; list && i < list->nkids; i++) {
     struct node *n = list->kids[i];
-    int cat = imhe_category_lookup(n->s, strlen(n->s));
+    int cat = cat_of(c, n->s);
     if (cat >= 0) {
       mask |= 1u << cat;
       continue;
@@ -448,7 +650,7 @@ static uint32_t resolve_cats(struct compiler *c, struct merged *m, struct node *
     }
     /* the nearer of the groups' and the categories' names (a category on a tie) */
     const char *group = imhe_symtab_nearest(&m->groups, n->s);
-    const char *near = nearest_in(imhe_category_code, CAT__COUNT, n->s);
+    const char *near = nearest_in(c->cat_code, (int)c->ncats, n->s);
     if (group && (!near || imhe_edit_distance(n->s, strlen(n->s), group) <
                                imhe_edit_distance(n->s, strlen(n->s), near)))
       near = group;
@@ -604,10 +806,12 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
       ok = 0;
       continue;
     }
-    int x = imhe_enum_lookup((enum imhe_enum)e, v[i]->s, strlen(v[i]->s));
+    int x = e == ENUM_CATEGORY ? cat_of(c, v[i]->s)
+                               : imhe_enum_lookup((enum imhe_enum)e, v[i]->s, strlen(v[i]->s));
     if (x < 0) {
-      int nv;
-      const char *const *vals = imhe_enum_values((enum imhe_enum)e, &nv);
+      int nv = (int)c->ncats;
+      const char *const *vals =
+          e == ENUM_CATEGORY ? c->cat_code : imhe_enum_values((enum imhe_enum)e, &nv);
       unknown(c, v[i]->loc, imhe_enum_name[e], v[i]->s, nearest_in(vals, nv, v[i]->s));
       ok = 0;
       continue;
@@ -674,8 +878,9 @@ static void gen_field_pred(struct compiler *c, struct node *n, int sec) {
     if (!enum_mask(c, n->b, fd->arg, &mask))
       return;
     if (n->op == NE) {
-      int nv;
-      imhe_enum_values((enum imhe_enum)fd->arg, &nv);
+      int nv = (int)c->ncats;
+      if (fd->arg != ENUM_CATEGORY)
+        imhe_enum_values((enum imhe_enum)fd->arg, &nv);
       mask = ~mask & ((nv >= 32) ? 0xffffffffu : ((1u << nv) - 1));
     }
     emit(c, n->loc, fd->kind == FT_SET ? OP_F_SET : OP_F_ENUM, f, sec, mask);
@@ -1470,8 +1675,8 @@ static void unknown_fee(struct compiler *c, struct loc l, const char *s, int wai
   imhe_diag_error(c->d, l, hint, "unknown fee '%s'", s);
 }
 
-static const char *cat_bit_name(int bit) {
-  return bit < CAT__COUNT                       ? imhe_category_code[bit]
+static const char *cat_bit_name(const struct compiler *c, int bit) {
+  return bit < (int)c->ncats                    ? c->cat_code[bit]
          : (1u << bit) == IMHE_KIND_RENEWAL_BIT ? "renewal"
                                                 : "reinstatement";
 }
@@ -1480,17 +1685,22 @@ static const char *cat_bit_name(int bit) {
  * written `override fee`, and an override must replace something. The last declaration wins; a
  * fee `from DATE` is a new schedule, not a second declaration, unless it starts on the same day. */
 static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32_t cats) {
+  /* every earlier fee of the kind starting the same day, not only the latest per category: with
+   * dated schedules between them, the latest may start another day */
   struct node *prev = NULL;
+  uint32_t clash = 0;
+  for (const struct fee_seen *s = c->fees_seen; s; s = s->next)
+    if (s->item != it && s->kind == k && s->item->num2 == it->num2 && (s->cats & cats)) {
+      if (!prev)
+        prev = s->item;
+      clash |= s->cats & cats;
+    }
   char names[300] = "";
   size_t n = 0;
   for (int bit = 0; bit < 32; bit++)
-    if ((cats >> bit & 1u) && c->fee_by[k][bit] && c->fee_by[k][bit]->num2 == it->num2) {
-      if (!prev)
-        prev = c->fee_by[k][bit];
-      if (n + 20 < sizeof names)
-        n +=
-            (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", cat_bit_name(bit));
-    }
+    if ((clash >> bit & 1u) && n + 20 < sizeof names)
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
+                            cat_bit_name(c, bit));
   if (prev && !(it->op & RF_OVERRIDE)) {
     char hint[400];
     snprintf(hint, sizeof hint, "write 'override fee %s ...' to replace the fee of %s", it->s,
@@ -1504,6 +1714,9 @@ static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32
   for (int bit = 0; bit < 32; bit++)
     if (cats >> bit & 1u)
       c->fee_by[k][bit] = it;
+  struct fee_seen *s = imhe_arena_alloc(&c->arena, sizeof *s);
+  *s = (struct fee_seen){c->fees_seen, it, cats, k};
+  c->fees_seen = s;
 }
 
 /* fee KIND $AMOUNT for CATEGORIES [note "..."]; fee KIND not published for CATEGORIES */
@@ -1740,24 +1953,17 @@ static void gen_domains(struct compiler *c, struct merged *m) {
 
 /* ---------- driver ---------- */
 
-/* Tracks are IMH and ECMH; a name that is not one is reported once per `offers` item, with the
- * track to write when the names are categories (offers IFA, IFS → offers IMH). */
-static int offered_track(const char *s) {
-  for (int k = 0; k < TRACK__COUNT; k++)
-    if (k != TRACK_EITHER && !strcmp(s, imhe_track_name[k]))
-      return k;
-  return -1;
-}
-
+/* The tracks are the catalogue's (`defines track`); a name that is not one is reported once per
+ * `offers` item, with the tracks to write when the names are categories (their tracks). */
 static void offers_not_tracks(struct compiler *c, struct node *list) {
-  char names[300] = "", hint[400];
-  size_t k = 0;
+  char names[300] = "", hint[400], all[200] = "", either[200] = "", write[200] = "";
+  size_t k = 0, ka = 0, ke = 0, kw = 0;
   uint32_t bad = 0, cats = 1, tracks = 0;
   struct loc l = {0, 0, 0};
   const char *first = NULL;
   for (uint32_t i = 0; i < list->nkids; i++) {
     struct node *tn = list->kids[i];
-    if (offered_track(tn->s) >= 0)
+    if (track_of(c, tn->s) >= 0)
       continue;
     if (!bad++) {
       l = tn->loc;
@@ -1766,37 +1972,47 @@ static void offers_not_tracks(struct compiler *c, struct node *list) {
     l.end = tn->loc.end;
     if (k + 40 < sizeof names)
       k += (size_t)snprintf(names + k, sizeof names - k, "%s'%s'", k ? ", " : "", tn->s);
-    int cat = imhe_category_lookup(tn->s, strlen(tn->s));
+    int cat = cat_of(c, tn->s);
     if (cat < 0)
       cats = 0;
-    else if (imhe_category_track[cat] != TRACK_EITHER)
-      tracks |= 1u << imhe_category_track[cat];
+    else if (!(c->cat_tracks[cat] & (c->cat_tracks[cat] - 1))) /* serves one track */
+      tracks |= c->cat_tracks[cat];
   }
   if (!bad)
     return;
-  const char *near = bad == 1 && !cats ? nearest_in(imhe_track_name, 2, first) : NULL;
-  uint32_t imh = 1u << TRACK_IMH, ecmh = 1u << TRACK_ECMH;
-  const char *write = (tracks & imh) && (tracks & ecmh) ? "IMH, ECMH"
-                      : (tracks & imh)                  ? "IMH"
-                      : (tracks & ecmh)                 ? "ECMH"
-                                                        : NULL;
-  if (cats && write)
+  for (uint32_t t = 0; t < c->ntracks; t++) {
+    ka += (size_t)snprintf(all + ka, sizeof all - ka, "%s%s", ka ? ", " : "", c->track_code[t]);
+    ke += (size_t)snprintf(either + ke, sizeof either - ke, "%s%s",
+                           !ke                   ? ""
+                           : t + 1 == c->ntracks ? " or "
+                                                 : ", ",
+                           c->track_code[t]);
+    if (tracks >> t & 1u)
+      kw +=
+          (size_t)snprintf(write + kw, sizeof write - kw, "%s%s", kw ? ", " : "", c->track_code[t]);
+  }
+  const char *near = bad == 1 && !cats ? nearest_in(c->track_code, (int)c->ntracks, first) : NULL;
+  if (cats && kw)
     snprintf(hint, sizeof hint, "%s: write offers %s",
              bad == 1 ? "that is a category" : "those are categories", write);
   else if (cats)
     snprintf(hint, sizeof hint, "a category of either track is offered with either track");
   else if (near)
     snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-  else
-    snprintf(hint, sizeof hint,
-             "IMH is the infant track, ECMH early childhood; a base lists its "
-             "categories with 'defines'");
+  else {
+    size_t kh = 0;
+    for (uint32_t t = 0; t < c->ntracks && kh + 80 < sizeof hint; t++)
+      kh += (size_t)snprintf(hint + kh, sizeof hint - kh, "%s%s is %s", kh ? ", " : "",
+                             c->track_code[t], c->track_name[t]);
+    snprintf(hint + kh, sizeof hint - kh, "%sa base lists its categories with 'defines'",
+             kh ? "; " : "");
+  }
   if (cats)
-    imhe_diag_error(c->d, l, hint, "'offers' takes a track (IMH, ECMH), not the categor%s %s",
+    imhe_diag_error(c->d, l, hint, "'offers' takes a track (%s), not the categor%s %s", all,
                     bad == 1 ? "y" : "ies", names);
   else
-    imhe_diag_error(c->d, l, hint, "unknown track%s %s: 'offers' takes IMH or ECMH",
-                    bad == 1 ? "" : "s", names);
+    imhe_diag_error(c->d, l, hint, "unknown track%s %s: 'offers' takes %s", bad == 1 ? "" : "s",
+                    names, either);
 }
 
 /* The categories of the tracks the policy's `offers` items name (every category without one). */
@@ -1808,15 +2024,14 @@ static uint32_t offered_tracks(struct compiler *c, struct policy_file *top) {
       has_offers = 1;
       offers_not_tracks(c, it->b);
       for (uint32_t i = 0; i < it->b->nkids; i++)
-        if (offered_track(it->b->kids[i]->s) >= 0)
-          tracks |= 1u << offered_track(it->b->kids[i]->s);
+        if (track_of(c, it->b->kids[i]->s) >= 0)
+          tracks |= 1u << track_of(c, it->b->kids[i]->s);
     }
   if (!has_offers)
     return ALL_CATS;
   uint32_t mask = 0;
-  for (int k = 0; k < CAT__COUNT; k++)
-    if (imhe_category_track[k] == TRACK_EITHER ? tracks != 0
-                                               : (tracks >> imhe_category_track[k]) & 1u)
+  for (uint32_t k = 0; k < c->ncats; k++)
+    if (c->cat_tracks[k] & tracks)
       mask |= 1u << k;
   return mask;
 }
@@ -1830,10 +2045,9 @@ static void offered_checks(struct compiler *c, struct merged *m, struct policy_f
     offered |= p->eras[e].offered;
   char names[400] = "";
   size_t n = 0;
-  for (int k = 0; k < CAT__COUNT && p->settings.fees_published; k++)
+  for (uint32_t k = 0; k < c->ncats && p->settings.fees_published; k++)
     if ((offered >> k & 1u) && !c->fee_by[FEE_PROCESSING][k] && n + 20 < sizeof names)
-      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
-                            imhe_category_code[k]);
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", c->cat_code[k]);
   if (n)
     imhe_diag_warning(c->d, top->name_loc,
                       "declare one (fee processing $N for ...) or say it is not published (fee "
@@ -1848,10 +2062,9 @@ static void offered_checks(struct compiler *c, struct merged *m, struct policy_f
       continue;
     char list[400] = "";
     n = 0;
-    for (int k = 0; k < CAT__COUNT; k++)
+    for (uint32_t k = 0; k < c->ncats; k++)
       if ((cats >> k & 1u) && n + 20 < sizeof list)
-        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
-                              imhe_category_code[k]);
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", c->cat_code[k]);
     imhe_diag_warning(c->d, it->b->loc,
                       "the policy's 'offers' (and its base's 'defines') decide "
                       "what is offered; the rule is never judged",
@@ -1859,16 +2072,34 @@ static void offered_checks(struct compiler *c, struct merged *m, struct policy_f
   }
 }
 
+static void compiler_init(struct compiler *c, struct diags *d, const char *path) {
+  memset(c, 0, sizeof *c);
+  imhe_arena_init(&c->arena, 0);
+  imhe_symtab_init(&c->files);
+  imhe_symtab_init(&c->let_busy);
+  imhe_symtab_init(&c->vocab);
+  imhe_symtab_init(&c->missing);
+  imhe_build_init(&c->b);
+  c->d = d;
+  c->hash = 1469598103934665603ull;
+  policy_dirs(c, path);
+}
+
+static void compiler_free(struct compiler *c) {
+  imhe_build_free(&c->b);
+  imhe_symtab_free(&c->files);
+  imhe_symtab_free(&c->let_busy);
+  imhe_symtab_free(&c->vocab);
+  imhe_symtab_free(&c->missing);
+  imhe_arena_free(&c->arena);
+  free(c->dir);
+  free(c->shown_dir);
+  free(c->top_base);
+}
+
 int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *out) {
   struct compiler c;
-  memset(&c, 0, sizeof c);
-  imhe_arena_init(&c.arena, 0);
-  imhe_symtab_init(&c.files);
-  imhe_symtab_init(&c.let_busy);
-  imhe_build_init(&c.b);
-  c.d = d;
-  c.hash = 1469598103934665603ull;
-  policy_dirs(&c, path);
+  compiler_init(&c, d, path);
   int fatal = 0;
   struct policy_file *top = load_policy(&c, path, path, (struct loc){0, 0, 0}, &fatal);
   int rc = -1;
@@ -1891,6 +2122,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
   int dated = top->bases && (top->bases->nkids > 1 || top->bases->kids[0]->op);
   struct merged first;
   int have_first = 0;
+  read_vocab(&c, top);
   uint32_t offered = offered_tracks(&c, top); /* read once: its errors are said once */
   for (uint32_t e = 0; e < neras && e < 8; e++) {
     struct merged m;
@@ -1916,7 +2148,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
       imhe_diag_error(d, bn->loc,
                       "e.g. extends legacy before 2025-01-01, alliance-2025 from 2025-01-01",
                       "when a policy has several bases each needs 'before' or 'from' a date");
-    era->offered = (m.has_defines ? m.defines : ALL_CATS) & offered;
+    era->offered = (m.has_defines ? m.defines : all_cats(&c)) & offered;
     if (e == 0)
       gen_domains(&c, &m);
     for (uint32_t i = 0; i < m.norder; i++) {
@@ -1948,13 +2180,7 @@ int imhe_compile_file(const char *path, struct diags *d, struct imhe_program *ou
     rc = 0;
   }
 done:
-  imhe_build_free(&c.b);
-  imhe_symtab_free(&c.files);
-  imhe_symtab_free(&c.let_busy);
-  imhe_arena_free(&c.arena);
-  free(c.dir);
-  free(c.shown_dir);
-  free(c.top_base);
+  compiler_free(&c);
   (void)fatal;
   return rc;
 }

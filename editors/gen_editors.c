@@ -94,6 +94,10 @@ static void read_catalogue(const char *path) {
     exit(1);
   }
   imhe_diags_free(&d);
+  for (int track = 0; track < 2; track++) /* the categories, then the tracks */
+    for (struct node *it = pf.items; it; it = it->next)
+      if (it->kind == I_VOCAB && !strcmp(it->c->s, track ? "track" : "category"))
+        add(it->s, C_CATEGORY);
   for (struct node *it = pf.items; it; it = it->next)
     if (it->kind == I_GROUP)
       add(it->s, C_GROUP);
@@ -135,12 +139,7 @@ static void collect(const char *catalogue) {
 #define X(id, word, waivable) add(word, C_FEE);
   IMHE_FEE_KINDS(X)
 #undef X
-  for (int c = 0; c < CAT__COUNT; c++)
-    add(imhe_category_code[c], C_CATEGORY);
-  for (int t = 0; t < TRACK__COUNT; t++)
-    if (t != TRACK_EITHER)
-      add(imhe_track_name[t], C_CATEGORY);
-  read_catalogue(catalogue);
+  read_catalogue(catalogue); /* its categories and tracks, groups and domains */
   for (int e = 0; e < ENUM_CATEGORY; e++) {
     int n;
     const char *const *v = imhe_enum_values((enum imhe_enum)e, &n);

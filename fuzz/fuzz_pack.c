@@ -32,8 +32,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
   for (uint32_t i = 0; i < p.nrecords; i++) {
     struct imhe_record *r = calloc(1, sizeof *r);
-    if (!r || imhe_pack_record(&p, i, r, 0) != 0)
-      abort(); /* a verified pack decodes */
+    if (!r)
+      abort();
+    if (imhe_pack_record(&p, i, r, 0, err, sizeof err) != 0) { /* refused at its first bad record */
+      if (!strstr(err, "offset"))
+        abort(); /* a refusal is located */
+      imhe_record_free(r);
+      break;
+    }
     r->owner = set;
     imhe_result *res = NULL;
     if (imhe_judge(set, r, NULL, &res, NULL) == IMHE_OK)

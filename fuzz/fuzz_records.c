@@ -4,9 +4,9 @@
  * result compared with itself as imhe diff --records does. */
 #include "compiler/compile.h"
 #include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
 #include "runtime/records/stream.h"
 #include "runtime/report/report.h"
-#include "runtime/eval/result.h"
 #include "runtime/testing/coverage.h"
 #include "runtime/testing/expect.h"
 #include "runtime/testing/flip.h"

@@ -193,6 +193,15 @@ item: CALLED STRING LPAREN STRING RPAREN {
     | SOURCE STRING {
         struct node *n = imhe_ast_new(A, I_SOURCE, @$); n->s = $2; item(ctx, n); }
     | DEFINES names { struct node *n = imhe_ast_new(A, I_DEFINES, @$); n->b = $2; item(ctx, n); }
+    | DEFINES name name STRING {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; item(ctx, n); }
+    | DEFINES name name STRING cats {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->a = $5; item(ctx, n); }
+    | DEFINES name name STRING IN names {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->b = $6; item(ctx, n); }
     | OFFERS names { struct node *n = imhe_ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
     | GROUP name EQ names {
         struct node *n = imhe_ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
@@ -399,7 +408,11 @@ static const char *item_form(int tok) {
     return "a fee reads: fee KIND $AMOUNT for CATEGORIES [from DATE] [until DATE] "
            "[note \"TEXT\"], or fee KIND not published for CATEGORIES";
   case OFFERS:
-    return "offers names tracks: offers IMH, ECMH";
+    return "offers names tracks, as the catalogue declares them (defines track): offers TRACK, "
+           "TRACK";
+  case DEFINES:
+    return "write: defines CATEGORIES (a base's categories), defines track CODE \"NAME\" for "
+           "AGES, or defines category CODE \"NAME\" in TRACKS";
   case ACCEPTS:
     return "write: accepts members of CODES, or accepts members of any";
   case CALLED:
@@ -408,7 +421,7 @@ static const char *item_form(int tok) {
     return "write: deadlines every year on Mar 15, Jun 15";
   case RENEWAL:
     return "write: renewal annual [due MONTH DAY [lapses MONTH DAY]] [from DATE] [until DATE], "
-           "or renewal cycle N years from DATE";
+           "or renewal cycle N years [due MONTH DAY [lapses MONTH DAY]] from DATE";
   }
   return NULL;
 }

@@ -293,7 +293,7 @@ IMHE_API const char *imhe_policy_file(const imhe_policy *p);
 /* Why the policy could not be loaded (the compiler's or the verifier's messages), NULL when it
  * was. */
 IMHE_API const char *imhe_policy_error(const imhe_policy *p);
-/* The categories the policy offers (their names, "IFA", "ECFA", ...). */
+/* The categories the policy offers (their codes as its catalogue declares them). */
 IMHE_API size_t imhe_policy_category_count(const imhe_policy *p);
 IMHE_API const char *imhe_policy_category(const imhe_policy *p, size_t i);
 
@@ -305,9 +305,10 @@ typedef struct imhe_record imhe_record;
  * (on a thread of the library's own, a few records ahead of the caller, so reading overlaps
  * judging; memory stays flat), from an open FILE * (read through its descriptor to the end, not
  * closed; nothing may have been read from it through stdio; `name` is how messages call it) or
- * from memory (the bytes are copied). A path that is a pack (imhe_pack_paths) yields its records;
- * a damaged pack is refused whole (IMHE_IO). A record whose id was seen before in the same source
- * gets an error naming the first one. */
+ * from memory (the bytes are copied). A path that is a pack (imhe_pack_paths) yields its records,
+ * each decoded when asked for into a record the source reuses once freed; a damaged pack is
+ * refused whole (IMHE_IO), one made by hand with a matching checksum at its first bad record. A
+ * record whose id was seen before in the same source gets an error naming the first one. */
 IMHE_API imhe_code imhe_source_open_path(const imhe_policy_set *set, const char *path,
                                          imhe_source **out, imhe_error *err);
 IMHE_API imhe_code imhe_source_open_paths(const imhe_policy_set *set, const char *const *paths,
@@ -328,6 +329,10 @@ IMHE_API imhe_code imhe_source_next(imhe_source *src, imhe_record **out, imhe_er
  * failed (2, an I/O error). Safe to call while the source reads ahead. */
 IMHE_API size_t imhe_source_message_count(const imhe_source *src);
 IMHE_API int imhe_source_message(const imhe_source *src, size_t i, int *severity, imhe_error *out);
+/* The files read so far (all of them once imhe_source_next gave IMHE_END): each path given counts
+ * one, a pack the files it was made from, so that a pack says what its YAML would ("no record
+ * judged in 3 files"). 0 for a NULL source. */
+IMHE_API size_t imhe_source_file_count(const imhe_source *src);
 /* Stops reading and frees the source (records handed out stay valid). src may be NULL. */
 IMHE_API void imhe_source_close(imhe_source *src);
 
@@ -335,7 +340,8 @@ IMHE_API void imhe_source_close(imhe_source *src);
  * as a source reads them, with their files, lines, errors and warnings and the files' notices,
  * written to `out` atomically (a temp file beside it, synced, renamed). A source opened on the
  * pack (detected by its magic) hands out the same records without parsing YAML, after verifying
- * the whole pack (header, version, checksum, every offset and length). *records (may be NULL)
+ * the pack (header, version, checksum, sections) and each record as it is decoded (every offset,
+ * length and value). *records (may be NULL)
  * receives how many were stored. IMHE_IO when an input cannot be read or the output cannot be
  * written (nothing is written then), err naming the file. No policy set is needed. */
 IMHE_API imhe_code imhe_pack_paths(const char *const *paths, size_t n, const char *out,
@@ -484,6 +490,8 @@ typedef struct imhe_fees {
   int coupon_applied;
   size_t note_count;
   const char *const *notes;
+  double
+      late_fee; /* a renewal submitted after its due date: charged once, besides total; < 0 none */
 } imhe_fees;
 IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
 
@@ -553,7 +561,7 @@ IMHE_API void imhe_coverage_close(imhe_coverage *cov);
 typedef struct imhe_policy_diff imhe_policy_diff;
 typedef struct imhe_difference {
   const char *policy; /* the policy's file name without extension ("wi") */
-  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for IFS", ... */
+  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for CODE", ... */
   const char *change; /* "added", "removed" or "changed" */
   const char *old_text, *new_text; /* NULL on the side where it is absent */
   const char *file;                /* the rule's source (the new one's), NULL for settings */
@@ -578,6 +586,15 @@ IMHE_API size_t imhe_result_changes(const imhe_result *old_res, const imhe_resul
                                     imhe_rule_change *out, size_t cap);
 /* 1 when the fees or the next deadline of the two results differ, else 0. */
 IMHE_API int imhe_result_settings_differ(const imhe_result *old_res, const imhe_result *new_res);
+/* One record judged under two sets in one call (opts as imhe_judge's, may be NULL): *old_res under
+ * old_set and *new_res under new_set, each the caller's to free. The record may have been read
+ * for either set. When the record's policy is the same compiled program in both (byte for byte,
+ * as a diff of a change to another association finds most records), it is not judged at all:
+ * IMHE_OK with both results NULL, for its two results would be the same. Otherwise as imhe_judge
+ * (MISMATCH when the record was read for neither set). */
+IMHE_API imhe_code imhe_judge_pair(const imhe_policy_set *old_set, const imhe_policy_set *new_set,
+                                   const imhe_record *r, const imhe_judge_options *opts,
+                                   imhe_result **old_res, imhe_result **new_res, imhe_error *err);
 
 /* ---------------------------------------------------------------- reporters */
 typedef struct imhe_reporter imhe_reporter;
@@ -606,6 +623,48 @@ IMHE_API imhe_code imhe_reporter_close(imhe_reporter *rep, imhe_error *err);
 IMHE_API imhe_code imhe_render_buffer(const imhe_result *res, const char *format,
                                       const imhe_render_options *opts, char *buf, size_t cap,
                                       size_t *needed, imhe_error *err);
+
+/* ---------------------------------------------------------------- batches on every core */
+/* What imhe_batch_run hands its callback, one item at a time and in the order of the input: a
+ * record judged and rendered, a notice about a file (as imhe_source_message gives them), a file
+ * that could not be opened (as imhe_source_next's IO), or a record imhe_judge refused. */
+typedef enum {
+  IMHE_BATCH_RECORD,
+  IMHE_BATCH_NOTICE,
+  IMHE_BATCH_OPEN_ERROR,
+  IMHE_BATCH_JUDGE_ERROR
+} imhe_batch_kind;
+typedef struct imhe_batch_item {
+  imhe_batch_kind kind;
+  imhe_verdict verdict; /* RECORD */
+  const char *report;   /* RECORD: its report in the batch's format (not NUL-terminated) */
+  size_t report_len;
+  const char *index; /* RECORD: its row of the batch's index (html), else NULL */
+  size_t index_len;
+  int severity;            /* NOTICE: 0 warning, 1 error, 2 I/O error */
+  const imhe_error *error; /* NOTICE, OPEN_ERROR, JUDGE_ERROR */
+} imhe_batch_item;
+typedef struct imhe_batch_options {
+  unsigned threads;                  /* threads parsing, judging and rendering; 0: one a core */
+  const char *format;                /* a reporter's name (imhe_reporter_name) */
+  const imhe_render_options *render; /* may be NULL */
+  const imhe_judge_options *judge;   /* may be NULL */
+} imhe_batch_options;
+typedef void imhe_batch_fn(void *ctx, const imhe_batch_item *item);
+/* Reads, types, judges and renders every record of the YAML files in paths ("-" is standard
+ * input) on opts->threads threads at once, and hands each item to fn on the calling thread, in
+ * input order: the items, the reports' bytes and the repeated ids found are those of reading the
+ * files with imhe_source_open_paths and judging and rendering one record at a time, whatever the
+ * number of threads. Memory stays flat however many records. Items live during the call only.
+ * NOT_FOUND for an unknown format; INVALID_ARGUMENT when a path is a pack (read packs with
+ * imhe_source_open_paths). */
+IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
+                                  const imhe_batch_options *opts, imhe_batch_fn *fn, void *ctx,
+                                  imhe_error *err);
+/* Writes a batch item's report (its index row, if any, and its report) as imhe_reporter_write
+ * would have written the record. IO when f fails. */
+IMHE_API imhe_code imhe_reporter_put(imhe_reporter *rep, const imhe_batch_item *item,
+                                     imhe_error *err);
 
 #ifdef __cplusplus
 }

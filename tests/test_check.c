@@ -406,3 +406,65 @@ Test(check, a_read_that_fails_is_an_io_error) {
   cr_expect(strstr(out, "verdict: eligible"), "%s", out);
   free(out);
 }
+
+/* -j N: the batch parsed, judged and rendered on N threads gives byte for byte what one thread
+ * gives (reports, messages, exit status) over the examples and generated batches with repeated
+ * ids, syntax errors, unreadable bytes and empty documents in every chunk, and each message of a
+ * parallel run is located where its trouble is (tests/jobs.py). */
+Test(check, jobs_give_what_one_thread_gives, .timeout = 600) {
+  char cmd[1024], *out = NULL;
+  snprintf(cmd, sizeof cmd, "python3 tests/jobs.py %s 2>&1", imhe_bin());
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 0, "%s", out ? out : "");
+  free(out);
+}
+
+/* -j takes a number of threads from 1 to 256, and check and report only. */
+Test(check, jobs_option_is_checked) {
+  static const char *const bad[] = {"-j 0", "-j x", "-j 257", "-j", "-j2x", "--jobs -1"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc;
+    char args[200];
+    snprintf(args, sizeof args, "%s examples/wi-ifs-eligible.yaml", bad[i]);
+    char *out = check(args, &rc);
+    cr_expect_eq(rc, 2, "imhe check %s exits %d", bad[i], rc);
+    free(out);
+  }
+  int rc;
+  char *out = check("-j2 --format json examples/wi-ifs-eligible.yaml", &rc);
+  cr_expect_eq(rc, 0);
+  cr_expect(strstr(out, "\"verdict\":\"eligible\""), "%s", out);
+  free(out);
+}
+
+/* --format csv: a header, then one row per record with CRLF line ends; a field holding a comma, a
+ * quote or a line break is quoted with its quotes doubled (RFC 4180); UTF-8 passes unchanged; an
+ * invalid record's row has its id and verdict and empty fields for what it lacks. */
+Test(check, csv_rows_are_quoted_as_rfc_4180_says) {
+  char *dir = temp_dir(), path[600], cmd[1400], *out = NULL;
+  snprintf(path, sizeof path, "%s/names.yaml", dir);
+  static const char yaml[] =
+      "id: WI-2026-0901\nassociation: WI\ncategory: IFA\nsubmitted: 2026-02-15\n"
+      "applicant: {name: \"Lind, Avery \\\"Ave\\\"\\nJr\"}\n"
+      "---\nid: \"WI,0902\"\nassociation: WI\ncategory: IFA\nsubmitted: 2026-02-15\n"
+      "applicant: {name: Zoë Ñúñez}\n"
+      "---\nid: WI-2026-0903\nassociation: WI\ncategory: [IFA]\n";
+  cr_assert_eq(write_all(path, yaml, sizeof yaml - 1), 0);
+  snprintf(cmd, sizeof cmd, "%s check --format csv -j 2 %s 2>/dev/null", imhe_bin(), path);
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 2);
+  static const char want[] =
+      "id,applicant,association,category,verdict,failed_areas,total_fees,next_deadline\r\n"
+      "WI-2026-0901,\"Lind, Avery \"\"Ave\"\"\nJr\",WI,IFA,not_eligible,";
+  cr_expect(out && !strncmp(out, want, sizeof want - 1), "%s", out ? out : "");
+  cr_expect(out && strstr(out, "\r\n\"WI,0902\",Zoë Ñúñez,WI,IFA,not_eligible,"), "%s", out);
+  cr_expect(out && strstr(out, "\r\nWI-2026-0903,,WI,,invalid,,,\r\n"), "%s", out);
+  size_t rows = 0;
+  for (const char *p = out; p && (p = strstr(p, "\r\n")); p += 2)
+    rows++;
+  cr_expect_eq(rows, 4, "a header and 3 rows, not %zu lines:\n%s", rows, out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}

@@ -1,6 +1,9 @@
 /* test_core.c — the arena under its contract (arena.h): long formatted text, a limit past which
- * allocations fail with NULL, zero-byte requests, and a reset that keeps one chunk for reuse. */
+ * allocations fail with NULL, zero-byte requests, a reset that keeps one chunk for reuse; and
+ * CRC-32 (crc32.h) on every path, table, slicing and carry-less multiplication, against its
+ * definition. */
 #include "runtime/core/arena.h"
+#include "runtime/core/crc32.h"
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
@@ -56,4 +59,33 @@ Test(arena, reset_frees_all_chunks_but_one_and_reuses_it) {
   cr_expect_not_null(again);
   cr_expect_eq(a.total, 16);
   imhe_arena_free(&a);
+}
+
+/* CRC-32 bit by bit, straight from the definition: what the table, slicing-by-8 and carry-less
+ * multiplication paths of crc32.c must all give. */
+static uint32_t crc_bits(const uint8_t *p, size_t n) {
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; i++) {
+    c ^= p[i];
+    for (int k = 0; k < 8; k++)
+      c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+  }
+  return ~c;
+}
+
+Test(crc32, every_length_and_alignment_matches_the_definition) {
+  static uint8_t b[70000];
+  uint32_t x = 12345;
+  for (size_t i = 0; i < sizeof b; i++) {
+    x = x * 1103515245u + 12345u;
+    b[i] = (uint8_t)(x >> 16);
+  }
+  cr_expect_eq(imhe_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u, "the check value");
+  for (size_t n = 0; n < 600; n++)
+    for (size_t a = 0; a < 16; a += 3)
+      cr_assert_eq(imhe_crc32(b + a, n), crc_bits(b + a, n), "%zu bytes at offset %zu", n, a);
+  for (size_t n = 65000; n < 65040; n += 7)
+    cr_assert_eq(imhe_crc32(b + 5, n), crc_bits(b + 5, n), "%zu bytes", n);
+  cr_expect_eq(imhe_crc32_more(imhe_crc32(b, 777), b + 777, 50000), crc_bits(b, 50777),
+               "a CRC continued is the CRC of the whole");
 }

@@ -84,6 +84,27 @@ Test(diff, thresholds_categories_memberships_fees_and_deadlines) {
   free(dir);
 }
 
+/* The vocabulary is compared by code: a category declared, dropped, renamed or moved to another
+ * track is a difference of its own. */
+Test(diff, categories_declared_and_renamed) {
+  char *dir = changed_rules("catalogue", "s/\"Endorsed Reflective Supervisor\" in IMH, ECMH/"
+                                         "\"Reflective Supervisor\" in IMH/; "
+                                         "/^defines category ERS-E /a defines category RSV "
+                                         "\"Reflective Practice Supervisor\" in ECMH");
+  char args[600];
+  snprintf(args, sizeof args, "rules %s", dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "category ERS changed: \"Endorsed Reflective Supervisor\" in IMH, ECMH → "
+                        "\"Reflective Supervisor\" in IMH"),
+            "%s", out);
+  cr_expect(strstr(out, "category RSV added: \"Reflective Practice Supervisor\" in ECMH"), "%s",
+            out);
+  free(out);
+  free(dir);
+}
+
 Test(diff, rules_added_removed_and_changed_between_two_files) {
   int rc;
   char *out = diff("rules/legacy.imhe rules/alliance-2025.imhe", &rc);

@@ -31,8 +31,8 @@ static void check_policy(const char *name) {
   int expected = 0;
   for (const char *l = text; (l = strstr(l, "# expect ")); l++) {
     char id[100], verdict[40], areas[300] = "";
-    if (!strncmp(l, "# expect text: ", 15))
-      continue; /* a phrase of the text report, checked below */
+    if (!strncmp(l, "# expect text: ", 15) || !strncmp(l, "# expect json: ", 15))
+      continue; /* a phrase of the text or the JSON report, checked below */
     if (sscanf(l, "# expect %99[^:]: %39s [%299[^]]]", id, verdict, areas) < 2)
       continue;
     expected++;
@@ -54,6 +54,14 @@ static void check_policy(const char *name) {
     json_free(rec);
   }
   cr_expect_gt(expected, 0, "%s has no '# expect ID: verdict [areas]' line", policy);
+
+  /* each "# expect json: PHRASE" line is a phrase of the JSON report */
+  for (const char *l = text; (l = strstr(l, "# expect json: ")); l++) {
+    char phrase[400];
+    size_t n = strcspn(l + 15, "\n");
+    snprintf(phrase, sizeof phrase, "%.*s", (int)n, l + 15);
+    cr_expect(strstr(out, phrase), "%s: the JSON report lacks %s: %s", policy, phrase, out);
+  }
 
   /* the text report states no shortfall of nothing ("more than 1 h" missed at 1 h) */
   char *textout;

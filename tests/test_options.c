@@ -64,9 +64,9 @@ Test(options, check_refuses_bad_option_values) {
   refused("--as-of then option", imhe("check --as-of --format json %s", record),
           "imhe check: --as-of needs a date as YYYY-MM-DD");
   refused("--format nope", imhe("check --format nope %s", record),
-          "imhe check: unknown format 'nope' (text, json)");
+          "imhe check: unknown format 'nope' (text, json, csv)");
   refused("--format last", imhe("check %s --format", record),
-          "imhe check: --format needs a report format (text or json)");
+          "imhe check: --format needs a report format (text, json or csv)");
   refused("--rules last", imhe("check %s --rules", record),
           "imhe check: --rules needs a directory of policies");
   refused("--policy last", imhe("check %s --policy", record),

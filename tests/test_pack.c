@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Runs `imhe ARGS INPUTS` and returns its output (stdout then stderr) and exit status. */
 static char *run_imhe(const char *args, const char *inputs, int *status) {
@@ -122,6 +123,42 @@ Test(pack, generated_population_judges_as_its_yaml, .timeout = 300) {
   free(dir);
 }
 
+/* Files without a record (empty, comments only, an empty document): from their pack as from the
+ * YAML, the same report on stdout and "no record judged in 3 files" (the pack counts the files it
+ * was made from, not itself), exit 2. stdout and that line only: the notices on stderr come from
+ * the reading thread, whose timing against the judging thread decides their order. */
+Test(pack, no_record_counts_the_files_packed, .timeout = 60) {
+  char *dir = temp_dir(), cmd[6 * PATH_MAX];
+  snprintf(
+      cmd, sizeof cmd,
+      ": > %s/a.yaml && printf '# nothing\\n' > %s/b.yaml && printf -- '---\\n' > %s/c.yaml && "
+      "%s pack -q %s/a.yaml %s/b.yaml %s/c.yaml -o %s/p.imhepack",
+      dir, dir, dir, imhe_bin(), dir, dir, dir, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  const char *inputs[2] = {"%s/a.yaml %s/b.yaml %s/c.yaml", "%s/p.imhepack"};
+  char *outs[2];
+  for (int i = 0; i < 2; i++) {
+    char in[4 * PATH_MAX];
+    snprintf(in, sizeof in, inputs[i], dir, dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "NO_COLOR=1 %s check %s 2>%s/err >%s/out; echo \"exit $?\"; cat %s/out; "
+             "grep -c 'imhe check: no record judged in 3 files$' %s/err",
+             imhe_bin(), in, dir, dir, dir, dir);
+    outs[i] = NULL;
+    run_cmd(cmd, &outs[i]);
+    cr_assert(outs[i]);
+    cr_expect(strstr(outs[i], "exit 2\n") && strstr(outs[i], "\n1\n"),
+              "%s: not exit 2 with 'no record judged in 3 files': %s", i ? "pack" : "YAML",
+              outs[i]);
+  }
+  cr_expect_str_eq(outs[1], outs[0], "the pack's stdout differs from the YAML's");
+  free(outs[0]);
+  free(outs[1]);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
 /* A repeated id is found across a pack and YAML given after it, and cites the YAML file the
  * first record came from, not the pack. */
 Test(pack, repeated_ids_cite_the_original_file) {
@@ -203,8 +240,9 @@ static void set32(uint8_t *p, uint32_t v) {
     p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Opens the bytes; when accepted, every record is judged and rendered (under ASan/UBSan in
- * `make test-sanitize`): harmless. Returns whether it was accepted. */
+/* Opens the bytes; when accepted, every record is decoded, judged and rendered (under ASan/UBSan
+ * in `make test-sanitize`) up to the first the decoder refuses, with its offset: harmless. Returns
+ * whether the whole pack was accepted. */
 static int open_and_judge(imhe_policy_set *set, const uint8_t *b, size_t n, int check_sum) {
   struct imhe_pack p;
   char err[512];
@@ -217,7 +255,13 @@ static int open_and_judge(imhe_policy_set *set, const uint8_t *b, size_t n, int 
   for (uint32_t i = 0; i < p.nrecords; i++) {
     struct imhe_record *r = calloc(1, sizeof *r);
     cr_assert(r);
-    cr_assert_eq(imhe_pack_record(&p, i, r, 0), 0, "a verified pack's record fails to decode");
+    if (imhe_pack_record(&p, i, r, 0, err, sizeof err) != 0) {
+      cr_expect(strstr(err, "offset") && strstr(err, "record "), "refusal '%s' is not located",
+                err);
+      imhe_record_free(r);
+      imhe_pack_close(&p);
+      return 0;
+    }
     r->owner = set;
     imhe_result *res = NULL;
     imhe_error e;
@@ -290,6 +334,61 @@ Test(pack, every_truncation_is_refused, .timeout = 300) {
   free(b);
 }
 
+static uint32_t get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A pack altered by hand, its checksum made to match: the decoder refuses it at the bad record.
+ * check judges the records before it, then names the record and its offset and exits 2 (with -o,
+ * nothing is written); diff and pack refuse it the same way. */
+Test(pack, a_bad_record_behind_a_good_checksum_is_refused_at_it, .timeout = 60) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  uint32_t idx = 0, rec = 0;
+  for (int i = 0; i < 4; i++) { /* the section table: kind, offset, length, 0 */
+    if (get32(b + 64 + 16 * i) == 1)
+      idx = get32(b + 68 + 16 * i);
+    if (get32(b + 64 + 16 * i) == 2)
+      rec = get32(b + 68 + 16 * i);
+  }
+  uint32_t end0 = get32(b + idx); /* where the first record ends */
+  set32(b + rec + end0 + 8, 9);   /* the second record's kind */
+  set32(b + 44, 0);
+  set32(b + 44, imhe_crc32(b, n));
+  char *dir = temp_dir(), path[PATH_MAX], cmd[4 * PATH_MAX];
+  snprintf(path, sizeof path, "%s/bad.imhepack", dir);
+  FILE *f = fopen(path, "wb");
+  cr_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+  int st;
+  char *out = run_imhe("check", path, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "WI-2026-0102"), "the record before the bad one is judged: %s", out);
+  cr_expect(strstr(out, "damaged or invalid pack: record 2: record kind out of range (offset "),
+            "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "-o %s/out.txt %s", dir, path);
+  out = run_imhe("check", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "not written"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s/out.txt", dir);
+  cr_expect_eq(access(cmd, F_OK), -1, "check -o wrote its output");
+  snprintf(cmd, sizeof cmd, "rules rules --records %s", path);
+  out = run_imhe("diff", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "record 2: record kind out of range"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s -o %s/joined.imhepack", path, dir);
+  out = run_imhe("pack", cmd, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "record 2: record kind out of range"), "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+  free(b);
+}
+
 Test(pack, header_faults_are_named) {
   size_t n;
   uint8_t *b = good_pack(&n);
@@ -299,7 +398,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 8, "version 9"},   {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 8, "version 10"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -327,7 +426,9 @@ Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
   snprintf(cmd, sizeof cmd, "%s/p.imhepack", dir);
   out = run_imhe("test --rules rules", cmd, &st);
   cr_expect_eq(st, 2, "%s", out);
-  cr_expect(strstr(out, "a pack holds no expect: blocks"), "%s", out);
+  cr_expect(strstr(out, "a pack keeps no expect: blocks") &&
+                strstr(out, "give imhe test the YAML files"),
+            "%s", out);
   free(out);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);

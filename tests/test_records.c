@@ -1,8 +1,11 @@
 /* test_records.c — the record loader: every malformed or hostile record names its fault with
  * file:line:col, hostile input meets a named limit, and real-world YAML never crashes it. */
 #include "helpers.h"
+#include "runtime/core/dates.h"
+#include "runtime/eval/result.h"
 #include "runtime/records/stream.h"
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,27 @@ struct loaded {
   char first[600];
 };
 
-/* Loads every record of `path`; the first message of kind `want` ('E' or 'W') goes to first. */
+/* The errors of judging a record the loader found sound, under rules/ASSOCIATION.imhe: a record's
+ * category codes are typed by the policy that judges it. */
+static void judged_errors(struct imhe_record *r, struct loaded *L) {
+  char path[64], a[16] = "";
+  for (uint32_t i = 0; r->association.s && i < r->association.n && i < 15; i++)
+    a[i] = (char)tolower((unsigned char)r->association.s[i]);
+  snprintf(path, sizeof path, "rules/%s.imhe", a);
+  struct imhe_program p;
+  if (!a[0] || compile_to(path, &p, NULL) != 0)
+    return;
+  struct imhe_result res;
+  imhe_evaluate(&p, r, &r->arena, imhe_days_from_civil(2026, 1, 1), IMHE_AS_OF_SUBMITTED, &res);
+  L->errors += (int)res.errors.n;
+  if (!L->first[0] && res.errors.n)
+    snprintf(L->first, sizeof L->first, "%u:%u: %s", res.errors.v[0].line, res.errors.v[0].col,
+             res.errors.v[0].text);
+  imhe_program_free(&p);
+}
+
+/* Loads every record of `path`; the first message of kind `want` ('E' or 'W') goes to first
+ * (for errors, judging's too, when loading found none). */
 static struct loaded load_all(const char *path, char want) {
   struct loaded L = {0};
   char err[300];
@@ -27,6 +50,8 @@ static struct loaded load_all(const char *path, char want) {
     const struct imhe_msgs *m = want == 'E' ? &r.errors : &r.warnings;
     if (!L.first[0] && m->n)
       snprintf(L.first, sizeof L.first, "%u:%u: %s", m->v[0].line, m->v[0].col, m->v[0].text);
+    if (want == 'E' && !r.errors.n)
+      judged_errors(&r, &L);
     imhe_record_clear(&r);
   }
   imhe_loader_close(l);

@@ -128,6 +128,48 @@ Test(staff_api, two_policies_and_two_results_compared) {
   imhe_policy_set_close(b);
 }
 
+/* One record judged under two sets in one call: a record read for either set; a policy that is
+ * the same program in both is not judged (both results NULL); a changed one gives the results
+ * imhe_judge gives; a record of a third set, a NULL argument, an unknown association refused. */
+Test(staff_api, a_record_judged_under_two_sets_in_one_call) {
+  imhe_policy_set *a = open_set("rules"), *same = open_set("rules"),
+                  *b = open_set("examples/policies/ct-2025.imhe");
+  imhe_record *ct, *wi;
+  imhe_result *x = judge_first(a, "examples/ct-ecfs-eligible.yaml", 0, &ct),
+              *w = judge_first(a, "examples/wi-ifs-eligible.yaml", 0, &wi);
+  imhe_result *ra, *rb;
+  imhe_error e;
+  cr_expect_eq(imhe_judge_pair(a, same, wi, NULL, &ra, &rb, &e), IMHE_OK, "%s", e.message);
+  cr_expect(!ra && !rb, "the same program in both sets is not judged");
+  cr_expect_eq(imhe_judge_pair(a, b, ct, NULL, &ra, &rb, &e), IMHE_OK, "%s", e.message);
+  cr_assert(ra && rb, "a changed policy is judged under both");
+  cr_expect_eq(imhe_result_changes(x, ra, NULL, 0), 0, "the old result is imhe_judge's");
+  cr_expect_gt(imhe_result_changes(ra, rb, NULL, 0), 0, "CT 2025 changes the record's rules");
+  imhe_result_free(ra);
+  imhe_result_free(rb);
+  cr_expect_eq(imhe_judge_pair(b, a, ct, NULL, &ra, &rb, &e), IMHE_OK, "the record's set second");
+  cr_expect(ra && rb);
+  imhe_result_free(ra);
+  imhe_result_free(rb);
+  cr_expect_eq(imhe_judge_pair(b, same, ct, NULL, &ra, &rb, &e), IMHE_MISMATCH, "a third set's");
+  cr_expect(!ra && !rb);
+  cr_expect_eq(imhe_judge_pair(a, b, NULL, NULL, &ra, &rb, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(imhe_judge_pair(a, b, ct, NULL, NULL, &rb, &e), IMHE_INVALID_ARGUMENT);
+  imhe_judge_options o = {.association = "ZZ"};
+  cr_expect_eq(imhe_judge_pair(a, same, ct, &o, &ra, &rb, &e), IMHE_NOT_FOUND);
+  o.association = "CT";
+  cr_expect_eq(imhe_judge_pair(b, a, ct, &o, &ra, &rb, &e), IMHE_OK, "%s", e.message);
+  imhe_result_free(ra);
+  imhe_result_free(rb);
+  imhe_result_free(x);
+  imhe_result_free(w);
+  imhe_record_free(ct);
+  imhe_record_free(wi);
+  imhe_policy_set_close(a);
+  imhe_policy_set_close(same);
+  imhe_policy_set_close(b);
+}
+
 Test(staff_api, misuse_is_an_error_value_never_a_crash) {
   imhe_error e;
   imhe_source *src = (imhe_source *)1;

@@ -219,6 +219,39 @@ static void m_domains(struct imhe_program *p) {
   p->ndomains = 17;
 }
 
+/* The vocabulary's bounds: a category serving an undeclared track, two categories of one code,
+ * more categories than a mask holds, a track serving ages that do not exist, an era offering a
+ * category beyond the table. */
+static void m_cat_tracks(struct imhe_program *p) {
+  p->cats[0].tracks = 1u << 5;
+}
+static void m_cat_twice(struct imhe_program *p) {
+  p->cats[1].code = p->cats[0].code;
+}
+static void m_cats_too_many(struct imhe_program *p) {
+  p->cats = realloc(p->cats, 31 * sizeof *p->cats);
+  for (uint32_t i = p->ncats; i < 31; i++)
+    p->cats[i] = p->cats[0];
+  p->ncats = 31;
+}
+static void m_track_ages(struct imhe_program *p) {
+  p->tracks[0].ages = 1u << 7;
+}
+static void m_track_twice(struct imhe_program *p) {
+  p->tracks[1].code = p->tracks[0].code;
+}
+static void m_era_beyond(struct imhe_program *p) {
+  p->eras[0].offered |= 1u << p->ncats;
+}
+Test(verifier, vocabulary_bounds) {
+  expect_refused("sum-compare", m_cat_tracks, "category 0: empty code, or tracks 0x20 beyond");
+  expect_refused("sum-compare", m_cat_twice, "category 1: code 'IFA' is category 0's too");
+  expect_refused("sum-compare", m_cats_too_many, "31 categories (at most 8 and 30)");
+  expect_refused("sum-compare", m_track_ages, "track 0: ages 0x80 beyond the 3 values");
+  expect_refused("sum-compare", m_track_twice, "track 1: code 'IMH' is track 0's too");
+  expect_refused("sum-compare", m_era_beyond, "era 0: unknown categories in mask");
+}
+
 /* Each refusal of ill-typed code and oversized catalogues, by the verifier's own message. */
 Test(verifier, swap_needs_two_values) {
   expect_refused("sum-compare", m_swap_short, "SWAP needs two values");
@@ -476,10 +509,8 @@ static void exercise(const uint8_t *b, size_t n, int check, unsigned *accepted) 
   fclose(null);
   struct imhe_record r = sample_record();
   struct imhe_result res;
-  for (int cat = 0; cat < CAT__COUNT; cat += 3) {
-    r.category = cat;
-    imhe_evaluate(&q, &r, &r.arena, imhe_days_from_civil(2025, 6, 1), 0, &res);
-  }
+  for (uint32_t cat = 0; cat < q.ncats; cat += 3)
+    imhe_evaluate_as(&q, &r, &r.arena, imhe_days_from_civil(2025, 6, 1), 0, (int)cat, &res);
   imhe_record_clear(&r);
   imhe_program_free(&q);
 }

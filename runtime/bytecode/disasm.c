@@ -26,12 +26,13 @@ static void mask_names(FILE *f, uint32_t mask, const char *const *names, int n) 
   fputc(')', f);
 }
 
-static void cats(FILE *f, uint32_t mask) {
+static void cats(const struct imhe_program *p, FILE *f, uint32_t mask) {
   int first = 1;
-  if ((mask & IMHE_ALL_CATS) == IMHE_ALL_CATS) {
+  uint32_t all = imhe_all_cats(p);
+  if ((mask & all) == all) {
     fputs("all", f);
     first = 0;
-    mask &= ~IMHE_ALL_CATS;
+    mask &= ~all;
   }
   if (mask & IMHE_KIND_RENEWAL_BIT) {
     fprintf(f, "%srenewal", first ? "" : ",");
@@ -41,9 +42,9 @@ static void cats(FILE *f, uint32_t mask) {
     fprintf(f, "%sreinstatement", first ? "" : ",");
     first = 0;
   }
-  for (int i = 0; i < CAT__COUNT; i++)
+  for (uint32_t i = 0; i < p->ncats; i++)
     if (mask >> i & 1u) {
-      fprintf(f, "%s%s", first ? "" : ",", imhe_category_code[i]);
+      fprintf(f, "%s%s", first ? "" : ",", imhe_cat_code(p, (int)i));
       first = 0;
     }
 }
@@ -103,8 +104,12 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     fputs(imhe_sections[in.a].name, f);
     break;
   case OK_FIELD_MASK: {
-    int n;
-    const char *const *v = imhe_enum_values((enum imhe_enum)fd->arg, &n);
+    int n = (int)p->ncats;
+    const char *codes[IMHE_MAX_CATEGORIES];
+    for (uint32_t k = 0; k < p->ncats; k++)
+      codes[k] = imhe_cat_code(p, (int)k);
+    const char *const *v =
+        fd->arg == ENUM_CATEGORY ? codes : imhe_enum_values((enum imhe_enum)fd->arg, &n);
     fputc(' ', f);
     mask_names(f, in.c, v, n);
     break;
@@ -185,7 +190,7 @@ static void settings(const struct imhe_program *p, FILE *f) {
       fputs("not published for ", f);
     else
       fprintf(f, "$%d.%02d for ", fe->cents / 100, fe->cents % 100);
-    cats(f, fe->cats);
+    cats(p, f, fe->cats);
     char day[11];
     if (fe->from != IMHE_NO_DATE) {
       imhe_format_date(fe->from, day);
@@ -206,7 +211,7 @@ static void settings(const struct imhe_program *p, FILE *f) {
       if (c->waives >> k & 1u)
         fprintf(f, "%s %s", n++ ? "," : "", fee_kind[k]);
     fputs(" for ", f);
-    cats(f, c->cats);
+    cats(p, f, c->cats);
     fprintf(f, " from %s until %s", date_or(c->from, a, "open"), date_or(c->until, b, "open"));
     if (c->rule < p->nrules)
       fprintf(f, " when rule %s", imhe_str(p, p->rules[c->rule].id));
@@ -255,6 +260,23 @@ static void settings(const struct imhe_program *p, FILE *f) {
 void imhe_disasm(const struct imhe_program *p, FILE *f) {
   fprintf(f, "; policy %s (compiler %s, source hash %016llx)\n", imhe_str(p, p->policy_name),
           p->compiler_version, (unsigned long long)p->source_hash);
+  int nages;
+  const char *const *ages = imhe_enum_values(ENUM_AGE, &nages);
+  for (uint32_t t = 0; t < p->ntracks; t++) {
+    fprintf(f, "; track %s \"%s\" for ", imhe_track_code(p, (int)t),
+            imhe_str(p, p->tracks[t].name));
+    mask_names(f, p->tracks[t].ages, ages, nages);
+    fputc('\n', f);
+  }
+  for (uint32_t k = 0; k < p->ncats; k++) {
+    fprintf(f, "; category %s \"%s\" in ", imhe_cat_code(p, (int)k), imhe_cat_name(p, (int)k));
+    for (uint32_t t = 0, first = 1; t < p->ntracks; t++)
+      if (p->cats[k].tracks >> t & 1u) {
+        fprintf(f, "%s%s", first ? "" : ", ", imhe_track_code(p, (int)t));
+        first = 0;
+      }
+    fputc('\n', f);
+  }
   for (uint32_t e = 0; e < p->neras; e++) {
     char a[11] = "open", b[11] = "open";
     if (p->eras[e].from != IMHE_NO_DATE)
@@ -263,7 +285,7 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
       imhe_format_date(p->eras[e].until, b);
     fprintf(f, "; era %u: base %s, as-of from %s until %s, offers ", e,
             imhe_str(p, p->eras[e].base), a, b);
-    cats(f, p->eras[e].offered);
+    cats(p, f, p->eras[e].offered);
     fputc('\n', f);
   }
   settings(p, f);
@@ -271,7 +293,7 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
     const struct imhe_rule *r = &p->rules[i];
     fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id), imhe_rule_kind_name[r->kind],
             imhe_area_name[r->area], r->era);
-    cats(f, r->cats);
+    cats(p, f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
     if (imhe_str(p, r->cite)[0])
       fprintf(f, "  ; source \"%s\"\n", imhe_str(p, r->cite));

@@ -56,6 +56,11 @@ static const struct member settings_m[] = {M(imhe_settings, code, 'u'),
                                            M(imhe_settings, fees_published, 'b'),
                                            M(imhe_settings, reinstatement, 'b'),
                                            M(imhe_settings, reinstatement_from, 'i')};
+static const struct member track_m[] = {M(imhe_track_def, code, 'u'), M(imhe_track_def, name, 'u'),
+                                        M(imhe_track_def, ages, 'u')};
+static const struct member category_m[] = {M(imhe_category_def, code, 'u'),
+                                           M(imhe_category_def, name, 'u'),
+                                           M(imhe_category_def, tracks, 'u')};
 #undef M
 
 enum sec_kind {
@@ -76,12 +81,14 @@ enum sec_kind {
   S_ACCEPTED,
   S_RENEWALS,
   S_SETTINGS,
+  S_TRACKS,
+  S_CATEGORIES,
   S__END
 };
 static const char *const sec_names[] = {
-    "",      "strings", "constants", "eras",       "rules",    "conditions",
-    "lines", "code",    "slot sets", "slot masks", "domains",  "items",
-    "fees",  "coupons", "deadlines", "accepted",   "renewals", "settings"};
+    "",          "strings",   "constants",  "eras",     "rules",  "conditions", "lines",
+    "code",      "slot sets", "slot masks", "domains",  "items",  "fees",       "coupons",
+    "deadlines", "accepted",  "renewals",   "settings", "tracks", "categories"};
 
 struct layout {
   const struct member *m;
@@ -101,7 +108,9 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_COUPONS] = L(coupon_m, imhe_coupon),
                                               [S_DEADLINES] = L(deadline_m, imhe_deadline),
                                               [S_RENEWALS] = L(renewal_m, imhe_renewal),
-                                              [S_SETTINGS] = L(settings_m, imhe_settings)};
+                                              [S_SETTINGS] = L(settings_m, imhe_settings),
+                                              [S_TRACKS] = L(track_m, imhe_track_def),
+                                              [S_CATEGORIES] = L(category_m, imhe_category_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -141,6 +150,8 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->deadlines);
   free(p->accepted);
   free(p->renewals);
+  free(p->tracks);
+  free(p->cats);
   memset(p, 0, sizeof *p);
 }
 
@@ -260,6 +271,12 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_SETTINGS:
     put_records(body, k, &p->settings, 1);
+    break;
+  case S_TRACKS:
+    put_records(body, k, p->tracks, p->ntracks);
+    break;
+  case S_CATEGORIES:
+    put_records(body, k, p->cats, p->ncats);
     break;
   }
 }
@@ -458,6 +475,8 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_COUPONS, coupons, ncoupons)
     REC(S_DEADLINES, deadlines, ndeadlines)
     REC(S_RENEWALS, renewals, nrenewals)
+    REC(S_TRACKS, tracks, ntracks)
+    REC(S_CATEGORIES, cats, ncats)
 #undef REC
   }
   return 0;

@@ -100,6 +100,23 @@ struct imhe_renewal {
    * late fee after it) and lapses on the first lapse day after that; 0 when not declared */
   uint8_t due_month, due_day, lapse_month, lapse_day;
 };
+/* The Endorsement's vocabulary as the policy's catalogue declares it (`defines track`,
+ * `defines category`): a category is a bit of every category mask, so there are at most
+ * IMHE_MAX_CATEGORIES (bits 30 and 31 select renewal and reinstatement records), and a track a bit
+ * of a category's track mask. */
+#define IMHE_MAX_CATEGORIES 30
+#define IMHE_MAX_TRACKS 8
+#define IMHE_KIND_RENEWAL_BIT (1u << IMHE_MAX_CATEGORIES)
+#define IMHE_KIND_REINSTATEMENT_BIT (1u << (IMHE_MAX_CATEGORIES + 1))
+struct imhe_track_def {
+  uint32_t code, name; /* strings: its code and full name */
+  uint32_t ages;       /* the ages it serves (`ages in track`): bit per age value */
+};
+struct imhe_category_def {
+  uint32_t code, name; /* strings: its code and full name */
+  uint32_t tracks;     /* the tracks it serves: bit per track; more than one for a category of
+                        * either track (the reflective supervisors) */
+};
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
   uint8_t membership_any, fees_published, reinstatement;
@@ -143,11 +160,37 @@ struct imhe_program {
   struct imhe_renewal *renewals;
   uint32_t nrenewals;
   struct imhe_settings settings;
+  struct imhe_track_def *tracks;
+  uint32_t ntracks;
+  struct imhe_category_def *cats;
+  uint32_t ncats;
 };
 
 static inline const char *imhe_str(const struct imhe_program *p, uint32_t i) {
   return (i < p->strings_size) ? p->strings + i : "";
 }
+/* Every category of the program, as a mask. */
+static inline uint32_t imhe_all_cats(const struct imhe_program *p) {
+  return p->ncats >= 32 ? 0xffffffffu : (1u << p->ncats) - 1;
+}
+/* Category i's code and full name; "?" when i is not one (-1: none given). */
+static inline const char *imhe_cat_code(const struct imhe_program *p, int i) {
+  return i >= 0 && (uint32_t)i < p->ncats ? imhe_str(p, p->cats[i].code) : "?";
+}
+static inline const char *imhe_cat_name(const struct imhe_program *p, int i) {
+  return i >= 0 && (uint32_t)i < p->ncats ? imhe_str(p, p->cats[i].name) : "?";
+}
+static inline const char *imhe_track_code(const struct imhe_program *p, int t) {
+  return t >= 0 && (uint32_t)t < p->ntracks ? imhe_str(p, p->tracks[t].code) : "?";
+}
+/* The category whose code is s (length n) exactly, or -1. */
+IMHE_INTERNAL_API int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n);
+/* The same without regard to ASCII case or surrounding spaces, as a record's codes compare
+ * (requirements.md reading 33). */
+IMHE_INTERNAL_API int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n);
+/* The track whose code is s, or -1. */
+IMHE_INTERNAL_API int imhe_track_lookup(const struct imhe_program *p, const char *s);
+
 static inline struct imhe_insn imhe_decode(const uint8_t *b) {
   struct imhe_insn in;
   in.op = b[0];

@@ -28,8 +28,55 @@ static int str_ok(const struct imhe_program *p, uint32_t s) {
     return -1;                                                                                     \
   }
 
+/* The vocabulary: tracks and categories within their bounds, each with a code of its own, each
+ * category serving tracks the program declares. */
+static int check_vocab(const struct imhe_program *p, char *err, size_t errlen) {
+  if (p->ntracks > IMHE_MAX_TRACKS || p->ncats > IMHE_MAX_CATEGORIES) {
+    snprintf(err, errlen, "vocabulary: %u tracks and %u categories (at most %d and %d)", p->ntracks,
+             p->ncats, IMHE_MAX_TRACKS, IMHE_MAX_CATEGORIES);
+    return -1;
+  }
+  int nages;
+  imhe_enum_values(ENUM_AGE, &nages);
+  for (uint32_t i = 0; i < p->ntracks; i++) {
+    STR(p->tracks[i].code, "track");
+    STR(p->tracks[i].name, "track");
+    if (p->tracks[i].ages & ~((1u << nages) - 1)) {
+      snprintf(err, errlen, "track %u: ages 0x%x beyond the %d values", i, p->tracks[i].ages,
+               nages);
+      return -1;
+    }
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, p->tracks[i].code), imhe_str(p, p->tracks[j].code))) {
+        snprintf(err, errlen, "track %u: code '%s' is track %u's too", i,
+                 imhe_str(p, p->tracks[i].code), j);
+        return -1;
+      }
+  }
+  for (uint32_t i = 0; i < p->ncats; i++) {
+    const struct imhe_category_def *k = &p->cats[i];
+    STR(k->code, "category");
+    STR(k->name, "category");
+    if (!*imhe_str(p, k->code) || (k->tracks & ~((1u << p->ntracks) - 1))) {
+      snprintf(err, errlen, "category %u: empty code, or tracks 0x%x beyond the %u declared", i,
+               k->tracks, p->ntracks);
+      return -1;
+    }
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, k->code), imhe_str(p, p->cats[j].code))) {
+        snprintf(err, errlen, "category %u: code '%s' is category %u's too", i,
+                 imhe_str(p, k->code), j);
+        return -1;
+      }
+  }
+  return 0;
+}
+
 /* The header, eras and rules: strings, kinds, areas, categories, code ranges in order. */
 static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
+  if (check_vocab(p, err, errlen) != 0)
+    return -1;
+  uint32_t all = imhe_all_cats(p);
   STR(p->policy_name, "header policy name");
   STR(p->settings.code, "settings");
   STR(p->settings.display, "settings");
@@ -40,7 +87,7 @@ static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
   }
   for (uint32_t i = 0; i < p->neras; i++) {
     STR(p->eras[i].base, "era");
-    if (p->eras[i].offered & ~IMHE_ALL_CATS) {
+    if (p->eras[i].offered & ~all) {
       snprintf(err, errlen, "era %u: unknown categories in mask 0x%x", i, p->eras[i].offered);
       return -1;
     }
@@ -55,7 +102,7 @@ static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
     STR(r->file, "rule source file");
     STR(r->cite, "rule citation");
     if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
-        (r->cats & ~IMHE_RULE_CATS_MASK)) {
+        (r->cats & ~(all | IMHE_KIND_RENEWAL_BIT | IMHE_KIND_REINSTATEMENT_BIT))) {
       snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);
       return -1;
     }

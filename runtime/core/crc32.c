@@ -1,6 +1,7 @@
-/* crc32.c — CRC-32 (IEEE) a byte at a time from a constant table (the bit-by-bit loop it replaces
- * cost a quarter of judging from a pack, which is checked whole on every load). */
+/* crc32.c — CRC-32 (IEEE): short spans a byte at a time from a constant table, long ones eight
+ * bytes at a time (slicing-by-8), since a pack of a whole population is checked on every load. */
 #include "runtime/core/crc32.h"
+#include <pthread.h>
 
 /* the CRC of each byte value through the reflected polynomial 0xEDB88320 (tests/test_pack.c checks
  * the standard check value of "123456789") */
@@ -44,13 +45,111 @@ static const uint32_t table[256] = {
     0xB40BBE37u, 0xC30C8EA1u, 0x5A05DF1Bu, 0x2D02EF8Du,
 };
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_CLMUL 1
+/* Sixteen bytes at a time by carry-less multiplication (PCLMULQDQ), folding four 128-bit lanes
+ * and then one, and a Barrett reduction to 32 bits: the method of Intel's "Fast CRC Computation
+ * for Generic Polynomials Using PCLMULQDQ" (2009), with the constants of the reflected IEEE
+ * polynomial. c is the running CRC (already inverted), n a multiple of 16 and at least 64. About
+ * twenty times the table's speed; tests/test_core.c checks it against the table over every
+ * length and alignment up to a few hundred bytes and over long buffers. */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t crc_clmul(uint32_t c, const uint8_t *p,
+                                                                   size_t n) {
+  const __m128i k1k2 = _mm_set_epi64x(0x1c6e41596, 0x154442bd4);
+  const __m128i k3k4 = _mm_set_epi64x(0x0ccaa009e, 0x1751997d0);
+  const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124);
+  const __m128i poly = _mm_set_epi64x(0x1f7011641, 0x1db710641);
+  const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+  __m128i x1 = _mm_loadu_si128((const __m128i *)p), x2 = _mm_loadu_si128((const __m128i *)p + 1),
+          x3 = _mm_loadu_si128((const __m128i *)p + 2),
+          x4 = _mm_loadu_si128((const __m128i *)p + 3);
+  x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)c));
+  p += 64;
+  n -= 64;
+  for (; n >= 64; p += 64, n -= 64) {
+    __m128i h1 = _mm_clmulepi64_si128(x1, k1k2, 0x11), h2 = _mm_clmulepi64_si128(x2, k1k2, 0x11),
+            h3 = _mm_clmulepi64_si128(x3, k1k2, 0x11), h4 = _mm_clmulepi64_si128(x4, k1k2, 0x11);
+    x1 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x1, k1k2, 0x00), h1),
+                       _mm_loadu_si128((const __m128i *)p));
+    x2 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x2, k1k2, 0x00), h2),
+                       _mm_loadu_si128((const __m128i *)p + 1));
+    x3 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x3, k1k2, 0x00), h3),
+                       _mm_loadu_si128((const __m128i *)p + 2));
+    x4 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x4, k1k2, 0x00), h4),
+                       _mm_loadu_si128((const __m128i *)p + 3));
+  }
+  /* the four lanes folded into one, then the sixteen-byte blocks left */
+  const __m128i *rest[4] = {&x2, &x3, &x4, NULL};
+  for (int i = 0; i < 3; i++)
+    x1 = _mm_xor_si128(
+        _mm_xor_si128(_mm_clmulepi64_si128(x1, k3k4, 0x00), _mm_clmulepi64_si128(x1, k3k4, 0x11)),
+        *rest[i]);
+  for (; n >= 16; p += 16, n -= 16)
+    x1 = _mm_xor_si128(
+        _mm_xor_si128(_mm_clmulepi64_si128(x1, k3k4, 0x00), _mm_clmulepi64_si128(x1, k3k4, 0x11)),
+        _mm_loadu_si128((const __m128i *)p));
+  /* 128 bits to 64 (with 32 zero bits appended), to 32, then Barrett's reduction */
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), _mm_clmulepi64_si128(k3k4, x1, 0x01));
+  x2 = _mm_srli_si128(x1, 4);
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5, 0x00), x2);
+  x2 = x1;
+  x1 = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x10);
+  x1 = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x00);
+  return (uint32_t)_mm_extract_epi32(_mm_xor_si128(x1, x2), 1);
+}
+
+static int clmul_ok;
+static void detect(void) {
+  __builtin_cpu_init();
+  clmul_ok = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+}
+#endif
+
+/* Tables 1..7 of slicing-by-8: slice[k][b] is the CRC of byte b followed by k zero bytes, so eight
+ * bytes are folded in one step of eight look-ups (about a byte per cycle, seven times the byte
+ * loop: a pack is checked whole on load). Built once from table, under pthread_once. */
+static uint32_t slice[8][256];
+static pthread_once_t slice_once = PTHREAD_ONCE_INIT;
+
+static void build_slices(void) {
+#ifdef HAVE_CLMUL
+  detect();
+#endif
+  for (int b = 0; b < 256; b++) {
+    uint32_t c = table[b];
+    slice[0][b] = c;
+    for (int k = 1; k < 8; k++) {
+      c = (c >> 8) ^ table[c & 0xFFu];
+      slice[k][b] = c;
+    }
+  }
+}
+
 uint32_t imhe_crc32(const uint8_t *data, size_t n) {
   return imhe_crc32_more(0, data, n);
 }
 
 uint32_t imhe_crc32_more(uint32_t crc, const uint8_t *data, size_t n) {
   uint32_t c = crc ^ 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  if (n >= 64) {
+    pthread_once(&slice_once, build_slices);
+#ifdef HAVE_CLMUL
+    if (clmul_ok) {
+      i = n & ~(size_t)15;
+      c = crc_clmul(c, data, i);
+    }
+#endif
+    for (; n - i >= 8; i += 8) {
+      const uint8_t *p = data + i;
+      uint32_t lo =
+          c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+      c = slice[7][lo & 0xFFu] ^ slice[6][lo >> 8 & 0xFFu] ^ slice[5][lo >> 16 & 0xFFu] ^
+          slice[4][lo >> 24] ^ slice[3][p[4]] ^ slice[2][p[5]] ^ slice[1][p[6]] ^ slice[0][p[7]];
+    }
+  }
+  for (; i < n; i++)
     c = (c >> 8) ^ table[(c ^ data[i]) & 0xFFu];
   return c ^ 0xFFFFFFFFu;
 }

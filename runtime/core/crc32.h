@@ -1,5 +1,5 @@
 /* crc32.h — the checksum of every binary file imhe writes (.imhec bytecode, .imhepack corpora).
- * A pure function: no state, no table built at run time, so it is reentrant. */
+ * Reentrant: its only state, the slicing tables, is built once under pthread_once. */
 #ifndef IMHE_CRC32_H
 #define IMHE_CRC32_H
 

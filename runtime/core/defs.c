@@ -3,26 +3,6 @@
 #include "runtime/core/defs.h"
 #include <string.h>
 
-const char *const imhe_category_code[CAT__COUNT] = {
-#define X(id, code, track, name) code,
-    IMHE_CATEGORIES(X)
-#undef X
-};
-const char *const imhe_category_name[CAT__COUNT] = {
-#define X(id, code, track, name) name,
-    IMHE_CATEGORIES(X)
-#undef X
-};
-const uint8_t imhe_category_track[CAT__COUNT] = {
-#define X(id, code, track, name) TRACK_##track,
-    IMHE_CATEGORIES(X)
-#undef X
-};
-const char *const imhe_track_name[TRACK__COUNT] = {
-#define X(id, s) s,
-    IMHE_TRACKS(X)
-#undef X
-};
 const char *const imhe_area_name[AREA__COUNT] = {
 #define X(id, s) s,
     IMHE_AREAS(X)
@@ -79,13 +59,13 @@ static const char *const *const enum_values[ENUM__COUNT] = {
 #define X(id, name, list) values_##id,
     IMHE_ENUMS(X)
 #undef X
-        imhe_category_code,
+        NULL, /* categories: each program's own (runtime/bytecode/program.h) */
 };
 static const int enum_counts[ENUM__COUNT] = {
 #define X(id, name, list) (int)(sizeof values_##id / sizeof *values_##id),
     IMHE_ENUMS(X)
 #undef X
-        CAT__COUNT,
+        0,
 };
 
 const char *const *imhe_enum_values(enum imhe_enum e, int *count) {
@@ -102,27 +82,6 @@ static int lookup(const char *const *names, int count, const char *s, size_t n) 
 
 int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n) {
   return lookup(enum_values[e], enum_counts[e], s, n);
-}
-int imhe_category_lookup(const char *s, size_t n) {
-  return lookup(imhe_category_code, CAT__COUNT, s, n);
-}
-static int is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-int imhe_category_lookup_loose(const char *s, size_t n) {
-  while (n && is_space(*s))
-    s++, n--;
-  while (n && is_space(s[n - 1]))
-    n--;
-  for (int i = 0; i < CAT__COUNT; i++) {
-    const char *code = imhe_category_code[i];
-    size_t k = 0;
-    while (k < n && code[k] && (s[k] >= 'a' && s[k] <= 'z' ? s[k] - 32 : s[k]) == code[k])
-      k++;
-    if (k == n && !code[k])
-      return i;
-  }
-  return -1;
 }
 int imhe_area_lookup(const char *s, size_t n) {
   return lookup(imhe_area_name, AREA__COUNT, s, n);

@@ -1,4 +1,4 @@
-/* defs.h — the domain's vocabulary (categories, areas, enumerated values, facts, comparisons),
+/* defs.h — the domain's vocabulary (areas, enumerated values, facts, comparisons),
  * each an X-macro list defined once beside include/imhe.h's; the compiler, verifier, VM, loader
  * and disassembler all expand them. */
 #ifndef IMHE_DEFS_H
@@ -7,38 +7,6 @@
 #include "include/imhe.h"
 #include <stddef.h>
 #include <stdint.h>
-
-/* Tracks a category belongs to; ERS serves either track. */
-#define IMHE_TRACKS(X) X(IMH, "IMH") X(ECMH, "ECMH") X(EITHER, "either")
-enum imhe_track {
-#define X(id, s) TRACK_##id,
-  IMHE_TRACKS(X)
-#undef X
-      TRACK__COUNT
-};
-
-/* X(enum id, code as written, track, full name) */
-#define IMHE_CATEGORIES(X)                                                                         \
-  X(IFA, "IFA", IMH, "Infant Family Associate")                                                    \
-  X(IFS, "IFS", IMH, "Infant Family Specialist")                                                   \
-  X(IMHS, "IMHS", IMH, "Infant Mental Health Specialist")                                          \
-  X(IMHM_C, "IMHM-C", IMH, "Infant Mental Health Mentor - Clinical")                               \
-  X(IMHM_P, "IMHM-P", IMH, "Infant Mental Health Mentor - Policy")                                 \
-  X(IMHM_RF, "IMHM-RF", IMH, "Infant Mental Health Mentor - Research-Faculty")                     \
-  X(ECFA, "ECFA", ECMH, "Early Childhood Family Associate")                                        \
-  X(ECFS, "ECFS", ECMH, "Early Childhood Family Specialist")                                       \
-  X(ECMHS, "ECMHS", ECMH, "Early Childhood Mental Health Specialist")                              \
-  X(ECMHM_C, "ECMHM-C", ECMH, "Early Childhood Mental Health Mentor - Clinical")                   \
-  X(ECMHM_P, "ECMHM-P", ECMH, "Early Childhood Mental Health Mentor - Policy")                     \
-  X(ECMHM_RF, "ECMHM-RF", ECMH, "Early Childhood Mental Health Mentor - Research-Faculty")         \
-  X(ERS, "ERS", EITHER, "Endorsed Reflective Supervisor")                                          \
-  X(ERS_E, "ERS-E", EITHER, "Endorsed Reflective Supervisor - Emerging")
-enum imhe_category {
-#define X(id, code, track, name) CAT_##id,
-  IMHE_CATEGORIES(X)
-#undef X
-      CAT__COUNT
-};
 
 /* The EASy tab a requirement belongs to. */
 #define IMHE_AREAS(X)                                                                              \
@@ -124,7 +92,7 @@ enum imhe_enum {
 #define X(id, name, list) ENUM_##id,
   IMHE_ENUMS(X)
 #undef X
-      ENUM_CATEGORY, /* values are the category codes above */
+      ENUM_CATEGORY, /* values are the categories a program declares (rules/catalogue.imhe) */
   ENUM__COUNT
 };
 
@@ -178,18 +146,7 @@ enum imhe_program_rule_kind {
       RK__COUNT
 };
 
-/* Rules for renewal and reinstatement records are selected like categories, by
- * two bits after the categories' in a rule's category mask. */
-#define IMHE_KIND_RENEWAL_BIT (1u << CAT__COUNT)
-#define IMHE_KIND_REINSTATEMENT_BIT (1u << (CAT__COUNT + 1))
-#define IMHE_ALL_CATS ((1u << CAT__COUNT) - 1)
-#define IMHE_RULE_CATS_MASK (IMHE_ALL_CATS | IMHE_KIND_RENEWAL_BIT | IMHE_KIND_REINSTATEMENT_BIT)
-
 /* Names tables, defined once in defs.c. */
-extern const char *const imhe_category_code[CAT__COUNT];
-extern const char *const imhe_category_name[CAT__COUNT];
-extern const uint8_t imhe_category_track[CAT__COUNT];
-extern const char *const imhe_track_name[TRACK__COUNT];
 extern const char *const imhe_area_name[AREA__COUNT];
 extern const char imhe_vtype_char[VT__COUNT];
 extern const char *const imhe_vtype_name[VT__COUNT];
@@ -204,11 +161,6 @@ extern const char *const imhe_enum_name[ENUM__COUNT];
 const char *const *imhe_enum_values(enum imhe_enum e, int *count);
 /* Index of `s` (length n) among enum `e`'s values, or -1. */
 int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n);
-/* Category by code, case-sensitive as written in records; -1 if unknown. */
-int imhe_category_lookup(const char *s, size_t n);
-/* The same without regard to ASCII case or surrounding spaces, as a record's provider
- * endorsement codes compare (requirements.md reading 33). */
-int imhe_category_lookup_loose(const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
 
 /* The names of include/imhe.h's enumerations (imhe_verdict_name, ...) are declared there. */

@@ -28,7 +28,7 @@ int imhe_names_equal(const char *a, size_t an, const char *b, size_t bn) {
 }
 
 /* Optimal string alignment distance (Levenshtein with a swap of two adjacent letters counted as
- * one edit, as typists make them: IMSH is one edit from IMHS), for "did you mean"; names longer
+ * one edit, as typists make them: "ab" is one edit from "ba"), for "did you mean"; names longer
  * than 60 bytes are never close. Three rows: the swap looks two rows back. */
 unsigned imhe_edit_distance(const char *a, size_t la, const char *b) {
   size_t lb = strlen(b);

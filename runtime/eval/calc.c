@@ -5,13 +5,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* qsort, but a stable insertion sort for the short arrays one record makes (a best window sorts a
+ * few dozen days, tens of thousands of times over a population, and glibc's qsort allocates for
+ * its merge sort, which is stable too: both give the same order). */
+#define SORT_MAX 32 /* the largest element sort takes (SORT checks it when compiling) */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+  if (n > 32) {
+    qsort(base, n, size, cmp);
+    return;
+  }
+  unsigned char *v = base, tmp[SORT_MAX];
+  for (size_t i = 1; i < n; i++) {
+    size_t j = i;
+    memcpy(tmp, v + i * size, size);
+    for (; j > 0 && cmp(v + (j - 1) * size, tmp) > 0; j--)
+      memcpy(v + j * size, v + (j - 1) * size, size);
+    if (j != i)
+      memcpy(v + j * size, tmp, size);
+  }
+}
+
+#define SORT(v, n, cmp)                                                                            \
+  do {                                                                                             \
+    _Static_assert(sizeof *(v) <= SORT_MAX, "sort: element too large");                            \
+    sort(v, n, sizeof *(v), cmp);                                                                  \
+  } while (0)
+
 static int by_start(const void *pa, const void *pb) {
   const struct imhe_range *a = pa, *b = pb;
   return (a->start > b->start) - (a->start < b->start);
 }
 
 int32_t imhe_union_days(struct imhe_range *r, size_t n) {
-  qsort(r, n, sizeof *r, by_start);
+  SORT(r, n, by_start);
   int64_t total = 0;
   int32_t cur_s = 0, cur_e = 0;
   int open = 0;
@@ -182,7 +208,7 @@ static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, stru
     free(ev);
     return 0;
   }
-  qsort(ev, nev, sizeof *ev, kevent_cmp);
+  SORT(ev, nev, kevent_cmp);
   struct knot *k = xmalloc(nev * sizeof *k);
   size_t nk = 0;
   int active = 0;
@@ -222,7 +248,7 @@ static struct days candidates(const struct knot *k, size_t nk, int months, int32
   *after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
   days_add(&c, *after - 1);
   days_add(&c, *after);
-  qsort(c.v, c.n, sizeof *c.v, day_cmp);
+  SORT(c.v, c.n, day_cmp);
   return c;
 }
 

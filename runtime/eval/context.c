@@ -7,8 +7,9 @@
 struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap) {
   struct coll *c = imhe_arena_alloc(vm->a, sizeof *c);
   c->sec = (uint8_t)sec;
-  c->idx = imhe_arena_alloc(vm->a, (cap + 1) * sizeof *c->idx);
-  c->ex = imhe_arena_alloc(vm->a, (cap + 1) * sizeof *c->ex);
+  /* read only below n and nex: left unzeroed */
+  c->idx = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->idx);
+  c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
   return c;
 }
 
@@ -32,7 +33,6 @@ const char *imhe_enum_value_name(int e, int v) {
 
 struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
   struct imhe_why *w = imhe_arena_alloc(vm->a, sizeof *w);
-  memset(w, 0, sizeof *w);
   w->code = (uint8_t)code;
   w->field = IMHE_WHY_NO_FIELD;
   w->entry = IMHE_WHY_NO_ENTRY;

@@ -41,6 +41,9 @@ struct vm {
   struct imhe_result *res; /* the record's result, for errors found while judging */
   struct imhe_rule_outcome *rr;
   uint32_t capconds;
+  /* The competencies of each domain the record documents by the as-of date, for the category
+   * judged (bit k: the domain's item k), found as its codes are checked (judge.c). */
+  uint64_t comps_seen[16];
 };
 
 /* An empty collection of section sec with room for cap entries and cap left out. */
@@ -62,6 +65,13 @@ const struct imhe_why *imhe_why_join(struct vm *vm, const struct imhe_why *a,
                                      const struct imhe_why *b);
 
 /* The first day of entry i of section sec (a section with a date range). */
+/* The category a record's code names in p's table, or -1: an endorsement's category exactly, an
+ * RSC provider's endorsement without regard to case or surrounding spaces (reading 33). */
+static inline int imhe_slot_category(const struct imhe_program *p, const struct imhe_comp_code *c,
+                                     int loose) {
+  return loose ? imhe_cat_lookup_loose(p, c->s.s, c->s.n) : imhe_cat_lookup(p, c->s.s, c->s.n);
+}
+
 static inline int32_t entry_start(struct vm *vm, int sec, uint32_t i) {
   int fs = imhe_sections[sec].start;
   return vm->r->sec[sec].v[i].f[fs].v.date;

@@ -48,7 +48,8 @@ static int32_t day_in(int y, int month, int day) {
 }
 
 /* A renewal submitted after its due day (the scheme's `due` day in the deadline's year): the late
- * fee, when published, is added to the total; submitted on or after the lapse day (the first
+ * fee, when published, is charged once beside the yearly total (which it would overstate every
+ * later year); submitted on or after the lapse day (the first
  * `lapses` day after the due day), a note says the endorsement lapsed. Fees never change a
  * verdict (requirements.md), so a lapse is reported, not judged. */
 static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
@@ -69,7 +70,7 @@ static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
   imhe_format_date(due, when);
   const struct imhe_fee *late = fee_for(vm, FEE_LATE, UINT32_MAX);
   if (late && late->cents >= 0) {
-    f->total = f->total >= 0 ? f->total + late->cents / 100.0 : -1;
+    f->late_fee = late->cents / 100.0;
     fee_note(f,
              imhe_arena_printf(vm->a, "late fee $%s: submitted %s, after the renewal due date %s",
                                imhe_vm_num(vm, late->cents / 100.0), sub, when));
@@ -100,7 +101,8 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const char *disp = imhe_str(p, p->settings.display);
   f->present = 1;
   f->renewal = 1;
-  f->registration = f->processing = f->total = f->renewal_fee = f->membership_fee = -1;
+  f->registration = f->processing = f->total = f->renewal_fee = f->membership_fee = f->late_fee =
+      -1;
   const struct imhe_fee *ren = fee_for(vm, FEE_RENEWAL, UINT32_MAX),
                         *mem = fee_for(vm, FEE_MEMBERSHIP, UINT32_MAX);
   /* `fee KIND not published` (an amount of -1) says what a missing fee says */
@@ -141,14 +143,14 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
       fee_note(f, imhe_str(p, reg->note));
   } else
     fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s registration fee", disp,
-                                  imhe_category_code[cat]));
+                                  imhe_cat_code(p, cat)));
   if (proc) {
     f->processing = proc->cents / 100.0;
     if (proc->note != UINT32_MAX)
       fee_note(f, imhe_str(p, proc->note));
   } else
     fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp,
-                                  imhe_category_code[cat]));
+                                  imhe_cat_code(p, cat)));
 }
 
 /* A coupon is judged on the fee day too. */
@@ -193,7 +195,7 @@ static const char *coupon_refusal(struct vm *vm, const struct imhe_coupon *cp,
   if (!cp)
     return imhe_arena_printf(vm->a, "%s has no such coupon", imhe_str(p, p->settings.display));
   if (!(cp->cats & 1u << cat))
-    return imhe_arena_printf(vm->a, "it is not offered for %s", imhe_category_code[cat]);
+    return imhe_arena_printf(vm->a, "it is not offered for %s", imhe_cat_code(p, cat));
   int32_t day = coupon_day(vm);
   if ((cp->from != IMHE_NO_DATE && day < cp->from) ||
       (cp->until != IMHE_NO_DATE && day > cp->until)) {
@@ -259,7 +261,7 @@ void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
   }
   const char *disp = imhe_str(p, p->settings.display);
   f->present = 1;
-  f->registration = f->processing = f->total = -1;
+  f->registration = f->processing = f->total = f->late_fee = -1;
   if (vm->r->coupon.s)
     f->coupon = vm->r->coupon.s;
   if (!p->settings.fees_published) {

@@ -2,7 +2,9 @@
  * left-out entry with its reason (VALUE_NOT_WANTED: kind volunteer, wanted paid) and operands. */
 #include "runtime/eval/filters.h"
 #include "runtime/core/dates.h"
+#include "runtime/core/sbuf.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The value an absent enumerated field takes (requirements.md reading 12), or -1. */
@@ -30,11 +32,77 @@ static const struct imhe_why by_not = {.code = IMHE_REASON_EXCLUDED_BY_NOT,
                                        .entry = IMHE_WHY_NO_ENTRY,
                                        .date = {IMHE_NO_DATE, IMHE_NO_DATE}};
 
+/* The tracks the category judged serves (the first track's when none is). */
+static uint32_t judged_tracks(const struct vm *vm) {
+  const struct imhe_program *p = vm->p;
+  return vm->category >= 0 ? p->cats[vm->category].tracks : 1u;
+}
+
+/* The ages the judged category's tracks serve, as the catalogue declares them. */
+static uint32_t track_ages(const struct vm *vm) {
+  uint32_t tracks = judged_tracks(vm), ages = 0;
+  for (uint32_t t = 0; t < vm->p->ntracks; t++)
+    if (tracks >> t & 1u)
+      ages |= vm->p->tracks[t].ages;
+  return ages;
+}
+
+/* The track named in a reason: its code, or "either" for a category serving several. */
+static const char *track_words(const struct vm *vm) {
+  uint32_t tracks = judged_tracks(vm);
+  if (tracks & (tracks - 1))
+    return "either";
+  for (uint32_t t = 0; t < vm->p->ntracks; t++)
+    if (tracks >> t & 1u)
+      return imhe_track_code(vm->p, (int)t);
+  return "?";
+}
+
+/* A category field's codes typed against the program: the first one's category for F_ENUM (-1
+ * when unknown), the set of them for F_SET. */
+static int slot_category(const struct vm *vm, const struct imhe_slot *s) {
+  return s->present && s->v.codes.n ? imhe_slot_category(vm->p, &s->v.codes.v[0], 0) : -1;
+}
+static uint32_t slot_categories(const struct vm *vm, const struct imhe_slot *s) {
+  uint32_t mask = 0;
+  for (uint32_t i = 0; s->present && i < s->v.codes.n; i++) {
+    int k = imhe_slot_category(vm->p, &s->v.codes.v[i], 1);
+    if (k >= 0)
+      mask |= 1u << k;
+  }
+  return mask;
+}
+
+/* "CODE/CODE": categories of a mask by their codes, as a reason names them. */
+static const char *cat_words(struct vm *vm, uint32_t mask) {
+  struct sbuf b = {0};
+  for (uint32_t i = 0; i < vm->p->ncats; i++)
+    if (mask >> i & 1u) {
+      if (b.n)
+        sb_putc(&b, '/');
+      sb_puts(&b, imhe_cat_code(vm->p, (int)i));
+    }
+  const char *s = imhe_arena_printf(vm->a, "%.*s", (int)b.n, b.n ? b.v : "");
+  free(b.v);
+  return s;
+}
+
 /* The reason of a filter on an enumerated field (F_ENUM, F_SET, F_TRACK) leaving out a slot. */
 static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
                      const struct imhe_slot *s, uint32_t c) {
   w->enm = (uint8_t)imhe_sections[sec].fields[f].arg;
   w->want = c;
+  if (imhe_field_is_category(&imhe_sections[sec].fields[f])) {
+    /* the program's codes, named here: explanations have no program to look them up in */
+    int k = slot_category(vm, s);
+    w->have = op == OP_F_ENUM ? (uint32_t)(k >= 0 ? k : 0) : slot_categories(vm, s);
+    w->code = op == OP_F_SET ? IMHE_REASON_VALUES_NOT_WANTED
+              : !s->present  ? IMHE_REASON_VALUE_MISSING
+                             : IMHE_REASON_VALUE_NOT_WANTED;
+    w->name = cat_words(vm, op == OP_F_ENUM ? (k >= 0 ? 1u << k : 0) : w->have);
+    w->name2 = cat_words(vm, c);
+    return;
+  }
   if (op == OP_F_ENUM) {
     w->code = !s->present && enum_default(sec, f) >= 0 ? IMHE_REASON_VALUE_DEFAULT
               : !s->present                            ? IMHE_REASON_VALUE_MISSING
@@ -45,7 +113,7 @@ static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
   w->have = s->present ? s->v.mask : 0;
   w->code = op == OP_F_SET ? IMHE_REASON_VALUES_NOT_WANTED : IMHE_REASON_AGES_OUTSIDE_TRACK;
   if (op == OP_F_TRACK)
-    w->name = imhe_track_name[vm->category >= 0 ? imhe_category_track[vm->category] : 0];
+    w->name = track_words(vm);
 }
 
 /* Why entry `i` fails a filter on field f (for the left-out list). */
@@ -96,21 +164,17 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   switch (op) {
   case OP_F_ENUM: {
-    int v = s->present ? s->v.ival : enum_default(sec, f);
+    int v = imhe_field_is_category(&imhe_sections[sec].fields[f]) ? slot_category(vm, s)
+            : s->present                                          ? s->v.ival
+                                                                  : enum_default(sec, f);
     return v >= 0 && (c >> v & 1u);
   }
   case OP_F_SET:
+    if (imhe_field_is_category(&imhe_sections[sec].fields[f]))
+      return (slot_categories(vm, s) & c) != 0;
     return s->present && (s->v.mask & c) != 0;
-  case OP_F_TRACK: {
-    int cat = vm->category;
-    uint32_t want = 0;
-    int track = cat >= 0 ? imhe_category_track[cat] : TRACK_IMH;
-    if (track == TRACK_IMH || track == TRACK_EITHER)
-      want |= 3u; /* prenatal, infant */
-    if (track == TRACK_ECMH || track == TRACK_EITHER)
-      want |= 4u; /* early_childhood */
-    return s->present && (s->v.mask & want);
-  }
+  case OP_F_TRACK:
+    return s->present && (s->v.mask & track_ages(vm));
   case OP_F_BOOL:
     return (s->present && s->v.ival) == (int)c;
   case OP_F_PRESENT:

@@ -11,15 +11,22 @@
 
 /* ---------- around the rules: validity, fees, deadlines ---------- */
 
+/* Every competency code of the record is a code of the policy, else the record is invalid. The
+ * codes found are counted on the way for the competency measures (vm->comps_seen: those dated by
+ * the as-of date and listed for the category), so each code is looked up once. */
 static void validate_codes(struct vm *vm) {
+  const struct imhe_program *p = vm->p;
+  uint32_t catbit = vm->category >= 0 ? 1u << vm->category : 0;
   for (int s = 0; s < 2; s++) {
     int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
-    int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES;
+    int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
     const struct imhe_list *l = &vm->r->sec[sec];
     for (uint32_t i = 0; i < l->n; i++) {
       const struct imhe_slot *sl = &l->v[i].f[fd];
       if (!sl->present)
         continue;
+      const struct imhe_slot *date = &l->v[i].f[fdate];
+      int dated = date->present && date->v.date <= vm->as_of;
       for (uint32_t k = 0; k < sl->v.codes.n; k++) {
         int d;
         uint32_t item;
@@ -28,9 +35,81 @@ static void validate_codes(struct vm *vm) {
           imhe_result_error(vm->res, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
                             imhe_sections[sec].name, i, c->s.s);
+        else if (dated && (p->items[item].cats & catbit))
+          vm->comps_seen[d] |= 1ull << (item - p->domains[d].first);
       }
     }
   }
+}
+
+/* 'IFZ' as a message quotes a value from a record: control characters shown as '?', at most 40
+ * bytes. */
+static const char *excerpt(const struct imhe_text *t, char *buf, size_t cap) {
+  size_t k = 0;
+  buf[k++] = '\'';
+  for (uint32_t i = 0; i < t->n && k + 5 < cap && i < 40; i++) {
+    unsigned char c = (unsigned char)t->s[i];
+    buf[k++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+  }
+  if (t->n > 40 && k + 5 < cap) {
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k++] = '\'';
+  buf[k] = 0;
+  return buf;
+}
+
+/* A category code of the record unknown to the program, said as the loader says a value outside
+ * an enumeration, with the program's codes. */
+static void unknown_category(struct vm *vm, const char *path, const struct imhe_text *code,
+                             uint32_t line, uint32_t col) {
+  const struct imhe_program *p = vm->p;
+  char b[64], list[600];
+  size_t k = 0;
+  list[0] = 0;
+  for (uint32_t i = 0; i < p->ncats && k + 40 < sizeof list; i++)
+    k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
+                          imhe_cat_code(p, (int)i));
+  imhe_result_error(vm->res, line, col, "%s: unknown category %s (expected one of: %s)", path,
+                    excerpt(code, b, sizeof b), list);
+}
+
+/* The category codes the record's entries give (an endorsement's category, an RSC provider's
+ * endorsements), each one the program declares. */
+static void validate_categories(struct vm *vm) {
+  static const struct {
+    int sec, field, loose;
+  } fields[] = {{IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
+                {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1}};
+  for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+    int sec = fields[k].sec, f = fields[k].field;
+    const struct imhe_list *l = &vm->r->sec[sec];
+    for (uint32_t i = 0; i < l->n; i++) {
+      const struct imhe_slot *sl = &l->v[i].f[f];
+      for (uint32_t c = 0; sl->present && c < sl->v.codes.n; c++) {
+        const struct imhe_comp_code *cc = &sl->v.codes.v[c];
+        if (imhe_slot_category(vm->p, cc, fields[k].loose) < 0) {
+          char path[80];
+          snprintf(path, sizeof path, "%s[%u].%s", imhe_sections[sec].name, i,
+                   imhe_sections[sec].fields[f].name);
+          unknown_category(vm, path, &cc->s, cc->line, cc->col);
+        }
+      }
+    }
+  }
+}
+
+/* The category the record applies for, in the program's table: -1 when it names none, and an
+ * error when the program does not declare it. */
+static int record_category(struct vm *vm) {
+  const struct imhe_record *r = vm->r;
+  if (!r->category.s)
+    return -1;
+  int k = imhe_cat_lookup(vm->p, r->category.s, r->category.n);
+  if (k < 0)
+    unknown_category(vm, "category", &r->category, r->category_line, r->category_col);
+  return k;
 }
 
 /* A rule's result made outside the VM: whether the category or kind is offered, whether a
@@ -67,7 +146,7 @@ static int application(struct vm *vm, struct imhe_result *out, uint32_t era, uin
   if (cat < 0 || !(p->eras[era].offered >> cat & 1u)) {
     struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_CATEGORY_NOT_OFFERED);
     w->name2 = imhe_str(p, p->settings.display);
-    w->name = cat >= 0 ? imhe_category_code[cat] : NULL;
+    w->name = cat >= 0 ? imhe_cat_code(p, cat) : NULL;
     not_offered(out, w);
     return JUDGE_DONE;
   }
@@ -212,9 +291,12 @@ void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
                       struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
                       int category, struct imhe_result *out) {
   struct vm vm = {.p = p, .r = r, .a = a, .res = out, .as_of = as_of};
-  vm.category = category >= 0 ? category : r->category;
   memset(out, 0, sizeof *out);
+  out->record = r;
+  out->arena = a;
+  vm.category = category >= 0 ? category : record_category(&vm);
   out->category = vm.category;
+  out->prog = p;
   out->record = r;
   out->arena = a;
   out->as_of = as_of;
@@ -223,6 +305,7 @@ void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
   out->next_deadline = IMHE_NO_DATE;
   uint32_t era = imhe_era_at(p, as_of);
   out->base = imhe_str(p, p->eras[era].base);
+  validate_categories(&vm);
   if (!r->errors.n)
     validate_codes(&vm);
   if (r->errors.n || out->errors.n) {

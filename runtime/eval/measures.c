@@ -40,6 +40,15 @@ static int32_t masters_date(struct vm *vm) {
   return best;
 }
 
+/* Whether NUL-terminated z is the n bytes at s, compared without measuring z first (most names
+ * differ at their first byte); z is read no further than its NUL. */
+static inline int same_name(const char *z, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && z[i] && z[i] == s[i])
+    i++;
+  return i == n && !z[n];
+}
+
 const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
                                                   int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
@@ -48,12 +57,10 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
     return NULL;
   size_t dl = (size_t)(dot - code->s.s), nl = code->s.n - dl - 1;
   for (uint32_t d = 0; d < p->ndomains; d++) {
-    const char *dc = imhe_str(p, p->domains[d].code);
-    if (strlen(dc) != dl || memcmp(dc, code->s.s, dl))
+    if (!same_name(imhe_str(p, p->domains[d].code), code->s.s, dl))
       continue;
     for (uint32_t k = 0; k < p->domains[d].count; k++) {
-      const char *nm = imhe_str(p, p->items[p->domains[d].first + k].name);
-      if (strlen(nm) == nl && !memcmp(nm, dot + 1, nl)) {
+      if (same_name(imhe_str(p, p->items[p->domains[d].first + k].name), dot + 1, nl)) {
         *dom = (int)d;
         *item = p->domains[d].first + k;
         return code;
@@ -64,30 +71,11 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
 }
 
 /* Distinct competencies of domain dom in the applied category's list, from training and education
- * dated by the as-of date. */
+ * dated by the as-of date: counted when the codes were checked (judge.c's validate_codes, which
+ * runs before any rule), each code looked up once per record. */
 static double comps(struct vm *vm, int dom) {
-  const struct imhe_program *p = vm->p;
-  uint64_t seen = 0;
-  uint32_t catbit = vm->category >= 0 ? 1u << vm->category : 0;
-  for (int s = 0; s < 2; s++) {
-    int sec = s ? IMHE_SECTION_EDUCATION : IMHE_SECTION_TRAINING;
-    int fd = s ? EDU_COMPETENCIES : TRAIN_COMPETENCIES, fdate = s ? EDU_COMPLETED : TRAIN_DATE;
-    const struct imhe_list *l = &vm->r->sec[sec];
-    for (uint32_t i = 0; i < l->n; i++) {
-      const struct imhe_entry *e = &l->v[i];
-      if (!e->f[fd].present || !e->f[fdate].present || e->f[fdate].v.date > vm->as_of)
-        continue;
-      for (uint32_t k = 0; k < e->f[fd].v.codes.n; k++) {
-        int d;
-        uint32_t item;
-        if (imhe_find_competency(vm, &e->f[fd].v.codes.v[k], &d, &item) && d == dom &&
-            (p->items[item].cats & catbit))
-          seen |= 1ull << (item - p->domains[dom].first);
-      }
-    }
-  }
   int n = 0;
-  for (; seen; seen &= seen - 1)
+  for (uint64_t seen = vm->comps_seen[dom]; seen; seen &= seen - 1)
     n++;
   return n;
 }
@@ -358,7 +346,7 @@ static void imhe_measure_half(struct vm *vm, struct imhe_insn in, const struct v
   struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_HALF_OF_DOMAIN);
   w->count = n;
   w->name = imhe_str(p, d->code);
-  w->name2 = vm->category >= 0 ? imhe_category_code[vm->category] : "?";
+  w->name2 = imhe_cat_code(p, vm->category);
   out->note = w;
 }
 

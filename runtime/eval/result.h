@@ -92,6 +92,8 @@ struct imhe_fee_summary {
   int renewal; /* renewal or reinstatement: the fees below are a year's */
   double registration, processing, total; /* < 0: not published */
   double renewal_fee, membership_fee;     /* renewals only; < 0: not published */
+  double late_fee; /* a renewal submitted after its due date: charged once, not in the total; < 0
+                      none */
   const char *coupon;
   int coupon_applied;
   const char *notes[8];
@@ -108,7 +110,11 @@ struct imhe_result {
   struct imhe_arena *arena;          /* where everything below lives */
   struct imhe_msgs errors, warnings; /* found while judging: the record itself is not changed */
   imhe_verdict verdict;
-  int category; /* the category judged: the record's, or the one asked for; -1 none */
+  int category; /* the category judged (in prog's table): the record's, or the one asked for; -1
+                   none */
+  /* the program whose categories `category` indexes: the one that judged it, or for a record no
+   * policy could judge the first of the set that declares its category; NULL when none */
+  const struct imhe_program *prog;
   int32_t as_of;
   imhe_as_of_source as_of_source;
   const char *policy, *base;

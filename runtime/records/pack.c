@@ -88,7 +88,7 @@ static void put_slot(struct sbuf *b, const struct imhe_field_desc *fd, const str
   if (!s->present)
     return;
   put_loc(b, s->line, s->col);
-  switch (fd->kind) {
+  switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
   case FT_NUM:
     put_f64(b, s->v.num);
     break;
@@ -136,10 +136,11 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   TEXT(r->applicant_name);
   TEXT(r->applicant_email);
   TEXT(r->membership_association);
-  const int32_t ints[] = {r->category,      r->submitted,        r->agreement_signed,
-                          r->ethics_signed, r->renewal_deadline, r->membership_expires,
-                          r->exam_date,     r->has_membership,   r->exam_passed,
-                          r->rsc_attested,  r->name_given};
+  TEXT(r->category);
+  const int32_t ints[] = {r->submitted,        r->agreement_signed,   r->ethics_signed,
+                          r->renewal_deadline, r->membership_expires, r->exam_date,
+                          r->has_membership,   r->exam_passed,        r->rsc_attested,
+                          r->name_given};
   for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
     put32(o, (uint32_t)ints[i]);
   const uint32_t locs[] = {r->category_line, r->category_col, r->agreement_line, r->agreement_col,
@@ -254,11 +255,19 @@ static void fault(struct rd *d, const char *what) {
   d->at = d->n; /* every later read fails */
 }
 
+/* A value read whole but out of range: the fault is located where the value starts. */
+static void fault_value(struct rd *d, const char *what, size_t at) {
+  if (!d->bad) {
+    fault(d, what);
+    d->bad_at = at;
+  }
+}
+
 static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint32_t rd32(struct rd *d) {
+static inline uint32_t rd32(struct rd *d) {
   if (d->bad || d->n - d->at < 4) {
     fault(d, "truncated record");
     return 0;
@@ -268,7 +277,7 @@ static uint32_t rd32(struct rd *d) {
   return v;
 }
 
-static uint8_t rd8(struct rd *d) {
+static inline uint8_t rd8(struct rd *d) {
   if (d->bad || d->at >= d->n) {
     fault(d, "truncated record");
     return 0;
@@ -306,17 +315,19 @@ static void rd_text_into(struct rd *d, struct imhe_record *r, struct imhe_text *
 #define DATE_MAX IMHE_PACK_DATE_MAX
 
 static int32_t rd_date(struct rd *d, int absent_ok) {
+  size_t at = d->at;
   int32_t v = (int32_t)rd32(d);
   if ((absent_ok && v == INT32_MIN) || (v >= DATE_MIN && v <= DATE_MAX))
     return v;
-  fault(d, "date out of range");
+  fault_value(d, "date out of range", at);
   return absent_ok ? INT32_MIN : DATE_MIN;
 }
 
 static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) {
+  size_t at = d->at;
   int32_t v = (int32_t)rd32(d);
   if (v < lo || v > hi) {
-    fault(d, what);
+    fault_value(d, what, at);
     return lo;
   }
   return v;
@@ -335,13 +346,15 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   int count = 0;
   if (fd->kind == FT_ENUM || fd->kind == FT_SET)
     imhe_enum_values((enum imhe_enum)fd->arg, &count);
-  switch (fd->kind) {
+  size_t at = d->at; /* where the value starts */
+  /* categories are kept as written, like competency codes: the judging program types them */
+  switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
   case FT_NUM: {
     uint64_t u = rd32(d);
     u |= (uint64_t)rd32(d) << 32;
     memcpy(&s->v.num, &u, 8);
     if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) { /* as the loader allows */
-      fault(d, "number out of range");
+      fault_value(d, "number out of range", at);
       s->v.num = 0;
     }
     break;
@@ -358,7 +371,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   case FT_SET:
     s->v.mask = rd32(d);
     if (count < 32 && s->v.mask >> count) {
-      fault(d, "set of values out of range");
+      fault_value(d, "set of values out of range", at);
       s->v.mask = 0;
     }
     break;
@@ -370,7 +383,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   case FT_CODES: {
     uint32_t n = rd32(d);
     if (n > (d->n - d->at) / 12) { /* each takes 12 bytes at least */
-      fault(d, "competency count past the record");
+      fault(d, "code count past the record");
       n = 0;
     }
     s->v.codes.v = n ? imhe_arena_alloc(&r->arena, n * sizeof *s->v.codes.v) : NULL;
@@ -384,7 +397,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
       s->v.codes.v[i].line = rd32(d);
       s->v.codes.v[i].col = rd32(d);
       if (!s->v.codes.v[i].s.s && !d->bad)
-        fault(d, "a competency without text");
+        fault(d, "a code without text");
     }
     break;
   }
@@ -444,7 +457,7 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
   rd_text_into(d, r, &r->applicant_name);
   rd_text_into(d, r, &r->applicant_email);
   rd_text_into(d, r, &r->membership_association);
-  r->category = rd_range(d, -1, CAT__COUNT - 1, "category out of range");
+  rd_text_into(d, r, &r->category);
   r->submitted = rd_date(d, 1);
   r->agreement_signed = rd_date(d, 1);
   r->ethics_signed = rd_date(d, 1);
@@ -494,14 +507,21 @@ static void record_span(const struct imhe_pack *p, uint32_t i, size_t *from, siz
   *to = get32(p->index + 4 * (size_t)i);
 }
 
-int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r, int reuse) {
-  if (i >= p->nrecords)
+int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r, int reuse,
+                     char *err, size_t errlen) {
+  if (i >= p->nrecords) {
+    snprintf(err, errlen, "record %u: past the last record, %u", i + 1, p->nrecords);
     return -1;
+  }
   size_t from, to;
   record_span(p, i, &from, &to);
   struct rd d = {p->records + from, to - from, 0, NULL, 0};
   rd_record(&d, p, r, reuse);
-  return d.bad ? -1 : 0;
+  if (!d.bad)
+    return 0;
+  snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, d.bad,
+           (size_t)(p->records - p->data) + from + d.bad_at);
+  return -1;
 }
 
 int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity, uint32_t *before,
@@ -559,8 +579,10 @@ static int check_files(struct imhe_pack *p, char *err, size_t errlen) {
   return 0;
 }
 
-/* Every record and note decoded once into a scratch record, so a pack that opens cannot fail
- * later and a reader never meets a half-good record. */
+/* The index (each record's end, in order, the last ending the section) and every note. The
+ * records themselves are checked as they are decoded, once each (imhe_pack_record): the checksum
+ * has already refused any damage a disk or a copy can do, so what is left to catch there is a
+ * pack made by hand, and it is refused at its first bad record. */
 static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
   size_t prev = 0;
   for (uint32_t i = 0; i < p->nrecords; i++) {
@@ -572,21 +594,6 @@ static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
   }
   if (prev != p->records_len)
     FAIL("bytes after the last record (offset %zu)", (size_t)(p->records - p->data) + prev);
-  struct imhe_record scratch;
-  memset(&scratch, 0, sizeof scratch);
-  for (uint32_t i = 0; i < p->nrecords; i++) {
-    size_t from, to;
-    record_span(p, i, &from, &to);
-    struct rd d = {p->records + from, to - from, 0, NULL, 0};
-    rd_record(&d, p, &scratch, i > 0);
-    if (d.bad) {
-      imhe_record_clear(&scratch);
-      FAIL("record %u: %s (offset %zu)", i + 1, d.bad,
-           (size_t)(p->records - p->data) + from + d.bad_at);
-    }
-  }
-  if (p->nrecords)
-    imhe_record_clear(&scratch);
   struct rd d = {p->notes, p->notes_len, 0, NULL, 0};
   uint32_t last = 0;
   for (uint32_t i = 0; i < p->nnotes; i++) {

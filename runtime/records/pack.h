@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define IMHE_PACK_MAGIC "IMHEPACK"
-#define IMHE_PACK_VERSION 1
+#define IMHE_PACK_VERSION 2
 #define IMHE_PACK_HEADER 64         /* bytes before the section table */
 #define IMHE_PACK_DATE_MIN (-62091) /* 1800-01-01: the dates the YAML loader accepts */
 #define IMHE_PACK_DATE_MAX 84370    /* 2200-12-31 */
@@ -44,16 +44,19 @@ struct imhe_pack {
 
 /* 1 when the bytes start with the pack magic. */
 IMHE_INTERNAL_API int imhe_pack_is(const void *data, size_t n);
-/* Verifies the whole pack: header, version, flags, sizes, checksum (unless check_sum is 0, for
- * the tests and fuzzers that reach past it), the section table, then every record and note
- * decoded in full. 0, or -1 with "what is wrong (offset N)" in err. Free with imhe_pack_close. */
+/* Verifies the pack: header, version, flags, sizes, checksum (unless check_sum is 0, for the tests
+ * and fuzzers that reach past it), the section table, the index, the file names and every note.
+ * Records are verified as each is decoded (imhe_pack_record). 0, or -1 with "what is wrong
+ * (offset N)" in err. Free with imhe_pack_close. */
 IMHE_INTERNAL_API int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n,
                                      int check_sum, char *err, size_t errlen);
 IMHE_INTERNAL_API void imhe_pack_close(struct imhe_pack *p);
-/* Record i into *r as imhe_record_init would ready it (reuse: its arena is kept); the record owns
- * copies of everything. 0, or -1 (only for a pack imhe_pack_open did not accept). */
+/* Record i, decoded and checked field by field, into *r as imhe_record_init would ready it (reuse:
+ * *r was read before and its arena is kept); the record owns copies of everything. 0, or -1 with
+ * "record N: what is wrong (offset N)" in err: a pack made or altered by hand with a matching
+ * checksum (or opened without one); *r is then fit only for imhe_record_clear or reuse. */
 IMHE_INTERNAL_API int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r,
-                                       int reuse);
+                                       int reuse, char *err, size_t errlen);
 /* Note i: its severity, the number of records before it, and its message (pointing into the
  * pack). 0, or -1 when i is out of range. */
 IMHE_INTERNAL_API int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity,

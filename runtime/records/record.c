@@ -61,7 +61,6 @@ void imhe_record_init(struct imhe_record *r, const char *file, size_t arena_limi
   } else
     imhe_arena_init(&r->arena, arena_limit);
   r->file = imhe_arena_strndup(&r->arena, file, strlen(file));
-  r->category = -1;
   r->submitted = r->agreement_signed = r->ethics_signed = INT32_MIN;
   r->renewal_deadline = r->membership_expires = r->exam_date = INT32_MIN;
   r->exam_passed = -1;

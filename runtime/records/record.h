@@ -30,7 +30,7 @@ struct imhe_slot {
     struct {
       struct imhe_comp_code *v;
       uint32_t n;
-    } codes;
+    } codes; /* FT_CODES, and FT_ENUM and FT_SET of categories: kept as written */
   } v;
 };
 struct imhe_entry {
@@ -52,13 +52,16 @@ struct imhe_msgs {
   uint32_t n, cap;
 };
 
+struct imhe_record_pool;
 struct imhe_record {
   struct imhe_arena arena;
   const char *file;
   uint32_t line; /* where the document starts */
   imhe_record_kind kind;
   struct imhe_text id, association, coupon, applicant_name, applicant_email;
-  int category; /* -1 absent */
+  /* the category applied for, as written: typed against the judging program's categories when
+   * judged (s NULL when absent) */
+  struct imhe_text category;
   uint32_t category_line, category_col;
   int32_t submitted, agreement_signed, ethics_signed, renewal_deadline;
   uint32_t agreement_line, agreement_col, ethics_line, ethics_col, deadline_line, deadline_col;
@@ -77,7 +80,8 @@ struct imhe_record {
   int keep_expect;
   const void *expect;
   uint32_t expect_line;
-  const void *owner; /* the policy set it was read for (the public API checks it) */
+  const void *owner;             /* the policy set it was read for (the public API checks it) */
+  struct imhe_record_pool *pool; /* where freeing it returns it for reuse (api/source.c), or NULL */
 };
 
 IMHE_INTERNAL_API void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #define FD(s, id, name, kind, arg, flags)                                                          \
-  {name, kind, arg, ((flags)&FLD_REQ) != 0, ((flags)&FLD_SPREAD) != 0},
+  {name, sizeof(name) - 1, kind, arg, ((flags)&FLD_REQ) != 0, ((flags)&FLD_SPREAD) != 0},
 #define X(id, fields, dated, start, end)                                                           \
   static const struct imhe_field_desc fields_##id[] = {fields(FD)};
 IMHE_SECTION_SCHEMA(X)
@@ -37,7 +37,7 @@ int imhe_section_lookup(const char *s, size_t n) {
 int imhe_field_lookup(int section, const char *s, size_t n) {
   const struct imhe_section_desc *d = &imhe_sections[section];
   for (int i = 0; i < d->nfields; i++)
-    if (strlen(d->fields[i].name) == n && memcmp(d->fields[i].name, s, n) == 0)
+    if (d->fields[i].len == n && memcmp(d->fields[i].name, s, n) == 0)
       return i;
   return -1;
 }

@@ -27,7 +27,8 @@
 #define IMHE_MEMBERSHIP_FIELDS(X) X("association") X("expires")
 #define IMHE_EXAM_FIELDS(X) X("passed") X("date")
 
-/* Field value kinds. */
+/* Field value kinds. An FT_ENUM or FT_SET of ENUM_CATEGORY keeps its codes as written (in
+ * v.codes), since the categories are the judging program's: they are typed when judged. */
 enum imhe_ftype { FT_TEXT, FT_DATE, FT_NUM, FT_BOOL, FT_ENUM, FT_SET, FT_CODES };
 
 /* Field flags. FLD_REQ: the loader requires the field. FLD_SPREAD: an amount spread evenly
@@ -116,11 +117,16 @@ enum { IMHE_ENDO_FIELDS(IMHE_FIELD_ENUM_) ENDO__N };
 
 struct imhe_field_desc {
   const char *name;
+  unsigned len; /* strlen(name), for the lookups of every field of every entry */
   enum imhe_ftype kind;
   int arg; /* enum for FT_ENUM/FT_SET, unit for FT_NUM */
   int required;
   int spread; /* FLD_SPREAD */
 };
+/* Whether a field holds category codes (kept as written, typed when judged). */
+static inline int imhe_field_is_category(const struct imhe_field_desc *fd) {
+  return (fd->kind == FT_ENUM || fd->kind == FT_SET) && fd->arg == ENUM_CATEGORY;
+}
 struct imhe_section_desc {
   const char *name; /* as in IMHE_SECTION_LIST */
   const struct imhe_field_desc *fields;

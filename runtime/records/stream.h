@@ -25,6 +25,9 @@ struct imhe_loader *imhe_loader_open_fd(int fd, const char *name,
                                         const struct imhe_read_limits *lim);
 struct imhe_loader *imhe_loader_open_mem(const void *bytes, size_t len, const char *name,
                                          const struct imhe_read_limits *lim);
+/* A loader that reads no file, for parsing documents another loader cut (yaml.h:
+ * imhe_yaml_replay); its messages name what its `path` member is set to. */
+struct imhe_loader *imhe_loader_replayer(void);
 /* Notices go to fn (see limits.h); without one they are dropped. */
 IMHE_INTERNAL_API void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx);
 /* Bytes of the file examined so far (handed to libyaml or passed over). */

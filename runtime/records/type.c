@@ -135,6 +135,39 @@ static int get_enum(struct imhe_record *r, const struct ynode *v, const char *pa
   return 0;
 }
 
+/* Category codes as written, with their locations: one for an FT_ENUM (an endorsement's
+ * category), one or a list for an FT_SET (an RSC provider's endorsements, where `none` or blank is
+ * no endorsement, readings 32 and 33). The judging program types them. */
+static int get_cat_codes(struct imhe_record *r, const struct ynode *v, const char *path, int set,
+                         struct imhe_slot *s) {
+  char b[64];
+  if (v->type == N_MAP || (!set && v->type != N_SCALAR)) {
+    imhe_record_error(r, v->line, v->col, "%s: expected %s, got %s", path,
+                      set ? "a category code or a list of them" : "one category code",
+                      imhe_tree_excerpt(v, b, sizeof b));
+    return -1;
+  }
+  const struct ynode *one = v->type == N_SCALAR ? v : NULL;
+  s->v.codes.v = imhe_arena_alloc(&r->arena, ((one ? 1 : v->count) + 1) * sizeof *s->v.codes.v);
+  if (!s->v.codes.v)
+    return -1;
+  for (const struct ynode *x = one ? one : v->first; x; x = one ? NULL : x->next) {
+    if (x->type != N_SCALAR) {
+      imhe_record_error(r, x->line, x->col, "%s: expected a category code, got %s", path,
+                        imhe_tree_excerpt(x, b, sizeof b));
+      return -1;
+    }
+    if (set && (is_blank(x) || imhe_names_equal(x->s, x->n, "none", 4)))
+      continue;
+    struct imhe_comp_code *c = &s->v.codes.v[s->v.codes.n++];
+    c->s.s = x->s;
+    c->s.n = x->n;
+    c->line = x->line;
+    c->col = x->col;
+  }
+  return 0;
+}
+
 static int get_set(struct imhe_record *r, const struct ynode *v, const char *path, int e,
                    uint32_t *out) {
   *out = 0;
@@ -145,16 +178,7 @@ static int get_set(struct imhe_record *r, const struct ynode *v, const char *pat
   }
   for (const struct ynode *x = one ? one : v->first; x; x = one ? NULL : x->next) {
     int i;
-    if (e == ENUM_CATEGORY) {
-      /* provider endorsement codes: without case or surrounding spaces; `none` or blank is
-       * no endorsement (readings 32, 33) */
-      if (x->type == N_SCALAR && (is_blank(x) || imhe_names_equal(x->s, x->n, "none", 4)))
-        continue;
-      if (x->type != N_SCALAR || (i = imhe_category_lookup_loose(x->s, x->n)) < 0) {
-        enum_error(r, x, path, e);
-        return -1;
-      }
-    } else if (get_enum(r, x, path, e, &i) != 0)
+    if (get_enum(r, x, path, e, &i) != 0)
       return -1;
     *out |= 1u << i;
   }
@@ -263,8 +287,12 @@ static int get_field(struct imhe_record *r, const struct imhe_field_desc *fd, co
   case FT_BOOL:
     return get_bool(r, v, path, &s->v.ival);
   case FT_ENUM:
+    if (fd->arg == ENUM_CATEGORY)
+      return get_cat_codes(r, v, path, 0, s);
     return get_enum(r, v, path, fd->arg, &s->v.ival);
   case FT_SET:
+    if (fd->arg == ENUM_CATEGORY)
+      return get_cat_codes(r, v, path, 1, s);
     return get_set(r, v, path, fd->arg, &s->v.mask);
   case FT_CODES:
     return get_codes(r, v, path, s);
@@ -327,6 +355,11 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
     known[i] = d->fields[i].name;
   char where[64];
   entry_path(where, sizeof where, d->name, idx, ": ");
+  /* "name[idx]" once; each field's path is it and ".field" (no printf: every field of every
+   * entry goes through here) */
+  size_t stem = where[0] ? strlen(where) - 2 : 0;
+  memcpy(path, where, stem);
+  unsigned seen = 0; /* the fields met so far: only a field met again can be a repeated key */
   for (const struct ynode *k = m->first; k && k->next; k = k->next->next) {
     const struct ynode *v = k->next;
     int f = k->type == N_SCALAR ? imhe_field_lookup(sec, k->s, k->n) : -1;
@@ -334,10 +367,15 @@ static void load_entry(struct imhe_record *r, int sec, uint32_t idx, const struc
       unknown_field(r, k, where, known, d->nfields);
       continue;
     }
-    repeated_key(r, m, k, where);
-    char tail[48] = ".";
-    strncat(tail, d->fields[f].name, sizeof tail - 2);
-    entry_path(path, sizeof path, d->name, idx, tail);
+    if (seen >> f & 1u)
+      repeated_key(r, m, k, where);
+    seen |= 1u << f;
+    size_t fl = d->fields[f].len;
+    if (stem && stem + fl + 2 < sizeof path) {
+      path[stem] = '.';
+      memcpy(path + stem + 1, d->fields[f].name, fl + 1);
+    } else
+      path[0] = 0;
     struct imhe_slot *s = &e->f[f];
     s->present = 0;
     s->line = v->line;
@@ -435,6 +473,20 @@ static void load_sub(struct imhe_record *r, const struct ynode *v, const char *n
   }
 }
 
+/* The category applied for, kept as written: the judging program types it. */
+static void keep_category(struct imhe_record *r, const struct ynode *cat) {
+  char b[64];
+  if (cat->type != N_SCALAR)
+    imhe_record_error(r, cat->line, cat->col, "category: expected one category code, got %s",
+                      imhe_tree_excerpt(cat, b, sizeof b));
+  else {
+    r->category.s = cat->s;
+    r->category.n = cat->n;
+  }
+  r->category_line = cat->line;
+  r->category_col = cat->col;
+}
+
 static void load_record(struct imhe_record *r, const struct ynode *doc) {
   r->line = doc->line;
   if (doc->type != N_MAP) {
@@ -472,7 +524,7 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
       has_association = required_text(r, v, "association", &r->association);
     } else if (tree_key_is(k, "category")) {
       cat = tree_is_null(v) ? NULL : v;
-      r->category = -1;
+      r->category.s = NULL;
     } else if (tree_key_is(k, "submitted")) {
       if (!tree_is_null(v))
         get_date(r, v, "submitted", &r->submitted);
@@ -511,14 +563,8 @@ static void load_record(struct imhe_record *r, const struct ynode *doc) {
       unknown_field(r, k, "", top_fields, NKNOWN(top_fields));
     }
   }
-  if (cat) {
-    if (cat->type != N_SCALAR || (r->category = imhe_category_lookup(cat->s, cat->n)) < 0) {
-      enum_error(r, cat, "category", ENUM_CATEGORY);
-      r->category = -1;
-    }
-    r->category_line = cat->line;
-    r->category_col = cat->col;
-  }
+  if (cat)
+    keep_category(r, cat);
   if (!r->id.s && !has_id)
     imhe_record_error(r, doc->line, doc->col, "missing required field 'id'");
   if (!r->association.s && !has_association)

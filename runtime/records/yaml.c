@@ -5,6 +5,7 @@
 #include "runtime/records/tree.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t col,
@@ -207,4 +208,112 @@ int imhe_yaml_read(struct imhe_loader *l, struct imhe_record *r, int reuse) {
   if (reuse) /* a record handed in for reuse is not returned: free it */
     imhe_arena_free(&r->arena);
   return 0;
+}
+
+/* ---- a document cut on one thread and parsed on another ---- */
+
+int imhe_yaml_capture(struct imhe_loader *l, unsigned char **buf, size_t *len, size_t *cap,
+                      struct imhe_doc *d) {
+  if (l->done || !imhe_yinput_next(&l->in)) {
+    l->done = 1;
+    return 0;
+  }
+  struct imhe_yinput *in = &l->in;
+  d->off = *len;
+  d->line = in->doc_line;
+  for (;;) {
+    if (*cap - *len < 4096) {
+      size_t c = *cap ? *cap * 2 : 65536;
+      unsigned char *v = realloc(*buf, c);
+      if (!v)    /* GCOVR_EXCL_BR_LINE: out of memory */
+        abort(); /* GCOVR_EXCL_LINE: out of memory */
+      *buf = v;
+      *cap = c;
+    }
+    size_t k = 0;
+    int ok = imhe_yinput_read(in, *buf + *len, 4096, &k);
+    *len += k;
+    if (!ok || !k)
+      break;
+  }
+  d->n = *len - d->off;
+  d->refused = in->refused;
+  if (in->refused) {
+    d->stopped = in->stopped;
+    d->io_error = in->io_error;
+    d->ref_line = in->ref_line;
+    d->ref_col = in->ref_col;
+    memcpy(d->msg, in->msg, sizeof d->msg);
+    skip_rest(l); /* as imhe_yaml_read does once libyaml has stopped at the refusal */
+  }
+  return 1;
+}
+
+/* libyaml's read handler over a captured document: the bytes in the bites imhe_yinput_read would
+ * have handed out (at most 4096, never splitting a character but for a smaller request), and the
+ * refusal made known in the same call as the byte layer would have found it, so a syntax error
+ * and a refusal close together are told apart as when reading the file. */
+static int replay_read(void *data, unsigned char *out, size_t size, size_t *size_read) {
+  struct imhe_loader *l = data;
+  const unsigned char *p = l->rp_bytes + l->rp_pos;
+  if (l->rp_pend) {
+    size_t k = l->rp_pend < size ? l->rp_pend : size;
+    memcpy(out, p, k);
+    l->rp_pos += k;
+    l->rp_pend -= k;
+    *size_read = k;
+    return 1;
+  }
+  size_t cap = size < 4096 ? size : 4096, avail = l->rp_doc->n - l->rp_pos;
+  size_t m = avail < cap ? avail : cap;
+  if (m < avail) { /* cut before the end: back to the start of a character cut in two */
+    size_t e = m;
+    while (e && (p[e] & 0xc0) == 0x80)
+      e--;
+    if (!e) { /* a character larger than the request: the rest of it comes next */
+      size_t k = (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : 4;
+      l->rp_pend = k - m;
+    } else
+      m = e;
+  } else if (m < cap && l->rp_doc->refused) { /* the byte layer reaches the refusal now */
+    struct imhe_yinput *in = &l->in;
+    in->refused = 1;
+    in->io_error = l->rp_doc->io_error;
+    in->ref_line = l->rp_doc->ref_line;
+    in->ref_col = l->rp_doc->ref_col;
+    memcpy(in->msg, l->rp_doc->msg, sizeof in->msg);
+  }
+  memcpy(out, p, m);
+  l->rp_pos += m;
+  *size_read = m;
+  return m > 0 || !l->in.refused;
+}
+
+void imhe_yaml_replay(struct imhe_loader *l, const unsigned char *bytes, const struct imhe_doc *d,
+                      void (*fn)(void *ctx, struct imhe_record *r), void *ctx) {
+  l->rp_bytes = bytes + d->off;
+  l->rp_doc = d;
+  l->rp_pos = l->rp_pend = 0;
+  l->in.doc_line = d->line;
+  l->in.refused = 0;
+  yaml_parser_initialize(&l->parser);
+  yaml_parser_set_input(&l->parser, replay_read, l);
+  l->live = 1;
+  while (l->live) {
+    struct imhe_record *r = malloc(sizeof *r);
+    if (!r)    /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
+    imhe_record_init(r, l->path, l->lim.max_document * 8 + (1u << 20), 0);
+    if (parse_document(l, r))
+      fn(ctx, r);
+    else {
+      imhe_arena_free(&r->arena);
+      free(r);
+    }
+  }
+  /* libyaml stopped before the refusal: the file's reader passed over the rest and said why it
+   * stopped there (a refusal that ends the file; others it passes over, as the capture did) */
+  if (d->refused && d->stopped && !l->in.refused)
+    notice(l, d->io_error ? IMHE_NOTICE_IO : IMHE_NOTICE_ERROR, d->ref_line, d->ref_col, "%s",
+           d->msg);
 }

@@ -19,7 +19,33 @@ struct imhe_loader {
   struct imhe_read_limits lim;
   imhe_notice_fn *notice;
   void *notice_ctx;
+  /* replaying a captured document (imhe_yaml_replay): its bytes and how far libyaml has them */
+  const unsigned char *rp_bytes;
+  const struct imhe_doc *rp_doc;
+  size_t rp_pos, rp_pend;
 };
+
+/* A document as the byte layer hands it to libyaml, cut on the reading thread so that libyaml
+ * may parse it on another: its bytes (at off in the caller's buffer) up to its end or to a
+ * refusal, and the refusal as the byte layer said it. */
+struct imhe_doc {
+  size_t off, n;
+  uint32_t line; /* the line it starts on */
+  int refused, stopped, io_error;
+  uint32_t ref_line, ref_col;
+  char msg[320];
+};
+
+/* Cuts the next document of the file into *d, its bytes appended to *buf (realloc'd; cap in
+ * *cap): 1, or 0 at the end of the file. Notices about what lies after a refused document are
+ * given at once, as imhe_yaml_read gives them. */
+int imhe_yaml_capture(struct imhe_loader *l, unsigned char **buf, size_t *len, size_t *cap,
+                      struct imhe_doc *d);
+/* Parses a captured document (bytes = the capture's buffer) exactly as imhe_yaml_read would have
+ * parsed it from the file, on a loader made by imhe_loader_replayer (stream.h): each record read
+ * goes to fn (the callee's, to free), notices to the loader's notice function. */
+void imhe_yaml_replay(struct imhe_loader *l, const unsigned char *bytes, const struct imhe_doc *d,
+                      void (*fn)(void *ctx, struct imhe_record *r), void *ctx);
 
 /* The next document of the file into *r: 1 when r holds a record (possibly with errors), 0 at the
  * end of the file. With reuse, r is a record read before whose arena is reused (on 0, freed). */

@@ -769,12 +769,14 @@ void imhe_deficiency_category(struct sbuf *b, const struct imhe_result *res) {
     sb_puts(b, "Renewal");
   else if (r->kind == IMHE_KIND_REINSTATEMENT)
     sb_puts(b, "Reinstatement");
-  else if (res->category >= 0) {
-    sb_puts(b, imhe_category_name[res->category]);
+  else if (res->category >= 0 && res->prog) {
+    sb_puts(b, imhe_cat_name(res->prog, res->category));
     sb_puts(b, " (");
-    sb_puts(b, imhe_category_code[res->category]);
+    sb_puts(b, imhe_cat_code(res->prog, res->category));
     sb_putc(b, ')');
-  } else
+  } else if (!res->prog && r->category.s)
+    imhe_text_clean(b, r->category.s, r->category.n); /* no policy typed it */
+  else
     sb_puts(b, "No category");
   if (res->deadline_label && res->deadline_label[0]) {
     sb_puts(b, ", ");

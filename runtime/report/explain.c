@@ -196,6 +196,18 @@ void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, ui
   }
 }
 
+/* The values of a filter's reason, the entry's (have) or the filter's: categories by the codes the
+ * judging program gave them (in the reason), other values by name. */
+static void filter_values(struct sbuf *b, const struct imhe_why *w, int have) {
+  if (w->enm == ENUM_CATEGORY)
+    sb_puts(b, have ? w->name : w->name2);
+  else
+    sb_mask(b, w->enm, have ? w->have : w->want);
+}
+static const char *filter_value(const struct imhe_why *w) {
+  return w->enm == ENUM_CATEGORY ? w->name : value_name(w->enm, w->have);
+}
+
 /* A filter's reason for leaving an entry out: "kind volunteer, not paid". */
 static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
   static const char *const date_words[CMP__COUNT] = {"on or after", "after", "on or before",
@@ -208,7 +220,7 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     sb_puts(b, "no ");
     sb_plain(b, f);
     sb_puts(b, ", not ");
-    sb_mask(b, w->enm, w->want);
+    filter_values(b, w, 0);
     return;
   }
   if (w->code == IMHE_REASON_AGES_OUTSIDE_TRACK) {
@@ -231,18 +243,18 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     return;
   case IMHE_REASON_VALUE_DEFAULT:
     sb_puts(b, " not given (");
-    sb_puts(b, value_name(w->enm, w->have));
+    sb_puts(b, filter_value(w));
     sb_puts(b, " by default), not ");
     break;
   case IMHE_REASON_VALUE_NOT_WANTED:
     sb_putc(b, ' ');
-    sb_puts(b, value_name(w->enm, w->have));
+    sb_puts(b, filter_value(w));
     sb_puts(b, ", not ");
     break;
   case IMHE_REASON_VALUES_NOT_WANTED:
     sb_putc(b, ' ');
     if (w->have)
-      sb_mask(b, w->enm, w->have);
+      filter_values(b, w, 1);
     else
       sb_puts(b, "none");
     sb_puts(b, ", none of ");
@@ -275,7 +287,7 @@ static void explain_filter(struct sbuf *b, const struct imhe_why *w) {
     sb_puts(b, " not given");
     return;
   }
-  sb_mask(b, w->enm, w->want);
+  filter_values(b, w, 0);
 }
 
 /* Competencies listed against the rules (the fault-finding measures). */

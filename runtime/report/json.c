@@ -275,6 +275,44 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_puts(b, "]}");
 }
 
+/* The fees of a renewal or reinstatement (a year's, and a late fee charged once) or of an
+ * application; null when the record was not judged. */
+static void json_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_result *res) {
+  if (!res->fees.present)
+    sb_puts(b, "null");
+  else if (res->fees.renewal) {
+    const struct imhe_fee_summary *fe = &res->fees;
+    sb_puts(b, "{\"renewal\":");
+    json_num(b, fe->renewal_fee);
+    sb_puts(b, ",\"membership_per_year\":");
+    json_num(b, fe->membership_fee);
+    sb_puts(b, ",\"total_per_year\":");
+    json_num(b, fe->total);
+    if (fe->late_fee >= 0) { /* only when charged, so on-time renewals read as before */
+      sb_puts(b, ",\"late_fee\":");
+      json_num(b, fe->late_fee);
+    }
+    sb_puts(b, ",\"notes\":[");
+    json_notes(b, scratch, res);
+  } else {
+    const struct imhe_fee_summary *fe = &res->fees;
+    sb_puts(b, "{\"registration\":");
+    json_num(b, fe->registration);
+    sb_puts(b, ",\"processing\":");
+    json_num(b, fe->processing);
+    sb_puts(b, ",\"total\":");
+    json_num(b, fe->total);
+    sb_puts(b, ",\"coupon\":");
+    if (fe->coupon)
+      sb_jstr(b, fe->coupon);
+    else
+      sb_puts(b, "null");
+    sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":["
+                                  : ",\"coupon_applied\":false,\"notes\":[");
+    json_notes(b, scratch, res);
+  }
+}
+
 static void json_record(struct sbuf *b, const struct imhe_result *res,
                         const imhe_render_options *o) {
   (void)o;
@@ -290,8 +328,10 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   sb_puts(b, "\",\"association\":");
   json_text(b, &r->association);
   sb_puts(b, ",\"category\":");
-  if (res->category >= 0 && r->kind == IMHE_KIND_APPLICATION)
-    sb_jstr(b, imhe_category_code[res->category]);
+  if (res->category >= 0 && res->prog && r->kind == IMHE_KIND_APPLICATION)
+    sb_jstr(b, imhe_cat_code(res->prog, res->category));
+  else if (!res->prog && r->category.s && r->kind == IMHE_KIND_APPLICATION)
+    json_text(b, &r->category); /* no policy typed it */
   else
     sb_puts(b, "null");
   sb_puts(b, ",\"applicant\":");
@@ -330,35 +370,7 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
     json_rule(b, &scratch, r, &res->rules[i]);
   }
   sb_puts(b, "],\"fees\":");
-  if (!res->fees.present)
-    sb_puts(b, "null");
-  else if (res->fees.renewal) {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "{\"renewal\":");
-    json_num(b, fe->renewal_fee);
-    sb_puts(b, ",\"membership_per_year\":");
-    json_num(b, fe->membership_fee);
-    sb_puts(b, ",\"total_per_year\":");
-    json_num(b, fe->total);
-    sb_puts(b, ",\"notes\":[");
-    json_notes(b, &scratch, res);
-  } else {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "{\"registration\":");
-    json_num(b, fe->registration);
-    sb_puts(b, ",\"processing\":");
-    json_num(b, fe->processing);
-    sb_puts(b, ",\"total\":");
-    json_num(b, fe->total);
-    sb_puts(b, ",\"coupon\":");
-    if (fe->coupon)
-      sb_jstr(b, fe->coupon);
-    else
-      sb_puts(b, "null");
-    sb_puts(b, fe->coupon_applied ? ",\"coupon_applied\":true,\"notes\":["
-                                  : ",\"coupon_applied\":false,\"notes\":[");
-    json_notes(b, &scratch, res);
-  }
+  json_fees(b, &scratch, res);
   sb_puts(b, ",\"next_deadline\":");
   json_date(b, res->next_deadline);
   sb_puts(b, ",\"errors\":");

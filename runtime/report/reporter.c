@@ -4,8 +4,13 @@
 #include <string.h>
 
 const struct imhe_reporter_ops *const imhe_reporter_table[] = {
-    &imhe_text_reporter,     &imhe_json_reporter, &imhe_letter_reporter,
-    &imhe_markdown_reporter, &imhe_html_reporter, NULL,
+    &imhe_text_reporter,
+    &imhe_json_reporter,
+    &imhe_csv_reporter,
+    &imhe_letter_reporter,
+    &imhe_markdown_reporter,
+    &imhe_html_reporter,
+    NULL,
 };
 
 const struct imhe_reporter_ops *imhe_reporter_find(const char *name) {

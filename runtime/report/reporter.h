@@ -22,9 +22,9 @@ struct imhe_reporter_ops {
   void (*middle)(struct sbuf *out, const imhe_render_options *o);
 };
 
-/* The ops of the built-in formats (text.c, json.c; the deficiency report's letter.c, markdown.c,
- * html.c). */
-extern const struct imhe_reporter_ops imhe_text_reporter, imhe_json_reporter;
+/* The ops of the built-in formats (text.c, json.c, csv.c; the deficiency report's letter.c,
+ * markdown.c, html.c). */
+extern const struct imhe_reporter_ops imhe_text_reporter, imhe_json_reporter, imhe_csv_reporter;
 extern const struct imhe_reporter_ops imhe_letter_reporter, imhe_markdown_reporter,
     imhe_html_reporter;
 /* The formats, in the order help lists them, ended by NULL. Adding a format is one file defining

@@ -271,10 +271,14 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
   else
     sb_putc(b, '?');
   sb_puts(b, ", ");
-  sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
-             : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
-             : res->category >= 0                 ? imhe_category_code[res->category]
-                                                  : "no category");
+  if (r->kind == IMHE_KIND_APPLICATION && res->category >= 0 && res->prog)
+    sb_puts(b, imhe_cat_code(res->prog, res->category));
+  else if (r->kind == IMHE_KIND_APPLICATION && !res->prog && r->category.s)
+    imhe_text_clean(b, r->category.s, r->category.n); /* no policy typed it */
+  else
+    sb_puts(b, r->kind == IMHE_KIND_RENEWAL         ? "renewal"
+               : r->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement"
+                                                    : "no category");
   sb_puts(b, ")\n  as of ");
   char d[11] = "?";
   if (res->as_of != IMHE_NO_DATE)

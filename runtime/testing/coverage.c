@@ -38,17 +38,17 @@ static char *slot(struct imhe_cov_policy *c, uint32_t k) {
   return c->names + (size_t)k * NAME_MAX_LEN;
 }
 
-/* "IFA, IFS" of the categories in cats into buf. */
-static void cats_text(char *buf, size_t cap, uint32_t cats) {
+/* The codes of the categories in cats, comma-separated, into buf. */
+static void cats_text(const struct imhe_program *p, char *buf, size_t cap, uint32_t cats) {
   size_t n = 0;
   buf[0] = 0;
-  if ((cats & IMHE_ALL_CATS) == IMHE_ALL_CATS) {
+  if ((cats & imhe_all_cats(p)) == imhe_all_cats(p)) {
     snprintf(buf, cap, "every category");
     return;
   }
-  for (int i = 0; i < CAT__COUNT && n < cap; i++)
+  for (uint32_t i = 0; i < p->ncats && n < cap; i++)
     if (cats & (1u << i))
-      n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", imhe_category_code[i]);
+      n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", imhe_cat_code(p, (int)i));
 }
 
 int imhe_cov_init(struct imhe_cov_policy *c, const struct imhe_program *p) {
@@ -86,7 +86,7 @@ int imhe_cov_init(struct imhe_cov_policy *c, const struct imhe_program *p) {
   for (uint32_t k = 0; k < p->nfees; k++) {
     const struct imhe_fee *f = &p->fees[k];
     char cats[64];
-    cats_text(cats, sizeof cats, f->cats);
+    cats_text(p, cats, sizeof cats, f->cats);
     if (f->cents < 0)
       snprintf(slot(c, nn), NAME_MAX_LEN, "%s fee not published for %s",
                fee_kind[f->kind < 4 ? f->kind : 0], cats);

@@ -57,12 +57,14 @@ static char *sb_keep(struct imhe_pdiff *d, struct sbuf *b) {
   return keep(d, b->v);
 }
 
-static void cats_text(struct sbuf *b, uint32_t cats) {
+/* The categories of a mask by their codes in p's vocabulary: two policies are compared by code,
+ * whatever bit each gives a category. */
+static void cats_text(struct sbuf *b, const struct imhe_program *p, uint32_t cats) {
   int first = 1;
-  for (int i = 0; i < CAT__COUNT; i++)
+  for (uint32_t i = 0; i < p->ncats; i++)
     if (cats & (1u << i)) {
       sb_puts(b, first ? "" : ", ");
-      sb_puts(b, imhe_category_code[i]);
+      sb_puts(b, imhe_cat_code(p, (int)i));
       first = 0;
     }
   if (cats & IMHE_KIND_RENEWAL_BIT)
@@ -176,8 +178,8 @@ static void compare_rule(struct imhe_pdiff *d, const struct imhe_program *a, uin
   changed(d, what, "area", fmt(d, "%s", imhe_area_name[a->rules[i].area % AREA__COUNT]),
           fmt(d, "%s", imhe_area_name[b->rules[k].area % AREA__COUNT]), b, k);
   struct sbuf ca = {0}, cb = {0};
-  cats_text(&ca, a->rules[i].cats);
-  cats_text(&cb, b->rules[k].cats);
+  cats_text(&ca, a, a->rules[i].cats);
+  cats_text(&cb, b, b->rules[k].cats);
   changed(d, what, "applies to", sb_keep(d, &ca), sb_keep(d, &cb), b, k);
   changed(d, what, "conditions", conditions(d, a, i), conditions(d, b, k), b, k);
   changed(d, what, "thresholds", thresholds(d, a, i), thresholds(d, b, k), b, k);
@@ -222,7 +224,7 @@ static void fee_lines(struct imhe_pdiff *d, const struct imhe_program *p, char *
   for (uint32_t i = 0; i < p->nfees; i++) {
     const struct imhe_fee *f = &p->fees[i];
     struct sbuf b = {0};
-    cats_text(&b, f->cats);
+    cats_text(&b, p, f->cats);
     char *cats = sb_keep(d, &b);
     push(v, n,
          f->cents < 0 ? fmt(d, "fee %s for %s\tnot published", fee_names[f->kind % 4], cats)
@@ -242,7 +244,7 @@ static void coupon_lines(struct imhe_pdiff *d, const struct imhe_program *p, cha
   for (uint32_t i = 0; i < p->ncoupons; i++) {
     const struct imhe_coupon *c = &p->coupons[i];
     struct sbuf b = {0};
-    cats_text(&b, c->cats);
+    cats_text(&b, p, c->cats);
     char from[16], until[16];
     date_or_open(from, c->from);
     date_or_open(until, c->until);
@@ -269,10 +271,21 @@ static void other_lines(struct imhe_pdiff *d, const struct imhe_program *p, char
     date_or_open(from, e->from);
     date_or_open(until, e->until);
     struct sbuf b = {0};
-    cats_text(&b, e->offered);
+    cats_text(&b, p, e->offered);
     push(v, n, fmt(d, "base %s\tfrom %s until %s", imhe_str(p, e->base), from, until));
     push(v, n,
          fmt(d, "categories offered under base %s\t%s", imhe_str(p, e->base), sb_keep(d, &b)));
+  }
+  for (uint32_t i = 0; i < p->ncats; i++) { /* the vocabulary, by code: declared, renamed */
+    struct sbuf b = {0};
+    for (uint32_t t = 0; t < p->ntracks; t++)
+      if (p->cats[i].tracks >> t & 1u) {
+        sb_puts(&b, b.n ? ", " : "");
+        sb_puts(&b, imhe_track_code(p, (int)t));
+      }
+    push(v, n,
+         fmt(d, "category %s	\"%s\" in %s", imhe_cat_code(p, (int)i), imhe_cat_name(p, (int)i),
+             sb_keep(d, &b)));
   }
   for (uint32_t i = 0; i < p->nrenewals; i++) {
     const struct imhe_renewal *r = &p->renewals[i];

@@ -399,8 +399,9 @@ static const char *money(struct chk *c, double v) {
   return v < 0 ? "not published" : imhe_arena_printf(c->a, "%.2f", v);
 }
 
-static const char *const fee_keys[] = {"registration", "processing",     "total",     "renewal",
-                                       "membership",   "coupon_applied", "published", NULL};
+static const char *const fee_keys[] = {"registration", "processing", "total",
+                                       "renewal",      "membership", "coupon_applied",
+                                       "published",    "late",       NULL};
 
 static void check_fee(struct chk *c, const struct ynode *k, const struct ynode *v) {
   const struct imhe_fee_summary *f = &c->res->fees;
@@ -418,6 +419,7 @@ static void check_fee(struct chk *c, const struct ynode *k, const struct ynode *
                : tree_key_is(k, "processing") ? f->processing
                : tree_key_is(k, "total")      ? f->total
                : tree_key_is(k, "renewal")    ? f->renewal_fee
+               : tree_key_is(k, "late")       ? f->late_fee
                                               : f->membership_fee;
   if (!f->present)
     got = -1;

@@ -1,0 +1,542 @@
+/* batch.c — a batch judged on every core: one thread cuts the files into documents (the byte
+ * layer), workers parse, type, judge and render chunks of them, and the caller's thread hands the
+ * results out in input order, finding repeated ids as it goes (see imhe_batch_run). */
+#include "api/internal.h"
+#include "runtime/records/idset.h"
+#include "runtime/records/pack.h"
+#include "runtime/records/stream.h"
+#include "runtime/records/yaml.h"
+#include "runtime/report/reporter.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A chunk: up to CHUNK_DOCS documents or about CHUNK_BYTES of them, of one file. Small enough that
+ * the chunks in flight stay a few MiB, large enough that handing them over costs nothing. */
+#define CHUNK_DOCS 16
+#define CHUNK_BYTES (96 * 1024)
+
+/* A notice: on the reading thread, after document `after` of its chunk; on a worker, in order. */
+struct note {
+  size_t after;
+  int severity;
+  imhe_error e;
+};
+
+/* What a worker made of one record: where its report is in the chunk's output, and what the
+ * caller's thread needs to find a repeated id (and, for a repeat, to read the record again). */
+struct outrec {
+  size_t doc, nth;  /* the nth record (from 0) of document doc */
+  uint64_t id_hash; /* 0: no id to check (none, or the record has errors) */
+  uint32_t line;
+  imhe_verdict verdict;
+  char *judge_error; /* imhe_judge refused it: why */
+  size_t idx_off, idx_n, body_off, body_n;
+};
+
+/* An item of a chunk's output: a record or a notice, in the order reading gave them. */
+struct event {
+  struct outrec *rec;
+  struct note *note;
+};
+
+struct chunk {
+  size_t file; /* index into the batch's paths */
+  unsigned char *bytes;
+  size_t len, cap;
+  struct imhe_doc docs[CHUNK_DOCS];
+  size_t ndocs;
+  struct note *rnotes; /* the reading thread's notices */
+  size_t nrnotes;
+  int file_end;     /* the last chunk of its file */
+  uint32_t lines;   /* with file_end: the lines the file has */
+  char *open_error; /* the file could not be opened */
+  /* the worker's output */
+  struct event *ev;
+  size_t nev, capev;
+  struct sbuf out;
+  int done;
+};
+
+struct batch {
+  const struct imhe_policy_set *set;
+  const char *const *paths;
+  char **names; /* how messages call each file ("<stdin>" for "-") */
+  size_t npaths;
+  const struct imhe_reporter_ops *ops;
+  imhe_render_options ro;
+  imhe_judge_options jo;
+  pthread_mutex_t mu;
+  pthread_cond_t changed;
+  struct chunk **ring;
+  size_t ringcap, produced, taken, consumed;
+  int reading_done;
+  int stop; /* no worker could start: the reader drops what it reads */
+  /* ids seen so far, each with where it was first seen as a line of all the files one after
+   * another (the first line of file i is base[i] + 1) */
+  struct imhe_idset ids;
+  uint64_t *base;
+};
+
+static void push_note(struct note **v, size_t *n, size_t after, int severity,
+                      const struct imhe_msg *m) {
+  if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4...: grow to the next power of two */
+    struct note *w = realloc(*v, (*n ? *n * 2 : 1) * sizeof *w);
+    if (!w)    /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
+    *v = w;
+  }
+  struct note *t = &(*v)[(*n)++];
+  t->after = after;
+  t->severity = severity;
+  imhe_fail_at(&t->e, severity == IMHE_NOTICE_IO ? IMHE_IO : IMHE_RECORD, m->file, m->line, m->col,
+               "%s", m->text);
+}
+
+/* ---- the reading thread ---- */
+
+struct reader {
+  struct batch *b;
+  struct chunk *c;
+};
+
+static void reader_notice(void *ctx, int severity, const struct imhe_msg *m) {
+  struct reader *r = ctx;
+  push_note(&r->c->rnotes, &r->c->nrnotes, r->c->ndocs, severity, m);
+}
+
+static struct chunk *new_chunk(size_t file) {
+  struct chunk *c = calloc(1, sizeof *c);
+  if (!c)    /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  c->file = file;
+  return c;
+}
+
+/* Hands a chunk to the workers, waiting while too many are in flight. */
+static void free_chunk(struct chunk *c);
+
+static void hand_over(struct batch *b, struct chunk *c) {
+  pthread_mutex_lock(&b->mu);
+  while (b->produced - b->consumed == b->ringcap && !b->stop)
+    pthread_cond_wait(&b->changed, &b->mu);
+  if (b->stop) { /* GCOVR_EXCL_START: no thread to be had */
+    pthread_mutex_unlock(&b->mu);
+    free_chunk(c);
+    return;
+  } /* GCOVR_EXCL_STOP */
+  b->ring[b->produced++ % b->ringcap] = c;
+  pthread_cond_broadcast(&b->changed);
+  pthread_mutex_unlock(&b->mu);
+}
+
+static void read_file(struct batch *b, size_t fi) {
+  char err[700];
+  struct imhe_loader *l = imhe_loader_open(b->paths[fi], NULL, err, sizeof err);
+  struct reader r = {b, new_chunk(fi)};
+  if (!l) {
+    r.c->open_error = strdup(err);
+    r.c->file_end = 1;
+    hand_over(b, r.c);
+    return;
+  }
+  imhe_loader_on_notice(l, reader_notice, &r);
+  for (;;) {
+    if (!imhe_yaml_capture(l, &r.c->bytes, &r.c->len, &r.c->cap, &r.c->docs[r.c->ndocs]))
+      break;
+    if (++r.c->ndocs == CHUNK_DOCS || r.c->len >= CHUNK_BYTES) {
+      hand_over(b, r.c);
+      r.c = new_chunk(fi);
+    }
+  }
+  r.c->lines = l->in.line;
+  imhe_loader_close(l);
+  r.c->file_end = 1;
+  hand_over(b, r.c);
+}
+
+static void *reader_main(void *arg) {
+  struct batch *b = arg;
+  for (size_t fi = 0; fi < b->npaths; fi++)
+    read_file(b, fi);
+  pthread_mutex_lock(&b->mu);
+  b->reading_done = 1;
+  pthread_cond_broadcast(&b->changed);
+  pthread_mutex_unlock(&b->mu);
+  return NULL;
+}
+
+/* ---- the workers ---- */
+
+struct worker {
+  struct batch *b;
+  struct imhe_loader *l;
+  struct chunk *c;
+  size_t doc, nth;
+};
+
+static struct event *add_event(struct chunk *c) {
+  if (c->nev == c->capev) {
+    size_t cap = c->capev ? c->capev * 2 : 32;
+    struct event *v = realloc(c->ev, cap * sizeof *v);
+    if (!v)    /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
+    c->ev = v;
+    c->capev = cap;
+  }
+  struct event *e = &c->ev[c->nev++];
+  memset(e, 0, sizeof *e);
+  return e;
+}
+
+static void worker_notice(void *ctx, int severity, const struct imhe_msg *m) {
+  struct worker *w = ctx;
+  struct note *n = NULL;
+  size_t one = 0;
+  push_note(&n, &one, 0, severity, m);
+  add_event(w->c)->note = n;
+}
+
+static uint64_t id_hash(const char *s, size_t n) {
+  uint64_t h = imhe_fnv1a(s, n, 1469598103934665603ull);
+  return h ? h : 1;
+}
+
+/* Judges a typed record and renders it into out; the outcome into o. */
+static void judge_render(const struct batch *b, struct imhe_record *r, struct sbuf *out,
+                         struct outrec *o) {
+  imhe_result *res;
+  imhe_error e;
+  if (imhe_judge(b->set, r, &b->jo, &res, &e) != IMHE_OK) {
+    o->judge_error = strdup(e.message);
+    return;
+  }
+  o->verdict = imhe_result_verdict(res);
+  o->idx_off = out->n;
+  if (b->ops->index)
+    b->ops->index(out, res, &b->ro);
+  o->idx_n = out->n - o->idx_off;
+  o->body_off = out->n;
+  b->ops->record(out, res, &b->ro);
+  o->body_n = out->n - o->body_off;
+  imhe_result_free(res);
+}
+
+static void type_record(const struct batch *b, struct imhe_record *r) {
+  r->owner = b->set;
+  r->keep_expect = 0;
+  imhe_record_type(r);
+}
+
+static void worker_record(void *ctx, struct imhe_record *r) {
+  struct worker *w = ctx;
+  struct outrec *o = calloc(1, sizeof *o);
+  if (!o)    /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  o->doc = w->doc;
+  o->nth = w->nth++;
+  type_record(w->b, r);
+  if (r->id.s && !r->errors.n) {
+    o->id_hash = id_hash(r->id.s, r->id.n);
+    o->line = r->line;
+  }
+  judge_render(w->b, r, &w->c->out, o);
+  add_event(w->c)->rec = o;
+  imhe_record_clear(r);
+  free(r);
+}
+
+static void work_chunk(struct worker *w, struct chunk *c) {
+  w->c = c;
+  w->l->path = w->b->names[c->file];
+  size_t rn = 0;
+  for (size_t i = 0; i < c->ndocs; i++) {
+    w->doc = i;
+    w->nth = 0;
+    imhe_yaml_replay(w->l, c->bytes, &c->docs[i], worker_record, w);
+    for (; rn < c->nrnotes && c->rnotes[rn].after == i; rn++)
+      add_event(c)->note = &c->rnotes[rn];
+  }
+  for (; rn < c->nrnotes; rn++) /* none expected: notices follow a document */
+    add_event(c)->note = &c->rnotes[rn];
+}
+
+static void *worker_main(void *arg) {
+  struct worker *w = arg;
+  struct batch *b = w->b;
+  for (;;) {
+    pthread_mutex_lock(&b->mu);
+    while (b->taken == b->produced && !b->reading_done)
+      pthread_cond_wait(&b->changed, &b->mu);
+    if (b->taken == b->produced) {
+      pthread_mutex_unlock(&b->mu);
+      return NULL;
+    }
+    struct chunk *c = b->ring[b->taken++ % b->ringcap];
+    pthread_mutex_unlock(&b->mu);
+    work_chunk(w, c);
+    pthread_mutex_lock(&b->mu);
+    c->done = 1;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->mu);
+  }
+}
+
+/* ---- the caller's thread: in input order ---- */
+
+/* Where a record with the same id was first seen (file and line), or 0 after noting this one. */
+static int id_seen(struct batch *b, uint64_t h, size_t file, uint32_t line, size_t *pf,
+                   uint32_t *pl) {
+  uint64_t at = b->base[file] + line;
+  if (at > UINT32_MAX) /* past 4G lines: repeats are no longer looked for */
+    return 0;
+  uint32_t prev = imhe_idset_seen(&b->ids, h, (uint32_t)at);
+  if (!prev)
+    return 0;
+  size_t lo = 0, hi = file; /* the last file starting before line prev */
+  while (lo < hi) {
+    size_t mid = (lo + hi + 1) / 2;
+    if (b->base[mid] < prev)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  *pf = lo;
+  *pl = (uint32_t)(prev - b->base[lo]);
+  return 1;
+}
+
+/* A record whose id repeats an earlier one: read again from its document, given the error a
+ * source gives it, judged and rendered anew into out. */
+struct again {
+  struct batch *b;
+  size_t nth, seen;
+  size_t prev_file;
+  uint32_t prev_line;
+  struct sbuf *out;
+  struct outrec *o;
+};
+
+static void again_record(void *ctx, struct imhe_record *r) {
+  struct again *a = ctx;
+  if (a->seen++ == a->nth) {
+    type_record(a->b, r);
+    imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
+                      a->b->names[a->prev_file], a->prev_line);
+    free(a->o->judge_error);
+    a->o->judge_error = NULL;
+    a->out->n = 0;
+    judge_render(a->b, r, a->out, a->o);
+  }
+  imhe_record_clear(r);
+  free(r);
+}
+
+struct emitter {
+  imhe_batch_fn *fn;
+  void *ctx;
+  struct imhe_loader *l; /* for reading a repeated record again; its notices are dropped */
+  struct sbuf again;
+  unsigned long file_records;
+};
+
+static void emit_note(struct emitter *em, const struct note *n) {
+  imhe_batch_item it = {.kind = IMHE_BATCH_NOTICE, .severity = n->severity, .error = &n->e};
+  em->fn(em->ctx, &it);
+}
+
+static void emit_record(struct batch *b, struct emitter *em, struct chunk *c, struct outrec *o) {
+  em->file_records++;
+  const char *base = c->out.v;
+  size_t pf;
+  uint32_t pl;
+  if (o->id_hash && id_seen(b, o->id_hash, c->file, o->line, &pf, &pl)) {
+    struct again a = {b, o->nth, 0, pf, pl, &em->again, o};
+    em->l->path = b->names[c->file];
+    imhe_yaml_replay(em->l, c->bytes, &c->docs[o->doc], again_record, &a);
+    base = em->again.v;
+  }
+  if (o->judge_error) {
+    imhe_error e;
+    imhe_fail(&e, IMHE_INVALID_ARGUMENT, "%s", o->judge_error);
+    imhe_batch_item it = {.kind = IMHE_BATCH_JUDGE_ERROR, .error = &e};
+    em->fn(em->ctx, &it);
+    return;
+  }
+  imhe_batch_item it = {.kind = IMHE_BATCH_RECORD,
+                        .verdict = o->verdict,
+                        .report = base + o->body_off,
+                        .report_len = o->body_n,
+                        .index = b->ops->index ? base + o->idx_off : NULL,
+                        .index_len = o->idx_n};
+  em->fn(em->ctx, &it);
+}
+
+static void free_chunk(struct chunk *c) {
+  for (size_t i = 0; i < c->nev; i++) {
+    if (c->ev[i].rec) {
+      free(c->ev[i].rec->judge_error);
+      free(c->ev[i].rec);
+    } else if (c->ev[i].note < c->rnotes || c->ev[i].note >= c->rnotes + c->nrnotes)
+      free(c->ev[i].note); /* a worker's own */
+  }
+  free(c->ev);
+  free(c->rnotes);
+  free(c->out.v);
+  free(c->bytes);
+  free(c->open_error);
+  free(c);
+}
+
+static void emit_chunk(struct batch *b, struct emitter *em, struct chunk *c) {
+  if (c->open_error) {
+    imhe_error e;
+    imhe_fail_at(&e, IMHE_IO, b->paths[c->file], 0, 0, "%s", c->open_error);
+    imhe_batch_item it = {.kind = IMHE_BATCH_OPEN_ERROR, .error = &e};
+    em->fn(em->ctx, &it);
+    em->file_records = 0;
+    return;
+  }
+  for (size_t i = 0; i < c->nev; i++)
+    if (c->ev[i].rec)
+      emit_record(b, em, c, c->ev[i].rec);
+    else
+      emit_note(em, c->ev[i].note);
+  if (c->file_end) {
+    if (c->file + 1 < b->npaths)
+      b->base[c->file + 1] = b->base[c->file] + c->lines;
+    if (!em->file_records) {
+      struct imhe_msg m = {
+          .file = b->names[c->file], .line = 1, .col = 1, .text = "no records in file"};
+      struct note *n = NULL;
+      size_t one = 0;
+      push_note(&n, &one, 0, IMHE_NOTICE_WARNING, &m);
+      emit_note(em, n);
+      free(n);
+    }
+    em->file_records = 0;
+  }
+}
+
+static void consume(struct batch *b, struct emitter *em) {
+  for (;;) {
+    pthread_mutex_lock(&b->mu);
+    while (b->consumed == b->produced ? !b->reading_done : !b->ring[b->consumed % b->ringcap]->done)
+      pthread_cond_wait(&b->changed, &b->mu);
+    if (b->consumed == b->produced) {
+      pthread_mutex_unlock(&b->mu);
+      return;
+    }
+    struct chunk *c = b->ring[b->consumed % b->ringcap];
+    pthread_mutex_unlock(&b->mu);
+    emit_chunk(b, em, c);
+    free_chunk(c);
+    pthread_mutex_lock(&b->mu);
+    b->consumed++;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->mu);
+  }
+}
+
+/* Whether path is a regular file that starts with the pack magic. */
+static int is_pack(const char *path) {
+  struct stat st;
+  char magic[8];
+  if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return 0;
+  FILE *f = fopen(path, "rb");
+  int yes = f && fread(magic, 1, 8, f) == 8 && imhe_pack_is(magic, 8);
+  if (f)
+    fclose(f);
+  return yes;
+}
+
+static unsigned cores(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+static imhe_code check_args(const imhe_policy_set *set, const char *const *paths, size_t n,
+                            const imhe_batch_options *o, imhe_batch_fn *fn, imhe_error *err) {
+  if (!set || !paths || !n || !o || !o->format || !fn)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_batch_run: NULL argument or no path");
+  for (size_t i = 0; i < n; i++) {
+    if (!paths[i])
+      return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_batch_run: path %zu is NULL", i + 1);
+    if (is_pack(paths[i]))
+      return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_batch_run: %s is a pack", paths[i]);
+  }
+  if (!imhe_reporter_find(o->format))
+    return imhe_fail(err, IMHE_NOT_FOUND, "unknown format '%.60s'", o->format);
+  return IMHE_OK;
+}
+
+IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
+                                  const imhe_batch_options *o, imhe_batch_fn *fn, void *ctx,
+                                  imhe_error *err) {
+  imhe_code rc = check_args(set, paths, n, o, fn, err);
+  if (rc)
+    return rc;
+  unsigned nt = o->threads ? o->threads : cores();
+  struct batch b = {.set = set, .paths = paths, .npaths = n, .ops = imhe_reporter_find(o->format)};
+  if (o->render)
+    b.ro = *o->render;
+  if (o->judge)
+    b.jo = *o->judge;
+  b.ringcap = 2 * (size_t)nt + 2;
+  b.ring = calloc(b.ringcap, sizeof *b.ring);
+  b.names = calloc(n, sizeof *b.names);
+  b.base = calloc(n, sizeof *b.base);
+  struct worker *w = calloc(nt, sizeof *w);
+  pthread_t *th = calloc(nt + 1, sizeof *th);
+  if (!b.ring || !b.names || !b.base || !w || !th) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();                                       /* GCOVR_EXCL_LINE: out of memory */
+  for (size_t i = 0; i < n; i++)
+    if (!(b.names[i] = strdup(strcmp(paths[i], "-") ? paths[i] : "<stdin>")))
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
+  pthread_mutex_init(&b.mu, NULL);
+  pthread_cond_init(&b.changed, NULL);
+  struct emitter em = {.fn = fn, .ctx = ctx, .l = imhe_loader_replayer()};
+  unsigned started = 0;
+  int reading = pthread_create(&th[nt], NULL, reader_main, &b) == 0;
+  for (unsigned i = 0; reading && i < nt; i++) {
+    w[i].b = &b;
+    w[i].l = imhe_loader_replayer();
+    imhe_loader_on_notice(w[i].l, worker_notice, &w[i]);
+    if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
+      break;
+    started++;
+  }
+  if (reading && started) {
+    consume(&b, &em);
+    rc = imhe_ok(err);
+  } else { /* GCOVR_EXCL_START: no thread to be had */
+    pthread_mutex_lock(&b.mu);
+    b.stop = 1;
+    pthread_cond_broadcast(&b.changed);
+    pthread_mutex_unlock(&b.mu);
+    rc = imhe_fail(err, IMHE_NO_MEMORY, "cannot start the batch's threads");
+  } /* GCOVR_EXCL_STOP */
+  if (reading)
+    pthread_join(th[nt], NULL);
+  for (unsigned i = 0; i < started; i++)
+    pthread_join(th[i], NULL);
+  for (unsigned i = 0; i < nt; i++)
+    imhe_loader_close(w[i].l);
+  imhe_loader_close(em.l);
+  free(em.again.v);
+  pthread_cond_destroy(&b.changed);
+  pthread_mutex_destroy(&b.mu);
+  for (size_t i = 0; i < n; i++)
+    free(b.names[i]);
+  free(b.names);
+  free(b.ring);
+  imhe_idset_free(&b.ids);
+  free(b.base);
+  free(w);
+  free(th);
+  return rc;
+}

@@ -1,0 +1,43 @@
+/* vocab.c — names in a program's own vocabulary: the categories and tracks its catalogue declares,
+ * looked up by code for the compiler's checks, the record loader and the API's options. */
+#include "runtime/bytecode/program.h"
+#include <string.h>
+
+static int is_space(char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+static char upper(char ch) {
+  return ch >= 'a' && ch <= 'z' ? (char)(ch - 32) : ch;
+}
+
+int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n) {
+  for (uint32_t i = 0; i < p->ncats; i++) {
+    const char *code = imhe_str(p, p->cats[i].code);
+    if (strlen(code) == n && !memcmp(code, s, n))
+      return (int)i;
+  }
+  return -1;
+}
+
+int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n) {
+  while (n && is_space(*s))
+    s++, n--;
+  while (n && is_space(s[n - 1]))
+    n--;
+  for (uint32_t i = 0; i < p->ncats; i++) {
+    const char *code = imhe_str(p, p->cats[i].code);
+    size_t k = 0;
+    while (k < n && code[k] && upper(s[k]) == upper(code[k]))
+      k++;
+    if (k == n && !code[k])
+      return (int)i;
+  }
+  return -1;
+}
+
+int imhe_track_lookup(const struct imhe_program *p, const char *s) {
+  for (uint32_t i = 0; i < p->ntracks; i++)
+    if (!strcmp(imhe_str(p, p->tracks[i].code), s))
+      return (int)i;
+  return -1;
+}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# vocab-in-c.sh [DIR|FILE...] — the Endorsement's vocabulary lives in rules/catalogue.imhe, not in
+# C: prints each line of a source under compiler/ runtime/ api/ cli/ include/ grammar/ (or the
+# paths given) that names a track or category code the catalogue declares, in code or comment,
+# and exits 1 when there is one. The one exception is the built-in vocabulary of
+# policies written without a catalogue, between the lines "vocab-in-c: begin" and "vocab-in-c:
+# end" (compiler/compile.c), until those policies declare their own.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+codes=$(sed -n 's/^defines \(category\|track\) \([A-Za-z0-9-]*\) .*/\2/p' rules/catalogue.imhe)
+[ -n "$codes" ] || { echo "vocab-in-c: rules/catalogue.imhe declares no category"; exit 2; }
+bad=0
+[ $# -gt 0 ] || set -- compiler runtime api cli include grammar
+for f in $(find "$@" -name '*.[chyl]' | sort); do
+  out=$(awk -v codes="$codes" '
+    BEGIN { n = split(codes, c, /[ \n]+/) }
+    /vocab-in-c: begin/ { skip = 1 }
+    /vocab-in-c: end/ { skip = 0; next }
+    !skip {
+      line = $0
+      for (i = 1; i <= n; i++) {
+        if (c[i] == "") continue
+        rest = line
+        while ((k = index(rest, c[i])) > 0) {
+          before = k > 1 ? substr(rest, k - 1, 1) : ""
+          after = substr(rest, k + length(c[i]), 1)
+          if (before !~ /[A-Za-z0-9_-]/ && after !~ /[A-Za-z0-9_]/ && !(after == "-" && substr(rest, k + length(c[i]) + 1, 1) ~ /[A-Za-z]/)) {
+            printf "%d: names %s: %s\n", FNR, c[i], line
+            break
+          }
+          rest = substr(rest, k + length(c[i]))
+        }
+      }
+    }' "$f")
+  if [ -n "$out" ]; then
+    echo "$out" | sed "s|^|$f:|"
+    bad=1
+  fi
+done
+exit $bad
