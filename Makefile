@@ -202,13 +202,15 @@ test-long: deps deps-long
 	@python3 tests/render.py $(B)/imhe $(B)/render examples/*.yaml
 
 # The shipped policy suites (rules/tests/README.md): an association's by its records' association,
-# a base's with --policy; the acceptance suites must be what tests/acceptance/suite.py makes.
+# a base's with --policy; the acceptance suites must be what tests/acceptance/suite.py makes; and
+# the example of an association's own category (examples/policies/lk-consultant.imhe, its suite).
 POLICY_BASES := catalogue legacy alliance-2025
 .PHONY: test-policies
 test-policies: all
 	$(B)/imhe test rules/tests/wi rules/tests/ct rules/tests/mi rules/tests/acceptance
 	@for p in $(POLICY_BASES); do echo "$(B)/imhe test --policy rules/$$p.imhe rules/tests/$$p"; \
 	  $(B)/imhe test --policy rules/$$p.imhe rules/tests/$$p || exit 1; done
+	$(B)/imhe test --policy examples/policies/lk-consultant.imhe examples/policies/lk-tests.yaml
 	@python3 tests/acceptance/suite.py --check
 
 demo: deps

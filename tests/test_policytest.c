@@ -317,3 +317,33 @@ Test(policytest, shipped_suites_cover_the_policies_both_ways) {
   cr_expect(strstr(out, "coverage: the policies hold no rule, fee, coupon or deadline"), "%s", out);
   free(out);
 }
+
+/* The example of an association's own category (examples/policies/lk-consultant.imhe): its suite
+ * exercises every item LK-AIMH writes both ways but the registration fee, which is for every
+ * category; what else is listed is the legacy base's, covered by rules/tests/legacy. A new RPC
+ * rule or fee without tests shows here. */
+Test(policytest, own_category_example_covers_its_own_items_both_ways) {
+  int rc;
+  char *out = run_test("--coverage --policy examples/policies/lk-consultant.imhe "
+                       "examples/policies/lk-tests.yaml",
+                       &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "11 passed, 0 failed"), "%s", out);
+  int own = 0, base = 0;
+  for (const char *p = out; (p = strstr(p, "\n  ")); p += 3) {
+    const char *eol = strchr(p + 1, '\n');
+    size_t n = eol ? (size_t)(eol - p) : strlen(p);
+    char line[400];
+    snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), p);
+    if (strstr(line, "lk-consultant.imhe")) {
+      own++;
+      cr_expect(strstr(line, "registration fee $30.00 for every category"), "%s", line);
+    } else {
+      base++;
+      cr_expect(strstr(line, "policies/legacy.imhe:"), "%s", line);
+    }
+  }
+  cr_expect_eq(own, 1, "only the registration fee of LK's own items:\n%s", out);
+  cr_expect(base > 0, "%s", out);
+  free(out);
+}
