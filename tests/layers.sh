@@ -12,40 +12,38 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 bad=0
 
+# Every edge is judged by one awk program (a shell function per edge forked thousands of times).
 # room of a path: compiler, grammar (the generated parser and lexer count as compiler), include,
-# or the runtime room
-room() {
-  case $1 in
-  compiler/* | gen/* | grammar/*) echo compiler ;;
-  include/*) echo include ;;
-  api/*) echo api ;;
-  cli/*) echo cli ;;
-  runtime/*) echo "$1" | cut -d/ -f2 ;;
-  *) echo other ;;
-  esac
-}
-# rooms a room may depend on (besides itself)
-allowed() {
-  case $1 in
-  core) echo "include" ;;
-  records) echo "include core" ;;
-  bytecode) echo "include core records" ;;
-  eval) echo "include core records bytecode" ;;
-  report) echo "include core records bytecode eval" ;;
-  testing) echo "include core records bytecode eval report" ;;
-  compiler) echo "include core records bytecode" ;;
-  api) echo "include core records bytecode eval report testing compiler" ;;
-  cli) echo "include core bytecode compiler api" ;;
-  *) echo "" ;;
-  esac
-}
-check_edge() { # from to what
-  rf=$(room "$1")
-  rt=$(room "$2")
-  [ "$rf" = "$rt" ] && return 0
-  for r in $(allowed "$rf"); do [ "$r" = "$rt" ] && return 0; done
-  echo "layers: $1 -> $2: $3 reaches from $rf up to $rt"
-  bad=1
+# api, cli, or the runtime room; the rooms a room may depend on besides itself.
+check_edges() { # file of "from to" lines, what they are
+  awk -v what="$2" '
+    function room(p,  a) {
+      if (p ~ /^(compiler|gen|grammar)\//) return "compiler"
+      if (p ~ /^include\//) return "include"
+      if (p ~ /^api\//) return "api"
+      if (p ~ /^cli\//) return "cli"
+      if (p ~ /^runtime\//) { split(p, a, "/"); return a[2] }
+      return "other"
+    }
+    BEGIN {
+      up["core"] = "include"
+      up["records"] = "include core"
+      up["bytecode"] = "include core records"
+      up["eval"] = "include core records bytecode"
+      up["report"] = "include core records bytecode eval"
+      up["testing"] = "include core records bytecode eval report"
+      up["compiler"] = "include core records bytecode"
+      up["api"] = "include core records bytecode eval report testing compiler"
+      up["cli"] = "include core bytecode compiler api"
+      bad = 0
+    }
+    {
+      rf = room($1); rt = room($2)
+      if (rf == rt || index(" " up[rf] " ", " " rt " ")) next
+      printf "layers: %s -> %s: %s reaches from %s up to %s\n", $1, $2, what, rf, rt
+      bad = 1
+    }
+    END { exit bad }' "$1" || bad=1
 }
 
 # ---- includes, module to module
@@ -57,7 +55,7 @@ find compiler runtime include api cli -name '*.[ch]' 2>/dev/null | sort | while 
     [ "$a" = "$b" ] || echo "$a $b"
   done
 done >"$tmp/includes"
-while read -r a b; do check_edge "$a" "$b" "#include"; done <"$tmp/includes"
+check_edges "$tmp/includes" "#include"
 if ! tsort "$tmp/includes" >/dev/null 2>"$tmp/loop"; then
   echo "layers: a circle of #include lines:"
   sed 's/^/  /' "$tmp/loop"
@@ -71,18 +69,19 @@ if [ -d "$B/obj/runtime" ]; then
   objs="$objs $B/obj/gen/parser.o $B/obj/gen/lexer.o"
   for o in $objs; do
     [ -f "$o" ] || { echo "layers: $o not built"; exit 2; }
-    m=${o#"$B"/obj/}
-    m=${m%.o}
-    nm --defined-only "$o" | awk -v m="$m" '$2 ~ /^[TDRBVW]$/ {print $3, m}'
-  done | sort -u >"$tmp/defs"
-  for o in $objs; do
-    m=${o#"$B"/obj/}
-    m=${m%.o}
-    nm --undefined-only "$o" | awk -v m="$m" '{print $NF, m}'
-  done | sort -u >"$tmp/uses"
+  done
+  # one nm for all the objects (-A names each line's object): "symbol module"
+  # shellcheck disable=SC2086
+  nm -A --defined-only $objs | awk -v b="$B/obj/" '$(NF - 1) ~ /^[TDRBVW]$/ {
+    m = $1; sub(/:.*/, "", m); sub("^" b, "", m); sub(/\.o$/, "", m); print $NF, m }' |
+    sort -u >"$tmp/defs"
+  # shellcheck disable=SC2086
+  nm -A --undefined-only $objs | awk -v b="$B/obj/" '{
+    m = $1; sub(/:.*/, "", m); sub("^" b, "", m); sub(/\.o$/, "", m); print $NF, m }' |
+    sort -u >"$tmp/uses"
   # "user definer" for every symbol a library object uses and another defines
   join "$tmp/uses" "$tmp/defs" | awk '$2 != $3 {print $2, $3}' | sort -u >"$tmp/calls"
-  while read -r a b; do check_edge "$a" "$b" "a call"; done <"$tmp/calls"
+  check_edges "$tmp/calls" "a call"
   if ! tsort "$tmp/calls" >/dev/null 2>"$tmp/loop"; then
     echo "layers: a circle of calls between object files:"
     sed 's/^/  /' "$tmp/loop"
