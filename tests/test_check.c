@@ -106,6 +106,43 @@ Test(check, verdict_line_in_words) {
   free(out);
 }
 
+/* A record of an association no policy is installed for keeps the category it names, in the
+ * text and in JSON, beside the error that says why it was not judged. */
+Test(check, category_kept_for_a_record_no_policy_judged) {
+  int rc;
+  char *out = check("tests/policytests/more.yaml", &rc);
+  cr_assert(out);
+  cr_expect_eq(rc, 2);
+  cr_expect(strstr(out, "MORE-NOPE  Pat Nope  (NOPE, IFA)"), "%s", out);
+  cr_expect(strstr(out, "unknown association 'NOPE'"), "%s", out);
+  free(out);
+  out = check("--format json tests/policytests/more.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "\"association\":\"NOPE\",\"category\":\"IFA\""), "%s", out);
+  free(out);
+  /* a code no installed policy declares is shown as the record wrote it */
+  char *dir = temp_dir(), path[700], args[900];
+  snprintf(path, sizeof path, "%s/zz.yaml", dir);
+  static const char rec[] = "id: ZZ-1\nassociation: NOPE\ncategory: ZZ-CODE\nsubmitted: "
+                            "2025-06-01\napplicant: {name: Zed}\n";
+  cr_assert_eq(write_all(path, rec, sizeof rec - 1), 0);
+  static const char *const forms[] = {"", "--format json ", "report "};
+  static const char *const want[] = {"ZZ-1  Zed  (NOPE, ZZ-CODE)", "\"category\":\"ZZ-CODE\"",
+                                     "\nZZ-CODE, NOPE\n"};
+  for (int i = 0; i < 3; i++) {
+    char cmd[1200];
+    snprintf(args, sizeof args, "%s%s", forms[i] + (i == 2 ? 7 : 0), path);
+    if (i == 2) {
+      snprintf(cmd, sizeof cmd, "%s report %s 2>/dev/null", imhe_bin(), path);
+      run_cmd(cmd, &out);
+    } else
+      out = check(args, NULL);
+    cr_expect(out && strstr(out, want[i]), "%s: %s", forms[i], out ? out : "");
+    free(out);
+  }
+  free(dir);
+}
+
 /* A code a policy's words quote ("type rsc_provision") reads as words in the full view. */
 Test(check, codes_in_policy_words_read_plainly) {
   char *dir = temp_dir(), args[1200];

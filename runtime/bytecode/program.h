@@ -188,8 +188,6 @@ IMHE_INTERNAL_API int imhe_cat_lookup(const struct imhe_program *p, const char *
 /* The same without regard to ASCII case or surrounding spaces, as a record's codes compare
  * (requirements.md reading 33). */
 IMHE_INTERNAL_API int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n);
-/* The track whose code is s, or -1. */
-IMHE_INTERNAL_API int imhe_track_lookup(const struct imhe_program *p, const char *s);
 
 static inline struct imhe_insn imhe_decode(const uint8_t *b) {
   struct imhe_insn in;

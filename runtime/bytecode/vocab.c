@@ -34,10 +34,3 @@ int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n)
   }
   return -1;
 }
-
-int imhe_track_lookup(const struct imhe_program *p, const char *s) {
-  for (uint32_t i = 0; i < p->ntracks; i++)
-    if (!strcmp(imhe_str(p, p->tracks[i].code), s))
-      return (int)i;
-  return -1;
-}
