@@ -90,6 +90,19 @@ Test(wording, advisories_read_as_information) {
   free(out);
 }
 
+/* The observed degree is the one the applicant holds, with its date, not a class of degrees. */
+Test(wording, the_degree_observed_is_the_one_held) {
+  char *out = imhe("check examples/*.yaml", NULL);
+  cr_assert(out);
+  cr_expect(strstr(out, "a masters degree or higher: a masters degree (completed 2019-05-01); "
+                        "required masters or higher"),
+            "%s", out);
+  cr_expect(strstr(out, ": a doctorate degree (completed 2010-06-01); required masters"), "%s",
+            out);
+  cr_expect(!strstr(out, ": masters or higher; required"), "%s", out);
+  free(out);
+}
+
 /* A record not eligible on other grounds may sit the exam only once they are met. */
 Test(wording, the_exam_waits_for_the_other_requirements) {
   char *dir = temp_dir(), path[600], args[800];

@@ -240,34 +240,6 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   }
 }
 
-/* The highest degree the record holds, and when it was completed: "a masters degree (completed
- * 2012-05-20)"; 0 when none is given. */
-static int put_degree_held(struct sbuf *b, const struct imhe_record *r) {
-  const struct imhe_list *edu = &r->sec[IMHE_SECTION_EDUCATION];
-  int best = -1;
-  int32_t when = INT32_MIN;
-  for (uint32_t i = 0; i < edu->n; i++) {
-    const struct imhe_slot *d = &edu->v[i].f[EDU_DEGREE];
-    if (d->present && d->v.ival > best) {
-      best = d->v.ival;
-      when = edu->v[i].f[EDU_COMPLETED].present ? edu->v[i].f[EDU_COMPLETED].v.date : INT32_MIN;
-    }
-  }
-  int n;
-  const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
-  if (best < 0)
-    return 0;
-  sb_puts(b, best == 0 ? "an " : "a ");
-  put_plain(b, names[best], strlen(names[best]));
-  sb_puts(b, " degree");
-  if (when != INT32_MIN) {
-    sb_puts(b, " (completed ");
-    put_date(b, when);
-    sb_putc(b, ')');
-  }
-  return 1;
-}
-
 /* A requirement's amount: "at least 15 h", "a bachelors degree or higher". */
 static void put_required(struct sbuf *b, const struct imhe_cond_result *c) {
   if (c->display == DISP_DEGREE) {
@@ -294,7 +266,7 @@ static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
   struct sbuf *b = &x->t;
   sb_puts(b, b->n ? "has " : "Has ");
   if (c->display == DISP_DEGREE) {
-    if (c->observed < 1 || !put_degree_held(b, x->r))
+    if (c->observed < 1 || !imhe_explain_degree_held(b, x->r, x->res->as_of))
       sb_puts(b, "no degree");
   } else
     imhe_explain_quantity(b, c->observed, c->unit, c->display);

@@ -540,13 +540,41 @@ void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
   imhe_explain_exclusion(b, r, x->why);
 }
 
+int imhe_explain_degree_held(struct sbuf *b, const struct imhe_record *r, int32_t as_of) {
+  const struct imhe_list *edu = &r->sec[IMHE_SECTION_EDUCATION];
+  int best = -1;
+  int32_t when = IMHE_NO_DATE;
+  for (uint32_t i = 0; i < edu->n; i++) { /* as the degree measure counts: completed by as_of */
+    const struct imhe_slot *d = &edu->v[i].f[EDU_DEGREE], *c = &edu->v[i].f[EDU_COMPLETED];
+    if (d->present && c->present && c->v.date <= as_of && d->v.ival > best) {
+      best = d->v.ival;
+      when = c->v.date;
+    }
+  }
+  if (best < 0)
+    return 0;
+  int n;
+  const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
+  sb_puts(b, best == 0 ? "an " : "a ");
+  imhe_explain_plain(b, names[best], strlen(names[best]));
+  sb_puts(b, " degree (completed ");
+  char s[11];
+  imhe_format_date(when, s);
+  sb_put(b, s, 10);
+  sb_putc(b, ')');
+  return 1;
+}
+
 /* "sentence: observed; required X (short Y) (what the measure found)" */
 void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
   const struct imhe_record *r = c->res->record; /* every condition carries its result */
   sb_puts(b, c->desc);
   sb_puts(b, ": ");
   if (c->kind == VT_NUM) {
-    imhe_explain_quantity(b, c->observed, c->unit, c->display);
+    /* a degree is what the applicant holds, not its class ("masters or higher") */
+    if (c->display != DISP_DEGREE || c->observed < 1 ||
+        !imhe_explain_degree_held(b, r, c->res->as_of))
+      imhe_explain_quantity(b, c->observed, c->unit, c->display);
     sb_puts(b, "; required ");
     required_text(b, c);
     if (c->notes) {

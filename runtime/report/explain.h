@@ -64,4 +64,8 @@ void imhe_explain_message(struct sbuf *b, const char *s);
 /* A verdict in words: "eligible", "not eligible", "eligible once the written exam is passed". */
 const char *imhe_explain_verdict(imhe_verdict v);
 
+/* The highest degree the record holds completed by as_of, as its holder would say it: "a masters
+ * degree (completed 2012-05-20)"; writes nothing and returns 0 when there is none. */
+int imhe_explain_degree_held(struct sbuf *b, const struct imhe_record *r, int32_t as_of);
+
 #endif
