@@ -1782,10 +1782,12 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
     ru->start = p->code_size;
     c->rule = idx;
     c->depth = 0;
-    /* a guard, so dates may be compared as in a rule's 'when'; its other comparisons are still
-     * recorded, so a coupon refused says what its condition found */
+    /* a guard, so dates may be compared as in a rule's 'when'; its conditions are still
+     * recorded, yes/no facts and measures among them, so a coupon refused says what its
+     * condition found ("no infant toddler credential"), not only that it was not met */
     c->dates_ok = 1;
-    struct ty t = gen_value(c, it->a);
+    struct ty t = it->a->kind == N_ALLOF || it->a->kind == N_ANYOF ? gen_value(c, it->a)
+                                                                   : gen_cond(c, it->a, NULL, 1);
     c->dates_ok = 0;
     if (t.t != T_BOOL && t.t != T_ERR)
       imhe_diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");

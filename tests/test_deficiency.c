@@ -272,6 +272,27 @@ Test(deficiency, a_coupon_not_applied_says_why_once) {
   free(dir);
 }
 
+/* A coupon whose condition is a yes/no measure (WI's IT-CREDENTIAL: `credential(...)`) says what
+ * the record lacks, in plain words, not only that "its condition is not met". */
+Test(deficiency, a_coupon_refused_by_a_yes_no_condition_says_what_is_missing) {
+  char *dir = temp_dir(), path[600];
+  snprintf(path, sizeof path, "%s/rec.yaml", dir);
+  size_t n;
+  char *rec = read_all("examples/wi-ifa-coupon.yaml", &n);
+  cr_assert(rec);
+  char *at = strstr(rec, "credential: infant_toddler_credential,");
+  cr_assert(at);
+  memcpy(at, "credential: cda,                      ", 38); /* another credential, same length */
+  cr_assert_eq(write_all(path, rec, n), 0);
+  char *out = unwrap(report(path, NULL));
+  cr_expect(out && strstr(out, "Coupon IT-CREDENTIAL not applied: no infant toddler credential."),
+            "%s", out);
+  cr_expect(out && !strstr(out, "condition is not met"), "%s", out);
+  free(out);
+  free(rec);
+  free(dir);
+}
+
 /* What the examples do not reach, in the words an applicant is sent (tests/report/findings.yaml):
  * the supervisor a job names who gave no reference, the degree held against the one required,
  * RSC counted only up to the as-of date, competencies without a transcript or over 12, a long

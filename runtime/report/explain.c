@@ -480,11 +480,16 @@ static void explain_measure(struct sbuf *b, const struct imhe_record *r, const s
     sb_puts(b, ", rounded up");
     return;
   case IMHE_REASON_CREDENTIAL_HELD:
-  case IMHE_REASON_CREDENTIAL_MISSING:
-    sb_puts(b, w->code == IMHE_REASON_CREDENTIAL_HELD ? "holds a " : "no ");
-    sb_puts(b, w->name);
-    sb_puts(b, " credential");
+  case IMHE_REASON_CREDENTIAL_MISSING: {
+    sb_puts(b, w->code != IMHE_REASON_CREDENTIAL_HELD           ? "no "
+               : strchr("aeiou", w->name[0] ? w->name[0] : 'x') ? "holds an "
+                                                                : "holds a ");
+    sb_plain(b, w->name); /* "infant toddler credential", "cda credential" */
+    size_t n = strlen(w->name);
+    if (n < 10 || strcmp(w->name + n - 10, "credential"))
+      sb_puts(b, " credential");
     return;
+  }
   case IMHE_REASON_FIRST_ENDORSED:
     sb_puts(b, "first endorsement earned ");
     sb_date(b, w->date[0]);
