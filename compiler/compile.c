@@ -1786,8 +1786,7 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
      * recorded, yes/no facts and measures among them, so a coupon refused says what its
      * condition found ("no infant toddler credential"), not only that it was not met */
     c->dates_ok = 1;
-    struct ty t = it->a->kind == N_ALLOF || it->a->kind == N_ANYOF ? gen_value(c, it->a)
-                                                                   : gen_cond(c, it->a, NULL, 1);
+    struct ty t = gen_cond(c, it->a, NULL, 1); /* at the top: the exam's pass/fail/pending too */
     c->dates_ok = 0;
     if (t.t != T_BOOL && t.t != T_ERR)
       imhe_diag_error(c->d, it->a->loc, NULL, "a coupon's condition must be yes/no");
