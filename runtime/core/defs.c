@@ -118,3 +118,18 @@ const char *imhe_unit_words(imhe_unit u) {
   const char *n = imhe_unit_name(u);
   return n ? n : "?";
 }
+
+int imhe_areas_by_name(uint32_t failed, int order[AREA__COUNT]) {
+  int n = 0;
+  for (int i = 0; i < AREA__COUNT; i++)
+    if (failed >> i & 1u)
+      order[n++] = i;
+  for (int i = 1; i < n; i++) /* a handful of names: insertion */
+    for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0;
+         j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  return n;
+}

@@ -162,6 +162,9 @@ const char *const *imhe_enum_values(enum imhe_enum e, int *count);
 /* Index of `s` (length n) among enum `e`'s values, or -1. */
 int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n);
 int imhe_area_lookup(const char *s, size_t n);
+/* The areas of the set `failed` in order[], sorted by name as programs read them (JSON, CSV);
+ * returns their number. */
+int imhe_areas_by_name(uint32_t failed, int order[AREA__COUNT]);
 
 /* The names of include/imhe.h's enumerations (imhe_verdict_name, ...) are declared there. */
 /* A unit's symbol in prose: "h", "$", "days"; "" for counts and plain numbers. */

@@ -41,17 +41,7 @@ static void csv_begin(struct sbuf *b, const imhe_render_options *o) {
 
 /* The failed areas by name, in name order, joined by ';'. */
 static void csv_areas(struct sbuf *b, uint32_t failed) {
-  int order[AREA__COUNT], n = 0;
-  for (int i = 0; i < AREA__COUNT; i++)
-    if (failed >> i & 1u)
-      order[n++] = i;
-  for (int i = 1; i < n; i++)
-    for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0;
-         j--) {
-      int t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
+  int order[AREA__COUNT], n = imhe_areas_by_name(failed, order);
   for (int i = 0; i < n; i++) {
     if (i)
       sb_putc(b, ';');

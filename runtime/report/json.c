@@ -347,17 +347,7 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   sb_puts(b, ",\"verdict\":\"");
   sb_puts(b, imhe_verdict_name(res->verdict));
   sb_puts(b, "\",\"failed_areas\":[");
-  int order[AREA__COUNT], n = 0;
-  for (int i = 0; i < AREA__COUNT; i++)
-    if (res->failed_areas >> i & 1u)
-      order[n++] = i;
-  for (int i = 1; i < n; i++) /* sorted by name */
-    for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0;
-         j--) {
-      int t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
+  int order[AREA__COUNT], n = imhe_areas_by_name(res->failed_areas, order);
   for (int i = 0; i < n; i++) {
     if (i)
       sb_putc(b, ',');
