@@ -192,7 +192,10 @@ Test(options, check_unreadable_file) {
   const char *bin = abs_bin();
   snprintf(cmd, sizeof cmd, "%s%s check %s 2>&1; echo rc=$?", as, bin, path);
   run_cmd(cmd, &out);
-  if (strstr(out, "Permission denied") && strstr(out, bin) && !strstr(out, path)) {
+  /* in a checkout under a private directory (mktemp -d is 0700), the other user cannot reach the
+   * binary or its libimhe.so: it never ran, so there is nothing to judge */
+  if (strstr(out, bin) && !strstr(out, path) &&
+      (strstr(out, "Permission denied") || strstr(out, "error while loading shared libraries"))) {
     cr_skip_test("the binary under test is not runnable as another user");
     free(out);
     return;
