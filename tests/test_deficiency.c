@@ -16,6 +16,25 @@ static char *report(const char *args, int *rc) {
   return out;
 }
 
+/* The letter for example `file` with the text `old` replaced by `new` of the same length, its
+ * lines unwrapped (malloc'd). */
+static char *report_edited(const char *file, const char *old, const char *new) {
+  char *dir = temp_dir(), path[600];
+  snprintf(path, sizeof path, "%s/rec.yaml", dir);
+  size_t n;
+  char *rec = read_all(file, &n);
+  cr_assert(rec);
+  char *at = strstr(rec, old);
+  cr_assert(at, "%s has no '%s'", file, old);
+  cr_assert_eq(strlen(old), strlen(new));
+  memcpy(at, new, strlen(new));
+  cr_assert_eq(write_all(path, rec, n), 0);
+  char *out = unwrap(report(path, NULL));
+  free(rec);
+  free(dir);
+  return out;
+}
+
 /* The report of every example in `format` is the golden file, byte for byte; with
  * UPDATE_GOLDEN=1 in the environment the golden file is rewritten instead. */
 static void golden(const char *format, const char *file) {
@@ -231,66 +250,34 @@ Test(deficiency, html_timeline_marks_what_was_left_out) {
 
 /* RSC spread over an entry longer than the period says how much a month counts. */
 Test(deficiency, rsc_spread_over_a_long_entry_says_so) {
-  char *dir = temp_dir(), path[600], args[800];
-  snprintf(path, sizeof path, "%s/rec.yaml", dir);
-  size_t n;
-  char *rec = read_all("examples/wi-ifs-short-rsc.yaml", &n);
-  cr_assert(rec);
-  static const char old[] = "start: 2025-09-01, end: 2026-01-31, hours: 26}";
-  static const char new[] = "start: 2020-05-01, end: 2026-01-31, hours: 40}";
-  char *at = strstr(rec, old);
-  cr_assert(at);
-  memcpy(at, new, sizeof new - 1);
-  cr_assert_eq(write_all(path, rec, n), 0);
-  snprintf(args, sizeof args, "%s", path);
-  char *out = unwrap(report(args, NULL));
+  char *out = report_edited("examples/wi-ifs-short-rsc.yaml",
+                            "start: 2025-09-01, end: 2026-01-31, hours: 26}",
+                            "start: 2020-05-01, end: 2026-01-31, hours: 40}");
   cr_expect(out && strstr(out, "Found: the 1st RSC entry, R. Ng, 2020-05-01 to 2026-01-31, spreads "
                                "40 h over 69 months: about 0.6 h a month"),
             "%s", out);
   free(out);
-  free(rec);
-  free(dir);
 }
 
 /* A coupon not applied is said once, with why. */
 Test(deficiency, a_coupon_not_applied_says_why_once) {
-  char *dir = temp_dir(), path[600];
-  snprintf(path, sizeof path, "%s/rec.yaml", dir);
-  size_t n;
-  char *rec = read_all("examples/wi-ifa-coupon.yaml", &n);
-  cr_assert(rec);
-  char *at = strstr(rec, "coupon: IT-CREDENTIAL");
-  cr_assert(at);
-  memcpy(at, "coupon: SCHOLARSHIP  ", 21);
-  cr_assert_eq(write_all(path, rec, n), 0);
-  char *out = unwrap(report(path, NULL));
+  char *out = report_edited("examples/wi-ifa-coupon.yaml", "coupon: IT-CREDENTIAL",
+                            "coupon: SCHOLARSHIP  ");
   cr_expect(out && strstr(out, "Coupon SCHOLARSHIP not applied: WI-AIMH has no such coupon."), "%s",
             out);
   cr_expect(out && !strstr(out, "SCHOLARSHIP: not applied"), "%s", out);
   free(out);
-  free(rec);
-  free(dir);
 }
 
 /* A coupon whose condition is a yes/no measure (WI's IT-CREDENTIAL: `credential(...)`) says what
  * the record lacks, in plain words, not only that "its condition is not met". */
 Test(deficiency, a_coupon_refused_by_a_yes_no_condition_says_what_is_missing) {
-  char *dir = temp_dir(), path[600];
-  snprintf(path, sizeof path, "%s/rec.yaml", dir);
-  size_t n;
-  char *rec = read_all("examples/wi-ifa-coupon.yaml", &n);
-  cr_assert(rec);
-  char *at = strstr(rec, "credential: infant_toddler_credential,");
-  cr_assert(at);
-  memcpy(at, "credential: cda,                      ", 38); /* another credential, same length */
-  cr_assert_eq(write_all(path, rec, n), 0);
-  char *out = unwrap(report(path, NULL));
+  char *out = report_edited("examples/wi-ifa-coupon.yaml", "credential: infant_toddler_credential,",
+                            "credential: cda,                      "); /* another credential */
   cr_expect(out && strstr(out, "Coupon IT-CREDENTIAL not applied: no infant toddler credential."),
             "%s", out);
   cr_expect(out && !strstr(out, "condition is not met"), "%s", out);
   free(out);
-  free(rec);
-  free(dir);
 }
 
 /* What the examples do not reach, in the words an applicant is sent (tests/report/findings.yaml):

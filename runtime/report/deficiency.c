@@ -203,12 +203,8 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
   case IMHE_REASON_PARTIAL_AMOUNT:
     sb_puts(b, "the ");
     put_entry(b, r, w->sec, w->entry);
-    sb_puts(b, ", counts ");
-    sb_num2(b, w->amount[0]);
-    sb_puts(b, " of its ");
-    sb_num2(b, w->amount[1]);
-    sb_putc(b, ' ');
-    sb_puts(b, imhe_unit_symbol((imhe_unit)w->unit));
+    sb_putc(b, ',');
+    imhe_explain_partial_amount(b, w);
     sb_puts(b, ": only its days up to the as-of date count");
     return;
   case IMHE_REASON_REPORTED_TO_REFERENCE:

@@ -446,12 +446,7 @@ static void explain_measure(struct sbuf *b, const struct imhe_record *r, const s
     return;
   case IMHE_REASON_PARTIAL_AMOUNT:
     imhe_explain_entry(b, r, w->sec, w->entry);
-    sb_puts(b, " counts ");
-    sb_num2(b, w->amount[0]);
-    sb_puts(b, " of its ");
-    sb_num2(b, w->amount[1]);
-    sb_putc(b, ' ');
-    sb_puts(b, imhe_unit_symbol((imhe_unit)w->unit));
+    imhe_explain_partial_amount(b, w);
     sb_puts(b, ", those on days up to the as-of date");
     return;
   case IMHE_REASON_MORE_PARTIAL:
@@ -568,6 +563,15 @@ int imhe_explain_degree_held(struct sbuf *b, const struct imhe_record *r, int32_
   sb_put(b, s, 10);
   sb_putc(b, ')');
   return 1;
+}
+
+void imhe_explain_partial_amount(struct sbuf *b, const struct imhe_why *w) {
+  sb_puts(b, " counts ");
+  sb_num2(b, w->amount[0]);
+  sb_puts(b, " of its ");
+  sb_num2(b, w->amount[1]);
+  sb_putc(b, ' ');
+  sb_puts(b, imhe_unit_symbol((imhe_unit)w->unit));
 }
 
 /* "sentence: observed; required X (short Y) (what the measure found)" */

@@ -68,4 +68,8 @@ const char *imhe_explain_verdict(imhe_verdict v);
  * degree (completed 2012-05-20)"; writes nothing and returns 0 when there is none. */
 int imhe_explain_degree_held(struct sbuf *b, const struct imhe_record *r, int32_t as_of);
 
+/* What a partly counted entry counts, in the coordinator's and the applicant's sentences alike:
+ * " counts 4.67 of its 14 h". */
+void imhe_explain_partial_amount(struct sbuf *b, const struct imhe_why *w);
+
 #endif
