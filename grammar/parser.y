@@ -199,6 +199,15 @@ item: CALLED STRING LPAREN STRING RPAREN {
     | DEFINES name name STRING cats {
         struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
         n->loc2 = @3; n->s2 = $4; n->a = $5; item(ctx, n); }
+    | DEFINES FEE fee_kind STRING {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, "fee", @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; item(ctx, n); }
+    | DEFINES FEE fee_kind STRING cats {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, "fee", @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->a = $5; item(ctx, n); }
+    | DEFINES FEE fee_kind STRING IN names {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, "fee", @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->b = $6; item(ctx, n); }
     | DEFINES name name STRING IN names {
         struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
         n->loc2 = @3; n->s2 = $4; n->b = $6; item(ctx, n); }
@@ -412,7 +421,8 @@ static const char *item_form(int tok) {
            "TRACK";
   case DEFINES:
     return "write: defines CATEGORIES (a base's categories), defines track CODE \"NAME\" for "
-           "AGES, or defines category CODE \"NAME\" in TRACKS";
+           "AGES, defines category CODE \"NAME\" in TRACKS, or defines fee KIND \"NAME\" for "
+           "PROPERTIES";
   case ACCEPTS:
     return "write: accepts members of CODES, or accepts members of any";
   case CALLED:

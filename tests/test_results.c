@@ -151,8 +151,13 @@ Test(results, a_record_walked_through_the_accessors) {
 
   imhe_fees f = imhe_result_fees(res);
   cr_expect(f.present && !f.renewal);
-  cr_expect_float_eq(f.registration, 20, 1e-9);
-  cr_expect_float_eq(f.processing, 50, 1e-9);
+  /* the kinds an application is charged, as the catalogue declares them */
+  cr_expect_eq(f.kind_count, 2);
+  cr_expect_str_eq(f.kinds[0], "registration");
+  cr_expect_float_eq(imhe_fees_amount(&f, "registration"), 20, 1e-9);
+  cr_expect_float_eq(imhe_fees_amount(&f, "processing"), 50, 1e-9);
+  cr_expect_float_eq(imhe_fees_amount(&f, "renewal"), -1, 1e-9);
+  cr_expect_float_eq(imhe_fees_amount(NULL, "processing"), -1, 1e-9);
   cr_expect_float_eq(f.total, 70, 1e-9);
   cr_expect_null(f.coupon);
   cr_expect_eq(f.note_count, 0);

@@ -1,14 +1,24 @@
 #!/bin/sh
 # vocab-in-c.sh [DIR|FILE...] — the Endorsement's vocabulary lives in rules/catalogue.imhe, not in
 # C: prints each line of a source under compiler/ runtime/ api/ cli/ include/ grammar/ (or the
-# paths given) that names a track or category code the catalogue declares, in code or comment,
-# and exits 1 when there is one. The one exception is the built-in vocabulary of
+# paths given) that names a track or category code the catalogue declares, or one of its fee
+# kinds (`defines fee KIND`), in code or comment, and exits 1 when there is one. A fee kind that
+# is also a word of the language or the record (a keyword, a record section or field, an area,
+# a record kind: "renewal", "membership") is not looked for: the C code needs those words for
+# their other meaning, and what it does with the fee is its declared properties. The one exception is the built-in vocabulary of
 # policies written without a catalogue, between the lines "vocab-in-c: begin" and "vocab-in-c:
 # end" (compiler/compile.c), until those policies declare their own.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 codes=$(sed -n 's/^defines \(category\|track\) \([A-Za-z0-9-]*\) .*/\2/p' rules/catalogue.imhe)
 [ -n "$codes" ] || { echo "vocab-in-c: rules/catalogue.imhe declares no category"; exit 2; }
+fees=$(sed -n 's/^defines fee \([a-z0-9_]*\) .*/\1/p' rules/catalogue.imhe)
+[ -n "$fees" ] || { echo "vocab-in-c: rules/catalogue.imhe declares no fee kind"; exit 2; }
+for w in $fees; do
+  grep -q "\"$w\"" compiler/keywords.h runtime/records/schema.h runtime/core/defs.h include/imhe.h ||
+    codes="$codes
+$w"
+done
 bad=0
 [ $# -gt 0 ] || set -- compiler runtime api cli include grammar
 for f in $(find "$@" -name '*.[chyl]' | sort); do

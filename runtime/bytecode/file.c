@@ -61,6 +61,9 @@ static const struct member track_m[] = {M(imhe_track_def, code, 'u'), M(imhe_tra
 static const struct member category_m[] = {M(imhe_category_def, code, 'u'),
                                            M(imhe_category_def, name, 'u'),
                                            M(imhe_category_def, tracks, 'u')};
+static const struct member fee_kind_m[] = {M(imhe_fee_kind_def, word, 'u'),
+                                           M(imhe_fee_kind_def, name, 'u'),
+                                           M(imhe_fee_kind_def, flags, 'b')};
 #undef M
 
 enum sec_kind {
@@ -83,12 +86,13 @@ enum sec_kind {
   S_SETTINGS,
   S_TRACKS,
   S_CATEGORIES,
+  S_FEE_KINDS,
   S__END
 };
 static const char *const sec_names[] = {
     "",          "strings",   "constants",  "eras",     "rules",  "conditions", "lines",
     "code",      "slot sets", "slot masks", "domains",  "items",  "fees",       "coupons",
-    "deadlines", "accepted",  "renewals",   "settings", "tracks", "categories"};
+    "deadlines", "accepted",  "renewals",   "settings", "tracks", "categories", "fee kinds"};
 
 struct layout {
   const struct member *m;
@@ -110,7 +114,8 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_RENEWALS] = L(renewal_m, imhe_renewal),
                                               [S_SETTINGS] = L(settings_m, imhe_settings),
                                               [S_TRACKS] = L(track_m, imhe_track_def),
-                                              [S_CATEGORIES] = L(category_m, imhe_category_def)};
+                                              [S_CATEGORIES] = L(category_m, imhe_category_def),
+                                              [S_FEE_KINDS] = L(fee_kind_m, imhe_fee_kind_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -152,6 +157,7 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->renewals);
   free(p->tracks);
   free(p->cats);
+  free(p->fee_kinds);
   memset(p, 0, sizeof *p);
 }
 
@@ -277,6 +283,9 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_CATEGORIES:
     put_records(body, k, p->cats, p->ncats);
+    break;
+  case S_FEE_KINDS:
+    put_records(body, k, p->fee_kinds, p->nfee_kinds);
     break;
   }
 }
@@ -477,6 +486,7 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_RENEWALS, renewals, nrenewals)
     REC(S_TRACKS, tracks, ntracks)
     REC(S_CATEGORIES, cats, ncats)
+    REC(S_FEE_KINDS, fee_kinds, nfee_kinds)
 #undef REC
   }
   return 0;

@@ -6,6 +6,7 @@
 #include "runtime/records/schema.h"
 #include "runtime/report/explain.h"
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const imhe_tab_title[TAB__COUNT] = {
@@ -578,22 +579,26 @@ static void put_fees(struct ctx *x) {
   sb_puts(&x->t, "Fees");
   emit(x, DFC_SECTION);
   emit(x, DFC_LIST_BEGIN);
-  if (fe->renewal) {
-    int re = x->r->kind == IMHE_KIND_REINSTATEMENT;
-    put_money(&x->t, re ? "Reinstatement: " : "Renewal: ", fe->renewal_fee, " a year");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Membership: ", fe->membership_fee, " a year");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Total: ", fe->total, " a year");
-    emit(x, DFC_ITEM);
-  } else {
-    put_money(&x->t, "Registration: ", fe->registration, "");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Processing: ", fe->processing, "");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Total: ", fe->total, "");
-    emit(x, DFC_ITEM);
-  }
+  /* each fee kind charged with the record's kind, capitalised ("Processing: $50"); a renewal's
+   * own (required) fee first, named by the record's kind, the others "a year" */
+  for (int pass = fe->renewal ? 0 : 1; pass < 2; pass++)
+    for (int k = 0; k < fe->nkinds; k++) {
+      const struct imhe_fee_line *l = &fe->kinds[k];
+      if (!imhe_fee_listed(fe, k, pass))
+        continue;
+      char label[80];
+      if (fe->renewal && !pass)
+        snprintf(label, sizeof label,
+                 "%s: ", x->r->kind == IMHE_KIND_REINSTATEMENT ? "Reinstatement" : "Renewal");
+      else
+        snprintf(label, sizeof label,
+                 "%c%.60s: ", l->word[0] >= 'a' && l->word[0] <= 'z' ? l->word[0] - 32 : l->word[0],
+                 l->word[0] ? l->word + 1 : "");
+      put_money(&x->t, label, l->amount, fe->renewal ? " a year" : "");
+      emit(x, DFC_ITEM);
+    }
+  put_money(&x->t, "Total: ", fe->total, fe->renewal ? " a year" : "");
+  emit(x, DFC_ITEM);
   if (fe->coupon && fe->coupon_applied) { /* one not applied has a note saying why */
     sb_puts(&x->t, "Coupon ");
     imhe_text_clean(&x->t, fe->coupon, strlen(fe->coupon));

@@ -5,6 +5,7 @@
 #include "runtime/report/explain.h"
 #include "runtime/report/report.h"
 #include "runtime/report/reporter.h"
+#include <stdio.h>
 #include <string.h>
 
 static void json_text(struct sbuf *b, const struct imhe_text *t) {
@@ -275,32 +276,52 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_puts(b, "]}");
 }
 
-/* The fees of a renewal or reinstatement (a year's, and a late fee charged once) or of an
- * application; null when the record was not judged. */
+/* "KEY": for fee kind l, its word and a suffix. */
+static void json_fee_key(struct sbuf *b, const struct imhe_fee_line *l, const char *suffix) {
+  char key[96];
+  snprintf(key, sizeof key, "%.60s%s", l->word, suffix);
+  sb_jstr(b, key);
+  sb_putc(b, ':');
+}
+
+/* The fees of a renewal or reinstatement (a year's, and an overdue fee charged once) or of an
+ * application, keyed by the declared fee kinds' words: an application's fees by their words; a
+ * renewal's own (required) fee by its word, the other yearly ones as WORD_per_year, an overdue
+ * fee as WORD_fee only when charged, so on-time renewals read as before; null when the record
+ * was not judged. */
 static void json_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_result *res) {
-  if (!res->fees.present)
+  const struct imhe_fee_summary *fe = &res->fees;
+  if (!fe->present) {
     sb_puts(b, "null");
-  else if (res->fees.renewal) {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "{\"renewal\":");
-    json_num(b, fe->renewal_fee);
-    sb_puts(b, ",\"membership_per_year\":");
-    json_num(b, fe->membership_fee);
-    sb_puts(b, ",\"total_per_year\":");
+    return;
+  }
+  sb_putc(b, '{');
+  if (fe->renewal) {
+    for (int pass = 0; pass < 2; pass++)
+      for (int k = 0; k < fe->nkinds; k++)
+        if (imhe_fee_listed(fe, k, pass)) {
+          json_fee_key(b, &fe->kinds[k], pass ? "_per_year" : "");
+          json_num(b, fe->kinds[k].amount);
+          sb_putc(b, ',');
+        }
+    sb_puts(b, "\"total_per_year\":");
     json_num(b, fe->total);
-    if (fe->late_fee >= 0) { /* only when charged, so on-time renewals read as before */
-      sb_puts(b, ",\"late_fee\":");
-      json_num(b, fe->late_fee);
-    }
+    for (int k = 0; k < fe->nkinds; k++)
+      if ((fe->kinds[k].flags & FK_OVERDUE) && fe->kinds[k].amount >= 0) {
+        sb_putc(b, ',');
+        json_fee_key(b, &fe->kinds[k], "_fee");
+        json_num(b, fe->kinds[k].amount);
+      }
     sb_puts(b, ",\"notes\":[");
     json_notes(b, scratch, res);
   } else {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "{\"registration\":");
-    json_num(b, fe->registration);
-    sb_puts(b, ",\"processing\":");
-    json_num(b, fe->processing);
-    sb_puts(b, ",\"total\":");
+    for (int k = 0; k < fe->nkinds; k++)
+      if (imhe_fee_listed(fe, k, 1)) {
+        json_fee_key(b, &fe->kinds[k], "");
+        json_num(b, fe->kinds[k].amount);
+        sb_putc(b, ',');
+      }
+    sb_puts(b, "\"total\":");
     json_num(b, fe->total);
     sb_puts(b, ",\"coupon\":");
     if (fe->coupon)

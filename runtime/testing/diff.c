@@ -218,8 +218,6 @@ static void push(char ***v, size_t *n, char *s) {
   (*v)[(*n)++] = s;
 }
 
-static const char *const fee_names[] = {"registration", "processing", "renewal", "membership"};
-
 static void fee_lines(struct imhe_pdiff *d, const struct imhe_program *p, char ***v, size_t *n) {
   for (uint32_t i = 0; i < p->nfees; i++) {
     const struct imhe_fee *f = &p->fees[i];
@@ -227,8 +225,8 @@ static void fee_lines(struct imhe_pdiff *d, const struct imhe_program *p, char *
     cats_text(&b, p, f->cats);
     char *cats = sb_keep(d, &b);
     push(v, n,
-         f->cents < 0 ? fmt(d, "fee %s for %s\tnot published", fee_names[f->kind % 4], cats)
-                      : fmt(d, "fee %s for %s\t$%d.%02d", fee_names[f->kind % 4], cats,
+         f->cents < 0 ? fmt(d, "fee %s for %s\tnot published", imhe_fee_word(p, f->kind), cats)
+                      : fmt(d, "fee %s for %s\t$%d.%02d", imhe_fee_word(p, f->kind), cats,
                             f->cents / 100, f->cents % 100));
   }
 }
@@ -248,11 +246,15 @@ static void coupon_lines(struct imhe_pdiff *d, const struct imhe_program *p, cha
     char from[16], until[16];
     date_or_open(from, c->from);
     date_or_open(until, c->until);
+    struct sbuf w = {0}; /* the kinds it waives, by their words */
+    for (uint32_t k = 0; k < p->nfee_kinds; k++)
+      if (c->waives >> k & 1u) {
+        sb_putc(&w, ' ');
+        sb_puts(&w, imhe_fee_word(p, k));
+      }
     push(v, n,
-         fmt(d, "coupon %s\twaives%s%s%s%s for %s, %s..%s%s", imhe_str(p, c->code),
-             c->waives & 1 ? " registration" : "", c->waives & 2 ? " processing" : "",
-             c->waives & 4 ? " renewal" : "", c->waives & 8 ? " membership" : "", sb_keep(d, &b),
-             from, until, c->rule != IMHE_NO_RULE ? ", with a condition" : ""));
+         fmt(d, "coupon %s\twaives%s for %s, %s..%s%s", imhe_str(p, c->code), sb_keep(d, &w),
+             sb_keep(d, &b), from, until, c->rule != IMHE_NO_RULE ? ", with a condition" : ""));
   }
 }
 
