@@ -252,6 +252,59 @@ Test(verifier, vocabulary_bounds) {
   expect_refused("sum-compare", m_era_beyond, "era 0: unknown categories in mask");
 }
 
+/* The fee kinds' bounds (the golden settings policy has the catalogue's five and fees of them): a
+ * kind charged at two times or none, a waivable renewal fee, a required overdue fee, two required
+ * renewal fees, two kinds of one word, more kinds than a coupon's byte holds, a fee line or a
+ * coupon naming a kind beyond the table or one it may not waive. */
+static void m_fee_two_times(struct imhe_program *p) {
+  p->fee_kinds[0].flags |= FK_RENEWAL;
+}
+static void m_fee_no_time(struct imhe_program *p) {
+  p->fee_kinds[0].flags = FK_WAIVABLE;
+}
+static void m_fee_waivable_renewal(struct imhe_program *p) {
+  p->fee_kinds[3].flags |= FK_WAIVABLE;
+}
+static void m_fee_required_overdue(struct imhe_program *p) {
+  p->fee_kinds[4].flags |= FK_REQUIRED;
+}
+static void m_fee_two_required(struct imhe_program *p) {
+  p->fee_kinds[3].flags |= FK_REQUIRED;
+}
+static void m_fee_unknown_property(struct imhe_program *p) {
+  p->fee_kinds[0].flags |= 1u << FEE_PROPERTY__COUNT;
+}
+static void m_fee_word_twice(struct imhe_program *p) {
+  p->fee_kinds[1].word = p->fee_kinds[0].word;
+}
+static void m_fee_kinds_too_many(struct imhe_program *p) {
+  p->fee_kinds = realloc(p->fee_kinds, 9 * sizeof *p->fee_kinds);
+  for (uint32_t i = p->nfee_kinds; i < 9; i++)
+    p->fee_kinds[i] = p->fee_kinds[0];
+  p->nfee_kinds = 9;
+}
+static void m_fee_kind_beyond(struct imhe_program *p) {
+  p->fees[0].kind = (uint8_t)p->nfee_kinds;
+}
+static void m_coupon_waives_unwaivable(struct imhe_program *p) {
+  p->coupons[0].waives |= 1u << 2;
+}
+Test(verifier, fee_kind_bounds) {
+  const char *when = "not one time of charging";
+  expect_refused("settings", m_fee_two_times, when);
+  expect_refused("settings", m_fee_no_time, when);
+  expect_refused("settings", m_fee_waivable_renewal, "fee kind 3: empty word, or properties");
+  expect_refused("settings", m_fee_required_overdue, "fee kind 4: empty word, or properties");
+  expect_refused("settings", m_fee_unknown_property, "fee kind 0: empty word, or properties");
+  expect_refused("settings", m_fee_two_required, "fee kind 3: a second required renewal fee");
+  expect_refused("settings", m_fee_word_twice,
+                 "fee kind 1: word 'registration' is fee kind 0's too");
+  expect_refused("settings", m_fee_kinds_too_many, "fee kinds: 9 (at most 8)");
+  expect_refused("settings", m_fee_kind_beyond, "fee 0: kind, amount, note or dates out of range");
+  expect_refused("settings", m_coupon_waives_unwaivable,
+                 "coupon 0: note, waived fees or condition out of range");
+}
+
 /* Each refusal of ill-typed code and oversized catalogues, by the verifier's own message. */
 Test(verifier, swap_needs_two_values) {
   expect_refused("sum-compare", m_swap_short, "SWAP needs two values");
