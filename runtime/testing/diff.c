@@ -289,6 +289,22 @@ static void other_lines(struct imhe_pdiff *d, const struct imhe_program *p, char
          fmt(d, "category %s	\"%s\" in %s", imhe_cat_code(p, (int)i), imhe_cat_name(p, (int)i),
              sb_keep(d, &b)));
   }
+  static const char *const props[] = {
+#define X(id, word, meaning) word,
+      IMHE_FEE_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t k = 0; k < p->nfee_kinds; k++) { /* fee kinds, by word: declared, renamed */
+    struct sbuf b = {0};
+    for (int i = 0; i < FEE_PROPERTY__COUNT; i++)
+      if (p->fee_kinds[k].flags >> i & 1u) {
+        sb_puts(&b, b.n ? ", " : "");
+        sb_puts(&b, props[i]);
+      }
+    push(v, n,
+         fmt(d, "fee kind %s\t\"%s\" for %s", imhe_fee_word(p, k), imhe_fee_name(p, k),
+             sb_keep(d, &b)));
+  }
   for (uint32_t i = 0; i < p->nrenewals; i++) {
     const struct imhe_renewal *r = &p->renewals[i];
     char from[16], until[16];
