@@ -128,7 +128,8 @@ IMHE_API imhe_status imhe_rule_status(const imhe_rule_result *r) {
 }
 
 IMHE_API const char *imhe_rule_area(const imhe_rule_result *r) {
-  return r && r->area >= 0 && r->area < AREA__COUNT ? imhe_area_name[r->area] : NULL;
+  const struct imhe_program *p = r && r->res ? r->res->prog : NULL;
+  return p && r->area >= 0 && (uint32_t)r->area < p->nareas ? imhe_area_word(p, r->area) : NULL;
 }
 
 IMHE_API size_t imhe_rule_condition_count(const imhe_rule_result *r) {

@@ -73,6 +73,14 @@ struct compiler {
   uint8_t fee_flags[IMHE_MAX_FEE_KINDS];
   struct node *fee_item[IMHE_MAX_FEE_KINDS];
   uint32_t nfee_kinds;
+  /* the tabs (`defines tab`) and areas (`defines area`) it declares, with their items */
+  const char *tab_code[IMHE_MAX_TABS], *tab_title[IMHE_MAX_TABS];
+  struct node *tab_item[IMHE_MAX_TABS];
+  uint32_t ntabs;
+  const char *area_word[IMHE_MAX_AREAS], *area_name[IMHE_MAX_AREAS];
+  uint8_t area_tab[IMHE_MAX_AREAS], area_flags[IMHE_MAX_AREAS];
+  struct node *area_item[IMHE_MAX_AREAS];
+  uint32_t nareas;
   struct symtab vocab;   /* a track's or category's code -> the item declaring it */
   struct symtab missing; /* bases that could not be read: said once */
 };
@@ -559,6 +567,97 @@ static void declare_fee_kind(struct compiler *c, struct node *it) {
   c->fee_item[c->nfee_kinds++] = it;
 }
 
+/* Index of s among the n words of v, or -1. */
+static int word_in(const char *const *v, uint32_t n, const char *s) {
+  for (uint32_t i = 0; i < n; i++)
+    if (!strcmp(v[i], s))
+      return (int)i;
+  return -1;
+}
+
+/* `defines tab CODE "TITLE"`: one of the application system's tabs, in its order. */
+static void declare_tab(struct compiler *c, struct node *it) {
+  int k = word_in(c->tab_code, c->ntabs, it->s);
+  if (k >= 0) {
+    if (c->tab_item[k] != it) /* else the same file, reached again by another era */
+      imhe_diag_error(c->d, it->loc2, "a code names one tab in a policy and its bases",
+                      "tab '%s' is already declared (%s)", it->s, where(c, c->tab_item[k]));
+    return;
+  }
+  if (it->a || it->b) {
+    imhe_diag_error(c->d, (it->a ? it->a : it->b)->loc, "write: defines tab CODE \"TITLE\"",
+                    "a tab has only its title: areas name their tab ('defines area ... in TAB')");
+    return;
+  }
+  if (c->ntabs == IMHE_MAX_TABS) {
+    imhe_diag_error(c->d, it->loc2, NULL, "more than %d tabs", IMHE_MAX_TABS);
+    return;
+  }
+  c->tab_code[c->ntabs] = it->s;
+  c->tab_title[c->ntabs] = it->s2;
+  c->tab_item[c->ntabs++] = it;
+}
+
+/* `defines area WORD "NAME" in TAB [for PROPERTIES]`: an area rules name (`require AREA`), on
+ * the tab its requirements are reported under, in the order a check lists them. */
+static void declare_area(struct compiler *c, struct node *it) {
+  static const char *const props[] = {
+#define X(id, word, meaning) [AREA_BIT_##id] = word,
+      IMHE_AREA_PROPERTIES(X)
+#undef X
+  };
+  int k = word_in(c->area_word, c->nareas, it->s);
+  if (k >= 0) {
+    if (c->area_item[k] != it)
+      imhe_diag_error(c->d, it->loc2, "a word names one area in a policy and its bases",
+                      "area '%s' is already declared (%s)", it->s, where(c, c->area_item[k]));
+    return;
+  }
+  if (!it->b || it->b->nkids != 1) {
+    imhe_diag_error(c->d, it->b ? it->b->loc : it->loc2,
+                    "write: defines area WORD \"NAME\" in TAB [for category | exam]",
+                    "area '%s' needs the one tab it is reported under: add 'in TAB'", it->s);
+    return;
+  }
+  int tab = word_in(c->tab_code, c->ntabs, it->b->kids[0]->s);
+  if (tab < 0) {
+    unknown(c, it->b->kids[0]->loc, "tab", it->b->kids[0]->s,
+            nearest_in(c->tab_code, (int)c->ntabs, it->b->kids[0]->s));
+    return;
+  }
+  unsigned flags = 0;
+  for (uint32_t i = 0; it->a && i < it->a->nkids; i++) {
+    int p = word_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
+    if (p < 0) {
+      char hint[200];
+      const char *near = nearest_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
+      snprintf(hint, sizeof hint, "%s%s%san area's properties are: category, exam",
+               near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
+      imhe_diag_error(c->d, it->a->kids[i]->loc, hint, "unknown area property '%s'",
+                      it->a->kids[i]->s);
+      return;
+    }
+    for (uint32_t j = 0; j < c->nareas; j++)
+      if (c->area_flags[j] & (1u << p)) {
+        imhe_diag_error(c->d, it->a->kids[i]->loc, "one area has each property",
+                        "area '%s' already has the property '%s' (%s)", c->area_word[j], props[p],
+                        where(c, c->area_item[j]));
+        return;
+      }
+    flags |= 1u << p;
+  }
+  if (c->nareas == IMHE_MAX_AREAS) {
+    imhe_diag_error(c->d, it->loc2, "an area is one bit of a result's failed areas",
+                    "more than %d areas: '%s' is one too many", IMHE_MAX_AREAS, it->s);
+    return;
+  }
+  c->area_word[c->nareas] = it->s;
+  c->area_name[c->nareas] = it->s2;
+  c->area_tab[c->nareas] = (uint8_t)tab;
+  c->area_flags[c->nareas] = (uint8_t)flags;
+  c->area_item[c->nareas++] = it;
+}
+
 /* `defines track CODE "NAME"` or `defines category CODE "NAME" in TRACKS`: one entry of the
  * program's table, in the order declared. */
 static void declare(struct compiler *c, struct node *it) {
@@ -568,11 +667,21 @@ static void declare(struct compiler *c, struct node *it) {
     declare_fee_kind(c, it);
     return;
   }
+  if (!strcmp(what, "tab")) {
+    declare_tab(c, it);
+    return;
+  }
+  if (!strcmp(what, "area")) {
+    declare_area(c, it);
+    return;
+  }
   if (!is_track && strcmp(what, "category")) {
-    imhe_diag_error(c->d, it->c->loc,
-                    "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
-                    "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES",
-                    "'defines' declares a track, a category or a fee kind, not '%s'", what);
+    imhe_diag_error(
+        c->d, it->c->loc,
+        "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
+        "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES, or defines tab CODE "
+        "\"TITLE\", or defines area WORD \"NAME\" in TAB",
+        "'defines' declares a track, a category, a fee kind, a tab or an area, not '%s'", what);
     return;
   }
   struct node *prev = imhe_symtab_get(&c->vocab, it->s);
@@ -672,7 +781,48 @@ static void builtin_vocab(struct compiler *c) {
               {"renewal", "renewal fee", FK_RENEWAL | FK_REQUIRED},
               {"membership", "membership fee", FK_RENEWAL},
               {"late", "late fee", FK_OVERDUE}};
+  static const char *const tabs[][2] = {{"details", "Details and membership"},
+                                        {"agreement", "Agreement"},
+                                        {"ethics", "Code of Ethics"},
+                                        {"education", "Education"},
+                                        {"work", "Work"},
+                                        {"leadership", "Leadership"},
+                                        {"training", "Trainings"},
+                                        {"rsc", "Reflective Supervision/Consultation"},
+                                        {"references", "References"},
+                                        {"competencies", "Competencies"},
+                                        {"exam", "Exam"}};
+  static const struct {
+    const char *word, *name;
+    uint8_t tab, flags;
+  } areas[] = {{"category", "the category applied for, known and offered", 0, AK_CATEGORY},
+               {"membership", "membership of an accepted association", 0, 0},
+               {"agreement", "the Endorsement Agreement", 1, 0},
+               {"ethics", "the Code of Ethics", 2, 0},
+               {"education", "degrees", 3, 0},
+               {"work", "work experience", 4, 0},
+               {"leadership", "leadership experience", 5, 0},
+               {"training", "training", 6, 0},
+               {"competencies", "competencies", 9, 0},
+               {"rsc", "reflective supervision/consultation", 7, 0},
+               {"references", "references", 8, 0},
+               {"exam", "the written exam", 10, AK_EXAM},
+               {"prerequisite", "endorsements held before", 0, 0}};
   /* vocab-in-c: end */
+  if (!c->nareas && !c->ntabs) {
+    for (uint32_t t = 0; t < sizeof tabs / sizeof *tabs; t++) {
+      c->tab_code[t] = tabs[t][0];
+      c->tab_title[t] = tabs[t][1];
+    }
+    c->ntabs = sizeof tabs / sizeof *tabs;
+    for (uint32_t k = 0; k < sizeof areas / sizeof *areas; k++) {
+      c->area_word[k] = areas[k].word;
+      c->area_name[k] = areas[k].name;
+      c->area_tab[k] = areas[k].tab;
+      c->area_flags[k] = areas[k].flags;
+    }
+    c->nareas = sizeof areas / sizeof *areas;
+  }
   if (!c->nfee_kinds) {
     for (uint32_t k = 0; k < sizeof fees / sizeof *fees; k++) {
       c->fee_word[k] = fees[k].word;
@@ -724,12 +874,36 @@ static void emit_vocab(struct compiler *c) {
     p->fee_kinds[k].flags = c->fee_flags[k];
   }
   p->nfee_kinds = c->nfee_kinds;
+  p->tabs = calloc(c->ntabs ? c->ntabs : 1, sizeof *p->tabs);
+  p->areas = calloc(c->nareas ? c->nareas : 1, sizeof *p->areas);
+  if (!p->tabs || !p->areas)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t t = 0; t < c->ntabs; t++) {
+    p->tabs[t].code = imhe_build_str(&c->b, c->tab_code[t]);
+    p->tabs[t].title = imhe_build_str(&c->b, c->tab_title[t]);
+  }
+  for (uint32_t k = 0; k < c->nareas; k++) {
+    p->areas[k].word = imhe_build_str(&c->b, c->area_word[k]);
+    p->areas[k].name = imhe_build_str(&c->b, c->area_name[k]);
+    p->areas[k].tab = c->area_tab[k];
+    p->areas[k].flags = c->area_flags[k];
+  }
+  p->ntabs = c->ntabs;
+  p->nareas = c->nareas;
 }
 
 /* The vocabulary of the policy's chain into the compiler's tables and the program's. */
 static void read_vocab(struct compiler *c, struct policy_file *top) {
   collect_vocab(c, top, 0);
   builtin_vocab(c);
+  int category_area = 0;
+  for (uint32_t k = 0; k < c->nareas; k++)
+    category_area |= c->area_flags[k] & AK_CATEGORY;
+  if (!category_area && !diags_errors(c->d))
+    imhe_diag_error(c->d, top->name_loc,
+                    "e.g. defines area category \"the category applied for\" in TAB for category",
+                    "no area is declared 'for category': a record whose category is unknown or "
+                    "not offered is reported under it");
   emit_vocab(c);
 }
 
@@ -1702,9 +1876,9 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
 static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint32_t cats) {
   int area = -1;
   int kind = (r->op & RF_ADVISE) ? RK_ADVISE : RK_REQUIRE;
-  area = imhe_area_lookup(r->c->s, strlen(r->c->s));
+  area = word_in(c->area_word, c->nareas, r->c->s);
   if (area < 0)
-    unknown(c, r->c->loc, "area", r->c->s, nearest_in(imhe_area_name, AREA__COUNT, r->c->s));
+    unknown(c, r->c->loc, "area", r->c->s, nearest_in(c->area_word, (int)c->nareas, r->c->s));
   struct imhe_rule *ru = BUILD_PUSH(&c->b, rules, nrules, 4);
   uint32_t idx = c->b.p.nrules - 1;
   ru->id = imhe_build_str(&c->b, r->s);

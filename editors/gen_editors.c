@@ -105,6 +105,13 @@ static void add_fee_kinds(void) {
       add(it->s, C_FEE);
 }
 
+/* The catalogue's areas (`defines area`). */
+static void add_areas(void) {
+  for (struct node *it = catalogue_pf.items; it; it = it->next)
+    if (it->kind == I_VOCAB && !strcmp(it->c->s, "area"))
+      add(it->s, C_AREA);
+}
+
 /* The catalogue's categories and tracks, groups and domains. */
 static void add_catalogue(void) {
   struct policy_file pf = catalogue_pf;
@@ -161,8 +168,7 @@ static void collect(const char *catalogue) {
 #define X(name) add(name, C_MONTH);
   IMHE_MONTHS(X)
 #undef X
-  for (int a = 0; a < AREA__COUNT; a++)
-    add(imhe_area_name[a], C_AREA);
+  add_areas();
 #define X(word, unit, scale, disp) add(word, C_UNIT);
   IMHE_UNIT_WORDS(X)
 #undef X

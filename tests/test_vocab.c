@@ -162,7 +162,7 @@ Test(vocab, every_keyword_is_reserved) {
 
 /* A policy without a catalogue is compiled with the compiler's built-in copy of the catalogue's
  * vocabulary (transitional, between the vocab-in-c markers in compiler/compile.c): the copy must
- * be the catalogue's, kind for kind and category for category. */
+ * be the catalogue's, fee kind, category, tab and area alike. */
 Test(vocab, the_built_in_vocabulary_is_the_catalogues) {
   struct imhe_program cat, own;
   char *diags = NULL;
@@ -186,6 +186,18 @@ Test(vocab, the_built_in_vocabulary_is_the_catalogues) {
     cr_expect_str_eq(imhe_cat_code(&own, (int)k), imhe_cat_code(&cat, (int)k));
     cr_expect_str_eq(imhe_cat_name(&own, (int)k), imhe_cat_name(&cat, (int)k));
     cr_expect_eq(own.cats[k].tracks, cat.cats[k].tracks);
+  }
+  cr_assert_eq(own.ntabs, cat.ntabs);
+  for (uint32_t t = 0; t < cat.ntabs; t++) {
+    cr_expect_str_eq(imhe_str(&own, own.tabs[t].code), imhe_str(&cat, cat.tabs[t].code));
+    cr_expect_str_eq(imhe_str(&own, own.tabs[t].title), imhe_str(&cat, cat.tabs[t].title));
+  }
+  cr_assert_eq(own.nareas, cat.nareas);
+  for (uint32_t a = 0; a < cat.nareas; a++) {
+    cr_expect_str_eq(imhe_area_word(&own, (int)a), imhe_area_word(&cat, (int)a));
+    cr_expect_str_eq(imhe_str(&own, own.areas[a].name), imhe_str(&cat, cat.areas[a].name));
+    cr_expect_eq(own.areas[a].tab, cat.areas[a].tab, "area %s", imhe_area_word(&cat, (int)a));
+    cr_expect_eq(own.areas[a].flags, cat.areas[a].flags, "area %s", imhe_area_word(&cat, (int)a));
   }
   imhe_program_free(&cat);
   imhe_program_free(&own);

@@ -281,6 +281,22 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
     mask_names(f, p->fee_kinds[k].flags, props, FEE_PROPERTY__COUNT);
     fputc('\n', f);
   }
+  static const char *const area_props[] = {
+#define X(id, word, meaning) word,
+      IMHE_AREA_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t t = 0; t < p->ntabs; t++)
+    fprintf(f, "; tab %s \"%s\"\n", imhe_str(p, p->tabs[t].code), imhe_str(p, p->tabs[t].title));
+  for (uint32_t a = 0; a < p->nareas; a++) {
+    fprintf(f, "; area %s \"%s\" in %s", imhe_area_word(p, (int)a), imhe_str(p, p->areas[a].name),
+            p->areas[a].tab < p->ntabs ? imhe_str(p, p->tabs[p->areas[a].tab].code) : "?");
+    if (p->areas[a].flags) {
+      fputs(" for ", f);
+      mask_names(f, p->areas[a].flags, area_props, AREA_PROPERTY__COUNT);
+    }
+    fputc('\n', f);
+  }
   for (uint32_t e = 0; e < p->neras; e++) {
     char a[11] = "open", b[11] = "open";
     if (p->eras[e].from != IMHE_NO_DATE)
@@ -296,7 +312,7 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     const struct imhe_rule *r = &p->rules[i];
     fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id), imhe_rule_kind_name[r->kind],
-            imhe_area_name[r->area], r->era);
+            imhe_area_word(p, r->area), r->era);
     cats(p, f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
     if (imhe_str(p, r->cite)[0])

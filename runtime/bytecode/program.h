@@ -133,6 +133,32 @@ struct imhe_category_def {
   uint32_t tracks;     /* the tracks it serves: bit per track; more than one for a category of
                         * either track (the reflective supervisors) */
 };
+/* The application system's tabs, in its order (`defines tab CODE "TITLE"`), and the areas a rule's
+ * `require AREA` names (`defines area WORD "NAME" in TAB [for PROPERTIES]`), in the order a check
+ * lists them: an area is a bit of a result's failed areas, so there are at most IMHE_MAX_AREAS.
+ * What the engine does with an area is its properties, never its word: X(id, word, meaning). */
+#define IMHE_MAX_AREAS 32
+#define IMHE_MAX_TABS 32
+#define IMHE_AREA_PROPERTIES(X)                                                                    \
+  X(CATEGORY, "category", "where a record's category not known or not offered is reported")        \
+  X(EXAM, "exam", "the written exam's: the deficiency report says its status apart")
+enum imhe_area_property {
+#define X(id, word, meaning) AREA_BIT_##id,
+  IMHE_AREA_PROPERTIES(X)
+#undef X
+      AREA_PROPERTY__COUNT
+};
+#define X(id, word, meaning) AK_##id = 1u << AREA_BIT_##id,
+enum imhe_area_flag { IMHE_AREA_PROPERTIES(X) };
+#undef X
+struct imhe_tab_def {
+  uint32_t code, title; /* strings: its code and the title reports print */
+};
+struct imhe_area_def {
+  uint32_t word, name; /* strings: the word rules and reports use, and what it covers */
+  uint8_t tab;         /* the tab it maps to */
+  uint8_t flags;       /* enum imhe_area_flag */
+};
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
   uint8_t membership_any, fees_published, reinstatement;
@@ -182,6 +208,10 @@ struct imhe_program {
   uint32_t ncats;
   struct imhe_fee_kind_def *fee_kinds;
   uint32_t nfee_kinds;
+  struct imhe_tab_def *tabs;
+  uint32_t ntabs;
+  struct imhe_area_def *areas;
+  uint32_t nareas;
 };
 
 static inline const char *imhe_str(const struct imhe_program *p, uint32_t i) {
@@ -208,6 +238,22 @@ static inline const char *imhe_fee_word(const struct imhe_program *p, uint32_t k
 static inline const char *imhe_fee_name(const struct imhe_program *p, uint32_t k) {
   return k < p->nfee_kinds ? imhe_str(p, p->fee_kinds[k].name) : "?";
 }
+/* Area a's word ("?" when a is not one), its tab's title, and the area with property `flag`
+ * (-1 none). A NULL program has none. */
+static inline const char *imhe_area_word(const struct imhe_program *p, int a) {
+  return p && a >= 0 && (uint32_t)a < p->nareas ? imhe_str(p, p->areas[a].word) : "?";
+}
+static inline int imhe_area_with(const struct imhe_program *p, unsigned flag) {
+  for (uint32_t a = 0; p && a < p->nareas; a++)
+    if (p->areas[a].flags & flag)
+      return (int)a;
+  return -1;
+}
+/* The area whose word is s (length n), or -1. */
+IMHE_INTERNAL_API int imhe_area_lookup_in(const struct imhe_program *p, const char *s, size_t n);
+/* The areas of mask `failed` in order of their words (as JSON and CSV list them); the count. */
+IMHE_INTERNAL_API int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed,
+                                         int order[IMHE_MAX_AREAS]);
 /* The category whose code is s (length n) exactly, or -1. */
 IMHE_INTERNAL_API int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n);
 /* The same without regard to ASCII case or surrounding spaces, as a record's codes compare

@@ -109,9 +109,55 @@ static int check_fee_kinds(const struct imhe_program *p, char *err, size_t errle
   return 0;
 }
 
+/* The tabs and areas: within their bounds, each with a word of its own, each area on a declared
+ * tab; exactly one area where a record's category is reported, at most one the exam's. */
+static int check_areas(const struct imhe_program *p, char *err, size_t errlen) {
+  if (p->ntabs > IMHE_MAX_TABS || p->nareas > IMHE_MAX_AREAS) {
+    snprintf(err, errlen, "areas: %u tabs and %u areas (at most %d and %d)", p->ntabs, p->nareas,
+             IMHE_MAX_TABS, IMHE_MAX_AREAS);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->ntabs; i++) {
+    STR(p->tabs[i].code, "tab");
+    STR(p->tabs[i].title, "tab");
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, p->tabs[i].code), imhe_str(p, p->tabs[j].code))) {
+        snprintf(err, errlen, "tab %u: code '%s' is tab %u's too", i, imhe_str(p, p->tabs[i].code),
+                 j);
+        return -1;
+      }
+  }
+  int with[AREA_PROPERTY__COUNT] = {0};
+  for (uint32_t i = 0; i < p->nareas; i++) {
+    const struct imhe_area_def *a = &p->areas[i];
+    STR(a->word, "area");
+    STR(a->name, "area");
+    if (!*imhe_str(p, a->word) || a->tab >= p->ntabs || (a->flags >> AREA_PROPERTY__COUNT)) {
+      snprintf(err, errlen, "area %u: empty word, tab %u of %u, or properties 0x%x", i, a->tab,
+               p->ntabs, a->flags);
+      return -1;
+    }
+    for (int k = 0; k < AREA_PROPERTY__COUNT; k++)
+      with[k] += a->flags >> k & 1u;
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, a->word), imhe_str(p, p->areas[j].word))) {
+        snprintf(err, errlen, "area %u: word '%s' is area %u's too", i, imhe_str(p, a->word), j);
+        return -1;
+      }
+  }
+  if (with[AREA_BIT_CATEGORY] != 1 || with[AREA_BIT_EXAM] > 1) {
+    snprintf(err, errlen,
+             "areas: %d for the category (exactly one) and %d for the exam (at most one)",
+             with[AREA_BIT_CATEGORY], with[AREA_BIT_EXAM]);
+    return -1;
+  }
+  return 0;
+}
+
 /* The header, eras and rules: strings, kinds, areas, categories, code ranges in order. */
 static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
-  if (check_vocab(p, err, errlen) != 0 || check_fee_kinds(p, err, errlen) != 0)
+  if (check_vocab(p, err, errlen) != 0 || check_fee_kinds(p, err, errlen) != 0 ||
+      check_areas(p, err, errlen) != 0)
     return -1;
   uint32_t all = imhe_all_cats(p);
   STR(p->policy_name, "header policy name");
@@ -138,7 +184,7 @@ static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
     STR(r->desc, "rule description");
     STR(r->file, "rule source file");
     STR(r->cite, "rule citation");
-    if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
+    if (r->kind >= RK__COUNT || r->area >= p->nareas || r->era >= p->neras ||
         (r->cats & ~(all | IMHE_KIND_RENEWAL_BIT | IMHE_KIND_REINSTATEMENT_BIT))) {
       snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);
       return -1;

@@ -9,25 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const imhe_tab_title[TAB__COUNT] = {
-#define X(n, s) s,
-    IMHE_TABS(X)
-#undef X
-};
-
-/* The one place areas meet tabs: the category, membership and prerequisites are the applicant's
- * details; every other area has a tab of its own. */
-enum imhe_tab imhe_deficiency_tab(int area) {
-  static const unsigned char tab_of[AREA__COUNT] = {
-      [AREA_CATEGORY] = TAB_DETAILS,          [AREA_MEMBERSHIP] = TAB_DETAILS,
-      [AREA_AGREEMENT] = TAB_AGREEMENT,       [AREA_ETHICS] = TAB_ETHICS,
-      [AREA_EDUCATION] = TAB_EDUCATION,       [AREA_WORK] = TAB_WORK,
-      [AREA_LEADERSHIP] = TAB_LEADERSHIP,     [AREA_TRAINING] = TAB_TRAINING,
-      [AREA_COMPETENCIES] = TAB_COMPETENCIES, [AREA_RSC] = TAB_RSC,
-      [AREA_REFERENCES] = TAB_REFERENCES,     [AREA_EXAM] = TAB_EXAM,
-      [AREA_PREREQUISITE] = TAB_DETAILS,
-  };
-  return (enum imhe_tab)tab_of[area]; /* the verifier keeps every rule's area in range */
+/* The tab area `area` of program p is reported under (the catalogue's `defines area ... in TAB`);
+ * -1 when p has no such area. */
+static int tab_of(const struct imhe_program *p, int area) {
+  return p && area >= 0 && (uint32_t)area < p->nareas ? p->areas[area].tab : -1;
 }
 
 /* One report being written: the writer, and the block's words gathered in t. */
@@ -490,14 +475,15 @@ unsigned imhe_deficiency_unmet(const struct imhe_result *res) {
 static void put_missing(struct ctx *x) {
   sb_puts(&x->t, "What is missing");
   emit(x, DFC_SECTION);
-  for (int tab = 0; tab < TAB__COUNT; tab++) {
+  const struct imhe_program *p = x->res->prog;
+  for (uint32_t tab = 0; p && tab < p->ntabs; tab++) {
     int shown = 0;
     for (uint32_t i = 0; i < x->res->nrules; i++) {
       const struct imhe_rule_outcome *rr = &x->res->rules[i];
-      if (!unmet(rr) || imhe_deficiency_tab(rr->area) != (enum imhe_tab)tab)
+      if (!unmet(rr) || tab_of(p, rr->area) != (int)tab)
         continue;
       if (!shown++) {
-        sb_puts(&x->t, imhe_tab_title[tab]);
+        sb_puts(&x->t, imhe_str(p, p->tabs[tab].title));
         emit(x, DFC_TAB);
       }
       put_requirement(x, rr);
@@ -545,8 +531,8 @@ static void put_advisories(struct ctx *x) {
 static void put_exam(struct ctx *x) {
   for (uint32_t i = 0; i < x->res->nrules; i++) {
     const struct imhe_rule_outcome *rr = &x->res->rules[i];
-    if (rr->area != AREA_EXAM || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED ||
-        rr->status == IMHE_STATUS_FAIL || rr->reason)
+    if (rr->area != imhe_area_with(x->res->prog, AK_EXAM) || rr->kind != RK_REQUIRE ||
+        rr->status == IMHE_STATUS_SKIPPED || rr->status == IMHE_STATUS_FAIL || rr->reason)
       continue; /* a failed exam is under "What is missing" already */
     sb_puts(&x->t, "Written exam");
     emit(x, DFC_SECTION);

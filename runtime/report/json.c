@@ -240,10 +240,10 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
                       const struct imhe_rule_outcome *rr) {
   sb_puts(b, "{\"id\":");
   sb_jstr(b, rr->id);
-  sb_puts(b, ",\"area\":\"");
-  sb_puts(b, imhe_area_name[rr->area]);
-  sb_puts(b, rr->kind == RK_ADVISE ? "\",\"kind\":\"advisory\",\"status\":\""
-                                   : "\",\"kind\":\"requirement\",\"status\":\"");
+  sb_puts(b, ",\"area\":");
+  sb_jstr(b, imhe_area_word(rr->res ? rr->res->prog : NULL, rr->area));
+  sb_puts(b, rr->kind == RK_ADVISE ? ",\"kind\":\"advisory\",\"status\":\""
+                                   : ",\"kind\":\"requirement\",\"status\":\"");
   sb_puts(b, imhe_status_name(rr->status));
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
@@ -368,11 +368,11 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   sb_puts(b, ",\"verdict\":\"");
   sb_puts(b, imhe_verdict_name(res->verdict));
   sb_puts(b, "\",\"failed_areas\":[");
-  int order[AREA__COUNT], n = imhe_areas_by_name(res->failed_areas, order);
+  int order[IMHE_MAX_AREAS], n = imhe_areas_by_word(res->prog, res->failed_areas, order);
   for (int i = 0; i < n; i++) {
     if (i)
       sb_putc(b, ',');
-    sb_jstr(b, imhe_area_name[order[i]]);
+    sb_jstr(b, imhe_area_word(res->prog, order[i]));
   }
   sb_puts(b, "],\"rules\":[");
   for (uint32_t i = 0; i < res->nrules; i++) {

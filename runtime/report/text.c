@@ -302,14 +302,16 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
 /* Requirements grouped by area (skipped ones left out), then advisories that failed. */
 static void text_rules(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
                        const struct imhe_result *res, const char *const *col) {
-  for (int area = 0; area < AREA__COUNT; area++) {
+  /* in the order the catalogue declares the areas */
+  uint32_t nareas = res->prog ? res->prog->nareas : 0;
+  for (int area = 0; area < (int)nareas; area++) {
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
       const struct imhe_rule_outcome *rr = &res->rules[i];
       if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED)
         continue;
       if (!shown++) {
-        heading(b, col, imhe_area_name[area]);
+        heading(b, col, imhe_area_word(res->prog, area));
         sb_putc(b, '\n');
       }
       text_rule(b, scratch, r, rr, col);

@@ -175,8 +175,8 @@ static void compare_rule(struct imhe_pdiff *d, const struct imhe_program *a, uin
   const char *what = rule_name(d, b, k);
   changed(d, what, "description", fmt(d, "%s", imhe_str(a, a->rules[i].desc)),
           fmt(d, "%s", imhe_str(b, b->rules[k].desc)), b, k);
-  changed(d, what, "area", fmt(d, "%s", imhe_area_name[a->rules[i].area % AREA__COUNT]),
-          fmt(d, "%s", imhe_area_name[b->rules[k].area % AREA__COUNT]), b, k);
+  changed(d, what, "area", fmt(d, "%s", imhe_area_word(a, a->rules[i].area)),
+          fmt(d, "%s", imhe_area_word(b, b->rules[k].area)), b, k);
   struct sbuf ca = {0}, cb = {0};
   cats_text(&ca, a, a->rules[i].cats);
   cats_text(&cb, b, b->rules[k].cats);

@@ -141,10 +141,11 @@ static void check_verdict(struct chk *c, const struct ynode *v) {
 static const char *areas_text(struct chk *c, uint32_t mask) {
   struct sbuf b = {0};
   sb_putc(&b, '[');
-  for (int i = 0, first = 1; i < AREA__COUNT; i++)
+  const struct imhe_program *p = c->res->prog;
+  for (uint32_t i = 0, first = 1; p && i < p->nareas; i++)
     if (mask & (1u << i)) {
       sb_puts(&b, first ? "" : ", ");
-      sb_puts(&b, imhe_area_name[i]);
+      sb_puts(&b, imhe_area_word(p, (int)i));
       first = 0;
     }
   sb_putc(&b, ']');
@@ -158,13 +159,19 @@ static void check_areas(struct chk *c, const struct ynode *v) {
     bad(c, v, "failed_areas must be a list of areas ([] for none)");
     return;
   }
+  /* the areas of the judging policy's catalogue */
+  const struct imhe_program *p = c->res->prog;
+  const char *names[IMHE_MAX_AREAS];
+  uint32_t nnames = 0;
+  for (uint32_t i = 0; p && i < p->nareas && i < IMHE_MAX_AREAS; i++)
+    names[nnames++] = imhe_area_word(p, (int)i);
   uint32_t want = 0;
   for (const struct ynode *e = v->first; e; e = e->next) {
-    int a = e->type == N_SCALAR ? imhe_area_lookup(e->s, e->n) : -1;
+    int a = e->type == N_SCALAR ? imhe_area_lookup_in(p, e->s, e->n) : -1;
     if (a < 0) {
       bad(c, e,
           imhe_arena_printf(c->a, "failed_areas: unknown area '%s'%s", text(c, e),
-                            suggest(c, e, imhe_area_name, AREA__COUNT)));
+                            suggest(c, e, names, nnames)));
       return;
     }
     want |= 1u << a;
