@@ -92,7 +92,7 @@ static imhe_code check_args(const imhe_policy_set *set, const imhe_record *r,
   return IMHE_OK;
 }
 
-static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}};
+static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}, 0};
 
 /* The policy that judges r in set (o's association, else the record's), NULL when none. */
 static const struct imhe_policy *policy_for(const imhe_policy_set *set, const struct imhe_record *r,
@@ -118,12 +118,14 @@ static imhe_code judge(const imhe_policy_set *set, const imhe_record *r,
   invalid(j, r, as_of, src);
   if (p && p->loaded) {
     j->prog = &p->prog;
-    imhe_evaluate_as(&p->prog, r, &j->arena, as_of, src, category, &j->res);
+    imhe_evaluate_mode(&p->prog, r, &j->arena, as_of, src, category, o->verdicts_only != 0,
+                       &j->res);
   } else if (!r->errors.n && !p && assoc)
     imhe_result_error(&j->res, r->line, 1, "unknown association '%.40s': no policy for it in %s",
                       assoc, set->path);
   else if (!r->errors.n && p)
     imhe_result_error(&j->res, r->line, 1, "%s", p->error ? p->error : "policy unavailable");
+  j->res.verdicts_only = o->verdicts_only != 0; /* also when no policy judged it */
   if (today_used)
     imhe_result_warning(&j->res, r->line, 1,
                         "no 'submitted' date and no --as-of: judged as of today, so the verdict "

@@ -230,13 +230,30 @@ static void record_section(FILE *o, enum dformat f, const imhe_record *rec, cons
   }
 }
 
+/* Whether the record's two results differ in anything the diff reports: the verdict, a rule (its
+ * status, a condition's status or values), the fees or the deadline. */
+static int results_differ(const imhe_result *a, const imhe_result *b) {
+  return imhe_result_verdict(a) != imhe_result_verdict(b) || imhe_result_changes(a, b, NULL, 0) ||
+         imhe_result_settings_differ(a, b);
+}
+
 /* Judges rec under both sets and counts what changed. A record whose policy is the same program
- * in both is unchanged without being judged (imhe_judge_pair). */
+ * in both is unchanged without being judged (imhe_judge_pair). The first pass judges for verdicts
+ * only, which gives every fact compared here; only a record found changed is judged again in full
+ * for the explanations printed. */
 static void compare_record(enum dformat f, const imhe_policy_set *os, const imhe_policy_set *ns,
                            const imhe_record *ro, struct tally *t) {
   imhe_result *a = NULL, *b = NULL;
   imhe_error e;
-  if (imhe_judge_pair(os, ns, ro, NULL, &a, &b, &e) != IMHE_OK) {
+  imhe_judge_options lean = {.verdicts_only = 1};
+  imhe_code rc = imhe_judge_pair(os, ns, ro, &lean, &a, &b, &e);
+  if (rc == IMHE_OK && a && results_differ(a, b)) {
+    imhe_result_free(a);
+    imhe_result_free(b);
+    a = b = NULL;
+    rc = imhe_judge_pair(os, ns, ro, NULL, &a, &b, &e);
+  }
+  if (rc != IMHE_OK) {
     fprintf(stderr, "imhe diff: %s\n", e.message);
     t->io_failed = 1;
     return;

@@ -290,8 +290,15 @@ void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r, st
 void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
                       struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
                       int category, struct imhe_result *out) {
+  imhe_evaluate_mode(p, r, a, as_of, as_of_source, category, 0, out);
+}
+
+void imhe_evaluate_mode(const struct imhe_program *p, const struct imhe_record *r,
+                        struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
+                        int category, int verdicts_only, struct imhe_result *out) {
   struct vm vm = {.p = p, .r = r, .a = a, .res = out, .as_of = as_of};
   memset(out, 0, sizeof *out);
+  out->verdicts_only = verdicts_only;
   out->record = r;
   out->arena = a;
   vm.category = category >= 0 ? category : record_category(&vm);
@@ -319,7 +326,14 @@ void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
                                               : reinstatement(&vm, out, &kindbit);
   if (next == JUDGE_DONE)
     return;
+  /* Lean only while the rules run: the few reasons made around them (not offered, nothing due)
+   * and the fees' notes are kept whole, so every result says why it was not judged. */
+  if (verdicts_only) {
+    vm.scratch = imhe_arena_alloc(a, sizeof *vm.scratch);
+    vm.lean = 1;
+  }
   run_rules(&vm, out, era, kindbit);
+  vm.lean = 0;
   imhe_compute_fees(&vm, &out->fees);
   if (r->kind == IMHE_KIND_APPLICATION) /* submission deadlines concern applications */
     out->next_deadline = imhe_next_deadline(p, as_of);

@@ -310,6 +310,8 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   }
   int slot_ref[8];
   out->num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
+  if (vm->lean) /* verdicts only: how the places were filled is not told */
+    return;
   struct imhe_placing *pl = imhe_arena_alloc(vm->a, sizeof *pl);
   pl->nslots = ss->count;
   for (uint32_t k = 0; k < ss->count; k++) {
