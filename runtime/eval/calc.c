@@ -137,15 +137,18 @@ static int32_t window_end(int32_t d, int months) {
   return imhe_add_months(d, months) - 1;
 }
 
-/* The first start day whose window ends on or after t. E is nondecreasing and the guess is
- * within a few days (month-end clamping), so both loops take a handful of steps. */
+/* The first start day whose window ends on or after t, i.e. the first d with d + N months >= t + 1,
+ * in closed form. With t + 1 = (y, m, dd) and (y', m') the month N months before: a start day x
+ * of (y', m') reaches (y, m, min(x, days of m)), so when m' has a day dd, (y', m', dd) reaches
+ * t + 1 exactly and the day before it falls short; when it has none, no day of m' reaches t + 1
+ * and the 1st of the month after does. */
 static int32_t first_ending_by(int32_t t, int months) {
-  int32_t d = imhe_add_months(t + 1, -months);
-  while (window_end(d, months) >= t)
-    d--;
-  while (window_end(d, months) < t)
-    d++;
-  return d;
+  int y, m, dd;
+  imhe_civil_from_days(t + 1, &y, &m, &dd);
+  int total = y * 12 + (m - 1) - months;
+  int py = total / 12, pm = total % 12 + 1; /* dates stay after year 0: total is positive */
+  int dim = imhe_days_in_month(py, pm);
+  return dd <= dim ? imhe_days_from_civil(py, pm, dd) : imhe_days_from_civil(py, pm, dim) + 1;
 }
 
 struct days {

@@ -117,6 +117,7 @@ static int record_category(struct vm *vm) {
 static void outside_rule(struct imhe_result *out, const char *id, const char *desc,
                          imhe_status status, const struct imhe_why *reason) {
   struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
+  memset(rr, 0, sizeof *rr);
   rr->id = id;
   rr->area = AREA_CATEGORY;
   rr->kind = RK_REQUIRE;
@@ -243,6 +244,7 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
     if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
       continue;
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
+    memset(rr, 0, sizeof *rr);
     rr->rule = i;
     rr->res = out;
     rr->id = imhe_str(p, ru->id);
@@ -319,7 +321,9 @@ void imhe_evaluate_mode(const struct imhe_program *p, const struct imhe_record *
     out->verdict = IMHE_VERDICT_INVALID;
     return;
   }
-  out->rules = imhe_arena_alloc(a, (p->nrules + 1) * sizeof *out->rules);
+  /* room for every rule of the program, most of them another era's or category's: each one
+   * used is zeroed as it is filled (outside_rule, run_rules), not the whole array */
+  out->rules = imhe_arena_alloc_raw(a, (p->nrules + 1) * sizeof *out->rules);
   uint32_t kindbit = 0;
   int next = r->kind == IMHE_KIND_APPLICATION ? application(&vm, out, era, &kindbit)
              : r->kind == IMHE_KIND_RENEWAL   ? renewal(&vm, out, &kindbit)

@@ -338,8 +338,10 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   uint8_t present = rd8(d);
   if (present > 1)
     fault(d, "field presence neither 0 nor 1");
-  if (present != 1)
+  if (present != 1) { /* the entry's memory is not zeroed: an absent slot is said so whole */
+    memset(s, 0, sizeof *s);
     return;
+  }
   s->present = 1;
   s->line = rd32(d);
   s->col = rd32(d);
@@ -482,13 +484,14 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
       fault(d, "entry count past the record");
       break;
     }
-    l->v = n ? imhe_arena_alloc(&r->arena, n * sizeof *l->v) : NULL;
+    /* not zeroed: every slot of the section's fields is written below, the rest never read */
+    l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
     if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
       fault(d, "out of memory");
       break;
     } /* GCOVR_EXCL_STOP */
     l->n = n;
-    for (uint32_t e = 0; e < n && !d->bad; e++) {
+    for (uint32_t e = 0; e < n; e++) {
       l->v[e].line = rd32(d);
       l->v[e].col = rd32(d);
       for (int k = 0; k < nf; k++)
