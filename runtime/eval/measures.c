@@ -52,6 +52,20 @@ static inline int same_name(const char *z, const char *s, size_t n) {
 const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
                                                   int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
+  if (p->comp_index) { /* a loaded program: its hash of codes, probed to the first match */
+    uint32_t h = imhe_comp_hash(code->s.s, code->s.n);
+    for (uint32_t at = h & p->comp_mask; p->comp_index[at].item != UINT32_MAX;
+         at = (at + 1) & p->comp_mask) {
+      const struct imhe_comp_slot *e = &p->comp_index[at];
+      if (e->hash == h && e->len == code->s.n &&
+          !memcmp(p->comp_keys + e->key, code->s.s, e->len)) {
+        *dom = (int)e->dom;
+        *item = e->item;
+        return code;
+      }
+    }
+    return NULL;
+  }
   const char *dot = memchr(code->s.s, '.', code->s.n);
   if (!dot)
     return NULL;
