@@ -301,12 +301,12 @@ static const char *rd_text(struct rd *d, uint32_t *len) {
   return s;
 }
 
-/* A text copied into the record's arena. */
-static void rd_text_into(struct rd *d, struct imhe_record *r, struct imhe_text *t) {
+/* A text of the record: left in the pack, where it is NUL-terminated already (rd_text checks),
+ * not copied; the pack's bytes outlive the record (pack.h). */
+static void rd_text_into(struct rd *d, struct imhe_text *t) {
   uint32_t n;
-  const char *s = rd_text(d, &n);
-  t->s = s ? imhe_arena_strndup(&r->arena, s, n) : NULL;
-  t->n = s ? n : 0;
+  t->s = rd_text(d, &n);
+  t->n = n;
 }
 
 /* The dates imhe_parse_date can produce (pack.h): constants, so reading threads share no state;
@@ -378,7 +378,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
     }
     break;
   case FT_TEXT:
-    rd_text_into(d, r, &s->v.text);
+    rd_text_into(d, &s->v.text);
     if (!s->v.text.s)
       fault(d, "a present text field without text");
     break;
@@ -395,7 +395,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
     } /* GCOVR_EXCL_STOP */
     s->v.codes.n = n;
     for (uint32_t i = 0; i < n; i++) {
-      rd_text_into(d, r, &s->v.codes.v[i].s);
+      rd_text_into(d, &s->v.codes.v[i].s);
       s->v.codes.v[i].line = rd32(d);
       s->v.codes.v[i].col = rd32(d);
       if (!s->v.codes.v[i].s.s && !d->bad)
@@ -453,13 +453,13 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
     imhe_record_init(r, file_name(p, f, &len), 0, reuse);
   r->line = rd32(d);
   r->kind = (imhe_record_kind)rd_range(d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
-  rd_text_into(d, r, &r->id);
-  rd_text_into(d, r, &r->association);
-  rd_text_into(d, r, &r->coupon);
-  rd_text_into(d, r, &r->applicant_name);
-  rd_text_into(d, r, &r->applicant_email);
-  rd_text_into(d, r, &r->membership_association);
-  rd_text_into(d, r, &r->category);
+  rd_text_into(d, &r->id);
+  rd_text_into(d, &r->association);
+  rd_text_into(d, &r->coupon);
+  rd_text_into(d, &r->applicant_name);
+  rd_text_into(d, &r->applicant_email);
+  rd_text_into(d, &r->membership_association);
+  rd_text_into(d, &r->category);
   r->submitted = rd_date(d, 1);
   r->agreement_signed = rd_date(d, 1);
   r->ethics_signed = rd_date(d, 1);
