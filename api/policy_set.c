@@ -161,6 +161,7 @@ static int add_stem(struct imhe_policy_set *s, size_t *cap, const char *stem) {
     *cap = nc;
   }
   memset(&s->v[s->n], 0, sizeof s->v[0]);
+  atomic_init(&s->v[s->n].same_as, 0);
   if (!(s->v[s->n].stem = strdup(stem)))
     return -1;
   s->n++;
@@ -301,9 +302,12 @@ IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_option
     return rc;
   }
   /* each program's bytes, so that two sets can tell a policy they share (imhe_judge_pair) */
-  for (size_t i = 0; i < s->n; i++)
+  static _Atomic uint64_t serials;
+  for (size_t i = 0; i < s->n; i++) {
     if (s->v[i].loaded && imhe_program_write(&s->v[i].prog, &s->v[i].image, &s->v[i].image_len))
       s->v[i].image = NULL; /* GCOVR_EXCL_LINE: out of memory (the policy is then never shared) */
+    s->v[i].serial = s->v[i].image ? atomic_fetch_add(&serials, 1) + 1 : 0;
+  }
   *out = s;
   return imhe_ok(err);
 }

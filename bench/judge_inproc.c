@@ -1,14 +1,20 @@
 /* judge_inproc.c — records/s of the library judging a record source (YAML or a pack) on one
  * thread, reading only the verdict and the failed areas of each result: no report is written.
- * usage: judge_inproc RULES_DIR FILE... ; prints "records seconds checksum". */
+ * usage: judge_inproc [--full] RULES_DIR FILE... ; prints "records seconds checksum". Judged for
+ * verdicts only (imhe_judge_options.verdicts_only), or with --full building every explanation. */
 #include "include/imhe.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 int main(int argc, char **argv) {
+  imhe_judge_options jo = {.verdicts_only = 1};
+  if (argc > 1 && !strcmp(argv[1], "--full")) {
+    jo.verdicts_only = 0;
+    argv++, argc--;
+  }
   if (argc < 3) {
-    fputs("usage: judge_inproc RULES_DIR FILE...\n", stderr);
+    fputs("usage: judge_inproc [--full] RULES_DIR FILE...\n", stderr);
     return 2;
   }
   imhe_open_options o = {.no_cache_write = 1};
@@ -32,7 +38,7 @@ int main(int argc, char **argv) {
     if (c != IMHE_OK)
       continue;
     imhe_result *res;
-    if (imhe_judge(set, rec, NULL, &res, &e) == IMHE_OK) {
+    if (imhe_judge(set, rec, &jo, &res, &e) == IMHE_OK) {
       sum += (unsigned)imhe_result_verdict(res);
       for (size_t i = 0; i < imhe_result_rule_count(res); i++) {
         const imhe_rule_result *r = imhe_result_rule(res, i);

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # pack.sh [N] — the two targets of packed corpora (docs/pack.md, "Speed"), from a pack and from its
 # YAML in one run, on one core (taskset -c 0: the reading thread and the judging thread share it):
-#   judging: verdicts and failed areas only (bench/judge_inproc.c, the library with no report
-#     written), target 1,000,000 records/s; and the full explanation (`imhe check --format json`);
-#   diff: `imhe diff OLD NEW --records` of CT adopting the 2025 requirements, target under 1 s:
-#     rules/ against a copy with examples/policies/ct-2025.imhe as its ct.imhe (records of the
-#     other associations are unchanged without being judged), and rules/ct.imhe against
-#     ct-2025.imhe (every record judged under both).
+#   judging: verdicts and failed areas only (bench/judge_inproc.c, the library judging with
+#     verdicts_only and no report written), target 1,000,000 records/s; the same judging with
+#     every explanation built (judge_inproc --full); and the full explanation written
+#     (`imhe check --format json`);
+#   diff: `imhe diff --summary OLD NEW --records` of CT adopting the 2025 requirements, target
+#     under 1 s: rules/ against a checkout-like copy (build/bench/ct2025/rules, named rules/ as a
+#     `git worktree` of another revision is, so that policies citing their sources alike compile
+#     to the same bytes) with examples/policies/ct-2025.imhe as its ct.imhe (records of the other
+#     associations are unchanged without being judged), and rules/ct.imhe against ct-2025.imhe
+#     (every record judged under both).
 # Best of 3 wall times; also how long `imhe pack` takes and the sizes. Checks first that the JSON
 # reports and the diffs from the pack and from the YAML are byte-identical.
 set -euo pipefail
@@ -18,7 +22,7 @@ cc -O2 -I. -o build/bench/judge_inproc bench/judge_inproc.c -Lbuild -limhe -Wl,-
 data=build/bench/records-$n.yaml
 pack=build/bench/records-$n.imhepack
 [ -s "$data" ] || python3 bench/gen_records.py "$n" > "$data"
-new=build/bench/rules-ct2025
+new=build/bench/ct2025/rules
 rm -rf "$new" && mkdir -p "$new" && cp rules/*.imhe "$new"/ && cp examples/policies/ct-2025.imhe "$new"/ct.imhe
 one="taskset -c 0"
 t0=$(date +%s.%N)
@@ -49,13 +53,15 @@ best() { # best wall time of 3 runs of a command
 inproc() { # best in-process time (the library's own clock, policies already open)
   local t=999999
   for _ in 1 2 3; do
-    read -r _ s _ < <($one build/bench/judge_inproc rules "$1")
+    read -r _ s _ < <($one build/bench/judge_inproc "$@")
     t=$(python3 -c "print(min($t, $s))")
   done
   echo "$t"
 }
-vy=$(inproc "$data")
-vp=$(inproc "$pack")
+vy=$(inproc rules "$data")
+vp=$(inproc rules "$pack")
+fy=$(inproc --full rules "$data")
+fp=$(inproc --full rules "$pack")
 jy=$(best $one build/imhe check --format json "$data")
 jp=$(best $one build/imhe check --format json "$pack")
 dy=$(best $one build/imhe "${dirs[@]}" "$data")
@@ -63,10 +69,10 @@ dp=$(best $one build/imhe "${dirs[@]}" "$pack")
 py=$(best $one build/imhe "${pols[@]}" "$data")
 pp=$(best $one build/imhe "${pols[@]}" "$pack")
 python3 - "$n" "$(stat -c %s "$data")" "$(stat -c %s "$pack")" "$t0" "$t1" \
-  "$vy" "$vp" "$jy" "$jp" "$dy" "$dp" "$py" "$pp" <<'PY'
+  "$vy" "$vp" "$fy" "$fp" "$jy" "$jp" "$dy" "$dp" "$py" "$pp" <<'PY'
 import sys
 n, ys, ps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-t0, t1, vy, vp, jy, jp, dy, dp, py, pp = map(float, sys.argv[4:14])
+t0, t1, vy, vp, fy, fp, jy, jp, dy, dp, py, pp = map(float, sys.argv[4:16])
 print(f"records: {n:,}; YAML {ys / 1e6:.1f} MB, pack {ps / 1e6:.1f} MB; imhe pack took {t1 - t0:.2f} s")
 print("one core; JSON reports and diffs from the pack and from the YAML are byte-identical")
 print(f"{'':44} {'from YAML':>20} {'from the pack':>20} {'pack/YAML':>9} {'target':>16}")
@@ -76,6 +82,7 @@ def rate(label, y, p, target=None):
 def secs(label, y, p):
     print(f"{label:44} {y:>18.3f} s {p:>18.3f} s {y / p:>8.1f}x {p:>9.2f} s of < 1 s")
 rate("verdicts + failed areas (library)", vy, vp, 1e6)
+rate("every explanation built (library)", fy, fp)
 rate("full explanation (check --format json)", jy, jp)
 secs("diff rules/ vs rules/ with CT 2025", dy, dp)
 secs("diff ct.imhe vs ct-2025.imhe (all judged)", py, pp)

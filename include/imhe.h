@@ -367,6 +367,12 @@ typedef struct imhe_judge_options {
   const char *category;    /* NULL: the record's; else judge as if it applied for this one */
   const char *association; /* NULL: the record's; else use this association's policy */
   imhe_date today;         /* year 0: the system's date (for records without a date) */
+  /* 1: judge for the verdict only, building no explanation. The verdict, failed areas, fees,
+   * next deadline, messages, each rule's status and each condition's status, observed and
+   * required values are those of a full judgement; conditions carry no reasons and no counted or
+   * left-out entries, so their sentences say less. For runs that print no explanation (a CSV
+   * summary, counting verdicts, a first pass finding the records a policy change affects). */
+  int verdicts_only;
 } imhe_judge_options;
 
 /* Judges `r` against its association's policy in `set` (opts may be NULL). Reentrant: any number

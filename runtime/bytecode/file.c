@@ -165,6 +165,8 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->renewals);
   free(p->tracks);
   free(p->cats);
+  free(p->comp_index);
+  free(p->comp_keys);
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
@@ -548,6 +550,57 @@ static int read_sections(const uint8_t *data, size_t n, struct imhe_program *out
 }
 #undef FAIL
 
+/* The verified program's competency codes hashed (program.h, comp_index), in declaration order:
+ * with linear probing a code declared twice is found first where it was declared first, as the
+ * search finds it. A domain code holding a dot names no code (a code's domain ends at its first
+ * dot), so it is left out. Out of memory, none is made and codes are searched. */
+static void index_competencies(struct imhe_program *p) {
+  uint64_t codes = 0, bytes = 0, size = 16; /* domains may share items: each domain's its own */
+  for (uint32_t d = 0; d < p->ndomains; d++)
+    for (uint32_t k = 0; k < p->domains[d].count; k++) {
+      codes++;
+      bytes += strlen(imhe_str(p, p->domains[d].code)) + 1 +
+               strlen(imhe_str(p, p->items[p->domains[d].first + k].name));
+    }
+  if (codes > (1u << 20) || bytes > (1u << 30)) /* far past any catalogue: searched instead */
+    return;
+  while (size < 2 * codes)
+    size *= 2;
+  struct imhe_comp_slot *t = malloc(size * sizeof *t);
+  char *keys = malloc(bytes + 1);
+  if (!t || !keys) { /* GCOVR_EXCL_START: out of memory */
+    free(t);
+    free(keys);
+    return;
+  } /* GCOVR_EXCL_STOP */
+  for (uint32_t i = 0; i < size; i++)
+    t[i].item = UINT32_MAX;
+  uint32_t used = 0, mask = (uint32_t)(size - 1);
+  for (uint32_t d = 0; d < p->ndomains; d++) {
+    const char *dc = imhe_str(p, p->domains[d].code);
+    size_t dl = strlen(dc);
+    if (memchr(dc, '.', dl))
+      continue;
+    for (uint32_t k = 0; k < p->domains[d].count; k++) {
+      uint32_t item = p->domains[d].first + k;
+      const char *name = imhe_str(p, p->items[item].name);
+      size_t nl = strlen(name);
+      char *key = keys + used;
+      memcpy(key, dc, dl);
+      key[dl] = '.';
+      memcpy(key + dl + 1, name, nl);
+      uint32_t len = (uint32_t)(dl + 1 + nl), h = imhe_comp_hash(key, len), at = h & mask;
+      while (t[at].item != UINT32_MAX)
+        at = (at + 1) & mask;
+      t[at] = (struct imhe_comp_slot){h, d, item, used, len};
+      used += len;
+    }
+  }
+  p->comp_index = t;
+  p->comp_mask = mask;
+  p->comp_keys = keys;
+}
+
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
                       char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
@@ -556,5 +609,6 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
     imhe_program_free(out);
     return -1;
   }
+  index_competencies(out);
   return 0;
 }

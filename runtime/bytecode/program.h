@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define IMHE_FORMAT_VERSION 3
 /* "0.2.0": the version of include/imhe.h, written into every compiled program. */
@@ -206,6 +207,13 @@ struct imhe_program {
   uint32_t ntracks;
   struct imhe_category_def *cats;
   uint32_t ncats;
+  /* The competency codes ("DOMAIN.item") hashed to their domain and item, built when a program
+   * is loaded (imhe_program_load), so judging looks each code up once in constant time; NULL for
+   * a program fresh from the compiler, whose codes are then searched. comp_mask + 1 slots; each
+   * code's bytes in comp_keys. */
+  struct imhe_comp_slot *comp_index;
+  uint32_t comp_mask;
+  char *comp_keys;
   struct imhe_fee_kind_def *fee_kinds;
   uint32_t nfee_kinds;
   struct imhe_tab_def *tabs;
@@ -213,6 +221,24 @@ struct imhe_program {
   struct imhe_area_def *areas;
   uint32_t nareas;
 };
+struct imhe_comp_slot {
+  uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
+  uint32_t key, len;        /* the code's bytes: comp_keys + key, len of them */
+};
+/* A hash of a competency code's n bytes: its first and last eight bytes and its length (codes
+ * differ there), byte by byte when shorter. */
+static inline uint32_t imhe_comp_hash(const char *s, size_t n) {
+  uint64_t h = n * 0x9E3779B97F4A7C15ull;
+  if (n >= 8) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    h ^= a * 0xC2B2AE3D27D4EB4Full ^ b * 0x165667B19E3779F9ull;
+  } else
+    for (size_t i = 0; i < n; i++)
+      h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+  return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+}
 
 static inline const char *imhe_str(const struct imhe_program *p, uint32_t i) {
   return (i < p->strings_size) ? p->strings + i : "";

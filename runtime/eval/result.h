@@ -142,6 +142,9 @@ struct imhe_result {
   struct imhe_fee_summary fees;
   int32_t next_deadline; /* IMHE_NO_DATE when none */
   const char *deadline_label;
+  /* judged for verdicts only (imhe_evaluate_mode): each rule's status, each condition's status,
+   * observed and required values, but no reasons, counted or left-out entries */
+  int verdicts_only;
 };
 
 /* Evaluates `r` against verified program `p` at the as-of date. Reentrant: no global state; the
@@ -156,6 +159,14 @@ IMHE_INTERNAL_API void imhe_evaluate_as(const struct imhe_program *p, const stru
                                         struct imhe_arena *a, int32_t as_of,
                                         imhe_as_of_source as_of_source, int category,
                                         struct imhe_result *out);
+/* The same; with verdicts_only, the rules build no explanation (result.verdicts_only): the
+ * verdict, failed areas, fees, deadline, messages, each rule's status and each condition's status,
+ * observed and required values are those a full evaluation gives (tests/test_lean.c), for runs
+ * that report no more (imhe check --format csv, the first pass of imhe diff --records). */
+IMHE_INTERNAL_API void imhe_evaluate_mode(const struct imhe_program *p, const struct imhe_record *r,
+                                          struct imhe_arena *a, int32_t as_of,
+                                          imhe_as_of_source as_of_source, int category,
+                                          int verdicts_only, struct imhe_result *out);
 /* Appends a warning of judging, located in the record's file, to res. */
 void imhe_result_warning(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
