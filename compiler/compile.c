@@ -476,6 +476,20 @@ static uint32_t served_tracks(struct compiler *c, struct node *list) {
   return mask;
 }
 
+/* An unknown property of a fee kind or an area (`what`): the nearest, and every one of the list
+ * (IMHE_FEE_PROPERTIES or IMHE_AREA_PROPERTIES). */
+static void unknown_property(struct compiler *c, struct loc l, const char *what,
+                             const char *const *props, int n, const char *w) {
+  char hint[300];
+  const char *near = nearest_in(props, n, w);
+  size_t k = near ? (size_t)snprintf(hint, sizeof hint, "did you mean '%s'? ", near) : 0;
+  k += (size_t)snprintf(hint + k, sizeof hint - k,
+                        "the properties of %s %s are:", what[0] == 'a' ? "an" : "a", what);
+  for (int i = 0; i < n && k < sizeof hint; i++)
+    k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", i ? "," : "", props[i]);
+  imhe_diag_error(c->d, l, hint, "unknown %s property '%s'", what, w);
+}
+
 /* The properties a fee kind may have (enum imhe_fee_property), by their words. */
 static const char *const fee_properties[] = {
 #define X(id, word, meaning) [FEE_BIT_##id] = word,
@@ -517,13 +531,7 @@ static void declare_fee_kind(struct compiler *c, struct node *it) {
       flags |= 1u << k;
       continue;
     }
-    char hint[300];
-    const char *near = nearest_in(fee_properties, FEE_PROPERTY__COUNT, w);
-    snprintf(hint, sizeof hint,
-             "%s%s%sthe properties are: application, renewal, overdue, "
-             "waivable, required",
-             near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
-    imhe_diag_error(c->d, it->a->kids[i]->loc, hint, "unknown fee property '%s'", w);
+    unknown_property(c, it->a->kids[i]->loc, "fee kind", fee_properties, FEE_PROPERTY__COUNT, w);
     return;
   }
   unsigned when = flags & IMHE_FEE_CHARGED;
@@ -629,12 +637,8 @@ static void declare_area(struct compiler *c, struct node *it) {
   for (uint32_t i = 0; it->a && i < it->a->nkids; i++) {
     int p = word_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
     if (p < 0) {
-      char hint[200];
-      const char *near = nearest_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
-      snprintf(hint, sizeof hint, "%s%s%san area's properties are: category, exam",
-               near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
-      imhe_diag_error(c->d, it->a->kids[i]->loc, hint, "unknown area property '%s'",
-                      it->a->kids[i]->s);
+      unknown_property(c, it->a->kids[i]->loc, "area", props, AREA_PROPERTY__COUNT,
+                       it->a->kids[i]->s);
       return;
     }
     for (uint32_t j = 0; j < c->nareas; j++)
