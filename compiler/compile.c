@@ -598,7 +598,8 @@ static void declare_tab(struct compiler *c, struct node *it) {
     return;
   }
   if (c->ntabs == IMHE_MAX_TABS) {
-    imhe_diag_error(c->d, it->loc2, NULL, "more than %d tabs", IMHE_MAX_TABS);
+    imhe_diag_error(c->d, it->loc2, "declare the application system's tabs, no more",
+                    "more than %d tabs: '%s' is one too many", IMHE_MAX_TABS, it->s);
     return;
   }
   c->tab_code[c->ntabs] = it->s;
