@@ -81,6 +81,10 @@ struct compiler {
   uint8_t area_tab[IMHE_MAX_AREAS], area_flags[IMHE_MAX_AREAS];
   struct node *area_item[IMHE_MAX_AREAS];
   uint32_t nareas;
+  /* the credentials it declares (`defines credential`) */
+  const char *cred_word[IMHE_MAX_CREDENTIALS], *cred_name[IMHE_MAX_CREDENTIALS];
+  struct node *cred_item[IMHE_MAX_CREDENTIALS];
+  uint32_t ncreds;
   struct symtab vocab;   /* a track's or category's code -> the item declaring it */
   struct symtab missing; /* bases that could not be read: said once */
 };
@@ -663,6 +667,30 @@ static void declare_area(struct compiler *c, struct node *it) {
   c->area_item[c->nareas++] = it;
 }
 
+/* `defines credential WORD "NAME"`: a credential a record's education may name. */
+static void declare_credential(struct compiler *c, struct node *it) {
+  int k = word_in(c->cred_word, c->ncreds, it->s);
+  if (k >= 0) {
+    if (c->cred_item[k] != it) /* else the same file, reached again by another era */
+      imhe_diag_error(c->d, it->loc2, "a word names one credential in a policy and its bases",
+                      "credential '%s' is already declared (%s)", it->s, where(c, c->cred_item[k]));
+    return;
+  }
+  if (it->a || it->b) {
+    imhe_diag_error(c->d, (it->a ? it->a : it->b)->loc, "write: defines credential WORD \"NAME\"",
+                    "a credential has only its name");
+    return;
+  }
+  if (c->ncreds == IMHE_MAX_CREDENTIALS) {
+    imhe_diag_error(c->d, it->loc2, "a filter's set of credentials is a 32-bit set",
+                    "more than %d credentials: '%s' is one too many", IMHE_MAX_CREDENTIALS, it->s);
+    return;
+  }
+  c->cred_word[c->ncreds] = it->s;
+  c->cred_name[c->ncreds] = it->s2;
+  c->cred_item[c->ncreds++] = it;
+}
+
 /* `defines track CODE "NAME"` or `defines category CODE "NAME" in TRACKS`: one entry of the
  * program's table, in the order declared. */
 static void declare(struct compiler *c, struct node *it) {
@@ -680,13 +708,19 @@ static void declare(struct compiler *c, struct node *it) {
     declare_area(c, it);
     return;
   }
+  if (!strcmp(what, "credential")) {
+    declare_credential(c, it);
+    return;
+  }
   if (!is_track && strcmp(what, "category")) {
     imhe_diag_error(
         c->d, it->c->loc,
         "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
         "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES, or defines tab CODE "
-        "\"TITLE\", or defines area WORD \"NAME\" in TAB",
-        "'defines' declares a track, a category, a fee kind, a tab or an area, not '%s'", what);
+        "\"TITLE\", or defines area WORD \"NAME\" in TAB, or defines credential WORD \"NAME\"",
+        "'defines' declares a track, a category, a fee kind, a tab, an area or a credential, "
+        "not '%s'",
+        what);
     return;
   }
   struct node *prev = imhe_symtab_get(&c->vocab, it->s);
@@ -761,8 +795,9 @@ static const char builtin_catalogue[] =
  * kinds, its tabs and areas — read from the catalogue's text built into imhe. Its groups, domains
  * and definitions are not taken: a policy that wants them extends the catalogue. */
 static void builtin_vocab(struct compiler *c) {
-  int cats = !c->ncats && !c->ntracks, fees = !c->nfee_kinds, areas = !c->nareas && !c->ntabs;
-  if (!cats && !fees && !areas)
+  int cats = !c->ncats && !c->ntracks, fees = !c->nfee_kinds, areas = !c->nareas && !c->ntabs,
+      creds = !c->ncreds;
+  if (!cats && !fees && !areas && !creds)
     return;
   uint32_t len = (uint32_t)(sizeof builtin_catalogue - 1);
   uint32_t file = imhe_diags_add_file(c->d, "catalogue.imhe (built in)", builtin_catalogue, len);
@@ -775,7 +810,7 @@ static void builtin_vocab(struct compiler *c) {
       continue;
     const char *w = it->c->s;
     if ((cats && (!strcmp(w, "track") || !strcmp(w, "category"))) || (fees && !strcmp(w, "fee")) ||
-        (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))))
+        (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))) || (creds && !strcmp(w, "credential")))
       declare(c, it);
   }
 }
@@ -823,6 +858,14 @@ static void emit_vocab(struct compiler *c) {
   }
   p->ntabs = c->ntabs;
   p->nareas = c->nareas;
+  p->creds = calloc(c->ncreds ? c->ncreds : 1, sizeof *p->creds);
+  if (!p->creds)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t k = 0; k < c->ncreds; k++) {
+    p->creds[k].word = imhe_build_str(&c->b, c->cred_word[k]);
+    p->creds[k].name = imhe_build_str(&c->b, c->cred_name[k]);
+  }
+  p->ncreds = c->ncreds;
 }
 
 /* The vocabulary of the policy's chain into the compiler's tables and the program's. */
@@ -1045,12 +1088,14 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
       ok = 0;
       continue;
     }
-    int x = e == ENUM_CATEGORY ? cat_of(c, v[i]->s)
-                               : imhe_enum_lookup((enum imhe_enum)e, v[i]->s, strlen(v[i]->s));
+    int x = e == ENUM_CATEGORY     ? cat_of(c, v[i]->s)
+            : e == ENUM_CREDENTIAL ? word_in(c->cred_word, c->ncreds, v[i]->s)
+                                   : imhe_enum_lookup((enum imhe_enum)e, v[i]->s, strlen(v[i]->s));
     if (x < 0) {
-      int nv = (int)c->ncats;
-      const char *const *vals =
-          e == ENUM_CATEGORY ? c->cat_code : imhe_enum_values((enum imhe_enum)e, &nv);
+      int nv = (int)(e == ENUM_CATEGORY ? c->ncats : c->ncreds);
+      const char *const *vals = e == ENUM_CATEGORY     ? c->cat_code
+                                : e == ENUM_CREDENTIAL ? c->cred_word
+                                                       : imhe_enum_values((enum imhe_enum)e, &nv);
       unknown(c, v[i]->loc, imhe_enum_name[e], v[i]->s, nearest_in(vals, nv, v[i]->s));
       ok = 0;
       continue;
@@ -1117,8 +1162,8 @@ static void gen_field_pred(struct compiler *c, struct node *n, int sec) {
     if (!enum_mask(c, n->b, fd->arg, &mask))
       return;
     if (n->op == NE) {
-      int nv = (int)c->ncats;
-      if (fd->arg != ENUM_CATEGORY)
+      int nv = (int)(fd->arg == ENUM_CATEGORY ? c->ncats : c->ncreds);
+      if (fd->arg != ENUM_CATEGORY && fd->arg != ENUM_CREDENTIAL)
         imhe_enum_values((enum imhe_enum)fd->arg, &nv);
       mask = ~mask & ((nv >= 32) ? 0xffffffffu : ((1u << nv) - 1));
     }
@@ -1278,7 +1323,7 @@ static int measure_argument(struct compiler *c, const struct imhe_measure_info *
     }
     if (!enum_mask(c, a[i], ENUM_CREDENTIAL, &mask))
       return -1;
-    *operand = (uint32_t)imhe_enum_lookup(ENUM_CREDENTIAL, a[i]->s, strlen(a[i]->s));
+    *operand = (uint32_t)word_in(c->cred_word, c->ncreds, a[i]->s);
     return 0;
   }
   }

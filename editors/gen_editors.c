@@ -164,6 +164,10 @@ static void collect(const char *catalogue) {
     const char *const *v = imhe_enum_values((enum imhe_enum)e, &n);
     for (int i = 0; i < n; i++)
       add(v[i], C_VALUE);
+    if (e == ENUM_DEGREE) /* the catalogue's credentials, beside the degrees */
+      for (struct node *it = catalogue_pf.items; it; it = it->next)
+        if (it->kind == I_VOCAB && !strcmp(it->c->s, "credential"))
+          add(it->s, C_VALUE);
   }
 #define X(name) add(name, C_MONTH);
   IMHE_MONTHS(X)

@@ -76,7 +76,7 @@ static void measure(const struct imhe_program *p, FILE *f, struct imhe_insn in) 
     fprintf(f, " %s", imhe_str(p, p->domains[in.c].code));
     break;
   case MOP_CRED:
-    fprintf(f, " %s", imhe_enum_values(ENUM_CREDENTIAL, &n)[in.c]);
+    fprintf(f, " %s", imhe_declared_word(p, ENUM_CREDENTIAL, in.c));
     break;
   }
 }
@@ -104,12 +104,12 @@ static void operands(const struct imhe_program *p, FILE *f, struct imhe_insn in)
     fputs(imhe_sections[in.a].name, f);
     break;
   case OK_FIELD_MASK: {
-    int n = (int)p->ncats;
-    const char *codes[IMHE_MAX_CATEGORIES];
-    for (uint32_t k = 0; k < p->ncats; k++)
-      codes[k] = imhe_cat_code(p, (int)k);
+    int n = (int)imhe_declared_count(p, fd->arg);
+    const char *codes[32]; /* the program's own values: categories, credentials */
+    for (uint32_t k = 0; k < (uint32_t)n && k < 32; k++)
+      codes[k] = imhe_declared_word(p, fd->arg, k);
     const char *const *v =
-        fd->arg == ENUM_CATEGORY ? codes : imhe_enum_values((enum imhe_enum)fd->arg, &n);
+        imhe_field_is_declared(fd) ? codes : imhe_enum_values((enum imhe_enum)fd->arg, &n);
     fputc(' ', f);
     mask_names(f, in.c, v, n);
     break;

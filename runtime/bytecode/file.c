@@ -64,6 +64,8 @@ static const struct member category_m[] = {M(imhe_category_def, code, 'u'),
 static const struct member fee_kind_m[] = {M(imhe_fee_kind_def, word, 'u'),
                                            M(imhe_fee_kind_def, name, 'u'),
                                            M(imhe_fee_kind_def, flags, 'b')};
+static const struct member cred_m[] = {M(imhe_credential_def, word, 'u'),
+                                       M(imhe_credential_def, name, 'u')};
 static const struct member tab_m[] = {M(imhe_tab_def, code, 'u'), M(imhe_tab_def, title, 'u')};
 static const struct member area_m[] = {M(imhe_area_def, word, 'u'), M(imhe_area_def, name, 'u'),
                                        M(imhe_area_def, tab, 'b'), M(imhe_area_def, flags, 'b')};
@@ -92,13 +94,14 @@ enum sec_kind {
   S_FEE_KINDS,
   S_TABS,
   S_AREAS,
+  S_CREDENTIALS,
   S__END
 };
 static const char *const sec_names[] = {
     "",       "strings",    "constants", "eras",       "rules",    "conditions",
     "lines",  "code",       "slot sets", "slot masks", "domains",  "items",
     "fees",   "coupons",    "deadlines", "accepted",   "renewals", "settings",
-    "tracks", "categories", "fee kinds", "tabs",       "areas"};
+    "tracks", "categories", "fee kinds", "tabs",       "areas",    "credentials"};
 
 struct layout {
   const struct member *m;
@@ -123,7 +126,8 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_CATEGORIES] = L(category_m, imhe_category_def),
                                               [S_FEE_KINDS] = L(fee_kind_m, imhe_fee_kind_def),
                                               [S_TABS] = L(tab_m, imhe_tab_def),
-                                              [S_AREAS] = L(area_m, imhe_area_def)};
+                                              [S_AREAS] = L(area_m, imhe_area_def),
+                                              [S_CREDENTIALS] = L(cred_m, imhe_credential_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -170,6 +174,7 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
+  free(p->creds);
   memset(p, 0, sizeof *p);
 }
 
@@ -304,6 +309,9 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_AREAS:
     put_records(body, k, p->areas, p->nareas);
+    break;
+  case S_CREDENTIALS:
+    put_records(body, k, p->creds, p->ncreds);
     break;
   }
 }
@@ -507,6 +515,7 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_FEE_KINDS, fee_kinds, nfee_kinds)
     REC(S_TABS, tabs, ntabs)
     REC(S_AREAS, areas, nareas)
+    REC(S_CREDENTIALS, creds, ncreds)
 #undef REC
   }
   return 0;

@@ -160,6 +160,12 @@ struct imhe_area_def {
   uint8_t tab;         /* the tab it maps to */
   uint8_t flags;       /* enum imhe_area_flag */
 };
+/* The credentials a record's education may name (`defines credential WORD "NAME"`), at most
+ * IMHE_MAX_CREDENTIALS (a filter's set of them is a 32-bit mask). */
+#define IMHE_MAX_CREDENTIALS 32
+struct imhe_credential_def {
+  uint32_t word, name; /* strings: the word records write and what it is */
+};
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
   uint8_t membership_any, fees_published, reinstatement;
@@ -220,6 +226,8 @@ struct imhe_program {
   uint32_t ntabs;
   struct imhe_area_def *areas;
   uint32_t nareas;
+  struct imhe_credential_def *creds;
+  uint32_t ncreds;
 };
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
@@ -280,6 +288,18 @@ IMHE_INTERNAL_API int imhe_area_lookup_in(const struct imhe_program *p, const ch
 /* The areas of mask `failed` in order of their words (as JSON and CSV list them); the count. */
 IMHE_INTERNAL_API int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed,
                                          int order[IMHE_MAX_AREAS]);
+/* The values of an enumeration the program declares (ENUM_CATEGORY, ENUM_CREDENTIAL): how many,
+ * value i's word ("?" out of range), and the value whose word is s (length n) exactly, or -1. */
+static inline uint32_t imhe_declared_count(const struct imhe_program *p, int e) {
+  return !p ? 0 : e == ENUM_CATEGORY ? p->ncats : e == ENUM_CREDENTIAL ? p->ncreds : 0;
+}
+static inline const char *imhe_declared_word(const struct imhe_program *p, int e, uint32_t i) {
+  if (i >= imhe_declared_count(p, e))
+    return "?";
+  return imhe_str(p, e == ENUM_CATEGORY ? p->cats[i].code : p->creds[i].word);
+}
+IMHE_INTERNAL_API int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s,
+                                           size_t n);
 /* The category whose code is s (length n) exactly, or -1. */
 IMHE_INTERNAL_API int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n);
 /* The same without regard to ASCII case or surrounding spaces, as a record's codes compare

@@ -154,10 +154,33 @@ static int check_areas(const struct imhe_program *p, char *err, size_t errlen) {
   return 0;
 }
 
+/* The credentials: within their bound, each with a word of its own. */
+static int check_credentials(const struct imhe_program *p, char *err, size_t errlen) {
+  if (p->ncreds > IMHE_MAX_CREDENTIALS) {
+    snprintf(err, errlen, "credentials: %u (at most %d)", p->ncreds, IMHE_MAX_CREDENTIALS);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->ncreds; i++) {
+    STR(p->creds[i].word, "credential");
+    STR(p->creds[i].name, "credential");
+    if (!*imhe_str(p, p->creds[i].word)) {
+      snprintf(err, errlen, "credential %u: empty word", i);
+      return -1;
+    }
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, p->creds[i].word), imhe_str(p, p->creds[j].word))) {
+        snprintf(err, errlen, "credential %u: word '%s' is credential %u's too", i,
+                 imhe_str(p, p->creds[i].word), j);
+        return -1;
+      }
+  }
+  return 0;
+}
+
 /* The header, eras and rules: strings, kinds, areas, categories, code ranges in order. */
 static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
   if (check_vocab(p, err, errlen) != 0 || check_fee_kinds(p, err, errlen) != 0 ||
-      check_areas(p, err, errlen) != 0)
+      check_areas(p, err, errlen) != 0 || check_credentials(p, err, errlen) != 0)
     return -1;
   uint32_t all = imhe_all_cats(p);
   STR(p->policy_name, "header policy name");
@@ -374,8 +397,6 @@ static int field_kind_ok(int op, const struct imhe_field_desc *f) {
 static int measure_operand_ok(const struct imhe_program *p, uint32_t pc, struct imhe_insn in,
                               char *err, size_t errlen) {
   const char *name = imhe_measures[in.a].name;
-  int ncred;
-  imhe_enum_values(ENUM_CREDENTIAL, &ncred);
   switch (imhe_measure_operand((enum imhe_measure)in.a)) {
   case MOP_NONE:
     break;
@@ -399,7 +420,7 @@ static int measure_operand_ok(const struct imhe_program *p, uint32_t pc, struct 
       REFUSE("offset %u: MEASURE %s: domain %u out of range", pc, name, in.c);
     break;
   case MOP_CRED:
-    if (in.c >= (uint32_t)ncred)
+    if (in.c >= p->ncreds)
       REFUSE("offset %u: MEASURE %s: credential %u out of range", pc, name, in.c);
     break;
   }

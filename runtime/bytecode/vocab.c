@@ -56,3 +56,12 @@ int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed, int order[
     }
   return n;
 }
+
+int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, size_t n) {
+  for (uint32_t i = 0; i < imhe_declared_count(p, e); i++) {
+    const char *w = imhe_declared_word(p, e, i);
+    if (strlen(w) == n && !memcmp(w, s, n))
+      return (int)i;
+  }
+  return -1;
+}

@@ -43,6 +43,7 @@ const char *const imhe_enum_name[ENUM__COUNT] = {
     IMHE_ENUMS(X)
 #undef X
         "category",
+    "credential",
 };
 
 #define V(id, s) s,
@@ -55,12 +56,14 @@ static const char *const *const enum_values[ENUM__COUNT] = {
     IMHE_ENUMS(X)
 #undef X
         NULL, /* categories: each program's own (runtime/bytecode/program.h) */
+    NULL,     /* credentials: the same */
 };
 static const int enum_counts[ENUM__COUNT] = {
 #define X(id, name, list) (int)(sizeof values_##id / sizeof *values_##id),
     IMHE_ENUMS(X)
 #undef X
         0,
+    0,
 };
 
 const char *const *imhe_enum_values(enum imhe_enum e, int *count) {

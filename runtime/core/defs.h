@@ -15,10 +15,6 @@
   X(MASTERS, "masters")                                                                            \
   X(POST_GRADUATE, "post_graduate")                                                                \
   X(DOCTORATE, "doctorate")
-#define IMHE_CREDENTIALS(X)                                                                        \
-  X(CDA, "cda")                                                                                    \
-  X(GRADUATE_CERTIFICATE, "graduate_certificate")                                                  \
-  X(INFANT_TODDLER_CREDENTIAL, "infant_toddler_credential")
 #define IMHE_TRANSCRIPTS(X) X(OFFICIAL, "official") X(UNOFFICIAL, "unofficial") X(NONE, "none")
 #define IMHE_WORK_KINDS(X) X(PAID, "paid") X(VOLUNTEER, "volunteer")
 #define IMHE_SCOPES(X)                                                                             \
@@ -54,7 +50,6 @@
  * (at most 32), so a set of values is a uint32 mask. */
 #define IMHE_ENUMS(X)                                                                              \
   X(DEGREE, "degree", IMHE_DEGREES)                                                                \
-  X(CREDENTIAL, "credential", IMHE_CREDENTIALS)                                                    \
   X(TRANSCRIPT, "transcript", IMHE_TRANSCRIPTS)                                                    \
   X(WORK_KIND, "work kind", IMHE_WORK_KINDS)                                                       \
   X(SCOPE, "scope", IMHE_SCOPES)                                                                   \
@@ -71,6 +66,7 @@ enum imhe_enum {
   IMHE_ENUMS(X)
 #undef X
       ENUM_CATEGORY, /* values are the categories a program declares (rules/catalogue.imhe) */
+  ENUM_CREDENTIAL,   /* values are the credentials a program declares (rules/catalogue.imhe) */
   ENUM__COUNT
 };
 

@@ -63,6 +63,12 @@ static const char *track_words(const struct vm *vm) {
 static int slot_category(const struct vm *vm, const struct imhe_slot *s) {
   return s->present && s->v.codes.n ? imhe_slot_category(vm->p, &s->v.codes.v[0], 0) : -1;
 }
+/* A code of another enumeration the program declares (a credential), exactly, or -1. */
+static int slot_declared(const struct vm *vm, const struct imhe_slot *s, int e) {
+  return s->present && s->v.codes.n
+             ? imhe_declared_lookup(vm->p, e, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
+             : -1;
+}
 static uint32_t slot_categories(const struct vm *vm, const struct imhe_slot *s) {
   uint32_t mask = 0;
   for (uint32_t i = 0; s->present && i < s->v.codes.n; i++) {
@@ -101,6 +107,23 @@ static void why_enum(struct vm *vm, struct imhe_why *w, int op, int sec, int f,
                              : IMHE_REASON_VALUE_NOT_WANTED;
     w->name = cat_words(vm, op == OP_F_ENUM ? (k >= 0 ? 1u << k : 0) : w->have);
     w->name2 = cat_words(vm, c);
+    return;
+  }
+  if (op == OP_F_ENUM && imhe_field_is_declared(&imhe_sections[sec].fields[f])) {
+    /* the program's words, named here as categories are */
+    int e = imhe_sections[sec].fields[f].arg, k = slot_declared(vm, s, e);
+    w->have = (uint32_t)(k >= 0 ? k : 0);
+    w->code = !s->present ? IMHE_REASON_VALUE_MISSING : IMHE_REASON_VALUE_NOT_WANTED;
+    w->name = k >= 0 ? imhe_declared_word(vm->p, e, (uint32_t)k) : "";
+    struct sbuf b = {0};
+    for (uint32_t i = 0; i < imhe_declared_count(vm->p, e); i++)
+      if (c >> i & 1u) {
+        if (b.n)
+          sb_putc(&b, '/');
+        sb_puts(&b, imhe_declared_word(vm->p, e, i));
+      }
+    w->name2 = imhe_arena_printf(vm->a, "%.*s", (int)b.n, b.n ? b.v : "");
+    free(b.v);
     return;
   }
   if (op == OP_F_ENUM) {
@@ -165,8 +188,10 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
   switch (op) {
   case OP_F_ENUM: {
     int v = imhe_field_is_category(&imhe_sections[sec].fields[f]) ? slot_category(vm, s)
-            : s->present                                          ? s->v.ival
-                                                                  : enum_default(sec, f);
+            : imhe_field_is_declared(&imhe_sections[sec].fields[f])
+                ? slot_declared(vm, s, imhe_sections[sec].fields[f].arg)
+            : s->present ? s->v.ival
+                         : enum_default(sec, f);
     return v >= 0 && (c >> v & 1u);
   }
   case OP_F_SET:

@@ -60,28 +60,33 @@ static const char *excerpt(const struct imhe_text *t, char *buf, size_t cap) {
   return buf;
 }
 
-/* A category code of the record unknown to the program, said as the loader says a value outside
- * an enumeration, with the program's codes. */
-static void unknown_category(struct vm *vm, const char *path, const struct imhe_text *code,
-                             uint32_t line, uint32_t col) {
+/* A code of the record unknown to the program (a category, a credential: enumeration e), said as
+ * the loader says a value outside an enumeration, with the program's codes. */
+static void unknown_code(struct vm *vm, int e, const char *path, const struct imhe_text *code,
+                         uint32_t line, uint32_t col) {
   const struct imhe_program *p = vm->p;
   char b[64], list[600];
   size_t k = 0;
   list[0] = 0;
-  for (uint32_t i = 0; i < p->ncats && k + 40 < sizeof list; i++)
+  for (uint32_t i = 0; i < imhe_declared_count(p, e) && k + 40 < sizeof list; i++)
     k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
-                          imhe_cat_code(p, (int)i));
-  imhe_result_error(vm->res, line, col, "%s: unknown category %s (expected one of: %s)", path,
-                    excerpt(code, b, sizeof b), list);
+                          imhe_declared_word(p, e, i));
+  imhe_result_error(vm->res, line, col, "%s: unknown %s %s (expected one of: %s)", path,
+                    imhe_enum_name[e], excerpt(code, b, sizeof b), list);
+}
+static void unknown_category(struct vm *vm, const char *path, const struct imhe_text *code,
+                             uint32_t line, uint32_t col) {
+  unknown_code(vm, ENUM_CATEGORY, path, code, line, col);
 }
 
-/* The category codes the record's entries give (an endorsement's category, an RSC provider's
- * endorsements), each one the program declares. */
+/* The codes the record's entries give of enumerations the program declares (an endorsement's
+ * category, an RSC provider's endorsements, an education's credential), each one it declares. */
 static void validate_categories(struct vm *vm) {
   static const struct {
     int sec, field, loose;
   } fields[] = {{IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
-                {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1}};
+                {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
+                {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0}};
   for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
     int sec = fields[k].sec, f = fields[k].field;
     const struct imhe_list *l = &vm->r->sec[sec];
@@ -89,11 +94,13 @@ static void validate_categories(struct vm *vm) {
       const struct imhe_slot *sl = &l->v[i].f[f];
       for (uint32_t c = 0; sl->present && c < sl->v.codes.n; c++) {
         const struct imhe_comp_code *cc = &sl->v.codes.v[c];
-        if (imhe_slot_category(vm->p, cc, fields[k].loose) < 0) {
+        int e = imhe_sections[sec].fields[f].arg;
+        if ((e == ENUM_CATEGORY ? imhe_slot_category(vm->p, cc, fields[k].loose)
+                                : imhe_declared_lookup(vm->p, e, cc->s.s, cc->s.n)) < 0) {
           char path[80];
           snprintf(path, sizeof path, "%s[%u].%s", imhe_sections[sec].name, i,
                    imhe_sections[sec].fields[f].name);
-          unknown_category(vm, path, &cc->s, cc->line, cc->col);
+          unknown_code(vm, e, path, &cc->s, cc->line, cc->col);
         }
       }
     }

@@ -372,12 +372,15 @@ static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const st
   const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   for (uint32_t i = 0; i < l->n && !out->b; i++) {
     const struct imhe_entry *e = &l->v[i];
-    out->b = e->f[EDU_CREDENTIAL].present && (uint32_t)e->f[EDU_CREDENTIAL].v.ival == in.c &&
+    const struct imhe_slot *s = &e->f[EDU_CREDENTIAL]; /* its code as written: the program's */
+    out->b = s->present && s->v.codes.n &&
+             imhe_declared_lookup(vm->p, ENUM_CREDENTIAL, s->v.codes.v[0].s.s,
+                                  s->v.codes.v[0].s.n) == (int)in.c &&
              e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
   }
   struct imhe_why *w =
       imhe_why_new(vm, out->b ? IMHE_REASON_CREDENTIAL_HELD : IMHE_REASON_CREDENTIAL_MISSING);
-  w->name = imhe_enum_value_name(ENUM_CREDENTIAL, (int)in.c);
+  w->name = imhe_declared_word(vm->p, ENUM_CREDENTIAL, in.c);
   out->note = w;
 }
 

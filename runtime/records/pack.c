@@ -88,7 +88,7 @@ static void put_slot(struct sbuf *b, const struct imhe_field_desc *fd, const str
   if (!s->present)
     return;
   put_loc(b, s->line, s->col);
-  switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
+  switch (imhe_field_is_declared(fd) ? FT_CODES : fd->kind) {
   case FT_NUM:
     put_f64(b, s->v.num);
     break;
@@ -358,7 +358,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
     imhe_enum_values((enum imhe_enum)fd->arg, &count);
   size_t at = d->at; /* where the value starts */
   /* categories are kept as written, like competency codes: the judging program types them */
-  switch (imhe_field_is_category(fd) ? FT_CODES : fd->kind) {
+  switch (imhe_field_is_declared(fd) ? FT_CODES : fd->kind) {
   case FT_NUM: {
     uint64_t u = rd32(d);
     u |= (uint64_t)rd32(d) << 32;

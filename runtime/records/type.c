@@ -192,16 +192,16 @@ static void skip_rest(struct ypull *p, const struct ynode *x, unsigned d) {
     ;
 }
 
-/* Category codes as written, with their locations: one for an FT_ENUM (an endorsement's
- * category), one or a list for an FT_SET (an RSC provider's endorsements, where `none` or blank is
- * no endorsement, readings 32 and 33). The judging program types them. */
+/* Codes of an enumeration each program declares, as written, with their locations (`what`:
+ * "category code", "credential"): one for an FT_ENUM (an endorsement's category, an education's
+ * credential), one or a list for an FT_SET (an RSC provider's endorsements, where `none` or blank
+ * is no endorsement, readings 32 and 33). The judging program types them. */
 static int get_cat_codes(struct imhe_record *r, struct ypull *p, const struct ynode *v,
-                         const char *path, int set, struct imhe_slot *s) {
+                         const char *path, int set, const char *what, struct imhe_slot *s) {
   char b[64];
   if (v->type == N_MAP || (!set && v->type != N_SCALAR)) {
-    imhe_record_error(r, v->line, v->col, "%s: expected %s, got %s", path,
-                      set ? "a category code or a list of them" : "one category code",
-                      imhe_tree_excerpt(v, b, sizeof b));
+    imhe_record_error(r, v->line, v->col, "%s: expected %s %s%s, got %s", path, set ? "a" : "one",
+                      what, set ? " or a list of them" : "", imhe_tree_excerpt(v, b, sizeof b));
     skip(p, v);
     return -1;
   }
@@ -380,13 +380,14 @@ static int get_field(struct imhe_record *r, struct ypull *p, const struct imhe_f
     ok = get_bool(r, v, path, &s->v.ival);
     break;
   case FT_ENUM:
-    if (fd->arg == ENUM_CATEGORY)
-      return get_cat_codes(r, p, v, path, 0, s);
+    if (imhe_field_is_declared(fd))
+      return get_cat_codes(r, p, v, path, 0,
+                           fd->arg == ENUM_CATEGORY ? "category code" : imhe_enum_name[fd->arg], s);
     ok = get_enum(r, v, path, fd->arg, &s->v.ival);
     break;
   case FT_SET:
     if (fd->arg == ENUM_CATEGORY)
-      return get_cat_codes(r, p, v, path, 1, s);
+      return get_cat_codes(r, p, v, path, 1, "category code", s);
     return get_set(r, p, v, path, fd->arg, &s->v.mask);
   case FT_CODES:
     return get_codes(r, p, v, path, s);

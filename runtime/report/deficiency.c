@@ -80,8 +80,11 @@ static void put_ordinal(struct sbuf *b, uint32_t n) {
  * no degree is given), without a title of its own. */
 static void put_degree(struct sbuf *b, const struct imhe_entry *e) {
   int n, degree = e->f[EDU_DEGREE].present; /* a degree or a credential: a record has one */
-  const char *const *names = imhe_enum_values(degree ? ENUM_DEGREE : ENUM_CREDENTIAL, &n);
-  const char *name = names[e->f[degree ? EDU_DEGREE : EDU_CREDENTIAL].v.ival];
+  const char *name;
+  if (degree)
+    name = imhe_enum_values(ENUM_DEGREE, &n)[e->f[EDU_DEGREE].v.ival];
+  else /* a credential's code as written, which the judging program declares exactly */
+    name = e->f[EDU_CREDENTIAL].v.codes.n ? e->f[EDU_CREDENTIAL].v.codes.v[0].s.s : "";
   sb_puts(b, ", ");
   put_plain(b, name, strlen(name));
   if (e->f[EDU_FIELD].present) {

@@ -199,13 +199,14 @@ void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, ui
 /* The values of a filter's reason, the entry's (have) or the filter's: categories by the codes the
  * judging program gave them (in the reason), other values by name. */
 static void filter_values(struct sbuf *b, const struct imhe_why *w, int have) {
-  if (w->enm == ENUM_CATEGORY)
+  if (w->enm == ENUM_CATEGORY || w->enm == ENUM_CREDENTIAL)
     sb_puts(b, have ? w->name : w->name2);
   else
     sb_mask(b, w->enm, have ? w->have : w->want);
 }
 static const char *filter_value(const struct imhe_why *w) {
-  return w->enm == ENUM_CATEGORY ? w->name : value_name(w->enm, w->have);
+  return w->enm == ENUM_CATEGORY || w->enm == ENUM_CREDENTIAL ? w->name
+                                                              : value_name(w->enm, w->have);
 }
 
 /* A filter's reason for leaving an entry out: "kind volunteer, not paid". */
@@ -479,7 +480,7 @@ static void explain_measure(struct sbuf *b, const struct imhe_record *r, const s
     sb_puts(b, w->code != IMHE_REASON_CREDENTIAL_HELD           ? "no "
                : strchr("aeiou", w->name[0] ? w->name[0] : 'x') ? "holds an "
                                                                 : "holds a ");
-    sb_plain(b, w->name); /* "infant toddler credential", "cda credential" */
+    sb_plain(b, w->name); /* "infant toddler credential", "CODE credential" */
     size_t n = strlen(w->name);
     if (n < 10 || strcmp(w->name + n - 10, "credential"))
       sb_puts(b, " credential");
