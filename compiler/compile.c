@@ -1096,7 +1096,17 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
       const char *const *vals = e == ENUM_CATEGORY     ? c->cat_code
                                 : e == ENUM_CREDENTIAL ? c->cred_word
                                                        : imhe_enum_values((enum imhe_enum)e, &nv);
-      unknown(c, v[i]->loc, imhe_enum_name[e], v[i]->s, nearest_in(vals, nv, v[i]->s));
+      const char *near = nearest_in(vals, nv, v[i]->s);
+      if (e == ENUM_CREDENTIAL && !near) { /* the policy's own words: say which there are */
+        char hint[400];
+        size_t k = (size_t)snprintf(hint, sizeof hint, "the credentials declared are:");
+        for (int j = 0; j < nv && k < sizeof hint; j++)
+          k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", j ? "," : "", vals[j]);
+        imhe_diag_error(c->d, v[i]->loc,
+                        nv ? hint : "declare one: defines credential WORD \"NAME\"",
+                        "unknown credential '%s'", v[i]->s);
+      } else
+        unknown(c, v[i]->loc, imhe_enum_name[e], v[i]->s, near);
       ok = 0;
       continue;
     }

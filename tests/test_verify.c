@@ -347,6 +347,26 @@ Test(verifier, area_bounds) {
   expect_refused("sum-compare", m_rule_area_beyond, "rule 0: kind, area, era or category");
 }
 
+/* The credentials' bounds (the golden settings policy's coupon asks credential(...)): two of one
+ * word, more than a filter's mask holds, credential(...) of one beyond the table. */
+static void m_cred_twice(struct imhe_program *p) {
+  p->creds[1].word = p->creds[0].word;
+}
+static void m_creds_too_many(struct imhe_program *p) {
+  p->creds = realloc(p->creds, 33 * sizeof *p->creds);
+  for (uint32_t i = p->ncreds; i < 33; i++)
+    p->creds[i] = p->creds[0];
+  p->ncreds = 33;
+}
+static void m_cred_beyond(struct imhe_program *p) {
+  p->ncreds = 2; /* the coupon's condition asks for the third */
+}
+Test(verifier, credential_bounds) {
+  expect_refused("settings", m_cred_twice, "credential 1: word 'cda' is credential 0's too");
+  expect_refused("settings", m_creds_too_many, "credentials: 33 (at most 32)");
+  expect_refused("settings", m_cred_beyond, "MEASURE credential: credential 2 out of range");
+}
+
 /* Each refusal of ill-typed code and oversized catalogues, by the verifier's own message. */
 Test(verifier, swap_needs_two_values) {
   expect_refused("sum-compare", m_swap_short, "SWAP needs two values");

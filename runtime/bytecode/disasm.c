@@ -286,6 +286,9 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
       IMHE_AREA_PROPERTIES(X)
 #undef X
   };
+  for (uint32_t k = 0; k < p->ncreds; k++)
+    fprintf(f, "; credential %s \"%s\"\n", imhe_declared_word(p, ENUM_CREDENTIAL, k),
+            imhe_str(p, p->creds[k].name));
   for (uint32_t t = 0; t < p->ntabs; t++)
     fprintf(f, "; tab %s \"%s\"\n", imhe_str(p, p->tabs[t].code), imhe_str(p, p->tabs[t].title));
   for (uint32_t a = 0; a < p->nareas; a++) {
