@@ -182,8 +182,8 @@ test: deps
 	  ! sh tests/coverage-uncovered.sh $$d/sample.json $$d/unlisted.md >/dev/null || \
 	  { echo "tests/coverage-uncovered.sh does not tell a listed line from an unlisted one"; exit 1; }
 	@sh tests/vocab-in-c.sh || { echo "the C sources name the catalogue's codes (above)"; exit 1; }
-	@! sh tests/vocab-in-c.sh tests/data/vocab >/dev/null || \
-	  { echo "tests/vocab-in-c.sh does not see a category code in tests/data/vocab"; exit 1; }
+	@for f in tests/data/vocab/*.c; do ! sh tests/vocab-in-c.sh $$f >/dev/null || \
+	  { echo "tests/vocab-in-c.sh does not see the catalogue's word in $$f"; exit 1; }; done
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs $(NPROC) --filter '!($(LONG_TESTS))'

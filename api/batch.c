@@ -225,10 +225,9 @@ static void judge_render(const struct batch *b, struct imhe_record *r, struct sb
   imhe_result_free(res);
 }
 
-static void type_record(const struct batch *b, struct imhe_record *r) {
+/* A record read (and typed) for this batch's policy set. */
+static void own_record(const struct batch *b, struct imhe_record *r) {
   r->owner = b->set;
-  r->keep_expect = 0;
-  imhe_record_type(r);
 }
 
 static void worker_record(void *ctx, struct imhe_record *r) {
@@ -238,7 +237,7 @@ static void worker_record(void *ctx, struct imhe_record *r) {
     abort(); /* GCOVR_EXCL_LINE: out of memory */
   o->doc = w->doc;
   o->nth = w->nth++;
-  type_record(w->b, r);
+  own_record(w->b, r);
   if (r->id.s && !r->errors.n) {
     o->id_hash = id_hash(r->id.s, r->id.n);
     o->line = r->line;
@@ -323,7 +322,7 @@ struct again {
 static void again_record(void *ctx, struct imhe_record *r) {
   struct again *a = ctx;
   if (a->seen++ == a->nth) {
-    type_record(a->b, r);
+    own_record(a->b, r);
     imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
                       a->b->names[a->prev_file], a->prev_line);
     free(a->o->judge_error);

@@ -110,6 +110,7 @@ static struct imhe_record *read_record(struct imhe_source *s, struct imhe_loader
   struct imhe_record *r = malloc(sizeof *r);
   if (!r)
     return NULL;
+  imhe_loader_keep_expect(l, s->test_mode);
   if (imhe_loader_read_into(l, r, 0) != 1) {
     free(r); /* its arena was freed by the loader */
     return NULL;
@@ -492,10 +493,8 @@ static const struct idslot *id_seen(struct imhe_source *s, const struct imhe_rec
   return NULL;
 }
 
-/* Types a record read on the other thread and marks an id seen before in this source. */
+/* Marks in a record read on the other thread an id seen before in this source. */
 static void finish(struct imhe_source *s, struct imhe_record *r) {
-  r->keep_expect = s->test_mode;
-  imhe_record_type(r);
   if (r->id.s && !r->errors.n && !s->test_mode) { /* tests may reuse an applicant's id */
     const struct idslot *prev = id_seen(s, r);
     if (prev)

@@ -34,14 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   char err[300];
   struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  if (l)
+    imhe_loader_keep_expect(l, 1);
   FILE *null = fopen("/dev/null", "w");
   struct imhe_record r;
   int n = 0;
   struct imhe_cov_policy cov;
   int have_cov = imhe_cov_init(&cov, &policy) == 0;
   while (l && n++ < 100 && imhe_loader_read_into(l, &r, 0) == 1) {
-    r.keep_expect = 1;
-    imhe_record_type(&r);
     struct imhe_result res;
     imhe_evaluate(&policy, &r, &r.arena, imhe_days_from_civil(2026, 1, 1), 0, &res);
     imhe_report_json(null, &r, &res);

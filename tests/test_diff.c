@@ -105,6 +105,25 @@ Test(diff, categories_declared_and_renamed) {
   free(dir);
 }
 
+/* Fee kinds are compared by word, as categories by code: one declared, one renamed. */
+Test(diff, fee_kinds_declared_and_renamed) {
+  char *dir = changed_rules("catalogue", "s/\"membership fee\" for renewal/\"membership dues\" for "
+                                         "renewal/; /^defines fee late /a defines fee application "
+                                         "\"application fee\" for application");
+  char args[600];
+  snprintf(args, sizeof args, "rules %s", dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "wi: fee kind membership changed: \"membership fee\" for renewal → "
+                        "\"membership dues\" for renewal"),
+            "%s", out);
+  cr_expect(strstr(out, "wi: fee kind application added: \"application fee\" for application"),
+            "%s", out);
+  free(out);
+  free(dir);
+}
+
 Test(diff, rules_added_removed_and_changed_between_two_files) {
   int rc;
   char *out = diff("rules/legacy.imhe rules/alliance-2025.imhe", &rc);

@@ -61,6 +61,12 @@ static const struct member track_m[] = {M(imhe_track_def, code, 'u'), M(imhe_tra
 static const struct member category_m[] = {M(imhe_category_def, code, 'u'),
                                            M(imhe_category_def, name, 'u'),
                                            M(imhe_category_def, tracks, 'u')};
+static const struct member fee_kind_m[] = {M(imhe_fee_kind_def, word, 'u'),
+                                           M(imhe_fee_kind_def, name, 'u'),
+                                           M(imhe_fee_kind_def, flags, 'b')};
+static const struct member tab_m[] = {M(imhe_tab_def, code, 'u'), M(imhe_tab_def, title, 'u')};
+static const struct member area_m[] = {M(imhe_area_def, word, 'u'), M(imhe_area_def, name, 'u'),
+                                       M(imhe_area_def, tab, 'b'), M(imhe_area_def, flags, 'b')};
 #undef M
 
 enum sec_kind {
@@ -83,12 +89,16 @@ enum sec_kind {
   S_SETTINGS,
   S_TRACKS,
   S_CATEGORIES,
+  S_FEE_KINDS,
+  S_TABS,
+  S_AREAS,
   S__END
 };
 static const char *const sec_names[] = {
-    "",          "strings",   "constants",  "eras",     "rules",  "conditions", "lines",
-    "code",      "slot sets", "slot masks", "domains",  "items",  "fees",       "coupons",
-    "deadlines", "accepted",  "renewals",   "settings", "tracks", "categories"};
+    "",       "strings",    "constants", "eras",       "rules",    "conditions",
+    "lines",  "code",       "slot sets", "slot masks", "domains",  "items",
+    "fees",   "coupons",    "deadlines", "accepted",   "renewals", "settings",
+    "tracks", "categories", "fee kinds", "tabs",       "areas"};
 
 struct layout {
   const struct member *m;
@@ -110,7 +120,10 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_RENEWALS] = L(renewal_m, imhe_renewal),
                                               [S_SETTINGS] = L(settings_m, imhe_settings),
                                               [S_TRACKS] = L(track_m, imhe_track_def),
-                                              [S_CATEGORIES] = L(category_m, imhe_category_def)};
+                                              [S_CATEGORIES] = L(category_m, imhe_category_def),
+                                              [S_FEE_KINDS] = L(fee_kind_m, imhe_fee_kind_def),
+                                              [S_TABS] = L(tab_m, imhe_tab_def),
+                                              [S_AREAS] = L(area_m, imhe_area_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -154,6 +167,9 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->cats);
   free(p->comp_index);
   free(p->comp_keys);
+  free(p->fee_kinds);
+  free(p->tabs);
+  free(p->areas);
   memset(p, 0, sizeof *p);
 }
 
@@ -279,6 +295,15 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_CATEGORIES:
     put_records(body, k, p->cats, p->ncats);
+    break;
+  case S_FEE_KINDS:
+    put_records(body, k, p->fee_kinds, p->nfee_kinds);
+    break;
+  case S_TABS:
+    put_records(body, k, p->tabs, p->ntabs);
+    break;
+  case S_AREAS:
+    put_records(body, k, p->areas, p->nareas);
     break;
   }
 }
@@ -479,6 +504,9 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_RENEWALS, renewals, nrenewals)
     REC(S_TRACKS, tracks, ntracks)
     REC(S_CATEGORIES, cats, ncats)
+    REC(S_FEE_KINDS, fee_kinds, nfee_kinds)
+    REC(S_TABS, tabs, ntabs)
+    REC(S_AREAS, areas, nareas)
 #undef REC
   }
   return 0;

@@ -119,7 +119,7 @@ static void outside_rule(struct imhe_result *out, const char *id, const char *de
   struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
   memset(rr, 0, sizeof *rr);
   rr->id = id;
-  rr->area = AREA_CATEGORY;
+  rr->area = imhe_area_with(out->prog, AK_CATEGORY); /* the verifier asks for exactly one */
   rr->kind = RK_REQUIRE;
   rr->status = status;
   rr->desc = desc;
@@ -133,7 +133,7 @@ static void outside_rule(struct imhe_result *out, const char *id, const char *de
 static void not_offered(struct imhe_result *out, const struct imhe_why *reason) {
   outside_rule(out, "category_offered", "the category is offered by the association",
                IMHE_STATUS_FAIL, reason);
-  out->failed_areas |= 1u << AREA_CATEGORY;
+  out->failed_areas |= 1u << imhe_area_with(out->prog, AK_CATEGORY);
   out->verdict = IMHE_VERDICT_NOT_ELIGIBLE;
 }
 

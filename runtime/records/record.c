@@ -50,20 +50,27 @@ void imhe_record_clear(struct imhe_record *r) {
   imhe_arena_free(&r->arena);
 }
 
-/* Readies *r for a document of `file`. With `reuse`, *r is a record read before whose arena's first
- * chunk is kept (no allocation per record); its content is discarded. */
-void imhe_record_init(struct imhe_record *r, const char *file, size_t arena_limit, int reuse) {
+/* Every field absent, no entries, no messages; the arena (and what is in it) and the file kept. */
+void imhe_record_drop_content(struct imhe_record *r) {
   struct imhe_arena keep = r->arena;
+  const char *file = r->file;
   memset(r, 0, sizeof *r);
-  if (reuse) { /* keep the arena's first chunk: no allocation per record */
-    r->arena = keep;
-    imhe_arena_reset(&r->arena);
-  } else
-    imhe_arena_init(&r->arena, arena_limit);
-  r->file = imhe_arena_strndup(&r->arena, file, strlen(file));
+  r->arena = keep;
+  r->file = file;
   r->submitted = r->agreement_signed = r->ethics_signed = INT32_MIN;
   r->renewal_deadline = r->membership_expires = r->exam_date = INT32_MIN;
   r->exam_passed = -1;
+}
+
+/* Readies *r for a document of `file`. With `reuse`, *r is a record read before whose arena's first
+ * chunk is kept (no allocation per record); its content is discarded. */
+void imhe_record_init(struct imhe_record *r, const char *file, size_t arena_limit, int reuse) {
+  if (reuse) /* keep the arena's first chunk: no allocation per record */
+    imhe_arena_reset(&r->arena);
+  else
+    imhe_arena_init(&r->arena, arena_limit);
+  r->file = imhe_arena_strndup(&r->arena, file, strlen(file));
+  imhe_record_drop_content(r);
 }
 
 /* "work[2] (Home Visitor)": an entry as a reviewer finds it in the record. */

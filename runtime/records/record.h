@@ -76,9 +76,9 @@ struct imhe_record {
   int name_given; /* applicant.name had a value, even a malformed one */
   struct imhe_list sec[IMHE_SECTION__COUNT];
   struct imhe_msgs errors, warnings;
-  const void *tree; /* the parsed document until imhe_record_type types it */
-  /* Test mode (imhe test): set before typing, the top-level `expect:` key is kept as its node
-   * (expect, in the arena) instead of warned about as an unknown field (docs/testing.md). */
+  /* Test mode (imhe test, imhe_loader_keep_expect): the top-level `expect:` key is kept as its
+   * node tree (expect, in the arena) instead of warned about as an unknown field
+   * (docs/testing.md). */
   int keep_expect;
   const void *expect;
   uint32_t expect_line;
@@ -101,6 +101,8 @@ IMHE_INTERNAL_API void imhe_record_clear(struct imhe_record *r);
  * With `reuse`, *r is a record read before: its arena's first chunk is kept, its content dropped.
  */
 void imhe_record_init(struct imhe_record *r, const char *file, size_t arena_limit, int reuse);
+/* Drops what typing put in r (fields, entries, messages), keeping its arena and file. */
+void imhe_record_drop_content(struct imhe_record *r);
 
 struct sbuf;
 /* The title of entry i of section sec (its title, provider, name or role field), or NULL. */

@@ -1,6 +1,5 @@
-/* stream.c — a record file as a stream: opened with its limits, read a document at a time, typed,
- * closed. A read and the typing of what it read are separate calls, so they may run on two threads.
- */
+/* stream.c — a record file as a stream: opened with its limits, read a document at a time (each
+ * typed as it is parsed), closed. */
 #include "runtime/records/stream.h"
 #include "runtime/records/yaml.h"
 #include <stdlib.h>
@@ -68,6 +67,10 @@ struct imhe_loader *imhe_loader_open_mem(const void *bytes, size_t len, const ch
   return open_other(-1, bytes, len, name, lim);
 }
 
+void imhe_loader_keep_expect(struct imhe_loader *l, int on) {
+  l->keep_expect = on;
+}
+
 void imhe_loader_on_notice(struct imhe_loader *l, imhe_notice_fn *fn, void *ctx) {
   l->notice = fn;
   l->notice_ctx = ctx;
@@ -96,8 +99,10 @@ int imhe_loader_read(struct imhe_loader *l, struct imhe_record *r) {
 }
 
 int imhe_loader_next(struct imhe_loader *l, struct imhe_record *r) {
-  int k = imhe_loader_read(l, r);
-  if (k == 1)
-    imhe_record_type(r);
-  return k;
+  return imhe_loader_read(l, r);
+}
+
+/* Records are typed as they are read (type.c): nothing is left to do. */
+void imhe_record_type(struct imhe_record *r) {
+  (void)r;
 }

@@ -37,13 +37,15 @@ uint64_t imhe_loader_bytes_read(const struct imhe_loader *l);
  * error is abandoned at that point and reading goes on at the next document. */
 int imhe_loader_next(struct imhe_loader *l, struct imhe_record *out);
 IMHE_INTERNAL_API void imhe_loader_close(struct imhe_loader *l);
-/* The two halves of imhe_loader_next, so parsing and typing can run on two
- * threads: read parses one document, type fills the record's fields. */
+/* The next document, parsed and typed (imhe_loader_next without the typing it no longer needs). */
 int imhe_loader_read(struct imhe_loader *l, struct imhe_record *out);
 /* As imhe_loader_read; with reuse, `out` is a record read before whose arena
  * is reused instead of allocated anew (on 0 the record is already freed). */
 IMHE_INTERNAL_API int imhe_loader_read_into(struct imhe_loader *l, struct imhe_record *out,
                                             int reuse);
+/* Records are typed as they are read: nothing is left to do (kept for older callers). */
 IMHE_INTERNAL_API void imhe_record_type(struct imhe_record *r);
+/* Test mode (imhe test): the records read keep their `expect:` block (record.h). */
+IMHE_INTERNAL_API void imhe_loader_keep_expect(struct imhe_loader *l, int on);
 
 #endif

@@ -1,40 +1,23 @@
-/* tree.h — one YAML document as a tree of located nodes (scalars, lists, mappings), built from
- * libyaml's events within the reading limits and read by the typing pass. Nodes live in the
- * record's arena and are dropped with it. */
+/* tree.h — a YAML node as the typing pass sees it: a scalar, or the start (or N_END, the end) of a
+ * list or mapping, located; and the trees of located nodes that keep a test's `expect:` block.
+ * Nodes live in the record's arena and are dropped with it. */
 #ifndef IMHE_TREE_H
 #define IMHE_TREE_H
 
-#include "runtime/records/limits.h"
 #include <stdint.h>
 #include <string.h>
 
-enum ntype { N_SCALAR, N_SEQ, N_MAP };
+enum ntype { N_SCALAR, N_SEQ, N_MAP, N_END };
 struct ynode {
   uint8_t type, plain;
   uint32_t line, col;
   const char *s;
   uint32_t n;
-  struct ynode *first, *last, *next; /* children; mapping children alternate key, value */
+  /* in a tree only: children (a mapping's alternate key, value) */
+  struct ynode *first, *last, *next;
   uint32_t count;
 };
 
-/* A document's tree under construction: nodes are made and attached in event order. */
-struct tree_builder {
-  struct imhe_record *r;
-  const struct imhe_read_limits *lim;
-  uint32_t base; /* lines before the document: libyaml counts from its start */
-  struct ynode *stack[80];
-  unsigned depth;
-  unsigned nodes;
-  struct ynode *root;
-  int failed; /* a limit was hit: stop building, keep consuming events */
-};
-
-/* A new node at line:col (1-based), counted against max_nodes; NULL, with b->failed set and the
- * record's error given, past the limit. */
-struct ynode *imhe_tree_node(struct tree_builder *b, int type, uint32_t line, uint32_t col);
-/* Makes n the root, or the next child of the open list or mapping, within max_entries. */
-void imhe_tree_attach(struct tree_builder *b, struct ynode *n);
 /* A printable excerpt of a scalar for messages, quoted: at most 40 bytes, control bytes shown as
  * '?'; for a list or mapping, its kind unquoted ("got a list", never "got 'a list'"). Written
  * into buf (cap bytes, at least 8) unless a constant is returned. */

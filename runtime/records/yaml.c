@@ -1,8 +1,10 @@
-/* yaml.c — one document at a time through libyaml's event API into a located node tree. A document
- * refused for a limit or a syntax error is abandoned at once and reading goes on at the next, so
- * hostile input costs no more than its bytes; notices report what concerns the file itself. */
+/* yaml.c — one document at a time through libyaml's event API, each event checked against the
+ * limits and typed as it comes (type.c). A document refused for a limit or a syntax error is
+ * abandoned at once and reading goes on at the next, so hostile input costs no more than its bytes;
+ * notices report what concerns the file itself. */
 #include "runtime/records/yaml.h"
-#include "runtime/records/tree.h"
+#include "runtime/records/events.h"
+#include "runtime/records/type.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,60 +24,6 @@ static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t 
   va_end(ap);
   struct imhe_msg m = {.file = l->path, .line = line, .col = col, .text = text};
   l->notice(l->notice_ctx, severity, &m);
-}
-
-static void on_event(struct tree_builder *b, const yaml_event_t *e) {
-  if (b->failed)
-    return;
-  uint32_t line = b->base + (uint32_t)e->start_mark.line + 1;
-  uint32_t col = (uint32_t)e->start_mark.column + 1;
-  switch (e->type) {
-  case YAML_ALIAS_EVENT:
-    imhe_record_error(b->r, line, col, "aliases are not accepted in records (*%s)",
-                      (const char *)e->data.alias.anchor);
-    b->failed = 1;
-    return;
-  case YAML_SCALAR_EVENT: {
-    size_t len = e->data.scalar.length;
-    if (len > b->lim->max_scalar) {
-      imhe_record_error(b->r, line, col, "scalar of %zu bytes exceeds the limit of %zu bytes", len,
-                        b->lim->max_scalar);
-      b->failed = 1;
-      return;
-    }
-    struct ynode *n = imhe_tree_node(b, N_SCALAR, line, col);
-    if (!n)
-      return;
-    n->s = imhe_arena_strndup(&b->r->arena, (const char *)e->data.scalar.value, len);
-    n->n = (uint32_t)len;
-    n->plain = e->data.scalar.plain_implicit && e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    imhe_tree_attach(b, n);
-    return;
-  }
-  case YAML_SEQUENCE_START_EVENT:
-  case YAML_MAPPING_START_EVENT: {
-    if (b->depth >= b->lim->max_depth) {
-      imhe_record_error(b->r, line, col, "nesting deeper than %u levels (limit)",
-                        b->lim->max_depth);
-      b->failed = 1;
-      return;
-    }
-    struct ynode *n =
-        imhe_tree_node(b, e->type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, line, col);
-    if (!n)
-      return;
-    imhe_tree_attach(b, n);
-    b->stack[b->depth++] = n;
-    return;
-  }
-  case YAML_SEQUENCE_END_EVENT:
-  case YAML_MAPPING_END_EVENT:
-    if (b->depth)
-      b->depth--;
-    return;
-  default:
-    return;
-  }
 }
 
 /* Why libyaml stopped: a refusal of the byte layer (a limit, an unreadable byte, a failed read)
@@ -131,61 +79,78 @@ static int start_document(struct imhe_loader *l) {
   return 1;
 }
 
-/* Parses events of the current document into r: 1 when r holds a record (possibly with errors),
- * 0 when the document was empty or libyaml's stream for it ended. */
+/* libyaml stopped within the document: its error comes first, before what typing the part read
+ * found (as if the part had been typed after it). */
+static int fault_stop(struct imhe_loader *l, struct imhe_record *r, struct ypull *p) {
+  uint32_t n0 = r->errors.n;
+  parse_fault(l, r, p->base);
+  if (r->errors.n == n0 + 1 && n0) {
+    struct imhe_msg m = r->errors.v[n0];
+    memmove(r->errors.v + 1, r->errors.v, n0 * sizeof m);
+    r->errors.v[0] = m;
+  }
+  end_document(l, 1);
+  if (!p->has_root || p->root_type != N_MAP)
+    r->line = r->errors.n ? r->errors.v[0].line : 0;
+  imhe_pull_done(p);
+  return 1;
+}
+
+/* A limit broke: the record is its refusal alone (what typing found so far is dropped), with the
+ * id when the top level got that far. libyaml's work on this document was bounded by the bytes up
+ * to the breaking one and its short look-ahead; the rest is only skipped. */
+static int limit_stop(struct imhe_loader *l, struct imhe_record *r, struct ypull *p,
+                      uint32_t doc_line) {
+  end_document(l, 1);
+  imhe_record_drop_content(r);
+  imhe_record_error(r, p->lim_line, p->lim_col, "%s", p->lim_msg);
+  r->line = p->has_root ? p->root_line : doc_line;
+  if (p->salvage_id.s)
+    r->id = p->salvage_id;
+  imhe_pull_done(p);
+  return 1;
+}
+
+/* Reads the current document into r, typing it as its events come: 1 when r holds a record
+ * (possibly with errors), 0 when the document was empty or libyaml's stream for it ended. */
 static int parse_document(struct imhe_loader *l, struct imhe_record *r) {
-  struct tree_builder b = {.r = r, .lim = &l->lim, .base = l->in.doc_line - 1};
-  int in_doc = 0;
+  struct ypull p;
+  imhe_pull_init(&p, &l->parser, &l->lim, l->in.doc_line - 1);
   uint32_t doc_line = l->in.doc_line, doc_col = 1;
   r->line = doc_line;
+  r->keep_expect = l->keep_expect;
   for (;;) {
-    yaml_event_t e;
-    if (!yaml_parser_parse(&l->parser, &e)) {
-      parse_fault(l, r, b.base);
-      end_document(l, 1);
-      if (b.root && b.root->type == N_MAP && !b.failed)
-        r->tree = b.root;
-      else
-        r->line = r->errors.n ? r->errors.v[0].line : 0;
-      return 1;
-    }
-    yaml_event_type_t t = e.type;
-    if (t == YAML_DOCUMENT_START_EVENT) {
-      in_doc = 1;
-      doc_line = b.base + (uint32_t)e.start_mark.line + 1;
-      doc_col = (uint32_t)e.start_mark.column + 1;
-      r->line = doc_line;
-    } else if (in_doc && t != YAML_DOCUMENT_END_EVENT)
-      on_event(&b, &e);
-    yaml_event_delete(&e);
-    if (b.failed) {
-      /* A limit broke: stop parsing here. libyaml's work on this document was bounded by the
-       * bytes up to the breaking one and its short look-ahead; the rest is only skipped. */
-      end_document(l, 1);
-      if (b.root)
-        r->line = b.root->line;
-      /* Salvage the id for the report when the top level got that far. */
-      if (b.root && b.root->type == N_MAP)
-        for (const struct ynode *k = b.root->first; k && k->next; k = k->next->next)
-          if (tree_key_is(k, "id") && k->next->type == N_SCALAR) {
-            r->id.s = k->next->s;
-            r->id.n = k->next->n;
-          }
-      return 1;
-    }
-    if (t == YAML_STREAM_END_EVENT) {
+    const yaml_event_t *e = imhe_pull_event(&p);
+    if (!e)
+      return fault_stop(l, r, &p);
+    if (e->type == YAML_STREAM_END_EVENT) {
+      imhe_pull_done(&p);
       end_document(l, 0);
       return 0;
     }
-    if (t == YAML_DOCUMENT_END_EVENT) {
-      if (!b.root || tree_is_null(b.root)) {
-        notice(l, IMHE_NOTICE_WARNING, doc_line, doc_col, "empty document: nothing to judge");
-        return 0;
-      }
-      r->tree = b.root;
-      return 1;
+    if (e->type == YAML_DOCUMENT_START_EVENT) {
+      doc_line = p.base + (uint32_t)e->start_mark.line + 1;
+      doc_col = (uint32_t)e->start_mark.column + 1;
+      r->line = doc_line;
+      break;
     }
   }
+  imhe_type_document(r, &p);
+  if (p.stop == PULL_LIMIT)
+    return limit_stop(l, r, &p, doc_line);
+  if (!p.doc_event && !imhe_pull_event(&p))
+    return p.stop == PULL_LIMIT ? limit_stop(l, r, &p, doc_line) : fault_stop(l, r, &p);
+  imhe_pull_done(&p);
+  if (!p.has_root || p.root_null) {
+    notice(l, IMHE_NOTICE_WARNING, doc_line, doc_col, "empty document: nothing to judge");
+    return 0;
+  }
+  if (p.root_type != N_MAP) {
+    r->line = p.root_line;
+    imhe_record_error(r, p.root_line, p.root_col, "a record must be a mapping of fields, not %s",
+                      p.root_type == N_SEQ ? "a list" : "a single value");
+  }
+  return 1;
 }
 
 int imhe_yaml_read(struct imhe_loader *l, struct imhe_record *r, int reuse) {

@@ -9,6 +9,7 @@
 
 struct imhe_loader {
   struct imhe_yinput in; /* the file, cut into documents */
+  int keep_expect; /* records keep their `expect:` block (test mode, imhe_loader_keep_expect) */
   const char *path;
   char *path_copy;
   yaml_parser_t parser;

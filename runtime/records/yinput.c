@@ -291,6 +291,11 @@ static int directives_ahead(struct imhe_yinput *in) {
 static int line_start(struct imhe_yinput *in, enum mode mode) {
   in->bol = 0;
   in->lead = 1;
+  if (in->pos < in->len) { /* most lines open with neither a marker nor a directive */
+    unsigned char b = in->buf[in->pos];
+    if (b != '-' && b != '.' && b != '%')
+      return 1;
+  }
   int m = marker(in);
   if (m == '-') {
     if (in->content)
@@ -362,17 +367,35 @@ static void line_break(struct imhe_yinput *in) {
 /* Advances over the current document: copies its bytes to out (DELIVER, up to cap) or passes
  * over them (SKIP_DOC: to the document's end; SKIP_LINE: to the end of this line). Stops at the
  * document's end, at a refusal, or at cap. Returns the number of bytes copied or passed. */
-/* A run of plain ASCII within a line, at most room bytes and within the document's limit, taken
- * and copied to out (when not NULL): its length, or 0 when none fits. */
-static size_t plain_run(struct imhe_yinput *in, unsigned char *out, size_t room) {
+/* Whether the 8 bytes at p are all printable ASCII (0x20 to 0x7e; a tab, which the byte loop
+ * takes, answers no): no byte below 0x20, none at 0x7f or above. */
+static int printable_ascii8(const unsigned char *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+  uint64_t low = (x - 0x2020202020202020u) & ~x & 0x8080808080808080u;
+  uint64_t high = ((x + 0x0101010101010101u) | x) & 0x8080808080808080u;
+  return !(low | high);
+}
+
+/* A run of plain ASCII within a line (of blanks only, with `blanks`: a line's indentation, which
+ * leaves it still to be classified), at most room bytes and within the document's limit, taken and
+ * copied to out (when not NULL): its length, or 0 when none fits. */
+static size_t plain_run(struct imhe_yinput *in, unsigned char *out, size_t room, int blanks) {
   size_t run = in->len - in->pos, left = in->max_document - in->doc_bytes, j = 1;
   if (run > room)
     run = room;
   if (run > left)
     run = left;
   const unsigned char *p = in->buf + in->pos;
-  while (j < run && classes[p[j]] <= C_HASH)
-    j++;
+  if (blanks)
+    while (j < run && (p[j] == ' ' || p[j] == '\t'))
+      j++;
+  else {
+    while (j + 8 <= run && printable_ascii8(p + j)) /* a word at a time: most bytes are text */
+      j += 8;
+    while (j < run && classes[p[j]] <= C_HASH)
+      j++;
+  }
   if (j > run)
     return 0;
   if (out)
@@ -414,11 +437,18 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
       break;
     unsigned char b = in->buf[in->pos];
     int cls = classes[b];
-    if (cls <= C_HASH && !in->lead) { /* the common case: a run of plain ASCII within a line */
-      size_t j = plain_run(in, out ? out + n : NULL, cap - n);
-      n += j;
-      if (j)
+    if (cls <= C_HASH) { /* the common case: a run of plain ASCII within a line */
+      int blanks = in->lead && cls == C_BLANK;
+      size_t j = plain_run(in, out ? out + n : NULL, cap - n, blanks);
+      if (j) {
+        if (in->lead && !blanks) { /* the line's first character (as below) */
+          in->lead = 0;
+          if (cls != C_HASH)
+            in->content = 1;
+        }
+        n += j;
         continue;
+      }
     }
     size_t k = 1;
     int brk = 0;
@@ -446,7 +476,9 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
       in->npend = k - cap;
       memcpy(in->pend, in->buf + in->pos + cap, in->npend);
       memcpy(out, in->buf + in->pos, cap);
-    } else if (out)
+    } else if (out && k == 1) /* a line break, mostly: no call for one byte */
+      out[n] = in->buf[in->pos];
+    else if (out)
       memcpy(out + n, in->buf + in->pos, k);
     take(in, k);
     n += k < cap - n ? k : cap - n;

@@ -103,9 +103,19 @@ int imhe_flip_settings(const struct imhe_result *a, const struct imhe_result *b)
     return 1;
   if (!x->present)
     return 0;
-  return !same_number(x->registration, y->registration) ||
-         !same_number(x->processing, y->processing) || !same_number(x->total, y->total) ||
-         !same_number(x->renewal_fee, y->renewal_fee) ||
-         !same_number(x->membership_fee, y->membership_fee) ||
-         x->coupon_applied != y->coupon_applied;
+  if (!same_number(x->total, y->total) || x->coupon_applied != y->coupon_applied)
+    return 1;
+  /* each fee kind by its word: the two policies may declare different kinds */
+  for (int pass = 0; pass < 2; pass++) {
+    const struct imhe_fee_summary *u = pass ? y : x, *v = pass ? x : y;
+    for (int i = 0; i < u->nkinds; i++) {
+      double other = -1;
+      for (int j = 0; j < v->nkinds; j++)
+        if (!strcmp(u->kinds[i].word, v->kinds[j].word))
+          other = v->kinds[j].amount;
+      if (!same_number(u->kinds[i].amount, other))
+        return 1;
+    }
+  }
+  return 0;
 }

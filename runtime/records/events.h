@@ -1,0 +1,53 @@
+/* events.h — one YAML document's events as the typing pass reads them (runtime/records/type.c),
+ * each checked against the reading limits before it is handed on. Owns the events it holds. */
+#ifndef IMHE_EVENTS_H
+#define IMHE_EVENTS_H
+
+#include "runtime/records/limits.h"
+#include "runtime/records/tree.h"
+#include <yaml.h>
+
+/* One document's events as the typing pass reads them (type.c), each checked against the reading
+ * limits first. The two latest events stay alive, so a key's text is still there while its
+ * value's first event is looked at. */
+struct ypull {
+  yaml_parser_t *parser;
+  const struct imhe_read_limits *lim;
+  yaml_event_t ev[2];
+  int live[2], cur;
+  struct ynode view; /* what imhe_pull returned last */
+  uint32_t base;     /* lines before the document: libyaml counts from its start */
+  unsigned depth, nodes;
+  struct {
+    uint8_t map;
+    uint32_t count; /* children so far (a mapping's keys and values) */
+  } open[80];
+  int stop; /* PULL_FAULT: libyaml stopped (a syntax error or a refusal); PULL_LIMIT: a limit */
+  int doc_event; /* a document or stream event met where a node was expected */
+  uint32_t lim_line, lim_col;
+  char lim_msg[160];
+  int has_root, root_null;
+  uint8_t root_type;
+  uint32_t root_line, root_col;
+  struct imhe_text salvage_id; /* the last top-level id seen, for a record refused part way */
+};
+enum { PULL_FAULT = 1, PULL_LIMIT = 2 };
+
+/* The next event of the document: a scalar (s, n: libyaml's text, alive until two more events
+ * are read), the start of a list or mapping, or N_END for the end of one; NULL once reading
+ * stopped (p->stop says why) — every later call is NULL too. */
+const struct ynode *imhe_pull(struct ypull *p);
+/* The lists and mappings open after the last event (a list or mapping it starts included). */
+static inline unsigned imhe_pull_depth(const struct ypull *p) {
+  return p->depth;
+}
+/* Readies p to read a document from parser (lines counted after `base` lines), within lim. */
+void imhe_pull_init(struct ypull *p, yaml_parser_t *parser, const struct imhe_read_limits *lim,
+                    uint32_t base);
+/* The next raw event (the one before it stays alive), for what lies around the root node (the
+ * document's start and end); NULL when libyaml stopped (p->stop is PULL_FAULT). */
+const yaml_event_t *imhe_pull_event(struct ypull *p);
+/* Frees the events still held. */
+void imhe_pull_done(struct ypull *p);
+
+#endif
