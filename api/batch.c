@@ -180,6 +180,7 @@ struct worker {
   struct imhe_loader *l;
   struct chunk *c;
   size_t doc, nth;
+  size_t last_out; /* the bytes the last chunk's reports took: the next one's room, grown once */
 };
 
 static struct event *add_event(struct chunk *c) {
@@ -255,6 +256,7 @@ static void worker_record(void *ctx, struct imhe_record *r) {
 static void work_chunk(struct worker *w, struct chunk *c) {
   w->c = c;
   w->l->path = w->b->names[c->file];
+  sb_grow(&c->out, w->last_out); /* not doubled up to it, copying, record by record */
   size_t rn = 0;
   for (size_t i = 0; i < c->ndocs; i++) {
     w->doc = i;
@@ -265,6 +267,7 @@ static void work_chunk(struct worker *w, struct chunk *c) {
   }
   for (; rn < c->nrnotes; rn++) /* none expected: notices follow a document */
     add_event(c)->note = &c->rnotes[rn];
+  w->last_out = c->out.n + c->out.n / 4;
 }
 
 static void *worker_main(void *arg) {
