@@ -81,10 +81,13 @@ struct compiler {
   uint8_t area_tab[IMHE_MAX_AREAS], area_flags[IMHE_MAX_AREAS];
   struct node *area_item[IMHE_MAX_AREAS];
   uint32_t nareas;
-  /* the credentials it declares (`defines credential`) */
+  /* the credentials (`defines credential`) and reference roles (`defines role`) it declares */
   const char *cred_word[IMHE_MAX_CREDENTIALS], *cred_name[IMHE_MAX_CREDENTIALS];
   struct node *cred_item[IMHE_MAX_CREDENTIALS];
   uint32_t ncreds;
+  const char *role_word[IMHE_MAX_ROLES], *role_name[IMHE_MAX_ROLES];
+  struct node *role_item[IMHE_MAX_ROLES];
+  uint32_t nroles;
   struct symtab vocab;   /* a track's or category's code -> the item declaring it */
   struct symtab missing; /* bases that could not be read: said once */
 };
@@ -667,28 +670,34 @@ static void declare_area(struct compiler *c, struct node *it) {
   c->area_item[c->nareas++] = it;
 }
 
-/* `defines credential WORD "NAME"`: a credential a record's education may name. */
-static void declare_credential(struct compiler *c, struct node *it) {
-  int k = word_in(c->cred_word, c->ncreds, it->s);
+/* `defines credential WORD "NAME"` (a credential a record's education may name) or `defines role
+ * WORD "NAME"` (a role a reference may have): one word of the program's list `what`. */
+static void declare_word(struct compiler *c, struct node *it, const char *what, const char **words,
+                         const char **names, struct node **items, uint32_t *n) {
+  int k = word_in(words, *n, it->s);
   if (k >= 0) {
-    if (c->cred_item[k] != it) /* else the same file, reached again by another era */
-      imhe_diag_error(c->d, it->loc2, "a word names one credential in a policy and its bases",
-                      "credential '%s' is already declared (%s)", it->s, where(c, c->cred_item[k]));
+    if (items[k] != it) { /* else the same file, reached again by another era */
+      char hint[100];
+      snprintf(hint, sizeof hint, "a word names one %s in a policy and its bases", what);
+      imhe_diag_error(c->d, it->loc2, hint, "%s '%s' is already declared (%s)", what, it->s,
+                      where(c, items[k]));
+    }
     return;
   }
   if (it->a || it->b) {
-    imhe_diag_error(c->d, (it->a ? it->a : it->b)->loc, "write: defines credential WORD \"NAME\"",
-                    "a credential has only its name");
+    char hint[100];
+    snprintf(hint, sizeof hint, "write: defines %s WORD \"NAME\"", what);
+    imhe_diag_error(c->d, (it->a ? it->a : it->b)->loc, hint, "a %s has only its name", what);
     return;
   }
-  if (c->ncreds == IMHE_MAX_CREDENTIALS) {
-    imhe_diag_error(c->d, it->loc2, "a filter's set of credentials is a 32-bit set",
-                    "more than %d credentials: '%s' is one too many", IMHE_MAX_CREDENTIALS, it->s);
+  if (*n == IMHE_MAX_CREDENTIALS) {
+    imhe_diag_error(c->d, it->loc2, "a set of them is a 32-bit mask",
+                    "more than %d %ss: '%s' is one too many", IMHE_MAX_CREDENTIALS, what, it->s);
     return;
   }
-  c->cred_word[c->ncreds] = it->s;
-  c->cred_name[c->ncreds] = it->s2;
-  c->cred_item[c->ncreds++] = it;
+  words[*n] = it->s;
+  names[*n] = it->s2;
+  items[(*n)++] = it;
 }
 
 /* `defines track CODE "NAME"` or `defines category CODE "NAME" in TRACKS`: one entry of the
@@ -709,7 +718,11 @@ static void declare(struct compiler *c, struct node *it) {
     return;
   }
   if (!strcmp(what, "credential")) {
-    declare_credential(c, it);
+    declare_word(c, it, what, c->cred_word, c->cred_name, c->cred_item, &c->ncreds);
+    return;
+  }
+  if (!strcmp(what, "role")) {
+    declare_word(c, it, what, c->role_word, c->role_name, c->role_item, &c->nroles);
     return;
   }
   if (!is_track && strcmp(what, "category")) {
@@ -718,8 +731,8 @@ static void declare(struct compiler *c, struct node *it) {
         "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
         "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES, or defines tab CODE "
         "\"TITLE\", or defines area WORD \"NAME\" in TAB, or defines credential WORD \"NAME\"",
-        "'defines' declares a track, a category, a fee kind, a tab, an area or a credential, "
-        "not '%s'",
+        "'defines' declares a track, a category, a fee kind, a tab, an area, a credential or a "
+        "role, not '%s'",
         what);
     return;
   }
@@ -796,8 +809,8 @@ static const char builtin_catalogue[] =
  * and definitions are not taken: a policy that wants them extends the catalogue. */
 static void builtin_vocab(struct compiler *c) {
   int cats = !c->ncats && !c->ntracks, fees = !c->nfee_kinds, areas = !c->nareas && !c->ntabs,
-      creds = !c->ncreds;
-  if (!cats && !fees && !areas && !creds)
+      creds = !c->ncreds, roles = !c->nroles;
+  if (!cats && !fees && !areas && !creds && !roles)
     return;
   uint32_t len = (uint32_t)(sizeof builtin_catalogue - 1);
   uint32_t file = imhe_diags_add_file(c->d, "catalogue.imhe (built in)", builtin_catalogue, len);
@@ -810,7 +823,8 @@ static void builtin_vocab(struct compiler *c) {
       continue;
     const char *w = it->c->s;
     if ((cats && (!strcmp(w, "track") || !strcmp(w, "category"))) || (fees && !strcmp(w, "fee")) ||
-        (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))) || (creds && !strcmp(w, "credential")))
+        (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))) ||
+        (creds && !strcmp(w, "credential")) || (roles && !strcmp(w, "role")))
       declare(c, it);
   }
 }
@@ -866,6 +880,14 @@ static void emit_vocab(struct compiler *c) {
     p->creds[k].name = imhe_build_str(&c->b, c->cred_name[k]);
   }
   p->ncreds = c->ncreds;
+  p->roles = calloc(c->nroles ? c->nroles : 1, sizeof *p->roles);
+  if (!p->roles)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t k = 0; k < c->nroles; k++) {
+    p->roles[k].word = imhe_build_str(&c->b, c->role_word[k]);
+    p->roles[k].name = imhe_build_str(&c->b, c->role_name[k]);
+  }
+  p->nroles = c->nroles;
 }
 
 /* The vocabulary of the policy's chain into the compiler's tables and the program's. */
@@ -1090,21 +1112,22 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
     }
     int x = e == ENUM_CATEGORY     ? cat_of(c, v[i]->s)
             : e == ENUM_CREDENTIAL ? word_in(c->cred_word, c->ncreds, v[i]->s)
+            : e == ENUM_ROLE       ? word_in(c->role_word, c->nroles, v[i]->s)
                                    : imhe_enum_lookup((enum imhe_enum)e, v[i]->s, strlen(v[i]->s));
     if (x < 0) {
-      int nv = (int)(e == ENUM_CATEGORY ? c->ncats : c->ncreds);
+      int nv = (int)(e == ENUM_CATEGORY ? c->ncats : e == ENUM_ROLE ? c->nroles : c->ncreds);
       const char *const *vals = e == ENUM_CATEGORY     ? c->cat_code
                                 : e == ENUM_CREDENTIAL ? c->cred_word
+                                : e == ENUM_ROLE       ? c->role_word
                                                        : imhe_enum_values((enum imhe_enum)e, &nv);
       const char *near = nearest_in(vals, nv, v[i]->s);
-      if (e == ENUM_CREDENTIAL && !near) { /* the policy's own words: say which there are */
+      if ((e == ENUM_CREDENTIAL || e == ENUM_ROLE) && !near) { /* the policy's own: say which */
         char hint[400];
-        size_t k = (size_t)snprintf(hint, sizeof hint, "the credentials declared are:");
+        size_t k = (size_t)snprintf(hint, sizeof hint, "the %ss declared are:", imhe_enum_name[e]);
         for (int j = 0; j < nv && k < sizeof hint; j++)
           k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", j ? "," : "", vals[j]);
-        imhe_diag_error(c->d, v[i]->loc,
-                        nv ? hint : "declare one: defines credential WORD \"NAME\"",
-                        "unknown credential '%s'", v[i]->s);
+        imhe_diag_error(c->d, v[i]->loc, nv ? hint : "declare one: defines WORD \"NAME\"",
+                        "unknown %s '%s'", imhe_enum_name[e], v[i]->s);
       } else
         unknown(c, v[i]->loc, imhe_enum_name[e], v[i]->s, near);
       ok = 0;
@@ -1172,8 +1195,10 @@ static void gen_field_pred(struct compiler *c, struct node *n, int sec) {
     if (!enum_mask(c, n->b, fd->arg, &mask))
       return;
     if (n->op == NE) {
-      int nv = (int)(fd->arg == ENUM_CATEGORY ? c->ncats : c->ncreds);
-      if (fd->arg != ENUM_CATEGORY && fd->arg != ENUM_CREDENTIAL)
+      int nv = (int)(fd->arg == ENUM_CATEGORY ? c->ncats
+                     : fd->arg == ENUM_ROLE   ? c->nroles
+                                              : c->ncreds);
+      if (fd->arg != ENUM_CATEGORY && fd->arg != ENUM_CREDENTIAL && fd->arg != ENUM_ROLE)
         imhe_enum_values((enum imhe_enum)fd->arg, &nv);
       mask = ~mask & ((nv >= 32) ? 0xffffffffu : ((1u << nv) - 1));
     }

@@ -164,9 +164,9 @@ static void collect(const char *catalogue) {
     const char *const *v = imhe_enum_values((enum imhe_enum)e, &n);
     for (int i = 0; i < n; i++)
       add(v[i], C_VALUE);
-    if (e == ENUM_DEGREE) /* the catalogue's credentials, beside the degrees */
+    if (e == ENUM_DEGREE || e == ENUM_FORMAT) /* the catalogue's credentials, roles in place */
       for (struct node *it = catalogue_pf.items; it; it = it->next)
-        if (it->kind == I_VOCAB && !strcmp(it->c->s, "credential"))
+        if (it->kind == I_VOCAB && !strcmp(it->c->s, e == ENUM_DEGREE ? "credential" : "role"))
           add(it->s, C_VALUE);
   }
 #define X(name) add(name, C_MONTH);

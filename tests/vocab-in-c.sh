@@ -23,7 +23,7 @@ done
 # areas and tabs are common words ("work", "ethics"): looked for only as a quoted string, the
 # form in which code would name one, and again not those the language or the record uses
 quoted=""
-for w in $(sed -n 's/^defines \(area\|tab\|credential\) \([a-z0-9_]*\) .*/\2/p' rules/catalogue.imhe | sort -u); do
+for w in $(sed -n 's/^defines \(area\|tab\|credential\|role\) \([a-z0-9_]*\) .*/\2/p' rules/catalogue.imhe | sort -u); do
   grep -q "\"$w\"" compiler/keywords.h runtime/records/schema.h runtime/core/defs.h include/imhe.h ||
     quoted="$quoted $w"
 done

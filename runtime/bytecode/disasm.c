@@ -65,7 +65,10 @@ static void measure(const struct imhe_program *p, FILE *f, struct imhe_insn in) 
     break;
   case MOP_SLOTSET: {
     const struct imhe_slotset *s = &p->slotsets[in.c];
-    const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
+    const char *roles[32]; /* the program's own roles */
+    n = (int)imhe_declared_count(p, ENUM_ROLE);
+    for (int k = 0; k < n && k < 32; k++)
+      roles[k] = imhe_declared_word(p, ENUM_ROLE, (uint32_t)k);
     for (uint32_t k = 0; k < s->count; k++) {
       fputc(' ', f);
       mask_names(f, p->slot_masks[s->first + k], roles, n);
@@ -289,6 +292,9 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
   for (uint32_t k = 0; k < p->ncreds; k++)
     fprintf(f, "; credential %s \"%s\"\n", imhe_declared_word(p, ENUM_CREDENTIAL, k),
             imhe_str(p, p->creds[k].name));
+  for (uint32_t k = 0; k < p->nroles; k++)
+    fprintf(f, "; role %s \"%s\"\n", imhe_declared_word(p, ENUM_ROLE, k),
+            imhe_str(p, p->roles[k].name));
   for (uint32_t t = 0; t < p->ntabs; t++)
     fprintf(f, "; tab %s \"%s\"\n", imhe_str(p, p->tabs[t].code), imhe_str(p, p->tabs[t].title));
   for (uint32_t a = 0; a < p->nareas; a++) {

@@ -95,13 +95,14 @@ enum sec_kind {
   S_TABS,
   S_AREAS,
   S_CREDENTIALS,
+  S_ROLES,
   S__END
 };
 static const char *const sec_names[] = {
-    "",       "strings",    "constants", "eras",       "rules",    "conditions",
-    "lines",  "code",       "slot sets", "slot masks", "domains",  "items",
-    "fees",   "coupons",    "deadlines", "accepted",   "renewals", "settings",
-    "tracks", "categories", "fee kinds", "tabs",       "areas",    "credentials"};
+    "",          "strings",   "constants",   "eras",     "rules",  "conditions", "lines",
+    "code",      "slot sets", "slot masks",  "domains",  "items",  "fees",       "coupons",
+    "deadlines", "accepted",  "renewals",    "settings", "tracks", "categories", "fee kinds",
+    "tabs",      "areas",     "credentials", "roles"};
 
 struct layout {
   const struct member *m;
@@ -127,7 +128,8 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_FEE_KINDS] = L(fee_kind_m, imhe_fee_kind_def),
                                               [S_TABS] = L(tab_m, imhe_tab_def),
                                               [S_AREAS] = L(area_m, imhe_area_def),
-                                              [S_CREDENTIALS] = L(cred_m, imhe_credential_def)};
+                                              [S_CREDENTIALS] = L(cred_m, imhe_credential_def),
+                                              [S_ROLES] = L(cred_m, imhe_credential_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -175,6 +177,7 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->tabs);
   free(p->areas);
   free(p->creds);
+  free(p->roles);
   memset(p, 0, sizeof *p);
 }
 
@@ -312,6 +315,9 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_CREDENTIALS:
     put_records(body, k, p->creds, p->ncreds);
+    break;
+  case S_ROLES:
+    put_records(body, k, p->roles, p->nroles);
     break;
   }
 }
@@ -516,6 +522,7 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_TABS, tabs, ntabs)
     REC(S_AREAS, areas, nareas)
     REC(S_CREDENTIALS, creds, ncreds)
+    REC(S_ROLES, roles, nroles)
 #undef REC
   }
   return 0;

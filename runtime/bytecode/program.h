@@ -166,6 +166,9 @@ struct imhe_area_def {
 struct imhe_credential_def {
   uint32_t word, name; /* strings: the word records write and what it is */
 };
+/* The roles a reference may have (`defines role WORD "NAME"`), at most IMHE_MAX_ROLES (a slot's
+ * roles are a 32-bit mask); the same record as a credential's. */
+#define IMHE_MAX_ROLES 32
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
   uint8_t membership_any, fees_published, reinstatement;
@@ -228,6 +231,8 @@ struct imhe_program {
   uint32_t nareas;
   struct imhe_credential_def *creds;
   uint32_t ncreds;
+  struct imhe_credential_def *roles;
+  uint32_t nroles;
 };
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
@@ -291,12 +296,18 @@ IMHE_INTERNAL_API int imhe_areas_by_word(const struct imhe_program *p, uint32_t 
 /* The values of an enumeration the program declares (ENUM_CATEGORY, ENUM_CREDENTIAL): how many,
  * value i's word ("?" out of range), and the value whose word is s (length n) exactly, or -1. */
 static inline uint32_t imhe_declared_count(const struct imhe_program *p, int e) {
-  return !p ? 0 : e == ENUM_CATEGORY ? p->ncats : e == ENUM_CREDENTIAL ? p->ncreds : 0;
+  return !p                     ? 0
+         : e == ENUM_CATEGORY   ? p->ncats
+         : e == ENUM_CREDENTIAL ? p->ncreds
+         : e == ENUM_ROLE       ? p->nroles
+                                : 0;
 }
 static inline const char *imhe_declared_word(const struct imhe_program *p, int e, uint32_t i) {
   if (i >= imhe_declared_count(p, e))
     return "?";
-  return imhe_str(p, e == ENUM_CATEGORY ? p->cats[i].code : p->creds[i].word);
+  return imhe_str(p, e == ENUM_CATEGORY     ? p->cats[i].code
+                     : e == ENUM_CREDENTIAL ? p->creds[i].word
+                                            : p->roles[i].word);
 }
 IMHE_INTERNAL_API int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s,
                                            size_t n);

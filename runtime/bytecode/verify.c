@@ -154,27 +154,35 @@ static int check_areas(const struct imhe_program *p, char *err, size_t errlen) {
   return 0;
 }
 
-/* The credentials: within their bound, each with a word of its own. */
-static int check_credentials(const struct imhe_program *p, char *err, size_t errlen) {
-  if (p->ncreds > IMHE_MAX_CREDENTIALS) {
-    snprintf(err, errlen, "credentials: %u (at most %d)", p->ncreds, IMHE_MAX_CREDENTIALS);
+/* The credentials or the reference roles (`what`): within their bound, each with a word of its
+ * own. */
+static int check_words(const struct imhe_program *p, const struct imhe_credential_def *v,
+                       uint32_t n, const char *what, char *err, size_t errlen) {
+  if (n > IMHE_MAX_CREDENTIALS) {
+    snprintf(err, errlen, "%ss: %u (at most %d)", what, n, IMHE_MAX_CREDENTIALS);
     return -1;
   }
-  for (uint32_t i = 0; i < p->ncreds; i++) {
-    STR(p->creds[i].word, "credential");
-    STR(p->creds[i].name, "credential");
-    if (!*imhe_str(p, p->creds[i].word)) {
-      snprintf(err, errlen, "credential %u: empty word", i);
+  for (uint32_t i = 0; i < n; i++) {
+    STR(v[i].word, what);
+    STR(v[i].name, what);
+    if (!*imhe_str(p, v[i].word)) {
+      snprintf(err, errlen, "%s %u: empty word", what, i);
       return -1;
     }
     for (uint32_t j = 0; j < i; j++)
-      if (!strcmp(imhe_str(p, p->creds[i].word), imhe_str(p, p->creds[j].word))) {
-        snprintf(err, errlen, "credential %u: word '%s' is credential %u's too", i,
-                 imhe_str(p, p->creds[i].word), j);
+      if (!strcmp(imhe_str(p, v[i].word), imhe_str(p, v[j].word))) {
+        snprintf(err, errlen, "%s %u: word '%s' is %s %u's too", what, i, imhe_str(p, v[i].word),
+                 what, j);
         return -1;
       }
   }
   return 0;
+}
+static int check_credentials(const struct imhe_program *p, char *err, size_t errlen) {
+  return check_words(p, p->creds, p->ncreds, "credential", err, errlen) != 0 ||
+                 check_words(p, p->roles, p->nroles, "role", err, errlen) != 0
+             ? -1
+             : 0;
 }
 
 /* The header, eras and rules: strings, kinds, areas, categories, code ranges in order. */
@@ -246,8 +254,7 @@ static int check_conditions(const struct imhe_program *p, char *err, size_t errl
                p->lines[i].pc);
       return -1;
     }
-  int nroles;
-  imhe_enum_values(ENUM_ROLE, &nroles);
+  uint32_t nroles = p->nroles;
   for (uint32_t i = 0; i < p->nslotsets; i++) {
     const struct imhe_slotset *s = &p->slotsets[i];
     if (s->count < 1 || s->count > 8 || s->first > p->nslot_masks ||
@@ -256,7 +263,7 @@ static int check_conditions(const struct imhe_program *p, char *err, size_t errl
       return -1;
     }
     for (uint32_t k = 0; k < s->count; k++)
-      if (p->slot_masks[s->first + k] & ~((1u << nroles) - 1)) {
+      if (p->slot_masks[s->first + k] & ~(nroles >= 32 ? 0xffffffffu : (1u << nroles) - 1)) {
         snprintf(err, errlen, "slot set %u: unknown role in mask", i);
         return -1;
       }

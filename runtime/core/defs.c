@@ -44,6 +44,7 @@ const char *const imhe_enum_name[ENUM__COUNT] = {
 #undef X
         "category",
     "credential",
+    "role",
 };
 
 #define V(id, s) s,
@@ -57,12 +58,14 @@ static const char *const *const enum_values[ENUM__COUNT] = {
 #undef X
         NULL, /* categories: each program's own (runtime/bytecode/program.h) */
     NULL,     /* credentials: the same */
+    NULL,     /* roles: the same */
 };
 static const int enum_counts[ENUM__COUNT] = {
 #define X(id, name, list) (int)(sizeof values_##id / sizeof *values_##id),
     IMHE_ENUMS(X)
 #undef X
         0,
+    0,
     0,
 };
 

@@ -34,17 +34,6 @@
   X(RSC_PROVISION, "rsc_provision")                                                                \
   X(PSYCHOTHERAPY, "psychotherapy")
 #define IMHE_FORMATS(X) X(FORMAL, "formal") X(INFORMAL, "informal")
-#define IMHE_ROLES(X)                                                                              \
-  X(PROGRAM_SUPERVISOR, "program_supervisor")                                                      \
-  X(SUPERVISOR, "supervisor")                                                                      \
-  X(TEACHER, "teacher")                                                                            \
-  X(TRAINER, "trainer")                                                                            \
-  X(CONSULTANT, "consultant")                                                                      \
-  X(COLLEAGUE, "colleague")                                                                        \
-  X(PARENT, "parent")                                                                              \
-  X(RSC_PROVIDER, "rsc_provider")                                                                  \
-  X(SUPERVISEE, "supervisee")                                                                      \
-  X(PEER, "peer")
 #define IMHE_STATUSES(X) X(COMPLETED, "completed") X(REQUESTED, "requested")
 /* Every enumerated type: X(enum id, name, list). Value sets are small
  * (at most 32), so a set of values is a uint32 mask. */
@@ -57,7 +46,6 @@
   X(LEAD_TYPE, "leadership type", IMHE_LEAD_TYPES)                                                 \
   X(TRAIN_TYPE, "training type", IMHE_TRAIN_TYPES)                                                 \
   X(FORMAT, "format", IMHE_FORMATS)                                                                \
-  X(ROLE, "role", IMHE_ROLES)                                                                      \
   X(STATUS, "status", IMHE_STATUSES)                                                               \
   X(KIND, "kind", IMHE_KIND_LIST)
 
@@ -67,6 +55,7 @@ enum imhe_enum {
 #undef X
       ENUM_CATEGORY, /* values are the categories a program declares (rules/catalogue.imhe) */
   ENUM_CREDENTIAL,   /* values are the credentials a program declares (rules/catalogue.imhe) */
+  ENUM_ROLE,         /* values are the reference roles a program declares (the same) */
   ENUM__COUNT
 };
 

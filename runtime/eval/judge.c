@@ -80,13 +80,15 @@ static void unknown_category(struct vm *vm, const char *path, const struct imhe_
 }
 
 /* The codes the record's entries give of enumerations the program declares (an endorsement's
- * category, an RSC provider's endorsements, an education's credential), each one it declares. */
+ * category, an RSC provider's endorsements, an education's credential, a reference's role), each
+ * one it declares. */
 static void validate_categories(struct vm *vm) {
   static const struct {
     int sec, field, loose;
   } fields[] = {{IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
                 {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
-                {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0}};
+                {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0},
+                {IMHE_SECTION_REFERENCES, REF_ROLE, 0}};
   for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
     int sec = fields[k].sec, f = fields[k].field;
     const struct imhe_list *l = &vm->r->sec[sec];

@@ -320,13 +320,21 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
   for (uint32_t k = 0; k < c->n; k++) {
     const struct imhe_slot *s = &vm->r->sec[IMHE_SECTION_REFERENCES].v[c->idx[k]].f[REF_ROLE];
-    roles[k] = s->present ? 1u << s->v.ival : 0;
+    int role = s->present && s->v.codes.n
+                   ? imhe_declared_lookup(p, ENUM_ROLE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
+                   : -1; /* its code as written: the program's role */
+    roles[k] = role >= 0 ? 1u << role : 0;
   }
   int slot_ref[8];
   out->num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
   if (vm->lean) /* verdicts only: how the places were filled is not told */
     return;
   struct imhe_placing *pl = imhe_arena_alloc(vm->a, sizeof *pl);
+  const char **words = imhe_arena_alloc(vm->a, (p->nroles + 1) * sizeof *words);
+  for (uint32_t i = 0; i < p->nroles; i++)
+    words[i] = imhe_declared_word(p, ENUM_ROLE, i);
+  pl->words = words;
+  pl->nwords = p->nroles;
   pl->nslots = ss->count;
   for (uint32_t k = 0; k < ss->count; k++) {
     pl->roles[k] = p->slot_masks[ss->first + k];
@@ -339,6 +347,8 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
       struct imhe_why *w = imhe_why_add(vm, IMHE_REASON_SLOT_EMPTY, &out->note, &tail);
       w->entry = k; /* the slot, from 0 */
       w->enm = ENUM_ROLE;
+      w->words = words;
+      w->nwords = p->nroles;
       w->want = p->slot_masks[ss->first + k];
       w->count = c->n;
     }

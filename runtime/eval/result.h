@@ -24,6 +24,9 @@ struct imhe_why {
   double amount[2];
   const char *name;  /* an association, a document, a category, a domain code, a credential */
   const char *name2; /* a second name: the policy's display name */
+  /* the judging program's words of enumeration enm when it declares them (roles), NULL else */
+  const char *const *words;
+  uint32_t nwords;
   const struct imhe_why *next;
 };
 #define IMHE_WHY_NO_FIELD 0xFF
@@ -53,6 +56,8 @@ struct imhe_placing {
   uint32_t nslots;
   uint32_t roles[8];
   int32_t entry[8];
+  const char *const *words; /* the judging program's role words, which the masks index */
+  uint32_t nwords;
 };
 
 struct imhe_cond_result {

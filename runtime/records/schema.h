@@ -128,10 +128,10 @@ static inline int imhe_field_is_category(const struct imhe_field_desc *fd) {
   return (fd->kind == FT_ENUM || fd->kind == FT_SET) && fd->arg == ENUM_CATEGORY;
 }
 /* Whether a field holds values of an enumeration each program declares (categories,
- * credentials): kept as written, typed when judged. */
+ * credentials, reference roles): kept as written, typed when judged. */
 static inline int imhe_field_is_declared(const struct imhe_field_desc *fd) {
   return (fd->kind == FT_ENUM || fd->kind == FT_SET) &&
-         (fd->arg == ENUM_CATEGORY || fd->arg == ENUM_CREDENTIAL);
+         (fd->arg == ENUM_CATEGORY || fd->arg == ENUM_CREDENTIAL || fd->arg == ENUM_ROLE);
 }
 struct imhe_section_desc {
   const char *name; /* as in IMHE_SECTION_LIST */

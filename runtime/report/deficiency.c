@@ -64,8 +64,8 @@ static void put_sentence(struct sbuf *b, const char *s, int capital) {
   put_words(b, s, strlen(s), capital);
 }
 
-/* Names as the record and policies write them ("program_supervisor", "rsc_provider"), in plain
- * English: "program supervisor", "RSC provider". */
+/* Names as the record and policies write them ("early_childhood", "rsc_provision"), in plain
+ * English: "early childhood", "RSC provision". */
 static void put_plain(struct sbuf *b, const char *s, size_t n) {
   imhe_explain_plain(b, s, n);
 }
@@ -129,11 +129,10 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
     put_degree(b, &r->sec[sec].v[i]);
   const struct imhe_slot *role =
       sec == IMHE_SECTION_REFERENCES ? &r->sec[sec].v[i].f[REF_ROLE] : NULL;
-  if (role) { /* "Pat Rowe (supervisor)": a reference's role is required */
-    int n;
-    const char *const *roles = imhe_enum_values(ENUM_ROLE, &n);
-    sb_puts(b, " ("); /* the loader keeps only values of the list */
-    put_plain(b, roles[role->v.ival], strlen(roles[role->v.ival]));
+  if (role && role->v.codes.n) { /* "Pat Rowe (supervisor)": a reference's role is required */
+    const struct imhe_text *w = &role->v.codes.v[0].s; /* as written: a role the program declares */
+    sb_puts(b, " (");
+    put_plain(b, w->s, w->n);
     sb_putc(b, ')');
   }
   int32_t start, end;
@@ -153,8 +152,10 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
 static void put_finding(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w) {
   switch (w->code) {
   case IMHE_REASON_SLOT_EMPTY: {
-    int n;
-    const char *const *names = imhe_enum_values((enum imhe_enum)w->enm, &n);
+    int n; /* the judging program's roles, which the reason carries */
+    const char *const *names = w->words ? w->words : imhe_enum_values((enum imhe_enum)w->enm, &n);
+    if (w->words)
+      n = (int)w->nwords;
     sb_puts(b, "no completed reference fills the ");
     put_ordinal(b, w->entry + 1);
     sb_puts(b, " place, which needs one from ");

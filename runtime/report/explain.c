@@ -155,9 +155,11 @@ static void sb_ordinal(struct sbuf *b, uint32_t n) {
 
 /* "a program supervisor, a teacher or an RSC provider": the roles that would fill a reference's
  * place, as a reviewer writes them. */
-static void sb_roles_or(struct sbuf *b, int e, uint32_t mask) {
+static void sb_roles_or(struct sbuf *b, const struct imhe_why *w, uint32_t mask) {
   int n, count = 0, k = 0;
-  const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
+  const char *const *names = w->words ? w->words : imhe_enum_values((enum imhe_enum)w->enm, &n);
+  if (w->words)
+    n = (int)w->nwords;
   for (int i = 0; i < n && i < 32; i++)
     count += (int)(mask >> i & 1u);
   for (int i = 0; i < n && i < 32; i++)
@@ -196,17 +198,18 @@ void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, ui
   }
 }
 
-/* The values of a filter's reason, the entry's (have) or the filter's: categories by the codes the
- * judging program gave them (in the reason), other values by name. */
+/* The values of a filter's reason, the entry's (have) or the filter's: categories, credentials and
+ * roles by the words the judging program gave them (in the reason), other values by name. */
 static void filter_values(struct sbuf *b, const struct imhe_why *w, int have) {
-  if (w->enm == ENUM_CATEGORY || w->enm == ENUM_CREDENTIAL)
+  if (w->enm == ENUM_CATEGORY || w->enm == ENUM_CREDENTIAL || w->enm == ENUM_ROLE)
     sb_puts(b, have ? w->name : w->name2);
   else
     sb_mask(b, w->enm, have ? w->have : w->want);
 }
 static const char *filter_value(const struct imhe_why *w) {
-  return w->enm == ENUM_CATEGORY || w->enm == ENUM_CREDENTIAL ? w->name
-                                                              : value_name(w->enm, w->have);
+  return w->enm == ENUM_CATEGORY || w->enm == ENUM_CREDENTIAL || w->enm == ENUM_ROLE
+             ? w->name
+             : value_name(w->enm, w->have);
 }
 
 /* A filter's reason for leaving an entry out: "kind volunteer, not paid". */
@@ -461,7 +464,7 @@ static void explain_measure(struct sbuf *b, const struct imhe_record *r, const s
     sb_puts(b, "no completed reference fills the ");
     sb_ordinal(b, w->entry + 1);
     sb_puts(b, " place, which needs one from ");
-    sb_roles_or(b, w->enm, w->want);
+    sb_roles_or(b, w, w->want);
     sb_puts(b, " (");
     sb_uint(b, w->count);
     sb_puts(b, w->count == 1 ? " completed reference in all)" : " completed references in all)");
@@ -805,18 +808,24 @@ static void reference_name(struct sbuf *b, const struct imhe_record *r, uint32_t
     sb_puts(b, " reference");
   }
   sb_puts(b, " ("); /* a reference's role is required: a record without one is not judged */
-  sb_plain(b, value_name(ENUM_ROLE, (uint32_t)e->f[REF_ROLE].v.ival));
+  const struct imhe_slot *role = &e->f[REF_ROLE]; /* as written, a word the program declares */
+  if (role->v.codes.n)
+    sb_plain(b, role->v.codes.v[0].s.s);
   sb_putc(b, ')');
 }
 
 void imhe_explain_unplaced(struct sbuf *b, const struct imhe_record *r,
                            const struct imhe_cond_result *c, uint32_t i) {
   const struct imhe_placing *pl = c->placing;
-  int role = r->sec[IMHE_SECTION_REFERENCES].v[i].f[REF_ROLE].v.ival; /* required */
-  uint32_t bit = 1u << role, fits = 0;
+  /* a reference's role is required, and the program declares it: its word and index */
+  const struct imhe_slot *rs = &r->sec[IMHE_SECTION_REFERENCES].v[i].f[REF_ROLE];
+  const char *name = rs->v.codes.n ? rs->v.codes.v[0].s.s : "?";
+  uint32_t bit = 0, fits = 0;
+  for (uint32_t k = 0; k < pl->nwords; k++)
+    if (!strcmp(pl->words[k], name))
+      bit = 1u << k;
   for (uint32_t k = 0; k < pl->nslots; k++)
     fits += (pl->roles[k] & bit) != 0;
-  const char *name = value_name(ENUM_ROLE, (uint32_t)role);
   sb_puts(b, strchr("aeiou", name[0]) || !strncmp(name, "rsc", 3) ? "an " : "a ");
   sb_plain(b, name);
   if (!fits) {

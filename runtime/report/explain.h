@@ -15,7 +15,7 @@ void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp);
 /* How a reviewer finds entry i of section sec, counted from 1: "work 3 (Home Visitor)" (r may be
  * NULL). */
 void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i);
-/* n bytes of a code as words: '_' as a space, "rsc" as "RSC" ("rsc_provider": "RSC provider"). */
+/* n bytes of a code as words: '_' as a space, "rsc" as "RSC" ("rsc_provision": "RSC provision"). */
 void imhe_explain_plain(struct sbuf *b, const char *s, size_t n);
 /* A reason in words ("kind volunteer, not paid"); r (may be NULL) gives entries their titles. */
 void imhe_explain_reason(struct sbuf *b, const struct imhe_record *r, const struct imhe_why *w);

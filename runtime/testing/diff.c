@@ -270,6 +270,10 @@ static void area_lines(struct imhe_pdiff *d, const struct imhe_program *p, char 
     push(v, n,
          fmt(d, "credential %s\t\"%s\"", imhe_declared_word(p, ENUM_CREDENTIAL, k),
              imhe_str(p, p->creds[k].name)));
+  for (uint32_t k = 0; k < p->nroles; k++) /* the reference roles, by word */
+    push(v, n,
+         fmt(d, "role %s\t\"%s\"", imhe_declared_word(p, ENUM_ROLE, k),
+             imhe_str(p, p->roles[k].name)));
   for (uint32_t t = 0; t < p->ntabs; t++)
     push(v, n,
          fmt(d, "tab %s\t\"%s\", tab %u of %u", imhe_str(p, p->tabs[t].code),
