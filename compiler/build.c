@@ -65,7 +65,7 @@ uint32_t imhe_build_const(struct builder *b, double v) {
 }
 
 uint32_t imhe_build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
-                         uint32_t line) {
+                         uint32_t line, uint32_t file) {
   uint32_t pc = b->p.code_size;
   uint8_t bytes[8] = {op,
                       a,
@@ -77,10 +77,12 @@ uint32_t imhe_build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, 
                       (uint8_t)(c >> 24)};
   for (int i = 0; i < 8; i++)
     *(uint8_t *)imhe_build_push((void **)&b->p.code, &b->p.code_size, &b->caps[2], 1) = bytes[i];
-  if (!b->p.nlines || b->p.lines[b->p.nlines - 1].line != line) {
+  if (!b->p.nlines || b->p.lines[b->p.nlines - 1].line != line ||
+      b->p.lines[b->p.nlines - 1].file != file) {
     struct imhe_line *l = BUILD_PUSH(b, lines, nlines, 3);
     l->pc = pc;
     l->line = line;
+    l->file = file;
   }
   return pc;
 }

@@ -23,8 +23,9 @@ void *imhe_build_push(void **arr, uint32_t *n, uint32_t *cap, size_t size);
 #define BUILD_PUSH(b, field, nfield, slot)                                                         \
   ((__typeof__((b)->p.field))imhe_build_push((void **)&(b)->p.field, &(b)->p.nfield,               \
                                              &(b)->caps[slot], sizeof *(b)->p.field))
+/* Appends an instruction from line `line` of file `file` (a string); returns its offset. */
 uint32_t imhe_build_emit(struct builder *b, uint8_t op, uint8_t a, uint16_t bb, uint32_t c,
-                         uint32_t line);
+                         uint32_t line, uint32_t file);
 void imhe_build_patch_c(struct builder *b, uint32_t pc, uint32_t c);
 
 #endif

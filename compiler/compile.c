@@ -1010,7 +1010,8 @@ static void emit(struct compiler *c, struct loc l, int op, int a, int b, uint32_
   c->depth += pushes - pops;
   if (c->depth > c->max_depth)
     c->max_depth = c->depth;
-  imhe_build_emit(&c->b, (uint8_t)op, (uint8_t)a, (uint16_t)b, cc, line_of(c, l));
+  imhe_build_emit(&c->b, (uint8_t)op, (uint8_t)a, (uint16_t)b, cc, line_of(c, l),
+                  imhe_build_str(&c->b, shown_name(c, l.file)));
 }
 
 static const struct {

@@ -400,7 +400,10 @@ Test(check, one_policy_for_every_record_with_policy_option) {
   /* a damaged compiled policy is refused, never run; --no-checksum lets the verifier alone decide
    */
   snprintf(dir_cmd, sizeof dir_cmd,
-           "printf 'X' | dd of=%s/ct.imhec bs=1 seek=200 conv=notrunc 2>/dev/null", dir);
+           "f=%s/ct.imhec; b=$(dd if=$f bs=1 skip=200 count=1 2>/dev/null); "
+           "[ \"$b\" = X ] && c=Y || c=X; "
+           "printf $c | dd of=$f bs=1 seek=200 conv=notrunc 2>/dev/null",
+           dir);
   run_cmd(dir_cmd, NULL);
   snprintf(args, sizeof args,
            "%s check --format json --policy %s/ct.imhec examples/wi-ifs-eligible.yaml 2>&1",

@@ -284,6 +284,57 @@ Test(bytecode, golden_disassembly) {
   free_list(names, n);
 }
 
+/* Line `line` (from 1) of file `path`, malloc'd, or NULL when the file is shorter. */
+static char *source_line(const char *path, unsigned line) {
+  char *text = read_all(path, NULL);
+  if (!text)
+    return NULL;
+  char *s = text;
+  for (unsigned i = 1; i < line && s; i++)
+    if ((s = strchr(s, '\n')))
+      s++;
+  char *out = s && *s ? strndup(s, strcspn(s, "\n")) : NULL;
+  free(text);
+  return out;
+}
+
+/* Every instruction of every shipped policy cites the file and line it was compiled from: a `let`
+ * a base defines, used in a local rule, cites the base's file, not the rule's. */
+Test(bytecode, each_instruction_cites_the_file_it_came_from) {
+  static const char *const files[] = {"rules/wi.imhe", "rules/mi.imhe", "rules/ct.imhe",
+                                      "rules/alliance-2025.imhe"};
+  int foreign = 0;
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    struct imhe_program p;
+    char *diags;
+    cr_assert_eq(compile_to(files[i], &p, &diags), 0, "%s: %s", files[i], diags);
+    free(diags);
+    char *got = NULL;
+    size_t gl;
+    FILE *f = open_memstream(&got, &gl);
+    imhe_disasm(&p, f);
+    fclose(f);
+    /* instruction lines: "  OFFSET  FILE:LINE  OPCODE ..." */
+    for (char *l = got; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+      unsigned pc, line;
+      char file[256];
+      if (sscanf(l, " %u %255[^: ]:%u ", &pc, file, &line) != 3)
+        continue;
+      char *src = source_line(file, line);
+      cr_assert(src, "%s: instruction %u cites %s:%u, past the end of that file", files[i], pc,
+                file, line);
+      size_t lead = strspn(src, " ");
+      cr_expect(src[lead] && src[lead] != '#', "%s: instruction %u cites %s:%u, which is '%s'",
+                files[i], pc, file, line, src);
+      foreign += strcmp(file, files[i]) != 0;
+      free(src);
+    }
+    free(got);
+    imhe_program_free(&p);
+  }
+  cr_expect_gt(foreign, 0, "no instruction cites a base's file: the shipped policies use its lets");
+}
+
 Test(fmt, formatting_is_idempotent_and_keeps_comments) {
   static const char *const files[] = {"rules/wi.imhe", "rules/legacy.imhe",
                                       "rules/alliance-2025.imhe", "rules/mi.imhe",

@@ -130,6 +130,9 @@ static void m_line_order(struct imhe_program *p) {
   if (p->nlines > 1)
     p->lines[1].pc = 0;
 }
+static void m_line_file(struct imhe_program *p) {
+  p->lines[0].file = p->strings_size + 7;
+}
 static void m_unreachable(struct imhe_program *p) {
   set_insn(p, 0, OP_SKIP, 0, 0, 0);
 }
@@ -464,6 +467,9 @@ Test(verifier, slot_set_bounds) {
 }
 Test(verifier, line_table_order) {
   expect_refused("slots-guard", m_line_order, "line table");
+}
+Test(verifier, line_table_file_out_of_range) {
+  expect_refused("slots-guard", m_line_file, "line table file: string index");
 }
 Test(verifier, unreachable_code) {
   expect_refused("sum-compare", m_unreachable, "unreachable");

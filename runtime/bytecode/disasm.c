@@ -8,11 +8,12 @@
 #include "runtime/records/schema.h"
 #include <stdio.h>
 
-static uint32_t line_at(const struct imhe_program *p, uint32_t pc) {
-  uint32_t line = 0;
+/* The line table's entry for pc, or NULL before the first. */
+static const struct imhe_line *line_at(const struct imhe_program *p, uint32_t pc) {
+  const struct imhe_line *at = NULL;
   for (uint32_t i = 0; i < p->nlines && p->lines[i].pc <= pc; i++)
-    line = p->lines[i].line;
-  return line;
+    at = &p->lines[i];
+  return at;
 }
 
 static void mask_names(FILE *f, uint32_t mask, const char *const *names, int n) {
@@ -329,7 +330,8 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
     for (uint32_t pc = r->start; pc + IMHE_INSN_SIZE <= r->end; pc += IMHE_INSN_SIZE) {
       struct imhe_insn in = imhe_decode(p->code + pc);
       char at[300];
-      snprintf(at, sizeof at, "%s:%u", imhe_str(p, r->file), line_at(p, pc));
+      const struct imhe_line *l = line_at(p, pc);
+      snprintf(at, sizeof at, "%s:%u", imhe_str(p, l ? l->file : r->file), l ? l->line : 0);
       fprintf(f, "  %5u  %-24s  %-10s ", pc, at, imhe_ops[in.op].name);
       operands(p, f, in);
       fputc('\n', f);

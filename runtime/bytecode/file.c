@@ -28,7 +28,8 @@ static const struct member rule_m[] = {
 static const struct member cond_m[] = {M(imhe_cond, rule, 'u'),    M(imhe_cond, desc, 'u'),
                                        M(imhe_cond, line, 'u'),    M(imhe_cond, col, 'u'),
                                        M(imhe_cond, display, 'b'), M(imhe_cond, unit, 'b')};
-static const struct member line_m[] = {M(imhe_line, pc, 'u'), M(imhe_line, line, 'u')};
+static const struct member line_m[] = {M(imhe_line, pc, 'u'), M(imhe_line, line, 'u'),
+                                       M(imhe_line, file, 'u')};
 static const struct member slotset_m[] = {M(imhe_slotset, first, 'u'), M(imhe_slotset, count, 'u')};
 static const struct member domain_m[] = {M(imhe_domain, code, 'u'), M(imhe_domain, name, 'u'),
                                          M(imhe_domain, core, 'b'), M(imhe_domain, first, 'u'),

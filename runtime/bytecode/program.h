@@ -44,8 +44,10 @@ struct imhe_cond {
   uint32_t rule, desc, line, col;
   uint8_t display, unit;
 };
+/* From pc on, the code comes from line `line` of file `file` (a string): an inlined `let` keeps
+ * the file that defines it, which may be a base's. */
 struct imhe_line {
-  uint32_t pc, line;
+  uint32_t pc, line, file;
 };
 struct imhe_slotset {
   uint32_t first, count;

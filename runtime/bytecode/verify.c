@@ -248,12 +248,14 @@ static int check_conditions(const struct imhe_program *p, char *err, size_t errl
       return -1;
     }
   }
-  for (uint32_t i = 0; i < p->nlines; i++)
+  for (uint32_t i = 0; i < p->nlines; i++) {
     if (p->lines[i].pc >= p->code_size || (i && p->lines[i].pc <= p->lines[i - 1].pc)) {
       snprintf(err, errlen, "line table entry %u: offset %u out of order or range", i,
                p->lines[i].pc);
       return -1;
     }
+    STR(p->lines[i].file, "line table file");
+  }
   uint32_t nroles = p->nroles;
   for (uint32_t i = 0; i < p->nslotsets; i++) {
     const struct imhe_slotset *s = &p->slotsets[i];
