@@ -82,6 +82,13 @@ $(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l $(GEN)/parser.h
 
 $(LIBOBJ): XFLAGS := $(LIBFLAGS)
 
+# The catalogue's text as a C string, built into the compiler for policies written without one.
+$(GEN)/catalogue.h: rules/catalogue.imhe
+	@mkdir -p $(GEN)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/compiler/compile.o: $(GEN)/catalogue.h
+
 $(B)/obj/gen/%.o: $(GEN)/%.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(XFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -c $< -o $@
@@ -182,8 +189,8 @@ test: deps
 	  ! sh tests/coverage-uncovered.sh $$d/sample.json $$d/unlisted.md >/dev/null || \
 	  { echo "tests/coverage-uncovered.sh does not tell a listed line from an unlisted one"; exit 1; }
 	@sh tests/vocab-in-c.sh || { echo "the C sources name the catalogue's codes (above)"; exit 1; }
-	@! sh tests/vocab-in-c.sh tests/data/vocab >/dev/null || \
-	  { echo "tests/vocab-in-c.sh does not see a category code in tests/data/vocab"; exit 1; }
+	@for f in tests/data/vocab/*.c; do ! sh tests/vocab-in-c.sh $$f >/dev/null || \
+	  { echo "tests/vocab-in-c.sh does not see the catalogue's word in $$f"; exit 1; }; done
 	@$(MAKE) --no-print-directory editors-check
 	@IMHE=$(B)/imhe bash docs/samples.sh --check
 	IMHE=$(B)/imhe $(B)/tests/run --jobs $(NPROC) --filter '!($(LONG_TESTS))'
@@ -294,7 +301,7 @@ FUZZSRC := tests/json.c
 FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(patsubst %,$(B)/fuzz/%,$(FUZZERS))
 
-$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h \
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h $(GEN)/catalogue.h \
   $(HDR) $(wildcard fuzz/*.h tests/json.h)
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) $(FUZZFLAGS) -o $@ $< $(FUZZSRC) $(SRC) $(GENSRC) $(LDLIBS)

@@ -7,7 +7,9 @@
 #include "runtime/bytecode/program.h"
 #include "runtime/eval/result.h"
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct imhe_test_outcome;
 
@@ -19,6 +21,11 @@ struct imhe_policy {
   int loaded;
   uint8_t *image; /* the program's compiled bytes (imhe_program_write), NULL when not loaded */
   size_t image_len;
+  /* this loading's number, unique in the process (0: no image), and the number of a policy of
+   * another set whose image was found to be the same (imhe_judge_pair), so that a diff compares
+   * the two images once, not once a record */
+  uint64_t serial;
+  _Atomic uint64_t same_as;
 };
 
 struct imhe_policy_set {

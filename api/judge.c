@@ -83,16 +83,17 @@ static imhe_code check_args(const imhe_policy_set *set, const imhe_record *r,
     return imhe_fail(err, IMHE_NOT_FOUND, "no policy for association '%.60s' in %s", o->association,
                      set->path);
   /* a category asked for is one of the judging policy's (each declares its own) */
+  if (!o->category)
+    return IMHE_OK;
   const char *assoc = o->association ? o->association : r->association.s;
   const struct imhe_policy *p = set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
-  if (o->category &&
-      (!p || !p->loaded ||
+  if ((!p || !p->loaded ||
        (*category = imhe_cat_lookup_loose(&p->prog, o->category, strlen(o->category))) < 0))
     return imhe_fail(err, IMHE_NOT_FOUND, "no category '%.60s'", o->category);
   return IMHE_OK;
 }
 
-static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}};
+static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}, 0};
 
 /* The policy that judges r in set (o's association, else the record's), NULL when none. */
 static const struct imhe_policy *policy_for(const imhe_policy_set *set, const struct imhe_record *r,
@@ -101,10 +102,10 @@ static const struct imhe_policy *policy_for(const imhe_policy_set *set, const st
   return set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
 }
 
-/* imhe_judge once the arguments are checked. */
+/* imhe_judge once the arguments are checked, by p (policy_for's). */
 static imhe_code judge(const imhe_policy_set *set, const imhe_record *r,
-                       const imhe_judge_options *o, int category, imhe_result **out,
-                       imhe_error *err) {
+                       const imhe_judge_options *o, int category, const struct imhe_policy *p,
+                       imhe_result **out, imhe_error *err) {
   struct imhe_judged *j = calloc(1, sizeof *j);
   if (!j)
     return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
@@ -114,16 +115,17 @@ static imhe_code judge(const imhe_policy_set *set, const imhe_record *r,
   int today_used;
   int32_t as_of = as_of_for(r, o, &src, &today_used);
   const char *assoc = o->association ? o->association : r->association.s;
-  const struct imhe_policy *p = policy_for(set, r, o);
   invalid(j, r, as_of, src);
   if (p && p->loaded) {
     j->prog = &p->prog;
-    imhe_evaluate_as(&p->prog, r, &j->arena, as_of, src, category, &j->res);
+    imhe_evaluate_mode(&p->prog, r, &j->arena, as_of, src, category, o->verdicts_only != 0,
+                       &j->res);
   } else if (!r->errors.n && !p && assoc)
     imhe_result_error(&j->res, r->line, 1, "unknown association '%.40s': no policy for it in %s",
                       assoc, set->path);
   else if (!r->errors.n && p)
     imhe_result_error(&j->res, r->line, 1, "%s", p->error ? p->error : "policy unavailable");
+  j->res.verdicts_only = o->verdicts_only != 0; /* also when no policy judged it */
   if (today_used)
     imhe_result_warning(&j->res, r->line, 1,
                         "no 'submitted' date and no --as-of: judged as of today, so the verdict "
@@ -140,7 +142,21 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
     *out = NULL;
   imhe_code rc = out ? check_args(set, r, o, &category, err)
                      : imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: NULL out");
-  return rc ? rc : judge(set, r, o, category, out, err);
+  return rc ? rc : judge(set, r, o, category, policy_for(set, r, o), out, err);
+}
+
+/* Whether a and b are the same compiled program, byte for byte: compared once for a pair of
+ * loaded policies, then remembered in a (threads judging pairs at once may each compare it). */
+static int same_program(const struct imhe_policy *a, const struct imhe_policy *b) {
+  if (!a || !b || !a->image || !b->image || a->image_len != b->image_len)
+    return 0;
+  if (atomic_load_explicit(&a->same_as, memory_order_relaxed) == b->serial)
+    return 1;
+  if (memcmp(a->image, b->image, a->image_len))
+    return 0;
+  /* a is the set's, allocated writable: the remembered pair is no part of its value */
+  atomic_store_explicit(&((struct imhe_policy *)a)->same_as, b->serial, memory_order_relaxed);
+  return 1;
 }
 
 IMHE_API imhe_code imhe_judge_pair(const imhe_policy_set *old_set, const imhe_policy_set *new_set,
@@ -167,12 +183,11 @@ IMHE_API imhe_code imhe_judge_pair(const imhe_policy_set *old_set, const imhe_po
   if (rc)
     return rc;
   const struct imhe_policy *a = policy_for(old_set, r, o), *b = policy_for(new_set, r, o);
-  if (a && b && a->image && b->image && a->image_len == b->image_len &&
-      !memcmp(a->image, b->image, a->image_len))
+  if (same_program(a, b))
     return imhe_ok(err);
-  if ((rc = judge(old_set, r, o, category, old_res, err)) != IMHE_OK)
+  if ((rc = judge(old_set, r, o, category, a, old_res, err)) != IMHE_OK)
     return rc;
-  if ((rc = judge(new_set, r, o, category, new_res, err)) != IMHE_OK) {
+  if ((rc = judge(new_set, r, o, category, b, new_res, err)) != IMHE_OK) {
     imhe_result_free(*old_res);
     *old_res = NULL;
   }

@@ -128,7 +128,8 @@ IMHE_API imhe_status imhe_rule_status(const imhe_rule_result *r) {
 }
 
 IMHE_API const char *imhe_rule_area(const imhe_rule_result *r) {
-  return r && r->area >= 0 && r->area < AREA__COUNT ? imhe_area_name[r->area] : NULL;
+  const struct imhe_program *p = r && r->res ? r->res->prog : NULL;
+  return p && r->area >= 0 && (uint32_t)r->area < p->nareas ? imhe_area_word(p, r->area) : NULL;
 }
 
 IMHE_API size_t imhe_rule_condition_count(const imhe_rule_result *r) {
@@ -327,12 +328,14 @@ IMHE_API imhe_fees imhe_result_fees(const imhe_result *res) {
   const struct imhe_fee_summary *s = &res->fees;
   f.present = 1;
   f.renewal = s->renewal;
-  f.registration = s->registration;
-  f.processing = s->processing;
   f.total = s->total;
-  f.renewal_fee = s->renewal_fee;
-  f.membership_fee = s->membership_fee;
-  f.late_fee = s->late_fee;
+  unsigned charged = s->renewal ? FK_RENEWAL | FK_OVERDUE : FK_APPLICATION;
+  for (int k = 0; k < s->nkinds && f.kind_count < 8; k++)
+    if (s->kinds[k].flags & charged) {
+      f.kinds[f.kind_count] = s->kinds[k].word;
+      f.amounts[f.kind_count] = s->kinds[k].amount;
+      f.once[f.kind_count++] = !!(s->kinds[k].flags & FK_OVERDUE);
+    }
   f.coupon = s->coupon;
   f.coupon_applied = s->coupon_applied;
   f.note_count = (size_t)s->nnotes;
@@ -350,4 +353,11 @@ IMHE_API imhe_fees imhe_result_fees(const imhe_result *res) {
     f.notes = notes;
   }
   return f;
+}
+
+IMHE_API double imhe_fees_amount(const imhe_fees *f, const char *kind) {
+  for (size_t k = 0; f && kind && k < f->kind_count && k < 8; k++)
+    if (f->kinds[k] && !strcmp(f->kinds[k], kind))
+      return f->amounts[k];
+  return -1;
 }

@@ -16,8 +16,11 @@
 #include <unistd.h>
 
 /* A pack the reading thread has read whole and verified (header, checksum, index, names, notes);
- * the caller's thread decodes its records one at a time, each into a recycled record. */
-struct packin {
+ * the caller's thread decodes its records one at a time, each into a recycled record. Its records'
+ * texts point into its bytes, so each record out of it holds a reference (records may outlive the
+ * source), as the source does while it hands them out: the last one frees it. */
+struct imhe_packin {
+  atomic_size_t refs;
   uint8_t *data; /* pack_buffer's */
   size_t n, cap;
   struct imhe_pack p;
@@ -39,7 +42,7 @@ struct imhe_record_pool {
 /* What the reading thread hands over: a record, a pack, or a file that could not be opened. */
 struct item {
   struct imhe_record *rec;
-  struct packin *pack;
+  struct imhe_packin *pack;
   char *open_error;
 };
 
@@ -75,7 +78,7 @@ struct imhe_source {
   struct idslot *ids;
   size_t idcap, idn;
   size_t cur_file;               /* the input of the record handed out last */
-  struct packin *pack;           /* the pack whose records are being handed out, NULL when none */
+  struct imhe_packin *pack;      /* the pack whose records are being handed out, NULL when none */
   struct imhe_record_pool *pool; /* NULL until a pack is met */
   size_t inputs;                 /* files read so far, a pack counting the files it holds */
   char **files; /* the files records came from, in order of first use (for repeated ids) */
@@ -186,7 +189,7 @@ static int read_pack(struct imhe_source *s, const char *path) {
   if (!data)
     return 0;
   char err[512], msg[700];
-  struct packin *pk = NULL;
+  struct imhe_packin *pk = NULL;
   if (s->test_mode) {
     snprintf(msg, sizeof msg,
              "%s: a pack keeps no expect: blocks (it stores what a record says, not what a test "
@@ -202,6 +205,7 @@ static int read_pack(struct imhe_source *s, const char *path) {
     free(pk);
     pk = NULL;
   } else {
+    atomic_init(&pk->refs, 1);
     pk->data = data;
     pk->n = n;
     pk->cap = cap;
@@ -220,8 +224,9 @@ static int read_pack(struct imhe_source *s, const char *path) {
   return 1;
 }
 
-static void pack_free(struct packin *pk) {
-  if (!pk)
+/* Drops one reference to a pack (the source's, or a record's); the last frees it. */
+static void pack_free(struct imhe_packin *pk) {
+  if (!pk || atomic_fetch_sub(&pk->refs, 1) > 1)
     return;
   imhe_pack_close(&pk->p);
   pack_buffer_free(pk->data, pk->cap);
@@ -272,6 +277,8 @@ static struct imhe_record *pool_take(struct imhe_record_pool *pl, int *reuse) {
 /* A record of a pool freed: kept for the next while its source is open and the pool has room. */
 static void pool_give(struct imhe_record *r) {
   struct imhe_record_pool *pl = r->pool;
+  pack_free(r->pack); /* its texts are read no more */
+  r->pack = NULL;
   pthread_mutex_lock(&pl->mu);
   int kept = pl->open && pl->n < POOL_KEEP;
   if (kept)
@@ -288,7 +295,7 @@ static void pool_give(struct imhe_record *r) {
  * then freed). A record that fails to decode (a pack made by hand) ends the pack: *fault says
  * why. */
 static struct imhe_record *next_from_pack(struct imhe_source *s, char **fault) {
-  struct packin *pk = s->pack;
+  struct imhe_packin *pk = s->pack;
   uint32_t before;
   int sev;
   struct imhe_msg m;
@@ -303,6 +310,8 @@ static struct imhe_record *next_from_pack(struct imhe_source *s, char **fault) {
     r->pool = s->pool; /* decoding readied the record afresh */
     if (rc == 0) {
       pk->next++;
+      atomic_fetch_add(&pk->refs, 1);
+      r->pack = pk;
       r->owner = s->set;
       return r;
     }

@@ -380,6 +380,8 @@ static int judge_verb(const char *name, const char *usage, const struct imhe_cli
     free(o.files);
     return bad == 2 ? 0 : 2;
   }
+  /* the CSV summary prints the verdict, failed areas, fees and deadline: no explanation */
+  o.judge.verdicts_only = !w && !strcmp(verb, "check") && !strcmp(o.format, "csv");
   imhe_render_options ro = {.color = !o.out && !strcmp(o.format, "text") && isatty(1) &&
                                      !getenv("NO_COLOR"),
                             .verbose = o.verbose};

@@ -119,6 +119,7 @@ struct tally {
   unsigned long records, unchanged, to_not, to_eligible, other;
   struct flip flips[256];
   size_t nflips;
+  int summary;  /* --summary: counts only, no record's explanations */
   FILE *detail; /* the per-record sections, printed after the counts */
   char *buf;
   size_t len;
@@ -231,31 +232,45 @@ static void record_section(FILE *o, enum dformat f, const imhe_record *rec, cons
 }
 
 /* Judges rec under both sets and counts what changed. A record whose policy is the same program
- * in both is unchanged without being judged (imhe_judge_pair). */
+ * in both is unchanged without being judged (imhe_judge_pair). The first pass judges for verdicts
+ * only, which gives every fact counted here (verdicts, each rule's status, each condition's status
+ * and values, fees, deadline); only a changed record whose explanations are printed (not with
+ * --summary) is judged again in full. */
 static void compare_record(enum dformat f, const imhe_policy_set *os, const imhe_policy_set *ns,
                            const imhe_record *ro, struct tally *t) {
   imhe_result *a = NULL, *b = NULL;
   imhe_error e;
-  if (imhe_judge_pair(os, ns, ro, NULL, &a, &b, &e) != IMHE_OK) {
+  imhe_judge_options lean = {.verdicts_only = 1};
+  if (imhe_judge_pair(os, ns, ro, &lean, &a, &b, &e) != IMHE_OK) {
     fprintf(stderr, "imhe diff: %s\n", e.message);
     t->io_failed = 1;
     return;
   }
+  t->records++;
   if (!a) {
-    t->records++;
     t->unchanged++;
     return;
   }
   imhe_rule_change ch[128];
   size_t n = imhe_result_changes(a, b, ch, 128);
-  if (n > 128)
-    n = 128;
   int settings = imhe_result_settings_differ(a, b);
   imhe_verdict va = imhe_result_verdict(a), vb = imhe_result_verdict(b);
-  t->records++;
   if (va == vb && !n && !settings)
     t->unchanged++;
   else {
+    if (!t->summary) { /* the explanations printed: judged again, in full */
+      imhe_result_free(a);
+      imhe_result_free(b);
+      a = b = NULL;
+      if (imhe_judge_pair(os, ns, ro, NULL, &a, &b, &e) != IMHE_OK) {
+        fprintf(stderr, "imhe diff: %s\n", e.message);
+        t->io_failed = 1;
+        return;
+      }
+      n = imhe_result_changes(a, b, ch, 128);
+    }
+    if (n > 128)
+      n = 128;
     if (is_eligible(va) && !is_eligible(vb))
       t->to_not++;
     else if (!is_eligible(va) && is_eligible(vb))
@@ -264,7 +279,8 @@ static void compare_record(enum dformat f, const imhe_policy_set *os, const imhe
       t->other++;
     for (size_t i = 0; i < n; i++)
       count_flip(t, &ch[i]);
-    record_section(t->detail, f, ro, a, b, ch, n, settings);
+    if (!t->summary)
+      record_section(t->detail, f, ro, a, b, ch, n, settings);
   }
   imhe_result_free(a);
   imhe_result_free(b);
@@ -323,6 +339,7 @@ static int diff_records(enum dformat f, const imhe_policy_set *os, const imhe_po
     }
   }
   struct tally t = {0};
+  t.summary = summary;
   t.detail = open_memstream(&t.buf, &t.len);
   imhe_source *sa = NULL;
   imhe_error e;

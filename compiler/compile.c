@@ -58,7 +58,7 @@ struct compiler {
   uint32_t cat_mask_cache;
   uint64_t hash;
   /* per fee kind and category bit (kinds of record included), the fee item that set it last */
-  struct node *fee_by[8][32];
+  struct node *fee_by[IMHE_MAX_FEE_KINDS][32];
   struct fee_seen *fees_seen; /* every fee item so far, the latest first */
   /* the vocabulary the policy's chain declares (`defines track`, `defines category`), read
    * before anything is merged: every era's chain adds to one table */
@@ -68,6 +68,19 @@ struct compiler {
   const char *cat_code[IMHE_MAX_CATEGORIES], *cat_name[IMHE_MAX_CATEGORIES];
   uint32_t cat_tracks[IMHE_MAX_CATEGORIES];
   uint32_t ncats;
+  /* the fee kinds it declares (`defines fee`): word, name, properties, declaring item */
+  const char *fee_word[IMHE_MAX_FEE_KINDS], *fee_name[IMHE_MAX_FEE_KINDS];
+  uint8_t fee_flags[IMHE_MAX_FEE_KINDS];
+  struct node *fee_item[IMHE_MAX_FEE_KINDS];
+  uint32_t nfee_kinds;
+  /* the tabs (`defines tab`) and areas (`defines area`) it declares, with their items */
+  const char *tab_code[IMHE_MAX_TABS], *tab_title[IMHE_MAX_TABS];
+  struct node *tab_item[IMHE_MAX_TABS];
+  uint32_t ntabs;
+  const char *area_word[IMHE_MAX_AREAS], *area_name[IMHE_MAX_AREAS];
+  uint8_t area_tab[IMHE_MAX_AREAS], area_flags[IMHE_MAX_AREAS];
+  struct node *area_item[IMHE_MAX_AREAS];
+  uint32_t nareas;
   struct symtab vocab;   /* a track's or category's code -> the item declaring it */
   struct symtab missing; /* bases that could not be read: said once */
 };
@@ -79,6 +92,12 @@ static uint32_t all_cats(const struct compiler *c) {
 static int cat_of(const struct compiler *c, const char *s) {
   for (uint32_t i = 0; i < c->ncats; i++)
     if (!strcmp(c->cat_code[i], s))
+      return (int)i;
+  return -1;
+}
+static int fee_kind_of(const struct compiler *c, const char *s) {
+  for (uint32_t i = 0; i < c->nfee_kinds; i++)
+    if (!strcmp(c->fee_word[i], s))
       return (int)i;
   return -1;
 }
@@ -457,16 +476,217 @@ static uint32_t served_tracks(struct compiler *c, struct node *list) {
   return mask;
 }
 
+/* An unknown property of a fee kind or an area (`what`): the nearest, and every one of the list
+ * (IMHE_FEE_PROPERTIES or IMHE_AREA_PROPERTIES). */
+static void unknown_property(struct compiler *c, struct loc l, const char *what,
+                             const char *const *props, int n, const char *w) {
+  char hint[300];
+  const char *near = nearest_in(props, n, w);
+  size_t k = near ? (size_t)snprintf(hint, sizeof hint, "did you mean '%s'? ", near) : 0;
+  k += (size_t)snprintf(hint + k, sizeof hint - k,
+                        "the properties of %s %s are:", what[0] == 'a' ? "an" : "a", what);
+  for (int i = 0; i < n && k < sizeof hint; i++)
+    k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", i ? "," : "", props[i]);
+  imhe_diag_error(c->d, l, hint, "unknown %s property '%s'", what, w);
+}
+
+/* The properties a fee kind may have (enum imhe_fee_property), by their words. */
+static const char *const fee_properties[] = {
+#define X(id, word, meaning) [FEE_BIT_##id] = word,
+    IMHE_FEE_PROPERTIES(X)
+#undef X
+};
+
+/* `defines fee KIND "NAME" for PROPERTIES`: one fee kind of the program's table, in the order
+ * declared; charged at exactly one time, only an application's waivable. */
+static void declare_fee_kind(struct compiler *c, struct node *it) {
+  for (uint32_t i = 0; i < c->nfee_kinds; i++)
+    if (!strcmp(c->fee_word[i], it->s)) {
+      if (c->fee_item[i] != it) /* else the same file, reached again by another era */
+        imhe_diag_error(c->d, it->loc2, "a word names one fee kind in a policy and its bases",
+                        "fee kind '%s' is already declared (%s)", it->s, where(c, c->fee_item[i]));
+      return;
+    }
+  const char *form = "write: defines fee KIND \"NAME\" for application, renewal or overdue, and "
+                     "optionally waivable, required";
+  if (it->b) {
+    imhe_diag_error(c->d, it->b->loc, form, "a fee kind serves no track: write 'for PROPERTIES'");
+    return;
+  }
+  if (!it->a) {
+    imhe_diag_error(c->d, it->loc2, form,
+                    "fee kind '%s' needs its properties: add 'for application', 'for renewal' or "
+                    "'for overdue'",
+                    it->s);
+    return;
+  }
+  unsigned flags = 0;
+  for (uint32_t i = 0; i < it->a->nkids; i++) {
+    const char *w = it->a->kids[i]->s;
+    int k = -1;
+    for (int j = 0; j < FEE_PROPERTY__COUNT; j++)
+      if (!strcmp(w, fee_properties[j]))
+        k = j;
+    if (k >= 0) {
+      flags |= 1u << k;
+      continue;
+    }
+    unknown_property(c, it->a->kids[i]->loc, "fee kind", fee_properties, FEE_PROPERTY__COUNT, w);
+    return;
+  }
+  unsigned when = flags & IMHE_FEE_CHARGED;
+  if (!when || (when & (when - 1))) {
+    imhe_diag_error(c->d, it->a->loc,
+                    "application: with an application; renewal: a year with a renewal; overdue: "
+                    "once with a renewal submitted after its due date",
+                    "fee kind '%s' is charged at one time: give one of application, renewal and "
+                    "overdue",
+                    it->s);
+    return;
+  }
+  if ((flags & FK_WAIVABLE) && when != FK_APPLICATION) {
+    imhe_diag_error(c->d, it->a->loc, "a coupon waives an application's fees",
+                    "fee kind '%s' cannot be waivable: only an application's fee is", it->s);
+    return;
+  }
+  if ((flags & FK_REQUIRED) && when == FK_OVERDUE) {
+    imhe_diag_error(c->d, it->a->loc, "an overdue fee is charged only after a renewal's due date",
+                    "fee kind '%s' cannot be required: it is charged only when overdue", it->s);
+    return;
+  }
+  if ((flags & FK_REQUIRED) && when == FK_RENEWAL)
+    for (uint32_t i = 0; i < c->nfee_kinds; i++)
+      if ((c->fee_flags[i] & (FK_RENEWAL | FK_REQUIRED)) == (FK_RENEWAL | FK_REQUIRED)) {
+        imhe_diag_error(c->d, it->a->loc,
+                        "the required renewal fee is the renewal's own; make the others yearly "
+                        "(for renewal)",
+                        "a renewal has one required fee: '%s' is already (%s)", c->fee_word[i],
+                        where(c, c->fee_item[i]));
+        return;
+      }
+  if (c->nfee_kinds == IMHE_MAX_FEE_KINDS) {
+    imhe_diag_error(c->d, it->loc2, "a coupon's waived kinds are a byte: combine fee kinds",
+                    "more than %d fee kinds: '%s' is one too many", IMHE_MAX_FEE_KINDS, it->s);
+    return;
+  }
+  c->fee_word[c->nfee_kinds] = it->s;
+  c->fee_name[c->nfee_kinds] = it->s2;
+  c->fee_flags[c->nfee_kinds] = (uint8_t)flags;
+  c->fee_item[c->nfee_kinds++] = it;
+}
+
+/* Index of s among the n words of v, or -1. */
+static int word_in(const char *const *v, uint32_t n, const char *s) {
+  for (uint32_t i = 0; i < n; i++)
+    if (!strcmp(v[i], s))
+      return (int)i;
+  return -1;
+}
+
+/* `defines tab CODE "TITLE"`: one of the application system's tabs, in its order. */
+static void declare_tab(struct compiler *c, struct node *it) {
+  int k = word_in(c->tab_code, c->ntabs, it->s);
+  if (k >= 0) {
+    if (c->tab_item[k] != it) /* else the same file, reached again by another era */
+      imhe_diag_error(c->d, it->loc2, "a code names one tab in a policy and its bases",
+                      "tab '%s' is already declared (%s)", it->s, where(c, c->tab_item[k]));
+    return;
+  }
+  if (it->a || it->b) {
+    imhe_diag_error(c->d, (it->a ? it->a : it->b)->loc, "write: defines tab CODE \"TITLE\"",
+                    "a tab has only its title: areas name their tab ('defines area ... in TAB')");
+    return;
+  }
+  if (c->ntabs == IMHE_MAX_TABS) {
+    imhe_diag_error(c->d, it->loc2, "declare the application system's tabs, no more",
+                    "more than %d tabs: '%s' is one too many", IMHE_MAX_TABS, it->s);
+    return;
+  }
+  c->tab_code[c->ntabs] = it->s;
+  c->tab_title[c->ntabs] = it->s2;
+  c->tab_item[c->ntabs++] = it;
+}
+
+/* `defines area WORD "NAME" in TAB [for PROPERTIES]`: an area rules name (`require AREA`), on
+ * the tab its requirements are reported under, in the order a check lists them. */
+static void declare_area(struct compiler *c, struct node *it) {
+  static const char *const props[] = {
+#define X(id, word, meaning) [AREA_BIT_##id] = word,
+      IMHE_AREA_PROPERTIES(X)
+#undef X
+  };
+  int k = word_in(c->area_word, c->nareas, it->s);
+  if (k >= 0) {
+    if (c->area_item[k] != it)
+      imhe_diag_error(c->d, it->loc2, "a word names one area in a policy and its bases",
+                      "area '%s' is already declared (%s)", it->s, where(c, c->area_item[k]));
+    return;
+  }
+  if (!it->b || it->b->nkids != 1) {
+    imhe_diag_error(c->d, it->b ? it->b->loc : it->loc2,
+                    "write: defines area WORD \"NAME\" in TAB [for category | exam]",
+                    "area '%s' needs the one tab it is reported under: add 'in TAB'", it->s);
+    return;
+  }
+  int tab = word_in(c->tab_code, c->ntabs, it->b->kids[0]->s);
+  if (tab < 0) {
+    unknown(c, it->b->kids[0]->loc, "tab", it->b->kids[0]->s,
+            nearest_in(c->tab_code, (int)c->ntabs, it->b->kids[0]->s));
+    return;
+  }
+  unsigned flags = 0;
+  for (uint32_t i = 0; it->a && i < it->a->nkids; i++) {
+    int p = word_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
+    if (p < 0) {
+      unknown_property(c, it->a->kids[i]->loc, "area", props, AREA_PROPERTY__COUNT,
+                       it->a->kids[i]->s);
+      return;
+    }
+    for (uint32_t j = 0; j < c->nareas; j++)
+      if (c->area_flags[j] & (1u << p)) {
+        imhe_diag_error(c->d, it->a->kids[i]->loc, "one area has each property",
+                        "area '%s' already has the property '%s' (%s)", c->area_word[j], props[p],
+                        where(c, c->area_item[j]));
+        return;
+      }
+    flags |= 1u << p;
+  }
+  if (c->nareas == IMHE_MAX_AREAS) {
+    imhe_diag_error(c->d, it->loc2, "an area is one bit of a result's failed areas",
+                    "more than %d areas: '%s' is one too many", IMHE_MAX_AREAS, it->s);
+    return;
+  }
+  c->area_word[c->nareas] = it->s;
+  c->area_name[c->nareas] = it->s2;
+  c->area_tab[c->nareas] = (uint8_t)tab;
+  c->area_flags[c->nareas] = (uint8_t)flags;
+  c->area_item[c->nareas++] = it;
+}
+
 /* `defines track CODE "NAME"` or `defines category CODE "NAME" in TRACKS`: one entry of the
  * program's table, in the order declared. */
 static void declare(struct compiler *c, struct node *it) {
   const char *what = it->c->s;
   int is_track = !strcmp(what, "track");
+  if (!strcmp(what, "fee")) {
+    declare_fee_kind(c, it);
+    return;
+  }
+  if (!strcmp(what, "tab")) {
+    declare_tab(c, it);
+    return;
+  }
+  if (!strcmp(what, "area")) {
+    declare_area(c, it);
+    return;
+  }
   if (!is_track && strcmp(what, "category")) {
     imhe_diag_error(
         c->d, it->c->loc,
-        "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in TRACKS",
-        "'defines' declares a track or a category, not '%s'", what);
+        "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
+        "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES, or defines tab CODE "
+        "\"TITLE\", or defines area WORD \"NAME\" in TAB",
+        "'defines' declares a track, a category, a fee kind, a tab or an area, not '%s'", what);
     return;
   }
   struct node *prev = imhe_symtab_get(&c->vocab, it->s);
@@ -530,48 +750,34 @@ static void collect_vocab(struct compiler *c, struct policy_file *pf, int depth)
       declare(c, it);
 }
 
-/* A chain that declares no vocabulary (a policy written without a catalogue) is compiled with
- * the catalogue's, repeated here (tests/vocab-in-c.sh allows it between its markers). Transitional:
- * the test policies written without the catalogue rely on it; once they declare their vocabulary
- * (or extend a catalogue) it goes, and with it the last category codes in C. */
+/* rules/catalogue.imhe's text, embedded when imhe is built (build/gen/catalogue.h, written by the
+ * Makefile from the file itself): the vocabulary has one source, the catalogue. */
+static const char builtin_catalogue[] =
+#include "catalogue.h"
+    ;
+
+/* A chain that declares no vocabulary of a kind (a policy written without a catalogue: the test
+ * policies) is compiled with the catalogue's of that kind — its tracks and categories, its fee
+ * kinds, its tabs and areas — read from the catalogue's text built into imhe. Its groups, domains
+ * and definitions are not taken: a policy that wants them extends the catalogue. */
 static void builtin_vocab(struct compiler *c) {
-  /* vocab-in-c: begin */
-  static const struct {
-    const char *code, *name;
-    uint32_t tracks;
-  } cats[] = {{"IFA", "Infant Family Associate", 1},
-              {"IFS", "Infant Family Specialist", 1},
-              {"IMHS", "Infant Mental Health Specialist", 1},
-              {"IMHM-C", "Infant Mental Health Mentor - Clinical", 1},
-              {"IMHM-P", "Infant Mental Health Mentor - Policy", 1},
-              {"IMHM-RF", "Infant Mental Health Mentor - Research-Faculty", 1},
-              {"ECFA", "Early Childhood Family Associate", 2},
-              {"ECFS", "Early Childhood Family Specialist", 2},
-              {"ECMHS", "Early Childhood Mental Health Specialist", 2},
-              {"ECMHM-C", "Early Childhood Mental Health Mentor - Clinical", 2},
-              {"ECMHM-P", "Early Childhood Mental Health Mentor - Policy", 2},
-              {"ECMHM-RF", "Early Childhood Mental Health Mentor - Research-Faculty", 2},
-              {"ERS", "Endorsed Reflective Supervisor", 3},
-              {"ERS-E", "Endorsed Reflective Supervisor - Emerging", 3}};
-  static const struct {
-    const char *code, *name;
-    uint32_t ages;
-  } tracks[] = {{"IMH", "Infant Mental Health", 3}, {"ECMH", "Early Childhood Mental Health", 4}};
-  /* vocab-in-c: end */
-  if (c->ncats || c->ntracks)
+  int cats = !c->ncats && !c->ntracks, fees = !c->nfee_kinds, areas = !c->nareas && !c->ntabs;
+  if (!cats && !fees && !areas)
     return;
-  for (uint32_t t = 0; t < sizeof tracks / sizeof *tracks; t++) {
-    c->track_code[t] = tracks[t].code;
-    c->track_name[t] = tracks[t].name;
-    c->track_ages[t] = tracks[t].ages;
+  uint32_t len = (uint32_t)(sizeof builtin_catalogue - 1);
+  uint32_t file = imhe_diags_add_file(c->d, "catalogue.imhe (built in)", builtin_catalogue, len);
+  struct policy_file pf;
+  memset(&pf, 0, sizeof pf);
+  if (imhe_parse(&c->arena, c->d, file, builtin_catalogue, len, &pf) != 0)
+    return; /* GCOVR_EXCL_LINE: the build embeds a catalogue that make test compiles */
+  for (struct node *it = pf.items; it; it = it->next) {
+    if (it->kind != I_VOCAB)
+      continue;
+    const char *w = it->c->s;
+    if ((cats && (!strcmp(w, "track") || !strcmp(w, "category"))) || (fees && !strcmp(w, "fee")) ||
+        (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))))
+      declare(c, it);
   }
-  c->ntracks = sizeof tracks / sizeof *tracks;
-  for (uint32_t k = 0; k < sizeof cats / sizeof *cats; k++) {
-    c->cat_code[k] = cats[k].code;
-    c->cat_name[k] = cats[k].name;
-    c->cat_tracks[k] = cats[k].tracks;
-  }
-  c->ncats = sizeof cats / sizeof *cats;
 }
 
 static void emit_vocab(struct compiler *c) {
@@ -592,12 +798,45 @@ static void emit_vocab(struct compiler *c) {
   }
   p->ntracks = c->ntracks;
   p->ncats = c->ncats;
+  p->fee_kinds = calloc(c->nfee_kinds ? c->nfee_kinds : 1, sizeof *p->fee_kinds);
+  if (!p->fee_kinds)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t k = 0; k < c->nfee_kinds; k++) {
+    p->fee_kinds[k].word = imhe_build_str(&c->b, c->fee_word[k]);
+    p->fee_kinds[k].name = imhe_build_str(&c->b, c->fee_name[k]);
+    p->fee_kinds[k].flags = c->fee_flags[k];
+  }
+  p->nfee_kinds = c->nfee_kinds;
+  p->tabs = calloc(c->ntabs ? c->ntabs : 1, sizeof *p->tabs);
+  p->areas = calloc(c->nareas ? c->nareas : 1, sizeof *p->areas);
+  if (!p->tabs || !p->areas)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t t = 0; t < c->ntabs; t++) {
+    p->tabs[t].code = imhe_build_str(&c->b, c->tab_code[t]);
+    p->tabs[t].title = imhe_build_str(&c->b, c->tab_title[t]);
+  }
+  for (uint32_t k = 0; k < c->nareas; k++) {
+    p->areas[k].word = imhe_build_str(&c->b, c->area_word[k]);
+    p->areas[k].name = imhe_build_str(&c->b, c->area_name[k]);
+    p->areas[k].tab = c->area_tab[k];
+    p->areas[k].flags = c->area_flags[k];
+  }
+  p->ntabs = c->ntabs;
+  p->nareas = c->nareas;
 }
 
 /* The vocabulary of the policy's chain into the compiler's tables and the program's. */
 static void read_vocab(struct compiler *c, struct policy_file *top) {
   collect_vocab(c, top, 0);
   builtin_vocab(c);
+  int category_area = 0;
+  for (uint32_t k = 0; k < c->nareas; k++)
+    category_area |= c->area_flags[k] & AK_CATEGORY;
+  if (!category_area && !diags_errors(c->d))
+    imhe_diag_error(c->d, top->name_loc,
+                    "e.g. defines area category \"the category applied for\" in TAB for category",
+                    "no area is declared 'for category': a record whose category is unknown or "
+                    "not offered is reported under it");
   emit_vocab(c);
 }
 
@@ -1570,9 +1809,9 @@ static struct ty gen_cond_inner(struct compiler *c, struct node *n, const char *
 static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint32_t cats) {
   int area = -1;
   int kind = (r->op & RF_ADVISE) ? RK_ADVISE : RK_REQUIRE;
-  area = imhe_area_lookup(r->c->s, strlen(r->c->s));
+  area = word_in(c->area_word, c->nareas, r->c->s);
   if (area < 0)
-    unknown(c, r->c->loc, "area", r->c->s, nearest_in(imhe_area_name, AREA__COUNT, r->c->s));
+    unknown(c, r->c->loc, "area", r->c->s, nearest_in(c->area_word, (int)c->nareas, r->c->s));
   struct imhe_rule *ru = BUILD_PUSH(&c->b, rules, nrules, 4);
   uint32_t idx = c->b.p.nrules - 1;
   ru->id = imhe_build_str(&c->b, r->s);
@@ -1617,19 +1856,8 @@ static uint32_t gen_rule(struct compiler *c, struct node *r, uint32_t era, uint3
 
 /* ---------- settings ---------- */
 
-/* Fee kinds by enum imhe_fee_kind, whether a coupon may waive each, and renewal schemes by enum
- * imhe_renewal_scheme: the words from compiler/vocab.h, placed by their enum values. */
-static const char *const fee_kinds[] = {
-#define X(id, word, waivable) [FEE_##id] = word,
-    IMHE_FEE_KINDS(X)
-#undef X
-};
-static const uint8_t fee_waivable[] = {
-#define X(id, word, waivable) [FEE_##id] = waivable,
-    IMHE_FEE_KINDS(X)
-#undef X
-};
-#define NFEE_KINDS ((int)(sizeof fee_kinds / sizeof *fee_kinds))
+/* Renewal schemes by enum imhe_renewal_scheme: the words from compiler/vocab.h, placed by their
+ * enum values. */
 static const char *const renewal_schemes[] = {
 #define X(id, word) [RENEW_##id] = word,
     IMHE_RENEWAL_SCHEMES(X)
@@ -1648,30 +1876,37 @@ static int month_of(const char *s) {
   return 0;
 }
 
-/* An unknown fee kind: the nearest kind, else the list of them (of those a coupon may waive, for
- * a coupon). A kind a coupon may not waive is said so. */
+/* An unknown fee kind: the nearest of the kinds the catalogue declares, and the list of them (of
+ * those a coupon may waive, for a coupon). A kind a coupon may not waive is said so. */
 static void unknown_fee(struct compiler *c, struct loc l, const char *s, int waived) {
-  const char *kinds[NFEE_KINDS];
-  char list[200] = "", hint[300];
+  const char *kinds[IMHE_MAX_FEE_KINDS];
+  char list[400] = "", waivable[400] = "", hint[600];
   int n = 0;
-  size_t k = 0;
-  for (int i = 0; i < NFEE_KINDS; i++) {
-    if (!strcmp(s, fee_kinds[i])) {
-      imhe_diag_error(c->d, l, "a coupon waives registration and processing fees",
-                      "a coupon cannot waive the %s fee", s);
+  size_t k = 0, w = 0;
+  for (uint32_t i = 0; i < c->nfee_kinds; i++)
+    if (c->fee_flags[i] & FK_WAIVABLE)
+      w += (size_t)snprintf(waivable + w, w < sizeof waivable ? sizeof waivable - w : 0, "%s%s",
+                            w ? ", " : "", c->fee_word[i]);
+  for (uint32_t i = 0; i < c->nfee_kinds; i++) {
+    if (!strcmp(s, c->fee_word[i])) {
+      snprintf(hint, sizeof hint, "a coupon waives the fee kinds declared waivable: %s",
+               w ? waivable : "none");
+      imhe_diag_error(c->d, l, hint, "a coupon cannot waive the %s", c->fee_name[i]);
       return;
     }
-    if (waived && !fee_waivable[i])
+    if (waived && !(c->fee_flags[i] & FK_WAIVABLE))
       continue;
-    kinds[n++] = fee_kinds[i];
-    k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", k ? ", " : "", fee_kinds[i]);
+    kinds[n++] = c->fee_word[i];
+    k += (size_t)snprintf(list + k, k < sizeof list ? sizeof list - k : 0, "%s%s", k ? ", " : "",
+                          c->fee_word[i]);
   }
   const char *near = nearest_in(kinds, n, s);
   if (near)
     snprintf(hint, sizeof hint, "did you mean '%s'? the fee kinds%s are: %s", near,
-             waived ? " a coupon waives" : "", list);
+             waived ? " a coupon waives" : "", n ? list : "none");
   else
-    snprintf(hint, sizeof hint, "the fee kinds%s are: %s", waived ? " a coupon waives" : "", list);
+    snprintf(hint, sizeof hint, "the fee kinds%s are: %s (declared by 'defines fee')",
+             waived ? " a coupon waives" : "", n ? list : "none");
   imhe_diag_error(c->d, l, hint, "unknown fee '%s'", s);
 }
 
@@ -1722,10 +1957,7 @@ static void fee_declared_once(struct compiler *c, struct node *it, int k, uint32
 /* fee KIND $AMOUNT for CATEGORIES [note "..."]; fee KIND not published for CATEGORIES */
 static void setting_fee(struct compiler *c, struct merged *m, struct node *it) {
   struct imhe_program *p = &c->b.p;
-  int k = -1;
-  for (int i = 0; i < NFEE_KINDS; i++)
-    if (!strcmp(it->s, fee_kinds[i]))
-      k = i;
+  int k = fee_kind_of(c, it->s);
   if (k < 0) {
     unknown_fee(c, it->loc2, it->s, 0);
     return;
@@ -1755,10 +1987,9 @@ static void setting_coupon(struct compiler *c, struct merged *m, struct node *it
   cp->note = it->s2 ? imhe_build_str(&c->b, it->s2) : UINT32_MAX;
   for (uint32_t i = 0; it->c && i < it->c->nkids; i++) {
     const char *w = it->c->kids[i]->s;
-    int k = -1;
-    for (int j = 0; j < NFEE_KINDS; j++)
-      if (fee_waivable[j] && !strcmp(w, fee_kinds[j]))
-        k = j;
+    int k = fee_kind_of(c, w);
+    if (k >= 0 && !(c->fee_flags[k] & FK_WAIVABLE))
+      k = -1;
     if (k >= 0)
       cp->waives |= (uint8_t)(1u << k);
     else
@@ -2037,8 +2268,9 @@ static uint32_t offered_tracks(struct compiler *c, struct policy_file *top) {
   return mask;
 }
 
-/* Warnings about what is offered: an offered category without a processing fee (when the policy
- * publishes fees), and a rule of the policy's own for categories none of its eras offers. */
+/* Warnings about what is offered: an offered category without a fee of each kind declared
+ * required for an application (when the policy publishes fees), and a rule of the policy's own
+ * for categories none of its eras offers. */
 static void offered_checks(struct compiler *c, struct merged *m, struct policy_file *top) {
   const struct imhe_program *p = &c->b.p;
   uint32_t offered = 0;
@@ -2046,15 +2278,23 @@ static void offered_checks(struct compiler *c, struct merged *m, struct policy_f
     offered |= p->eras[e].offered;
   char names[400] = "";
   size_t n = 0;
-  for (uint32_t k = 0; k < c->ncats && p->settings.fees_published; k++)
-    if ((offered >> k & 1u) && !c->fee_by[FEE_PROCESSING][k] && n + 20 < sizeof names)
-      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", c->cat_code[k]);
-  if (n)
-    imhe_diag_warning(c->d, top->name_loc,
-                      "declare one (fee processing $N for ...) or say it is not published (fee "
-                      "processing not published for ...)",
-                      "offered categor%s without a processing fee: %s",
-                      strchr(names, ',') ? "ies" : "y", names);
+  for (uint32_t f = 0; f < c->nfee_kinds && p->settings.fees_published; f++) {
+    if ((c->fee_flags[f] & (FK_APPLICATION | FK_REQUIRED)) != (FK_APPLICATION | FK_REQUIRED))
+      continue;
+    n = 0;
+    for (uint32_t k = 0; k < c->ncats; k++)
+      if ((offered >> k & 1u) && !c->fee_by[f][k] && n + 20 < sizeof names)
+        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", c->cat_code[k]);
+    if (!n)
+      continue;
+    char hint[300];
+    snprintf(hint, sizeof hint,
+             "declare one (fee %s $N for ...) or say it is not published (fee %s not published "
+             "for ...)",
+             c->fee_word[f], c->fee_word[f]);
+    imhe_diag_warning(c->d, top->name_loc, hint, "offered categor%s without a %s: %s",
+                      strchr(names, ',') ? "ies" : "y", c->fee_name[f], names);
+  }
   for (struct node *it = top->items; it; it = it->next) {
     if (it->kind != I_RULE)
       continue;

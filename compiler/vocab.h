@@ -1,5 +1,5 @@
 /* vocab.h — the names the policy language gives a meaning beyond its keywords and its measures:
- * named values, min and max, filter words, units, fee kinds, renewal schemes and deadline months,
+ * named values, min and max, filter words, units, renewal schemes and deadline months,
  * each listed once. The measures are the rows of IMHE_MEASURES (runtime/bytecode/measure_table.h),
  * read from imhe_measures[] by the compiler, the reference's check and the editor generator
  * (editors/gen_editors.c) alike; these lists are expanded by the same three, so a new name cannot
@@ -37,9 +37,9 @@
   X("families", FAMILIES, 1, PLAIN)                                                                \
   X("family", FAMILIES, 1, PLAIN)
 
-/* Fee kinds (IMHE_FEE_KINDS) live beside enum imhe_fee_kind in runtime/bytecode/program.h, and
- * the months of `deadlines` (IMHE_MONTHS) in runtime/core/dates.h, so the disassembler names them
- * from the same lists. */
+/* Fee kinds are declared by the catalogue (`defines fee`), their properties listed in
+ * runtime/bytecode/program.h (IMHE_FEE_PROPERTIES); the months of `deadlines` (IMHE_MONTHS) live
+ * in runtime/core/dates.h, so the disassembler names them from the same lists. */
 /* Renewal schemes of `renewal SCHEME ...`, as enum imhe_renewal_scheme names them. */
 #define IMHE_RENEWAL_SCHEMES(X) X(ANNUAL, "annual") X(CYCLE, "cycle")
 

@@ -69,7 +69,10 @@ static int count(enum cls c) {
   return n;
 }
 
-/* The catalogue's groups and domains, parsed with the compiler's own parser. */
+/* The catalogue, parsed with the compiler's own parser; its arena holds the names until the
+ * program ends. */
+static struct policy_file catalogue_pf;
+
 static void read_catalogue(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -88,12 +91,30 @@ static void read_catalogue(const char *path) {
   struct diags d;
   imhe_diags_init(&d, stderr, 0, 0);
   uint32_t file = imhe_diags_add_file(&d, path, text, (uint32_t)n);
-  struct policy_file pf;
-  if (imhe_parse(&arena, &d, file, text, n, &pf) != 0) {
+  if (imhe_parse(&arena, &d, file, text, n, &catalogue_pf) != 0) {
     imhe_diags_flush(&d);
     exit(1);
   }
   imhe_diags_free(&d);
+}
+
+/* The catalogue's fee kinds (`defines fee`). */
+static void add_fee_kinds(void) {
+  for (struct node *it = catalogue_pf.items; it; it = it->next)
+    if (it->kind == I_VOCAB && !strcmp(it->c->s, "fee"))
+      add(it->s, C_FEE);
+}
+
+/* The catalogue's areas (`defines area`). */
+static void add_areas(void) {
+  for (struct node *it = catalogue_pf.items; it; it = it->next)
+    if (it->kind == I_VOCAB && !strcmp(it->c->s, "area"))
+      add(it->s, C_AREA);
+}
+
+/* The catalogue's categories and tracks, groups and domains. */
+static void add_catalogue(void) {
+  struct policy_file pf = catalogue_pf;
   for (int track = 0; track < 2; track++) /* the categories, then the tracks */
     for (struct node *it = pf.items; it; it = it->next)
       if (it->kind == I_VOCAB && !strcmp(it->c->s, track ? "track" : "category"))
@@ -104,7 +125,6 @@ static void read_catalogue(const char *path) {
   for (struct node *it = pf.items; it; it = it->next)
     if (it->kind == I_DOMAIN)
       add(it->s, C_DOMAIN);
-  /* the arena holds the names until the program ends */
 }
 
 static void collect(const char *catalogue) {
@@ -136,10 +156,9 @@ static void collect(const char *catalogue) {
 #undef X
   for (int s = 0; s < IMHE_SECTION__COUNT; s++)
     add(imhe_sections[s].name, C_SECTION);
-#define X(id, word, waivable) add(word, C_FEE);
-  IMHE_FEE_KINDS(X)
-#undef X
-  read_catalogue(catalogue); /* its categories and tracks, groups and domains */
+  read_catalogue(catalogue);
+  add_fee_kinds();
+  add_catalogue(); /* its categories and tracks, groups and domains */
   for (int e = 0; e < ENUM_CATEGORY; e++) {
     int n;
     const char *const *v = imhe_enum_values((enum imhe_enum)e, &n);
@@ -149,8 +168,7 @@ static void collect(const char *catalogue) {
 #define X(name) add(name, C_MONTH);
   IMHE_MONTHS(X)
 #undef X
-  for (int a = 0; a < AREA__COUNT; a++)
-    add(imhe_area_name[a], C_AREA);
+  add_areas();
 #define X(word, unit, scale, disp) add(word, C_UNIT);
   IMHE_UNIT_WORDS(X)
 #undef X

@@ -199,9 +199,21 @@ item: CALLED STRING LPAREN STRING RPAREN {
     | DEFINES name name STRING cats {
         struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
         n->loc2 = @3; n->s2 = $4; n->a = $5; item(ctx, n); }
+    | DEFINES FEE fee_kind STRING {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, "fee", @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; item(ctx, n); }
+    | DEFINES FEE fee_kind STRING cats {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, "fee", @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->a = $5; item(ctx, n); }
+    | DEFINES FEE fee_kind STRING IN names {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, "fee", @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->b = $6; item(ctx, n); }
     | DEFINES name name STRING IN names {
         struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
         n->loc2 = @3; n->s2 = $4; n->b = $6; item(ctx, n); }
+    | DEFINES name name STRING IN names cats {
+        struct node *n = imhe_ast_new(A, I_VOCAB, @$); n->c = name_node(ctx, $2, @2); n->s = $3;
+        n->loc2 = @3; n->s2 = $4; n->b = $6; n->a = $7; item(ctx, n); }
     | OFFERS names { struct node *n = imhe_ast_new(A, I_OFFERS, @$); n->b = $2; item(ctx, n); }
     | GROUP name EQ names {
         struct node *n = imhe_ast_new(A, I_GROUP, @$); n->s = $2; n->loc2 = @2; n->b = $4; item(ctx, n); }
@@ -412,7 +424,8 @@ static const char *item_form(int tok) {
            "TRACK";
   case DEFINES:
     return "write: defines CATEGORIES (a base's categories), defines track CODE \"NAME\" for "
-           "AGES, or defines category CODE \"NAME\" in TRACKS";
+           "AGES, defines category CODE \"NAME\" in TRACKS, defines fee KIND \"NAME\" for "
+           "PROPERTIES, defines tab CODE \"TITLE\", or defines area WORD \"NAME\" in TAB";
   case ACCEPTS:
     return "write: accepts members of CODES, or accepts members of any";
   case CALLED:

@@ -367,6 +367,12 @@ typedef struct imhe_judge_options {
   const char *category;    /* NULL: the record's; else judge as if it applied for this one */
   const char *association; /* NULL: the record's; else use this association's policy */
   imhe_date today;         /* year 0: the system's date (for records without a date) */
+  /* 1: judge for the verdict only, building no explanation. The verdict, failed areas, fees,
+   * next deadline, messages, each rule's status and each condition's status, observed and
+   * required values are those of a full judgement; conditions carry no reasons and no counted or
+   * left-out entries, so their sentences say less. For runs that print no explanation (a CSV
+   * summary, counting verdicts, a first pass finding the records a policy change affects). */
+  int verdicts_only;
 } imhe_judge_options;
 
 /* Judges `r` against its association's policy in `set` (opts may be NULL). Reentrant: any number
@@ -481,19 +487,26 @@ IMHE_API imhe_reason imhe_condition_finding(const imhe_condition *c, size_t i, c
  * its words in *words when not NULL; IMHE_REASON__COUNT (and *words NULL) for rules that ran. */
 IMHE_API imhe_reason imhe_rule_reason(const imhe_rule_result *r, const char **words);
 
-/* Fees for the record's category (amounts in dollars; a negative amount was not published). */
+/* Fees for the record's category (amounts in dollars; a negative amount was not published), by
+ * the fee kinds the judging policy's catalogue declares (`defines fee`). */
 typedef struct imhe_fees {
   int present;
-  int renewal; /* a renewal's or reinstatement's yearly fees */
-  double registration, processing, total, renewal_fee, membership_fee;
+  int renewal;  /* a renewal's or reinstatement's yearly fees */
+  double total; /* an application's fees, or a renewal's a year; an overdue fee is not in it */
   const char *coupon; /* NULL when none was given */
   int coupon_applied;
   size_t note_count;
   const char *const *notes;
-  double
-      late_fee; /* a renewal submitted after its due date: charged once, besides total; < 0 none */
+  /* the fee kinds charged with the record's kind, in the order declared: an application's, or a
+   * renewal's yearly ones and those charged once when it is overdue (amount < 0: not charged) */
+  size_t kind_count;
+  const char *kinds[8]; /* their words ("KIND"), valid while the policy set is */
+  double amounts[8];
+  int once[8]; /* 1: charged once (overdue), besides total */
 } imhe_fees;
 IMHE_API imhe_fees imhe_result_fees(const imhe_result *res);
+/* The amount of fee kind `kind` (its word) in f; -1 when f charges no such kind. */
+IMHE_API double imhe_fees_amount(const imhe_fees *f, const char *kind);
 
 /* ---------------------------------------------------------------- policy tests */
 /* A policy test is an ordinary record with an `expect:` block (docs/testing.md): the verdict, the
@@ -538,7 +551,7 @@ typedef struct imhe_coverage imhe_coverage;
 typedef struct imhe_coverage_item {
   const char *policy; /* the policy's file name without extension ("wi") */
   const char *kind;   /* "rule", "guard", "condition", "fee", "coupon", "deadline" */
-  const char *name;   /* rule id, condition's description, "registration fee $20.00", ... */
+  const char *name;   /* rule id, condition's description, "KIND fee $20.00", ... */
   const char *file;
   uint32_t line; /* 0 for settings (fees, coupons, deadlines) */
   unsigned long passed, failed;
@@ -561,7 +574,7 @@ IMHE_API void imhe_coverage_close(imhe_coverage *cov);
 typedef struct imhe_policy_diff imhe_policy_diff;
 typedef struct imhe_difference {
   const char *policy; /* the policy's file name without extension ("wi") */
-  const char *what;   /* "require specialist_rsc: thresholds", "fee registration for CODE", ... */
+  const char *what;   /* "require specialist_rsc: thresholds", "fee KIND for CODE", ... */
   const char *change; /* "added", "removed" or "changed" */
   const char *old_text, *new_text; /* NULL on the side where it is absent */
   const char *file;                /* the rule's source (the new one's), NULL for settings */

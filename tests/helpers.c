@@ -80,6 +80,19 @@ int compile_to(const char *path, struct imhe_program *p, char **diags) {
   return rc;
 }
 
+const struct imhe_program *catalogue(void) {
+  static struct imhe_program p;
+  static int done;
+  if (!done++ && compile_to("rules/catalogue.imhe", &p, NULL) != 0)
+    memset(&p, 0, sizeof p);
+  return &p;
+}
+
+uint32_t area_bit(const char *word) {
+  int a = imhe_area_lookup_in(catalogue(), word, strlen(word));
+  return a >= 0 ? 1u << a : 0;
+}
+
 uint8_t *compile_bytes(const char *path, size_t *n) {
   struct imhe_program p;
   if (compile_to(path, &p, NULL) != 0)

@@ -15,6 +15,12 @@ int run_cmd(const char *cmd, char **out);
 const char *imhe_bin(void);
 /* Compiles `path`; diagnostics as JSON Lines go to a malloc'd buffer in *diags. */
 int compile_to(const char *path, struct imhe_program *p, char **diags);
+/* rules/catalogue.imhe compiled once per process: its areas are every shipped policy's, in the
+ * same order (the built-in copy's too). */
+const struct imhe_program *catalogue(void);
+/* The bit of the catalogue's area `word` in a result's failed areas (0 and a failed expectation
+ * when there is none). */
+uint32_t area_bit(const char *word);
 /* Compiles and serialises; returns a malloc'd buffer. */
 uint8_t *compile_bytes(const char *path, size_t *n);
 /* Lists files in dir ending in `ext`, sorted; returns count, names malloc'd. */

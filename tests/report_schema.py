@@ -64,6 +64,15 @@ def damaged():
     bad = copy.deepcopy(rec)
     bad["verdict"] = "maybe"
     yield "verdict maybe", bad
+    # fees are keyed by the declared fee kinds, each an amount
+    rec = next(r for r in records if r["fees"] and "coupon" in r["fees"])
+    for key, value in [("processing", "50"), ("application", -5), ("total", "70")]:
+        bad = copy.deepcopy(rec)
+        bad["fees"][key] = value
+        yield f"fee {key}={value!r}", bad
+    bad = copy.deepcopy(rec)
+    del bad["fees"]["coupon_applied"]
+    yield "application fees without coupon_applied", bad
 
 
 for what, bad in damaged():

@@ -368,12 +368,15 @@ Test(records_doc, every_area) {
   page_load(&p, "docs/records.md");
   int from, to;
   cr_assert(page_section(&p, "## Areas", &from, &to));
-  for (int a = 0; a < AREA__COUNT; a++) {
+  struct imhe_program q;
+  catalogue_program(&q);
+  for (int a = 0; a < (int)q.nareas; a++) {
     char first[40], cells[4][600];
-    snprintf(first, sizeof first, "`%s`", imhe_area_name[a]);
+    snprintf(first, sizeof first, "`%s`", imhe_area_word(&q, a));
     cr_expect(page_row(&p, from, to, first, cells, 4) >= 2,
               "docs/records.md: no row for the area %s under ## Areas", first);
   }
+  imhe_program_free(&q);
   page_free(&p);
 }
 
@@ -534,10 +537,12 @@ Test(reference, describes_every_measure_value_fact_and_filter_word) {
 Test(reference, describes_every_fee_kind_renewal_scheme_and_unit) {
   struct page p;
   page_load(&p, "grammar/README.md");
-#define X(id, word, waivable)                                                                      \
-  cr_expect(described(&p, word), "grammar/README.md has no table row for the fee kind `%s`", word);
-  IMHE_FEE_KINDS(X)
-#undef X
+  struct imhe_program q;
+  catalogue_program(&q);
+  for (uint32_t k = 0; k < q.nfee_kinds; k++)
+    cr_expect(described(&p, imhe_fee_word(&q, k)),
+              "grammar/README.md has no table row for the fee kind `%s`", imhe_fee_word(&q, k));
+  imhe_program_free(&q);
 #define X(id, word)                                                                                \
   cr_expect(in_code(&p, "renewal " word),                                                          \
             "grammar/README.md never shows the renewal scheme `renewal %s`", word);
@@ -553,11 +558,11 @@ Test(reference, describes_every_fee_kind_renewal_scheme_and_unit) {
 Test(reference, mentions_every_area_category_section_and_comparison) {
   struct page p;
   page_load(&p, "grammar/README.md");
-  for (int a = 0; a < AREA__COUNT; a++)
-    cr_expect(in_code(&p, imhe_area_name[a]), "grammar/README.md never names the area `%s`",
-              imhe_area_name[a]);
   struct imhe_program q;
   catalogue_program(&q);
+  for (int a = 0; a < (int)q.nareas; a++)
+    cr_expect(in_code(&p, imhe_area_word(&q, a)), "grammar/README.md never names the area `%s`",
+              imhe_area_word(&q, a));
   for (uint32_t c = 0; c < q.ncats; c++)
     cr_expect(in_code(&p, imhe_cat_code(&q, (int)c)),
               "grammar/README.md never names the category `%s`", imhe_cat_code(&q, (int)c));

@@ -294,6 +294,39 @@ Test(pack, good_pack_opens_and_checksum_is_zlibs) {
   free(b);
 }
 
+/* A pack's records keep its texts in its bytes: records still held when their source closes
+ * keep the pack alive, and read and judge as before (under ASan in make test-sanitize). */
+Test(pack, records_outlive_their_source, .timeout = 120) {
+  char *dir = temp_dir(), pack[PATH_MAX], cmd[2 * PATH_MAX];
+  snprintf(pack, sizeof pack, "%s/examples.imhepack", dir);
+  snprintf(cmd, sizeof cmd, "%s pack -q examples/*.yaml -o %s", imhe_bin(), pack);
+  cr_assert_eq(system(cmd), 0);
+  imhe_policy_set *set = open_rules();
+  imhe_source *src;
+  imhe_error e;
+  const char *paths[] = {pack};
+  cr_assert_eq(imhe_source_open_paths(set, paths, 1, &src, &e), IMHE_OK, "%s", e.message);
+  imhe_record *v[64];
+  char ids[64][80];
+  size_t n = 0;
+  for (imhe_code c; n < 64 && (c = imhe_source_next(src, &v[n], &e)) != IMHE_END;)
+    if (c == IMHE_OK) {
+      snprintf(ids[n], sizeof ids[n], "%s", imhe_record_id(v[n]) ? imhe_record_id(v[n]) : "");
+      n++;
+    }
+  imhe_source_close(src);
+  cr_assert_gt(n, 10);
+  for (size_t i = 0; i < n; i++) {
+    cr_expect_str_eq(imhe_record_id(v[i]) ? imhe_record_id(v[i]) : "", ids[i]);
+    imhe_result *res;
+    cr_expect_eq(imhe_judge(set, v[i], NULL, &res, &e), IMHE_OK, "%s", e.message);
+    cr_expect_neq(imhe_result_verdict(res), IMHE_VERDICT__COUNT);
+    imhe_result_free(res);
+    imhe_record_free(v[i]);
+  }
+  imhe_policy_set_close(set);
+}
+
 /* Every bit flipped: the checksum refuses each; past the checksum, the verifier refuses each or
  * the records it lets through judge without fault. */
 Test(pack, every_bit_flip_is_refused_or_harmless, .timeout = 600) {

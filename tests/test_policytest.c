@@ -144,7 +144,8 @@ Test(policytest, expectations_of_the_wrong_shape_are_located_errors) {
       "shapes.yaml:8:14: error: tolerance must be a number, not 'lots'",
       "shapes.yaml:10:17: error: failed_areas must be a list of areas ([] for none)",
       "shapes.yaml:11:10: error: rules: expected a mapping of rule ids to a status or a mapping",
-      "shapes.yaml:12:9: error: fees: expected a mapping (registration, processing, total, ...)",
+      "shapes.yaml:12:9: error: fees: expected a mapping (a fee kind's amount, total, "
+      "coupon_applied, published)",
       "shapes.yaml:13:18: error: next_deadline must be a date (YYYY-MM-DD) or null, not 'soon'",
       "shapes.yaml:14:11: error: errors: expected a list of message excerpts ([] for none)",
       "shapes.yaml:24:17: error: rule membership: unknown status 'passs'; did you mean 'pass'?",

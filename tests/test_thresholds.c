@@ -46,7 +46,7 @@ static int parse_header(const char *path, const char *text, struct expect *e) {
       cr_assert(w, "%s: '# expect:' names no verdict", path);
       snprintf(e->verdict, sizeof e->verdict, "%s", w);
       while ((w = strtok_r(NULL, " ", &save))) {
-        int a = imhe_area_lookup(w, strlen(w));
+        int a = imhe_area_lookup_in(catalogue(), w, strlen(w));
         cr_assert_geq(a, 0, "%s: unknown area '%s'", path, w);
         e->areas |= 1u << a;
       }
@@ -88,9 +88,9 @@ static const struct imhe_program *policy_for(struct policies *ps, const struct i
 static void areas_text(uint32_t areas, char *buf, size_t cap) {
   size_t k = 0;
   buf[0] = 0;
-  for (int a = 0; a < AREA__COUNT; a++)
+  for (int a = 0; a < (int)catalogue()->nareas; a++)
     if (areas >> a & 1u)
-      k += (size_t)snprintf(buf + k, cap - k, " %s", imhe_area_name[a]);
+      k += (size_t)snprintf(buf + k, cap - k, " %s", imhe_area_word(catalogue(), a));
 }
 
 /* Everything the report says about the record, for a failure message. */

@@ -252,6 +252,101 @@ Test(verifier, vocabulary_bounds) {
   expect_refused("sum-compare", m_era_beyond, "era 0: unknown categories in mask");
 }
 
+/* The fee kinds' bounds (the golden settings policy has the catalogue's five and fees of them): a
+ * kind charged at two times or none, a waivable renewal fee, a required overdue fee, two required
+ * renewal fees, two kinds of one word, more kinds than a coupon's byte holds, a fee line or a
+ * coupon naming a kind beyond the table or one it may not waive. */
+static void m_fee_two_times(struct imhe_program *p) {
+  p->fee_kinds[0].flags |= FK_RENEWAL;
+}
+static void m_fee_no_time(struct imhe_program *p) {
+  p->fee_kinds[0].flags = FK_WAIVABLE;
+}
+static void m_fee_waivable_renewal(struct imhe_program *p) {
+  p->fee_kinds[3].flags |= FK_WAIVABLE;
+}
+static void m_fee_required_overdue(struct imhe_program *p) {
+  p->fee_kinds[4].flags |= FK_REQUIRED;
+}
+static void m_fee_two_required(struct imhe_program *p) {
+  p->fee_kinds[3].flags |= FK_REQUIRED;
+}
+static void m_fee_unknown_property(struct imhe_program *p) {
+  p->fee_kinds[0].flags |= 1u << FEE_PROPERTY__COUNT;
+}
+static void m_fee_word_twice(struct imhe_program *p) {
+  p->fee_kinds[1].word = p->fee_kinds[0].word;
+}
+static void m_fee_kinds_too_many(struct imhe_program *p) {
+  p->fee_kinds = realloc(p->fee_kinds, 9 * sizeof *p->fee_kinds);
+  for (uint32_t i = p->nfee_kinds; i < 9; i++)
+    p->fee_kinds[i] = p->fee_kinds[0];
+  p->nfee_kinds = 9;
+}
+static void m_fee_kind_beyond(struct imhe_program *p) {
+  p->fees[0].kind = (uint8_t)p->nfee_kinds;
+}
+static void m_coupon_waives_unwaivable(struct imhe_program *p) {
+  p->coupons[0].waives |= 1u << 2;
+}
+Test(verifier, fee_kind_bounds) {
+  const char *when = "not one time of charging";
+  expect_refused("settings", m_fee_two_times, when);
+  expect_refused("settings", m_fee_no_time, when);
+  expect_refused("settings", m_fee_waivable_renewal, "fee kind 3: empty word, or properties");
+  expect_refused("settings", m_fee_required_overdue, "fee kind 4: empty word, or properties");
+  expect_refused("settings", m_fee_unknown_property, "fee kind 0: empty word, or properties");
+  expect_refused("settings", m_fee_two_required, "fee kind 3: a second required renewal fee");
+  expect_refused("settings", m_fee_word_twice,
+                 "fee kind 1: word 'registration' is fee kind 0's too");
+  expect_refused("settings", m_fee_kinds_too_many, "fee kinds: 9 (at most 8)");
+  expect_refused("settings", m_fee_kind_beyond, "fee 0: kind, amount, note or dates out of range");
+  expect_refused("settings", m_coupon_waives_unwaivable,
+                 "coupon 0: note, waived fees or condition out of range");
+}
+
+/* The areas' and tabs' bounds: an area on a tab beyond the table, two areas or tabs of one word,
+ * no area for the category or two, two for the exam, an unknown property, more areas than a
+ * result's failed areas hold, a rule of an area beyond the table. */
+static void m_area_tab_beyond(struct imhe_program *p) {
+  p->areas[0].tab = (uint8_t)p->ntabs;
+}
+static void m_area_twice(struct imhe_program *p) {
+  p->areas[1].word = p->areas[0].word;
+}
+static void m_tab_twice(struct imhe_program *p) {
+  p->tabs[1].code = p->tabs[0].code;
+}
+static void m_area_no_category(struct imhe_program *p) {
+  p->areas[0].flags = 0;
+}
+static void m_area_two_exams(struct imhe_program *p) {
+  p->areas[1].flags = AK_EXAM;
+}
+static void m_area_unknown_property(struct imhe_program *p) {
+  p->areas[1].flags = 1u << AREA_PROPERTY__COUNT;
+}
+static void m_areas_too_many(struct imhe_program *p) {
+  p->areas = realloc(p->areas, 33 * sizeof *p->areas);
+  for (uint32_t i = p->nareas; i < 33; i++)
+    p->areas[i] = p->areas[1];
+  p->nareas = 33;
+}
+static void m_rule_area_beyond(struct imhe_program *p) {
+  p->rules[0].area = (uint8_t)p->nareas;
+}
+Test(verifier, area_bounds) {
+  expect_refused("sum-compare", m_area_tab_beyond, "area 0: empty word, tab 11 of 11");
+  expect_refused("sum-compare", m_area_twice, "area 1: word 'category' is area 0's too");
+  expect_refused("sum-compare", m_tab_twice, "tab 1: code 'details' is tab 0's too");
+  expect_refused("sum-compare", m_area_no_category,
+                 "areas: 0 for the category (exactly one) and 1 for the exam");
+  expect_refused("sum-compare", m_area_two_exams, "and 2 for the exam (at most one)");
+  expect_refused("sum-compare", m_area_unknown_property, "area 1: empty word, tab 0 of 11, or");
+  expect_refused("sum-compare", m_areas_too_many, "11 tabs and 33 areas (at most 32 and 32)");
+  expect_refused("sum-compare", m_rule_area_beyond, "rule 0: kind, area, era or category");
+}
+
 /* Each refusal of ill-typed code and oversized catalogues, by the verifier's own message. */
 Test(verifier, swap_needs_two_values) {
   expect_refused("sum-compare", m_swap_short, "SWAP needs two values");

@@ -374,14 +374,15 @@ Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
       "ECMH\n",
       rec, "2024-12-31");
   cr_expect_str_eq(x.res.base, "legacy");
-  cr_expect_eq(x.res.failed_areas, 1u << AREA_CATEGORY, "ERS is not offered under the legacy base");
+  cr_expect_eq(x.res.failed_areas, area_bit("category"),
+               "ERS is not offered under the legacy base");
   done(&x);
   run(&x,
       "policy t extends legacy before 2025-01-01, alliance-2025 from 2025-01-01\noffers IMH, "
       "ECMH\n",
       rec, "2025-01-01");
   cr_expect_str_eq(x.res.base, "alliance-2025");
-  cr_expect_eq(x.res.failed_areas & (1u << AREA_CATEGORY), 0);
+  cr_expect_eq(x.res.failed_areas & area_bit("category"), 0);
   done(&x);
 }
 
@@ -546,7 +547,7 @@ Test(vm, years_endorsed_set_what_the_cycle_asks) {
       "expires: 2028-01-01}\nethics_signed: 2027-01-01\ntraining:\n  - {title: T, date: "
       "2025-01-01, hours: 44}\n";
   run_kind(&x, "mi", rec, "2027-12-31");
-  cr_expect_eq(x.res.failed_areas, 1u << AREA_TRAINING, "RSC is not asked of an IFA");
+  cr_expect_eq(x.res.failed_areas, area_bit("training"), "RSC is not asked of an IFA");
   cr_expect_float_eq(cond(&x, "cycle_training_3", 0)->required, 45, 1e-9);
   done(&x);
 }
@@ -555,7 +556,7 @@ Test(vm, reinstatement_only_where_and_when_offered) {
   struct run x;
   const char *rec = "kind: reinstatement\nid: R\nassociation: WI\napplicant: {name: R}\n";
   run_kind(&x, "wi", rec, "2026-01-01");
-  cr_expect_eq(x.res.failed_areas, 1u << AREA_CATEGORY);
+  cr_expect_eq(x.res.failed_areas, area_bit("category"));
   cr_expect(strstr(rule_words(&x.res, 0), "does not offer reinstatement"));
   done(&x);
   run_kind(&x, "mi", rec, "2024-06-01");
@@ -567,6 +568,6 @@ Test(vm, reinstatement_only_where_and_when_offered) {
       "expires: 2027-01-01}\nethics_signed: 2026-01-01\ntraining:\n  - {title: T, date: "
       "2025-06-01, hours: 15}\n";
   run_kind(&x, "mi", ok, "2026-05-31");
-  cr_expect_eq(x.res.failed_areas, 1u << AREA_RSC, "an IMHS must attest a current RSC provider");
+  cr_expect_eq(x.res.failed_areas, area_bit("rsc"), "an IMHS must attest a current RSC provider");
   done(&x);
 }

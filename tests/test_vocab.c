@@ -83,24 +83,40 @@ Test(vocab, every_unit_word_is_a_unit) {
 #undef X
 }
 
-Test(vocab, every_fee_kind_renewal_scheme_and_month_is_a_setting) {
-  char items[300];
-#define X(id, word, waivable)                                                                      \
-  snprintf(items, sizeof items, "fee %s $10 for all", word);                                       \
-  accepted(items, "unknown fee");                                                                  \
-  snprintf(items, sizeof items, "coupon \"C\" waives %s for all", word);                           \
-  {                                                                                                \
-    char *d = diagnose(items);                                                                     \
-    cr_expect((strstr(d, "unknown fee") == NULL && strstr(d, "cannot waive") == NULL) ==           \
-                  (waivable),                                                                      \
-              "a coupon %s waive %s: %s", (waivable) ? "may" : "may not", word, d);                \
-    free(d);                                                                                       \
+/* Fee kinds a policy declares, each with the properties that say what the engine does with it. */
+static const char own_fee_kinds[] =
+    "defines fee entry \"entry fee\" for application, waivable, required\n"
+    "defines fee application \"application fee\" for application\n"
+    "defines fee yearly \"yearly fee\" for renewal, required\n"
+    "defines fee dues \"dues\" for renewal\n"
+    "defines fee overdue \"overdue fee\" for overdue\n";
+
+Test(vocab, every_declared_fee_kind_renewal_scheme_and_month_is_a_setting) {
+  char items[600];
+  static const struct {
+    const char *word;
+    int waivable;
+  } kinds[] = {{"entry", 1}, {"application", 0}, {"yearly", 0}, {"dues", 0}, {"overdue", 0}};
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    snprintf(items, sizeof items, "%sfee %s $10 for all", own_fee_kinds, kinds[i].word);
+    accepted(items, "unknown fee");
+    snprintf(items, sizeof items, "%scoupon \"C\" waives %s for all", own_fee_kinds, kinds[i].word);
+    char *d = diagnose(items);
+    cr_expect((strstr(d, "unknown fee") == NULL && strstr(d, "cannot waive") == NULL) ==
+                  kinds[i].waivable,
+              "a coupon %s waive %s: %s", kinds[i].waivable ? "may" : "may not", kinds[i].word, d);
+    free(d);
   }
-  IMHE_FEE_KINDS(X)
-#undef X
+  /* a kind the policy does not declare is unknown, with the declared ones listed */
+  snprintf(items, sizeof items, "%sfee registration $10 for all", own_fee_kinds);
+  char *d = diagnose(items);
+  cr_expect(strstr(d, "unknown fee 'registration'") &&
+                strstr(d, "entry, application, yearly, dues, overdue"),
+            "%s", d);
+  free(d);
   accepted("renewal annual", "unknown renewal scheme");
   accepted("renewal cycle 2 years from 2024-01-01", "unknown renewal scheme");
-  char *d = diagnose("renewal biennial");
+  d = diagnose("renewal biennial");
   cr_expect(strstr(d, "unknown renewal scheme 'biennial'"), "%s", d);
   free(d);
 #define X(name)                                                                                    \
@@ -142,4 +158,50 @@ Test(vocab, every_keyword_is_reserved) {
   }
   IMHE_KEYWORDS(K)
 #undef K
+}
+
+/* A policy without a catalogue is compiled with the catalogue's vocabulary, read from its text as
+ * built into imhe (build/gen/catalogue.h, made from rules/catalogue.imhe): fee kind, category, tab
+ * and area alike are the catalogue's. */
+Test(vocab, the_built_in_vocabulary_is_the_catalogues) {
+  struct imhe_program cat, own;
+  char *diags = NULL;
+  cr_assert_eq(compile_to("rules/catalogue.imhe", &cat, &diags), 0, "%s", diags);
+  free(diags);
+  char *dir = temp_dir();
+  char path[300];
+  snprintf(path, sizeof path, "%s/v.imhe", dir);
+  cr_assert_eq(write_all(path, "policy v\n", 9), 0);
+  cr_assert_eq(compile_to(path, &own, &diags), 0, "%s", diags);
+  free(diags);
+  cr_assert_eq(own.nfee_kinds, cat.nfee_kinds);
+  for (uint32_t k = 0; k < cat.nfee_kinds; k++) {
+    cr_expect_str_eq(imhe_fee_word(&own, k), imhe_fee_word(&cat, k));
+    cr_expect_str_eq(imhe_fee_name(&own, k), imhe_fee_name(&cat, k));
+    cr_expect_eq(own.fee_kinds[k].flags, cat.fee_kinds[k].flags, "fee kind %s",
+                 imhe_fee_word(&cat, k));
+  }
+  cr_assert_eq(own.ncats, cat.ncats);
+  for (uint32_t k = 0; k < cat.ncats; k++) {
+    cr_expect_str_eq(imhe_cat_code(&own, (int)k), imhe_cat_code(&cat, (int)k));
+    cr_expect_str_eq(imhe_cat_name(&own, (int)k), imhe_cat_name(&cat, (int)k));
+    cr_expect_eq(own.cats[k].tracks, cat.cats[k].tracks);
+  }
+  cr_assert_eq(own.ntabs, cat.ntabs);
+  for (uint32_t t = 0; t < cat.ntabs; t++) {
+    cr_expect_str_eq(imhe_str(&own, own.tabs[t].code), imhe_str(&cat, cat.tabs[t].code));
+    cr_expect_str_eq(imhe_str(&own, own.tabs[t].title), imhe_str(&cat, cat.tabs[t].title));
+  }
+  cr_assert_eq(own.nareas, cat.nareas);
+  for (uint32_t a = 0; a < cat.nareas; a++) {
+    cr_expect_str_eq(imhe_area_word(&own, (int)a), imhe_area_word(&cat, (int)a));
+    cr_expect_str_eq(imhe_str(&own, own.areas[a].name), imhe_str(&cat, cat.areas[a].name));
+    cr_expect_eq(own.areas[a].tab, cat.areas[a].tab, "area %s", imhe_area_word(&cat, (int)a));
+    cr_expect_eq(own.areas[a].flags, cat.areas[a].flags, "area %s", imhe_area_word(&cat, (int)a));
+  }
+  imhe_program_free(&cat);
+  imhe_program_free(&own);
+  remove(path);
+  rmdir(dir);
+  free(dir);
 }

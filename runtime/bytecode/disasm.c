@@ -158,17 +158,11 @@ static const char *date_or(int32_t d, char buf[11], const char *open) {
 /* The settings as the program holds them: names, memberships, fees, coupons, deadlines, renewal
  * schemes, reinstatement; then each condition's unit. Lines start with ';' like the header. */
 static void settings(const struct imhe_program *p, FILE *f) {
-  static const char *const fee_kind[] = {
-#define X(id, word, waivable) word,
-      IMHE_FEE_KINDS(X)
-#undef X
-  };
   static const char *const months[] = {
 #define X(name) name,
       IMHE_MONTHS(X)
 #undef X
   };
-  enum { NKINDS = sizeof fee_kind / sizeof *fee_kind };
   const struct imhe_settings *s = &p->settings;
   char a[11], b[11];
   fprintf(f, "; called \"%s\" (\"%s\"), code %s\n", imhe_str(p, s->name), imhe_str(p, s->display),
@@ -185,7 +179,7 @@ static void settings(const struct imhe_program *p, FILE *f) {
     fputs("; fees not published\n", f);
   for (uint32_t i = 0; i < p->nfees; i++) {
     const struct imhe_fee *fe = &p->fees[i];
-    fprintf(f, "; fee %s ", fe->kind < NKINDS ? fee_kind[fe->kind] : "?");
+    fprintf(f, "; fee %s ", imhe_fee_word(p, fe->kind));
     if (fe->cents < 0)
       fputs("not published for ", f);
     else
@@ -207,9 +201,9 @@ static void settings(const struct imhe_program *p, FILE *f) {
   for (uint32_t i = 0; i < p->ncoupons; i++) {
     const struct imhe_coupon *c = &p->coupons[i];
     fprintf(f, "; coupon \"%s\" waives", imhe_str(p, c->code));
-    for (int k = 0, n = 0; k < NKINDS; k++)
+    for (uint32_t k = 0, n = 0; k < p->nfee_kinds; k++)
       if (c->waives >> k & 1u)
-        fprintf(f, "%s %s", n++ ? "," : "", fee_kind[k]);
+        fprintf(f, "%s %s", n++ ? "," : "", imhe_fee_word(p, k));
     fputs(" for ", f);
     cats(p, f, c->cats);
     fprintf(f, " from %s until %s", date_or(c->from, a, "open"), date_or(c->until, b, "open"));
@@ -277,6 +271,32 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
       }
     fputc('\n', f);
   }
+  static const char *const props[] = {
+#define X(id, word, meaning) word,
+      IMHE_FEE_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t k = 0; k < p->nfee_kinds; k++) {
+    fprintf(f, "; fee kind %s \"%s\" for ", imhe_fee_word(p, k), imhe_fee_name(p, k));
+    mask_names(f, p->fee_kinds[k].flags, props, FEE_PROPERTY__COUNT);
+    fputc('\n', f);
+  }
+  static const char *const area_props[] = {
+#define X(id, word, meaning) word,
+      IMHE_AREA_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t t = 0; t < p->ntabs; t++)
+    fprintf(f, "; tab %s \"%s\"\n", imhe_str(p, p->tabs[t].code), imhe_str(p, p->tabs[t].title));
+  for (uint32_t a = 0; a < p->nareas; a++) {
+    fprintf(f, "; area %s \"%s\" in %s", imhe_area_word(p, (int)a), imhe_str(p, p->areas[a].name),
+            p->areas[a].tab < p->ntabs ? imhe_str(p, p->tabs[p->areas[a].tab].code) : "?");
+    if (p->areas[a].flags) {
+      fputs(" for ", f);
+      mask_names(f, p->areas[a].flags, area_props, AREA_PROPERTY__COUNT);
+    }
+    fputc('\n', f);
+  }
   for (uint32_t e = 0; e < p->neras; e++) {
     char a[11] = "open", b[11] = "open";
     if (p->eras[e].from != IMHE_NO_DATE)
@@ -292,7 +312,7 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     const struct imhe_rule *r = &p->rules[i];
     fprintf(f, "\nrule %s  %s %s era %u for ", imhe_str(p, r->id), imhe_rule_kind_name[r->kind],
-            imhe_area_name[r->area], r->era);
+            imhe_area_word(p, r->area), r->era);
     cats(p, f, r->cats);
     fprintf(f, "  ; %s:%u\n", imhe_str(p, r->file), r->line);
     if (imhe_str(p, r->cite)[0])

@@ -61,6 +61,12 @@ static const struct member track_m[] = {M(imhe_track_def, code, 'u'), M(imhe_tra
 static const struct member category_m[] = {M(imhe_category_def, code, 'u'),
                                            M(imhe_category_def, name, 'u'),
                                            M(imhe_category_def, tracks, 'u')};
+static const struct member fee_kind_m[] = {M(imhe_fee_kind_def, word, 'u'),
+                                           M(imhe_fee_kind_def, name, 'u'),
+                                           M(imhe_fee_kind_def, flags, 'b')};
+static const struct member tab_m[] = {M(imhe_tab_def, code, 'u'), M(imhe_tab_def, title, 'u')};
+static const struct member area_m[] = {M(imhe_area_def, word, 'u'), M(imhe_area_def, name, 'u'),
+                                       M(imhe_area_def, tab, 'b'), M(imhe_area_def, flags, 'b')};
 #undef M
 
 enum sec_kind {
@@ -83,12 +89,16 @@ enum sec_kind {
   S_SETTINGS,
   S_TRACKS,
   S_CATEGORIES,
+  S_FEE_KINDS,
+  S_TABS,
+  S_AREAS,
   S__END
 };
 static const char *const sec_names[] = {
-    "",          "strings",   "constants",  "eras",     "rules",  "conditions", "lines",
-    "code",      "slot sets", "slot masks", "domains",  "items",  "fees",       "coupons",
-    "deadlines", "accepted",  "renewals",   "settings", "tracks", "categories"};
+    "",       "strings",    "constants", "eras",       "rules",    "conditions",
+    "lines",  "code",       "slot sets", "slot masks", "domains",  "items",
+    "fees",   "coupons",    "deadlines", "accepted",   "renewals", "settings",
+    "tracks", "categories", "fee kinds", "tabs",       "areas"};
 
 struct layout {
   const struct member *m;
@@ -110,7 +120,10 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_RENEWALS] = L(renewal_m, imhe_renewal),
                                               [S_SETTINGS] = L(settings_m, imhe_settings),
                                               [S_TRACKS] = L(track_m, imhe_track_def),
-                                              [S_CATEGORIES] = L(category_m, imhe_category_def)};
+                                              [S_CATEGORIES] = L(category_m, imhe_category_def),
+                                              [S_FEE_KINDS] = L(fee_kind_m, imhe_fee_kind_def),
+                                              [S_TABS] = L(tab_m, imhe_tab_def),
+                                              [S_AREAS] = L(area_m, imhe_area_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -152,6 +165,11 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->renewals);
   free(p->tracks);
   free(p->cats);
+  free(p->comp_index);
+  free(p->comp_keys);
+  free(p->fee_kinds);
+  free(p->tabs);
+  free(p->areas);
   memset(p, 0, sizeof *p);
 }
 
@@ -277,6 +295,15 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_CATEGORIES:
     put_records(body, k, p->cats, p->ncats);
+    break;
+  case S_FEE_KINDS:
+    put_records(body, k, p->fee_kinds, p->nfee_kinds);
+    break;
+  case S_TABS:
+    put_records(body, k, p->tabs, p->ntabs);
+    break;
+  case S_AREAS:
+    put_records(body, k, p->areas, p->nareas);
     break;
   }
 }
@@ -477,6 +504,9 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_RENEWALS, renewals, nrenewals)
     REC(S_TRACKS, tracks, ntracks)
     REC(S_CATEGORIES, cats, ncats)
+    REC(S_FEE_KINDS, fee_kinds, nfee_kinds)
+    REC(S_TABS, tabs, ntabs)
+    REC(S_AREAS, areas, nareas)
 #undef REC
   }
   return 0;
@@ -520,6 +550,57 @@ static int read_sections(const uint8_t *data, size_t n, struct imhe_program *out
 }
 #undef FAIL
 
+/* The verified program's competency codes hashed (program.h, comp_index), in declaration order:
+ * with linear probing a code declared twice is found first where it was declared first, as the
+ * search finds it. A domain code holding a dot names no code (a code's domain ends at its first
+ * dot), so it is left out. Out of memory, none is made and codes are searched. */
+static void index_competencies(struct imhe_program *p) {
+  uint64_t codes = 0, bytes = 0, size = 16; /* domains may share items: each domain's its own */
+  for (uint32_t d = 0; d < p->ndomains; d++)
+    for (uint32_t k = 0; k < p->domains[d].count; k++) {
+      codes++;
+      bytes += strlen(imhe_str(p, p->domains[d].code)) + 1 +
+               strlen(imhe_str(p, p->items[p->domains[d].first + k].name));
+    }
+  if (codes > (1u << 20) || bytes > (1u << 30)) /* far past any catalogue: searched instead */
+    return;
+  while (size < 2 * codes)
+    size *= 2;
+  struct imhe_comp_slot *t = malloc(size * sizeof *t);
+  char *keys = malloc(bytes + 1);
+  if (!t || !keys) { /* GCOVR_EXCL_START: out of memory */
+    free(t);
+    free(keys);
+    return;
+  } /* GCOVR_EXCL_STOP */
+  for (uint32_t i = 0; i < size; i++)
+    t[i].item = UINT32_MAX;
+  uint32_t used = 0, mask = (uint32_t)(size - 1);
+  for (uint32_t d = 0; d < p->ndomains; d++) {
+    const char *dc = imhe_str(p, p->domains[d].code);
+    size_t dl = strlen(dc);
+    if (memchr(dc, '.', dl))
+      continue;
+    for (uint32_t k = 0; k < p->domains[d].count; k++) {
+      uint32_t item = p->domains[d].first + k;
+      const char *name = imhe_str(p, p->items[item].name);
+      size_t nl = strlen(name);
+      char *key = keys + used;
+      memcpy(key, dc, dl);
+      key[dl] = '.';
+      memcpy(key + dl + 1, name, nl);
+      uint32_t len = (uint32_t)(dl + 1 + nl), h = imhe_comp_hash(key, len), at = h & mask;
+      while (t[at].item != UINT32_MAX)
+        at = (at + 1) & mask;
+      t[at] = (struct imhe_comp_slot){h, d, item, used, len};
+      used += len;
+    }
+  }
+  p->comp_index = t;
+  p->comp_mask = mask;
+  p->comp_keys = keys;
+}
+
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
                       char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
@@ -528,5 +609,6 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
     imhe_program_free(out);
     return -1;
   }
+  index_competencies(out);
   return 0;
 }

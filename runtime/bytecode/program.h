@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define IMHE_FORMAT_VERSION 3
 /* "0.2.0": the version of include/imhe.h, written into every compiled program. */
@@ -57,22 +58,37 @@ struct imhe_domain {
 struct imhe_item {
   uint32_t name, cats;
 };
-/* Fee kinds of `fee KIND $N for ...`, which make enum imhe_fee_kind: X(id, word, a coupon may waive
- * it). */
-#define IMHE_FEE_KINDS(X)                                                                          \
-  X(REGISTRATION, "registration", 1)                                                               \
-  X(PROCESSING, "processing", 1)                                                                   \
-  X(RENEWAL, "renewal", 0)                                                                         \
-  X(MEMBERSHIP, "membership", 0)                                                                   \
-  X(LATE, "late", 0)
+/* Fee kinds are declared by the catalogue (`defines fee KIND "NAME" for PROPERTIES`), at most
+ * IMHE_MAX_FEE_KINDS (a coupon's waived kinds are a byte). What the engine does with a kind is
+ * what its properties say, never its word: X(id, word as written, what it means). Exactly one of
+ * APPLICATION, RENEWAL and OVERDUE says when it is charged. */
+#define IMHE_FEE_PROPERTIES(X)                                                                     \
+  X(APPLICATION, "application", "charged with an application, for the categories its fees name")   \
+  X(RENEWAL, "renewal", "charged a year with a renewal")                                           \
+  X(OVERDUE, "overdue", "charged once with a renewal submitted after its due date")                \
+  X(WAIVABLE, "waivable", "a coupon may waive it (an application's fee)")                          \
+  X(REQUIRED, "required",                                                                          \
+    "an application's: an offered category without it is a warning; a renewal's: its own fee, "    \
+    "without which the renewal's fees are not published")
 
-enum imhe_fee_kind {
-#define X(id, word, waivable) FEE_##id,
-  IMHE_FEE_KINDS(X)
+enum imhe_fee_property {
+#define X(id, word, meaning) FEE_BIT_##id,
+  IMHE_FEE_PROPERTIES(X)
 #undef X
+      FEE_PROPERTY__COUNT
+};
+#define X(id, word, meaning) FK_##id = 1u << FEE_BIT_##id,
+enum imhe_fee_flag { IMHE_FEE_PROPERTIES(X) };
+#undef X
+#define IMHE_FEE_CHARGED (FK_APPLICATION | FK_RENEWAL | FK_OVERDUE)
+#define IMHE_MAX_FEE_KINDS 8
+struct imhe_fee_kind_def {
+  uint32_t word, name; /* strings: the word a fee line writes ("KIND") and its name in
+                        * sentences ("KIND fee") */
+  uint8_t flags;       /* enum imhe_fee_flag */
 };
 struct imhe_fee {
-  uint8_t kind;
+  uint8_t kind; /* index into the program's fee kinds */
   uint32_t cats;
   int32_t cents; /* -1: not published */
   uint32_t note; /* string or UINT32_MAX */
@@ -97,7 +113,8 @@ struct imhe_renewal {
   uint32_t years;      /* cycle length */
   double hours;        /* annual training hours */
   /* `due MONTH DAY lapses MONTH DAY`: the renewal is due on that day of its deadline's year (a
-   * late fee after it) and lapses on the first lapse day after that; 0 when not declared */
+   * fee after it for the kinds charged when overdue) and lapses on the first lapse day after that;
+   * 0 when not declared */
   uint8_t due_month, due_day, lapse_month, lapse_day;
 };
 /* The Endorsement's vocabulary as the policy's catalogue declares it (`defines track`,
@@ -116,6 +133,32 @@ struct imhe_category_def {
   uint32_t code, name; /* strings: its code and full name */
   uint32_t tracks;     /* the tracks it serves: bit per track; more than one for a category of
                         * either track (the reflective supervisors) */
+};
+/* The application system's tabs, in its order (`defines tab CODE "TITLE"`), and the areas a rule's
+ * `require AREA` names (`defines area WORD "NAME" in TAB [for PROPERTIES]`), in the order a check
+ * lists them: an area is a bit of a result's failed areas, so there are at most IMHE_MAX_AREAS.
+ * What the engine does with an area is its properties, never its word: X(id, word, meaning). */
+#define IMHE_MAX_AREAS 32
+#define IMHE_MAX_TABS 32
+#define IMHE_AREA_PROPERTIES(X)                                                                    \
+  X(CATEGORY, "category", "where a record's category not known or not offered is reported")        \
+  X(EXAM, "exam", "the written exam's: the deficiency report says its status apart")
+enum imhe_area_property {
+#define X(id, word, meaning) AREA_BIT_##id,
+  IMHE_AREA_PROPERTIES(X)
+#undef X
+      AREA_PROPERTY__COUNT
+};
+#define X(id, word, meaning) AK_##id = 1u << AREA_BIT_##id,
+enum imhe_area_flag { IMHE_AREA_PROPERTIES(X) };
+#undef X
+struct imhe_tab_def {
+  uint32_t code, title; /* strings: its code and the title reports print */
+};
+struct imhe_area_def {
+  uint32_t word, name; /* strings: the word rules and reports use, and what it covers */
+  uint8_t tab;         /* the tab it maps to */
+  uint8_t flags;       /* enum imhe_area_flag */
 };
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
@@ -164,7 +207,38 @@ struct imhe_program {
   uint32_t ntracks;
   struct imhe_category_def *cats;
   uint32_t ncats;
+  /* The competency codes ("DOMAIN.item") hashed to their domain and item, built when a program
+   * is loaded (imhe_program_load), so judging looks each code up once in constant time; NULL for
+   * a program fresh from the compiler, whose codes are then searched. comp_mask + 1 slots; each
+   * code's bytes in comp_keys. */
+  struct imhe_comp_slot *comp_index;
+  uint32_t comp_mask;
+  char *comp_keys;
+  struct imhe_fee_kind_def *fee_kinds;
+  uint32_t nfee_kinds;
+  struct imhe_tab_def *tabs;
+  uint32_t ntabs;
+  struct imhe_area_def *areas;
+  uint32_t nareas;
 };
+struct imhe_comp_slot {
+  uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
+  uint32_t key, len;        /* the code's bytes: comp_keys + key, len of them */
+};
+/* A hash of a competency code's n bytes: its first and last eight bytes and its length (codes
+ * differ there), byte by byte when shorter. */
+static inline uint32_t imhe_comp_hash(const char *s, size_t n) {
+  uint64_t h = n * 0x9E3779B97F4A7C15ull;
+  if (n >= 8) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    h ^= a * 0xC2B2AE3D27D4EB4Full ^ b * 0x165667B19E3779F9ull;
+  } else
+    for (size_t i = 0; i < n; i++)
+      h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+  return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+}
 
 static inline const char *imhe_str(const struct imhe_program *p, uint32_t i) {
   return (i < p->strings_size) ? p->strings + i : "";
@@ -183,6 +257,29 @@ static inline const char *imhe_cat_name(const struct imhe_program *p, int i) {
 static inline const char *imhe_track_code(const struct imhe_program *p, int t) {
   return t >= 0 && (uint32_t)t < p->ntracks ? imhe_str(p, p->tracks[t].code) : "?";
 }
+/* Fee kind k's word and name; "?" when k is not one. */
+static inline const char *imhe_fee_word(const struct imhe_program *p, uint32_t k) {
+  return k < p->nfee_kinds ? imhe_str(p, p->fee_kinds[k].word) : "?";
+}
+static inline const char *imhe_fee_name(const struct imhe_program *p, uint32_t k) {
+  return k < p->nfee_kinds ? imhe_str(p, p->fee_kinds[k].name) : "?";
+}
+/* Area a's word ("?" when a is not one), its tab's title, and the area with property `flag`
+ * (-1 none). A NULL program has none. */
+static inline const char *imhe_area_word(const struct imhe_program *p, int a) {
+  return p && a >= 0 && (uint32_t)a < p->nareas ? imhe_str(p, p->areas[a].word) : "?";
+}
+static inline int imhe_area_with(const struct imhe_program *p, unsigned flag) {
+  for (uint32_t a = 0; p && a < p->nareas; a++)
+    if (p->areas[a].flags & flag)
+      return (int)a;
+  return -1;
+}
+/* The area whose word is s (length n), or -1. */
+IMHE_INTERNAL_API int imhe_area_lookup_in(const struct imhe_program *p, const char *s, size_t n);
+/* The areas of mask `failed` in order of their words (as JSON and CSV list them); the count. */
+IMHE_INTERNAL_API int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed,
+                                         int order[IMHE_MAX_AREAS]);
 /* The category whose code is s (length n) exactly, or -1. */
 IMHE_INTERNAL_API int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n);
 /* The same without regard to ASCII case or surrounding spaces, as a record's codes compare

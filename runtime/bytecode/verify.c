@@ -72,9 +72,92 @@ static int check_vocab(const struct imhe_program *p, char *err, size_t errlen) {
   return 0;
 }
 
+/* The fee kinds: within their bound, each with a word of its own and charged at exactly one time
+ * (with an application, a year with a renewal, or once when overdue), only an application's
+ * waivable, at most one renewal fee required. */
+static int check_fee_kinds(const struct imhe_program *p, char *err, size_t errlen) {
+  if (p->nfee_kinds > IMHE_MAX_FEE_KINDS) {
+    snprintf(err, errlen, "fee kinds: %u (at most %d)", p->nfee_kinds, IMHE_MAX_FEE_KINDS);
+    return -1;
+  }
+  int required_renewals = 0;
+  for (uint32_t i = 0; i < p->nfee_kinds; i++) {
+    const struct imhe_fee_kind_def *k = &p->fee_kinds[i];
+    STR(k->word, "fee kind");
+    STR(k->name, "fee kind");
+    unsigned when = k->flags & IMHE_FEE_CHARGED;
+    if (!*imhe_str(p, k->word) || (k->flags >> FEE_PROPERTY__COUNT) || !when ||
+        (when & (when - 1)) || ((k->flags & FK_WAIVABLE) && when != FK_APPLICATION) ||
+        ((k->flags & FK_REQUIRED) && when == FK_OVERDUE)) {
+      snprintf(err, errlen,
+               "fee kind %u: empty word, or properties 0x%x not one time of charging (waivable "
+               "only with an application, required not when overdue)",
+               i, k->flags);
+      return -1;
+    }
+    if ((k->flags & FK_REQUIRED) && when == FK_RENEWAL && required_renewals++) {
+      snprintf(err, errlen, "fee kind %u: a second required renewal fee", i);
+      return -1;
+    }
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, k->word), imhe_str(p, p->fee_kinds[j].word))) {
+        snprintf(err, errlen, "fee kind %u: word '%s' is fee kind %u's too", i,
+                 imhe_str(p, k->word), j);
+        return -1;
+      }
+  }
+  return 0;
+}
+
+/* The tabs and areas: within their bounds, each with a word of its own, each area on a declared
+ * tab; exactly one area where a record's category is reported, at most one the exam's. */
+static int check_areas(const struct imhe_program *p, char *err, size_t errlen) {
+  if (p->ntabs > IMHE_MAX_TABS || p->nareas > IMHE_MAX_AREAS) {
+    snprintf(err, errlen, "areas: %u tabs and %u areas (at most %d and %d)", p->ntabs, p->nareas,
+             IMHE_MAX_TABS, IMHE_MAX_AREAS);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->ntabs; i++) {
+    STR(p->tabs[i].code, "tab");
+    STR(p->tabs[i].title, "tab");
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, p->tabs[i].code), imhe_str(p, p->tabs[j].code))) {
+        snprintf(err, errlen, "tab %u: code '%s' is tab %u's too", i, imhe_str(p, p->tabs[i].code),
+                 j);
+        return -1;
+      }
+  }
+  int with[AREA_PROPERTY__COUNT] = {0};
+  for (uint32_t i = 0; i < p->nareas; i++) {
+    const struct imhe_area_def *a = &p->areas[i];
+    STR(a->word, "area");
+    STR(a->name, "area");
+    if (!*imhe_str(p, a->word) || a->tab >= p->ntabs || (a->flags >> AREA_PROPERTY__COUNT)) {
+      snprintf(err, errlen, "area %u: empty word, tab %u of %u, or properties 0x%x", i, a->tab,
+               p->ntabs, a->flags);
+      return -1;
+    }
+    for (int k = 0; k < AREA_PROPERTY__COUNT; k++)
+      with[k] += a->flags >> k & 1u;
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, a->word), imhe_str(p, p->areas[j].word))) {
+        snprintf(err, errlen, "area %u: word '%s' is area %u's too", i, imhe_str(p, a->word), j);
+        return -1;
+      }
+  }
+  if (with[AREA_BIT_CATEGORY] != 1 || with[AREA_BIT_EXAM] > 1) {
+    snprintf(err, errlen,
+             "areas: %d for the category (exactly one) and %d for the exam (at most one)",
+             with[AREA_BIT_CATEGORY], with[AREA_BIT_EXAM]);
+    return -1;
+  }
+  return 0;
+}
+
 /* The header, eras and rules: strings, kinds, areas, categories, code ranges in order. */
 static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
-  if (check_vocab(p, err, errlen) != 0)
+  if (check_vocab(p, err, errlen) != 0 || check_fee_kinds(p, err, errlen) != 0 ||
+      check_areas(p, err, errlen) != 0)
     return -1;
   uint32_t all = imhe_all_cats(p);
   STR(p->policy_name, "header policy name");
@@ -101,7 +184,7 @@ static int check_rules(const struct imhe_program *p, char *err, size_t errlen) {
     STR(r->desc, "rule description");
     STR(r->file, "rule source file");
     STR(r->cite, "rule citation");
-    if (r->kind >= RK__COUNT || r->area >= AREA__COUNT || r->era >= p->neras ||
+    if (r->kind >= RK__COUNT || r->area >= p->nareas || r->era >= p->neras ||
         (r->cats & ~(all | IMHE_KIND_RENEWAL_BIT | IMHE_KIND_REINSTATEMENT_BIT))) {
       snprintf(err, errlen, "rule %u: kind, area, era or category out of range", i);
       return -1;
@@ -187,17 +270,21 @@ static int check_catalogue(const struct imhe_program *p, char *err, size_t errle
     STR(p->items[i].name, "competency");
   /* an amount of -1 is a fee the association does not publish */
   for (uint32_t i = 0; i < p->nfees; i++) {
-    if (p->fees[i].kind > FEE_LATE || p->fees[i].cents < -1 ||
+    if (p->fees[i].kind >= p->nfee_kinds || p->fees[i].cents < -1 ||
         (p->fees[i].note != UINT32_MAX && !str_ok(p, p->fees[i].note)) ||
         !dates_ok(p->fees[i].from, p->fees[i].until)) {
       snprintf(err, errlen, "fee %u: kind, amount, note or dates out of range", i);
       return -1;
     }
   }
+  uint32_t waivable = 0; /* the kinds a coupon may waive */
+  for (uint32_t k = 0; k < p->nfee_kinds; k++)
+    if (p->fee_kinds[k].flags & FK_WAIVABLE)
+      waivable |= 1u << k;
   for (uint32_t i = 0; i < p->ncoupons; i++) {
     const struct imhe_coupon *c = &p->coupons[i];
     STR(c->code, "coupon");
-    if ((c->note != UINT32_MAX && !str_ok(p, c->note)) || (c->waives & ~3u) ||
+    if ((c->note != UINT32_MAX && !str_ok(p, c->note)) || (c->waives & ~waivable) ||
         (c->rule != IMHE_NO_RULE &&
          (c->rule >= p->nrules || p->rules[c->rule].kind != RK_COUPON))) {
       snprintf(err, errlen, "coupon %u: note, waived fees or condition out of range", i);

@@ -1,5 +1,6 @@
-/* vocab.c — names in a program's own vocabulary: the categories and tracks its catalogue declares,
- * looked up by code for the compiler's checks, the record loader and the API's options. */
+/* vocab.c — names in a program's own vocabulary: the categories, tracks and areas its catalogue
+ * declares, looked up by code for the compiler's checks, the record loader and the API's options.
+ */
 #include "runtime/bytecode/program.h"
 #include <string.h>
 
@@ -33,4 +34,25 @@ int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n)
       return (int)i;
   }
   return -1;
+}
+
+int imhe_area_lookup_in(const struct imhe_program *p, const char *s, size_t n) {
+  for (uint32_t i = 0; p && i < p->nareas; i++) {
+    const char *w = imhe_str(p, p->areas[i].word);
+    if (strlen(w) == n && !memcmp(w, s, n))
+      return (int)i;
+  }
+  return -1;
+}
+
+int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed, int order[IMHE_MAX_AREAS]) {
+  int n = 0;
+  for (uint32_t i = 0; p && i < p->nareas && i < IMHE_MAX_AREAS; i++)
+    if (failed >> i & 1u) {
+      int j = n++;
+      for (; j > 0 && strcmp(imhe_area_word(p, (int)i), imhe_area_word(p, order[j - 1])) < 0; j--)
+        order[j] = order[j - 1];
+      order[j] = (int)i;
+    }
+  return n;
 }

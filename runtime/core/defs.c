@@ -3,11 +3,6 @@
 #include "runtime/core/defs.h"
 #include <string.h>
 
-const char *const imhe_area_name[AREA__COUNT] = {
-#define X(id, s) s,
-    IMHE_AREAS(X)
-#undef X
-};
 const char imhe_vtype_char[VT__COUNT] = {
 #define X(id, ch, name) ch,
     IMHE_VTYPES(X)
@@ -83,9 +78,6 @@ static int lookup(const char *const *names, int count, const char *s, size_t n) 
 int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n) {
   return lookup(enum_values[e], enum_counts[e], s, n);
 }
-int imhe_area_lookup(const char *s, size_t n) {
-  return lookup(imhe_area_name, AREA__COUNT, s, n);
-}
 
 /* ---------- names of the public enumerations (include/imhe.h) ---------- */
 
@@ -117,19 +109,4 @@ const char *imhe_unit_words(imhe_unit u) {
     return "degree level";
   const char *n = imhe_unit_name(u);
   return n ? n : "?";
-}
-
-int imhe_areas_by_name(uint32_t failed, int order[AREA__COUNT]) {
-  int n = 0;
-  for (int i = 0; i < AREA__COUNT; i++)
-    if (failed >> i & 1u)
-      order[n++] = i;
-  for (int i = 1; i < n; i++) /* a handful of names: insertion */
-    for (int j = i; j > 0 && strcmp(imhe_area_name[order[j]], imhe_area_name[order[j - 1]]) < 0;
-         j--) {
-      int t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
-  return n;
 }

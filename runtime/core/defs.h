@@ -1,4 +1,4 @@
-/* defs.h — the domain's vocabulary (areas, enumerated values, facts, comparisons),
+/* defs.h — the domain's vocabulary (enumerated values, facts, comparisons),
  * each an X-macro list defined once beside include/imhe.h's; the compiler, verifier, VM, loader
  * and disassembler all expand them. */
 #ifndef IMHE_DEFS_H
@@ -7,28 +7,6 @@
 #include "include/imhe.h"
 #include <stddef.h>
 #include <stdint.h>
-
-/* The EASy tab a requirement belongs to. */
-#define IMHE_AREAS(X)                                                                              \
-  X(CATEGORY, "category")                                                                          \
-  X(MEMBERSHIP, "membership")                                                                      \
-  X(AGREEMENT, "agreement")                                                                        \
-  X(ETHICS, "ethics")                                                                              \
-  X(EDUCATION, "education")                                                                        \
-  X(WORK, "work")                                                                                  \
-  X(LEADERSHIP, "leadership")                                                                      \
-  X(TRAINING, "training")                                                                          \
-  X(COMPETENCIES, "competencies")                                                                  \
-  X(RSC, "rsc")                                                                                    \
-  X(REFERENCES, "references")                                                                      \
-  X(EXAM, "exam")                                                                                  \
-  X(PREREQUISITE, "prerequisite")
-enum imhe_area {
-#define X(id, s) AREA_##id,
-  IMHE_AREAS(X)
-#undef X
-      AREA__COUNT
-};
 
 /* Enumerated record values. X(enum id, spelling). */
 #define IMHE_DEGREES(X)                                                                            \
@@ -147,7 +125,6 @@ enum imhe_program_rule_kind {
 };
 
 /* Names tables, defined once in defs.c. */
-extern const char *const imhe_area_name[AREA__COUNT];
 extern const char imhe_vtype_char[VT__COUNT];
 extern const char *const imhe_vtype_name[VT__COUNT];
 extern const char *const imhe_fact_name[FACT__COUNT];
@@ -161,10 +138,6 @@ extern const char *const imhe_enum_name[ENUM__COUNT];
 const char *const *imhe_enum_values(enum imhe_enum e, int *count);
 /* Index of `s` (length n) among enum `e`'s values, or -1. */
 int imhe_enum_lookup(enum imhe_enum e, const char *s, size_t n);
-int imhe_area_lookup(const char *s, size_t n);
-/* The areas of the set `failed` in order[], sorted by name as programs read them (JSON, CSV);
- * returns their number. */
-int imhe_areas_by_name(uint32_t failed, int order[AREA__COUNT]);
 
 /* The names of include/imhe.h's enumerations (imhe_verdict_name, ...) are declared there. */
 /* A unit's symbol in prose: "h", "$", "days"; "" for counts and plain numbers. */

@@ -105,10 +105,6 @@ static int kevent_cmp(const void *pa, const void *pb) {
   const struct kevent *a = pa, *b = pb;
   return (a->t > b->t) - (a->t < b->t);
 }
-static int day_cmp(const void *pa, const void *pb) {
-  int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
-  return (a > b) - (a < b);
-}
 
 static void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
@@ -137,15 +133,18 @@ static int32_t window_end(int32_t d, int months) {
   return imhe_add_months(d, months) - 1;
 }
 
-/* The first start day whose window ends on or after t. E is nondecreasing and the guess is
- * within a few days (month-end clamping), so both loops take a handful of steps. */
+/* The first start day whose window ends on or after t, i.e. the first d with d + N months >= t + 1,
+ * in closed form. With t + 1 = (y, m, dd) and (y', m') the month N months before: a start day x
+ * of (y', m') reaches (y, m, min(x, days of m)), so when m' has a day dd, (y', m', dd) reaches
+ * t + 1 exactly and the day before it falls short; when it has none, no day of m' reaches t + 1
+ * and the 1st of the month after does. */
 static int32_t first_ending_by(int32_t t, int months) {
-  int32_t d = imhe_add_months(t + 1, -months);
-  while (window_end(d, months) >= t)
-    d--;
-  while (window_end(d, months) < t)
-    d++;
-  return d;
+  int y, m, dd;
+  imhe_civil_from_days(t + 1, &y, &m, &dd);
+  int total = y * 12 + (m - 1) - months;
+  int py = total / 12, pm = total % 12 + 1; /* dates stay after year 0: total is positive */
+  int dim = imhe_days_in_month(py, pm);
+  return dd <= dim ? imhe_days_from_civil(py, pm, dd) : imhe_days_from_civil(py, pm, dim) + 1;
 }
 
 struct days {
@@ -164,18 +163,24 @@ static void days_add(struct days *c, int32_t d) {
   c->v[c->n++] = d;
 }
 
+/* Days in month m (1-12) of year y: dates.c's, inlined for the month walk below. */
+static inline int month_days(int y, int m) {
+  static const unsigned char dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : dm[m - 1];
+}
+
 /* Start days in [lo, hi] around which E(d) - d changes: in a month of dim_s days whose
  * window ends in a month of dim_t days, from day min(dim_s, dim_t) to the first of the
- * next month; nothing when the two months are as long. */
+ * next month; nothing when the two months are as long. The months are walked by adding
+ * their lengths: one civil conversion for the whole walk. */
 static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
   int y, m, dd;
   imhe_civil_from_days(lo, &y, &m, &dd);
-  for (;;) {
-    int32_t first = imhe_days_from_civil(y, m, 1);
-    if (first > hi + 1)
-      break;
-    int total = y * 12 + (m - 1) + months;
-    int dim_s = imhe_days_in_month(y, m), dim_t = imhe_days_in_month(total / 12, total % 12 + 1);
+  int32_t first = lo - (dd - 1);
+  int total = y * 12 + (m - 1) + months;
+  int ty = total / 12, tm = total % 12 + 1; /* the month the window ends in */
+  while (first <= hi + 1) {
+    int dim_s = month_days(y, m), dim_t = month_days(ty, tm);
     if (dim_s != dim_t) {
       for (int day = dim_s < dim_t ? dim_s : dim_t; day <= dim_s + 1; day++) {
         int32_t d = first + day - 1; /* day dim_s + 1: the first of the next month */
@@ -183,9 +188,14 @@ static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
           days_add(c, d);
       }
     }
+    first += dim_s;
     if (++m > 12) {
       m = 1;
       y++;
+    }
+    if (++tm > 12) {
+      tm = 1;
+      ty++;
     }
   }
 }
@@ -232,23 +242,24 @@ static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, stru
 
 /* The start days where the best window may start: around each knot, where the window's end
  * meets one, where its length changes while F rises, and around the first window ending after
- * as_of (returned in *after). Sorted. */
+ * as_of (returned in *after). In no order, and a day may come twice. */
 static struct days candidates(const struct knot *k, size_t nk, int months, int32_t as_of,
                               int32_t *after) {
   struct days c = {0};
+  int32_t e = nk ? first_ending_by(k[0].t, months) : 0;
   for (size_t i = 0; i < nk; i++) {
-    int32_t e = first_ending_by(k[i].t, months);
+    int32_t next = i + 1 < nk ? first_ending_by(k[i + 1].t, months) : 0;
     days_add(&c, k[i].t);
     days_add(&c, k[i].t + 1);
     days_add(&c, e - 1);
     days_add(&c, e);
     if (k[i].b > 0 && i + 1 < nk) /* F rises here: where the window length changes matters */
-      offset_changes(&c, e, first_ending_by(k[i + 1].t, months) - 1, months);
+      offset_changes(&c, e, next - 1, months);
+    e = next;
   }
   *after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
   days_add(&c, *after - 1);
   days_add(&c, *after);
-  SORT(c.v, c.n, day_cmp);
   return c;
 }
 
@@ -263,12 +274,12 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
   struct days c = candidates(k, nk, months, as_of, &after);
   double *h = xmalloc(c.n * sizeof *h);
   double best = 0;
-  size_t arg = 0;
+  int32_t bd = 0; /* the earliest start day holding the most */
   for (size_t i = 0; i < c.n; i++) {
     h[i] = cumulative(k, nk, window_end(c.v[i], months)) - cumulative(k, nk, c.v[i] - 1);
-    if (h[i] > best) {
+    if (h[i] > best || (h[i] == best && best > 0 && c.v[i] < bd)) {
       best = h[i];
-      arg = i;
+      bd = c.v[i];
     }
   }
   /* Of the windows holding the most hours, the latest one ending on or before the as-of date
@@ -281,19 +292,19 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
    * day it counts. */
   double tol = 1e-9 * (best > 1 ? best : 1);
   int found = 0;
-  for (size_t i = c.n; i-- > 0 && !found;)
-    if (c.v[i] < after && h[i] >= best - tol) {
+  for (size_t i = 0; i < c.n; i++)
+    if (c.v[i] < after && h[i] >= best - tol && (!found || c.v[i] > *from)) {
       *from = c.v[i];
-      *to = window_end(c.v[i], months);
       found = 1;
     }
-  if (!found) {
+  if (found)
+    *to = window_end(*from, months);
+  else {
     *from = after;
     *to = as_of;
   }
   /* The value is summed entry by entry over the best window, so a window that holds an
    * entry whole holds exactly its hours (no cumulative rounding). */
-  int32_t bd = c.v[arg];
   double value = best > 0 ? imhe_spread_hours(r, n, bd, window_end(bd, months), as_of) : 0;
   free(h);
   free(c.v);

@@ -7,15 +7,18 @@
 struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap) {
   struct coll *c = imhe_arena_alloc(vm->a, sizeof *c);
   c->sec = (uint8_t)sec;
-  /* read only below n and nex: left unzeroed */
+  /* read only below n and nex: left unzeroed; a lean run leaves nothing out by name */
   c->idx = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->idx);
-  c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
+  if (!vm->lean)
+    c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
   return c;
 }
 
 struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from, uint32_t extra) {
   uint32_t total = vm->r->sec[from->sec].n;
   struct coll *c = imhe_coll_new(vm, from->sec, total + extra);
+  if (vm->lean)
+    return c;
   memcpy(c->ex, from->ex, from->nex * sizeof *c->ex);
   c->nex = from->nex;
   return c;
@@ -32,7 +35,9 @@ const char *imhe_enum_value_name(int e, int v) {
 }
 
 struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
-  struct imhe_why *w = imhe_arena_alloc(vm->a, sizeof *w);
+  struct imhe_why *w = vm->lean ? vm->scratch : imhe_arena_alloc(vm->a, sizeof *w);
+  if (vm->lean) /* filled and dropped: the caller's writes land here, nothing keeps it */
+    memset(w, 0, sizeof *w);
   w->code = (uint8_t)code;
   w->field = IMHE_WHY_NO_FIELD;
   w->entry = IMHE_WHY_NO_ENTRY;
@@ -43,6 +48,8 @@ struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
 struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe_why **head,
                               struct imhe_why **tail) {
   struct imhe_why *w = imhe_why_new(vm, code);
+  if (vm->lean) /* never chained: the scratch reason would point at itself */
+    return w;
   if (*tail)
     (*tail)->next = w;
   else
@@ -53,6 +60,8 @@ struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe
 
 const struct imhe_why *imhe_why_join(struct vm *vm, const struct imhe_why *a,
                                      const struct imhe_why *b) {
+  if (vm->lean)
+    return NULL;
   if (!a || !b)
     return a ? a : b;
   const struct imhe_why *head = NULL;

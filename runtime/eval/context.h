@@ -44,6 +44,11 @@ struct vm {
   /* The competencies of each domain the record documents by the as-of date, for the category
    * judged (bit k: the domain's item k), found as its codes are checked (judge.c). */
   uint64_t comps_seen[16];
+  /* Verdicts only (imhe_evaluate_mode): while the rules run, no explanation is built — no left-out
+   * lists, no reasons (every reason asked for is `scratch`, never chained), no capped parts or
+   * placings — only each rule's status and each condition's status and values. */
+  int lean;
+  struct imhe_why *scratch;
 };
 
 /* An empty collection of section sec with room for cap entries and cap left out. */

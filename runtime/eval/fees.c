@@ -1,6 +1,6 @@
 /* fees.c — fees as the policy publishes them for the record's category or kind, and a coupon:
  * found, offered for the category, inside its dates, its condition met (a rule run like any other).
- */
+ * Each fee kind is charged as its declared properties say (runtime/bytecode/program.h). */
 #include "runtime/eval/fees.h"
 #include "runtime/core/dates.h"
 #include "runtime/core/names.h"
@@ -47,11 +47,25 @@ static int32_t day_in(int y, int month, int day) {
   return imhe_days_from_civil(y, month, day > dim ? dim : day);
 }
 
-/* A renewal submitted after its due day (the scheme's `due` day in the deadline's year): the late
- * fee, when published, is charged once beside the yearly total (which it would overstate every
- * later year); submitted on or after the lapse day (the first
- * `lapses` day after the due day), a note says the endorsement lapsed. Fees never change a
- * verdict (requirements.md), so a lapse is reported, not judged. */
+/* The fees of kind k charged on the record, as published: its amount, and its note. */
+static void charge(struct vm *vm, struct imhe_fee_summary *f, int k, const struct imhe_fee *fe) {
+  f->kinds[k].amount = fe->cents / 100.0;
+  if (fe->note != UINT32_MAX)
+    fee_note(f, imhe_str(vm->p, fe->note));
+}
+
+/* The published fee of kind k for category bits `bits`, or NULL (`fee KIND not published`, an
+ * amount of -1, says what a missing fee says). */
+static const struct imhe_fee *published(const struct vm *vm, int k, uint32_t bits) {
+  const struct imhe_fee *fe = fee_for(vm, k, bits);
+  return fe && fe->cents >= 0 ? fe : NULL;
+}
+
+/* A renewal submitted after its due day (the scheme's `due` day in the deadline's year): each
+ * overdue fee published is charged once beside the yearly total (which it would overstate every
+ * later year); submitted on or after the lapse day (the first `lapses` day after the due day), a
+ * note says the endorsement lapsed. Fees never change a verdict (requirements.md), so a lapse is
+ * reported, not judged. */
 static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
   const struct imhe_record *r = vm->r;
@@ -68,17 +82,27 @@ static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
   char sub[11], when[11];
   imhe_format_date(r->submitted, sub);
   imhe_format_date(due, when);
-  const struct imhe_fee *late = fee_for(vm, FEE_LATE, UINT32_MAX);
-  if (late && late->cents >= 0) {
-    f->late_fee = late->cents / 100.0;
-    fee_note(f,
-             imhe_arena_printf(vm->a, "late fee $%s: submitted %s, after the renewal due date %s",
-                               imhe_vm_num(vm, late->cents / 100.0), sub, when));
-  } else
+  const char *what = NULL; /* the first overdue kind's name, for the note when none is charged */
+  int charged = 0;
+  for (int k = 0; k < f->nkinds; k++) {
+    if (!(f->kinds[k].flags & FK_OVERDUE))
+      continue;
+    if (!what)
+      what = f->kinds[k].name;
+    const struct imhe_fee *due_fee = published(vm, k, UINT32_MAX);
+    if (!due_fee)
+      continue;
+    charged = 1;
+    f->kinds[k].amount = due_fee->cents / 100.0;
+    fee_note(f, imhe_arena_printf(vm->a, "%s $%s: submitted %s, after the renewal due date %s",
+                                  f->kinds[k].name, imhe_vm_num(vm, due_fee->cents / 100.0), sub,
+                                  when));
+  }
+  if (!charged)
     fee_note(f, imhe_arena_printf(vm->a,
-                                  "submitted %s, after the renewal due date %s; no late fee "
-                                  "is published",
-                                  sub, when));
+                                  "submitted %s, after the renewal due date %s; no %s is "
+                                  "published",
+                                  sub, when, what ? what : "overdue fee"));
   if (!rn->lapse_month)
     return;
   int32_t lapse = day_in(y, rn->lapse_month, rn->lapse_day);
@@ -95,62 +119,57 @@ static void late_renewal(struct vm *vm, struct imhe_fee_summary *f) {
   }
 }
 
-/* Renewal and reinstatement: the renewal fee and the yearly membership, when published. */
+/* Renewal and reinstatement: the fees charged a year, when published; without the required one
+ * (the renewal's own fee), a renewal's fees are not published. A reinstatement's never are. */
 static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
   const char *disp = imhe_str(p, p->settings.display);
   f->present = 1;
   f->renewal = 1;
-  f->registration = f->processing = f->total = f->renewal_fee = f->membership_fee = f->late_fee =
-      -1;
-  const struct imhe_fee *ren = fee_for(vm, FEE_RENEWAL, UINT32_MAX),
-                        *mem = fee_for(vm, FEE_MEMBERSHIP, UINT32_MAX);
-  /* `fee KIND not published` (an amount of -1) says what a missing fee says */
-  if (ren && ren->cents < 0)
-    ren = NULL;
-  if (mem && mem->cents < 0)
-    mem = NULL;
-  if (!ren || vm->r->kind != IMHE_KIND_RENEWAL) {
+  f->total = -1;
+  int unpublished = vm->r->kind != IMHE_KIND_RENEWAL;
+  for (int k = 0; k < f->nkinds && !unpublished; k++)
+    if ((f->kinds[k].flags & (FK_RENEWAL | FK_REQUIRED)) == (FK_RENEWAL | FK_REQUIRED) &&
+        !published(vm, k, UINT32_MAX))
+      unpublished = 1;
+  if (unpublished) {
     fee_note(f, imhe_arena_printf(vm->a, "%s %s fees are not published", disp,
                                   vm->r->kind == IMHE_KIND_RENEWAL ? "renewal" : "reinstatement"));
     return;
   }
-  f->renewal_fee = ren->cents / 100.0;
-  if (ren->note != UINT32_MAX)
-    fee_note(f, imhe_str(p, ren->note));
-  if (mem) {
-    f->membership_fee = mem->cents / 100.0;
-    f->total = f->renewal_fee + f->membership_fee;
+  double total = 0;
+  int every = 1; /* the total is published only when every yearly fee is */
+  for (int k = 0; k < f->nkinds; k++) {
+    if (!(f->kinds[k].flags & FK_RENEWAL))
+      continue;
+    const struct imhe_fee *fe = published(vm, k, UINT32_MAX);
+    if (fe) {
+      charge(vm, f, k, fe);
+      total += fe->cents / 100.0;
+    } else
+      every = 0;
   }
+  f->total = every ? total : -1;
   late_renewal(vm, f);
 }
 
-/* An application's registration and processing fees for its category, as published. */
+/* An application's fees for its category, as published, each kind charged with an application
+ * in the order the catalogue declares them. */
 static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
   int cat = vm->category;
   uint32_t bit = 1u << cat;
   const char *disp = imhe_str(p, p->settings.display);
-  const struct imhe_fee *reg = fee_for(vm, FEE_REGISTRATION, bit),
-                        *proc = fee_for(vm, FEE_PROCESSING, bit);
-  if (reg && reg->cents < 0)
-    reg = NULL;
-  if (proc && proc->cents < 0)
-    proc = NULL;
-  if (reg) {
-    f->registration = reg->cents / 100.0;
-    if (reg->note != UINT32_MAX)
-      fee_note(f, imhe_str(p, reg->note));
-  } else
-    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s registration fee", disp,
-                                  imhe_cat_code(p, cat)));
-  if (proc) {
-    f->processing = proc->cents / 100.0;
-    if (proc->note != UINT32_MAX)
-      fee_note(f, imhe_str(p, proc->note));
-  } else
-    fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s processing fee", disp,
-                                  imhe_cat_code(p, cat)));
+  for (int k = 0; k < f->nkinds; k++) {
+    if (!(f->kinds[k].flags & FK_APPLICATION))
+      continue;
+    const struct imhe_fee *fe = published(vm, k, bit);
+    if (fe)
+      charge(vm, f, k, fe);
+    else
+      fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s %s", disp,
+                                    imhe_cat_code(p, cat), f->kinds[k].name));
+  }
 }
 
 /* A coupon is judged on the fee day too. */
@@ -239,14 +258,11 @@ static void coupon(struct vm *vm, struct imhe_fee_summary *f) {
   }
   f->coupon_applied = 1;
   double waived = 0;
-  if ((cp->waives & 1u << FEE_REGISTRATION) && f->registration > 0) {
-    waived += f->registration;
-    f->registration = 0;
-  }
-  if ((cp->waives & 1u << FEE_PROCESSING) && f->processing > 0) {
-    waived += f->processing;
-    f->processing = 0;
-  }
+  for (int k = 0; k < f->nkinds; k++)
+    if ((cp->waives & 1u << k) && f->kinds[k].amount > 0) {
+      waived += f->kinds[k].amount;
+      f->kinds[k].amount = 0;
+    }
   fee_note(f, cp->note != UINT32_MAX
                   ? imhe_str(p, cp->note)
                   : imhe_arena_printf(vm->a, "%s waives $%s of fees", imhe_str(p, cp->code),
@@ -255,13 +271,16 @@ static void coupon(struct vm *vm, struct imhe_fee_summary *f) {
 
 void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
   const struct imhe_program *p = vm->p;
+  for (uint32_t k = 0; k < p->nfee_kinds && k < IMHE_MAX_FEE_KINDS; k++)
+    f->kinds[f->nkinds++] =
+        (struct imhe_fee_line){imhe_fee_word(p, k), imhe_fee_name(p, k), p->fee_kinds[k].flags, -1};
   if (vm->r->kind != IMHE_KIND_APPLICATION) {
     renewal_fees(vm, f);
     return;
   }
   const char *disp = imhe_str(p, p->settings.display);
   f->present = 1;
-  f->registration = f->processing = f->total = f->late_fee = -1;
+  f->total = -1;
   if (vm->r->coupon.s)
     f->coupon = vm->r->coupon.s;
   if (!p->settings.fees_published) {
@@ -274,6 +293,9 @@ void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
   application_fees(vm, f);
   if (f->coupon)
     coupon(vm, f);
-  if (f->registration >= 0 && f->processing >= 0)
-    f->total = f->registration + f->processing;
+  double total = 0;
+  for (int k = 0; k < f->nkinds && total >= 0; k++)
+    if (f->kinds[k].flags & FK_APPLICATION)
+      total = f->kinds[k].amount >= 0 ? total + f->kinds[k].amount : -1;
+  f->total = total;
 }

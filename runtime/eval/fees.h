@@ -1,5 +1,6 @@
-/* fees.h — the fees a record owes under its policy: registration and processing for applications,
- * renewal and membership a year for renewals; coupons, and what is not published, as notes. */
+/* fees.h — the fees a record owes under its policy, by the fee kinds its catalogue declares: an
+ * application's, a renewal's a year and when overdue; coupons, and what is not published, as notes.
+ */
 #ifndef IMHE_FEES_H
 #define IMHE_FEES_H
 

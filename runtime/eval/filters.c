@@ -215,7 +215,7 @@ struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, ui
       ok = passes(vm, op, in->sec, f, i, c, arg);
     if (ok)
       out->idx[out->n++] = i;
-    else {
+    else if (!vm->lean) {
       out->ex[out->nex].idx = i;
       out->ex[out->nex++].why = why_not(vm, op, in->sec, f, i, c, arg);
     }
@@ -230,6 +230,8 @@ struct coll *imhe_section_coll(struct vm *vm, int sec) {
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_slot *s = by >= 0 ? &l->v[i].f[by] : NULL;
     if (s && s->present && s->v.date > vm->as_of) {
+      if (vm->lean)
+        continue;
       struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_AFTER_AS_OF);
       w->sec = (uint8_t)sec;
       w->field = (uint8_t)by;
@@ -264,7 +266,7 @@ struct coll *imhe_set_op(struct vm *vm, const struct coll *l, const struct coll 
     int keep = uni ? (a || b) : (a && !b);
     if (keep)
       out->idx[out->n++] = i;
-    else {
+    else if (!vm->lean) {
       const struct imhe_why *why = excl_why((uni || !a) ? l : r, i);
       /* an `or` left it out on both sides: its reason names the alternative that would have let
        * it in too ("kind volunteer, not paid, and supervised is not true"); the first keeps the

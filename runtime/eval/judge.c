@@ -117,8 +117,9 @@ static int record_category(struct vm *vm) {
 static void outside_rule(struct imhe_result *out, const char *id, const char *desc,
                          imhe_status status, const struct imhe_why *reason) {
   struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
+  memset(rr, 0, sizeof *rr);
   rr->id = id;
-  rr->area = AREA_CATEGORY;
+  rr->area = imhe_area_with(out->prog, AK_CATEGORY); /* the verifier asks for exactly one */
   rr->kind = RK_REQUIRE;
   rr->status = status;
   rr->desc = desc;
@@ -132,7 +133,7 @@ static void outside_rule(struct imhe_result *out, const char *id, const char *de
 static void not_offered(struct imhe_result *out, const struct imhe_why *reason) {
   outside_rule(out, "category_offered", "the category is offered by the association",
                IMHE_STATUS_FAIL, reason);
-  out->failed_areas |= 1u << AREA_CATEGORY;
+  out->failed_areas |= 1u << imhe_area_with(out->prog, AK_CATEGORY);
   out->verdict = IMHE_VERDICT_NOT_ELIGIBLE;
 }
 
@@ -243,6 +244,7 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
     if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
       continue;
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
+    memset(rr, 0, sizeof *rr);
     rr->rule = i;
     rr->res = out;
     rr->id = imhe_str(p, ru->id);
@@ -290,8 +292,15 @@ void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r, st
 void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
                       struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
                       int category, struct imhe_result *out) {
+  imhe_evaluate_mode(p, r, a, as_of, as_of_source, category, 0, out);
+}
+
+void imhe_evaluate_mode(const struct imhe_program *p, const struct imhe_record *r,
+                        struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
+                        int category, int verdicts_only, struct imhe_result *out) {
   struct vm vm = {.p = p, .r = r, .a = a, .res = out, .as_of = as_of};
   memset(out, 0, sizeof *out);
+  out->verdicts_only = verdicts_only;
   out->record = r;
   out->arena = a;
   vm.category = category >= 0 ? category : record_category(&vm);
@@ -312,14 +321,23 @@ void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
     out->verdict = IMHE_VERDICT_INVALID;
     return;
   }
-  out->rules = imhe_arena_alloc(a, (p->nrules + 1) * sizeof *out->rules);
+  /* room for every rule of the program, most of them another era's or category's: each one
+   * used is zeroed as it is filled (outside_rule, run_rules), not the whole array */
+  out->rules = imhe_arena_alloc_raw(a, (p->nrules + 1) * sizeof *out->rules);
   uint32_t kindbit = 0;
   int next = r->kind == IMHE_KIND_APPLICATION ? application(&vm, out, era, &kindbit)
              : r->kind == IMHE_KIND_RENEWAL   ? renewal(&vm, out, &kindbit)
                                               : reinstatement(&vm, out, &kindbit);
   if (next == JUDGE_DONE)
     return;
+  /* Lean only while the rules run: the few reasons made around them (not offered, nothing due)
+   * and the fees' notes are kept whole, so every result says why it was not judged. */
+  if (verdicts_only) {
+    vm.scratch = imhe_arena_alloc(a, sizeof *vm.scratch);
+    vm.lean = 1;
+  }
   run_rules(&vm, out, era, kindbit);
+  vm.lean = 0;
   imhe_compute_fees(&vm, &out->fees);
   if (r->kind == IMHE_KIND_APPLICATION) /* submission deadlines concern applications */
     out->next_deadline = imhe_next_deadline(p, as_of);

@@ -52,6 +52,20 @@ static inline int same_name(const char *z, const char *s, size_t n) {
 const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
                                                   int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
+  if (p->comp_index) { /* a loaded program: its hash of codes, probed to the first match */
+    uint32_t h = imhe_comp_hash(code->s.s, code->s.n);
+    for (uint32_t at = h & p->comp_mask; p->comp_index[at].item != UINT32_MAX;
+         at = (at + 1) & p->comp_mask) {
+      const struct imhe_comp_slot *e = &p->comp_index[at];
+      if (e->hash == h && e->len == code->s.n &&
+          !memcmp(p->comp_keys + e->key, code->s.s, e->len)) {
+        *dom = (int)e->dom;
+        *item = e->item;
+        return code;
+      }
+    }
+    return NULL;
+  }
   const char *dot = memchr(code->s.s, '.', code->s.n);
   if (!dot)
     return NULL;
@@ -310,6 +324,8 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   }
   int slot_ref[8];
   out->num = imhe_match_slots(roles, c->n, p->slot_masks + ss->first, ss->count, slot_ref);
+  if (vm->lean) /* verdicts only: how the places were filled is not told */
+    return;
   struct imhe_placing *pl = imhe_arena_alloc(vm->a, sizeof *pl);
   pl->nslots = ss->count;
   for (uint32_t k = 0; k < ss->count; k++) {

@@ -87,13 +87,21 @@ struct imhe_rule_outcome {
   const struct imhe_result *res; /* the result it belongs to (for its arena) */
 };
 
+/* One fee kind the judging program declares, and what the record owes of it. */
+struct imhe_fee_line {
+  const char *word, *name; /* as declared: "KIND", "KIND fee" */
+  uint8_t flags;           /* enum imhe_fee_flag: when it is charged, waivable, required */
+  double amount;           /* < 0: not published, or (overdue) not charged */
+};
 struct imhe_fee_summary {
   int present;
   int renewal; /* renewal or reinstatement: the fees below are a year's */
-  double registration, processing, total; /* < 0: not published */
-  double renewal_fee, membership_fee;     /* renewals only; < 0: not published */
-  double late_fee; /* a renewal submitted after its due date: charged once, not in the total; < 0
-                      none */
+  /* every fee kind the program declares, in its order; only those charged with the record's kind
+   * (an application's, or a renewal's yearly and overdue ones) are reported */
+  struct imhe_fee_line kinds[IMHE_MAX_FEE_KINDS];
+  int nkinds;
+  double total; /* the sum of the record's application or yearly fees; < 0 when one is not
+                   published (an overdue fee is charged once, not in it) */
   const char *coupon;
   int coupon_applied;
   const char *notes[8];
@@ -104,6 +112,16 @@ struct imhe_fee_summary {
   const struct imhe_cond_result *coupon_cond;
   int coupon_note;
 };
+
+/* Whether fee kind k of f is listed in pass `pass` of the record's fees, as every report lists
+ * them: an application's fees in pass 1, in the order declared; a renewal's own (required) fee in
+ * pass 0 and its other yearly fees in pass 1. Overdue fees are charged apart. */
+static inline int imhe_fee_listed(const struct imhe_fee_summary *f, int k, int pass) {
+  unsigned fl = f->kinds[k].flags;
+  if (!f->renewal)
+    return pass == 1 && (fl & FK_APPLICATION);
+  return (fl & FK_RENEWAL) && ((fl & FK_REQUIRED) ? 0 : 1) == pass;
+}
 
 struct imhe_result {
   const struct imhe_record *record;  /* the record judged: it must outlive the result */
@@ -124,6 +142,9 @@ struct imhe_result {
   struct imhe_fee_summary fees;
   int32_t next_deadline; /* IMHE_NO_DATE when none */
   const char *deadline_label;
+  /* judged for verdicts only (imhe_evaluate_mode): each rule's status, each condition's status,
+   * observed and required values, but no reasons, counted or left-out entries */
+  int verdicts_only;
 };
 
 /* Evaluates `r` against verified program `p` at the as-of date. Reentrant: no global state; the
@@ -138,6 +159,14 @@ IMHE_INTERNAL_API void imhe_evaluate_as(const struct imhe_program *p, const stru
                                         struct imhe_arena *a, int32_t as_of,
                                         imhe_as_of_source as_of_source, int category,
                                         struct imhe_result *out);
+/* The same; with verdicts_only, the rules build no explanation (result.verdicts_only): the
+ * verdict, failed areas, fees, deadline, messages, each rule's status and each condition's status,
+ * observed and required values are those a full evaluation gives (tests/test_lean.c), for runs
+ * that report no more (imhe check --format csv, the first pass of imhe diff --records). */
+IMHE_INTERNAL_API void imhe_evaluate_mode(const struct imhe_program *p, const struct imhe_record *r,
+                                          struct imhe_arena *a, int32_t as_of,
+                                          imhe_as_of_source as_of_source, int category,
+                                          int verdicts_only, struct imhe_result *out);
 /* Appends a warning of judging, located in the record's file, to res. */
 void imhe_result_warning(struct imhe_result *res, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -29,16 +29,18 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   c->cmp = in->a;
   c->unit = cd->unit;
   c->display = cd->display;
-  c->notes = obs->note;
   c->res = vm->res;
   if (in->op == OP_CHECK) {
     c->observed = obs->num;
     c->required = req->num;
     c->shortfall = status == IMHE_STATUS_PASS ? 0 : fabs(req->num - obs->num);
   }
+  c->counted_sec = -1;
+  if (vm->lean) /* verdicts only: the values compared, not how they were found */
+    return;
+  c->notes = obs->note;
   c->capped = in->op == OP_CHECK ? obs->cap : NULL;
   c->placing = in->op == OP_CHECK ? obs->placing : NULL;
-  c->counted_sec = -1;
   if (obs->src) {
     c->counted_sec = obs->src->sec;
     c->counted = obs->src->idx;
@@ -132,6 +134,8 @@ static void measure(struct vm *vm, struct imhe_insn in, struct stack *s) {
  * keeps it with the words of its other part: the reports say "14 h formal + 4 h informal, of which
  * 2 count" where the number alone reads as a mistake. */
 static void capped(struct vm *vm, int op, struct val *l, const struct val *r) {
+  if (vm->lean)
+    return;
   if (op == OP_ADD) {
     struct imhe_capped *cap = l->cap ? l->cap : r->cap;
     const struct val *rest = l->cap ? r : l;

@@ -267,8 +267,9 @@ static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* A fault leaves nothing to read (at = n), so the bounds alone stop every read after one. */
 static inline uint32_t rd32(struct rd *d) {
-  if (d->bad || d->n - d->at < 4) {
+  if (__builtin_expect(d->n - d->at < 4, 0)) {
     fault(d, "truncated record");
     return 0;
   }
@@ -278,7 +279,7 @@ static inline uint32_t rd32(struct rd *d) {
 }
 
 static inline uint8_t rd8(struct rd *d) {
-  if (d->bad || d->at >= d->n) {
+  if (__builtin_expect(d->at >= d->n, 0)) {
     fault(d, "truncated record");
     return 0;
   }
@@ -301,12 +302,12 @@ static const char *rd_text(struct rd *d, uint32_t *len) {
   return s;
 }
 
-/* A text copied into the record's arena. */
-static void rd_text_into(struct rd *d, struct imhe_record *r, struct imhe_text *t) {
+/* A text of the record: left in the pack, where it is NUL-terminated already (rd_text checks),
+ * not copied; the pack's bytes outlive the record (pack.h). */
+static void rd_text_into(struct rd *d, struct imhe_text *t) {
   uint32_t n;
-  const char *s = rd_text(d, &n);
-  t->s = s ? imhe_arena_strndup(&r->arena, s, n) : NULL;
-  t->n = s ? n : 0;
+  t->s = rd_text(d, &n);
+  t->n = n;
 }
 
 /* The dates imhe_parse_date can produce (pack.h): constants, so reading threads share no state;
@@ -335,14 +336,23 @@ static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) 
 
 static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field_desc *fd,
                     struct imhe_slot *s) {
-  uint8_t present = rd8(d);
-  if (present > 1)
-    fault(d, "field presence neither 0 nor 1");
-  if (present != 1)
-    return;
+  const uint8_t *q = d->p + d->at;
+  if (d->n - d->at >= 9 && q[0] == 1) { /* present, its location whole: read unchecked */
+    s->line = get32(q + 1);
+    s->col = get32(q + 5);
+    d->at += 9;
+  } else {
+    uint8_t present = rd8(d);
+    if (present > 1)
+      fault(d, "field presence neither 0 nor 1");
+    if (present != 1) { /* the entry's memory is not zeroed: an absent slot is said so whole */
+      memset(s, 0, sizeof *s);
+      return;
+    }
+    s->line = rd32(d);
+    s->col = rd32(d);
+  }
   s->present = 1;
-  s->line = rd32(d);
-  s->col = rd32(d);
   int count = 0;
   if (fd->kind == FT_ENUM || fd->kind == FT_SET)
     imhe_enum_values((enum imhe_enum)fd->arg, &count);
@@ -376,7 +386,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
     }
     break;
   case FT_TEXT:
-    rd_text_into(d, r, &s->v.text);
+    rd_text_into(d, &s->v.text);
     if (!s->v.text.s)
       fault(d, "a present text field without text");
     break;
@@ -393,7 +403,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
     } /* GCOVR_EXCL_STOP */
     s->v.codes.n = n;
     for (uint32_t i = 0; i < n; i++) {
-      rd_text_into(d, r, &s->v.codes.v[i].s);
+      rd_text_into(d, &s->v.codes.v[i].s);
       s->v.codes.v[i].line = rd32(d);
       s->v.codes.v[i].col = rd32(d);
       if (!s->v.codes.v[i].s.s && !d->bad)
@@ -451,13 +461,13 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
     imhe_record_init(r, file_name(p, f, &len), 0, reuse);
   r->line = rd32(d);
   r->kind = (imhe_record_kind)rd_range(d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
-  rd_text_into(d, r, &r->id);
-  rd_text_into(d, r, &r->association);
-  rd_text_into(d, r, &r->coupon);
-  rd_text_into(d, r, &r->applicant_name);
-  rd_text_into(d, r, &r->applicant_email);
-  rd_text_into(d, r, &r->membership_association);
-  rd_text_into(d, r, &r->category);
+  rd_text_into(d, &r->id);
+  rd_text_into(d, &r->association);
+  rd_text_into(d, &r->coupon);
+  rd_text_into(d, &r->applicant_name);
+  rd_text_into(d, &r->applicant_email);
+  rd_text_into(d, &r->membership_association);
+  rd_text_into(d, &r->category);
   r->submitted = rd_date(d, 1);
   r->agreement_signed = rd_date(d, 1);
   r->ethics_signed = rd_date(d, 1);
@@ -482,13 +492,14 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
       fault(d, "entry count past the record");
       break;
     }
-    l->v = n ? imhe_arena_alloc(&r->arena, n * sizeof *l->v) : NULL;
+    /* not zeroed: every slot of the section's fields is written below, the rest never read */
+    l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
     if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
       fault(d, "out of memory");
       break;
     } /* GCOVR_EXCL_STOP */
     l->n = n;
-    for (uint32_t e = 0; e < n && !d->bad; e++) {
+    for (uint32_t e = 0; e < n; e++) {
       l->v[e].line = rd32(d);
       l->v[e].col = rd32(d);
       for (int k = 0; k < nf; k++)

@@ -52,7 +52,9 @@ IMHE_INTERNAL_API int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, s
                                      int check_sum, char *err, size_t errlen);
 IMHE_INTERNAL_API void imhe_pack_close(struct imhe_pack *p);
 /* Record i, decoded and checked field by field, into *r as imhe_record_init would ready it (reuse:
- * *r was read before and its arena is kept); the record owns copies of everything. 0, or -1 with
+ * *r was read before and its arena is kept). Its texts point into the pack's bytes, which must
+ * outlive the record (api/source.c holds a pack for each record out of it); the rest is in its
+ * arena. 0, or -1 with
  * "record N: what is wrong (offset N)" in err: a pack made or altered by hand with a matching
  * checksum (or opened without one); *r is then fit only for imhe_record_clear or reuse. */
 IMHE_INTERNAL_API int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r,

@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 struct imhe_text {
-  const char *s; /* NUL-terminated copy; may contain NULs only if n says so */
+  const char *s; /* NUL-terminated, in the record's arena or the pack it was read from (pack.h);
+                   may contain NULs only if n says so */
   uint32_t n;
 };
 struct imhe_comp_code {
@@ -53,6 +54,7 @@ struct imhe_msgs {
 };
 
 struct imhe_record_pool;
+struct imhe_packin;
 struct imhe_record {
   struct imhe_arena arena;
   const char *file;
@@ -82,6 +84,7 @@ struct imhe_record {
   uint32_t expect_line;
   const void *owner;             /* the policy set it was read for (the public API checks it) */
   struct imhe_record_pool *pool; /* where freeing it returns it for reuse (api/source.c), or NULL */
+  struct imhe_packin *pack; /* the pack its texts point into, held until it is freed, or NULL */
 };
 
 IMHE_INTERNAL_API void imhe_record_error(struct imhe_record *r, uint32_t line, uint32_t col,

@@ -40,12 +40,12 @@ static void csv_begin(struct sbuf *b, const imhe_render_options *o) {
 }
 
 /* The failed areas by name, in name order, joined by ';'. */
-static void csv_areas(struct sbuf *b, uint32_t failed) {
-  int order[AREA__COUNT], n = imhe_areas_by_name(failed, order);
+static void csv_areas(struct sbuf *b, const struct imhe_result *res) {
+  int order[IMHE_MAX_AREAS], n = imhe_areas_by_word(res->prog, res->failed_areas, order);
   for (int i = 0; i < n; i++) {
     if (i)
       sb_putc(b, ';');
-    sb_puts(b, imhe_area_name[order[i]]);
+    sb_puts(b, imhe_area_word(res->prog, order[i]));
   }
 }
 
@@ -64,7 +64,7 @@ static void csv_record(struct sbuf *b, const struct imhe_result *res,
   sb_putc(b, ',');
   sb_puts(b, imhe_verdict_name(res->verdict));
   sb_putc(b, ',');
-  csv_areas(b, res->failed_areas);
+  csv_areas(b, res);
   sb_putc(b, ',');
   if (res->fees.present && res->fees.total >= 0) /* a renewal's: its total per year */
     sb_num2(b, res->fees.total);

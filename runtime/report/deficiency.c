@@ -6,27 +6,13 @@
 #include "runtime/records/schema.h"
 #include "runtime/report/explain.h"
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-const char *const imhe_tab_title[TAB__COUNT] = {
-#define X(n, s) s,
-    IMHE_TABS(X)
-#undef X
-};
-
-/* The one place areas meet tabs: the category, membership and prerequisites are the applicant's
- * details; every other area has a tab of its own. */
-enum imhe_tab imhe_deficiency_tab(int area) {
-  static const unsigned char tab_of[AREA__COUNT] = {
-      [AREA_CATEGORY] = TAB_DETAILS,          [AREA_MEMBERSHIP] = TAB_DETAILS,
-      [AREA_AGREEMENT] = TAB_AGREEMENT,       [AREA_ETHICS] = TAB_ETHICS,
-      [AREA_EDUCATION] = TAB_EDUCATION,       [AREA_WORK] = TAB_WORK,
-      [AREA_LEADERSHIP] = TAB_LEADERSHIP,     [AREA_TRAINING] = TAB_TRAINING,
-      [AREA_COMPETENCIES] = TAB_COMPETENCIES, [AREA_RSC] = TAB_RSC,
-      [AREA_REFERENCES] = TAB_REFERENCES,     [AREA_EXAM] = TAB_EXAM,
-      [AREA_PREREQUISITE] = TAB_DETAILS,
-  };
-  return (enum imhe_tab)tab_of[area]; /* the verifier keeps every rule's area in range */
+/* The tab area `area` of program p is reported under (the catalogue's `defines area ... in TAB`);
+ * -1 when p has no such area. */
+static int tab_of(const struct imhe_program *p, int area) {
+  return p && area >= 0 && (uint32_t)area < p->nareas ? p->areas[area].tab : -1;
 }
 
 /* One report being written: the writer, and the block's words gathered in t. */
@@ -489,14 +475,15 @@ unsigned imhe_deficiency_unmet(const struct imhe_result *res) {
 static void put_missing(struct ctx *x) {
   sb_puts(&x->t, "What is missing");
   emit(x, DFC_SECTION);
-  for (int tab = 0; tab < TAB__COUNT; tab++) {
+  const struct imhe_program *p = x->res->prog;
+  for (uint32_t tab = 0; p && tab < p->ntabs; tab++) {
     int shown = 0;
     for (uint32_t i = 0; i < x->res->nrules; i++) {
       const struct imhe_rule_outcome *rr = &x->res->rules[i];
-      if (!unmet(rr) || imhe_deficiency_tab(rr->area) != (enum imhe_tab)tab)
+      if (!unmet(rr) || tab_of(p, rr->area) != (int)tab)
         continue;
       if (!shown++) {
-        sb_puts(&x->t, imhe_tab_title[tab]);
+        sb_puts(&x->t, imhe_str(p, p->tabs[tab].title));
         emit(x, DFC_TAB);
       }
       put_requirement(x, rr);
@@ -544,8 +531,8 @@ static void put_advisories(struct ctx *x) {
 static void put_exam(struct ctx *x) {
   for (uint32_t i = 0; i < x->res->nrules; i++) {
     const struct imhe_rule_outcome *rr = &x->res->rules[i];
-    if (rr->area != AREA_EXAM || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED ||
-        rr->status == IMHE_STATUS_FAIL || rr->reason)
+    if (rr->area != imhe_area_with(x->res->prog, AK_EXAM) || rr->kind != RK_REQUIRE ||
+        rr->status == IMHE_STATUS_SKIPPED || rr->status == IMHE_STATUS_FAIL || rr->reason)
       continue; /* a failed exam is under "What is missing" already */
     sb_puts(&x->t, "Written exam");
     emit(x, DFC_SECTION);
@@ -578,22 +565,26 @@ static void put_fees(struct ctx *x) {
   sb_puts(&x->t, "Fees");
   emit(x, DFC_SECTION);
   emit(x, DFC_LIST_BEGIN);
-  if (fe->renewal) {
-    int re = x->r->kind == IMHE_KIND_REINSTATEMENT;
-    put_money(&x->t, re ? "Reinstatement: " : "Renewal: ", fe->renewal_fee, " a year");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Membership: ", fe->membership_fee, " a year");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Total: ", fe->total, " a year");
-    emit(x, DFC_ITEM);
-  } else {
-    put_money(&x->t, "Registration: ", fe->registration, "");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Processing: ", fe->processing, "");
-    emit(x, DFC_ITEM);
-    put_money(&x->t, "Total: ", fe->total, "");
-    emit(x, DFC_ITEM);
-  }
+  /* each fee kind charged with the record's kind, capitalised ("Processing: $50"); a renewal's
+   * own (required) fee first, named by the record's kind, the others "a year" */
+  for (int pass = fe->renewal ? 0 : 1; pass < 2; pass++)
+    for (int k = 0; k < fe->nkinds; k++) {
+      const struct imhe_fee_line *l = &fe->kinds[k];
+      if (!imhe_fee_listed(fe, k, pass))
+        continue;
+      char label[80];
+      if (fe->renewal && !pass)
+        snprintf(label, sizeof label,
+                 "%s: ", x->r->kind == IMHE_KIND_REINSTATEMENT ? "Reinstatement" : "Renewal");
+      else
+        snprintf(label, sizeof label,
+                 "%c%.60s: ", l->word[0] >= 'a' && l->word[0] <= 'z' ? l->word[0] - 32 : l->word[0],
+                 l->word[0] ? l->word + 1 : "");
+      put_money(&x->t, label, l->amount, fe->renewal ? " a year" : "");
+      emit(x, DFC_ITEM);
+    }
+  put_money(&x->t, "Total: ", fe->total, fe->renewal ? " a year" : "");
+  emit(x, DFC_ITEM);
   if (fe->coupon && fe->coupon_applied) { /* one not applied has a note saying why */
     sb_puts(&x->t, "Coupon ");
     imhe_text_clean(&x->t, fe->coupon, strlen(fe->coupon));

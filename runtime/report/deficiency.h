@@ -8,30 +8,6 @@
 #include "runtime/core/sbuf.h"
 #include "runtime/eval/result.h"
 
-/* The application system's tabs, in its order: X(NAME, "title"). Each area of a rule belongs to one
- * (imhe_deficiency_tab); the report groups unmet requirements under these titles. */
-#define IMHE_TABS(X)                                                                               \
-  X(DETAILS, "Details and membership")                                                             \
-  X(AGREEMENT, "Agreement")                                                                        \
-  X(ETHICS, "Code of Ethics")                                                                      \
-  X(EDUCATION, "Education")                                                                        \
-  X(WORK, "Work")                                                                                  \
-  X(LEADERSHIP, "Leadership")                                                                      \
-  X(TRAINING, "Trainings")                                                                         \
-  X(RSC, "Reflective Supervision/Consultation")                                                    \
-  X(REFERENCES, "References")                                                                      \
-  X(COMPETENCIES, "Competencies")                                                                  \
-  X(EXAM, "Exam")
-enum imhe_tab {
-#define X(n, s) TAB_##n,
-  IMHE_TABS(X)
-#undef X
-      TAB__COUNT
-};
-extern const char *const imhe_tab_title[TAB__COUNT];
-/* The tab of an area (enum imhe_area). */
-enum imhe_tab imhe_deficiency_tab(int area);
-
 /* What a block is; the writer decides how it looks. Text arrives as words with every string from
  * the record already cleaned of control characters; the writer escapes it for its format. */
 enum dfc_block {

@@ -6,6 +6,7 @@
 #include "runtime/report/report.h"
 #include "runtime/report/reporter.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static void json_text(struct sbuf *b, const struct imhe_text *t) {
@@ -279,10 +280,10 @@ static void json_rule_message(struct sbuf *b, struct sbuf *scratch, const struct
 static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_outcome *rr) {
   sb_puts(b, "{\"id\":");
   sb_jstr(b, rr->id);
-  sb_puts(b, ",\"area\":\"");
-  sb_puts(b, imhe_area_name[rr->area]);
-  sb_puts(b, rr->kind == RK_ADVISE ? "\",\"kind\":\"advisory\",\"status\":\""
-                                   : "\",\"kind\":\"requirement\",\"status\":\"");
+  sb_puts(b, ",\"area\":");
+  sb_jstr(b, imhe_area_word(rr->res ? rr->res->prog : NULL, rr->area));
+  sb_puts(b, rr->kind == RK_ADVISE ? ",\"kind\":\"advisory\",\"status\":\""
+                                   : ",\"kind\":\"requirement\",\"status\":\"");
   sb_puts(b, imhe_status_name(rr->status));
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
@@ -315,32 +316,52 @@ static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_out
   sb_puts(b, "]}");
 }
 
-/* The fees of a renewal or reinstatement (a year's, and a late fee charged once) or of an
- * application; null when the record was not judged. */
+/* "KEY": for fee kind l, its word and a suffix. */
+static void json_fee_key(struct sbuf *b, const struct imhe_fee_line *l, const char *suffix) {
+  char key[96];
+  snprintf(key, sizeof key, "%.60s%s", l->word, suffix);
+  sb_jstr(b, key);
+  sb_putc(b, ':');
+}
+
+/* The fees of a renewal or reinstatement (a year's, and an overdue fee charged once) or of an
+ * application, keyed by the declared fee kinds' words: an application's fees by their words; a
+ * renewal's own (required) fee by its word, the other yearly ones as WORD_per_year, an overdue
+ * fee as WORD_fee only when charged, so on-time renewals read as before; null when the record
+ * was not judged. */
 static void json_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_result *res) {
-  if (!res->fees.present)
+  const struct imhe_fee_summary *fe = &res->fees;
+  if (!fe->present) {
     sb_puts(b, "null");
-  else if (res->fees.renewal) {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "{\"renewal\":");
-    json_num(b, fe->renewal_fee);
-    sb_puts(b, ",\"membership_per_year\":");
-    json_num(b, fe->membership_fee);
-    sb_puts(b, ",\"total_per_year\":");
+    return;
+  }
+  sb_putc(b, '{');
+  if (fe->renewal) {
+    for (int pass = 0; pass < 2; pass++)
+      for (int k = 0; k < fe->nkinds; k++)
+        if (imhe_fee_listed(fe, k, pass)) {
+          json_fee_key(b, &fe->kinds[k], pass ? "_per_year" : "");
+          json_num(b, fe->kinds[k].amount);
+          sb_putc(b, ',');
+        }
+    sb_puts(b, "\"total_per_year\":");
     json_num(b, fe->total);
-    if (fe->late_fee >= 0) { /* only when charged, so on-time renewals read as before */
-      sb_puts(b, ",\"late_fee\":");
-      json_num(b, fe->late_fee);
-    }
+    for (int k = 0; k < fe->nkinds; k++)
+      if ((fe->kinds[k].flags & FK_OVERDUE) && fe->kinds[k].amount >= 0) {
+        sb_putc(b, ',');
+        json_fee_key(b, &fe->kinds[k], "_fee");
+        json_num(b, fe->kinds[k].amount);
+      }
     sb_puts(b, ",\"notes\":[");
     json_notes(b, scratch, res);
   } else {
-    const struct imhe_fee_summary *fe = &res->fees;
-    sb_puts(b, "{\"registration\":");
-    json_num(b, fe->registration);
-    sb_puts(b, ",\"processing\":");
-    json_num(b, fe->processing);
-    sb_puts(b, ",\"total\":");
+    for (int k = 0; k < fe->nkinds; k++)
+      if (imhe_fee_listed(fe, k, 1)) {
+        json_fee_key(b, &fe->kinds[k], "");
+        json_num(b, fe->kinds[k].amount);
+        sb_putc(b, ',');
+      }
+    sb_puts(b, "\"total\":");
     json_num(b, fe->total);
     sb_puts(b, ",\"coupon\":");
     if (fe->coupon)
@@ -388,11 +409,11 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   sb_puts(b, ",\"verdict\":\"");
   sb_puts(b, imhe_verdict_name(res->verdict));
   sb_puts(b, "\",\"failed_areas\":[");
-  int order[AREA__COUNT], n = imhe_areas_by_name(res->failed_areas, order);
+  int order[IMHE_MAX_AREAS], n = imhe_areas_by_word(res->prog, res->failed_areas, order);
   for (int i = 0; i < n; i++) {
     if (i)
       sb_putc(b, ',');
-    sb_jstr(b, imhe_area_name[order[i]]);
+    sb_jstr(b, imhe_area_word(res->prog, order[i]));
   }
   sb_puts(b, "],\"rules\":[");
   for (uint32_t i = 0; i < res->nrules; i++) {

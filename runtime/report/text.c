@@ -302,14 +302,16 @@ static void text_header(struct sbuf *b, const struct imhe_record *r, const struc
 /* Requirements grouped by area (skipped ones left out), then advisories that failed. */
 static void text_rules(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
                        const struct imhe_result *res, const char *const *col) {
-  for (int area = 0; area < AREA__COUNT; area++) {
+  /* in the order the catalogue declares the areas */
+  uint32_t nareas = res->prog ? res->prog->nareas : 0;
+  for (int area = 0; area < (int)nareas; area++) {
     int shown = 0;
     for (uint32_t i = 0; i < res->nrules; i++) {
       const struct imhe_rule_outcome *rr = &res->rules[i];
       if (rr->area != area || rr->kind != RK_REQUIRE || rr->status == IMHE_STATUS_SKIPPED)
         continue;
       if (!shown++) {
-        heading(b, col, imhe_area_name[area]);
+        heading(b, col, imhe_area_word(res->prog, area));
         sb_putc(b, '\n');
       }
       text_rule(b, scratch, r, rr, col);
@@ -341,25 +343,33 @@ static void text_fees(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
                       const char *const *col) {
   const struct imhe_fee_summary *fe = &res->fees;
   heading(b, col, "fees");
-  if (fe->renewal) {
-    sb_puts(b, res->record->kind == IMHE_KIND_REINSTATEMENT ? "\n    reinstatement "
-                                                            : "\n    renewal ");
-    text_money(b, fe->renewal_fee);
-    sb_puts(b, ", membership ");
-    text_money(b, fe->membership_fee);
-    /* "a year" follows amounts only: "not published a year" says nothing */
-    sb_puts(b, fe->membership_fee < 0 ? ", total " : " a year, total ");
-    text_money(b, fe->total);
-    sb_puts(b, fe->total < 0 ? "\n" : " a year\n");
-  } else {
-    sb_puts(b, "\n    registration ");
-    text_money(b, fe->registration);
-    sb_puts(b, ", processing ");
-    text_money(b, fe->processing);
-    sb_puts(b, ", total ");
-    text_money(b, fe->total);
-    sb_putc(b, '\n');
-  }
+  /* "KIND $20, KIND $50, total $70" by the declared kinds; a renewal's own fee named by the
+   * record's kind, the other yearly ones "a year" when published */
+  const char *sep = "\n    ";
+  for (int pass = fe->renewal ? 0 : 1; pass < 2; pass++)
+    for (int k = 0; k < fe->nkinds; k++) {
+      const struct imhe_fee_line *l = &fe->kinds[k];
+      if (!imhe_fee_listed(fe, k, pass))
+        continue;
+      if (fe->renewal && !pass) {
+        sb_puts(b, sep);
+        sb_puts(b, res->record->kind == IMHE_KIND_REINSTATEMENT ? "reinstatement " : "renewal ");
+        text_money(b, l->amount);
+      } else {
+        sb_puts(b, sep);
+        sb_puts(b, l->word);
+        sb_putc(b, ' ');
+        text_money(b, l->amount);
+        /* "a year" follows amounts only: "not published a year" says nothing */
+        if (fe->renewal && l->amount >= 0)
+          sb_puts(b, " a year");
+      }
+      sep = ", ";
+    }
+  sb_puts(b, sep);
+  sb_puts(b, "total ");
+  text_money(b, fe->total);
+  sb_puts(b, fe->renewal && fe->total >= 0 ? " a year\n" : "\n");
   for (int i = 0; i < fe->nnotes; i++) {
     sb_puts(b, "    - ");
     scratch->n = 0;

@@ -14,8 +14,6 @@ const char *const imhe_cov_kind_name[COV__COUNT] = {
 #undef X
 };
 
-static const char *const fee_kind[] = {"registration", "processing", "renewal", "membership"};
-
 /* Whether rule i's code can skip the rule (a `when` guard). */
 static int has_guard(const struct imhe_program *p, uint32_t i) {
   const struct imhe_rule *ru = &p->rules[i];
@@ -88,11 +86,11 @@ int imhe_cov_init(struct imhe_cov_policy *c, const struct imhe_program *p) {
     char cats[64];
     cats_text(p, cats, sizeof cats, f->cats);
     if (f->cents < 0)
-      snprintf(slot(c, nn), NAME_MAX_LEN, "%s fee not published for %s",
-               fee_kind[f->kind < 4 ? f->kind : 0], cats);
+      snprintf(slot(c, nn), NAME_MAX_LEN, "%s not published for %s", imhe_fee_name(p, f->kind),
+               cats);
     else
-      snprintf(slot(c, nn), NAME_MAX_LEN, "%s fee $%d.%02d for %s",
-               fee_kind[f->kind < 4 ? f->kind : 0], f->cents / 100, f->cents % 100, cats);
+      snprintf(slot(c, nn), NAME_MAX_LEN, "%s $%d.%02d for %s", imhe_fee_name(p, f->kind),
+               f->cents / 100, f->cents % 100, cats);
     add(c, COV_FEE, k, slot(c, nn++), own, 0);
   }
   for (uint32_t k = 0; k < p->ncoupons; k++)
@@ -142,10 +140,18 @@ void imhe_cov_add(struct imhe_cov_policy *c, const struct imhe_result *res) {
   for (uint32_t i = 0; i < c->n; i++) {
     struct imhe_cov_item *it = &c->v[i];
     if (it->kind == COV_FEE && f->present) {
+      /* an application's fee passes on an application of its categories; a yearly one on a
+       * renewal; an overdue one is counted on renewals, passing when charged */
       const struct imhe_fee *fee = &p->fees[it->index];
-      int renewal_fee = fee->kind == FEE_RENEWAL || fee->kind == FEE_MEMBERSHIP;
+      unsigned flags = fee->kind < p->nfee_kinds ? p->fee_kinds[fee->kind].flags : 0;
       int cat = res->category >= 0 && (fee->cats & (1u << res->category));
-      count(it, renewal_fee == !!f->renewal && (cat || renewal_fee));
+      if (flags & FK_OVERDUE) {
+        if (f->renewal)
+          count(it, fee->kind < (uint32_t)f->nkinds && f->kinds[fee->kind].amount >= 0);
+      } else if (flags & FK_RENEWAL)
+        count(it, f->renewal);
+      else
+        count(it, !f->renewal && cat);
     } else if (it->kind == COV_COUPON && res->record && res->record->coupon.s) {
       const char *code = imhe_str(p, p->coupons[it->index].code);
       if (imhe_names_equal(res->record->coupon.s, res->record->coupon.n, code, strlen(code)))

@@ -175,8 +175,8 @@ static void compare_rule(struct imhe_pdiff *d, const struct imhe_program *a, uin
   const char *what = rule_name(d, b, k);
   changed(d, what, "description", fmt(d, "%s", imhe_str(a, a->rules[i].desc)),
           fmt(d, "%s", imhe_str(b, b->rules[k].desc)), b, k);
-  changed(d, what, "area", fmt(d, "%s", imhe_area_name[a->rules[i].area % AREA__COUNT]),
-          fmt(d, "%s", imhe_area_name[b->rules[k].area % AREA__COUNT]), b, k);
+  changed(d, what, "area", fmt(d, "%s", imhe_area_word(a, a->rules[i].area)),
+          fmt(d, "%s", imhe_area_word(b, b->rules[k].area)), b, k);
   struct sbuf ca = {0}, cb = {0};
   cats_text(&ca, a, a->rules[i].cats);
   cats_text(&cb, b, b->rules[k].cats);
@@ -218,8 +218,6 @@ static void push(char ***v, size_t *n, char *s) {
   (*v)[(*n)++] = s;
 }
 
-static const char *const fee_names[] = {"registration", "processing", "renewal", "membership"};
-
 static void fee_lines(struct imhe_pdiff *d, const struct imhe_program *p, char ***v, size_t *n) {
   for (uint32_t i = 0; i < p->nfees; i++) {
     const struct imhe_fee *f = &p->fees[i];
@@ -227,8 +225,8 @@ static void fee_lines(struct imhe_pdiff *d, const struct imhe_program *p, char *
     cats_text(&b, p, f->cats);
     char *cats = sb_keep(d, &b);
     push(v, n,
-         f->cents < 0 ? fmt(d, "fee %s for %s\tnot published", fee_names[f->kind % 4], cats)
-                      : fmt(d, "fee %s for %s\t$%d.%02d", fee_names[f->kind % 4], cats,
+         f->cents < 0 ? fmt(d, "fee %s for %s\tnot published", imhe_fee_word(p, f->kind), cats)
+                      : fmt(d, "fee %s for %s\t$%d.%02d", imhe_fee_word(p, f->kind), cats,
                             f->cents / 100, f->cents % 100));
   }
 }
@@ -248,11 +246,41 @@ static void coupon_lines(struct imhe_pdiff *d, const struct imhe_program *p, cha
     char from[16], until[16];
     date_or_open(from, c->from);
     date_or_open(until, c->until);
+    struct sbuf w = {0}; /* the kinds it waives, by their words */
+    for (uint32_t k = 0; k < p->nfee_kinds; k++)
+      if (c->waives >> k & 1u) {
+        sb_putc(&w, ' ');
+        sb_puts(&w, imhe_fee_word(p, k));
+      }
     push(v, n,
-         fmt(d, "coupon %s\twaives%s%s%s%s for %s, %s..%s%s", imhe_str(p, c->code),
-             c->waives & 1 ? " registration" : "", c->waives & 2 ? " processing" : "",
-             c->waives & 4 ? " renewal" : "", c->waives & 8 ? " membership" : "", sb_keep(d, &b),
-             from, until, c->rule != IMHE_NO_RULE ? ", with a condition" : ""));
+         fmt(d, "coupon %s\twaives%s for %s, %s..%s%s", imhe_str(p, c->code), sb_keep(d, &w),
+             sb_keep(d, &b), from, until, c->rule != IMHE_NO_RULE ? ", with a condition" : ""));
+  }
+}
+
+/* The tabs by code (their titles and order) and the areas by word (what each covers, its tab and
+ * properties), as the policy's catalogue declares them. */
+static void area_lines(struct imhe_pdiff *d, const struct imhe_program *p, char ***v, size_t *n) {
+  static const char *const props[] = {
+#define X(id, word, meaning) word,
+      IMHE_AREA_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t t = 0; t < p->ntabs; t++)
+    push(v, n,
+         fmt(d, "tab %s\t\"%s\", tab %u of %u", imhe_str(p, p->tabs[t].code),
+             imhe_str(p, p->tabs[t].title), t + 1, p->ntabs));
+  for (uint32_t a = 0; a < p->nareas; a++) {
+    const struct imhe_area_def *ar = &p->areas[a];
+    struct sbuf b = {0};
+    for (int i = 0; i < AREA_PROPERTY__COUNT; i++)
+      if (ar->flags >> i & 1u) {
+        sb_puts(&b, b.n ? ", " : " for ");
+        sb_puts(&b, props[i]);
+      }
+    push(v, n,
+         fmt(d, "area %s\t\"%s\" in %s%s", imhe_area_word(p, (int)a), imhe_str(p, ar->name),
+             ar->tab < p->ntabs ? imhe_str(p, p->tabs[ar->tab].code) : "?", sb_keep(d, &b)));
   }
 }
 
@@ -287,6 +315,23 @@ static void other_lines(struct imhe_pdiff *d, const struct imhe_program *p, char
          fmt(d, "category %s	\"%s\" in %s", imhe_cat_code(p, (int)i), imhe_cat_name(p, (int)i),
              sb_keep(d, &b)));
   }
+  static const char *const props[] = {
+#define X(id, word, meaning) word,
+      IMHE_FEE_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t k = 0; k < p->nfee_kinds; k++) { /* fee kinds, by word: declared, renamed */
+    struct sbuf b = {0};
+    for (int i = 0; i < FEE_PROPERTY__COUNT; i++)
+      if (p->fee_kinds[k].flags >> i & 1u) {
+        sb_puts(&b, b.n ? ", " : "");
+        sb_puts(&b, props[i]);
+      }
+    push(v, n,
+         fmt(d, "fee kind %s\t\"%s\" for %s", imhe_fee_word(p, k), imhe_fee_name(p, k),
+             sb_keep(d, &b)));
+  }
+  area_lines(d, p, v, n);
   for (uint32_t i = 0; i < p->nrenewals; i++) {
     const struct imhe_renewal *r = &p->renewals[i];
     char from[16], until[16];

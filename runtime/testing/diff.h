@@ -8,7 +8,7 @@
 #include "runtime/bytecode/program.h"
 
 struct imhe_pdiff_item {
-  const char *what;   /* "rule specialist_rsc", "fee registration for CODE", "deadline", ... */
+  const char *what;   /* "rule specialist_rsc", "fee KIND for CODE", "deadline", ... */
   const char *change; /* "added", "removed", "changed" */
   char *old, *new_;   /* the old and new text (NULL for added / removed) */
   const char *file;   /* where the new (or removed old) item is, or NULL */

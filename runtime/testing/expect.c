@@ -141,10 +141,11 @@ static void check_verdict(struct chk *c, const struct ynode *v) {
 static const char *areas_text(struct chk *c, uint32_t mask) {
   struct sbuf b = {0};
   sb_putc(&b, '[');
-  for (int i = 0, first = 1; i < AREA__COUNT; i++)
+  const struct imhe_program *p = c->res->prog;
+  for (uint32_t i = 0, first = 1; p && i < p->nareas; i++)
     if (mask & (1u << i)) {
       sb_puts(&b, first ? "" : ", ");
-      sb_puts(&b, imhe_area_name[i]);
+      sb_puts(&b, imhe_area_word(p, (int)i));
       first = 0;
     }
   sb_putc(&b, ']');
@@ -158,13 +159,19 @@ static void check_areas(struct chk *c, const struct ynode *v) {
     bad(c, v, "failed_areas must be a list of areas ([] for none)");
     return;
   }
+  /* the areas of the judging policy's catalogue */
+  const struct imhe_program *p = c->res->prog;
+  const char *names[IMHE_MAX_AREAS];
+  uint32_t nnames = 0;
+  for (uint32_t i = 0; p && i < p->nareas && i < IMHE_MAX_AREAS; i++)
+    names[nnames++] = imhe_area_word(p, (int)i);
   uint32_t want = 0;
   for (const struct ynode *e = v->first; e; e = e->next) {
-    int a = e->type == N_SCALAR ? imhe_area_lookup(e->s, e->n) : -1;
+    int a = e->type == N_SCALAR ? imhe_area_lookup_in(p, e->s, e->n) : -1;
     if (a < 0) {
       bad(c, e,
           imhe_arena_printf(c->a, "failed_areas: unknown area '%s'%s", text(c, e),
-                            suggest(c, e, imhe_area_name, AREA__COUNT)));
+                            suggest(c, e, names, nnames)));
       return;
     }
     want |= 1u << a;
@@ -399,9 +406,8 @@ static const char *money(struct chk *c, double v) {
   return v < 0 ? "not published" : imhe_arena_printf(c->a, "%.2f", v);
 }
 
-static const char *const fee_keys[] = {"registration", "processing", "total",
-                                       "renewal",      "membership", "coupon_applied",
-                                       "published",    "late",       NULL};
+/* The keys of an expected `fees:` mapping besides the fee kinds the judging policy declares. */
+static const char *const fee_keys[] = {"total", "coupon_applied", "published", NULL};
 
 static void check_fee(struct chk *c, const struct ynode *k, const struct ynode *v) {
   const struct imhe_fee_summary *f = &c->res->fees;
@@ -415,12 +421,10 @@ static void check_fee(struct chk *c, const struct ynode *k, const struct ynode *
              got ? "true" : "false");
     return;
   }
-  double got = tree_key_is(k, "registration") ? f->registration
-               : tree_key_is(k, "processing") ? f->processing
-               : tree_key_is(k, "total")      ? f->total
-               : tree_key_is(k, "renewal")    ? f->renewal_fee
-               : tree_key_is(k, "late")       ? f->late_fee
-                                              : f->membership_fee;
+  double got = f->total;
+  for (int i = 0; i < f->nkinds; i++)
+    if (tree_key_is(k, f->kinds[i].word))
+      got = f->kinds[i].amount;
   if (!f->present)
     got = -1;
   const char *what = imhe_arena_printf(c->a, "fees: %s", text(c, k));
@@ -436,11 +440,21 @@ static void check_fee(struct chk *c, const struct ynode *k, const struct ynode *
 
 static void check_fees(struct chk *c, const struct ynode *m) {
   if (m->type != N_MAP) {
-    bad(c, m, "fees: expected a mapping (registration, processing, total, ...)");
+    bad(c, m, "fees: expected a mapping (a fee kind's amount, total, coupon_applied, published)");
     return;
   }
+  /* the fee kinds the judging policy declares, then the other keys; a record no policy judged
+   * has no kinds, and every amount expected of it is not published */
+  const struct imhe_fee_summary *f = &c->res->fees;
+  const char *known[IMHE_MAX_FEE_KINDS + sizeof fee_keys / sizeof *fee_keys];
+  size_t n = 0;
+  for (int i = 0; i < f->nkinds; i++)
+    known[n++] = f->kinds[i].word;
+  for (size_t i = 0; fee_keys[i]; i++)
+    known[n++] = fee_keys[i];
+  known[n] = NULL;
   for (const struct ynode *k = m->first; k && k->next; k = k->next->next)
-    if (known_key(c, k, "fees", fee_keys))
+    if (!f->nkinds || known_key(c, k, "fees", known))
       check_fee(c, k, k->next);
 }
 

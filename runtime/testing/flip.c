@@ -11,6 +11,53 @@ static const struct imhe_rule_outcome *find(const struct imhe_result *r, const c
   return NULL;
 }
 
+/* A result's rules by id, for matching two results in time linear in their rules (a diff matches
+ * every changed record's): an open-addressing table of indices, the first rule of an id kept, as
+ * find() finds it. A result of more rules than it holds is searched instead. */
+#define BY_ID_SLOTS 512
+struct by_id {
+  const struct imhe_result *r;
+  uint16_t slot[BY_ID_SLOTS]; /* a rule's index + 1; 0 empty */
+};
+
+static uint32_t id_hash(const char *s) {
+  size_t n = strlen(s);
+  uint64_t h = n * 0x9E3779B97F4A7C15ull;
+  if (n >= 8) { /* ids differ in their first and last bytes and their length */
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    h ^= x * 0xC2B2AE3D27D4EB4Full ^ y * 0x165667B19E3779F9ull;
+  } else
+    for (size_t i = 0; i < n; i++)
+      h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+  return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+}
+
+static void index_ids(struct by_id *t, const struct imhe_result *r) {
+  t->r = r;
+  if (r->nrules > BY_ID_SLOTS / 2)
+    return;
+  memset(t->slot, 0, sizeof t->slot);
+  for (uint32_t i = 0; i < r->nrules; i++) {
+    uint32_t at = id_hash(r->rules[i].id) % BY_ID_SLOTS;
+    while (t->slot[at] && strcmp(r->rules[t->slot[at] - 1].id, r->rules[i].id))
+      at = (at + 1) % BY_ID_SLOTS;
+    if (!t->slot[at])
+      t->slot[at] = (uint16_t)(i + 1);
+  }
+}
+
+static const struct imhe_rule_outcome *lookup(const struct by_id *t, const char *id) {
+  const struct imhe_result *r = t->r;
+  if (r->nrules > BY_ID_SLOTS / 2)
+    return find(r, id);
+  for (uint32_t at = id_hash(id) % BY_ID_SLOTS; t->slot[at]; at = (at + 1) % BY_ID_SLOTS)
+    if (!strcmp(r->rules[t->slot[at] - 1].id, id))
+      return &r->rules[t->slot[at] - 1];
+  return NULL;
+}
+
 static int same_number(double a, double b) {
   return fabs(a - b) < 1e-9;
 }
@@ -30,8 +77,11 @@ static int rule_differs(const struct imhe_rule_outcome *a, const struct imhe_rul
 size_t imhe_flip_rules(const struct imhe_result *a, const struct imhe_result *b,
                        struct imhe_rule_pair *out, size_t cap) {
   size_t n = 0;
+  struct by_id ia, ib;
+  index_ids(&ia, a);
+  index_ids(&ib, b);
   for (uint32_t i = 0; i < a->nrules; i++) {
-    const struct imhe_rule_outcome *o = &a->rules[i], *m = find(b, o->id);
+    const struct imhe_rule_outcome *o = &a->rules[i], *m = lookup(&ib, o->id);
     if (!m || rule_differs(o, m)) {
       if (n < cap)
         out[n] = (struct imhe_rule_pair){o, m};
@@ -39,7 +89,7 @@ size_t imhe_flip_rules(const struct imhe_result *a, const struct imhe_result *b,
     }
   }
   for (uint32_t i = 0; i < b->nrules; i++)
-    if (!find(a, b->rules[i].id)) {
+    if (!lookup(&ia, b->rules[i].id)) {
       if (n < cap)
         out[n] = (struct imhe_rule_pair){NULL, &b->rules[i]};
       n++;
@@ -53,9 +103,19 @@ int imhe_flip_settings(const struct imhe_result *a, const struct imhe_result *b)
     return 1;
   if (!x->present)
     return 0;
-  return !same_number(x->registration, y->registration) ||
-         !same_number(x->processing, y->processing) || !same_number(x->total, y->total) ||
-         !same_number(x->renewal_fee, y->renewal_fee) ||
-         !same_number(x->membership_fee, y->membership_fee) ||
-         x->coupon_applied != y->coupon_applied;
+  if (!same_number(x->total, y->total) || x->coupon_applied != y->coupon_applied)
+    return 1;
+  /* each fee kind by its word: the two policies may declare different kinds */
+  for (int pass = 0; pass < 2; pass++) {
+    const struct imhe_fee_summary *u = pass ? y : x, *v = pass ? x : y;
+    for (int i = 0; i < u->nkinds; i++) {
+      double other = -1;
+      for (int j = 0; j < v->nkinds; j++)
+        if (!strcmp(u->kinds[i].word, v->kinds[j].word))
+          other = v->kinds[j].amount;
+      if (!same_number(u->kinds[i].amount, other))
+        return 1;
+    }
+  }
+  return 0;
 }
