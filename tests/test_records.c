@@ -110,8 +110,9 @@ Test(records, a_batch_goes_on_past_a_bad_record) {
 /* Records are typed as their events come: what a record says when reading stops part way must
  * still be what a whole reading would have said. */
 Test(records, a_document_stopped_part_way_reads_as_if_typed_after) {
-  char path[600];
-  snprintf(path, sizeof path, "%s/partway.yaml", temp_dir());
+  char path[600], *dir = temp_dir();
+  snprintf(path, sizeof path, "%s/partway.yaml", dir);
+  free(dir);
   char fields[64 * 16 + 1] = "";
   for (int i = 0; i < 66; i++) /* past an entry's 64 fields */
     snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "f%d: 1, ", i);
