@@ -107,6 +107,52 @@ Test(records, a_batch_goes_on_past_a_bad_record) {
   cr_expect_eq(bad, 1);
 }
 
+/* Records are typed as their events come: what a record says when reading stops part way must
+ * still be what a whole reading would have said. */
+Test(records, a_document_stopped_part_way_reads_as_if_typed_after) {
+  char path[600], *dir = temp_dir();
+  snprintf(path, sizeof path, "%s/partway.yaml", dir);
+  free(dir);
+  char fields[64 * 16 + 1] = "";
+  for (int i = 0; i < 66; i++) /* past an entry's 64 fields */
+    snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "f%d: 1, ", i);
+  char text[4096];
+  snprintf(text, sizeof text,
+           /* a limit (an alias) after a warning and an error: the refusal alone, the id kept */
+           "id: S1\nassociation: WI\nbogus: 1\nsubmitted: 2026-13-01\nwork:\n"
+           "  - &w {title: x}\n  - *w\n"
+           /* a syntax error after an error: the syntax error first */
+           "---\nid: S2\nassociation: WI\nsubmitted: 2026-13-01\nwork: [\n"
+           /* too many fields after a repeated one: the entry refused whole */
+           "---\nid: S3\nassociation: WI\ncategory: IFA\napplicant: {name: S}\n"
+           "training:\n  - {title: a, title: b, %s}\n",
+           fields);
+  cr_assert_eq(write_all(path, text, strlen(text)), 0);
+  char err[700];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert(l, "%s", err);
+  struct imhe_record r;
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_expect_eq(r.errors.n, 1);
+  cr_expect(strstr(r.errors.v[0].text, "aliases are not accepted"), "%s", r.errors.v[0].text);
+  cr_expect_eq(r.warnings.n, 0);
+  cr_expect(r.id.s && !strcmp(r.id.s, "S1"));
+  cr_expect_null(r.association.s);
+  imhe_record_clear(&r);
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_assert_geq(r.errors.n, 2);
+  cr_expect(strstr(r.errors.v[0].text, "YAML syntax error"), "%s", r.errors.v[0].text);
+  cr_expect(strstr(r.errors.v[1].text, "submitted"), "%s", r.errors.v[1].text);
+  imhe_record_clear(&r);
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_expect_eq(r.errors.n, 1);
+  cr_expect(strstr(r.errors.v[0].text, "training[0]: too many fields"), "%s",
+            r.errors.n ? r.errors.v[0].text : "(none)");
+  cr_expect_eq(r.warnings.n, 0);
+  imhe_record_clear(&r);
+  imhe_loader_close(l);
+}
+
 Test(records, billion_laughs_is_refused_fast) {
   const char *path = "/tmp/imhe-laughs.yaml";
   FILE *f = fopen(path, "w");
