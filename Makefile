@@ -82,6 +82,13 @@ $(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l $(GEN)/parser.h
 
 $(LIBOBJ): XFLAGS := $(LIBFLAGS)
 
+# The catalogue's text as a C string, built into the compiler for policies written without one.
+$(GEN)/catalogue.h: rules/catalogue.imhe
+	@mkdir -p $(GEN)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/compiler/compile.o: $(GEN)/catalogue.h
+
 $(B)/obj/gen/%.o: $(GEN)/%.c $(GEN)/parser.h $(GEN)/lexer.h $(HDR) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(XFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -c $< -o $@
@@ -294,7 +301,7 @@ FUZZSRC := tests/json.c
 FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(patsubst %,$(B)/fuzz/%,$(FUZZERS))
 
-$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h \
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZSRC) $(SRC) $(GENSRC) $(GEN)/parser.h $(GEN)/lexer.h $(GEN)/catalogue.h \
   $(HDR) $(wildcard fuzz/*.h tests/json.h)
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) $(FUZZFLAGS) -o $@ $< $(FUZZSRC) $(SRC) $(GENSRC) $(LDLIBS)

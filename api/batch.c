@@ -70,7 +70,10 @@ struct batch {
   imhe_render_options ro;
   imhe_judge_options jo;
   pthread_mutex_t mu;
-  pthread_cond_t changed;
+  /* each waiter has its own condition, so a hand-over wakes only the thread it concerns: the
+   * reader waits for room in the ring, the workers for a chunk, the caller for the next chunk in
+   * order to be done */
+  pthread_cond_t room, work, ready;
   struct chunk **ring;
   size_t ringcap, produced, taken, consumed;
   int reading_done;
@@ -122,14 +125,14 @@ static void free_chunk(struct chunk *c);
 static void hand_over(struct batch *b, struct chunk *c) {
   pthread_mutex_lock(&b->mu);
   while (b->produced - b->consumed == b->ringcap && !b->stop)
-    pthread_cond_wait(&b->changed, &b->mu);
+    pthread_cond_wait(&b->room, &b->mu);
   if (b->stop) { /* GCOVR_EXCL_START: no thread to be had */
     pthread_mutex_unlock(&b->mu);
     free_chunk(c);
     return;
   } /* GCOVR_EXCL_STOP */
   b->ring[b->produced++ % b->ringcap] = c;
-  pthread_cond_broadcast(&b->changed);
+  pthread_cond_signal(&b->work);
   pthread_mutex_unlock(&b->mu);
 }
 
@@ -164,7 +167,8 @@ static void *reader_main(void *arg) {
     read_file(b, fi);
   pthread_mutex_lock(&b->mu);
   b->reading_done = 1;
-  pthread_cond_broadcast(&b->changed);
+  pthread_cond_broadcast(&b->work);
+  pthread_cond_signal(&b->ready);
   pthread_mutex_unlock(&b->mu);
   return NULL;
 }
@@ -176,6 +180,7 @@ struct worker {
   struct imhe_loader *l;
   struct chunk *c;
   size_t doc, nth;
+  size_t last_out; /* the bytes the last chunk's reports took: the next one's room, grown once */
 };
 
 static struct event *add_event(struct chunk *c) {
@@ -251,6 +256,7 @@ static void worker_record(void *ctx, struct imhe_record *r) {
 static void work_chunk(struct worker *w, struct chunk *c) {
   w->c = c;
   w->l->path = w->b->names[c->file];
+  sb_grow(&c->out, w->last_out); /* not doubled up to it, copying, record by record */
   size_t rn = 0;
   for (size_t i = 0; i < c->ndocs; i++) {
     w->doc = i;
@@ -261,6 +267,7 @@ static void work_chunk(struct worker *w, struct chunk *c) {
   }
   for (; rn < c->nrnotes; rn++) /* none expected: notices follow a document */
     add_event(c)->note = &c->rnotes[rn];
+  w->last_out = c->out.n + c->out.n / 4;
 }
 
 static void *worker_main(void *arg) {
@@ -269,7 +276,7 @@ static void *worker_main(void *arg) {
   for (;;) {
     pthread_mutex_lock(&b->mu);
     while (b->taken == b->produced && !b->reading_done)
-      pthread_cond_wait(&b->changed, &b->mu);
+      pthread_cond_wait(&b->work, &b->mu);
     if (b->taken == b->produced) {
       pthread_mutex_unlock(&b->mu);
       return NULL;
@@ -279,7 +286,8 @@ static void *worker_main(void *arg) {
     work_chunk(w, c);
     pthread_mutex_lock(&b->mu);
     c->done = 1;
-    pthread_cond_broadcast(&b->changed);
+    if (b->consumed < b->produced && b->ring[b->consumed % b->ringcap] == c)
+      pthread_cond_signal(&b->ready); /* the caller waits for this one */
     pthread_mutex_unlock(&b->mu);
   }
 }
@@ -424,7 +432,7 @@ static void consume(struct batch *b, struct emitter *em) {
   for (;;) {
     pthread_mutex_lock(&b->mu);
     while (b->consumed == b->produced ? !b->reading_done : !b->ring[b->consumed % b->ringcap]->done)
-      pthread_cond_wait(&b->changed, &b->mu);
+      pthread_cond_wait(&b->ready, &b->mu);
     if (b->consumed == b->produced) {
       pthread_mutex_unlock(&b->mu);
       return;
@@ -435,7 +443,7 @@ static void consume(struct batch *b, struct emitter *em) {
     free_chunk(c);
     pthread_mutex_lock(&b->mu);
     b->consumed++;
-    pthread_cond_broadcast(&b->changed);
+    pthread_cond_signal(&b->room);
     pthread_mutex_unlock(&b->mu);
   }
 }
@@ -497,7 +505,9 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
     if (!(b.names[i] = strdup(strcmp(paths[i], "-") ? paths[i] : "<stdin>")))
       abort(); /* GCOVR_EXCL_LINE: out of memory */
   pthread_mutex_init(&b.mu, NULL);
-  pthread_cond_init(&b.changed, NULL);
+  pthread_cond_init(&b.room, NULL);
+  pthread_cond_init(&b.work, NULL);
+  pthread_cond_init(&b.ready, NULL);
   struct emitter em = {.fn = fn, .ctx = ctx, .l = imhe_loader_replayer()};
   unsigned started = 0;
   int reading = pthread_create(&th[nt], NULL, reader_main, &b) == 0;
@@ -515,7 +525,7 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
   } else { /* GCOVR_EXCL_START: no thread to be had */
     pthread_mutex_lock(&b.mu);
     b.stop = 1;
-    pthread_cond_broadcast(&b.changed);
+    pthread_cond_broadcast(&b.room);
     pthread_mutex_unlock(&b.mu);
     rc = imhe_fail(err, IMHE_NO_MEMORY, "cannot start the batch's threads");
   } /* GCOVR_EXCL_STOP */
@@ -527,7 +537,9 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
     imhe_loader_close(w[i].l);
   imhe_loader_close(em.l);
   free(em.again.v);
-  pthread_cond_destroy(&b.changed);
+  pthread_cond_destroy(&b.room);
+  pthread_cond_destroy(&b.work);
+  pthread_cond_destroy(&b.ready);
   pthread_mutex_destroy(&b.mu);
   for (size_t i = 0; i < n; i++)
     free(b.names[i]);

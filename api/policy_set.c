@@ -15,9 +15,13 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static time_t mtime_of(const char *path) {
+/* A file's modification time in nanoseconds (0: no such regular file). To the nanosecond, so a
+ * source saved in the same second its cache was written is still seen as newer. */
+static long long mtime_of(const char *path) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_mtime : 0;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return 0;
+  return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
 static int has_suffix(const char *s, const char *suf) {
@@ -26,7 +30,7 @@ static int has_suffix(const char *s, const char *suf) {
 }
 
 /* Any policy source in dir newer than t (a base may have changed since a cache was written). */
-static int source_newer_than(const char *dir, time_t t) {
+static int source_newer_than(const char *dir, long long t) {
   DIR *d = opendir(dir);
   if (!d)
     return 0;
@@ -130,12 +134,18 @@ static int compile_source(const char *src, const char *bin, int write_cache, str
 static void load_policy(struct imhe_policy *x, const char *src, const char *bin,
                         const char *src_dir, const imhe_open_options *o) {
   char err[700];
-  time_t bt = mtime_of(bin), st = mtime_of(src);
+  long long bt = mtime_of(bin), st = mtime_of(src);
   if (bt && (!st || (bt >= st && !source_newer_than(src_dir, bt)))) {
     if (load_compiled(bin, !o->no_checksum, &x->prog, err, sizeof err) == 0) {
-      x->file = strdup(bin);
-      x->loaded = 1;
-      return;
+      /* A cache another version of imhe wrote is compiled afresh while its source is at hand:
+       * the newer compiler may read the same policy differently. Without a source it is all
+       * there is, and the verifier has accepted it. */
+      if (!st || !strcmp(x->prog.compiler_version, IMHE_VERSION)) {
+        x->file = strdup(bin);
+        x->loaded = 1;
+        return;
+      }
+      imhe_program_free(&x->prog);
     }
     if (!st) {
       x->error = strdup(err);

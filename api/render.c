@@ -120,9 +120,12 @@ IMHE_API imhe_code imhe_reporter_put(imhe_reporter *rep, const imhe_batch_item *
       return imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
     return imhe_ok(err);
   }
-  sb_put(&rep->b, it->report, it->report_len);
-  rc = flush_to(rep, err);
-  return rc ? rc : imhe_ok(err);
+  if ((rc = flush_to(rep, err)) != IMHE_OK) /* what begin wrote */
+    return rc;
+  /* the report as the batch holds it, without a copy into the reporter's buffer first */
+  if (it->report_len && fwrite(it->report, 1, it->report_len, rep->f) != it->report_len)
+    return imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
+  return imhe_ok(err);
 }
 
 /* Closes the index and copies the held reports after it. */

@@ -476,6 +476,20 @@ static uint32_t served_tracks(struct compiler *c, struct node *list) {
   return mask;
 }
 
+/* An unknown property of a fee kind or an area (`what`): the nearest, and every one of the list
+ * (IMHE_FEE_PROPERTIES or IMHE_AREA_PROPERTIES). */
+static void unknown_property(struct compiler *c, struct loc l, const char *what,
+                             const char *const *props, int n, const char *w) {
+  char hint[300];
+  const char *near = nearest_in(props, n, w);
+  size_t k = near ? (size_t)snprintf(hint, sizeof hint, "did you mean '%s'? ", near) : 0;
+  k += (size_t)snprintf(hint + k, sizeof hint - k,
+                        "the properties of %s %s are:", what[0] == 'a' ? "an" : "a", what);
+  for (int i = 0; i < n && k < sizeof hint; i++)
+    k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", i ? "," : "", props[i]);
+  imhe_diag_error(c->d, l, hint, "unknown %s property '%s'", what, w);
+}
+
 /* The properties a fee kind may have (enum imhe_fee_property), by their words. */
 static const char *const fee_properties[] = {
 #define X(id, word, meaning) [FEE_BIT_##id] = word,
@@ -517,13 +531,7 @@ static void declare_fee_kind(struct compiler *c, struct node *it) {
       flags |= 1u << k;
       continue;
     }
-    char hint[300];
-    const char *near = nearest_in(fee_properties, FEE_PROPERTY__COUNT, w);
-    snprintf(hint, sizeof hint,
-             "%s%s%sthe properties are: application, renewal, overdue, "
-             "waivable, required",
-             near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
-    imhe_diag_error(c->d, it->a->kids[i]->loc, hint, "unknown fee property '%s'", w);
+    unknown_property(c, it->a->kids[i]->loc, "fee kind", fee_properties, FEE_PROPERTY__COUNT, w);
     return;
   }
   unsigned when = flags & IMHE_FEE_CHARGED;
@@ -590,7 +598,8 @@ static void declare_tab(struct compiler *c, struct node *it) {
     return;
   }
   if (c->ntabs == IMHE_MAX_TABS) {
-    imhe_diag_error(c->d, it->loc2, NULL, "more than %d tabs", IMHE_MAX_TABS);
+    imhe_diag_error(c->d, it->loc2, "declare the application system's tabs, no more",
+                    "more than %d tabs: '%s' is one too many", IMHE_MAX_TABS, it->s);
     return;
   }
   c->tab_code[c->ntabs] = it->s;
@@ -629,12 +638,8 @@ static void declare_area(struct compiler *c, struct node *it) {
   for (uint32_t i = 0; it->a && i < it->a->nkids; i++) {
     int p = word_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
     if (p < 0) {
-      char hint[200];
-      const char *near = nearest_in(props, AREA_PROPERTY__COUNT, it->a->kids[i]->s);
-      snprintf(hint, sizeof hint, "%s%s%san area's properties are: category, exam",
-               near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
-      imhe_diag_error(c->d, it->a->kids[i]->loc, hint, "unknown area property '%s'",
-                      it->a->kids[i]->s);
+      unknown_property(c, it->a->kids[i]->loc, "area", props, AREA_PROPERTY__COUNT,
+                       it->a->kids[i]->s);
       return;
     }
     for (uint32_t j = 0; j < c->nareas; j++)
@@ -745,106 +750,34 @@ static void collect_vocab(struct compiler *c, struct policy_file *pf, int depth)
       declare(c, it);
 }
 
-/* A chain that declares no vocabulary (a policy written without a catalogue) is compiled with
- * the catalogue's (its categories and tracks, or its fee kinds, whichever it lacks), repeated here
- * (tests/vocab-in-c.sh allows it between its markers). Transitional: the test policies written
- * without the catalogue rely on it; once they declare their vocabulary (or extend a catalogue) it
- * goes, and with it the last category codes in C. */
+/* rules/catalogue.imhe's text, embedded when imhe is built (build/gen/catalogue.h, written by the
+ * Makefile from the file itself): the vocabulary has one source, the catalogue. */
+static const char builtin_catalogue[] =
+#include "catalogue.h"
+    ;
+
+/* A chain that declares no vocabulary of a kind (a policy written without a catalogue: the test
+ * policies) is compiled with the catalogue's of that kind — its tracks and categories, its fee
+ * kinds, its tabs and areas — read from the catalogue's text built into imhe. Its groups, domains
+ * and definitions are not taken: a policy that wants them extends the catalogue. */
 static void builtin_vocab(struct compiler *c) {
-  /* vocab-in-c: begin */
-  static const struct {
-    const char *code, *name;
-    uint32_t tracks;
-  } cats[] = {{"IFA", "Infant Family Associate", 1},
-              {"IFS", "Infant Family Specialist", 1},
-              {"IMHS", "Infant Mental Health Specialist", 1},
-              {"IMHM-C", "Infant Mental Health Mentor - Clinical", 1},
-              {"IMHM-P", "Infant Mental Health Mentor - Policy", 1},
-              {"IMHM-RF", "Infant Mental Health Mentor - Research-Faculty", 1},
-              {"ECFA", "Early Childhood Family Associate", 2},
-              {"ECFS", "Early Childhood Family Specialist", 2},
-              {"ECMHS", "Early Childhood Mental Health Specialist", 2},
-              {"ECMHM-C", "Early Childhood Mental Health Mentor - Clinical", 2},
-              {"ECMHM-P", "Early Childhood Mental Health Mentor - Policy", 2},
-              {"ECMHM-RF", "Early Childhood Mental Health Mentor - Research-Faculty", 2},
-              {"ERS", "Endorsed Reflective Supervisor", 3},
-              {"ERS-E", "Endorsed Reflective Supervisor - Emerging", 3}};
-  static const struct {
-    const char *code, *name;
-    uint32_t ages;
-  } tracks[] = {{"IMH", "Infant Mental Health", 3}, {"ECMH", "Early Childhood Mental Health", 4}};
-  static const struct {
-    const char *word, *name;
-    uint8_t flags;
-  } fees[] = {{"registration", "registration fee", FK_APPLICATION | FK_WAIVABLE},
-              {"processing", "processing fee", FK_APPLICATION | FK_WAIVABLE | FK_REQUIRED},
-              {"renewal", "renewal fee", FK_RENEWAL | FK_REQUIRED},
-              {"membership", "membership fee", FK_RENEWAL},
-              {"late", "late fee", FK_OVERDUE}};
-  static const char *const tabs[][2] = {{"details", "Details and membership"},
-                                        {"agreement", "Agreement"},
-                                        {"ethics", "Code of Ethics"},
-                                        {"education", "Education"},
-                                        {"work", "Work"},
-                                        {"leadership", "Leadership"},
-                                        {"training", "Trainings"},
-                                        {"rsc", "Reflective Supervision/Consultation"},
-                                        {"references", "References"},
-                                        {"competencies", "Competencies"},
-                                        {"exam", "Exam"}};
-  static const struct {
-    const char *word, *name;
-    uint8_t tab, flags;
-  } areas[] = {{"category", "the category applied for, known and offered", 0, AK_CATEGORY},
-               {"membership", "membership of an accepted association", 0, 0},
-               {"agreement", "the Endorsement Agreement", 1, 0},
-               {"ethics", "the Code of Ethics", 2, 0},
-               {"education", "degrees", 3, 0},
-               {"work", "work experience", 4, 0},
-               {"leadership", "leadership experience", 5, 0},
-               {"training", "training", 6, 0},
-               {"competencies", "competencies", 9, 0},
-               {"rsc", "reflective supervision/consultation", 7, 0},
-               {"references", "references", 8, 0},
-               {"exam", "the written exam", 10, AK_EXAM},
-               {"prerequisite", "endorsements held before", 0, 0}};
-  /* vocab-in-c: end */
-  if (!c->nareas && !c->ntabs) {
-    for (uint32_t t = 0; t < sizeof tabs / sizeof *tabs; t++) {
-      c->tab_code[t] = tabs[t][0];
-      c->tab_title[t] = tabs[t][1];
-    }
-    c->ntabs = sizeof tabs / sizeof *tabs;
-    for (uint32_t k = 0; k < sizeof areas / sizeof *areas; k++) {
-      c->area_word[k] = areas[k].word;
-      c->area_name[k] = areas[k].name;
-      c->area_tab[k] = areas[k].tab;
-      c->area_flags[k] = areas[k].flags;
-    }
-    c->nareas = sizeof areas / sizeof *areas;
-  }
-  if (!c->nfee_kinds) {
-    for (uint32_t k = 0; k < sizeof fees / sizeof *fees; k++) {
-      c->fee_word[k] = fees[k].word;
-      c->fee_name[k] = fees[k].name;
-      c->fee_flags[k] = fees[k].flags;
-    }
-    c->nfee_kinds = sizeof fees / sizeof *fees;
-  }
-  if (c->ncats || c->ntracks)
+  int cats = !c->ncats && !c->ntracks, fees = !c->nfee_kinds, areas = !c->nareas && !c->ntabs;
+  if (!cats && !fees && !areas)
     return;
-  for (uint32_t t = 0; t < sizeof tracks / sizeof *tracks; t++) {
-    c->track_code[t] = tracks[t].code;
-    c->track_name[t] = tracks[t].name;
-    c->track_ages[t] = tracks[t].ages;
+  uint32_t len = (uint32_t)(sizeof builtin_catalogue - 1);
+  uint32_t file = imhe_diags_add_file(c->d, "catalogue.imhe (built in)", builtin_catalogue, len);
+  struct policy_file pf;
+  memset(&pf, 0, sizeof pf);
+  if (imhe_parse(&c->arena, c->d, file, builtin_catalogue, len, &pf) != 0)
+    return; /* GCOVR_EXCL_LINE: the build embeds a catalogue that make test compiles */
+  for (struct node *it = pf.items; it; it = it->next) {
+    if (it->kind != I_VOCAB)
+      continue;
+    const char *w = it->c->s;
+    if ((cats && (!strcmp(w, "track") || !strcmp(w, "category"))) || (fees && !strcmp(w, "fee")) ||
+        (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))))
+      declare(c, it);
   }
-  c->ntracks = sizeof tracks / sizeof *tracks;
-  for (uint32_t k = 0; k < sizeof cats / sizeof *cats; k++) {
-    c->cat_code[k] = cats[k].code;
-    c->cat_name[k] = cats[k].name;
-    c->cat_tracks[k] = cats[k].tracks;
-  }
-  c->ncats = sizeof cats / sizeof *cats;
 }
 
 static void emit_vocab(struct compiler *c) {

@@ -1,10 +1,14 @@
 /* test_check.c — `imhe check` end to end: verdicts of the examples, explanations with sources,
  * exit codes, determinism, atomic output, and the bad-input paths a coordinator will meet. */
 #include "helpers.h"
+#include "runtime/core/crc32.h"
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *check(const char *args, int *rc) {
   char cmd[2000], *out;
@@ -303,6 +307,63 @@ Test(check, policy_from_a_rules_directory_is_compiled_and_verified) {
   free(out);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);
+  free(dir);
+}
+
+/* Every .imhe (or .imhec) in dir modified at second `sec`, nanosecond `nsec`. */
+static void set_mtimes(const char *dir, const char *ext, long nsec) {
+  char pat[600];
+  snprintf(pat, sizeof pat, "%s/*%s", dir, ext);
+  glob_t g;
+  cr_assert_eq(glob(pat, 0, NULL, &g), 0, "%s", pat);
+  struct timespec t[2] = {{.tv_sec = 1800000000, .tv_nsec = nsec},
+                          {.tv_sec = 1800000000, .tv_nsec = nsec}};
+  for (size_t i = 0; i < g.gl_pathc; i++)
+    cr_assert_eq(utimensat(AT_FDCWD, g.gl_pathv[i], t, 0), 0, "%s", g.gl_pathv[i]);
+  globfree(&g);
+}
+
+Test(check, a_cache_is_used_only_while_it_is_current) {
+  char *dir = temp_dir();
+  char cmd[1200], args[600];
+  int rc;
+  snprintf(args, sizeof args, "--format json --rules %s examples/wi-ifs-eligible.yaml", dir);
+  /* the stricter policy compiled and cached */
+  snprintf(cmd, sizeof cmd, "cp rules/*.imhe %s/ && sed -i 's/>= 30 h/>= 60 h/' %s/legacy.imhe",
+           dir, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  free(check(args, &rc));
+  cr_assert_eq(rc, 1, "the stricter local policy must apply");
+  char cache[700];
+  snprintf(cache, sizeof cache, "%s/wi.imhec", dir);
+  size_t n;
+  uint8_t *bytes = (uint8_t *)read_all(cache, &n);
+  cr_assert(bytes && n > 64, "no cache written at %s", cache);
+  /* the source put back; a cache newer than every source is what the source compiles to */
+  snprintf(cmd, sizeof cmd, "cp rules/legacy.imhe %s/", dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  set_mtimes(dir, ".imhe", 100);
+  set_mtimes(dir, ".imhec", 500);
+  free(check(args, &rc));
+  cr_expect_eq(rc, 1, "a cache newer than its sources is used");
+  /* the source saved in the same second as its cache, a little later: it is newer */
+  set_mtimes(dir, ".imhe", 900);
+  free(check(args, &rc));
+  cr_expect_eq(rc, 0, "a source edited after its cache, in the same second, must be compiled");
+  /* the stricter cache again, as another version of imhe wrote it: compiled afresh from the
+   * source at hand */
+  memset(bytes + 16, 0, 16);
+  memcpy(bytes + 16, "0.1.0", 5);
+  memset(bytes + 52, 0, 4);
+  uint32_t crc = imhe_crc32(bytes, n);
+  for (int i = 0; i < 4; i++)
+    bytes[52 + i] = (uint8_t)(crc >> (8 * i));
+  cr_assert_eq(write_all(cache, bytes, n), 0);
+  set_mtimes(dir, ".imhe", 100);
+  set_mtimes(dir, ".imhec", 500);
+  free(check(args, &rc));
+  cr_expect_eq(rc, 0, "a cache another version wrote must not be used beside its source");
+  free(bytes);
   free(dir);
 }
 

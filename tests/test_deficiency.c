@@ -382,6 +382,22 @@ Test(deficiency, verbose_cites_rules_in_every_format) {
   }
 }
 
+/* A policy's own tabs, areas and fee kinds (tests/policies/good/own-fees-areas.imhe): what is
+ * missing is grouped under its own tab's title, and its fees are listed by their own words. */
+Test(deficiency, own_tabs_areas_and_fee_kinds) {
+  int rc;
+  char *out = report("--policy tests/policies/good/own-fees-areas.imhe "
+                     "tests/policies/good/own-fees-areas.yaml",
+                     &rc);
+  cr_assert(out);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "WHAT IS MISSING\n\nPortfolio\n* 30 hours of training\n"), "%s", out);
+  cr_expect(strstr(out, "  - Entry: $40\n  - Review: $15\n  - Total: $55\n"), "%s", out);
+  cr_expect(strstr(out, "  - Renewal: $50 a year\n  - Levy: $10 a year\n  - Total: $60 a year\n"),
+            "%s", out);
+  free(out);
+}
+
 /* A record naming nothing still gets a heading, a category line and (in HTML) an anchor. */
 Test(deficiency, record_without_id_name_or_category_in_every_format) {
   static const char *const formats[] = {"text", "markdown", "html"};

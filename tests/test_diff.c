@@ -105,6 +105,28 @@ Test(diff, categories_declared_and_renamed) {
   free(dir);
 }
 
+/* Tabs are compared by code and areas by word: a tab retitled, an area moved to another tab. */
+Test(diff, tabs_retitled_and_areas_moved) {
+  char *dir =
+      changed_rules("catalogue", "s/^defines tab training \"Trainings\"/defines tab training "
+                                 "\"Training\"/; s/^\\(defines area prerequisite .*\\) in "
+                                 "details/\\1 in education/");
+  char args[600];
+  snprintf(args, sizeof args, "rules %s", dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out,
+                   "wi: tab training changed: \"Trainings\", tab 7 of 11 → \"Training\", tab 7 "
+                   "of 11"),
+            "%s", out);
+  cr_expect(strstr(out, "wi: area prerequisite changed: \"endorsements held before\" in details → "
+                        "\"endorsements held before\" in education"),
+            "%s", out);
+  free(out);
+  free(dir);
+}
+
 /* Fee kinds are compared by word, as categories by code: one declared, one renamed. */
 Test(diff, fee_kinds_declared_and_renamed) {
   char *dir = changed_rules("catalogue", "s/\"membership fee\" for renewal/\"membership dues\" for "

@@ -252,21 +252,23 @@ Test(results, misuse_is_answered_with_safe_defaults) {
   done(&x);
 }
 
-/* The JSON report of every example and acceptance record, and of LK-AIMH's (a fee kind of its
- * own), is valid against docs/report.schema.json
+/* The JSON report of every example and acceptance record, of LK-AIMH's (a fee kind of its own)
+ * and of a policy with fee kinds and areas all its own, is valid against docs/report.schema.json
  * (draft 2020-12, checked by Debian's python3-jsonschema, which `make deps` installs), whose reason
  * codes are imhe.h's and which refuses damaged copies (tests/report_schema.py). */
 Test(results, json_report_matches_its_schema) {
   char *dir = temp_dir();
-  char cmd[1200];
+  char cmd[2000];
   snprintf(
       cmd, sizeof cmd,
       "%s check --format json examples/*.yaml tests/acceptance/*/*.yaml > %s/r.jsonl 2>/dev/null;"
       " %s check --format json --rules examples/policies examples/policies/lk-records.yaml"
       " >> %s/r.jsonl 2>/dev/null;"
+      " %s check --format json --policy tests/policies/good/own-fees-areas.imhe"
+      " tests/policies/good/own-fees-areas.yaml >> %s/r.jsonl 2>/dev/null;"
       " /usr/bin/python3 tests/report_schema.py docs/report.schema.json include/imhe.h "
       "%s/r.jsonl 2>&1",
-      imhe_bin(), dir, imhe_bin(), dir, dir);
+      imhe_bin(), dir, imhe_bin(), dir, imhe_bin(), dir, dir);
   char *out;
   int rc = run_cmd(cmd, &out);
   cr_expect_eq(rc, 0, "%s", out);

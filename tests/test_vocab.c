@@ -160,9 +160,9 @@ Test(vocab, every_keyword_is_reserved) {
 #undef K
 }
 
-/* A policy without a catalogue is compiled with the compiler's built-in copy of the catalogue's
- * vocabulary (transitional, between the vocab-in-c markers in compiler/compile.c): the copy must
- * be the catalogue's, fee kind, category, tab and area alike. */
+/* A policy without a catalogue is compiled with the catalogue's vocabulary, read from its text as
+ * built into imhe (build/gen/catalogue.h, made from rules/catalogue.imhe): fee kind, category, tab
+ * and area alike are the catalogue's. */
 Test(vocab, the_built_in_vocabulary_is_the_catalogues) {
   struct imhe_program cat, own;
   char *diags = NULL;

@@ -3,12 +3,11 @@
 # C: prints each line of a source under compiler/ runtime/ api/ cli/ include/ grammar/ (or the
 # paths given) that names a track or category code the catalogue declares, or one of its fee
 # kinds (`defines fee KIND`), in code or comment, or one of its areas or tabs as a quoted string,
-# and exits 1 when there is one. A fee kind that
-# is also a word of the language or the record (a keyword, a record section or field, an area,
-# a record kind: "renewal", "membership") is not looked for: the C code needs those words for
-# their other meaning, and what it does with the fee is its declared properties. The one exception is the built-in vocabulary of
-# policies written without a catalogue, between the lines "vocab-in-c: begin" and "vocab-in-c:
-# end" (compiler/compile.c), until those policies declare their own.
+# and exits 1 when there is one. A fee kind, area or tab that is also a word of the language or
+# the record (a keyword, a record section or field, a record kind: "renewal", "membership",
+# "work") is not looked for: the C code needs those words for their other meaning, and what it
+# does with the fee or area is its declared properties. No exception: policies written without a
+# catalogue get its vocabulary from its own text, built into imhe (build/gen/catalogue.h).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 codes=$(sed -n 's/^defines \(category\|track\) \([A-Za-z0-9-]*\) .*/\2/p' rules/catalogue.imhe)
@@ -33,9 +32,7 @@ bad=0
 for f in $(find "$@" -name '*.[chyl]' | sort); do
   out=$(awk -v codes="$codes" -v quoted="$quoted" '
     BEGIN { n = split(codes, c, /[ \n]+/); nq = split(quoted, q, / +/) }
-    /vocab-in-c: begin/ { skip = 1 }
-    /vocab-in-c: end/ { skip = 0; next }
-    !skip {
+    {
       line = $0
       for (i = 1; i <= n; i++) {
         if (c[i] == "") continue

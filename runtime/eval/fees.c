@@ -138,6 +138,7 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
     return;
   }
   double total = 0;
+  int every = 1; /* the total is published only when every yearly fee is */
   for (int k = 0; k < f->nkinds; k++) {
     if (!(f->kinds[k].flags & FK_RENEWAL))
       continue;
@@ -146,9 +147,9 @@ static void renewal_fees(struct vm *vm, struct imhe_fee_summary *f) {
       charge(vm, f, k, fe);
       total += fe->cents / 100.0;
     } else
-      total = -1e18;
+      every = 0;
   }
-  f->total = total >= 0 ? total : -1;
+  f->total = every ? total : -1;
   late_renewal(vm, f);
 }
 

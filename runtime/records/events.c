@@ -21,7 +21,7 @@ static const struct ynode *limit(struct ypull *p, uint32_t line, uint32_t col, c
 
 /* The event just read as a node of the document, within the limits on nodes, entries and depth
  * (in that order, as a node is counted, then placed in its list or mapping). */
-static const struct ynode *place(struct ypull *p, int type, uint32_t line, uint32_t col) {
+static inline const struct ynode *place(struct ypull *p, int type, uint32_t line, uint32_t col) {
   const struct imhe_read_limits *lim = p->lim;
   if (++p->nodes > lim->max_nodes)
     return limit(p, line, col, "more than %u nodes in one document (limit)", lim->max_nodes);

@@ -113,9 +113,40 @@ static int get_bool(struct imhe_record *r, const struct ynode *v, const char *pa
   return -1;
 }
 
+/* Plain decimal digits with at most one inner point and 15 digits in all ("12", "2.5"), read
+ * exactly as strtod reads them: the digits as an integer below 2^53 divided by a power of ten
+ * that is exact, one correctly rounded division. 0 when v is not so simple (strtod reads it). */
+static int simple_decimal(const struct ynode *v, double *out) {
+  static const double pow10[] = {1,   1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  uint64_t m = 0;
+  int digits = 0, frac = -1;
+  for (uint32_t i = 0; i < v->n; i++) {
+    unsigned char c = (unsigned char)v->s[i];
+    if (c >= '0' && c <= '9') {
+      m = m * 10 + (c - '0');
+      digits++;
+      if (frac >= 0)
+        frac++;
+    } else if (c == '.' && frac < 0 && i > 0 && i + 1 < v->n)
+      frac = 0;
+    else
+      return 0;
+  }
+  if (!digits || digits > 15)
+    return 0;
+  *out = frac > 0 ? (double)m / pow10[frac] : (double)m;
+  return 1;
+}
+
 static int get_num(struct imhe_record *r, const struct ynode *v, const char *path, const char *what,
                    double *out) {
   char b[64];
+  double quick;
+  if (v->type == N_SCALAR && simple_decimal(v, &quick) && quick <= 1e7) { /* most numbers */
+    *out = quick;
+    return 0;
+  }
   if (v->type == N_SCALAR && v->n > 0 && v->n < 40 && memchr(v->s, 0, v->n) == NULL) {
     char tmp[48];
     memcpy(tmp, v->s, v->n);
@@ -574,7 +605,14 @@ static void load_sub(struct imhe_record *r, struct ypull *p, const struct ynode 
     if (!item(p, &x))
       break;
     repeated_key(r, &keys, &k, where);
-    snprintf(path, sizeof path, "%s.%.*s", name, (int)(k.n > 30 ? 30 : k.n), k.s ? k.s : "");
+    /* "name.key", the key cut at 30 bytes or a NUL, as "%s.%.*s" would write it (no printf:
+     * every key of these mappings comes through here) */
+    size_t nl = strlen(name), kl = k.s ? strnlen(k.s, k.n > 30 ? 30 : k.n) : 0;
+    memcpy(path, name, nl);
+    path[nl] = '.';
+    if (kl)
+      memcpy(path + nl + 1, k.s, kl);
+    path[nl + 1 + kl] = 0;
     if (!strcmp(name, "applicant")) {
       if (tree_key_is(&k, "name")) {
         r->applicant_name.s = NULL;

@@ -406,6 +406,63 @@ static size_t plain_run(struct imhe_yinput *in, unsigned char *out, size_t room,
   return j;
 }
 
+/* A whole line at a line's start, when it is plain (blanks, then printable ASCII, then a LF) and
+ * fits in room and in the document's limit: taken with its break and copied to out, as the
+ * byte-by-byte path would take it; its length, or 0 to go byte by byte (anything else on it, a CR,
+ * UTF-8, a byte to refuse, a limit to meet, the buffer's end). */
+static size_t whole_line(struct imhe_yinput *in, unsigned char *out, size_t room) {
+  size_t avail = in->len - in->pos, left = in->max_document - in->doc_bytes;
+  if (avail > room)
+    avail = room;
+  if (avail > left)
+    avail = left;
+  const unsigned char *p = in->buf + in->pos;
+  const unsigned char *nl = memchr(p, '\n', avail);
+  if (!nl)
+    return 0;
+  size_t end = (size_t)(nl - p), i = 0;
+  while (i < end && (p[i] == ' ' || p[i] == '\t'))
+    i++;
+  size_t first = i;
+  while (i + 8 <= end && printable_ascii8(p + i))
+    i += 8;
+  while (i < end && classes[p[i]] <= C_HASH)
+    i++;
+  if (i != end)
+    return 0;
+  if (first < end) { /* the line's first character, as advance() would see it */
+    in->lead = 0;
+    if (classes[p[first]] != C_HASH)
+      in->content = 1;
+  }
+  memcpy(out, p, end + 1);
+  take(in, end + 1);
+  line_break(in);
+  in->cr = 0;
+  return end + 1;
+}
+
+/* The common cases, before the byte-by-byte path: a whole plain line, or a run of plain ASCII
+ * within a line (its indentation, then its text). The bytes taken, or 0. */
+static size_t plain_bytes(struct imhe_yinput *in, unsigned char *out, size_t room, enum mode mode) {
+  if (mode == DELIVER && in->lead && !in->cr && !in->end_after_line) { /* most lines */
+    size_t j = whole_line(in, out, room);
+    if (j)
+      return j;
+  }
+  int cls = classes[in->buf[in->pos]];
+  if (cls > C_HASH)
+    return 0;
+  int blanks = in->lead && cls == C_BLANK;
+  size_t j = plain_run(in, out, room, blanks);
+  if (j && in->lead && !blanks) { /* the line's first character (as advance() sees it) */
+    in->lead = 0;
+    if (cls != C_HASH)
+      in->content = 1;
+  }
+  return j;
+}
+
 /* A byte no YAML character starts with: a stray UTF-8 continuation or a control character. */
 static void refuse_byte(struct imhe_yinput *in, unsigned char b, int cls) {
   if (cls == C_CONT || b >= 0x80)
@@ -435,21 +492,12 @@ static size_t advance(struct imhe_yinput *in, unsigned char *out, size_t cap, en
     }
     if (in->refused)
       break;
+    size_t quick = plain_bytes(in, out ? out + n : NULL, cap - n, mode);
+    n += quick;
+    if (quick)
+      continue;
     unsigned char b = in->buf[in->pos];
     int cls = classes[b];
-    if (cls <= C_HASH) { /* the common case: a run of plain ASCII within a line */
-      int blanks = in->lead && cls == C_BLANK;
-      size_t j = plain_run(in, out ? out + n : NULL, cap - n, blanks);
-      if (j) {
-        if (in->lead && !blanks) { /* the line's first character (as below) */
-          in->lead = 0;
-          if (cls != C_HASH)
-            in->content = 1;
-        }
-        n += j;
-        continue;
-      }
-    }
     size_t k = 1;
     int brk = 0;
     if (cls >= C_LEAD2 && cls <= C_LEAD4) {

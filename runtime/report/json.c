@@ -5,6 +5,7 @@
 #include "runtime/report/explain.h"
 #include "runtime/report/report.h"
 #include "runtime/report/reporter.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,8 +118,43 @@ static void json_values(struct sbuf *b, const struct imhe_cond_result *c) {
   }
 }
 
+/* What one record's report is written with: a scratch buffer for sentences, and each entry's
+ * JSON as first written, since a record's entries come up again in condition after condition. */
+struct jrec {
+  const struct imhe_record *r;
+  struct sbuf scratch;
+  struct sbuf memo;                    /* the entries written so far, one after another */
+  uint32_t *seen[IMHE_SECTION__COUNT]; /* per entry: its offset in memo and length, 0: not yet */
+  uint32_t *slots;
+};
+
+static void jrec_open(struct jrec *j, const struct imhe_record *r) {
+  memset(j, 0, sizeof *j);
+  j->r = r;
+  size_t total = 0;
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++)
+    total += r->sec[s].n;
+  if (!total || !(j->slots = calloc(total * 2, sizeof *j->slots)))
+    return; /* written anew each time: the same bytes */
+  for (int s = 0, at = 0; s < IMHE_SECTION__COUNT; at += (int)r->sec[s].n * 2, s++)
+    j->seen[s] = r->sec[s].n ? j->slots + at : NULL;
+}
+
+static void jrec_close(struct jrec *j) {
+  free(j->scratch.v);
+  free(j->memo.v);
+  free(j->slots);
+}
+
 /* An entry as {section, number (from 1), title, start, end}, left open for more members. */
-static void json_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i) {
+static void json_entry(struct sbuf *b, struct jrec *j, int sec, uint32_t i) {
+  uint32_t *m = j->seen[sec] && i < j->r->sec[sec].n ? &j->seen[sec][2 * i] : NULL;
+  if (m && m[1]) {
+    sb_put(b, j->memo.v + m[0], m[1]);
+    return;
+  }
+  size_t at = b->n;
+  const struct imhe_record *r = j->r;
   sb_puts(b, "{\"section\":\"");
   sb_puts(b, imhe_section_name((imhe_section)sec));
   sb_puts(b, "\",\"number\":");
@@ -135,6 +171,11 @@ static void json_entry(struct sbuf *b, const struct imhe_record *r, int sec, uin
   json_date(b, start);
   sb_puts(b, ",\"end\":");
   json_date(b, end);
+  if (m && b->n - at < UINT32_MAX && j->memo.n < UINT32_MAX) {
+    m[0] = (uint32_t)j->memo.n;
+    m[1] = (uint32_t)(b->n - at);
+    sb_put(&j->memo, b->v + at, b->n - at);
+  }
 }
 
 /* "findings" (what the measure or fact found, each {reason, message}) and, for the best window of
@@ -167,36 +208,36 @@ static void json_findings(struct sbuf *b, struct sbuf *scratch, const struct imh
 }
 
 /* The entries a condition counted and those it left out, with why. */
-static void json_entries(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
-                         const struct imhe_cond_result *c) {
+static void json_entries(struct sbuf *b, struct jrec *j, const struct imhe_cond_result *c) {
   if (c->counted_sec < 0)
     return;
   sb_puts(b, ",\"counted\":[");
-  for (uint32_t j = 0; j < c->ncounted; j++) {
-    if (j)
+  for (uint32_t k = 0; k < c->ncounted; k++) {
+    if (k)
       sb_putc(b, ',');
-    json_entry(b, r, c->counted_sec, c->counted[j]);
+    json_entry(b, j, c->counted_sec, c->counted[k]);
     sb_putc(b, '}');
   }
   sb_puts(b, "],\"left_out\":[");
-  for (uint32_t j = 0; j < c->nleft; j++) {
-    if (j)
+  for (uint32_t k = 0; k < c->nleft; k++) {
+    if (k)
       sb_putc(b, ',');
-    json_entry(b, r, c->counted_sec, c->left_out[j].idx);
+    json_entry(b, j, c->counted_sec, c->left_out[k].idx);
     sb_puts(b, ",\"reason\":\"");
-    sb_puts(b, imhe_reason_name((imhe_reason)c->left_out[j].why->code));
+    sb_puts(b, imhe_reason_name((imhe_reason)c->left_out[k].why->code));
     sb_puts(b, "\",\"message\":");
-    scratch->n = 0;
-    imhe_explain_exclusion(scratch, r, c->left_out[j].why);
-    sb_json(b, scratch->v, scratch->n);
+    j->scratch.n = 0;
+    imhe_explain_exclusion(&j->scratch, j->r, c->left_out[k].why);
+    sb_json(b, j->scratch.v, j->scratch.n);
     sb_putc(b, '}');
   }
   sb_putc(b, ']');
 }
 
 /* One condition; with entries, its counted and left-out lists too. */
-static void json_condition(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
-                           const struct imhe_cond_result *c, uint32_t index, int entries) {
+static void json_condition(struct sbuf *b, struct jrec *j, const struct imhe_cond_result *c,
+                           uint32_t index, int entries) {
+  struct sbuf *scratch = &j->scratch;
   sb_puts(b, "{\"index\":");
   sb_uint(b, index);
   sb_puts(b, ",\"description\":");
@@ -210,9 +251,9 @@ static void json_condition(struct sbuf *b, struct sbuf *scratch, const struct im
   imhe_explain_condition(scratch, c);
   sb_json(b, scratch->v, scratch->n);
   json_values(b, c);
-  json_findings(b, scratch, r, c->notes);
+  json_findings(b, scratch, j->r, c->notes);
   if (entries)
-    json_entries(b, scratch, r, c);
+    json_entries(b, j, c);
   sb_putc(b, '}');
 }
 
@@ -236,8 +277,7 @@ static void json_rule_message(struct sbuf *b, struct sbuf *scratch, const struct
   sb_json(b, scratch->v, scratch->n);
 }
 
-static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
-                      const struct imhe_rule_outcome *rr) {
+static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_outcome *rr) {
   sb_puts(b, "{\"id\":");
   sb_jstr(b, rr->id);
   sb_puts(b, ",\"area\":");
@@ -248,7 +288,7 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
   sb_puts(b, "\",\"description\":");
   sb_jstr(b, rr->desc);
   sb_puts(b, ",\"message\":");
-  json_rule_message(b, scratch, r, rr);
+  json_rule_message(b, &j->scratch, j->r, rr);
   sb_puts(b, ",\"reason\":");
   if (rr->reason) {
     sb_putc(b, '"');
@@ -265,13 +305,13 @@ static void json_rule(struct sbuf *b, struct sbuf *scratch, const struct imhe_re
       if (!first)
         sb_putc(b, ',');
       first = 0;
-      json_condition(b, scratch, r, &rr->conds[k], k, 0);
+      json_condition(b, j, &rr->conds[k], k, 0);
     }
   sb_puts(b, "],\"conditions\":[");
   for (uint32_t k = 0; k < rr->nconds; k++) {
     if (k)
       sb_putc(b, ',');
-    json_condition(b, scratch, r, &rr->conds[k], k, 1);
+    json_condition(b, j, &rr->conds[k], k, 1);
   }
   sb_puts(b, "]}");
 }
@@ -338,7 +378,8 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
                         const imhe_render_options *o) {
   (void)o;
   const struct imhe_record *r = res->record;
-  struct sbuf scratch = {0};
+  struct jrec j;
+  jrec_open(&j, r);
   sb_puts(b, "{\"id\":");
   json_text(b, &r->id);
   sb_puts(b, ",\"report_version\":2");
@@ -378,10 +419,10 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   for (uint32_t i = 0; i < res->nrules; i++) {
     if (i)
       sb_putc(b, ',');
-    json_rule(b, &scratch, r, &res->rules[i]);
+    json_rule(b, &j, &res->rules[i]);
   }
   sb_puts(b, "],\"fees\":");
-  json_fees(b, &scratch, res);
+  json_fees(b, &j.scratch, res);
   sb_puts(b, ",\"next_deadline\":");
   json_date(b, res->next_deadline);
   sb_puts(b, ",\"errors\":");
@@ -391,7 +432,7 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   sb_puts(b, ",\"source\":");
   json_source(b, r->file, r->line);
   sb_puts(b, "}\n");
-  free(scratch.v);
+  jrec_close(&j);
 }
 
 const struct imhe_reporter_ops imhe_json_reporter = {

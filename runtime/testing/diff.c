@@ -258,6 +258,32 @@ static void coupon_lines(struct imhe_pdiff *d, const struct imhe_program *p, cha
   }
 }
 
+/* The tabs by code (their titles and order) and the areas by word (what each covers, its tab and
+ * properties), as the policy's catalogue declares them. */
+static void area_lines(struct imhe_pdiff *d, const struct imhe_program *p, char ***v, size_t *n) {
+  static const char *const props[] = {
+#define X(id, word, meaning) word,
+      IMHE_AREA_PROPERTIES(X)
+#undef X
+  };
+  for (uint32_t t = 0; t < p->ntabs; t++)
+    push(v, n,
+         fmt(d, "tab %s\t\"%s\", tab %u of %u", imhe_str(p, p->tabs[t].code),
+             imhe_str(p, p->tabs[t].title), t + 1, p->ntabs));
+  for (uint32_t a = 0; a < p->nareas; a++) {
+    const struct imhe_area_def *ar = &p->areas[a];
+    struct sbuf b = {0};
+    for (int i = 0; i < AREA_PROPERTY__COUNT; i++)
+      if (ar->flags >> i & 1u) {
+        sb_puts(&b, b.n ? ", " : " for ");
+        sb_puts(&b, props[i]);
+      }
+    push(v, n,
+         fmt(d, "area %s\t\"%s\" in %s%s", imhe_area_word(p, (int)a), imhe_str(p, ar->name),
+             ar->tab < p->ntabs ? imhe_str(p, p->tabs[ar->tab].code) : "?", sb_keep(d, &b)));
+  }
+}
+
 static void other_lines(struct imhe_pdiff *d, const struct imhe_program *p, char ***v, size_t *n) {
   for (uint32_t i = 0; i < p->ndeadlines; i++)
     push(v, n,
@@ -305,6 +331,7 @@ static void other_lines(struct imhe_pdiff *d, const struct imhe_program *p, char
          fmt(d, "fee kind %s\t\"%s\" for %s", imhe_fee_word(p, k), imhe_fee_name(p, k),
              sb_keep(d, &b)));
   }
+  area_lines(d, p, v, n);
   for (uint32_t i = 0; i < p->nrenewals; i++) {
     const struct imhe_renewal *r = &p->renewals[i];
     char from[16], until[16];
