@@ -115,6 +115,7 @@ Test(lean, generated_population_gives_the_full_verdicts, .timeout = 300) {
   char *dir = temp_dir(), yaml[PATH_MAX], cmd[PATH_MAX + 64];
   snprintf(yaml, sizeof yaml, "%s/population.yaml", dir);
   snprintf(cmd, sizeof cmd, "python3 bench/gen_records.py 3000 17 > %s", yaml);
+  free(dir);
   cr_assert_eq(system(cmd), 0);
   const char *paths[] = {yaml};
   cr_assert_eq(compare_files(paths, 1, dates, 1), 3000);

@@ -300,6 +300,7 @@ Test(pack, records_outlive_their_source, .timeout = 120) {
   char *dir = temp_dir(), pack[PATH_MAX], cmd[2 * PATH_MAX];
   snprintf(pack, sizeof pack, "%s/examples.imhepack", dir);
   snprintf(cmd, sizeof cmd, "%s pack -q examples/*.yaml -o %s", imhe_bin(), pack);
+  free(dir);
   cr_assert_eq(system(cmd), 0);
   imhe_policy_set *set = open_rules();
   imhe_source *src;
