@@ -776,9 +776,10 @@ static void declare(struct compiler *c, struct node *it) {
         c->d, it->c->loc,
         "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
         "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES, or defines tab CODE "
-        "\"TITLE\", or defines area WORD \"NAME\" in TAB, or defines credential WORD \"NAME\"",
-        "'defines' declares a track, a category, a fee kind, a tab, an area, a credential or a "
-        "role, not '%s'",
+        "\"TITLE\", or defines area WORD \"NAME\" in TAB, or defines credential WORD \"NAME\", "
+        "or defines role WORD \"NAME\", or defines degree WORD \"NAME\" (for graduate)",
+        "'defines' declares a track, a category, a fee kind, a tab, an area, a credential, a "
+        "role or a degree, not '%s'",
         what);
     return;
   }
@@ -1599,6 +1600,8 @@ static const char *nearest_name(struct compiler *c, const char *s) {
       secs[i] = imhe_sections[i].name;
     near = nearest_in(secs, IMHE_SECTION__COUNT, s);
   }
+  if (!near) /* a misspelt degree: `degree >= mastres` */
+    near = nearest_in(c->degree_word, (int)c->ndegrees, s);
   return near;
 }
 
