@@ -5,6 +5,7 @@
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
 #include "runtime/report/explain.h"
+#include <stdlib.h>
 #include <string.h>
 
 static imhe_date to_date(int32_t d) {
@@ -171,9 +172,13 @@ IMHE_API const char *imhe_condition_comparison(const imhe_condition *c) {
   return imhe_cmp_symbol[c->cmp];
 }
 
-static const char *degree_name(double v) {
-  int d = (int)v;
-  return d <= 0 ? "no degree" : d == 1 ? "associate" : d == 2 ? "bachelors" : "masters or higher";
+/* A degree level named from the judging program's degrees, kept in the result's arena. */
+static const char *degree_name(const imhe_condition *c, double v) {
+  struct sbuf t = {0};
+  imhe_explain_degree_level(&t, c->res->prog, v);
+  const char *s = imhe_arena_printf(c->res->arena, "%.*s", (int)t.n, t.n ? t.v : "");
+  free(t.v);
+  return s;
 }
 
 /* A condition's observed (which 0), required (1) or shortfall (2) value, typed. */
@@ -189,7 +194,7 @@ static imhe_value value_of(const imhe_condition *c, int which) {
     v.type = IMHE_VALUE_DEGREE;
     v.unit = IMHE_UNIT_DEGREE;
     v.number = n;
-    v.text = degree_name(n);
+    v.text = degree_name(c, n);
   } else if (c->kind == VT_NUM) {
     v.type = IMHE_VALUE_NUMBER;
     v.unit = (imhe_unit)c->unit;

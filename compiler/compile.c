@@ -88,6 +88,11 @@ struct compiler {
   const char *role_word[IMHE_MAX_ROLES], *role_name[IMHE_MAX_ROLES];
   struct node *role_item[IMHE_MAX_ROLES];
   uint32_t nroles;
+  /* the degrees it declares (`defines degree`), lowest first, and which are graduate degrees */
+  const char *degree_word[IMHE_MAX_DEGREES], *degree_name[IMHE_MAX_DEGREES];
+  struct node *degree_item[IMHE_MAX_DEGREES];
+  uint8_t degree_flags[IMHE_MAX_DEGREES];
+  uint32_t ndegrees;
   struct symtab vocab;   /* a track's or category's code -> the item declaring it */
   struct symtab missing; /* bases that could not be read: said once */
 };
@@ -684,7 +689,7 @@ static void declare_word(struct compiler *c, struct node *it, const char *what, 
     }
     return;
   }
-  if (it->a || it->b) {
+  if ((it->a && strcmp(what, "degree")) || it->b) { /* a degree's properties: declare_degree */
     char hint[100];
     snprintf(hint, sizeof hint, "write: defines %s WORD \"NAME\"", what);
     imhe_diag_error(c->d, (it->a ? it->a : it->b)->loc, hint, "a %s has only its name", what);
@@ -698,6 +703,43 @@ static void declare_word(struct compiler *c, struct node *it, const char *what, 
   words[*n] = it->s;
   names[*n] = it->s2;
   items[(*n)++] = it;
+}
+
+static const char *const degree_properties[] = {"graduate"};
+
+/* `defines degree WORD "NAME"`, optionally `for graduate`: the next degree up, the order of the
+ * declarations being the order of the degrees. Once one is a graduate degree every later one is
+ * (the engine takes the first graduate degree and those above it as one class). */
+static void declare_degree(struct compiler *c, struct node *it) {
+  uint32_t n = c->ndegrees;
+  if (word_in(c->degree_word, n, it->s) >= 0 &&
+      c->degree_item[word_in(c->degree_word, n, it->s)] == it)
+    return; /* the same file, reached again by another era */
+  if (it->b) {
+    imhe_diag_error(c->d, it->b->loc, "write: defines degree WORD \"NAME\", or with 'for graduate'",
+                    "a degree serves no track: write 'for graduate' or nothing");
+    return;
+  }
+  unsigned flags = 0;
+  for (uint32_t i = 0; it->a && i < it->a->nkids; i++) {
+    if (strcmp(it->a->kids[i]->s, "graduate")) {
+      unknown_property(c, it->a->kids[i]->loc, "degree", degree_properties, 1, it->a->kids[i]->s);
+      return;
+    }
+    flags |= IMHE_DEGREE_GRADUATE;
+  }
+  if (n && (c->degree_flags[n - 1] & IMHE_DEGREE_GRADUATE) && !flags &&
+      word_in(c->degree_word, n, it->s) < 0) {
+    imhe_diag_error(c->d, it->loc2,
+                    "degrees are declared lowest first: declare it before them, "
+                    "or add 'for graduate'",
+                    "degree '%s' comes after the graduate degree '%s' but is not one", it->s,
+                    c->degree_word[n - 1]);
+    return;
+  }
+  declare_word(c, it, "degree", c->degree_word, c->degree_name, c->degree_item, &c->ndegrees);
+  if (c->ndegrees > n)
+    c->degree_flags[n] = (uint8_t)flags;
 }
 
 /* `defines track CODE "NAME"` or `defines category CODE "NAME" in TRACKS`: one entry of the
@@ -725,14 +767,19 @@ static void declare(struct compiler *c, struct node *it) {
     declare_word(c, it, what, c->role_word, c->role_name, c->role_item, &c->nroles);
     return;
   }
+  if (!strcmp(what, "degree")) {
+    declare_degree(c, it);
+    return;
+  }
   if (!is_track && strcmp(what, "category")) {
     imhe_diag_error(
         c->d, it->c->loc,
         "write: defines track CODE \"NAME\", or defines category CODE \"NAME\" in "
         "TRACKS, or defines fee KIND \"NAME\" for PROPERTIES, or defines tab CODE "
-        "\"TITLE\", or defines area WORD \"NAME\" in TAB, or defines credential WORD \"NAME\"",
-        "'defines' declares a track, a category, a fee kind, a tab, an area, a credential or a "
-        "role, not '%s'",
+        "\"TITLE\", or defines area WORD \"NAME\" in TAB, or defines credential WORD \"NAME\", "
+        "or defines role WORD \"NAME\", or defines degree WORD \"NAME\" (for graduate)",
+        "'defines' declares a track, a category, a fee kind, a tab, an area, a credential, a "
+        "role or a degree, not '%s'",
         what);
     return;
   }
@@ -809,8 +856,8 @@ static const char builtin_catalogue[] =
  * and definitions are not taken: a policy that wants them extends the catalogue. */
 static void builtin_vocab(struct compiler *c) {
   int cats = !c->ncats && !c->ntracks, fees = !c->nfee_kinds, areas = !c->nareas && !c->ntabs,
-      creds = !c->ncreds, roles = !c->nroles;
-  if (!cats && !fees && !areas && !creds && !roles)
+      creds = !c->ncreds, roles = !c->nroles, degrees = !c->ndegrees;
+  if (!cats && !fees && !areas && !creds && !roles && !degrees)
     return;
   uint32_t len = (uint32_t)(sizeof builtin_catalogue - 1);
   uint32_t file = imhe_diags_add_file(c->d, "catalogue.imhe (built in)", builtin_catalogue, len);
@@ -824,7 +871,8 @@ static void builtin_vocab(struct compiler *c) {
     const char *w = it->c->s;
     if ((cats && (!strcmp(w, "track") || !strcmp(w, "category"))) || (fees && !strcmp(w, "fee")) ||
         (areas && (!strcmp(w, "tab") || !strcmp(w, "area"))) ||
-        (creds && !strcmp(w, "credential")) || (roles && !strcmp(w, "role")))
+        (creds && !strcmp(w, "credential")) || (roles && !strcmp(w, "role")) ||
+        (degrees && !strcmp(w, "degree")))
       declare(c, it);
   }
 }
@@ -888,6 +936,15 @@ static void emit_vocab(struct compiler *c) {
     p->roles[k].name = imhe_build_str(&c->b, c->role_name[k]);
   }
   p->nroles = c->nroles;
+  p->degrees = calloc(c->ndegrees ? c->ndegrees : 1, sizeof *p->degrees);
+  if (!p->degrees)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t k = 0; k < c->ndegrees; k++) {
+    p->degrees[k].word = imhe_build_str(&c->b, c->degree_word[k]);
+    p->degrees[k].name = imhe_build_str(&c->b, c->degree_name[k]);
+    p->degrees[k].flags = c->degree_flags[k];
+  }
+  p->ndegrees = c->ndegrees;
 }
 
 /* The vocabulary of the policy's chain into the compiler's tables and the program's. */
@@ -1039,13 +1096,30 @@ static int unit_of_word(const char *w, double *scale, int *disp) {
   return -1;
 }
 
-static int degree_value(const char *s) {
-  int d = imhe_enum_lookup(ENUM_DEGREE, s, strlen(s));
-  return d < 0 ? -1 : d >= 2 ? 3 : d + 1;
+/* A degree named in a comparison: its level, as the degree measure counts it (the first graduate
+ * degree and those above it are one level), or -1. */
+static int degree_value(const struct compiler *c, const char *s) {
+  int d = word_in(c->degree_word, c->ndegrees, s);
+  if (d < 0)
+    return -1;
+  int g = 0;
+  while ((uint32_t)g < c->ndegrees && !(c->degree_flags[g] & IMHE_DEGREE_GRADUATE))
+    g++;
+  return d >= g ? g + 1 : d + 1;
 }
 
 static int has_range(int sec) {
   return imhe_sections[sec].start >= 0;
+}
+
+/* A degree to name in a hint: the first graduate one (the level most rules ask for), else the
+ * highest. */
+static const char *degree_example(const struct compiler *c) {
+  for (uint32_t i = 0; i < c->ndegrees; i++)
+    if (c->degree_flags[i] & IMHE_DEGREE_GRADUATE)
+      return c->degree_word[i];
+  /* a chain always has degrees: its own or the built-in catalogue's */
+  return c->ndegrees ? c->degree_word[c->ndegrees - 1] : "?";
 }
 
 static struct ty gen_value(struct compiler *c, struct node *n);
@@ -1114,12 +1188,17 @@ static int enum_mask(struct compiler *c, struct node *n, int e, uint32_t *mask) 
     int x = e == ENUM_CATEGORY     ? cat_of(c, v[i]->s)
             : e == ENUM_CREDENTIAL ? word_in(c->cred_word, c->ncreds, v[i]->s)
             : e == ENUM_ROLE       ? word_in(c->role_word, c->nroles, v[i]->s)
+            : e == ENUM_DEGREE     ? word_in(c->degree_word, c->ndegrees, v[i]->s)
                                    : imhe_enum_lookup((enum imhe_enum)e, v[i]->s, strlen(v[i]->s));
     if (x < 0) {
-      int nv = (int)(e == ENUM_CATEGORY ? c->ncats : e == ENUM_ROLE ? c->nroles : c->ncreds);
+      int nv = (int)(e == ENUM_CATEGORY ? c->ncats
+                     : e == ENUM_ROLE   ? c->nroles
+                     : e == ENUM_DEGREE ? c->ndegrees
+                                        : c->ncreds);
       const char *const *vals = e == ENUM_CATEGORY     ? c->cat_code
                                 : e == ENUM_CREDENTIAL ? c->cred_word
                                 : e == ENUM_ROLE       ? c->role_word
+                                : e == ENUM_DEGREE     ? c->degree_word
                                                        : imhe_enum_values((enum imhe_enum)e, &nv);
       const char *near = nearest_in(vals, nv, v[i]->s);
       if ((e == ENUM_CREDENTIAL || e == ENUM_ROLE) && !near) { /* the policy's own: say which */
@@ -1198,8 +1277,9 @@ static void gen_field_pred(struct compiler *c, struct node *n, int sec) {
     if (n->op == NE) {
       int nv = (int)(fd->arg == ENUM_CATEGORY ? c->ncats
                      : fd->arg == ENUM_ROLE   ? c->nroles
+                     : fd->arg == ENUM_DEGREE ? c->ndegrees
                                               : c->ncreds);
-      if (fd->arg != ENUM_CATEGORY && fd->arg != ENUM_CREDENTIAL && fd->arg != ENUM_ROLE)
+      if (!imhe_field_is_declared(fd))
         imhe_enum_values((enum imhe_enum)fd->arg, &nv);
       mask = ~mask & ((nv >= 32) ? 0xffffffffu : ((1u << nv) - 1));
     }
@@ -1521,6 +1601,8 @@ static const char *nearest_name(struct compiler *c, const char *s) {
       secs[i] = imhe_sections[i].name;
     near = nearest_in(secs, IMHE_SECTION__COUNT, s);
   }
+  if (!near) /* a misspelt degree: `degree >= mastres` */
+    near = nearest_in(c->degree_word, (int)c->ndegrees, s);
   return near;
 }
 
@@ -1550,7 +1632,7 @@ static struct ty gen_name(struct compiler *c, struct node *n) {
   for (int id = 0; id < MEASURE__COUNT; id++)
     if (!imhe_measures[id].args[0] && !strcmp(s, imhe_measures[id].name))
       return gen_measure(c, n, id);
-  int dv = degree_value(s);
+  int dv = degree_value(c, s);
   if (dv >= 0) {
     emit(c, n->loc, OP_CONST, IMHE_UNIT_DEGREE, 0, imhe_build_const(&c->b, dv));
     return num(IMHE_UNIT_DEGREE, DISP_DEGREE);
@@ -1803,7 +1885,7 @@ static struct ty gen_compare(struct compiler *c, struct node *n, const char *lab
     if (bare->kind == N_NUM && u->unit == IMHE_UNIT_DOLLARS)
       snprintf(hint, sizeof hint, "write an amount: $%g", bare->num);
     else if (bare->kind == N_NUM && u->unit == IMHE_UNIT_DEGREE)
-      snprintf(hint, sizeof hint, "compare it with a degree, e.g. masters");
+      snprintf(hint, sizeof hint, "compare it with a degree, e.g. %s", degree_example(c));
     else if (bare->kind == N_NUM)
       snprintf(hint, sizeof hint, "write the unit after the number: %g %s", bare->num,
                u->unit == IMHE_UNIT_HOURS ? "h"

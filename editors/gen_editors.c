@@ -160,13 +160,21 @@ static void collect(const char *catalogue) {
   add_fee_kinds();
   add_catalogue(); /* its categories and tracks, groups and domains */
   for (int e = 0; e < ENUM_CATEGORY; e++) {
+    if (e == 0) /* the catalogue's degrees and credentials, first as they were listed */
+      for (struct node *it = catalogue_pf.items; it; it = it->next)
+        if (it->kind == I_VOCAB && !strcmp(it->c->s, "degree"))
+          add(it->s, C_VALUE);
+    if (e == 0)
+      for (struct node *it = catalogue_pf.items; it; it = it->next)
+        if (it->kind == I_VOCAB && !strcmp(it->c->s, "credential"))
+          add(it->s, C_VALUE);
     int n;
     const char *const *v = imhe_enum_values((enum imhe_enum)e, &n);
     for (int i = 0; i < n; i++)
       add(v[i], C_VALUE);
-    if (e == ENUM_DEGREE || e == ENUM_FORMAT) /* the catalogue's credentials, roles in place */
+    if (e == ENUM_FORMAT) /* the catalogue's roles in place */
       for (struct node *it = catalogue_pf.items; it; it = it->next)
-        if (it->kind == I_VOCAB && !strcmp(it->c->s, e == ENUM_DEGREE ? "credential" : "role"))
+        if (it->kind == I_VOCAB && !strcmp(it->c->s, "role"))
           add(it->s, C_VALUE);
   }
 #define X(name) add(name, C_MONTH);

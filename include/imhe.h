@@ -105,8 +105,9 @@ typedef enum imhe_as_of_source {
       IMHE_AS_OF__COUNT
 } imhe_as_of_source;
 
-/* Units of quantities. DEGREE: a degree level (1 associate, 2 bachelors, 3 masters or higher),
- * shown by its name. X(NAME, "name in JSON", "symbol in prose") */
+/* Units of quantities. DEGREE: a degree level, the judging policy's degrees in their declared
+ * order from 1, its graduate degrees one level ("masters or higher"), shown by its name. X(NAME,
+ * "name in JSON", "symbol in prose") */
 #define IMHE_UNIT_LIST(X)                                                                          \
   X(NONE, "none", "")                                                                              \
   X(HOURS, "hours", "h")                                                                           \

@@ -146,6 +146,26 @@ Test(diff, fee_kinds_declared_and_renamed) {
   free(dir);
 }
 
+/* Degrees are compared by word with their place in the order and whether graduate: one declared
+ * between masters and post_graduate moves those above it. */
+Test(diff, degrees_declared_in_order) {
+  char *dir = changed_rules("catalogue", "/^defines degree masters /a defines degree specialist "
+                                         "\"specialist degree\" for graduate");
+  char args[600];
+  snprintf(args, sizeof args, "rules %s", dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(
+      strstr(out, "wi: degree specialist added: \"specialist degree\", degree 4 of 6, graduate"),
+      "%s", out);
+  cr_expect(strstr(out, "wi: degree doctorate changed: \"doctorate\", degree 5 of 5, graduate → "
+                        "\"doctorate\", degree 6 of 6, graduate"),
+            "%s", out);
+  free(out);
+  free(dir);
+}
+
 Test(diff, rules_added_removed_and_changed_between_two_files) {
   int rc;
   char *out = diff("rules/legacy.imhe rules/alliance-2025.imhe", &rc);

@@ -370,6 +370,31 @@ Test(verifier, credential_bounds) {
   expect_refused("settings", m_cred_beyond, "MEASURE credential: credential 2 out of range");
 }
 
+/* The degrees' bounds: two of one word, more than a filter's mask holds, a flag the engine does not
+ * know, and a degree that is not graduate above a graduate one (the engine takes the first
+ * graduate degree and those above it as one level). */
+static void m_degree_twice(struct imhe_program *p) {
+  p->degrees[1].word = p->degrees[0].word;
+}
+static void m_degrees_too_many(struct imhe_program *p) {
+  p->degrees = realloc(p->degrees, 33 * sizeof *p->degrees);
+  for (uint32_t i = p->ndegrees; i < 33; i++)
+    p->degrees[i] = p->degrees[p->ndegrees - 1];
+  p->ndegrees = 33;
+}
+static void m_degree_flag(struct imhe_program *p) {
+  p->degrees[0].flags = 0x80;
+}
+static void m_degree_order(struct imhe_program *p) {
+  p->degrees[p->ndegrees - 1].flags = 0; /* the highest, not graduate, above graduate ones */
+}
+Test(verifier, degree_bounds) {
+  expect_refused("settings", m_degree_twice, "degree 1: word 'associate' is degree 0's too");
+  expect_refused("settings", m_degrees_too_many, "degrees: 33 (at most 32)");
+  expect_refused("settings", m_degree_flag, "degree 0: empty word, flags 0x80");
+  expect_refused("settings", m_degree_order, "degree 4: empty word, flags 0x0, or not graduate");
+}
+
 /* Each refusal of ill-typed code and oversized catalogues, by the verifier's own message. */
 Test(verifier, swap_needs_two_values) {
   expect_refused("sum-compare", m_swap_short, "SWAP needs two values");

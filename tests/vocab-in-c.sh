@@ -2,8 +2,8 @@
 # vocab-in-c.sh [DIR|FILE...] — the Endorsement's vocabulary lives in rules/catalogue.imhe, not in
 # C: prints each line of a source under compiler/ runtime/ api/ cli/ include/ grammar/ (or the
 # paths given) that names a track or category code the catalogue declares, or one of its fee
-# kinds (`defines fee KIND`), in code or comment, or one of its areas, tabs or credentials as a
-# quoted string,
+# kinds (`defines fee KIND`), in code or comment, or one of its areas, tabs, credentials, roles
+# or degrees as a quoted string,
 # and exits 1 when there is one. A fee kind, area or tab that is also a word of the language or
 # the record (a keyword, a record section or field, a record kind: "renewal", "membership",
 # "work") is not looked for: the C code needs those words for their other meaning, and what it
@@ -23,7 +23,7 @@ done
 # areas and tabs are common words ("work", "ethics"): looked for only as a quoted string, the
 # form in which code would name one, and again not those the language or the record uses
 quoted=""
-for w in $(sed -n 's/^defines \(area\|tab\|credential\|role\) \([a-z0-9_]*\) .*/\2/p' rules/catalogue.imhe | sort -u); do
+for w in $(sed -n 's/^defines \(area\|tab\|credential\|role\|degree\) \([a-z0-9_]*\) .*/\2/p' rules/catalogue.imhe | sort -u); do
   grep -q "\"$w\"" compiler/keywords.h runtime/records/schema.h runtime/core/defs.h include/imhe.h ||
     quoted="$quoted $w"
 done

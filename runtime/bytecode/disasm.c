@@ -296,6 +296,10 @@ void imhe_disasm(const struct imhe_program *p, FILE *f) {
   for (uint32_t k = 0; k < p->nroles; k++)
     fprintf(f, "; role %s \"%s\"\n", imhe_declared_word(p, ENUM_ROLE, k),
             imhe_str(p, p->roles[k].name));
+  for (uint32_t k = 0; k < p->ndegrees; k++) /* lowest first */
+    fprintf(f, "; degree %s \"%s\"%s\n", imhe_declared_word(p, ENUM_DEGREE, k),
+            imhe_str(p, p->degrees[k].name),
+            p->degrees[k].flags & IMHE_DEGREE_GRADUATE ? " for graduate" : "");
   for (uint32_t t = 0; t < p->ntabs; t++)
     fprintf(f, "; tab %s \"%s\"\n", imhe_str(p, p->tabs[t].code), imhe_str(p, p->tabs[t].title));
   for (uint32_t a = 0; a < p->nareas; a++) {

@@ -67,6 +67,8 @@ static const struct member fee_kind_m[] = {M(imhe_fee_kind_def, word, 'u'),
                                            M(imhe_fee_kind_def, flags, 'b')};
 static const struct member cred_m[] = {M(imhe_credential_def, word, 'u'),
                                        M(imhe_credential_def, name, 'u')};
+static const struct member degree_m[] = {
+    M(imhe_degree_def, word, 'u'), M(imhe_degree_def, name, 'u'), M(imhe_degree_def, flags, 'b')};
 static const struct member tab_m[] = {M(imhe_tab_def, code, 'u'), M(imhe_tab_def, title, 'u')};
 static const struct member area_m[] = {M(imhe_area_def, word, 'u'), M(imhe_area_def, name, 'u'),
                                        M(imhe_area_def, tab, 'b'), M(imhe_area_def, flags, 'b')};
@@ -97,13 +99,14 @@ enum sec_kind {
   S_AREAS,
   S_CREDENTIALS,
   S_ROLES,
+  S_DEGREES,
   S__END
 };
 static const char *const sec_names[] = {
     "",          "strings",   "constants",   "eras",     "rules",  "conditions", "lines",
     "code",      "slot sets", "slot masks",  "domains",  "items",  "fees",       "coupons",
     "deadlines", "accepted",  "renewals",    "settings", "tracks", "categories", "fee kinds",
-    "tabs",      "areas",     "credentials", "roles"};
+    "tabs",      "areas",     "credentials", "roles",    "degrees"};
 
 struct layout {
   const struct member *m;
@@ -130,7 +133,8 @@ static const struct layout layouts[S__END] = {[S_ERAS] = L(era_m, imhe_era),
                                               [S_TABS] = L(tab_m, imhe_tab_def),
                                               [S_AREAS] = L(area_m, imhe_area_def),
                                               [S_CREDENTIALS] = L(cred_m, imhe_credential_def),
-                                              [S_ROLES] = L(cred_m, imhe_credential_def)};
+                                              [S_ROLES] = L(cred_m, imhe_credential_def),
+                                              [S_DEGREES] = L(degree_m, imhe_degree_def)};
 #undef L
 
 static size_t rec_size(int k) {
@@ -179,6 +183,7 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->areas);
   free(p->creds);
   free(p->roles);
+  free(p->degrees);
   memset(p, 0, sizeof *p);
 }
 
@@ -319,6 +324,9 @@ static void write_section(struct out *body, const struct imhe_program *p, int k)
     break;
   case S_ROLES:
     put_records(body, k, p->roles, p->nroles);
+    break;
+  case S_DEGREES:
+    put_records(body, k, p->degrees, p->ndegrees);
     break;
   }
 }
@@ -524,6 +532,7 @@ static int read_section(struct imhe_program *out, uint32_t kind, const uint8_t *
     REC(S_AREAS, areas, nareas)
     REC(S_CREDENTIALS, creds, ncreds)
     REC(S_ROLES, roles, nroles)
+    REC(S_DEGREES, degrees, ndegrees)
 #undef REC
   }
   return 0;

@@ -171,6 +171,17 @@ struct imhe_credential_def {
 /* The roles a reference may have (`defines role WORD "NAME"`), at most IMHE_MAX_ROLES (a slot's
  * roles are a 32-bit mask); the same record as a credential's. */
 #define IMHE_MAX_ROLES 32
+/* The degrees a record's education may name (`defines degree WORD "NAME"`), in their declared
+ * order, lowest first; at most IMHE_MAX_DEGREES (a filter's set of them is a 32-bit mask).
+ * GRADUATE marks the degrees the engine takes by meaning: the first graduate degree and those
+ * above it are one level of the degree measure ("masters or higher") and count as post-graduate
+ * for work done after one. */
+#define IMHE_MAX_DEGREES 32
+enum imhe_degree_flag { IMHE_DEGREE_GRADUATE = 1 };
+struct imhe_degree_def {
+  uint32_t word, name; /* strings: the word records write and what it is */
+  uint8_t flags;       /* enum imhe_degree_flag */
+};
 struct imhe_settings {
   uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
   uint8_t membership_any, fees_published, reinstatement;
@@ -235,6 +246,8 @@ struct imhe_program {
   uint32_t ncreds;
   struct imhe_credential_def *roles;
   uint32_t nroles;
+  struct imhe_degree_def *degrees;
+  uint32_t ndegrees;
 };
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
@@ -302,6 +315,7 @@ static inline uint32_t imhe_declared_count(const struct imhe_program *p, int e) 
          : e == ENUM_CATEGORY   ? p->ncats
          : e == ENUM_CREDENTIAL ? p->ncreds
          : e == ENUM_ROLE       ? p->nroles
+         : e == ENUM_DEGREE     ? p->ndegrees
                                 : 0;
 }
 static inline const char *imhe_declared_word(const struct imhe_program *p, int e, uint32_t i) {
@@ -309,10 +323,19 @@ static inline const char *imhe_declared_word(const struct imhe_program *p, int e
     return "?";
   return imhe_str(p, e == ENUM_CATEGORY     ? p->cats[i].code
                      : e == ENUM_CREDENTIAL ? p->creds[i].word
-                                            : p->roles[i].word);
+                     : e == ENUM_ROLE       ? p->roles[i].word
+                                            : p->degrees[i].word);
 }
 IMHE_INTERNAL_API int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s,
                                            size_t n);
+/* Degree i's level, the degree measure's value: its place in the declared order, lowest 1, with
+ * the first graduate degree and every one above it one level (the class "masters or higher");
+ * 0 for no degree (i < 0). */
+IMHE_INTERNAL_API int imhe_degree_level(const struct imhe_program *p, int i);
+/* The degree naming level v's class (NULL for no degree), *higher set when the class is that
+ * degree or higher (the graduate level). */
+IMHE_INTERNAL_API const char *imhe_degree_class(const struct imhe_program *p, double v,
+                                                int *higher);
 /* The category whose code is s (length n) exactly, or -1. */
 IMHE_INTERNAL_API int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n);
 /* The same without regard to ASCII case or surrounding spaces, as a record's codes compare

@@ -178,9 +178,40 @@ static int check_words(const struct imhe_program *p, const struct imhe_credentia
   }
   return 0;
 }
+/* The degrees: words as the credentials' are, only known flags, and every degree above a
+ * graduate one graduate too (the engine takes the first graduate degree and those above it as
+ * one class). */
+static int check_degrees(const struct imhe_program *p, char *err, size_t errlen) {
+  if (p->ndegrees > IMHE_MAX_DEGREES) {
+    snprintf(err, errlen, "degrees: %u (at most %d)", p->ndegrees, IMHE_MAX_DEGREES);
+    return -1;
+  }
+  int graduate = 0;
+  for (uint32_t i = 0; i < p->ndegrees; i++) {
+    const struct imhe_degree_def *d = &p->degrees[i];
+    STR(d->word, "degree");
+    STR(d->name, "degree");
+    if (!*imhe_str(p, d->word) || (d->flags & ~IMHE_DEGREE_GRADUATE) ||
+        (graduate && !(d->flags & IMHE_DEGREE_GRADUATE))) {
+      snprintf(err, errlen,
+               "degree %u: empty word, flags 0x%x, or not graduate above a graduate one", i,
+               d->flags);
+      return -1;
+    }
+    graduate = d->flags & IMHE_DEGREE_GRADUATE;
+    for (uint32_t j = 0; j < i; j++)
+      if (!strcmp(imhe_str(p, d->word), imhe_str(p, p->degrees[j].word))) {
+        snprintf(err, errlen, "degree %u: word '%s' is degree %u's too", i, imhe_str(p, d->word),
+                 j);
+        return -1;
+      }
+  }
+  return 0;
+}
 static int check_credentials(const struct imhe_program *p, char *err, size_t errlen) {
   return check_words(p, p->creds, p->ncreds, "credential", err, errlen) != 0 ||
-                 check_words(p, p->roles, p->nroles, "role", err, errlen) != 0
+                 check_words(p, p->roles, p->nroles, "role", err, errlen) != 0 ||
+                 check_degrees(p, err, errlen) != 0
              ? -1
              : 0;
 }

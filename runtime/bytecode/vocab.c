@@ -65,3 +65,28 @@ int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, siz
   }
   return -1;
 }
+
+/* The first graduate degree, or the count when none is. */
+static int first_graduate(const struct imhe_program *p) {
+  uint32_t g = 0;
+  while (g < p->ndegrees && !(p->degrees[g].flags & IMHE_DEGREE_GRADUATE))
+    g++;
+  return (int)g;
+}
+
+int imhe_degree_level(const struct imhe_program *p, int i) {
+  int g = first_graduate(p);
+  return i < 0 ? 0 : i >= g ? g + 1 : i + 1;
+}
+
+const char *imhe_degree_class(const struct imhe_program *p, double v, int *higher) {
+  int g = first_graduate(p), l = (int)v;
+  *higher = 0;
+  if (l <= 0 || !p->ndegrees)
+    return NULL;
+  if (l > g) { /* the graduate class: its first degree "or higher" */
+    *higher = 1;
+    return imhe_declared_word(p, ENUM_DEGREE, (uint32_t)(g < (int)p->ndegrees ? g : g - 1));
+  }
+  return imhe_declared_word(p, ENUM_DEGREE, (uint32_t)(l - 1));
+}

@@ -45,6 +45,7 @@ const char *const imhe_enum_name[ENUM__COUNT] = {
         "category",
     "credential",
     "role",
+    "degree",
 };
 
 #define V(id, s) s,
@@ -59,12 +60,14 @@ static const char *const *const enum_values[ENUM__COUNT] = {
         NULL, /* categories: each program's own (runtime/bytecode/program.h) */
     NULL,     /* credentials: the same */
     NULL,     /* roles: the same */
+    NULL,     /* degrees: the same */
 };
 static const int enum_counts[ENUM__COUNT] = {
 #define X(id, name, list) (int)(sizeof values_##id / sizeof *values_##id),
     IMHE_ENUMS(X)
 #undef X
         0,
+    0,
     0,
     0,
 };

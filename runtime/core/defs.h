@@ -9,12 +9,6 @@
 #include <stdint.h>
 
 /* Enumerated record values. X(enum id, spelling). */
-#define IMHE_DEGREES(X)                                                                            \
-  X(ASSOCIATE, "associate")                                                                        \
-  X(BACHELORS, "bachelors")                                                                        \
-  X(MASTERS, "masters")                                                                            \
-  X(POST_GRADUATE, "post_graduate")                                                                \
-  X(DOCTORATE, "doctorate")
 #define IMHE_TRANSCRIPTS(X) X(OFFICIAL, "official") X(UNOFFICIAL, "unofficial") X(NONE, "none")
 #define IMHE_WORK_KINDS(X) X(PAID, "paid") X(VOLUNTEER, "volunteer")
 #define IMHE_SCOPES(X)                                                                             \
@@ -38,7 +32,6 @@
 /* Every enumerated type: X(enum id, name, list). Value sets are small
  * (at most 32), so a set of values is a uint32 mask. */
 #define IMHE_ENUMS(X)                                                                              \
-  X(DEGREE, "degree", IMHE_DEGREES)                                                                \
   X(TRANSCRIPT, "transcript", IMHE_TRANSCRIPTS)                                                    \
   X(WORK_KIND, "work kind", IMHE_WORK_KINDS)                                                       \
   X(SCOPE, "scope", IMHE_SCOPES)                                                                   \
@@ -56,6 +49,7 @@ enum imhe_enum {
       ENUM_CATEGORY, /* values are the categories a program declares (rules/catalogue.imhe) */
   ENUM_CREDENTIAL,   /* values are the credentials a program declares (rules/catalogue.imhe) */
   ENUM_ROLE,         /* values are the reference roles a program declares (the same) */
+  ENUM_DEGREE,       /* values are the degrees a program declares, lowest first (the same) */
   ENUM__COUNT
 };
 

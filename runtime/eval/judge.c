@@ -87,6 +87,7 @@ static void validate_categories(struct vm *vm) {
     int sec, field, loose;
   } fields[] = {{IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
                 {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
+                {IMHE_SECTION_EDUCATION, EDU_DEGREE, 0},
                 {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0},
                 {IMHE_SECTION_REFERENCES, REF_ROLE, 0}};
   for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {

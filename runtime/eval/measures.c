@@ -26,13 +26,28 @@ static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_m
   return r;
 }
 
-/* The earliest completion of a masters-level degree by the as-of date, or IMHE_NO_DATE. */
+/* An education's degree: its place in the program's declared order (its code as written, which
+ * the program types), or -1 for none. */
+static int degree_of(const struct vm *vm, const struct imhe_entry *e) {
+  const struct imhe_slot *s = &e->f[EDU_DEGREE];
+  return s->present && s->v.codes.n
+             ? imhe_declared_lookup(vm->p, ENUM_DEGREE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
+             : -1;
+}
+/* Whether an education's degree is a graduate one (the program's `for graduate`). */
+static int graduate_degree(const struct vm *vm, const struct imhe_entry *e) {
+  int d = degree_of(vm, e);
+  return d >= 0 && (vm->p->degrees[d].flags & IMHE_DEGREE_GRADUATE);
+}
+
+/* The earliest completion of a graduate degree (masters or higher) by the as-of date, or
+ * IMHE_NO_DATE. */
 static int32_t masters_date(struct vm *vm) {
   int32_t best = IMHE_NO_DATE;
   const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_entry *e = &l->v[i];
-    if (e->f[EDU_DEGREE].present && e->f[EDU_DEGREE].v.ival >= 2 && e->f[EDU_COMPLETED].present &&
+    if (graduate_degree(vm, e) && e->f[EDU_COMPLETED].present &&
         e->f[EDU_COMPLETED].v.date <= vm->as_of &&
         (best == IMHE_NO_DATE || e->f[EDU_COMPLETED].v.date < best))
       best = e->f[EDU_COMPLETED].v.date;
@@ -227,7 +242,12 @@ static double union_days(struct vm *vm, const struct coll *c, int post_masters,
                          const struct imhe_why **note) {
   int32_t m = post_masters ? masters_date(vm) : 0;
   if (post_masters && m == IMHE_NO_DATE) {
-    *note = imhe_why_new(vm, IMHE_REASON_NO_MASTERS);
+    struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_NO_MASTERS);
+    int higher; /* named by the program's first graduate degree */
+    const char *g =
+        imhe_degree_class(vm->p, imhe_degree_level(vm->p, (int)vm->p->ndegrees - 1), &higher);
+    w->name = g && higher ? g : "graduate";
+    *note = w;
     return 0;
   }
   struct imhe_range *r = ranges(vm, c, post_masters, m);
@@ -402,7 +422,7 @@ static void imhe_measure_degree(struct vm *vm, struct imhe_insn in, const struct
     const struct imhe_entry *e = &l->v[i];
     if (e->f[EDU_DEGREE].present && e->f[EDU_COMPLETED].present &&
         e->f[EDU_COMPLETED].v.date <= vm->as_of) {
-      int lv = e->f[EDU_DEGREE].v.ival >= 2 ? 3 : e->f[EDU_DEGREE].v.ival + 1;
+      int lv = imhe_degree_level(vm->p, degree_of(vm, e));
       if (lv > out->num)
         out->num = lv;
     }

@@ -131,7 +131,8 @@ static inline int imhe_field_is_category(const struct imhe_field_desc *fd) {
  * credentials, reference roles): kept as written, typed when judged. */
 static inline int imhe_field_is_declared(const struct imhe_field_desc *fd) {
   return (fd->kind == FT_ENUM || fd->kind == FT_SET) &&
-         (fd->arg == ENUM_CATEGORY || fd->arg == ENUM_CREDENTIAL || fd->arg == ENUM_ROLE);
+         (fd->arg == ENUM_CATEGORY || fd->arg == ENUM_CREDENTIAL || fd->arg == ENUM_ROLE ||
+          fd->arg == ENUM_DEGREE);
 }
 struct imhe_section_desc {
   const char *name; /* as in IMHE_SECTION_LIST */

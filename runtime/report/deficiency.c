@@ -79,12 +79,10 @@ static void put_ordinal(struct sbuf *b, uint32_t n) {
 /* A degree named as its holder would: ", bachelors in Social Work, UW-Madison" (the credential when
  * no degree is given), without a title of its own. */
 static void put_degree(struct sbuf *b, const struct imhe_entry *e) {
-  int n, degree = e->f[EDU_DEGREE].present; /* a degree or a credential: a record has one */
-  const char *name;
-  if (degree)
-    name = imhe_enum_values(ENUM_DEGREE, &n)[e->f[EDU_DEGREE].v.ival];
-  else /* a credential's code as written, which the judging program declares exactly */
-    name = e->f[EDU_CREDENTIAL].v.codes.n ? e->f[EDU_CREDENTIAL].v.codes.v[0].s.s : "";
+  /* a degree or a credential (a record has one): its code as written, which the judging
+   * program declares exactly */
+  const struct imhe_slot *s = &e->f[e->f[EDU_DEGREE].present ? EDU_DEGREE : EDU_CREDENTIAL];
+  const char *name = s->v.codes.n ? s->v.codes.v[0].s.s : "";
   sb_puts(b, ", ");
   put_plain(b, name, strlen(name));
   if (e->f[EDU_FIELD].present) {
@@ -229,9 +227,7 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
 /* A requirement's amount: "at least 15 h", "a bachelors degree or higher". */
 static void put_required(struct sbuf *b, const struct imhe_cond_result *c) {
   if (c->display == DISP_DEGREE) {
-    sb_puts(b, c->required >= 3   ? "a masters degree or higher"
-               : c->required >= 2 ? "a bachelors degree or higher"
-                                  : "an academic degree (associate or higher)");
+    imhe_explain_degree_required(b, c->res->prog, c->required, 1);
     return;
   }
   static const char *const words[CMP__COUNT] = {"at least ",  "more than ", "at most ",
@@ -244,7 +240,7 @@ static void put_required(struct sbuf *b, const struct imhe_cond_result *c) {
     sb_num2(b, round(c->required));
     sb_puts(b, " days)");
   } else
-    imhe_explain_quantity(b, c->required, c->unit, c->display);
+    imhe_explain_quantity(b, c->res->prog, c->required, c->unit, c->display);
 }
 
 /* "Has 10 h; needs at least 15 h: add 5 h." with the period the hours must fall in. */
@@ -252,10 +248,10 @@ static void put_numbers(struct ctx *x, const struct imhe_cond_result *c) {
   struct sbuf *b = &x->t;
   sb_puts(b, b->n ? "has " : "Has ");
   if (c->display == DISP_DEGREE) {
-    if (c->observed < 1 || !imhe_explain_degree_held(b, x->r, x->res->as_of))
+    if (c->observed < 1 || !imhe_explain_degree_held(b, x->res->prog, x->r, x->res->as_of))
       sb_puts(b, "no degree");
   } else
-    imhe_explain_quantity(b, c->observed, c->unit, c->display);
+    imhe_explain_quantity(b, c->res->prog, c->observed, c->unit, c->display);
   size_t at = b->n;
   sb_puts(b, " (");
   if (imhe_explain_capped(b, c))
@@ -516,10 +512,10 @@ static void put_advisories(struct ctx *x) {
       put_sentence(&x->t, c->desc, 1);
       if (c->kind == VT_NUM) {
         sb_puts(&x->t, ": the record shows ");
-        imhe_explain_quantity(&x->t, c->observed, c->unit, c->display);
+        imhe_explain_quantity(&x->t, c->res->prog, c->observed, c->unit, c->display);
         if (c->shortfall > 0) {
           sb_puts(&x->t, ", ");
-          imhe_explain_quantity(&x->t, c->shortfall, c->unit, c->display);
+          imhe_explain_quantity(&x->t, c->res->prog, c->shortfall, c->unit, c->display);
           sb_puts(&x->t, " below it");
         }
       }
@@ -558,7 +554,7 @@ static void put_money(struct sbuf *b, const char *label, double v, const char *t
     sb_puts(b, "not published");
     return;
   }
-  imhe_explain_quantity(b, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
+  imhe_explain_quantity(b, NULL, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
   sb_puts(b, tail);
 }
 

@@ -12,9 +12,35 @@ const char *imhe_as_of_words(imhe_as_of_source source) {
   return asof_names[source];
 }
 
-static const char *degree_name(double v) {
-  int d = (int)v;
-  return d <= 0 ? "no degree" : d == 1 ? "associate" : d == 2 ? "bachelors" : "masters or higher";
+void imhe_explain_degree_level(struct sbuf *b, const struct imhe_program *p, double v) {
+  int higher;
+  const char *w = imhe_degree_class(p, v, &higher);
+  sb_puts(b, w ? w : "no degree");
+  if (w && higher)
+    sb_puts(b, " or higher");
+}
+
+/* "a" or "an" before a word, by its first letter. */
+static const char *article_of(const char *w) {
+  return strchr("aeiouAEIOU", w[0]) && w[0] ? "an " : "a ";
+}
+
+void imhe_explain_degree_required(struct sbuf *b, const struct imhe_program *p, double v,
+                                  int article) {
+  int higher;
+  const char *w = imhe_degree_class(p, v < 1 ? 1 : v, &higher);
+  if (!w)
+    return;
+  if (v < 2) { /* the lowest degree: any academic degree */
+    sb_puts(b, "an academic degree (");
+    sb_puts(b, w);
+    sb_puts(b, " or higher)");
+    return;
+  }
+  if (article)
+    sb_puts(b, article_of(w));
+  sb_puts(b, w);
+  sb_puts(b, article ? " degree or higher" : " or higher");
 }
 
 /* Two decimals always, as "%.2f" prints report-sized values. */
@@ -30,9 +56,10 @@ static void sb_fixed2(struct sbuf *b, double v) {
   sb_putc(b, (char)('0' + c % 10));
 }
 
-void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp) {
+void imhe_explain_quantity(struct sbuf *b, const struct imhe_program *p, double v, int unit,
+                           int disp) {
   if (disp == DISP_DEGREE) {
-    sb_puts(b, degree_name(v));
+    imhe_explain_degree_level(b, p, v);
     return;
   }
   switch (unit) {
@@ -70,9 +97,7 @@ void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp) {
 
 static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
   if (c->display == DISP_DEGREE) {
-    sb_puts(b, c->required >= 3   ? "masters or higher"
-               : c->required >= 2 ? "bachelors or higher"
-                                  : "an academic degree (associate or higher)");
+    imhe_explain_degree_required(b, c->res->prog, c->required, 0);
     return;
   }
   static const char *const words[CMP__COUNT] = {"",           "more than ", "at most ",
@@ -95,10 +120,10 @@ static void required_text(struct sbuf *b, const struct imhe_cond_result *c) {
     sb_putc(b, ')');
     return;
   }
-  imhe_explain_quantity(b, c->required, c->unit, c->display);
+  imhe_explain_quantity(b, c->res->prog, c->required, c->unit, c->display);
   if (shortfall) {
     sb_puts(b, " (short ");
-    imhe_explain_quantity(b, c->shortfall, c->unit, c->display);
+    imhe_explain_quantity(b, c->res->prog, c->shortfall, c->unit, c->display);
     sb_putc(b, ')');
   }
 }
@@ -458,7 +483,11 @@ static void explain_measure(struct sbuf *b, const struct imhe_record *r, const s
     sb_puts(b, " more entries count only their days up to the as-of date");
     return;
   case IMHE_REASON_NO_MASTERS:
-    sb_puts(b, "no masters-level degree, so no post-masters work");
+    sb_puts(b, "no ");
+    sb_puts(b, w->name);
+    sb_puts(b, "-level degree, so no post-");
+    sb_puts(b, w->name);
+    sb_puts(b, " work");
     return;
   case IMHE_REASON_SLOT_EMPTY:
     sb_puts(b, "no completed reference fills the ");
@@ -544,23 +573,26 @@ void imhe_explain_left_out(struct sbuf *b, const struct imhe_record *r, int sec,
   imhe_explain_exclusion(b, r, x->why);
 }
 
-int imhe_explain_degree_held(struct sbuf *b, const struct imhe_record *r, int32_t as_of) {
+int imhe_explain_degree_held(struct sbuf *b, const struct imhe_program *p,
+                             const struct imhe_record *r, int32_t as_of) {
   const struct imhe_list *edu = &r->sec[IMHE_SECTION_EDUCATION];
   int best = -1;
   int32_t when = IMHE_NO_DATE;
   for (uint32_t i = 0; i < edu->n; i++) { /* as the degree measure counts: completed by as_of */
     const struct imhe_slot *d = &edu->v[i].f[EDU_DEGREE], *c = &edu->v[i].f[EDU_COMPLETED];
-    if (d->present && c->present && c->v.date <= as_of && d->v.ival > best) {
-      best = d->v.ival;
+    int k = d->present && d->v.codes.n /* as written: the program's word */
+                ? imhe_declared_lookup(p, ENUM_DEGREE, d->v.codes.v[0].s.s, d->v.codes.v[0].s.n)
+                : -1;
+    if (k >= 0 && c->present && c->v.date <= as_of && k > best) {
+      best = k;
       when = c->v.date;
     }
   }
   if (best < 0)
     return 0;
-  int n;
-  const char *const *names = imhe_enum_values(ENUM_DEGREE, &n);
-  sb_puts(b, best == 0 ? "an " : "a ");
-  imhe_explain_plain(b, names[best], strlen(names[best]));
+  const char *name = imhe_declared_word(p, ENUM_DEGREE, (uint32_t)best);
+  sb_puts(b, article_of(name));
+  imhe_explain_plain(b, name, strlen(name));
   sb_puts(b, " degree (completed ");
   char s[11];
   imhe_format_date(when, s);
@@ -586,8 +618,8 @@ void imhe_explain_condition(struct sbuf *b, const struct imhe_cond_result *c) {
   if (c->kind == VT_NUM) {
     /* a degree is what the applicant holds, not its class ("masters or higher") */
     if (c->display != DISP_DEGREE || c->observed < 1 ||
-        !imhe_explain_degree_held(b, r, c->res->as_of))
-      imhe_explain_quantity(b, c->observed, c->unit, c->display);
+        !imhe_explain_degree_held(b, c->res->prog, r, c->res->as_of))
+      imhe_explain_quantity(b, c->res->prog, c->observed, c->unit, c->display);
     sb_puts(b, "; required ");
     required_text(b, c);
     if (c->notes) {
@@ -729,7 +761,7 @@ const char *imhe_explain_verdict(imhe_verdict v) {
 
 /* "100 h of RSC", "5 references": a quantity with what it counts, from the section measured. */
 static void counted_quantity(struct sbuf *b, const struct imhe_cond_result *c, double v) {
-  imhe_explain_quantity(b, v, c->unit, c->display);
+  imhe_explain_quantity(b, c->res->prog, v, c->unit, c->display);
   if (c->counted_sec >= 0) {
     sb_puts(b, c->unit == IMHE_UNIT_COUNT ? " " : " of ");
     sb_plain(b, imhe_sections[c->counted_sec].name);
@@ -750,7 +782,7 @@ void imhe_explain_fee_note_words(struct sbuf *b, const struct imhe_result *res, 
   sb_puts(b, words[c->cmp]);
   counted_quantity(b, c, c->required);
   sb_puts(b, ", and the record has ");
-  imhe_explain_quantity(b, c->observed, c->unit, c->display);
+  imhe_explain_quantity(b, c->res->prog, c->observed, c->unit, c->display);
   if (c->notes && findings) {
     sb_puts(b, " (");
     imhe_explain_reasons(b, res->record, c->notes);
@@ -762,13 +794,13 @@ int imhe_explain_capped(struct sbuf *b, const struct imhe_cond_result *c) {
   const struct imhe_capped *cap = c->capped;
   if (!cap)
     return 0;
-  imhe_explain_quantity(b, c->observed - cap->limit, c->unit, c->display);
+  imhe_explain_quantity(b, c->res->prog, c->observed - cap->limit, c->unit, c->display);
   if (cap->rest) {
     sb_putc(b, ' ');
     sb_plain(b, cap->rest);
   }
   sb_puts(b, " + ");
-  imhe_explain_quantity(b, cap->have, c->unit, c->display);
+  imhe_explain_quantity(b, c->res->prog, cap->have, c->unit, c->display);
   if (cap->part) {
     sb_putc(b, ' ');
     sb_plain(b, cap->part);

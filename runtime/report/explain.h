@@ -11,7 +11,16 @@
 const char *imhe_as_of_words(imhe_as_of_source source);
 /* A quantity in its unit as people read it: "26 h", "4.31 years (1573 days)", "$20", "masters or
  * higher" (display degree). */
-void imhe_explain_quantity(struct sbuf *b, double v, int unit, int disp);
+void imhe_explain_quantity(struct sbuf *b, const struct imhe_program *p, double v, int unit,
+                           int disp);
+/* A degree level (the degree measure's value) named from program p's degrees: "no degree", a
+ * degree's word, or the first graduate degree's "or higher" (the graduate class). */
+void imhe_explain_degree_level(struct sbuf *b, const struct imhe_program *p, double v);
+/* A required degree level: "masters or higher", "an academic degree (associate or higher)";
+ * `article` puts "a"/"an" before the degree and " degree" after it ("a masters degree or
+ * higher"), as the applicant's report says it. */
+void imhe_explain_degree_required(struct sbuf *b, const struct imhe_program *p, double v,
+                                  int article);
 /* How a reviewer finds entry i of section sec, counted from 1: "work 3 (Home Visitor)" (r may be
  * NULL). */
 void imhe_explain_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint32_t i);
@@ -66,7 +75,8 @@ const char *imhe_explain_verdict(imhe_verdict v);
 
 /* The highest degree the record holds completed by as_of, as its holder would say it: "a masters
  * degree (completed 2012-05-20)"; writes nothing and returns 0 when there is none. */
-int imhe_explain_degree_held(struct sbuf *b, const struct imhe_record *r, int32_t as_of);
+int imhe_explain_degree_held(struct sbuf *b, const struct imhe_program *p,
+                             const struct imhe_record *r, int32_t as_of);
 
 /* What a partly counted entry counts, in the coordinator's and the applicant's sentences alike:
  * " counts 4.67 of its 14 h". */

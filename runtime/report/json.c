@@ -7,6 +7,7 @@
 #include "runtime/report/reporter.h"
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void json_text(struct sbuf *b, const struct imhe_text *t) {
@@ -79,9 +80,12 @@ static void json_msgs(struct sbuf *b, const struct imhe_msgs *m, const struct im
   sb_putc(b, ']');
 }
 
-static const char *degree_name(double v) {
-  int d = (int)v;
-  return d <= 0 ? "no degree" : d == 1 ? "associate" : d == 2 ? "bachelors" : "masters or higher";
+/* A degree level named from the judging program's degrees, as a JSON string. */
+static void json_degree(struct sbuf *b, const struct imhe_cond_result *c, double v) {
+  struct sbuf t = {0};
+  imhe_explain_degree_level(&t, c->res->prog, v);
+  sb_json(b, t.n ? t.v : "", t.n);
+  free(t.v);
 }
 
 /* "type", "comparison", "unit", "observed", "required" and "shortfall", typed by what the
@@ -91,9 +95,9 @@ static void json_values(struct sbuf *b, const struct imhe_cond_result *c) {
     sb_puts(b, ",\"type\":\"degree\",\"comparison\":");
     sb_jstr(b, imhe_cmp_symbol[c->cmp]);
     sb_puts(b, ",\"unit\":null,\"observed\":");
-    sb_jstr(b, degree_name(c->observed));
+    json_degree(b, c, c->observed);
     sb_puts(b, ",\"required\":");
-    sb_jstr(b, degree_name(c->required));
+    json_degree(b, c, c->required);
     sb_puts(b, ",\"shortfall\":null");
   } else if (c->kind == VT_NUM) {
     sb_puts(b, ",\"type\":\"number\",\"comparison\":");

@@ -89,7 +89,7 @@ static void text_money(struct sbuf *b, double v) {
   if (v < 0)
     sb_puts(b, "not published");
   else
-    imhe_explain_quantity(b, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
+    imhe_explain_quantity(b, NULL, v, IMHE_UNIT_DOLLARS, DISP_PLAIN);
 }
 
 /* The length of an author's note starting at s[j] in words of n bytes, 0 when none: " (reading

@@ -274,6 +274,11 @@ static void area_lines(struct imhe_pdiff *d, const struct imhe_program *p, char 
     push(v, n,
          fmt(d, "role %s\t\"%s\"", imhe_declared_word(p, ENUM_ROLE, k),
              imhe_str(p, p->roles[k].name)));
+  for (uint32_t k = 0; k < p->ndegrees; k++) /* the degrees, by word: their place and meaning */
+    push(v, n,
+         fmt(d, "degree %s\t\"%s\", degree %u of %u%s", imhe_declared_word(p, ENUM_DEGREE, k),
+             imhe_str(p, p->degrees[k].name), k + 1, p->ndegrees,
+             p->degrees[k].flags & IMHE_DEGREE_GRADUATE ? ", graduate" : ""));
   for (uint32_t t = 0; t < p->ntabs; t++)
     push(v, n,
          fmt(d, "tab %s\t\"%s\", tab %u of %u", imhe_str(p, p->tabs[t].code),

@@ -225,27 +225,38 @@ static void check_status(struct chk *c, const struct ynode *v, const struct imhe
                         suggest(c, v, status_names, IMHE_STATUS__COUNT)));
 }
 
-/* observed / required / shortfall of one condition, within the tolerance. */
-static const char *const degree_names[] = {"no degree", "associate", "bachelors",
-                                           "masters or higher"};
+/* A degree level named as the reports name it, from the program's degrees: "no degree", a
+ * degree's word, or the graduate class ("masters or higher"). */
+static const char *level_name(const struct chk *c, int level) {
+  int higher;
+  const char *w = imhe_degree_class(c->p, level, &higher);
+  return !w ? "no degree" : higher ? imhe_arena_printf(c->a, "%s or higher", w) : w;
+}
 
-/* A degree level written by name as the reports give it (or "masters"), or -1. */
-static int degree_level(const struct ynode *v) {
-  for (int i = 0; i < 4; i++)
-    if (tree_key_is(v, degree_names[i]))
-      return i;
-  return tree_key_is(v, "masters") ? 3 : -1;
+/* A degree level written by name as the reports give it, or a degree of the program by its word
+ * (a graduate one meaning the graduate class), or -1. */
+static int degree_level(const struct chk *c, const struct ynode *v) {
+  if (tree_key_is(v, "no degree"))
+    return 0;
+  for (uint32_t i = 0; i < imhe_declared_count(c->p, ENUM_DEGREE); i++) {
+    int level = imhe_degree_level(c->p, (int)i);
+    if (tree_key_is(v, imhe_declared_word(c->p, ENUM_DEGREE, i)) ||
+        tree_key_is(v, level_name(c, level)))
+      return level;
+  }
+  return -1;
 }
 
 /* An observed, required or shortfall value; a degree may be given by name, and is shown so. */
 static void check_number(struct chk *c, const struct ynode *v, const struct imhe_rule_outcome *r,
                          const char *what, double got, double tol, int degree) {
   double want;
-  int level = degree ? degree_level(v) : -1;
+  int level = degree ? degree_level(c, v) : -1;
   if (level >= 0) {
-    int g = got <= 0 ? 0 : got >= 3 ? 3 : (int)got;
+    int top = imhe_degree_level(c->p, (int)imhe_declared_count(c->p, ENUM_DEGREE) - 1);
+    int g = got <= 0 ? 0 : got >= top ? top : (int)got;
     if (level != g)
-      differ(c, v, r, what, degree_names[level], degree_names[g]);
+      differ(c, v, r, what, level_name(c, level), level_name(c, g));
   } else if (number(c, v, what, &want) == 0 && fabs(want - got) > tol)
     differ(c, v, r, what, num_text(c, want), num_text(c, got));
 }
