@@ -55,6 +55,9 @@ imhe_code imhe_fail_at(imhe_error *err, imhe_code code, const char *file, uint32
 /* Message i of lists a then b (a's are errors), copied into out; 0 past the end. */
 int imhe_msgs_at(const struct imhe_msgs *a, const struct imhe_msgs *b, size_t i, int *is_error,
                  imhe_error *out);
+/* 1 when the policy that judges a record of `association` is the same compiled program in a and
+ * in b (imhe_judge_pair then finds the record unchanged without judging it). */
+int imhe_pair_same(const imhe_policy_set *a, const imhe_policy_set *b, const char *association);
 /* Clears *err to IMHE_OK (when not NULL) and returns IMHE_OK. */
 imhe_code imhe_ok(imhe_error *err);
 

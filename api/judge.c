@@ -93,6 +93,25 @@ static imhe_code check_args(const imhe_policy_set *set, const imhe_record *r,
   return IMHE_OK;
 }
 
+/* Whether a and b are the same compiled program, byte for byte: compared once for a pair of
+ * loaded policies, then remembered in a (threads judging pairs at once may each compare it). */
+static int same_program(const struct imhe_policy *a, const struct imhe_policy *b) {
+  if (!a || !b || !a->image || !b->image || a->image_len != b->image_len)
+    return 0;
+  if (atomic_load_explicit(&a->same_as, memory_order_relaxed) == b->serial)
+    return 1;
+  if (memcmp(a->image, b->image, a->image_len))
+    return 0;
+  /* a is the set's, allocated writable: the remembered pair is no part of its value */
+  atomic_store_explicit(&((struct imhe_policy *)a)->same_as, b->serial, memory_order_relaxed);
+  return 1;
+}
+
+int imhe_pair_same(const imhe_policy_set *a, const imhe_policy_set *b, const char *association) {
+  return same_program(a->single ? &a->v[0] : imhe_policy_set_find(a, association),
+                      b->single ? &b->v[0] : imhe_policy_set_find(b, association));
+}
+
 static const imhe_judge_options defaults = {{0, 0, 0}, NULL, NULL, {0, 0, 0}, 0};
 
 /* The policy that judges r in set (o's association, else the record's), NULL when none. */
@@ -143,20 +162,6 @@ IMHE_API imhe_code imhe_judge(const imhe_policy_set *set, const imhe_record *r,
   imhe_code rc = out ? check_args(set, r, o, &category, err)
                      : imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_judge: NULL out");
   return rc ? rc : judge(set, r, o, category, policy_for(set, r, o), out, err);
-}
-
-/* Whether a and b are the same compiled program, byte for byte: compared once for a pair of
- * loaded policies, then remembered in a (threads judging pairs at once may each compare it). */
-static int same_program(const struct imhe_policy *a, const struct imhe_policy *b) {
-  if (!a || !b || !a->image || !b->image || a->image_len != b->image_len)
-    return 0;
-  if (atomic_load_explicit(&a->same_as, memory_order_relaxed) == b->serial)
-    return 1;
-  if (memcmp(a->image, b->image, a->image_len))
-    return 0;
-  /* a is the set's, allocated writable: the remembered pair is no part of its value */
-  atomic_store_explicit(&((struct imhe_policy *)a)->same_as, b->serial, memory_order_relaxed);
-  return 1;
 }
 
 IMHE_API imhe_code imhe_judge_pair(const imhe_policy_set *old_set, const imhe_policy_set *new_set,

@@ -83,6 +83,13 @@ struct imhe_source {
   size_t inputs;                 /* files read so far, a pack counting the files it holds */
   char **files; /* the files records came from, in order of first use (for repeated ids) */
   size_t nfiles;
+  /* during imhe_source_next_changed: the other set, the skipped count, and the last association
+   * asked about with its answer (most records share their neighbours' association) */
+  const struct imhe_policy_set *other;
+  size_t *skipped;
+  const struct imhe_policy_set *cached_for; /* the other set last_* answer for */
+  char last_assoc[64];
+  int last_len, last_same; /* last_len -1: none asked yet */
 };
 
 static void on_notice(void *ctx, int severity, const struct imhe_msg *m) {
@@ -148,11 +155,29 @@ static uint8_t *pack_buffer(size_t n) {
 #endif
   return v;
 }
+/* Frees a pack_buffer or a pack_map of n bytes (both are mapped from PACK_HUGE bytes up). */
 static void pack_buffer_free(uint8_t *v, size_t n) {
   if (n < PACK_HUGE)
     free(v);
   else if (v)
     munmap(v, n);
+}
+
+/* A large pack mapped from the page cache rather than copied: no memory to zero and fill (into
+ * huge pages, zeroing 230 MB and compacting memory for it cost 0.05 to 0.5 s of system time on the
+ * shared machine; mapped, 0.03 s), read-only. imhe never rewrites a file in place (it writes
+ * beside it and renames), so a pack it made does not change under a reader; one truncated or
+ * rewritten in place by another program while imhe reads it is outside what imhe guards against
+ * (docs/pack.md). NULL when small or when the system refuses the mapping: the pack is then read. */
+static uint8_t *pack_map(int fd, size_t n) {
+  if (n < PACK_HUGE)
+    return NULL;
+  int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+  flags |= MAP_POPULATE; /* the pages entered in one call, not faulted in one by one */
+#endif
+  void *v = mmap(NULL, n, PROT_READ, flags, fd, 0);
+  return v == MAP_FAILED ? NULL : v;
 }
 
 /* The whole of a regular file that starts with the pack magic (*cap bytes of memory, *n of them
@@ -168,13 +193,15 @@ static uint8_t *slurp_pack(const char *path, size_t *n, size_t *cap) {
   char magic[8];
   uint8_t *v = NULL;
   if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 8 &&
-      fread(magic, 1, 8, f) == 8 && imhe_pack_is(magic, 8) &&
-      (v = pack_buffer((size_t)st.st_size))) {
+      fread(magic, 1, 8, f) == 8 && imhe_pack_is(magic, 8)) {
     *cap = (size_t)st.st_size;
-    memcpy(v, magic, 8);
-    *n = 8 + fread(v + 8, 1, (size_t)st.st_size - 8, f);
-    if (ferror(f)) { /* a read error: reported as a damaged pack (its size will not match) */
-      *n = 8;
+    if ((v = pack_map(fileno(f), *cap)))
+      *n = *cap;
+    else if ((v = pack_buffer(*cap))) {
+      memcpy(v, magic, 8);
+      *n = 8 + fread(v + 8, 1, *cap - 8, f);
+      if (ferror(f)) /* a read error: reported as a damaged pack (its size will not match) */
+        *n = 8;
     }
   }
   fclose(f);
@@ -291,6 +318,35 @@ static void pool_give(struct imhe_record *r) {
   pool_unref(pl);
 }
 
+static const struct idslot *id_seen(struct imhe_source *s, const char *id, size_t idlen,
+                                    const char *file, uint32_t line);
+
+/* Whether a record of association assoc (n bytes, NULL for none) is judged by the same program in
+ * the source's set and the other one: asked once for a run of records of one association. */
+static int pair_same(struct imhe_source *s, const char *assoc, size_t n) {
+  if (assoc && n < sizeof s->last_assoc && (int)n == s->last_len &&
+      !memcmp(s->last_assoc, assoc, n))
+    return s->last_same;
+  int same = imhe_pair_same(s->set, s->other, assoc);
+  s->last_len = assoc && n < sizeof s->last_assoc ? (int)n : -1;
+  if (s->last_len >= 0)
+    memcpy(s->last_assoc, assoc, n);
+  s->last_same = same;
+  return same;
+}
+
+/* Skips record i of a pack, decoding only its head, when its policy is the same program on both
+ * sides (imhe_source_next_changed); its id is still noted, as finish notes a decoded record's. */
+static int skip_packed(struct imhe_source *s, const struct imhe_pack *p, uint32_t i) {
+  struct imhe_pack_head h;
+  if (!s->other || imhe_pack_skim(p, i, &h) != 0 || !pair_same(s, h.association.s, h.association.n))
+    return 0;
+  if (h.id.s && !h.has_errors && !s->test_mode)
+    id_seen(s, h.id.s, h.id.n, h.file, h.line);
+  (*s->skipped)++;
+  return 1;
+}
+
 /* The next record of the pack being handed out, its notices first; NULL at its end (the pack is
  * then freed). A record that fails to decode (a pack made by hand) ends the pack: *fault says
  * why. */
@@ -299,8 +355,13 @@ static struct imhe_record *next_from_pack(struct imhe_source *s, char **fault) {
   uint32_t before;
   int sev;
   struct imhe_msg m;
-  for (; imhe_pack_note(&pk->p, pk->note, &sev, &before, &m) == 0 && before <= pk->next; pk->note++)
-    on_notice(s, sev, &m);
+  for (;; pk->next++) { /* each record's notices come before it, a skipped record's too */
+    for (; imhe_pack_note(&pk->p, pk->note, &sev, &before, &m) == 0 && before <= pk->next;
+         pk->note++)
+      on_notice(s, sev, &m);
+    if (pk->next >= pk->p.nrecords || !skip_packed(s, &pk->p, pk->next))
+      break;
+  }
   struct imhe_record *r = NULL;
   int reuse;
   if (pk->next < pk->p.nrecords && (s->pool || (s->pool = pool_new())) &&
@@ -454,8 +515,10 @@ static uint64_t id_hash(const char *s, size_t n) {
   return h ? h : 1;
 }
 
-/* The slot of an earlier record with the same id, or NULL after adding this one. */
-static const struct idslot *id_seen(struct imhe_source *s, const struct imhe_record *r) {
+/* The slot of an earlier record with the same id, or NULL after adding this one (first seen in
+ * file at line). */
+static const struct idslot *id_seen(struct imhe_source *s, const char *id, size_t idlen,
+                                    const char *file, uint32_t line) {
   if ((s->idn + 1) * 2 > s->idcap) {
     size_t cap = s->idcap ? s->idcap * 2 : 1024;
     struct idslot *v = calloc(cap, sizeof *v);
@@ -473,14 +536,14 @@ static const struct idslot *id_seen(struct imhe_source *s, const struct imhe_rec
     s->ids = v;
     s->idcap = cap;
   }
-  uint64_t h = id_hash(r->id.s, r->id.n);
+  uint64_t h = id_hash(id, idlen);
   size_t k = h & (s->idcap - 1);
   for (; s->ids[k].hash; k = (k + 1) & (s->idcap - 1))
     if (s->ids[k].hash == h)
       return &s->ids[k];
-  if (!s->nfiles || strcmp(s->files[s->nfiles - 1], r->file)) {
+  if (!s->nfiles || strcmp(s->files[s->nfiles - 1], file)) {
     char **v = realloc(s->files, (s->nfiles + 1) * sizeof *v);
-    if (!v || !(v[s->nfiles] = strdup(r->file))) {
+    if (!v || !(v[s->nfiles] = strdup(file))) {
       if (v)
         s->files = v;
       return NULL;
@@ -488,7 +551,7 @@ static const struct idslot *id_seen(struct imhe_source *s, const struct imhe_rec
     s->files = v;
     s->nfiles++;
   }
-  s->ids[k] = (struct idslot){h, (uint32_t)(s->nfiles - 1), r->line};
+  s->ids[k] = (struct idslot){h, (uint32_t)(s->nfiles - 1), line};
   s->idn++;
   return NULL;
 }
@@ -496,7 +559,7 @@ static const struct idslot *id_seen(struct imhe_source *s, const struct imhe_rec
 /* Marks in a record read on the other thread an id seen before in this source. */
 static void finish(struct imhe_source *s, struct imhe_record *r) {
   if (r->id.s && !r->errors.n && !s->test_mode) { /* tests may reuse an applicant's id */
-    const struct idslot *prev = id_seen(s, r);
+    const struct idslot *prev = id_seen(s, r->id.s, r->id.n, r->file, r->line);
     if (prev)
       imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
                         s->files[prev->file], prev->line);
@@ -570,6 +633,31 @@ IMHE_API imhe_code imhe_source_next(imhe_source *s, imhe_record **out, imhe_erro
     *out = r;
     return imhe_ok(err);
   }
+}
+
+IMHE_API imhe_code imhe_source_next_changed(imhe_source *s, const imhe_policy_set *other,
+                                            imhe_record **out, size_t *skipped, imhe_error *err) {
+  if (out)
+    *out = NULL;
+  if (!s || !other || !out || !skipped)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_source_next_changed: NULL argument");
+  s->other = other;
+  s->skipped = skipped;
+  if (s->cached_for != other) {
+    s->cached_for = other;
+    s->last_len = -1;
+  }
+  imhe_code rc;
+  /* a record read whole (from YAML, or a pack's that the skim could not place) is skipped too */
+  while ((rc = imhe_source_next(s, out, err)) == IMHE_OK &&
+         pair_same(s, (*out)->association.s, (*out)->association.n)) {
+    imhe_record_free(*out);
+    *out = NULL;
+    (*skipped)++;
+  }
+  s->other = NULL;
+  s->skipped = NULL;
+  return rc;
 }
 
 IMHE_API size_t imhe_source_file_count(const imhe_source *s) {

@@ -352,7 +352,10 @@ static int diff_records(enum dformat f, const imhe_policy_set *os, const imhe_po
   }
   for (;;) {
     imhe_record *ra = NULL;
-    imhe_code ca = imhe_source_next(sa, &ra, &e);
+    size_t same = 0; /* records whose policy is the same program on both sides: unchanged */
+    imhe_code ca = imhe_source_next_changed(sa, ns, &ra, &same, &e);
+    t.records += same;
+    t.unchanged += same;
     if (ca == IMHE_END)
       break;
     if (ca != IMHE_OK) {

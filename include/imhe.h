@@ -325,6 +325,14 @@ IMHE_API imhe_code imhe_source_open_memory(const imhe_policy_set *set, const voi
  * next file. A record with errors (bad YAML, a limit broken, a field of the wrong type) is still
  * returned: its messages say what is wrong and judging it gives the verdict "invalid". */
 IMHE_API imhe_code imhe_source_next(imhe_source *src, imhe_record **out, imhe_error *err);
+/* As imhe_source_next, but a record whose policy is the same compiled program in the source's set
+ * and in `other` (chosen by its association, as imhe_judge_pair chooses: imhe_judge_pair would
+ * find it unchanged without judging it) is not handed out: *skipped counts it. From a pack, such a
+ * record is read no further than its head (file, line, id, association): a record altered past
+ * its head with a matching checksum (made by hand) is then skipped, not refused (docs/pack.md).
+ * Ids are checked for repeats as imhe_source_next checks them, skipped records' included. */
+IMHE_API imhe_code imhe_source_next_changed(imhe_source *src, const imhe_policy_set *other,
+                                            imhe_record **out, size_t *skipped, imhe_error *err);
 /* Notices about the files themselves seen so far, located: an empty file or document (severity 0,
  * a warning), the rest of a file left unread after a refused document (1, an error), a read that
  * failed (2, an I/O error). Safe to call while the source reads ahead. */

@@ -130,6 +130,7 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   put32(o, file_index(b, r->file ? r->file : ""));
   put32(o, r->line);
   put32(o, (uint32_t)r->kind);
+  put32(o, r->errors.n != 0); /* so a reader can tell it from the header alone (imhe_pack_skim) */
   TEXT(r->id);
   TEXT(r->association);
   TEXT(r->coupon);
@@ -461,6 +462,8 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
     imhe_record_init(r, file_name(p, f, &len), 0, reuse);
   r->line = rd32(d);
   r->kind = (imhe_record_kind)rd_range(d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
+  size_t flag_at = d->at;
+  int has_errors = rd_range(d, 0, 1, "errors flag neither 0 nor 1");
   rd_text_into(d, &r->id);
   rd_text_into(d, &r->association);
   rd_text_into(d, &r->coupon);
@@ -507,6 +510,8 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
     }
   }
   rd_msgs(d, p, r, f, &r->errors);
+  if (!d->bad && has_errors != (r->errors.n != 0))
+    fault_value(d, "errors flag other than the record's errors", flag_at);
   rd_msgs(d, p, r, f, &r->warnings);
   if (!d->bad && d->at != d->n)
     fault(d, "bytes after the record's last field");
@@ -533,6 +538,24 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, d.bad,
            (size_t)(p->records - p->data) + from + d.bad_at);
   return -1;
+}
+
+int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head *h) {
+  if (i >= p->nrecords)
+    return -1;
+  size_t from, to;
+  record_span(p, i, &from, &to);
+  struct rd d = {p->records + from, to - from, 0, NULL, 0};
+  uint32_t f = rd32(&d), len;
+  h->line = rd32(&d);
+  rd_range(&d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
+  h->has_errors = rd_range(&d, 0, 1, "errors flag neither 0 nor 1");
+  rd_text_into(&d, &h->id);
+  rd_text_into(&d, &h->association);
+  if (d.bad || f >= p->nfiles)
+    return -1;
+  h->file = file_name(p, f, &len);
+  return 0;
 }
 
 int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity, uint32_t *before,

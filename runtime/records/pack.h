@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define IMHE_PACK_MAGIC "IMHEPACK"
-#define IMHE_PACK_VERSION 4
+#define IMHE_PACK_VERSION 5
 #define IMHE_PACK_HEADER 64         /* bytes before the section table */
 #define IMHE_PACK_DATE_MIN (-62091) /* 1800-01-01: the dates the YAML loader accepts */
 #define IMHE_PACK_DATE_MAX 84370    /* 2200-12-31 */
@@ -59,6 +59,20 @@ IMHE_INTERNAL_API void imhe_pack_close(struct imhe_pack *p);
  * checksum (or opened without one); *r is then fit only for imhe_record_clear or reuse. */
 IMHE_INTERNAL_API int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r,
                                        int reuse, char *err, size_t errlen);
+/* What a record's first bytes say: where it came from, its id and association (pointing into the
+ * pack), and whether it has errors; enough to tell which policy judges it without decoding the
+ * rest (imhe diff --records: a record whose policy is the same program on both sides). */
+struct imhe_pack_head {
+  const char *file;
+  uint32_t line;
+  int has_errors;
+  struct imhe_text id, association;
+};
+/* Record i's head, its fields bounded and checked as imhe_pack_record checks them; the rest of the
+ * record is not read, so not verified. 0, or -1 when the head is damaged (imhe_pack_record then
+ * says how). */
+IMHE_INTERNAL_API int imhe_pack_skim(const struct imhe_pack *p, uint32_t i,
+                                     struct imhe_pack_head *h);
 /* Note i: its severity, the number of records before it, and its message (pointing into the
  * pack). 0, or -1 when i is out of range. */
 IMHE_INTERNAL_API int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity,
