@@ -282,11 +282,11 @@ IMHE_API void imhe_policy_set_close(imhe_policy_set *set);
 /* The association policies of the set, in the order of their codes. */
 IMHE_API size_t imhe_policy_set_count(const imhe_policy_set *set);
 IMHE_API const imhe_policy *imhe_policy_set_at(const imhe_policy_set *set, size_t i);
-/* The policy of an association, by its code ("WI"), its short name ("WI-AIMH") or its full name,
+/* The policy of an association, by its code ("XX"), its short name ("XX-AIMH") or its full name,
  * ignoring case and surrounding spaces; NULL when none (or when set or name is NULL). When the set
  * was opened on one policy file, every name finds that policy. */
 IMHE_API const imhe_policy *imhe_policy_set_find(const imhe_policy_set *set, const char *name);
-/* A policy's code ("WI"), short name ("WI-AIMH"), full name, and the file it came from. */
+/* A policy's code ("XX"), short name ("XX-AIMH"), full name, and the file it came from. */
 IMHE_API const char *imhe_policy_code(const imhe_policy *p);
 IMHE_API const char *imhe_policy_short_name(const imhe_policy *p);
 IMHE_API const char *imhe_policy_name(const imhe_policy *p);
@@ -438,7 +438,7 @@ IMHE_API imhe_verdict imhe_result_verdict(const imhe_result *res);
 IMHE_API const imhe_record *imhe_result_record(const imhe_result *res);
 IMHE_API imhe_date imhe_result_as_of(const imhe_result *res);
 IMHE_API imhe_as_of_source imhe_result_as_of_source(const imhe_result *res);
-/* The policy applied ("WI") and the base in force at the as-of date ("legacy"). */
+/* The policy applied ("XX") and the base in force at the as-of date ("legacy"). */
 IMHE_API const char *imhe_result_policy(const imhe_result *res);
 IMHE_API const char *imhe_result_base(const imhe_result *res);
 /* Errors and warnings of the record and of judging it (an unknown association, a competency code
@@ -455,7 +455,7 @@ IMHE_API const imhe_rule_result *imhe_result_rule(const imhe_result *res, size_t
 IMHE_API const char *imhe_rule_id(const imhe_rule_result *r);
 IMHE_API const char *imhe_rule_description(const imhe_rule_result *r);
 IMHE_API const char *imhe_rule_file(const imhe_rule_result *r);
-/* The published source the policy cites for the rule (its `source` item: "WI-AIMH Endorsement
+/* The published source the policy cites for the rule (its `source` item: "XX-AIMH Endorsement
  * Overview chart"), "" when the policy names none. */
 IMHE_API const char *imhe_rule_citation(const imhe_rule_result *r);
 IMHE_API uint32_t imhe_rule_line(const imhe_rule_result *r);

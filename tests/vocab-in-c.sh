@@ -2,8 +2,9 @@
 # vocab-in-c.sh [DIR|FILE...] — the Endorsement's vocabulary lives in rules/catalogue.imhe, not in
 # C: prints each line of a source under compiler/ runtime/ api/ cli/ include/ grammar/ (or the
 # paths given) that names a track or category code the catalogue declares, or one of its fee
-# kinds (`defines fee KIND`), in code or comment, or one of its areas, tabs, credentials, roles
-# or degrees as a quoted string,
+# kinds (`defines fee KIND`) or an association the shipped policies and examples declare (`policy
+# CODE`, `called "NAME" ("SHORT")`), in code or comment, or one of its areas, tabs, credentials,
+# roles or degrees as a quoted string,
 # and exits 1 when there is one. A fee kind, area or tab that is also a word of the language or
 # the record (a keyword, a record section or field, a record kind: "renewal", "membership",
 # "work") is not looked for: the C code needs those words for their other meaning, and what it
@@ -20,6 +21,10 @@ for w in $fees; do
     codes="$codes
 $w"
 done
+# the associations the shipped policies and examples are (their codes and short names): C knows
+# an association only by what its policy declares
+codes="$codes
+$(sed -n 's/^policy \([A-Z][A-Z0-9-]*\) .*/\1/p; s/^policy \([A-Z][A-Z0-9-]*\)$/\1/p; s/^called "[^"]*" ("\([^"]*\)").*/\1/p' rules/*.imhe examples/policies/*.imhe | sort -u)"
 # areas and tabs are common words ("work", "ethics"): looked for only as a quoted string, the
 # form in which code would name one, and again not those the language or the record uses
 quoted=""

@@ -183,7 +183,7 @@ struct imhe_degree_def {
   uint8_t flags;       /* enum imhe_degree_flag */
 };
 struct imhe_settings {
-  uint32_t code, display, name; /* "WI", "WI-AIMH", full name */
+  uint32_t code, display, name; /* "XX", "XX-AIMH", full name */
   uint8_t membership_any, fees_published, reinstatement;
   int32_t reinstatement_from;
 };

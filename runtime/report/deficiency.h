@@ -37,9 +37,9 @@ struct dfc_options {
 /* Writes one applicant's report body (everything after the applicant's heading) with w. */
 void imhe_deficiency_body(struct sbuf *out, const struct dfc_writer *w,
                           const struct imhe_result *res, const struct dfc_options *o);
-/* The applicant's heading: "Casey Moreno (WI-2026-0102)". */
+/* The applicant's heading: "Casey Moreno (XX-2026-0102)". */
 void imhe_deficiency_title(struct sbuf *b, const struct imhe_result *res);
-/* "FULL NAME (CODE), WI-AIMH" of the category, or "renewal, WI-AIMH". */
+/* "FULL NAME (CODE), XX-AIMH" of the category, or "renewal, XX-AIMH". */
 void imhe_deficiency_category(struct sbuf *b, const struct imhe_result *res);
 /* The verdict in plain words: "not yet eligible", "eligible", "eligible once the exam is passed",
  * "could not be judged". */
