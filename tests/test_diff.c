@@ -306,7 +306,7 @@ Test(diff, records_whose_fees_alone_change_are_listed) {
 }
 
 /* A policy of 300 rules (more than the diff's table of rule ids holds, so they are searched): the
- * one rule changed is the one the record flips on. */
+ * one rule changed is the one the record flips on; one removed is not judged. */
 Test(diff, records_flip_on_a_rule_of_a_large_policy) {
   char *dir = temp_dir(), cmd[2000], args[1000];
   snprintf(
@@ -327,6 +327,16 @@ Test(diff, records_flip_on_a_rule_of_a_large_policy) {
   cr_expect(strstr(out, "  eligible → not eligible   1\n"), "%s", out);
   cr_expect(strstr(out, "rules on which records flip:\n  r300 "), "%s", out);
   cr_expect(strstr(out, "fail: ethics 300: Endorsement Agreement not signed"), "%s", out);
+  free(out);
+  /* the rule removed: the record's outcome of it goes to "not judged" */
+  snprintf(cmd, sizeof cmd, "cd %s && head -n -2 old.imhe > fewer.imhe", dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  snprintf(args, sizeof args, "%s/old.imhe %s/fewer.imhe --records %s/r.yaml", dir, dir, dir);
+  out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "  r300                         pass         → not judged   1\n"), "%s",
+            out);
+  cr_expect(strstr(out, "new: not judged (not in this policy for this record)"), "%s", out);
   free(out);
 }
 
