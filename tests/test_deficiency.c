@@ -495,6 +495,16 @@ Test(deficiency, a_refused_coupon_names_its_condition_in_every_format) {
 
 /* Informal training over its cap shows both parts, and the informal entry is counted, not left
  * out as "format informal, not formal" (tests/report/capped.yaml: 2 h formal, 3.5 h informal). */
+/* An education entry counted for a credential (not a degree) is named by the credential it holds,
+ * in words, with its institution and date. */
+Test(deficiency, a_counted_credential_is_named_by_its_credential) {
+  char *out = report("--policy tests/report/credential.imhe tests/report/credential.yaml", NULL);
+  cr_expect(strstr(out, "  - Has 1; needs at least 2: 1 more.\n"), "%s", out);
+  cr_expect(strstr(out, ", peer mentor, Lakeshore College, 2024-05-01."), "%s", out);
+  cr_expect(!strstr(out, "peer_mentor"), "%s", out);
+  free(out);
+}
+
 Test(deficiency, capped_informal_training_shows_both_parts) {
   static const char *const want[] = {
       "Has 4 h (2 h formal + 3.5 h informal, of which 2 count); needs at least 15 h: add 11 h.",

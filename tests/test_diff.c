@@ -288,6 +288,78 @@ Test(diff, records_judged_under_both_counts_flips_and_explanations) {
   free(out);
 }
 
+/* Records whose verdict stays but whose fees change are counted as other changes and listed: a
+ * late fee raised (the yearly total the same) and a renewal fee raised (the total changed). */
+Test(diff, records_whose_fees_alone_change_are_listed) {
+  char *dir = temp_dir(), cmd[2000], args[2000];
+  snprintf(
+      cmd, sizeof cmd,
+      "sed 's/fee late \\$25/fee late $35/' tests/policies/good/renewal-due.imhe > %s/late.imhe"
+      " && sed 's/fee renewal \\$30/fee renewal $40/' tests/policies/good/renewal-due.imhe"
+      " > %s/renewal.imhe",
+      dir, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  int rc;
+  snprintf(args, sizeof args,
+           "tests/policies/good/renewal-due.imhe %s/late.imhe --records "
+           "tests/policies/good/renewal-due.yaml",
+           dir);
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "  unchanged                 1\n"),
+            "the on-time renewal pays no late fee:\n%s", out);
+  cr_expect(strstr(out, "  other changes             2\n"), "%s", out);
+  cr_expect(strstr(out, "RD-LATE  tests/policies/good/renewal-due.yaml:10  eligible → eligible\n"
+                        "    fees or next deadline changed"),
+            "%s", out);
+  cr_expect(!strstr(out, "RD-ONTIME"), "%s", out);
+  free(out);
+  snprintf(args, sizeof args,
+           "tests/policies/good/renewal-due.imhe %s/renewal.imhe --records "
+           "tests/policies/good/renewal-due.yaml --summary",
+           dir);
+  out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "  unchanged                 0\n"), "%s", out);
+  cr_expect(strstr(out, "  other changes             3\n"), "%s", out);
+  free(out);
+}
+
+/* A policy of 300 rules (more than the diff's table of rule ids holds, so they are searched): the
+ * one rule changed is the one the record flips on; one removed is not judged. */
+Test(diff, records_flip_on_a_rule_of_a_large_policy) {
+  char *dir = temp_dir(), cmd[2000], args[1000];
+  snprintf(
+      cmd, sizeof cmd,
+      "cd %s && { printf 'policy BIG\\naccepts members of any\\nrenewal annual due Dec 15\\n';"
+      " for i in $(seq 1 300); do"
+      " printf 'rule r%%d for renewal require ethics \"ethics %%d\":\\n  ethics_signed\\n' $i $i;"
+      " done; } > old.imhe"
+      " && sed '/\"ethics 300\"/{n;s/ethics_signed/agreement_signed/}' old.imhe > new.imhe"
+      " && printf 'id: BIG-1\\nassociation: BIG\\nkind: renewal\\nrenewal_deadline: "
+      "2025-12-31\\nethics_signed: 2025-01-01\\napplicant: {name: Big Renewal}\\n' > r.yaml",
+      dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  snprintf(args, sizeof args, "%s/old.imhe %s/new.imhe --records %s/r.yaml", dir, dir, dir);
+  int rc;
+  char *out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "  eligible → not eligible   1\n"), "%s", out);
+  cr_expect(strstr(out, "rules on which records flip:\n  r300 "), "%s", out);
+  cr_expect(strstr(out, "fail: ethics 300: Endorsement Agreement not signed"), "%s", out);
+  free(out);
+  /* the rule removed: the record's outcome of it goes to "not judged" */
+  snprintf(cmd, sizeof cmd, "cd %s && head -n -2 old.imhe > fewer.imhe", dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0, "%s", cmd);
+  snprintf(args, sizeof args, "%s/old.imhe %s/fewer.imhe --records %s/r.yaml", dir, dir, dir);
+  out = diff(args, &rc);
+  cr_expect_eq(rc, 1, "%s", out);
+  cr_expect(strstr(out, "  r300                         pass         → not judged   1\n"), "%s",
+            out);
+  cr_expect(strstr(out, "new: not judged (not in this policy for this record)"), "%s", out);
+  free(out);
+}
+
 /* A date in a rule's code is a threshold like a number; a changed deadline changes a record's
  * result though no verdict moves ("other changes"), and an invalid record stays unchanged. */
 Test(diff, dates_in_rules_and_deadlines_of_records) {

@@ -48,6 +48,19 @@ Test(measures, union_counts_overlaps_once_with_both_ends) {
   cr_expect_eq(imhe_union_days(two, 1), 730);
 }
 
+/* A record of many entries (more than the 32 the short sort takes): 40 monthly work entries given
+ * newest first, with a gap in 2021-03, join into two spans. */
+Test(measures, union_of_many_ranges_out_of_order) {
+  struct imhe_range r[40];
+  for (int i = 0; i < 40; i++) {
+    int y = 2020 + (39 - i) / 12, m = 1 + (39 - i) % 12;
+    r[i] = (struct imhe_range){D(y, m, 1), D(y, m, imhe_days_in_month(y, m)), 0};
+  }
+  r[25].end = r[25].start; /* 2021-03 (39 - 25 = 14 months after 2020-01) holds one day */
+  int32_t want = D(2023, 4, 30) - D(2020, 1, 1) + 1 - 30;
+  cr_expect_eq(imhe_union_days(r, 40), want);
+}
+
 Test(measures, spread_hours_drop_days_after_as_of) {
   struct imhe_range r[] = {{D(2024, 1, 1), D(2024, 1, 10), 10}};
   cr_expect_float_eq(imhe_spread_hours(r, 1, D(2024, 1, 1), D(2024, 12, 31), D(2024, 1, 5)), 5.0,

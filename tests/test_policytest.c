@@ -275,6 +275,24 @@ Test(policytest, coverage_text_names_what_was_not_exercised_both_ways) {
   free(out);
 }
 
+/* A late fee is counted on renewals only: passing on the one submitted after the due date
+ * (charged), failing on the one on time; the application fees are never charged on a renewal. */
+Test(policytest, coverage_counts_a_late_fee_on_renewals) {
+  int rc;
+  char *out = run_test("--coverage --verbose --policy tests/policies/good/renewal-due.imhe "
+                       "tests/policies/good/renewal-due-tests.yaml",
+                       &rc);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "2 passed, 0 failed"), "%s", out);
+  cr_expect(strstr(out, "  fee       late fee $25.00 for every category                  "
+                        "passed 1, failed 1  ["),
+            "%s", out);
+  cr_expect(strstr(out, "registration fee $20.00 for every category          passed 0, failed 2  "
+                        "(never passing)"),
+            "%s", out);
+  free(out);
+}
+
 Test(policytest, coverage_json_is_one_object_on_stdout) {
   char cmd[600], *out;
   snprintf(cmd, sizeof cmd, "%s test --coverage=json tests/policytests/fail.yaml 2>/dev/null",

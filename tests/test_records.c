@@ -208,6 +208,26 @@ Test(records, bom_quoted_dates_numbers_as_text_and_nulls_are_accepted) {
   imhe_loader_close(l);
 }
 
+/* Numbers in a form the plain-decimal reading does not take (an exponent, a plus sign) are still
+ * numbers: hours of 3e1, +5 and 0.5e0 are counted as 30, 5 and 0.5. */
+Test(records, numbers_with_an_exponent_or_a_sign_are_counted) {
+  char *dir = temp_dir(), path[600], cmd[1400], *out;
+  snprintf(path, sizeof path, "%s/numbers.yaml", dir);
+  const char *text = "id: N-1\nassociation: WI\ncategory: IFS\nsubmitted: 2026-01-01\n"
+                     "applicant: {name: Test Person}\n"
+                     "membership: {association: WI, expires: 2027-01-01}\n"
+                     "agreement_signed: 2025-12-01\nethics_signed: 2025-12-01\ntraining:\n"
+                     "  - {title: A, date: 2024-01-01, hours: 3e1}\n"
+                     "  - {title: B, date: 2024-02-01, hours: +5}\n"
+                     "  - {title: C, date: 2024-03-01, hours: 0.5e0}\n";
+  cr_assert_eq(write_all(path, text, strlen(text)), 0);
+  snprintf(cmd, sizeof cmd, "NO_COLOR=1 %s check %s 2>&1", imhe_bin(), path);
+  run_cmd(cmd, &out);
+  cr_expect(strstr(out, "training hours: 35.5 h; required 30 h"), "%s", out);
+  cr_expect(!strstr(out, "expected a number"), "%s", out);
+  free(out);
+}
+
 Test(records, missing_file_is_reported) {
   char err[300];
   cr_expect_null(imhe_loader_open("/nonexistent/records.yaml", NULL, err, sizeof err));
