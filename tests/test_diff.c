@@ -323,6 +323,7 @@ Test(diff, records_whose_fees_alone_change_are_listed) {
   cr_expect(strstr(out, "  unchanged                 0\n"), "%s", out);
   cr_expect(strstr(out, "  other changes             3\n"), "%s", out);
   free(out);
+  free(dir);
 }
 
 /* A policy of 300 rules (more than the diff's table of rule ids holds, so they are searched): the
@@ -358,6 +359,7 @@ Test(diff, records_flip_on_a_rule_of_a_large_policy) {
             out);
   cr_expect(strstr(out, "new: not judged (not in this policy for this record)"), "%s", out);
   free(out);
+  free(dir);
 }
 
 /* A date in a rule's code is a threshold like a number; a changed deadline changes a record's

@@ -226,6 +226,7 @@ Test(records, numbers_with_an_exponent_or_a_sign_are_counted) {
   cr_expect(strstr(out, "training hours: 35.5 h; required 30 h"), "%s", out);
   cr_expect(!strstr(out, "expected a number"), "%s", out);
   free(out);
+  free(dir);
 }
 
 Test(records, missing_file_is_reported) {
