@@ -255,6 +255,21 @@ Test(bytecode, round_trip_listing_matches) {
   }
 }
 
+/* The listing `imhe disasm` gives of policy `path`, compiled (malloc'd). */
+static char *disassembly(const char *path) {
+  struct imhe_program p;
+  char *diags;
+  cr_assert_eq(compile_to(path, &p, &diags), 0, "%s: %s", path, diags);
+  free(diags);
+  char *got = NULL;
+  size_t gl;
+  FILE *f = open_memstream(&got, &gl);
+  imhe_disasm(&p, f);
+  fclose(f);
+  imhe_program_free(&p);
+  return got;
+}
+
 /* Golden tests: tests/golden/NAME.imhe with its expected listing NAME.disasm. */
 Test(bytecode, golden_disassembly) {
   char **names;
@@ -264,22 +279,13 @@ Test(bytecode, golden_disassembly) {
     char path[300], gold[300];
     snprintf(path, sizeof path, "tests/golden/%s", names[i]);
     snprintf(gold, sizeof gold, "tests/golden/%.*s.disasm", (int)(strlen(names[i]) - 5), names[i]);
-    struct imhe_program p;
-    char *diags;
-    cr_assert_eq(compile_to(path, &p, &diags), 0, "%s: %s", path, diags);
-    free(diags);
-    char *got = NULL;
-    size_t gl;
-    FILE *f = open_memstream(&got, &gl);
-    imhe_disasm(&p, f);
-    fclose(f);
+    char *got = disassembly(path);
     char *want = read_all(gold, NULL);
     cr_assert(want, "missing %s (generate with: imhe compile + imhe disasm)", gold);
     /* the source hash line depends on the file bytes only; compare everything */
     cr_expect_str_eq(got, want, "%s differs from %s", path, gold);
     free(got);
     free(want);
-    imhe_program_free(&p);
   }
   free_list(names, n);
 }
@@ -305,15 +311,7 @@ Test(bytecode, each_instruction_cites_the_file_it_came_from) {
                                       "rules/alliance-2025.imhe"};
   int foreign = 0;
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-    struct imhe_program p;
-    char *diags;
-    cr_assert_eq(compile_to(files[i], &p, &diags), 0, "%s: %s", files[i], diags);
-    free(diags);
-    char *got = NULL;
-    size_t gl;
-    FILE *f = open_memstream(&got, &gl);
-    imhe_disasm(&p, f);
-    fclose(f);
+    char *got = disassembly(files[i]);
     /* instruction lines: "  OFFSET  FILE:LINE  OPCODE ..." */
     for (char *l = got; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
       unsigned pc, line;
@@ -330,7 +328,6 @@ Test(bytecode, each_instruction_cites_the_file_it_came_from) {
       free(src);
     }
     free(got);
-    imhe_program_free(&p);
   }
   cr_expect_gt(foreign, 0, "no instruction cites a base's file: the shipped policies use its lets");
 }
