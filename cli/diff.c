@@ -189,6 +189,16 @@ static void json_rule(FILE *o, const imhe_rule_result *r) {
   fputs("]}", o);
 }
 
+/* A verdict as a person reads it in the text and Markdown sections ("not eligible", as the
+ * counts say it): its JSON word with spaces for underscores, into buf. */
+static const char *verdict_words(imhe_verdict v, char *buf, size_t n) {
+  snprintf(buf, n, "%s", imhe_verdict_name(v));
+  for (char *p = buf; *p; p++)
+    if (*p == '_')
+      *p = ' ';
+  return buf;
+}
+
 /* One changed record's section: its verdicts and each changed rule under both policies. */
 static void record_section(FILE *o, enum dformat f, const imhe_record *rec, const imhe_result *a,
                            const imhe_result *b, const imhe_rule_change *ch, size_t n,
@@ -213,11 +223,14 @@ static void record_section(FILE *o, enum dformat f, const imhe_record *rec, cons
     fputs("]}", o);
     return;
   }
+  char wa[40], wb[40];
+  verdict_words(imhe_result_verdict(a), wa, sizeof wa);
+  verdict_words(imhe_result_verdict(b), wb, sizeof wb);
   if (f == D_MARKDOWN)
     fprintf(o, "\n### %s (%s:%u): %s → %s\n\n", id, imhe_record_file(rec), imhe_record_line(rec),
-            va, vb);
+            wa, wb);
   else
-    fprintf(o, "%s  %s:%u  %s → %s\n", id, imhe_record_file(rec), imhe_record_line(rec), va, vb);
+    fprintf(o, "%s  %s:%u  %s → %s\n", id, imhe_record_file(rec), imhe_record_line(rec), wa, wb);
   if (settings)
     fputs(f == D_MARKDOWN ? "- fees or next deadline changed\n"
                           : "    fees or next deadline changed\n",

@@ -237,7 +237,7 @@ Test(diff, records_judged_under_both_counts_flips_and_explanations) {
       "  specialist_rsc               pass         → fail         ",
       "changed records:\n",
       /* the worked example's eligible record fails the new competencies requirement */
-      "CT-2025-0201  examples/ct-ecfs-eligible.yaml:3  eligible → not_eligible\n",
+      "CT-2025-0201  examples/ct-ecfs-eligible.yaml:3  eligible → not eligible\n",
       "  rule competencies\n      old: not judged (not in this policy for this record)\n"
       "      new: fail  competencies documented in training and education",
       "      old: pass  a bachelors degree or higher  [specialist_education, rules/legacy.imhe:55]",
@@ -275,7 +275,7 @@ Test(diff, records_judged_under_both_counts_flips_and_explanations) {
                    "| other changes |\n| --- | --- | --- | --- | --- |\n| 1 | 0 | 1 | 0 | 0 |"),
             "%s", out);
   cr_expect(strstr(out, "### CT-2025-0201 (examples/ct-ecfs-eligible.yaml:3): eligible → "
-                        "not_eligible"),
+                        "not eligible"),
             "%s", out);
   free(out);
 
@@ -393,7 +393,7 @@ Test(diff, dates_in_rules_and_deadlines_of_records) {
   cr_expect(strstr(out, "  records                   2\n  unchanged                 1\n"), "%s",
             out);
   cr_expect(strstr(out, "  other changes             1\n"), "%s", out);
-  cr_expect(strstr(out, "recs.yaml:1  not_eligible → not_eligible\n    fees or next deadline "
+  cr_expect(strstr(out, "recs.yaml:1  not eligible → not eligible\n    fees or next deadline "
                         "changed\n"),
             "%s", out);
   cr_expect(!strstr(out, "D-2"), "the invalid record is unchanged:\n%s", out);
