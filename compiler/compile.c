@@ -877,6 +877,19 @@ static void builtin_vocab(struct compiler *c) {
   }
 }
 
+/* A declared list of words with their names (credentials, roles) as the program holds it. */
+static struct imhe_credential_def *word_defs(struct compiler *c, const char *const *words,
+                                             const char *const *names, uint32_t n) {
+  struct imhe_credential_def *d = calloc(n ? n : 1, sizeof *d);
+  if (!d)
+    abort(); /* GCOVR_EXCL_LINE: out of memory */
+  for (uint32_t k = 0; k < n; k++) {
+    d[k].word = imhe_build_str(&c->b, words[k]);
+    d[k].name = imhe_build_str(&c->b, names[k]);
+  }
+  return d;
+}
+
 static void emit_vocab(struct compiler *c) {
   struct imhe_program *p = &c->b.p;
   p->tracks = calloc(c->ntracks ? c->ntracks : 1, sizeof *p->tracks);
@@ -920,21 +933,9 @@ static void emit_vocab(struct compiler *c) {
   }
   p->ntabs = c->ntabs;
   p->nareas = c->nareas;
-  p->creds = calloc(c->ncreds ? c->ncreds : 1, sizeof *p->creds);
-  if (!p->creds)
-    abort(); /* GCOVR_EXCL_LINE: out of memory */
-  for (uint32_t k = 0; k < c->ncreds; k++) {
-    p->creds[k].word = imhe_build_str(&c->b, c->cred_word[k]);
-    p->creds[k].name = imhe_build_str(&c->b, c->cred_name[k]);
-  }
+  p->creds = word_defs(c, c->cred_word, c->cred_name, c->ncreds);
   p->ncreds = c->ncreds;
-  p->roles = calloc(c->nroles ? c->nroles : 1, sizeof *p->roles);
-  if (!p->roles)
-    abort(); /* GCOVR_EXCL_LINE: out of memory */
-  for (uint32_t k = 0; k < c->nroles; k++) {
-    p->roles[k].word = imhe_build_str(&c->b, c->role_word[k]);
-    p->roles[k].name = imhe_build_str(&c->b, c->role_name[k]);
-  }
+  p->roles = word_defs(c, c->role_word, c->role_name, c->nroles);
   p->nroles = c->nroles;
   p->degrees = calloc(c->ndegrees ? c->ndegrees : 1, sizeof *p->degrees);
   if (!p->degrees)

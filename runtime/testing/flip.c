@@ -1,6 +1,7 @@
 /* flip.c — what changes for one record between two policies: rules matched by id, compared by
  * status and by each condition's status, observed and required values; fees and deadline. */
 #include "runtime/testing/flip.h"
+#include "runtime/bytecode/program.h"
 #include <math.h>
 #include <string.h>
 
@@ -20,18 +21,9 @@ struct by_id {
   uint16_t slot[BY_ID_SLOTS]; /* a rule's index + 1; 0 empty */
 };
 
+/* Rule ids hash as competency codes do: they too differ in their first and last bytes. */
 static uint32_t id_hash(const char *s) {
-  size_t n = strlen(s);
-  uint64_t h = n * 0x9E3779B97F4A7C15ull;
-  if (n >= 8) { /* ids differ in their first and last bytes and their length */
-    uint64_t x, y;
-    memcpy(&x, s, 8);
-    memcpy(&y, s + n - 8, 8);
-    h ^= x * 0xC2B2AE3D27D4EB4Full ^ y * 0x165667B19E3779F9ull;
-  } else
-    for (size_t i = 0; i < n; i++)
-      h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
-  return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+  return imhe_comp_hash(s, strlen(s));
 }
 
 static void index_ids(struct by_id *t, const struct imhe_result *r) {
