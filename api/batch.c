@@ -18,6 +18,11 @@
  * the chunks in flight stay a few MiB, large enough that handing them over costs nothing. */
 #define CHUNK_DOCS 16
 #define CHUNK_BYTES (96 * 1024)
+/* A chunk done with is kept for the reader to fill again, its buffers with it, so that no thread
+ * allocates, frees and faults in again a chunk's buffers (glibc hands a worker arena's freed top
+ * back to the kernel) for every 16 documents; buffers grown past this (a huge document) are
+ * freed instead, so that what is kept stays a few MiB whatever the input. */
+#define CHUNK_KEEP (1024 * 1024)
 
 /* A notice: on the reading thread, after document `after` of its chunk; on a worker, in order. */
 struct note {
@@ -59,6 +64,7 @@ struct chunk {
   size_t nev, capev;
   struct sbuf out;
   int done;
+  struct chunk *next; /* in the batch's spares */
 };
 
 struct batch {
@@ -76,6 +82,7 @@ struct batch {
   pthread_cond_t room, work, ready;
   struct chunk **ring;
   size_t ringcap, produced, taken, consumed;
+  struct chunk *spare; /* chunks emitted, kept for the reader (linked by next) */
   int reading_done;
   int stop; /* no worker could start: the reader drops what it reads */
   /* ids seen so far, each with where it was first seen as a line of all the files one after
@@ -111,10 +118,15 @@ static void reader_notice(void *ctx, int severity, const struct imhe_msg *m) {
   push_note(&r->c->rnotes, &r->c->nrnotes, r->c->ndocs, severity, m);
 }
 
-static struct chunk *new_chunk(size_t file) {
-  struct chunk *c = calloc(1, sizeof *c);
-  if (!c)    /* GCOVR_EXCL_BR_LINE: out of memory */
-    abort(); /* GCOVR_EXCL_LINE: out of memory */
+/* A chunk for file: a spare one, emptied, or a new one. */
+static struct chunk *new_chunk(struct batch *b, size_t file) {
+  pthread_mutex_lock(&b->mu);
+  struct chunk *c = b->spare;
+  if (c)
+    b->spare = c->next;
+  pthread_mutex_unlock(&b->mu);
+  if (!c && !(c = calloc(1, sizeof *c))) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();                             /* GCOVR_EXCL_LINE: out of memory */
   c->file = file;
   return c;
 }
@@ -139,7 +151,7 @@ static void hand_over(struct batch *b, struct chunk *c) {
 static void read_file(struct batch *b, size_t fi) {
   char err[700];
   struct imhe_loader *l = imhe_loader_open(b->paths[fi], NULL, err, sizeof err);
-  struct reader r = {b, new_chunk(fi)};
+  struct reader r = {b, new_chunk(b, fi)};
   if (!l) {
     r.c->open_error = strdup(err);
     r.c->file_end = 1;
@@ -152,7 +164,7 @@ static void read_file(struct batch *b, size_t fi) {
       break;
     if (++r.c->ndocs == CHUNK_DOCS || r.c->len >= CHUNK_BYTES) {
       hand_over(b, r.c);
-      r.c = new_chunk(fi);
+      r.c = new_chunk(b, fi);
     }
   }
   r.c->lines = l->in.line;
@@ -382,7 +394,9 @@ static void emit_record(struct batch *b, struct emitter *em, struct chunk *c, st
   em->fn(em->ctx, &it);
 }
 
-static void free_chunk(struct chunk *c) {
+/* Frees what a chunk's records and notices hold and empties it for reuse: its buffers are kept
+ * unless a huge document grew them past CHUNK_KEEP. */
+static void empty_chunk(struct chunk *c) {
   for (size_t i = 0; i < c->nev; i++) {
     if (c->ev[i].rec) {
       free(c->ev[i].rec->judge_error);
@@ -390,11 +404,29 @@ static void free_chunk(struct chunk *c) {
     } else if (c->ev[i].note < c->rnotes || c->ev[i].note >= c->rnotes + c->nrnotes)
       free(c->ev[i].note); /* a worker's own */
   }
+  free(c->open_error);
+  c->open_error = NULL;
+  c->nev = c->nrnotes = c->ndocs = c->len = c->out.n = 0;
+  c->file_end = c->done = 0;
+  c->lines = 0;
+  if (c->cap > CHUNK_KEEP) {
+    free(c->bytes);
+    c->bytes = NULL;
+    c->cap = 0;
+  }
+  if (c->out.cap > CHUNK_KEEP) {
+    free(c->out.v);
+    c->out.v = NULL;
+    c->out.cap = 0;
+  }
+}
+
+static void free_chunk(struct chunk *c) {
+  empty_chunk(c);
   free(c->ev);
   free(c->rnotes);
   free(c->out.v);
   free(c->bytes);
-  free(c->open_error);
   free(c);
 }
 
@@ -440,8 +472,10 @@ static void consume(struct batch *b, struct emitter *em) {
     struct chunk *c = b->ring[b->consumed % b->ringcap];
     pthread_mutex_unlock(&b->mu);
     emit_chunk(b, em, c);
-    free_chunk(c);
+    empty_chunk(c);
     pthread_mutex_lock(&b->mu);
+    c->next = b->spare;
+    b->spare = c;
     b->consumed++;
     pthread_cond_signal(&b->room);
     pthread_mutex_unlock(&b->mu);
@@ -545,6 +579,11 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
     free(b.names[i]);
   free(b.names);
   free(b.ring);
+  while (b.spare) {
+    struct chunk *c = b.spare;
+    b.spare = c->next;
+    free_chunk(c);
+  }
   imhe_idset_free(&b.ids);
   free(b.base);
   free(w);
