@@ -261,8 +261,6 @@ static void worker_record(void *ctx, struct imhe_record *r) {
   }
   judge_render(w->b, r, &w->c->out, o);
   add_event(w->c)->rec = o;
-  imhe_record_clear(r);
-  free(r);
 }
 
 static void work_chunk(struct worker *w, struct chunk *c) {
@@ -350,8 +348,6 @@ static void again_record(void *ctx, struct imhe_record *r) {
     a->out->n = 0;
     judge_render(a->b, r, a->out, a->o);
   }
-  imhe_record_clear(r);
-  free(r);
 }
 
 struct emitter {

@@ -86,6 +86,10 @@ void imhe_loader_close(struct imhe_loader *l) {
   if (l->live)
     yaml_parser_delete(&l->parser);
   imhe_yinput_close(&l->in);
+  if (l->rp_rec) {
+    imhe_record_clear(l->rp_rec);
+    free(l->rp_rec);
+  }
   free(l->path_copy);
   free(l);
 }

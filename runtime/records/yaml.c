@@ -265,16 +265,12 @@ void imhe_yaml_replay(struct imhe_loader *l, const unsigned char *bytes, const s
   yaml_parser_set_input(&l->parser, replay_read, l);
   l->live = 1;
   while (l->live) {
-    struct imhe_record *r = malloc(sizeof *r);
-    if (!r)    /* GCOVR_EXCL_BR_LINE: out of memory */
+    int reuse = l->rp_rec != NULL;
+    if (!reuse && !(l->rp_rec = malloc(sizeof *l->rp_rec))) /* GCOVR_EXCL_BR_LINE: out of memory */
       abort(); /* GCOVR_EXCL_LINE: out of memory */
-    imhe_record_init(r, l->path, l->lim.max_document * 8 + (1u << 20), 0);
-    if (parse_document(l, r))
-      fn(ctx, r);
-    else {
-      imhe_arena_free(&r->arena);
-      free(r);
-    }
+    imhe_record_init(l->rp_rec, l->path, l->lim.max_document * 8 + (1u << 20), reuse);
+    if (parse_document(l, l->rp_rec))
+      fn(ctx, l->rp_rec);
   }
   /* libyaml stopped before the refusal: the file's reader passed over the rest and said why it
    * stopped there (a refusal that ends the file; others it passes over, as the capture did) */

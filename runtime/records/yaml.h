@@ -24,6 +24,9 @@ struct imhe_loader {
   const unsigned char *rp_bytes;
   const struct imhe_doc *rp_doc;
   size_t rp_pos, rp_pend;
+  /* the record each replayed document is read into, its arena's first chunk kept from one to the
+   * next (no allocation per record); NULL until the first */
+  struct imhe_record *rp_rec;
 };
 
 /* A document as the byte layer hands it to libyaml, cut on the reading thread so that libyaml
@@ -44,7 +47,8 @@ int imhe_yaml_capture(struct imhe_loader *l, unsigned char **buf, size_t *len, s
                       struct imhe_doc *d);
 /* Parses a captured document (bytes = the capture's buffer) exactly as imhe_yaml_read would have
  * parsed it from the file, on a loader made by imhe_loader_replayer (stream.h): each record read
- * goes to fn (the callee's, to free), notices to the loader's notice function. */
+ * goes to fn, notices to the loader's notice function. The record stays the loader's: it is valid
+ * until fn returns, then read over by the next document (freed by imhe_loader_close). */
 void imhe_yaml_replay(struct imhe_loader *l, const unsigned char *bytes, const struct imhe_doc *d,
                       void (*fn)(void *ctx, struct imhe_record *r), void *ctx);
 
