@@ -266,8 +266,10 @@ void imhe_yaml_replay(struct imhe_loader *l, const unsigned char *bytes, const s
   l->live = 1;
   while (l->live) {
     int reuse = l->rp_rec != NULL;
-    if (!reuse && !(l->rp_rec = malloc(sizeof *l->rp_rec))) /* GCOVR_EXCL_BR_LINE: out of memory */
-      abort(); /* GCOVR_EXCL_LINE: out of memory */
+    if (!reuse)
+      l->rp_rec = malloc(sizeof *l->rp_rec);
+    if (!l->rp_rec) /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort();      /* GCOVR_EXCL_LINE: out of memory */
     imhe_record_init(l->rp_rec, l->path, l->lim.max_document * 8 + (1u << 20), reuse);
     if (parse_document(l, l->rp_rec))
       fn(ctx, l->rp_rec);
