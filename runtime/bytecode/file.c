@@ -158,6 +158,9 @@ uint64_t imhe_fnv1a(const void *data, size_t n, uint64_t h) {
 }
 
 void imhe_program_free(struct imhe_program *p) {
+  struct imhe_program_memo *m = atomic_load(&p->report_memo);
+  if (m)
+    m->free(m);
   free(p->strings);
   free(p->consts);
   free(p->eras);

@@ -8,6 +8,7 @@
 #include "runtime/core/crc32.h"
 #include "runtime/core/defs.h"
 #include "runtime/core/export.h"
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -188,6 +189,13 @@ struct imhe_settings {
   int32_t reinstatement_from;
 };
 
+/* What a report format renders once per program rather than once per record, hung on the program
+ * the first time a report of it is written and freed with it by its own function (json.c: the
+ * rules' and conditions' words as JSON). */
+struct imhe_program_memo {
+  void (*free)(struct imhe_program_memo *m);
+};
+
 struct imhe_program {
   char *strings;
   uint32_t strings_size; /* NUL-terminated strings */
@@ -248,6 +256,9 @@ struct imhe_program {
   uint32_t nroles;
   struct imhe_degree_def *degrees;
   uint32_t ndegrees;
+  /* a report format's memo (above), NULL until a report of the program is first written; set once
+   * by whichever thread stores it first, then only read */
+  _Atomic(struct imhe_program_memo *) report_memo;
 };
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */

@@ -49,6 +49,137 @@ static void json_source(struct sbuf *b, const char *file, uint32_t line) {
   sb_putc(b, '"');
 }
 
+/* ---- what is the same in every record's report of a program, written once ---- */
+
+/* A program's rule ids, descriptions, areas and sources and its conditions' descriptions as JSON,
+ * escaped once per program instead of once per record: each rule's `{"id":..,"area":..` opening,
+ * description and source, and each condition description keyed by its string's offset. Built the
+ * first time a report of the program is written, then only read (any thread). */
+struct jrule_memo { /* offsets in buf and lengths: the opening, description, source */
+  uint32_t head, head_n, desc, desc_n, src, src_n;
+};
+struct jmemo {
+  struct imhe_program_memo base;
+  const struct imhe_program *p;
+  struct sbuf buf;
+  struct jrule_memo *rules;
+  uint32_t *slot; /* condition descriptions by string offset, open addressing: 3 words a slot */
+  uint32_t mask;
+};
+
+static void jmemo_free(struct imhe_program_memo *m) {
+  struct jmemo *j = (struct jmemo *)m;
+  free(j->buf.v);
+  free(j->rules);
+  free(j->slot);
+  free(j);
+}
+
+static uint32_t jmemo_hash(uint32_t off) {
+  return (off * 0x9E3779B1u) >> 7;
+}
+
+/* Adds the JSON of the string at off to the memo: its slot holds off + 1 (0: empty), the JSON's
+ * offset in buf and its length. */
+static void jmemo_add(struct jmemo *j, uint32_t off) {
+  for (uint32_t i = jmemo_hash(off) & j->mask;; i = (i + 1) & j->mask) {
+    uint32_t *s = &j->slot[3 * i];
+    if (s[0] == off + 1)
+      return;
+    if (!s[0]) {
+      const char *str = imhe_str(j->p, off);
+      s[0] = off + 1;
+      s[1] = (uint32_t)j->buf.n;
+      sb_json(&j->buf, str, strlen(str));
+      s[2] = (uint32_t)(j->buf.n - s[1]);
+      return;
+    }
+  }
+}
+
+static struct jmemo *jmemo_build(const struct imhe_program *p) {
+  uint32_t cap = 16;
+  while (cap < 2 * p->nconds)
+    cap *= 2;
+  struct jmemo *j = calloc(1, sizeof *j);
+  struct jrule_memo *rules = calloc(p->nrules ? p->nrules : 1, sizeof *rules);
+  uint32_t *slot = calloc(3 * (size_t)cap, sizeof *slot);
+  if (!j || !rules || !slot) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();                 /* GCOVR_EXCL_LINE: out of memory */
+  j->rules = rules;
+  j->slot = slot;
+  j->base.free = jmemo_free;
+  j->p = p;
+  j->mask = cap - 1;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const struct imhe_rule *ru = &p->rules[i];
+    struct jrule_memo *m = &j->rules[i];
+    m->head = (uint32_t)j->buf.n;
+    sb_puts(&j->buf, "{\"id\":");
+    sb_jstr(&j->buf, imhe_str(p, ru->id));
+    sb_puts(&j->buf, ",\"area\":");
+    sb_jstr(&j->buf, imhe_area_word(p, ru->area));
+    m->head_n = (uint32_t)j->buf.n - m->head;
+    m->desc = (uint32_t)j->buf.n;
+    sb_jstr(&j->buf, imhe_str(p, ru->desc));
+    m->desc_n = (uint32_t)j->buf.n - m->desc;
+    m->src = (uint32_t)j->buf.n;
+    json_source(&j->buf, imhe_str(p, ru->file), ru->line);
+    m->src_n = (uint32_t)j->buf.n - m->src;
+  }
+  for (uint32_t i = 0; i < p->nconds; i++)
+    jmemo_add(j, p->conds[i].desc);
+  return j;
+}
+
+/* The program's memo, built by the first report that asks (another thread may build one at the
+ * same moment: the first stored is kept, the other freed). */
+static const struct jmemo *jmemo_of(const struct imhe_program *p) {
+  if (!p)
+    return NULL;
+  struct imhe_program_memo *m = atomic_load_explicit(&p->report_memo, memory_order_acquire);
+  if (m)
+    return m->free == jmemo_free ? (const struct jmemo *)m : NULL;
+  struct jmemo *j = jmemo_build(p);
+  struct imhe_program_memo *none = NULL;
+  if (atomic_compare_exchange_strong_explicit(
+          (_Atomic(struct imhe_program_memo *) *)&p->report_memo, &none, &j->base,
+          memory_order_acq_rel, memory_order_acquire))
+    return j;
+  jmemo_free(&j->base);
+  return none->free == jmemo_free ? (const struct jmemo *)none : NULL;
+}
+
+/* The string s as JSON: from the memo when it is a condition description of the program. */
+static void json_cond_desc(struct sbuf *b, const struct jmemo *j, const char *s) {
+  if (j && s >= j->p->strings && s < j->p->strings + j->p->strings_size) {
+    uint32_t off = (uint32_t)(s - j->p->strings);
+    for (uint32_t i = jmemo_hash(off) & j->mask;; i = (i + 1) & j->mask) {
+      const uint32_t *sl = &j->slot[3 * i];
+      if (sl[0] == off + 1) {
+        sb_put(b, j->buf.v + sl[1], sl[2]);
+        return;
+      }
+      if (!sl[0])
+        break;
+    }
+  }
+  sb_jstr(b, s);
+}
+
+/* The memo of rule rr when rr is the program's rule as the memo wrote it, else NULL. */
+static const struct jrule_memo *jrule_of(const struct jmemo *j,
+                                         const struct imhe_rule_outcome *rr) {
+  if (!j || rr->rule >= j->p->nrules || !rr->res || rr->res->prog != j->p)
+    return NULL;
+  const struct imhe_rule *ru = &j->p->rules[rr->rule];
+  const struct imhe_program *p = j->p;
+  if (rr->id != imhe_str(p, ru->id) || rr->desc != imhe_str(p, ru->desc) ||
+      rr->file != imhe_str(p, ru->file) || rr->line != ru->line || rr->area != ru->area)
+    return NULL;
+  return &j->rules[rr->rule];
+}
+
 /* The fee notes and the closing of the fees object. */
 static void json_notes(struct sbuf *b, struct sbuf *scratch, const struct imhe_result *res) {
   for (int i = 0; i < res->fees.nnotes; i++) {
@@ -126,15 +257,18 @@ static void json_values(struct sbuf *b, const struct imhe_cond_result *c) {
  * JSON as first written, since a record's entries come up again in condition after condition. */
 struct jrec {
   const struct imhe_record *r;
+  const struct jmemo *prog; /* the judging program's words as JSON, NULL: escaped here */
   struct sbuf scratch;
   struct sbuf memo;                    /* the entries written so far, one after another */
   uint32_t *seen[IMHE_SECTION__COUNT]; /* per entry: its offset in memo and length, 0: not yet */
   uint32_t *slots;
 };
 
-static void jrec_open(struct jrec *j, const struct imhe_record *r) {
+static void jrec_open(struct jrec *j, const struct imhe_result *res) {
+  const struct imhe_record *r = res->record;
   memset(j, 0, sizeof *j);
   j->r = r;
+  j->prog = jmemo_of(res->prog);
   size_t total = 0;
   for (int s = 0; s < IMHE_SECTION__COUNT; s++)
     total += r->sec[s].n;
@@ -245,7 +379,7 @@ static void json_condition(struct sbuf *b, struct jrec *j, const struct imhe_con
   sb_puts(b, "{\"index\":");
   sb_uint(b, index);
   sb_puts(b, ",\"description\":");
-  sb_jstr(b, c->desc);
+  json_cond_desc(b, j->prog, c->desc);
   sb_puts(b, ",\"status\":\"");
   sb_puts(b, imhe_status_name(c->status));
   sb_puts(b, "\",\"line\":");
@@ -282,15 +416,24 @@ static void json_rule_message(struct sbuf *b, struct sbuf *scratch, const struct
 }
 
 static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_outcome *rr) {
-  sb_puts(b, "{\"id\":");
-  sb_jstr(b, rr->id);
-  sb_puts(b, ",\"area\":");
-  sb_jstr(b, imhe_area_word(rr->res ? rr->res->prog : NULL, rr->area));
+  const struct jrule_memo *m = jrule_of(j->prog, rr);
+  const char *mv = m ? j->prog->buf.v : NULL;
+  if (m)
+    sb_put(b, mv + m->head, m->head_n);
+  else {
+    sb_puts(b, "{\"id\":");
+    sb_jstr(b, rr->id);
+    sb_puts(b, ",\"area\":");
+    sb_jstr(b, imhe_area_word(rr->res ? rr->res->prog : NULL, rr->area));
+  }
   sb_puts(b, rr->kind == RK_ADVISE ? ",\"kind\":\"advisory\",\"status\":\""
                                    : ",\"kind\":\"requirement\",\"status\":\"");
   sb_puts(b, imhe_status_name(rr->status));
   sb_puts(b, "\",\"description\":");
-  sb_jstr(b, rr->desc);
+  if (m)
+    sb_put(b, mv + m->desc, m->desc_n);
+  else
+    sb_jstr(b, rr->desc);
   sb_puts(b, ",\"message\":");
   json_rule_message(b, &j->scratch, j->r, rr);
   sb_puts(b, ",\"reason\":");
@@ -301,7 +444,10 @@ static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_out
   } else
     sb_puts(b, "null");
   sb_puts(b, ",\"source\":");
-  json_source(b, rr->file, rr->line);
+  if (m)
+    sb_put(b, mv + m->src, m->src_n);
+  else
+    json_source(b, rr->file, rr->line);
   sb_puts(b, ",\"unmet\":[");
   int first = 1;
   for (uint32_t k = 0; k < rr->nconds; k++)
@@ -383,7 +529,7 @@ static void json_record(struct sbuf *b, const struct imhe_result *res,
   (void)o;
   const struct imhe_record *r = res->record;
   struct jrec j;
-  jrec_open(&j, r);
+  jrec_open(&j, res);
   sb_puts(b, "{\"id\":");
   json_text(b, &r->id);
   sb_puts(b, ",\"report_version\":2");
