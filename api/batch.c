@@ -83,6 +83,11 @@ struct batch {
   struct chunk **ring;
   size_t ringcap, produced, taken, consumed;
   struct chunk *spare; /* chunks emitted, kept for the reader (linked by next) */
+  /* -j 1: no thread at all; the caller's thread reads each chunk, works it with this worker and
+   * writes it at once (a process that never starts a thread keeps glibc's single-threaded malloc,
+   * which takes no lock, and hands nothing over) */
+  struct worker *solo;
+  struct emitter *solo_em;
   int reading_done;
   int stop; /* no worker could start: the reader drops what it reads */
   /* ids seen so far, each with where it was first seen as a line of all the files one after
@@ -134,7 +139,13 @@ static struct chunk *new_chunk(struct batch *b, size_t file) {
 /* Hands a chunk to the workers, waiting while too many are in flight. */
 static void free_chunk(struct chunk *c);
 
+static void solo_chunk(struct batch *b, struct chunk *c);
+
 static void hand_over(struct batch *b, struct chunk *c) {
+  if (b->solo) {
+    solo_chunk(b, c);
+    return;
+  }
   pthread_mutex_lock(&b->mu);
   while (b->produced - b->consumed == b->ringcap && !b->stop)
     pthread_cond_wait(&b->room, &b->mu);
@@ -478,6 +489,15 @@ static void consume(struct batch *b, struct emitter *em) {
   }
 }
 
+/* -j 1: the chunk just read, worked, written and kept for the next, on the caller's thread. */
+static void solo_chunk(struct batch *b, struct chunk *c) {
+  work_chunk(b->solo, c);
+  emit_chunk(b, b->solo_em, c);
+  empty_chunk(c);
+  c->next = b->spare;
+  b->spare = c;
+}
+
 /* Whether path is a regular file that starts with the pack magic. */
 static int is_pack(const char *path) {
   struct stat st;
@@ -511,6 +531,32 @@ static imhe_code check_args(const imhe_policy_set *set, const char *const *paths
   return IMHE_OK;
 }
 
+/* -j N (N > 1): the reading thread, N workers, and the caller's thread writing in order. */
+static imhe_code run_threads(struct batch *b, struct worker *w, pthread_t *th, unsigned nt,
+                             struct emitter *em, unsigned *started, int *reading, imhe_error *err) {
+  imhe_code rc;
+  *reading = pthread_create(&th[nt], NULL, reader_main, b) == 0;
+  for (unsigned i = 0; *reading && i < nt; i++) {
+    w[i].b = b;
+    w[i].l = imhe_loader_replayer();
+    imhe_loader_on_notice(w[i].l, worker_notice, &w[i]);
+    if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
+      break;
+    ++*started;
+  }
+  if (*reading && *started) {
+    consume(b, em);
+    rc = imhe_ok(err);
+  } else { /* GCOVR_EXCL_START: no thread to be had */
+    pthread_mutex_lock(&b->mu);
+    b->stop = 1;
+    pthread_cond_broadcast(&b->room);
+    pthread_mutex_unlock(&b->mu);
+    rc = imhe_fail(err, IMHE_NO_MEMORY, "cannot start the batch's threads");
+  } /* GCOVR_EXCL_STOP */
+  return rc;
+}
+
 IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
                                   const imhe_batch_options *o, imhe_batch_fn *fn, void *ctx,
                                   imhe_error *err) {
@@ -540,25 +586,18 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
   pthread_cond_init(&b.ready, NULL);
   struct emitter em = {.fn = fn, .ctx = ctx, .l = imhe_loader_replayer()};
   unsigned started = 0;
-  int reading = pthread_create(&th[nt], NULL, reader_main, &b) == 0;
-  for (unsigned i = 0; reading && i < nt; i++) {
-    w[i].b = &b;
-    w[i].l = imhe_loader_replayer();
-    imhe_loader_on_notice(w[i].l, worker_notice, &w[i]);
-    if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
-      break;
-    started++;
-  }
-  if (reading && started) {
-    consume(&b, &em);
+  int reading = 0;
+  if (nt == 1) {
+    w[0].b = &b;
+    w[0].l = imhe_loader_replayer();
+    imhe_loader_on_notice(w[0].l, worker_notice, &w[0]);
+    b.solo = &w[0];
+    b.solo_em = &em;
+    for (size_t fi = 0; fi < n; fi++)
+      read_file(&b, fi);
     rc = imhe_ok(err);
-  } else { /* GCOVR_EXCL_START: no thread to be had */
-    pthread_mutex_lock(&b.mu);
-    b.stop = 1;
-    pthread_cond_broadcast(&b.room);
-    pthread_mutex_unlock(&b.mu);
-    rc = imhe_fail(err, IMHE_NO_MEMORY, "cannot start the batch's threads");
-  } /* GCOVR_EXCL_STOP */
+  } else
+    rc = run_threads(&b, w, th, nt, &em, &started, &reading, err);
   if (reading)
     pthread_join(th[nt], NULL);
   for (unsigned i = 0; i < started; i++)
