@@ -677,9 +677,12 @@ typedef void imhe_batch_fn(void *ctx, const imhe_batch_item *item);
  * input) on opts->threads threads at once, and hands each item to fn on the calling thread, in
  * input order: the items, the reports' bytes and the repeated ids found are those of reading the
  * files with imhe_source_open_paths and judging and rendering one record at a time, whatever the
- * number of threads. Memory stays flat however many records. Items live during the call only.
- * NOT_FOUND for an unknown format; INVALID_ARGUMENT when a path is a pack (read packs with
- * imhe_source_open_paths). */
+ * number of threads. With one thread, all of it runs on the calling thread and no thread is
+ * started (a single-threaded process keeps glibc's lock-free malloc; such a program may want
+ * mallopt(M_TRIM_THRESHOLD) raised, as imhe's command line does, or glibc returns and refaults
+ * the memory each document frees). Memory stays flat however many records. Items live during the
+ * call only. NOT_FOUND for an unknown format; INVALID_ARGUMENT when a path is a pack (read packs
+ * with imhe_source_open_paths). */
 IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
                                   const imhe_batch_options *opts, imhe_batch_fn *fn, void *ctx,
                                   imhe_error *err);
