@@ -45,7 +45,9 @@ static inline const struct ynode *place(struct ypull *p, int type, uint32_t line
   return v;
 }
 
-const yaml_event_t *imhe_pull_event(struct ypull *p) {
+/* The next raw event, the one before it kept alive (inlined in imhe_pull: one call fewer for each
+ * of a record's ~450 events). */
+static inline const yaml_event_t *next_event(struct ypull *p) {
   if (p->stop)
     return NULL;
   int k = p->cur ^ 1;
@@ -61,8 +63,12 @@ const yaml_event_t *imhe_pull_event(struct ypull *p) {
   return &p->ev[k];
 }
 
+const yaml_event_t *imhe_pull_event(struct ypull *p) {
+  return next_event(p);
+}
+
 const struct ynode *imhe_pull(struct ypull *p) {
-  const yaml_event_t *e = imhe_pull_event(p);
+  const yaml_event_t *e = next_event(p);
   if (!e)
     return NULL;
   const struct imhe_read_limits *lim = p->lim;

@@ -29,16 +29,25 @@ _Static_assert(0 IMHE_SECTION_SCHEMA(X) == IMHE_SECTION__COUNT, "a schema for ev
 #undef X
 
 int imhe_section_lookup(const char *s, size_t n) {
-  for (int i = 0; i < IMHE_SECTION__COUNT; i++)
-    if (strlen(imhe_sections[i].name) == n && memcmp(imhe_sections[i].name, s, n) == 0)
+  for (int i = 0; i < IMHE_SECTION__COUNT; i++) { /* the first byte first; no strlen of each */
+    const char *name = imhe_sections[i].name;
+    if (n && name[0] == s[0] && strnlen(name, n + 1) == n && memcmp(name, s, n) == 0)
       return i;
+  }
   return -1;
 }
-int imhe_field_lookup(int section, const char *s, size_t n) {
+
+int imhe_field_lookup_from(int section, const char *s, size_t n, int from) {
   const struct imhe_section_desc *d = &imhe_sections[section];
-  for (int i = 0; i < d->nfields; i++)
+  if (from < 0 || from >= d->nfields)
+    from = 0;
+  for (int k = 0, i = from; k < d->nfields; k++, i = i + 1 < d->nfields ? i + 1 : 0)
     if (d->fields[i].len == n && d->fields[i].name[0] == s[0] &&
         memcmp(d->fields[i].name, s, n) == 0) /* the first byte first: no call for most */
       return i;
   return -1;
+}
+
+int imhe_field_lookup(int section, const char *s, size_t n) {
+  return imhe_field_lookup_from(section, s, n, 0);
 }

@@ -145,5 +145,9 @@ extern const struct imhe_section_desc imhe_sections[IMHE_SECTION__COUNT];
 
 int imhe_section_lookup(const char *s, size_t n);
 int imhe_field_lookup(int section, const char *s, size_t n);
+/* The same, looked for from field `from` on (then from the first): records mostly give an
+ * entry's fields in the schema's order, so the field after the last one found is the likely next.
+ */
+int imhe_field_lookup_from(int section, const char *s, size_t n, int from);
 
 #endif

@@ -502,6 +502,7 @@ static void load_entry(struct imhe_record *r, struct ypull *p, int sec, uint32_t
   size_t stem = where[0] ? strlen(where) - 2 : 0;
   memcpy(path, where, stem);
   unsigned seen = 0; /* the fields met so far: only a field met again can be a repeated key */
+  int next = 0;      /* where to look for the next key: after the last one found */
   for (struct ynode k, v; item(p, &k);) {
     if (++nkeys > MAX_ENTRY_FIELDS) {
       too_many_fields(r, p, sec, idx, m, e, errors, warnings, &k, depth);
@@ -510,7 +511,7 @@ static void load_entry(struct imhe_record *r, struct ypull *p, int sec, uint32_t
     skip(p, &k); /* a list or mapping as a key: an unknown field */
     if (!item(p, &v))
       break;
-    int f = k.type == N_SCALAR ? imhe_field_lookup(sec, k.s, k.n) : -1;
+    int f = k.type == N_SCALAR ? imhe_field_lookup_from(sec, k.s, k.n, next) : -1;
     if (f < 0) {
       unknown_field(r, &k, where, known, d->nfields);
       skip(p, &v);
@@ -524,6 +525,7 @@ static void load_entry(struct imhe_record *r, struct ypull *p, int sec, uint32_t
     } else
       first[f] = k.line;
     seen |= 1u << f;
+    next = f + 1;
     size_t fl = d->fields[f].len;
     if (stem && stem + fl + 2 < sizeof path) {
       path[stem] = '.';
