@@ -42,9 +42,12 @@ struct outrec {
   size_t idx_off, idx_n, body_off, body_n;
 };
 
-/* An item of a chunk's output: a record or a notice, in the order reading gave them. */
+/* An item of a chunk's output: a record or a notice, in the order reading gave them. The record
+ * is held in the item, not allocated apart: an allocation made by a worker and freed by the
+ * writing thread locks the worker's malloc arena from the other thread, once a record. */
 struct event {
-  struct outrec *rec;
+  int is_rec;
+  struct outrec rec;
   struct note *note;
 };
 
@@ -155,8 +158,10 @@ static void hand_over(struct batch *b, struct chunk *c) {
     return;
   } /* GCOVR_EXCL_STOP */
   b->ring[b->produced++ % b->ringcap] = c;
-  pthread_cond_signal(&b->work);
   pthread_mutex_unlock(&b->mu);
+  /* signalled once the lock is let go, so the thread woken does not wake only to wait for it
+   * (here and at the two hand-overs below) */
+  pthread_cond_signal(&b->work);
 }
 
 static void read_file(struct batch *b, size_t fi) {
@@ -260,18 +265,16 @@ static void own_record(const struct batch *b, struct imhe_record *r) {
 
 static void worker_record(void *ctx, struct imhe_record *r) {
   struct worker *w = ctx;
-  struct outrec *o = calloc(1, sizeof *o);
-  if (!o)    /* GCOVR_EXCL_BR_LINE: out of memory */
-    abort(); /* GCOVR_EXCL_LINE: out of memory */
-  o->doc = w->doc;
-  o->nth = w->nth++;
+  struct outrec o = {.doc = w->doc, .nth = w->nth++};
   own_record(w->b, r);
   if (r->id.s && !r->errors.n) {
-    o->id_hash = id_hash(r->id.s, r->id.n);
-    o->line = r->line;
+    o.id_hash = id_hash(r->id.s, r->id.n);
+    o.line = r->line;
   }
-  judge_render(w->b, r, &w->c->out, o);
-  add_event(w->c)->rec = o;
+  judge_render(w->b, r, &w->c->out, &o);
+  struct event *e = add_event(w->c);
+  e->is_rec = 1;
+  e->rec = o;
 }
 
 static void work_chunk(struct worker *w, struct chunk *c) {
@@ -307,9 +310,10 @@ static void *worker_main(void *arg) {
     work_chunk(w, c);
     pthread_mutex_lock(&b->mu);
     c->done = 1;
-    if (b->consumed < b->produced && b->ring[b->consumed % b->ringcap] == c)
-      pthread_cond_signal(&b->ready); /* the caller waits for this one */
+    int head = b->consumed < b->produced && b->ring[b->consumed % b->ringcap] == c;
     pthread_mutex_unlock(&b->mu);
+    if (head)
+      pthread_cond_signal(&b->ready); /* the caller waits for this one */
   }
 }
 
@@ -405,10 +409,9 @@ static void emit_record(struct batch *b, struct emitter *em, struct chunk *c, st
  * unless a huge document grew them past CHUNK_KEEP. */
 static void empty_chunk(struct chunk *c) {
   for (size_t i = 0; i < c->nev; i++) {
-    if (c->ev[i].rec) {
-      free(c->ev[i].rec->judge_error);
-      free(c->ev[i].rec);
-    } else if (c->ev[i].note < c->rnotes || c->ev[i].note >= c->rnotes + c->nrnotes)
+    if (c->ev[i].is_rec)
+      free(c->ev[i].rec.judge_error);
+    else if (c->ev[i].note < c->rnotes || c->ev[i].note >= c->rnotes + c->nrnotes)
       free(c->ev[i].note); /* a worker's own */
   }
   free(c->open_error);
@@ -447,8 +450,8 @@ static void emit_chunk(struct batch *b, struct emitter *em, struct chunk *c) {
     return;
   }
   for (size_t i = 0; i < c->nev; i++)
-    if (c->ev[i].rec)
-      emit_record(b, em, c, c->ev[i].rec);
+    if (c->ev[i].is_rec)
+      emit_record(b, em, c, &c->ev[i].rec);
     else
       emit_note(em, c->ev[i].note);
   if (c->file_end) {
@@ -484,8 +487,13 @@ static void consume(struct batch *b, struct emitter *em) {
     c->next = b->spare;
     b->spare = c;
     b->consumed++;
-    pthread_cond_signal(&b->room);
+    /* the reader, stopped at a full ring, is woken once half of it is free, to read several
+     * chunks at a wake-up rather than one per chunk written (it stays ahead of the workers:
+     * half a ring is N + 1 chunks) */
+    int room = b->produced - b->consumed <= b->ringcap / 2;
     pthread_mutex_unlock(&b->mu);
+    if (room)
+      pthread_cond_signal(&b->room);
   }
 }
 
