@@ -52,6 +52,19 @@ char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n) {
   return p;
 }
 
+char *imhe_arena_join(struct imhe_arena *a, const char *const *parts, size_t n) {
+  size_t len[8], total = 0;
+  for (size_t i = 0; i < n && i < 8; i++)
+    total += len[i] = strlen(parts[i]);
+  char *p = imhe_arena_alloc_raw(a, total + 1); /* every byte is written below */
+  if (!p)
+    return NULL;
+  for (size_t i = 0, at = 0; i < n && i < 8; at += len[i], i++)
+    memcpy(p + at, parts[i], len[i]);
+  p[total] = 0;
+  return p;
+}
+
 char *imhe_arena_printf(struct imhe_arena *a, const char *fmt, ...) {
   char small[256];
   va_list ap;

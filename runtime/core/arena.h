@@ -37,6 +37,9 @@ static inline void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
   return p;
 }
 char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n);
+/* The n texts of parts one after another: what imhe_arena_printf makes of a format of %s alone,
+ * without formatting (notes a judgement writes for most records). */
+char *imhe_arena_join(struct imhe_arena *a, const char *const *parts, size_t n);
 char *imhe_arena_printf(struct imhe_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Keeps the first chunk for reuse, frees the rest. */
