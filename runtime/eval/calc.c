@@ -163,21 +163,34 @@ static inline int month_days(int y, int m) {
  * window ends in a month of dim_t days, from day min(dim_s, dim_t) to the first of the
  * next month; nothing when the two months are as long. The months are walked by adding
  * their lengths: one civil conversion for the whole walk. */
+/* A month of dim_s days starting on day first whose window ends in a month of dim_t days. */
+static void month_changes(struct days *c, int32_t first, int dim_s, int dim_t, int32_t lo,
+                          int32_t hi) {
+  for (int day = dim_s < dim_t ? dim_s : dim_t; day <= dim_s + 1; day++) {
+    int32_t d = first + day - 1; /* day dim_s + 1: the first of the next month */
+    if (d >= lo - 1 && d <= hi + 1)
+      days_add(c, d);
+  }
+}
+
 static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
   int y, m, dd;
   imhe_civil_from_days(lo, &y, &m, &dd);
+  if (months % 12 == 0) { /* whole years (the 24 months of RSC): only a February can differ */
+    for (int32_t feb; (feb = imhe_days_from_civil(y, 2, 1)) <= hi + 1; y++) {
+      int dim_s = month_days(y, 2), dim_t = month_days(y + months / 12, 2);
+      if (feb + dim_s - 1 >= lo && dim_s != dim_t) /* a February the walk below would reach */
+        month_changes(c, feb, dim_s, dim_t, lo, hi);
+    }
+    return;
+  }
   int32_t first = lo - (dd - 1);
   int total = y * 12 + (m - 1) + months;
   int ty = total / 12, tm = total % 12 + 1; /* the month the window ends in */
   while (first <= hi + 1) {
     int dim_s = month_days(y, m), dim_t = month_days(ty, tm);
-    if (dim_s != dim_t) {
-      for (int day = dim_s < dim_t ? dim_s : dim_t; day <= dim_s + 1; day++) {
-        int32_t d = first + day - 1; /* day dim_s + 1: the first of the next month */
-        if (d >= lo - 1 && d <= hi + 1)
-          days_add(c, d);
-      }
-    }
+    if (dim_s != dim_t)
+      month_changes(c, first, dim_s, dim_t, lo, hi);
     first += dim_s;
     if (++m > 12) {
       m = 1;
