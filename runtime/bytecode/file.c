@@ -178,6 +178,8 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->cats);
   free(p->comp_index);
   free(p->comp_keys);
+  for (int w = 0; w < 4; w++)
+    free(p->words[w].slot);
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
@@ -627,6 +629,33 @@ static void index_competencies(struct imhe_program *p) {
   p->comp_keys = keys;
 }
 
+/* The words of each enumeration the program declares hashed (program.h, words), in declaration
+ * order: with linear probing a word declared twice is found where it was declared first, as the
+ * search finds it. Out of memory, an enumeration's words are searched. */
+static void index_words(struct imhe_program *p) {
+  static const int enums[4] = {ENUM_CATEGORY, ENUM_CREDENTIAL, ENUM_ROLE, ENUM_DEGREE};
+  for (int w = 0; w < 4; w++) {
+    int e = enums[w];
+    uint32_t count = imhe_declared_count(p, e), size = 8;
+    while (size < 2 * count)
+      size *= 2;
+    struct imhe_word_slot *t = malloc(size * sizeof *t);
+    if (!t) /* GCOVR_EXCL_BR_LINE: out of memory */
+      continue;
+    for (uint32_t i = 0; i < size; i++)
+      t[i].value = UINT32_MAX;
+    for (uint32_t i = 0; i < count; i++) {
+      const char *word = imhe_declared_word(p, e, i);
+      size_t len = strlen(word);
+      uint32_t h = imhe_comp_hash(word, len), at = h & (size - 1);
+      while (t[at].value != UINT32_MAX)
+        at = (at + 1) & (size - 1);
+      t[at] = (struct imhe_word_slot){h, i, (uint32_t)len};
+    }
+    p->words[imhe_declared_slot(e)] = (struct imhe_word_index){t, size - 1};
+  }
+}
+
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
                       char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
@@ -636,5 +665,6 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
     return -1;
   }
   index_competencies(out);
+  index_words(out);
   return 0;
 }

@@ -64,6 +64,16 @@ int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed, int order[
 }
 
 int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, size_t n) {
+  int w = imhe_declared_slot(e);
+  if (p && w >= 0 && p->words[w].slot) { /* a loaded program: its hash, probed to a match */
+    const struct imhe_word_index *x = &p->words[w];
+    uint32_t h = imhe_comp_hash(s, n);
+    for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask)
+      if (x->slot[at].hash == h && x->slot[at].len == n &&
+          !memcmp(imhe_declared_word(p, e, x->slot[at].value), s, n))
+        return (int)x->slot[at].value;
+    return -1;
+  }
 /* each list walked on its own: the choice of list made once, not once a word */
 #define FIND(v, count, field)                                                                      \
   for (uint32_t i = 0; i < (count); i++)                                                           \
