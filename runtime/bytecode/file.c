@@ -180,6 +180,7 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->comp_keys);
   for (int w = 0; w < 4; w++)
     free(p->words[w].slot);
+  free(p->cats_loose.slot);
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
@@ -629,6 +630,39 @@ static void index_competencies(struct imhe_program *p) {
   p->comp_keys = keys;
 }
 
+/* s (length n, at most 64) in ASCII capitals into buf: how loose category codes are hashed. */
+static size_t upper_key(const char *s, size_t n, char *buf) {
+  for (size_t i = 0; i < n; i++)
+    buf[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+  return n;
+}
+
+/* The category codes hashed in capitals, in declaration order, as index_words does; a code
+ * longer than 64 bytes leaves the codes to be searched. */
+static void index_cats_loose(struct imhe_program *p) {
+  uint32_t size = 8;
+  while (size < 2 * p->ncats)
+    size *= 2;
+  for (uint32_t i = 0; i < p->ncats; i++)
+    if (strlen(imhe_str(p, p->cats[i].code)) > 64)
+      return;
+  struct imhe_word_slot *t = malloc(size * sizeof *t);
+  if (!t) /* GCOVR_EXCL_BR_LINE: out of memory */
+    return;
+  for (uint32_t i = 0; i < size; i++)
+    t[i].value = UINT32_MAX;
+  for (uint32_t i = 0; i < p->ncats; i++) {
+    const char *code = imhe_str(p, p->cats[i].code);
+    char buf[64];
+    size_t len = upper_key(code, strlen(code), buf);
+    uint32_t h = imhe_comp_hash(buf, len), at = h & (size - 1);
+    while (t[at].value != UINT32_MAX)
+      at = (at + 1) & (size - 1);
+    t[at] = (struct imhe_word_slot){h, i, (uint32_t)len};
+  }
+  p->cats_loose = (struct imhe_word_index){t, size - 1};
+}
+
 /* The words of each enumeration the program declares hashed (program.h, words), in declaration
  * order: with linear probing a word declared twice is found where it was declared first, as the
  * search finds it. Out of memory, an enumeration's words are searched. */
@@ -666,5 +700,6 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
   }
   index_competencies(out);
   index_words(out);
+  index_cats_loose(out);
   return 0;
 }

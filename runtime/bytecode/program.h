@@ -258,6 +258,8 @@ struct imhe_program {
     } * slot;
     uint32_t mask;
   } words[4];
+  /* The category codes again, hashed without regard to ASCII case (imhe_cat_lookup_loose). */
+  struct imhe_word_index cats_loose;
 };
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */

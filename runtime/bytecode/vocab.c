@@ -32,6 +32,24 @@ int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n)
     s++, n--;
   while (n && is_space(s[n - 1]))
     n--;
+  if (p->cats_loose.slot && n <= 64) { /* a loaded program: its hash of the codes in capitals */
+    char key[64];
+    for (size_t k = 0; k < n; k++)
+      key[k] = upper(s[k]);
+    const struct imhe_word_index *x = &p->cats_loose;
+    uint32_t h = imhe_comp_hash(key, n);
+    for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask) {
+      const char *code = imhe_str(p, p->cats[x->slot[at].value].code);
+      size_t k = 0;
+      if (x->slot[at].hash != h || x->slot[at].len != n)
+        continue;
+      while (k < n && upper(code[k]) == key[k])
+        k++;
+      if (k == n)
+        return (int)x->slot[at].value;
+    }
+    return -1;
+  }
   for (uint32_t i = 0; i < p->ncats; i++) {
     const char *code = imhe_str(p, p->cats[i].code);
     size_t k = 0;
