@@ -340,22 +340,18 @@ static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) 
 enum { HOW_NUM, HOW_DATE, HOW_BOOL, HOW_ENUM, HOW_SET, HOW_TEXT, HOW_CODES };
 
 static void field_how(const struct imhe_field_desc *fd, struct imhe_pack_field *h) {
-  static const uint8_t how[] = {
-      [FT_TEXT] = HOW_TEXT, [FT_DATE] = HOW_DATE, [FT_NUM] = HOW_NUM,    [FT_BOOL] = HOW_BOOL,
-      [FT_ENUM] = HOW_ENUM, [FT_SET] = HOW_SET,   [FT_CODES] = HOW_CODES};
-  h->how = imhe_field_is_declared(fd) ? HOW_CODES : how[fd->kind];
-  h->size = h->how == HOW_NUM ? 8 : 4;
   h->count = 0;
-  if (h->how == HOW_ENUM || h->how == HOW_SET)
+  if ((fd->kind == FT_ENUM || fd->kind == FT_SET) && !imhe_field_is_declared(fd))
     imhe_enum_values((enum imhe_enum)fd->arg, &h->count);
 }
 
 /* A present field's value whose bytes are all there (rd_slot checks): read unchecked, its range
  * checked. 0 when it is a text or codes, left to the general reading. */
-static int rd_fixed(struct rd *d, const struct imhe_pack_field *h, struct imhe_slot *s) {
+static inline __attribute__((always_inline)) int
+rd_fixed(struct rd *d, int how, const struct imhe_pack_field *h, struct imhe_slot *s) {
   const uint8_t *q = d->p + d->at;
   uint32_t v = get32(q);
-  switch (h->how) {
+  switch (how) {
   case HOW_NUM: {
     uint64_t u = v | (uint64_t)get32(q + 4) << 32;
     memcpy(&s->v.num, &u, 8);
@@ -378,9 +374,9 @@ static int rd_fixed(struct rd *d, const struct imhe_pack_field *h, struct imhe_s
   case HOW_ENUM:
     d->at += 4;
     s->v.ival = (int32_t)v;
-    if (s->v.ival < 0 || s->v.ival > (h->how == HOW_BOOL ? 1 : h->count - 1)) {
+    if (s->v.ival < 0 || s->v.ival > (how == HOW_BOOL ? 1 : h->count - 1)) {
       fault_value(
-          d, h->how == HOW_BOOL ? "yes/no value neither 0 nor 1" : "enumerated value out of range",
+          d, how == HOW_BOOL ? "yes/no value neither 0 nor 1" : "enumerated value out of range",
           d->at - 4);
       s->v.ival = 0;
     }
@@ -397,16 +393,19 @@ static int rd_fixed(struct rd *d, const struct imhe_pack_field *h, struct imhe_s
   return 0;
 }
 
-static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_pack_field *h,
-                    struct imhe_slot *s) {
+/* how is a constant at each call (rd_entry_*), so that each field's reading is its own code. */
+static inline __attribute__((always_inline)) void rd_slot(struct rd *d, struct imhe_record *r,
+                                                          int how, const struct imhe_pack_field *h,
+                                                          struct imhe_slot *s) {
   const uint8_t *q = d->p + d->at;
   size_t left = d->n - d->at;
-  if (left >= 9u + h->size && q[0] == 1) { /* present, its location and value whole */
+  if (left >= 9u + (how == HOW_NUM ? 8u : 4u) &&
+      q[0] == 1) { /* present, its location and value whole */
     s->present = 1;
     s->line = get32(q + 1);
     s->col = get32(q + 5);
     d->at += 9;
-    if (rd_fixed(d, h, s))
+    if (rd_fixed(d, how, h, s))
       return;
   } else if (left && q[0] == 0) { /* the entry's memory is not zeroed: absent is said so whole */
     memset(s, 0, sizeof *s);
@@ -425,7 +424,7 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_pack_
     s->present = 1;
   }
   size_t at = d->at; /* where the value starts */
-  switch (h->how) {
+  switch (how) {
   case HOW_NUM: {
     uint64_t u = rd32(d);
     u |= (uint64_t)rd32(d) << 32;
@@ -480,6 +479,32 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_pack_
   }
   }
 }
+
+/* How a field of kind and enumeration arg is read, a constant: the enumerations each program
+ * declares (imhe_field_is_declared) are read as codes. */
+#define HOW_OF(kind, arg)                                                                          \
+  (((kind) == FT_ENUM || (kind) == FT_SET) &&                                                      \
+           ((int)(arg) == ENUM_CATEGORY || (int)(arg) == ENUM_CREDENTIAL ||                        \
+            (int)(arg) == ENUM_ROLE || (int)(arg) == ENUM_DEGREE)                                  \
+       ? HOW_CODES                                                                                 \
+   : (kind) == FT_NUM  ? HOW_NUM                                                                   \
+   : (kind) == FT_DATE ? HOW_DATE                                                                  \
+   : (kind) == FT_BOOL ? HOW_BOOL                                                                  \
+   : (kind) == FT_ENUM ? HOW_ENUM                                                                  \
+   : (kind) == FT_SET  ? HOW_SET                                                                   \
+   : (kind) == FT_TEXT ? HOW_TEXT                                                                  \
+                       : HOW_CODES)
+/* An entry of each section, its fields read in the schema's order, each by its own code. */
+#define SLOT(sec, id, name, kind, arg, flags)                                                      \
+  rd_slot(d, r, HOW_OF(kind, arg), &how[sec##_##id], &en->f[sec##_##id]);
+#define ENTRY(sec, fields, dated, start, end)                                                      \
+  static void rd_entry_##sec(struct rd *d, struct imhe_record *r,                                  \
+                             const struct imhe_pack_field *how, struct imhe_entry *en) {           \
+    fields(SLOT)                                                                                   \
+  }
+IMHE_SECTION_SCHEMA(ENTRY)
+#undef ENTRY
+#undef SLOT
 
 static const char *file_name(const struct imhe_pack *p, uint32_t i, uint32_t *len) {
   *len = get32(p->files + p->file_off[i]);
@@ -571,8 +596,14 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
     for (uint32_t e = 0; e < n; e++) {
       l->v[e].line = rd32(d);
       l->v[e].col = rd32(d);
-      for (int k = 0; k < nf; k++)
-        rd_slot(d, r, &p->how[s][k], &l->v[e].f[k]);
+      switch (s) {
+#define ENTRY(sec, fields, dated, start, end)                                                      \
+  case IMHE_SECTION_##sec:                                                                         \
+    rd_entry_##sec(d, r, p->how[s], &l->v[e]);                                                     \
+    break;
+        IMHE_SECTION_SCHEMA(ENTRY)
+#undef ENTRY
+      }
     }
   }
   rd_msgs(d, p, r, f, &r->errors);

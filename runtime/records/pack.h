@@ -41,11 +41,11 @@ struct imhe_pack {
   const uint8_t *files, *index, *records, *notes; /* the sections */
   uint32_t files_len, records_len, notes_len;
   uint32_t *file_off; /* each file name's offset in the files section (malloc'd) */
-  /* How each field of each section is read, worked out once on opening from the schema rather
-   * than for each of the few hundred fields of every record: a reading (pack.c) and, for an
-   * enumerated value or a set, how many values the enumeration has. */
+  /* For each field of each section, what reading it needs beyond its kind (which pack.c's
+   * reading of each section's entries has as a constant): for an enumerated value or a set, how
+   * many values the enumeration has, worked out once on opening rather than for each of the few
+   * hundred fields of every record. */
   struct imhe_pack_field {
-    uint8_t how, size; /* size: the bytes of the value when fixed, else of its length */
     int32_t count;
   } how[IMHE_SECTION__COUNT][IMHE_MAX_FIELDS];
 };
