@@ -216,6 +216,18 @@ static void m_fcmp_number(struct imhe_program *p) {
   set_insn(p, 8, OP_CONST, IMHE_UNIT_HOURS, 0, 0);
   set_insn(p, 16, OP_F_CMP, TRAIN_DATE, IMHE_SECTION_TRAINING, CMP_GE);
 }
+static void m_mask_past_enum(struct imhe_program *p) { /* work kinds are few, not 21 */
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_WORK, 0, 0);
+  set_insn(p, 8, OP_F_ENUM, WORK_KIND, IMHE_SECTION_WORK, 1u << 20);
+}
+static void m_mask_past_declared(struct imhe_program *p) { /* a role the program never declared */
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_REFERENCES, 0, 0);
+  set_insn(p, 8, OP_F_ENUM, REF_ROLE, IMHE_SECTION_REFERENCES, 1u << 31);
+}
+static void m_mask_empty(struct imhe_program *p) {
+  set_insn(p, 0, OP_SECTION, IMHE_SECTION_WORK, 0, 0);
+  set_insn(p, 8, OP_F_SET, WORK_AGES, IMHE_SECTION_WORK, 0);
+}
 static void m_domains(struct imhe_program *p) {
   p->domains = realloc(p->domains, 17 * sizeof *p->domains);
   memset(p->domains, 0, 17 * sizeof *p->domains);
@@ -410,6 +422,14 @@ Test(verifier, overlap_needs_date_ranges) {
 Test(verifier, field_compared_with_the_wrong_type) {
   expect_refused("sum-compare", m_fcmp_date, "F_CMP compares field hours with a date");
   expect_refused("sum-compare", m_fcmp_number, "F_CMP compares field date with a number");
+}
+/* A filter's mask names values of its field's enumeration (or of the program's declared words):
+ * one naming none would be explained as wanting nothing at all. */
+Test(verifier, filter_masks_name_known_values) {
+  expect_refused("sum-compare", m_mask_past_enum,
+                 "F_ENUM: mask 0x100000 names no value of work.kind");
+  expect_refused("sum-compare", m_mask_past_declared, "names no value of references.role");
+  expect_refused("sum-compare", m_mask_empty, "F_SET: mask 0x0 names no value of work.ages");
 }
 Test(verifier, at_most_16_competency_domains) {
   expect_refused("sum-compare", m_domains, "17 competency domains (at most 16)");

@@ -518,6 +518,19 @@ static int operands_ok(const struct imhe_program *p, uint32_t ri, uint32_t pc, s
     if (!field_kind_ok(in.op, &imhe_sections[in.b].fields[in.a]))
       REFUSE("offset %u: %s: field %s.%s has the wrong kind", pc, oi->name,
              imhe_sections[in.b].name, imhe_sections[in.b].fields[in.a].name);
+    if (oi->kind == OK_FIELD_MASK) {
+      /* a value past the enumeration's (or the program's declared) last names nothing: the
+       * explanations of the filter would say it wants no value at all */
+      const struct imhe_field_desc *fd = &imhe_sections[in.b].fields[in.a];
+      int n = 0;
+      if (imhe_field_is_declared(fd))
+        n = (int)imhe_declared_count(p, fd->arg);
+      else
+        (void)imhe_enum_values((enum imhe_enum)fd->arg, &n);
+      if (!in.c || (n < 32 && in.c >> n))
+        REFUSE("offset %u: %s: mask 0x%x names no value of %s.%s's %d", pc, oi->name, in.c,
+               imhe_sections[in.b].name, fd->name, n);
+    }
     if (oi->kind == OK_FIELD_FLAG && in.c > 1)
       REFUSE("offset %u: %s: flag %u is not 0 or 1", pc, oi->name, in.c);
     if (oi->kind == OK_FIELD_CMP && in.c >= CMP__COUNT)

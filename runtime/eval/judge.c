@@ -299,6 +299,20 @@ void imhe_evaluate(const struct imhe_program *p, const struct imhe_record *r, st
   imhe_evaluate_as(p, r, a, as_of, as_of_source, -1, out);
 }
 
+/* The codes are checked field by field (every degree, then every credential…): a reader fixing
+ * the record goes down it, so its messages are put in the record's order, stably. */
+static void sort_messages(struct imhe_msgs *m) {
+  for (uint32_t i = 1; i < m->n; i++) {
+    struct imhe_msg x = m->v[i];
+    uint32_t j = i;
+    for (; j > 0 &&
+           (m->v[j - 1].line > x.line || (m->v[j - 1].line == x.line && m->v[j - 1].col > x.col));
+         j--)
+      m->v[j] = m->v[j - 1];
+    m->v[j] = x;
+  }
+}
+
 void imhe_evaluate_as(const struct imhe_program *p, const struct imhe_record *r,
                       struct imhe_arena *a, int32_t as_of, imhe_as_of_source as_of_source,
                       int category, struct imhe_result *out) {
@@ -327,6 +341,7 @@ void imhe_evaluate_mode(const struct imhe_program *p, const struct imhe_record *
   validate_categories(&vm);
   if (!r->errors.n)
     validate_codes(&vm);
+  sort_messages(&out->errors);
   if (r->errors.n || out->errors.n) {
     out->verdict = IMHE_VERDICT_INVALID;
     return;

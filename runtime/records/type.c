@@ -299,6 +299,11 @@ static void unknown_field(struct imhe_record *r, const struct ynode *k, const ch
     }
   }
   char b[64];
+  if (k->type != N_SCALAR) { /* `? [a, b]`: no field is named so; say what was written instead */
+    imhe_record_warning(r, k->line, k->col, "%s%s used as a field name: ignored", where,
+                        imhe_tree_excerpt(k, b, sizeof b));
+    return;
+  }
   if (best)
     imhe_record_warning(r, k->line, k->col, "%sunknown field %s ignored; did you mean '%s'?", where,
                         imhe_tree_excerpt(k, b, sizeof b), best);

@@ -113,6 +113,11 @@ static void put_entry(struct sbuf *b, const struct imhe_record *r, int sec, uint
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(names[k].section, sname))
       words = names[k].words;
+  /* an education entry holds a degree or a credential: one named "the 2nd degree, graduate
+   * certificate" would tell the applicant the certificate was read as a degree */
+  if (sec == IMHE_SECTION_EDUCATION && i < r->sec[sec].n &&
+      !r->sec[sec].v[i].f[EDU_DEGREE].present && r->sec[sec].v[i].f[EDU_CREDENTIAL].present)
+    words = "credential";
   put_ordinal(b, i + 1);
   sb_putc(b, ' ');
   sb_puts(b, words);
@@ -211,10 +216,11 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
     sb_puts(b, " lists ");
     sb_uint(b, w->count);
     if (w->code == IMHE_REASON_NO_TRANSCRIPT) {
-      sb_puts(b, " competencies without a transcript (official or unofficial)");
+      sb_puts(b, w->count == 1 ? " competency without a transcript (official or unofficial)"
+                               : " competencies without a transcript (official or unofficial)");
       return;
     }
-    sb_puts(b, " competencies; at most ");
+    sb_puts(b, w->count == 1 ? " competency; at most " : " competencies; at most ");
     sb_num2(b, w->amount[1]);
     sb_puts(b, w->code == IMHE_REASON_TRAINING_OVER_CAP ? " count (one per whole training hour)"
                                                         : " count");

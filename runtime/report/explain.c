@@ -335,10 +335,11 @@ static void explain_competencies(struct sbuf *b, const struct imhe_record *r,
   sb_puts(b, " lists ");
   sb_uint(b, w->count);
   if (w->code == IMHE_REASON_NO_TRANSCRIPT) {
-    sb_puts(b, " competencies without a transcript (official or unofficial)");
+    sb_puts(b, w->count == 1 ? " competency without a transcript (official or unofficial)"
+                             : " competencies without a transcript (official or unofficial)");
     return;
   }
-  sb_puts(b, " competencies; at most ");
+  sb_puts(b, w->count == 1 ? " competency; at most " : " competencies; at most ");
   sb_num2(b, w->amount[1]);
   if (w->code == IMHE_REASON_TRAINING_OVER_CAP)
     sb_puts(b, " (one per whole training hour)");
