@@ -12,7 +12,8 @@ int32_t imhe_days_from_civil(int y, int m, int d) {
   return (int32_t)(era * 146097 + (int)doe - 719468);
 }
 
-void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
+/* Hinnant's method: every day an int32_t holds. */
+static void civil_any(int32_t z0, int *y, int *m, int *d) {
   int64_t z = (int64_t)z0 + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const unsigned doe = (unsigned)(z - era * 146097);
@@ -22,6 +23,25 @@ void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
   *d = (int)(doy - (153 * mp + 2) / 5 + 1);
   *m = (int)(mp < 10 ? mp + 3 : mp - 9);
   *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Neri and Schneider's Euclidean affine form of the same (2021): unsigned 32-bit arithmetic,
+ * half the instructions, for the days of some 30,000 years before 1970 and 270,000 after (the
+ * best window converts a few dozen days a record); Hinnant's beyond. The two agree on every day
+ * of that range (checked one by one when it was written). */
+void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
+  if (z0 < -12000000 || z0 > 100000000) {
+    civil_any(z0, y, m, d);
+    return;
+  }
+  const uint32_t s = 82, k = 719468 + 146097 * s, l = 400 * s;
+  uint32_t n1 = 4 * ((uint32_t)z0 + k) + 3, c = n1 / 146097, nc = n1 % 146097 / 4;
+  uint64_t p2 = (uint64_t)2939745 * (4 * nc + 3);
+  uint32_t z = (uint32_t)(p2 >> 32), ny = (uint32_t)p2 / 2939745 / 4;
+  uint32_t n3 = 2141 * ny + 197913, mo = n3 >> 16, j = ny >= 306;
+  *y = (int)(100 * c + z - l + j);
+  *m = (int)(j ? mo - 12 : mo);
+  *d = (int)((n3 & 0xFFFF) / 2141 + 1);
 }
 
 int imhe_days_in_month(int y, int m) {
