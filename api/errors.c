@@ -49,8 +49,13 @@ imhe_code imhe_fail_at(imhe_error *err, imhe_code code, const char *file, uint32
   return code;
 }
 
+/* The error's value cleared: its code, empty texts, no location (not every byte of its buffers,
+ * twice a record when judging a population). */
 imhe_code imhe_ok(imhe_error *err) {
-  if (err)
-    memset(err, 0, sizeof *err);
+  if (err) {
+    err->code = IMHE_OK;
+    err->message[0] = err->file[0] = 0;
+    err->line = err->column = 0;
+  }
   return IMHE_OK;
 }

@@ -31,6 +31,15 @@ struct imhe_policy {
 struct imhe_policy_set {
   struct imhe_policy *v;
   size_t n;
+  /* The names each policy answers to (its file's stem, code, short name and name), policy by
+   * policy in order, as imhe_code_key gives them: finding a record's policy compares these
+   * (imhe_policy_set_find, once a record) rather than spelling every name again. */
+  struct imhe_policy_key {
+    const struct imhe_policy *p;
+    size_t len;
+    char *key;
+  } * keys;
+  size_t nkeys;
   int single; /* opened on one policy file: it judges every record */
   char *path;
 };

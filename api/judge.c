@@ -125,25 +125,31 @@ static const struct imhe_policy *policy_for(const imhe_policy_set *set, const st
 static imhe_code judge(const imhe_policy_set *set, const imhe_record *r,
                        const imhe_judge_options *o, int category, const struct imhe_policy *p,
                        imhe_result **out, imhe_error *err) {
-  struct imhe_judged *j = calloc(1, sizeof *j);
+  /* not zeroed whole: a judged result is all written by imhe_evaluate_mode, and the rest here */
+  struct imhe_judged *j = malloc(sizeof *j);
   if (!j)
     return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
   imhe_arena_init(&j->arena, 0);
   j->set = set;
+  j->prog = NULL;
+  j->test = NULL;
   imhe_as_of_source src;
   int today_used;
   int32_t as_of = as_of_for(r, o, &src, &today_used);
   const char *assoc = o->association ? o->association : r->association.s;
-  invalid(j, r, as_of, src);
   if (p && p->loaded) {
     j->prog = &p->prog;
     imhe_evaluate_mode(&p->prog, r, &j->arena, as_of, src, category, o->verdicts_only != 0,
                        &j->res);
-  } else if (!r->errors.n && !p && assoc)
-    imhe_result_error(&j->res, r->line, 1, "unknown association '%.40s': no policy for it in %s",
-                      assoc, set->path);
-  else if (!r->errors.n && p)
-    imhe_result_error(&j->res, r->line, 1, "%s", p->error ? p->error : "policy unavailable");
+  } else {
+    memset(&j->res, 0, sizeof j->res);
+    invalid(j, r, as_of, src);
+    if (!r->errors.n && !p && assoc)
+      imhe_result_error(&j->res, r->line, 1, "unknown association '%.40s': no policy for it in %s",
+                        assoc, set->path);
+    else if (!r->errors.n && p)
+      imhe_result_error(&j->res, r->line, 1, "%s", p->error ? p->error : "policy unavailable");
+  }
   j->res.verdicts_only = o->verdicts_only != 0; /* also when no policy judged it */
   if (today_used)
     imhe_result_warning(&j->res, r->line, 1,

@@ -285,6 +285,38 @@ static imhe_code open_file(struct imhe_policy_set *s, const char *path, const im
   return IMHE_OK;
 }
 
+/* The names of every policy of s, in the order imhe_policy_set_find tries them (policy_set_find's
+ * keys); empty keys are left out, as a blank name equals none. 0, or -1 out of memory. */
+static int policy_keys(struct imhe_policy_set *s) {
+  s->keys = calloc(4 * s->n + 1, sizeof *s->keys);
+  if (!s->keys)
+    return -1;
+  for (size_t i = 0; i < s->n; i++) {
+    const struct imhe_policy *x = &s->v[i];
+    const char *names[4] = {x->stem, NULL, NULL, NULL};
+    if (x->loaded) {
+      names[1] = imhe_policy_code(x);
+      names[2] = imhe_policy_short_name(x);
+      names[3] = imhe_policy_name(x);
+    }
+    for (int k = 0; k < 4; k++) {
+      if (!names[k])
+        continue;
+      size_t n = strlen(names[k]);
+      char *key = malloc(n + 1);
+      if (!key)
+        return -1;
+      size_t len = imhe_code_key(names[k], n, key);
+      if (!len) {
+        free(key);
+        continue;
+      }
+      s->keys[s->nkeys++] = (struct imhe_policy_key){x, len, key};
+    }
+  }
+  return 0;
+}
+
 IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_options *opts,
                                         imhe_policy_set **out, imhe_error *err) {
   static const imhe_open_options defaults = {0};
@@ -311,6 +343,10 @@ IMHE_API imhe_code imhe_policy_set_open(const char *path, const imhe_open_option
     imhe_policy_set_close(s);
     return rc;
   }
+  if (policy_keys(s)) { /* GCOVR_EXCL_START: out of memory */
+    imhe_policy_set_close(s);
+    return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
+  } /* GCOVR_EXCL_STOP */
   /* each program's bytes, so that two sets can tell a policy they share (imhe_judge_pair) */
   static _Atomic uint64_t serials;
   for (size_t i = 0; i < s->n; i++) {
@@ -327,6 +363,9 @@ IMHE_API void imhe_policy_set_close(imhe_policy_set *s) {
     return;
   for (size_t i = 0; i < s->n; i++)
     policy_free(&s->v[i]);
+  for (size_t i = 0; i < s->nkeys; i++)
+    free(s->keys[i].key);
+  free(s->keys);
   free(s->v);
   free(s->path);
   free(s);
@@ -356,14 +395,21 @@ IMHE_API const imhe_policy *imhe_policy_set_find(const imhe_policy_set *s, const
   while (n && isspace((unsigned char)name[n - 1]))
     n--;
   for (int pass = 0; pass < 2; pass++) {
-    for (size_t i = 0; i < s->n; i++) {
-      const struct imhe_policy *x = &s->v[i];
-      if (same_name(name, n, x->stem) ||
-          (x->loaded && (same_name(name, n, imhe_policy_code(x)) ||
-                         same_name(name, n, imhe_policy_short_name(x)) ||
-                         same_name(name, n, imhe_policy_name(x)))))
-        return x;
-    }
+    char key[256];
+    if (n <= sizeof key) { /* as below, by the names' keys: the same policy, found sooner */
+      size_t len = imhe_code_key(name, n, key);
+      for (size_t i = 0; len && i < s->nkeys; i++)
+        if (s->keys[i].len == len && !memcmp(s->keys[i].key, key, len))
+          return s->keys[i].p;
+    } else
+      for (size_t i = 0; i < s->n; i++) {
+        const struct imhe_policy *x = &s->v[i];
+        if (same_name(name, n, x->stem) ||
+            (x->loaded && (same_name(name, n, imhe_policy_code(x)) ||
+                           same_name(name, n, imhe_policy_short_name(x)) ||
+                           same_name(name, n, imhe_policy_name(x)))))
+          return x;
+      }
     /* "wi-aimh" names the association whose policy file is wi.imhe */
     if (n > 5 && !strncasecmp(name + n - 5, "-aimh", 5))
       n -= 5;

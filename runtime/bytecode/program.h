@@ -259,6 +259,18 @@ struct imhe_program {
   /* a report format's memo (above), NULL until a report of the program is first written; set once
    * by whichever thread stores it first, then only read */
   _Atomic(struct imhe_program_memo *) report_memo;
+  /* The words of the enumerations it declares (categories, credentials, roles, degrees, in
+   * imhe_declared_slot's order) hashed to their values, built when a program is loaded
+   * (imhe_program_load), so that judging looks up each code a record gives in constant time;
+   * NULL slots for a program fresh from the compiler, whose words are then searched. */
+  struct imhe_word_index {
+    struct imhe_word_slot {
+      uint32_t hash, value, len; /* value UINT32_MAX: an empty slot; len: the word's */
+    } * slot;
+    uint32_t mask;
+  } words[4];
+  /* The category codes again, hashed without regard to ASCII case (imhe_cat_lookup_loose). */
+  struct imhe_word_index cats_loose;
 };
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
@@ -339,6 +351,15 @@ static inline const char *imhe_declared_word(const struct imhe_program *p, int e
 }
 IMHE_INTERNAL_API int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s,
                                            size_t n);
+/* Which of a program's word indexes (words[]) holds enumeration e's, or -1 for one it does not
+ * declare. */
+static inline int imhe_declared_slot(int e) {
+  return e == ENUM_CATEGORY     ? 0
+         : e == ENUM_CREDENTIAL ? 1
+         : e == ENUM_ROLE       ? 2
+         : e == ENUM_DEGREE     ? 3
+                                : -1;
+}
 /* Degree i's level, the degree measure's value: its place in the declared order, lowest 1, with
  * the first graduate degree and every one above it one level (the class "masters or higher");
  * 0 for no degree (i < 0). */

@@ -10,11 +10,18 @@ static int is_space(char ch) {
 static char upper(char ch) {
   return ch >= 'a' && ch <= 'z' ? (char)(ch - 32) : ch;
 }
+/* Whether the word w is s (length n) exactly: a walk that leaves at the first byte that differs,
+ * which for most words of a list is the first (judging looks codes up a few times a record). */
+static int word_is(const char *w, const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n && w[k] && w[k] == s[k])
+    k++;
+  return k == n && !w[k];
+}
 
 int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n) {
   for (uint32_t i = 0; i < p->ncats; i++) {
-    const char *code = imhe_str(p, p->cats[i].code);
-    if (strlen(code) == n && !memcmp(code, s, n))
+    if (word_is(imhe_str(p, p->cats[i].code), s, n))
       return (int)i;
   }
   return -1;
@@ -25,6 +32,24 @@ int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n)
     s++, n--;
   while (n && is_space(s[n - 1]))
     n--;
+  if (p->cats_loose.slot && n <= 64) { /* a loaded program: its hash of the codes in capitals */
+    char key[64];
+    for (size_t k = 0; k < n; k++)
+      key[k] = upper(s[k]);
+    const struct imhe_word_index *x = &p->cats_loose;
+    uint32_t h = imhe_comp_hash(key, n);
+    for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask) {
+      const char *code = imhe_str(p, p->cats[x->slot[at].value].code);
+      size_t k = 0;
+      if (x->slot[at].hash != h || x->slot[at].len != n)
+        continue;
+      while (k < n && upper(code[k]) == key[k])
+        k++;
+      if (k == n)
+        return (int)x->slot[at].value;
+    }
+    return -1;
+  }
   for (uint32_t i = 0; i < p->ncats; i++) {
     const char *code = imhe_str(p, p->cats[i].code);
     size_t k = 0;
@@ -38,8 +63,7 @@ int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n)
 
 int imhe_area_lookup_in(const struct imhe_program *p, const char *s, size_t n) {
   for (uint32_t i = 0; p && i < p->nareas; i++) {
-    const char *w = imhe_str(p, p->areas[i].word);
-    if (strlen(w) == n && !memcmp(w, s, n))
+    if (word_is(imhe_str(p, p->areas[i].word), s, n))
       return (int)i;
   }
   return -1;
@@ -58,12 +82,36 @@ int imhe_areas_by_word(const struct imhe_program *p, uint32_t failed, int order[
 }
 
 int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, size_t n) {
-  for (uint32_t i = 0; i < imhe_declared_count(p, e); i++) {
-    const char *w = imhe_declared_word(p, e, i);
-    if (strlen(w) == n && !memcmp(w, s, n))
-      return (int)i;
+  int w = imhe_declared_slot(e);
+  if (p && w >= 0 && p->words[w].slot) { /* a loaded program: its hash, probed to a match */
+    const struct imhe_word_index *x = &p->words[w];
+    uint32_t h = imhe_comp_hash(s, n);
+    for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask)
+      if (x->slot[at].hash == h && x->slot[at].len == n &&
+          !memcmp(imhe_declared_word(p, e, x->slot[at].value), s, n))
+        return (int)x->slot[at].value;
+    return -1;
+  }
+/* each list walked on its own: the choice of list made once, not once a word */
+#define FIND(v, count, field)                                                                      \
+  for (uint32_t i = 0; i < (count); i++)                                                           \
+    if (word_is(imhe_str(p, (v)[i].field), s, n))                                                  \
+      return (int)i;                                                                               \
+  return -1
+  if (!p)
+    return -1;
+  switch (e) {
+  case ENUM_CATEGORY:
+    FIND(p->cats, p->ncats, code);
+  case ENUM_CREDENTIAL:
+    FIND(p->creds, p->ncreds, word);
+  case ENUM_ROLE:
+    FIND(p->roles, p->nroles, word);
+  case ENUM_DEGREE:
+    FIND(p->degrees, p->ndegrees, word);
   }
   return -1;
+#undef FIND
 }
 
 /* The first graduate degree, or the count when none is. */

@@ -8,45 +8,37 @@
 
 struct imhe_arena_chunk {
   struct imhe_arena_chunk *next;
-  size_t size, used;
+  size_t size;
   _Alignas(16) unsigned char data[];
 };
 
 void imhe_arena_init(struct imhe_arena *a, size_t limit) {
   a->head = NULL;
+  a->cur = a->end = NULL;
   a->total = 0;
   a->limit = limit;
 }
 
-void *imhe_arena_alloc_raw(struct imhe_arena *a, size_t n) {
-  n = (n + 7) & ~(size_t)7;
-  if (n == 0)
-    n = 8;
+/* n is rounded already (arena.h). With a limit, every allocation comes here to be counted. */
+void *imhe_arena_alloc_chunk(struct imhe_arena *a, size_t n) {
   if (a->limit && (n > a->limit || a->total > a->limit - n))
     return NULL;
-  struct imhe_arena_chunk *c = a->head;
-  if (!c || c->size - c->used < n) {
+  if ((size_t)(a->end - a->cur) < n) {
     size_t size = n > 65536 ? n : 65536;
-    c = malloc(sizeof *c + size);
+    struct imhe_arena_chunk *c = malloc(sizeof *c + size);
     if (!c) {                                 /* GCOVR_EXCL_BR_LINE: out of memory */
       fputs("imhe: out of memory\n", stderr); /* GCOVR_EXCL_LINE: out of memory */
       abort();                                /* GCOVR_EXCL_LINE: out of memory */
     }
     c->size = size;
-    c->used = 0;
     c->next = a->head;
     a->head = c;
+    a->cur = c->data;
+    a->end = c->data + size;
   }
-  void *p = c->data + c->used;
-  c->used += n;
+  void *p = a->cur;
+  a->cur += n;
   a->total += n;
-  return p;
-}
-
-void *imhe_arena_alloc(struct imhe_arena *a, size_t n) {
-  void *p = imhe_arena_alloc_raw(a, n);
-  if (p)
-    memset(p, 0, n);
   return p;
 }
 
@@ -57,6 +49,19 @@ char *imhe_arena_strndup(struct imhe_arena *a, const char *s, size_t n) {
       memcpy(p, s, n);
     p[n] = 0;
   }
+  return p;
+}
+
+char *imhe_arena_join(struct imhe_arena *a, const char *const *parts, size_t n) {
+  size_t len[8], total = 0;
+  for (size_t i = 0; i < n && i < 8; i++)
+    total += len[i] = strlen(parts[i]);
+  char *p = imhe_arena_alloc_raw(a, total + 1); /* every byte is written below */
+  if (!p)
+    return NULL;
+  for (size_t i = 0, at = 0; i < n && i < 8; at += len[i], i++)
+    memcpy(p + at, parts[i], len[i]);
+  p[total] = 0;
   return p;
 }
 
@@ -90,7 +95,8 @@ void imhe_arena_reset(struct imhe_arena *a) {
     rest = n;
   }
   c->next = NULL;
-  c->used = 0;
+  a->cur = c->data;
+  a->end = c->data + c->size;
   a->total = 0;
 }
 
@@ -100,5 +106,6 @@ void imhe_arena_free(struct imhe_arena *a) {
     free(a->head);
     a->head = n;
   }
+  a->cur = a->end = NULL;
   a->total = 0;
 }

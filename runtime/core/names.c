@@ -58,6 +58,14 @@ unsigned imhe_edit_distance(const char *a, size_t la, const char *b) {
   return prev[lb];
 }
 
+size_t imhe_code_key(const char *s, size_t n, char *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!space((unsigned char)s[i]))
+      out[k++] = (char)lower((unsigned char)s[i]);
+  return k;
+}
+
 /* Association codes and names as records spell them: ASCII case and every space ignored
  * ("ITMHCA", "itmhca", "IT MHCA"; "Wisconsin Alliance for  Infant Mental Health"). */
 int imhe_codes_equal(const char *a, size_t an, const char *b, size_t bn) {

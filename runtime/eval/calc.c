@@ -113,22 +113,6 @@ static void *xmalloc(size_t n) {
   return p;
 }
 
-/* Hours on days up to t. */
-static double cumulative(const struct knot *k, size_t nk, int32_t t) {
-  size_t lo = 0, hi = nk; /* first knot after t */
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (k[mid].t <= t)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo == 0)
-    return 0;
-  const struct knot *p = &k[lo - 1];
-  return p->a + p->b * ((double)t - p->t + 1);
-}
-
 static int32_t window_end(int32_t d, int months) {
   return imhe_add_months(d, months) - 1;
 }
@@ -147,18 +131,24 @@ static int32_t first_ending_by(int32_t t, int months) {
   return dd <= dim ? imhe_days_from_civil(py, pm, dd) : imhe_days_from_civil(py, pm, dim) + 1;
 }
 
+/* The arrays of one best window start on the stack (SMALL of each covers the records seen:
+ * a few dozen days), and move to the heap only past it: no allocation per record. */
+#define SMALL 256
 struct days {
   int32_t *v;
   size_t n, cap;
+  int heap; /* v was allocated (else it is the caller's array of cap) */
 };
 static void days_add(struct days *c, int32_t d) {
   if (c->n == c->cap) {
-    c->cap = c->cap ? c->cap * 2 : 64;
+    c->cap *= 2;
     int32_t *v = xmalloc(c->cap * sizeof *v);
     if (c->n)
       memcpy(v, c->v, c->n * sizeof *v);
-    free(c->v);
+    if (c->heap)
+      free(c->v);
     c->v = v;
+    c->heap = 1;
   }
   c->v[c->n++] = d;
 }
@@ -173,21 +163,34 @@ static inline int month_days(int y, int m) {
  * window ends in a month of dim_t days, from day min(dim_s, dim_t) to the first of the
  * next month; nothing when the two months are as long. The months are walked by adding
  * their lengths: one civil conversion for the whole walk. */
+/* A month of dim_s days starting on day first whose window ends in a month of dim_t days. */
+static void month_changes(struct days *c, int32_t first, int dim_s, int dim_t, int32_t lo,
+                          int32_t hi) {
+  for (int day = dim_s < dim_t ? dim_s : dim_t; day <= dim_s + 1; day++) {
+    int32_t d = first + day - 1; /* day dim_s + 1: the first of the next month */
+    if (d >= lo - 1 && d <= hi + 1)
+      days_add(c, d);
+  }
+}
+
 static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
   int y, m, dd;
   imhe_civil_from_days(lo, &y, &m, &dd);
+  if (months % 12 == 0) { /* whole years (the 24 months of RSC): only a February can differ */
+    for (int32_t feb; (feb = imhe_days_from_civil(y, 2, 1)) <= hi + 1; y++) {
+      int dim_s = month_days(y, 2), dim_t = month_days(y + months / 12, 2);
+      if (feb + dim_s - 1 >= lo && dim_s != dim_t) /* a February the walk below would reach */
+        month_changes(c, feb, dim_s, dim_t, lo, hi);
+    }
+    return;
+  }
   int32_t first = lo - (dd - 1);
   int total = y * 12 + (m - 1) + months;
   int ty = total / 12, tm = total % 12 + 1; /* the month the window ends in */
   while (first <= hi + 1) {
     int dim_s = month_days(y, m), dim_t = month_days(ty, tm);
-    if (dim_s != dim_t) {
-      for (int day = dim_s < dim_t ? dim_s : dim_t; day <= dim_s + 1; day++) {
-        int32_t d = first + day - 1; /* day dim_s + 1: the first of the next month */
-        if (d >= lo - 1 && d <= hi + 1)
-          days_add(c, d);
-      }
-    }
+    if (dim_s != dim_t)
+      month_changes(c, first, dim_s, dim_t, lo, hi);
     first += dim_s;
     if (++m > 12) {
       m = 1;
@@ -202,8 +205,9 @@ static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
 
 /* The cumulative hours F(t) as knots where its slope changes: each range's hours spread evenly
  * over its days, days after as_of dropped. 0 knots (and *out NULL) when no range has hours. */
-static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, struct knot **out) {
-  struct kevent *ev = xmalloc(2 * n * sizeof *ev);
+static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, struct knot *small,
+                       struct knot **out) {
+  struct kevent evs[SMALL / 4], *ev = 2 * n <= SMALL / 4 ? evs : xmalloc(2 * n * sizeof *ev);
   size_t nev = 0;
   for (size_t i = 0; i < n; i++) {
     int32_t last = r[i].end < as_of ? r[i].end : as_of; /* days after the as-of date dropped */
@@ -215,11 +219,12 @@ static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, stru
   }
   *out = NULL;
   if (!nev) {
-    free(ev);
+    if (ev != evs)
+      free(ev);
     return 0;
   }
   SORT(ev, nev, kevent_cmp);
-  struct knot *k = xmalloc(nev * sizeof *k);
+  struct knot *k = nev <= SMALL / 4 ? small : xmalloc(nev * sizeof *k);
   size_t nk = 0;
   int active = 0;
   double f = 0, b = 0;
@@ -235,51 +240,132 @@ static size_t knots_of(const struct imhe_range *r, size_t n, int32_t as_of, stru
       b = 0; /* no rounding drift where no entry runs */
     k[nk++] = (struct knot){t, f, b};
   }
-  free(ev);
+  if (ev != evs)
+    free(ev);
   *out = k;
   return nk;
 }
 
 /* The start days where the best window may start: around each knot, where the window's end
  * meets one, where its length changes while F rises, and around the first window ending after
- * as_of (returned in *after). In no order, and a day may come twice. */
-static struct days candidates(const struct knot *k, size_t nk, int months, int32_t as_of,
-                              int32_t *after) {
-  struct days c = {0};
+ * as_of (returned in *after). Two runs, each nearly in order (so that a cursor walks each with
+ * few steps, below): first the days around the knots, from *split on the days around the
+ * window ends. A day may come twice. */
+static void candidates(struct days *c, const struct knot *k, size_t nk, int months, int32_t as_of,
+                       int32_t *after, size_t *split) {
+  for (size_t i = 0; i < nk; i++) {
+    days_add(c, k[i].t);
+    days_add(c, k[i].t + 1);
+  }
+  *split = c->n;
   int32_t e = nk ? first_ending_by(k[0].t, months) : 0;
   for (size_t i = 0; i < nk; i++) {
     int32_t next = i + 1 < nk ? first_ending_by(k[i + 1].t, months) : 0;
-    days_add(&c, k[i].t);
-    days_add(&c, k[i].t + 1);
-    days_add(&c, e - 1);
-    days_add(&c, e);
+    days_add(c, e - 1);
+    days_add(c, e);
     if (k[i].b > 0 && i + 1 < nk) /* F rises here: where the window length changes matters */
-      offset_changes(&c, e, next - 1, months);
+      offset_changes(c, e, next - 1, months);
     e = next;
   }
   *after = first_ending_by(as_of + 1, months); /* first window ending after as_of */
-  days_add(&c, *after - 1);
-  days_add(&c, *after);
-  return c;
+  days_add(c, *after - 1);
+  days_add(c, *after);
+}
+
+/* A start day's window end and the hours before and up to it, found by walking from the last
+ * day asked rather than from scratch: the month of the start day (its first day f, year and
+ * month), the month its window ends in (its first day tf), and, for F, the number of knots on or
+ * before the day before the start (kd) and on or before the window's end (ke). The candidate
+ * days come nearly in order, so each walk is a step or two; a jump of more than a month or two
+ * starts again from a civil conversion. */
+struct cursor {
+  int32_t f, tf;
+  int y, m, ty, tm;
+  size_t kd, ke;
+  int months, set;
+};
+
+static void cursor_at(struct cursor *u, int32_t d) {
+  int dd;
+  imhe_civil_from_days(d, &u->y, &u->m, &dd);
+  u->f = d - (dd - 1);
+  int total = u->y * 12 + (u->m - 1) + u->months;
+  u->ty = total / 12; /* dates stay after year 0: total is positive */
+  u->tm = total % 12 + 1;
+  u->tf = imhe_days_from_civil(u->ty, u->tm, 1);
+  u->set = 1;
+}
+
+static void month_next(int *y, int *m) {
+  if (++*m > 12) {
+    *m = 1;
+    ++*y;
+  }
+}
+static void month_prev(int *y, int *m) {
+  if (--*m < 1) {
+    *m = 12;
+    --*y;
+  }
+}
+
+/* d's window end, E(d) = (d + N months) - 1, as imhe_add_months gives it. */
+static int32_t cursor_end(struct cursor *u, int32_t d) {
+  if (!u->set || d < u->f - 31 || d > u->f + 62)
+    cursor_at(u, d);
+  while (d < u->f) {
+    month_prev(&u->y, &u->m);
+    month_prev(&u->ty, &u->tm);
+    u->f -= month_days(u->y, u->m);
+    u->tf -= month_days(u->ty, u->tm);
+  }
+  for (int dim; d >= u->f + (dim = month_days(u->y, u->m));) {
+    u->f += dim;
+    u->tf += month_days(u->ty, u->tm);
+    month_next(&u->y, &u->m);
+    month_next(&u->ty, &u->tm);
+  }
+  int32_t dd = d - u->f + 1, dim_t = month_days(u->ty, u->tm);
+  return u->tf + (dd < dim_t ? dd : dim_t) - 2;
+}
+
+/* Hours on days up to t, the knots on or before it counted in *j from where it was last. */
+static double cumulative_at(const struct knot *k, size_t nk, size_t *j, int32_t t) {
+  while (*j < nk && k[*j].t <= t)
+    ++*j;
+  while (*j > 0 && k[*j - 1].t > t)
+    --*j;
+  if (*j == 0)
+    return 0;
+  const struct knot *p = &k[*j - 1];
+  return p->a + p->b * ((double)t - p->t + 1);
 }
 
 double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
                         int32_t *from, int32_t *to) {
   *from = *to = 0;
-  struct knot *k;
-  size_t nk = knots_of(r, n, as_of, &k);
+  struct knot ks[SMALL / 4], *k;
+  size_t nk = knots_of(r, n, as_of, ks, &k);
   if (!nk)
     return 0;
   int32_t after;
-  struct days c = candidates(k, nk, months, as_of, &after);
-  double *h = xmalloc(c.n * sizeof *h);
+  size_t split;
+  int32_t days[SMALL];
+  struct days c = {days, 0, SMALL, 0};
+  candidates(&c, k, nk, months, as_of, &after, &split);
+  double hs[SMALL], *h = c.n <= SMALL ? hs : xmalloc(c.n * sizeof *h);
   double best = 0;
   int32_t bd = 0; /* the earliest start day holding the most */
+  struct cursor u = {.months = months};
   for (size_t i = 0; i < c.n; i++) {
-    h[i] = cumulative(k, nk, window_end(c.v[i], months)) - cumulative(k, nk, c.v[i] - 1);
-    if (h[i] > best || (h[i] == best && best > 0 && c.v[i] < bd)) {
+    if (i == split) /* the second run: its own walk */
+      u = (struct cursor){.months = months};
+    int32_t d = c.v[i];
+    int32_t e = cursor_end(&u, d);
+    h[i] = cumulative_at(k, nk, &u.ke, e) - cumulative_at(k, nk, &u.kd, d - 1);
+    if (h[i] > best || (h[i] == best && best > 0 && d < bd)) {
       best = h[i];
-      bd = c.v[i];
+      bd = d;
     }
   }
   /* Of the windows holding the most hours, the latest one ending on or before the as-of date
@@ -306,9 +392,12 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
   /* The value is summed entry by entry over the best window, so a window that holds an
    * entry whole holds exactly its hours (no cumulative rounding). */
   double value = best > 0 ? imhe_spread_hours(r, n, bd, window_end(bd, months), as_of) : 0;
-  free(h);
-  free(c.v);
-  free(k);
+  if (h != hs)
+    free(h);
+  if (c.heap)
+    free(c.v);
+  if (k != ks)
+    free(k);
   return value;
 }
 

@@ -49,6 +49,10 @@ struct vm {
    * placings — only each rule's status and each condition's status and values. */
   int lean;
   struct imhe_why *scratch;
+  /* While lean, each section's entries by the as-of date, made the first time a rule asks
+   * (imhe_section_coll) and shared by the rules after it: collections are never changed once
+   * made, and a lean one holds no reasons. */
+  struct coll *sections[IMHE_SECTION__COUNT];
 };
 
 /* An empty collection of section sec with room for cap entries and cap left out. */

@@ -167,8 +167,10 @@ static void application_fees(struct vm *vm, struct imhe_fee_summary *f) {
     if (fe)
       charge(vm, f, k, fe);
     else
-      fee_note(f, imhe_arena_printf(vm->a, "%s does not publish the %s %s", disp,
-                                    imhe_cat_code(p, cat), f->kinds[k].name));
+      fee_note(f, imhe_arena_join(vm->a,
+                                  (const char *[]){disp, " does not publish the ",
+                                                   imhe_cat_code(p, cat), " ", f->kinds[k].name},
+                                  5));
   }
 }
 
@@ -284,7 +286,7 @@ void imhe_compute_fees(struct vm *vm, struct imhe_fee_summary *f) {
   if (vm->r->coupon.s)
     f->coupon = vm->r->coupon.s;
   if (!p->settings.fees_published) {
-    fee_note(f, imhe_arena_printf(vm->a, "%s fees are not published", disp));
+    fee_note(f, imhe_arena_join(vm->a, (const char *[]){disp, " fees are not published"}, 2));
     if (f->coupon)
       fee_note(f, imhe_arena_printf(vm->a, "coupon %.40s not applied: %s publishes no fees",
                                     f->coupon, disp));

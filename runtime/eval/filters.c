@@ -249,8 +249,12 @@ struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, ui
 }
 
 struct coll *imhe_section_coll(struct vm *vm, int sec) {
+  if (vm->lean && vm->sections[sec])
+    return vm->sections[sec];
   const struct imhe_list *l = &vm->r->sec[sec];
   struct coll *c = imhe_coll_new(vm, sec, l->n);
+  if (vm->lean)
+    vm->sections[sec] = c;
   int by = imhe_sections[sec].dated_by;
   for (uint32_t i = 0; i < l->n; i++) {
     const struct imhe_slot *s = by >= 0 ? &l->v[i].f[by] : NULL;

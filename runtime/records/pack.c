@@ -335,63 +335,128 @@ static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) 
   return v;
 }
 
-static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field_desc *fd,
-                    struct imhe_slot *s) {
+/* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
+ * codes (kept as written: the judging program types them, as from the YAML). */
+enum { HOW_NUM, HOW_DATE, HOW_BOOL, HOW_ENUM, HOW_SET, HOW_TEXT, HOW_CODES };
+
+static void field_how(const struct imhe_field_desc *fd, struct imhe_pack_field *h) {
+  h->count = 0;
+  if ((fd->kind == FT_ENUM || fd->kind == FT_SET) && !imhe_field_is_declared(fd))
+    imhe_enum_values((enum imhe_enum)fd->arg, &h->count);
+}
+
+/* A present field's value whose bytes are all there (rd_slot checks): read unchecked, its range
+ * checked. 0 when it is a text or codes, left to the general reading. */
+static inline __attribute__((always_inline)) int
+rd_fixed(struct rd *d, int how, const struct imhe_pack_field *h, struct imhe_slot *s) {
   const uint8_t *q = d->p + d->at;
-  if (d->n - d->at >= 9 && q[0] == 1) { /* present, its location whole: read unchecked */
+  uint32_t v = get32(q);
+  switch (how) {
+  case HOW_NUM: {
+    uint64_t u = v | (uint64_t)get32(q + 4) << 32;
+    memcpy(&s->v.num, &u, 8);
+    d->at += 8;
+    if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) { /* as the loader allows */
+      fault_value(d, "number out of range", d->at - 8);
+      s->v.num = 0;
+    }
+    return 1;
+  }
+  case HOW_DATE:
+    d->at += 4;
+    s->v.date = (int32_t)v;
+    if (s->v.date < DATE_MIN || s->v.date > DATE_MAX) {
+      fault_value(d, "date out of range", d->at - 4);
+      s->v.date = DATE_MIN;
+    }
+    return 1;
+  case HOW_BOOL:
+  case HOW_ENUM:
+    d->at += 4;
+    s->v.ival = (int32_t)v;
+    if (s->v.ival < 0 || s->v.ival > (how == HOW_BOOL ? 1 : h->count - 1)) {
+      fault_value(
+          d, how == HOW_BOOL ? "yes/no value neither 0 nor 1" : "enumerated value out of range",
+          d->at - 4);
+      s->v.ival = 0;
+    }
+    return 1;
+  case HOW_SET:
+    d->at += 4;
+    s->v.mask = v;
+    if (h->count < 32 && v >> h->count) {
+      fault_value(d, "set of values out of range", d->at - 4);
+      s->v.mask = 0;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+/* how is a constant at each call (rd_entry_*), so that each field's reading is its own code. */
+static inline __attribute__((always_inline)) void rd_slot(struct rd *d, struct imhe_record *r,
+                                                          int how, const struct imhe_pack_field *h,
+                                                          struct imhe_slot *s) {
+  const uint8_t *q = d->p + d->at;
+  size_t left = d->n - d->at;
+  if (left >= 9u + (how == HOW_NUM ? 8u : 4u) &&
+      q[0] == 1) { /* present, its location and value whole */
+    s->present = 1;
     s->line = get32(q + 1);
     s->col = get32(q + 5);
     d->at += 9;
-  } else {
+    if (rd_fixed(d, how, h, s))
+      return;
+  } else if (left && q[0] == 0) { /* the entry's memory is not zeroed: absent is said so whole */
+    memset(s, 0, sizeof *s);
+    d->at++;
+    return;
+  } else { /* a fault, or the record's last bytes: read with every bound checked */
     uint8_t present = rd8(d);
     if (present > 1)
       fault(d, "field presence neither 0 nor 1");
-    if (present != 1) { /* the entry's memory is not zeroed: an absent slot is said so whole */
+    if (present != 1) {
       memset(s, 0, sizeof *s);
       return;
     }
     s->line = rd32(d);
     s->col = rd32(d);
+    s->present = 1;
   }
-  s->present = 1;
-  int count = 0;
-  if (fd->kind == FT_ENUM || fd->kind == FT_SET)
-    imhe_enum_values((enum imhe_enum)fd->arg, &count);
   size_t at = d->at; /* where the value starts */
-  /* categories are kept as written, like competency codes: the judging program types them */
-  switch (imhe_field_is_declared(fd) ? FT_CODES : fd->kind) {
-  case FT_NUM: {
+  switch (how) {
+  case HOW_NUM: {
     uint64_t u = rd32(d);
     u |= (uint64_t)rd32(d) << 32;
     memcpy(&s->v.num, &u, 8);
-    if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) { /* as the loader allows */
+    if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) {
       fault_value(d, "number out of range", at);
       s->v.num = 0;
     }
     break;
   }
-  case FT_DATE:
+  case HOW_DATE:
     s->v.date = rd_date(d, 0);
     break;
-  case FT_BOOL:
+  case HOW_BOOL:
     s->v.ival = rd_range(d, 0, 1, "yes/no value neither 0 nor 1");
     break;
-  case FT_ENUM:
-    s->v.ival = rd_range(d, 0, count - 1, "enumerated value out of range");
+  case HOW_ENUM:
+    s->v.ival = rd_range(d, 0, h->count - 1, "enumerated value out of range");
     break;
-  case FT_SET:
+  case HOW_SET:
     s->v.mask = rd32(d);
-    if (count < 32 && s->v.mask >> count) {
+    if (h->count < 32 && s->v.mask >> h->count) {
       fault_value(d, "set of values out of range", at);
       s->v.mask = 0;
     }
     break;
-  case FT_TEXT:
+  case HOW_TEXT:
     rd_text_into(d, &s->v.text);
     if (!s->v.text.s)
       fault(d, "a present text field without text");
     break;
-  case FT_CODES: {
+  case HOW_CODES: {
     uint32_t n = rd32(d);
     if (n > (d->n - d->at) / 12) { /* each takes 12 bytes at least */
       fault(d, "code count past the record");
@@ -414,6 +479,32 @@ static void rd_slot(struct rd *d, struct imhe_record *r, const struct imhe_field
   }
   }
 }
+
+/* How a field of kind and enumeration arg is read, a constant: the enumerations each program
+ * declares (imhe_field_is_declared) are read as codes. */
+#define HOW_OF(kind, arg)                                                                          \
+  (((kind) == FT_ENUM || (kind) == FT_SET) &&                                                      \
+           ((int)(arg) == ENUM_CATEGORY || (int)(arg) == ENUM_CREDENTIAL ||                        \
+            (int)(arg) == ENUM_ROLE || (int)(arg) == ENUM_DEGREE)                                  \
+       ? HOW_CODES                                                                                 \
+   : (kind) == FT_NUM  ? HOW_NUM                                                                   \
+   : (kind) == FT_DATE ? HOW_DATE                                                                  \
+   : (kind) == FT_BOOL ? HOW_BOOL                                                                  \
+   : (kind) == FT_ENUM ? HOW_ENUM                                                                  \
+   : (kind) == FT_SET  ? HOW_SET                                                                   \
+   : (kind) == FT_TEXT ? HOW_TEXT                                                                  \
+                       : HOW_CODES)
+/* An entry of each section, its fields read in the schema's order, each by its own code. */
+#define SLOT(sec, id, name, kind, arg, flags)                                                      \
+  rd_slot(d, r, HOW_OF(kind, arg), &how[sec##_##id], &en->f[sec##_##id]);
+#define ENTRY(sec, fields, dated, start, end)                                                      \
+  static void rd_entry_##sec(struct rd *d, struct imhe_record *r,                                  \
+                             const struct imhe_pack_field *how, struct imhe_entry *en) {           \
+    fields(SLOT)                                                                                   \
+  }
+IMHE_SECTION_SCHEMA(ENTRY)
+#undef ENTRY
+#undef SLOT
 
 static const char *file_name(const struct imhe_pack *p, uint32_t i, uint32_t *len) {
   *len = get32(p->files + p->file_off[i]);
@@ -505,8 +596,14 @@ static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_recor
     for (uint32_t e = 0; e < n; e++) {
       l->v[e].line = rd32(d);
       l->v[e].col = rd32(d);
-      for (int k = 0; k < nf; k++)
-        rd_slot(d, r, &imhe_sections[s].fields[k], &l->v[e].f[k]);
+      switch (s) {
+#define ENTRY(sec, fields, dated, start, end)                                                      \
+  case IMHE_SECTION_##sec:                                                                         \
+    rd_entry_##sec(d, r, p->how[s], &l->v[e]);                                                     \
+    break;
+        IMHE_SECTION_SCHEMA(ENTRY)
+#undef ENTRY
+      }
     }
   }
   rd_msgs(d, p, r, f, &r->errors);
@@ -683,6 +780,9 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   }
   p->data = data;
   p->n = n;
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++)
+    for (int f = 0; f < imhe_sections[s].nfields; f++)
+      field_how(&imhe_sections[s].fields[f], &p->how[s][f]);
   p->nrecords = get32(data + 32);
   p->nnotes = get32(data + 36);
   p->nfiles = get32(data + 40);

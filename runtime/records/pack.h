@@ -7,6 +7,7 @@
 #include "runtime/core/export.h"
 #include "runtime/records/limits.h"
 #include "runtime/records/record.h"
+#include "runtime/records/schema.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,13 @@ struct imhe_pack {
   const uint8_t *files, *index, *records, *notes; /* the sections */
   uint32_t files_len, records_len, notes_len;
   uint32_t *file_off; /* each file name's offset in the files section (malloc'd) */
+  /* For each field of each section, what reading it needs beyond its kind (which pack.c's
+   * reading of each section's entries has as a constant): for an enumerated value or a set, how
+   * many values the enumeration has, worked out once on opening rather than for each of the few
+   * hundred fields of every record. */
+  struct imhe_pack_field {
+    int32_t count;
+  } how[IMHE_SECTION__COUNT][IMHE_MAX_FIELDS];
 };
 
 /* 1 when the bytes start with the pack magic. */
