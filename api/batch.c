@@ -487,10 +487,10 @@ static void consume(struct batch *b, struct emitter *em) {
     c->next = b->spare;
     b->spare = c;
     b->consumed++;
-    /* the reader, stopped at a full ring, is woken once half of it is free, to read several
-     * chunks at a wake-up rather than one per chunk written (it stays ahead of the workers:
-     * half a ring is N + 1 chunks) */
-    int room = b->produced - b->consumed <= b->ringcap / 2;
+    /* the reader, stopped at a full ring, is woken once two places are free, to read two chunks
+     * a wake-up rather than one per chunk written, while N chunks still wait for the N workers
+     * beside the N they work (the ring holds 2N + 2) */
+    int room = b->produced - b->consumed <= b->ringcap - 2;
     pthread_mutex_unlock(&b->mu);
     if (room)
       pthread_cond_signal(&b->room);
