@@ -366,6 +366,30 @@ Test(vm, best_window_named_is_the_latest_ending_by_the_as_of_date) {
   done(&x);
 }
 
+/* A record of 300 RSC entries (more candidate days and knots than the window keeps on the stack):
+ * 1 h on one day every third day from 2022-01-01; a 24-month window (730 or 731 days) holds at most
+ * 244 of them, and the one from the first entry does. */
+Test(vm, best_window_over_hundreds_of_entries) {
+  struct run x;
+  size_t cap = 64 * 1024, n = 0;
+  char *rec = malloc(cap);
+  cr_assert(rec);
+  n += (size_t)snprintf(rec + n, cap - n, "%srsc:\n", HEAD);
+  for (int k = 0; k < 300; k++) {
+    int y, m, d;
+    imhe_civil_from_days(imhe_days_from_civil(2022, 1, 1) + 3 * k, &y, &m, &d);
+    n += (size_t)snprintf(
+        rec + n, cap - n,
+        "  - {provider: A, start: %04d-%02d-%02d, end: %04d-%02d-%02d, hours: 1}\n", y, m, d, y, m,
+        d);
+  }
+  run(&x, "policy t\nrule w for all require rsc \"w\": window(rsc, 24 months) >= 24 h\n", rec,
+      "2025-06-01");
+  cr_expect_float_eq(cond(&x, "w", 0)->observed, 244, 1e-9);
+  done(&x);
+  free(rec);
+}
+
 Test(vm, effective_dated_bases_pick_the_era_of_the_as_of_date) {
   struct run x;
   const char *rec = "id: T\nassociation: MI\ncategory: ERS\napplicant: {name: T}\n";
