@@ -299,6 +299,8 @@ Test(deficiency, findings_are_worded_for_the_applicant) {
       "h: only its days up to the as-of date count.\n",
       "  - Found: the 1st degree, associate in Early Childhood Education, Lansing Community "
       "College, 2016-05-20 lists 2 competencies without a transcript (official or unofficial).\n",
+      "  - Found: the 4th training, Home Visiting Basics, 2024-11-05 lists 2 competencies; at most "
+      "1 counts (one per whole training hour).\n",
       /* a credential is named as one, and one competency is one */
       "  - Found: the 2nd credential, graduate certificate, 2020-05-20 lists 1 competency without "
       "a "

@@ -222,8 +222,9 @@ static void put_finding(struct sbuf *b, const struct imhe_record *r, const struc
     }
     sb_puts(b, w->count == 1 ? " competency; at most " : " competencies; at most ");
     sb_num2(b, w->amount[1]);
-    sb_puts(b, w->code == IMHE_REASON_TRAINING_OVER_CAP ? " count (one per whole training hour)"
-                                                        : " count");
+    sb_puts(b, w->amount[1] == 1 ? " counts" : " count"); /* "at most 1 counts" */
+    if (w->code == IMHE_REASON_TRAINING_OVER_CAP)
+      sb_puts(b, " (one per whole training hour)");
     return;
   default:
     imhe_explain_reason(b, r, w);
