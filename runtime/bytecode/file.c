@@ -633,64 +633,34 @@ static void index_competencies(struct imhe_program *p) {
   p->comp_keys = keys;
 }
 
-/* s (length n, at most 64) in ASCII capitals into buf: how loose category codes are hashed. */
-static size_t upper_key(const char *s, size_t n, char *buf) {
-  for (size_t i = 0; i < n; i++)
-    buf[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
-  return n;
-}
-
-/* The category codes hashed in capitals, in declaration order, as index_words does; a code
- * longer than 64 bytes leaves the codes to be searched. */
-static void index_cats_loose(struct imhe_program *p) {
-  uint32_t size = 8;
-  while (size < 2 * p->ncats)
+/* The words of enumeration e hashed (program.h, words), in declaration order: with linear probing
+ * a word declared twice is found where it was declared first, as the search finds it. loose: in
+ * ASCII capitals, as category codes are matched loosely, a word longer than 64 bytes leaving them
+ * to be searched. Out of memory, an empty index: the words are searched. */
+static struct imhe_word_index word_index(const struct imhe_program *p, int e, int loose) {
+  uint32_t count = imhe_declared_count(p, e), size = 8;
+  while (size < 2 * count)
     size *= 2;
-  for (uint32_t i = 0; i < p->ncats; i++)
-    if (strlen(imhe_str(p, p->cats[i].code)) > 64)
-      return;
+  for (uint32_t i = 0; loose && i < count; i++)
+    if (strlen(imhe_declared_word(p, e, i)) > 64)
+      return (struct imhe_word_index){0};
   struct imhe_word_slot *t = malloc(size * sizeof *t);
   if (!t) /* GCOVR_EXCL_BR_LINE: out of memory */
-    return;
+    return (struct imhe_word_index){0};
   for (uint32_t i = 0; i < size; i++)
     t[i].value = UINT32_MAX;
-  for (uint32_t i = 0; i < p->ncats; i++) {
-    const char *code = imhe_str(p, p->cats[i].code);
+  for (uint32_t i = 0; i < count; i++) {
+    const char *word = imhe_declared_word(p, e, i);
+    size_t len = strlen(word);
     char buf[64];
-    size_t len = upper_key(code, strlen(code), buf);
-    uint32_t h = imhe_comp_hash(buf, len), at = h & (size - 1);
+    for (size_t k = 0; loose && k < len; k++)
+      buf[k] = word[k] >= 'a' && word[k] <= 'z' ? (char)(word[k] - 32) : word[k];
+    uint32_t h = imhe_comp_hash(loose ? buf : word, len), at = h & (size - 1);
     while (t[at].value != UINT32_MAX)
       at = (at + 1) & (size - 1);
     t[at] = (struct imhe_word_slot){h, i, (uint32_t)len};
   }
-  p->cats_loose = (struct imhe_word_index){t, size - 1};
-}
-
-/* The words of each enumeration the program declares hashed (program.h, words), in declaration
- * order: with linear probing a word declared twice is found where it was declared first, as the
- * search finds it. Out of memory, an enumeration's words are searched. */
-static void index_words(struct imhe_program *p) {
-  static const int enums[4] = {ENUM_CATEGORY, ENUM_CREDENTIAL, ENUM_ROLE, ENUM_DEGREE};
-  for (int w = 0; w < 4; w++) {
-    int e = enums[w];
-    uint32_t count = imhe_declared_count(p, e), size = 8;
-    while (size < 2 * count)
-      size *= 2;
-    struct imhe_word_slot *t = malloc(size * sizeof *t);
-    if (!t) /* GCOVR_EXCL_BR_LINE: out of memory */
-      continue;
-    for (uint32_t i = 0; i < size; i++)
-      t[i].value = UINT32_MAX;
-    for (uint32_t i = 0; i < count; i++) {
-      const char *word = imhe_declared_word(p, e, i);
-      size_t len = strlen(word);
-      uint32_t h = imhe_comp_hash(word, len), at = h & (size - 1);
-      while (t[at].value != UINT32_MAX)
-        at = (at + 1) & (size - 1);
-      t[at] = (struct imhe_word_slot){h, i, (uint32_t)len};
-    }
-    p->words[imhe_declared_slot(e)] = (struct imhe_word_index){t, size - 1};
-  }
+  return (struct imhe_word_index){t, size - 1};
 }
 
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
@@ -702,7 +672,9 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
     return -1;
   }
   index_competencies(out);
-  index_words(out);
-  index_cats_loose(out);
+  static const int declared[4] = {ENUM_CATEGORY, ENUM_CREDENTIAL, ENUM_ROLE, ENUM_DEGREE};
+  for (int w = 0; w < 4; w++)
+    out->words[imhe_declared_slot(declared[w])] = word_index(out, declared[w], 0);
+  out->cats_loose = word_index(out, ENUM_CATEGORY, 1);
   return 0;
 }

@@ -20,11 +20,7 @@ static int word_is(const char *w, const char *s, size_t n) {
 }
 
 int imhe_cat_lookup(const struct imhe_program *p, const char *s, size_t n) {
-  for (uint32_t i = 0; i < p->ncats; i++) {
-    if (word_is(imhe_str(p, p->cats[i].code), s, n))
-      return (int)i;
-  }
-  return -1;
+  return imhe_declared_lookup(p, ENUM_CATEGORY, s, n);
 }
 
 int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n) {
@@ -92,26 +88,11 @@ int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, siz
         return (int)x->slot[at].value;
     return -1;
   }
-/* each list walked on its own: the choice of list made once, not once a word */
-#define FIND(v, count, field)                                                                      \
-  for (uint32_t i = 0; i < (count); i++)                                                           \
-    if (word_is(imhe_str(p, (v)[i].field), s, n))                                                  \
-      return (int)i;                                                                               \
-  return -1
-  if (!p)
-    return -1;
-  switch (e) {
-  case ENUM_CATEGORY:
-    FIND(p->cats, p->ncats, code);
-  case ENUM_CREDENTIAL:
-    FIND(p->creds, p->ncreds, word);
-  case ENUM_ROLE:
-    FIND(p->roles, p->nroles, word);
-  case ENUM_DEGREE:
-    FIND(p->degrees, p->ndegrees, word);
-  }
+  /* a program fresh from the compiler: its words searched */
+  for (uint32_t i = 0; i < imhe_declared_count(p, e); i++)
+    if (word_is(imhe_declared_word(p, e, i), s, n))
+      return (int)i;
   return -1;
-#undef FIND
 }
 
 /* The first graduate degree, or the count when none is. */
