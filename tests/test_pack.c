@@ -456,6 +456,14 @@ Test(pack, every_truncation_is_refused, .timeout = 300) {
 static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
+/* Where the pack's section of this kind starts (1: the index, each record's end; 2: the records),
+ * from its section table: kind, offset, length, 0. */
+static uint32_t section_at(const uint8_t *b, uint32_t kind) {
+  for (int i = 0; i < 4; i++)
+    if (get32(b + 64 + 16 * i) == kind)
+      return get32(b + 68 + 16 * i);
+  return 0;
+}
 
 /* A pack altered by hand, its checksum made to match: the decoder refuses it at the bad record.
  * check judges the records before it, then names the record and its offset and exits 2 (with -o,
@@ -463,13 +471,7 @@ static uint32_t get32(const uint8_t *p) {
 Test(pack, a_bad_record_behind_a_good_checksum_is_refused_at_it, .timeout = 60) {
   size_t n;
   uint8_t *b = good_pack(&n);
-  uint32_t idx = 0, rec = 0;
-  for (int i = 0; i < 4; i++) { /* the section table: kind, offset, length, 0 */
-    if (get32(b + 64 + 16 * i) == 1)
-      idx = get32(b + 68 + 16 * i);
-    if (get32(b + 64 + 16 * i) == 2)
-      rec = get32(b + 68 + 16 * i);
-  }
+  uint32_t idx = section_at(b, 1), rec = section_at(b, 2);
   uint32_t end0 = get32(b + idx); /* where the first record ends */
   set32(b + rec + end0 + 8, 9);   /* the second record's kind */
   set32(b + 44, 0);
@@ -514,10 +516,7 @@ Test(pack, a_bad_record_behind_a_good_checksum_is_refused_at_it, .timeout = 60) 
 Test(pack, a_record_cut_at_every_byte_is_refused_at_it, .timeout = 120) {
   size_t n;
   uint8_t *b = good_pack(&n);
-  uint32_t idx = 0;
-  for (int i = 0; i < 4; i++) /* the section table: kind, offset, length, 0 */
-    if (get32(b + 64 + 16 * i) == 1)
-      idx = get32(b + 68 + 16 * i);
+  uint32_t idx = section_at(b, 1);
   uint32_t end0 = get32(b + idx); /* where the first record ends */
   uint8_t *c = malloc(n);
   cr_assert(c);
@@ -551,13 +550,7 @@ Test(pack, a_record_cut_at_every_byte_is_refused_at_it, .timeout = 120) {
 Test(pack, a_skipped_record_is_read_no_further_than_its_head, .timeout = 60) {
   size_t n;
   uint8_t *b = good_pack(&n); /* a WI record, then a CT record */
-  uint32_t idx = 0, rec = 0;
-  for (int i = 0; i < 4; i++) {
-    if (get32(b + 64 + 16 * i) == 1)
-      idx = get32(b + 68 + 16 * i);
-    if (get32(b + 64 + 16 * i) == 2)
-      rec = get32(b + 68 + 16 * i);
-  }
+  uint32_t idx = section_at(b, 1), rec = section_at(b, 2);
   uint32_t end0 = get32(b + idx);
   cr_assert_eq(get32(b + rec + end0 - 4), 0, "the WI record ends with its count of warnings, 0");
   char *dir = temp_dir(), path[PATH_MAX], cmd[4 * PATH_MAX];
