@@ -5,6 +5,7 @@
 #include "runtime/core/sbuf.h"
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,26 +441,40 @@ static inline uint64_t get64(const uint8_t *p) {
   return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* The text whose offset and length are at q: NULL for none; else its bytes in the text area,
+/* The text whose offset and length are at q: NULL for none; else its bytes in the text area tb of
+ * tlen bytes (the record's, passed by value so the reading of an entry keeps them in registers),
  * NUL-terminated (checked), not copied: the pack's bytes outlive the record (pack.h). */
-static inline __attribute__((always_inline)) void rd_txt(struct dec *d, const uint8_t *q,
-                                                         struct imhe_text *t) {
+static inline __attribute__((always_inline)) void
+rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct imhe_text *t) {
   uint32_t off = get32(q), len = get32(q + 4);
-  t->s = NULL;
-  t->n = 0;
-  if (off == NO_TEXT)
-    return;
-  if (__builtin_expect((uint64_t)off + len >= d->tlen || d->tb[(size_t)off + len] != 0, 0)) {
-    dfault(d, "text past the record's texts or not terminated", q);
+  if (__builtin_expect((uint64_t)off + len < tlen && tb[(size_t)off + len] == 0, 1)) {
+    t->s = (const char *)tb + off;
+    t->n = len;
     return;
   }
-  t->s = (const char *)d->tb + off;
-  t->n = len;
+  t->s = NULL; /* NO_TEXT is past any text area: a pack is under 4 GiB */
+  t->n = 0;
+  if (off != NO_TEXT)
+    dfault(d, "text past the record's texts or not terminated", q);
+}
+
+/* A slot's line and column from the location at q: one copy of both where the host's order is
+ * the pack's. */
+_Static_assert(offsetof(struct imhe_slot, col) == offsetof(struct imhe_slot, line) + 4,
+               "a slot's column follows its line");
+static inline void rd_loc(struct imhe_slot *s, const uint8_t *q) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy((char *)s + offsetof(struct imhe_slot, line), q, 8);
+#else
+  s->line = get32(q);
+  s->col = get32(q + 4);
+#endif
 }
 
 /* A field at q, how a constant at each call (rd_entry_*), so that each field's reading is its
  * own code; its range checked as the loader would have allowed it. */
-static inline __attribute__((always_inline)) void rd_field(struct dec *d, int how, int32_t count,
+static inline __attribute__((always_inline)) void rd_field(struct dec *d, const uint8_t *tb,
+                                                           size_t tlen, int how, int32_t count,
                                                            const uint8_t *q, int present,
                                                            struct imhe_slot *s) {
   if (!present) { /* the entry's memory is not zeroed: absent is said so whole */
@@ -468,8 +483,7 @@ static inline __attribute__((always_inline)) void rd_field(struct dec *d, int ho
   }
   const uint8_t *v = q + 8;
   s->present = 1;
-  s->line = get32(q);
-  s->col = get32(q + 4);
+  rd_loc(s, q);
   switch (how) {
   case HOW_NUM: {
     uint64_t u = get64(v);
@@ -504,7 +518,7 @@ static inline __attribute__((always_inline)) void rd_field(struct dec *d, int ho
     }
     break;
   case HOW_TEXT:
-    rd_txt(d, v, &s->v.text);
+    rd_txt(d, tb, tlen, v, &s->v.text);
     if (__builtin_expect(!s->v.text.s, 0))
       dfault(d, "a present text field without text", v);
     break;
@@ -525,12 +539,14 @@ static inline __attribute__((always_inline)) void rd_field(struct dec *d, int ho
 
 /* An entry of each section: every field at its fixed place, each read by its own code. */
 #define FIELD(sec, id, name, kind, arg, flags)                                                     \
-  rd_field(d, HOW_OF(kind, arg), how[sec##_##id].count, q, mask >> sec##_##id & 1,                 \
+  rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, mask >> sec##_##id & 1,       \
            &en->f[sec##_##id]);                                                                    \
   q += FIELD_BYTES(HOW_OF(kind, arg));
 #define ENTRY(sec, fields, dated, start, end)                                                      \
   static void rd_entry_##sec(struct dec *d, const struct imhe_pack_field *how, const uint8_t *q,   \
                              uint32_t mask, struct imhe_entry *en) {                               \
+    const uint8_t *tb = d->tb;                                                                     \
+    size_t tlen = d->tlen;                                                                         \
     fields(FIELD)                                                                                  \
   }
 IMHE_SECTION_SCHEMA(ENTRY)
@@ -551,7 +567,7 @@ static void rd_msgs(struct dec *d, const struct imhe_pack *p, struct imhe_record
     x->line = get32(q + 4);
     x->col = get32(q + 8);
     struct imhe_text t;
-    rd_txt(d, q + 12, &t);
+    rd_txt(d, d->tb, d->tlen, q + 12, &t);
     if (d->bad)
       return;
     if (f >= p->nfiles || !t.s) {
@@ -640,7 +656,7 @@ static void rd_head(struct dec *d, struct imhe_record *r) {
                                &r->membership_association,
                                &r->category};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-    rd_txt(d, q + H_TEXTS + 8 * i, texts[i]);
+    rd_txt(d, d->tb, d->tlen, q + H_TEXTS + 8 * i, texts[i]);
   int32_t *dates[] = {&r->submitted,        &r->agreement_signed,   &r->ethics_signed,
                       &r->renewal_deadline, &r->membership_expires, &r->exam_date};
   for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
@@ -686,7 +702,7 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
   } /* GCOVR_EXCL_STOP */
   for (uint32_t i = 0; i < d->ncodes; i++) {
     const uint8_t *c = d->codes + (size_t)i * CODE_BYTES;
-    rd_txt(d, c, &d->cv[i].s);
+    rd_txt(d, d->tb, d->tlen, c, &d->cv[i].s);
     d->cv[i].line = get32(c + 8);
     d->cv[i].col = get32(c + 12);
     if (__builtin_expect(!d->cv[i].s.s, 0))
@@ -774,8 +790,8 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
   h->line = get32(d.p + H_LINE);
   check_range(&d, d.p + H_KIND, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
   h->has_errors = check_range(&d, d.p + H_HAS_ERRORS, 0, 1, "errors flag neither 0 nor 1");
-  rd_txt(&d, d.p + H_TEXTS, &h->id);
-  rd_txt(&d, d.p + H_TEXTS + 8, &h->association);
+  rd_txt(&d, d.tb, d.tlen, d.p + H_TEXTS, &h->id);
+  rd_txt(&d, d.tb, d.tlen, d.p + H_TEXTS + 8, &h->association);
   if (d.bad || f >= p->nfiles)
     return -1;
   h->file = file_name(p, f, &len);
