@@ -609,7 +609,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 8, "version 14"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 8, "version 15"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC__COUNT };
+enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC_TEXTS, SEC__COUNT };
 #define NO_TEXT 0xFFFFFFFFu
 #define CANARY "\r\n\032\n" /* a text-mode copy or a DOS conversion changes it */
 #define ENDIAN 0x01020304u
@@ -19,7 +19,7 @@ enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC__COUNT };
 
 /* The parts of a record being written, kept by the builder so no record allocates. */
 struct rec_parts {
-  struct sbuf ent, codes, msgs, texts;
+  struct sbuf ent, codes, msgs;
 };
 
 struct imhe_pack_builder {
@@ -27,7 +27,11 @@ struct imhe_pack_builder {
   uint32_t nfiles, nrecords, nnotes;
   uint32_t last_file;     /* the file of the last record or note: most follow it */
   struct rec_parts parts; /* the record being written */
-  char *last_name;        /* a copy: the names given live in records that are reused */
+  struct sbuf texts;      /* every record's texts, each once (SEC_TEXTS) */
+  uint32_t *text_slot;    /* open addressing: offset + 1 of a text in texts, 0 for a free slot */
+  uint32_t text_cap, text_n;
+  int failed;      /* out of memory or past 4 GiB of texts */
+  char *last_name; /* a copy: the names given live in records that are reused */
 };
 
 static void put32(struct sbuf *b, uint32_t v) {
@@ -109,8 +113,7 @@ enum {
   H_NCODES = 240,    /* codes in the record's list */
   H_NERRORS = 244,   /* errors, then */
   H_NWARNINGS = 248, /* warnings */
-  H_TEXTS_AT = 252,  /* where the text area starts: what the counts add up to */
-  HEAD = 256,        /* bytes of the head */
+  HEAD = 252,        /* bytes of the head */
   CODE_BYTES = 16,   /* a code: its text's offset and length, its line and column */
   MSG_BYTES = 20,    /* a message: file index, line, column, its text's offset and length */
   ENTRY_HEAD = 12    /* an entry: line, column, mask of the fields present */
@@ -151,26 +154,74 @@ static void set32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)(v >> 24);
 }
 
-/* A text into the record's text area, its offset and length written at o (NO_TEXT for none). */
-static void text_ref(struct sbuf *texts, uint8_t *o, const char *s, uint32_t n) {
-  if (!s) {
-    set32(o, NO_TEXT);
-    set32(o + 4, 0);
-    return;
-  }
-  set32(o, (uint32_t)texts->n);
-  set32(o + 4, n);
-  sb_put(texts, s, n);
-  sb_putc(texts, 0);
+static uint32_t get32le(const char *p) {
+  const uint8_t *u = (const uint8_t *)p;
+  return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
 }
-static void put_text_ref(struct sbuf *b, struct sbuf *texts, const char *s, uint32_t n) {
+
+static uint32_t text_hash(const char *s, uint32_t n) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (uint32_t i = 0; i < n; i++)
+    h = (h ^ (uint8_t)s[i]) * 16777619u;
+  return h;
+}
+
+/* Where a text is in the texts section, added when new: the same words recur in every record (a
+ * training's title, a provider, a competency code), so each is stored once. NO_TEXT when memory
+ * runs out (the pack is then refused as too large by imhe_pack_finish). */
+static uint32_t text_at(struct imhe_pack_builder *b, const char *s, uint32_t n) {
+  if (b->text_n * 2 >= b->text_cap) { /* kept at most half full */
+    uint32_t cap = b->text_cap ? b->text_cap * 2 : 1024;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (!t) { /* GCOVR_EXCL_START: out of memory */
+      b->failed = 1;
+      return NO_TEXT;
+    } /* GCOVR_EXCL_STOP */
+    for (uint32_t i = 0; i < b->text_cap; i++)
+      if (b->text_slot[i]) {
+        uint32_t at = b->text_slot[i] - 1, len = get32le(b->texts.v + at - 4);
+        uint32_t k = text_hash(b->texts.v + at, len) & (cap - 1);
+        while (t[k])
+          k = (k + 1) & (cap - 1);
+        t[k] = b->text_slot[i];
+      }
+    free(b->text_slot);
+    b->text_slot = t;
+    b->text_cap = cap;
+  }
+  uint32_t k = text_hash(s, n) & (b->text_cap - 1);
+  for (; b->text_slot[k]; k = (k + 1) & (b->text_cap - 1)) {
+    uint32_t at = b->text_slot[k] - 1;
+    if (get32le(b->texts.v + at - 4) == n && !memcmp(b->texts.v + at, s, n))
+      return at;
+  }
+  if (b->texts.n + 4 + (size_t)n + 1 >= 0xFFFFFFFFu) { /* past what a pack holds */
+    b->failed = 1;
+    return NO_TEXT;
+  }
+  put32(&b->texts, n); /* its length before it, for the table's growth alone */
+  uint32_t at = (uint32_t)b->texts.n;
+  sb_put(&b->texts, s, n);
+  sb_putc(&b->texts, 0);
+  b->text_slot[k] = at + 1;
+  b->text_n++;
+  return at;
+}
+
+/* A text's offset in the texts section and its length, written at o (NO_TEXT for none). */
+static void text_ref(struct imhe_pack_builder *b, uint8_t *o, const char *s, uint32_t n) {
+  set32(o, s ? text_at(b, s, n) : NO_TEXT);
+  set32(o + 4, s ? n : 0);
+}
+static void put_text_ref(struct imhe_pack_builder *b, struct sbuf *out, const char *s, uint32_t n) {
   uint8_t o[8];
-  text_ref(texts, o, s, n);
-  sb_put(b, (const char *)o, 8);
+  text_ref(b, o, s, n);
+  sb_put(out, (const char *)o, 8);
 }
 
 /* A field at its fixed place: zeros when absent (a reader never looks at them). */
-static void put_field(struct rec_parts *w, int how, const struct imhe_slot *s) {
+static void put_field(struct imhe_pack_builder *pb, int how, const struct imhe_slot *s) {
+  struct rec_parts *w = &pb->parts;
   struct sbuf *b = &w->ent;
   uint32_t width = FIELD_BYTES(how);
   if (!s->present) {
@@ -194,13 +245,13 @@ static void put_field(struct rec_parts *w, int how, const struct imhe_slot *s) {
     put32(b, s->v.mask);
     break;
   case HOW_TEXT:
-    put_text_ref(b, &w->texts, s->v.text.s, s->v.text.n);
+    put_text_ref(pb, b, s->v.text.s, s->v.text.n);
     break;
   case HOW_CODES:
     put32(b, (uint32_t)(w->codes.n / CODE_BYTES)); /* the first of its codes in the list */
     put32(b, s->v.codes.n);
     for (uint32_t i = 0; i < s->v.codes.n; i++) {
-      put_text_ref(&w->codes, &w->texts, s->v.codes.v[i].s.s, s->v.codes.v[i].s.n);
+      put_text_ref(pb, &w->codes, s->v.codes.v[i].s.s, s->v.codes.v[i].s.n);
       put_loc(&w->codes, s->v.codes.v[i].line, s->v.codes.v[i].col);
     }
     break;
@@ -211,7 +262,7 @@ static void put_msgs(struct imhe_pack_builder *b, const struct imhe_msgs *m) {
   for (uint32_t i = 0; i < m->n; i++) {
     put32(&b->parts.msgs, file_index(b, m->v[i].file ? m->v[i].file : ""));
     put_loc(&b->parts.msgs, m->v[i].line, m->v[i].col);
-    put_text_ref(&b->parts.msgs, &b->parts.texts, m->v[i].text, (uint32_t)strlen(m->v[i].text));
+    put_text_ref(b, &b->parts.msgs, m->v[i].text, (uint32_t)strlen(m->v[i].text));
   }
 }
 
@@ -225,7 +276,7 @@ static const int8_t field_how_of[IMHE_SECTION__COUNT][IMHE_MAX_FIELDS] = {
 
 void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record *r) {
   struct rec_parts *w = &b->parts;
-  w->ent.n = w->codes.n = w->msgs.n = w->texts.n = 0;
+  w->ent.n = w->codes.n = w->msgs.n = 0;
   uint8_t h[HEAD] = {0};
   set32(h + H_FILE, file_index(b, r->file ? r->file : ""));
   set32(h + H_LINE, r->line);
@@ -239,7 +290,7 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
                                      &r->membership_association,
                                      &r->category};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-    text_ref(&w->texts, h + H_TEXTS + 8 * i, texts[i]->s, texts[i]->n);
+    text_ref(b, h + H_TEXTS + 8 * i, texts[i]->s, texts[i]->n);
   const int32_t ints[] = {r->submitted,        r->agreement_signed,   r->ethics_signed,
                           r->renewal_deadline, r->membership_expires, r->exam_date,
                           r->has_membership,   r->exam_passed,        r->rsc_attested,
@@ -262,7 +313,7 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
       put_loc(&w->ent, l->v[e].line, l->v[e].col);
       put32(&w->ent, mask);
       for (int f = 0; f < imhe_sections[s].nfields; f++)
-        put_field(w, field_how_of[s][f], &l->v[e].f[f]);
+        put_field(b, field_how_of[s][f], &l->v[e].f[f]);
     }
   }
   put_msgs(b, &r->errors);
@@ -270,13 +321,11 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   set32(h + H_NCODES, (uint32_t)(w->codes.n / CODE_BYTES));
   set32(h + H_NERRORS, r->errors.n);
   set32(h + H_NWARNINGS, r->warnings.n);
-  set32(h + H_TEXTS_AT, (uint32_t)(HEAD + w->ent.n + w->codes.n + w->msgs.n));
   struct sbuf *o = &b->records;
   sb_put(o, (const char *)h, HEAD);
   sb_put(o, w->ent.v, w->ent.n);
   sb_put(o, w->codes.v, w->codes.n);
   sb_put(o, w->msgs.v, w->msgs.n);
-  sb_put(o, w->texts.v, w->texts.n);
   b->nrecords++;
   put32(&b->index, (uint32_t)o->n); /* where the record ends */
 }
@@ -292,14 +341,16 @@ void imhe_pack_add_note(struct imhe_pack_builder *b, int severity, const struct 
 
 int imhe_pack_finish(struct imhe_pack_builder *b, uint8_t **out, size_t *n, char *err,
                      size_t errlen) {
-  const struct sbuf *sec[SEC__COUNT] = {&b->files, &b->index, &b->records, &b->notes};
+  const struct sbuf *sec[SEC__COUNT] = {&b->files, &b->index, &b->records, &b->notes, &b->texts};
   size_t table = IMHE_PACK_HEADER + SEC__COUNT * 16, total = table;
   for (int i = 0; i < SEC__COUNT; i++)
     total += sec[i]->n;
   *out = NULL;
   *n = 0;
-  if (total > 0xFFFFFFFFu) {
-    snprintf(err, errlen, "the corpus needs %zu bytes, more than a pack holds (4 GiB)", total);
+  if (total > 0xFFFFFFFFu || b->failed) {
+    snprintf(err, errlen, "the corpus needs %s bytes, more than a pack holds (4 GiB)",
+             b->failed ? "more texts than 4 GiB or more memory than there is: too many"
+                       : "too many");
     imhe_pack_builder_free(b);
     return -1;
   }
@@ -347,7 +398,8 @@ void imhe_pack_builder_free(struct imhe_pack_builder *b) {
   free(b->parts.ent.v);
   free(b->parts.codes.v);
   free(b->parts.msgs.v);
-  free(b->parts.texts.v);
+  free(b->texts.v);
+  free(b->text_slot);
   free(b->last_name);
   free(b);
 }
@@ -421,7 +473,7 @@ static const char *file_name(const struct imhe_pack *p, uint32_t i, uint32_t *le
 struct dec {
   const uint8_t *p; /* the record */
   size_t n;
-  const uint8_t *tb; /* its text area, to its end */
+  const uint8_t *tb; /* the pack's texts section */
   size_t tlen;
   const uint8_t *codes; /* its list of codes */
   uint32_t ncodes, code_next;
@@ -581,30 +633,16 @@ static void rd_msgs(struct dec *d, const struct imhe_pack *p, struct imhe_record
   }
 }
 
-/* Where the record's texts are, from its head alone: all a skim needs. 0, or -1 with the fault. */
-static int texts_at(struct dec *d) {
-  if (d->n < HEAD) {
-    dfault(d, "truncated record", d->p + d->n);
-    return -1;
-  }
-  uint32_t at = get32(d->p + H_TEXTS_AT);
-  if (at < HEAD || at > d->n) {
-    dfault(d, "text area outside the record", d->p + H_TEXTS_AT);
-    return -1;
-  }
-  d->tb = d->p + at;
-  d->tlen = d->n - at;
-  return 0;
-}
-
 /* Lays out the record from its head's counts: where its entries, codes and messages are, which
- * must fill the bytes up to its texts exactly. Every count is checked before any part is read. 0,
- * or -1 with the fault in d. */
+ * must fill it exactly. Every count is checked before any part is read. 0, or -1 with the fault in
+ * d. */
 static int layout(struct dec *d, const uint8_t **msgs) {
   const uint8_t *p = d->p;
-  if (texts_at(d) != 0)
+  if (d->n < HEAD) {
+    dfault(d, "truncated record", p + d->n);
     return -1;
-  uint64_t at = HEAD, end = (uint64_t)(d->tb - p);
+  }
+  uint64_t at = HEAD, end = d->n;
   for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
     at += (uint64_t)get32(p + H_SECTIONS + 12 * s) * entry_bytes[s];
     if (at > end) {
@@ -629,7 +667,7 @@ static int layout(struct dec *d, const uint8_t **msgs) {
     }
   }
   if (at != end) {
-    dfault(d, "text area not where the counts put it", p + H_TEXTS_AT);
+    dfault(d, "bytes after the record's last field", p + at);
     return -1;
   }
   return 0;
@@ -769,7 +807,7 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   }
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct dec d = {.p = p->records + from, .n = to - from};
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
   rd_record(&d, p, r, reuse);
   if (!d.bad)
     return 0;
@@ -783,8 +821,8 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
     return -1;
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct dec d = {.p = p->records + from, .n = to - from};
-  if (texts_at(&d) != 0)
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
+  if (d.n < HEAD)
     return -1;
   uint32_t f = get32(d.p + H_FILE), len;
   h->line = get32(d.p + H_LINE);
@@ -929,7 +967,7 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   p->nrecords = get32(data + 32);
   p->nnotes = get32(data + 36);
   p->nfiles = get32(data + 40);
-  const uint8_t **where[SEC__COUNT] = {&p->files, &p->index, &p->records, &p->notes};
+  const uint8_t **where[SEC__COUNT] = {&p->files, &p->index, &p->records, &p->notes, &p->texts};
   uint32_t lens[SEC__COUNT];
   size_t at = table;
   for (int i = 0; i < SEC__COUNT; i++) { /* in order, back to back, the last ending the file */
@@ -948,6 +986,7 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   p->files_len = lens[SEC_FILES];
   p->records_len = lens[SEC_RECORDS];
   p->notes_len = lens[SEC_NOTES];
+  p->texts_len = lens[SEC_TEXTS];
   if (lens[SEC_INDEX] / 4 != p->nrecords || lens[SEC_INDEX] % 4)
     FAIL("the index holds %u bytes for %u records (offset 32)", lens[SEC_INDEX], p->nrecords);
   if (p->nnotes > p->notes_len / 25)
