@@ -715,6 +715,46 @@ static void rd_head(struct dec *d, struct imhe_record *r) {
     *locs[i] = get32(q + H_LOCS + 4 * i);
 }
 
+/* Section s's entries, from ent on; where the next section's start. s is a constant at each call,
+ * so that the entry reader and the sizes are too. */
+static inline __attribute__((always_inline)) const uint8_t *rd_section(struct dec *d,
+                                                                       struct imhe_record *r,
+                                                                       const struct imhe_pack *p,
+                                                                       int s, const uint8_t *ent) {
+  struct imhe_list *l = &r->sec[s];
+  const uint8_t *sq = d->p + H_SECTIONS + 12 * s;
+  uint32_t n = get32(sq);
+  l->line = get32(sq + 4);
+  l->col = get32(sq + 8);
+  /* not zeroed: every slot of the section's fields is written below, the rest never read */
+  l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
+  if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
+    dfault(d, "out of memory", sq);
+    return ent;
+  } /* GCOVR_EXCL_STOP */
+  l->n = n;
+  uint32_t unknown = ~0u << imhe_sections[s].nfields;
+  for (uint32_t e = 0; e < n; e++, ent += entry_bytes[s]) {
+    struct imhe_entry *en = &l->v[e];
+    en->line = get32(ent);
+    en->col = get32(ent + 4);
+    uint32_t mask = get32(ent + 8);
+    if (__builtin_expect(mask & unknown, 0)) {
+      dfault(d, "field presence mask names no field", ent + 8);
+      mask &= ~unknown;
+    }
+    switch (s) {
+#define ENTRY(sec, fields, dated, start, end)                                                      \
+  case IMHE_SECTION_##sec:                                                                         \
+    rd_entry_##sec(d, p->how[s], ent + ENTRY_HEAD, mask, en);                                      \
+    break;
+      IMHE_SECTION_SCHEMA(ENTRY)
+#undef ENTRY
+    }
+  }
+  return ent;
+}
+
 static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_record *r, int reuse) {
   const uint8_t *q = d->p, *ent = d->p + HEAD, *msgs;
   uint32_t f = 0, len;
@@ -746,39 +786,12 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
     if (__builtin_expect(!d->cv[i].s.s, 0))
       dfault(d, "a code without text", c);
   }
-  for (int s = 0; s < IMHE_SECTION__COUNT && !d->bad; s++) {
-    struct imhe_list *l = &r->sec[s];
-    const uint8_t *sq = q + H_SECTIONS + 12 * s;
-    uint32_t n = get32(sq);
-    l->line = get32(sq + 4);
-    l->col = get32(sq + 8);
-    /* not zeroed: every slot of the section's fields is written below, the rest never read */
-    l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
-    if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
-      dfault(d, "out of memory", sq);
-      break;
-    } /* GCOVR_EXCL_STOP */
-    l->n = n;
-    uint32_t unknown = ~0u << imhe_sections[s].nfields;
-    for (uint32_t e = 0; e < n; e++, ent += entry_bytes[s]) {
-      struct imhe_entry *en = &l->v[e];
-      en->line = get32(ent);
-      en->col = get32(ent + 4);
-      uint32_t mask = get32(ent + 8);
-      if (__builtin_expect(mask & unknown, 0)) {
-        dfault(d, "field presence mask names no field", ent + 8);
-        mask &= ~unknown;
-      }
-      switch (s) {
-#define ENTRY(sec, fields, dated, start, end)                                                      \
-  case IMHE_SECTION_##sec:                                                                         \
-    rd_entry_##sec(d, p->how[s], ent + ENTRY_HEAD, mask, en);                                      \
-    break;
-        IMHE_SECTION_SCHEMA(ENTRY)
-#undef ENTRY
-      }
-    }
-  }
+  /* each section by its own code: its entry width, field count and reading constants */
+#define SECTION(sec, fields, dated, start, end)                                                    \
+  if (!d->bad)                                                                                     \
+    ent = rd_section(d, r, p, IMHE_SECTION_##sec, ent);
+  IMHE_SECTION_SCHEMA(SECTION)
+#undef SECTION
   if (d->bad)
     return;
   if (d->code_next != d->ncodes) {
