@@ -645,3 +645,47 @@ Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
   run_cmd(cmd, NULL);
   free(dir);
 }
+
+/* The checks the fixed layout adds (docs/pack.md, version 7), each behind a matching checksum and
+ * located: a presence mask naming a field the section does not have, a field's codes not the next
+ * in the record's list, a text reference past the texts section, and counts that do not add up to
+ * the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an education entry
+ * first, whose first field, the degree, holds codes. */
+Test(pack, the_fixed_layout_is_checked_field_by_field) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  uint32_t rec = section_at(b, 2), entry = rec + 252; /* after the record's head */
+  cr_assert_gt(get32(b + rec + 144), 0, "the first record has an education entry");
+  struct {
+    uint32_t at, v;
+    const char *want;
+  } cases[] = {
+      {entry + 8, 1u << 31, "field presence mask names no field"},
+      {entry + 20, 7, "codes out of the record's list or out of order"},
+      {rec + 16, 0x7FFFFFFF, "text past the record's texts or not terminated"},
+      {rec + 240, 0, "bytes after the record's last field"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint8_t *c = malloc(n);
+    cr_assert(c);
+    memcpy(c, b, n);
+    if (cases[i].at == entry + 8)
+      cases[i].v |= get32(c + entry + 8); /* the fields present stay present */
+    set32(c + cases[i].at, cases[i].v);
+    set32(c + 44, 0);
+    set32(c + 44, imhe_crc32(c, n));
+    struct imhe_pack p;
+    char err[512] = "";
+    cr_assert_eq(imhe_pack_open(&p, c, n, 1, err, sizeof err), 0, "%s", err);
+    struct imhe_record *r = calloc(1, sizeof *r);
+    cr_assert(r);
+    cr_expect_neq(imhe_pack_record(&p, 0, r, 0, err, sizeof err), 0, "'%s' accepted",
+                  cases[i].want);
+    cr_expect(strstr(err, cases[i].want) && strstr(err, "record 1") && strstr(err, "offset"),
+              "'%s' does not say '%s'", err, cases[i].want);
+    imhe_record_free(r);
+    imhe_pack_close(&p);
+    free(c);
+  }
+  free(b);
+}
