@@ -510,17 +510,23 @@ rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct i
     dfault(d, "text past the record's texts or not terminated", q);
 }
 
-/* A slot's line and column from the location at q: one copy of both where the host's order is
- * the pack's. */
+/* A line and column from the location at q into the struct at base, whose column follows its
+ * line at offset at: one copy of both where the host's order is the pack's. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define RD_LOC(base, type, line, col, q) memcpy((char *)(base) + offsetof(type, line), (q), 8)
+#else
+#define RD_LOC(base, type, line, col, q) ((base)->line = get32(q), (base)->col = get32((q) + 4))
+#endif
 _Static_assert(offsetof(struct imhe_slot, col) == offsetof(struct imhe_slot, line) + 4,
                "a slot's column follows its line");
+_Static_assert(offsetof(struct imhe_entry, col) == offsetof(struct imhe_entry, line) + 4,
+               "an entry's column follows its line");
+_Static_assert(offsetof(struct imhe_comp_code, col) == offsetof(struct imhe_comp_code, line) + 4,
+               "a code's column follows its line");
+_Static_assert(offsetof(struct imhe_list, col) == offsetof(struct imhe_list, line) + 4,
+               "a section's column follows its line");
 static inline void rd_loc(struct imhe_slot *s, const uint8_t *q) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  memcpy((char *)s + offsetof(struct imhe_slot, line), q, 8);
-#else
-  s->line = get32(q);
-  s->col = get32(q + 4);
-#endif
+  RD_LOC(s, struct imhe_slot, line, col, q);
 }
 
 /* A field at q, how a constant at each call (rd_entry_*), so that each field's reading is its
@@ -724,8 +730,7 @@ static inline __attribute__((always_inline)) const uint8_t *rd_section(struct de
   struct imhe_list *l = &r->sec[s];
   const uint8_t *sq = d->p + H_SECTIONS + 12 * s;
   uint32_t n = get32(sq);
-  l->line = get32(sq + 4);
-  l->col = get32(sq + 8);
+  RD_LOC(l, struct imhe_list, line, col, sq + 4);
   /* not zeroed: every slot of the section's fields is written below, the rest never read */
   l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
   if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
@@ -736,8 +741,7 @@ static inline __attribute__((always_inline)) const uint8_t *rd_section(struct de
   uint32_t unknown = ~0u << imhe_sections[s].nfields;
   for (uint32_t e = 0; e < n; e++, ent += entry_bytes[s]) {
     struct imhe_entry *en = &l->v[e];
-    en->line = get32(ent);
-    en->col = get32(ent + 4);
+    RD_LOC(en, struct imhe_entry, line, col, ent);
     uint32_t mask = get32(ent + 8);
     if (__builtin_expect(mask & unknown, 0)) {
       dfault(d, "field presence mask names no field", ent + 8);
@@ -781,8 +785,7 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
   for (uint32_t i = 0; i < d->ncodes; i++) {
     const uint8_t *c = d->codes + (size_t)i * CODE_BYTES;
     rd_txt(d, d->tb, d->tlen, c, &d->cv[i].s);
-    d->cv[i].line = get32(c + 8);
-    d->cv[i].col = get32(c + 12);
+    RD_LOC(&d->cv[i], struct imhe_comp_code, line, col, c + 8);
     if (__builtin_expect(!d->cv[i].s.s, 0))
       dfault(d, "a code without text", c);
   }
