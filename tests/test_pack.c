@@ -550,9 +550,8 @@ Test(pack, a_record_cut_at_every_byte_is_refused_at_it, .timeout = 120) {
 Test(pack, a_skipped_record_is_read_no_further_than_its_head, .timeout = 60) {
   size_t n;
   uint8_t *b = good_pack(&n); /* a WI record, then a CT record */
-  uint32_t idx = section_at(b, 1), rec = section_at(b, 2);
-  uint32_t end0 = get32(b + idx);
-  cr_assert_eq(get32(b + rec + end0 - 4), 0, "the WI record ends with its count of warnings, 0");
+  uint32_t rec = section_at(b, 2);
+  cr_assert_eq(get32(b + rec + 248), 0, "the WI record's head counts its warnings, 0");
   char *dir = temp_dir(), path[PATH_MAX], cmd[4 * PATH_MAX];
   ct2025_rules(dir);
   snprintf(path, sizeof path, "%s/bad.imhepack", dir);
@@ -563,7 +562,7 @@ Test(pack, a_skipped_record_is_read_no_further_than_its_head, .timeout = 60) {
     if (head)
       set32(c + rec + 12, 2); /* the WI record's errors flag */
     else
-      set32(c + rec + end0 - 4, 5); /* its count of warnings, past the record */
+      set32(c + rec + 248, 5); /* its count of warnings, past the record */
     set32(c + 44, 0);
     set32(c + 44, imhe_crc32(c, n));
     FILE *f = fopen(path, "wb");
@@ -586,7 +585,7 @@ Test(pack, a_skipped_record_is_read_no_further_than_its_head, .timeout = 60) {
                 out);
     }
     free(out);
-    c[rec + end0 - 4] ^= 1; /* a bit flipped behind the checksum */
+    c[rec + 248] ^= 1; /* a bit flipped behind the checksum */
     f = fopen(path, "wb");
     cr_assert(f && fwrite(c, 1, n, f) == n && fclose(f) == 0);
     out = run_imhe("diff", cmd, &st);
@@ -610,7 +609,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 8, "version 13"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 8, "version 15"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -645,4 +644,48 @@ Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   run_cmd(cmd, NULL);
   free(dir);
+}
+
+/* The checks the fixed layout adds (docs/pack.md, version 7), each behind a matching checksum and
+ * located: a presence mask naming a field the section does not have, a field's codes not the next
+ * in the record's list, a text reference past the texts section, and counts that do not add up to
+ * the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an education entry
+ * first, whose first field, the degree, holds codes. */
+Test(pack, the_fixed_layout_is_checked_field_by_field) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  uint32_t rec = section_at(b, 2), entry = rec + 252; /* after the record's head */
+  cr_assert_gt(get32(b + rec + 144), 0, "the first record has an education entry");
+  struct {
+    uint32_t at, v;
+    const char *want;
+  } cases[] = {
+      {entry + 8, 1u << 31, "field presence mask names no field"},
+      {entry + 20, 7, "codes out of the record's list or out of order"},
+      {rec + 16, 0x7FFFFFFF, "text past the record's texts or not terminated"},
+      {rec + 240, 0, "bytes after the record's last field"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint8_t *c = malloc(n);
+    cr_assert(c);
+    memcpy(c, b, n);
+    if (cases[i].at == entry + 8)
+      cases[i].v |= get32(c + entry + 8); /* the fields present stay present */
+    set32(c + cases[i].at, cases[i].v);
+    set32(c + 44, 0);
+    set32(c + 44, imhe_crc32(c, n));
+    struct imhe_pack p;
+    char err[512] = "";
+    cr_assert_eq(imhe_pack_open(&p, c, n, 1, err, sizeof err), 0, "%s", err);
+    struct imhe_record *r = calloc(1, sizeof *r);
+    cr_assert(r);
+    cr_expect_neq(imhe_pack_record(&p, 0, r, 0, err, sizeof err), 0, "'%s' accepted",
+                  cases[i].want);
+    cr_expect(strstr(err, cases[i].want) && strstr(err, "record 1") && strstr(err, "offset"),
+              "'%s' does not say '%s'", err, cases[i].want);
+    imhe_record_free(r);
+    imhe_pack_close(&p);
+    free(c);
+  }
+  free(b);
 }

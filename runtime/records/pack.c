@@ -5,22 +5,33 @@
 #include "runtime/core/sbuf.h"
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC__COUNT };
+enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC_TEXTS, SEC__COUNT };
 #define NO_TEXT 0xFFFFFFFFu
 #define CANARY "\r\n\032\n" /* a text-mode copy or a DOS conversion changes it */
 #define ENDIAN 0x01020304u
 
 /* ---------- writing ---------- */
 
+/* The parts of a record being written, kept by the builder so no record allocates. */
+struct rec_parts {
+  struct sbuf ent, codes, msgs;
+};
+
 struct imhe_pack_builder {
   struct sbuf files, index, records, notes;
   uint32_t nfiles, nrecords, nnotes;
-  uint32_t last_file; /* the file of the last record or note: most follow it */
-  char *last_name;    /* a copy: the names given live in records that are reused */
+  uint32_t last_file;     /* the file of the last record or note: most follow it */
+  struct rec_parts parts; /* the record being written */
+  struct sbuf texts;      /* every record's texts, each once (SEC_TEXTS) */
+  uint32_t *text_slot;    /* open addressing: offset + 1 of a text in texts, 0 for a free slot */
+  uint32_t text_cap, text_n;
+  int failed;      /* out of memory or past 4 GiB of texts */
+  char *last_name; /* a copy: the names given live in records that are reused */
 };
 
 static void put32(struct sbuf *b, uint32_t v) {
@@ -83,87 +94,241 @@ static uint32_t file_index(struct imhe_pack_builder *b, const char *name) {
   return i;
 }
 
-static void put_slot(struct sbuf *b, const struct imhe_field_desc *fd, const struct imhe_slot *s) {
-  sb_putc(b, (char)(s->present != 0));
-  if (!s->present)
+/* ---------- a record's layout (docs/pack.md, version 6) ----------
+ * A fixed head; each section's entries, each of a fixed width for its section (a location, a mask
+ * of the fields present, then every field of the schema at a fixed place: a location and a value
+ * of the kind's width, zero when absent); the codes of every codes field, in order; the errors and
+ * warnings; and last the texts, each field naming its text by offset and length in that area. So a
+ * reader finds every value at a place known from the counts alone, with no walk over the bytes. */
+enum {
+  H_FILE = 0,
+  H_LINE = 4,
+  H_KIND = 8,
+  H_HAS_ERRORS = 12,
+  H_TEXTS = 16,      /* 7 texts, each an offset and a length: id ... category */
+  H_DATES = 72,      /* 6 dates */
+  H_FLAGS = 96,      /* membership, exam, attestation, name given */
+  H_LOCS = 112,      /* 8 u32: category, agreement, ethics, deadline locations */
+  H_SECTIONS = 144,  /* for each section its entry count and location */
+  H_NCODES = 240,    /* codes in the record's list */
+  H_NERRORS = 244,   /* errors, then */
+  H_NWARNINGS = 248, /* warnings */
+  HEAD = 252,        /* bytes of the head */
+  CODE_BYTES = 16,   /* a code: its text's offset and length, its line and column */
+  MSG_BYTES = 20,    /* a message: file index, line, column, its text's offset and length */
+  ENTRY_HEAD = 12    /* an entry: line, column, mask of the fields present */
+};
+
+/* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
+ * codes (kept as written: the judging program types them, as from the YAML). */
+enum { HOW_NUM, HOW_DATE, HOW_BOOL, HOW_ENUM, HOW_SET, HOW_TEXT, HOW_CODES };
+/* How a field of kind and enumeration arg is read, a constant: the enumerations each program
+ * declares (imhe_field_is_declared) are read as codes. */
+#define HOW_OF(kind, arg)                                                                          \
+  (((kind) == FT_ENUM || (kind) == FT_SET) &&                                                      \
+           ((int)(arg) == ENUM_CATEGORY || (int)(arg) == ENUM_CREDENTIAL ||                        \
+            (int)(arg) == ENUM_ROLE || (int)(arg) == ENUM_DEGREE)                                  \
+       ? HOW_CODES                                                                                 \
+   : (kind) == FT_NUM  ? HOW_NUM                                                                   \
+   : (kind) == FT_DATE ? HOW_DATE                                                                  \
+   : (kind) == FT_BOOL ? HOW_BOOL                                                                  \
+   : (kind) == FT_ENUM ? HOW_ENUM                                                                  \
+   : (kind) == FT_SET  ? HOW_SET                                                                   \
+   : (kind) == FT_TEXT ? HOW_TEXT                                                                  \
+                       : HOW_CODES)
+/* A field's bytes in an entry: its location, then its value (a double; a text's or a list of
+ * codes' offset and length; else one u32). */
+#define FIELD_BYTES(how)                                                                           \
+  (8u + ((how) == HOW_NUM || (how) == HOW_TEXT || (how) == HOW_CODES ? 8u : 4u))
+#define WIDTH_FIELD(sec, id, name, kind, arg, flags) +FIELD_BYTES(HOW_OF(kind, arg))
+#define WIDTH(sec, fields, dated, start, end) ENTRY_HEAD fields(WIDTH_FIELD),
+/* Each section's entry width, from the schema. */
+static const uint32_t entry_bytes[IMHE_SECTION__COUNT] = {IMHE_SECTION_SCHEMA(WIDTH)};
+#undef WIDTH
+#undef WIDTH_FIELD
+
+static void set32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32le(const char *p) {
+  const uint8_t *u = (const uint8_t *)p;
+  return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+}
+
+static uint32_t text_hash(const char *s, uint32_t n) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (uint32_t i = 0; i < n; i++)
+    h = (h ^ (uint8_t)s[i]) * 16777619u;
+  return h;
+}
+
+/* Where a text is in the texts section, added when new: the same words recur in every record (a
+ * training's title, a provider, a competency code), so each is stored once. NO_TEXT when memory
+ * runs out (the pack is then refused as too large by imhe_pack_finish). */
+static uint32_t text_at(struct imhe_pack_builder *b, const char *s, uint32_t n) {
+  if (b->text_n * 2 >= b->text_cap) { /* kept at most half full */
+    uint32_t cap = b->text_cap ? b->text_cap * 2 : 1024;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (!t) { /* GCOVR_EXCL_START: out of memory */
+      b->failed = 1;
+      return NO_TEXT;
+    } /* GCOVR_EXCL_STOP */
+    for (uint32_t i = 0; i < b->text_cap; i++)
+      if (b->text_slot[i]) {
+        uint32_t at = b->text_slot[i] - 1, len = get32le(b->texts.v + at - 4);
+        uint32_t k = text_hash(b->texts.v + at, len) & (cap - 1);
+        while (t[k])
+          k = (k + 1) & (cap - 1);
+        t[k] = b->text_slot[i];
+      }
+    free(b->text_slot);
+    b->text_slot = t;
+    b->text_cap = cap;
+  }
+  uint32_t k = text_hash(s, n) & (b->text_cap - 1);
+  for (; b->text_slot[k]; k = (k + 1) & (b->text_cap - 1)) {
+    uint32_t at = b->text_slot[k] - 1;
+    if (get32le(b->texts.v + at - 4) == n && !memcmp(b->texts.v + at, s, n))
+      return at;
+  }
+  if (b->texts.n + 4 + (size_t)n + 1 >= 0xFFFFFFFFu) { /* past what a pack holds */
+    b->failed = 1;
+    return NO_TEXT;
+  }
+  put32(&b->texts, n); /* its length before it, for the table's growth alone */
+  uint32_t at = (uint32_t)b->texts.n;
+  sb_put(&b->texts, s, n);
+  sb_putc(&b->texts, 0);
+  b->text_slot[k] = at + 1;
+  b->text_n++;
+  return at;
+}
+
+/* A text's offset in the texts section and its length, written at o (NO_TEXT for none). */
+static void text_ref(struct imhe_pack_builder *b, uint8_t *o, const char *s, uint32_t n) {
+  set32(o, s ? text_at(b, s, n) : NO_TEXT);
+  set32(o + 4, s ? n : 0);
+}
+static void put_text_ref(struct imhe_pack_builder *b, struct sbuf *out, const char *s, uint32_t n) {
+  uint8_t o[8];
+  text_ref(b, o, s, n);
+  sb_put(out, (const char *)o, 8);
+}
+
+/* A field at its fixed place: zeros when absent (a reader never looks at them). */
+static void put_field(struct imhe_pack_builder *pb, int how, const struct imhe_slot *s) {
+  struct rec_parts *w = &pb->parts;
+  struct sbuf *b = &w->ent;
+  uint32_t width = FIELD_BYTES(how);
+  if (!s->present) {
+    static const char zero[16];
+    sb_put(b, zero, width);
     return;
+  }
   put_loc(b, s->line, s->col);
-  switch (imhe_field_is_declared(fd) ? FT_CODES : fd->kind) {
-  case FT_NUM:
+  switch (how) {
+  case HOW_NUM:
     put_f64(b, s->v.num);
     break;
-  case FT_DATE:
+  case HOW_DATE:
     put32(b, (uint32_t)s->v.date);
     break;
-  case FT_BOOL:
-  case FT_ENUM:
+  case HOW_BOOL:
+  case HOW_ENUM:
     put32(b, (uint32_t)s->v.ival);
     break;
-  case FT_SET:
+  case HOW_SET:
     put32(b, s->v.mask);
     break;
-  case FT_TEXT:
-    put_text(b, s->v.text.s, s->v.text.n);
+  case HOW_TEXT:
+    put_text_ref(pb, b, s->v.text.s, s->v.text.n);
     break;
-  case FT_CODES:
+  case HOW_CODES:
+    put32(b, (uint32_t)(w->codes.n / CODE_BYTES)); /* the first of its codes in the list */
     put32(b, s->v.codes.n);
     for (uint32_t i = 0; i < s->v.codes.n; i++) {
-      put_text(b, s->v.codes.v[i].s.s, s->v.codes.v[i].s.n);
-      put_loc(b, s->v.codes.v[i].line, s->v.codes.v[i].col);
+      put_text_ref(pb, &w->codes, s->v.codes.v[i].s.s, s->v.codes.v[i].s.n);
+      put_loc(&w->codes, s->v.codes.v[i].line, s->v.codes.v[i].col);
     }
     break;
   }
 }
 
 static void put_msgs(struct imhe_pack_builder *b, const struct imhe_msgs *m) {
-  put32(&b->records, m->n);
   for (uint32_t i = 0; i < m->n; i++) {
-    put32(&b->records, file_index(b, m->v[i].file ? m->v[i].file : ""));
-    put_loc(&b->records, m->v[i].line, m->v[i].col);
-    put_text(&b->records, m->v[i].text, (uint32_t)strlen(m->v[i].text));
+    put32(&b->parts.msgs, file_index(b, m->v[i].file ? m->v[i].file : ""));
+    put_loc(&b->parts.msgs, m->v[i].line, m->v[i].col);
+    put_text_ref(b, &b->parts.msgs, m->v[i].text, (uint32_t)strlen(m->v[i].text));
   }
 }
 
-#define TEXT(t) put_text(o, (t).s, (t).n)
+#define HOW_FIELD(sec, id, name, kind, arg, flags) HOW_OF(kind, arg),
+#define HOWS(sec, fields, dated, start, end) {fields(HOW_FIELD)},
+/* How each field of each section is read. */
+static const int8_t field_how_of[IMHE_SECTION__COUNT][IMHE_MAX_FIELDS] = {
+    IMHE_SECTION_SCHEMA(HOWS)};
+#undef HOWS
+#undef HOW_FIELD
+
 void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record *r) {
-  struct sbuf *o = &b->records;
-  put32(o, file_index(b, r->file ? r->file : ""));
-  put32(o, r->line);
-  put32(o, (uint32_t)r->kind);
-  put32(o, r->errors.n != 0); /* so a reader can tell it from the header alone (imhe_pack_skim) */
-  TEXT(r->id);
-  TEXT(r->association);
-  TEXT(r->coupon);
-  TEXT(r->applicant_name);
-  TEXT(r->applicant_email);
-  TEXT(r->membership_association);
-  TEXT(r->category);
+  struct rec_parts *w = &b->parts;
+  w->ent.n = w->codes.n = w->msgs.n = 0;
+  uint8_t h[HEAD] = {0};
+  set32(h + H_FILE, file_index(b, r->file ? r->file : ""));
+  set32(h + H_LINE, r->line);
+  set32(h + H_KIND, (uint32_t)r->kind);
+  set32(h + H_HAS_ERRORS, r->errors.n != 0); /* so a reader can tell it from the head alone */
+  const struct imhe_text *texts[] = {&r->id,
+                                     &r->association,
+                                     &r->coupon,
+                                     &r->applicant_name,
+                                     &r->applicant_email,
+                                     &r->membership_association,
+                                     &r->category};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    text_ref(b, h + H_TEXTS + 8 * i, texts[i]->s, texts[i]->n);
   const int32_t ints[] = {r->submitted,        r->agreement_signed,   r->ethics_signed,
                           r->renewal_deadline, r->membership_expires, r->exam_date,
                           r->has_membership,   r->exam_passed,        r->rsc_attested,
                           r->name_given};
   for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-    put32(o, (uint32_t)ints[i]);
+    set32(h + H_DATES + 4 * i, (uint32_t)ints[i]);
   const uint32_t locs[] = {r->category_line, r->category_col, r->agreement_line, r->agreement_col,
                            r->ethics_line,   r->ethics_col,   r->deadline_line,  r->deadline_col};
   for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++)
-    put32(o, locs[i]);
+    set32(h + H_LOCS + 4 * i, locs[i]);
   for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
     const struct imhe_list *l = &r->sec[s];
-    put32(o, l->n);
-    put_loc(o, l->line, l->col);
+    set32(h + H_SECTIONS + 12 * s, l->n);
+    set32(h + H_SECTIONS + 12 * s + 4, l->line);
+    set32(h + H_SECTIONS + 12 * s + 8, l->col);
     for (uint32_t e = 0; e < l->n; e++) {
-      put_loc(o, l->v[e].line, l->v[e].col);
+      uint32_t mask = 0;
       for (int f = 0; f < imhe_sections[s].nfields; f++)
-        put_slot(o, &imhe_sections[s].fields[f], &l->v[e].f[f]);
+        mask |= (uint32_t)(l->v[e].f[f].present != 0) << f;
+      put_loc(&w->ent, l->v[e].line, l->v[e].col);
+      put32(&w->ent, mask);
+      for (int f = 0; f < imhe_sections[s].nfields; f++)
+        put_field(b, field_how_of[s][f], &l->v[e].f[f]);
     }
   }
   put_msgs(b, &r->errors);
   put_msgs(b, &r->warnings);
+  set32(h + H_NCODES, (uint32_t)(w->codes.n / CODE_BYTES));
+  set32(h + H_NERRORS, r->errors.n);
+  set32(h + H_NWARNINGS, r->warnings.n);
+  struct sbuf *o = &b->records;
+  sb_put(o, (const char *)h, HEAD);
+  sb_put(o, w->ent.v, w->ent.n);
+  sb_put(o, w->codes.v, w->codes.n);
+  sb_put(o, w->msgs.v, w->msgs.n);
   b->nrecords++;
   put32(&b->index, (uint32_t)o->n); /* where the record ends */
 }
-#undef TEXT
 
 void imhe_pack_add_note(struct imhe_pack_builder *b, int severity, const struct imhe_msg *m) {
   put32(&b->notes, (uint32_t)severity);
@@ -174,23 +339,18 @@ void imhe_pack_add_note(struct imhe_pack_builder *b, int severity, const struct 
   b->nnotes++;
 }
 
-static void set32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-
 int imhe_pack_finish(struct imhe_pack_builder *b, uint8_t **out, size_t *n, char *err,
                      size_t errlen) {
-  const struct sbuf *sec[SEC__COUNT] = {&b->files, &b->index, &b->records, &b->notes};
+  const struct sbuf *sec[SEC__COUNT] = {&b->files, &b->index, &b->records, &b->notes, &b->texts};
   size_t table = IMHE_PACK_HEADER + SEC__COUNT * 16, total = table;
   for (int i = 0; i < SEC__COUNT; i++)
     total += sec[i]->n;
   *out = NULL;
   *n = 0;
-  if (total > 0xFFFFFFFFu) {
-    snprintf(err, errlen, "the corpus needs %zu bytes, more than a pack holds (4 GiB)", total);
+  if (total > 0xFFFFFFFFu || b->failed) {
+    snprintf(err, errlen, "the corpus needs %s bytes, more than a pack holds (4 GiB)",
+             b->failed ? "more texts than 4 GiB or more memory than there is: too many"
+                       : "too many");
     imhe_pack_builder_free(b);
     return -1;
   }
@@ -235,6 +395,11 @@ void imhe_pack_builder_free(struct imhe_pack_builder *b) {
   free(b->index.v);
   free(b->records.v);
   free(b->notes.v);
+  free(b->parts.ent.v);
+  free(b->parts.codes.v);
+  free(b->parts.msgs.v);
+  free(b->texts.v);
+  free(b->text_slot);
   free(b->last_name);
   free(b);
 }
@@ -256,14 +421,6 @@ static void fault(struct rd *d, const char *what) {
   d->at = d->n; /* every later read fails */
 }
 
-/* A value read whole but out of range: the fault is located where the value starts. */
-static void fault_value(struct rd *d, const char *what, size_t at) {
-  if (!d->bad) {
-    fault(d, what);
-    d->bad_at = at;
-  }
-}
-
 static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -277,14 +434,6 @@ static inline uint32_t rd32(struct rd *d) {
   uint32_t v = get32(d->p + d->at);
   d->at += 4;
   return v;
-}
-
-static inline uint8_t rd8(struct rd *d) {
-  if (__builtin_expect(d->at >= d->n, 0)) {
-    fault(d, "truncated record");
-    return 0;
-  }
-  return d->p[d->at++];
 }
 
 /* A text: NULL for none; else its bytes in the pack, NUL-terminated, *len set. */
@@ -303,41 +452,10 @@ static const char *rd_text(struct rd *d, uint32_t *len) {
   return s;
 }
 
-/* A text of the record: left in the pack, where it is NUL-terminated already (rd_text checks),
- * not copied; the pack's bytes outlive the record (pack.h). */
-static void rd_text_into(struct rd *d, struct imhe_text *t) {
-  uint32_t n;
-  t->s = rd_text(d, &n);
-  t->n = n;
-}
-
 /* The dates imhe_parse_date can produce (pack.h): constants, so reading threads share no state;
  * tests/test_pack.c checks them against the date functions. */
 #define DATE_MIN IMHE_PACK_DATE_MIN
 #define DATE_MAX IMHE_PACK_DATE_MAX
-
-static int32_t rd_date(struct rd *d, int absent_ok) {
-  size_t at = d->at;
-  int32_t v = (int32_t)rd32(d);
-  if ((absent_ok && v == INT32_MIN) || (v >= DATE_MIN && v <= DATE_MAX))
-    return v;
-  fault_value(d, "date out of range", at);
-  return absent_ok ? INT32_MIN : DATE_MIN;
-}
-
-static int32_t rd_range(struct rd *d, int32_t lo, int32_t hi, const char *what) {
-  size_t at = d->at;
-  int32_t v = (int32_t)rd32(d);
-  if (v < lo || v > hi) {
-    fault_value(d, what, at);
-    return lo;
-  }
-  return v;
-}
-
-/* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
- * codes (kept as written: the judging program types them, as from the YAML). */
-enum { HOW_NUM, HOW_DATE, HOW_BOOL, HOW_ENUM, HOW_SET, HOW_TEXT, HOW_CODES };
 
 static void field_how(const struct imhe_field_desc *fd, struct imhe_pack_field *h) {
   h->count = 0;
@@ -345,273 +463,350 @@ static void field_how(const struct imhe_field_desc *fd, struct imhe_pack_field *
     imhe_enum_values((enum imhe_enum)fd->arg, &h->count);
 }
 
-/* A present field's value whose bytes are all there (rd_slot checks): read unchecked, its range
- * checked. 0 when it is a text or codes, left to the general reading. */
-static inline __attribute__((always_inline)) int
-rd_fixed(struct rd *d, int how, const struct imhe_pack_field *h, struct imhe_slot *s) {
-  const uint8_t *q = d->p + d->at;
-  uint32_t v = get32(q);
-  switch (how) {
-  case HOW_NUM: {
-    uint64_t u = v | (uint64_t)get32(q + 4) << 32;
-    memcpy(&s->v.num, &u, 8);
-    d->at += 8;
-    if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) { /* as the loader allows */
-      fault_value(d, "number out of range", d->at - 8);
-      s->v.num = 0;
-    }
-    return 1;
-  }
-  case HOW_DATE:
-    d->at += 4;
-    s->v.date = (int32_t)v;
-    if (s->v.date < DATE_MIN || s->v.date > DATE_MAX) {
-      fault_value(d, "date out of range", d->at - 4);
-      s->v.date = DATE_MIN;
-    }
-    return 1;
-  case HOW_BOOL:
-  case HOW_ENUM:
-    d->at += 4;
-    s->v.ival = (int32_t)v;
-    if (s->v.ival < 0 || s->v.ival > (how == HOW_BOOL ? 1 : h->count - 1)) {
-      fault_value(
-          d, how == HOW_BOOL ? "yes/no value neither 0 nor 1" : "enumerated value out of range",
-          d->at - 4);
-      s->v.ival = 0;
-    }
-    return 1;
-  case HOW_SET:
-    d->at += 4;
-    s->v.mask = v;
-    if (h->count < 32 && v >> h->count) {
-      fault_value(d, "set of values out of range", d->at - 4);
-      s->v.mask = 0;
-    }
-    return 1;
-  }
-  return 0;
-}
-
-/* how is a constant at each call (rd_entry_*), so that each field's reading is its own code. */
-static inline __attribute__((always_inline)) void rd_slot(struct rd *d, struct imhe_record *r,
-                                                          int how, const struct imhe_pack_field *h,
-                                                          struct imhe_slot *s) {
-  const uint8_t *q = d->p + d->at;
-  size_t left = d->n - d->at;
-  if (left >= 9u + (how == HOW_NUM ? 8u : 4u) &&
-      q[0] == 1) { /* present, its location and value whole */
-    s->present = 1;
-    s->line = get32(q + 1);
-    s->col = get32(q + 5);
-    d->at += 9;
-    if (rd_fixed(d, how, h, s))
-      return;
-  } else if (left && q[0] == 0) { /* the entry's memory is not zeroed: absent is said so whole */
-    memset(s, 0, sizeof *s);
-    d->at++;
-    return;
-  } else { /* a fault, or the record's last bytes: read with every bound checked */
-    uint8_t present = rd8(d);
-    if (present > 1)
-      fault(d, "field presence neither 0 nor 1");
-    if (present != 1) {
-      memset(s, 0, sizeof *s);
-      return;
-    }
-    s->line = rd32(d);
-    s->col = rd32(d);
-    s->present = 1;
-  }
-  size_t at = d->at; /* where the value starts */
-  switch (how) {
-  case HOW_NUM: {
-    uint64_t u = rd32(d);
-    u |= (uint64_t)rd32(d) << 32;
-    memcpy(&s->v.num, &u, 8);
-    if (!isfinite(s->v.num) || s->v.num < 0 || s->v.num > 1e7) {
-      fault_value(d, "number out of range", at);
-      s->v.num = 0;
-    }
-    break;
-  }
-  case HOW_DATE:
-    s->v.date = rd_date(d, 0);
-    break;
-  case HOW_BOOL:
-    s->v.ival = rd_range(d, 0, 1, "yes/no value neither 0 nor 1");
-    break;
-  case HOW_ENUM:
-    s->v.ival = rd_range(d, 0, h->count - 1, "enumerated value out of range");
-    break;
-  case HOW_SET:
-    s->v.mask = rd32(d);
-    if (h->count < 32 && s->v.mask >> h->count) {
-      fault_value(d, "set of values out of range", at);
-      s->v.mask = 0;
-    }
-    break;
-  case HOW_TEXT:
-    rd_text_into(d, &s->v.text);
-    if (!s->v.text.s)
-      fault(d, "a present text field without text");
-    break;
-  case HOW_CODES: {
-    uint32_t n = rd32(d);
-    if (n > (d->n - d->at) / 12) { /* each takes 12 bytes at least */
-      fault(d, "code count past the record");
-      n = 0;
-    }
-    s->v.codes.v = n ? imhe_arena_alloc(&r->arena, n * sizeof *s->v.codes.v) : NULL;
-    if (n && !s->v.codes.v) { /* GCOVR_EXCL_START: out of memory */
-      fault(d, "out of memory");
-      return;
-    } /* GCOVR_EXCL_STOP */
-    s->v.codes.n = n;
-    for (uint32_t i = 0; i < n; i++) {
-      rd_text_into(d, &s->v.codes.v[i].s);
-      s->v.codes.v[i].line = rd32(d);
-      s->v.codes.v[i].col = rd32(d);
-      if (!s->v.codes.v[i].s.s && !d->bad)
-        fault(d, "a code without text");
-    }
-    break;
-  }
-  }
-}
-
-/* How a field of kind and enumeration arg is read, a constant: the enumerations each program
- * declares (imhe_field_is_declared) are read as codes. */
-#define HOW_OF(kind, arg)                                                                          \
-  (((kind) == FT_ENUM || (kind) == FT_SET) &&                                                      \
-           ((int)(arg) == ENUM_CATEGORY || (int)(arg) == ENUM_CREDENTIAL ||                        \
-            (int)(arg) == ENUM_ROLE || (int)(arg) == ENUM_DEGREE)                                  \
-       ? HOW_CODES                                                                                 \
-   : (kind) == FT_NUM  ? HOW_NUM                                                                   \
-   : (kind) == FT_DATE ? HOW_DATE                                                                  \
-   : (kind) == FT_BOOL ? HOW_BOOL                                                                  \
-   : (kind) == FT_ENUM ? HOW_ENUM                                                                  \
-   : (kind) == FT_SET  ? HOW_SET                                                                   \
-   : (kind) == FT_TEXT ? HOW_TEXT                                                                  \
-                       : HOW_CODES)
-/* An entry of each section, its fields read in the schema's order, each by its own code. */
-#define SLOT(sec, id, name, kind, arg, flags)                                                      \
-  rd_slot(d, r, HOW_OF(kind, arg), &how[sec##_##id], &en->f[sec##_##id]);
-#define ENTRY(sec, fields, dated, start, end)                                                      \
-  static void rd_entry_##sec(struct rd *d, struct imhe_record *r,                                  \
-                             const struct imhe_pack_field *how, struct imhe_entry *en) {           \
-    fields(SLOT)                                                                                   \
-  }
-IMHE_SECTION_SCHEMA(ENTRY)
-#undef ENTRY
-#undef SLOT
-
 static const char *file_name(const struct imhe_pack *p, uint32_t i, uint32_t *len) {
   *len = get32(p->files + p->file_off[i]);
   return (const char *)p->files + p->file_off[i] + 4;
 }
 
-static void rd_msgs(struct rd *d, const struct imhe_pack *p, struct imhe_record *r, uint32_t rfile,
-                    struct imhe_msgs *m) {
-  uint32_t n = rd32(d);
-  if (n > (d->n - d->at) / 17) { /* file, line, col, text length and its NUL at least */
-    fault(d, "message count past the record");
+/* A record being decoded: its bytes, where its parts start (laid out from its counts, checked
+ * before any is read) and the first fault, located in the record. */
+struct dec {
+  const uint8_t *p; /* the record */
+  size_t n;
+  const uint8_t *tb; /* the pack's texts section */
+  size_t tlen;
+  const uint8_t *codes; /* its list of codes */
+  uint32_t ncodes, code_next;
+  struct imhe_comp_code *cv; /* the codes decoded, in the record's arena */
+  const char *bad;           /* what was wrong, NULL while all is well */
+  size_t bad_at;
+};
+
+static void dfault(struct dec *d, const char *what, const uint8_t *at) {
+  if (!d->bad) {
+    d->bad = what;
+    d->bad_at = (size_t)(at - d->p);
+  }
+}
+
+static inline uint64_t get64(const uint8_t *p) {
+  return get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* The text whose offset and length are at q: NULL for none; else its bytes in the text area tb of
+ * tlen bytes (the record's, passed by value so the reading of an entry keeps them in registers),
+ * NUL-terminated (checked), not copied: the pack's bytes outlive the record (pack.h). */
+static inline __attribute__((always_inline)) void
+rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct imhe_text *t) {
+  uint32_t off = get32(q), len = get32(q + 4);
+  if (__builtin_expect((uint64_t)off + len < tlen && tb[(size_t)off + len] == 0, 1)) {
+    t->s = (const char *)tb + off;
+    t->n = len;
     return;
   }
+  t->s = NULL; /* NO_TEXT is past any text area: a pack is under 4 GiB */
+  t->n = 0;
+  if (off != NO_TEXT)
+    dfault(d, "text past the record's texts or not terminated", q);
+}
+
+/* A line and column from the location at q into the struct at base, whose column follows its
+ * line at offset at: one copy of both where the host's order is the pack's. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define RD_LOC(base, type, line, col, q) memcpy((char *)(base) + offsetof(type, line), (q), 8)
+#else
+#define RD_LOC(base, type, line, col, q) ((base)->line = get32(q), (base)->col = get32((q) + 4))
+#endif
+_Static_assert(offsetof(struct imhe_slot, col) == offsetof(struct imhe_slot, line) + 4,
+               "a slot's column follows its line");
+_Static_assert(offsetof(struct imhe_entry, col) == offsetof(struct imhe_entry, line) + 4,
+               "an entry's column follows its line");
+_Static_assert(offsetof(struct imhe_comp_code, col) == offsetof(struct imhe_comp_code, line) + 4,
+               "a code's column follows its line");
+_Static_assert(offsetof(struct imhe_list, col) == offsetof(struct imhe_list, line) + 4,
+               "a section's column follows its line");
+static inline void rd_loc(struct imhe_slot *s, const uint8_t *q) {
+  RD_LOC(s, struct imhe_slot, line, col, q);
+}
+
+/* A field at q, how a constant at each call (rd_entry_*), so that each field's reading is its
+ * own code; its range checked as the loader would have allowed it. */
+static inline __attribute__((always_inline)) void rd_field(struct dec *d, const uint8_t *tb,
+                                                           size_t tlen, int how, int32_t count,
+                                                           const uint8_t *q, int present,
+                                                           struct imhe_slot *s) {
+  if (!present) { /* the entry's memory is not zeroed: absent is said so whole */
+    memset(s, 0, sizeof *s);
+    return;
+  }
+  const uint8_t *v = q + 8;
+  s->present = 1;
+  rd_loc(s, q);
+  switch (how) {
+  case HOW_NUM: {
+    uint64_t u = get64(v);
+    memcpy(&s->v.num, &u, 8);
+    if (__builtin_expect(!(s->v.num >= 0 && s->v.num <= 1e7), 0)) { /* NaN fails too */
+      dfault(d, "number out of range", v);
+      s->v.num = 0;
+    }
+    break;
+  }
+  case HOW_DATE:
+    s->v.date = (int32_t)get32(v);
+    if (__builtin_expect(s->v.date < DATE_MIN || s->v.date > DATE_MAX, 0)) {
+      dfault(d, "date out of range", v);
+      s->v.date = DATE_MIN;
+    }
+    break;
+  case HOW_BOOL:
+  case HOW_ENUM:
+    s->v.ival = (int32_t)get32(v);
+    if (__builtin_expect((uint32_t)s->v.ival > (how == HOW_BOOL ? 1u : (uint32_t)count - 1), 0)) {
+      dfault(d, how == HOW_BOOL ? "yes/no value neither 0 nor 1" : "enumerated value out of range",
+             v);
+      s->v.ival = 0;
+    }
+    break;
+  case HOW_SET:
+    s->v.mask = get32(v);
+    if (__builtin_expect(count < 32 && s->v.mask >> count, 0)) {
+      dfault(d, "set of values out of range", v);
+      s->v.mask = 0;
+    }
+    break;
+  case HOW_TEXT:
+    rd_txt(d, tb, tlen, v, &s->v.text);
+    if (__builtin_expect(!s->v.text.s, 0))
+      dfault(d, "a present text field without text", v);
+    break;
+  case HOW_CODES: {
+    uint32_t first = get32(v), n = get32(v + 4);
+    /* each field's codes follow the last's in the list, so each code belongs to one field */
+    if (__builtin_expect(first != d->code_next || n > d->ncodes - first, 0)) {
+      dfault(d, "codes out of the record's list or out of order", v);
+      n = 0;
+    }
+    s->v.codes.v = n ? d->cv + first : NULL;
+    s->v.codes.n = n;
+    d->code_next += n;
+    break;
+  }
+  }
+}
+
+/* An entry of each section: every field at its fixed place, each read by its own code. */
+#define FIELD(sec, id, name, kind, arg, flags)                                                     \
+  rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, mask >> sec##_##id & 1,       \
+           &en->f[sec##_##id]);                                                                    \
+  q += FIELD_BYTES(HOW_OF(kind, arg));
+#define ENTRY(sec, fields, dated, start, end)                                                      \
+  static void rd_entry_##sec(struct dec *d, const struct imhe_pack_field *how, const uint8_t *q,   \
+                             uint32_t mask, struct imhe_entry *en) {                               \
+    const uint8_t *tb = d->tb;                                                                     \
+    size_t tlen = d->tlen;                                                                         \
+    fields(FIELD)                                                                                  \
+  }
+IMHE_SECTION_SCHEMA(ENTRY)
+#undef ENTRY
+#undef FIELD
+
+static void rd_msgs(struct dec *d, const struct imhe_pack *p, struct imhe_record *r, uint32_t rfile,
+                    const uint8_t *q, uint32_t n, struct imhe_msgs *m) {
   m->v = n ? imhe_arena_alloc(&r->arena, n * sizeof *m->v) : NULL;
   if (n && !m->v) { /* GCOVR_EXCL_START: out of memory */
-    fault(d, "out of memory");
+    dfault(d, "out of memory", q);
     return;
   } /* GCOVR_EXCL_STOP */
   m->cap = n;
-  for (uint32_t i = 0; i < n && !d->bad; i++) {
+  for (uint32_t i = 0; i < n; i++, q += MSG_BYTES) {
     struct imhe_msg *x = &m->v[i];
-    uint32_t f = rd32(d), len;
-    x->line = rd32(d);
-    x->col = rd32(d);
-    const char *t = rd_text(d, &len);
+    uint32_t f = get32(q), len;
+    x->line = get32(q + 4);
+    x->col = get32(q + 8);
+    struct imhe_text t;
+    rd_txt(d, d->tb, d->tlen, q + 12, &t);
     if (d->bad)
-      break;
-    if (f >= p->nfiles || !t) {
-      fault(d, "message without a file or a text");
-      break;
+      return;
+    if (f >= p->nfiles || !t.s) {
+      dfault(d, "message without a file or a text", q);
+      return;
     }
     const char *name = file_name(p, f, &len);
     x->file = f == rfile ? r->file : imhe_arena_strndup(&r->arena, name, len);
-    x->text = imhe_arena_strndup(&r->arena, t, strlen(t));
+    x->text = imhe_arena_strndup(&r->arena, t.s, strlen(t.s));
     m->n = i + 1;
   }
 }
 
-static void rd_record(struct rd *d, const struct imhe_pack *p, struct imhe_record *r, int reuse) {
-  uint32_t f = rd32(d), len;
-  if (f >= p->nfiles) {
-    fault(d, "file index out of range");
-    f = 0;
-    imhe_record_init(r, "", 0, reuse);
-  } else
-    imhe_record_init(r, file_name(p, f, &len), 0, reuse);
-  r->line = rd32(d);
-  r->kind = (imhe_record_kind)rd_range(d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
-  size_t flag_at = d->at;
-  int has_errors = rd_range(d, 0, 1, "errors flag neither 0 nor 1");
-  rd_text_into(d, &r->id);
-  rd_text_into(d, &r->association);
-  rd_text_into(d, &r->coupon);
-  rd_text_into(d, &r->applicant_name);
-  rd_text_into(d, &r->applicant_email);
-  rd_text_into(d, &r->membership_association);
-  rd_text_into(d, &r->category);
-  r->submitted = rd_date(d, 1);
-  r->agreement_signed = rd_date(d, 1);
-  r->ethics_signed = rd_date(d, 1);
-  r->renewal_deadline = rd_date(d, 1);
-  r->membership_expires = rd_date(d, 1);
-  r->exam_date = rd_date(d, 1);
-  r->has_membership = rd_range(d, 0, 1, "membership flag neither 0 nor 1");
-  r->exam_passed = rd_range(d, -1, 1, "exam result out of range");
-  r->rsc_attested = rd_range(d, 0, 1, "attestation neither 0 nor 1");
-  r->name_given = rd_range(d, 0, 1, "name flag neither 0 nor 1");
+/* Lays out the record from its head's counts: where its entries, codes and messages are, which
+ * must fill it exactly. Every count is checked before any part is read. 0, or -1 with the fault in
+ * d. */
+static int layout(struct dec *d, const uint8_t **msgs) {
+  const uint8_t *p = d->p;
+  if (d->n < HEAD) {
+    dfault(d, "truncated record", p + d->n);
+    return -1;
+  }
+  uint64_t at = HEAD, end = d->n;
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
+    at += (uint64_t)get32(p + H_SECTIONS + 12 * s) * entry_bytes[s];
+    if (at > end) {
+      dfault(d, "entry count past the record", p + H_SECTIONS + 12 * s);
+      return -1;
+    }
+  }
+  d->codes = p + at;
+  d->ncodes = get32(p + H_NCODES);
+  d->code_next = 0;
+  at += (uint64_t)d->ncodes * CODE_BYTES;
+  if (at > end) {
+    dfault(d, "code count past the record", p + H_NCODES);
+    return -1;
+  }
+  *msgs = p + at;
+  for (int k = 0; k < 2; k++) {
+    at += (uint64_t)get32(p + H_NERRORS + 4 * k) * MSG_BYTES;
+    if (at > end) {
+      dfault(d, "message count past the record", p + H_NERRORS + 4 * k);
+      return -1;
+    }
+  }
+  if (at != end) {
+    dfault(d, "bytes after the record's last field", p + at);
+    return -1;
+  }
+  return 0;
+}
+
+static int32_t check_range(struct dec *d, const uint8_t *q, int32_t lo, int32_t hi,
+                           const char *what) {
+  int32_t v = (int32_t)get32(q);
+  if (v < lo || v > hi) {
+    dfault(d, what, q);
+    return lo;
+  }
+  return v;
+}
+
+/* The head's texts, dates, flags and locations. */
+static void rd_head(struct dec *d, struct imhe_record *r) {
+  const uint8_t *q = d->p;
+  struct imhe_text *texts[] = {&r->id,
+                               &r->association,
+                               &r->coupon,
+                               &r->applicant_name,
+                               &r->applicant_email,
+                               &r->membership_association,
+                               &r->category};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    rd_txt(d, d->tb, d->tlen, q + H_TEXTS + 8 * i, texts[i]);
+  int32_t *dates[] = {&r->submitted,        &r->agreement_signed,   &r->ethics_signed,
+                      &r->renewal_deadline, &r->membership_expires, &r->exam_date};
+  for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+    const uint8_t *at = q + H_DATES + 4 * i;
+    *dates[i] = (int32_t)get32(at);
+    if (*dates[i] != INT32_MIN && (*dates[i] < DATE_MIN || *dates[i] > DATE_MAX)) {
+      dfault(d, "date out of range", at);
+      *dates[i] = INT32_MIN;
+    }
+  }
+  r->has_membership = check_range(d, q + H_FLAGS, 0, 1, "membership flag neither 0 nor 1");
+  r->exam_passed = check_range(d, q + H_FLAGS + 4, -1, 1, "exam result out of range");
+  r->rsc_attested = check_range(d, q + H_FLAGS + 8, 0, 1, "attestation neither 0 nor 1");
+  r->name_given = check_range(d, q + H_FLAGS + 12, 0, 1, "name flag neither 0 nor 1");
   uint32_t *locs[] = {&r->category_line, &r->category_col, &r->agreement_line, &r->agreement_col,
                       &r->ethics_line,   &r->ethics_col,   &r->deadline_line,  &r->deadline_col};
   for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++)
-    *locs[i] = rd32(d);
-  for (int s = 0; s < IMHE_SECTION__COUNT && !d->bad; s++) {
-    struct imhe_list *l = &r->sec[s];
-    uint32_t n = rd32(d);
-    l->line = rd32(d);
-    l->col = rd32(d);
-    int nf = imhe_sections[s].nfields;
-    if (n > (d->n - d->at) / (8 + (size_t)nf)) { /* a location and a byte per field at least */
-      fault(d, "entry count past the record");
-      break;
+    *locs[i] = get32(q + H_LOCS + 4 * i);
+}
+
+/* Section s's entries, from ent on; where the next section's start. s is a constant at each call,
+ * so that the entry reader and the sizes are too. */
+static inline __attribute__((always_inline)) const uint8_t *rd_section(struct dec *d,
+                                                                       struct imhe_record *r,
+                                                                       const struct imhe_pack *p,
+                                                                       int s, const uint8_t *ent) {
+  struct imhe_list *l = &r->sec[s];
+  const uint8_t *sq = d->p + H_SECTIONS + 12 * s;
+  uint32_t n = get32(sq);
+  RD_LOC(l, struct imhe_list, line, col, sq + 4);
+  /* not zeroed: every slot of the section's fields is written below, the rest never read */
+  l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
+  if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
+    dfault(d, "out of memory", sq);
+    return ent;
+  } /* GCOVR_EXCL_STOP */
+  l->n = n;
+  uint32_t unknown = ~0u << imhe_sections[s].nfields;
+  for (uint32_t e = 0; e < n; e++, ent += entry_bytes[s]) {
+    struct imhe_entry *en = &l->v[e];
+    RD_LOC(en, struct imhe_entry, line, col, ent);
+    uint32_t mask = get32(ent + 8);
+    if (__builtin_expect(mask & unknown, 0)) {
+      dfault(d, "field presence mask names no field", ent + 8);
+      mask &= ~unknown;
     }
-    /* not zeroed: every slot of the section's fields is written below, the rest never read */
-    l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
-    if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
-      fault(d, "out of memory");
-      break;
-    } /* GCOVR_EXCL_STOP */
-    l->n = n;
-    for (uint32_t e = 0; e < n; e++) {
-      l->v[e].line = rd32(d);
-      l->v[e].col = rd32(d);
-      switch (s) {
+    switch (s) {
 #define ENTRY(sec, fields, dated, start, end)                                                      \
   case IMHE_SECTION_##sec:                                                                         \
-    rd_entry_##sec(d, r, p->how[s], &l->v[e]);                                                     \
+    rd_entry_##sec(d, p->how[s], ent + ENTRY_HEAD, mask, en);                                      \
     break;
-        IMHE_SECTION_SCHEMA(ENTRY)
+      IMHE_SECTION_SCHEMA(ENTRY)
 #undef ENTRY
-      }
     }
   }
-  rd_msgs(d, p, r, f, &r->errors);
+  return ent;
+}
+
+static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_record *r, int reuse) {
+  const uint8_t *q = d->p, *ent = d->p + HEAD, *msgs;
+  uint32_t f = 0, len;
+  if (d->n >= 4 && (f = get32(q)) < p->nfiles)
+    imhe_record_init(r, file_name(p, f, &len), 0, reuse);
+  else {
+    imhe_record_init(r, "", 0, reuse);
+    dfault(d, d->n < 4 ? "truncated record" : "file index out of range", q + (d->n < 4 ? d->n : 0));
+    return;
+  }
+  if (layout(d, &msgs) != 0)
+    return;
+  r->line = get32(q + H_LINE);
+  r->kind = (imhe_record_kind)check_range(d, q + H_KIND, 0, IMHE_KIND__COUNT - 1,
+                                          "record kind out of range");
+  int has_errors = check_range(d, q + H_HAS_ERRORS, 0, 1, "errors flag neither 0 nor 1");
+  rd_head(d, r);
+  /* the codes, decoded once into one array that the codes fields share out in order */
+  d->cv = d->ncodes ? imhe_arena_alloc_raw(&r->arena, d->ncodes * sizeof *d->cv) : NULL;
+  if (d->ncodes && !d->cv) { /* GCOVR_EXCL_START: out of memory */
+    dfault(d, "out of memory", d->codes);
+    return;
+  } /* GCOVR_EXCL_STOP */
+  for (uint32_t i = 0; i < d->ncodes; i++) {
+    const uint8_t *c = d->codes + (size_t)i * CODE_BYTES;
+    rd_txt(d, d->tb, d->tlen, c, &d->cv[i].s);
+    RD_LOC(&d->cv[i], struct imhe_comp_code, line, col, c + 8);
+    if (__builtin_expect(!d->cv[i].s.s, 0))
+      dfault(d, "a code without text", c);
+  }
+  /* each section by its own code: its entry width, field count and reading constants */
+#define SECTION(sec, fields, dated, start, end)                                                    \
+  if (!d->bad)                                                                                     \
+    ent = rd_section(d, r, p, IMHE_SECTION_##sec, ent);
+  IMHE_SECTION_SCHEMA(SECTION)
+#undef SECTION
+  if (d->bad)
+    return;
+  if (d->code_next != d->ncodes) {
+    dfault(d, "codes in the record's list that no field holds", q + H_NCODES);
+    return;
+  }
+  uint32_t nerr = get32(q + H_NERRORS);
+  rd_msgs(d, p, r, f, msgs, nerr, &r->errors);
   if (!d->bad && has_errors != (r->errors.n != 0))
-    fault_value(d, "errors flag other than the record's errors", flag_at);
-  rd_msgs(d, p, r, f, &r->warnings);
-  if (!d->bad && d->at != d->n)
-    fault(d, "bytes after the record's last field");
+    dfault(d, "errors flag other than the record's errors", q + H_HAS_ERRORS);
+  if (!d->bad)
+    rd_msgs(d, p, r, f, msgs + (size_t)nerr * MSG_BYTES, get32(q + H_NWARNINGS), &r->warnings);
 }
 
 /* The bytes of record i: from the end of the one before to its own end. */
@@ -628,7 +823,7 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   }
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct rd d = {p->records + from, to - from, 0, NULL, 0};
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
   rd_record(&d, p, r, reuse);
   if (!d.bad)
     return 0;
@@ -642,13 +837,15 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
     return -1;
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct rd d = {p->records + from, to - from, 0, NULL, 0};
-  uint32_t f = rd32(&d), len;
-  h->line = rd32(&d);
-  rd_range(&d, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
-  h->has_errors = rd_range(&d, 0, 1, "errors flag neither 0 nor 1");
-  rd_text_into(&d, &h->id);
-  rd_text_into(&d, &h->association);
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
+  if (d.n < HEAD)
+    return -1;
+  uint32_t f = get32(d.p + H_FILE), len;
+  h->line = get32(d.p + H_LINE);
+  check_range(&d, d.p + H_KIND, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
+  h->has_errors = check_range(&d, d.p + H_HAS_ERRORS, 0, 1, "errors flag neither 0 nor 1");
+  rd_txt(&d, d.tb, d.tlen, d.p + H_TEXTS, &h->id);
+  rd_txt(&d, d.tb, d.tlen, d.p + H_TEXTS + 8, &h->association);
   if (d.bad || f >= p->nfiles)
     return -1;
   h->file = file_name(p, f, &len);
@@ -786,7 +983,7 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   p->nrecords = get32(data + 32);
   p->nnotes = get32(data + 36);
   p->nfiles = get32(data + 40);
-  const uint8_t **where[SEC__COUNT] = {&p->files, &p->index, &p->records, &p->notes};
+  const uint8_t **where[SEC__COUNT] = {&p->files, &p->index, &p->records, &p->notes, &p->texts};
   uint32_t lens[SEC__COUNT];
   size_t at = table;
   for (int i = 0; i < SEC__COUNT; i++) { /* in order, back to back, the last ending the file */
@@ -805,6 +1002,7 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   p->files_len = lens[SEC_FILES];
   p->records_len = lens[SEC_RECORDS];
   p->notes_len = lens[SEC_NOTES];
+  p->texts_len = lens[SEC_TEXTS];
   if (lens[SEC_INDEX] / 4 != p->nrecords || lens[SEC_INDEX] % 4)
     FAIL("the index holds %u bytes for %u records (offset 32)", lens[SEC_INDEX], p->nrecords);
   if (p->nnotes > p->notes_len / 25)
