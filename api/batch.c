@@ -122,7 +122,7 @@ static void push_note(struct note **v, size_t *n, size_t after, int severity,
                "%s", m->text);
 }
 
-/* ---- reading (the caller's thread) ---- */
+/* ---- reading (one thread at a time: the caller's, or a helper run short of work) ---- */
 
 static void reader_notice(void *ctx, int severity, const struct imhe_msg *m) {
   struct reader *r = ctx;
@@ -144,7 +144,7 @@ static struct chunk *new_chunk(struct batch *b, size_t file) {
 
 static void solo_chunk(struct batch *b, struct chunk *c);
 
-/* Hands a chunk to the workers (there is room: the caller reads only then), or with one thread
+/* Hands a chunk to the workers (there is room: a thread reads only then), or with one thread
  * works and writes it at once. */
 static void hand_over(struct batch *b, struct chunk *c) {
   if (b->solo) {
@@ -577,9 +577,8 @@ static void run_threads(struct batch *b, struct worker *w, pthread_t *th, unsign
     w[i].l = imhe_loader_replayer();
     imhe_loader_on_notice(w[i].l, worker_notice, &w[i]);
   }
-  for (unsigned i = 1; i < nt; i++)
-    if (pthread_create(&th[b->helpers], NULL, worker_main, &w[i]) == 0)
-      b->helpers++;
+  for (unsigned i = 1; i < nt; i++) /* a thread not to be had: the caller's does its share */
+    b->helpers += pthread_create(&th[b->helpers], NULL, worker_main, &w[i]) == 0;
   drive(b, &w[0], em);
   for (unsigned i = 0; i < b->helpers; i++)
     pthread_join(th[i], NULL);
