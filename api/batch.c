@@ -1,5 +1,5 @@
-/* batch.c — a batch judged on every core: one thread cuts the files into documents (the byte
- * layer), workers parse, type, judge and render chunks of them, and the caller's thread hands the
+/* batch.c — a batch judged on every core: the caller's thread cuts the files into documents (the
+ * byte layer), it and N - 1 helpers parse, type, judge and render chunks of them, and it hands the
  * results out in input order, finding repeated ids as it goes (see imhe_batch_run). */
 #include "api/internal.h"
 #include "runtime/records/idset.h"
@@ -80,19 +80,27 @@ struct batch {
   imhe_judge_options jo;
   pthread_mutex_t mu;
   /* each waiter has its own condition, so a hand-over wakes only the thread it concerns: the
-   * reader waits for room in the ring, the workers for a chunk, the caller for the next chunk in
-   * order to be done */
-  pthread_cond_t room, work, ready;
+   * helpers wait for a chunk, the caller for a helper's chunk to be done */
+  pthread_cond_t work, ready;
   struct chunk **ring;
   size_t ringcap, produced, taken, consumed;
   struct chunk *spare; /* chunks emitted, kept for the reader (linked by next) */
+  unsigned helpers;    /* threads started beside the caller's */
+  /* reading, by one thread at a time (`reading`), whichever runs short of work: the file read,
+   * its loader and the chunk being filled */
+  int reading;
+  size_t rfile;
+  struct imhe_loader *rl;
+  struct reader {
+    struct batch *b;
+    struct chunk *c;
+  } rd;
   /* -j 1: no thread at all; the caller's thread reads each chunk, works it with this worker and
    * writes it at once (a process that never starts a thread keeps glibc's single-threaded malloc,
    * which takes no lock, and hands nothing over) */
   struct worker *solo;
   struct emitter *solo_em;
   int reading_done;
-  int stop; /* no worker could start: the reader drops what it reads */
   /* ids seen so far, each with where it was first seen as a line of all the files one after
    * another (the first line of file i is base[i] + 1) */
   struct imhe_idset ids;
@@ -114,12 +122,7 @@ static void push_note(struct note **v, size_t *n, size_t after, int severity,
                "%s", m->text);
 }
 
-/* ---- the reading thread ---- */
-
-struct reader {
-  struct batch *b;
-  struct chunk *c;
-};
+/* ---- reading (one thread at a time: the caller's, or a helper run short of work) ---- */
 
 static void reader_notice(void *ctx, int severity, const struct imhe_msg *m) {
   struct reader *r = ctx;
@@ -139,66 +142,58 @@ static struct chunk *new_chunk(struct batch *b, size_t file) {
   return c;
 }
 
-/* Hands a chunk to the workers, waiting while too many are in flight. */
-static void free_chunk(struct chunk *c);
-
 static void solo_chunk(struct batch *b, struct chunk *c);
 
+/* Hands a chunk to the workers (there is room: a thread reads only then), or with one thread
+ * works and writes it at once. */
 static void hand_over(struct batch *b, struct chunk *c) {
   if (b->solo) {
     solo_chunk(b, c);
     return;
   }
   pthread_mutex_lock(&b->mu);
-  while (b->produced - b->consumed == b->ringcap && !b->stop)
-    pthread_cond_wait(&b->room, &b->mu);
-  if (b->stop) { /* GCOVR_EXCL_START: no thread to be had */
-    pthread_mutex_unlock(&b->mu);
-    free_chunk(c);
-    return;
-  } /* GCOVR_EXCL_STOP */
   b->ring[b->produced++ % b->ringcap] = c;
   pthread_mutex_unlock(&b->mu);
   /* signalled once the lock is let go, so the thread woken does not wake only to wait for it
-   * (here and at the two hand-overs below) */
+   * (here and below); a signal no thread waits for makes no system call */
   pthread_cond_signal(&b->work);
-}
-
-static void read_file(struct batch *b, size_t fi) {
-  char err[700];
-  struct imhe_loader *l = imhe_loader_open(b->paths[fi], NULL, err, sizeof err);
-  struct reader r = {b, new_chunk(b, fi)};
-  if (!l) {
-    r.c->open_error = strdup(err);
-    r.c->file_end = 1;
-    hand_over(b, r.c);
-    return;
-  }
-  imhe_loader_on_notice(l, reader_notice, &r);
-  for (;;) {
-    if (!imhe_yaml_capture(l, &r.c->bytes, &r.c->len, &r.c->cap, &r.c->docs[r.c->ndocs]))
-      break;
-    if (++r.c->ndocs == CHUNK_DOCS || r.c->len >= CHUNK_BYTES) {
-      hand_over(b, r.c);
-      r.c = new_chunk(b, fi);
-    }
-  }
-  r.c->lines = l->in.line;
-  imhe_loader_close(l);
-  r.c->file_end = 1;
-  hand_over(b, r.c);
-}
-
-static void *reader_main(void *arg) {
-  struct batch *b = arg;
-  for (size_t fi = 0; fi < b->npaths; fi++)
-    read_file(b, fi);
-  pthread_mutex_lock(&b->mu);
-  b->reading_done = 1;
-  pthread_cond_broadcast(&b->work);
   pthread_cond_signal(&b->ready);
-  pthread_mutex_unlock(&b->mu);
-  return NULL;
+}
+
+/* Reads the next chunk of the batch's files (up to CHUNK_DOCS documents or CHUNK_BYTES of one
+ * file, the file's last chunk marked) and hands it over: 0 once every file is read. */
+static int read_chunk(struct batch *b) {
+  struct reader *r = &b->rd;
+  if (!b->rl) {
+    if (b->rfile == b->npaths)
+      return 0;
+    char err[700];
+    r->b = b;
+    r->c = new_chunk(b, b->rfile);
+    if (!(b->rl = imhe_loader_open(b->paths[b->rfile], NULL, err, sizeof err))) {
+      r->c->open_error = strdup(err);
+      r->c->file_end = 1;
+      b->rfile++;
+      hand_over(b, r->c);
+      return 1;
+    }
+    imhe_loader_on_notice(b->rl, reader_notice, r);
+  }
+  struct chunk *c = r->c;
+  while (imhe_yaml_capture(b->rl, &c->bytes, &c->len, &c->cap, &c->docs[c->ndocs]))
+    if (++c->ndocs == CHUNK_DOCS || c->len >= CHUNK_BYTES) {
+      hand_over(b, c);
+      r->c = new_chunk(b, b->rfile);
+      return 1;
+    }
+  c->lines = b->rl->in.line;
+  imhe_loader_close(b->rl);
+  b->rl = NULL;
+  c->file_end = 1;
+  b->rfile++;
+  r->c = NULL;
+  hand_over(b, c);
+  return 1;
 }
 
 /* ---- the workers ---- */
@@ -294,27 +289,54 @@ static void work_chunk(struct worker *w, struct chunk *c) {
   w->last_out = c->out.n + c->out.n / 4;
 }
 
+/* With b->mu held: reads the next chunk when no other thread is reading, reading is not done and
+ * the ring has room (the lock let go meanwhile); 1 when it read or found the files' end. */
+static int try_read(struct batch *b) {
+  if (b->reading || b->reading_done || b->produced - b->consumed >= b->ringcap)
+    return 0;
+  b->reading = 1;
+  pthread_mutex_unlock(&b->mu);
+  int more = read_chunk(b);
+  pthread_mutex_lock(&b->mu);
+  b->reading = 0;
+  if (!more) {
+    b->reading_done = 1;
+    pthread_cond_broadcast(&b->work);
+    pthread_cond_signal(&b->ready);
+  }
+  return 1;
+}
+
+/* With b->mu held: works the next chunk read (the lock let go meanwhile). */
+static void take_work(struct batch *b, struct worker *w) {
+  struct chunk *c = b->ring[b->taken++ % b->ringcap];
+  pthread_mutex_unlock(&b->mu);
+  work_chunk(w, c);
+  pthread_mutex_lock(&b->mu);
+  c->done = 1;
+}
+
+/* A helper: works the chunks read, and reads the next itself when none waits (so that it goes on
+ * while the caller's thread writes or is not running), until every chunk is taken. */
 static void *worker_main(void *arg) {
   struct worker *w = arg;
   struct batch *b = w->b;
+  pthread_mutex_lock(&b->mu);
   for (;;) {
-    pthread_mutex_lock(&b->mu);
-    while (b->taken == b->produced && !b->reading_done)
-      pthread_cond_wait(&b->work, &b->mu);
-    if (b->taken == b->produced) {
+    if (b->taken < b->produced) {
+      take_work(b, w);
       pthread_mutex_unlock(&b->mu);
-      return NULL;
-    }
-    struct chunk *c = b->ring[b->taken++ % b->ringcap];
-    pthread_mutex_unlock(&b->mu);
-    work_chunk(w, c);
-    pthread_mutex_lock(&b->mu);
-    c->done = 1;
-    int head = b->consumed < b->produced && b->ring[b->consumed % b->ringcap] == c;
-    pthread_mutex_unlock(&b->mu);
-    if (head)
-      pthread_cond_signal(&b->ready); /* the caller waits for this one */
+      pthread_cond_signal(&b->ready); /* the caller may wait for it */
+      pthread_mutex_lock(&b->mu);
+    } else if (try_read(b))
+      continue;
+    else if (b->reading_done)
+      break;
+    else /* another thread reads, or the ring is full until the caller writes */
+      pthread_cond_wait(&b->work, &b->mu);
   }
+  pthread_mutex_unlock(&b->mu);
+  return NULL;
 }
 
 /* ---- the caller's thread: in input order ---- */
@@ -470,31 +492,38 @@ static void emit_chunk(struct batch *b, struct emitter *em, struct chunk *c) {
   }
 }
 
-static void consume(struct batch *b, struct emitter *em) {
+/* -j N (N > 1), on the caller's thread: it writes each chunk once done, in order; reads the next
+ * while the helpers have too little waiting; else works a chunk itself; and waits only when every
+ * chunk read is being worked or read by a helper. No thread of its own reads or writes, so none
+ * is woken for each chunk. */
+static void drive(struct batch *b, struct worker *self, struct emitter *em) {
+  pthread_mutex_lock(&b->mu);
   for (;;) {
-    pthread_mutex_lock(&b->mu);
-    while (b->consumed == b->produced ? !b->reading_done : !b->ring[b->consumed % b->ringcap]->done)
-      pthread_cond_wait(&b->ready, &b->mu);
-    if (b->consumed == b->produced) {
+    if (b->consumed < b->produced && b->ring[b->consumed % b->ringcap]->done) {
+      struct chunk *c = b->ring[b->consumed % b->ringcap];
       pthread_mutex_unlock(&b->mu);
-      return;
-    }
-    struct chunk *c = b->ring[b->consumed % b->ringcap];
-    pthread_mutex_unlock(&b->mu);
-    emit_chunk(b, em, c);
-    empty_chunk(c);
-    pthread_mutex_lock(&b->mu);
-    c->next = b->spare;
-    b->spare = c;
-    b->consumed++;
-    /* the reader, stopped at a full ring, is woken once two places are free, to read two chunks
-     * a wake-up rather than one per chunk written, while N chunks still wait for the N workers
-     * beside the N they work (the ring holds 2N + 2) */
-    int room = b->produced - b->consumed <= b->ringcap - 2;
-    pthread_mutex_unlock(&b->mu);
-    if (room)
-      pthread_cond_signal(&b->room);
+      emit_chunk(b, em, c);
+      empty_chunk(c);
+      pthread_mutex_lock(&b->mu);
+      c->next = b->spare;
+      b->spare = c;
+      if (b->produced - b->consumed++ == b->ringcap) { /* a helper may wait for room */
+        pthread_mutex_unlock(&b->mu);
+        pthread_cond_signal(&b->work);
+        pthread_mutex_lock(&b->mu);
+      }
+    } else if (b->produced - b->taken <= b->helpers && try_read(b))
+      continue;
+    else if (b->taken < b->produced)
+      take_work(b, self);
+    else if (try_read(b))
+      continue;
+    else if (b->reading_done && b->consumed == b->produced)
+      break;
+    else
+      pthread_cond_wait(&b->ready, &b->mu);
   }
+  pthread_mutex_unlock(&b->mu);
 }
 
 /* -j 1: the chunk just read, worked, written and kept for the next, on the caller's thread. */
@@ -539,30 +568,20 @@ static imhe_code check_args(const imhe_policy_set *set, const char *const *paths
   return IMHE_OK;
 }
 
-/* -j N (N > 1): the reading thread, N workers, and the caller's thread writing in order. */
-static imhe_code run_threads(struct batch *b, struct worker *w, pthread_t *th, unsigned nt,
-                             struct emitter *em, unsigned *started, int *reading, imhe_error *err) {
-  imhe_code rc;
-  *reading = pthread_create(&th[nt], NULL, reader_main, b) == 0;
-  for (unsigned i = 0; *reading && i < nt; i++) {
+/* -j N (N > 1): N - 1 helpers started (as many as can be: the caller's thread alone can do all
+ * of it), and the caller's thread reading, working and writing in order. */
+static void run_threads(struct batch *b, struct worker *w, pthread_t *th, unsigned nt,
+                        struct emitter *em) {
+  for (unsigned i = 0; i < nt; i++) {
     w[i].b = b;
     w[i].l = imhe_loader_replayer();
     imhe_loader_on_notice(w[i].l, worker_notice, &w[i]);
-    if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
-      break;
-    ++*started;
   }
-  if (*reading && *started) {
-    consume(b, em);
-    rc = imhe_ok(err);
-  } else { /* GCOVR_EXCL_START: no thread to be had */
-    pthread_mutex_lock(&b->mu);
-    b->stop = 1;
-    pthread_cond_broadcast(&b->room);
-    pthread_mutex_unlock(&b->mu);
-    rc = imhe_fail(err, IMHE_NO_MEMORY, "cannot start the batch's threads");
-  } /* GCOVR_EXCL_STOP */
-  return rc;
+  for (unsigned i = 1; i < nt; i++) /* a thread not to be had: the caller's does its share */
+    b->helpers += pthread_create(&th[b->helpers], NULL, worker_main, &w[i]) == 0;
+  drive(b, &w[0], em);
+  for (unsigned i = 0; i < b->helpers; i++)
+    pthread_join(th[i], NULL);
 }
 
 IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
@@ -582,39 +601,30 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
   b.names = calloc(n, sizeof *b.names);
   b.base = calloc(n, sizeof *b.base);
   struct worker *w = calloc(nt, sizeof *w);
-  pthread_t *th = calloc(nt + 1, sizeof *th);
+  pthread_t *th = calloc(nt, sizeof *th);
   if (!b.ring || !b.names || !b.base || !w || !th) /* GCOVR_EXCL_BR_LINE: out of memory */
     abort();                                       /* GCOVR_EXCL_LINE: out of memory */
   for (size_t i = 0; i < n; i++)
     if (!(b.names[i] = strdup(strcmp(paths[i], "-") ? paths[i] : "<stdin>")))
       abort(); /* GCOVR_EXCL_LINE: out of memory */
   pthread_mutex_init(&b.mu, NULL);
-  pthread_cond_init(&b.room, NULL);
   pthread_cond_init(&b.work, NULL);
   pthread_cond_init(&b.ready, NULL);
   struct emitter em = {.fn = fn, .ctx = ctx, .l = imhe_loader_replayer()};
-  unsigned started = 0;
-  int reading = 0;
   if (nt == 1) {
     w[0].b = &b;
     w[0].l = imhe_loader_replayer();
     imhe_loader_on_notice(w[0].l, worker_notice, &w[0]);
     b.solo = &w[0];
     b.solo_em = &em;
-    for (size_t fi = 0; fi < n; fi++)
-      read_file(&b, fi);
-    rc = imhe_ok(err);
+    while (read_chunk(&b))
+      ;
   } else
-    rc = run_threads(&b, w, th, nt, &em, &started, &reading, err);
-  if (reading)
-    pthread_join(th[nt], NULL);
-  for (unsigned i = 0; i < started; i++)
-    pthread_join(th[i], NULL);
+    run_threads(&b, w, th, nt, &em);
   for (unsigned i = 0; i < nt; i++)
     imhe_loader_close(w[i].l);
   imhe_loader_close(em.l);
   free(em.again.v);
-  pthread_cond_destroy(&b.room);
   pthread_cond_destroy(&b.work);
   pthread_cond_destroy(&b.ready);
   pthread_mutex_destroy(&b.mu);
