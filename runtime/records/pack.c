@@ -44,12 +44,9 @@ static void put_f64(struct sbuf *b, double d) {
   put32(b, (uint32_t)u);
   put32(b, (uint32_t)(u >> 32));
 }
-/* A text: its length (NO_TEXT for none), its bytes, a NUL so a reader can point into the pack. */
+/* A file's name or a notice's text (always some text, perhaps empty): its length, its bytes, a
+ * NUL so a reader can point into the pack. */
 static void put_text(struct sbuf *b, const char *s, uint32_t n) {
-  if (!s) {
-    put32(b, NO_TEXT);
-    return;
-  }
   put32(b, n);
   sb_put(b, s, n);
   sb_putc(b, 0);
