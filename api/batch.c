@@ -86,6 +86,10 @@ struct batch {
   size_t ringcap, produced, taken, consumed;
   struct chunk *spare; /* chunks emitted, kept for the reader (linked by next) */
   unsigned helpers;    /* threads started beside the caller's */
+  /* an input is a pipe, FIFO or terminal: a read may wait for its writer, so the caller's thread,
+   * which writes the report, leaves reading to the helpers (else a chunk judged meanwhile would
+   * wait to be written until more records came) */
+  int streams;
   /* reading, by one thread at a time (`reading`), whichever runs short of work: the file read,
    * its loader and the chunk being filled */
   int reading;
@@ -492,6 +496,10 @@ static void emit_chunk(struct batch *b, struct emitter *em, struct chunk *c) {
   }
 }
 
+static int caller_may_read(const struct batch *b) {
+  return !b->streams || !b->helpers;
+}
+
 /* -j N (N > 1), on the caller's thread: it writes each chunk once done, in order; reads the next
  * while the helpers have too little waiting; else works a chunk itself; and waits only when every
  * chunk read is being worked or read by a helper. No thread of its own reads or writes, so none
@@ -512,11 +520,11 @@ static void drive(struct batch *b, struct worker *self, struct emitter *em) {
         pthread_cond_signal(&b->work);
         pthread_mutex_lock(&b->mu);
       }
-    } else if (b->produced - b->taken <= b->helpers && try_read(b))
+    } else if (b->produced - b->taken <= b->helpers && caller_may_read(b) && try_read(b))
       continue;
     else if (b->taken < b->produced)
       take_work(b, self);
-    else if (try_read(b))
+    else if (caller_may_read(b) && try_read(b))
       continue;
     else if (b->reading_done && b->consumed == b->produced)
       break;
@@ -604,9 +612,13 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
   pthread_t *th = calloc(nt, sizeof *th);
   if (!b.ring || !b.names || !b.base || !w || !th) /* GCOVR_EXCL_BR_LINE: out of memory */
     abort();                                       /* GCOVR_EXCL_LINE: out of memory */
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     if (!(b.names[i] = strdup(strcmp(paths[i], "-") ? paths[i] : "<stdin>")))
       abort(); /* GCOVR_EXCL_LINE: out of memory */
+    struct stat st;
+    int known = strcmp(paths[i], "-") ? stat(paths[i], &st) == 0 : fstat(STDIN_FILENO, &st) == 0;
+    b.streams |= known && !S_ISREG(st.st_mode);
+  }
   pthread_mutex_init(&b.mu, NULL);
   pthread_cond_init(&b.work, NULL);
   pthread_cond_init(&b.ready, NULL);

@@ -64,13 +64,14 @@ static int check_inputs(const struct imhe_cli_dirs *c, const char *rules, const 
             stat(c->policy_file, &st) != 0 ? strerror(errno) : "not a regular file");
     return 1;
   }
-  int stdin_seen = 0;
+  int stdin_seen = 0, stream = 0;
   for (int i = 0; i < nfiles; i++) {
     if (!strcmp(files[i], "-")) {
       if (stdin_seen++) {
         fprintf(stderr, "imhe %s: standard input (-) given twice\n", verb);
         return 1;
       }
+      stream |= fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode);
       continue;
     }
     if (stat(files[i], &st) != 0) {
@@ -81,7 +82,13 @@ static int check_inputs(const struct imhe_cli_dirs *c, const char *rules, const 
       fprintf(stderr, "imhe %s: %s: is a directory, not a file of records\n", verb, files[i]);
       return 1;
     }
+    stream |= !S_ISREG(st.st_mode);
   }
+  /* Records arriving through a pipe or a FIFO may come slowly, and whoever reads the report is
+   * waiting for each one: standard output then goes out a line at a time rather than in the
+   * large blocks main.c gives a file or a pipe (nothing has been written to it yet). */
+  if (stream && !isatty(STDOUT_FILENO))
+    setvbuf(stdout, NULL, _IOLBF, 0);
   return 0;
 }
 

@@ -520,6 +520,16 @@ Test(check, jobs_give_what_one_thread_gives, .timeout = 600) {
   free(out);
 }
 
+/* Records that come through a pipe are reported while the writer still holds the input open, a
+ * chunk at a time, at -j 1 and -j 2 (tests/streaming.py). */
+Test(check, records_through_a_pipe_are_reported_as_they_are_judged, .timeout = 120) {
+  char cmd[1024], *out = NULL;
+  snprintf(cmd, sizeof cmd, "python3 tests/streaming.py %s 2>&1", imhe_bin());
+  int rc = run_cmd(cmd, &out);
+  cr_expect_eq(rc, 0, "%s", out ? out : "");
+  free(out);
+}
+
 /* -j takes a number of threads from 1 to 256, and check and report only. */
 Test(check, jobs_option_is_checked) {
   static const char *const bad[] = {"-j 0", "-j x", "-j 257", "-j", "-j2x", "--jobs -1"};
