@@ -271,7 +271,20 @@ struct imhe_program {
   } words[4];
   /* The category codes again, hashed without regard to ASCII case (imhe_cat_lookup_loose). */
   struct imhe_word_index cats_loose;
+  /* The rules a record runs, chosen when a program is loaded (imhe_program_load) rather than
+   * tested rule by rule for every record: those of era e for kind slot k (a category's bit, or
+   * IMHE_PLAN_RENEWAL, IMHE_PLAN_REINSTATEMENT: the bit of imhe_rule.cats that selects them) are
+   * plan_rules[plan_at[i] .. plan_at[i + 1]) for i = e * IMHE_PLAN_KINDS + k, in the program's
+   * order, coupons' rules left out; plan_conds[i] the conditions they can record together, and
+   * plan_checks[r] those of rule r (its CHECK instructions: jumps go forward, so each runs at most
+   * once). NULL for a program fresh from the compiler, whose rules are then chosen as it runs. */
+  uint32_t *plan_at, *plan_rules, *plan_conds, *plan_checks;
 };
+#define IMHE_PLAN_KINDS 32
+#define IMHE_PLAN_RENEWAL IMHE_MAX_CATEGORIES
+#define IMHE_PLAN_REINSTATEMENT (IMHE_MAX_CATEGORIES + 1)
+/* The conditions rule ri can record: its CHECK, CHECKB and CHECKT instructions. */
+uint32_t imhe_rule_checks(const struct imhe_program *p, uint32_t ri);
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
   uint32_t key, len;        /* the code's bytes: comp_keys + key, len of them */

@@ -245,27 +245,57 @@ static int reinstatement(struct vm *vm, struct imhe_result *out, uint32_t *kindb
   return JUDGE_RULES;
 }
 
-/* Every rule of the era for the record's category or kind, in order, and the verdict they give. */
+/* The rules of the era for the record's kind (a bit of imhe_rule.cats), in order: the program's
+ * plan when it was loaded, else chosen here (a program fresh from the compiler). *conds: the
+ * conditions they can record together. */
+static const uint32_t *rules_for(struct vm *vm, uint32_t era, uint32_t kindbit, uint32_t *n,
+                                 uint32_t *conds) {
+  const struct imhe_program *p = vm->p;
+  if (p->plan_at) {
+    uint32_t k = era * IMHE_PLAN_KINDS + (uint32_t)__builtin_ctz(kindbit);
+    *n = p->plan_at[k + 1] - p->plan_at[k];
+    *conds = p->plan_conds[k];
+    return p->plan_rules + p->plan_at[k];
+  }
+  uint32_t *v = imhe_arena_alloc_raw(vm->a, (p->nrules + 1) * sizeof *v);
+  *n = *conds = 0;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const struct imhe_rule *ru = &p->rules[i];
+    if (ru->era == era && ru->kind != RK_COUPON && (ru->cats & kindbit)) {
+      v[(*n)++] = i;
+      *conds += imhe_rule_checks(p, i);
+    }
+  }
+  return v;
+}
+
+/* Every rule of the era for the record's category or kind, in order, and the verdict they give.
+ * Their conditions are one array, each rule's part of it as long as the conditions it can record,
+ * and written whole as they are recorded (record_cond): not zeroed, never grown. */
 static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint32_t kindbit) {
   const struct imhe_program *p = vm->p;
   int failed = 0, pending = 0;
-  for (uint32_t i = 0; i < p->nrules; i++) {
+  uint32_t n, nconds;
+  const uint32_t *list = rules_for(vm, era, kindbit, &n, &nconds);
+  struct imhe_cond_result *conds = imhe_arena_alloc_raw(vm->a, nconds * sizeof *conds);
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t i = list[k];
     const struct imhe_rule *ru = &p->rules[i];
-    if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
-      continue;
+    uint32_t checks = p->plan_checks ? p->plan_checks[i] : imhe_rule_checks(p, i);
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
-    memset(rr, 0, sizeof *rr);
-    rr->rule = i;
-    rr->res = out;
-    rr->id = imhe_str(p, ru->id);
-    rr->desc = imhe_str(p, ru->desc);
-    rr->file = imhe_str(p, ru->file);
-    rr->cite = imhe_str(p, ru->cite);
-    rr->line = ru->line;
-    rr->area = ru->area;
-    rr->kind = ru->kind;
+    *rr = (struct imhe_rule_outcome){.rule = i,
+                                     .id = imhe_str(p, ru->id),
+                                     .desc = imhe_str(p, ru->desc),
+                                     .file = imhe_str(p, ru->file),
+                                     .cite = imhe_str(p, ru->cite),
+                                     .line = ru->line,
+                                     .area = ru->area,
+                                     .kind = ru->kind,
+                                     .conds = conds,
+                                     .res = out};
+    conds += checks;
     vm->rr = rr;
-    vm->capconds = 0;
+    vm->capconds = checks;
     rr->status = imhe_run_rule(vm, i);
     if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_FAIL) {
       failed = 1;

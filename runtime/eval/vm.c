@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A condition's outcome, every field written (the array it goes in is not zeroed: judge.c's
+ * run_rules). */
 static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs,
                         const struct val *req, imhe_status status) {
   struct imhe_rule_outcome *rr = vm->rr;
-  if (rr->nconds == vm->capconds) {
+  if (rr->nconds == vm->capconds) { /* a coupon's rule, run for the fees: its own array */
     uint32_t cap = vm->capconds ? vm->capconds * 2 : 4;
     struct imhe_cond_result *v = imhe_arena_alloc(vm->a, cap * sizeof *v);
     if (rr->nconds)
@@ -22,31 +24,31 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   }
   struct imhe_cond_result *c = &rr->conds[rr->nconds++];
   const struct imhe_cond *cd = &vm->p->conds[in->c];
-  c->desc = imhe_str(vm->p, cd->desc);
-  c->line = cd->line;
-  c->status = status;
-  c->kind = in->op == OP_CHECK ? VT_NUM : in->op == OP_CHECKB ? VT_BOOL : VT_TRI;
-  c->cmp = in->a;
-  c->unit = cd->unit;
-  c->display = cd->display;
-  c->res = vm->res;
-  if (in->op == OP_CHECK) {
-    c->observed = obs->num;
-    c->required = req->num;
-    c->shortfall = status == IMHE_STATUS_PASS ? 0 : fabs(req->num - obs->num);
-  }
-  c->counted_sec = -1;
+  int num = in->op == OP_CHECK;
+  *c = (struct imhe_cond_result){
+      .desc = imhe_str(vm->p, cd->desc),
+      .line = cd->line,
+      .status = status,
+      .kind = num                   ? VT_NUM
+              : in->op == OP_CHECKB ? VT_BOOL
+                                    : VT_TRI,
+      .cmp = in->a,
+      .unit = cd->unit,
+      .display = cd->display,
+      .observed = num ? obs->num : 0,
+      .required = num ? req->num : 0,
+      .shortfall = num && status != IMHE_STATUS_PASS ? fabs(req->num - obs->num) : 0,
+      .counted_sec = -1,
+      .res = vm->res};
   if (vm->lean) /* verdicts only: the values compared, not how they were found */
     return;
   c->notes = obs->note;
-  c->capped = in->op == OP_CHECK ? obs->cap : NULL;
-  c->placing = in->op == OP_CHECK ? obs->placing : NULL;
-  if (obs->src) {
+  c->capped = num ? obs->cap : NULL;
+  c->placing = num ? obs->placing : NULL;
+  if (obs->src) { /* the collection's arrays are never changed once made: shared, not copied */
     c->counted_sec = obs->src->sec;
     c->counted = obs->src->idx;
     c->ncounted = obs->src->n;
-  }
-  if (obs->src) { /* the collection's arrays are never changed once made: shared, not copied */
     c->left_out = obs->src->ex;
     c->nleft = obs->src->nex;
   }
