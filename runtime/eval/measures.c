@@ -73,7 +73,7 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
          at = (at + 1) & p->comp_mask) {
       const struct imhe_comp_slot *e = &p->comp_index[at];
       if (e->hash == h && e->len == code->s.n &&
-          !memcmp(p->comp_keys + e->key, code->s.s, e->len)) {
+          imhe_same_bytes(p->comp_keys + e->key, code->s.s, e->len)) {
         *dom = (int)e->dom;
         *item = e->item;
         return code;
