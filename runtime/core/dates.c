@@ -46,7 +46,7 @@ void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
 
 int imhe_days_in_month(int y, int m) {
   static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+  if (m == 2 && imhe_leap_year(y))
     return 29;
   return dm[m - 1];
 }

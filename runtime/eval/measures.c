@@ -316,6 +316,10 @@ static void imhe_measure_window(struct vm *vm, struct imhe_insn in, const struct
   const struct coll *c = args[0].c;
   struct imhe_range *r = ranges(vm, c, 0, 0);
   int32_t from, to;
+  if (vm->lean) { /* verdicts only: the hours, not the window that holds them */
+    out->num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, NULL, NULL);
+    return;
+  }
   out->num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, &from, &to);
   if (!c->n || out->num <= 0) {
     out->note = imhe_why_new(vm, IMHE_REASON_NO_WINDOW);
