@@ -1,6 +1,7 @@
 /* file.c — the .imhec file: serialising a program and loading one back, bounds-checked.
  * Every multi-byte field is little-endian whatever the host; the loader refuses what it cannot
  * prove sound. */
+#include "runtime/bytecode/measure_table.h"
 #include "runtime/bytecode/program.h"
 #include <stddef.h>
 #include <stdio.h>
@@ -696,6 +697,12 @@ static void plan_rules(struct imhe_program *p) {
   } /* GCOVR_EXCL_STOP */
   for (uint32_t r = 0; r < p->nrules; r++)
     checks[r] = imhe_rule_checks(p, r);
+  _Static_assert(MEASURE__COUNT <= IMHE_PLAN_MEASURES, "plan_pops: too many measures");
+  for (int m = 0; m < MEASURE__COUNT; m++) {
+    char pops[4];
+    int np = imhe_measure_pops((enum imhe_measure)m, pops);
+    p->plan_pops[m] = (uint8_t)(np | (np && pops[0] == 'C' ? 0x10 : 0));
+  }
   uint32_t used = 0;
   for (size_t i = 0; i < lists; i++) {
     uint32_t era = (uint32_t)(i / IMHE_PLAN_KINDS), bit = 1u << (i % IMHE_PLAN_KINDS);

@@ -196,6 +196,7 @@ struct imhe_program_memo {
   void (*free)(struct imhe_program_memo *m);
 };
 
+#define IMHE_PLAN_MEASURES 64 /* room for the measures (measure_table.h, checked there) */
 struct imhe_program {
   char *strings;
   uint32_t strings_size; /* NUL-terminated strings */
@@ -279,6 +280,9 @@ struct imhe_program {
    * plan_checks[r] those of rule r (its CHECK instructions: jumps go forward, so each runs at most
    * once). NULL for a program fresh from the compiler, whose rules are then chosen as it runs. */
   uint32_t *plan_at, *plan_rules, *plan_conds, *plan_checks;
+  /* Each measure's popped values (imhe_measure_pops) for the VM: their count, and 0x10 when the
+   * first is a collection; set with the plan. */
+  uint8_t plan_pops[IMHE_PLAN_MEASURES];
 };
 #define IMHE_PLAN_KINDS 32
 #define IMHE_PLAN_RENEWAL IMHE_MAX_CATEGORIES
@@ -411,6 +415,16 @@ IMHE_INTERNAL_API int imhe_cat_lookup_loose(const struct imhe_program *p, const 
 
 static inline struct imhe_insn imhe_decode(const uint8_t *b) {
   struct imhe_insn in;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* the file's byte order is the machine's: one load of the eight bytes */
+  uint64_t w;
+  memcpy(&w, b, 8);
+  in.op = (uint8_t)w;
+  in.a = (uint8_t)(w >> 8);
+  in.b = (uint16_t)(w >> 16);
+  in.c = (uint32_t)(w >> 32);
+  return in;
+#endif
   in.op = b[0];
   in.a = b[1];
   in.b = (uint16_t)(b[2] | (b[3] << 8));

@@ -76,33 +76,28 @@ static imhe_status status_of(const struct val *o) {
   return o->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
 }
 
-/* CONST, DATE, ASOF, SUBMITTED, SECTION, FACT: a value pushed. */
+/* CONST, DATE, ASOF, SUBMITTED, SECTION, FACT: a value pushed, written in its place. */
 static void load(struct vm *vm, struct imhe_insn in, struct stack *s) {
-  struct val v;
-  memset(&v, 0, sizeof v);
+  struct val *v = &s->v[s->sp++];
   switch (in.op) {
   case OP_CONST:
-    v.t = VT_NUM;
-    v.num = vm->p->consts[in.c];
+    *v = (struct val){.t = VT_NUM, .num = vm->p->consts[in.c]};
     break;
   case OP_DATE:
   case OP_ASOF:
-    v.t = VT_DATE;
-    v.date = in.op == OP_DATE ? (int32_t)in.c : vm->as_of;
+    *v = (struct val){.t = VT_DATE, .date = in.op == OP_DATE ? (int32_t)in.c : vm->as_of};
     break;
   case OP_SUBMITTED:
-    v.t = VT_DATE;
-    v.date = vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of;
+    *v = (struct val){.t = VT_DATE,
+                      .date = vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of};
     break;
   case OP_SECTION:
-    v.t = VT_COLL;
-    v.c = imhe_section_coll(vm, in.a);
+    *v = (struct val){.t = VT_COLL, .c = imhe_section_coll(vm, in.a)};
     break;
   default: /* OP_FACT */
-    v.t = imhe_fact_type[in.a];
-    v.b = imhe_fact(vm, in.a, &v.note);
+    *v = (struct val){.t = imhe_fact_type[in.a]};
+    v->b = imhe_fact(vm, in.a, &v->note);
   }
-  push(s, v);
 }
 
 /* The filters, UNION and MINUS: the collection on top replaced by the entries kept. */
@@ -121,12 +116,17 @@ static void entries(struct vm *vm, struct imhe_insn in, struct stack *s) {
  * measured (src) for the condition's counted and left-out lists. */
 static void measure(struct vm *vm, struct imhe_insn in, struct stack *s) {
   char pops[4];
-  int n = imhe_measure_pops((enum imhe_measure)in.a, pops);
-  struct val v;
-  memset(&v, 0, sizeof v);
+  int n, coll;
+  if (vm->p->plan_at) { /* a loaded program: the measures' pops read from its plan */
+    n = vm->p->plan_pops[in.a] & 0xf;
+    coll = vm->p->plan_pops[in.a] & 0x10;
+  } else {
+    n = imhe_measure_pops((enum imhe_measure)in.a, pops);
+    coll = n && pops[0] == 'C';
+  }
   s->sp -= n;
-  v.t = imhe_measures[in.a].result;
-  if (n && pops[0] == 'C')
+  struct val v = {.t = imhe_measures[in.a].result};
+  if (coll)
     v.src = s->v[s->sp].c;
   imhe_measure_handlers[in.a](vm, in, &s->v[s->sp], &v);
   push(s, v);
