@@ -81,32 +81,45 @@ static void unknown_category(struct vm *vm, const char *path, const struct imhe_
 
 /* The codes the record's entries give of enumerations the program declares (an endorsement's
  * category, an RSC provider's endorsements, an education's credential, a reference's role), each
- * one it declares. */
+ * one it declares; what they resolve to kept for the rules (vm->codes). */
 static void validate_categories(struct vm *vm) {
   static const struct {
     int sec, field, loose;
-  } fields[] = {{IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
-                {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
-                {IMHE_SECTION_EDUCATION, EDU_DEGREE, 0},
-                {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0},
-                {IMHE_SECTION_REFERENCES, REF_ROLE, 0}};
-  for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-    int sec = fields[k].sec, f = fields[k].field;
+  } fields[CODES__COUNT] = {
+      [CODES_ENDO_CATEGORY] = {IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
+      [CODES_RSC_ENDORSEMENTS] = {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
+      [CODES_DEGREE] = {IMHE_SECTION_EDUCATION, EDU_DEGREE, 0},
+      [CODES_CREDENTIAL] = {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0},
+      [CODES_ROLE] = {IMHE_SECTION_REFERENCES, REF_ROLE, 0}};
+  for (size_t k = 0; k < CODES__COUNT; k++) {
+    int sec = fields[k].sec, f = fields[k].field, loose = fields[k].loose;
+    int e = imhe_sections[sec].fields[f].arg;
     const struct imhe_list *l = &vm->r->sec[sec];
+    if (!l->n)
+      continue;
+    int32_t *kept = imhe_arena_alloc_raw(vm->a, l->n * sizeof *kept);
     for (uint32_t i = 0; i < l->n; i++) {
       const struct imhe_slot *sl = &l->v[i].f[f];
-      for (uint32_t c = 0; sl->present && c < sl->v.codes.n; c++) {
+      uint32_t n = sl->present ? sl->v.codes.n : 0, mask = 0;
+      int32_t first = -1;
+      for (uint32_t c = 0; c < n; c++) {
         const struct imhe_comp_code *cc = &sl->v.codes.v[c];
-        int e = imhe_sections[sec].fields[f].arg;
-        if ((e == ENUM_CATEGORY ? imhe_slot_category(vm->p, cc, fields[k].loose)
-                                : imhe_declared_lookup(vm->p, e, cc->s.s, cc->s.n)) < 0) {
+        int v = e == ENUM_CATEGORY ? imhe_slot_category(vm->p, cc, loose)
+                                   : imhe_declared_lookup(vm->p, e, cc->s.s, cc->s.n);
+        if (v >= 0)
+          mask |= 1u << v;
+        if (c == 0)
+          first = v;
+        if (v < 0) {
           char path[80];
           snprintf(path, sizeof path, "%s[%u].%s", imhe_sections[sec].name, i,
                    imhe_sections[sec].fields[f].name);
           unknown_code(vm, e, path, &cc->s, cc->line, cc->col);
         }
       }
+      kept[i] = loose ? (int32_t)mask : first;
     }
+    vm->codes[k] = kept;
   }
 }
 

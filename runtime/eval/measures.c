@@ -29,6 +29,8 @@ static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_m
 /* An education's degree: its place in the program's declared order (its code as written, which
  * the program types), or -1 for none. */
 static int degree_of(const struct vm *vm, const struct imhe_entry *e) {
+  if (vm->codes[CODES_DEGREE]) /* resolved when the record's codes were checked */
+    return vm->codes[CODES_DEGREE][e - vm->r->sec[IMHE_SECTION_EDUCATION].v];
   const struct imhe_slot *s = &e->f[EDU_DEGREE];
   return s->present && s->v.codes.n
              ? imhe_declared_lookup(vm->p, ENUM_DEGREE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
@@ -344,7 +346,8 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
   for (uint32_t k = 0; k < c->n; k++) {
     const struct imhe_slot *s = &vm->r->sec[IMHE_SECTION_REFERENCES].v[c->idx[k]].f[REF_ROLE];
-    int role = s->present && s->v.codes.n
+    int role = vm->codes[CODES_ROLE] ? vm->codes[CODES_ROLE][c->idx[k]] /* resolved once */
+               : s->present && s->v.codes.n
                    ? imhe_declared_lookup(p, ENUM_ROLE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
                    : -1; /* its code as written: the program's role */
     roles[k] = role >= 0 ? 1u << role : 0;
@@ -407,10 +410,13 @@ static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const st
   for (uint32_t i = 0; i < l->n && !out->b; i++) {
     const struct imhe_entry *e = &l->v[i];
     const struct imhe_slot *s = &e->f[EDU_CREDENTIAL]; /* its code as written: the program's */
-    out->b = s->present && s->v.codes.n &&
-             imhe_declared_lookup(vm->p, ENUM_CREDENTIAL, s->v.codes.v[0].s.s,
-                                  s->v.codes.v[0].s.n) == (int)in.c &&
-             e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
+    int cred =
+        vm->codes[CODES_CREDENTIAL] ? vm->codes[CODES_CREDENTIAL][i] /* resolved once */
+        : s->present && s->v.codes.n
+            ? imhe_declared_lookup(vm->p, ENUM_CREDENTIAL, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
+            : -1;
+    out->b =
+        cred == (int)in.c && e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
   }
   struct imhe_why *w =
       imhe_why_new(vm, out->b ? IMHE_REASON_CREDENTIAL_HELD : IMHE_REASON_CREDENTIAL_MISSING);
