@@ -139,17 +139,20 @@ struct days {
   size_t n, cap;
   int heap; /* v was allocated (else it is the caller's array of cap) */
 };
-static void days_add(struct days *c, int32_t d) {
-  if (c->n == c->cap) {
-    c->cap *= 2;
-    int32_t *v = xmalloc(c->cap * sizeof *v);
-    if (c->n)
-      memcpy(v, c->v, c->n * sizeof *v);
-    if (c->heap)
-      free(c->v);
-    c->v = v;
-    c->heap = 1;
-  }
+static void days_grow(struct days *c) {
+  c->cap *= 2;
+  int32_t *v = xmalloc(c->cap * sizeof *v);
+  if (c->n)
+    memcpy(v, c->v, c->n * sizeof *v);
+  if (c->heap)
+    free(c->v);
+  c->v = v;
+  c->heap = 1;
+}
+/* A day appended: inline, the arrays growing (days_grow) only past the records seen. */
+static inline void days_add(struct days *c, int32_t d) {
+  if (__builtin_expect(c->n == c->cap, 0))
+    days_grow(c);
   c->v[c->n++] = d;
 }
 
