@@ -63,8 +63,10 @@ struct stack {
 static struct val *top(struct stack *s) {
   return &s->v[s->sp - 1];
 }
-static struct val pop(struct stack *s) {
-  return s->v[--s->sp];
+/* The value on top, taken off: read in its slot, not copied (nothing is pushed before it is read).
+ */
+static const struct val *pop(struct stack *s) {
+  return &s->v[--s->sp];
 }
 static void push(struct stack *s, struct val v) {
   s->v[s->sp++] = v;
@@ -103,11 +105,11 @@ static void load(struct vm *vm, struct imhe_insn in, struct stack *s) {
 /* The filters, UNION and MINUS: the collection on top replaced by the entries kept. */
 static void entries(struct vm *vm, struct imhe_insn in, struct stack *s) {
   if (in.op == OP_UNION || in.op == OP_MINUS) {
-    struct val r = pop(s);
-    top(s)->c = imhe_set_op(vm, top(s)->c, r.c, in.op == OP_UNION);
+    const struct val *r = pop(s);
+    top(s)->c = imhe_set_op(vm, top(s)->c, r->c, in.op == OP_UNION);
   } else if (in.op == OP_F_CMP || in.op == OP_F_OVERLAP) {
-    struct val arg = pop(s);
-    top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, &arg);
+    const struct val *arg = pop(s);
+    top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, arg);
   } else
     top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, NULL);
 }
@@ -171,24 +173,22 @@ static void arithmetic(struct vm *vm, struct imhe_insn in, struct stack *s) {
     top(s)->b = !top(s)->b;
     return;
   }
-  struct val r = pop(s);
+  const struct val *r = pop(s);
   struct val *l = top(s);
   if (in.op == OP_CMP || in.op == OP_CMPD) {
-    int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r.num) : cmp_apply(in.a, l->date, r.date);
-    memset(l, 0, sizeof *l);
-    l->t = VT_BOOL;
-    l->b = ok;
+    int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r->num) : cmp_apply(in.a, l->date, r->date);
+    *l = (struct val){.t = VT_BOOL, .b = ok};
   } else if (in.op == OP_AND || in.op == OP_OR)
-    l->b = in.op == OP_AND ? (l->b && r.b) : (l->b || r.b);
+    l->b = in.op == OP_AND ? (l->b && r->b) : (l->b || r->b);
   else {
-    capped(vm, in.op, l, &r);
-    l->num = in.op == OP_ADD   ? l->num + r.num
-             : in.op == OP_SUB ? l->num - r.num
-             : in.op == OP_MIN ? fmin(l->num, r.num)
-                               : fmax(l->num, r.num);
-    l->note = imhe_why_join(vm, l->note, r.note);
+    capped(vm, in.op, l, r);
+    l->num = in.op == OP_ADD   ? l->num + r->num
+             : in.op == OP_SUB ? l->num - r->num
+             : in.op == OP_MIN ? fmin(l->num, r->num)
+                               : fmax(l->num, r->num);
+    l->note = imhe_why_join(vm, l->note, r->note);
     if (!l->src)
-      l->src = r.src;
+      l->src = r->src;
   }
 }
 
@@ -198,13 +198,11 @@ static void check(struct vm *vm, const struct imhe_insn *in, struct stack *s) {
     record_cond(vm, in, top(s), NULL, status_of(top(s)));
     return;
   }
-  struct val req = pop(s);
-  struct val obs = *top(s);
-  int ok = cmp_apply(in->a, obs.num, req.num);
-  record_cond(vm, in, &obs, &req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
-  memset(top(s), 0, sizeof *top(s));
-  top(s)->t = VT_BOOL;
-  top(s)->b = ok;
+  const struct val *req = pop(s);
+  struct val *obs = top(s);
+  int ok = cmp_apply(in->a, obs->num, req->num);
+  record_cond(vm, in, obs, req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
+  *obs = (struct val){.t = VT_BOOL, .b = ok};
 }
 
 /* REQUIRE, ADVISE, ACCEPT, SKIP: the rule's status. */
@@ -281,7 +279,7 @@ imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
       check(vm, &in, &s);
       break;
     case OP_JUMPF:
-      if (!pop(&s).b)
+      if (!pop(&s)->b)
         pc = in.c;
       break;
     case OP_REQUIRE:
