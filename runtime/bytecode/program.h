@@ -330,6 +330,20 @@ static inline int imhe_same_bytes(const char *a, const char *b, size_t n) {
   return x == y;
 }
 
+/* The slot of a loaded program's competency code s (n bytes), probed to the first match, or NULL
+ * (p->comp_index must be set: a program fresh from the compiler searches its codes instead). */
+static inline const struct imhe_comp_slot *imhe_comp_probe(const struct imhe_program *p,
+                                                           const char *s, size_t n) {
+  uint32_t h = imhe_comp_hash(s, n);
+  for (uint32_t at = h & p->comp_mask; p->comp_index[at].item != UINT32_MAX;
+       at = (at + 1) & p->comp_mask) {
+    const struct imhe_comp_slot *e = &p->comp_index[at];
+    if (e->hash == h && e->len == n && imhe_same_bytes(p->comp_keys + e->key, s, n))
+      return e;
+  }
+  return NULL;
+}
+
 static inline const char *imhe_str(const struct imhe_program *p, uint32_t i) {
   return (i < p->strings_size) ? p->strings + i : "";
 }

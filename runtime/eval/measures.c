@@ -70,18 +70,12 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
                                                   int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
   if (p->comp_index) { /* a loaded program: its hash of codes, probed to the first match */
-    uint32_t h = imhe_comp_hash(code->s.s, code->s.n);
-    for (uint32_t at = h & p->comp_mask; p->comp_index[at].item != UINT32_MAX;
-         at = (at + 1) & p->comp_mask) {
-      const struct imhe_comp_slot *e = &p->comp_index[at];
-      if (e->hash == h && e->len == code->s.n &&
-          imhe_same_bytes(p->comp_keys + e->key, code->s.s, e->len)) {
-        *dom = (int)e->dom;
-        *item = e->item;
-        return code;
-      }
-    }
-    return NULL;
+    const struct imhe_comp_slot *e = imhe_comp_probe(p, code->s.s, code->s.n);
+    if (!e)
+      return NULL;
+    *dom = (int)e->dom;
+    *item = e->item;
+    return code;
   }
   const char *dot = memchr(code->s.s, '.', code->s.n);
   if (!dot)
