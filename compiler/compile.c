@@ -801,7 +801,8 @@ static void declare(struct compiler *c, struct node *it) {
       imhe_diag_error(c->d, it->loc2, "e.g. defines track CODE \"NAME\" for prenatal, infant",
                       "track '%s' needs the ages it serves (ages in track): add 'for AGES'", it->s);
     else if (c->ntracks == IMHE_MAX_TRACKS)
-      imhe_diag_error(c->d, it->loc2, NULL, "more than %d tracks", IMHE_MAX_TRACKS);
+      imhe_diag_error(c->d, it->loc2, "a track is one bit of a category's small set of tracks",
+                      "more than %d tracks: '%s' is one too many", IMHE_MAX_TRACKS, it->s);
     else if (enum_mask(c, it->a, ENUM_AGE, &ages)) {
       c->track_code[c->ntracks] = it->s;
       c->track_ages[c->ntracks] = ages;

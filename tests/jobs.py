@@ -84,6 +84,40 @@ def check_locations(out, err, files):
             failures.append(f"no {k} message met in the generated batch: the test tests nothing")
 
 
+def multibyte(path):
+    """Records longer than libyaml's 4 KiB bites, whose text is two- and three-byte characters,
+    each shifted by one byte more than the last, so that a bite of every record ends inside a
+    character somewhere; the last entry of each has an impossible date, past the bites."""
+    out = []
+    for pad in range(4):
+        out += ["---", f"id: WI-2026-{9000 + pad}", "association: WI", "category: IMHM-C",
+                "submitted: 2026-09-15", "applicant:", "  name: Zoë Ångström" + "é" * pad,
+                "training:"]
+        for i in range(60):
+            out += [f"  - title: \"Ünïcödé 日本語の研修 {i} — ça va\"", "    hours: 1.5",
+                    f"    date: 2025-01-{1 + i % 28:02d}",
+                    "    competencies: [TF.attachment_separation_loss]"]
+        out += ["  - title: Ünïcödé 最後", "    hours: 2", "    date: 2025-02-30"]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def check_multibyte(out, path):
+    """Every impossible date is reported at its own line and column, and nothing else is wrong."""
+    text = lines_of(path)
+    dates = 0
+    for line in out.decode().splitlines():
+        rec = json.loads(line)
+        for e in rec.get("errors", []):
+            row = text[e["line"] - 1]
+            if row[e["column"] - 1:e["column"] - 1 + 10] != "2025-02-30":
+                failures.append(f"{path}:{e['line']}:{e['column']}: not the impossible date: "
+                                f"{e['message']}")
+            dates += 1
+    if dates != 4:
+        failures.append(f"{dates} impossible dates reported in the multi-byte records, not 4")
+
+
 def main():
     imhe = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "build/imhe")
     examples = sorted(f"examples/{f}" for f in os.listdir(os.path.join(ROOT, "examples"))
@@ -98,6 +132,10 @@ def main():
             same_for_every_j(imhe, verb, examples)
         for verb in (["check", "--format", "json"], ["check"], ["report", "--format", "html"]):
             rc, out, err = same_for_every_j(imhe, verb, [a, empty, b] + examples[:3])
+        m = os.path.join(d, "multibyte.yaml")
+        multibyte(m)
+        rc, out, err = same_for_every_j(imhe, ["check", "--format", "json"], [m])
+        check_multibyte(out, m)
         rc, out, err = run(imhe, ["check", "--format", "json", "-j", "3", a, empty, b])
         check_locations(out, err, [a, b])
         if rc != 2:

@@ -82,6 +82,32 @@ Test(records, malformed_records_name_their_fault_and_location) {
   free_list(names, n);
 }
 
+/* A document that reading stops part way: a syntax error, then an unreadable byte further on
+ * that libyaml's read-ahead reached first. Both are reported, in that order, and the fields after
+ * them (the applicant's name here) are not called missing: they were never read. */
+Test(records, a_document_stopped_part_way_names_its_faults_not_the_fields_left_unread) {
+  const char *path = "/tmp/imhe-stopped-test.yaml";
+  const char *text = "id: S-1\nassociation: WI\ncategory: IFS: x\nnotes: \"a \x01 byte\"\n"
+                     "applicant: {name: A}\n";
+  write_all(path, text, strlen(text));
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert(l, "%s", err);
+  struct imhe_record r;
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_assert_eq(r.errors.n, 2, "two faults, nothing else (got %u, first '%s')", r.errors.n,
+               r.errors.n ? r.errors.v[0].text : "");
+  cr_expect_eq(r.errors.v[0].line, 3);
+  cr_expect_eq(r.errors.v[0].col, 14);
+  cr_expect(strstr(r.errors.v[0].text, "YAML syntax error: mapping values are not allowed"), "%s",
+            r.errors.v[0].text);
+  cr_expect_eq(r.errors.v[1].line, 4);
+  cr_expect(strstr(r.errors.v[1].text, "control character 0x01"), "%s", r.errors.v[1].text);
+  imhe_record_clear(&r);
+  imhe_loader_close(l);
+  remove(path);
+}
+
 Test(records, a_batch_goes_on_past_a_bad_record) {
   const char *path = "/tmp/imhe-batch-test.yaml";
   const char *text =

@@ -799,6 +799,10 @@ static void load_record(struct imhe_record *r, struct ypull *p, const struct yno
   }
   if (t.has_cat)
     keep_category(r, &t.cat);
+  /* Reading stopped part way (a syntax error, an unreadable byte): the fields after it were not
+   * read, not left out, and saying them missing would bury the one fault to mend. */
+  if (p->stop == PULL_FAULT)
+    return;
   if (!r->id.s && !t.has_id)
     imhe_record_error(r, doc->line, doc->col, "missing required field 'id'");
   if (!r->association.s && !t.has_association)

@@ -26,11 +26,27 @@ static void notice(struct imhe_loader *l, int severity, uint32_t line, uint32_t 
   l->notice(l->notice_ctx, severity, &m);
 }
 
+static void syntax_error(struct imhe_record *r, const yaml_parser_t *p, uint32_t base) {
+  uint32_t line = base + (uint32_t)p->problem_mark.line + 1;
+  uint32_t col = (uint32_t)p->problem_mark.column + 1;
+  if (p->context)
+    imhe_record_error(r, line, col, "YAML syntax error: %s %s (line %zu)",
+                      p->problem ? p->problem : "error", p->context,
+                      base + p->context_mark.line + 1);
+  else
+    imhe_record_error(r, line, col, "YAML syntax error: %s", p->problem ? p->problem : "error");
+}
+
 /* Why libyaml stopped: a refusal of the byte layer (a limit, an unreadable byte, a failed read)
  * or a syntax error, located in the file. */
 static void parse_fault(struct imhe_loader *l, struct imhe_record *r, uint32_t base) {
   const struct imhe_yinput *in = &l->in;
   yaml_parser_t *p = &l->parser;
+  /* The byte layer refused bytes libyaml had not reached when it stopped on a syntax error in
+   * those before (its read-ahead passed the refusal): both are faults to mend, the syntax error
+   * first. libyaml stopped by the refusal itself says so as a reader error. */
+  if (in->refused && (p->error == YAML_SCANNER_ERROR || p->error == YAML_PARSER_ERROR))
+    syntax_error(r, p, base);
   if (in->refused) {
     imhe_record_error(r, in->ref_line, in->ref_col, "%s", in->msg);
     if (in->io_error)
@@ -40,14 +56,7 @@ static void parse_fault(struct imhe_loader *l, struct imhe_record *r, uint32_t b
   } else if (p->error == YAML_READER_ERROR) { /* the byte layer checks first: not expected */
     imhe_record_error(r, base + 1, 1, "unreadable YAML: %s", p->problem ? p->problem : "error");
   } else {
-    uint32_t line = base + (uint32_t)p->problem_mark.line + 1;
-    uint32_t col = (uint32_t)p->problem_mark.column + 1;
-    if (p->context)
-      imhe_record_error(r, line, col, "YAML syntax error: %s %s (line %zu)",
-                        p->problem ? p->problem : "error", p->context,
-                        base + p->context_mark.line + 1);
-    else
-      imhe_record_error(r, line, col, "YAML syntax error: %s", p->problem ? p->problem : "error");
+    syntax_error(r, p, base);
   }
 }
 
@@ -84,10 +93,12 @@ static int start_document(struct imhe_loader *l) {
 static int fault_stop(struct imhe_loader *l, struct imhe_record *r, struct ypull *p) {
   uint32_t n0 = r->errors.n;
   parse_fault(l, r, p->base);
-  if (r->errors.n == n0 + 1 && n0) {
-    struct imhe_msg m = r->errors.v[n0];
-    memmove(r->errors.v + 1, r->errors.v, n0 * sizeof m);
-    r->errors.v[0] = m;
+  uint32_t k = r->errors.n - n0; /* one or two: a syntax error, a refusal or both */
+  if (n0 && k && k <= 2) {
+    struct imhe_msg m[2];
+    memcpy(m, r->errors.v + n0, k * sizeof m[0]);
+    memmove(r->errors.v + k, r->errors.v, n0 * sizeof m[0]);
+    memcpy(r->errors.v, m, k * sizeof m[0]);
   }
   end_document(l, 1);
   if (!p->has_root || p->root_type != N_MAP)
