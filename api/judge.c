@@ -121,15 +121,21 @@ static const struct imhe_policy *policy_for(const imhe_policy_set *set, const st
   return set->single ? &set->v[0] : imhe_policy_set_find(set, assoc);
 }
 
+/* The bytes of a result's arena allocated with the result (a chunk's worth, as arena.c makes). */
+#define JUDGED_ROOM 65536
+_Static_assert(sizeof(struct imhe_judged) % 8 == 0, "a judged result's arena starts 8-aligned");
+
 /* imhe_judge once the arguments are checked, by p (policy_for's). */
 static imhe_code judge(const imhe_policy_set *set, const imhe_record *r,
                        const imhe_judge_options *o, int category, const struct imhe_policy *p,
                        imhe_result **out, imhe_error *err) {
-  /* not zeroed whole: a judged result is all written by imhe_evaluate_mode, and the rest here */
-  struct imhe_judged *j = malloc(sizeof *j);
+  /* not zeroed whole: a judged result is all written by imhe_evaluate_mode, and the rest here;
+   * its arena's first bytes allocated with it (JUDGED_ROOM: a record's judgement, most of the
+   * time), so that a result is one allocation and one free */
+  struct imhe_judged *j = malloc(sizeof *j + JUDGED_ROOM);
   if (!j)
     return imhe_fail(err, IMHE_NO_MEMORY, "out of memory");
-  imhe_arena_init(&j->arena, 0);
+  imhe_arena_init_in(&j->arena, j + 1, JUDGED_ROOM);
   j->set = set;
   j->prog = NULL;
   j->test = NULL;

@@ -1,9 +1,10 @@
 /* test_core.c — the arena under its contract (arena.h): long formatted text, a limit past which
- * allocations fail with NULL, zero-byte requests, a reset that keeps one chunk for reuse; and
- * CRC-32 (crc32.h) on every path, table, slicing and carry-less multiplication, against its
- * definition. */
+ * allocations fail with NULL, zero-byte requests, a reset that keeps one chunk for reuse; CRC-32
+ * (crc32.h) on every path, table, slicing and carry-less multiplication, against its definition;
+ * and civil dates (dates.h) day by day across the edges of their fast forms. */
 #include "runtime/core/arena.h"
 #include "runtime/core/crc32.h"
+#include "runtime/core/dates.h"
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
@@ -88,4 +89,29 @@ Test(crc32, every_length_and_alignment_matches_the_definition) {
     cr_assert_eq(imhe_crc32(b + 5, n), crc_bits(b + 5, n), "%zu bytes", n);
   cr_expect_eq(imhe_crc32_more(imhe_crc32(b, 777), b + 777, 50000), crc_bits(b, 50777),
                "a CRC continued is the CRC of the whole");
+}
+
+/* Every day of the years around the fast forms' edges (dates.c: Neri and Schneider's conversions
+ * inside, Hinnant's outside) and of the years records use: one day number after another, each
+ * converted back to its own date, and February 29 exactly in the leap years of the definition. */
+Test(dates, day_numbers_run_one_a_day_and_convert_back_across_the_fast_forms_edges) {
+  static const int spans[][2] = {{-33000, -32600}, {-400, 2400}, {999800, 1000200}};
+  for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++) {
+    int32_t prev = imhe_days_from_civil(spans[k][0] - 1, 12, 31);
+    for (int y = spans[k][0]; y <= spans[k][1]; y++) {
+      int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+      cr_assert_eq(imhe_leap_year(y), leap, "year %d", y);
+      for (int m = 1; m <= 12; m++)
+        for (int d = 1; d <= imhe_days_in_month(y, m); d++) {
+          int32_t t = imhe_days_from_civil(y, m, d);
+          int yy, mm, dd;
+          imhe_civil_from_days(t, &yy, &mm, &dd);
+          cr_assert(t == prev + 1 && yy == y && mm == m && dd == d, "%d-%d-%d: day %d after %d", y,
+                    m, d, t, prev);
+          prev = t;
+        }
+    }
+  }
+  cr_expect_eq(imhe_days_from_civil(1970, 1, 1), 0);
+  cr_expect_eq(imhe_days_from_civil(2000, 3, 1), 11017);
 }

@@ -1,6 +1,7 @@
 /* file.c — the .imhec file: serialising a program and loading one back, bounds-checked.
  * Every multi-byte field is little-endian whatever the host; the loader refuses what it cannot
  * prove sound. */
+#include "runtime/bytecode/measure_table.h"
 #include "runtime/bytecode/program.h"
 #include <stddef.h>
 #include <stdio.h>
@@ -184,6 +185,10 @@ void imhe_program_free(struct imhe_program *p) {
   for (int w = 0; w < 4; w++)
     free(p->words[w].slot);
   free(p->cats_loose.slot);
+  free(p->plan_at);
+  free(p->plan_rules);
+  free(p->plan_conds);
+  free(p->plan_checks);
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
@@ -663,6 +668,61 @@ static struct imhe_word_index word_index(const struct imhe_program *p, int e, in
   return (struct imhe_word_index){t, size - 1};
 }
 
+uint32_t imhe_rule_checks(const struct imhe_program *p, uint32_t ri) {
+  uint32_t n = 0;
+  for (uint32_t pc = p->rules[ri].start; pc < p->rules[ri].end; pc += IMHE_INSN_SIZE) {
+    int op = p->code[pc];
+    n += op == OP_CHECK || op == OP_CHECKB || op == OP_CHECKT;
+  }
+  return n;
+}
+
+/* The verified program's rules chosen for each era and kind of record (program.h, plan_at), once,
+ * so that judging a record walks its own rules only. Out of memory, none is made: judging then
+ * chooses the rules as it runs. */
+static void plan_rules(struct imhe_program *p) {
+  size_t lists = (size_t)p->neras * IMHE_PLAN_KINDS, total = 0;
+  for (uint32_t r = 0; r < p->nrules; r++)
+    if (p->rules[r].kind != RK_COUPON)
+      total += (size_t)__builtin_popcount(p->rules[r].cats);
+  uint32_t *at = malloc((lists + 1) * sizeof *at), *rules = malloc((total ? total : 1) * 4),
+           *conds = malloc((lists ? lists : 1) * sizeof *conds),
+           *checks = malloc((p->nrules ? p->nrules : 1) * sizeof *checks);
+  if (!at || !rules || !conds || !checks) { /* GCOVR_EXCL_START: out of memory */
+    free(at);
+    free(rules);
+    free(conds);
+    free(checks);
+    return;
+  } /* GCOVR_EXCL_STOP */
+  for (uint32_t r = 0; r < p->nrules; r++)
+    checks[r] = imhe_rule_checks(p, r);
+  _Static_assert(MEASURE__COUNT <= IMHE_PLAN_MEASURES, "plan_pops: too many measures");
+  for (int m = 0; m < MEASURE__COUNT; m++) {
+    char pops[4];
+    int np = imhe_measure_pops((enum imhe_measure)m, pops);
+    p->plan_pops[m] = (uint8_t)(np | (np && pops[0] == 'C' ? 0x10 : 0));
+  }
+  uint32_t used = 0;
+  for (size_t i = 0; i < lists; i++) {
+    uint32_t era = (uint32_t)(i / IMHE_PLAN_KINDS), bit = 1u << (i % IMHE_PLAN_KINDS);
+    at[i] = used;
+    conds[i] = 0;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+      const struct imhe_rule *ru = &p->rules[r];
+      if (ru->era == era && ru->kind != RK_COUPON && (ru->cats & bit)) {
+        rules[used++] = r;
+        conds[i] += checks[r];
+      }
+    }
+  }
+  at[lists] = used;
+  p->plan_at = at;
+  p->plan_rules = rules;
+  p->plan_conds = conds;
+  p->plan_checks = checks;
+}
+
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,
                       char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
@@ -676,5 +736,6 @@ int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_
   for (int w = 0; w < 4; w++)
     out->words[imhe_declared_slot(declared[w])] = word_index(out, declared[w], 0);
   out->cats_loose = word_index(out, ENUM_CATEGORY, 1);
+  plan_rules(out);
   return 0;
 }

@@ -196,6 +196,7 @@ struct imhe_program_memo {
   void (*free)(struct imhe_program_memo *m);
 };
 
+#define IMHE_PLAN_MEASURES 64 /* room for the measures (measure_table.h, checked there) */
 struct imhe_program {
   char *strings;
   uint32_t strings_size; /* NUL-terminated strings */
@@ -271,7 +272,23 @@ struct imhe_program {
   } words[4];
   /* The category codes again, hashed without regard to ASCII case (imhe_cat_lookup_loose). */
   struct imhe_word_index cats_loose;
+  /* The rules a record runs, chosen when a program is loaded (imhe_program_load) rather than
+   * tested rule by rule for every record: those of era e for kind slot k (a category's bit, or
+   * IMHE_PLAN_RENEWAL, IMHE_PLAN_REINSTATEMENT: the bit of imhe_rule.cats that selects them) are
+   * plan_rules[plan_at[i] .. plan_at[i + 1]) for i = e * IMHE_PLAN_KINDS + k, in the program's
+   * order, coupons' rules left out; plan_conds[i] the conditions they can record together, and
+   * plan_checks[r] those of rule r (its CHECK instructions: jumps go forward, so each runs at most
+   * once). NULL for a program fresh from the compiler, whose rules are then chosen as it runs. */
+  uint32_t *plan_at, *plan_rules, *plan_conds, *plan_checks;
+  /* Each measure's popped values (imhe_measure_pops) for the VM: their count, and 0x10 when the
+   * first is a collection; set with the plan. */
+  uint8_t plan_pops[IMHE_PLAN_MEASURES];
 };
+#define IMHE_PLAN_KINDS 32
+#define IMHE_PLAN_RENEWAL IMHE_MAX_CATEGORIES
+#define IMHE_PLAN_REINSTATEMENT (IMHE_MAX_CATEGORIES + 1)
+/* The conditions rule ri can record: its CHECK, CHECKB and CHECKT instructions. */
+uint32_t imhe_rule_checks(const struct imhe_program *p, uint32_t ri);
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
   uint32_t key, len;        /* the code's bytes: comp_keys + key, len of them */
@@ -289,6 +306,42 @@ static inline uint32_t imhe_comp_hash(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
       h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
   return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+}
+
+/* Whether the n bytes at a and b are the same: eight at a time and the last eight, inline, for the
+ * hash probes of codes a record gives (mostly 8 to 32 bytes, which a call of memcmp costs as much
+ * as comparing). */
+static inline int imhe_same_bytes(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  if (n < 8) {
+    for (size_t i = 0; i < n; i++)
+      if (a[i] != b[i])
+        return 0;
+    return 1;
+  }
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y)
+      return 0;
+  }
+  memcpy(&x, a + n - 8, 8);
+  memcpy(&y, b + n - 8, 8);
+  return x == y;
+}
+
+/* The slot of a loaded program's competency code s (n bytes), probed to the first match, or NULL
+ * (p->comp_index must be set: a program fresh from the compiler searches its codes instead). */
+static inline const struct imhe_comp_slot *imhe_comp_probe(const struct imhe_program *p,
+                                                           const char *s, size_t n) {
+  uint32_t h = imhe_comp_hash(s, n);
+  for (uint32_t at = h & p->comp_mask; p->comp_index[at].item != UINT32_MAX;
+       at = (at + 1) & p->comp_mask) {
+    const struct imhe_comp_slot *e = &p->comp_index[at];
+    if (e->hash == h && e->len == n && imhe_same_bytes(p->comp_keys + e->key, s, n))
+      return e;
+  }
+  return NULL;
 }
 
 static inline const char *imhe_str(const struct imhe_program *p, uint32_t i) {
@@ -376,6 +429,16 @@ IMHE_INTERNAL_API int imhe_cat_lookup_loose(const struct imhe_program *p, const 
 
 static inline struct imhe_insn imhe_decode(const uint8_t *b) {
   struct imhe_insn in;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* the file's byte order is the machine's: one load of the eight bytes */
+  uint64_t w;
+  memcpy(&w, b, 8);
+  in.op = (uint8_t)w;
+  in.a = (uint8_t)(w >> 8);
+  in.b = (uint16_t)(w >> 16);
+  in.c = (uint32_t)(w >> 32);
+  return in;
+#endif
   in.op = b[0];
   in.a = b[1];
   in.b = (uint16_t)(b[2] | (b[3] << 8));

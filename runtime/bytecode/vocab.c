@@ -84,7 +84,7 @@ int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, siz
     uint32_t h = imhe_comp_hash(s, n);
     for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask)
       if (x->slot[at].hash == h && x->slot[at].len == n &&
-          !memcmp(imhe_declared_word(p, e, x->slot[at].value), s, n))
+          imhe_same_bytes(imhe_declared_word(p, e, x->slot[at].value), s, n))
         return (int)x->slot[at].value;
     return -1;
   }

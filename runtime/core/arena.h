@@ -16,6 +16,16 @@ struct imhe_arena {
 };
 
 void imhe_arena_init(struct imhe_arena *a, size_t limit);
+/* An arena without a limit whose first bytes are the caller's `size` at buf (8-byte aligned, kept
+ * by the caller and never freed by the arena), chunks following as it fills: one allocation for an
+ * object and its arena (a judged result). */
+static inline void imhe_arena_init_in(struct imhe_arena *a, void *buf, size_t size) {
+  a->head = NULL;
+  a->cur = buf;
+  a->end = (unsigned char *)buf + size;
+  a->total = 0;
+  a->limit = 0;
+}
 /* The slow path of the two below: a new chunk, or the limit. */
 void *imhe_arena_alloc_chunk(struct imhe_arena *a, size_t n);
 /* As imhe_arena_alloc, without zeroing: the caller sets every byte. Inline, since a judgement

@@ -3,13 +3,28 @@
 #include "runtime/core/dates.h"
 #include <time.h>
 
-int32_t imhe_days_from_civil(int y, int m, int d) {
+/* Hinnant's days from civil: every year an int holds. */
+static int32_t days_any(int y, int m, int d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = (unsigned)(y - era * 400);
   const unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return (int32_t)(era * 146097 + (int)doe - 719468);
+}
+
+/* Neri and Schneider's rata die (2021) for years after -32,800 to 1,000,000 (dates of records and
+ * windows, by far), in unsigned 32-bit arithmetic with a year shifted positive by 82 periods of
+ * 400 years, the multiplications standing for divisions: a third fewer instructions than
+ * Hinnant's; the two agree on every day of that range (checked one by one when it was written). */
+int32_t imhe_days_from_civil(int y, int m, int d) {
+  if (y <= -32800 || y > 1000000)
+    return days_any(y, m, d);
+  const uint32_t j = m <= 2, yy = (uint32_t)(y + 32800) - j,
+                 mm = j ? (uint32_t)m + 12 : (uint32_t)m;
+  const uint32_t c = yy / 100;
+  const uint32_t n = 1461 * yy / 4 - c + c / 4 + (979 * mm - 2919) / 32 + (uint32_t)d;
+  return (int32_t)(n - 12699423u);
 }
 
 /* Hinnant's method: every day an int32_t holds. */
@@ -46,7 +61,7 @@ void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
 
 int imhe_days_in_month(int y, int m) {
   static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+  if (m == 2 && imhe_leap_year(y))
     return 29;
   return dm[m - 1];
 }

@@ -10,6 +10,12 @@
 int32_t imhe_days_from_civil(int y, int m, int d);
 IMHE_INTERNAL_API void imhe_civil_from_days(int32_t z, int *y, int *m, int *d);
 int imhe_days_in_month(int y, int m);
+/* Whether year y has a February 29: divisible by 4 and not by 100 unless by 400, said as by 4 and
+ * not by 25 unless by 16 (the same years), which compiles to masks and a multiplication where the
+ * plain form takes two divisions. */
+static inline int imhe_leap_year(int y) {
+  return (y & 3) == 0 && (y % 25 != 0 || (y & 15) == 0);
+}
 /* Parses exactly YYYY-MM-DD; 0 ok, -1 malformed or impossible. */
 IMHE_INTERNAL_API int imhe_parse_date(const char *s, size_t n, int32_t *out);
 /* Writes YYYY-MM-DD into buf (at least 11 bytes). */

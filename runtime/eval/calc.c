@@ -139,24 +139,27 @@ struct days {
   size_t n, cap;
   int heap; /* v was allocated (else it is the caller's array of cap) */
 };
-static void days_add(struct days *c, int32_t d) {
-  if (c->n == c->cap) {
-    c->cap *= 2;
-    int32_t *v = xmalloc(c->cap * sizeof *v);
-    if (c->n)
-      memcpy(v, c->v, c->n * sizeof *v);
-    if (c->heap)
-      free(c->v);
-    c->v = v;
-    c->heap = 1;
-  }
+static void days_grow(struct days *c) {
+  c->cap *= 2;
+  int32_t *v = xmalloc(c->cap * sizeof *v);
+  if (c->n)
+    memcpy(v, c->v, c->n * sizeof *v);
+  if (c->heap)
+    free(c->v);
+  c->v = v;
+  c->heap = 1;
+}
+/* A day appended: inline, the arrays growing (days_grow) only past the records seen. */
+static inline void days_add(struct days *c, int32_t d) {
+  if (__builtin_expect(c->n == c->cap, 0))
+    days_grow(c);
   c->v[c->n++] = d;
 }
 
 /* Days in month m (1-12) of year y: dates.c's, inlined for the month walk below. */
 static inline int month_days(int y, int m) {
   static const unsigned char dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : dm[m - 1];
+  return m == 2 && imhe_leap_year(y) ? 29 : dm[m - 1];
 }
 
 /* Start days in [lo, hi] around which E(d) - d changes: in a month of dim_s days whose
@@ -177,10 +180,12 @@ static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
   int y, m, dd;
   imhe_civil_from_days(lo, &y, &m, &dd);
   if (months % 12 == 0) { /* whole years (the 24 months of RSC): only a February can differ */
-    for (int32_t feb; (feb = imhe_days_from_civil(y, 2, 1)) <= hi + 1; y++) {
+    /* February 1 of each year from lo's on, a year's days on from the one before */
+    for (int32_t feb = imhe_days_from_civil(y, 2, 1); feb <= hi + 1; y++) {
       int dim_s = month_days(y, 2), dim_t = month_days(y + months / 12, 2);
       if (feb + dim_s - 1 >= lo && dim_s != dim_t) /* a February the walk below would reach */
         month_changes(c, feb, dim_s, dim_t, lo, hi);
+      feb += 337 + dim_s; /* February 1 to February 1: its February's days and 337 more */
     }
     return;
   }
@@ -343,7 +348,8 @@ static double cumulative_at(const struct knot *k, size_t nk, size_t *j, int32_t 
 
 double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
                         int32_t *from, int32_t *to) {
-  *from = *to = 0;
+  if (from)
+    *from = *to = 0;
   struct knot ks[SMALL / 4], *k;
   size_t nk = knots_of(r, n, as_of, ks, &k);
   if (!nk)
@@ -353,7 +359,8 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
   int32_t days[SMALL];
   struct days c = {days, 0, SMALL, 0};
   candidates(&c, k, nk, months, as_of, &after, &split);
-  double hs[SMALL], *h = c.n <= SMALL ? hs : xmalloc(c.n * sizeof *h);
+  /* each candidate's hours, kept to name the window (none kept for the value alone) */
+  double hs[SMALL], *h = !from ? NULL : c.n <= SMALL ? hs : xmalloc(c.n * sizeof *h);
   double best = 0;
   int32_t bd = 0; /* the earliest start day holding the most */
   struct cursor u = {.months = months};
@@ -362,9 +369,11 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
       u = (struct cursor){.months = months};
     int32_t d = c.v[i];
     int32_t e = cursor_end(&u, d);
-    h[i] = cumulative_at(k, nk, &u.ke, e) - cumulative_at(k, nk, &u.kd, d - 1);
-    if (h[i] > best || (h[i] == best && best > 0 && d < bd)) {
-      best = h[i];
+    double hd = cumulative_at(k, nk, &u.ke, e) - cumulative_at(k, nk, &u.kd, d - 1);
+    if (h)
+      h[i] = hd;
+    if (hd > best || (hd == best && best > 0 && d < bd)) {
+      best = hd;
       bd = d;
     }
   }
@@ -378,21 +387,21 @@ double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_
    * day it counts. */
   double tol = 1e-9 * (best > 1 ? best : 1);
   int found = 0;
-  for (size_t i = 0; i < c.n; i++)
+  for (size_t i = 0; h && i < c.n; i++)
     if (c.v[i] < after && h[i] >= best - tol && (!found || c.v[i] > *from)) {
       *from = c.v[i];
       found = 1;
     }
-  if (found)
+  if (h && found)
     *to = window_end(*from, months);
-  else {
+  else if (h) {
     *from = after;
     *to = as_of;
   }
   /* The value is summed entry by entry over the best window, so a window that holds an
    * entry whole holds exactly its hours (no cumulative rounding). */
   double value = best > 0 ? imhe_spread_hours(r, n, bd, window_end(bd, months), as_of) : 0;
-  if (h != hs)
+  if (h && h != hs)
     free(h);
   if (c.heap)
     free(c.v);

@@ -23,7 +23,8 @@ double imhe_spread_hours(const struct imhe_range *r, size_t n, int32_t lo, int32
  * month's end); each range's hours are spread evenly over its days and days after
  * as_of are dropped. The best window named in *from and *to is the latest of those
  * holding the most that ends on or before as_of (see calc.c for the one case
- * where none does). 0, and *from = *to = 0, when no range has hours by as_of. */
+ * where none does). 0, and *from = *to = 0, when no range has hours by as_of. from and to
+ * NULL: the value alone, no window named (judging for verdicts only). */
 double imhe_best_window(const struct imhe_range *r, size_t n, int months, int32_t as_of,
                         int32_t *from, int32_t *to);
 /* Maximum one-to-one matching of references (roles[i], one bit) to slots

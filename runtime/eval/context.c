@@ -5,10 +5,10 @@
 #include <string.h>
 
 struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap) {
-  struct coll *c = imhe_arena_alloc(vm->a, sizeof *c);
-  c->sec = (uint8_t)sec;
-  /* read only below n and nex: left unzeroed; a lean run leaves nothing out by name */
-  c->idx = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->idx);
+  /* the collection and its indices in one allocation; the indices are read only below n and
+   * nex: left unzeroed; a lean run leaves nothing out by name */
+  struct coll *c = imhe_arena_alloc_raw(vm->a, sizeof *c + (cap + 1) * sizeof *c->idx);
+  *c = (struct coll){.sec = (uint8_t)sec, .idx = (uint32_t *)(c + 1)};
   if (!vm->lean)
     c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
   return c;

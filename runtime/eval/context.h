@@ -31,6 +31,24 @@ struct val {
   const struct imhe_placing *placing; /* references placed by `slots`, for the reports' words */
 };
 
+/* The fields whose codes a record's check resolves (struct vm, codes), in the order checked. */
+enum {
+  CODES_ENDO_CATEGORY,
+  CODES_RSC_ENDORSEMENTS,
+  CODES_DEGREE,
+  CODES_CREDENTIAL,
+  CODES_ROLE,
+  CODES__COUNT
+};
+static inline int imhe_codes_index(int sec, int f) {
+  return sec == IMHE_SECTION_ENDORSEMENTS && f == ENDO_CATEGORY     ? CODES_ENDO_CATEGORY
+         : sec == IMHE_SECTION_RSC && f == RSC_PROVIDER_ENDORSEMENT ? CODES_RSC_ENDORSEMENTS
+         : sec == IMHE_SECTION_EDUCATION && f == EDU_DEGREE         ? CODES_DEGREE
+         : sec == IMHE_SECTION_EDUCATION && f == EDU_CREDENTIAL     ? CODES_CREDENTIAL
+         : sec == IMHE_SECTION_REFERENCES && f == REF_ROLE          ? CODES_ROLE
+                                                                    : -1;
+}
+
 /* One record being judged against one program; rr is the rule result being filled. */
 struct vm {
   const struct imhe_program *p;
@@ -53,6 +71,12 @@ struct vm {
    * (imhe_section_coll) and shared by the rules after it: collections are never changed once
    * made, and a lean one holds no reasons. */
   struct coll *sections[IMHE_SECTION__COUNT];
+  /* The codes of the record's entries, resolved once a record when they are checked (judge.c,
+   * validate_categories) for the filters and measures that read them again: for each field of
+   * imhe_codes_index, entry by entry, its first code's value exactly (-1 none or unknown) or, for
+   * an RSC provider's endorsements, the mask of its codes' categories matched loosely. NULL until
+   * checked. */
+  int32_t *codes[CODES__COUNT];
 };
 
 /* An empty collection of section sec with room for cap entries and cap left out. */

@@ -182,12 +182,15 @@ static const struct imhe_why *why_not(struct vm *vm, int op, int sec, int f, uin
   return w;
 }
 
+/* Whether entry i passes; kept: the field's codes as the record's check resolved them
+ * (imhe_codes_index), -1 none. */
 static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
-                  const struct val *arg) {
+                  const struct val *arg, int kept) {
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   switch (op) {
   case OP_F_ENUM: {
-    int v = imhe_field_is_category(&imhe_sections[sec].fields[f]) ? slot_category(vm, s)
+    int v = kept >= 0 && kept != CODES_RSC_ENDORSEMENTS             ? vm->codes[kept][i]
+            : imhe_field_is_category(&imhe_sections[sec].fields[f]) ? slot_category(vm, s)
             : imhe_field_is_declared(&imhe_sections[sec].fields[f])
                 ? slot_declared(vm, s, imhe_sections[sec].fields[f].arg)
             : s->present ? s->v.ival
@@ -195,6 +198,8 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
     return v >= 0 && (c >> v & 1u);
   }
   case OP_F_SET:
+    if (kept == CODES_RSC_ENDORSEMENTS) /* a mask, matched loosely */
+      return ((uint32_t)vm->codes[kept][i] & c) != 0;
     if (imhe_field_is_category(&imhe_sections[sec].fields[f]))
       return (slot_categories(vm, s) & c) != 0;
     return s->present && (s->v.mask & c) != 0;
@@ -217,6 +222,9 @@ static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
 struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, uint32_t c,
                          const struct val *arg) {
   struct coll *out = imhe_coll_copy_ex(vm, in, in->n);
+  int kept = op == OP_F_ENUM || op == OP_F_SET ? imhe_codes_index(in->sec, f) : -1;
+  if (kept >= 0 && !vm->codes[kept])
+    kept = -1;
   out->kept = in->kept;
   if (op == OP_F_ENUM && c && !(c & (c - 1))) /* one value kept: its name says what is left */
     out->kept = imhe_enum_value_name(imhe_sections[in->sec].fields[f].arg, __builtin_ctz(c));
@@ -237,7 +245,7 @@ struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, ui
         ok = s <= oe && os <= e;
       }
     } else
-      ok = passes(vm, op, in->sec, f, i, c, arg);
+      ok = passes(vm, op, in->sec, f, i, c, arg, kept);
     if (ok)
       out->idx[out->n++] = i;
     else if (!vm->lean) {

@@ -31,7 +31,10 @@ static void validate_codes(struct vm *vm) {
         int d;
         uint32_t item;
         const struct imhe_comp_code *c = &sl->v.codes.v[k];
-        if (!imhe_find_competency(vm, c, &d, &item))
+        const struct imhe_comp_slot *e = p->comp_index ? imhe_comp_probe(p, c->s.s, c->s.n) : NULL;
+        if (e) /* a loaded program: its hash probed inline, some fourteen codes a record */
+          d = (int)e->dom, item = e->item;
+        if (!e && (p->comp_index || !imhe_find_competency(vm, c, &d, &item)))
           imhe_result_error(vm->res, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
                             imhe_sections[sec].name, i, c->s.s);
@@ -81,32 +84,45 @@ static void unknown_category(struct vm *vm, const char *path, const struct imhe_
 
 /* The codes the record's entries give of enumerations the program declares (an endorsement's
  * category, an RSC provider's endorsements, an education's credential, a reference's role), each
- * one it declares. */
+ * one it declares; what they resolve to kept for the rules (vm->codes). */
 static void validate_categories(struct vm *vm) {
   static const struct {
     int sec, field, loose;
-  } fields[] = {{IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
-                {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
-                {IMHE_SECTION_EDUCATION, EDU_DEGREE, 0},
-                {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0},
-                {IMHE_SECTION_REFERENCES, REF_ROLE, 0}};
-  for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-    int sec = fields[k].sec, f = fields[k].field;
+  } fields[CODES__COUNT] = {
+      [CODES_ENDO_CATEGORY] = {IMHE_SECTION_ENDORSEMENTS, ENDO_CATEGORY, 0},
+      [CODES_RSC_ENDORSEMENTS] = {IMHE_SECTION_RSC, RSC_PROVIDER_ENDORSEMENT, 1},
+      [CODES_DEGREE] = {IMHE_SECTION_EDUCATION, EDU_DEGREE, 0},
+      [CODES_CREDENTIAL] = {IMHE_SECTION_EDUCATION, EDU_CREDENTIAL, 0},
+      [CODES_ROLE] = {IMHE_SECTION_REFERENCES, REF_ROLE, 0}};
+  for (size_t k = 0; k < CODES__COUNT; k++) {
+    int sec = fields[k].sec, f = fields[k].field, loose = fields[k].loose;
+    int e = imhe_sections[sec].fields[f].arg;
     const struct imhe_list *l = &vm->r->sec[sec];
+    if (!l->n)
+      continue;
+    int32_t *kept = imhe_arena_alloc_raw(vm->a, l->n * sizeof *kept);
     for (uint32_t i = 0; i < l->n; i++) {
       const struct imhe_slot *sl = &l->v[i].f[f];
-      for (uint32_t c = 0; sl->present && c < sl->v.codes.n; c++) {
+      uint32_t n = sl->present ? sl->v.codes.n : 0, mask = 0;
+      int32_t first = -1;
+      for (uint32_t c = 0; c < n; c++) {
         const struct imhe_comp_code *cc = &sl->v.codes.v[c];
-        int e = imhe_sections[sec].fields[f].arg;
-        if ((e == ENUM_CATEGORY ? imhe_slot_category(vm->p, cc, fields[k].loose)
-                                : imhe_declared_lookup(vm->p, e, cc->s.s, cc->s.n)) < 0) {
+        int v = e == ENUM_CATEGORY ? imhe_slot_category(vm->p, cc, loose)
+                                   : imhe_declared_lookup(vm->p, e, cc->s.s, cc->s.n);
+        if (v >= 0)
+          mask |= 1u << v;
+        if (c == 0)
+          first = v;
+        if (v < 0) {
           char path[80];
           snprintf(path, sizeof path, "%s[%u].%s", imhe_sections[sec].name, i,
                    imhe_sections[sec].fields[f].name);
           unknown_code(vm, e, path, &cc->s, cc->line, cc->col);
         }
       }
+      kept[i] = loose ? (int32_t)mask : first;
     }
+    vm->codes[k] = kept;
   }
 }
 
@@ -245,27 +261,57 @@ static int reinstatement(struct vm *vm, struct imhe_result *out, uint32_t *kindb
   return JUDGE_RULES;
 }
 
-/* Every rule of the era for the record's category or kind, in order, and the verdict they give. */
+/* The rules of the era for the record's kind (a bit of imhe_rule.cats), in order: the program's
+ * plan when it was loaded, else chosen here (a program fresh from the compiler). *conds: the
+ * conditions they can record together. */
+static const uint32_t *rules_for(struct vm *vm, uint32_t era, uint32_t kindbit, uint32_t *n,
+                                 uint32_t *conds) {
+  const struct imhe_program *p = vm->p;
+  if (p->plan_at) {
+    uint32_t k = era * IMHE_PLAN_KINDS + (uint32_t)__builtin_ctz(kindbit);
+    *n = p->plan_at[k + 1] - p->plan_at[k];
+    *conds = p->plan_conds[k];
+    return p->plan_rules + p->plan_at[k];
+  }
+  uint32_t *v = imhe_arena_alloc_raw(vm->a, (p->nrules + 1) * sizeof *v);
+  *n = *conds = 0;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const struct imhe_rule *ru = &p->rules[i];
+    if (ru->era == era && ru->kind != RK_COUPON && (ru->cats & kindbit)) {
+      v[(*n)++] = i;
+      *conds += imhe_rule_checks(p, i);
+    }
+  }
+  return v;
+}
+
+/* Every rule of the era for the record's category or kind, in order, and the verdict they give.
+ * Their conditions are one array, each rule's part of it as long as the conditions it can record,
+ * and written whole as they are recorded (record_cond): not zeroed, never grown. */
 static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint32_t kindbit) {
   const struct imhe_program *p = vm->p;
   int failed = 0, pending = 0;
-  for (uint32_t i = 0; i < p->nrules; i++) {
+  uint32_t n, nconds;
+  const uint32_t *list = rules_for(vm, era, kindbit, &n, &nconds);
+  struct imhe_cond_result *conds = imhe_arena_alloc_raw(vm->a, nconds * sizeof *conds);
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t i = list[k];
     const struct imhe_rule *ru = &p->rules[i];
-    if (ru->era != era || ru->kind == RK_COUPON || !(ru->cats & kindbit))
-      continue;
+    uint32_t checks = p->plan_checks ? p->plan_checks[i] : imhe_rule_checks(p, i);
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
-    memset(rr, 0, sizeof *rr);
-    rr->rule = i;
-    rr->res = out;
-    rr->id = imhe_str(p, ru->id);
-    rr->desc = imhe_str(p, ru->desc);
-    rr->file = imhe_str(p, ru->file);
-    rr->cite = imhe_str(p, ru->cite);
-    rr->line = ru->line;
-    rr->area = ru->area;
-    rr->kind = ru->kind;
+    *rr = (struct imhe_rule_outcome){.rule = i,
+                                     .id = imhe_str(p, ru->id),
+                                     .desc = imhe_str(p, ru->desc),
+                                     .file = imhe_str(p, ru->file),
+                                     .cite = imhe_str(p, ru->cite),
+                                     .line = ru->line,
+                                     .area = ru->area,
+                                     .kind = ru->kind,
+                                     .conds = conds,
+                                     .res = out};
+    conds += checks;
     vm->rr = rr;
-    vm->capconds = 0;
+    vm->capconds = checks;
     rr->status = imhe_run_rule(vm, i);
     if (ru->kind == RK_REQUIRE && rr->status == IMHE_STATUS_FAIL) {
       failed = 1;

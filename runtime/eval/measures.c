@@ -29,6 +29,8 @@ static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_m
 /* An education's degree: its place in the program's declared order (its code as written, which
  * the program types), or -1 for none. */
 static int degree_of(const struct vm *vm, const struct imhe_entry *e) {
+  if (vm->codes[CODES_DEGREE]) /* resolved when the record's codes were checked */
+    return vm->codes[CODES_DEGREE][e - vm->r->sec[IMHE_SECTION_EDUCATION].v];
   const struct imhe_slot *s = &e->f[EDU_DEGREE];
   return s->present && s->v.codes.n
              ? imhe_declared_lookup(vm->p, ENUM_DEGREE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
@@ -68,18 +70,12 @@ const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct im
                                                   int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
   if (p->comp_index) { /* a loaded program: its hash of codes, probed to the first match */
-    uint32_t h = imhe_comp_hash(code->s.s, code->s.n);
-    for (uint32_t at = h & p->comp_mask; p->comp_index[at].item != UINT32_MAX;
-         at = (at + 1) & p->comp_mask) {
-      const struct imhe_comp_slot *e = &p->comp_index[at];
-      if (e->hash == h && e->len == code->s.n &&
-          !memcmp(p->comp_keys + e->key, code->s.s, e->len)) {
-        *dom = (int)e->dom;
-        *item = e->item;
-        return code;
-      }
-    }
-    return NULL;
+    const struct imhe_comp_slot *e = imhe_comp_probe(p, code->s.s, code->s.n);
+    if (!e)
+      return NULL;
+    *dom = (int)e->dom;
+    *item = e->item;
+    return code;
   }
   const char *dot = memchr(code->s.s, '.', code->s.n);
   if (!dot)
@@ -316,6 +312,10 @@ static void imhe_measure_window(struct vm *vm, struct imhe_insn in, const struct
   const struct coll *c = args[0].c;
   struct imhe_range *r = ranges(vm, c, 0, 0);
   int32_t from, to;
+  if (vm->lean) { /* verdicts only: the hours, not the window that holds them */
+    out->num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, NULL, NULL);
+    return;
+  }
   out->num = imhe_best_window(r, c->n, (int)in.c, vm->as_of, &from, &to);
   if (!c->n || out->num <= 0) {
     out->note = imhe_why_new(vm, IMHE_REASON_NO_WINDOW);
@@ -340,7 +340,8 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
   for (uint32_t k = 0; k < c->n; k++) {
     const struct imhe_slot *s = &vm->r->sec[IMHE_SECTION_REFERENCES].v[c->idx[k]].f[REF_ROLE];
-    int role = s->present && s->v.codes.n
+    int role = vm->codes[CODES_ROLE] ? vm->codes[CODES_ROLE][c->idx[k]] /* resolved once */
+               : s->present && s->v.codes.n
                    ? imhe_declared_lookup(p, ENUM_ROLE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
                    : -1; /* its code as written: the program's role */
     roles[k] = role >= 0 ? 1u << role : 0;
@@ -403,10 +404,13 @@ static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const st
   for (uint32_t i = 0; i < l->n && !out->b; i++) {
     const struct imhe_entry *e = &l->v[i];
     const struct imhe_slot *s = &e->f[EDU_CREDENTIAL]; /* its code as written: the program's */
-    out->b = s->present && s->v.codes.n &&
-             imhe_declared_lookup(vm->p, ENUM_CREDENTIAL, s->v.codes.v[0].s.s,
-                                  s->v.codes.v[0].s.n) == (int)in.c &&
-             e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
+    int cred =
+        vm->codes[CODES_CREDENTIAL] ? vm->codes[CODES_CREDENTIAL][i] /* resolved once */
+        : s->present && s->v.codes.n
+            ? imhe_declared_lookup(vm->p, ENUM_CREDENTIAL, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
+            : -1;
+    out->b =
+        cred == (int)in.c && e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
   }
   struct imhe_why *w =
       imhe_why_new(vm, out->b ? IMHE_REASON_CREDENTIAL_HELD : IMHE_REASON_CREDENTIAL_MISSING);

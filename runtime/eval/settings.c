@@ -23,17 +23,26 @@ const struct imhe_renewal *imhe_renewal_scheme(const struct imhe_program *p, int
   return NULL;
 }
 
+/* The first deadline on or after as_of: compared as (month, day) pairs, a day past its month's
+ * end taken as that end (February 29 of a year without one is the 28th), within the as-of date's
+ * year, else the first of the next year; one conversion to a day number, for the one found. */
 int32_t imhe_next_deadline(const struct imhe_program *p, int32_t as_of) {
   int y, m, d;
   imhe_civil_from_days(as_of, &y, &m, &d);
-  int32_t best = IMHE_NO_DATE;
-  for (int yy = y; yy <= y + 1; yy++)
+  for (int yy = y; yy <= y + 1; yy++) {
+    int bm = 0, bd = 0; /* the earliest (month, day) found on or after the as-of date, 0 none */
     for (uint32_t i = 0; i < p->ndeadlines; i++) {
       int mo = p->deadlines[i].month, dd = p->deadlines[i].day;
       int dim = imhe_days_in_month(yy, mo);
-      int32_t t = imhe_days_from_civil(yy, mo, dd > dim ? dim : dd);
-      if (t >= as_of && (best == IMHE_NO_DATE || t < best))
-        best = t;
+      if (dd > dim)
+        dd = dim;
+      if (yy == y && (mo < m || (mo == m && dd < d)))
+        continue;
+      if (!bm || mo < bm || (mo == bm && dd < bd))
+        bm = mo, bd = dd;
     }
-  return best;
+    if (bm)
+      return imhe_days_from_civil(yy, bm, bd);
+  }
+  return IMHE_NO_DATE;
 }

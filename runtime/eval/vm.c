@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A condition's outcome, every field written (the array it goes in is not zeroed: judge.c's
+ * run_rules). */
 static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs,
                         const struct val *req, imhe_status status) {
   struct imhe_rule_outcome *rr = vm->rr;
-  if (rr->nconds == vm->capconds) {
+  if (rr->nconds == vm->capconds) { /* a coupon's rule, run for the fees: its own array */
     uint32_t cap = vm->capconds ? vm->capconds * 2 : 4;
     struct imhe_cond_result *v = imhe_arena_alloc(vm->a, cap * sizeof *v);
     if (rr->nconds)
@@ -22,31 +24,31 @@ static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *o
   }
   struct imhe_cond_result *c = &rr->conds[rr->nconds++];
   const struct imhe_cond *cd = &vm->p->conds[in->c];
-  c->desc = imhe_str(vm->p, cd->desc);
-  c->line = cd->line;
-  c->status = status;
-  c->kind = in->op == OP_CHECK ? VT_NUM : in->op == OP_CHECKB ? VT_BOOL : VT_TRI;
-  c->cmp = in->a;
-  c->unit = cd->unit;
-  c->display = cd->display;
-  c->res = vm->res;
-  if (in->op == OP_CHECK) {
-    c->observed = obs->num;
-    c->required = req->num;
-    c->shortfall = status == IMHE_STATUS_PASS ? 0 : fabs(req->num - obs->num);
-  }
-  c->counted_sec = -1;
+  int num = in->op == OP_CHECK;
+  *c = (struct imhe_cond_result){
+      .desc = imhe_str(vm->p, cd->desc),
+      .line = cd->line,
+      .status = status,
+      .kind = num                   ? VT_NUM
+              : in->op == OP_CHECKB ? VT_BOOL
+                                    : VT_TRI,
+      .cmp = in->a,
+      .unit = cd->unit,
+      .display = cd->display,
+      .observed = num ? obs->num : 0,
+      .required = num ? req->num : 0,
+      .shortfall = num && status != IMHE_STATUS_PASS ? fabs(req->num - obs->num) : 0,
+      .counted_sec = -1,
+      .res = vm->res};
   if (vm->lean) /* verdicts only: the values compared, not how they were found */
     return;
   c->notes = obs->note;
-  c->capped = in->op == OP_CHECK ? obs->cap : NULL;
-  c->placing = in->op == OP_CHECK ? obs->placing : NULL;
-  if (obs->src) {
+  c->capped = num ? obs->cap : NULL;
+  c->placing = num ? obs->placing : NULL;
+  if (obs->src) { /* the collection's arrays are never changed once made: shared, not copied */
     c->counted_sec = obs->src->sec;
     c->counted = obs->src->idx;
     c->ncounted = obs->src->n;
-  }
-  if (obs->src) { /* the collection's arrays are never changed once made: shared, not copied */
     c->left_out = obs->src->ex;
     c->nleft = obs->src->nex;
   }
@@ -61,8 +63,10 @@ struct stack {
 static struct val *top(struct stack *s) {
   return &s->v[s->sp - 1];
 }
-static struct val pop(struct stack *s) {
-  return s->v[--s->sp];
+/* The value on top, taken off: read in its slot, not copied (nothing is pushed before it is read).
+ */
+static const struct val *pop(struct stack *s) {
+  return &s->v[--s->sp];
 }
 static void push(struct stack *s, struct val v) {
   s->v[s->sp++] = v;
@@ -74,43 +78,38 @@ static imhe_status status_of(const struct val *o) {
   return o->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
 }
 
-/* CONST, DATE, ASOF, SUBMITTED, SECTION, FACT: a value pushed. */
+/* CONST, DATE, ASOF, SUBMITTED, SECTION, FACT: a value pushed, written in its place. */
 static void load(struct vm *vm, struct imhe_insn in, struct stack *s) {
-  struct val v;
-  memset(&v, 0, sizeof v);
+  struct val *v = &s->v[s->sp++];
   switch (in.op) {
   case OP_CONST:
-    v.t = VT_NUM;
-    v.num = vm->p->consts[in.c];
+    *v = (struct val){.t = VT_NUM, .num = vm->p->consts[in.c]};
     break;
   case OP_DATE:
   case OP_ASOF:
-    v.t = VT_DATE;
-    v.date = in.op == OP_DATE ? (int32_t)in.c : vm->as_of;
+    *v = (struct val){.t = VT_DATE, .date = in.op == OP_DATE ? (int32_t)in.c : vm->as_of};
     break;
   case OP_SUBMITTED:
-    v.t = VT_DATE;
-    v.date = vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of;
+    *v = (struct val){.t = VT_DATE,
+                      .date = vm->r->submitted != IMHE_NO_DATE ? vm->r->submitted : vm->as_of};
     break;
   case OP_SECTION:
-    v.t = VT_COLL;
-    v.c = imhe_section_coll(vm, in.a);
+    *v = (struct val){.t = VT_COLL, .c = imhe_section_coll(vm, in.a)};
     break;
   default: /* OP_FACT */
-    v.t = imhe_fact_type[in.a];
-    v.b = imhe_fact(vm, in.a, &v.note);
+    *v = (struct val){.t = imhe_fact_type[in.a]};
+    v->b = imhe_fact(vm, in.a, &v->note);
   }
-  push(s, v);
 }
 
 /* The filters, UNION and MINUS: the collection on top replaced by the entries kept. */
 static void entries(struct vm *vm, struct imhe_insn in, struct stack *s) {
   if (in.op == OP_UNION || in.op == OP_MINUS) {
-    struct val r = pop(s);
-    top(s)->c = imhe_set_op(vm, top(s)->c, r.c, in.op == OP_UNION);
+    const struct val *r = pop(s);
+    top(s)->c = imhe_set_op(vm, top(s)->c, r->c, in.op == OP_UNION);
   } else if (in.op == OP_F_CMP || in.op == OP_F_OVERLAP) {
-    struct val arg = pop(s);
-    top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, &arg);
+    const struct val *arg = pop(s);
+    top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, arg);
   } else
     top(s)->c = imhe_filter(vm, top(s)->c, in.op, in.a, in.c, NULL);
 }
@@ -119,12 +118,17 @@ static void entries(struct vm *vm, struct imhe_insn in, struct stack *s) {
  * measured (src) for the condition's counted and left-out lists. */
 static void measure(struct vm *vm, struct imhe_insn in, struct stack *s) {
   char pops[4];
-  int n = imhe_measure_pops((enum imhe_measure)in.a, pops);
-  struct val v;
-  memset(&v, 0, sizeof v);
+  int n, coll;
+  if (vm->p->plan_at) { /* a loaded program: the measures' pops read from its plan */
+    n = vm->p->plan_pops[in.a] & 0xf;
+    coll = vm->p->plan_pops[in.a] & 0x10;
+  } else {
+    n = imhe_measure_pops((enum imhe_measure)in.a, pops);
+    coll = n && pops[0] == 'C';
+  }
   s->sp -= n;
-  v.t = imhe_measures[in.a].result;
-  if (n && pops[0] == 'C')
+  struct val v = {.t = imhe_measures[in.a].result};
+  if (coll)
     v.src = s->v[s->sp].c;
   imhe_measure_handlers[in.a](vm, in, &s->v[s->sp], &v);
   push(s, v);
@@ -169,24 +173,22 @@ static void arithmetic(struct vm *vm, struct imhe_insn in, struct stack *s) {
     top(s)->b = !top(s)->b;
     return;
   }
-  struct val r = pop(s);
+  const struct val *r = pop(s);
   struct val *l = top(s);
   if (in.op == OP_CMP || in.op == OP_CMPD) {
-    int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r.num) : cmp_apply(in.a, l->date, r.date);
-    memset(l, 0, sizeof *l);
-    l->t = VT_BOOL;
-    l->b = ok;
+    int ok = in.op == OP_CMP ? cmp_apply(in.a, l->num, r->num) : cmp_apply(in.a, l->date, r->date);
+    *l = (struct val){.t = VT_BOOL, .b = ok};
   } else if (in.op == OP_AND || in.op == OP_OR)
-    l->b = in.op == OP_AND ? (l->b && r.b) : (l->b || r.b);
+    l->b = in.op == OP_AND ? (l->b && r->b) : (l->b || r->b);
   else {
-    capped(vm, in.op, l, &r);
-    l->num = in.op == OP_ADD   ? l->num + r.num
-             : in.op == OP_SUB ? l->num - r.num
-             : in.op == OP_MIN ? fmin(l->num, r.num)
-                               : fmax(l->num, r.num);
-    l->note = imhe_why_join(vm, l->note, r.note);
+    capped(vm, in.op, l, r);
+    l->num = in.op == OP_ADD   ? l->num + r->num
+             : in.op == OP_SUB ? l->num - r->num
+             : in.op == OP_MIN ? fmin(l->num, r->num)
+                               : fmax(l->num, r->num);
+    l->note = imhe_why_join(vm, l->note, r->note);
     if (!l->src)
-      l->src = r.src;
+      l->src = r->src;
   }
 }
 
@@ -196,13 +198,11 @@ static void check(struct vm *vm, const struct imhe_insn *in, struct stack *s) {
     record_cond(vm, in, top(s), NULL, status_of(top(s)));
     return;
   }
-  struct val req = pop(s);
-  struct val obs = *top(s);
-  int ok = cmp_apply(in->a, obs.num, req.num);
-  record_cond(vm, in, &obs, &req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
-  memset(top(s), 0, sizeof *top(s));
-  top(s)->t = VT_BOOL;
-  top(s)->b = ok;
+  const struct val *req = pop(s);
+  struct val *obs = top(s);
+  int ok = cmp_apply(in->a, obs->num, req->num);
+  record_cond(vm, in, obs, req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
+  *obs = (struct val){.t = VT_BOOL, .b = ok};
 }
 
 /* REQUIRE, ADVISE, ACCEPT, SKIP: the rule's status. */
@@ -279,7 +279,7 @@ imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
       check(vm, &in, &s);
       break;
     case OP_JUMPF:
-      if (!pop(&s).b)
+      if (!pop(&s)->b)
         pc = in.c;
       break;
     case OP_REQUIRE:
