@@ -27,14 +27,10 @@ static struct imhe_range *ranges(struct vm *vm, const struct coll *c, int post_m
 }
 
 /* An education's degree: its place in the program's declared order (its code as written, which
- * the program types), or -1 for none. */
+ * the program types, resolved for every entry when the record's codes were checked, before any
+ * rule runs: judge.c's validate_categories), or -1 for none. */
 static int degree_of(const struct vm *vm, const struct imhe_entry *e) {
-  if (vm->codes[CODES_DEGREE]) /* resolved when the record's codes were checked */
-    return vm->codes[CODES_DEGREE][e - vm->r->sec[IMHE_SECTION_EDUCATION].v];
-  const struct imhe_slot *s = &e->f[EDU_DEGREE];
-  return s->present && s->v.codes.n
-             ? imhe_declared_lookup(vm->p, ENUM_DEGREE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
-             : -1;
+  return vm->codes[CODES_DEGREE][e - vm->r->sec[IMHE_SECTION_EDUCATION].v];
 }
 /* Whether an education's degree is a graduate one (the program's `for graduate`). */
 static int graduate_degree(const struct vm *vm, const struct imhe_entry *e) {
@@ -69,14 +65,6 @@ static inline int same_name(const char *z, const char *s, size_t n) {
 const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
                                                   int *dom, uint32_t *item) {
   const struct imhe_program *p = vm->p;
-  if (p->comp_index) { /* a loaded program: its hash of codes, probed to the first match */
-    const struct imhe_comp_slot *e = imhe_comp_probe(p, code->s.s, code->s.n);
-    if (!e)
-      return NULL;
-    *dom = (int)e->dom;
-    *item = e->item;
-    return code;
-  }
   const char *dot = memchr(code->s.s, '.', code->s.n);
   if (!dot)
     return NULL;
@@ -339,11 +327,7 @@ static void imhe_measure_slots(struct vm *vm, struct imhe_insn in, const struct 
   const struct imhe_slotset *ss = &p->slotsets[in.c];
   uint32_t *roles = imhe_arena_alloc(vm->a, (c->n + 1) * sizeof *roles);
   for (uint32_t k = 0; k < c->n; k++) {
-    const struct imhe_slot *s = &vm->r->sec[IMHE_SECTION_REFERENCES].v[c->idx[k]].f[REF_ROLE];
-    int role = vm->codes[CODES_ROLE] ? vm->codes[CODES_ROLE][c->idx[k]] /* resolved once */
-               : s->present && s->v.codes.n
-                   ? imhe_declared_lookup(p, ENUM_ROLE, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
-                   : -1; /* its code as written: the program's role */
+    int role = vm->codes[CODES_ROLE][c->idx[k]]; /* its code as written, resolved once */
     roles[k] = role >= 0 ? 1u << role : 0;
   }
   int slot_ref[8];
@@ -403,12 +387,7 @@ static void imhe_measure_credential(struct vm *vm, struct imhe_insn in, const st
   const struct imhe_list *l = &vm->r->sec[IMHE_SECTION_EDUCATION];
   for (uint32_t i = 0; i < l->n && !out->b; i++) {
     const struct imhe_entry *e = &l->v[i];
-    const struct imhe_slot *s = &e->f[EDU_CREDENTIAL]; /* its code as written: the program's */
-    int cred =
-        vm->codes[CODES_CREDENTIAL] ? vm->codes[CODES_CREDENTIAL][i] /* resolved once */
-        : s->present && s->v.codes.n
-            ? imhe_declared_lookup(vm->p, ENUM_CREDENTIAL, s->v.codes.v[0].s.s, s->v.codes.v[0].s.n)
-            : -1;
+    int cred = vm->codes[CODES_CREDENTIAL][i]; /* its code as written, resolved once */
     out->b =
         cred == (int)in.c && e->f[EDU_COMPLETED].present && e->f[EDU_COMPLETED].v.date <= vm->as_of;
   }

@@ -16,7 +16,9 @@ typedef void imhe_measure_fn(struct vm *vm, struct imhe_insn in, const struct va
 extern imhe_measure_fn *const imhe_measure_handlers[MEASURE__COUNT];
 
 /* The catalogue item a competency code ("TF.1") names: its domain in *dom and item in *item, or
- * NULL when the catalogue has no such code. */
+ * NULL when the catalogue has no such code. Searched through the catalogue's names, for a program
+ * without a hash of its codes (one compiled in memory); a loaded program's hash is probed inline
+ * where the record's codes are checked (judge.c). */
 const struct imhe_comp_code *imhe_find_competency(struct vm *vm, const struct imhe_comp_code *code,
                                                   int *dom, uint32_t *item);
 /* Whole years from the earliest `earned` date of any listed endorsement to `day`, counted by
