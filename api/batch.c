@@ -7,11 +7,13 @@
 #include "runtime/records/stream.h"
 #include "runtime/records/yaml.h"
 #include "runtime/report/reporter.h"
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* A chunk: up to CHUNK_DOCS documents or about CHUNK_BYTES of them, of one file. Small enough that
@@ -397,7 +399,48 @@ struct emitter {
   struct imhe_loader *l; /* for reading a repeated record again; its notices are dropped */
   struct sbuf again;
   unsigned long file_records;
+  /* imhe_batch_run_fd: the reports go out to fd, a chunk's in one writev from the buffer they were
+   * made in (no copy into a shared stdio buffer, whose lines the cores would take from each other)
+   */
+  int fd;
+  int werr; /* the first write's errno; nothing more is written after it */
+  struct iovec *iov;
+  size_t niov, iovcap;
 };
+
+/* Writes the reports gathered: all of them, however the kernel splits the writes; CHUNK_DOCS (a
+ * chunk's records) at a time, POSIX's least IOV_MAX. */
+static void flush_iov(struct emitter *em) {
+  struct iovec *v = em->iov;
+  size_t n = em->niov;
+  em->niov = 0;
+  while (n && !em->werr) {
+    ssize_t k = writev(em->fd, v, (int)(n < CHUNK_DOCS ? n : CHUNK_DOCS));
+    if (k < 0) {
+      if (errno != EINTR)
+        em->werr = errno;
+      continue;
+    }
+    size_t done = (size_t)k;
+    for (; n && done >= v->iov_len; v++, n--)
+      done -= v->iov_len;
+    if (n) { /* a short write: the rest of this report, then the next */
+      v->iov_base = (char *)v->iov_base + done;
+      v->iov_len -= done;
+    }
+  }
+}
+
+static void gather(struct emitter *em, const char *p, size_t n) {
+  if (!n || em->werr)
+    return;
+  if (em->niov == em->iovcap) {
+    em->iovcap = em->iovcap ? 2 * em->iovcap : 2 * CHUNK_DOCS;
+    if (!(em->iov = realloc(em->iov, em->iovcap * sizeof *em->iov))) /* GCOVR_EXCL_BR_LINE */
+      abort(); /* GCOVR_EXCL_LINE: out of memory */
+  }
+  em->iov[em->niov++] = (struct iovec){(void *)p, n};
+}
 
 static void emit_note(struct emitter *em, const struct note *n) {
   imhe_batch_item it = {.kind = IMHE_BATCH_NOTICE, .severity = n->severity, .error = &n->e};
@@ -428,7 +471,11 @@ static void emit_record(struct batch *b, struct emitter *em, struct chunk *c, st
                         .report_len = o->body_n,
                         .index = b->ops->index ? base + o->idx_off : NULL,
                         .index_len = o->idx_n};
-  em->fn(em->ctx, &it);
+  if (em->fd >= 0)
+    gather(em, it.report, it.report_len);
+  em->fn(em->ctx, &it); /* before the report goes out: fn may write what precedes it */
+  if (em->fd >= 0 && base == em->again.v) /* the next repeated id renders into the same buffer */
+    flush_iov(em);
 }
 
 /* Frees what a chunk's records and notices hold and empties it for reuse: its buffers are kept
@@ -480,6 +527,8 @@ static void emit_chunk(struct batch *b, struct emitter *em, struct chunk *c) {
       emit_record(b, em, c, &c->ev[i].rec);
     else
       emit_note(em, c->ev[i].note);
+  if (em->fd >= 0)
+    flush_iov(em);
   if (c->file_end) {
     if (c->file + 1 < b->npaths)
       b->base[c->file + 1] = b->base[c->file] + c->lines;
@@ -592,12 +641,16 @@ static void run_threads(struct batch *b, struct worker *w, pthread_t *th, unsign
     pthread_join(th[i], NULL);
 }
 
-IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
-                                  const imhe_batch_options *o, imhe_batch_fn *fn, void *ctx,
-                                  imhe_error *err) {
+static imhe_code run(const imhe_policy_set *set, const char *const *paths, size_t n,
+                     const imhe_batch_options *o, int fd, imhe_batch_fn *fn, void *ctx,
+                     imhe_error *err) {
   imhe_code rc = check_args(set, paths, n, o, fn, err);
   if (rc)
     return rc;
+  if (fd >= 0 && imhe_reporter_find(o->format)->index)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT,
+                     "imhe_batch_run_fd: format '%.60s' has an index: write it with a reporter",
+                     o->format);
   unsigned nt = o->threads ? o->threads : cores();
   struct batch b = {.set = set, .paths = paths, .npaths = n, .ops = imhe_reporter_find(o->format)};
   if (o->render)
@@ -622,7 +675,7 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
   pthread_mutex_init(&b.mu, NULL);
   pthread_cond_init(&b.work, NULL);
   pthread_cond_init(&b.ready, NULL);
-  struct emitter em = {.fn = fn, .ctx = ctx, .l = imhe_loader_replayer()};
+  struct emitter em = {.fn = fn, .ctx = ctx, .l = imhe_loader_replayer(), .fd = fd};
   if (nt == 1) {
     w[0].b = &b;
     w[0].l = imhe_loader_replayer();
@@ -637,6 +690,11 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
     imhe_loader_close(w[i].l);
   imhe_loader_close(em.l);
   free(em.again.v);
+  free(em.iov);
+  if (em.werr) {
+    rc = imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(em.werr));
+    errno = em.werr;
+  }
   pthread_cond_destroy(&b.work);
   pthread_cond_destroy(&b.ready);
   pthread_mutex_destroy(&b.mu);
@@ -654,4 +712,18 @@ IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const 
   free(w);
   free(th);
   return rc;
+}
+
+IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
+                                  const imhe_batch_options *o, imhe_batch_fn *fn, void *ctx,
+                                  imhe_error *err) {
+  return run(set, paths, n, o, -1, fn, ctx, err);
+}
+
+IMHE_API imhe_code imhe_batch_run_fd(const imhe_policy_set *set, const char *const *paths, size_t n,
+                                     const imhe_batch_options *o, int fd, imhe_batch_fn *fn,
+                                     void *ctx, imhe_error *err) {
+  if (fd < 0)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_batch_run_fd: no file descriptor");
+  return run(set, paths, n, o, fd, fn, ctx, err);
 }

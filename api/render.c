@@ -128,6 +128,18 @@ IMHE_API imhe_code imhe_reporter_put(imhe_reporter *rep, const imhe_batch_item *
   return imhe_ok(err);
 }
 
+IMHE_API imhe_code imhe_reporter_begin(imhe_reporter *rep, imhe_error *err) {
+  if (!rep)
+    return imhe_fail(err, IMHE_INVALID_ARGUMENT, "imhe_reporter_begin: NULL argument");
+  if (!rep->begun && rep->ops->begin)
+    rep->ops->begin(&rep->b, &rep->o);
+  rep->begun = 1;
+  imhe_code rc = flush_to(rep, err);
+  if (!rc && fflush(rep->f) != 0)
+    rc = imhe_fail(err, IMHE_IO, "cannot write the report: %s", strerror(errno));
+  return rc ? rc : imhe_ok(err);
+}
+
 /* Closes the index and copies the held reports after it. */
 static imhe_code copy_bodies(struct imhe_reporter *rep, imhe_error *err) {
   if (rep->ops->middle)

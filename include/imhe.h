@@ -686,6 +686,21 @@ typedef void imhe_batch_fn(void *ctx, const imhe_batch_item *item);
 IMHE_API imhe_code imhe_batch_run(const imhe_policy_set *set, const char *const *paths, size_t n,
                                   const imhe_batch_options *opts, imhe_batch_fn *fn, void *ctx,
                                   imhe_error *err);
+/* As imhe_batch_run, but the batch writes the records' reports to fd itself, in input order, from
+ * the calling thread: each chunk's reports in one writev from the buffer a thread made them in,
+ * not copied into a stdio buffer first. fn still gets every item, RECORD items with their report
+ * (written after fn returns: not to be written again). What precedes a report on fd (a stdio
+ * stream's beginning, written by fn at the first record) must have been flushed by then. After a
+ * failed write nothing more is written, the batch runs on to the end and IO is returned, errno the
+ * failed write's. INVALID_ARGUMENT for a format with an index (html: write it with
+ * imhe_reporter_put). */
+IMHE_API imhe_code imhe_batch_run_fd(const imhe_policy_set *set, const char *const *paths, size_t n,
+                                     const imhe_batch_options *opts, int fd, imhe_batch_fn *fn,
+                                     void *ctx, imhe_error *err);
+/* Writes the format's beginning now (imhe_reporter_put and imhe_reporter_close write it when it
+ * has not been) and flushes the stream, so that reports can follow on its file descriptor
+ * (imhe_batch_run_fd). IO when the stream fails. */
+IMHE_API imhe_code imhe_reporter_begin(imhe_reporter *rep, imhe_error *err);
 /* Writes a batch item's report (its index row, if any, and its report) as imhe_reporter_write
  * would have written the record. IO when f fails. */
 IMHE_API imhe_code imhe_reporter_put(imhe_reporter *rep, const imhe_batch_item *item,
