@@ -4,6 +4,8 @@
 #include "helpers.h"
 #include "include/imhe.h"
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -363,4 +365,86 @@ Test(api, a_file_that_cannot_be_opened_is_an_error_and_the_batch_goes_on) {
   cr_expect_eq(imhe_policy_set_open("tests/policies/bad/bad-date.imhe", &o, &set, &e), IMHE_POLICY);
   cr_expect_null(set);
   cr_expect(strstr(e.message, "bad-date.imhe:") != NULL, "located: %s", e.message);
+}
+
+/* imhe_batch_run_fd: what a caller gets when the batch writes the reports to a descriptor itself
+ * (imhe check does, for a copy fewer) must be the bytes a reporter writes from imhe_batch_run's
+ * items, at any number of threads; a failed write is an IO error that leaves the batch running. */
+struct fd_run {
+  imhe_reporter *rep;
+  int direct;
+  size_t records;
+};
+
+static void fd_item(void *ctx, const imhe_batch_item *it) {
+  struct fd_run *r = ctx;
+  imhe_error e;
+  if (it->kind != IMHE_BATCH_RECORD)
+    return;
+  if (!r->rep) /* only counted */
+    ;
+  else if (!r->direct)
+    cr_assert_eq(imhe_reporter_put(r->rep, it, &e), IMHE_OK, "%s", e.message);
+  else if (!r->records)
+    cr_assert_eq(imhe_reporter_begin(r->rep, &e), IMHE_OK, "%s", e.message);
+  r->records++;
+}
+
+static char *batch_bytes(const imhe_policy_set *set, const char *const *paths, size_t n,
+                         const char *format, unsigned threads, int direct, size_t *records) {
+  FILE *f = tmpfile();
+  cr_assert(f);
+  struct fd_run r = {.direct = direct};
+  imhe_error e;
+  cr_assert_eq(imhe_reporter_open(format, f, NULL, &r.rep, &e), IMHE_OK, "%s", e.message);
+  imhe_batch_options o = {.threads = threads, .format = format};
+  imhe_code rc = direct ? imhe_batch_run_fd(set, paths, n, &o, fileno(f), fd_item, &r, &e)
+                        : imhe_batch_run(set, paths, n, &o, fd_item, &r, &e);
+  cr_assert_eq(rc, IMHE_OK, "%s", e.message);
+  cr_assert_eq(imhe_reporter_close(r.rep, &e), IMHE_OK, "%s", e.message);
+  long len = ftell(f);
+  cr_assert_gt(len, 0);
+  char *buf = malloc((size_t)len + 1);
+  rewind(f);
+  cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+  buf[len] = 0;
+  fclose(f);
+  *records = r.records;
+  return buf;
+}
+
+Test(api, a_batch_written_to_a_descriptor_gives_the_reporters_bytes) {
+  imhe_policy_set *set = open_rules();
+  const char *const paths[] = {"examples/wi-ifs-eligible.yaml", "examples/ct-invalid-record.yaml",
+                               "examples/mi-renewal-cycle.yaml", "examples/wi-ifa-coupon.yaml"};
+  const char *const formats[] = {"json", "text", "csv"};
+  for (size_t f = 0; f < 3; f++)
+    for (unsigned t = 1; t <= 3; t++) {
+      size_t n1, n2;
+      char *want = batch_bytes(set, paths, 4, formats[f], t, 0, &n1);
+      char *got = batch_bytes(set, paths, 4, formats[f], t, 1, &n2);
+      cr_expect_str_eq(got, want, "%s on %u threads", formats[f], t);
+      cr_expect_eq(n2, n1);
+      free(want);
+      free(got);
+    }
+  imhe_batch_options o = {.threads = 2, .format = "html"};
+  imhe_error e;
+  struct fd_run r = {.direct = 1};
+  cr_expect_eq(imhe_batch_run_fd(set, paths, 4, &o, 1, fd_item, &r, &e), IMHE_INVALID_ARGUMENT);
+  o.format = "text";
+  cr_expect_eq(imhe_batch_run_fd(set, paths, 4, &o, -1, fd_item, &r, &e), IMHE_INVALID_ARGUMENT);
+  cr_expect_eq(r.records, 0);
+  int full = open("/dev/full", O_WRONLY);
+  if (full >= 0) { /* every write fails: IO and its errno, and every record still handed out */
+    struct fd_run none = {.direct = 1};
+    cr_expect_eq(imhe_batch_run_fd(set, paths, 4, &o, full, fd_item, &none, &e), IMHE_IO);
+    cr_expect_eq(errno, ENOSPC);
+    cr_expect(strstr(e.message, "No space left on device"), "%s", e.message);
+    size_t n;
+    free(batch_bytes(set, paths, 4, "text", 2, 0, &n));
+    cr_expect_eq(none.records, n);
+    close(full);
+  }
+  imhe_policy_set_close(set);
 }
