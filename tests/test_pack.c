@@ -609,7 +609,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 8, "version 15"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 7, "version 15"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -646,32 +646,36 @@ Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
   free(dir);
 }
 
-/* The checks the fixed layout adds (docs/pack.md, version 7), each behind a matching checksum and
- * located: a presence mask naming a field the section does not have, a field's codes not the next
- * in the record's list, a text reference past the texts section, and counts that do not add up to
- * the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an education entry
- * first, whose first field, the degree, holds codes. */
-Test(pack, the_fixed_layout_is_checked_field_by_field) {
+/* The checks the compact layout adds (docs/pack.md, version 8), each behind a matching checksum
+ * and located: a presence mask naming a field the section does not have, a field holding more
+ * codes than the record's list has left, a text reference past the texts section, and counts that
+ * do not add up to the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an
+ * education entry first, whose first field, the degree, holds codes: the entry's location (two
+ * bytes), its mask (two), the degree's location (two), then its count of codes. */
+Test(pack, the_compact_layout_is_checked_field_by_field) {
   size_t n;
   uint8_t *b = good_pack(&n);
-  uint32_t rec = section_at(b, 2), entry = rec + 252; /* after the record's head */
+  uint32_t rec = section_at(b, 2), entry = rec + 256; /* after the record's head */
   cr_assert_gt(get32(b + rec + 144), 0, "the first record has an education entry");
+  cr_assert_lt(b[entry], 0xFF, "the entry's location is near its section's");
+  cr_assert(b[entry + 2] & 1, "the degree is present");
   struct {
-    uint32_t at, v;
+    uint32_t at, v, bytes;
     const char *want;
   } cases[] = {
-      {entry + 8, 1u << 31, "field presence mask names no field"},
-      {entry + 20, 7, "codes out of the record's list or out of order"},
-      {rec + 16, 0x7FFFFFFF, "text past the record's texts or not terminated"},
-      {rec + 240, 0, "bytes after the record's last field"},
+      {entry + 3, 0x80, 1, "field presence mask names no field"},
+      {entry + 6, 0xFE, 1, "codes out of the record's list or out of order"},
+      {rec + 16, 0x7FFFFFFF, 4, "text past the record's texts or not terminated"},
+      {rec + 240, 0, 4, "bytes after the record's last field"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     uint8_t *c = malloc(n);
     cr_assert(c);
     memcpy(c, b, n);
-    if (cases[i].at == entry + 8)
-      cases[i].v |= get32(c + entry + 8); /* the fields present stay present */
-    set32(c + cases[i].at, cases[i].v);
+    if (cases[i].bytes == 1)
+      c[cases[i].at] |= (uint8_t)cases[i].v; /* the fields present stay present */
+    else
+      set32(c + cases[i].at, cases[i].v);
     set32(c + 44, 0);
     set32(c + 44, imhe_crc32(c, n));
     struct imhe_pack p;
