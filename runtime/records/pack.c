@@ -103,8 +103,7 @@ static uint32_t file_index(struct imhe_pack_builder *b, const char *name) {
  * byte of line after its entry's and a byte of column, a date in three bytes, a number of
  * hundredths in two when exact); the codes of every codes field, in order; the errors and
  * warnings. Texts are named by offset and length in the pack's texts section. A reader walks the
- * entries in order, each read from a padded copy when it is near the end of its area, so no read
- * leaves the record. */
+ * entries in order, each checked to end within its part once read. */
 enum {
   H_FILE = 0,
   H_LINE = 4,
@@ -122,11 +121,10 @@ enum {
   HEAD = 256,        /* bytes of the head */
   MSG_BYTES = 20,    /* a message: file index, line, column, its text's offset and length */
   ESC = 0xFF,        /* a byte saying the value follows in full */
-  /* The most an entry or a code can take: location, mask, and every field at its widest (a
-   * location escaped, 9; a number as a double, 10), so reading one from a copy this long padded
-   * with zeros never leaves the copy. */
-  ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10),
-  CODE_MAX = 4 + 5 + 9
+  /* The most an entry can take: location, mask, and every field at its widest (a location
+   * escaped, 9; a number as a double, 10), more than a code can (4 + 5 + 9): so as many bytes
+   * after a record let its parts be read with no bound of their own (imhe_pack_record). */
+  ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10)
 };
 
 /* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
@@ -519,13 +517,10 @@ struct dec {
   size_t n;
   const uint8_t *tb; /* the pack's texts section */
   size_t tlen;
-  const uint8_t *limit;             /* the end of the pack's bytes: no read goes past it */
   const uint8_t *ents_end;          /* the end of the record's entries */
   const uint8_t *codes, *codes_end; /* its list of codes */
   uint32_t ncodes, code_next;
   struct imhe_comp_code *cv; /* the codes decoded, in the record's arena */
-  const uint8_t *copy;       /* a padded copy being read (ENTRY_MAX bytes), or NULL */
-  size_t copy_at;            /* where in the record the copy starts */
   const char *bad;           /* what was wrong, NULL while all is well */
   size_t bad_at;
 };
@@ -533,9 +528,7 @@ struct dec {
 static void dfault(struct dec *d, const char *what, const uint8_t *at) {
   if (!d->bad) {
     d->bad = what;
-    uintptr_t a = (uintptr_t)at, c = (uintptr_t)d->copy;
-    d->bad_at = d->copy && a >= c && a <= c + ENTRY_MAX ? d->copy_at + (size_t)(a - c)
-                                                        : (size_t)(a - (uintptr_t)d->p);
+    d->bad_at = (size_t)(at - d->p);
   }
 }
 
@@ -806,20 +799,6 @@ static void rd_head(struct dec *d, struct imhe_record *r) {
     *locs[i] = get32(q + H_LOCS + 4 * i);
 }
 
-/* Where to read a part of at most max bytes at q, the part ending by end: q itself when max bytes
- * are there to read (past end too: a fault is found once the part is read, and the pack's bytes
- * go on), else a copy in buf padded with zeros, so that no read leaves the pack. */
-static inline const uint8_t *readable(struct dec *d, const uint8_t *q, size_t max, uint8_t *buf) {
-  size_t have = (size_t)(d->limit - q);
-  if (__builtin_expect(have >= max, 1))
-    return q;
-  memset(buf, 0, max);
-  memcpy(buf, q, have);
-  d->copy = buf;
-  d->copy_at = (size_t)(q - d->p);
-  return buf;
-}
-
 /* Section s's entries, from ent on; where the next section's start. s is a constant at each call,
  * so that the entry reader is too. */
 static inline __attribute__((always_inline)) const uint8_t *rd_section(struct dec *d,
@@ -840,8 +819,7 @@ static inline __attribute__((always_inline)) const uint8_t *rd_section(struct de
   uint32_t unknown = ~0u << imhe_sections[s].nfields, eline = l->line;
   for (uint32_t e = 0; e < n && !d->bad; e++) {
     struct imhe_entry *en = &l->v[e];
-    uint8_t buf[ENTRY_MAX];
-    const uint8_t *q0 = readable(d, ent, ENTRY_MAX, buf), *q = q0;
+    const uint8_t *q = ent;
     RD_NEAR(en, struct imhe_entry, line, col, q, eline);
     eline = en->line;
     uint32_t mask = (uint32_t)q[0] | (uint32_t)q[1] << 8;
@@ -858,13 +836,11 @@ static inline __attribute__((always_inline)) const uint8_t *rd_section(struct de
       IMHE_SECTION_SCHEMA(ENTRY)
 #undef ENTRY
     }
-    size_t used = (size_t)(q - q0);
-    d->copy = NULL;
-    if (__builtin_expect(used > (size_t)(d->ents_end - ent), 0)) {
+    if (__builtin_expect(q > d->ents_end, 0)) {
       dfault(d, "an entry past the record's entries", ent);
       return ent;
     }
-    ent += used;
+    ent = q;
   }
   return ent;
 }
@@ -880,8 +856,7 @@ static void rd_codes(struct dec *d, struct imhe_record *r) {
   size_t tlen = d->tlen;
   uint32_t line = 0;
   for (uint32_t i = 0; i < d->ncodes && !d->bad; i++) {
-    uint8_t buf[CODE_MAX];
-    const uint8_t *q0 = readable(d, c, CODE_MAX, buf), *q = q0 + 4;
+    const uint8_t *q0 = c, *q = c + 4;
     struct imhe_comp_code *x = &d->cv[i];
     uint32_t len = rd_small(&q);
     rd_txt_of(d, tb, tlen, get32(q0), len, q0, &x->s);
@@ -889,13 +864,11 @@ static void rd_codes(struct dec *d, struct imhe_record *r) {
     line = x->line;
     if (__builtin_expect(!x->s.s, 0))
       dfault(d, "a code without text", q0);
-    size_t used = (size_t)(q - q0);
-    d->copy = NULL;
-    if (__builtin_expect(used > (size_t)(d->codes_end - c), 0)) {
+    if (__builtin_expect(q > d->codes_end, 0)) {
       dfault(d, "a code past the record's codes", c);
       return;
     }
-    c += used;
+    c = q;
   }
   if (!d->bad && c != d->codes_end)
     dfault(d, "bytes after the record's last field", c);
@@ -957,12 +930,23 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   }
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct dec d = {.p = p->records + from,
-                  .n = to - from,
-                  .tb = p->texts,
-                  .tlen = p->texts_len,
-                  .limit = p->data + p->n};
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
+  /* An entry or a code is read with no bound of its own: where the pack's bytes after the record
+   * are fewer than the most one can take, the record is read from a copy padded with zeros (the
+   * decoded record points into the texts section, never into the record's bytes). */
+  uint8_t *copy = NULL;
+  if ((size_t)(p->data + p->n - (d.p + d.n)) < ENTRY_MAX) {
+    copy = calloc(1, d.n + ENTRY_MAX);
+    if (!copy) { /* GCOVR_EXCL_START: out of memory */
+      imhe_record_init(r, "", 0, reuse);
+      snprintf(err, errlen, "record %u: out of memory", i + 1);
+      return -1;
+    } /* GCOVR_EXCL_STOP */
+    memcpy(copy, d.p, d.n);
+    d.p = copy;
+  }
   rd_record(&d, p, r, reuse);
+  free(copy);
   if (!d.bad)
     return 0;
   snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, d.bad,
@@ -975,11 +959,7 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
     return -1;
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct dec d = {.p = p->records + from,
-                  .n = to - from,
-                  .tb = p->texts,
-                  .tlen = p->texts_len,
-                  .limit = p->data + p->n};
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
   if (d.n < HEAD)
     return -1;
   uint32_t f = get32(d.p + H_FILE), len;
