@@ -679,9 +679,9 @@ rd_field(struct dec *d, const uint8_t *tb, size_t tlen, int how, int32_t count, 
   q = rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, eline,                    \
                mask >> sec##_##id & 1, &en->f[sec##_##id]);
 #define ENTRY(sec, fields, dated, start, end)                                                      \
-  static const uint8_t *rd_entry_##sec(struct dec *d, const struct imhe_pack_field *how,           \
-                                       const uint8_t *q, uint32_t eline, uint32_t mask,            \
-                                       struct imhe_entry *en) {                                    \
+  static inline __attribute__((always_inline)) const uint8_t *rd_entry_##sec(                      \
+      struct dec *d, const struct imhe_pack_field *how, const uint8_t *q, uint32_t eline,          \
+      uint32_t mask, struct imhe_entry *en) {                                                      \
     const uint8_t *tb = d->tb;                                                                     \
     size_t tlen = d->tlen;                                                                         \
     fields(FIELD) return q;                                                                        \
