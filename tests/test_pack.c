@@ -609,7 +609,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 8, "version 15"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 7, "version 15"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -646,32 +646,36 @@ Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
   free(dir);
 }
 
-/* The checks the fixed layout adds (docs/pack.md, version 7), each behind a matching checksum and
- * located: a presence mask naming a field the section does not have, a field's codes not the next
- * in the record's list, a text reference past the texts section, and counts that do not add up to
- * the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an education entry
- * first, whose first field, the degree, holds codes. */
-Test(pack, the_fixed_layout_is_checked_field_by_field) {
+/* The checks the compact layout adds (docs/pack.md, version 8), each behind a matching checksum
+ * and located: a presence mask naming a field the section does not have, a field holding more
+ * codes than the record's list has left, a text reference past the texts section, and counts that
+ * do not add up to the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an
+ * education entry first, whose first field, the degree, holds codes: the entry's location (two
+ * bytes), its mask (two), the degree's location (two), then its count of codes. */
+Test(pack, the_compact_layout_is_checked_field_by_field) {
   size_t n;
   uint8_t *b = good_pack(&n);
-  uint32_t rec = section_at(b, 2), entry = rec + 252; /* after the record's head */
+  uint32_t rec = section_at(b, 2), entry = rec + 256; /* after the record's head */
   cr_assert_gt(get32(b + rec + 144), 0, "the first record has an education entry");
+  cr_assert_lt(b[entry], 0xFF, "the entry's location is near its section's");
+  cr_assert(b[entry + 2] & 1, "the degree is present");
   struct {
-    uint32_t at, v;
+    uint32_t at, v, bytes;
     const char *want;
   } cases[] = {
-      {entry + 8, 1u << 31, "field presence mask names no field"},
-      {entry + 20, 7, "codes out of the record's list or out of order"},
-      {rec + 16, 0x7FFFFFFF, "text past the record's texts or not terminated"},
-      {rec + 240, 0, "bytes after the record's last field"},
+      {entry + 3, 0x80, 1, "field presence mask names no field"},
+      {entry + 6, 0xFE, 1, "codes out of the record's list or out of order"},
+      {rec + 16, 0x7FFFFFFF, 4, "text past the record's texts or not terminated"},
+      {rec + 240, 0, 4, "bytes after the record's last field"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     uint8_t *c = malloc(n);
     cr_assert(c);
     memcpy(c, b, n);
-    if (cases[i].at == entry + 8)
-      cases[i].v |= get32(c + entry + 8); /* the fields present stay present */
-    set32(c + cases[i].at, cases[i].v);
+    if (cases[i].bytes == 1)
+      c[cases[i].at] |= (uint8_t)cases[i].v; /* the fields present stay present */
+    else
+      set32(c + cases[i].at, cases[i].v);
     set32(c + 44, 0);
     set32(c + 44, imhe_crc32(c, n));
     struct imhe_pack p;
@@ -687,5 +691,107 @@ Test(pack, the_fixed_layout_is_checked_field_by_field) {
     imhe_pack_close(&p);
     free(c);
   }
+  free(b);
+}
+
+/* A record with nothing after it in the pack (no texts, no notices) is read from a copy padded
+ * with zeros, as it would be read anywhere else: its locations near and far (past 255 lines or
+ * columns), its dates and its numbers, exact in hundredths or not, come back bit for bit; cut
+ * anywhere behind a matching checksum it is refused, located; and any byte of its entries made an
+ * escape, it is refused or read, never past the pack's bytes (under ASan in make test-sanitize). */
+Test(pack, a_record_at_the_packs_very_end_reads_whole) {
+  struct imhe_record *r = calloc(1, sizeof *r);
+  cr_assert(r);
+  imhe_record_init(r, "x.yaml", 0, 0);
+  struct imhe_list *l = &r->sec[IMHE_SECTION_TRAINING];
+  const double hours[] = {1.5, 0.1 + 0.2, 655.34, 655.35};
+  l->n = 4;
+  l->line = 3;
+  l->col = 1;
+  l->v = imhe_arena_alloc(&r->arena, l->n * sizeof *l->v);
+  cr_assert(l->v);
+  for (uint32_t e = 0; e < l->n; e++) {
+    struct imhe_entry *en = &l->v[e];
+    memset(en, 0, sizeof *en);
+    en->line = 4 + 400 * e;
+    en->col = e == 1 ? 300 : 3;
+    en->f[TRAIN_DATE] = (struct imhe_slot){.present = 1, .line = en->line + 1, .col = 5};
+    en->f[TRAIN_DATE].v.date = e == 3 ? IMHE_PACK_DATE_MAX : IMHE_PACK_DATE_MIN + (int32_t)e;
+    en->f[TRAIN_HOURS] =
+        (struct imhe_slot){.present = 1, .line = en->line + 300 * (e & 1), .col = e == 2 ? 256 : 7};
+    en->f[TRAIN_HOURS].v.num = hours[e];
+  }
+  struct imhe_pack_builder *pb = imhe_pack_builder_new();
+  cr_assert(pb);
+  imhe_pack_add_record(pb, r);
+  uint8_t *b;
+  size_t n;
+  char err[512] = "";
+  cr_assert_eq(imhe_pack_finish(pb, &b, &n, err, sizeof err), 0, "%s", err);
+  uint32_t end = section_at(b, 2) + get32(b + IMHE_PACK_HEADER + 2 * 16 + 8);
+  cr_assert_eq(end, n, "the record ends the pack");
+  struct imhe_pack p;
+  cr_assert_eq(imhe_pack_open(&p, b, n, 1, err, sizeof err), 0, "%s", err);
+  struct imhe_record *back = calloc(1, sizeof *back);
+  cr_assert(back);
+  cr_assert_eq(imhe_pack_record(&p, 0, back, 0, err, sizeof err), 0, "%s", err);
+  const struct imhe_list *m = &back->sec[IMHE_SECTION_TRAINING];
+  cr_assert_eq(m->n, l->n);
+  for (uint32_t e = 0; e < l->n; e++) {
+    cr_expect_eq(m->v[e].line, l->v[e].line);
+    cr_expect_eq(m->v[e].col, l->v[e].col);
+    for (int f = 0; f < TRAIN__N; f++) {
+      const struct imhe_slot *a = &l->v[e].f[f], *c = &m->v[e].f[f];
+      cr_expect_eq(c->present, a->present, "entry %u field %d", e, f);
+      if (!a->present)
+        continue;
+      cr_expect_eq(c->line, a->line, "entry %u field %d", e, f);
+      cr_expect_eq(c->col, a->col, "entry %u field %d", e, f);
+    }
+    cr_expect_eq(m->v[e].f[TRAIN_DATE].v.date, l->v[e].f[TRAIN_DATE].v.date);
+    cr_expect(!memcmp(&m->v[e].f[TRAIN_HOURS].v.num, &hours[e], sizeof hours[e]),
+              "hours of entry %u not bit for bit", e);
+  }
+  imhe_record_free(back);
+  imhe_pack_close(&p);
+  uint32_t idx = section_at(b, 1), rec = section_at(b, 2);
+  for (uint32_t k = 256; k < end - rec; k++) { /* the entries cut at every byte */
+    uint8_t *c = malloc(n);
+    cr_assert(c);
+    memcpy(c, b, n);
+    set32(c + idx, k);
+    set32(c + IMHE_PACK_HEADER + 2 * 16 + 8, k);
+    set32(c + IMHE_PACK_HEADER + 3 * 16 + 4, rec + k); /* the notices and texts, empty, follow */
+    set32(c + IMHE_PACK_HEADER + 4 * 16 + 4, rec + k);
+    set32(c + 24, rec + k);
+    set32(c + 44, 0);
+    set32(c + 44, imhe_crc32(c, rec + k));
+    back = calloc(1, sizeof *back);
+    cr_assert(back);
+    if (imhe_pack_open(&p, c, rec + k, 1, err, sizeof err) == 0) {
+      cr_expect_neq(imhe_pack_record(&p, 0, back, 0, err, sizeof err), 0, "cut at %u accepted", k);
+      cr_expect(strstr(err, "record 1") && strstr(err, "offset"), "cut at %u: '%s'", k, err);
+      imhe_pack_close(&p);
+    }
+    imhe_record_free(back);
+    free(c);
+  }
+  for (uint32_t k = rec + 256; k < end; k++) { /* each byte of the entries made an escape */
+    uint8_t *c = malloc(n);
+    cr_assert(c);
+    memcpy(c, b, n);
+    c[k] = 0xFF;
+    set32(c + 44, 0);
+    set32(c + 44, imhe_crc32(c, n));
+    back = calloc(1, sizeof *back);
+    cr_assert(back);
+    cr_assert_eq(imhe_pack_open(&p, c, n, 1, err, sizeof err), 0, "%s", err);
+    if (imhe_pack_record(&p, 0, back, 0, err, sizeof err) != 0)
+      cr_expect(strstr(err, "record 1") && strstr(err, "offset"), "0xFF at %u: '%s'", k, err);
+    imhe_pack_close(&p);
+    imhe_record_free(back);
+    free(c);
+  }
+  imhe_record_free(r);
   free(b);
 }

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The dates imhe_parse_date can produce (pack.h): constants, so reading threads share no state;
+ * tests/test_pack.c checks them against the date functions. */
+#define DATE_MIN IMHE_PACK_DATE_MIN
+#define DATE_MAX IMHE_PACK_DATE_MAX
 enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC_TEXTS, SEC__COUNT };
 #define NO_TEXT 0xFFFFFFFFu
 #define CANARY "\r\n\032\n" /* a text-mode copy or a DOS conversion changes it */
@@ -20,6 +24,7 @@ enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC_TEXTS, SEC__COUNT };
 /* The parts of a record being written, kept by the builder so no record allocates. */
 struct rec_parts {
   struct sbuf ent, codes, msgs;
+  uint32_t ncodes, code_line; /* codes written, the last one's line */
 };
 
 struct imhe_pack_builder {
@@ -91,12 +96,14 @@ static uint32_t file_index(struct imhe_pack_builder *b, const char *name) {
   return i;
 }
 
-/* ---------- a record's layout (docs/pack.md, version 6) ----------
- * A fixed head; each section's entries, each of a fixed width for its section (a location, a mask
- * of the fields present, then every field of the schema at a fixed place: a location and a value
- * of the kind's width, zero when absent); the codes of every codes field, in order; the errors and
- * warnings; and last the texts, each field naming its text by offset and length in that area. So a
- * reader finds every value at a place known from the counts alone, with no walk over the bytes. */
+/* ---------- a record's layout (docs/pack.md, version 8) ----------
+ * A fixed head; each section's entries, each its location (after the entry's before, or its
+ * section's), a mask of the fields present and then
+ * only the fields present, in order, each in as few bytes as its value allows (a location as a
+ * byte of line after its entry's and a byte of column, a date in three bytes, a number of
+ * hundredths in two when exact); the codes of every codes field, in order; the errors and
+ * warnings. Texts are named by offset and length in the pack's texts section. A reader walks the
+ * entries in order, each checked to end within its part once read. */
 enum {
   H_FILE = 0,
   H_LINE = 4,
@@ -110,10 +117,14 @@ enum {
   H_NCODES = 240,    /* codes in the record's list */
   H_NERRORS = 244,   /* errors, then */
   H_NWARNINGS = 248, /* warnings */
-  HEAD = 252,        /* bytes of the head */
-  CODE_BYTES = 16,   /* a code: its text's offset and length, its line and column */
+  H_ENTRIES = 252,   /* bytes of every section's entries */
+  HEAD = 256,        /* bytes of the head */
   MSG_BYTES = 20,    /* a message: file index, line, column, its text's offset and length */
-  ENTRY_HEAD = 12    /* an entry: line, column, mask of the fields present */
+  ESC = 0xFF,        /* a byte saying the value follows in full */
+  /* The most an entry can take: location, mask, and every field at its widest (a location
+   * escaped, 9; a number as a double, 10), more than a code can (4 + 5 + 9): so as many bytes
+   * after a record let its parts be read with no bound of their own (imhe_pack_record). */
+  ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10)
 };
 
 /* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
@@ -133,16 +144,7 @@ enum { HOW_NUM, HOW_DATE, HOW_BOOL, HOW_ENUM, HOW_SET, HOW_TEXT, HOW_CODES };
    : (kind) == FT_SET  ? HOW_SET                                                                   \
    : (kind) == FT_TEXT ? HOW_TEXT                                                                  \
                        : HOW_CODES)
-/* A field's bytes in an entry: its location, then its value (a double; a text's or a list of
- * codes' offset and length; else one u32). */
-#define FIELD_BYTES(how)                                                                           \
-  (8u + ((how) == HOW_NUM || (how) == HOW_TEXT || (how) == HOW_CODES ? 8u : 4u))
-#define WIDTH_FIELD(sec, id, name, kind, arg, flags) +FIELD_BYTES(HOW_OF(kind, arg))
-#define WIDTH(sec, fields, dated, start, end) ENTRY_HEAD fields(WIDTH_FIELD),
-/* Each section's entry width, from the schema. */
-static const uint32_t entry_bytes[IMHE_SECTION__COUNT] = {IMHE_SECTION_SCHEMA(WIDTH)};
-#undef WIDTH
-#undef WIDTH_FIELD
+_Static_assert(IMHE_MAX_FIELDS <= 16, "an entry's presence mask is 16 bits");
 
 static void set32(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)v;
@@ -216,40 +218,84 @@ static void put_text_ref(struct imhe_pack_builder *b, struct sbuf *out, const ch
   sb_put(out, (const char *)o, 8);
 }
 
-/* A field at its fixed place: zeros when absent (a reader never looks at them). */
-static void put_field(struct imhe_pack_builder *pb, int how, const struct imhe_slot *s) {
-  struct rec_parts *w = &pb->parts;
-  struct sbuf *b = &w->ent;
-  uint32_t width = FIELD_BYTES(how);
-  if (!s->present) {
-    static const char zero[16];
-    sb_put(b, zero, width);
+static void put_byte(struct sbuf *b, uint32_t v) {
+  sb_putc(b, (char)(uint8_t)v);
+}
+/* A count or a length: a byte under ESC, else ESC and the value in full. */
+static void put_small(struct sbuf *b, uint32_t v) {
+  put_byte(b, v < ESC ? v : ESC);
+  if (v >= ESC)
+    put32(b, v);
+}
+/* A location after a line base: its line as a byte past base and its column as a byte, or ESC
+ * and both in full. */
+static void put_near(struct sbuf *b, uint32_t base, uint32_t line, uint32_t col) {
+  if (line >= base && line - base < ESC && col <= 0xFF) {
+    put_byte(b, line - base);
+    put_byte(b, col);
     return;
   }
-  put_loc(b, s->line, s->col);
+  put_byte(b, ESC);
+  put_loc(b, line, col);
+}
+/* A number in hundredths when that is exact (the decoded value bit for bit), else in full. */
+static void put_num(struct sbuf *b, double d) {
+  double k = nearbyint(d * 100);
+  if (k >= 0 && k < 0xFFFF) {
+    double back = (double)(uint32_t)k / 100;
+    if (!memcmp(&back, &d, sizeof d)) {
+      put_byte(b, (uint32_t)k);
+      put_byte(b, (uint32_t)k >> 8);
+      return;
+    }
+  }
+  put_byte(b, ESC);
+  put_byte(b, ESC);
+  put_f64(b, d);
+}
+
+/* A field present, after its entry's line: its location and its value. */
+static void put_field(struct imhe_pack_builder *pb, int how, uint32_t eline,
+                      const struct imhe_slot *s) {
+  struct rec_parts *w = &pb->parts;
+  struct sbuf *b = &w->ent;
+  put_near(b, eline, s->line, s->col);
   switch (how) {
   case HOW_NUM:
-    put_f64(b, s->v.num);
+    put_num(b, s->v.num);
     break;
-  case HOW_DATE:
-    put32(b, (uint32_t)s->v.date);
+  case HOW_DATE: { /* the loader's dates fit three bytes past the first */
+    uint32_t v = (uint32_t)(s->v.date - DATE_MIN);
+    put_byte(b, v);
+    put_byte(b, v >> 8);
+    put_byte(b, v >> 16);
     break;
+  }
   case HOW_BOOL:
   case HOW_ENUM:
-    put32(b, (uint32_t)s->v.ival);
+    put_byte(b, (uint32_t)s->v.ival);
     break;
   case HOW_SET:
     put32(b, s->v.mask);
     break;
-  case HOW_TEXT:
-    put_text_ref(pb, b, s->v.text.s, s->v.text.n);
+  case HOW_TEXT: {
+    uint8_t o[8];
+    text_ref(pb, o, s->v.text.s, s->v.text.n);
+    sb_put(b, (const char *)o, 4);
+    put_small(b, s->v.text.n);
     break;
-  case HOW_CODES:
-    put32(b, (uint32_t)(w->codes.n / CODE_BYTES)); /* the first of its codes in the list */
-    put32(b, s->v.codes.n);
+  }
+  case HOW_CODES: /* the next codes in the record's list are its own */
+    put_small(b, s->v.codes.n);
     for (uint32_t i = 0; i < s->v.codes.n; i++) {
-      put_text_ref(pb, &w->codes, s->v.codes.v[i].s.s, s->v.codes.v[i].s.n);
-      put_loc(&w->codes, s->v.codes.v[i].line, s->v.codes.v[i].col);
+      const struct imhe_comp_code *c = &s->v.codes.v[i];
+      uint8_t o[8];
+      text_ref(pb, o, c->s.s, c->s.n);
+      sb_put(&w->codes, (const char *)o, 4);
+      put_small(&w->codes, c->s.n);
+      put_near(&w->codes, w->code_line, c->line, c->col);
+      w->code_line = c->line;
+      w->ncodes++;
     }
     break;
   }
@@ -274,6 +320,7 @@ static const int8_t field_how_of[IMHE_SECTION__COUNT][IMHE_MAX_FIELDS] = {
 void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record *r) {
   struct rec_parts *w = &b->parts;
   w->ent.n = w->codes.n = w->msgs.n = 0;
+  w->ncodes = w->code_line = 0;
   uint8_t h[HEAD] = {0};
   set32(h + H_FILE, file_index(b, r->file ? r->file : ""));
   set32(h + H_LINE, r->line);
@@ -307,15 +354,18 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
       uint32_t mask = 0;
       for (int f = 0; f < imhe_sections[s].nfields; f++)
         mask |= (uint32_t)(l->v[e].f[f].present != 0) << f;
-      put_loc(&w->ent, l->v[e].line, l->v[e].col);
-      put32(&w->ent, mask);
+      put_near(&w->ent, e ? l->v[e - 1].line : l->line, l->v[e].line, l->v[e].col);
+      put_byte(&w->ent, mask);
+      put_byte(&w->ent, mask >> 8);
       for (int f = 0; f < imhe_sections[s].nfields; f++)
-        put_field(b, field_how_of[s][f], &l->v[e].f[f]);
+        if (l->v[e].f[f].present)
+          put_field(b, field_how_of[s][f], l->v[e].line, &l->v[e].f[f]);
     }
   }
   put_msgs(b, &r->errors);
   put_msgs(b, &r->warnings);
-  set32(h + H_NCODES, (uint32_t)(w->codes.n / CODE_BYTES));
+  set32(h + H_NCODES, w->ncodes);
+  set32(h + H_ENTRIES, (uint32_t)w->ent.n);
   set32(h + H_NERRORS, r->errors.n);
   set32(h + H_NWARNINGS, r->warnings.n);
   struct sbuf *o = &b->records;
@@ -449,11 +499,6 @@ static const char *rd_text(struct rd *d, uint32_t *len) {
   return s;
 }
 
-/* The dates imhe_parse_date can produce (pack.h): constants, so reading threads share no state;
- * tests/test_pack.c checks them against the date functions. */
-#define DATE_MIN IMHE_PACK_DATE_MIN
-#define DATE_MAX IMHE_PACK_DATE_MAX
-
 static void field_how(const struct imhe_field_desc *fd, struct imhe_pack_field *h) {
   h->count = 0;
   if ((fd->kind == FT_ENUM || fd->kind == FT_SET) && !imhe_field_is_declared(fd))
@@ -472,7 +517,8 @@ struct dec {
   size_t n;
   const uint8_t *tb; /* the pack's texts section */
   size_t tlen;
-  const uint8_t *codes; /* its list of codes */
+  const uint8_t *ents_end;          /* the end of the record's entries */
+  const uint8_t *codes, *codes_end; /* its list of codes */
   uint32_t ncodes, code_next;
   struct imhe_comp_code *cv; /* the codes decoded, in the record's arena */
   const char *bad;           /* what was wrong, NULL while all is well */
@@ -490,12 +536,12 @@ static inline uint64_t get64(const uint8_t *p) {
   return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* The text whose offset and length are at q: NULL for none; else its bytes in the text area tb of
- * tlen bytes (the record's, passed by value so the reading of an entry keeps them in registers),
+/* The text of offset off and length len (named at q): NULL for none; else its bytes in the text
+ * area tb of tlen bytes (passed by value so the reading of an entry keeps them in registers),
  * NUL-terminated (checked), not copied: the pack's bytes outlive the record (pack.h). */
-static inline __attribute__((always_inline)) void
-rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct imhe_text *t) {
-  uint32_t off = get32(q), len = get32(q + 4);
+static inline __attribute__((always_inline)) void rd_txt_of(struct dec *d, const uint8_t *tb,
+                                                            size_t tlen, uint32_t off, uint32_t len,
+                                                            const uint8_t *q, struct imhe_text *t) {
   if (__builtin_expect((uint64_t)off + len < tlen && tb[(size_t)off + len] == 0, 1)) {
     t->s = (const char *)tb + off;
     t->n = len;
@@ -505,6 +551,11 @@ rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct i
   t->n = 0;
   if (off != NO_TEXT)
     dfault(d, "text past the record's texts or not terminated", q);
+}
+/* The text whose offset and length are at q (the head's and the messages'). */
+static inline __attribute__((always_inline)) void
+rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct imhe_text *t) {
+  rd_txt_of(d, tb, tlen, get32(q), get32(q + 4), q, t);
 }
 
 /* A line and column from the location at q into the struct at base, whose column follows its
@@ -522,87 +573,118 @@ _Static_assert(offsetof(struct imhe_comp_code, col) == offsetof(struct imhe_comp
                "a code's column follows its line");
 _Static_assert(offsetof(struct imhe_list, col) == offsetof(struct imhe_list, line) + 4,
                "a section's column follows its line");
-static inline void rd_loc(struct imhe_slot *s, const uint8_t *q) {
-  RD_LOC(s, struct imhe_slot, line, col, q);
+
+/* A location after line base (put_near): two bytes, or ESC and both in full. Where it ends. */
+#define RD_NEAR(base, type, line_, col_, q, base_line)                                             \
+  do {                                                                                             \
+    if (__builtin_expect((q)[0] != ESC, 1)) {                                                      \
+      (base)->line_ = (base_line) + (q)[0];                                                        \
+      (base)->col_ = (q)[1];                                                                       \
+      (q) += 2;                                                                                    \
+    } else {                                                                                       \
+      RD_LOC(base, type, line_, col_, (q) + 1);                                                    \
+      (q) += 9;                                                                                    \
+    }                                                                                              \
+  } while (0)
+
+/* A count or a length (put_small) at q; q moved past it. */
+static inline __attribute__((always_inline)) uint32_t rd_small(const uint8_t **q) {
+  const uint8_t *p = *q;
+  if (__builtin_expect(p[0] != ESC, 1)) {
+    *q = p + 1;
+    return p[0];
+  }
+  *q = p + 5;
+  return get32(p + 1);
 }
 
-/* A field at q, how a constant at each call (rd_entry_*), so that each field's reading is its
- * own code; its range checked as the loader would have allowed it. */
-static inline __attribute__((always_inline)) void rd_field(struct dec *d, const uint8_t *tb,
-                                                           size_t tlen, int how, int32_t count,
-                                                           const uint8_t *q, int present,
-                                                           struct imhe_slot *s) {
+/* A field at q, present or not, how a constant at each call (rd_entry_*), so that each field's
+ * reading is its own code; its range checked as the loader would have allowed it. Where it ends. */
+static inline __attribute__((always_inline)) const uint8_t *
+rd_field(struct dec *d, const uint8_t *tb, size_t tlen, int how, int32_t count, const uint8_t *q,
+         uint32_t eline, int present, struct imhe_slot *s) {
   if (!present) { /* the entry's memory is not zeroed: absent is said so whole */
     memset(s, 0, sizeof *s);
-    return;
+    return q;
   }
-  const uint8_t *v = q + 8;
   s->present = 1;
-  rd_loc(s, q);
+  RD_NEAR(s, struct imhe_slot, line, col, q, eline);
+  const uint8_t *v = q;
   switch (how) {
   case HOW_NUM: {
-    uint64_t u = get64(v);
+    uint32_t k = (uint32_t)v[0] | (uint32_t)v[1] << 8;
+    if (__builtin_expect(k != 0xFFFF, 1)) { /* hundredths, exact (put_num) */
+      s->v.num = (double)k / 100;
+      return q + 2;
+    }
+    uint64_t u = get64(v + 2);
     memcpy(&s->v.num, &u, 8);
     if (__builtin_expect(!(s->v.num >= 0 && s->v.num <= 1e7), 0)) { /* NaN fails too */
       dfault(d, "number out of range", v);
       s->v.num = 0;
     }
-    break;
+    return q + 10;
   }
-  case HOW_DATE:
-    s->v.date = (int32_t)get32(v);
-    if (__builtin_expect(s->v.date < DATE_MIN || s->v.date > DATE_MAX, 0)) {
+  case HOW_DATE: {
+    uint32_t k = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16;
+    s->v.date = (int32_t)k + DATE_MIN;
+    if (__builtin_expect(k > (uint32_t)(DATE_MAX - DATE_MIN), 0)) {
       dfault(d, "date out of range", v);
       s->v.date = DATE_MIN;
     }
-    break;
+    return q + 3;
+  }
   case HOW_BOOL:
   case HOW_ENUM:
-    s->v.ival = (int32_t)get32(v);
+    s->v.ival = v[0];
     if (__builtin_expect((uint32_t)s->v.ival > (how == HOW_BOOL ? 1u : (uint32_t)count - 1), 0)) {
       dfault(d, how == HOW_BOOL ? "yes/no value neither 0 nor 1" : "enumerated value out of range",
              v);
       s->v.ival = 0;
     }
-    break;
+    return q + 1;
   case HOW_SET:
     s->v.mask = get32(v);
     if (__builtin_expect(count < 32 && s->v.mask >> count, 0)) {
       dfault(d, "set of values out of range", v);
       s->v.mask = 0;
     }
-    break;
-  case HOW_TEXT:
-    rd_txt(d, tb, tlen, v, &s->v.text);
+    return q + 4;
+  case HOW_TEXT: {
+    uint32_t off = get32(v);
+    q += 4;
+    uint32_t len = rd_small(&q);
+    rd_txt_of(d, tb, tlen, off, len, v, &s->v.text);
     if (__builtin_expect(!s->v.text.s, 0))
       dfault(d, "a present text field without text", v);
-    break;
-  case HOW_CODES: {
-    uint32_t first = get32(v), n = get32(v + 4);
-    /* each field's codes follow the last's in the list, so each code belongs to one field */
-    if (__builtin_expect(first != d->code_next || n > d->ncodes - first, 0)) {
+    return q;
+  }
+  default: { /* HOW_CODES: the next n of the record's list, so each code belongs to one field */
+    uint32_t n = rd_small(&q);
+    if (__builtin_expect(n > d->ncodes - d->code_next, 0)) {
       dfault(d, "codes out of the record's list or out of order", v);
       n = 0;
     }
-    s->v.codes.v = n ? d->cv + first : NULL;
+    s->v.codes.v = n ? d->cv + d->code_next : NULL;
     s->v.codes.n = n;
     d->code_next += n;
-    break;
+    return q;
   }
   }
 }
 
-/* An entry of each section: every field at its fixed place, each read by its own code. */
+/* An entry of each section after its head: the fields present, in order, each read by its own
+ * code. Where it ends. */
 #define FIELD(sec, id, name, kind, arg, flags)                                                     \
-  rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, mask >> sec##_##id & 1,       \
-           &en->f[sec##_##id]);                                                                    \
-  q += FIELD_BYTES(HOW_OF(kind, arg));
+  q = rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, eline,                    \
+               mask >> sec##_##id & 1, &en->f[sec##_##id]);
 #define ENTRY(sec, fields, dated, start, end)                                                      \
-  static void rd_entry_##sec(struct dec *d, const struct imhe_pack_field *how, const uint8_t *q,   \
-                             uint32_t mask, struct imhe_entry *en) {                               \
+  static inline __attribute__((always_inline)) const uint8_t *rd_entry_##sec(                      \
+      struct dec *d, const struct imhe_pack_field *how, const uint8_t *q, uint32_t eline,          \
+      uint32_t mask, struct imhe_entry *en) {                                                      \
     const uint8_t *tb = d->tb;                                                                     \
     size_t tlen = d->tlen;                                                                         \
-    fields(FIELD)                                                                                  \
+    fields(FIELD) return q;                                                                        \
   }
 IMHE_SECTION_SCHEMA(ENTRY)
 #undef ENTRY
@@ -636,43 +718,42 @@ static void rd_msgs(struct dec *d, const struct imhe_pack *p, struct imhe_record
   }
 }
 
-/* Lays out the record from its head's counts: where its entries, codes and messages are, which
- * must fill it exactly. Every count is checked before any part is read. 0, or -1 with the fault in
- * d. */
+/* Lays out the record from its head: its entries, its codes and its messages, which must fill it
+ * exactly; every count is checked against the bytes it needs at the least before any part is
+ * read. 0, or -1 with the fault in d. */
 static int layout(struct dec *d, const uint8_t **msgs) {
   const uint8_t *p = d->p;
   if (d->n < HEAD) {
     dfault(d, "truncated record", p + d->n);
     return -1;
   }
-  uint64_t at = HEAD, end = d->n;
+  uint64_t ents = get32(p + H_ENTRIES), end = d->n, at = HEAD + ents, least = 0;
+  if (at > end) {
+    dfault(d, "entries past the record", p + H_ENTRIES);
+    return -1;
+  }
   for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
-    at += (uint64_t)get32(p + H_SECTIONS + 12 * s) * entry_bytes[s];
-    if (at > end) {
+    least += (uint64_t)get32(p + H_SECTIONS + 12 * s) * 4; /* location, mask */
+    if (least > ents) {
       dfault(d, "entry count past the record", p + H_SECTIONS + 12 * s);
       return -1;
     }
   }
+  d->ents_end = p + at;
+  uint64_t msg = ((uint64_t)get32(p + H_NERRORS) + get32(p + H_NWARNINGS)) * MSG_BYTES;
+  if (msg > end - at) {
+    dfault(d, "message count past the record", p + H_NERRORS);
+    return -1;
+  }
   d->codes = p + at;
+  d->codes_end = p + (end - msg);
   d->ncodes = get32(p + H_NCODES);
   d->code_next = 0;
-  at += (uint64_t)d->ncodes * CODE_BYTES;
-  if (at > end) {
+  if ((uint64_t)d->ncodes * 7 > (uint64_t)(d->codes_end - d->codes)) { /* offset, length, loc */
     dfault(d, "code count past the record", p + H_NCODES);
     return -1;
   }
-  *msgs = p + at;
-  for (int k = 0; k < 2; k++) {
-    at += (uint64_t)get32(p + H_NERRORS + 4 * k) * MSG_BYTES;
-    if (at > end) {
-      dfault(d, "message count past the record", p + H_NERRORS + 4 * k);
-      return -1;
-    }
-  }
-  if (at != end) {
-    dfault(d, "bytes after the record's last field", p + at);
-    return -1;
-  }
+  *msgs = d->codes_end;
   return 0;
 }
 
@@ -719,7 +800,7 @@ static void rd_head(struct dec *d, struct imhe_record *r) {
 }
 
 /* Section s's entries, from ent on; where the next section's start. s is a constant at each call,
- * so that the entry reader and the sizes are too. */
+ * so that the entry reader is too. */
 static inline __attribute__((always_inline)) const uint8_t *rd_section(struct dec *d,
                                                                        struct imhe_record *r,
                                                                        const struct imhe_pack *p,
@@ -735,25 +816,62 @@ static inline __attribute__((always_inline)) const uint8_t *rd_section(struct de
     return ent;
   } /* GCOVR_EXCL_STOP */
   l->n = n;
-  uint32_t unknown = ~0u << imhe_sections[s].nfields;
-  for (uint32_t e = 0; e < n; e++, ent += entry_bytes[s]) {
+  uint32_t unknown = ~0u << imhe_sections[s].nfields, eline = l->line;
+  for (uint32_t e = 0; e < n && !d->bad; e++) {
     struct imhe_entry *en = &l->v[e];
-    RD_LOC(en, struct imhe_entry, line, col, ent);
-    uint32_t mask = get32(ent + 8);
+    const uint8_t *q = ent;
+    RD_NEAR(en, struct imhe_entry, line, col, q, eline);
+    eline = en->line;
+    uint32_t mask = (uint32_t)q[0] | (uint32_t)q[1] << 8;
     if (__builtin_expect(mask & unknown, 0)) {
-      dfault(d, "field presence mask names no field", ent + 8);
+      dfault(d, "field presence mask names no field", q);
       mask &= ~unknown;
     }
+    q += 2;
     switch (s) {
 #define ENTRY(sec, fields, dated, start, end)                                                      \
   case IMHE_SECTION_##sec:                                                                         \
-    rd_entry_##sec(d, p->how[s], ent + ENTRY_HEAD, mask, en);                                      \
+    q = rd_entry_##sec(d, p->how[s], q, en->line, mask, en);                                       \
     break;
       IMHE_SECTION_SCHEMA(ENTRY)
 #undef ENTRY
     }
+    if (__builtin_expect(q > d->ents_end, 0)) {
+      dfault(d, "an entry past the record's entries", ent);
+      return ent;
+    }
+    ent = q;
   }
   return ent;
+}
+
+/* The record's codes, decoded once into one array that the codes fields share out in order. */
+static void rd_codes(struct dec *d, struct imhe_record *r) {
+  d->cv = d->ncodes ? imhe_arena_alloc_raw(&r->arena, d->ncodes * sizeof *d->cv) : NULL;
+  if (d->ncodes && !d->cv) { /* GCOVR_EXCL_START: out of memory */
+    dfault(d, "out of memory", d->codes);
+    return;
+  } /* GCOVR_EXCL_STOP */
+  const uint8_t *c = d->codes, *tb = d->tb;
+  size_t tlen = d->tlen;
+  uint32_t line = 0;
+  for (uint32_t i = 0; i < d->ncodes && !d->bad; i++) {
+    const uint8_t *q0 = c, *q = c + 4;
+    struct imhe_comp_code *x = &d->cv[i];
+    uint32_t len = rd_small(&q);
+    rd_txt_of(d, tb, tlen, get32(q0), len, q0, &x->s);
+    RD_NEAR(x, struct imhe_comp_code, line, col, q, line);
+    line = x->line;
+    if (__builtin_expect(!x->s.s, 0))
+      dfault(d, "a code without text", q0);
+    if (__builtin_expect(q > d->codes_end, 0)) {
+      dfault(d, "a code past the record's codes", c);
+      return;
+    }
+    c = q;
+  }
+  if (!d->bad && c != d->codes_end)
+    dfault(d, "bytes after the record's last field", c);
 }
 
 static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_record *r, int reuse) {
@@ -773,20 +891,8 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
                                           "record kind out of range");
   int has_errors = check_range(d, q + H_HAS_ERRORS, 0, 1, "errors flag neither 0 nor 1");
   rd_head(d, r);
-  /* the codes, decoded once into one array that the codes fields share out in order */
-  d->cv = d->ncodes ? imhe_arena_alloc_raw(&r->arena, d->ncodes * sizeof *d->cv) : NULL;
-  if (d->ncodes && !d->cv) { /* GCOVR_EXCL_START: out of memory */
-    dfault(d, "out of memory", d->codes);
-    return;
-  } /* GCOVR_EXCL_STOP */
-  for (uint32_t i = 0; i < d->ncodes; i++) {
-    const uint8_t *c = d->codes + (size_t)i * CODE_BYTES;
-    rd_txt(d, d->tb, d->tlen, c, &d->cv[i].s);
-    RD_LOC(&d->cv[i], struct imhe_comp_code, line, col, c + 8);
-    if (__builtin_expect(!d->cv[i].s.s, 0))
-      dfault(d, "a code without text", c);
-  }
-  /* each section by its own code: its entry width, field count and reading constants */
+  rd_codes(d, r);
+  /* each section by its own code: its field count and reading constants */
 #define SECTION(sec, fields, dated, start, end)                                                    \
   if (!d->bad)                                                                                     \
     ent = rd_section(d, r, p, IMHE_SECTION_##sec, ent);
@@ -794,6 +900,10 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
 #undef SECTION
   if (d->bad)
     return;
+  if (ent != d->ents_end) {
+    dfault(d, "bytes after the record's last entry", ent);
+    return;
+  }
   if (d->code_next != d->ncodes) {
     dfault(d, "codes in the record's list that no field holds", q + H_NCODES);
     return;
@@ -821,7 +931,22 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   size_t from, to;
   record_span(p, i, &from, &to);
   struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
+  /* An entry or a code is read with no bound of its own: where the pack's bytes after the record
+   * are fewer than the most one can take, the record is read from a copy padded with zeros (the
+   * decoded record points into the texts section, never into the record's bytes). */
+  uint8_t *copy = NULL;
+  if ((size_t)(p->data + p->n - (d.p + d.n)) < ENTRY_MAX) {
+    copy = calloc(1, d.n + ENTRY_MAX);
+    if (!copy) { /* GCOVR_EXCL_START: out of memory */
+      imhe_record_init(r, "", 0, reuse);
+      snprintf(err, errlen, "record %u: out of memory", i + 1);
+      return -1;
+    } /* GCOVR_EXCL_STOP */
+    memcpy(copy, d.p, d.n);
+    d.p = copy;
+  }
   rd_record(&d, p, r, reuse);
+  free(copy);
   if (!d.bad)
     return 0;
   snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, d.bad,
