@@ -74,6 +74,12 @@ Test(pack, a_file_given_twice_judges_as_its_yaml, .timeout = 120) {
                               "examples/wi-ifs-eligible.yaml");
 }
 
+/* The compact record's escapes: texts longer than 254 bytes, a list of 300 competency codes, a
+ * field 300 lines below its entry's start and fields past column 254 come back as written. */
+Test(pack, long_texts_lists_and_far_fields_judge_as_their_yaml, .timeout = 120) {
+  expect_same("escapes", "tests/data/pack-escapes.yaml");
+}
+
 /* Invalid records keep every error and warning, with its file:line:col; the files' own notices
  * (empty documents, a file of comments) come back in their places. */
 Test(pack, invalid_records_keep_their_messages, .timeout = 120) {
