@@ -127,6 +127,17 @@ enum {
   ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10)
 };
 
+/* The head's texts, in their order at H_TEXTS: one list for the writer and the reader. */
+static const size_t head_texts[] = {offsetof(struct imhe_record, id),
+                                    offsetof(struct imhe_record, association),
+                                    offsetof(struct imhe_record, coupon),
+                                    offsetof(struct imhe_record, applicant_name),
+                                    offsetof(struct imhe_record, applicant_email),
+                                    offsetof(struct imhe_record, membership_association),
+                                    offsetof(struct imhe_record, category)};
+#define NHEAD_TEXTS (sizeof head_texts / sizeof head_texts[0])
+_Static_assert(H_TEXTS + 8 * NHEAD_TEXTS <= H_DATES, "the head's texts fit before its dates");
+
 /* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
  * codes (kept as written: the judging program types them, as from the YAML). */
 enum { HOW_NUM, HOW_DATE, HOW_BOOL, HOW_ENUM, HOW_SET, HOW_TEXT, HOW_CODES };
@@ -326,15 +337,10 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   set32(h + H_LINE, r->line);
   set32(h + H_KIND, (uint32_t)r->kind);
   set32(h + H_HAS_ERRORS, r->errors.n != 0); /* so a reader can tell it from the head alone */
-  const struct imhe_text *texts[] = {&r->id,
-                                     &r->association,
-                                     &r->coupon,
-                                     &r->applicant_name,
-                                     &r->applicant_email,
-                                     &r->membership_association,
-                                     &r->category};
-  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-    text_ref(b, h + H_TEXTS + 8 * i, texts[i]->s, texts[i]->n);
+  for (size_t i = 0; i < NHEAD_TEXTS; i++) {
+    const struct imhe_text *t = (const struct imhe_text *)((const char *)r + head_texts[i]);
+    text_ref(b, h + H_TEXTS + 8 * i, t->s, t->n);
+  }
   const int32_t ints[] = {r->submitted,        r->agreement_signed,   r->ethics_signed,
                           r->renewal_deadline, r->membership_expires, r->exam_date,
                           r->has_membership,   r->exam_passed,        r->rsc_attested,
@@ -770,15 +776,8 @@ static int32_t check_range(struct dec *d, const uint8_t *q, int32_t lo, int32_t 
 /* The head's texts, dates, flags and locations. */
 static void rd_head(struct dec *d, struct imhe_record *r) {
   const uint8_t *q = d->p;
-  struct imhe_text *texts[] = {&r->id,
-                               &r->association,
-                               &r->coupon,
-                               &r->applicant_name,
-                               &r->applicant_email,
-                               &r->membership_association,
-                               &r->category};
-  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-    rd_txt(d, d->tb, d->tlen, q + H_TEXTS + 8 * i, texts[i]);
+  for (size_t i = 0; i < NHEAD_TEXTS; i++)
+    rd_txt(d, d->tb, d->tlen, q + H_TEXTS + 8 * i, (struct imhe_text *)((char *)r + head_texts[i]));
   int32_t *dates[] = {&r->submitted,        &r->agreement_signed,   &r->ethics_signed,
                       &r->renewal_deadline, &r->membership_expires, &r->exam_date};
   for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
