@@ -512,22 +512,22 @@ Test(check, a_read_that_fails_is_an_io_error) {
  * gives (reports, messages, exit status) over the examples and generated batches with repeated
  * ids, syntax errors, unreadable bytes and empty documents in every chunk, and each message of a
  * parallel run is located where its trouble is (tests/jobs.py). */
-Test(check, jobs_give_what_one_thread_gives, .timeout = 600) {
+static void script_passes(const char *script) {
   char cmd[1024], *out = NULL;
-  snprintf(cmd, sizeof cmd, "python3 tests/jobs.py %s 2>&1", imhe_bin());
+  snprintf(cmd, sizeof cmd, "python3 %s %s 2>&1", script, imhe_bin());
   int rc = run_cmd(cmd, &out);
   cr_expect_eq(rc, 0, "%s", out ? out : "");
   free(out);
 }
 
+Test(check, jobs_give_what_one_thread_gives, .timeout = 600) {
+  script_passes("tests/jobs.py");
+}
+
 /* Records that come through a pipe are reported while the writer still holds the input open, a
  * chunk at a time, at -j 1 and -j 2 (tests/streaming.py). */
 Test(check, records_through_a_pipe_are_reported_as_they_are_judged, .timeout = 120) {
-  char cmd[1024], *out = NULL;
-  snprintf(cmd, sizeof cmd, "python3 tests/streaming.py %s 2>&1", imhe_bin());
-  int rc = run_cmd(cmd, &out);
-  cr_expect_eq(rc, 0, "%s", out ? out : "");
-  free(out);
+  script_passes("tests/streaming.py");
 }
 
 /* -j takes a number of threads from 1 to 256, and check and report only. */
