@@ -416,9 +416,9 @@ static void flush_iov(struct emitter *em) {
   em->niov = 0;
   while (n && !em->werr) {
     ssize_t k = writev(em->fd, v, (int)(n < CHUNK_DOCS ? n : CHUNK_DOCS));
-    if (k < 0) {
-      if (errno != EINTR)
-        em->werr = errno;
+    if (k <= 0) { /* nothing written and no error: as atomic.c's sink, EIO, never a loop */
+      if (k == 0 || errno != EINTR)
+        em->werr = k == 0 ? EIO : errno;
       continue;
     }
     size_t done = (size_t)k;
