@@ -321,6 +321,11 @@ static void pool_give(struct imhe_record *r) {
 static const struct idslot *id_seen(struct imhe_source *s, const char *id, size_t idlen,
                                     const char *file, uint32_t line);
 
+/* The error of a record whose id an earlier record of the source has (first seen at file:line). */
+static void note_repeat(struct imhe_record *r, const char *file, uint32_t line) {
+  imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s, file, line);
+}
+
 /* Whether a record of association assoc (n bytes, NULL for none) is judged by the same program in
  * the source's set and the other one: asked once for a run of records of one association. */
 static int pair_same(struct imhe_source *s, const char *assoc, size_t n) {
@@ -341,7 +346,7 @@ static int skip_packed(struct imhe_source *s, const struct imhe_pack *p, uint32_
   struct imhe_pack_head h;
   if (!s->other || imhe_pack_skim(p, i, &h) != 0 || !pair_same(s, h.association.s, h.association.n))
     return 0;
-  if (h.id.s && !h.has_errors && !s->test_mode)
+  if (s->npaths != 1 && h.id.s && !h.has_errors && !s->test_mode)
     id_seen(s, h.id.s, h.id.n, h.file, h.line);
   (*s->skipped)++;
   return 1;
@@ -368,7 +373,14 @@ static struct imhe_record *next_from_pack(struct imhe_source *s, char **fault) {
       (r = pool_take(s->pool, &reuse))) {
     char err[512], msg[700];
     int rc = imhe_pack_record(&pk->p, pk->next, r, reuse, err, sizeof err);
-    r->pool = s->pool; /* decoding readied the record afresh */
+    r->pool = s->pool;               /* decoding readied the record afresh */
+    if (rc == 0 && s->npaths == 1) { /* the pack alone: its index says which ids repeat */
+      struct imhe_pack_head first;
+      int k = imhe_pack_repeats(&pk->p, pk->next, r, &first, err, sizeof err);
+      if (k > 0)
+        note_repeat(r, first.file, first.line);
+      rc = k < 0 ? -1 : 0;
+    }
     if (rc == 0) {
       pk->next++;
       atomic_fetch_add(&pk->refs, 1);
@@ -561,8 +573,7 @@ static void finish(struct imhe_source *s, struct imhe_record *r) {
   if (r->id.s && !r->errors.n && !s->test_mode) { /* tests may reuse an applicant's id */
     const struct idslot *prev = id_seen(s, r->id.s, r->id.n, r->file, r->line);
     if (prev)
-      imhe_record_error(r, r->line, 1, "id '%.60s' repeats the record at %s:%u", r->id.s,
-                        s->files[prev->file], prev->line);
+      note_repeat(r, s->files[prev->file], prev->line);
   }
 }
 
@@ -589,7 +600,8 @@ IMHE_API imhe_code imhe_source_next(imhe_source *s, imhe_record **out, imhe_erro
       uint32_t files = s->pack->p.nfiles;
       struct imhe_record *r = next_from_pack(s, &fault);
       if (r) {
-        finish(s, r);
+        if (s->npaths != 1) /* across inputs; one pack's own repeats are in its index */
+          finish(s, r);
         *out = r;
         return imhe_ok(err);
       }

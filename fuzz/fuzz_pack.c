@@ -40,6 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       imhe_record_free(r);
       break;
     }
+    struct imhe_pack_head first;
+    if (imhe_pack_repeats(&p, i, r, &first, err, sizeof err) < 0) { /* the index's repeat */
+      if (!strstr(err, "offset"))
+        abort();
+      imhe_record_free(r);
+      break;
+    }
     r->owner = set;
     imhe_result *res = NULL;
     if (imhe_judge(set, r, NULL, &res, NULL) == IMHE_OK)

@@ -353,6 +353,14 @@ static int open_and_judge(imhe_policy_set *set, const uint8_t *b, size_t n, int 
       imhe_pack_close(&p);
       return 0;
     }
+    struct imhe_pack_head first;
+    if (imhe_pack_repeats(&p, i, r, &first, err, sizeof err) < 0) {
+      cr_expect(strstr(err, "offset") && strstr(err, "record "), "refusal '%s' is not located",
+                err);
+      imhe_record_free(r);
+      imhe_pack_close(&p);
+      return 0;
+    }
     r->owner = set;
     imhe_result *res = NULL;
     imhe_error e;
@@ -516,6 +524,58 @@ Test(pack, a_bad_record_behind_a_good_checksum_is_refused_at_it, .timeout = 60) 
   free(b);
 }
 
+/* The index says which records repeat an id of the pack (docs/pack.md, version 9), so that a
+ * source reading one pack keeps no index of ids: a pack altered by hand, its checksum made to
+ * match, whose index names a later record or one whose id differs is refused, located. */
+Test(pack, an_index_naming_the_wrong_repeat_is_refused, .timeout = 60) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  uint32_t idx = section_at(b, 1);
+  struct imhe_pack p;
+  char err[512];
+  set32(b + idx + 12, 2); /* the second record said to repeat itself */
+  cr_expect_neq(imhe_pack_open(&p, b, n, 0, err, sizeof err), 0);
+  cr_expect(strstr(err, "record 2: repeats record 2, not one before it (offset "), "%s", err);
+  set32(b + idx + 12, 1); /* the second record said to repeat the first, another id */
+  set32(b + 44, 0);
+  set32(b + 44, imhe_crc32(b, n));
+  char *dir = temp_dir(), path[PATH_MAX], rm[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/bad.imhepack", dir);
+  FILE *f = fopen(path, "wb");
+  cr_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+  int st;
+  char *out = run_imhe("check", path, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "WI-2026-0102"), "the record before the bad one is judged: %s", out);
+  cr_expect(strstr(out, "damaged or invalid pack: record 2: a record with errors or without an id "
+                        "said to repeat an id (offset "),
+            "%s", out);
+  free(out);
+  /* the same record, its errors gone and an id of its own, still repeats no record */
+  cr_assert_eq(imhe_pack_open(&p, b, n, 1, err, sizeof err), 0, "%s", err);
+  struct imhe_record *r = calloc(1, sizeof *r);
+  cr_assert(r);
+  cr_assert_eq(imhe_pack_record(&p, 1, r, 0, err, sizeof err), 0, "%s", err);
+  r->errors.n = 0;
+  r->id = (struct imhe_text){"CT-0001", 7};
+  struct imhe_pack_head first;
+  cr_expect_eq(imhe_pack_repeats(&p, 1, r, &first, err, sizeof err), -1);
+  cr_expect(strstr(err, "record 2: said to repeat the id of a record whose id differs or that has "
+                        "errors (offset "),
+            "%s", err);
+  /* the first record's id: a repeat, cited at that record's file and line */
+  r->id = (struct imhe_text){"WI-2026-0102", 12};
+  cr_expect_eq(imhe_pack_repeats(&p, 1, r, &first, err, sizeof err), 1, "%s", err);
+  cr_expect(first.line == 3 && strstr(first.file, "wi-ifs-short-rsc.yaml"), "%s:%u", first.file,
+            first.line);
+  imhe_record_free(r);
+  imhe_pack_close(&p);
+  snprintf(rm, sizeof rm, "rm -rf %s", dir);
+  run_cmd(rm, NULL);
+  free(dir);
+  free(b);
+}
+
 /* A record cut short at every byte, its checksum made to match: the decoder refuses the record at
  * the field it ends in, whatever kind of field that is (the checked reading a record's last bytes
  * take), and never reads past it (under ASan/UBSan in make test-sanitize). */
@@ -615,7 +675,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 7, "version 15"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 7, "version 14"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

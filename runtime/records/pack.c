@@ -37,6 +37,12 @@ struct imhe_pack_builder {
   uint32_t text_cap, text_n;
   int failed;      /* out of memory or past 4 GiB of texts */
   char *last_name; /* a copy: the names given live in records that are reused */
+  /* The ids of the records without errors, each once: an id's text is stored once, so its offset
+   * names it; each slot holds that offset + 1 (0 for a free slot) and the first record with it. */
+  struct id_first {
+    uint32_t key, rec;
+  } * ids;
+  uint32_t id_cap, id_n;
 };
 
 static void put32(struct sbuf *b, uint32_t v) {
@@ -312,6 +318,37 @@ static void put_field(struct imhe_pack_builder *pb, int how, uint32_t eline,
   }
 }
 
+/* 1 + the first record of the pack with the id whose text is at off, or 0 after noting record
+ * rec as the first (the index's second word, docs/pack.md): a source reading one pack then needs
+ * no index of its own. Memory running out fails the pack (imhe_pack_finish). */
+static uint32_t id_repeats(struct imhe_pack_builder *b, uint32_t off, uint32_t rec) {
+  if (b->id_n * 2 >= b->id_cap) { /* kept at most half full */
+    uint32_t cap = b->id_cap ? b->id_cap * 2 : 1024;
+    struct id_first *t = calloc(cap, sizeof *t);
+    if (!t) { /* GCOVR_EXCL_START: out of memory */
+      b->failed = 1;
+      return 0;
+    } /* GCOVR_EXCL_STOP */
+    for (uint32_t i = 0; i < b->id_cap; i++)
+      if (b->ids[i].key) {
+        uint32_t k = (b->ids[i].key * 2654435761u) & (cap - 1);
+        while (t[k].key)
+          k = (k + 1) & (cap - 1);
+        t[k] = b->ids[i];
+      }
+    free(b->ids);
+    b->ids = t;
+    b->id_cap = cap;
+  }
+  uint32_t key = off + 1, k = (key * 2654435761u) & (b->id_cap - 1);
+  for (; b->ids[k].key; k = (k + 1) & (b->id_cap - 1))
+    if (b->ids[k].key == key)
+      return b->ids[k].rec + 1;
+  b->ids[k] = (struct id_first){key, rec};
+  b->id_n++;
+  return 0;
+}
+
 static void put_msgs(struct imhe_pack_builder *b, const struct imhe_msgs *m) {
   for (uint32_t i = 0; i < m->n; i++) {
     put32(&b->parts.msgs, file_index(b, m->v[i].file ? m->v[i].file : ""));
@@ -379,8 +416,12 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   sb_put(o, w->ent.v, w->ent.n);
   sb_put(o, w->codes.v, w->codes.n);
   sb_put(o, w->msgs.v, w->msgs.n);
+  uint32_t off = get32le((const char *)h + H_TEXTS), repeats = 0;
+  if (r->id.s && !r->errors.n && off != NO_TEXT) /* as the source notes ids (api/source.c) */
+    repeats = id_repeats(b, off, b->nrecords);
   b->nrecords++;
   put32(&b->index, (uint32_t)o->n); /* where the record ends */
+  put32(&b->index, repeats);
 }
 
 void imhe_pack_add_note(struct imhe_pack_builder *b, int severity, const struct imhe_msg *m) {
@@ -454,6 +495,7 @@ void imhe_pack_builder_free(struct imhe_pack_builder *b) {
   free(b->texts.v);
   free(b->text_slot);
   free(b->last_name);
+  free(b->ids);
   free(b);
 }
 
@@ -917,8 +959,8 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
 
 /* The bytes of record i: from the end of the one before to its own end. */
 static void record_span(const struct imhe_pack *p, uint32_t i, size_t *from, size_t *to) {
-  *from = i ? get32(p->index + 4 * (size_t)(i - 1)) : 0;
-  *to = get32(p->index + 4 * (size_t)i);
+  *from = i ? get32(p->index + 8 * (size_t)(i - 1)) : 0;
+  *to = get32(p->index + 8 * (size_t)i);
 }
 
 int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *r, int reuse,
@@ -971,6 +1013,23 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
     return -1;
   h->file = file_name(p, f, &len);
   return 0;
+}
+
+int imhe_pack_repeats(const struct imhe_pack *p, uint32_t i, const struct imhe_record *r,
+                      struct imhe_pack_head *first, char *err, size_t errlen) {
+  uint32_t rep = i < p->nrecords ? get32(p->index + 8 * (size_t)i + 4) : 0;
+  if (!rep) /* checked on opening to name a record before this one */
+    return 0;
+  const char *why = "a record with errors or without an id said to repeat an id";
+  if (r->id.s && !r->errors.n) {
+    why = "said to repeat the id of a record whose id differs or that has errors";
+    if (imhe_pack_skim(p, rep - 1, first) == 0 && !first->has_errors && first->id.s &&
+        first->id.n == r->id.n && !memcmp(first->id.s, r->id.s, r->id.n))
+      return 1;
+  }
+  snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, why,
+           (size_t)(p->index - p->data) + 8 * (size_t)i + 4);
+  return -1;
 }
 
 int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity, uint32_t *before,
@@ -1035,10 +1094,13 @@ static int check_files(struct imhe_pack *p, char *err, size_t errlen) {
 static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
   size_t prev = 0;
   for (uint32_t i = 0; i < p->nrecords; i++) {
-    uint32_t end = get32(p->index + 4 * (size_t)i);
+    uint32_t end = get32(p->index + 8 * (size_t)i), rep = get32(p->index + 8 * (size_t)i + 4);
     if (end < prev || end > p->records_len)
       FAIL("record %u: its end %u is before its start or past the records section (offset %zu)",
-           i + 1, end, (size_t)(p->index - p->data) + 4 * (size_t)i);
+           i + 1, end, (size_t)(p->index - p->data) + 8 * (size_t)i);
+    if (rep > i)
+      FAIL("record %u: repeats record %u, not one before it (offset %zu)", i + 1, rep,
+           (size_t)(p->index - p->data) + 8 * (size_t)i + 4);
     prev = end;
   }
   if (prev != p->records_len)
@@ -1124,7 +1186,7 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   p->records_len = lens[SEC_RECORDS];
   p->notes_len = lens[SEC_NOTES];
   p->texts_len = lens[SEC_TEXTS];
-  if (lens[SEC_INDEX] / 4 != p->nrecords || lens[SEC_INDEX] % 4)
+  if (lens[SEC_INDEX] / 8 != p->nrecords || lens[SEC_INDEX] % 8)
     FAIL("the index holds %u bytes for %u records (offset 32)", lens[SEC_INDEX], p->nrecords);
   if (p->nnotes > p->notes_len / 25)
     FAIL("%u notices cannot fit a section of %u bytes (offset 36)", p->nnotes, p->notes_len);

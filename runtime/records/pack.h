@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define IMHE_PACK_MAGIC "IMHEPACK"
-#define IMHE_PACK_VERSION 8
+#define IMHE_PACK_VERSION 9
 #define IMHE_PACK_HEADER 64         /* bytes before the section table */
 #define IMHE_PACK_DATE_MIN (-62091) /* 1800-01-01: the dates the YAML loader accepts */
 #define IMHE_PACK_DATE_MAX 84370    /* 2200-12-31 */
@@ -81,6 +81,15 @@ struct imhe_pack_head {
  * says how). */
 IMHE_INTERNAL_API int imhe_pack_skim(const struct imhe_pack *p, uint32_t i,
                                      struct imhe_pack_head *h);
+/* Whether record i, decoded into r (before any error the source adds), repeats the id of a
+ * record before it in the pack: 1 with that record's head in *first, 0 when not (the pack's
+ * index says which, worked out when it was made, so a source reading one pack keeps no index of
+ * ids), -1 with "record N: what is wrong (offset N)" in err when the index names a record whose id
+ * differs. A pack altered by hand to name none where one repeats is not caught: the checksum
+ * guards against damage, and a missed repeat judges nothing a YAML file could not. */
+IMHE_INTERNAL_API int imhe_pack_repeats(const struct imhe_pack *p, uint32_t i,
+                                        const struct imhe_record *r, struct imhe_pack_head *first,
+                                        char *err, size_t errlen);
 /* Note i: its severity, the number of records before it, and its message (pointing into the
  * pack). 0, or -1 when i is out of range. */
 IMHE_INTERNAL_API int imhe_pack_note(const struct imhe_pack *p, uint32_t i, int *severity,
