@@ -988,6 +988,17 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   }
   rd_record(&d, p, r, reuse);
   free(copy);
+  /* The next record's bytes asked of memory now, while this one is judged: a pack is read in
+   * order, and one past the caches (the checksum's pass over it done) would otherwise stall its
+   * decoding on each line. */
+  if (i + 1 < p->nrecords) {
+    size_t nfrom, nto;
+    record_span(p, i + 1, &nfrom, &nto);
+    uintptr_t at = (uintptr_t)(p->records + nfrom) & ~(uintptr_t)63,
+              end = (uintptr_t)(p->records + nto);
+    for (; at < end; at += 64)
+      __builtin_prefetch((const void *)at);
+  }
   if (!d.bad)
     return 0;
   snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, d.bad,
