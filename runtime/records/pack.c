@@ -23,7 +23,7 @@ enum { SEC_FILES, SEC_INDEX, SEC_RECORDS, SEC_NOTES, SEC_TEXTS, SEC__COUNT };
 
 /* The parts of a record being written, kept by the builder so no record allocates. */
 struct rec_parts {
-  struct sbuf ent, codes, msgs;
+  struct sbuf head, ent, codes, msgs;
   uint32_t ncodes, code_line; /* codes written, the last one's line */
 };
 
@@ -113,36 +113,64 @@ static uint32_t file_index(struct imhe_pack_builder *b, const char *name) {
 enum {
   H_FILE = 0,
   H_LINE = 4,
-  H_KIND = 8,
-  H_HAS_ERRORS = 12,
-  H_TEXTS = 16,      /* 7 texts, each an offset and a length: id ... category */
-  H_DATES = 72,      /* 6 dates */
-  H_FLAGS = 96,      /* membership, exam, attestation, name given */
-  H_LOCS = 112,      /* 8 u32: category, agreement, ethics, deadline locations */
-  H_SECTIONS = 144,  /* for each section its entry count and location */
-  H_NCODES = 240,    /* codes in the record's list */
-  H_NERRORS = 244,   /* errors, then */
-  H_NWARNINGS = 248, /* warnings */
-  H_ENTRIES = 252,   /* bytes of every section's entries */
-  HEAD = 256,        /* bytes of the head */
+  H_KIND = 8,        /* a byte */
+  H_HAS_ERRORS = 9,  /* a byte */
+  H_FLAGS = 10,      /* a byte: membership, attestation, name given, exam (FL_*) */
+  H_SECTIONS = 11,   /* a byte: the sections the head gives a count and a location */
+  H_PARTS = 12,      /* u16: the head's other parts present (PART_*) */
+  H_HEAD_BYTES = 14, /* u16: bytes of the head, its parts included */
+  H_ID = 16,         /* the id's text, then */
+  H_ASSOC = 24,      /* the association's */
+  H_ENTRIES = 32,    /* bytes of every section's entries */
+  H_NCODES = 36,     /* codes in the record's list */
+  H_NERRORS = 40,    /* errors, then */
+  H_NWARNINGS = 44,  /* warnings */
+  HEAD_FIXED = 48,   /* bytes of the head at fixed places; its parts follow */
   MSG_BYTES = 20,    /* a message: file index, line, column, its text's offset and length */
   ESC = 0xFF,        /* a byte saying the value follows in full */
   /* The most an entry can take: location, mask, and every field at its widest (a location
-   * escaped, 9; a number as a double, 10), more than a code can (4 + 5 + 9): so as many bytes
-   * after a record let its parts be read with no bound of their own (imhe_pack_record). */
+   * escaped, 9; a number as a double, 10), more than a code can (4 + 5 + 9). */
   ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10)
 };
+/* The head's parts after its fixed places, each there only when its bit of H_PARTS is set: five
+ * texts (an offset and a length, small), six dates (three bytes), four locations (near the
+ * record's line); then each section of H_SECTIONS, its count (small) and location (near). */
+enum { PART_TEXTS = 0, PART_DATES = 5, PART_LOCS = 11, PART__END = 15 };
+enum { FL_MEMBERSHIP = 1, FL_ATTESTED = 2, FL_NAME = 4, FL_EXAM_SHIFT = 3, FL__ALL = 31 };
+#define HEAD_MAX (HEAD_FIXED + 5 * 9 + 6 * 3 + 4 * 9 + IMHE_SECTION__COUNT * (5 + 9))
+/* The most bytes a part of a record is read over with no bound of its own, an entry or a head: so
+ * many bytes after a record let its parts be read so (imhe_pack_record). */
+#define READ_MAX (HEAD_MAX > ENTRY_MAX ? HEAD_MAX : ENTRY_MAX)
+_Static_assert(IMHE_SECTION__COUNT <= 8, "the head's sections are a byte's bits");
 
-/* The head's texts, in their order at H_TEXTS: one list for the writer and the reader. */
-static const size_t head_texts[] = {offsetof(struct imhe_record, id),
-                                    offsetof(struct imhe_record, association),
-                                    offsetof(struct imhe_record, coupon),
-                                    offsetof(struct imhe_record, applicant_name),
-                                    offsetof(struct imhe_record, applicant_email),
-                                    offsetof(struct imhe_record, membership_association),
-                                    offsetof(struct imhe_record, category)};
+/* The head's texts that are its parts (PART_TEXTS on), in order; the id and the association are
+ * at fixed places (H_ID, H_ASSOC), so the head alone says which policy judges a record. */
+static const size_t head_texts[] = {
+    offsetof(struct imhe_record, coupon), offsetof(struct imhe_record, applicant_name),
+    offsetof(struct imhe_record, applicant_email),
+    offsetof(struct imhe_record, membership_association), offsetof(struct imhe_record, category)};
 #define NHEAD_TEXTS (sizeof head_texts / sizeof head_texts[0])
-_Static_assert(H_TEXTS + 8 * NHEAD_TEXTS <= H_DATES, "the head's texts fit before its dates");
+_Static_assert(PART_TEXTS + NHEAD_TEXTS == PART_DATES, "the head's texts come before its dates");
+/* Its dates and its locations (each a line, its column following), in order. */
+static const size_t head_dates[] = {offsetof(struct imhe_record, submitted),
+                                    offsetof(struct imhe_record, agreement_signed),
+                                    offsetof(struct imhe_record, ethics_signed),
+                                    offsetof(struct imhe_record, renewal_deadline),
+                                    offsetof(struct imhe_record, membership_expires),
+                                    offsetof(struct imhe_record, exam_date)};
+static const size_t head_locs[] = {
+    offsetof(struct imhe_record, category_line), offsetof(struct imhe_record, agreement_line),
+    offsetof(struct imhe_record, ethics_line), offsetof(struct imhe_record, deadline_line)};
+_Static_assert(PART_DATES + 6 == PART_LOCS && PART_LOCS + 4 == PART__END, "the head's parts");
+_Static_assert(offsetof(struct imhe_record, category_col) ==
+                       offsetof(struct imhe_record, category_line) + 4 &&
+                   offsetof(struct imhe_record, agreement_col) ==
+                       offsetof(struct imhe_record, agreement_line) + 4 &&
+                   offsetof(struct imhe_record, ethics_col) ==
+                       offsetof(struct imhe_record, ethics_line) + 4 &&
+                   offsetof(struct imhe_record, deadline_col) ==
+                       offsetof(struct imhe_record, deadline_line) + 4,
+               "a head location's column follows its line");
 
 /* How a field is read: the kinds of schema.h, with the enumerations each program declares read as
  * codes (kept as written: the judging program types them, as from the YAML). */
@@ -365,34 +393,72 @@ static const int8_t field_how_of[IMHE_SECTION__COUNT][IMHE_MAX_FIELDS] = {
 #undef HOWS
 #undef HOW_FIELD
 
-void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record *r) {
-  struct rec_parts *w = &b->parts;
-  w->ent.n = w->codes.n = w->msgs.n = 0;
-  w->ncodes = w->code_line = 0;
-  uint8_t h[HEAD] = {0};
-  set32(h + H_FILE, file_index(b, r->file ? r->file : ""));
-  set32(h + H_LINE, r->line);
-  set32(h + H_KIND, (uint32_t)r->kind);
-  set32(h + H_HAS_ERRORS, r->errors.n != 0); /* so a reader can tell it from the head alone */
+/* The head's parts after its fixed places (docs/pack.md), into w->head; the mask of those
+ * present in *parts, of the sections given in *secs. */
+static void put_head_parts(struct imhe_pack_builder *b, const struct imhe_record *r,
+                           uint32_t *parts, uint32_t *secs) {
+  struct sbuf *o = &b->parts.head;
+  *parts = *secs = 0;
   for (size_t i = 0; i < NHEAD_TEXTS; i++) {
     const struct imhe_text *t = (const struct imhe_text *)((const char *)r + head_texts[i]);
-    text_ref(b, h + H_TEXTS + 8 * i, t->s, t->n);
+    if (!t->s)
+      continue;
+    *parts |= 1u << (PART_TEXTS + i);
+    put32(o, text_at(b, t->s, t->n));
+    put_small(o, t->n);
   }
-  const int32_t ints[] = {r->submitted,        r->agreement_signed,   r->ethics_signed,
-                          r->renewal_deadline, r->membership_expires, r->exam_date,
-                          r->has_membership,   r->exam_passed,        r->rsc_attested,
-                          r->name_given};
-  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-    set32(h + H_DATES + 4 * i, (uint32_t)ints[i]);
-  const uint32_t locs[] = {r->category_line, r->category_col, r->agreement_line, r->agreement_col,
-                           r->ethics_line,   r->ethics_col,   r->deadline_line,  r->deadline_col};
-  for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++)
-    set32(h + H_LOCS + 4 * i, locs[i]);
+  for (size_t i = 0; i < sizeof head_dates / sizeof head_dates[0]; i++) {
+    int32_t v;
+    memcpy(&v, (const char *)r + head_dates[i], sizeof v);
+    if (v == INT32_MIN)
+      continue;
+    *parts |= 1u << (PART_DATES + i); /* the loader's dates fit three bytes past the first */
+    uint32_t k = (uint32_t)(v - DATE_MIN);
+    put_byte(o, k);
+    put_byte(o, k >> 8);
+    put_byte(o, k >> 16);
+  }
+  for (size_t i = 0; i < sizeof head_locs / sizeof head_locs[0]; i++) {
+    uint32_t loc[2];
+    memcpy(loc, (const char *)r + head_locs[i], sizeof loc);
+    if (!loc[0] && !loc[1])
+      continue;
+    *parts |= 1u << (PART_LOCS + i);
+    put_near(o, r->line, loc[0], loc[1]);
+  }
   for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
     const struct imhe_list *l = &r->sec[s];
-    set32(h + H_SECTIONS + 12 * s, l->n);
-    set32(h + H_SECTIONS + 12 * s + 4, l->line);
-    set32(h + H_SECTIONS + 12 * s + 8, l->col);
+    if (!l->n && !l->line && !l->col)
+      continue;
+    *secs |= 1u << s;
+    put_small(o, l->n);
+    put_near(o, r->line, l->line, l->col);
+  }
+}
+
+void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record *r) {
+  struct rec_parts *w = &b->parts;
+  w->head.n = w->ent.n = w->codes.n = w->msgs.n = 0;
+  w->ncodes = w->code_line = 0;
+  uint8_t h[HEAD_FIXED] = {0};
+  set32(h + H_FILE, file_index(b, r->file ? r->file : ""));
+  set32(h + H_LINE, r->line);
+  h[H_KIND] = (uint8_t)r->kind;
+  h[H_HAS_ERRORS] = r->errors.n != 0; /* so a reader can tell it from the head alone */
+  h[H_FLAGS] =
+      (uint8_t)((r->has_membership ? FL_MEMBERSHIP : 0) | (r->rsc_attested ? FL_ATTESTED : 0) |
+                (r->name_given ? FL_NAME : 0) | (uint32_t)(r->exam_passed + 1) << FL_EXAM_SHIFT);
+  text_ref(b, h + H_ID, r->id.s, r->id.n);
+  text_ref(b, h + H_ASSOC, r->association.s, r->association.n);
+  uint32_t parts, secs;
+  put_head_parts(b, r, &parts, &secs);
+  h[H_SECTIONS] = (uint8_t)secs;
+  h[H_PARTS] = (uint8_t)parts;
+  h[H_PARTS + 1] = (uint8_t)(parts >> 8);
+  h[H_HEAD_BYTES] = (uint8_t)(HEAD_FIXED + w->head.n);
+  h[H_HEAD_BYTES + 1] = (uint8_t)((HEAD_FIXED + w->head.n) >> 8);
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
+    const struct imhe_list *l = &r->sec[s];
     for (uint32_t e = 0; e < l->n; e++) {
       uint32_t mask = 0;
       for (int f = 0; f < imhe_sections[s].nfields; f++)
@@ -412,11 +478,12 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
   set32(h + H_NERRORS, r->errors.n);
   set32(h + H_NWARNINGS, r->warnings.n);
   struct sbuf *o = &b->records;
-  sb_put(o, (const char *)h, HEAD);
+  sb_put(o, (const char *)h, HEAD_FIXED);
+  sb_put(o, w->head.v, w->head.n);
   sb_put(o, w->ent.v, w->ent.n);
   sb_put(o, w->codes.v, w->codes.n);
   sb_put(o, w->msgs.v, w->msgs.n);
-  uint32_t off = get32le((const char *)h + H_TEXTS), repeats = 0;
+  uint32_t off = get32le((const char *)h + H_ID), repeats = 0;
   if (r->id.s && !r->errors.n && off != NO_TEXT) /* as the source notes ids (api/source.c) */
     repeats = id_repeats(b, off, b->nrecords);
   b->nrecords++;
@@ -489,6 +556,7 @@ void imhe_pack_builder_free(struct imhe_pack_builder *b) {
   free(b->index.v);
   free(b->records.v);
   free(b->notes.v);
+  free(b->parts.head.v);
   free(b->parts.ent.v);
   free(b->parts.codes.v);
   free(b->parts.msgs.v);
@@ -565,8 +633,10 @@ struct dec {
   size_t n;
   const uint8_t *tb; /* the pack's texts section */
   size_t tlen;
-  const uint8_t *ents_end;          /* the end of the record's entries */
-  const uint8_t *codes, *codes_end; /* its list of codes */
+  const uint8_t *ents;                 /* the record's entries, after its head */
+  const uint8_t *ents_end;             /* their end */
+  uint32_t sec_n[IMHE_SECTION__COUNT]; /* each section's count of entries, from the head */
+  const uint8_t *codes, *codes_end;    /* its list of codes */
   uint32_t ncodes, code_next;
   struct imhe_comp_code *cv; /* the codes decoded, in the record's arena */
   const char *bad;           /* what was wrong, NULL while all is well */
@@ -766,26 +836,21 @@ static void rd_msgs(struct dec *d, const struct imhe_pack *p, struct imhe_record
   }
 }
 
-/* Lays out the record from its head: its entries, its codes and its messages, which must fill it
- * exactly; every count is checked against the bytes it needs at the least before any part is
- * read. 0, or -1 with the fault in d. */
+/* Lays out the record from its head (read by rd_head): its entries, its codes and its messages,
+ * which must fill it exactly; every count is checked against the bytes it needs at the least
+ * before any part is read. 0, or -1 with the fault in d. */
 static int layout(struct dec *d, const uint8_t **msgs) {
   const uint8_t *p = d->p;
-  if (d->n < HEAD) {
-    dfault(d, "truncated record", p + d->n);
-    return -1;
-  }
-  uint64_t ents = get32(p + H_ENTRIES), end = d->n, at = HEAD + ents, least = 0;
+  uint64_t ents = get32(p + H_ENTRIES), end = d->n, at = (uint64_t)(d->ents - p) + ents, least = 0;
   if (at > end) {
     dfault(d, "entries past the record", p + H_ENTRIES);
     return -1;
   }
-  for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
-    least += (uint64_t)get32(p + H_SECTIONS + 12 * s) * 4; /* location, mask */
-    if (least > ents) {
-      dfault(d, "entry count past the record", p + H_SECTIONS + 12 * s);
-      return -1;
-    }
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++)
+    least += (uint64_t)d->sec_n[s] * 4; /* location, mask */
+  if (least > ents) {
+    dfault(d, "entry count past the record", p + H_SECTIONS);
+    return -1;
   }
   d->ents_end = p + at;
   uint64_t msg = ((uint64_t)get32(p + H_NERRORS) + get32(p + H_NWARNINGS)) * MSG_BYTES;
@@ -805,39 +870,95 @@ static int layout(struct dec *d, const uint8_t **msgs) {
   return 0;
 }
 
-static int32_t check_range(struct dec *d, const uint8_t *q, int32_t lo, int32_t hi,
-                           const char *what) {
-  int32_t v = (int32_t)get32(q);
-  if (v < lo || v > hi) {
+/* The byte at q, refused when over hi. */
+static uint32_t check_byte(struct dec *d, const uint8_t *q, uint32_t hi, const char *what) {
+  if (*q > hi) {
     dfault(d, what, q);
-    return lo;
+    return 0;
   }
-  return v;
+  return *q;
 }
 
-/* The head's texts, dates, flags and locations. */
+/* The head's flags and parts: its texts, dates and locations, each section's count and
+ * location. Read with no bound of their own (a head takes at most HEAD_MAX bytes, which the
+ * bytes after any record cover: imhe_pack_record), then checked to end where the head says it
+ * does, inside the record. */
 static void rd_head(struct dec *d, struct imhe_record *r) {
-  const uint8_t *q = d->p;
-  for (size_t i = 0; i < NHEAD_TEXTS; i++)
-    rd_txt(d, d->tb, d->tlen, q + H_TEXTS + 8 * i, (struct imhe_text *)((char *)r + head_texts[i]));
-  int32_t *dates[] = {&r->submitted,        &r->agreement_signed,   &r->ethics_signed,
-                      &r->renewal_deadline, &r->membership_expires, &r->exam_date};
-  for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
-    const uint8_t *at = q + H_DATES + 4 * i;
-    *dates[i] = (int32_t)get32(at);
-    if (*dates[i] != INT32_MIN && (*dates[i] < DATE_MIN || *dates[i] > DATE_MAX)) {
-      dfault(d, "date out of range", at);
-      *dates[i] = INT32_MIN;
+  const uint8_t *p = d->p, *q = p + HEAD_FIXED, *tb = d->tb;
+  size_t tlen = d->tlen;
+  uint32_t fl = check_byte(d, p + H_FLAGS, FL__ALL, "flags naming no flag");
+  if ((fl >> FL_EXAM_SHIFT) > 2) {
+    dfault(d, "exam result out of range", p + H_FLAGS);
+    fl = 0;
+  }
+  r->has_membership = (fl & FL_MEMBERSHIP) != 0;
+  r->rsc_attested = (fl & FL_ATTESTED) != 0;
+  r->name_given = (fl & FL_NAME) != 0;
+  r->exam_passed = (int)(fl >> FL_EXAM_SHIFT) - 1;
+  uint32_t parts = (uint32_t)p[H_PARTS] | (uint32_t)p[H_PARTS + 1] << 8;
+  if (parts >> PART__END) {
+    dfault(d, "head part mask names no part", p + H_PARTS);
+    parts = 0;
+  }
+#pragma GCC unroll 8
+  for (size_t i = 0; i < NHEAD_TEXTS; i++) {
+    struct imhe_text *t = (struct imhe_text *)((char *)r + head_texts[i]);
+    t->s = NULL;
+    t->n = 0;
+    if (!(parts >> (PART_TEXTS + i) & 1))
+      continue;
+    const uint8_t *at = q;
+    uint32_t off = get32(q);
+    q += 4;
+    uint32_t len = rd_small(&q);
+    rd_txt_of(d, tb, tlen, off, len, at, t);
+    if (!t->s)
+      dfault(d, "a present text field without text", at);
+  }
+#pragma GCC unroll 8
+  for (size_t i = 0; i < sizeof head_dates / sizeof head_dates[0]; i++) {
+    int32_t v = INT32_MIN;
+    if (parts >> (PART_DATES + i) & 1) {
+      uint32_t k = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16;
+      v = (int32_t)k + DATE_MIN;
+      if (k > (uint32_t)(DATE_MAX - DATE_MIN)) {
+        dfault(d, "date out of range", q);
+        v = INT32_MIN;
+      }
+      q += 3;
+    }
+    memcpy((char *)r + head_dates[i], &v, sizeof v);
+  }
+#pragma GCC unroll 8
+  for (size_t i = 0; i < sizeof head_locs / sizeof head_locs[0]; i++) {
+    uint32_t loc[2] = {0, 0};
+    if (parts >> (PART_LOCS + i) & 1) {
+      if (q[0] != ESC) {
+        loc[0] = r->line + q[0];
+        loc[1] = q[1];
+        q += 2;
+      } else {
+        loc[0] = get32(q + 1);
+        loc[1] = get32(q + 5);
+        q += 9;
+      }
+    }
+    memcpy((char *)r + head_locs[i], loc, sizeof loc);
+  }
+  uint32_t secs = p[H_SECTIONS];
+#pragma GCC unroll 8
+  for (int s = 0; s < IMHE_SECTION__COUNT; s++) {
+    struct imhe_list *l = &r->sec[s];
+    d->sec_n[s] = l->line = l->col = 0;
+    if (secs >> s & 1) {
+      d->sec_n[s] = rd_small(&q);
+      RD_NEAR(l, struct imhe_list, line, col, q, r->line);
     }
   }
-  r->has_membership = check_range(d, q + H_FLAGS, 0, 1, "membership flag neither 0 nor 1");
-  r->exam_passed = check_range(d, q + H_FLAGS + 4, -1, 1, "exam result out of range");
-  r->rsc_attested = check_range(d, q + H_FLAGS + 8, 0, 1, "attestation neither 0 nor 1");
-  r->name_given = check_range(d, q + H_FLAGS + 12, 0, 1, "name flag neither 0 nor 1");
-  uint32_t *locs[] = {&r->category_line, &r->category_col, &r->agreement_line, &r->agreement_col,
-                      &r->ethics_line,   &r->ethics_col,   &r->deadline_line,  &r->deadline_col};
-  for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++)
-    *locs[i] = get32(q + H_LOCS + 4 * i);
+  uint32_t bytes = (uint32_t)p[H_HEAD_BYTES] | (uint32_t)p[H_HEAD_BYTES + 1] << 8;
+  d->ents = q;
+  if ((size_t)(q - p) != bytes || bytes > d->n)
+    dfault(d, "head length other than its parts' or past the record", p + H_HEAD_BYTES);
 }
 
 /* Section s's entries, from ent on; where the next section's start. s is a constant at each call,
@@ -846,14 +967,12 @@ static inline __attribute__((always_inline)) const uint8_t *rd_section(struct de
                                                                        struct imhe_record *r,
                                                                        const struct imhe_pack *p,
                                                                        int s, const uint8_t *ent) {
-  struct imhe_list *l = &r->sec[s];
-  const uint8_t *sq = d->p + H_SECTIONS + 12 * s;
-  uint32_t n = get32(sq);
-  RD_LOC(l, struct imhe_list, line, col, sq + 4);
+  struct imhe_list *l = &r->sec[s]; /* its location read with the head */
+  uint32_t n = d->sec_n[s];
   /* not zeroed: every slot of the section's fields is written below, the rest never read */
   l->v = n ? imhe_arena_alloc_raw(&r->arena, n * sizeof *l->v) : NULL;
   if (n && !l->v) { /* GCOVR_EXCL_START: out of memory */
-    dfault(d, "out of memory", sq);
+    dfault(d, "out of memory", ent);
     return ent;
   } /* GCOVR_EXCL_STOP */
   l->n = n;
@@ -916,7 +1035,7 @@ static void rd_codes(struct dec *d, struct imhe_record *r) {
 }
 
 static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_record *r, int reuse) {
-  const uint8_t *q = d->p, *ent = d->p + HEAD, *msgs;
+  const uint8_t *q = d->p, *ent, *msgs;
   uint32_t f = 0, len;
   if (d->n >= 4 && (f = get32(q)) < p->nfiles)
     imhe_record_init(r, file_name(p, f, &len), 0, reuse);
@@ -925,13 +1044,20 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
     dfault(d, d->n < 4 ? "truncated record" : "file index out of range", q + (d->n < 4 ? d->n : 0));
     return;
   }
-  if (layout(d, &msgs) != 0)
+  if (d->n < HEAD_FIXED) {
+    dfault(d, "truncated record", q + d->n);
     return;
+  }
   r->line = get32(q + H_LINE);
-  r->kind = (imhe_record_kind)check_range(d, q + H_KIND, 0, IMHE_KIND__COUNT - 1,
-                                          "record kind out of range");
-  int has_errors = check_range(d, q + H_HAS_ERRORS, 0, 1, "errors flag neither 0 nor 1");
+  r->kind =
+      (imhe_record_kind)check_byte(d, q + H_KIND, IMHE_KIND__COUNT - 1, "record kind out of range");
+  int has_errors = (int)check_byte(d, q + H_HAS_ERRORS, 1, "errors flag neither 0 nor 1");
+  rd_txt(d, d->tb, d->tlen, q + H_ID, &r->id);
+  rd_txt(d, d->tb, d->tlen, q + H_ASSOC, &r->association);
   rd_head(d, r);
+  if (d->bad || layout(d, &msgs) != 0)
+    return;
+  ent = d->ents;
   rd_codes(d, r);
   /* each section by its own code: its field count and reading constants */
 #define SECTION(sec, fields, dated, start, end)                                                    \
@@ -972,12 +1098,13 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   size_t from, to;
   record_span(p, i, &from, &to);
   struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
-  /* An entry or a code is read with no bound of its own: where the pack's bytes after the record
-   * are fewer than the most one can take, the record is read from a copy padded with zeros (the
-   * decoded record points into the texts section, never into the record's bytes). */
+  /* An entry, a code or the head's parts are read with no bound of their own: where the pack's
+   * bytes after the record are fewer than the most one can take, the record is read from a copy
+   * padded with zeros (the decoded record points into the texts section, never into the record's
+   * bytes). */
   uint8_t *copy = NULL;
-  if ((size_t)(p->data + p->n - (d.p + d.n)) < ENTRY_MAX) {
-    copy = calloc(1, d.n + ENTRY_MAX);
+  if ((size_t)(p->data + p->n - (d.p + d.n)) < READ_MAX) {
+    copy = calloc(1, d.n + READ_MAX);
     if (!copy) { /* GCOVR_EXCL_START: out of memory */
       imhe_record_init(r, "", 0, reuse);
       snprintf(err, errlen, "record %u: out of memory", i + 1);
@@ -1012,14 +1139,14 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
   size_t from, to;
   record_span(p, i, &from, &to);
   struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
-  if (d.n < HEAD)
+  if (d.n < HEAD_FIXED)
     return -1;
   uint32_t f = get32(d.p + H_FILE), len;
   h->line = get32(d.p + H_LINE);
-  check_range(&d, d.p + H_KIND, 0, IMHE_KIND__COUNT - 1, "record kind out of range");
-  h->has_errors = check_range(&d, d.p + H_HAS_ERRORS, 0, 1, "errors flag neither 0 nor 1");
-  rd_txt(&d, d.tb, d.tlen, d.p + H_TEXTS, &h->id);
-  rd_txt(&d, d.tb, d.tlen, d.p + H_TEXTS + 8, &h->association);
+  check_byte(&d, d.p + H_KIND, IMHE_KIND__COUNT - 1, "record kind out of range");
+  h->has_errors = (int)check_byte(&d, d.p + H_HAS_ERRORS, 1, "errors flag neither 0 nor 1");
+  rd_txt(&d, d.tb, d.tlen, d.p + H_ID, &h->id);
+  rd_txt(&d, d.tb, d.tlen, d.p + H_ASSOC, &h->association);
   if (d.bad || f >= p->nfiles)
     return -1;
   h->file = file_name(p, f, &len);
