@@ -270,19 +270,23 @@ static struct imhe_record_pool *pool_new(void) {
   return pl;
 }
 
-/* Drops one reference (the source's, or a record's); the last frees the pool. */
-static void pool_unref(struct imhe_record_pool *pl) {
-  pthread_mutex_lock(&pl->mu);
-  size_t left = --pl->refs;
-  pthread_mutex_unlock(&pl->mu);
-  if (left)
-    return;
+/* Frees a pool no one holds any more, with the records it kept. */
+static void pool_destroy(struct imhe_record_pool *pl) {
   for (int i = 0; i < pl->n; i++) {
     imhe_record_clear(pl->v[i]);
     free(pl->v[i]);
   }
   pthread_mutex_destroy(&pl->mu);
   free(pl);
+}
+
+/* Drops one reference (the source's, or a record's); the last frees the pool. */
+static void pool_unref(struct imhe_record_pool *pl) {
+  pthread_mutex_lock(&pl->mu);
+  size_t left = --pl->refs;
+  pthread_mutex_unlock(&pl->mu);
+  if (!left)
+    pool_destroy(pl);
 }
 
 /* A record to decode into: a freed one (reuse 1: its arena is kept), or a new one. */
@@ -310,12 +314,14 @@ static void pool_give(struct imhe_record *r) {
   int kept = pl->open && pl->n < POOL_KEEP;
   if (kept)
     pl->v[pl->n++] = r;
+  size_t left = --pl->refs; /* the record's reference, dropped in the same hold of the lock */
   pthread_mutex_unlock(&pl->mu);
   if (!kept) {
     imhe_record_clear(r);
     free(r);
   }
-  pool_unref(pl);
+  if (!left) /* never while kept: the open source holds a reference */
+    pool_destroy(pl);
 }
 
 static const struct idslot *id_seen(struct imhe_source *s, const char *id, size_t idlen,
