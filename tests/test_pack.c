@@ -470,7 +470,7 @@ Test(pack, every_truncation_is_refused, .timeout = 300) {
 static uint32_t get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-/* The bytes of the head of the record at r (docs/pack.md, version 10: a u16 at 14). */
+/* The bytes of the head of the record at r (docs/pack.md, since version 10: a u16 at 14). */
 static uint32_t head_bytes(const uint8_t *r) {
   return (uint32_t)r[14] | (uint32_t)r[15] << 8;
 }
@@ -580,6 +580,24 @@ Test(pack, an_index_naming_the_wrong_repeat_is_refused, .timeout = 60) {
   free(b);
 }
 
+/* Records name their texts by number (docs/pack.md, version 11): each text of the texts section
+ * is checked once, when the pack is opened, so one not terminated is refused there, located,
+ * behind a matching checksum. */
+Test(pack, a_text_not_terminated_is_refused_on_opening) {
+  size_t n;
+  uint8_t *b = good_pack(&n);
+  uint32_t texts = get32(b + IMHE_PACK_HEADER + 4 * 16 + 4), len = get32(b + texts);
+  b[texts + 4 + len] = 'x'; /* the first text's NUL */
+  set32(b + 44, 0);
+  set32(b + 44, imhe_crc32(b, n));
+  struct imhe_pack p;
+  char err[512] = "";
+  cr_expect_neq(imhe_pack_open(&p, b, n, 1, err, sizeof err), 0, "accepted");
+  cr_expect(strstr(err, "text 1: text length past its section or not terminated (offset "), "%s",
+            err);
+  free(b);
+}
+
 /* A record cut short at every byte, its checksum made to match: the decoder refuses the record at
  * the field it ends in, whatever kind of field that is (the checked reading a record's last bytes
  * take), and never reads past it (under ASan/UBSan in make test-sanitize). */
@@ -621,7 +639,7 @@ Test(pack, a_skipped_record_is_read_no_further_than_its_head, .timeout = 60) {
   size_t n;
   uint8_t *b = good_pack(&n); /* a WI record, then a CT record */
   uint32_t rec = section_at(b, 2);
-  cr_assert_eq(get32(b + rec + 44), 0, "the WI record's head counts its warnings, 0");
+  cr_assert_eq(get32(b + rec + 36), 0, "the WI record's head counts its warnings, 0");
   char *dir = temp_dir(), path[PATH_MAX], cmd[4 * PATH_MAX];
   ct2025_rules(dir);
   snprintf(path, sizeof path, "%s/bad.imhepack", dir);
@@ -632,7 +650,7 @@ Test(pack, a_skipped_record_is_read_no_further_than_its_head, .timeout = 60) {
     if (head)
       c[rec + 9] = 2; /* the WI record's errors flag */
     else
-      set32(c + rec + 44, 5); /* its count of warnings, past the record */
+      set32(c + rec + 36, 5); /* its count of warnings, past the record */
     set32(c + 44, 0);
     set32(c + 44, imhe_crc32(c, n));
     FILE *f = fopen(path, "wb");
@@ -679,7 +697,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 7, "version 13"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 7, "version 12"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -735,8 +753,8 @@ Test(pack, the_compact_layout_is_checked_field_by_field) {
   } cases[] = {
       {entry + 3, 0x80, 1, "field presence mask names no field"},
       {entry + 6, 0xFE, 1, "codes out of the record's list or out of order"},
-      {rec + 16, 0x7FFFFFFF, 4, "text past the record's texts or not terminated"},
-      {rec + 36, 0, 4, "bytes after the record's last field"},
+      {rec + 16, 0x7FFFFFFF, 4, "text number past the pack's texts"},
+      {rec + 28, 0, 4, "bytes after the record's last field"},
       {rec + 13, 0x80, 1, "head part mask names no part"},
       {rec + 10, 0xE0, 1, "flags naming no flag"},
       {rec + 10, 0x18, 1, "exam result out of range"},

@@ -33,10 +33,11 @@ struct imhe_pack_builder {
   uint32_t last_file;     /* the file of the last record or note: most follow it */
   struct rec_parts parts; /* the record being written */
   struct sbuf texts;      /* every record's texts, each once (SEC_TEXTS) */
-  uint32_t *text_slot;    /* open addressing: offset + 1 of a text in texts, 0 for a free slot */
+  uint32_t *text_slot;    /* open addressing: number + 1 of a text in texts, 0 for a free slot */
   uint32_t text_cap, text_n;
-  int failed;      /* out of memory or past 4 GiB of texts */
-  char *last_name; /* a copy: the names given live in records that are reused */
+  uint32_t *text_off; /* each text's offset in texts, by its number (text_n of them) */
+  int failed;         /* out of memory or past 4 GiB of texts */
+  char *last_name;    /* a copy: the names given live in records that are reused */
   /* The ids of the records without errors, each once: an id's text is stored once, so its offset
    * names it; each slot holds that offset + 1 (0 for a free slot) and the first record with it. */
   struct id_first {
@@ -119,25 +120,25 @@ enum {
   H_SECTIONS = 11,   /* a byte: the sections the head gives a count and a location */
   H_PARTS = 12,      /* u16: the head's other parts present (PART_*) */
   H_HEAD_BYTES = 14, /* u16: bytes of the head, its parts included */
-  H_ID = 16,         /* the id's text, then */
-  H_ASSOC = 24,      /* the association's */
-  H_ENTRIES = 32,    /* bytes of every section's entries */
-  H_NCODES = 36,     /* codes in the record's list */
-  H_NERRORS = 40,    /* errors, then */
-  H_NWARNINGS = 44,  /* warnings */
-  HEAD_FIXED = 48,   /* bytes of the head at fixed places; its parts follow */
-  MSG_BYTES = 20,    /* a message: file index, line, column, its text's offset and length */
+  H_ID = 16,         /* the id's text (its number), then */
+  H_ASSOC = 20,      /* the association's */
+  H_ENTRIES = 24,    /* bytes of every section's entries */
+  H_NCODES = 28,     /* codes in the record's list */
+  H_NERRORS = 32,    /* errors, then */
+  H_NWARNINGS = 36,  /* warnings */
+  HEAD_FIXED = 40,   /* bytes of the head at fixed places; its parts follow */
+  MSG_BYTES = 16,    /* a message: file index, line, column, its text's number */
   ESC = 0xFF,        /* a byte saying the value follows in full */
   /* The most an entry can take: location, mask, and every field at its widest (a location
-   * escaped, 9; a number as a double, 10), more than a code can (4 + 5 + 9). */
+   * escaped, 9; a number as a double, 10), more than a code can (5 + 9). */
   ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10)
 };
 /* The head's parts after its fixed places, each there only when its bit of H_PARTS is set: five
- * texts (an offset and a length, small), six dates (three bytes), four locations (near the
+ * texts (a number, small), six dates (three bytes), four locations (near the
  * record's line); then each section of H_SECTIONS, its count (small) and location (near). */
 enum { PART_TEXTS = 0, PART_DATES = 5, PART_LOCS = 11, PART__END = 15 };
 enum { FL_MEMBERSHIP = 1, FL_ATTESTED = 2, FL_NAME = 4, FL_EXAM_SHIFT = 3, FL__ALL = 31 };
-#define HEAD_MAX (HEAD_FIXED + 5 * 9 + 6 * 3 + 4 * 9 + IMHE_SECTION__COUNT * (5 + 9))
+#define HEAD_MAX (HEAD_FIXED + 5 * 5 + 6 * 3 + 4 * 9 + IMHE_SECTION__COUNT * (5 + 9))
 /* The most bytes a part of a record is read over with no bound of its own, an entry or a head: so
  * many bytes after a record let its parts be read so (imhe_pack_record). */
 #define READ_MAX (HEAD_MAX > ENTRY_MAX ? HEAD_MAX : ENTRY_MAX)
@@ -210,20 +211,24 @@ static uint32_t text_hash(const char *s, uint32_t n) {
   return h;
 }
 
-/* Where a text is in the texts section, added when new: the same words recur in every record (a
- * training's title, a provider, a competency code), so each is stored once. NO_TEXT when memory
- * runs out (the pack is then refused as too large by imhe_pack_finish). */
+/* The number of a text in the texts section (its place in order), added when new: the same words
+ * recur in every record (a training's title, a provider, a competency code), so each is stored
+ * once and named by a number, small for the words that recur since they come first. NO_TEXT when
+ * memory runs out (the pack is then refused as too large by imhe_pack_finish). */
 static uint32_t text_at(struct imhe_pack_builder *b, const char *s, uint32_t n) {
   if (b->text_n * 2 >= b->text_cap) { /* kept at most half full */
     uint32_t cap = b->text_cap ? b->text_cap * 2 : 1024;
-    uint32_t *t = calloc(cap, sizeof *t);
-    if (!t) { /* GCOVR_EXCL_START: out of memory */
+    uint32_t *t = calloc(cap, sizeof *t), *off = realloc(b->text_off, cap / 2 * sizeof *off);
+    if (off)
+      b->text_off = off;
+    if (!t || !off) { /* GCOVR_EXCL_START: out of memory */
+      free(t);
       b->failed = 1;
       return NO_TEXT;
     } /* GCOVR_EXCL_STOP */
     for (uint32_t i = 0; i < b->text_cap; i++)
       if (b->text_slot[i]) {
-        uint32_t at = b->text_slot[i] - 1, len = get32le(b->texts.v + at - 4);
+        uint32_t at = b->text_off[b->text_slot[i] - 1], len = get32le(b->texts.v + at - 4);
         uint32_t k = text_hash(b->texts.v + at, len) & (cap - 1);
         while (t[k])
           k = (k + 1) & (cap - 1);
@@ -235,32 +240,31 @@ static uint32_t text_at(struct imhe_pack_builder *b, const char *s, uint32_t n) 
   }
   uint32_t k = text_hash(s, n) & (b->text_cap - 1);
   for (; b->text_slot[k]; k = (k + 1) & (b->text_cap - 1)) {
-    uint32_t at = b->text_slot[k] - 1;
+    uint32_t at = b->text_off[b->text_slot[k] - 1];
     if (get32le(b->texts.v + at - 4) == n && !memcmp(b->texts.v + at, s, n))
-      return at;
+      return b->text_slot[k] - 1;
   }
   if (b->texts.n + 4 + (size_t)n + 1 >= 0xFFFFFFFFu) { /* past what a pack holds */
     b->failed = 1;
     return NO_TEXT;
   }
-  put32(&b->texts, n); /* its length before it, for the table's growth alone */
+  put32(&b->texts, n);
   uint32_t at = (uint32_t)b->texts.n;
   sb_put(&b->texts, s, n);
   sb_putc(&b->texts, 0);
-  b->text_slot[k] = at + 1;
-  b->text_n++;
-  return at;
+  b->text_off[b->text_n] = at;
+  b->text_slot[k] = ++b->text_n;
+  return b->text_n - 1;
 }
 
-/* A text's offset in the texts section and its length, written at o (NO_TEXT for none). */
+/* A text's number, written at o (NO_TEXT for none). */
 static void text_ref(struct imhe_pack_builder *b, uint8_t *o, const char *s, uint32_t n) {
   set32(o, s ? text_at(b, s, n) : NO_TEXT);
-  set32(o + 4, s ? n : 0);
 }
 static void put_text_ref(struct imhe_pack_builder *b, struct sbuf *out, const char *s, uint32_t n) {
-  uint8_t o[8];
+  uint8_t o[4];
   text_ref(b, o, s, n);
-  sb_put(out, (const char *)o, 8);
+  sb_put(out, (const char *)o, 4);
 }
 
 static void put_byte(struct sbuf *b, uint32_t v) {
@@ -323,21 +327,14 @@ static void put_field(struct imhe_pack_builder *pb, int how, uint32_t eline,
   case HOW_SET:
     put32(b, s->v.mask);
     break;
-  case HOW_TEXT: {
-    uint8_t o[8];
-    text_ref(pb, o, s->v.text.s, s->v.text.n);
-    sb_put(b, (const char *)o, 4);
-    put_small(b, s->v.text.n);
+  case HOW_TEXT:
+    put_small(b, text_at(pb, s->v.text.s, s->v.text.n));
     break;
-  }
   case HOW_CODES: /* the next codes in the record's list are its own */
     put_small(b, s->v.codes.n);
     for (uint32_t i = 0; i < s->v.codes.n; i++) {
       const struct imhe_comp_code *c = &s->v.codes.v[i];
-      uint8_t o[8];
-      text_ref(pb, o, c->s.s, c->s.n);
-      sb_put(&w->codes, (const char *)o, 4);
-      put_small(&w->codes, c->s.n);
+      put_small(&w->codes, text_at(pb, c->s.s, c->s.n));
       put_near(&w->codes, w->code_line, c->line, c->col);
       w->code_line = c->line;
       w->ncodes++;
@@ -404,8 +401,7 @@ static void put_head_parts(struct imhe_pack_builder *b, const struct imhe_record
     if (!t->s)
       continue;
     *parts |= 1u << (PART_TEXTS + i);
-    put32(o, text_at(b, t->s, t->n));
-    put_small(o, t->n);
+    put_small(o, text_at(b, t->s, t->n));
   }
   for (size_t i = 0; i < sizeof head_dates / sizeof head_dates[0]; i++) {
     int32_t v;
@@ -562,6 +558,7 @@ void imhe_pack_builder_free(struct imhe_pack_builder *b) {
   free(b->parts.msgs.v);
   free(b->texts.v);
   free(b->text_slot);
+  free(b->text_off);
   free(b->last_name);
   free(b->ids);
   free(b);
@@ -631,8 +628,8 @@ static const char *file_name(const struct imhe_pack *p, uint32_t i, uint32_t *le
 struct dec {
   const uint8_t *p; /* the record */
   size_t n;
-  const uint8_t *tb; /* the pack's texts section */
-  size_t tlen;
+  const struct imhe_text *tb;          /* the pack's texts, by number (checked on opening) */
+  size_t tlen;                         /* how many */
   const uint8_t *ents;                 /* the record's entries, after its head */
   const uint8_t *ents_end;             /* their end */
   uint32_t sec_n[IMHE_SECTION__COUNT]; /* each section's count of entries, from the head */
@@ -654,26 +651,27 @@ static inline uint64_t get64(const uint8_t *p) {
   return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* The text of offset off and length len (named at q): NULL for none; else its bytes in the text
- * area tb of tlen bytes (passed by value so the reading of an entry keeps them in registers),
- * NUL-terminated (checked), not copied: the pack's bytes outlive the record (pack.h). */
-static inline __attribute__((always_inline)) void rd_txt_of(struct dec *d, const uint8_t *tb,
-                                                            size_t tlen, uint32_t off, uint32_t len,
-                                                            const uint8_t *q, struct imhe_text *t) {
-  if (__builtin_expect((uint64_t)off + len < tlen && tb[(size_t)off + len] == 0, 1)) {
-    t->s = (const char *)tb + off;
-    t->n = len;
+/* Text number k (named at q): NULL for none; else the pack's text of that number from the table tb
+ * of tlen (passed by value so the reading of an entry keeps them in registers), each checked on
+ * opening to be NUL-terminated inside the texts section; not copied: the pack's bytes outlive the
+ * record (pack.h). */
+static inline __attribute__((always_inline)) void rd_txt_of(struct dec *d,
+                                                            const struct imhe_text *tb, size_t tlen,
+                                                            uint32_t k, const uint8_t *q,
+                                                            struct imhe_text *t) {
+  if (__builtin_expect(k < tlen, 1)) {
+    *t = tb[k];
     return;
   }
-  t->s = NULL; /* NO_TEXT is past any text area: a pack is under 4 GiB */
+  t->s = NULL;
   t->n = 0;
-  if (off != NO_TEXT)
-    dfault(d, "text past the record's texts or not terminated", q);
+  if (k != NO_TEXT)
+    dfault(d, "text number past the pack's texts", q);
 }
-/* The text whose offset and length are at q (the head's and the messages'). */
-static inline __attribute__((always_inline)) void
-rd_txt(struct dec *d, const uint8_t *tb, size_t tlen, const uint8_t *q, struct imhe_text *t) {
-  rd_txt_of(d, tb, tlen, get32(q), get32(q + 4), q, t);
+/* The text whose number is at q (the head's fixed texts and the messages'). */
+static inline __attribute__((always_inline)) void rd_txt(struct dec *d, const uint8_t *q,
+                                                         struct imhe_text *t) {
+  rd_txt_of(d, d->tb, d->tlen, get32(q), q, t);
 }
 
 /* A line and column from the location at q into the struct at base, whose column follows its
@@ -719,8 +717,8 @@ static inline __attribute__((always_inline)) uint32_t rd_small(const uint8_t **q
 /* A field at q, present or not, how a constant at each call (rd_entry_*), so that each field's
  * reading is its own code; its range checked as the loader would have allowed it. Where it ends. */
 static inline __attribute__((always_inline)) const uint8_t *
-rd_field(struct dec *d, const uint8_t *tb, size_t tlen, int how, int32_t count, const uint8_t *q,
-         uint32_t eline, int present, struct imhe_slot *s) {
+rd_field(struct dec *d, const struct imhe_text *tb, size_t tlen, int how, int32_t count,
+         const uint8_t *q, uint32_t eline, int present, struct imhe_slot *s) {
   if (!present) { /* the entry's memory is not zeroed: absent is said so whole */
     memset(s, 0, sizeof *s);
     return q;
@@ -769,10 +767,7 @@ rd_field(struct dec *d, const uint8_t *tb, size_t tlen, int how, int32_t count, 
     }
     return q + 4;
   case HOW_TEXT: {
-    uint32_t off = get32(v);
-    q += 4;
-    uint32_t len = rd_small(&q);
-    rd_txt_of(d, tb, tlen, off, len, v, &s->v.text);
+    rd_txt_of(d, tb, tlen, rd_small(&q), v, &s->v.text);
     if (__builtin_expect(!s->v.text.s, 0))
       dfault(d, "a present text field without text", v);
     return q;
@@ -800,7 +795,7 @@ rd_field(struct dec *d, const uint8_t *tb, size_t tlen, int how, int32_t count, 
   static inline __attribute__((always_inline)) const uint8_t *rd_entry_##sec(                      \
       struct dec *d, const struct imhe_pack_field *how, const uint8_t *q, uint32_t eline,          \
       uint32_t mask, struct imhe_entry *en) {                                                      \
-    const uint8_t *tb = d->tb;                                                                     \
+    const struct imhe_text *tb = d->tb;                                                            \
     size_t tlen = d->tlen;                                                                         \
     fields(FIELD) return q;                                                                        \
   }
@@ -822,7 +817,7 @@ static void rd_msgs(struct dec *d, const struct imhe_pack *p, struct imhe_record
     x->line = get32(q + 4);
     x->col = get32(q + 8);
     struct imhe_text t;
-    rd_txt(d, d->tb, d->tlen, q + 12, &t);
+    rd_txt(d, q + 12, &t);
     if (d->bad)
       return;
     if (f >= p->nfiles || !t.s) {
@@ -862,7 +857,7 @@ static int layout(struct dec *d, const uint8_t **msgs) {
   d->codes_end = p + (end - msg);
   d->ncodes = get32(p + H_NCODES);
   d->code_next = 0;
-  if ((uint64_t)d->ncodes * 7 > (uint64_t)(d->codes_end - d->codes)) { /* offset, length, loc */
+  if ((uint64_t)d->ncodes * 3 > (uint64_t)(d->codes_end - d->codes)) { /* number, location */
     dfault(d, "code count past the record", p + H_NCODES);
     return -1;
   }
@@ -884,8 +879,7 @@ static uint32_t check_byte(struct dec *d, const uint8_t *q, uint32_t hi, const c
  * bytes after any record cover: imhe_pack_record), then checked to end where the head says it
  * does, inside the record. */
 static void rd_head(struct dec *d, struct imhe_record *r) {
-  const uint8_t *p = d->p, *q = p + HEAD_FIXED, *tb = d->tb;
-  size_t tlen = d->tlen;
+  const uint8_t *p = d->p, *q = p + HEAD_FIXED;
   uint32_t fl = check_byte(d, p + H_FLAGS, FL__ALL, "flags naming no flag");
   if ((fl >> FL_EXAM_SHIFT) > 2) {
     dfault(d, "exam result out of range", p + H_FLAGS);
@@ -908,10 +902,7 @@ static void rd_head(struct dec *d, struct imhe_record *r) {
     if (!(parts >> (PART_TEXTS + i) & 1))
       continue;
     const uint8_t *at = q;
-    uint32_t off = get32(q);
-    q += 4;
-    uint32_t len = rd_small(&q);
-    rd_txt_of(d, tb, tlen, off, len, at, t);
+    rd_txt_of(d, d->tb, d->tlen, rd_small(&q), at, t);
     if (!t->s)
       dfault(d, "a present text field without text", at);
   }
@@ -1012,14 +1003,14 @@ static void rd_codes(struct dec *d, struct imhe_record *r) {
     dfault(d, "out of memory", d->codes);
     return;
   } /* GCOVR_EXCL_STOP */
-  const uint8_t *c = d->codes, *tb = d->tb;
+  const uint8_t *c = d->codes;
+  const struct imhe_text *tb = d->tb;
   size_t tlen = d->tlen;
   uint32_t line = 0;
   for (uint32_t i = 0; i < d->ncodes && !d->bad; i++) {
-    const uint8_t *q0 = c, *q = c + 4;
+    const uint8_t *q0 = c, *q = c;
     struct imhe_comp_code *x = &d->cv[i];
-    uint32_t len = rd_small(&q);
-    rd_txt_of(d, tb, tlen, get32(q0), len, q0, &x->s);
+    rd_txt_of(d, tb, tlen, rd_small(&q), q0, &x->s);
     RD_NEAR(x, struct imhe_comp_code, line, col, q, line);
     line = x->line;
     if (__builtin_expect(!x->s.s, 0))
@@ -1052,8 +1043,8 @@ static void rd_record(struct dec *d, const struct imhe_pack *p, struct imhe_reco
   r->kind =
       (imhe_record_kind)check_byte(d, q + H_KIND, IMHE_KIND__COUNT - 1, "record kind out of range");
   int has_errors = (int)check_byte(d, q + H_HAS_ERRORS, 1, "errors flag neither 0 nor 1");
-  rd_txt(d, d->tb, d->tlen, q + H_ID, &r->id);
-  rd_txt(d, d->tb, d->tlen, q + H_ASSOC, &r->association);
+  rd_txt(d, q + H_ID, &r->id);
+  rd_txt(d, q + H_ASSOC, &r->association);
   rd_head(d, r);
   if (d->bad || layout(d, &msgs) != 0)
     return;
@@ -1097,7 +1088,7 @@ int imhe_pack_record(const struct imhe_pack *p, uint32_t i, struct imhe_record *
   }
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->text_tab, .tlen = p->ntexts};
   /* An entry, a code or the head's parts are read with no bound of their own: where the pack's
    * bytes after the record are fewer than the most one can take, the record is read from a copy
    * padded with zeros (the decoded record points into the texts section, never into the record's
@@ -1138,15 +1129,15 @@ int imhe_pack_skim(const struct imhe_pack *p, uint32_t i, struct imhe_pack_head 
     return -1;
   size_t from, to;
   record_span(p, i, &from, &to);
-  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->texts, .tlen = p->texts_len};
+  struct dec d = {.p = p->records + from, .n = to - from, .tb = p->text_tab, .tlen = p->ntexts};
   if (d.n < HEAD_FIXED)
     return -1;
   uint32_t f = get32(d.p + H_FILE), len;
   h->line = get32(d.p + H_LINE);
   check_byte(&d, d.p + H_KIND, IMHE_KIND__COUNT - 1, "record kind out of range");
   h->has_errors = (int)check_byte(&d, d.p + H_HAS_ERRORS, 1, "errors flag neither 0 nor 1");
-  rd_txt(&d, d.tb, d.tlen, d.p + H_ID, &h->id);
-  rd_txt(&d, d.tb, d.tlen, d.p + H_ASSOC, &h->association);
+  rd_txt(&d, d.p + H_ID, &h->id);
+  rd_txt(&d, d.p + H_ASSOC, &h->association);
   if (d.bad || f >= p->nfiles)
     return -1;
   h->file = file_name(p, f, &len);
@@ -1262,6 +1253,31 @@ static int check_contents(struct imhe_pack *p, char *err, size_t errlen) {
   return 0;
 }
 
+/* The texts: each a u32 length, its bytes and a NUL, filling the section exactly; each entered in
+ * the table records name them by (its number), so a text is checked once, not at every use. */
+static int check_texts(struct imhe_pack *p, char *err, size_t errlen) {
+  size_t cap = 0;
+  struct rd d = {p->texts, p->texts_len, 0, NULL, 0};
+  while (d.at < d.n) {
+    uint32_t len;
+    const char *t = rd_text(&d, &len);
+    if (!d.bad && !t)
+      fault(&d, "a text without its length");
+    if (d.bad)
+      FAIL("text %u: %s (offset %zu)", p->ntexts + 1, d.bad,
+           (size_t)(p->texts - p->data) + d.bad_at);
+    if (p->ntexts == cap) {
+      cap = cap ? cap * 2 : 256;
+      struct imhe_text *v = realloc(p->text_tab, cap * sizeof *v);
+      if (!v)                  /* GCOVR_EXCL_BR_LINE: out of memory */
+        FAIL("out of memory"); /* GCOVR_EXCL_LINE: out of memory */
+      p->text_tab = v;
+    }
+    p->text_tab[p->ntexts++] = (struct imhe_text){t, len};
+  }
+  return 0;
+}
+
 int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check_sum, char *err,
                    size_t errlen) {
   memset(p, 0, sizeof *p);
@@ -1328,7 +1344,8 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
     FAIL("the index holds %u bytes for %u records (offset 32)", lens[SEC_INDEX], p->nrecords);
   if (p->nnotes > p->notes_len / 25)
     FAIL("%u notices cannot fit a section of %u bytes (offset 36)", p->nnotes, p->notes_len);
-  if (check_files(p, err, errlen) != 0 || check_contents(p, err, errlen) != 0)
+  if (check_files(p, err, errlen) != 0 || check_contents(p, err, errlen) != 0 ||
+      check_texts(p, err, errlen) != 0)
     return -1;
   return 0;
 }
@@ -1336,4 +1353,6 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
 void imhe_pack_close(struct imhe_pack *p) {
   free(p->file_off);
   p->file_off = NULL;
+  free(p->text_tab);
+  p->text_tab = NULL;
 }

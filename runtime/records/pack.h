@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define IMHE_PACK_MAGIC "IMHEPACK"
-#define IMHE_PACK_VERSION 10
+#define IMHE_PACK_VERSION 11
 #define IMHE_PACK_HEADER 64         /* bytes before the section table */
 #define IMHE_PACK_DATE_MIN (-62091) /* 1800-01-01: the dates the YAML loader accepts */
 #define IMHE_PACK_DATE_MAX 84370    /* 2200-12-31 */
@@ -40,7 +40,9 @@ struct imhe_pack {
   uint32_t nrecords, nnotes, nfiles;
   const uint8_t *files, *index, *records, *notes, *texts; /* the sections */
   uint32_t files_len, records_len, notes_len, texts_len;
-  uint32_t *file_off; /* each file name's offset in the files section (malloc'd) */
+  uint32_t *file_off;         /* each file name's offset in the files section (malloc'd) */
+  struct imhe_text *text_tab; /* each text of the texts section, by number (malloc'd) */
+  uint32_t ntexts;
   /* For each field of each section, what reading it needs beyond its kind (which pack.c's
    * reading of each section's entries has as a constant): for an enumerated value or a set, how
    * many values the enumeration has, worked out once on opening rather than for each of the few
