@@ -697,7 +697,7 @@ Test(pack, header_faults_are_named) {
     size_t at;
     uint8_t v;
     const char *want;
-  } cases[] = {{0, 1, "magic"},     {8, 7, "version 12"},  {12, 1, "flags"},
+  } cases[] = {{0, 1, "magic"},     {8, 7, "version 11"},  {12, 1, "flags"},
                {17, 7, "canary"},   {20, 4, "byte-order"}, {28, 3, "sections"},
                {50, 1, "reserved"}, {45, 0xFF, "checksum"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -739,7 +739,8 @@ Test(pack, fifos_are_yaml_and_tests_refuse_packs, .timeout = 60) {
  * codes than the record's list has left, a text reference past the texts section, and counts that
  * do not add up to the record's length. The first record (examples/wi-ifs-short-rsc.yaml) has an
  * education entry first, whose first field, the degree, holds codes: the entry's location (two
- * bytes), its mask (two), the degree's location (two), then its count of codes. */
+ * bytes), its mask (two), the degree's location (one, on the entry's line since version 12), then
+ * its count of codes. */
 Test(pack, the_compact_layout_is_checked_field_by_field) {
   size_t n;
   uint8_t *b = good_pack(&n);
@@ -747,12 +748,13 @@ Test(pack, the_compact_layout_is_checked_field_by_field) {
   cr_assert(b[rec + 11] & 1 << IMHE_SECTION_EDUCATION, "the first record has an education section");
   cr_assert_lt(b[entry], 0xFF, "the entry's location is near its section's");
   cr_assert(b[entry + 2] & 1, "the degree is present");
+  cr_assert_lt(b[entry + 4], 0xC0, "the degree's location is a byte: columns on the entry's line");
   struct {
     uint32_t at, v, bytes;
     const char *want;
   } cases[] = {
       {entry + 3, 0x80, 1, "field presence mask names no field"},
-      {entry + 6, 0xFE, 1, "codes out of the record's list or out of order"},
+      {entry + 5, 0xFE, 1, "codes out of the record's list or out of order"},
       {rec + 16, 0x7FFFFFFF, 4, "text number past the pack's texts"},
       {rec + 28, 0, 4, "bytes after the record's last field"},
       {rec + 13, 0x80, 1, "head part mask names no part"},

@@ -129,9 +129,10 @@ enum {
   HEAD_FIXED = 40,   /* bytes of the head at fixed places; its parts follow */
   MSG_BYTES = 16,    /* a message: file index, line, column, its text's number */
   ESC = 0xFF,        /* a byte saying the value follows in full */
+  NEXT_LINE = 0xC0,  /* a field's location from here: the line after the field's before */
   /* The most an entry can take: location, mask, and every field at its widest (a location
-   * escaped, 9; a number as a double, 10), more than a code can (5 + 9). */
-  ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (9 + 10)
+   * escaped, 1 + 9; a number as a double, 10), more than a code can (5 + 9). */
+  ENTRY_MAX = 9 + 2 + IMHE_MAX_FIELDS * (1 + 9 + 10)
 };
 /* The head's parts after its fixed places, each there only when its bit of H_PARTS is set: five
  * texts (a number, small), six dates (three bytes), four locations (near the
@@ -303,12 +304,30 @@ static void put_num(struct sbuf *b, double d) {
   put_f64(b, d);
 }
 
-/* A field present, after its entry's line: its location and its value. */
-static void put_field(struct imhe_pack_builder *pb, int how, uint32_t eline,
-                      const struct imhe_slot *s) {
+/* A field's location after the field's before it in its entry (prev, its line and column; the
+ * entry's own for the first): one byte, under NEXT_LINE the columns it moved right on the same
+ * line (a flow mapping's values), from NEXT_LINE the next line at a column NEXT_LINE less past the
+ * entry's (a block mapping's); else ESC and the location near the entry's line (put_near). */
+static void put_field_loc(struct sbuf *b, uint32_t eline, uint32_t ecol, uint32_t prev[2],
+                          uint32_t line, uint32_t col) {
+  if (line == prev[0] && col >= prev[1] && col - prev[1] < NEXT_LINE)
+    put_byte(b, col - prev[1]);
+  else if (line == prev[0] + 1 && col >= ecol && col - ecol < ESC - NEXT_LINE)
+    put_byte(b, NEXT_LINE + col - ecol);
+  else {
+    put_byte(b, ESC);
+    put_near(b, eline, line, col);
+  }
+  prev[0] = line;
+  prev[1] = col;
+}
+
+/* A field present, after its entry's line and the field before it: its location and its value. */
+static void put_field(struct imhe_pack_builder *pb, int how, const struct imhe_entry *en,
+                      uint32_t prev[2], const struct imhe_slot *s) {
   struct rec_parts *w = &pb->parts;
   struct sbuf *b = &w->ent;
-  put_near(b, eline, s->line, s->col);
+  put_field_loc(b, en->line, en->col, prev, s->line, s->col);
   switch (how) {
   case HOW_NUM:
     put_num(b, s->v.num);
@@ -462,9 +481,10 @@ void imhe_pack_add_record(struct imhe_pack_builder *b, const struct imhe_record 
       put_near(&w->ent, e ? l->v[e - 1].line : l->line, l->v[e].line, l->v[e].col);
       put_byte(&w->ent, mask);
       put_byte(&w->ent, mask >> 8);
+      uint32_t prev[2] = {l->v[e].line, l->v[e].col};
       for (int f = 0; f < imhe_sections[s].nfields; f++)
         if (l->v[e].f[f].present)
-          put_field(b, field_how_of[s][f], l->v[e].line, &l->v[e].f[f]);
+          put_field(b, field_how_of[s][f], &l->v[e], prev, &l->v[e].f[f]);
     }
   }
   put_msgs(b, &r->errors);
@@ -718,13 +738,27 @@ static inline __attribute__((always_inline)) uint32_t rd_small(const uint8_t **q
  * reading is its own code; its range checked as the loader would have allowed it. Where it ends. */
 static inline __attribute__((always_inline)) const uint8_t *
 rd_field(struct dec *d, const struct imhe_text *tb, size_t tlen, int how, int32_t count,
-         const uint8_t *q, uint32_t eline, int present, struct imhe_slot *s) {
+         const uint8_t *q, uint32_t eline, uint32_t ecol, uint32_t *pline, uint32_t *pcol,
+         int present, struct imhe_slot *s) {
   if (!present) { /* the entry's memory is not zeroed: absent is said so whole */
     memset(s, 0, sizeof *s);
     return q;
   }
   s->present = 1;
-  RD_NEAR(s, struct imhe_slot, line, col, q, eline);
+  if (__builtin_expect(q[0] < NEXT_LINE, 1)) { /* put_field_loc */
+    s->line = *pline;
+    s->col = *pcol + q[0];
+    q++;
+  } else if (q[0] != ESC) {
+    s->line = *pline + 1;
+    s->col = ecol + (uint32_t)(q[0] - NEXT_LINE);
+    q++;
+  } else {
+    q++;
+    RD_NEAR(s, struct imhe_slot, line, col, q, eline);
+  }
+  *pline = s->line;
+  *pcol = s->col;
   const uint8_t *v = q;
   switch (how) {
   case HOW_NUM: {
@@ -789,14 +823,15 @@ rd_field(struct dec *d, const struct imhe_text *tb, size_t tlen, int how, int32_
 /* An entry of each section after its head: the fields present, in order, each read by its own
  * code. Where it ends. */
 #define FIELD(sec, id, name, kind, arg, flags)                                                     \
-  q = rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, eline,                    \
-               mask >> sec##_##id & 1, &en->f[sec##_##id]);
+  q = rd_field(d, tb, tlen, HOW_OF(kind, arg), how[sec##_##id].count, q, eline, en->col, &pline,   \
+               &pcol, mask >> sec##_##id & 1, &en->f[sec##_##id]);
 #define ENTRY(sec, fields, dated, start, end)                                                      \
   static inline __attribute__((always_inline)) const uint8_t *rd_entry_##sec(                      \
       struct dec *d, const struct imhe_pack_field *how, const uint8_t *q, uint32_t eline,          \
       uint32_t mask, struct imhe_entry *en) {                                                      \
     const struct imhe_text *tb = d->tb;                                                            \
     size_t tlen = d->tlen;                                                                         \
+    uint32_t pline = en->line, pcol = en->col;                                                     \
     fields(FIELD) return q;                                                                        \
   }
 IMHE_SECTION_SCHEMA(ENTRY)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define IMHE_PACK_MAGIC "IMHEPACK"
-#define IMHE_PACK_VERSION 11
+#define IMHE_PACK_VERSION 12
 #define IMHE_PACK_HEADER 64         /* bytes before the section table */
 #define IMHE_PACK_DATE_MIN (-62091) /* 1800-01-01: the dates the YAML loader accepts */
 #define IMHE_PACK_DATE_MAX 84370    /* 2200-12-31 */
