@@ -103,14 +103,14 @@ static uint32_t file_index(struct imhe_pack_builder *b, const char *name) {
   return i;
 }
 
-/* ---------- a record's layout (docs/pack.md, version 8) ----------
- * A fixed head; each section's entries, each its location (after the entry's before, or its
- * section's), a mask of the fields present and then
- * only the fields present, in order, each in as few bytes as its value allows (a location as a
- * byte of line after its entry's and a byte of column, a date in three bytes, a number of
- * hundredths in two when exact); the codes of every codes field, in order; the errors and
- * warnings. Texts are named by offset and length in the pack's texts section. A reader walks the
- * entries in order, each checked to end within its part once read. */
+/* ---------- a record's layout (docs/pack.md, version 12) ----------
+ * A head of fixed places and the parts present; each section's entries, each its location (after
+ * the entry's before, or its section's), a mask of the fields present and then only the fields
+ * present, in order, each in as few bytes as its value allows (a location one byte after the field
+ * before it where it can, a date in three bytes, a number of hundredths in two when exact); the
+ * codes of every codes field, in order; the errors and warnings. Texts are named by their number
+ * in the pack's texts section. A reader walks the parts in order, each checked to end within its
+ * part once read. */
 enum {
   H_FILE = 0,
   H_LINE = 4,
