@@ -33,16 +33,27 @@ static inline const struct ynode *place(struct ypull *p, int type, uint32_t line
                    lim->max_entries);
     ++*count;
   }
-  struct ynode *v = &p->view;
-  v->type = (uint8_t)type;
-  v->line = line;
-  v->col = col;
   if (!p->depth && !p->has_root) {
     p->has_root = 1;
     p->root_type = (uint8_t)type;
     p->root_line = line;
     p->root_col = col;
   }
+  return &p->view;
+}
+
+/* The node handed on, its fields stored in their order at once: the typing pass copies each node
+ * it keeps as soon as it is handed on, and a load wider than the stores it reads (the compiler
+ * merges adjacent fields) waits for them to complete instead of taking their values on the way. */
+static inline const struct ynode *view(struct ypull *p, int type, int plain, uint32_t line,
+                                       uint32_t col, const char *s, size_t n) {
+  struct ynode *v = &p->view;
+  v->type = (uint8_t)type;
+  v->plain = (uint8_t)plain;
+  v->line = line;
+  v->col = col;
+  v->s = s;
+  v->n = (uint32_t)n;
   return v;
 }
 
@@ -80,12 +91,9 @@ static inline const struct ynode *deliver(struct ypull *p, yaml_event_type_t typ
       return limit(p, line, col, "scalar of %zu bytes exceeds the limit of %zu bytes", len,
                    lim->max_scalar);
     int root = !p->depth && !p->has_root;
-    struct ynode *v = (struct ynode *)place(p, N_SCALAR, line, col);
-    if (!v)
+    if (!place(p, N_SCALAR, line, col))
       return NULL;
-    v->s = s;
-    v->n = (uint32_t)len;
-    v->plain = (uint8_t)plain;
+    const struct ynode *v = view(p, N_SCALAR, plain, line, col, s, len);
     if (root)
       p->root_null = tree_is_null(v);
     return v;
@@ -95,16 +103,12 @@ static inline const struct ynode *deliver(struct ypull *p, yaml_event_type_t typ
     if (p->depth >= lim->max_depth)
       return limit(p, line, col, "nesting deeper than %u levels (limit)", lim->max_depth);
     int map = type == YAML_MAPPING_START_EVENT;
-    struct ynode *v = (struct ynode *)place(p, map ? N_MAP : N_SEQ, line, col);
-    if (!v)
+    if (!place(p, map ? N_MAP : N_SEQ, line, col))
       return NULL;
-    v->s = NULL;
-    v->n = 0;
-    v->plain = 0;
     p->open[p->depth].map = (uint8_t)map;
     p->open[p->depth].count = 0;
     p->depth++;
-    return v;
+    return view(p, map ? N_MAP : N_SEQ, 0, line, col, NULL, 0);
   }
   case YAML_SEQUENCE_END_EVENT:
   case YAML_MAPPING_END_EVENT:
@@ -115,12 +119,7 @@ static inline const struct ynode *deliver(struct ypull *p, yaml_event_type_t typ
     p->doc_event = type;
     break;
   }
-  p->view.type = N_END;
-  p->view.line = line;
-  p->view.col = col;
-  p->view.s = NULL;
-  p->view.n = 0;
-  return &p->view;
+  return view(p, N_END, 0, line, col, NULL, 0);
 }
 
 static const struct ynode *tok_pull(struct ypull *p);
