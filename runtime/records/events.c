@@ -151,7 +151,7 @@ const struct ynode *imhe_pull(struct ypull *p) {
 
 /* The steps are inlined into tok_pull, one function per event: a call or two fewer for each of a
  * record's thousand tokens (1.4 % fewer instructions, 2 to 3 % less CPU on bench/gen_records.py's
- * records, for 2.5 % more L1 instruction misses in callgrind's simulation). */
+ * records, for 2.5 to 4 % more L1 instruction misses in callgrind's simulation). */
 enum { K_BMAP, K_BSEQ, K_ISEQ, K_FSEQ, K_FMAP }; /* block, indentless (a key's), flow */
 enum { S_FIRST, S_KEY, S_VALUE };                /* within a collection: what comes next */
 
