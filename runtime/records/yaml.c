@@ -1,7 +1,9 @@
-/* yaml.c — one document at a time through libyaml's event API, each event checked against the
- * limits and typed as it comes (type.c). A document refused for a limit or a syntax error is
- * abandoned at once and reading goes on at the next, so hostile input costs no more than its bytes;
- * notices report what concerns the file itself. */
+/* yaml.c — one document at a time through libyaml's events (a batch's documents of the common
+ * shapes through its tokens, events.c), each event checked against the limits and typed as it
+ * comes (type.c). A document refused for a limit or a syntax error is abandoned at once and reading
+ * goes on at the next, so hostile input costs no more than its bytes (one read from tokens that
+ * meets a fault is read again through the events: at most twice); notices report what concerns
+ * the file itself. */
 #include "runtime/records/yaml.h"
 #include "runtime/records/events.h"
 #include "runtime/records/type.h"
