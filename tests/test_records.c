@@ -4,6 +4,7 @@
 #include "runtime/core/dates.h"
 #include "runtime/eval/result.h"
 #include "runtime/records/stream.h"
+#include "runtime/records/yaml.h"
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -291,4 +292,79 @@ Test(records, yaml_test_suite_inputs_never_crash_the_loader, .timeout = 120) {
   cr_expect_eq(without, 0, "%d messages without a line", without);
   cr_expect_gt(with_location, n / 2);
   free_list(names, n);
+}
+
+/* What a user sees of a record: where it starts, its id, every error and warning located. */
+static void describe(FILE *out, const struct imhe_record *r) {
+  fprintf(out, "record at %u id %.*s\n", r->line, r->id.s ? (int)r->id.n : 6,
+          r->id.s ? r->id.s : "(none)");
+  const struct imhe_msgs *m[2] = {&r->errors, &r->warnings};
+  for (int k = 0; k < 2; k++)
+    for (uint32_t i = 0; i < m[k]->n; i++)
+      fprintf(out, "  %s %s:%u:%u: %s\n", k ? "warning" : "error", m[k]->v[i].file, m[k]->v[i].line,
+              m[k]->v[i].col, m[k]->v[i].text);
+}
+
+static void describe_cb(void *ctx, struct imhe_record *r) {
+  describe(ctx, r);
+}
+
+/* Every record of path as the loader reads it from the file (libyaml's events), or (replay) as a
+ * batch reads it: each document cut, then read from libyaml's tokens where its shape allows. */
+static char *read_as(const char *path, int replay) {
+  char *text = NULL, err[300];
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  struct imhe_loader *l = imhe_loader_open(path, NULL, err, sizeof err);
+  cr_assert(l, "%s", err);
+  if (!replay) {
+    struct imhe_record r;
+    while (imhe_loader_next(l, &r) == 1) {
+      describe(out, &r);
+      imhe_record_clear(&r);
+    }
+  } else {
+    struct imhe_loader *rp = imhe_loader_replayer();
+    rp->path = path;
+    unsigned char *buf = NULL;
+    size_t n = 0, cap = 0;
+    struct imhe_doc d;
+    while ((n = 0, imhe_yaml_capture(l, &buf, &n, &cap, &d)))
+      imhe_yaml_replay(rp, buf, &d, describe_cb, out);
+    free(buf);
+    imhe_loader_close(rp);
+  }
+  imhe_loader_close(l);
+  fclose(out);
+  return text;
+}
+
+/* Batches read a document of the common shapes from libyaml's tokens and any other through its
+ * events (runtime/records/events.c): records, messages and locations are the same either way. */
+Test(records, documents_read_from_tokens_read_as_from_events, .timeout = 120) {
+  const char *dirs[] = {"tests/data/yaml-test-suite/in", "tests/records/bad", "examples",
+                        "tests/acceptance/applications"};
+  int files = 0;
+  for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++) {
+    char **names;
+    int n = list_files(dirs[k], ".yaml", &names);
+    cr_assert_gt(n, 0, "%s: no inputs", dirs[k]);
+    for (int i = 0; i < n; i++, files++) {
+      char path[400];
+      snprintf(path, sizeof path, "%s/%s", dirs[k], names[i]);
+      char *events = read_as(path, 0), *tokens = read_as(path, 1);
+      cr_expect_str_eq(tokens, events, "%s", path);
+      free(events);
+      free(tokens);
+    }
+    free_list(names, n);
+  }
+  char *events = read_as("tests/data/token-shapes.yaml", 0);
+  char *tokens = read_as("tests/data/token-shapes.yaml", 1);
+  cr_expect_str_eq(tokens, events);
+  cr_expect(strstr(events, "error tests/data/token-shapes.yaml:14:14: education[1].completed"),
+            "%s", events);
+  free(events);
+  free(tokens);
+  cr_expect_gt(files, 500);
 }

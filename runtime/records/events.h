@@ -20,7 +20,8 @@ struct ypull {
   unsigned depth, nodes;
   struct {
     uint8_t map;
-    uint32_t count; /* children so far (a mapping's keys and values) */
+    uint8_t kind, state; /* read from tokens: the collection's style and where within it */
+    uint32_t count;      /* children so far (a mapping's keys and values) */
   } open[80];
   int stop; /* PULL_FAULT: libyaml stopped (a syntax error or a refusal); PULL_LIMIT: a limit */
   int doc_event; /* a document or stream event met where a node was expected */
@@ -30,6 +31,11 @@ struct ypull {
   uint8_t root_type;
   uint32_t root_line, root_col;
   struct imhe_text salvage_id; /* the last top-level id seen, for a record refused part way */
+  /* read from libyaml's tokens (imhe_pull_tokens): the token looked at next, and the text of the
+   * two latest scalars, kept alive as the two latest events are */
+  int tok, has_tk, svk;
+  yaml_token_t tk;
+  char *sv[2];
 };
 enum { PULL_FAULT = 1, PULL_LIMIT = 2 };
 
@@ -47,7 +53,20 @@ void imhe_pull_init(struct ypull *p, yaml_parser_t *parser, const struct imhe_re
 /* The next raw event (the one before it stays alive), for what lies around the root node (the
  * document's start and end); NULL when libyaml stopped (p->stop is PULL_FAULT). */
 const yaml_event_t *imhe_pull_event(struct ypull *p);
-/* Frees the events still held. */
+/* Frees the events (or tokens) still held. */
 void imhe_pull_done(struct ypull *p);
+
+/* Reads the document from libyaml's tokens (yaml_parser_scan) rather than its events, for the
+ * common shapes only: a mapping at the root, block and flow collections, plain and quoted
+ * scalars, empty values in block mappings. imhe_pull then hands on the events libyaml's parser
+ * would have made, with the same marks, without running its state machine or copying events.
+ * Anything else (directives, anchors, tags, aliases, explicit keys, other empty nodes, several
+ * documents, any error of libyaml's, any limit) stops reading (PULL_FAULT): the document is then to
+ * be read again through the events, so that every message is libyaml's own. 1 when the root
+ * mapping is next, with the document's start in *line, *col; 0 to read it through the events. */
+int imhe_pull_tokens(struct ypull *p, uint32_t *line, uint32_t *col);
+/* After the typing pass over a document read from tokens: 1 when the stream ends with it as
+ * libyaml's parser would have accepted it, else 0 (to be read again through the events). */
+int imhe_pull_tokens_end(struct ypull *p);
 
 #endif

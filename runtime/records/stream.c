@@ -83,7 +83,7 @@ uint64_t imhe_loader_bytes_read(const struct imhe_loader *l) {
 void imhe_loader_close(struct imhe_loader *l) {
   if (!l)
     return;
-  if (l->live)
+  if (l->live || l->kept)
     yaml_parser_delete(&l->parser);
   imhe_yinput_close(&l->in);
   if (l->rp_rec) {

@@ -27,7 +27,16 @@ static int item(struct ypull *p, struct ynode *out) {
   const struct ynode *x = imhe_pull(p);
   if (!x || x->type == N_END)
     return 0;
-  *out = *x;
+  /* field by field, each load as wide as the store imhe_pull has just made of it (volatile: not
+   * merged into wider loads): a load spanning several such stores cannot take their values from
+   * the store queue and waits for them to complete, a stall on every key and value read */
+  const volatile struct ynode *v = x;
+  out->type = v->type;
+  out->plain = v->plain;
+  out->line = v->line;
+  out->col = v->col;
+  out->s = v->s;
+  out->n = v->n;
   return 1;
 }
 

@@ -1,7 +1,9 @@
-/* yaml.c — one document at a time through libyaml's event API, each event checked against the
- * limits and typed as it comes (type.c). A document refused for a limit or a syntax error is
- * abandoned at once and reading goes on at the next, so hostile input costs no more than its bytes;
- * notices report what concerns the file itself. */
+/* yaml.c — one document at a time through libyaml's events (a batch's documents of the common
+ * shapes through its tokens, events.c), each event checked against the limits and typed as it
+ * comes (type.c). A document refused for a limit or a syntax error is abandoned at once and reading
+ * goes on at the next, so hostile input costs no more than its bytes (one read from tokens that
+ * meets a fault is read again through the events: at most twice); notices report what concerns
+ * the file itself. */
 #include "runtime/records/yaml.h"
 #include "runtime/records/events.h"
 #include "runtime/records/type.h"
@@ -60,14 +62,68 @@ static void parse_fault(struct imhe_loader *l, struct imhe_record *r, uint32_t b
   }
 }
 
+/* A parser whose queue or stacks a document grew past this many entries is freed rather than kept
+ * (memory stays what an ordinary record needs). */
+#define KEEP_MAX 4096
+
 /* Ends libyaml's work on the current document; with `abandon`, its unread rest is to be passed
- * over without parsing (on the next read, so the refused record is handed out first). */
+ * over without parsing (on the next read, so the refused record is handed out first). The
+ * parser's buffers, token queue and stacks are kept for the next document (parser_start): what
+ * libyaml holds for one document alone, its pending tokens and tag directives, is freed now. */
 static void end_document(struct imhe_loader *l, int abandon) {
   if (!l->live)
     return;
-  yaml_parser_delete(&l->parser);
+  yaml_parser_t *p = &l->parser;
   l->live = 0;
   l->skip = abandon;
+  if (p->tokens.end - p->tokens.start > KEEP_MAX || p->indents.end - p->indents.start > KEEP_MAX ||
+      p->simple_keys.end - p->simple_keys.start > KEEP_MAX ||
+      p->states.end - p->states.start > KEEP_MAX || p->marks.end - p->marks.start > KEEP_MAX ||
+      p->tag_directives.end - p->tag_directives.start > KEEP_MAX) {
+    yaml_parser_delete(p);
+    l->kept = 0;
+    return;
+  }
+  while (p->tokens.head != p->tokens.tail)
+    yaml_token_delete(p->tokens.head++);
+  while (p->tag_directives.top != p->tag_directives.start) {
+    yaml_tag_directive_t *t = --p->tag_directives.top;
+    free(t->handle);
+    free(t->prefix);
+  }
+  l->kept = 1;
+}
+
+/* libyaml's parser ready for a new stream from handler, as yaml_parser_initialize leaves one, but
+ * in the memory the last document's parser had when there is one (end_document): no allocation
+ * per document, and buffers still in cache rather than 64 KiB taken anew from malloc each time. */
+static void parser_start(struct imhe_loader *l, yaml_read_handler_t *handler, void *data) {
+  yaml_parser_t *p = &l->parser;
+  if (!l->kept) {
+    yaml_parser_initialize(p);
+  } else {
+    yaml_parser_t k = *p;
+    memset(p, 0, sizeof *p);
+    p->raw_buffer.start = p->raw_buffer.pointer = p->raw_buffer.last = k.raw_buffer.start;
+    p->raw_buffer.end = k.raw_buffer.end;
+    p->buffer.start = p->buffer.pointer = p->buffer.last = k.buffer.start;
+    p->buffer.end = k.buffer.end;
+    p->tokens.start = p->tokens.head = p->tokens.tail = k.tokens.start;
+    p->tokens.end = k.tokens.end;
+    p->indents.start = p->indents.top = k.indents.start;
+    p->indents.end = k.indents.end;
+    p->simple_keys.start = p->simple_keys.top = k.simple_keys.start;
+    p->simple_keys.end = k.simple_keys.end;
+    p->states.start = p->states.top = k.states.start;
+    p->states.end = k.states.end;
+    p->marks.start = p->marks.top = k.marks.start;
+    p->marks.end = k.marks.end;
+    p->tag_directives.start = p->tag_directives.top = k.tag_directives.start;
+    p->tag_directives.end = k.tag_directives.end;
+    l->kept = 0;
+  }
+  yaml_parser_set_input(p, handler, data);
+  l->live = 1;
 }
 
 static void skip_rest(struct imhe_loader *l) {
@@ -82,9 +138,7 @@ static void skip_rest(struct imhe_loader *l) {
 static int start_document(struct imhe_loader *l) {
   if (!imhe_yinput_next(&l->in))
     return 0;
-  yaml_parser_initialize(&l->parser);
-  yaml_parser_set_input(&l->parser, imhe_yinput_read, &l->in);
-  l->live = 1;
+  parser_start(l, imhe_yinput_read, &l->in);
   return 1;
 }
 
@@ -265,26 +319,61 @@ static int replay_read(void *data, unsigned char *out, size_t size, size_t *size
   return m > 0 || !l->in.refused;
 }
 
+/* The captured document d handed to a parser from its first byte. */
+static void replay_start(struct imhe_loader *l, const struct imhe_doc *d) {
+  l->rp_pos = l->rp_pend = 0;
+  l->in.doc_line = d->line;
+  l->in.refused = 0;
+  parser_start(l, replay_read, l);
+}
+
+/* The loader's record, emptied for the next document (allocated for the first). */
+static struct imhe_record *replay_record(struct imhe_loader *l) {
+  int reuse = l->rp_rec != NULL;
+  if (!reuse)
+    l->rp_rec = malloc(sizeof *l->rp_rec);
+  if (!l->rp_rec) /* GCOVR_EXCL_BR_LINE: out of memory */
+    abort();      /* GCOVR_EXCL_LINE: out of memory */
+  imhe_record_init(l->rp_rec, l->path, l->lim.max_document * 8 + (1u << 20), reuse);
+  return l->rp_rec;
+}
+
+/* Reads a document of the common shapes from libyaml's tokens (events.h: imhe_pull_tokens), as
+ * parse_document reads it from the events: 1 when r holds its record and the stream ended with
+ * it; 0 when it is to be read again through the events (r and the parser are then to be reset). */
+static int token_document(struct imhe_loader *l, struct imhe_record *r) {
+  struct ypull p;
+  imhe_pull_init(&p, &l->parser, &l->lim, l->in.doc_line - 1);
+  uint32_t line, col;
+  r->keep_expect = l->keep_expect;
+  int ok = imhe_pull_tokens(&p, &line, &col);
+  if (ok) {
+    r->line = line;
+    imhe_type_document(r, &p);
+    ok = imhe_pull_tokens_end(&p);
+  }
+  imhe_pull_done(&p);
+  return ok;
+}
+
 void imhe_yaml_replay(struct imhe_loader *l, const unsigned char *bytes, const struct imhe_doc *d,
                       void (*fn)(void *ctx, struct imhe_record *r), void *ctx) {
   l->rp_bytes = bytes + d->off;
   l->rp_doc = d;
-  l->rp_pos = l->rp_pend = 0;
-  l->in.doc_line = d->line;
-  l->in.refused = 0;
-  yaml_parser_initialize(&l->parser);
-  yaml_parser_set_input(&l->parser, replay_read, l);
-  l->live = 1;
-  while (l->live) {
-    int reuse = l->rp_rec != NULL;
-    if (!reuse)
-      l->rp_rec = malloc(sizeof *l->rp_rec);
-    if (!l->rp_rec) /* GCOVR_EXCL_BR_LINE: out of memory */
-      abort();      /* GCOVR_EXCL_LINE: out of memory */
-    imhe_record_init(l->rp_rec, l->path, l->lim.max_document * 8 + (1u << 20), reuse);
-    if (parse_document(l, l->rp_rec))
-      fn(ctx, l->rp_rec);
+  replay_start(l, d);
+  if (!d->refused) {
+    struct imhe_record *r = replay_record(l);
+    int ok = token_document(l, r);
+    end_document(l, 0);
+    if (ok) {
+      fn(ctx, r);
+      return;
+    }
+    replay_start(l, d); /* read again through the events: every message as libyaml gives it */
   }
+  while (l->live)
+    if (parse_document(l, replay_record(l)))
+      fn(ctx, l->rp_rec);
   /* libyaml stopped before the refusal: the file's reader passed over the rest and said why it
    * stopped there (a refusal that ends the file; others it passes over, as the capture did) */
   if (d->refused && d->stopped && !l->in.refused)

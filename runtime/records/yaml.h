@@ -14,6 +14,7 @@ struct imhe_loader {
   char *path_copy;
   yaml_parser_t parser;
   int live; /* the parser is reading the current document */
+  int kept; /* the parser is not reading but holds its buffers for the next document */
   int skip; /* the rest of a refused document is still to be passed over */
   int done;
   unsigned long records; /* records handed out from this file */
