@@ -283,6 +283,12 @@ struct imhe_program {
   /* Each measure's popped values (imhe_measure_pops) for the VM: their count, and 0x10 when the
    * first is a collection; set with the plan. */
   uint8_t plan_pops[IMHE_PLAN_MEASURES];
+  /* plan_straight[r] is 1 when rule r's code is of the commonest shapes, which the VM runs by a
+   * direct form of its own rather than its loop (vm.c, run_straight): one or more clauses joined
+   * by AND and then REQUIRE, ADVISE or ACCEPT, each clause a FACT recorded by CHECKB or CHECKT,
+   * or a measure compared to a constant (SECTION and filters without operands from the stack,
+   * then a MEASURE of that collection; or a MEASURE of nothing) by CHECK. Set with the plan. */
+  uint8_t *plan_straight;
 };
 #define IMHE_PLAN_KINDS 32
 #define IMHE_PLAN_RENEWAL IMHE_MAX_CATEGORIES
