@@ -9,6 +9,7 @@
 #include "runtime/records/schema.h"
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Entries of one section, as indices into the record's list, and those left out on the way. */
 struct coll {
@@ -79,11 +80,29 @@ struct vm {
   int32_t *codes[CODES__COUNT];
 };
 
-/* An empty collection of section sec with room for cap entries and cap left out. */
-struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap);
+/* An empty collection of section sec with room for cap entries and cap left out. Inline, as the
+ * next: every filter and section makes one (some nine a record). */
+static inline struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap) {
+  /* the collection and its indices in one allocation; the indices are read only below n and
+   * nex: left unzeroed; a lean run leaves nothing out by name */
+  struct coll *c = imhe_arena_alloc_raw(vm->a, sizeof *c + (cap + 1) * sizeof *c->idx);
+  *c = (struct coll){.sec = (uint8_t)sec, .idx = (uint32_t *)(c + 1)};
+  if (!vm->lean)
+    c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
+  return c;
+}
 /* An empty collection of from's section that keeps from's left-out entries, with room for extra
  * more. */
-struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from, uint32_t extra);
+static inline struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from,
+                                             uint32_t extra) {
+  uint32_t total = vm->r->sec[from->sec].n;
+  struct coll *c = imhe_coll_new(vm, from->sec, total + extra);
+  if (vm->lean)
+    return c;
+  memcpy(c->ex, from->ex, from->nex * sizeof *c->ex);
+  c->nex = from->nex;
+  return c;
+}
 /* A number as fee notes write it: rounded to hundredths, no trailing zeros. */
 const char *imhe_vm_num(struct vm *vm, double v);
 /* The spelling of value v of enumeration e, or "?". */
