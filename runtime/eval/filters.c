@@ -291,9 +291,15 @@ struct coll *imhe_section_coll(struct vm *vm, int sec) {
   if (vm->lean)
     vm->sections[sec] = c;
   int by = imhe_sections[sec].dated_by;
+  if (by < 0) { /* a section not dated: every entry */
+    for (uint32_t i = 0; i < l->n; i++)
+      c->idx[i] = i;
+    c->n = l->n;
+    return c;
+  }
   for (uint32_t i = 0; i < l->n; i++) {
-    const struct imhe_slot *s = by >= 0 ? &l->v[i].f[by] : NULL;
-    if (s && s->present && s->v.date > vm->as_of) {
+    const struct imhe_slot *s = &l->v[i].f[by];
+    if (s->present && s->v.date > vm->as_of) {
       if (vm->lean)
         continue;
       struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_AFTER_AS_OF);

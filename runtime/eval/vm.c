@@ -206,7 +206,7 @@ static void check(struct vm *vm, const struct imhe_insn *in, struct stack *s) {
 }
 
 /* REQUIRE, ADVISE, ACCEPT, SKIP: the rule's status from the value on top (none for SKIP). */
-static imhe_status finish(struct imhe_insn in, const struct val *t) {
+static inline imhe_status finish(struct imhe_insn in, const struct val *t) {
   switch (in.op) {
   case OP_REQUIRE:
     return status_of(t);
