@@ -286,6 +286,7 @@ static void candidates(struct days *c, const struct knot *k, size_t nk, int mont
 struct cursor {
   int32_t f, tf;
   int y, m, ty, tm;
+  int32_t end, dim_t; /* f + the days of the start day's month; the days of the end's month */
   size_t kd, ke;
   int months, set;
 };
@@ -314,8 +315,13 @@ static void month_prev(int *y, int *m) {
   }
 }
 
-/* d's window end, E(d) = (d + N months) - 1, as imhe_add_months gives it. */
+/* d's window end, E(d) = (d + N months) - 1, as imhe_add_months gives it: at once for a day of
+ * the month the cursor is in (most of them), else by the walk below. */
 static int32_t cursor_end(struct cursor *u, int32_t d) {
+  if (u->set && d >= u->f && d < u->end) {
+    int32_t dd = d - u->f + 1;
+    return u->tf + (dd < u->dim_t ? dd : u->dim_t) - 2;
+  }
   if (!u->set || d < u->f - 31 || d > u->f + 62)
     cursor_at(u, d);
   while (d < u->f) {
@@ -330,19 +336,23 @@ static int32_t cursor_end(struct cursor *u, int32_t d) {
     month_next(&u->y, &u->m);
     month_next(&u->ty, &u->tm);
   }
-  int32_t dd = d - u->f + 1, dim_t = month_days(u->ty, u->tm);
-  return u->tf + (dd < dim_t ? dd : dim_t) - 2;
+  u->end = u->f + month_days(u->y, u->m);
+  u->dim_t = month_days(u->ty, u->tm);
+  int32_t dd = d - u->f + 1;
+  return u->tf + (dd < u->dim_t ? dd : u->dim_t) - 2;
 }
 
 /* Hours on days up to t, the knots on or before it counted in *j from where it was last. */
-static double cumulative_at(const struct knot *k, size_t nk, size_t *j, int32_t t) {
-  while (*j < nk && k[*j].t <= t)
-    ++*j;
-  while (*j > 0 && k[*j - 1].t > t)
-    --*j;
-  if (*j == 0)
+static double cumulative_at(const struct knot *k, size_t nk, size_t *at, int32_t t) {
+  size_t j = *at; /* in a register while it walks */
+  while (j < nk && k[j].t <= t)
+    ++j;
+  while (j > 0 && k[j - 1].t > t)
+    --j;
+  *at = j;
+  if (j == 0)
     return 0;
-  const struct knot *p = &k[*j - 1];
+  const struct knot *p = &k[j - 1];
   return p->a + p->b * ((double)t - p->t + 1);
 }
 
