@@ -630,7 +630,7 @@ static void index_competencies(struct imhe_program *p) {
       uint32_t len = (uint32_t)(dl + 1 + nl), h = imhe_comp_hash(key, len), at = h & mask;
       while (t[at].item != UINT32_MAX)
         at = (at + 1) & mask;
-      t[at] = (struct imhe_comp_slot){h, d, item, used, len};
+      t[at] = (struct imhe_comp_slot){h, d, item, used, len, p->items[item].cats, k};
       used += len;
     }
   }
@@ -664,7 +664,7 @@ static struct imhe_word_index word_index(const struct imhe_program *p, int e, in
     uint32_t h = imhe_comp_hash(loose ? buf : word, len), at = h & (size - 1);
     while (t[at].value != UINT32_MAX)
       at = (at + 1) & (size - 1);
-    t[at] = (struct imhe_word_slot){h, i, (uint32_t)len};
+    t[at] = (struct imhe_word_slot){h, i, (uint32_t)len, word};
   }
   return (struct imhe_word_index){t, size - 1};
 }

@@ -267,6 +267,7 @@ struct imhe_program {
   struct imhe_word_index {
     struct imhe_word_slot {
       uint32_t hash, value, len; /* value UINT32_MAX: an empty slot; len: the word's */
+      const char *word;          /* the word as declared (in the program's strings) */
     } * slot;
     uint32_t mask;
   } words[4];
@@ -298,6 +299,7 @@ uint32_t imhe_rule_checks(const struct imhe_program *p, uint32_t ri);
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
   uint32_t key, len;        /* the code's bytes: comp_keys + key, len of them */
+  uint32_t cats, bit;       /* the item's categories, and its place in its domain (item - first) */
 };
 /* A hash of a competency code's n bytes: its first and last eight bytes and its length (codes
  * differ there), byte by byte when shorter. */

@@ -32,9 +32,13 @@ static void validate_codes(struct vm *vm) {
         uint32_t item;
         const struct imhe_comp_code *c = &sl->v.codes.v[k];
         const struct imhe_comp_slot *e = p->comp_index ? imhe_comp_probe(p, c->s.s, c->s.n) : NULL;
-        if (e) /* a loaded program: its hash probed inline, some fourteen codes a record */
-          d = (int)e->dom, item = e->item;
-        if (!e && (p->comp_index || !imhe_find_competency(vm, c, &d, &item)))
+        if (e) { /* a loaded program: its hash probed inline, some fourteen codes a record, each
+                  * slot with what the count needs */
+          if (dated && (e->cats & catbit))
+            vm->comps_seen[e->dom] |= 1ull << e->bit;
+          continue;
+        }
+        if (p->comp_index || !imhe_find_competency(vm, c, &d, &item))
           imhe_result_error(vm->res, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
                             imhe_sections[sec].name, i, c->s.s);
