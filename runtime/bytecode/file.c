@@ -190,6 +190,7 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->plan_conds);
   free(p->plan_checks);
   free(p->plan_straight);
+  free(p->plan_text);
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
@@ -731,14 +732,21 @@ static void plan_rules(struct imhe_program *p) {
            *conds = malloc((lists ? lists : 1) * sizeof *conds),
            *checks = malloc((p->nrules ? p->nrules : 1) * sizeof *checks);
   uint8_t *direct = malloc(p->nrules ? p->nrules : 1);
-  if (!at || !rules || !conds || !checks || !direct) { /* GCOVR_EXCL_START: out of memory */
+  struct imhe_rule_text *text = malloc((p->nrules ? p->nrules : 1) * sizeof *text);
+  if (!at || !rules || !conds || !checks || !direct || !text) { /* GCOVR_EXCL_START: OOM */
     free(at);
     free(rules);
     free(conds);
     free(checks);
     free(direct);
+    free(text);
     return;
   } /* GCOVR_EXCL_STOP */
+  for (uint32_t r = 0; r < p->nrules; r++) {
+    const struct imhe_rule *ru = &p->rules[r];
+    text[r] = (struct imhe_rule_text){imhe_str(p, ru->id), imhe_str(p, ru->desc),
+                                      imhe_str(p, ru->file), imhe_str(p, ru->cite)};
+  }
   for (uint32_t r = 0; r < p->nrules; r++)
     checks[r] = imhe_rule_checks(p, r);
   _Static_assert(MEASURE__COUNT <= IMHE_PLAN_MEASURES, "plan_pops: too many measures");
@@ -768,6 +776,7 @@ static void plan_rules(struct imhe_program *p) {
   p->plan_conds = conds;
   p->plan_checks = checks;
   p->plan_straight = direct;
+  p->plan_text = text;
 }
 
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,

@@ -290,6 +290,11 @@ struct imhe_program {
    * or a measure compared to a constant (SECTION and filters without operands from the stack,
    * then a MEASURE of that collection; or a MEASURE of nothing) by CHECK. Set with the plan. */
   uint8_t *plan_straight;
+  /* plan_text[r]: rule r's id, description, file and citation, its strings looked up once (every
+   * rule a record runs names them in its outcome). Set with the plan. */
+  struct imhe_rule_text {
+    const char *id, *desc, *file, *cite;
+  } * plan_text;
 };
 #define IMHE_PLAN_KINDS 32
 #define IMHE_PLAN_RENEWAL IMHE_MAX_CATEGORIES

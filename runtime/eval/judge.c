@@ -302,12 +302,16 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
     uint32_t i = list[k];
     const struct imhe_rule *ru = &p->rules[i];
     uint32_t checks = p->plan_checks ? p->plan_checks[i] : imhe_rule_checks(p, i);
+    const struct imhe_rule_text t =
+        p->plan_text ? p->plan_text[i]
+                     : (struct imhe_rule_text){imhe_str(p, ru->id), imhe_str(p, ru->desc),
+                                               imhe_str(p, ru->file), imhe_str(p, ru->cite)};
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
     *rr = (struct imhe_rule_outcome){.rule = i,
-                                     .id = imhe_str(p, ru->id),
-                                     .desc = imhe_str(p, ru->desc),
-                                     .file = imhe_str(p, ru->file),
-                                     .cite = imhe_str(p, ru->cite),
+                                     .id = t.id,
+                                     .desc = t.desc,
+                                     .file = t.file,
+                                     .cite = t.cite,
                                      .line = ru->line,
                                      .area = ru->area,
                                      .kind = ru->kind,
