@@ -10,9 +10,11 @@
 #include <string.h>
 
 /* A condition's outcome, every field written (the array it goes in is not zeroed: judge.c's
- * run_rules). */
-static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs,
-                        const struct val *req, imhe_status status) {
+ * run_rules). Inline where it is called (every condition of every rule comes here, and each caller
+ * knows which kind of check it records): 6 M instructions fewer for 20,000 records. */
+static inline __attribute__((always_inline)) void
+record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs, const struct val *req,
+            imhe_status status) {
   struct imhe_rule_outcome *rr = vm->rr;
   if (rr->nconds == vm->capconds) { /* a coupon's rule, run for the fees: its own array */
     uint32_t cap = vm->capconds ? vm->capconds * 2 : 4;
