@@ -14,18 +14,6 @@ const char *imhe_enum_value_name(int e, int v) {
   return v >= 0 && v < n ? names[v] : "?";
 }
 
-struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
-  /* while lean, filled and dropped: the caller's writes land here and nothing reads them but the
-   * caller, after writing (a fact's code), so it is not cleared; it was zeroed when made, and its
-   * link is never set (imhe_why_add and imhe_why_join chain nothing while lean) */
-  struct imhe_why *w = vm->lean ? vm->scratch : imhe_arena_alloc(vm->a, sizeof *w);
-  w->code = (uint8_t)code;
-  w->field = IMHE_WHY_NO_FIELD;
-  w->entry = IMHE_WHY_NO_ENTRY;
-  w->date[0] = w->date[1] = IMHE_NO_DATE;
-  return w;
-}
-
 struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe_why **head,
                               struct imhe_why **tail) {
   struct imhe_why *w = imhe_why_new(vm, code);

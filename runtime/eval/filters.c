@@ -283,9 +283,7 @@ struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, ui
   return out;
 }
 
-struct coll *imhe_section_coll(struct vm *vm, int sec) {
-  if (vm->lean && vm->sections[sec])
-    return vm->sections[sec];
+struct coll *imhe_section_make(struct vm *vm, int sec) {
   const struct imhe_list *l = &vm->r->sec[sec];
   struct coll *c = imhe_coll_new(vm, sec, l->n);
   if (vm->lean)
