@@ -124,11 +124,12 @@ static int32_t window_end(int32_t d, int months) {
  * and the 1st of the month after does. */
 static int32_t first_ending_by(int32_t t, int months) {
   int y, m, dd;
-  imhe_civil_from_days(t + 1, &y, &m, &dd);
+  imhe_civil_from_days_fast(t + 1, &y, &m, &dd);
   int total = y * 12 + (m - 1) - months;
   int py = total / 12, pm = total % 12 + 1; /* dates stay after year 0: total is positive */
   int dim = imhe_days_in_month(py, pm);
-  return dd <= dim ? imhe_days_from_civil(py, pm, dd) : imhe_days_from_civil(py, pm, dim) + 1;
+  return dd <= dim ? imhe_days_from_civil_fast(py, pm, dd)
+                   : imhe_days_from_civil_fast(py, pm, dim) + 1;
 }
 
 /* The arrays of one best window start on the stack (SMALL of each covers the records seen:
@@ -178,10 +179,10 @@ static void month_changes(struct days *c, int32_t first, int dim_s, int dim_t, i
 
 static void offset_changes(struct days *c, int32_t lo, int32_t hi, int months) {
   int y, m, dd;
-  imhe_civil_from_days(lo, &y, &m, &dd);
+  imhe_civil_from_days_fast(lo, &y, &m, &dd);
   if (months % 12 == 0) { /* whole years (the 24 months of RSC): only a February can differ */
     /* February 1 of each year from lo's on, a year's days on from the one before */
-    for (int32_t feb = imhe_days_from_civil(y, 2, 1); feb <= hi + 1; y++) {
+    for (int32_t feb = imhe_days_from_civil_fast(y, 2, 1); feb <= hi + 1; y++) {
       int dim_s = month_days(y, 2), dim_t = month_days(y + months / 12, 2);
       if (feb + dim_s - 1 >= lo && dim_s != dim_t) /* a February the walk below would reach */
         month_changes(c, feb, dim_s, dim_t, lo, hi);
@@ -293,12 +294,12 @@ struct cursor {
 
 static void cursor_at(struct cursor *u, int32_t d) {
   int dd;
-  imhe_civil_from_days(d, &u->y, &u->m, &dd);
+  imhe_civil_from_days_fast(d, &u->y, &u->m, &dd);
   u->f = d - (dd - 1);
   int total = u->y * 12 + (u->m - 1) + u->months;
   u->ty = total / 12; /* dates stay after year 0: total is positive */
   u->tm = total % 12 + 1;
-  u->tf = imhe_days_from_civil(u->ty, u->tm, 1);
+  u->tf = imhe_days_from_civil_fast(u->ty, u->tm, 1);
   u->set = 1;
 }
 
