@@ -117,6 +117,12 @@ static int32_t window_end(int32_t d, int months) {
   return imhe_add_months(d, months) - 1;
 }
 
+/* Days in month m (1-12) of year y: dates.c's, inlined for the window ends and month walks. */
+static inline int month_days(int y, int m) {
+  static const unsigned char dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && imhe_leap_year(y) ? 29 : dm[m - 1];
+}
+
 /* The first start day whose window ends on or after t, i.e. the first d with d + N months >= t + 1,
  * in closed form. With t + 1 = (y, m, dd) and (y', m') the month N months before: a start day x
  * of (y', m') reaches (y, m, min(x, days of m)), so when m' has a day dd, (y', m', dd) reaches
@@ -127,7 +133,7 @@ static int32_t first_ending_by(int32_t t, int months) {
   imhe_civil_from_days_fast(t + 1, &y, &m, &dd);
   int total = y * 12 + (m - 1) - months;
   int py = total / 12, pm = total % 12 + 1; /* dates stay after year 0: total is positive */
-  int dim = imhe_days_in_month(py, pm);
+  int dim = month_days(py, pm);
   return dd <= dim ? imhe_days_from_civil_fast(py, pm, dd)
                    : imhe_days_from_civil_fast(py, pm, dim) + 1;
 }
@@ -155,12 +161,6 @@ static inline void days_add(struct days *c, int32_t d) {
   if (__builtin_expect(c->n == c->cap, 0))
     days_grow(c);
   c->v[c->n++] = d;
-}
-
-/* Days in month m (1-12) of year y: dates.c's, inlined for the month walk below. */
-static inline int month_days(int y, int m) {
-  static const unsigned char dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && imhe_leap_year(y) ? 29 : dm[m - 1];
 }
 
 /* Start days in [lo, hi] around which E(d) - d changes: in a month of dim_s days whose
@@ -343,8 +343,11 @@ static int32_t cursor_end(struct cursor *u, int32_t d) {
   return u->tf + (dd < u->dim_t ? dd : u->dim_t) - 2;
 }
 
-/* Hours on days up to t, the knots on or before it counted in *j from where it was last. */
-static double cumulative_at(const struct knot *k, size_t nk, size_t *at, int32_t t) {
+/* Hours on days up to t, the knots on or before it counted in *at from where it was last. Inline
+ * in the candidates' loop since the count is walked in a register (2 M instructions fewer for
+ * 20,000 records; forced inline while it was walked in memory, it cost 3 M more). */
+static inline __attribute__((always_inline)) double cumulative_at(const struct knot *k, size_t nk,
+                                                                  size_t *at, int32_t t) {
   size_t j = *at; /* in a register while it walks */
   while (j < nk && k[j].t <= t)
     ++j;
