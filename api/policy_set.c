@@ -398,8 +398,9 @@ IMHE_API const imhe_policy *imhe_policy_set_find(const imhe_policy_set *s, const
     char key[256];
     if (n <= sizeof key) { /* as below, by the names' keys: the same policy, found sooner */
       size_t len = imhe_code_key(name, n, key);
-      for (size_t i = 0; len && i < s->nkeys; i++)
-        if (s->keys[i].len == len && !memcmp(s->keys[i].key, key, len))
+      for (size_t i = 0; len && i < s->nkeys; i++) /* the first byte, then the rest */
+        if (s->keys[i].len == len && s->keys[i].key[0] == key[0] &&
+            !memcmp(s->keys[i].key + 1, key + 1, len - 1))
           return s->keys[i].p;
     } else
       for (size_t i = 0; i < s->n; i++) {

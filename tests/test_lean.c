@@ -1,5 +1,6 @@
 /* test_lean.c — judging for verdicts only (imhe_judge_options.verdicts_only) gives what a full
- * judgement gives for every fact a verdict-only run reads or a diff compares. */
+ * judgement gives for every fact a verdict-only run reads or a diff compares; and the VM's direct
+ * forms of common rules give what its loop gives. */
 #include "helpers.h"
 #include "include/imhe.h"
 #include "runtime/eval/result.h"
@@ -35,8 +36,72 @@ static void expect_agree(const imhe_result *full, const imhe_result *lean, const
   cr_assert_eq(full->verdicts_only, 0);
 }
 
-/* Every record of the files judged both ways, as of each date given (year 0: the record's own);
- * returns how many records were compared. */
+/* A result rendered whole as JSON (malloc'd): every explanation it carries, in words. */
+static char *as_json(const imhe_result *res) {
+  size_t need = 0;
+  imhe_error e;
+  imhe_render_buffer(res, "json", NULL, NULL, 0, &need, &e);
+  char *buf = malloc(need + 1);
+  cr_assert(buf);
+  cr_assert_eq(imhe_render_buffer(res, "json", NULL, buf, need + 1, NULL, &e), IMHE_OK, "%s",
+               e.message);
+  return buf;
+}
+
+/* How many of a result's rules the VM runs by their direct form (program.h, plan_straight). */
+static size_t straight_rules(const imhe_result *res) {
+  size_t n = 0;
+  for (uint32_t i = 0; res->prog->plan_straight && i < res->nrules; i++)
+    n += res->prog->plan_straight[res->rules[i].rule] && res->rules[i].file[0];
+  return n;
+}
+
+/* The record judged again with the VM's loop for every rule (the program's direct forms hidden
+ * for the call) gives what `a` and `b` gave with them: the full judgement's explanations word for
+ * word, and every rule's and condition's status and values when judging for verdicts only. */
+static size_t expect_loop_agrees(const imhe_policy_set *set, const imhe_record *rec,
+                                 const imhe_judge_options *full, const imhe_result *a,
+                                 const imhe_result *b, const char *id) {
+  struct imhe_program *p = (struct imhe_program *)a->prog;
+  if (!p) /* judged by no program (its association unknown): nothing ran */
+    return 0;
+  uint8_t *direct = p->plan_straight;
+  imhe_judge_options lean = *full;
+  lean.verdicts_only = 1;
+  imhe_result *la, *lb;
+  imhe_error e;
+  p->plan_straight = NULL;
+  imhe_code ca = imhe_judge(set, rec, full, &la, &e), cb = imhe_judge(set, rec, &lean, &lb, &e);
+  p->plan_straight = direct;
+  cr_assert(ca == IMHE_OK && cb == IMHE_OK, "%s", e.message);
+  char *ja = as_json(a), *jl = as_json(la);
+  cr_assert_str_eq(ja, jl, "%s: the direct forms' explanation is not the loop's", id);
+  free(ja);
+  free(jl);
+  cr_assert_eq(b->nrules, lb->nrules, "%s: rule count", id);
+  for (uint32_t i = 0; i < b->nrules; i++) {
+    const struct imhe_rule_outcome *x = &b->rules[i], *y = &lb->rules[i];
+    cr_assert_eq(x->status, y->status, "%s: %s", id, x->id);
+    cr_assert_eq(x->nconds, y->nconds, "%s: %s conditions", id, x->id);
+    for (uint32_t k = 0; k < x->nconds; k++) {
+      const struct imhe_cond_result *c = &x->conds[k], *d = &y->conds[k];
+      cr_assert(c->status == d->status && c->kind == d->kind && c->cmp == d->cmp &&
+                    c->observed == d->observed && c->required == d->required &&
+                    c->shortfall == d->shortfall && c->line == d->line && !strcmp(c->desc, d->desc),
+                "%s: %s condition %u differs from the loop's", id, x->id, k);
+    }
+  }
+  size_t n = straight_rules(a);
+  imhe_result_free(la);
+  imhe_result_free(lb);
+  return n;
+}
+
+/* Rules the direct forms ran in compare_files, so that a test can see they were tried. */
+static size_t straight_seen;
+
+/* Every record of the files judged both ways, as of each date given (year 0: the record's own),
+ * and both again by the VM's loop alone; returns how many records were compared. */
 static size_t compare_files(const char *const *paths, size_t n, const imhe_date *as_of,
                             size_t ndates) {
   imhe_open_options oo = {.no_cache_write = 1};
@@ -59,6 +124,7 @@ static size_t compare_files(const char *const *paths, size_t n, const imhe_date 
       cr_assert_eq(imhe_judge(set, rec, &lean, &b, &e), IMHE_OK, "%s", e.message);
       const char *id = imhe_record_id(rec);
       expect_agree(a, b, id ? id : "(no id)");
+      straight_seen += expect_loop_agrees(set, rec, &full, a, b, id ? id : "(no id)");
       imhe_result_free(a);
       imhe_result_free(b);
       count++;
@@ -93,6 +159,7 @@ static void compare_dir(const char *dir) {
   char **paths;
   size_t n = yaml_files(dir, &paths);
   cr_assert_gt(compare_files((const char *const *)paths, n, dates, 3), 0);
+  cr_assert_gt(straight_seen, 0, "%s: no rule was run by a direct form", dir);
   for (size_t i = 0; i < n; i++)
     free(paths[i]);
   free(paths);
@@ -119,4 +186,5 @@ Test(lean, generated_population_gives_the_full_verdicts, .timeout = 300) {
   cr_assert_eq(system(cmd), 0);
   const char *paths[] = {yaml};
   cr_assert_eq(compare_files(paths, 1, dates, 1), 3000);
+  cr_assert_gt(straight_seen, 3000, "no rule was run by a direct form");
 }

@@ -189,6 +189,8 @@ void imhe_program_free(struct imhe_program *p) {
   free(p->plan_rules);
   free(p->plan_conds);
   free(p->plan_checks);
+  free(p->plan_straight);
+  free(p->plan_text);
   free(p->fee_kinds);
   free(p->tabs);
   free(p->areas);
@@ -629,7 +631,7 @@ static void index_competencies(struct imhe_program *p) {
       uint32_t len = (uint32_t)(dl + 1 + nl), h = imhe_comp_hash(key, len), at = h & mask;
       while (t[at].item != UINT32_MAX)
         at = (at + 1) & mask;
-      t[at] = (struct imhe_comp_slot){h, d, item, used, len};
+      t[at] = (struct imhe_comp_slot){h, d, item, used, len, p->items[item].cats, k};
       used += len;
     }
   }
@@ -663,7 +665,7 @@ static struct imhe_word_index word_index(const struct imhe_program *p, int e, in
     uint32_t h = imhe_comp_hash(loose ? buf : word, len), at = h & (size - 1);
     while (t[at].value != UINT32_MAX)
       at = (at + 1) & (size - 1);
-    t[at] = (struct imhe_word_slot){h, i, (uint32_t)len};
+    t[at] = (struct imhe_word_slot){h, i, (uint32_t)len, word};
   }
   return (struct imhe_word_index){t, size - 1};
 }
@@ -677,6 +679,47 @@ uint32_t imhe_rule_checks(const struct imhe_program *p, uint32_t ri) {
   return n;
 }
 
+/* Whether rule r's verified code is of the shapes the VM runs directly (program.h, plan_straight):
+ * clause (clause AND)* then REQUIRE, ADVISE or ACCEPT as its last instruction, a clause being
+ * FACT then CHECKB or CHECKT; SECTION, filters that take nothing from the stack, a MEASURE that
+ * pops that collection alone, CONST, CHECK; or a MEASURE that pops nothing, CONST, CHECK. */
+static int straight(const struct imhe_program *p, uint32_t r) {
+  uint32_t pc = p->rules[r].start, end = p->rules[r].end;
+  for (int clauses = 0;; clauses++) {
+    if (pc >= end)
+      return 0;
+    struct imhe_insn in = imhe_decode(p->code + pc);
+    if (clauses && (in.op == OP_REQUIRE || in.op == OP_ADVISE || in.op == OP_ACCEPT))
+      return pc + IMHE_INSN_SIZE == end;
+    if (in.op == OP_FACT) {
+      pc += IMHE_INSN_SIZE;
+      if (pc >= end || (p->code[pc] != OP_CHECKB && p->code[pc] != OP_CHECKT))
+        return 0;
+      pc += IMHE_INSN_SIZE;
+    } else {
+      int section = in.op == OP_SECTION;
+      for (pc += section ? IMHE_INSN_SIZE : 0; pc < end; pc += IMHE_INSN_SIZE) {
+        int op = p->code[pc];
+        if (!section || (op != OP_F_ENUM && op != OP_F_SET && op != OP_F_TRACK && op != OP_F_BOOL &&
+                         op != OP_F_PRESENT && op != OP_F_CURRENT))
+          break;
+      }
+      if (pc + 3 * IMHE_INSN_SIZE > end)
+        return 0;
+      struct imhe_insn m = imhe_decode(p->code + pc);
+      if (m.op != OP_MEASURE || p->plan_pops[m.a] != (section ? 0x11 : 0) ||
+          p->code[pc + IMHE_INSN_SIZE] != OP_CONST || p->code[pc + 2 * IMHE_INSN_SIZE] != OP_CHECK)
+        return 0;
+      pc += 3 * IMHE_INSN_SIZE;
+    }
+    if (clauses) { /* a clause after the first is joined to the ones before by AND */
+      if (pc >= end || p->code[pc] != OP_AND)
+        return 0;
+      pc += IMHE_INSN_SIZE;
+    }
+  }
+}
+
 /* The verified program's rules chosen for each era and kind of record (program.h, plan_at), once,
  * so that judging a record walks its own rules only. Out of memory, none is made: judging then
  * chooses the rules as it runs. */
@@ -688,13 +731,22 @@ static void plan_rules(struct imhe_program *p) {
   uint32_t *at = malloc((lists + 1) * sizeof *at), *rules = malloc((total ? total : 1) * 4),
            *conds = malloc((lists ? lists : 1) * sizeof *conds),
            *checks = malloc((p->nrules ? p->nrules : 1) * sizeof *checks);
-  if (!at || !rules || !conds || !checks) { /* GCOVR_EXCL_START: out of memory */
+  uint8_t *direct = malloc(p->nrules ? p->nrules : 1);
+  struct imhe_rule_text *text = malloc((p->nrules ? p->nrules : 1) * sizeof *text);
+  if (!at || !rules || !conds || !checks || !direct || !text) { /* GCOVR_EXCL_START: OOM */
     free(at);
     free(rules);
     free(conds);
     free(checks);
+    free(direct);
+    free(text);
     return;
   } /* GCOVR_EXCL_STOP */
+  for (uint32_t r = 0; r < p->nrules; r++) {
+    const struct imhe_rule *ru = &p->rules[r];
+    text[r] = (struct imhe_rule_text){imhe_str(p, ru->id), imhe_str(p, ru->desc),
+                                      imhe_str(p, ru->file), imhe_str(p, ru->cite)};
+  }
   for (uint32_t r = 0; r < p->nrules; r++)
     checks[r] = imhe_rule_checks(p, r);
   _Static_assert(MEASURE__COUNT <= IMHE_PLAN_MEASURES, "plan_pops: too many measures");
@@ -703,6 +755,8 @@ static void plan_rules(struct imhe_program *p) {
     int np = imhe_measure_pops((enum imhe_measure)m, pops);
     p->plan_pops[m] = (uint8_t)(np | (np && pops[0] == 'C' ? 0x10 : 0));
   }
+  for (uint32_t r = 0; r < p->nrules; r++)
+    direct[r] = (uint8_t)straight(p, r);
   uint32_t used = 0;
   for (size_t i = 0; i < lists; i++) {
     uint32_t era = (uint32_t)(i / IMHE_PLAN_KINDS), bit = 1u << (i % IMHE_PLAN_KINDS);
@@ -721,6 +775,8 @@ static void plan_rules(struct imhe_program *p) {
   p->plan_rules = rules;
   p->plan_conds = conds;
   p->plan_checks = checks;
+  p->plan_straight = direct;
+  p->plan_text = text;
 }
 
 int imhe_program_load(const uint8_t *data, size_t n, int check_sum, struct imhe_program *out,

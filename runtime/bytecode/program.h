@@ -267,6 +267,7 @@ struct imhe_program {
   struct imhe_word_index {
     struct imhe_word_slot {
       uint32_t hash, value, len; /* value UINT32_MAX: an empty slot; len: the word's */
+      const char *word;          /* the word as declared (in the program's strings) */
     } * slot;
     uint32_t mask;
   } words[4];
@@ -283,6 +284,17 @@ struct imhe_program {
   /* Each measure's popped values (imhe_measure_pops) for the VM: their count, and 0x10 when the
    * first is a collection; set with the plan. */
   uint8_t plan_pops[IMHE_PLAN_MEASURES];
+  /* plan_straight[r] is 1 when rule r's code is of the commonest shapes, which the VM runs by a
+   * direct form of its own rather than its loop (vm.c, run_straight): one or more clauses joined
+   * by AND and then REQUIRE, ADVISE or ACCEPT, each clause a FACT recorded by CHECKB or CHECKT,
+   * or a measure compared to a constant (SECTION and filters without operands from the stack,
+   * then a MEASURE of that collection; or a MEASURE of nothing) by CHECK. Set with the plan. */
+  uint8_t *plan_straight;
+  /* plan_text[r]: rule r's id, description, file and citation, its strings looked up once (every
+   * rule a record runs names them in its outcome). Set with the plan. */
+  struct imhe_rule_text {
+    const char *id, *desc, *file, *cite;
+  } * plan_text;
 };
 #define IMHE_PLAN_KINDS 32
 #define IMHE_PLAN_RENEWAL IMHE_MAX_CATEGORIES
@@ -292,6 +304,7 @@ uint32_t imhe_rule_checks(const struct imhe_program *p, uint32_t ri);
 struct imhe_comp_slot {
   uint32_t hash, dom, item; /* item UINT32_MAX: an empty slot */
   uint32_t key, len;        /* the code's bytes: comp_keys + key, len of them */
+  uint32_t cats, bit;       /* the item's categories, and its place in its domain (item - first) */
 };
 /* A hash of a competency code's n bytes: its first and last eight bytes and its length (codes
  * differ there), byte by byte when shorter. */

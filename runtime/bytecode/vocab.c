@@ -35,7 +35,7 @@ int imhe_cat_lookup_loose(const struct imhe_program *p, const char *s, size_t n)
     const struct imhe_word_index *x = &p->cats_loose;
     uint32_t h = imhe_comp_hash(key, n);
     for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask) {
-      const char *code = imhe_str(p, p->cats[x->slot[at].value].code);
+      const char *code = x->slot[at].word;
       size_t k = 0;
       if (x->slot[at].hash != h || x->slot[at].len != n)
         continue;
@@ -83,8 +83,7 @@ int imhe_declared_lookup(const struct imhe_program *p, int e, const char *s, siz
     const struct imhe_word_index *x = &p->words[w];
     uint32_t h = imhe_comp_hash(s, n);
     for (uint32_t at = h & x->mask; x->slot[at].value != UINT32_MAX; at = (at + 1) & x->mask)
-      if (x->slot[at].hash == h && x->slot[at].len == n &&
-          imhe_same_bytes(imhe_declared_word(p, e, x->slot[at].value), s, n))
+      if (x->slot[at].hash == h && x->slot[at].len == n && imhe_same_bytes(x->slot[at].word, s, n))
         return (int)x->slot[at].value;
     return -1;
   }

@@ -16,15 +16,12 @@ static int32_t days_any(int y, int m, int d) {
 /* Neri and Schneider's rata die (2021) for years after -32,800 to 1,000,000 (dates of records and
  * windows, by far), in unsigned 32-bit arithmetic with a year shifted positive by 82 periods of
  * 400 years, the multiplications standing for divisions: a third fewer instructions than
- * Hinnant's; the two agree on every day of that range (checked one by one when it was written). */
+ * Hinnant's; the two agree on every day of that range (checked one by one when it was written). Its
+ * body is dates.h's imhe_days_from_civil_near, inline there for the best window. */
 int32_t imhe_days_from_civil(int y, int m, int d) {
   if (y <= -32800 || y > 1000000)
     return days_any(y, m, d);
-  const uint32_t j = m <= 2, yy = (uint32_t)(y + 32800) - j,
-                 mm = j ? (uint32_t)m + 12 : (uint32_t)m;
-  const uint32_t c = yy / 100;
-  const uint32_t n = 1461 * yy / 4 - c + c / 4 + (979 * mm - 2919) / 32 + (uint32_t)d;
-  return (int32_t)(n - 12699423u);
+  return imhe_days_from_civil_near(y, m, d);
 }
 
 /* Hinnant's method: every day an int32_t holds. */
@@ -43,20 +40,14 @@ static void civil_any(int32_t z0, int *y, int *m, int *d) {
 /* Neri and Schneider's Euclidean affine form of the same (2021): unsigned 32-bit arithmetic,
  * half the instructions, for the days of some 30,000 years before 1970 and 270,000 after (the
  * best window converts a few dozen days a record); Hinnant's beyond. The two agree on every day
- * of that range (checked one by one when it was written). */
+ * of that range (checked one by one when it was written). Its body is dates.h's
+ * imhe_civil_from_days_near. */
 void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
   if (z0 < -12000000 || z0 > 100000000) {
     civil_any(z0, y, m, d);
     return;
   }
-  const uint32_t s = 82, k = 719468 + 146097 * s, l = 400 * s;
-  uint32_t n1 = 4 * ((uint32_t)z0 + k) + 3, c = n1 / 146097, nc = n1 % 146097 / 4;
-  uint64_t p2 = (uint64_t)2939745 * (4 * nc + 3);
-  uint32_t z = (uint32_t)(p2 >> 32), ny = (uint32_t)p2 / 2939745 / 4;
-  uint32_t n3 = 2141 * ny + 197913, mo = n3 >> 16, j = ny >= 306;
-  *y = (int)(100 * c + z - l + j);
-  *m = (int)(j ? mo - 12 : mo);
-  *d = (int)((n3 & 0xFFFF) / 2141 + 1);
+  imhe_civil_from_days_near(z0, y, m, d);
 }
 
 int imhe_days_in_month(int y, int m) {

@@ -1,28 +1,8 @@
-/* context.c — collections of entries and the reasons every part of evaluation makes: a reason
- * with its operands, chains of them as a measure finds more, joined when values add up. */
+/* context.c — the reasons every part of evaluation makes: a reason with its operands, chains of
+ * them as a measure finds more, joined when values add up (collections are made in context.h). */
 #include "runtime/eval/context.h"
 #include <stdio.h>
 #include <string.h>
-
-struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap) {
-  /* the collection and its indices in one allocation; the indices are read only below n and
-   * nex: left unzeroed; a lean run leaves nothing out by name */
-  struct coll *c = imhe_arena_alloc_raw(vm->a, sizeof *c + (cap + 1) * sizeof *c->idx);
-  *c = (struct coll){.sec = (uint8_t)sec, .idx = (uint32_t *)(c + 1)};
-  if (!vm->lean)
-    c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
-  return c;
-}
-
-struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from, uint32_t extra) {
-  uint32_t total = vm->r->sec[from->sec].n;
-  struct coll *c = imhe_coll_new(vm, from->sec, total + extra);
-  if (vm->lean)
-    return c;
-  memcpy(c->ex, from->ex, from->nex * sizeof *c->ex);
-  c->nex = from->nex;
-  return c;
-}
 
 const char *imhe_vm_num(struct vm *vm, double v) {
   return imhe_arena_printf(vm->a, "%.10g", round(v * 100) / 100);
@@ -32,17 +12,6 @@ const char *imhe_enum_value_name(int e, int v) {
   int n;
   const char *const *names = imhe_enum_values((enum imhe_enum)e, &n);
   return v >= 0 && v < n ? names[v] : "?";
-}
-
-struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
-  struct imhe_why *w = vm->lean ? vm->scratch : imhe_arena_alloc(vm->a, sizeof *w);
-  if (vm->lean) /* filled and dropped: the caller's writes land here, nothing keeps it */
-    memset(w, 0, sizeof *w);
-  w->code = (uint8_t)code;
-  w->field = IMHE_WHY_NO_FIELD;
-  w->entry = IMHE_WHY_NO_ENTRY;
-  w->date[0] = w->date[1] = IMHE_NO_DATE;
-  return w;
 }
 
 struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe_why **head,

@@ -9,6 +9,7 @@
 #include "runtime/records/schema.h"
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Entries of one section, as indices into the record's list, and those left out on the way. */
 struct coll {
@@ -79,17 +80,46 @@ struct vm {
   int32_t *codes[CODES__COUNT];
 };
 
-/* An empty collection of section sec with room for cap entries and cap left out. */
-struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap);
+/* An empty collection of section sec with room for cap entries and cap left out. Inline, as the
+ * next: every filter and section makes one (some nine a record). */
+static inline struct coll *imhe_coll_new(struct vm *vm, int sec, uint32_t cap) {
+  /* the collection and its indices in one allocation; the indices are read only below n and
+   * nex: left unzeroed; a lean run leaves nothing out by name */
+  struct coll *c = imhe_arena_alloc_raw(vm->a, sizeof *c + (cap + 1) * sizeof *c->idx);
+  *c = (struct coll){.sec = (uint8_t)sec, .idx = (uint32_t *)(c + 1)};
+  if (!vm->lean)
+    c->ex = imhe_arena_alloc_raw(vm->a, (cap + 1) * sizeof *c->ex);
+  return c;
+}
 /* An empty collection of from's section that keeps from's left-out entries, with room for extra
  * more. */
-struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from, uint32_t extra);
+static inline struct coll *imhe_coll_copy_ex(struct vm *vm, const struct coll *from,
+                                             uint32_t extra) {
+  uint32_t total = vm->r->sec[from->sec].n;
+  struct coll *c = imhe_coll_new(vm, from->sec, total + extra);
+  if (vm->lean)
+    return c;
+  memcpy(c->ex, from->ex, from->nex * sizeof *c->ex);
+  c->nex = from->nex;
+  return c;
+}
 /* A number as fee notes write it: rounded to hundredths, no trailing zeros. */
 const char *imhe_vm_num(struct vm *vm, double v);
 /* The spelling of value v of enumeration e, or "?". */
 const char *imhe_enum_value_name(int e, int v);
 /* A new reason of code `code`, no operands set (no field, no entry, no dates). */
-struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code);
+static inline struct imhe_why *imhe_why_new(struct vm *vm, imhe_reason code) {
+  /* while lean, filled and dropped: the caller's writes land here and nothing reads them but the
+   * caller, after writing (a fact's code), so it is not cleared; it was zeroed when made, and its
+   * link is never set (imhe_why_add and imhe_why_join chain nothing while lean). Inline: every
+   * fact and most measures ask for one. */
+  struct imhe_why *w = vm->lean ? vm->scratch : imhe_arena_alloc(vm->a, sizeof *w);
+  w->code = (uint8_t)code;
+  w->field = IMHE_WHY_NO_FIELD;
+  w->entry = IMHE_WHY_NO_ENTRY;
+  w->date[0] = w->date[1] = IMHE_NO_DATE;
+  return w;
+}
 /* A new reason appended to the chain *head whose last link is *tail (both NULL when empty). */
 struct imhe_why *imhe_why_add(struct vm *vm, imhe_reason code, const struct imhe_why **head,
                               struct imhe_why **tail);

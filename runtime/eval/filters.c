@@ -228,10 +228,37 @@ struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, ui
   out->kept = in->kept;
   if (op == OP_F_ENUM && c && !(c & (c - 1))) /* one value kept: its name says what is left */
     out->kept = imhe_enum_value_name(imhe_sections[in->sec].fields[f].arg, __builtin_ctz(c));
+  /* What the commonest filters read of each entry, worked out once a call rather than once an
+   * entry as passes() does: an enumerated value's code resolved when the record was checked, or
+   * its value (its default when absent) for an enumeration of the schema's; the ages the judged
+   * category's tracks serve. */
+  enum { BY_PASSES, BY_CODES, BY_VALUE, BY_AGES } how = BY_PASSES;
+  int def = -1;
+  uint32_t ages = 0;
+  const struct imhe_entry *ev = vm->r->sec[in->sec].v;
+  if (op == OP_F_ENUM && kept >= 0 && kept != CODES_RSC_ENDORSEMENTS)
+    how = BY_CODES;
+  else if (op == OP_F_ENUM && !imhe_field_is_declared(&imhe_sections[in->sec].fields[f])) {
+    how = BY_VALUE; /* imhe_field_is_declared covers the categories too */
+    def = enum_default(in->sec, f);
+  } else if (op == OP_F_TRACK) {
+    how = BY_AGES;
+    ages = track_ages(vm);
+  }
   for (uint32_t k = 0; k < in->n; k++) {
     uint32_t i = in->idx[k];
     int ok;
-    if (op == OP_F_CURRENT) {
+    if (how == BY_CODES) {
+      int v = vm->codes[kept][i];
+      ok = v >= 0 && (c >> v & 1u);
+    } else if (how == BY_VALUE) {
+      const struct imhe_slot *sl = &ev[i].f[f];
+      int v = sl->present ? sl->v.ival : def;
+      ok = v >= 0 && (c >> v & 1u);
+    } else if (how == BY_AGES) {
+      const struct imhe_slot *sl = &ev[i].f[f];
+      ok = sl->present && (sl->v.mask & ages);
+    } else if (op == OP_F_CURRENT) {
       const struct imhe_entry *e = &vm->r->sec[in->sec].v[i];
       int fe = imhe_sections[in->sec].end;
       ok = entry_start(vm, in->sec, i) <= vm->as_of &&
@@ -256,17 +283,21 @@ struct coll *imhe_filter(struct vm *vm, const struct coll *in, int op, int f, ui
   return out;
 }
 
-struct coll *imhe_section_coll(struct vm *vm, int sec) {
-  if (vm->lean && vm->sections[sec])
-    return vm->sections[sec];
+struct coll *imhe_section_make(struct vm *vm, int sec) {
   const struct imhe_list *l = &vm->r->sec[sec];
   struct coll *c = imhe_coll_new(vm, sec, l->n);
   if (vm->lean)
     vm->sections[sec] = c;
   int by = imhe_sections[sec].dated_by;
+  if (by < 0) { /* a section not dated: every entry */
+    for (uint32_t i = 0; i < l->n; i++)
+      c->idx[i] = i;
+    c->n = l->n;
+    return c;
+  }
   for (uint32_t i = 0; i < l->n; i++) {
-    const struct imhe_slot *s = by >= 0 ? &l->v[i].f[by] : NULL;
-    if (s && s->present && s->v.date > vm->as_of) {
+    const struct imhe_slot *s = &l->v[i].f[by];
+    if (s->present && s->v.date > vm->as_of) {
       if (vm->lean)
         continue;
       struct imhe_why *w = imhe_why_new(vm, IMHE_REASON_AFTER_AS_OF);

@@ -32,9 +32,13 @@ static void validate_codes(struct vm *vm) {
         uint32_t item;
         const struct imhe_comp_code *c = &sl->v.codes.v[k];
         const struct imhe_comp_slot *e = p->comp_index ? imhe_comp_probe(p, c->s.s, c->s.n) : NULL;
-        if (e) /* a loaded program: its hash probed inline, some fourteen codes a record */
-          d = (int)e->dom, item = e->item;
-        if (!e && (p->comp_index || !imhe_find_competency(vm, c, &d, &item)))
+        if (e) { /* a loaded program: its hash probed inline, some fourteen codes a record, each
+                  * slot with what the count needs */
+          if (dated && (e->cats & catbit))
+            vm->comps_seen[e->dom] |= 1ull << e->bit;
+          continue;
+        }
+        if (p->comp_index || !imhe_find_competency(vm, c, &d, &item))
           imhe_result_error(vm->res, c->line, c->col,
                             "%s[%u].competencies: unknown competency code '%.60s'",
                             imhe_sections[sec].name, i, c->s.s);
@@ -298,12 +302,16 @@ static void run_rules(struct vm *vm, struct imhe_result *out, uint32_t era, uint
     uint32_t i = list[k];
     const struct imhe_rule *ru = &p->rules[i];
     uint32_t checks = p->plan_checks ? p->plan_checks[i] : imhe_rule_checks(p, i);
+    const struct imhe_rule_text t =
+        p->plan_text ? p->plan_text[i]
+                     : (struct imhe_rule_text){imhe_str(p, ru->id), imhe_str(p, ru->desc),
+                                               imhe_str(p, ru->file), imhe_str(p, ru->cite)};
     struct imhe_rule_outcome *rr = &out->rules[out->nrules++];
     *rr = (struct imhe_rule_outcome){.rule = i,
-                                     .id = imhe_str(p, ru->id),
-                                     .desc = imhe_str(p, ru->desc),
-                                     .file = imhe_str(p, ru->file),
-                                     .cite = imhe_str(p, ru->cite),
+                                     .id = t.id,
+                                     .desc = t.desc,
+                                     .file = t.file,
+                                     .cite = t.cite,
                                      .line = ru->line,
                                      .area = ru->area,
                                      .kind = ru->kind,

@@ -10,9 +10,11 @@
 #include <string.h>
 
 /* A condition's outcome, every field written (the array it goes in is not zeroed: judge.c's
- * run_rules). */
-static void record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs,
-                        const struct val *req, imhe_status status) {
+ * run_rules). Inline where it is called (every condition of every rule comes here, and each caller
+ * knows which kind of check it records): 6 M instructions fewer for 20,000 records. */
+static inline __attribute__((always_inline)) void
+record_cond(struct vm *vm, const struct imhe_insn *in, struct val *obs, const struct val *req,
+            imhe_status status) {
   struct imhe_rule_outcome *rr = vm->rr;
   if (rr->nconds == vm->capconds) { /* a coupon's rule, run for the fees: its own array */
     uint32_t cap = vm->capconds ? vm->capconds * 2 : 4;
@@ -205,23 +207,80 @@ static void check(struct vm *vm, const struct imhe_insn *in, struct stack *s) {
   *obs = (struct val){.t = VT_BOOL, .b = ok};
 }
 
-/* REQUIRE, ADVISE, ACCEPT, SKIP: the rule's status. */
-static imhe_status finish(struct imhe_insn in, struct stack *s) {
+/* REQUIRE, ADVISE, ACCEPT, SKIP: the rule's status from the value on top (none for SKIP). */
+static inline imhe_status finish(struct imhe_insn in, const struct val *t) {
   switch (in.op) {
   case OP_REQUIRE:
-    return status_of(top(s));
+    return status_of(t);
   case OP_ADVISE:
-    return top(s)->b ? IMHE_STATUS_PASS : IMHE_STATUS_ADVICE;
+    return t->b ? IMHE_STATUS_PASS : IMHE_STATUS_ADVICE;
   case OP_ACCEPT:
-    return top(s)->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
+    return t->b ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL;
   case OP_SKIP:
     return IMHE_STATUS_SKIPPED;
   }
   return IMHE_STATUS_FAIL;
 }
 
+/* A rule of the shapes program.h's plan_straight names, run without the loop's stack: the
+ * collection measured, the value measured or the fact, and the truths of the clauses (the first
+ * one's and the one AND joins to it) are each in a place of its own. Every value is the one the
+ * loop would have on its stack, made by the same calls in the same order, so the rule's status
+ * and its conditions are the loop's (tests/test_vm.c runs both over the same records). */
+static imhe_status run_straight(struct vm *vm, const struct imhe_rule *rule) {
+  const struct imhe_program *p = vm->p;
+  struct val coll = {.t = VT_COLL}, got, truth[2];
+  int n = 0;
+  for (uint32_t pc = rule->start;; pc += IMHE_INSN_SIZE) {
+    struct imhe_insn in = imhe_decode(p->code + pc);
+    switch ((enum imhe_opcode)in.op) {
+    case OP_SECTION:
+      coll.c = imhe_section_coll(vm, in.a);
+      break;
+    case OP_MEASURE:
+      got = (struct val){.t = imhe_measures[in.a].result};
+      if (p->plan_pops[in.a]) /* the collection, the measure's one value popped */
+        got.src = coll.c;
+      imhe_measure_handlers[in.a](vm, in, &coll, &got);
+      break;
+    case OP_FACT:
+      got = (struct val){.t = imhe_fact_type[in.a]};
+      got.b = imhe_fact(vm, in.a, &got.note);
+      break;
+    case OP_CONST: {
+      pc += IMHE_INSN_SIZE; /* CHECK follows: the value measured against the constant */
+      const struct val req = {.t = VT_NUM, .num = p->consts[in.c]};
+      struct imhe_insn ck = imhe_decode(p->code + pc);
+      int ok = cmp_apply(ck.a, got.num, req.num);
+      record_cond(vm, &ck, &got, &req, ok ? IMHE_STATUS_PASS : IMHE_STATUS_FAIL);
+      truth[n].t = VT_BOOL;
+      truth[n++].b = ok;
+      break;
+    }
+    case OP_CHECKB:
+    case OP_CHECKT:
+      record_cond(vm, &in, &got, NULL, status_of(&got));
+      truth[n].t = got.t;
+      truth[n++].b = got.b;
+      break;
+    case OP_AND:
+      truth[0].b = truth[0].b && truth[1].b;
+      n = 1;
+      break;
+    case OP_REQUIRE:
+    case OP_ADVISE:
+    case OP_ACCEPT:
+      return finish(in, &truth[0]);
+    default: /* the filters that take nothing from the stack */
+      coll.c = imhe_filter(vm, coll.c, in.op, in.a, in.c, NULL);
+    }
+  }
+}
+
 imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
   const struct imhe_rule *rule = &vm->p->rules[ri];
+  if (vm->p->plan_straight && vm->p->plan_straight[ri])
+    return run_straight(vm, rule);
   struct stack s;
   s.sp = 0;
   uint32_t pc = rule->start;
@@ -287,7 +346,7 @@ imhe_status imhe_run_rule(struct vm *vm, uint32_t ri) {
     case OP_ACCEPT:
     case OP_SKIP:
     case OP__COUNT:
-      return finish(in, &s);
+      return finish(in, s.sp ? top(&s) : NULL); /* SKIP reads nothing */
     }
   }
   return IMHE_STATUS_FAIL; /* unreachable for verified programs */
