@@ -182,29 +182,21 @@ static const struct imhe_why *why_not(struct vm *vm, int op, int sec, int f, uin
   return w;
 }
 
-/* Whether entry i passes; kept: the field's codes as the record's check resolved them
- * (imhe_codes_index), -1 none. */
+/* Whether entry i passes a filter that imhe_filter does not read itself; kept: the field's codes as
+ * the record's check resolved them (imhe_codes_index), -1 none. An enumerated value (OP_F_ENUM: a
+ * field of the schema's enumerations, or a declared word's whose codes the check resolved for every
+ * entry of a non-empty section) and the tracks' ages (OP_F_TRACK) are read by imhe_filter's own
+ * loop and never come here. */
 static int passes(struct vm *vm, int op, int sec, int f, uint32_t i, uint32_t c,
                   const struct val *arg, int kept) {
   const struct imhe_slot *s = &vm->r->sec[sec].v[i].f[f];
   switch (op) {
-  case OP_F_ENUM: {
-    int v = kept >= 0 && kept != CODES_RSC_ENDORSEMENTS             ? vm->codes[kept][i]
-            : imhe_field_is_category(&imhe_sections[sec].fields[f]) ? slot_category(vm, s)
-            : imhe_field_is_declared(&imhe_sections[sec].fields[f])
-                ? slot_declared(vm, s, imhe_sections[sec].fields[f].arg)
-            : s->present ? s->v.ival
-                         : enum_default(sec, f);
-    return v >= 0 && (c >> v & 1u);
-  }
   case OP_F_SET:
     if (kept == CODES_RSC_ENDORSEMENTS) /* a mask, matched loosely */
       return ((uint32_t)vm->codes[kept][i] & c) != 0;
     if (imhe_field_is_category(&imhe_sections[sec].fields[f]))
       return (slot_categories(vm, s) & c) != 0;
     return s->present && (s->v.mask & c) != 0;
-  case OP_F_TRACK:
-    return s->present && (s->v.mask & track_ages(vm));
   case OP_F_BOOL:
     return (s->present && s->v.ival) == (int)c;
   case OP_F_PRESENT:
