@@ -250,6 +250,33 @@ Test(pack, no_record_counts_the_files_packed, .timeout = 60) {
   free(dir);
 }
 
+/* The pack's index of ids grows (twice, past 512 and 1,024 ids) while records are packed: an id
+ * repeated after it grew is still found, from the pack as from the YAML, citing the first. */
+Test(pack, an_id_repeated_after_the_index_grew_is_found, .timeout = 60) {
+  char *dir = temp_dir(), cmd[4 * PATH_MAX];
+  const char *rest = "association: WI\\ncategory: IFA\\nsubmitted: 2025-01-01\\n"
+                     "applicant: {name: A}\\n";
+  snprintf(cmd, sizeof cmd,
+           "for i in $(seq 1 1500); do printf -- '---\\nid: G-%%d\\n%s' $i; "
+           "done > %s/g.yaml && printf -- '---\\nid: G-7\\n%s' >> %s/g.yaml && "
+           "%s pack -q %s/g.yaml -o %s/g.imhepack",
+           rest, dir, rest, dir, imhe_bin(), dir, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  const char *ins[2] = {"g.yaml", "g.imhepack"};
+  for (int i = 0; i < 2; i++) {
+    snprintf(cmd, sizeof cmd, "%s/%s", dir, ins[i]);
+    int st;
+    char *out = run_imhe("check", cmd, &st), want[PATH_MAX + 64];
+    snprintf(want, sizeof want, "id 'G-7' repeats the record at %s/g.yaml:38\n", dir);
+    cr_expect(strstr(out, want), "%s: %s", ins[i], out);
+    cr_expect_eq(st, 2, "%s", ins[i]);
+    free(out);
+  }
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  run_cmd(cmd, NULL);
+  free(dir);
+}
+
 /* A repeated id is found across a pack and YAML given after it, and cites the YAML file the
  * first record came from, not the pack. */
 Test(pack, repeated_ids_cite_the_original_file) {
