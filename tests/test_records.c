@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 struct loaded {
   int records, errors, warnings;
@@ -338,49 +337,6 @@ static char *read_as(const char *path, int replay) {
   imhe_loader_close(l);
   fclose(out);
   return text;
-}
-
-/* A document that grew libyaml's queue or stacks past what a kept parser may hold (yaml.c,
- * KEEP_MAX: 5,000 nested lists, under limits a library caller raised) frees its parser rather than
- * keeping it: the document after it is read as by a fresh one, its faults where they are. */
-Test(records, a_parser_grown_by_a_deep_document_is_not_kept) {
-  char path[] = "/tmp/imhe-deep-XXXXXX";
-  int fd = mkstemp(path);
-  cr_assert_geq(fd, 0);
-  FILE *f = fdopen(fd, "w");
-  fputs("id: D-1\nassociation: WI\ntraining: ", f);
-  for (int i = 0; i < 5000; i++)
-    fputc('[', f);
-  for (int i = 0; i < 5000; i++)
-    fputc(']', f);
-  fputs("\n---\nid: D-2\nassociation: WI\neducation:\n- {degree: masters, completed: 2012-13-04}\n",
-        f);
-  fclose(f);
-  struct imhe_loader *l = imhe_loader_open(path, NULL, NULL, 0);
-  cr_assert(l);
-  struct imhe_loader *rp = imhe_loader_replayer();
-  rp->path = path;
-  rp->lim.max_depth = 6000;
-  rp->lim.max_nodes = 20000;
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  unsigned char *buf = NULL;
-  size_t n = 0, cap = 0;
-  struct imhe_doc d;
-  int docs = 0;
-  while ((n = 0, imhe_yaml_capture(l, &buf, &n, &cap, &d)))
-    imhe_yaml_replay(rp, buf, &d, describe_cb, out), docs++;
-  free(buf);
-  imhe_loader_close(rp);
-  imhe_loader_close(l);
-  fclose(out);
-  unlink(path);
-  cr_expect_eq(docs, 2);
-  char want[200];
-  snprintf(want, sizeof want, "record at 5 id D-2\n  error %s:8:32: education[0].completed", path);
-  cr_expect(strstr(text, want), "%s", text);
-  free(text);
 }
 
 /* Batches read a document of the common shapes from libyaml's tokens and any other through its
