@@ -253,6 +253,11 @@ static void json_values(struct sbuf *b, const struct imhe_cond_result *c) {
   }
 }
 
+/* Where a condition's JSON up to its entries, and its "message" string in it, lie in jrec.heads. */
+struct jhead {
+  size_t head, head_n, msg, msg_n;
+};
+
 /* What one record's report is written with: a scratch buffer for sentences, and each entry's
  * JSON as first written, since a record's entries come up again in condition after condition. */
 struct jrec {
@@ -262,6 +267,11 @@ struct jrec {
   struct sbuf memo;                    /* the entries written so far, one after another */
   uint32_t *seen[IMHE_SECTION__COUNT]; /* per entry: its offset in memo and length, 0: not yet */
   uint32_t *slots;
+  /* A rule's conditions as first written: an unmet one comes up again in "conditions" and the
+   * first one's message is the rule's, so each is explained and escaped once, not up to 3 times */
+  struct sbuf heads;
+  struct jhead *at; /* per condition of the rule being written */
+  uint32_t nat;
 };
 
 static void jrec_open(struct jrec *j, const struct imhe_result *res) {
@@ -282,6 +292,8 @@ static void jrec_close(struct jrec *j) {
   free(j->scratch.v);
   free(j->memo.v);
   free(j->slots);
+  free(j->heads.v);
+  free(j->at);
 }
 
 /* An entry as {section, number (from 1), title, start, end}, left open for more members. */
@@ -372,10 +384,11 @@ static void json_entries(struct sbuf *b, struct jrec *j, const struct imhe_cond_
   sb_putc(b, ']');
 }
 
-/* One condition; with entries, its counted and left-out lists too. */
-static void json_condition(struct sbuf *b, struct jrec *j, const struct imhe_cond_result *c,
-                           uint32_t index, int entries) {
+/* One condition up to its entries, left open; where its "message" string went in *at. */
+static void json_cond_head(struct sbuf *b, struct jrec *j, const struct imhe_cond_result *c,
+                           uint32_t index, struct jhead *at) {
   struct sbuf *scratch = &j->scratch;
+  at->head = b->n;
   sb_puts(b, "{\"index\":");
   sb_uint(b, index);
   sb_puts(b, ",\"description\":");
@@ -387,35 +400,50 @@ static void json_condition(struct sbuf *b, struct jrec *j, const struct imhe_con
   sb_puts(b, ",\"message\":");
   scratch->n = 0;
   imhe_explain_condition(scratch, c);
+  at->msg = b->n;
   sb_json(b, scratch->v, scratch->n);
+  at->msg_n = b->n - at->msg;
   json_values(b, c);
   json_findings(b, scratch, j->r, c->notes);
-  if (entries)
-    json_entries(b, j, c);
-  sb_putc(b, '}');
+  at->head_n = b->n - at->head;
+}
+
+/* The bytes at `from` in j->heads, appended to b. */
+static void json_reuse(struct sbuf *b, const struct jrec *j, size_t from, size_t n) {
+  sb_put(b, j->heads.v + from, n);
 }
 
 /* The rule's one-line message: why it was not judged by its rules, else its first condition that
  * did not pass, else its description. */
-static void json_rule_message(struct sbuf *b, struct sbuf *scratch, const struct imhe_record *r,
-                              const struct imhe_rule_outcome *rr) {
-  const struct imhe_cond_result *mc = NULL;
-  for (uint32_t k = 0; k < rr->nconds && !mc; k++)
+static void json_rule_message(struct sbuf *b, struct jrec *j, const struct imhe_rule_outcome *rr) {
+  uint32_t mc = rr->nconds;
+  for (uint32_t k = 0; k < rr->nconds && mc == rr->nconds; k++)
     if (rr->conds[k].status != IMHE_STATUS_PASS)
-      mc = &rr->conds[k];
-  if (!mc && rr->nconds)
-    mc = &rr->conds[0];
-  scratch->n = 0;
+      mc = k;
+  if (mc == rr->nconds && rr->nconds)
+    mc = 0;
+  if (!rr->reason && mc < rr->nconds) { /* the condition's message, as its JSON has it */
+    json_reuse(b, j, j->at[mc].msg, j->at[mc].msg_n);
+    return;
+  }
+  j->scratch.n = 0;
   if (rr->reason)
-    imhe_explain_reason(scratch, r, rr->reason);
-  else if (mc)
-    imhe_explain_condition(scratch, mc);
+    imhe_explain_reason(&j->scratch, j->r, rr->reason);
   else
-    sb_puts(scratch, rr->desc ? rr->desc : "");
-  sb_json(b, scratch->v, scratch->n);
+    sb_puts(&j->scratch, rr->desc ? rr->desc : "");
+  sb_json(b, j->scratch.v, j->scratch.n);
 }
 
 static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_outcome *rr) {
+  if (rr->nconds > j->nat) {
+    free(j->at);
+    if (!(j->at = malloc(rr->nconds * sizeof *j->at))) /* GCOVR_EXCL_BR_LINE: out of memory */
+      abort();                                         /* GCOVR_EXCL_LINE: out of memory */
+    j->nat = rr->nconds;
+  }
+  j->heads.n = 0;
+  for (uint32_t k = 0; k < rr->nconds; k++)
+    json_cond_head(&j->heads, j, &rr->conds[k], k, &j->at[k]);
   const struct jrule_memo *m = jrule_of(j->prog, rr);
   const char *mv = m ? j->prog->buf.v : NULL;
   if (m)
@@ -435,7 +463,7 @@ static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_out
   else
     sb_jstr(b, rr->desc);
   sb_puts(b, ",\"message\":");
-  json_rule_message(b, &j->scratch, j->r, rr);
+  json_rule_message(b, j, rr);
   sb_puts(b, ",\"reason\":");
   if (rr->reason) {
     sb_putc(b, '"');
@@ -455,13 +483,16 @@ static void json_rule(struct sbuf *b, struct jrec *j, const struct imhe_rule_out
       if (!first)
         sb_putc(b, ',');
       first = 0;
-      json_condition(b, j, &rr->conds[k], k, 0);
+      json_reuse(b, j, j->at[k].head, j->at[k].head_n);
+      sb_putc(b, '}');
     }
   sb_puts(b, "],\"conditions\":[");
   for (uint32_t k = 0; k < rr->nconds; k++) {
     if (k)
       sb_putc(b, ',');
-    json_condition(b, j, &rr->conds[k], k, 1);
+    json_reuse(b, j, j->at[k].head, j->at[k].head_n);
+    json_entries(b, j, &rr->conds[k]);
+    sb_putc(b, '}');
   }
   sb_puts(b, "]}");
 }
