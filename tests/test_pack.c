@@ -510,6 +510,15 @@ static uint32_t section_at(const uint8_t *b, uint32_t kind) {
   return 0;
 }
 
+/* Makes the pack's checksum match its altered bytes and writes it to dir/bad.imhepack (path). */
+static void save_altered(uint8_t *b, size_t n, const char *dir, char path[PATH_MAX]) {
+  set32(b + 44, 0);
+  set32(b + 44, imhe_crc32(b, n));
+  snprintf(path, PATH_MAX, "%s/bad.imhepack", dir);
+  FILE *f = fopen(path, "wb");
+  cr_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+}
+
 /* A pack altered by hand, its checksum made to match: the decoder refuses it at the bad record.
  * check judges the records before it, then names the record and its offset and exits 2 (with -o,
  * nothing is written); diff and pack refuse it the same way. */
@@ -519,12 +528,8 @@ Test(pack, a_bad_record_behind_a_good_checksum_is_refused_at_it, .timeout = 60) 
   uint32_t idx = section_at(b, 1), rec = section_at(b, 2);
   uint32_t end0 = get32(b + idx); /* where the first record ends */
   b[rec + end0 + 8] = 9;          /* the second record's kind */
-  set32(b + 44, 0);
-  set32(b + 44, imhe_crc32(b, n));
   char *dir = temp_dir(), path[PATH_MAX], cmd[4 * PATH_MAX];
-  snprintf(path, sizeof path, "%s/bad.imhepack", dir);
-  FILE *f = fopen(path, "wb");
-  cr_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+  save_altered(b, n, dir, path);
   int st;
   char *out = run_imhe("check", path, &st);
   cr_expect_eq(st, 2, "%s", out);
@@ -568,12 +573,8 @@ Test(pack, an_index_naming_the_wrong_repeat_is_refused, .timeout = 60) {
   cr_expect_neq(imhe_pack_open(&p, b, n, 0, err, sizeof err), 0);
   cr_expect(strstr(err, "record 2: repeats record 2, not one before it (offset "), "%s", err);
   set32(b + idx + 12, 1); /* the second record said to repeat the first, another id */
-  set32(b + 44, 0);
-  set32(b + 44, imhe_crc32(b, n));
   char *dir = temp_dir(), path[PATH_MAX], rm[PATH_MAX + 16];
-  snprintf(path, sizeof path, "%s/bad.imhepack", dir);
-  FILE *f = fopen(path, "wb");
-  cr_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+  save_altered(b, n, dir, path);
   int st;
   char *out = run_imhe("check", path, &st);
   cr_expect_eq(st, 2, "%s", out);
