@@ -227,12 +227,14 @@ demo: deps
 	@echo "== imhe check examples/*.yaml"
 	@$(B)/imhe check examples/*.yaml; rc=$$?; echo "(exit status $$rc: 0 all eligible, 1 some not eligible, 2 some invalid)"
 
+# The sanitized build, with the policies its tests judge by (compiled by the sanitized imhe), so
+# that any of its tests can be run alone: IMHE=build/sanitize/imhe build/sanitize/tests/run --filter ...
 sanitize:
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 	  CC=$(CC) build/sanitize/imhe build/sanitize/tests/run LDLIBS="$(SAN) $(LDLIBS)"
+	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 
 test-sanitize: deps sanitize
-	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" build/sanitize/rules/wi.imhec build/sanitize/rules/ct.imhec build/sanitize/rules/mi.imhec
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IMHE=build/sanitize/imhe build/sanitize/tests/run --jobs 1
 	@IMHE=build/sanitize/imhe bash docs/samples.sh --check
 	@$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g $(SAN)" LDLIBS="$(SAN) $(LDLIBS)" editors-check
