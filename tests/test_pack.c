@@ -592,8 +592,8 @@ Test(pack, an_index_naming_the_wrong_repeat_is_refused, .timeout = 60) {
   r->id = (struct imhe_text){"CT-0001", 7};
   struct imhe_pack_head first;
   cr_expect_eq(imhe_pack_repeats(&p, 1, r, &first, err, sizeof err), -1);
-  cr_expect(strstr(err, "record 2: said to repeat the id of a record whose id differs or that has "
-                        "errors (offset "),
+  cr_expect(strstr(err, "record 2: said to repeat the id of a record whose id differs, that has "
+                        "errors or that repeats one itself (offset "),
             "%s", err);
   /* the first record's id: a repeat, cited at that record's file and line */
   r->id = (struct imhe_text){"WI-2026-0102", 12};
@@ -602,6 +602,57 @@ Test(pack, an_index_naming_the_wrong_repeat_is_refused, .timeout = 60) {
             first.line);
   imhe_record_free(r);
   imhe_pack_close(&p);
+  snprintf(rm, sizeof rm, "rm -rf %s", dir);
+  run_cmd(rm, NULL);
+  free(dir);
+  free(b);
+}
+
+/* A pack of one record three times over (ids 'X' without errors): its index says the second and
+ * the third repeat the first. */
+static uint8_t *thrice_pack(size_t *n, char *dir) {
+  char cmd[3 * PATH_MAX], path[PATH_MAX];
+  snprintf(cmd, sizeof cmd,
+           "for i in 1 2 3; do printf -- '---\\nid: X\\nassociation: WI\\ncategory: IFA\\n"
+           "submitted: 2025-01-01\\napplicant: {name: A}\\n'; done > %s/x.yaml && "
+           "%s pack -q %s/x.yaml -o %s/x.imhepack",
+           dir, imhe_bin(), dir, dir);
+  cr_assert_eq(run_cmd(cmd, NULL), 0);
+  snprintf(path, sizeof path, "%s/x.imhepack", dir);
+  uint8_t *b = (uint8_t *)read_all(path, n);
+  cr_assert(b);
+  uint32_t idx = section_at(b, 1);
+  cr_assert(get32(b + idx + 4) == 0 && get32(b + idx + 12) == 1 && get32(b + idx + 20) == 1);
+  return b;
+}
+
+/* The index must name every repeat, and name the first record of the id, as the YAML's message
+ * cites it: a pack altered by hand, its checksum made to match, whose index says a repeated id is
+ * new is refused on opening, and one naming a record that itself repeats the id is refused at the
+ * record, rather than judging a record the YAML makes invalid, or citing the wrong record. */
+Test(pack, an_index_hiding_a_repeat_or_naming_a_repeat_is_refused, .timeout = 60) {
+  char *dir = temp_dir(), path[PATH_MAX], rm[PATH_MAX + 16];
+  size_t n;
+  uint8_t *b = thrice_pack(&n, dir);
+  uint32_t idx = section_at(b, 1);
+  set32(b + idx + 20, 0); /* the third record said to repeat nothing */
+  save_altered(b, n, dir, path);
+  int st;
+  char *out = run_imhe("check", path, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out, "damaged or invalid pack: record 3: repeats the id of record 1, which the "
+                        "index does not say (offset "),
+            "%s", out);
+  free(out);
+  set32(b + idx + 20, 2); /* the third record said to repeat the second, itself a repeat */
+  save_altered(b, n, dir, path);
+  out = run_imhe("check", path, &st);
+  cr_expect_eq(st, 2, "%s", out);
+  cr_expect(strstr(out,
+                   "damaged or invalid pack: record 3: said to repeat the id of a record whose "
+                   "id differs, that has errors or that repeats one itself (offset "),
+            "%s", out);
+  free(out);
   snprintf(rm, sizeof rm, "rm -rf %s", dir);
   run_cmd(rm, NULL);
   free(dir);

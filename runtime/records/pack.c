@@ -1186,9 +1186,12 @@ int imhe_pack_repeats(const struct imhe_pack *p, uint32_t i, const struct imhe_r
     return 0;
   const char *why = "a record with errors or without an id said to repeat an id";
   if (r->id.s && !r->errors.n) {
-    why = "said to repeat the id of a record whose id differs or that has errors";
-    if (imhe_pack_skim(p, rep - 1, first) == 0 && !first->has_errors && first->id.s &&
-        first->id.n == r->id.n && !memcmp(first->id.s, r->id.s, r->id.n))
+    why = "said to repeat the id of a record whose id differs, that has errors or that repeats "
+          "one itself";
+    /* the first record with the id, which the YAML's repeats cite: one that repeats none */
+    if (!get32(p->index + 8 * (size_t)(rep - 1) + 4) && imhe_pack_skim(p, rep - 1, first) == 0 &&
+        !first->has_errors && first->id.s && first->id.n == r->id.n &&
+        !memcmp(first->id.s, r->id.s, r->id.n))
       return 1;
   }
   snprintf(err, errlen, "record %u: %s (offset %zu)", i + 1, why,
@@ -1311,6 +1314,45 @@ static int check_texts(struct imhe_pack *p, char *err, size_t errlen) {
   return 0;
 }
 
+/* The index names every repeat (imhe_pack_repeats checks those it names when they are handed
+ * out): a record the index says repeats nothing, with an id and no errors, has an id no such record
+ * before it has, or the source, which no longer looks ids up within one pack (api/source.c), would
+ * judge a repeat that its YAML makes invalid. The ids are compared as bytes, since a pack made by
+ * hand may hold a text twice. A record too short for its head is left to its decoding. */
+static int check_repeats(struct imhe_pack *p, char *err, size_t errlen) {
+  size_t size = 2;
+  while (size < 2 * (size_t)p->nrecords)
+    size *= 2;
+  uint32_t *seen = malloc(size * sizeof *seen); /* 1 + a record's number; 0 an empty slot */
+  if (!seen)                                    /* GCOVR_EXCL_BR_LINE: out of memory */
+    FAIL("out of memory");                      /* GCOVR_EXCL_LINE: out of memory */
+  memset(seen, 0, size * sizeof *seen);
+  for (uint32_t i = 0; i < p->nrecords; i++) {
+    size_t from, to;
+    record_span(p, i, &from, &to);
+    const uint8_t *r = p->records + from;
+    if (get32(p->index + 8 * (size_t)i + 4) || to - from < HEAD_FIXED || r[H_HAS_ERRORS] != 0 ||
+        get32(r + H_ID) >= p->ntexts)
+      continue;
+    const struct imhe_text *id = &p->text_tab[get32(r + H_ID)];
+    size_t at = text_hash(id->s, id->n) & (size - 1);
+    for (; seen[at]; at = (at + 1) & (size - 1)) {
+      uint32_t first = seen[at];
+      size_t ffrom, fto;
+      record_span(p, first - 1, &ffrom, &fto);
+      const struct imhe_text *fid = &p->text_tab[get32(p->records + ffrom + H_ID)];
+      if (fid->n == id->n && !memcmp(fid->s, id->s, id->n)) {
+        free(seen);
+        FAIL("record %u: repeats the id of record %u, which the index does not say (offset %zu)",
+             i + 1, first, (size_t)(p->index - p->data) + 8 * (size_t)i + 4);
+      }
+    }
+    seen[at] = i + 1;
+  }
+  free(seen);
+  return 0;
+}
+
 int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check_sum, char *err,
                    size_t errlen) {
   memset(p, 0, sizeof *p);
@@ -1378,7 +1420,7 @@ int imhe_pack_open(struct imhe_pack *p, const uint8_t *data, size_t n, int check
   if (p->nnotes > p->notes_len / 25)
     FAIL("%u notices cannot fit a section of %u bytes (offset 36)", p->nnotes, p->notes_len);
   if (check_files(p, err, errlen) != 0 || check_contents(p, err, errlen) != 0 ||
-      check_texts(p, err, errlen) != 0)
+      check_texts(p, err, errlen) != 0 || check_repeats(p, err, errlen) != 0)
     return -1;
   return 0;
 }
