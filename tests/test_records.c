@@ -218,6 +218,33 @@ Test(records, limits_on_entries_and_document_size) {
   imhe_loader_close(l);
 }
 
+/* Limits a caller raises past what the reader's stack of open nodes holds (events.h,
+ * IMHE_PULL_DEPTH_MAX) are held at it: a document nested 100 deep is refused at 80 levels, located,
+ * rather than read past the stack. */
+Test(records, nesting_past_the_readers_stack_is_refused_whatever_the_limits) {
+  const char *path = "/tmp/imhe-deep-limits.yaml";
+  char text[400];
+  int n = snprintf(text, sizeof text, "id: D-1\nassociation: WI\ntraining: ");
+  for (int i = 0; i < 100; i++)
+    text[n++] = '[';
+  for (int i = 0; i < 100; i++)
+    text[n++] = ']';
+  text[n++] = '\n';
+  write_all(path, text, (size_t)n);
+  struct imhe_read_limits lim = imhe_default_limits;
+  lim.max_depth = 6000;
+  char err[200];
+  struct imhe_loader *l = imhe_loader_open(path, &lim, err, sizeof err);
+  cr_assert(l, "%s", err);
+  struct imhe_record r;
+  cr_assert_eq(imhe_loader_next(l, &r), 1);
+  cr_expect(r.errors.n && strstr(r.errors.v[0].text, "nesting deeper than 80 levels (limit)") &&
+                r.errors.v[0].line == 3,
+            "%s", r.errors.n ? r.errors.v[0].text : "(no error)");
+  imhe_record_clear(&r);
+  imhe_loader_close(l);
+}
+
 Test(records, bom_quoted_dates_numbers_as_text_and_nulls_are_accepted) {
   const char *path = "/tmp/imhe-lenient.yaml";
   const char *text = "\xEF\xBB\xBFid: 42\nassociation: WI\ncategory: IFA\napplicant: {name: 7}\n"

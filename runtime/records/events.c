@@ -100,8 +100,9 @@ static inline const struct ynode *deliver(struct ypull *p, yaml_event_type_t typ
   }
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: {
-    if (p->depth >= lim->max_depth)
-      return limit(p, line, col, "nesting deeper than %u levels (limit)", lim->max_depth);
+    unsigned deepest = lim->max_depth < IMHE_PULL_DEPTH_MAX ? lim->max_depth : IMHE_PULL_DEPTH_MAX;
+    if (p->depth >= deepest)
+      return limit(p, line, col, "nesting deeper than %u levels (limit)", deepest);
     int map = type == YAML_MAPPING_START_EVENT;
     if (!place(p, map ? N_MAP : N_SEQ, line, col))
       return NULL;

@@ -7,6 +7,10 @@
 #include "runtime/records/tree.h"
 #include <yaml.h>
 
+/* The deepest nesting a reader follows, whatever limits it is given: the stack of open nodes is
+ * this deep (imhe's own limit is 64). */
+#define IMHE_PULL_DEPTH_MAX 80
+
 /* One document's events as the typing pass reads them (type.c), each checked against the reading
  * limits first. The two latest events stay alive, so a key's text is still there while its
  * value's first event is looked at. */
@@ -22,7 +26,7 @@ struct ypull {
     uint8_t map;
     uint8_t kind, state; /* read from tokens: the collection's style and where within it */
     uint32_t count;      /* children so far (a mapping's keys and values) */
-  } open[80];
+  } open[IMHE_PULL_DEPTH_MAX];
   int stop; /* PULL_FAULT: libyaml stopped (a syntax error or a refusal); PULL_LIMIT: a limit */
   int doc_event; /* a document or stream event met where a node was expected */
   uint32_t lim_line, lim_col;
