@@ -19,9 +19,7 @@ static int32_t days_any(int y, int m, int d) {
  * Hinnant's; the two agree on every day of that range (checked one by one when it was written). Its
  * body is dates.h's imhe_days_from_civil_near, inline there for the best window. */
 int32_t imhe_days_from_civil(int y, int m, int d) {
-  if (y <= -32800 || y > 1000000)
-    return days_any(y, m, d);
-  return imhe_days_from_civil_near(y, m, d);
+  return imhe_year_is_near(y) ? imhe_days_from_civil_near(y, m, d) : days_any(y, m, d);
 }
 
 /* Hinnant's method: every day an int32_t holds. */
@@ -43,11 +41,10 @@ static void civil_any(int32_t z0, int *y, int *m, int *d) {
  * of that range (checked one by one when it was written). Its body is dates.h's
  * imhe_civil_from_days_near. */
 void imhe_civil_from_days(int32_t z0, int *y, int *m, int *d) {
-  if (z0 < -12000000 || z0 > 100000000) {
+  if (imhe_day_is_near(z0))
+    imhe_civil_from_days_near(z0, y, m, d);
+  else
     civil_any(z0, y, m, d);
-    return;
-  }
-  imhe_civil_from_days_near(z0, y, m, d);
 }
 
 int imhe_days_in_month(int y, int m) {

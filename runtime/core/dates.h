@@ -10,9 +10,14 @@
 int32_t imhe_days_from_civil(int y, int m, int d);
 IMHE_INTERNAL_API void imhe_civil_from_days(int32_t z, int *y, int *m, int *d);
 /* The two conversions' common case inline, for the best window's walk (calc.c), which converts
- * some ten days a record: Neri and Schneider's forms (dates.c) for days_from_civil's years after
- * -32,800 to 1,000,000 and civil_from_days's days -12,000,000 to 100,000,000, the rest given to
- * the functions above. */
+ * some ten days a record: Neri and Schneider's forms (dates.c) for the years and days below, the
+ * rest given to the functions above. */
+static inline int imhe_year_is_near(int y) {
+  return y > -32800 && y <= 1000000;
+}
+static inline int imhe_day_is_near(int32_t z) {
+  return z >= -12000000 && z <= 100000000;
+}
 static inline int32_t imhe_days_from_civil_near(int y, int m, int d) {
   const uint32_t j = m <= 2, yy = (uint32_t)(y + 32800) - j,
                  mm = j ? (uint32_t)m + 12 : (uint32_t)m;
@@ -31,14 +36,13 @@ static inline void imhe_civil_from_days_near(int32_t z0, int *y, int *m, int *d)
   *d = (int)((n3 & 0xFFFF) / 2141 + 1);
 }
 static inline int32_t imhe_days_from_civil_fast(int y, int m, int d) {
-  return y <= -32800 || y > 1000000 ? imhe_days_from_civil(y, m, d)
-                                    : imhe_days_from_civil_near(y, m, d);
+  return imhe_year_is_near(y) ? imhe_days_from_civil_near(y, m, d) : imhe_days_from_civil(y, m, d);
 }
 static inline void imhe_civil_from_days_fast(int32_t z0, int *y, int *m, int *d) {
-  if (z0 < -12000000 || z0 > 100000000)
-    imhe_civil_from_days(z0, y, m, d);
-  else
+  if (imhe_day_is_near(z0))
     imhe_civil_from_days_near(z0, y, m, d);
+  else
+    imhe_civil_from_days(z0, y, m, d);
 }
 int imhe_days_in_month(int y, int m);
 /* Whether year y has a February 29: divisible by 4 and not by 100 unless by 400, said as by 4 and

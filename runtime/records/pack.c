@@ -1323,10 +1323,9 @@ static int check_repeats(struct imhe_pack *p, char *err, size_t errlen) {
   size_t size = 2;
   while (size < 2 * (size_t)p->nrecords)
     size *= 2;
-  uint32_t *seen = malloc(size * sizeof *seen); /* 1 + a record's number; 0 an empty slot */
-  if (!seen)                                    /* GCOVR_EXCL_BR_LINE: out of memory */
-    FAIL("out of memory");                      /* GCOVR_EXCL_LINE: out of memory */
-  memset(seen, 0, size * sizeof *seen);
+  uint32_t *seen = calloc(size, sizeof *seen); /* 1 + a record's number; 0 an empty slot */
+  if (!seen)                                   /* GCOVR_EXCL_BR_LINE: out of memory */
+    FAIL("out of memory");                     /* GCOVR_EXCL_LINE: out of memory */
   for (uint32_t i = 0; i < p->nrecords; i++) {
     size_t from, to;
     record_span(p, i, &from, &to);
